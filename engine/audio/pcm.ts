@@ -1,0 +1,18 @@
+/**
+ * Decoded audio as the whole engine passes it around: one Float32Array per channel,
+ * samples in [-1, 1], all channels the same length. The sample rate always travels
+ * with the samples; nothing in the engine assumes one.
+ */
+export interface PcmAudio {
+  readonly sampleRate: number;
+  readonly channels: readonly Float32Array[];
+}
+
+export function durationSeconds(audio: PcmAudio): number {
+  const first = audio.channels[0];
+  return first === undefined ? 0 : first.length / audio.sampleRate;
+}
+
+export function frameCount(audio: PcmAudio): number {
+  return audio.channels[0]?.length ?? 0;
+}
