@@ -1,0 +1,48 @@
+import type { PcmAudio } from "../audio/pcm.ts";
+
+/** Which way the extension is made. */
+export type EngineName = "neural" | "remix" | "hybrid";
+
+/**
+ * The trained encoder–decoder as the extension engines see it: mono in, mono out,
+ * at the model's own sample rate. Implemented by engine/model (createPredictor).
+ */
+export interface Predictor {
+  readonly sampleRate: number;
+  /** Seconds of context the model reads (20 for the seed). */
+  readonly contextSeconds: number;
+  /** Seconds the model predicts per call (10 for the seed). */
+  readonly horizonSeconds: number;
+  /** Backend actually used: "tensorflow", "wasm" or "cpu". */
+  readonly backend: string;
+  /**
+   * context: contextSeconds * sampleRate mono samples in [-1, 1].
+   * Returns horizonSeconds * sampleRate mono samples. Loudness normalisation is inside.
+   */
+  predict(context: Float32Array): Promise<Float32Array>;
+}
+
+export interface ExtendOptions {
+  /** Exact duration of the result, seconds. Must be >= the input's duration. */
+  readonly targetSeconds: number;
+  readonly engine: EngineName;
+  /** Needed by "neural" and "hybrid"; "hybrid" without one falls back to "remix" and says so in notes. */
+  readonly predictor?: Predictor;
+  /** Length of the closing fade-out, seconds. */
+  readonly fadeOutSeconds: number;
+  /** Crossfade at each seam, seconds. */
+  readonly crossfadeSeconds: number;
+  readonly onProgress?: (doneSeconds: number, totalSeconds: number) => void;
+}
+
+export interface ExtendResult {
+  /** Same sample rate and channel count as the input; its first part is the input, sample for sample. */
+  readonly audio: PcmAudio;
+  readonly engine: EngineName;
+  /** Times (seconds, in the result) where generated or re-arranged material is joined. */
+  readonly seams: readonly number[];
+  /** Number of 10 s predictions (neural/hybrid) or remix segments appended. */
+  readonly chunks: number;
+  /** Human-readable remarks, e.g. "no trained model: used the remix engine". */
+  readonly notes: readonly string[];
+}
