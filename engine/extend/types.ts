@@ -30,8 +30,8 @@ export interface ExtendOptions {
   readonly predictor?: Predictor;
   /** Length of the closing fade-out, seconds. */
   readonly fadeOutSeconds: number;
-  /** Crossfade at each seam, seconds. */
-  readonly crossfadeSeconds: number;
+  /** Crossfade at each seam, seconds; each engine has its own default (neural 0.5 s, remix 0.02 s). */
+  readonly crossfadeSeconds?: number;
   readonly onProgress?: (doneSeconds: number, totalSeconds: number) => void;
 }
 

@@ -1,0 +1,150 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { checkInput, decodeAudio, encodeWav } from "./audio/index.ts";
+import { durationSeconds, type PcmAudio } from "./audio/pcm.ts";
+import { DEFAULT_ENGINE, DEFAULT_FADE_OUT_SECONDS, extendAudio } from "./extend/extend.ts";
+import type { EngineName, Predictor } from "./extend/types.ts";
+import { DEFAULT_LIMITS, type InputLimits } from "./limits.ts";
+import { selectBackend, type BackendChoice } from "./model/backend.ts";
+import { loadModel } from "./model/io.ts";
+import { createPredictor } from "./model/predictor.ts";
+import { measureExtension, type QualityReport } from "./quality/index.ts";
+import { renderExtensionPicture } from "./report/picture.ts";
+
+/**
+ * The one entry point both adapters (the local CLI and the AWS worker) call: bytes of a song in,
+ * the extended WAV, its picture and its JSON report out. No I/O besides reading the model directory.
+ */
+export interface ExtensionJobInput {
+  readonly bytes: Uint8Array;
+  readonly targetSeconds: number;
+  readonly engine?: EngineName;
+  /** A directory written by `harmonizer train`; without one, "hybrid" falls back to "remix". */
+  readonly modelDir?: string;
+  readonly backend?: BackendChoice;
+  readonly limits?: InputLimits;
+  readonly fadeOutSeconds?: number;
+  readonly crossfadeSeconds?: number;
+  readonly onProgress?: (doneSeconds: number, totalSeconds: number) => void;
+}
+
+export interface ExtensionReport {
+  readonly engine: EngineName;
+  readonly backend?: string;
+  readonly model?: string;
+  readonly notes: readonly string[];
+  readonly input: { format: string; seconds: number; sampleRate: number; channels: number };
+  readonly output: { seconds: number; sampleRate: number; channels: number };
+  readonly chunks: number;
+  readonly seams: readonly number[];
+  readonly timingsMs: { decode: number; model: number; extend: number; analyse: number; encode: number };
+  readonly quality: QualityReport;
+}
+
+export interface ExtensionJobOutput {
+  readonly wav: Uint8Array;
+  readonly picture: Uint8Array;
+  readonly report: ExtensionReport;
+  readonly audio: PcmAudio;
+}
+
+const predictorCache = new Map<string, Promise<Predictor>>();
+
+/** Loads (once per process) the model in `modelDir` on the chosen backend. */
+export function loadPredictor(modelDir: string, backend: BackendChoice = "auto"): Promise<Predictor> {
+  const key = `${modelDir}\u0000${backend}`;
+  let cached = predictorCache.get(key);
+  if (!cached) {
+    cached = (async () => {
+      await selectBackend(backend);
+      return createPredictor(await loadModel(modelDir));
+    })();
+    cached.catch(() => predictorCache.delete(key));
+    predictorCache.set(key, cached);
+  }
+  return cached;
+}
+
+export const hasModel = (modelDir: string | undefined): modelDir is string =>
+  modelDir !== undefined && existsSync(join(modelDir, "model.json"));
+
+export async function runExtensionJob(job: ExtensionJobInput): Promise<ExtensionJobOutput> {
+  const limits = job.limits ?? DEFAULT_LIMITS;
+  const engine = job.engine ?? DEFAULT_ENGINE;
+  const clock = stopwatch();
+
+  const decoded = await decodeAudio(job.bytes);
+  checkInput(decoded, limits);
+  const input: PcmAudio = { sampleRate: decoded.sampleRate, channels: decoded.channels };
+  const decodeMs = clock();
+
+  const notes: string[] = [];
+  let predictor: Predictor | undefined;
+  if (engine !== "remix") {
+    if (hasModel(job.modelDir) || engine === "neural") {
+      predictor = await loadPredictor(job.modelDir ?? "models/default", job.backend);
+    } else {
+      notes.push(
+        job.modelDir === undefined
+          ? "no model directory was given"
+          : `no trained model in ${job.modelDir}`,
+      );
+    }
+  }
+  const modelMs = clock();
+
+  const result = await extendAudio(
+    input,
+    {
+      targetSeconds: job.targetSeconds,
+      engine,
+      predictor,
+      fadeOutSeconds: job.fadeOutSeconds ?? DEFAULT_FADE_OUT_SECONDS,
+      crossfadeSeconds: job.crossfadeSeconds,
+      onProgress: job.onProgress,
+    },
+    limits,
+  );
+  const extendMs = clock();
+
+  const quality = await measureExtension({ original: input, result: result.audio, seams: result.seams });
+  const picture = renderExtensionPicture({ original: input, result: result.audio, seams: result.seams });
+  const analyseMs = clock();
+
+  const wav = encodeWav(result.audio, decoded.format === "wav" && decoded.bitDepth ? decoded.bitDepth : "32f");
+  const encodeMs = clock();
+
+  const report: ExtensionReport = {
+    engine: result.engine,
+    backend: predictor?.backend,
+    model: predictor ? job.modelDir : undefined,
+    notes: [...notes, ...result.notes],
+    input: {
+      format: decoded.format,
+      seconds: durationSeconds(input),
+      sampleRate: input.sampleRate,
+      channels: input.channels.length,
+    },
+    output: {
+      seconds: durationSeconds(result.audio),
+      sampleRate: result.audio.sampleRate,
+      channels: result.audio.channels.length,
+    },
+    chunks: result.chunks,
+    seams: result.seams,
+    timingsMs: { decode: decodeMs, model: modelMs, extend: extendMs, analyse: analyseMs, encode: encodeMs },
+    quality,
+  };
+  return { wav, picture, report, audio: result.audio };
+}
+
+/** Each call returns the milliseconds since the previous one. */
+function stopwatch(): () => number {
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    const elapsed = Math.round(now - last);
+    last = now;
+    return elapsed;
+  };
+}
