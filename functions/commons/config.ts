@@ -1,0 +1,28 @@
+import { ConfigurationError } from "./errors.ts";
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** The value of a required environment variable; throws ConfigurationError naming it when absent or empty. */
+export function requireEnv(env: Env, name: string): string {
+  const value = env[name];
+  if (value === undefined || value.trim() === "") {
+    throw new ConfigurationError(`environment variable ${name} is required but not set`);
+  }
+  return value;
+}
+
+export function optionalEnv(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === "" ? undefined : value;
+}
+
+/** A positive number from the environment; `fallback` when absent, ConfigurationError when not a positive number. */
+export function positiveNumberEnv(env: Env, name: string, fallback?: number): number {
+  const raw = fallback === undefined ? requireEnv(env, name) : optionalEnv(env, name);
+  if (raw === undefined) return fallback as number;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new ConfigurationError(`environment variable ${name} must be a positive number, got "${raw}"`);
+  }
+  return value;
+}

@@ -1,0 +1,55 @@
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import { InvalidJobMessageError } from "./errors.ts";
+
+/** Audio formats the pipeline accepts (what the engine can decode). */
+export const AUDIO_FORMATS = ["wav", "mp3", "ogg-vorbis", "ogg-opus", "flac"] as const;
+export type AudioFormat = (typeof AUDIO_FORMATS)[number];
+
+/**
+ * The message the validator sends and the worker reads. `version` lets a future worker tell old
+ * messages apart; bump it on any incompatible change.
+ */
+export const JobMessageSchema = z.object({
+  version: z.literal(1),
+  /** Deterministic (see jobIdFor): duplicate S3 events make the same job. */
+  jobId: z.string().regex(/^[0-9a-f]{32}$/),
+  bucket: z.string().min(3),
+  key: z.string().min(1),
+  etag: z.string().min(1),
+  targetSeconds: z.number().positive().finite(),
+  input: z.object({
+    format: z.enum(AUDIO_FORMATS),
+    seconds: z.number().positive().finite(),
+    sampleRate: z.number().int().positive(),
+    channels: z.number().int().positive(),
+  }),
+  /** Address to tell about this job, from the upload's `notify` metadata. */
+  owner: z.email().optional(),
+  submittedAt: z.iso.datetime(),
+});
+
+export type JobMessage = z.infer<typeof JobMessageSchema>;
+
+/** SQS message attribute carrying the job id (standard queues have no deduplication id). */
+export const JOB_ID_ATTRIBUTE = "jobId";
+
+/** Same object version -> same id. `version` is the S3 versionId when the bucket is versioned, else the ETag. */
+export function jobIdFor(bucket: string, key: string, version: string): string {
+  return createHash("sha256").update(`${bucket}\n${key}\n${version}`).digest("hex").slice(0, 32);
+}
+
+/** Parses an SQS body into a job; InvalidJobMessageError (naming the problem) otherwise. */
+export function parseJobMessage(body: string | undefined): JobMessage {
+  let json: unknown;
+  try {
+    json = JSON.parse(body ?? "");
+  } catch (cause) {
+    throw new InvalidJobMessageError("job message is not JSON", { cause });
+  }
+  const parsed = JobMessageSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new InvalidJobMessageError(`job message does not match schema v1: ${z.prettifyError(parsed.error)}`);
+  }
+  return parsed.data;
+}

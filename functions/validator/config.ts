@@ -1,0 +1,35 @@
+import type { InputLimits } from "../../engine/limits.ts";
+import { DEFAULT_LIMITS } from "../../engine/limits.ts";
+import { optionalEnv, positiveNumberEnv, requireEnv } from "../commons/config.ts";
+
+export interface ValidatorConfig {
+  readonly jobQueueUrl: string;
+  readonly outputBucket: string;
+  readonly topicArn: string;
+  /** When set, events from other buckets are ignored. */
+  readonly inputBucket?: string | undefined;
+  readonly defaultTargetSeconds: number;
+  readonly limits: InputLimits;
+  /** How much of the object's start is read to learn its format and duration. */
+  readonly probeBytes: number;
+}
+
+const DEFAULT_PROBE_BYTES = 1024 * 1024;
+
+/** Reads the validator's environment; throws ConfigurationError naming any missing variable. */
+export function readValidatorConfig(env: Readonly<Record<string, string | undefined>> = process.env): ValidatorConfig {
+  return {
+    jobQueueUrl: requireEnv(env, "JOB_QUEUE_URL"),
+    outputBucket: requireEnv(env, "OUTPUT_BUCKET"),
+    topicArn: requireEnv(env, "TOPIC_ARN"),
+    inputBucket: optionalEnv(env, "INPUT_BUCKET"),
+    defaultTargetSeconds: positiveNumberEnv(env, "DEFAULT_TARGET_SECONDS"),
+    limits: {
+      minInputSeconds: DEFAULT_LIMITS.minInputSeconds,
+      maxUploadBytes: positiveNumberEnv(env, "MAX_UPLOAD_BYTES"),
+      maxInputSeconds: positiveNumberEnv(env, "MAX_INPUT_SECONDS"),
+      maxTargetSeconds: positiveNumberEnv(env, "MAX_TARGET_SECONDS"),
+    },
+    probeBytes: positiveNumberEnv(env, "PROBE_BYTES", DEFAULT_PROBE_BYTES),
+  };
+}

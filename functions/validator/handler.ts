@@ -1,0 +1,171 @@
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { SNSClient } from "@aws-sdk/client-sns";
+import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { z } from "zod";
+import { type InputErrorCode, isInputError } from "../../engine/errors.ts";
+import { createAwsClients } from "../commons/aws-clients.ts";
+import { JOB_ID_ATTRIBUTE, type JobMessage, JobMessageSchema, jobIdFor } from "../commons/job-schema.ts";
+import { isReservedKey } from "../commons/object-keys.ts";
+import { readValidatorConfig, type ValidatorConfig } from "./config.ts";
+import { headFirstExisting, inspectUpload, type StoredObject } from "./probe.ts";
+import { rejectUpload } from "./rejection.ts";
+import { type UploadedObject, uploadedObjects } from "./s3-event.ts";
+import { type AudioProbe, checkAudio, checkUploadSize, resolveTargetSeconds } from "./validation.ts";
+
+export interface ValidatorDeps {
+  readonly config: ValidatorConfig;
+  readonly s3: S3Client;
+  readonly sqs: SQSClient;
+  readonly sns: SNSClient;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly now?: () => Date;
+}
+
+export type UploadOutcome =
+  | { readonly status: "accepted"; readonly key: string; readonly job: JobMessage }
+  | { readonly status: "rejected"; readonly key: string; readonly code: InputErrorCode; readonly reason: string }
+  | { readonly status: "ignored"; readonly key: string; readonly why: string };
+
+/** Upload metadata keys (sent as x-amz-meta-target-seconds / x-amz-meta-notify). */
+export const TARGET_SECONDS_METADATA = "target-seconds";
+export const NOTIFY_METADATA = "notify";
+
+/**
+ * The validator: for every uploaded object, either queues a job or writes a rejection report and
+ * notifies. Bad input never throws (S3 would retry the invocation); AWS failures do, so Lambda retries.
+ */
+export function createValidator(deps: ValidatorDeps): (event: unknown) => Promise<UploadOutcome[]> {
+  return async (event) => {
+    const outcomes: UploadOutcome[] = [];
+    try {
+      for (const upload of uploadedObjects(event)) {
+        deps.logger.appendKeys({ bucket: upload.bucket, key: upload.key });
+        try {
+          const outcome = await validateUpload(deps, upload);
+          logOutcome(deps, outcome);
+          outcomes.push(outcome);
+        } finally {
+          deps.logger.removeKeys(["bucket", "key", "jobId"]);
+        }
+      }
+    } finally {
+      deps.metrics.publishStoredMetrics();
+    }
+    return outcomes;
+  };
+}
+
+async function validateUpload(deps: ValidatorDeps, upload: UploadedObject): Promise<UploadOutcome> {
+  const { config } = deps;
+  const ignored = ignoreReason(config, upload);
+  if (ignored !== undefined) return { status: "ignored", key: upload.key, why: ignored };
+
+  const object = await headFirstExisting(deps.s3, upload.bucket, [upload.key, upload.rawKey]);
+  if (object === undefined) return { status: "ignored", key: upload.key, why: "the object no longer exists" };
+  const owner = ownerOf(deps, object);
+
+  let probe: AudioProbe | undefined;
+  try {
+    checkUploadSize(object.contentLength, config.limits);
+    probe = await inspectUpload(deps.s3, upload.bucket, object, config.probeBytes);
+    const input = checkAudio(probe, config.limits);
+    const targetSeconds = resolveTargetSeconds(
+      object.metadata[TARGET_SECONDS_METADATA],
+      input.seconds,
+      config.defaultTargetSeconds,
+      config.limits,
+    );
+    const job = JobMessageSchema.parse({
+      version: 1,
+      jobId: jobIdFor(upload.bucket, object.key, object.versionId ?? object.eTag),
+      bucket: upload.bucket,
+      key: object.key,
+      etag: object.eTag,
+      targetSeconds,
+      input,
+      owner,
+      submittedAt: (deps.now?.() ?? new Date()).toISOString(),
+    });
+    await queueJob(deps, job);
+    return { status: "accepted", key: object.key, job };
+  } catch (error) {
+    if (!isInputError(error)) throw error;
+    await rejectUpload(
+      { s3: deps.s3, sns: deps.sns, outputBucket: config.outputBucket, topicArn: config.topicArn },
+      {
+        version: 1,
+        bucket: upload.bucket,
+        key: object.key,
+        code: error.code,
+        reason: error.message,
+        limits: config.limits,
+        probe,
+        rejectedAt: (deps.now?.() ?? new Date()).toISOString(),
+      },
+      owner,
+    );
+    return { status: "rejected", key: object.key, code: error.code, reason: error.message };
+  }
+}
+
+/** Why an upload is none of the validator's business, or undefined when it is. */
+function ignoreReason(config: ValidatorConfig, upload: UploadedObject): string | undefined {
+  if (config.inputBucket !== undefined && upload.bucket !== config.inputBucket) return "not the input bucket";
+  if (upload.bucket === config.outputBucket && upload.bucket !== config.inputBucket) return "the output bucket";
+  if (isReservedKey(upload.key)) return "a reserved prefix (the pipeline's own output)";
+  return undefined;
+}
+
+function ownerOf(deps: ValidatorDeps, object: StoredObject): string | undefined {
+  const notify = object.metadata[NOTIFY_METADATA]?.trim();
+  if (notify === undefined || notify === "") return undefined;
+  if (z.email().safeParse(notify).success) return notify;
+  deps.logger.warn("ignoring notify metadata that is not an email address");
+  return undefined;
+}
+
+async function queueJob(deps: ValidatorDeps, job: JobMessage): Promise<void> {
+  deps.logger.appendKeys({ jobId: job.jobId });
+  await deps.sqs.send(
+    new SendMessageCommand({
+      QueueUrl: deps.config.jobQueueUrl,
+      MessageBody: JSON.stringify(job),
+      MessageAttributes: { [JOB_ID_ATTRIBUTE]: { DataType: "String", StringValue: job.jobId } },
+    }),
+  );
+}
+
+function logOutcome(deps: ValidatorDeps, outcome: UploadOutcome): void {
+  switch (outcome.status) {
+    case "accepted":
+      deps.metrics.addMetric("UploadsAccepted", MetricUnit.Count, 1);
+      deps.logger.info("upload accepted", {
+        targetSeconds: outcome.job.targetSeconds,
+        input: outcome.job.input,
+      });
+      return;
+    case "rejected":
+      deps.metrics.addMetric("UploadsRejected", MetricUnit.Count, 1);
+      deps.logger.info("upload rejected", { code: outcome.code, reason: outcome.reason });
+      return;
+    case "ignored":
+      deps.logger.info("event ignored", { why: outcome.why });
+      return;
+  }
+}
+
+let validator: ((event: unknown) => Promise<UploadOutcome[]>) | undefined;
+
+/** Lambda entry point. Configuration is read on the first invocation, so a missing variable fails loudly there. */
+export const handler = async (event: unknown): Promise<UploadOutcome[]> => {
+  validator ??= createValidator({
+    config: readValidatorConfig(),
+    ...createAwsClients(),
+    logger: new Logger(),
+    metrics: new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? "EmotionsHarmonizer" }),
+  });
+  return validator(event);
+};

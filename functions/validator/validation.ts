@@ -1,0 +1,111 @@
+import { HarmonizerInputError } from "../../engine/errors.ts";
+import type { InputLimits } from "../../engine/limits.ts";
+import type { AudioFormat } from "../commons/job-schema.ts";
+
+/** What music-metadata learned from the start of an upload. */
+export interface AudioProbe {
+  readonly container?: string | undefined;
+  readonly codec?: string | undefined;
+  readonly seconds?: number | undefined;
+  readonly sampleRate?: number | undefined;
+  readonly channels?: number | undefined;
+}
+
+/** An upload that passed every check: what the job message says about its input. */
+export interface AcceptedInput {
+  readonly format: AudioFormat;
+  readonly seconds: number;
+  readonly sampleRate: number;
+  readonly channels: number;
+}
+
+const round1 = (x: number): string => (Math.round(x * 10) / 10).toString();
+const megabytes = (bytes: number): string => `${round1(bytes / (1024 * 1024))} MB`;
+
+/** Maps music-metadata's container/codec names to the formats the engine decodes. */
+export function audioFormatOf(probe: AudioProbe): AudioFormat | undefined {
+  const container = (probe.container ?? "").toLowerCase();
+  const codec = (probe.codec ?? "").toLowerCase();
+  if (container === "wave" || container === "wav") {
+    // 65534 is WAVE_FORMAT_EXTENSIBLE (sox, multichannel); its sub-format (PCM or float) is in the engine's hands.
+    return codec === "pcm" || codec === "ieee_float" || codec === "non-pcm (65534)" ? "wav" : undefined;
+  }
+  if (container === "mpeg" && codec.includes("layer 3")) return "mp3";
+  if (container === "ogg" && codec.startsWith("vorbis")) return "ogg-vorbis";
+  if (container === "ogg" && codec.startsWith("opus")) return "ogg-opus";
+  if (container === "flac") return "flac";
+  return undefined;
+}
+
+/** Rejects an object before it is read if it is empty or larger than the upload limit. */
+export function checkUploadSize(bytes: number, limits: InputLimits): void {
+  if (bytes === 0) throw new HarmonizerInputError("NOT_AUDIO", "the file is empty");
+  if (bytes > limits.maxUploadBytes) {
+    throw new HarmonizerInputError(
+      "TOO_LARGE",
+      `the file is ${megabytes(bytes)}; uploads of at most ${megabytes(limits.maxUploadBytes)} are accepted`,
+    );
+  }
+}
+
+/** Checks format, duration and stream properties; returns the accepted input or throws HarmonizerInputError. */
+export function checkAudio(probe: AudioProbe, limits: InputLimits): AcceptedInput {
+  const format = audioFormatOf(probe);
+  if (format === undefined) {
+    const found = [probe.container, probe.codec].filter(Boolean).join(" / ") || "an unknown format";
+    throw new HarmonizerInputError(
+      "UNSUPPORTED_CODEC",
+      `the file is ${found}; supported are WAV (PCM), MP3, Ogg Vorbis, Ogg Opus and FLAC`,
+    );
+  }
+  const { seconds, sampleRate, channels } = probe;
+  if (seconds === undefined || !(seconds > 0) || !sampleRate || !channels) {
+    throw new HarmonizerInputError("CORRUPT_AUDIO", "the file's duration, sample rate or channel count could not be read");
+  }
+  if (seconds < limits.minInputSeconds) {
+    throw new HarmonizerInputError(
+      "TOO_SHORT",
+      `the song is ${round1(seconds)} s long; at least ${limits.minInputSeconds} s is needed`,
+    );
+  }
+  if (seconds > limits.maxInputSeconds) {
+    throw new HarmonizerInputError(
+      "TOO_LONG",
+      `the song is ${round1(seconds)} s long; at most ${limits.maxInputSeconds} s is accepted`,
+    );
+  }
+  return { format, seconds, sampleRate, channels };
+}
+
+/**
+ * The requested duration: the upload's `target-seconds` metadata, else the default. It must be a
+ * number longer than the song and at most the limit.
+ */
+export function resolveTargetSeconds(
+  requested: string | undefined,
+  inputSeconds: number,
+  defaultTargetSeconds: number,
+  limits: InputLimits,
+): number {
+  const text = requested?.trim();
+  const target = text === undefined || text === "" ? defaultTargetSeconds : Number(text);
+  if (!Number.isFinite(target)) {
+    throw new HarmonizerInputError(
+      "INVALID_TARGET",
+      `target-seconds "${requested}" is not a number; give the wanted duration in seconds, at most ${limits.maxTargetSeconds}`,
+    );
+  }
+  if (target <= inputSeconds) {
+    throw new HarmonizerInputError(
+      "INVALID_TARGET",
+      `the target of ${round1(target)} s is not longer than the song (${round1(inputSeconds)} s); ask for more than ${round1(inputSeconds)} s`,
+    );
+  }
+  if (target > limits.maxTargetSeconds) {
+    throw new HarmonizerInputError(
+      "INVALID_TARGET",
+      `the target of ${round1(target)} s is too long; at most ${limits.maxTargetSeconds} s is possible`,
+    );
+  }
+  return target;
+}
