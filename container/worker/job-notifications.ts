@@ -1,0 +1,65 @@
+import type { JobMessage } from "../../functions/commons/job-schema.ts";
+import type { Notification } from "../../functions/commons/notifications.ts";
+import type { PresignedLink } from "./presign.ts";
+
+export interface ResultLinks {
+  readonly wav: PresignedLink;
+  readonly picture: PresignedLink;
+  readonly report: PresignedLink;
+}
+
+/** What the notification says about the result; read from the engine's report when there is one. */
+export interface ResultSummary {
+  readonly outputSeconds: number;
+  readonly engine: string;
+  readonly notes: readonly string[];
+  /** False when no trained model was available, so the remix engine alone made the extension. */
+  readonly usedModel: boolean;
+}
+
+const seconds = (s: number): string => `${(Math.round(s * 10) / 10).toString()} s`;
+
+export function resultNotification(job: JobMessage, links: ResultLinks, summary: ResultSummary, repeated: boolean): Notification {
+  const expiry = links.wav.expiresAt.toISOString().replace(/\.\d{3}Z$/, "Z");
+  const lines = [
+    `Your song "${job.key}" has been extended from ${seconds(job.input.seconds)} to ${seconds(summary.outputSeconds)}.`,
+    "",
+    `Download: ${links.wav.url}`,
+    `Picture: ${links.picture.url}`,
+    `Report: ${links.report.url}`,
+    `These links work until ${expiry}.`,
+    "",
+    `Engine: ${summary.engine}.`,
+  ];
+  if (!summary.usedModel) lines.push("No trained model was used: the extension was made by the beat-aware remix engine alone.");
+  for (const note of summary.notes) lines.push(`Note: ${note}`);
+  if (repeated) lines.push("", "(This result was made earlier; here are fresh links.)");
+  return { kind: "result", owner: job.owner, jobId: job.jobId, subject: `Extended: ${job.key}`, text: lines.join("\n") };
+}
+
+/** The song itself cannot be extended (the engine's HarmonizerInputError message names the limit). */
+export function inputErrorNotification(job: JobMessage, reason: string): Notification {
+  return {
+    kind: "rejection",
+    owner: job.owner,
+    jobId: job.jobId,
+    subject: `Not extended: ${job.key}`,
+    text: `Your upload "${job.key}" was not extended.\nReason: ${reason}.`,
+  };
+}
+
+/** Given up after the last attempt; the message goes to the dead-letter queue. */
+export function failureNotification(job: JobMessage | undefined, attempts: number, reason: string, messageId: string): Notification {
+  const what = job === undefined ? `Job message ${messageId}` : `Extending "${job.key}" (job ${job.jobId})`;
+  return {
+    kind: "failure",
+    owner: job?.owner,
+    jobId: job?.jobId,
+    subject: job === undefined ? "Job failed: unreadable job message" : `Failed: ${job.key}`,
+    text: [
+      `${what} failed ${attempts} times and was moved to the dead-letter queue.`,
+      `Last error: ${reason}`,
+      "Operators: inspect the dead-letter queue and redrive the message once the cause is fixed.",
+    ].join("\n"),
+  };
+}

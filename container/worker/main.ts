@@ -1,0 +1,60 @@
+/**
+ * The GPU worker's entry point (container CMD): wires configuration, AWS clients and the engine into
+ * the worker loop, and turns SIGTERM (ECS stopping the task) into a graceful shutdown.
+ */
+import { Logger } from "@aws-lambda-powertools/logger";
+import { runExtensionJob } from "../../engine/job.ts";
+import { createAwsClients } from "../../functions/commons/aws-clients.ts";
+import { readWorkerConfig } from "./config.ts";
+import { locateModel, type ModelSource } from "./model-store.ts";
+import type { WorkerDeps } from "./process-message.ts";
+import { createTaskProtection } from "./task-protection.ts";
+import { resolveQueueUrl, runWorker } from "./worker.ts";
+
+async function main(): Promise<void> {
+  const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? "harmonizer-worker" });
+  const config = readWorkerConfig();
+  const clients = createAwsClients();
+  const presignS3 =
+    config.presignCredentials === undefined ? clients.s3 : createAwsClients({ credentials: config.presignCredentials }).s3;
+  if (config.presignCredentials === undefined) {
+    logger.warn("PRESIGN_ACCESS_KEY_ID/PRESIGN_SECRET_ACCESS_KEY not set: links are signed with the task role and expire with its session");
+  }
+  let model: Promise<ModelSource> | undefined;
+  const deps: WorkerDeps = {
+    config,
+    queueUrl: await resolveQueueUrl(clients.sqs, config.queue),
+    s3: clients.s3,
+    presignS3,
+    sqs: clients.sqs,
+    sns: clients.sns,
+    protection: createTaskProtection(clients.ecs, config.ecsMetadataUri, config.taskProtectionMinutes, logger),
+    model: () => {
+      model ??= locateModel(clients.s3, config).then((source) => {
+        logger.info("model located", { model: source.description });
+        return source;
+      });
+      model.catch(() => (model = undefined));
+      return model;
+    },
+    runJob: runExtensionJob,
+    logger,
+  };
+
+  const shutdown = new AbortController();
+  const stop = (signal: string) => {
+    logger.info("stop signal received", { signal });
+    shutdown.abort();
+  };
+  process.once("SIGTERM", () => stop("SIGTERM"));
+  process.once("SIGINT", () => stop("SIGINT"));
+
+  await runWorker(deps, { shutdown: shutdown.signal, graceMs: config.shutdownGraceSeconds * 1000 });
+  // An abandoned job may still be computing in the background: exit instead of waiting for it.
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  new Logger({ serviceName: "harmonizer-worker" }).critical("worker crashed", { error });
+  process.exit(1);
+});
