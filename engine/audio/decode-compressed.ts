@@ -1,0 +1,115 @@
+import { FLACDecoder } from "@wasm-audio-decoders/flac";
+import { OggVorbisDecoder } from "@wasm-audio-decoders/ogg-vorbis";
+import { MPEGDecoder } from "mpg123-decoder";
+import { OggOpusDecoder } from "ogg-opus-decoder";
+import { HarmonizerInputError } from "../errors.ts";
+import { losslessWavDepth, type DecodedAudio, type WavBitDepth } from "./decoded.ts";
+import type { AudioFormat } from "./format.ts";
+
+/** What the wasm-audio-decoders all return. Errors are reported here, not thrown. */
+interface WasmDecodeResult {
+  channelData: Float32Array[];
+  samplesDecoded: number;
+  sampleRate: number;
+  errors: ReadonlyArray<{ message: string; frameNumber?: number }>;
+}
+
+const FORMAT_NAMES: Record<AudioFormat, string> = {
+  wav: "WAV",
+  mp3: "MP3",
+  "ogg-vorbis": "Ogg Vorbis",
+  "ogg-opus": "Ogg Opus",
+  flac: "FLAC",
+};
+
+export function corruptAudio(format: AudioFormat, message: string, cause?: unknown): HarmonizerInputError {
+  return new HarmonizerInputError("CORRUPT_AUDIO", `corrupt ${FORMAT_NAMES[format]} file: ${message}`, { cause });
+}
+
+/** Turns a decoder result into PCM, or a CORRUPT_AUDIO error when the decoder complained or produced nothing. */
+function toDecoded(
+  format: AudioFormat,
+  result: WasmDecodeResult,
+  detail: string,
+  bitDepth?: WavBitDepth,
+): DecodedAudio {
+  const firstError = result.errors[0];
+  if (firstError !== undefined) {
+    const where = firstError.frameNumber === undefined ? "" : ` at frame ${firstError.frameNumber}`;
+    throw corruptAudio(format, `${result.errors.length} decoding error(s), first${where}: ${firstError.message}`);
+  }
+  if (result.samplesDecoded === 0 || result.channelData.length === 0 || result.sampleRate <= 0) {
+    throw corruptAudio(format, "no samples could be decoded");
+  }
+  const channels = result.channelData.map((channel) => clampInPlace(channel.subarray(0, result.samplesDecoded)));
+  return { sampleRate: result.sampleRate, channels, format, codecDetail: detail, bitDepth };
+}
+
+/** Lossy decoders overshoot [-1, 1] slightly on loud material; the engine's contract is [-1, 1]. */
+function clampInPlace(samples: Float32Array): Float32Array {
+  for (let i = 0; i < samples.length; i++) {
+    const value = samples[i]!;
+    if (value > 1) samples[i] = 1;
+    else if (value < -1) samples[i] = -1;
+  }
+  return samples;
+}
+
+/** Runs `use` on a ready decoder and always frees its WebAssembly memory. */
+async function withDecoder<D extends { ready: Promise<void>; free: () => void }, R>(
+  format: AudioFormat,
+  decoder: D,
+  use: (decoder: D) => Promise<R> | R,
+): Promise<R> {
+  try {
+    await decoder.ready;
+    return await use(decoder);
+  } catch (error) {
+    if (error instanceof HarmonizerInputError) throw error;
+    throw corruptAudio(format, (error as Error).message ?? String(error), error);
+  } finally {
+    decoder.free();
+  }
+}
+
+export async function decodeMp3(bytes: Uint8Array, detail: string): Promise<DecodedAudio> {
+  return withDecoder("mp3", new MPEGDecoder(), (decoder) => toDecoded("mp3", decoder.decode(bytes), detail));
+}
+
+export async function decodeOggVorbis(bytes: Uint8Array): Promise<DecodedAudio> {
+  return withDecoder("ogg-vorbis", new OggVorbisDecoder(), async (decoder) =>
+    toDecoded("ogg-vorbis", await decoder.decodeFile(bytes), "Vorbis"),
+  );
+}
+
+export async function decodeOggOpus(bytes: Uint8Array): Promise<DecodedAudio> {
+  return withDecoder("ogg-opus", new OggOpusDecoder(), async (decoder) =>
+    toDecoded("ogg-opus", await decoder.decodeFile(bytes), "Opus"),
+  );
+}
+
+/**
+ * Total samples per channel declared in FLAC's STREAMINFO (0 = unknown), which starts 8 bytes
+ * after "fLaC" (4-byte metadata block header in between).
+ */
+export function flacDeclaredFrames(bytes: Uint8Array, flacOffset: number): number {
+  const streamInfo = flacOffset + 8;
+  if (streamInfo + 18 > bytes.length) return 0;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return (bytes[streamInfo + 13]! & 0x0f) * 2 ** 32 + view.getUint32(streamInfo + 14);
+}
+
+export async function decodeFlac(bytes: Uint8Array, flacOffset: number): Promise<DecodedAudio> {
+  const declared = flacDeclaredFrames(bytes, flacOffset);
+  return withDecoder("flac", new FLACDecoder(), async (decoder) => {
+    const result = await decoder.decodeFile(bytes);
+    const decoded = toDecoded("flac", result, `FLAC ${result.bitDepth}-bit`, losslessWavDepth(result.bitDepth, false));
+    if (declared > 0 && result.samplesDecoded < declared) {
+      throw corruptAudio(
+        "flac",
+        `${result.samplesDecoded} of the ${declared} samples per channel declared in its header could be decoded (truncated?)`,
+      );
+    }
+    return decoded;
+  });
+}

@@ -1,0 +1,102 @@
+import wavefile from "wavefile";
+import { HarmonizerInputError } from "../errors.ts";
+import { losslessWavDepth, type DecodedAudio } from "./decoded.ts";
+
+/** WAVE format tags (fmt chunk wFormatTag, or the first word of an extensible SubFormat GUID). */
+const FORMAT_PCM = 1;
+const FORMAT_IEEE_FLOAT = 3;
+const FORMAT_EXTENSIBLE = 0xfffe;
+
+const UNSUPPORTED_FORMAT_NAMES: Record<number, string> = {
+  0x0002: "Microsoft ADPCM",
+  0x0006: "A-law",
+  0x0007: "µ-law",
+  0x0011: "IMA ADPCM",
+  0x0031: "GSM 6.10",
+  0x0050: "MPEG audio",
+  0x0055: "MPEG Layer III",
+  0x0160: "Windows Media Audio",
+  0x2000: "AC-3",
+};
+
+/** The parts of wavefile's parsed object we read (its typings leave the chunks as `object`). */
+interface ParsedWave {
+  container: string;
+  bitDepth: string;
+  dataType: { bits: number; fp: boolean; signed: boolean; be: boolean };
+  fmt: { audioFormat: number; numChannels: number; sampleRate: number; bitsPerSample: number; subformat: number[] };
+  data: { chunkSize: number; samples: Uint8Array };
+  ds64: { dataChunkSizeHigh: number; dataChunkSizeLow: number };
+  getSamples(interleaved: boolean, outputObject: Float32ArrayConstructor): Float32Array;
+}
+
+function corrupt(message: string, cause?: unknown): HarmonizerInputError {
+  return new HarmonizerInputError("CORRUPT_AUDIO", `corrupt WAV file: ${message}`, { cause });
+}
+
+function parse(bytes: Uint8Array): ParsedWave {
+  try {
+    return new wavefile.WaveFile(bytes) as unknown as ParsedWave;
+  } catch (error) {
+    throw corrupt((error as Error).message, error);
+  }
+}
+
+function declaredDataBytes(wave: ParsedWave): number {
+  if (wave.container === "RF64") {
+    return wave.ds64.dataChunkSizeHigh * 2 ** 32 + wave.ds64.dataChunkSizeLow;
+  }
+  return wave.data.chunkSize;
+}
+
+/** Decodes integer PCM (8/16/24/32-bit) and IEEE float (32/64-bit) WAV, RIFX and RF64 to floats in [-1, 1]. */
+export function decodeWav(bytes: Uint8Array): DecodedAudio {
+  const wave = parse(bytes);
+  const { numChannels, sampleRate, bitsPerSample } = wave.fmt;
+  const formatTag = wave.fmt.audioFormat === FORMAT_EXTENSIBLE ? (wave.fmt.subformat[0] ?? 0) : wave.fmt.audioFormat;
+  const isInteger = formatTag === FORMAT_PCM && [8, 16, 24, 32].includes(bitsPerSample);
+  const isFloat = formatTag === FORMAT_IEEE_FLOAT && (bitsPerSample === 32 || bitsPerSample === 64);
+  if (!isInteger && !isFloat) {
+    const name = UNSUPPORTED_FORMAT_NAMES[formatTag] ?? `format tag 0x${formatTag.toString(16).padStart(4, "0")}`;
+    throw new HarmonizerInputError(
+      "UNSUPPORTED_CODEC",
+      `unsupported WAV codec: ${name}, ${bitsPerSample}-bit; supported: PCM 8/16/24/32-bit and IEEE float 32/64-bit`,
+    );
+  }
+  if (numChannels < 1 || sampleRate < 1) {
+    throw corrupt(`header declares ${numChannels} channels at ${sampleRate} Hz`);
+  }
+  if (isFloat) {
+    // wavefile reads extensible float as integers; tell it the truth.
+    wave.dataType = { bits: bitsPerSample, fp: true, signed: true, be: wave.container === "RIFX" };
+  }
+  const bytesPerFrame = (bitsPerSample / 8) * numChannels;
+  const available = wave.data.samples.length;
+  if (declaredDataBytes(wave) > available) {
+    throw corrupt(
+      `the data chunk declares ${declaredDataBytes(wave)} bytes but the file holds only ${available} (truncated?)`,
+    );
+  }
+  const frames = Math.floor(available / bytesPerFrame);
+  if (frames === 0) throw corrupt("the data chunk holds no samples");
+
+  const interleaved = wave.getSamples(true, Float32Array);
+  // Integer PCM: divide by 2^(bits-1), so that encoding back at the same depth gives the same integers.
+  const scale = isFloat ? 1 : 1 / 2 ** (bitsPerSample - 1);
+  const offset = isInteger && bitsPerSample === 8 ? -128 : 0; // 8-bit WAV is unsigned
+  const channels = Array.from({ length: numChannels }, () => new Float32Array(frames));
+  for (let c = 0; c < numChannels; c++) {
+    const channel = channels[c]!;
+    for (let i = 0, j = c; i < frames; i++, j += numChannels) {
+      const value = (interleaved[j]! + offset) * scale;
+      channel[i] = value > 1 ? 1 : value < -1 ? -1 : value;
+    }
+  }
+  return {
+    sampleRate,
+    channels,
+    format: "wav",
+    codecDetail: isFloat ? `IEEE float ${bitsPerSample}-bit` : `PCM ${bitsPerSample}-bit`,
+    bitDepth: losslessWavDepth(bitsPerSample, isFloat),
+  };
+}

@@ -1,0 +1,67 @@
+import { readFile } from "node:fs/promises";
+import { HarmonizerInputError } from "../errors.ts";
+import { corruptAudio, decodeFlac, decodeMp3, decodeOggOpus, decodeOggVorbis } from "./decode-compressed.ts";
+import { decodeWav } from "./decode-wav.ts";
+import type { DecodedAudio } from "./decoded.ts";
+import { sniffContainer } from "./format.ts";
+import { mpegStreamIsTruncated, parseMpegFrameHeader } from "./mpeg.ts";
+import type { OggCodec } from "./ogg.ts";
+
+const SUPPORTED = "WAV, MP3, Ogg Vorbis, Ogg Opus or FLAC";
+
+const OGG_CODEC_NAMES: Record<OggCodec, string> = {
+  vorbis: "Vorbis",
+  opus: "Opus",
+  flac: "FLAC in Ogg",
+  speex: "Speex",
+  theora: "Theora video",
+  skeleton: "Ogg Skeleton",
+  pcm: "OggPCM",
+  unknown: "an unknown codec",
+};
+
+/**
+ * Decodes WAV, MP3, Ogg Vorbis, Ogg Opus or FLAC bytes (recognised from the bytes, not a name).
+ * Throws HarmonizerInputError: NOT_AUDIO for anything else, UNSUPPORTED_CODEC for a known
+ * container with a codec we do not decode, CORRUPT_AUDIO for truncated or undecodable data.
+ */
+export async function decodeAudio(bytes: Uint8Array): Promise<DecodedAudio> {
+  const sniffed = sniffContainer(bytes);
+  if (sniffed === undefined) {
+    throw new HarmonizerInputError("NOT_AUDIO", `not an audio file: expected ${SUPPORTED}`);
+  }
+  switch (sniffed.container) {
+    case "wav":
+      return decodeWav(bytes);
+    case "flac":
+      return decodeFlac(bytes, sniffed.offset);
+    case "mp3": {
+      const header = parseMpegFrameHeader(bytes, sniffed.firstFrame)!;
+      if (mpegStreamIsTruncated(bytes, sniffed.firstFrame)) {
+        throw corruptAudio("mp3", "the last MPEG frame is cut off (truncated?)");
+      }
+      return decodeMp3(bytes, `MPEG-${header.version} Layer ${"I".repeat(header.layer)}`);
+    }
+    case "ogg": {
+      const audioCodec = sniffed.codecs.find((codec) => codec === "opus" || codec === "vorbis");
+      if (audioCodec === undefined) {
+        const found = sniffed.codecs.filter((codec) => codec !== "skeleton").map((codec) => OGG_CODEC_NAMES[codec]);
+        throw new HarmonizerInputError(
+          "UNSUPPORTED_CODEC",
+          `unsupported codec in Ogg file: ${found.join(", ") || "no stream found"}; supported: Vorbis and Opus`,
+        );
+      }
+      const format = audioCodec === "opus" ? "ogg-opus" : "ogg-vorbis";
+      if (!sniffed.complete) {
+        throw corruptAudio(format, "the last Ogg page is cut off or the stream has no end (truncated?)");
+      }
+      return audioCodec === "opus" ? decodeOggOpus(bytes) : decodeOggVorbis(bytes);
+    }
+  }
+}
+
+/** Reads and decodes a local audio file. */
+export async function decodeAudioFile(path: string): Promise<DecodedAudio> {
+  const buffer = await readFile(path);
+  return decodeAudio(new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength));
+}

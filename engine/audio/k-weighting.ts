@@ -1,0 +1,93 @@
+import type { PcmAudio } from "./pcm.ts";
+
+/**
+ * ITU-R BS.1770-4 K-weighting and block loudness, for what ebur128-wasm does not expose
+ * (short-term loudness, more than two channels). Filter coefficients are derived for any
+ * sample rate the way libebur128 does (high-shelf "pre-filter" then the RLB high-pass).
+ */
+
+type Biquad = readonly [b0: number, b1: number, b2: number, a1: number, a2: number];
+
+function kWeightingFilters(sampleRate: number): readonly [Biquad, Biquad] {
+  let f0 = 1681.974450955533;
+  const gainDb = 3.999843853973347;
+  let q = 0.7071752369554196;
+  let k = Math.tan((Math.PI * f0) / sampleRate);
+  const vh = 10 ** (gainDb / 20);
+  const vb = vh ** 0.4996667741545416;
+  let a0 = 1 + k / q + k * k;
+  const shelf: Biquad = [
+    (vh + (vb * k) / q + k * k) / a0,
+    (2 * (k * k - vh)) / a0,
+    (vh - (vb * k) / q + k * k) / a0,
+    (2 * (k * k - 1)) / a0,
+    (1 - k / q + k * k) / a0,
+  ];
+  f0 = 38.13547087602444;
+  q = 0.5003270373238773;
+  k = Math.tan((Math.PI * f0) / sampleRate);
+  a0 = 1 + k / q + k * k;
+  const highPass: Biquad = [1, -2, 1, (2 * (k * k - 1)) / a0, (1 - k / q + k * k) / a0];
+  return [shelf, highPass];
+}
+
+/** BS.1770 channel weights: 1 for the first three (L, R, C), 1.41 for the surrounds after them. */
+function channelWeight(index: number): number {
+  return index < 3 ? 1 : 1.41;
+}
+
+/**
+ * Sum over channels of weight * (K-weighted sample)^2, one value per frame.
+ * Returns Float32Array[frames].
+ */
+export function kWeightedPower(audio: PcmAudio): Float32Array {
+  const frames = audio.channels[0]?.length ?? 0;
+  const power = new Float32Array(frames);
+  const filters = kWeightingFilters(audio.sampleRate);
+  audio.channels.forEach((channel, index) => {
+    const weight = channelWeight(index);
+    const stage = new Float64Array(frames);
+    for (let i = 0; i < frames; i++) stage[i] = channel[i]!;
+    for (const [b0, b1, b2, a1, a2] of filters) {
+      let x1 = 0, x2 = 0, y1 = 0, y2 = 0;
+      for (let i = 0; i < frames; i++) {
+        const x = stage[i]!;
+        const y = b0 * x + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
+        x2 = x1; x1 = x; y2 = y1; y1 = y;
+        stage[i] = y;
+      }
+    }
+    for (let i = 0; i < frames; i++) power[i]! += weight * stage[i]! * stage[i]!;
+  });
+  return power;
+}
+
+/** Mean of `power` over windows of `windowFrames` starting every `hopFrames` (whole windows only). */
+export function windowMeans(power: Float32Array, windowFrames: number, hopFrames: number): Float64Array {
+  if (power.length < windowFrames || windowFrames < 1) return new Float64Array(0);
+  const count = Math.floor((power.length - windowFrames) / hopFrames) + 1;
+  const means = new Float64Array(count);
+  let sum = 0;
+  let end = 0;
+  let start = 0;
+  for (let w = 0; w < count; w++) {
+    const windowStart = w * hopFrames;
+    while (end < windowStart + windowFrames) sum += power[end++]!;
+    while (start < windowStart) sum -= power[start++]!;
+    means[w] = sum / windowFrames;
+  }
+  return means;
+}
+
+export const loudnessOfPower = (meanPower: number): number => -0.691 + 10 * Math.log10(meanPower);
+
+/** BS.1770 gated loudness: 400 ms blocks every 100 ms, -70 LUFS absolute gate, -10 LU relative gate. */
+export function gatedLoudness(power: Float32Array, sampleRate: number): number {
+  const blocks = windowMeans(power, Math.round(0.4 * sampleRate), Math.round(0.1 * sampleRate));
+  const aboveAbsolute = [...blocks].filter((block) => loudnessOfPower(block) > -70);
+  if (aboveAbsolute.length === 0) return -Infinity;
+  const mean = (values: number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;
+  const relativeGate = loudnessOfPower(mean(aboveAbsolute)) - 10;
+  const aboveRelative = aboveAbsolute.filter((block) => loudnessOfPower(block) > relativeGate);
+  return loudnessOfPower(mean(aboveRelative));
+}

@@ -1,0 +1,107 @@
+/**
+ * MPEG audio (MP1/MP2/MP3) frame headers: enough to recognise an MP3 stream from its bytes and
+ * to tell whether its last frame is complete. Decoding itself is mpg123-decoder's job.
+ */
+
+export interface MpegFrameHeader {
+  /** 1 = MPEG-1, 2 = MPEG-2, 2.5 = MPEG-2.5 */
+  readonly version: 1 | 2 | 2.5;
+  readonly layer: 1 | 2 | 3;
+  readonly sampleRate: number;
+  /** Bytes from this header to the next one. */
+  readonly frameBytes: number;
+}
+
+const BITRATES_KBPS: Record<string, readonly number[]> = {
+  "1-1": [0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448],
+  "1-2": [0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384],
+  "1-3": [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
+  "2-1": [0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256],
+  "2-2": [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+  "2-3": [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+};
+
+const SAMPLE_RATES: Record<string, readonly number[]> = {
+  "1": [44100, 48000, 32000],
+  "2": [22050, 24000, 16000],
+  "2.5": [11025, 12000, 8000],
+};
+
+/** Parses the 4-byte header at `offset`; undefined when it is not a valid, fixed-bitrate frame header. */
+export function parseMpegFrameHeader(bytes: Uint8Array, offset: number): MpegFrameHeader | undefined {
+  if (offset + 4 > bytes.length) return undefined;
+  const b1 = bytes[offset + 1]!;
+  const b2 = bytes[offset + 2]!;
+  if (bytes[offset] !== 0xff || (b1 & 0xe0) !== 0xe0) return undefined;
+  const versionBits = (b1 >> 3) & 3;
+  const layerBits = (b1 >> 1) & 3;
+  const bitrateIndex = b2 >> 4;
+  const rateIndex = (b2 >> 2) & 3;
+  // Free-format (index 0) streams cannot be walked frame by frame; they are vanishingly rare.
+  if (versionBits === 1 || layerBits === 0 || bitrateIndex === 0 || bitrateIndex === 15 || rateIndex === 3) {
+    return undefined;
+  }
+  const version = versionBits === 3 ? 1 : versionBits === 2 ? 2 : 2.5;
+  const layer = (4 - layerBits) as 1 | 2 | 3;
+  const kbps = BITRATES_KBPS[`${version === 1 ? 1 : 2}-${layer}`]![bitrateIndex]!;
+  const sampleRate = SAMPLE_RATES[String(version)]![rateIndex]!;
+  const padding = (b2 >> 1) & 1;
+  const bitrate = kbps * 1000;
+  let frameBytes: number;
+  if (layer === 1) frameBytes = (Math.floor((12 * bitrate) / sampleRate) + padding) * 4;
+  else if (layer === 3 && version !== 1) frameBytes = Math.floor((72 * bitrate) / sampleRate) + padding;
+  else frameBytes = Math.floor((144 * bitrate) / sampleRate) + padding;
+  return { version, layer, sampleRate, frameBytes };
+}
+
+/** Bytes taken by an ID3v2 tag at `offset` (0 when there is none). */
+export function id3v2Size(bytes: Uint8Array, offset = 0): number {
+  if (offset + 10 > bytes.length) return 0;
+  if (bytes[offset] !== 0x49 || bytes[offset + 1] !== 0x44 || bytes[offset + 2] !== 0x33) return 0; // "ID3"
+  const syncsafe =
+    ((bytes[offset + 6]! & 0x7f) << 21) |
+    ((bytes[offset + 7]! & 0x7f) << 14) |
+    ((bytes[offset + 8]! & 0x7f) << 7) |
+    (bytes[offset + 9]! & 0x7f);
+  const hasFooter = (bytes[offset + 5]! & 0x10) !== 0;
+  return 10 + syncsafe + (hasFooter ? 10 : 0);
+}
+
+/** How far past the start (and any ID3v2 tag) to look for the first frame: encoders may pad with zeros. */
+const SYNC_SEARCH_BYTES = 8192;
+
+/**
+ * Offset of the first MPEG audio frame that is followed by a second valid frame (or by the end of
+ * the data), looking just after any ID3v2 tags; undefined when there is none. Requiring two frames
+ * in a row keeps random bytes that happen to contain 0xFFE from passing as MP3.
+ */
+export function findFirstMpegFrame(bytes: Uint8Array): number | undefined {
+  let start = 0;
+  for (let tag = id3v2Size(bytes, start); tag > 0; tag = id3v2Size(bytes, start)) start += tag;
+  const end = Math.min(bytes.length - 4, start + SYNC_SEARCH_BYTES);
+  for (let offset = start; offset <= end; offset++) {
+    const header = parseMpegFrameHeader(bytes, offset);
+    if (header === undefined) continue;
+    const next = offset + header.frameBytes;
+    if (next === bytes.length || parseMpegFrameHeader(bytes, next) !== undefined) return offset;
+  }
+  return undefined;
+}
+
+/**
+ * Walks the frames from `firstFrame`. True when the data ends inside a frame (a cut-off file).
+ * A run of frames that ends at a tag (ID3v1, APE) or other non-frame bytes counts as complete.
+ */
+export function mpegStreamIsTruncated(bytes: Uint8Array, firstFrame: number): boolean {
+  let offset = firstFrame;
+  for (;;) {
+    const header = parseMpegFrameHeader(bytes, offset);
+    if (header === undefined) {
+      // A header cut in the middle: the last 1-3 bytes start with the sync byte.
+      return bytes.length - offset < 4 && bytes.length - offset > 0 && bytes[offset] === 0xff;
+    }
+    if (offset + header.frameBytes > bytes.length) return true;
+    offset += header.frameBytes;
+    if (offset === bytes.length) return false;
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Ogg pages, read just far enough to tell which codec a stream carries and whether the
+ * file is complete. Decoding is left to the codec libraries.
+ */
+
+/** Codec named by the first packet of a logical stream (its beginning-of-stream page). */
+export type OggCodec = "vorbis" | "opus" | "flac" | "speex" | "theora" | "skeleton" | "pcm" | "unknown";
+
+export interface OggInspection {
+  /** Codec of each logical stream, in the order their first pages appear. */
+  readonly codecs: readonly OggCodec[];
+  /** Every page is whole and the last page of each stream carries the end-of-stream flag. */
+  readonly complete: boolean;
+}
+
+const PAGE_HEADER_BYTES = 27;
+const FLAG_BEGINNING_OF_STREAM = 0x02;
+const FLAG_END_OF_STREAM = 0x04;
+
+export function isOggPage(bytes: Uint8Array, offset = 0): boolean {
+  return (
+    offset + 4 <= bytes.length &&
+    bytes[offset] === 0x4f && // O
+    bytes[offset + 1] === 0x67 && // g
+    bytes[offset + 2] === 0x67 && // g
+    bytes[offset + 3] === 0x53 // S
+  );
+}
+
+function startsWith(bytes: Uint8Array, offset: number, signature: readonly number[]): boolean {
+  return signature.every((value, i) => bytes[offset + i] === value);
+}
+
+const ascii = (text: string): number[] => [...text].map((c) => c.charCodeAt(0));
+
+const CODEC_SIGNATURES: ReadonlyArray<readonly [OggCodec, readonly number[]]> = [
+  ["vorbis", [0x01, ...ascii("vorbis")]],
+  ["opus", ascii("OpusHead")],
+  ["flac", [0x7f, ...ascii("FLAC")]],
+  ["speex", ascii("Speex   ")],
+  ["theora", [0x80, ...ascii("theora")]],
+  ["skeleton", ascii("fishead\0")],
+  ["pcm", ascii("PCM     ")],
+];
+
+function codecOf(bytes: Uint8Array, packetStart: number): OggCodec {
+  for (const [codec, signature] of CODEC_SIGNATURES) {
+    if (startsWith(bytes, packetStart, signature)) return codec;
+  }
+  return "unknown";
+}
+
+/** Walks all pages of an Ogg file (bytes must start with "OggS"). */
+export function inspectOgg(bytes: Uint8Array): OggInspection {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const codecs: OggCodec[] = [];
+  const ended = new Map<number, boolean>();
+  let offset = 0;
+  let pagesWhole = true;
+  while (offset < bytes.length) {
+    if (!isOggPage(bytes, offset) || offset + PAGE_HEADER_BYTES > bytes.length) {
+      pagesWhole = false;
+      break;
+    }
+    const flags = bytes[offset + 5]!;
+    const serial = view.getUint32(offset + 14, true);
+    const segmentCount = bytes[offset + 26]!;
+    const lacingStart = offset + PAGE_HEADER_BYTES;
+    if (lacingStart + segmentCount > bytes.length) {
+      pagesWhole = false;
+      break;
+    }
+    let bodyBytes = 0;
+    for (let i = 0; i < segmentCount; i++) bodyBytes += bytes[lacingStart + i]!;
+    const bodyStart = lacingStart + segmentCount;
+    if (bodyStart + bodyBytes > bytes.length) {
+      pagesWhole = false;
+      break;
+    }
+    if ((flags & FLAG_BEGINNING_OF_STREAM) !== 0) codecs.push(codecOf(bytes, bodyStart));
+    ended.set(serial, (flags & FLAG_END_OF_STREAM) !== 0);
+    offset = bodyStart + bodyBytes;
+  }
+  const allEnded = ended.size > 0 && [...ended.values()].every(Boolean);
+  return { codecs, complete: pagesWhole && allEnded };
+}
