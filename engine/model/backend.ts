@@ -1,0 +1,67 @@
+import * as tf from "@tensorflow/tfjs";
+import { createRequire } from "node:module";
+import path from "node:path";
+
+export type BackendChoice = "auto" | "tensorflow" | "wasm" | "cpu";
+
+export const BACKEND_CHOICES: readonly BackendChoice[] = ["auto", "tensorflow", "wasm", "cpu"];
+
+/** A backend that was asked for by name but cannot run here. */
+export class BackendUnavailableError extends Error {
+  override readonly name = "BackendUnavailableError";
+}
+
+/**
+ * Makes one TF.js backend current and returns the name of the backend actually in use.
+ * auto: "tensorflow" (@tensorflow/tfjs-node-gpu, CUDA) if its native addon loads, else "wasm", else "cpu".
+ * An explicit choice that cannot load throws BackendUnavailableError naming the backend and the reason.
+ */
+export async function selectBackend(choice: BackendChoice): Promise<string> {
+  tf.enableProdMode(); // no "install tfjs-node" banner, no debug-mode checks
+  if (choice === "auto") {
+    for (const candidate of ["tensorflow", "wasm", "cpu"] as const) {
+      try {
+        return await activate(candidate);
+      } catch {
+        // fall through to the next backend
+      }
+    }
+    throw new BackendUnavailableError("no TensorFlow.js backend could be initialised (tried tensorflow, wasm, cpu)");
+  }
+  try {
+    return await activate(choice);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    throw new BackendUnavailableError(`backend "${choice}" is not available: ${reason}`, { cause: error });
+  }
+}
+
+async function activate(name: "tensorflow" | "wasm" | "cpu"): Promise<string> {
+  if (tf.getBackend() === name) return name;
+  if (name === "tensorflow") await loadTensorflowBackend();
+  if (name === "wasm") await registerWasmBackend();
+  const ok = await tf.setBackend(name);
+  if (!ok) throw new Error(`tf.setBackend("${name}") failed to initialise`);
+  await tf.ready();
+  return tf.getBackend();
+}
+
+/** @tensorflow/tfjs-node-gpu registers the "tensorflow" backend when its native addon (libtensorflow + CUDA) loads. */
+async function loadTensorflowBackend(): Promise<void> {
+  if (tf.findBackend("tensorflow") !== null) return;
+  const moduleName = "@tensorflow/tfjs-node-gpu"; // a variable keeps bundlers and tsc from resolving the optional dependency
+  await import(moduleName);
+  if (tf.findBackend("tensorflow") === null) throw new Error(`${moduleName} loaded but registered no "tensorflow" backend`);
+}
+
+let wasmRegistered = false;
+
+/** Registers the WASM backend, pointing it at the .wasm binaries inside node_modules. */
+async function registerWasmBackend(): Promise<void> {
+  if (wasmRegistered) return;
+  const wasm = await import("@tensorflow/tfjs-backend-wasm");
+  const require = createRequire(import.meta.url);
+  const binary = require.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm");
+  wasm.setWasmPaths(path.dirname(binary) + path.sep);
+  wasmRegistered = true;
+}

@@ -1,0 +1,43 @@
+import { parseModelConfig, type ModelConfig } from "./config.ts";
+
+/**
+ * `seed`: exactly the model of MODEL.md: 22050 Hz, 20 -> 10 frames, 31 units each with its own weights,
+ * hidden widths 64/128/256/512, frames stacked as columns. 399,890,460 parameters (1.6 GB float32).
+ * Builds in ~25 s and predicts on WASM, but cannot be trained on WASM (4 GB heap).
+ */
+export const SEED_PRESET: ModelConfig = parseModelConfig({
+  sampleRate: 22_050,
+  encoderSteps: 20,
+  decoderSteps: 10,
+  hiddenUnits: [64, 128, 256, 512],
+  relationAlpha: 0.4,
+  hiddenAlpha: 0.3,
+  shareWeights: false,
+});
+
+/**
+ * `small`: the seed's structure (same relation steps, 20 -> 10 one-second frames, 4 hidden blocks) trimmed to train
+ * on 2 CPU cores with the WASM backend: mono 8000 Hz (the engine resamples in and out), one encoder, one context and
+ * one decoder unit reused across time steps (per-step relation weights kept), hidden widths 32/64/128/256.
+ * 7,072,542 parameters (28 MB float32). Measured here (WASM, 2 cores): one training batch of 5 windows ~5.5 s,
+ * one 10 s prediction ~0.25 s. (8000 Hz with the seed's widths: 14.4 M parameters, ~8.5 s per batch;
+ * 4000 Hz with the seed's widths: 7.5 M, ~4.1 s per batch but only 2 kHz of bandwidth.)
+ */
+export const SMALL_PRESET: ModelConfig = parseModelConfig({
+  sampleRate: 8_000,
+  encoderSteps: 20,
+  decoderSteps: 10,
+  hiddenUnits: [32, 64, 128, 256],
+  relationAlpha: 0.4,
+  hiddenAlpha: 0.3,
+  shareWeights: true,
+});
+
+export const PRESETS = { seed: SEED_PRESET, small: SMALL_PRESET } as const;
+export type PresetName = keyof typeof PRESETS;
+export const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
+
+export function presetConfig(name: string): ModelConfig {
+  if (!(name in PRESETS)) throw new RangeError(`unknown model preset "${name}"; choose one of: ${PRESET_NAMES.join(", ")}`);
+  return PRESETS[name as PresetName];
+}
