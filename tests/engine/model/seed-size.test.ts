@@ -1,0 +1,13 @@
+import { expect, it } from "vitest";
+import { selectBackend } from "../../../engine/model/backend.ts";
+import { buildModel, countParameters } from "../../../engine/model/build.ts";
+import { SEED_PRESET } from "../../../engine/model/presets.ts";
+
+// Builds the full seed model once (~25 s, ~3 GB): the fidelity check of MODEL.md.
+it("builds the seed preset with exactly 399,890,460 parameters", async () => {
+  await selectBackend("cpu");
+  const model = buildModel(SEED_PRESET);
+  expect(countParameters(model)).toBe(399_890_460);
+  expect(model.outputs[0]!.shape).toEqual([null, 10, 22_050]);
+  model.dispose();
+});
