@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+import { createHarmonizerApp } from "../lib/harmonizer-app.ts";
+
+createHarmonizerApp();

@@ -1,0 +1,90 @@
+import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
+import type { Construct } from "constructs";
+import { ExtrapolationWorkers } from "./extrapolation-workers.ts";
+import { JobQueue } from "./job-queue.ts";
+import { PipelineMonitoring } from "./pipeline-monitoring.ts";
+import { PipelineStorage, RESULTS_PREFIX } from "./pipeline-storage.ts";
+import { PresignCredentials } from "./presign-credentials.ts";
+import { ResultNotifications } from "./result-notifications.ts";
+import type { DeploySettings } from "./settings.ts";
+import { UploadValidation } from "./upload-validation.ts";
+
+export interface EmotionsHarmonizerStackProps extends StackProps {
+  readonly settings: DeploySettings;
+}
+
+/**
+ * Upload a song to the input bucket -> the validator queues a job -> a GPU worker extends it -> the result
+ * lands in the output bucket and the owner gets an email with a link.
+ */
+export class EmotionsHarmonizerStack extends Stack {
+  public readonly storage: PipelineStorage;
+  public readonly notifications: ResultNotifications;
+  public readonly jobs: JobQueue;
+  public readonly validation: UploadValidation;
+  public readonly presign: PresignCredentials;
+  public readonly workers: ExtrapolationWorkers;
+  public readonly monitoring: PipelineMonitoring;
+
+  constructor(scope: Construct, id: string, props: EmotionsHarmonizerStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+    const maxInputSeconds = settings.maxInputMinutes * 60;
+    const maxTargetSeconds = settings.maxTargetMinutes * 60;
+
+    this.storage = new PipelineStorage(this, "Storage", { resultLinkDays: settings.resultLinkDays });
+    this.notifications = new ResultNotifications(this, "Notifications", { notifyEmail: settings.notifyEmail });
+    this.jobs = new JobQueue(this, "JobQueue");
+
+    this.validation = new UploadValidation(this, "UploadValidation", {
+      inputBucket: this.storage.inputBucket,
+      outputBucket: this.storage.outputBucket,
+      jobQueue: this.jobs.queue,
+      topic: this.notifications.topic,
+      defaultTargetSeconds: settings.defaultTargetSeconds,
+      maxUploadBytes: settings.maxUploadMb * 1024 * 1024,
+      maxInputSeconds,
+      maxTargetSeconds,
+    });
+
+    this.presign = new PresignCredentials(this, "ResultLinkSigner", {
+      bucket: this.storage.outputBucket,
+      prefix: RESULTS_PREFIX,
+    });
+
+    this.workers = new ExtrapolationWorkers(this, "Workers", {
+      jobQueue: this.jobs.queue,
+      inputBucket: this.storage.inputBucket,
+      outputBucket: this.storage.outputBucket,
+      modelsBucket: this.storage.modelsBucket,
+      topic: this.notifications.topic,
+      presignSecret: this.presign.secret,
+      resultLinkDays: settings.resultLinkDays,
+      maxReceiveCount: this.jobs.maxReceiveCount,
+      gpuInstanceType: settings.gpuInstanceType,
+      maxTasks: settings.maxTasks,
+    });
+
+    this.monitoring = new PipelineMonitoring(this, "Monitoring", {
+      topic: this.notifications.topic,
+      jobQueue: this.jobs.queue,
+      deadLetterQueue: this.jobs.deadLetterQueue,
+      validator: this.validation.function,
+      validatorFailedEvents: this.validation.failedEvents,
+      cluster: this.workers.cluster,
+      service: this.workers.service.service,
+    });
+
+    const input = this.storage.inputBucket.bucketName;
+    new CfnOutput(this, "InputBucketName", { value: input, description: "Drop songs here" });
+    new CfnOutput(this, "OutputBucketName", { value: this.storage.outputBucket.bucketName });
+    new CfnOutput(this, "ModelsBucketName", { value: this.storage.modelsBucket.bucketName });
+    new CfnOutput(this, "TopicArn", { value: this.notifications.topic.topicArn });
+    new CfnOutput(this, "JobQueueUrl", { value: this.jobs.queue.queueUrl });
+    new CfnOutput(this, "DeadLetterQueueUrl", { value: this.jobs.deadLetterQueue.queueUrl });
+    new CfnOutput(this, "ExampleUpload", {
+      description: "Extend a song to 5 minutes",
+      value: `aws s3 cp song.mp3 s3://${input}/ --metadata target-seconds=300`,
+    });
+  }
+}

@@ -1,0 +1,116 @@
+import { Duration } from "aws-cdk-lib";
+import {
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  Metric,
+  TreatMissingData,
+  type IMetric,
+} from "aws-cdk-lib/aws-cloudwatch";
+import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
+import type { IBaseService, ICluster } from "aws-cdk-lib/aws-ecs";
+import type { IFunction } from "aws-cdk-lib/aws-lambda";
+import type { ITopic } from "aws-cdk-lib/aws-sns";
+import type { IQueue } from "aws-cdk-lib/aws-sqs";
+import { Construct } from "constructs";
+
+export interface PipelineMonitoringProps {
+  /** Alarm notifications go here (the owner's email topic). */
+  readonly topic: ITopic;
+  readonly jobQueue: IQueue;
+  readonly deadLetterQueue: IQueue;
+  readonly validator: IFunction;
+  /** Events the validator could not handle after Lambda's retries. */
+  readonly validatorFailedEvents: IQueue;
+  readonly cluster: ICluster;
+  readonly service: IBaseService;
+  /**
+   * A job waiting longer than this raises an alarm (no GPU capacity, or workers failing to start).
+   * @default Duration.hours(1)
+   */
+  readonly maxJobWait?: Duration;
+  /**
+   * @default "EmotionsHarmonizer"
+   */
+  readonly dashboardName?: string;
+}
+
+/** Alarms that email the owner when jobs fail or stall, and a dashboard of the pipeline. */
+export class PipelineMonitoring extends Construct {
+  public readonly failedJobsAlarm: Alarm;
+  public readonly stalledJobsAlarm: Alarm;
+  public readonly failedValidationsAlarm: Alarm;
+  public readonly dashboard: Dashboard;
+
+  constructor(scope: Construct, id: string, props: PipelineMonitoringProps) {
+    super(scope, id);
+    const maxJobWait = props.maxJobWait ?? Duration.hours(1);
+    const alarmAction = new SnsAction(props.topic);
+    const everyMinute = { period: Duration.minutes(1), statistic: "Maximum" };
+
+    const failedJobs = props.deadLetterQueue.metricApproximateNumberOfMessagesVisible(everyMinute);
+    this.failedJobsAlarm = new Alarm(this, "FailedJobs", {
+      alarmDescription: "An extension job failed 3 times and is in the dead-letter queue.",
+      metric: failedJobs,
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    const oldestJobAge = props.jobQueue.metricApproximateAgeOfOldestMessage({
+      period: Duration.minutes(5),
+      statistic: "Maximum",
+    });
+    this.stalledJobsAlarm = new Alarm(this, "StalledJobs", {
+      alarmDescription: `An extension job has waited more than ${maxJobWait.toHumanString()} in the queue.`,
+      metric: oldestJobAge,
+      threshold: maxJobWait.toSeconds(),
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    const failedValidations = props.validatorFailedEvents.metricApproximateNumberOfMessagesVisible(everyMinute);
+    this.failedValidationsAlarm = new Alarm(this, "FailedValidations", {
+      alarmDescription: "The upload validator crashed on an upload (after retries); the event is kept for a look.",
+      metric: failedValidations,
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    for (const alarm of [this.failedJobsAlarm, this.stalledJobsAlarm, this.failedValidationsAlarm]) {
+      alarm.addAlarmAction(alarmAction);
+    }
+
+    const runningTasks: IMetric = new Metric({
+      namespace: "ECS/ContainerInsights",
+      metricName: "RunningTaskCount",
+      dimensionsMap: { ClusterName: props.cluster.clusterName, ServiceName: props.service.serviceName },
+      ...everyMinute,
+    });
+    this.dashboard = new Dashboard(this, "Dashboard", {
+      dashboardName: props.dashboardName ?? "EmotionsHarmonizer",
+      defaultInterval: Duration.days(1),
+    });
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: "Jobs waiting / in progress",
+        left: [
+          props.jobQueue.metricApproximateNumberOfMessagesVisible(everyMinute),
+          props.jobQueue.metricApproximateNumberOfMessagesNotVisible(everyMinute),
+        ],
+      }),
+      new GraphWidget({ title: "Failed jobs (dead-letter queue)", left: [failedJobs] }),
+      new GraphWidget({ title: "Running GPU tasks", left: [runningTasks] }),
+      new GraphWidget({
+        title: "Upload validator",
+        left: [props.validator.metricInvocations(), props.validator.metricErrors()],
+        right: [failedValidations],
+      }),
+    );
+  }
+}

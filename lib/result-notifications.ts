@@ -1,0 +1,50 @@
+import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import { PolicyStatement, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { Key } from "aws-cdk-lib/aws-kms";
+import { Topic } from "aws-cdk-lib/aws-sns";
+import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
+import { Construct } from "constructs";
+
+export interface ResultNotificationsProps {
+  /** Receives result links, rejection notices and operational alarms. */
+  readonly notifyEmail: string;
+  /**
+   * What happens to the topic's KMS key when the stack is deleted.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly keyRemovalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The SNS topic that emails the owner: "your song is ready" with the link, "your upload was refused" with the
+ * reason, and CloudWatch alarms. Encrypted with a customer-managed KMS key (rotated yearly) and TLS-only.
+ */
+export class ResultNotifications extends Construct {
+  public readonly topic: Topic;
+  public readonly key: Key;
+
+  constructor(scope: Construct, id: string, props: ResultNotificationsProps) {
+    super(scope, id);
+    this.key = new Key(this, "TopicKey", {
+      description: "Encrypts the Emotions Harmonizer notification topic",
+      enableKeyRotation: true,
+      pendingWindow: Duration.days(7),
+      removalPolicy: props.keyRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    // CloudWatch alarm actions publish to the encrypted topic as the CloudWatch service.
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal("cloudwatch.amazonaws.com")],
+        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        resources: ["*"],
+      }),
+    );
+
+    this.topic = new Topic(this, "Topic", {
+      displayName: "Emotions Harmonizer",
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+    this.topic.addSubscription(new EmailSubscription(props.notifyEmail));
+  }
+}

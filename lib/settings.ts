@@ -1,0 +1,99 @@
+import type { Construct } from "constructs";
+import { z } from "zod";
+
+/**
+ * Deploy-time settings, read from CDK context (`-c key=value` or cdk.json), validated in one place.
+ * A missing or invalid value stops synthesis with a message naming the setting and its rule.
+ */
+export interface DeploySettings {
+  /** Where result links, rejections and alarms are emailed. */
+  readonly notifyEmail: string;
+  /** Target duration when an upload carries no `target-seconds` metadata. */
+  readonly defaultTargetSeconds: number;
+  /** EC2 instance type of the GPU hosts (one task per instance). */
+  readonly gpuInstanceType: string;
+  /** Most GPU tasks (and instances) running at once. */
+  readonly maxTasks: number;
+  /** Lifetime of the emailed result link; SigV4 presigned URLs live at most 7 days. */
+  readonly resultLinkDays: number;
+  readonly maxUploadMb: number;
+  readonly maxInputMinutes: number;
+  readonly maxTargetMinutes: number;
+}
+
+/** NVIDIA instance families the ECS GPU AMI and CUDA builds of TensorFlow support. */
+const GPU_INSTANCE_TYPE = /^(g4dn|g5|g6|g6e|gr6|p3|p3dn|p4d|p4de|p5|p5e)\.(\d*xlarge|metal)$/;
+
+/** Context values from `-c` arrive as strings, from cdk.json as numbers: accept both. */
+const integerSetting = (name: string, min: number, max: number, fallback: number, why = "") =>
+  z
+    .preprocess(
+      (value) => (typeof value === "string" && value.trim() !== "" ? Number(value) : value),
+      z.number({ error: `${name} must be a whole number from ${min} to ${max}` }),
+    )
+    .pipe(
+      z
+        .number()
+        .int({ error: `${name} must be a whole number from ${min} to ${max}` })
+        .min(min, { error: `${name} must be at least ${min}` })
+        .max(max, { error: `${name} must be at most ${max}${why}` }),
+    )
+    .default(fallback);
+
+const settingsSchema = z
+  .object({
+    notifyEmail: z.email({
+      error: (issue) =>
+        issue.input === undefined
+          ? "notifyEmail is required: pass -c notifyEmail=you@example.com"
+          : "notifyEmail must be a valid email address",
+    }),
+    defaultTargetSeconds: integerSetting("defaultTargetSeconds", 20, 24 * 60 * 60, 180),
+    gpuInstanceType: z
+      .string({ error: "gpuInstanceType must be a string such as g4dn.xlarge" })
+      .regex(GPU_INSTANCE_TYPE, {
+        error: "gpuInstanceType must be an NVIDIA GPU instance type (g4dn, g5, g6, g6e, gr6, p3, p4d, p5 families)",
+      })
+      .default("g4dn.xlarge"),
+    maxTasks: integerSetting("maxTasks", 1, 20, 2),
+    resultLinkDays: integerSetting("resultLinkDays", 1, 7, 7, " (SigV4 presigned links live at most 7 days)"),
+    maxUploadMb: integerSetting("maxUploadMb", 1, 2048, 200),
+    maxInputMinutes: integerSetting("maxInputMinutes", 1, 120, 20),
+    maxTargetMinutes: integerSetting("maxTargetMinutes", 1, 240, 60),
+  })
+  .check((ctx) => {
+    const s = ctx.value;
+    if (s.maxInputMinutes > s.maxTargetMinutes) {
+      ctx.issues.push({
+        code: "custom",
+        path: ["maxInputMinutes"],
+        message: `maxInputMinutes (${s.maxInputMinutes}) must not exceed maxTargetMinutes (${s.maxTargetMinutes})`,
+        input: s.maxInputMinutes,
+      });
+    }
+    if (s.defaultTargetSeconds > s.maxTargetMinutes * 60) {
+      ctx.issues.push({
+        code: "custom",
+        path: ["defaultTargetSeconds"],
+        message: `defaultTargetSeconds (${s.defaultTargetSeconds}) must not exceed maxTargetMinutes * 60 (${s.maxTargetMinutes * 60})`,
+        input: s.defaultTargetSeconds,
+      });
+    }
+  });
+
+export const SETTING_NAMES = Object.keys(settingsSchema.shape) as (keyof DeploySettings)[];
+
+/** Validates raw setting values (missing ones take their defaults); throws naming every bad setting. */
+export function parseSettings(raw: Readonly<Record<string, unknown>>): DeploySettings {
+  const result = settingsSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `  - ${issue.message}`);
+  throw new Error(`Invalid deploy settings (CDK context):\n${problems.join("\n")}`);
+}
+
+/** Reads every setting from the CDK context visible at `scope`. */
+export function settingsFromContext(scope: Construct): DeploySettings {
+  const raw: Record<string, unknown> = {};
+  for (const name of SETTING_NAMES) raw[name] = scope.node.tryGetContext(name);
+  return parseSettings(raw);
+}
