@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["tests/**/*.test.ts"],
+    globalSetup: ["tests/support/global-setup.ts"],
     // 2 cores: more workers only fight over them, and TF.js models are memory-hungry.
     pool: "forks",
     maxWorkers: 2,

@@ -161,11 +161,14 @@ let validator: ((event: unknown) => Promise<UploadOutcome[]>) | undefined;
 
 /** Lambda entry point. Configuration is read on the first invocation, so a missing variable fails loudly there. */
 export const handler = async (event: unknown): Promise<UploadOutcome[]> => {
-  validator ??= createValidator({
-    config: readValidatorConfig(),
-    ...createAwsClients(),
-    logger: new Logger(),
-    metrics: new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? "EmotionsHarmonizer" }),
-  });
+  if (validator === undefined) {
+    const logger = new Logger();
+    validator = createValidator({
+      config: readValidatorConfig(),
+      ...createAwsClients(),
+      logger,
+      metrics: new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? "EmotionsHarmonizer", logger }),
+    });
+  }
   return validator(event);
 };

@@ -1,0 +1,90 @@
+import { GetObjectCommand } from "@aws-sdk/client-s3";
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import type { AwsClients } from "../../functions/commons/aws-clients.ts";
+import { type JobMessage, jobIdFor } from "../../functions/commons/job-schema.ts";
+import type { RunExtensionJob } from "../../container/worker/process-message.ts";
+import { createTestPipeline, drainNotifications, drainQueue, listKeys, motoClients } from "../support/aws.ts";
+import { songWav } from "../support/wav.ts";
+import { runWorkerUntilQueueEmpty, testValidator, testWorkerDeps, uploadAndValidate } from "./harness.ts";
+
+// Uploads the validator turns away, and job messages the worker can never complete. No engine runs here.
+const engineMustNotRun: RunExtensionJob = () => Promise.reject(new Error("the engine must not run for this message"));
+
+describe("rejected uploads and poison messages (moto)", () => {
+  let clients: AwsClients;
+  beforeAll(() => {
+    clients = motoClients(inject("motoEndpoint"));
+  });
+
+  it("rejects a 5 s song with a notice and a report naming the 20 s minimum", async () => {
+    const pipeline = await createTestPipeline(clients, { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 });
+    const outcomes = await uploadAndValidate(clients, pipeline, testValidator(clients, pipeline), {
+      key: "short song.wav",
+      body: songWav(5, 22_050, 1),
+      metadata: { "target-seconds": "40" },
+    });
+
+    expect(outcomes).toEqual([expect.objectContaining({ status: "rejected", code: "TOO_SHORT" })]);
+    const report = await clients.s3.send(
+      new GetObjectCommand({ Bucket: pipeline.outputBucket, Key: "rejections/short song.wav.json" }),
+    );
+    const json = JSON.parse((await report.Body?.transformToString()) ?? "{}") as { code: string; reason: string };
+    expect(json.code).toBe("TOO_SHORT");
+    expect(json.reason).toMatch(/5 s long; at least 20 s/);
+    const [notice, ...others] = await drainNotifications(clients.sqs, pipeline.notificationQueueUrl);
+    expect(others).toEqual([]);
+    expect(notice?.Message).toContain('"short song.wav"');
+    expect(notice?.Message).toMatch(/at least 20 s is needed/);
+    expect(await drainQueue(clients.sqs, pipeline.jobQueueUrl)).toEqual([]);
+  });
+
+  it("rejects a text file as not audio, and never reacts to its own rejection report", async () => {
+    const pipeline = await createTestPipeline(clients, { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 });
+    const validator = testValidator(clients, pipeline);
+    const outcomes = await uploadAndValidate(clients, pipeline, validator, { key: "notes.txt", body: "not a song\n" });
+
+    expect(outcomes).toEqual([expect.objectContaining({ status: "rejected", code: "NOT_AUDIO" })]);
+    expect(await listKeys(clients.s3, pipeline.outputBucket)).toEqual(["rejections/notes.txt.json"]);
+    const notices = await drainNotifications(clients.sqs, pipeline.notificationQueueUrl);
+    expect(notices.map((n) => n.Message)).toEqual([expect.stringMatching(/"notes.txt" was not extended[\s\S]*WAV, MP3/)]);
+    // An event for the pipeline's own output (same bucket layout) is ignored, not validated.
+    const ownWrite = await validator({
+      Records: [
+        {
+          eventSource: "aws:s3",
+          eventName: "ObjectCreated:Put",
+          s3: { bucket: { name: pipeline.outputBucket }, object: { key: "rejections/notes.txt.json", size: 10 } },
+        },
+      ],
+    });
+    expect(ownWrite).toEqual([expect.objectContaining({ status: "ignored" })]);
+  });
+
+  it("sends an unreadable message and a job with a missing input to the DLQ after 3 receives, with failure notices", async () => {
+    const pipeline = await createTestPipeline(clients, { visibilityTimeoutSeconds: 1, maxReceiveCount: 3 });
+    const missing: JobMessage = {
+      version: 1,
+      jobId: jobIdFor(pipeline.inputBucket, "gone.wav", "etag"),
+      bucket: pipeline.inputBucket,
+      key: "gone.wav",
+      etag: "etag",
+      targetSeconds: 60,
+      input: { format: "wav", seconds: 30, sampleRate: 44_100, channels: 2 },
+      submittedAt: new Date().toISOString(),
+    };
+    await clients.sqs.send(new SendMessageCommand({ QueueUrl: pipeline.jobQueueUrl, MessageBody: '{"version":2}' }));
+    await clients.sqs.send(new SendMessageCommand({ QueueUrl: pipeline.jobQueueUrl, MessageBody: JSON.stringify(missing) }));
+
+    const { outcomes } = await runWorkerUntilQueueEmpty(testWorkerDeps(clients, pipeline, engineMustNotRun));
+
+    expect(outcomes.filter((o) => o === "invalid")).toHaveLength(3);
+    expect(outcomes.filter((o) => o === "failed")).toHaveLength(3);
+    const deadLetters = await drainQueue(clients.sqs, pipeline.deadLetterQueueUrl);
+    expect(deadLetters.sort()).toEqual([JSON.stringify(missing), '{"version":2}'].sort());
+    const notices = await drainNotifications(clients.sqs, pipeline.notificationQueueUrl);
+    expect(notices.map((n) => n.MessageAttributes?.kind?.Value)).toEqual(["failure", "failure"]);
+    expect(notices.map((n) => n.Message).join("\n")).toMatch(/"gone.wav" \(job [0-9a-f]{32}\) failed 3 times/);
+    expect(await listKeys(clients.s3, pipeline.outputBucket, "results/")).toEqual([]);
+  });
+});
