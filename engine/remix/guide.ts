@@ -1,0 +1,141 @@
+import type { Predictor } from "../extend/types.ts";
+import type { BeatAnalysis } from "./beats.ts";
+import { CHROMA_BINS, MFCC_COEFFICIENTS, frameFeatures, meanOverFrames } from "./features.ts";
+import { vectorDistance, type BeatVectoriser } from "./jump-graph.ts";
+import type { Choice, SourceRange, Steering } from "./plan.ts";
+import { ANALYSIS_RATE, resampleMono } from "./signal.ts";
+
+export interface GuideSteering extends Steering {
+  /** Decisions the model was asked about. */
+  readonly decisions: () => number;
+  /** Decisions where the model picked something other than the cheapest continuation. */
+  readonly steered: () => number;
+}
+
+export interface GuideContext {
+  readonly predictor: Predictor;
+  readonly analysis: BeatAnalysis;
+  readonly vectoriser: BeatVectoriser;
+  /** The original downmixed to mono at its own rate. */
+  readonly mono: Float32Array;
+  readonly lastPlayable: number;
+  /** Divides feature distances into the same units as the choice costs. */
+  readonly costScale: number;
+  /** Weight of the prediction match against continuity. */
+  readonly weight?: number;
+}
+
+/**
+ * Lets the encoder–decoder choose the path: at each decision point it hears the last contextSeconds of the
+ * result, predicts the next horizonSeconds, and the choice whose next beats (played straight on) look most
+ * like the prediction (per beat: chroma, MFCC, level relative to the block's mean) wins, continuity cost added.
+ */
+export function createGuideSteering(context: GuideContext): GuideSteering {
+  const { predictor, analysis, vectoriser, mono } = context;
+  const weight = context.weight ?? 1;
+  let decisions = 0;
+  let steered = 0;
+  const beatSeconds = analysis.beatSamples / analysis.sampleRate;
+  const horizonBeats = Math.max(1, Math.floor(predictor.horizonSeconds / beatSeconds));
+
+  return {
+    intervalSeconds: predictor.horizonSeconds,
+    decisions: () => decisions,
+    steered: () => steered,
+    async choose(choices: readonly Choice[], outputPosition: number, ranges: readonly SourceRange[]): Promise<number> {
+      if (choices.length <= 1) return 0;
+      decisions++;
+      const contextSamples = Math.round(predictor.contextSeconds * analysis.sampleRate);
+      const heard = tailOfResult(mono, ranges, analysis.length, outputPosition, contextSamples);
+      const modelInput = fitLength(
+        resampleMono(heard, analysis.sampleRate, predictor.sampleRate),
+        Math.round(predictor.contextSeconds * predictor.sampleRate),
+      );
+      const prediction = await predictor.predict(modelInput);
+      const predicted = predictionVectors(prediction, predictor.sampleRate, beatSeconds, horizonBeats, vectoriser);
+      let best = 0;
+      let bestScore = Infinity;
+      choices.forEach((choice, index) => {
+        const beats: number[] = [];
+        for (let b = choice.beat; b <= context.lastPlayable && beats.length < predicted.length; b++) beats.push(b);
+        const match = sequenceDistance(predicted, beats.map((b) => vectoriser.vectors[b]!));
+        const score = choice.cost + (weight * match) / context.costScale;
+        if (score < bestScore) {
+          bestScore = score;
+          best = index;
+        }
+      });
+      if (best !== 0) steered++;
+      return best;
+    },
+  };
+}
+
+/** The last `count` samples of the result so far (original, then ranges back to back), mono. */
+export function tailOfResult(
+  mono: Float32Array,
+  ranges: readonly SourceRange[],
+  originalLength: number,
+  _resultLength: number,
+  count: number,
+): Float32Array {
+  const out = new Float32Array(count);
+  let writeEnd = count;
+  for (let r = ranges.length - 1; r >= -1 && writeEnd > 0; r--) {
+    const range = r >= 0 ? ranges[r]! : { start: 0, end: originalLength };
+    const take = Math.min(range.end - range.start, writeEnd);
+    out.set(mono.subarray(range.end - take, range.end), writeEnd - take);
+    writeEnd -= take;
+  }
+  return out;
+}
+
+function fitLength(samples: Float32Array, length: number): Float32Array {
+  if (samples.length === length) return samples;
+  const out = new Float32Array(length);
+  out.set(samples.subarray(Math.max(0, samples.length - length)), Math.max(0, length - samples.length));
+  return out;
+}
+
+/** The prediction cut into beat-length blocks, each described like a beat of the song. */
+function predictionVectors(
+  prediction: Float32Array,
+  sampleRate: number,
+  beatSeconds: number,
+  blocks: number,
+  vectoriser: BeatVectoriser,
+): Float32Array[] {
+  const samples = resampleMono(prediction, sampleRate, ANALYSIS_RATE);
+  const frames = frameFeatures(samples, ANALYSIS_RATE);
+  const framesPerBeat = (beatSeconds * ANALYSIS_RATE) / frames.hop;
+  const vectors: Float32Array[] = [];
+  for (let b = 0; b < blocks; b++) {
+    const from = Math.floor(b * framesPerBeat);
+    const to = Math.floor((b + 1) * framesPerBeat);
+    if (from >= frames.frameCount) break;
+    const chroma = meanOverFrames(frames.chroma, CHROMA_BINS, from, to);
+    const mfcc = meanOverFrames(frames.mfcc, MFCC_COEFFICIENTS, from, to);
+    let power = 0;
+    for (let f = from; f < Math.min(to, frames.frameCount); f++) power += 10 ** (frames.levelDb[f]! / 10);
+    const level = power > 0 ? 10 * Math.log10(power / Math.max(1, to - from)) : -120;
+    vectors.push(vectoriser.vectorise(chroma, mfcc, level));
+  }
+  return vectors;
+}
+
+/** Mean distance of aligned vectors, levels compared relative to each sequence's mean (the model normalises loudness). */
+function sequenceDistance(predicted: Float32Array[], candidate: Float32Array[]): number {
+  const n = Math.min(predicted.length, candidate.length);
+  if (n === 0) return Infinity;
+  const levelIndex = (predicted[0]?.length ?? 1) - 1;
+  const meanLevel = (vs: Float32Array[]) => vs.slice(0, n).reduce((s, v) => s + v[levelIndex]!, 0) / n;
+  const shift = meanLevel(candidate) - meanLevel(predicted);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const p = Float32Array.from(predicted[i]!);
+    p[levelIndex]! += shift;
+    sum += vectorDistance(p, candidate[i]!);
+  }
+  // Paths that run out of playable beats early cover less of the prediction: count the gap as far.
+  return (sum + (predicted.length - n) * 2) / predicted.length;
+}

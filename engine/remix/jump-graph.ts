@@ -1,0 +1,133 @@
+import type { BeatAnalysis } from "./beats.ts";
+import { CHROMA_BINS, MFCC_COEFFICIENTS } from "./features.ts";
+
+/** How many beats before a jump target must resemble the beats before the jump. */
+export const CONTEXT_BEATS = 4;
+
+export interface Jump {
+  /** Beat played instead of `from + 1`. */
+  readonly to: number;
+  /** Mean feature distance of the 4-beat contexts, lower is smoother. */
+  readonly cost: number;
+}
+
+export interface JumpGraph {
+  readonly beatCount: number;
+  /** Feature distance between two beats. */
+  readonly distance: (a: number, b: number) => number;
+  /** Cost of playing beat `to` right after beat `from` (0 when `to` is `from + 1`). */
+  readonly transitionCost: (from: number, to: number) => number;
+  /** For each beat, the best jump targets, cheapest first. */
+  readonly jumps: readonly (readonly Jump[])[];
+  /** Beats a path may play and jump to (no leading or trailing silence). */
+  readonly firstPlayable: number;
+  readonly lastPlayable: number;
+}
+
+export interface JumpGraphOptions {
+  /** Targets kept per beat. */
+  readonly maxJumpsPerBeat?: number;
+  /** Jumps to beats closer than this to the natural next beat are useless: excluded. */
+  readonly minSeparationBeats?: number;
+}
+
+/** Turns beat features into vectors whose Euclidean distance mixes harmony, timbre and level. */
+export interface BeatVectoriser {
+  /** [beatCount][12 + 13 + 1]: L2-normalised chroma, MFCC z-scored over the song / sqrt(13), level / 6 dB. */
+  readonly vectors: Float32Array[];
+  /** The same mapping for features measured elsewhere (e.g. on a model's prediction). */
+  vectorise(chroma: Float32Array, mfcc: Float32Array, levelDb: number): Float32Array;
+}
+
+export const BEAT_VECTOR_SIZE = CHROMA_BINS + MFCC_COEFFICIENTS + 1;
+/** 6 dB of level difference weighs like one standard deviation of timbre. */
+const LEVEL_SCALE_DB = 6;
+
+export function createBeatVectoriser(analysis: BeatAnalysis): BeatVectoriser {
+  const { chroma, mfcc, levelDb } = analysis.features;
+  const n = Math.max(1, chroma.length);
+  const mean = new Float64Array(MFCC_COEFFICIENTS);
+  const spread = new Float64Array(MFCC_COEFFICIENTS);
+  for (const m of mfcc) for (let d = 0; d < MFCC_COEFFICIENTS; d++) mean[d]! += m[d]! / n;
+  for (const m of mfcc) for (let d = 0; d < MFCC_COEFFICIENTS; d++) spread[d]! += (m[d]! - mean[d]!) ** 2 / n;
+  const mfccWeight = Math.sqrt(1 / MFCC_COEFFICIENTS);
+  const vectorise = (c: Float32Array, m: Float32Array, level: number): Float32Array => {
+    const v = new Float32Array(BEAT_VECTOR_SIZE);
+    const norm = Math.hypot(...c) || 1;
+    for (let k = 0; k < CHROMA_BINS; k++) v[k] = c[k]! / norm;
+    for (let d = 0; d < MFCC_COEFFICIENTS; d++) {
+      v[CHROMA_BINS + d] = ((m[d]! - mean[d]!) / Math.sqrt(spread[d]! || 1)) * mfccWeight;
+    }
+    v[BEAT_VECTOR_SIZE - 1] = Math.max(-90, level) / LEVEL_SCALE_DB;
+    return v;
+  };
+  return { vectors: chroma.map((c, i) => vectorise(c, mfcc[i]!, levelDb[i]!)), vectorise };
+}
+
+export function vectorDistance(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let d = 0; d < a.length; d++) {
+    const diff = a[d]! - (b[d] ?? 0);
+    sum += diff * diff;
+  }
+  return Math.sqrt(sum);
+}
+
+export function buildJumpGraph(analysis: BeatAnalysis, options: JumpGraphOptions = {}): JumpGraph {
+  const maxJumps = options.maxJumpsPerBeat ?? 12;
+  const minSeparation = options.minSeparationBeats ?? 8;
+  const { vectors } = createBeatVectoriser(analysis);
+  const n = vectors.length;
+  const matrix = new Float32Array(n * n);
+  for (let a = 0; a < n; a++) {
+    const va = vectors[a]!;
+    for (let b = a + 1; b < n; b++) {
+      const distance = vectorDistance(va, vectors[b]!);
+      matrix[a * n + b] = distance;
+      matrix[b * n + a] = distance;
+    }
+  }
+  const distance = (a: number, b: number) => matrix[a * n + b] ?? Infinity;
+
+  /** Beats next-o (the listener's expectation) against to-o (what is played), o = 0..3. */
+  const transitionCost = (from: number, to: number): number => {
+    const next = from + 1;
+    if (to === next) return 0;
+    let sum = 0;
+    let count = 0;
+    for (let o = 0; o < CONTEXT_BEATS; o++) {
+      const expected = next - o;
+      const played = to - o;
+      if (expected < 0 || played < 0 || expected >= n || played >= n) continue;
+      // The beat itself weighs most; the beats before it confirm the context.
+      const weight = o === 0 ? 2 : 1;
+      sum += weight * distance(expected, played);
+      count += weight;
+    }
+    return count > 0 ? sum / count : Infinity;
+  };
+
+  const { firstPlayable, lastPlayable } = playableRange(analysis);
+  const jumps: Jump[][] = [];
+  for (let from = 0; from < n; from++) {
+    const options: Jump[] = [];
+    for (let to = firstPlayable + 1; to <= lastPlayable; to++) {
+      if (Math.abs(to - (from + 1)) < minSeparation) continue;
+      options.push({ to, cost: transitionCost(from, to) });
+    }
+    options.sort((x, y) => x.cost - y.cost);
+    jumps.push(options.slice(0, maxJumps));
+  }
+  return { beatCount: n, distance, transitionCost, jumps, firstPlayable, lastPlayable };
+}
+
+/** Beats that lie inside the sounding part; the last two are kept out (a song's final decay is no source). */
+function playableRange(analysis: BeatAnalysis): { firstPlayable: number; lastPlayable: number } {
+  const { beats, soundStart, soundEnd } = analysis;
+  let firstPlayable = beats.findIndex((b) => b >= soundStart);
+  if (firstPlayable < 0) firstPlayable = 0;
+  let lastPlayable = beats.length - 1;
+  while (lastPlayable > firstPlayable && (beats[lastPlayable + 1] ?? analysis.length) > soundEnd) lastPlayable--;
+  lastPlayable = Math.max(firstPlayable, lastPlayable - 2);
+  return { firstPlayable, lastPlayable };
+}

@@ -1,0 +1,258 @@
+import type { BeatAnalysis } from "./beats.ts";
+import type { JumpGraph } from "./jump-graph.ts";
+
+/** A stretch of the original (samples [start, end)) appended to the result. */
+export interface SourceRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+export type Ending =
+  /** The song's own last part from beat `beat` on, then `padSamples` of silence (negative: trailing silence cut). */
+  | { readonly kind: "outro"; readonly beat: number; readonly padSamples: number }
+  /** The path runs to the target and fades out from `fadeStart` (samples in the result). */
+  | { readonly kind: "fade"; readonly fadeStart: number };
+
+export interface RemixPlan {
+  /** Ranges after the untouched original, in order; neighbours with start === previous end are continuous. */
+  readonly ranges: SourceRange[];
+  readonly ending: Ending;
+  /** Joins between non-contiguous material after the original. */
+  readonly jumps: number;
+}
+
+/** One option at a decision point: play `beat` next; `cost` = continuity + variety penalty (lower is better). */
+export interface Choice {
+  readonly beat: number;
+  readonly cost: number;
+}
+
+/**
+ * Called at most every `intervalSeconds` of output with the ranked choices; returns the index of the one to take.
+ * `outputRanges` are the ranges planned so far (for rendering the context the guide listens to).
+ */
+export interface Steering {
+  readonly intervalSeconds: number;
+  choose(choices: readonly Choice[], outputPosition: number, outputRanges: readonly SourceRange[]): Promise<number>;
+}
+
+export interface PlanOptions {
+  /** Exact result length, samples. */
+  readonly targetSamples: number;
+  readonly fadeOutSamples: number;
+  /** Half of the crossfade, samples: cuts are placed this far (plus a margin) before the beat. */
+  readonly crossfadeSamples: number;
+  readonly random: () => number;
+  /** No section shorter than this is repeated back to back, seconds. */
+  readonly minRepeatSeconds?: number;
+  /** Beats played straight before another optional jump. */
+  readonly minRunBeats?: number;
+  /** Chance per eligible beat of taking a good optional jump (remix without a guide). */
+  readonly jumpProbability?: number;
+  readonly steering?: Steering;
+  readonly onProgress?: (outputPosition: number) => void;
+}
+
+/** Where a beat's audio is cut: a little before the detected beat, so crossfades end before the attack. */
+export function cutPositions(analysis: BeatAnalysis, crossfadeSamples: number): number[] {
+  const preroll = Math.round(crossfadeSamples / 2 + 0.012 * analysis.sampleRate);
+  return analysis.beats.map((b) => Math.max(0, b - preroll));
+}
+
+/** A song "ends" when it has trailing silence or its last second is much quieter than its typical beat. */
+export function hasNaturalEnding(analysis: BeatAnalysis): boolean {
+  if (analysis.length - analysis.soundEnd >= 0.3 * analysis.sampleRate) return true;
+  const { beats, features, sampleRate, soundEnd, medianLevelDb } = analysis;
+  const lastSecond = beats
+    .map((b, i) => ({ b, level: features.levelDb[i]! }))
+    .filter(({ b }) => b >= soundEnd - sampleRate && b < soundEnd);
+  if (lastSecond.length === 0) return false;
+  const level = Math.max(...lastSecond.map((x) => x.level));
+  return level < medianLevelDb - 10;
+}
+
+interface WalkStep {
+  readonly beat: number;
+  /** Output position of the beat's cut. */
+  readonly outputStart: number;
+}
+
+/**
+ * Plans the continuation: a walk over the song's beats that jumps between beats with similar context,
+ * never replays material heard less than minRepeatSeconds ago when it can avoid it, and ends either with the
+ * song's own ending (fitted to the exact target length) or with a fade.
+ */
+export async function planRemix(analysis: BeatAnalysis, graph: JumpGraph, options: PlanOptions): Promise<RemixPlan> {
+  const sampleRate = analysis.sampleRate;
+  const length = analysis.length;
+  const target = options.targetSamples;
+  const minRepeat = (options.minRepeatSeconds ?? 20) * sampleRate;
+  const minRun = options.minRunBeats ?? 16;
+  const jumpProbability = options.jumpProbability ?? 0.08;
+  const cuts = cutPositions(analysis, options.crossfadeSamples);
+  const n = cuts.length;
+  const beatEnd = (b: number) => cuts[b + 1] ?? length;
+  const beatLength = analysis.beatSamples;
+  const costScale = typicalJumpCost(graph);
+  const natural = hasNaturalEnding(analysis);
+
+  // Output position at which each beat was last heard; the untouched original plays every beat once.
+  const lastHeard = cuts.map((c) => c);
+  const stalePenalty = (beat: number, at: number) => {
+    const ago = at - (lastHeard[beat] ?? -Infinity);
+    if (ago < minRepeat) return 10 + 10 * (1 - ago / minRepeat);
+    return 0.5 * (minRepeat / ago);
+  };
+
+  // The beat grid continues past the end of the original: the first continuation beat lands on it.
+  let last = n - 1;
+  while (last > 0 && cuts[last]! >= length) last--;
+  let virtualNext = cuts[last]! + beatLength;
+  while (virtualNext < length + 4 * options.crossfadeSamples) virtualNext += beatLength;
+  const leadIn = virtualNext - length;
+  const contextBeat = Math.min(last, graph.lastPlayable + 2);
+
+  const steps: WalkStep[] = [];
+  let current = contextBeat;
+  let position = virtualNext;
+  let run = 0;
+  let nextSteerAt = options.steering ? position : Infinity;
+  const rangesSoFar = (): SourceRange[] => stepsToRanges(steps, cuts, beatEnd, leadIn);
+  const endOfWalk = natural ? target + beatLength : target;
+
+  while (position < endOfWalk) {
+    const next = current + 1;
+    const linearAllowed = steps.length > 0 && next <= graph.lastPlayable && next >= graph.firstPlayable;
+    const linearCost = linearAllowed ? stalePenalty(next, position) : Infinity;
+    const jumpChoices: Choice[] = (graph.jumps[current] ?? [])
+      .filter((j) => steps.length > 0 || cuts[j.to]! - leadIn >= 0)
+      .map((j) => ({ beat: j.to, cost: j.cost / costScale + 0.5 + stalePenalty(j.to, position) }))
+      .sort((a, b) => a.cost - b.cost);
+    const choices: Choice[] = linearAllowed ? [{ beat: next, cost: linearCost }, ...jumpChoices] : jumpChoices;
+    if (choices.length === 0) break;
+
+    let chosen: Choice;
+    const forced = !linearAllowed || linearCost >= 10;
+    if (options.steering && position >= nextSteerAt && (forced || run >= 4)) {
+      const ranked = [...choices].sort((a, b) => a.cost - b.cost).slice(0, 8);
+      const index = await options.steering.choose(ranked, position, rangesSoFar());
+      chosen = ranked[Math.max(0, Math.min(ranked.length - 1, index))]!;
+      nextSteerAt = position + options.steering.intervalSeconds * sampleRate;
+    } else if (forced) {
+      chosen = jumpChoices[0] ?? choices[0]!;
+    } else {
+      const best = jumpChoices[0];
+      const takeJump =
+        !options.steering && best !== undefined && run >= minRun && best.cost <= 1.6 && options.random() < jumpProbability;
+      chosen = takeJump ? best : choices[0]!;
+    }
+    if (chosen.beat !== next || steps.length === 0) {
+      run = 0;
+    } else {
+      run++;
+    }
+    steps.push({ beat: chosen.beat, outputStart: position });
+    lastHeard[chosen.beat] = position;
+    position += beatEnd(chosen.beat) - cuts[chosen.beat]!;
+    current = chosen.beat;
+    options.onProgress?.(Math.min(position, target));
+  }
+
+  if (natural) {
+    const ending = chooseOutro(analysis, graph, cuts, steps, { length, target, beatLength, leadIn, virtualNext, contextBeat, costScale });
+    if (ending) {
+      const kept = steps.slice(0, ending.keep);
+      const ranges = stepsToRanges(kept, cuts, beatEnd, leadIn);
+      ranges.push({ start: ending.keep === 0 ? cuts[ending.beat]! - leadIn : cuts[ending.beat]!, end: length });
+      return { ranges, ending: { kind: "outro", beat: ending.beat, padSamples: ending.pad }, jumps: ranges.length };
+    }
+  }
+  const ranges = stepsToRanges(steps, cuts, beatEnd, leadIn);
+  const fadeLength = Math.min(options.fadeOutSamples, Math.max(0, target - length));
+  // Start the fade on a beat so it reads as a phrase ending.
+  const fadeStartIdeal = target - fadeLength;
+  const onBeat = steps.reduce(
+    (best, s) => (Math.abs(s.outputStart - fadeStartIdeal) < Math.abs(best - fadeStartIdeal) ? s.outputStart : best),
+    fadeStartIdeal,
+  );
+  const fadeStart = Math.abs(onBeat - fadeStartIdeal) <= beatLength && onBeat > length ? onBeat : fadeStartIdeal;
+  return { ranges, ending: { kind: "fade", fadeStart: Math.max(length, Math.min(target, fadeStart)) }, jumps: ranges.length };
+}
+
+/** Median cost of each beat's best jump: costs are compared relative to what this song offers. */
+function typicalJumpCost(graph: JumpGraph): number {
+  const best = graph.jumps.map((j) => j[0]?.cost ?? Infinity).filter(Number.isFinite).sort((a, b) => a - b);
+  return Math.max(1e-6, best[Math.floor(best.length / 2)] ?? 1);
+}
+
+/** Consecutive beats merged into ranges; the first range starts `leadIn` before the first beat's cut. */
+function stepsToRanges(
+  steps: readonly WalkStep[],
+  cuts: readonly number[],
+  beatEnd: (b: number) => number,
+  leadIn: number,
+): SourceRange[] {
+  const ranges: { start: number; end: number }[] = [];
+  for (const [i, step] of steps.entries()) {
+    const start = cuts[step.beat]!;
+    const end = beatEnd(step.beat);
+    const previous = ranges[ranges.length - 1];
+    if (i === 0) ranges.push({ start: Math.max(0, start - leadIn), end });
+    else if (previous && previous.end === start) previous.end = end;
+    else ranges.push({ start, end });
+  }
+  return ranges;
+}
+
+interface OutroContext {
+  readonly length: number;
+  readonly target: number;
+  readonly beatLength: number;
+  readonly leadIn: number;
+  readonly virtualNext: number;
+  readonly contextBeat: number;
+  readonly costScale: number;
+}
+
+/**
+ * The best place to leave the walk for the song's own ending: after `keep` walk steps, jump to beat `beat`
+ * and play to the end, so that the result is within one beat of the target (the rest is silence after the
+ * final note, or trailing silence cut).
+ */
+function chooseOutro(
+  analysis: BeatAnalysis,
+  graph: JumpGraph,
+  cuts: readonly number[],
+  steps: readonly WalkStep[],
+  context: OutroContext,
+): { keep: number; beat: number; pad: number } | undefined {
+  const { length, target, beatLength, costScale } = context;
+  const trailingQuiet = Math.max(0, length - analysis.soundEnd);
+  const maxPad = Math.round(1.1 * beatLength);
+  const maxOutro = Math.max(beatLength * 4, Math.min(30 * analysis.sampleRate, 0.5 * length));
+  let best: { keep: number; beat: number; pad: number; cost: number } | undefined;
+  for (let keep = 0; keep <= steps.length; keep++) {
+    const outputEnd = keep === 0 ? context.virtualNext : steps[keep]?.outputStart ?? endOf(steps, cuts, length);
+    const previous = keep === 0 ? context.contextBeat : steps[keep - 1]!.beat;
+    for (let beat = graph.firstPlayable; beat < cuts.length; beat++) {
+      // Straight after the original, the outro starts mid-beat so that its beats stay on the grid.
+      const sourceStart = keep === 0 ? cuts[beat]! - context.leadIn : cuts[beat]!;
+      const outro = length - sourceStart;
+      if (outro > maxOutro || outro <= 0 || sourceStart < 0) continue;
+      const startAt = keep === 0 ? length : outputEnd;
+      const pad = target - (startAt + outro);
+      if (pad > maxPad || pad < -trailingQuiet) continue;
+      const transition = graph.transitionCost(previous, beat);
+      const shortOutro = outro < 4 * beatLength ? 1 : 0;
+      const cost = transition / costScale + Math.abs(pad) / beatLength * 0.3 + shortOutro;
+      if (!best || cost < best.cost) best = { keep, beat, pad, cost };
+    }
+  }
+  return best;
+}
+
+function endOf(steps: readonly WalkStep[], cuts: readonly number[], length: number): number {
+  const last = steps[steps.length - 1];
+  if (!last) return 0;
+  return last.outputStart + ((cuts[last.beat + 1] ?? length) - cuts[last.beat]!);
+}

@@ -1,0 +1,166 @@
+import { frameCount, type PcmAudio } from "../audio/pcm.ts";
+import type { RemixPlan, SourceRange } from "./plan.ts";
+import { downmix } from "./signal.ts";
+
+/** One stretch of the original as it appears in the result (seconds). */
+export interface RemixSegment {
+  readonly outputStart: number;
+  readonly sourceStart: number;
+  readonly seconds: number;
+}
+
+export interface RenderedRemix {
+  readonly audio: PcmAudio;
+  /** Join points in the result, seconds. */
+  readonly seams: number[];
+  readonly segments: RemixSegment[];
+}
+
+export interface RenderOptions {
+  readonly targetSamples: number;
+  /** Full crossfade length at each join, samples. */
+  readonly crossfadeSamples: number;
+}
+
+/** Joins move by at most this much to meet a zero crossing. */
+const ZERO_CROSSING_SEARCH_SECONDS = 0.0015;
+/** A very short fade where the result is cut inside sound (never inside the untouched original). */
+const SAFETY_FADE_SECONDS = 0.005;
+
+/**
+ * Writes the original untouched, then each planned range, joining non-contiguous ranges at zero crossings
+ * with an equal-power crossfade centred on the join. The join right after the original can't overlap the
+ * original's samples, so the outgoing side there is the original's last samples mirrored in time
+ * (continuous in value, so no step). All channels are cut at the same positions.
+ */
+export function renderPlan(input: PcmAudio, plan: RemixPlan, options: RenderOptions): RenderedRemix {
+  const sampleRate = input.sampleRate;
+  const length = frameCount(input);
+  const target = options.targetSamples;
+  const mono = downmix(input);
+  const ranges = alignToZeroCrossings(mono, plan.ranges, length, Math.round(ZERO_CROSSING_SEARCH_SECONDS * sampleRate));
+  const half = Math.max(1, Math.round(options.crossfadeSamples / 2));
+  const out = input.channels.map((channel) => {
+    const samples = new Float32Array(target);
+    samples.set(channel.subarray(0, Math.min(length, target)));
+    return samples;
+  });
+  const seams: number[] = [];
+  const segments: RemixSegment[] = [];
+  let position = length;
+  for (const [index, range] of ranges.entries()) {
+    if (position >= target) break;
+    const count = Math.min(range.end - range.start, target - position);
+    input.channels.forEach((channel, c) => out[c]!.set(channel.subarray(range.start, range.start + count), position));
+    segments.push({ outputStart: position / sampleRate, sourceStart: range.start / sampleRate, seconds: count / sampleRate });
+    const previous = ranges[index - 1];
+    if (index === 0) {
+      mirrorCrossfade(input, out, length, range.start, 2 * half, target);
+      seams.push(position / sampleRate);
+    } else if (previous && previous.end !== range.start) {
+      centredCrossfade(input, out, position, previous.end, range.start, half, length, target);
+      seams.push(position / sampleRate);
+    }
+    position += count;
+  }
+  if (plan.ending.kind === "fade") {
+    fadeOut(out, plan.ending.fadeStart, target);
+  } else if (position >= target && target > length) {
+    fadeOut(out, Math.max(length, target - Math.round(SAFETY_FADE_SECONDS * sampleRate)), target);
+  }
+  return { audio: { sampleRate, channels: out }, seams, segments };
+}
+
+/** Moves each join (both sides together, keeping the beat phase) to where both sides are near zero. */
+function alignToZeroCrossings(
+  mono: Float32Array,
+  ranges: readonly SourceRange[],
+  length: number,
+  search: number,
+): SourceRange[] {
+  const adjusted = ranges.map((r) => ({ ...r }));
+  const first = adjusted[0];
+  if (first && length > 1) {
+    // After the original: continue from where the value and slope match its last samples.
+    const last = mono[length - 1]!;
+    const slope = last - mono[length - 2]!;
+    first.start = bestShift(first.start, search, length, (p) => Math.abs(mono[p]! - last) + Math.abs(mono[p + 1]! - mono[p]! - slope));
+  }
+  for (let i = 1; i < adjusted.length; i++) {
+    const previous = adjusted[i - 1]!;
+    const range = adjusted[i]!;
+    if (previous.end === range.start) continue;
+    const a = previous.end;
+    const b = range.start;
+    const shifted = bestShift(0, search, Number.MAX_SAFE_INTEGER, (d) => {
+      if (a + d < 1 || b + d < 1 || a + d + 1 >= length || b + d + 1 >= length) return Infinity;
+      const slopeA = mono[a + d + 1]! - mono[a + d]!;
+      const slopeB = mono[b + d + 1]! - mono[b + d]!;
+      return Math.abs(mono[a + d]!) + Math.abs(mono[b + d]!) + 0.5 * Math.abs(slopeA - slopeB);
+    });
+    if (a + shifted > previous.start && b + shifted < range.end) {
+      previous.end = a + shifted;
+      range.start = b + shifted;
+    }
+  }
+  return adjusted;
+}
+
+function bestShift(centre: number, search: number, limit: number, cost: (p: number) => number): number {
+  let best = centre;
+  let bestCost = Infinity;
+  for (let p = centre - search; p <= centre + search; p++) {
+    if (p < 0 || p + 1 >= limit) continue;
+    const c = cost(p);
+    if (c < bestCost) {
+      bestCost = c;
+      best = p;
+    }
+  }
+  return best;
+}
+
+/** out[at + k] for k in [-half, half): outgoing source[a + k] fades out while incoming source[b + k] fades in. */
+function centredCrossfade(
+  input: PcmAudio,
+  out: Float32Array[],
+  at: number,
+  a: number,
+  b: number,
+  half: number,
+  length: number,
+  target: number,
+): void {
+  const h = Math.min(half, a, b, length - a, length - b, at - length, target - at);
+  if (h <= 0) return;
+  for (let k = -h; k < h; k++) {
+    const t = (k + h + 0.5) / (2 * h);
+    const fadeIn = Math.sin((Math.PI / 2) * t);
+    const fadeOutGain = Math.cos((Math.PI / 2) * t);
+    input.channels.forEach((channel, c) => {
+      out[c]![at + k] = fadeOutGain * channel[a + k]! + fadeIn * channel[b + k]!;
+    });
+  }
+}
+
+/** The first join: the original's tail mirrored in time fades out over the new material's start. */
+function mirrorCrossfade(input: PcmAudio, out: Float32Array[], length: number, b: number, span: number, target: number): void {
+  const n = Math.min(span, length, target - length, input.channels[0]!.length - b);
+  for (let k = 0; k < n; k++) {
+    const t = (k + 0.5) / n;
+    const fadeIn = Math.sin((Math.PI / 2) * t);
+    const fadeOutGain = Math.cos((Math.PI / 2) * t);
+    input.channels.forEach((channel, c) => {
+      out[c]![length + k] = fadeOutGain * channel[length - 1 - k]! + fadeIn * channel[b + k]!;
+    });
+  }
+}
+
+/** Raised-cosine fade to silence over [from, to). */
+function fadeOut(out: Float32Array[], from: number, to: number): void {
+  const n = to - from;
+  if (n <= 0) return;
+  for (const channel of out) {
+    for (let i = from; i < to; i++) channel[i]! *= 0.5 * (1 + Math.cos((Math.PI * (i - from + 1)) / n));
+  }
+}
