@@ -1,5 +1,5 @@
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { parseBuffer } from "music-metadata";
+import { parseWebStream } from "music-metadata";
 import { HarmonizerInputError } from "../../engine/errors.ts";
 import { oggDurationSeconds } from "./ogg-duration.ts";
 import { type AudioProbe, audioFormatOf } from "./validation.ts";
@@ -73,20 +73,37 @@ export async function inspectUpload(s3: S3Client, bucket: string, object: Stored
 
 /**
  * Learns format, duration, sample rate and channels from the start of a file of `totalBytes`.
- * The total size lets music-metadata estimate durations of MP3 and the like from the bitrate.
- * Throws HarmonizerInputError("NOT_AUDIO") when the bytes are not a recognisable audio file.
+ * The start is handed over as a stream that claims the full size (parseBuffer would take the
+ * buffer's length as the file's), so WAV durations come from the header and MP3 durations can be
+ * estimated from the bitrate. Throws HarmonizerInputError("NOT_AUDIO") when the bytes are not a
+ * recognisable audio file.
  */
 export async function probeAudio(start: Uint8Array, totalBytes: number): Promise<AudioProbe> {
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(start);
+      controller.close();
+    },
+  });
   try {
-    const { format } = await parseBuffer(start, { size: totalBytes }, { duration: false, skipCovers: true, skipPostHeaders: true });
+    const { format } = await parseWebStream(
+      stream,
+      { size: totalBytes },
+      { duration: false, skipCovers: true, skipPostHeaders: true },
+    );
+    const estimated = format.duration === undefined && format.bitrate ? (totalBytes * 8) / format.bitrate : undefined;
     return {
       container: format.container,
       codec: format.codec,
-      seconds: format.duration,
+      seconds: format.duration ?? estimated,
       sampleRate: format.sampleRate,
       channels: format.numberOfChannels,
     };
   } catch (cause) {
-    throw new HarmonizerInputError("NOT_AUDIO", "the file is not an audio file this service can read (WAV, MP3, Ogg Vorbis, Ogg Opus or FLAC)", { cause });
+    throw new HarmonizerInputError(
+      "NOT_AUDIO",
+      "the file is not an audio file this service can read (WAV, MP3, Ogg Vorbis, Ogg Opus or FLAC)",
+      { cause },
+    );
   }
 }

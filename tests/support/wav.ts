@@ -10,9 +10,17 @@ export function encodeTestWav(audio: PcmAudio): Uint8Array {
   return wav.toBuffer();
 }
 
-/** A synthetic song (chords, bass, drums on a steady beat) as WAV bytes. */
+const songCache = new Map<string, Uint8Array>();
+
+/** A synthetic song (chords, bass, drums on a steady beat) as WAV bytes; made once per test file and shape. */
 export function songWav(seconds: number, sampleRate = 44_100, channels: 1 | 2 = 2): Uint8Array {
-  return encodeTestWav(synthesizeSong({ seconds, sampleRate, channels, seed: 7 }));
+  const key = `${seconds}/${sampleRate}/${channels}`;
+  let bytes = songCache.get(key);
+  if (bytes === undefined) {
+    bytes = encodeTestWav(synthesizeSong({ seconds, sampleRate, channels, seed: 7 }));
+    songCache.set(key, bytes);
+  }
+  return bytes;
 }
 
 /** Duration, rate and channel count of WAV bytes, decoded with wavefile. */
