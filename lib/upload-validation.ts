@@ -58,15 +58,16 @@ export interface UploadValidationProps {
  */
 export class UploadValidation extends Construct {
   public readonly function: NodejsFunction;
+  public readonly logGroup: LogGroup;
   /** Events the validator failed on after Lambda's own retries (bugs, not bad uploads). */
   public readonly failedEvents: Queue;
 
   constructor(scope: Construct, id: string, props: UploadValidationProps) {
     super(scope, id);
-    const logGroup = new LogGroup(this, "Logs", {
+    const logGroup = (this.logGroup = new LogGroup(this, "Logs", {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
-    });
+    }));
     // An explicit role so the function gets write access to its own log group only,
     // instead of the AWS-managed AWSLambdaBasicExecutionRole (logs on every group).
     const role = new Role(this, "Role", {

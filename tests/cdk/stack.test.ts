@@ -1,0 +1,324 @@
+import { Match, type Template } from "aws-cdk-lib/assertions";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { EmotionsHarmonizerStack } from "../../lib/emotions-harmonizer-stack.ts";
+import { logicalId, OWNER_EMAIL, synthHarmonizer } from "./synth.ts";
+
+type Resource = { Type: string; Properties?: Record<string, any> };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+
+let template: Template;
+let stack: EmotionsHarmonizerStack;
+
+beforeAll(() => {
+  ({ template, stack } = synthHarmonizer());
+});
+
+const resourcesOf = (type: string): Record<string, Resource> => template.findResources(type) as Record<string, Resource>;
+const actionsOf = (statement: Statement): string[] =>
+  Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+/** Every Allow statement of the inline policies attached to a role. */
+function statementsOfRole(roleLogicalId: string): Statement[] {
+  return Object.values(resourcesOf("AWS::IAM::Policy"))
+    .filter((policy) => JSON.stringify(policy.Properties?.Roles ?? []).includes(`"${roleLogicalId}"`))
+    .flatMap((policy) => policy.Properties?.PolicyDocument.Statement as Statement[]);
+}
+
+describe("GPU workers", () => {
+  it("runs each task with one GPU and the presigning key as ECS secrets", () => {
+    template.hasResourceProperties("AWS::ECS::TaskDefinition", {
+      RequiresCompatibilities: ["EC2"],
+      ContainerDefinitions: [
+        Match.objectLike({
+          ResourceRequirements: [{ Type: "GPU", Value: "1" }],
+          Environment: Match.arrayWith([
+            { Name: "OUTPUT_BUCKET", Value: { Ref: logicalId(stack.storage.outputBucket) } },
+            { Name: "MODELS_BUCKET", Value: { Ref: logicalId(stack.storage.modelsBucket) } },
+            { Name: "TOPIC_ARN", Value: { Ref: logicalId(stack.notifications.topic) } },
+            { Name: "RESULT_LINK_DAYS", Value: "7" },
+          ]),
+          Secrets: [
+            Match.objectLike({ Name: "PRESIGN_ACCESS_KEY_ID" }),
+            Match.objectLike({ Name: "PRESIGN_SECRET_ACCESS_KEY" }),
+          ],
+        }),
+      ],
+    });
+  });
+
+  it("fits the container in a g4dn.xlarge (16 GiB)", () => {
+    const [taskDefinition] = Object.values(resourcesOf("AWS::ECS::TaskDefinition"));
+    const container = taskDefinition?.Properties?.ContainerDefinitions[0];
+    expect(container.MemoryReservation).toBeGreaterThanOrEqual(8 * 1024);
+    expect(container.Memory).toBeLessThanOrEqual(15 * 1024);
+  });
+
+  it("launches hosts from the ECS GPU AMI on a GPU instance type, IMDSv2 only, encrypted root volume", () => {
+    template.hasResourceProperties("AWS::EC2::LaunchTemplate", {
+      LaunchTemplateData: Match.objectLike({
+        InstanceType: "g4dn.xlarge",
+        ImageId: { Ref: Match.stringLikeRegexp("gpu") },
+        MetadataOptions: Match.objectLike({ HttpTokens: "required" }),
+        BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ Encrypted: true, VolumeSize: 100 }) })],
+      }),
+    });
+    template.hasParameter("*", {
+      Type: "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>",
+      Default: "/aws/service/ecs/optimized-ami/amazon-linux-2/gpu/recommended/image_id",
+    });
+  });
+
+  it("scales hosts from zero through a managed capacity provider", () => {
+    template.hasResourceProperties("AWS::AutoScaling::AutoScalingGroup", {
+      MinSize: "0",
+      MaxSize: "2",
+      NewInstancesProtectedFromScaleIn: true,
+    });
+    template.hasResourceProperties("AWS::ECS::CapacityProvider", {
+      AutoScalingGroupProvider: Match.objectLike({
+        ManagedScaling: Match.objectLike({ Status: "ENABLED" }),
+        ManagedTerminationProtection: "ENABLED",
+      }),
+    });
+    template.hasResourceProperties("AWS::ECS::Service", {
+      DesiredCount: 0,
+      CapacityProviderStrategy: [Match.objectLike({ CapacityProvider: { Ref: Match.anyValue() } })],
+    });
+    template.hasResourceProperties("AWS::ApplicationAutoScaling::ScalableTarget", {
+      ScalableDimension: "ecs:service:DesiredCount",
+      MinCapacity: 0,
+      MaxCapacity: 2,
+    });
+  });
+
+  it("starts a task on the first visible job and stops tasks when the queue is empty, without CPU scaling", () => {
+    const queueName = { "Fn::GetAtt": [logicalId(stack.jobs.queue), "QueueName"] };
+    const alarms = resourcesOf("AWS::CloudWatch::Alarm");
+    const scalingAlarms = Object.values(alarms).filter(
+      (alarm) =>
+        alarm.Properties?.MetricName === "ApproximateNumberOfMessagesVisible" &&
+        JSON.stringify(alarm.Properties?.Dimensions) === JSON.stringify([{ Name: "QueueName", Value: queueName }]),
+    );
+    const scaleOut = scalingAlarms.find((alarm) => alarm.Properties?.ComparisonOperator === "GreaterThanOrEqualToThreshold");
+    const scaleIn = scalingAlarms.find((alarm) => alarm.Properties?.ComparisonOperator === "LessThanOrEqualToThreshold");
+    expect(scaleOut?.Properties?.Threshold).toBe(1);
+    expect(scaleIn?.Properties?.Threshold).toBe(0);
+
+    const policies = resourcesOf("AWS::ApplicationAutoScaling::ScalingPolicy");
+    const policyOf = (alarm: Resource | undefined) => policies[alarm?.Properties?.AlarmActions[0].Ref];
+    expect(policyOf(scaleOut)?.Properties?.StepScalingPolicyConfiguration).toMatchObject({
+      AdjustmentType: "ChangeInCapacity",
+      StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }],
+    });
+    expect(policyOf(scaleIn)?.Properties?.StepScalingPolicyConfiguration).toMatchObject({
+      StepAdjustments: [{ MetricIntervalUpperBound: 0, ScalingAdjustment: -1 }],
+    });
+    expect(Object.values(policies).map((policy) => policy.Properties?.PolicyType)).toEqual(["StepScaling", "StepScaling"]);
+  });
+
+  it("lets a task protect only tasks of its own cluster from scale-in", () => {
+    const statements = statementsOfRole(logicalId(stack.workers.service.taskDefinition.taskRole));
+    const protection = statements.find((statement) => actionsOf(statement).includes("ecs:UpdateTaskProtection"));
+    expect(protection?.Resource).not.toBe("*");
+    expect(JSON.stringify(protection?.Resource)).toContain(`"Ref":"${logicalId(stack.workers.cluster)}"`);
+    expect(JSON.stringify(protection?.Resource)).toContain(":task/");
+  });
+
+  it("runs hosts in a VPC with flow logs and a cluster with Container Insights", () => {
+    template.resourceCountIs("AWS::EC2::FlowLog", 1);
+    template.resourceCountIs("AWS::EC2::NatGateway", 0);
+    template.hasResourceProperties("AWS::ECS::Cluster", {
+      ClusterSettings: [{ Name: "containerInsights", Value: "enabled" }],
+    });
+    template.hasResourceProperties("AWS::Logs::LogGroup", { RetentionInDays: 30 });
+  });
+});
+
+describe("job queue", () => {
+  it("moves a job to the dead-letter queue after 3 receives and hides running jobs for 30 min", () => {
+    template.hasResourceProperties("AWS::SQS::Queue", {
+      VisibilityTimeout: 1800,
+      RedrivePolicy: {
+        deadLetterTargetArn: { "Fn::GetAtt": [logicalId(stack.jobs.deadLetterQueue), "Arn"] },
+        maxReceiveCount: 3,
+      },
+    });
+  });
+});
+
+describe("upload validation", () => {
+  it("is a Node.js 22+ arm64 Lambda with 512 MB, 60 s and the pipeline's settings", () => {
+    const fn = resourcesOf("AWS::Lambda::Function")[logicalId(stack.validation.function)];
+    expect(fn?.Properties?.Runtime).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
+    expect(fn?.Properties).toMatchObject({ Architectures: ["arm64"], MemorySize: 512, Timeout: 60 });
+    expect(Object.keys(fn?.Properties?.Environment.Variables)).toEqual(
+      expect.arrayContaining([
+        "JOB_QUEUE_URL",
+        "OUTPUT_BUCKET",
+        "TOPIC_ARN",
+        "DEFAULT_TARGET_SECONDS",
+        "MAX_UPLOAD_BYTES",
+        "MAX_INPUT_SECONDS",
+        "MAX_TARGET_SECONDS",
+        "POWERTOOLS_SERVICE_NAME",
+      ]),
+    );
+    expect(fn?.Properties?.Environment.Variables).toMatchObject({
+      DEFAULT_TARGET_SECONDS: "180",
+      MAX_UPLOAD_BYTES: String(200 * 1024 * 1024),
+      MAX_INPUT_SECONDS: "1200",
+      MAX_TARGET_SECONDS: "3600",
+    });
+    expect(fn?.Properties?.LoggingConfig).toEqual({ LogGroup: { Ref: logicalId(stack.validation.logGroup) } });
+    const logGroup = resourcesOf("AWS::Logs::LogGroup")[logicalId(stack.validation.logGroup)];
+    expect(logGroup?.Properties?.RetentionInDays).toBe(30);
+  });
+
+  it("is invoked by every ObjectCreated event of the input bucket", () => {
+    template.hasResourceProperties("Custom::S3BucketNotifications", {
+      BucketName: { Ref: logicalId(stack.storage.inputBucket) },
+      NotificationConfiguration: {
+        LambdaFunctionConfigurations: [
+          {
+            Events: ["s3:ObjectCreated:*"],
+            LambdaFunctionArn: { "Fn::GetAtt": [logicalId(stack.validation.function), "Arn"] },
+          },
+        ],
+      },
+    });
+  });
+
+  it("may read uploads, queue jobs, write rejections and publish, but not delete or touch ECS", () => {
+    const statements = statementsOfRole(logicalId(stack.validation.function.role!));
+    const actions = statements.flatMap(actionsOf);
+    expect(actions).toEqual(expect.arrayContaining(["s3:GetObject", "sqs:SendMessage", "s3:PutObject", "sns:Publish"]));
+    expect(actions.filter((action) => /^ecs:|^s3:Delete|\*/.test(action))).toEqual([]);
+    const put = statements.find((statement) => actionsOf(statement).includes("s3:PutObject"));
+    expect(JSON.stringify(put?.Resource)).toContain("/rejections/*");
+  });
+});
+
+describe("result links", () => {
+  it("are signed by a user that may only s3:GetObject under results/", () => {
+    const policies = Object.values(resourcesOf("AWS::IAM::Policy")).filter((policy) => policy.Properties?.Users);
+    expect(policies).toHaveLength(1);
+    expect(policies[0]?.Properties?.PolicyDocument.Statement).toEqual([
+      {
+        Effect: "Allow",
+        Action: "s3:GetObject",
+        Resource: {
+          "Fn::Join": ["", [{ "Fn::GetAtt": [logicalId(stack.storage.outputBucket), "Arn"] }, "/results/*"]],
+        },
+      },
+    ]);
+    template.hasResourceProperties("AWS::SecretsManager::Secret", {
+      SecretString: {
+        "Fn::Join": ["", Match.arrayWith([Match.stringLikeRegexp('"AccessKey"'), Match.stringLikeRegexp('"Secret"')])],
+      },
+    });
+  });
+
+  it("outlive their objects by no more than a day", () => {
+    template.hasResourceProperties("AWS::S3::Bucket", {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({ Prefix: "results/", ExpirationInDays: 8, Status: "Enabled" })]),
+      },
+    });
+  });
+});
+
+describe("encryption and TLS", () => {
+  it("encrypts every bucket, queue and topic", () => {
+    for (const bucket of Object.values(resourcesOf("AWS::S3::Bucket"))) {
+      expect(bucket.Properties?.BucketEncryption?.ServerSideEncryptionConfiguration).toHaveLength(1);
+      expect(bucket.Properties?.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+    }
+    for (const queue of Object.values(resourcesOf("AWS::SQS::Queue"))) {
+      expect(queue.Properties?.SqsManagedSseEnabled ?? queue.Properties?.KmsMasterKeyId).toBeTruthy();
+    }
+    template.hasResourceProperties("AWS::SNS::Topic", {
+      KmsMasterKeyId: { "Fn::GetAtt": [logicalId(stack.notifications.key), "Arn"] },
+    });
+    template.hasResourceProperties("AWS::KMS::Key", { EnableKeyRotation: true });
+  });
+
+  const denyWithoutTls = expect.objectContaining({
+    Effect: "Deny",
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  });
+
+  it.each([
+    ["AWS::S3::Bucket", "AWS::S3::BucketPolicy", "Bucket"],
+    ["AWS::SQS::Queue", "AWS::SQS::QueuePolicy", "Queues"],
+    ["AWS::SNS::Topic", "AWS::SNS::TopicPolicy", "Topics"],
+  ])("every %s has a policy denying requests without TLS", (type, policyType, targetProperty) => {
+    const policies = Object.values(resourcesOf(policyType));
+    for (const id of Object.keys(resourcesOf(type))) {
+      const policy = policies.find((candidate) => JSON.stringify(candidate.Properties?.[targetProperty]).includes(`"${id}"`));
+      expect(policy, `${policyType} for ${id}`).toBeDefined();
+      expect(policy?.Properties?.PolicyDocument.Statement).toEqual(expect.arrayContaining([denyWithoutTls]));
+    }
+  });
+
+  it("grants no IAM principal a bare * action", () => {
+    const statements = Object.values(resourcesOf("AWS::IAM::Policy")).flatMap(
+      (policy) => policy.Properties?.PolicyDocument.Statement as Statement[],
+    );
+    expect(statements.flatMap(actionsOf).filter((action) => action === "*" || action.endsWith(":*"))).toEqual([]);
+  });
+});
+
+describe("notifications and monitoring", () => {
+  it("emails the owner", () => {
+    template.hasResourceProperties("AWS::SNS::Subscription", {
+      Protocol: "email",
+      Endpoint: OWNER_EMAIL,
+      TopicArn: { Ref: logicalId(stack.notifications.topic) },
+    });
+  });
+
+  it("alarms to the topic when a job reaches the dead-letter queue or waits over an hour", () => {
+    const toTopic = [{ Ref: logicalId(stack.notifications.topic) }];
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      MetricName: "ApproximateNumberOfMessagesVisible",
+      Dimensions: [{ Name: "QueueName", Value: { "Fn::GetAtt": [logicalId(stack.jobs.deadLetterQueue), "QueueName"] } }],
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+      Threshold: 1,
+      AlarmActions: toTopic,
+    });
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      MetricName: "ApproximateAgeOfOldestMessage",
+      Dimensions: [{ Name: "QueueName", Value: { "Fn::GetAtt": [logicalId(stack.jobs.queue), "QueueName"] } }],
+      ComparisonOperator: "GreaterThanThreshold",
+      Threshold: 3600,
+      AlarmActions: toTopic,
+    });
+  });
+
+  it("lets CloudWatch alarms use the topic's key", () => {
+    template.hasResourceProperties("AWS::KMS::Key", {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: "cloudwatch.amazonaws.com" },
+            Action: Match.arrayWith(["kms:Decrypt"]),
+          }),
+        ]),
+      },
+    });
+  });
+
+  it("has a dashboard and outputs for the buckets, topic, queues and an example upload", () => {
+    template.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
+    for (const name of ["InputBucketName", "OutputBucketName", "TopicArn", "JobQueueUrl", "DeadLetterQueueUrl"]) {
+      template.hasOutput(name, {});
+    }
+    template.hasOutput("ExampleUpload", {
+      Value: { "Fn::Join": ["", ["aws s3 cp song.mp3 s3://", { Ref: logicalId(stack.storage.inputBucket) }, Match.stringLikeRegexp("--metadata target-seconds=300")]] },
+    });
+  });
+});
