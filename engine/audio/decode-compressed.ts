@@ -45,6 +45,16 @@ function toDecoded(
   return { sampleRate: result.sampleRate, channels, format, codecDetail: detail, bitDepth };
 }
 
+/**
+ * @wasm-audio-decoders/flac divides integers by 2^(bits-1) - 1; the engine (like decodeWav and
+ * encodeWav) uses 2^(bits-1). Re-quantising makes FLAC -> 16/24-bit WAV sample-exact.
+ */
+function rescaleFlacInPlace(samples: Float32Array, bits: number): void {
+  const decoderScale = 2 ** (bits - 1) - 1;
+  const engineScale = 2 ** (bits - 1);
+  for (let i = 0; i < samples.length; i++) samples[i] = Math.round(samples[i]! * decoderScale) / engineScale;
+}
+
 /** Lossy decoders overshoot [-1, 1] slightly on loud material; the engine's contract is [-1, 1]. */
 function clampInPlace(samples: Float32Array): Float32Array {
   for (let i = 0; i < samples.length; i++) {
@@ -103,6 +113,7 @@ export async function decodeFlac(bytes: Uint8Array, flacOffset: number): Promise
   const declared = flacDeclaredFrames(bytes, flacOffset);
   return withDecoder("flac", new FLACDecoder(), async (decoder) => {
     const result = await decoder.decodeFile(bytes);
+    for (const channel of result.channelData) rescaleFlacInPlace(channel, result.bitDepth);
     const decoded = toDecoded("flac", result, `FLAC ${result.bitDepth}-bit`, losslessWavDepth(result.bitDepth, false));
     if (declared > 0 && result.samplesDecoded < declared) {
       throw corruptAudio(

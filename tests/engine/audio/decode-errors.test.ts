@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import { decodeAudio, encodeWav, sniffFormat } from "../../../engine/audio/index.ts";
+import { HarmonizerInputError, type InputErrorCode } from "../../../engine/errors.ts";
+import { fixtureBytes, randomBytes, sine } from "./signals.ts";
+
+async function decodeError(bytes: Uint8Array): Promise<HarmonizerInputError> {
+  const error = await decodeAudio(bytes).then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(HarmonizerInputError);
+  return error as HarmonizerInputError;
+}
+
+function expectCode(error: HarmonizerInputError, code: InputErrorCode, message: RegExp): void {
+  expect(error.code).toBe(code);
+  expect(error.message).toMatch(message);
+}
+
+const NOT_AUDIO_MESSAGE = "not an audio file: expected WAV, MP3, Ogg Vorbis, Ogg Opus or FLAC";
+
+describe("decodeAudio on input that is not audio", () => {
+  it.each([
+    ["random bytes", randomBytes(64 * 1024)],
+    ["a text file", new TextEncoder().encode("Dear user,\nthis is not a song.\n".repeat(200))],
+    ["an empty file", new Uint8Array(0)],
+    ["a PNG image", Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...randomBytes(2000)])],
+  ])("refuses %s as NOT_AUDIO, listing the formats it accepts", async (_, bytes) => {
+    expect(sniffFormat(bytes)).toBeUndefined();
+    const error = await decodeError(bytes);
+    expect(error.code).toBe("NOT_AUDIO");
+    expect(error.message).toBe(NOT_AUDIO_MESSAGE);
+  });
+});
+
+describe("decodeAudio on unsupported codecs in containers it knows", () => {
+  it.each([
+    ["sine440-mono-8k-alaw.wav", /A-law/],
+    ["sine440-mono-8k-ima-adpcm.wav", /IMA ADPCM/],
+    ["sine440-mono-16k-speex.ogg", /Speex/],
+    ["sine440-stereo-44k1-flac-in-ogg.oga", /FLAC in Ogg/],
+  ])("refuses %s as UNSUPPORTED_CODEC naming the codec and what is supported", async (file, codec) => {
+    const error = await decodeError(await fixtureBytes(file));
+    expectCode(error, "UNSUPPORTED_CODEC", codec);
+    expect(error.message).toMatch(/supported: /);
+  });
+});
+
+describe("decodeAudio on truncated or corrupt files", () => {
+  it.each([
+    ["truncated-sine440-stereo-44k1-s16.wav", "WAV"],
+    ["truncated-sine440-stereo-44k1.mp3", "MP3"],
+    ["truncated-sine440-stereo-44k1.ogg", "Ogg Vorbis"],
+    ["truncated-sine440-stereo-48k.opus", "Ogg Opus"],
+    ["truncated-sine440-stereo-44k1.flac", "FLAC"],
+  ])("refuses %s as CORRUPT_AUDIO (%s)", async (file, format) => {
+    const error = await decodeError(await fixtureBytes(file));
+    expectCode(error, "CORRUPT_AUDIO", new RegExp(`^corrupt ${format} file: .*truncated`));
+  });
+
+  it("refuses a WAV whose header is cut off", async () => {
+    const whole = await fixtureBytes("sine440-stereo-44k1-s16.wav");
+    expectCode(await decodeError(whole.subarray(0, 30)), "CORRUPT_AUDIO", /^corrupt WAV file/);
+  });
+
+  it("refuses a WAV whose data chunk is empty", async () => {
+    const empty = encodeWav({ sampleRate: 44100, channels: [new Float32Array(0)] });
+    expectCode(await decodeError(empty), "CORRUPT_AUDIO", /no samples/);
+  });
+
+  it("refuses an Ogg Vorbis file whose audio pages are garbage", async () => {
+    const bytes = Uint8Array.from(await fixtureBytes("sine440-stereo-44k1.ogg"));
+    // Keep the page structure (so the container is whole) but scramble the packets after the headers.
+    const scrambled = scramblePageBodies(bytes, 3);
+    expectCode(await decodeError(scrambled), "CORRUPT_AUDIO", /^corrupt Ogg Vorbis file: \d+ decoding error/);
+  });
+
+  it("refuses an ID3 tag followed by a lone MPEG frame header with no frame as NOT_AUDIO", async () => {
+    const tag = [0x49, 0x44, 0x33, 4, 0, 0, 0, 0, 0, 0];
+    const bytes = Uint8Array.from([...tag, 0xff, 0xfb, 0x90, 0x64, 0, 0, 0, 0]);
+    expect((await decodeError(bytes)).code).toBe("NOT_AUDIO");
+  });
+});
+
+describe("decodeAudio on its own output", () => {
+  it("decodes a WAV it wrote itself", async () => {
+    const bytes = encodeWav({ sampleRate: 8000, channels: [sine(440, 8000, 800)] });
+    await expect(decodeAudio(bytes)).resolves.toMatchObject({ sampleRate: 8000, format: "wav" });
+  });
+});
+
+/**
+ * Overwrites the body of every Ogg page after the first `keepPages` with random bytes, leaving the
+ * page headers (and so the container structure) intact. Page CRCs no longer match.
+ */
+function scramblePageBodies(bytes: Uint8Array, keepPages: number): Uint8Array {
+  const noise = randomBytes(bytes.length, 99);
+  let offset = 0;
+  let page = 0;
+  while (offset + 27 <= bytes.length) {
+    const segments = bytes[offset + 26]!;
+    let body = 0;
+    for (let i = 0; i < segments; i++) body += bytes[offset + 27 + i]!;
+    const bodyStart = offset + 27 + segments;
+    if (page >= keepPages) bytes.set(noise.subarray(bodyStart, bodyStart + body), bodyStart);
+    offset = bodyStart + body;
+    page++;
+  }
+  return bytes;
+}
