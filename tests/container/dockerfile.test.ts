@@ -1,0 +1,69 @@
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+// No Docker engine here, so the image is never built in tests. This lints the lines that decide
+// whether it can work: the CUDA base matching libtensorflow, the addon load check, the non-root
+// user, the entry point, and that every COPY source exists. It cannot prove the image builds,
+// that the base tag is still published, or that the addon finds a GPU at run time.
+const ROOT = resolve(import.meta.dirname, "../..");
+const dockerfile = readFileSync(resolve(ROOT, "container/Dockerfile"), "utf8");
+/** Instructions with line continuations joined and comments dropped. */
+const instructions = dockerfile
+  .replace(/\\\n/g, " ")
+  .split("\n")
+  .map((line) => line.trim())
+  .filter((line) => line !== "" && !line.startsWith("#"));
+const finalStage = instructions.slice(instructions.findLastIndex((line) => /^FROM\s/i.test(line)));
+const arg = (name: string) => new RegExp(`^ARG ${name}=(\\S+)`).exec(instructions.find((l) => l.startsWith(`ARG ${name}=`)) ?? "")?.[1];
+
+/** CUDA release TensorFlow built each libtensorflow minor against (tensorflow.org/install/source#gpu). */
+const CUDA_FOR_LIBTENSORFLOW: Record<string, string> = { "2.9": "11.2", "2.10": "11.2", "2.11": "11.2" };
+
+describe("container/Dockerfile", () => {
+  it("uses a CUDA + cuDNN 8 runtime base matching the libtensorflow that tfjs-node-gpu binds", () => {
+    const require = createRequire(import.meta.url);
+    const { LIBTENSORFLOW_VERSION } = require("@tensorflow/tfjs-node-gpu/scripts/deps-constants.js") as {
+      LIBTENSORFLOW_VERSION: string;
+    };
+    const minor = LIBTENSORFLOW_VERSION.split(".").slice(0, 2).join(".");
+    const cuda = CUDA_FOR_LIBTENSORFLOW[minor];
+    expect(cuda, `no CUDA mapping for libtensorflow ${LIBTENSORFLOW_VERSION}`).toBeDefined();
+    const image = arg("CUDA_IMAGE") ?? "";
+    expect(image).toMatch(new RegExp(`^nvidia/cuda:${cuda!.replace(".", "\\.")}\\.\\d+-cudnn8-runtime-ubuntu\\d+\\.\\d+$`));
+    expect(finalStage[0]).toMatch(/^FROM \$\{CUDA_IMAGE\}/);
+  });
+
+  it("installs Node.js 22 or newer, checked against the release checksums", () => {
+    expect(Number(arg("NODE_VERSION")?.split(".")[0])).toBeGreaterThanOrEqual(22);
+    expect(dockerfile).toMatch(/SHASUMS256\.txt \| sha256sum -c/);
+  });
+
+  it("builds the tfjs-node-gpu addon explicitly and fails the build unless it loads in the final image", () => {
+    expect(instructions.some((l) => /npm ci --omit=dev/.test(l) && /npm rebuild @tensorflow\/tfjs-node-gpu/.test(l))).toBe(true);
+    expect(finalStage.some((l) => /^RUN node -e "require\('@tensorflow\/tfjs-node-gpu'\)/.test(l))).toBe(true);
+  });
+
+  it("runs the worker entry with tsx as a non-root user", () => {
+    const users = finalStage.filter((l) => /^USER\s/.test(l));
+    expect(users.length).toBeGreaterThan(0);
+    expect(users.at(-1)).not.toMatch(/^USER\s+(root|0)(:|$)/);
+    const cmd = finalStage.find((l) => l.startsWith("CMD "));
+    expect(cmd).toBe('CMD ["node", "--import", "tsx", "container/worker/main.ts"]');
+    expect(existsSync(resolve(ROOT, "container/worker/main.ts"))).toBe(true);
+  });
+
+  it("copies only sources that exist in the build context (the repository root)", () => {
+    const sources = instructions
+      .filter((l) => l.startsWith("COPY ") && !l.includes("--from="))
+      .flatMap((l) => l.replace(/--\S+/g, "").trim().split(/\s+/).slice(1, -1));
+    expect(sources.length).toBeGreaterThan(0);
+    for (const source of sources) expect(existsSync(resolve(ROOT, source)), source).toBe(true);
+  });
+
+  it("keeps node_modules, tests, corpus and local state out of the build context", () => {
+    const ignored = readFileSync(resolve(ROOT, ".dockerignore"), "utf8").split("\n").map((l) => l.trim());
+    for (const entry of ["node_modules", ".git", ".venv", "cdk.out", "corpus", "tests"]) expect(ignored).toContain(entry);
+  });
+});
