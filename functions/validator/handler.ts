@@ -52,7 +52,8 @@ export function createValidator(deps: ValidatorDeps): (event: unknown) => Promis
         }
       }
     } finally {
-      deps.metrics.publishStoredMetrics();
+      // Only accepted/rejected uploads add metrics; publishing none would just log a warning.
+      if (outcomes.some((outcome) => outcome.status !== "ignored")) deps.metrics.publishStoredMetrics();
     }
     return outcomes;
   };
