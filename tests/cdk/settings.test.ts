@@ -1,0 +1,87 @@
+import { Match } from "aws-cdk-lib/assertions";
+import { describe, expect, it } from "vitest";
+import { createHarmonizerApp } from "../../lib/harmonizer-app.ts";
+import { parseSettings } from "../../lib/settings.ts";
+import { CDK_JSON_CONTEXT, logicalId, synthHarmonizer } from "./synth.ts";
+
+const email = { notifyEmail: "owner@example.com" };
+
+describe("deploy settings", () => {
+  it("fills in the documented defaults", () => {
+    expect(parseSettings(email)).toEqual({
+      notifyEmail: "owner@example.com",
+      defaultTargetSeconds: 180,
+      gpuInstanceType: "g4dn.xlarge",
+      maxTasks: 2,
+      resultLinkDays: 7,
+      maxUploadMb: 200,
+      maxInputMinutes: 20,
+      maxTargetMinutes: 60,
+    });
+  });
+
+  it("accepts numbers given as strings, as `cdk -c key=value` passes them", () => {
+    expect(parseSettings({ ...email, maxTasks: "4", resultLinkDays: "3" })).toMatchObject({ maxTasks: 4, resultLinkDays: 3 });
+  });
+
+  it.each([
+    [{}, /notifyEmail is required: pass -c notifyEmail=/],
+    [{ notifyEmail: "owner-at-example.com" }, /notifyEmail must be a valid email address/],
+    [{ ...email, resultLinkDays: "8" }, /resultLinkDays must be at most 7 \(SigV4 presigned links live at most 7 days\)/],
+    [{ ...email, resultLinkDays: 0 }, /resultLinkDays must be at least 1/],
+    [{ ...email, maxTasks: "0" }, /maxTasks must be at least 1/],
+    [{ ...email, maxTasks: "two" }, /maxTasks must be a whole number from 1 to 20/],
+    [{ ...email, maxTasks: 1.5 }, /maxTasks must be a whole number from 1 to 20/],
+    [{ ...email, gpuInstanceType: "m5.xlarge" }, /gpuInstanceType must be an NVIDIA GPU instance type/],
+    [{ ...email, gpuInstanceType: "g4ad.xlarge" }, /gpuInstanceType must be an NVIDIA GPU instance type/],
+    [{ ...email, maxUploadMb: "0" }, /maxUploadMb must be at least 1/],
+    [{ ...email, maxInputMinutes: 90, maxTargetMinutes: 60 }, /maxInputMinutes \(90\) must not exceed maxTargetMinutes \(60\)/],
+    [{ ...email, defaultTargetSeconds: 4000, maxTargetMinutes: 60 }, /defaultTargetSeconds \(4000\) must not exceed maxTargetMinutes \* 60 \(3600\)/],
+  ])("rejects %j naming the setting and its rule", (raw, message) => {
+    expect(() => parseSettings(raw)).toThrow(message);
+  });
+
+  it("lists every bad setting at once", () => {
+    expect(() => parseSettings({ notifyEmail: "x", maxTasks: 0, resultLinkDays: 9 })).toThrow(
+      /notifyEmail[\s\S]*maxTasks[\s\S]*resultLinkDays/,
+    );
+  });
+
+  it("stops synthesis of the app when notifyEmail is missing", () => {
+    expect(() => createHarmonizerApp({ context: { ...CDK_JSON_CONTEXT } })).toThrow(/notifyEmail is required/);
+  });
+
+  it("flows into the template: GPU type, task limit, link lifetime and validator limits", () => {
+    const { template, stack } = synthHarmonizer({
+      context: {
+        gpuInstanceType: "g5.2xlarge",
+        maxTasks: "4",
+        resultLinkDays: "3",
+        defaultTargetSeconds: "300",
+        maxUploadMb: "50",
+        maxInputMinutes: "10",
+        maxTargetMinutes: "30",
+      },
+    });
+    template.hasResourceProperties("AWS::EC2::LaunchTemplate", {
+      LaunchTemplateData: Match.objectLike({ InstanceType: "g5.2xlarge" }),
+    });
+    template.hasResourceProperties("AWS::AutoScaling::AutoScalingGroup", { MinSize: "0", MaxSize: "4" });
+    template.hasResourceProperties("AWS::ApplicationAutoScaling::ScalableTarget", { MinCapacity: 0, MaxCapacity: 4 });
+    template.hasResourceProperties("AWS::ECS::TaskDefinition", {
+      ContainerDefinitions: [
+        Match.objectLike({ Environment: Match.arrayWith([{ Name: "RESULT_LINK_DAYS", Value: "3" }]) }),
+      ],
+    });
+    template.hasResourceProperties("AWS::S3::Bucket", {
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: "results/", ExpirationInDays: 4 })]) },
+    });
+    const validator = template.findResources("AWS::Lambda::Function")[logicalId(stack.validation.function)];
+    expect(validator?.Properties.Environment.Variables).toMatchObject({
+      DEFAULT_TARGET_SECONDS: "300",
+      MAX_UPLOAD_BYTES: String(50 * 1024 * 1024),
+      MAX_INPUT_SECONDS: "600",
+      MAX_TARGET_SECONDS: "1800",
+    });
+  });
+});
