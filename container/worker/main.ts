@@ -14,9 +14,13 @@ import { resolveQueueUrl, runWorker } from "./worker.ts";
 async function main(): Promise<void> {
   const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? "harmonizer-worker" });
   const config = readWorkerConfig();
-  const clients = createAwsClients();
+  // SDK v3 reads the region only from the environment/profile; on ECS-on-EC2 it may be unset, so take the topic's.
+  const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? config.topicArn.split(":")[3];
+  const clients = createAwsClients({ region });
   const presignS3 =
-    config.presignCredentials === undefined ? clients.s3 : createAwsClients({ credentials: config.presignCredentials }).s3;
+    config.presignCredentials === undefined
+      ? clients.s3
+      : createAwsClients({ region, credentials: config.presignCredentials }).s3;
   if (config.presignCredentials === undefined) {
     logger.warn("PRESIGN_ACCESS_KEY_ID/PRESIGN_SECRET_ACCESS_KEY not set: links are signed with the task role and expire with its session");
   }
