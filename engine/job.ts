@@ -111,7 +111,8 @@ export async function runExtensionJob(job: ExtensionJobInput): Promise<Extension
   const picture = renderExtensionPicture({ original: input, result: result.audio, seams: result.seams });
   const analyseMs = clock();
 
-  const wav = encodeWav(result.audio, decoded.format === "wav" && decoded.bitDepth ? decoded.bitDepth : "32f");
+  // Lossless inputs keep their own depth (the original part stays sample-identical); lossy ones are written as float.
+  const wav = encodeWav(result.audio, decoded.bitDepth ?? "32f");
   const encodeMs = clock();
 
   const report: ExtensionReport = {

@@ -1,0 +1,55 @@
+/**
+ * `npm run demo`: the main job end to end on a fresh clone, nothing downloaded beyond npm.
+ * 1. makes a few synthetic songs (training data) and a 25 s stereo 44.1 kHz "song" to extend;
+ * 2. trains the small preset briefly (`harmonizer train`);
+ * 3. extends the song to 60 s with the default engine and the model (`harmonizer extend`);
+ * 4. prints a summary. Everything lands in out/demo/.
+ * With the Debian corpus fetched (scripts/fetch-corpus.sh), pass --corpus to train on real music instead.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { encodeWav } from "../engine/audio/index.ts";
+import { synthesizeSong } from "../engine/synth/song.ts";
+
+const { values } = parseArgs({
+  options: {
+    out: { type: "string", default: "out/demo" },
+    epochs: { type: "string", default: "2" },
+    corpus: { type: "string" },
+    to: { type: "string", default: "60" },
+  },
+});
+const out = resolve(values.out);
+const cli = resolve(import.meta.dirname, "../bin/harmonizer.mjs");
+const harmonizer = (...args: string[]) => {
+  console.log(`\n$ npx harmonizer ${args.join(" ")}`);
+  execFileSync(process.execPath, [cli, ...args], { stdio: "inherit" });
+};
+
+await rm(out, { recursive: true, force: true });
+const songs = join(out, "songs");
+await mkdir(songs, { recursive: true });
+if (!values.corpus) {
+  for (let i = 0; i < 6; i++) {
+    const song = synthesizeSong({ seconds: 40, sampleRate: 22050, channels: 1, bpm: 96 + 8 * i, key: i * 2, seed: 10 + i });
+    await writeFile(join(songs, `synthetic-${i + 1}.wav`), encodeWav(song, 16));
+  }
+  console.log(`made 6 synthetic 40 s songs in ${songs}`);
+}
+const input = join(out, "song.wav");
+await writeFile(input, encodeWav(synthesizeSong({ seconds: 25, sampleRate: 44100, bpm: 112, key: 3, seed: 99 }), 16));
+console.log(`made the song to extend: ${input} (25 s, stereo, 44.1 kHz)`);
+
+const model = join(out, "model");
+harmonizer("train", "--data", values.corpus ?? songs, "--out", model, "--epochs", values.epochs, "--no-progress");
+const output = join(out, "song-extended.wav");
+harmonizer("extend", input, "--to", values.to, "-o", output, "--model", model, "--no-progress");
+harmonizer("extend", input, "--to", values.to, "-o", join(out, "song-neural.wav"), "--model", model, "--engine", "neural", "--no-progress");
+
+const report = JSON.parse(await readFile(join(out, "song-extended.report.json"), "utf8"));
+console.log("\nDemo finished. Listen to:");
+console.log(`  ${output}            (${report.engine} engine, ${report.output.seconds.toFixed(1)} s)`);
+console.log(`  ${join(out, "song-neural.wav")}   (the raw encoder–decoder, for comparison)`);
+console.log(`  picture: ${join(out, "song-extended.png")}; report: ${join(out, "song-extended.report.json")}`);
