@@ -88,7 +88,7 @@ function makeUnitBody(config: ModelConfig, prefix: string): (x: tf.SymbolicTenso
     layers.push(
       tf.layers.dense({ units, name: `${prefix}_hidden${i}_dense` }),
       tf.layers.leakyReLU({ alpha: config.hiddenAlpha, name: `${prefix}_hidden${i}_act` }),
-      tf.layers.batchNormalization({ name: `${prefix}_hidden${i}_norm` }),
+      tf.layers.batchNormalization({ momentum: config.batchNormMomentum ?? 0.99, name: `${prefix}_hidden${i}_norm` }),
     );
   });
   layers.push(tf.layers.dense({ units: config.sampleRate, name: `${prefix}_output` }));
@@ -160,6 +160,7 @@ export function describeModel(config: ModelConfig, preset?: string): ModelDescri
     `input: ${config.encoderSteps} frames (${config.encoderSteps} s); output: ${config.decoderSteps} frames (${config.decoderSteps} s)`,
     `units: ${sharing}`,
     `unit: relation Dense(1) over stacked frames -> LeakyReLU(${config.relationAlpha}) -> ${hidden} -> Dense(${config.sampleRate}) linear`,
+    `batch norm momentum: ${config.batchNormMomentum ?? 0.99}`,
     `per unit: ${body.toLocaleString("en-US")} parameters; relation steps: ${relationParameters(config)} in all`,
   ];
   return {

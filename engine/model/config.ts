@@ -24,6 +24,11 @@ export const ModelConfigSchema = z.object({
    * (number of stacked frames) differs from step to step; it has only w+1 weights.
    */
   shareWeights: z.boolean(),
+  /**
+   * Momentum of the batch-norm moving mean/variance used at inference (0.99, the Keras default the seed used).
+   * A short training run needs a lower value, or inference runs on statistics that have barely moved from their start.
+   */
+  batchNormMomentum: z.number().min(0).max(1).optional(),
 });
 
 export type ModelConfig = z.infer<typeof ModelConfigSchema>;
