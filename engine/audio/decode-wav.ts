@@ -1,6 +1,7 @@
 import wavefile from "wavefile";
 import { HarmonizerInputError } from "../errors.ts";
 import { losslessWavDepth, type DecodedAudio } from "./decoded.ts";
+import { readWavSamples } from "./wav-samples.ts";
 
 /** WAVE format tags (fmt chunk wFormatTag, or the first word of an extensible SubFormat GUID). */
 const FORMAT_PCM = 1;
@@ -22,12 +23,9 @@ const UNSUPPORTED_FORMAT_NAMES: Record<number, string> = {
 /** The parts of wavefile's parsed object we read (its typings leave the chunks as `object`). */
 interface ParsedWave {
   container: string;
-  bitDepth: string;
-  dataType: { bits: number; fp: boolean; signed: boolean; be: boolean };
   fmt: { audioFormat: number; numChannels: number; sampleRate: number; bitsPerSample: number; subformat: number[] };
   data: { chunkSize: number; samples: Uint8Array };
   ds64: { dataChunkSizeHigh: number; dataChunkSizeLow: number };
-  getSamples(interleaved: boolean, outputObject: Float32ArrayConstructor): Float32Array;
 }
 
 function corrupt(message: string, cause?: unknown): HarmonizerInputError {
@@ -66,10 +64,6 @@ export function decodeWav(bytes: Uint8Array): DecodedAudio {
   if (numChannels < 1 || sampleRate < 1) {
     throw corrupt(`header declares ${numChannels} channels at ${sampleRate} Hz`);
   }
-  if (isFloat) {
-    // wavefile reads extensible float as integers; tell it the truth.
-    wave.dataType = { bits: bitsPerSample, fp: true, signed: true, be: wave.container === "RIFX" };
-  }
   const bytesPerFrame = (bitsPerSample / 8) * numChannels;
   const available = wave.data.samples.length;
   if (declaredDataBytes(wave) > available) {
@@ -80,18 +74,12 @@ export function decodeWav(bytes: Uint8Array): DecodedAudio {
   const frames = Math.floor(available / bytesPerFrame);
   if (frames === 0) throw corrupt("the data chunk holds no samples");
 
-  const interleaved = wave.getSamples(true, Float32Array);
-  // Integer PCM: divide by 2^(bits-1), so that encoding back at the same depth gives the same integers.
-  const scale = isFloat ? 1 : 1 / 2 ** (bitsPerSample - 1);
-  const offset = isInteger && bitsPerSample === 8 ? -128 : 0; // 8-bit WAV is unsigned
-  const channels = Array.from({ length: numChannels }, () => new Float32Array(frames));
-  for (let c = 0; c < numChannels; c++) {
-    const channel = channels[c]!;
-    for (let i = 0, j = c; i < frames; i++, j += numChannels) {
-      const value = (interleaved[j]! + offset) * scale;
-      channel[i] = value > 1 ? 1 : value < -1 ? -1 : value;
-    }
-  }
+  const channels = readWavSamples(
+    wave.data.samples,
+    { bits: bitsPerSample as 8 | 16 | 24 | 32 | 64, float: isFloat, bigEndian: wave.container === "RIFX" },
+    numChannels,
+    frames,
+  );
   return {
     sampleRate,
     channels,

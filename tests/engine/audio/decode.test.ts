@@ -19,6 +19,7 @@ const FILES: readonly Expected[] = [
   { file: "sine440-mono-16k-s32.wav", format: "wav", codecDetail: "PCM 32-bit", sampleRate: 16000, channels: 1, seconds: 1, bitDepth: "32f" },
   { file: "sine440-mono-22k05-f32.wav", format: "wav", codecDetail: "IEEE float 32-bit", sampleRate: 22050, channels: 1, seconds: 1, bitDepth: "32f" },
   { file: "sine440-mono-8k-f64.wav", format: "wav", codecDetail: "IEEE float 64-bit", sampleRate: 8000, channels: 1, seconds: 1, bitDepth: "32f" },
+  { file: "sine440-mono-22k05-s16-rifx.wav", format: "wav", codecDetail: "PCM 16-bit", sampleRate: 22050, channels: 1, seconds: 0.5, bitDepth: 16 },
   { file: "sine440-stereo-44k1-rf64.wav", format: "wav", codecDetail: "PCM 16-bit", sampleRate: 44100, channels: 2, seconds: 0.5, bitDepth: 16 },
   { file: "sine440-stereo-44k1.mp3", format: "mp3", codecDetail: "MPEG-1 Layer III", sampleRate: 44100, channels: 2, seconds: 2 },
   { file: "sine440-stereo-44k1.ogg", format: "ogg-vorbis", codecDetail: "Vorbis", sampleRate: 44100, channels: 2, seconds: 2 },
