@@ -126,22 +126,28 @@ export async function saveModel(
 const HOW_TO_GET_ONE = "run `npx harmonizer train --data DIR` to train one, or pass --model DIR";
 
 /**
- * Loads a model saved by saveModel. Throws HarmonizerInputError MODEL_NOT_FOUND when dir or its model.json is
- * missing, INVALID_MODEL when the files cannot be read as a harmonizer model.
+ * Reads only harmonizer.json of a saved model (no weights): config, preset, normalisation, training summary.
+ * Same errors as loadModel.
  */
-export async function loadModel(dir: string): Promise<LoadedModel> {
-  const modelPath = path.join(dir, MODEL_JSON);
-  if (!(await isFile(modelPath))) {
+export async function loadModelMeta(dir: string): Promise<ModelMeta> {
+  if (!(await isFile(path.join(dir, MODEL_JSON)))) {
     throw new HarmonizerInputError("MODEL_NOT_FOUND", `no trained model at ${dir} (${MODEL_JSON} is missing); ${HOW_TO_GET_ONE}`);
   }
-  let meta: ModelMeta;
   try {
-    meta = ModelMetaSchema.parse(JSON.parse(await readFile(path.join(dir, META_JSON), "utf8")));
+    return ModelMetaSchema.parse(JSON.parse(await readFile(path.join(dir, META_JSON), "utf8")));
   } catch (error) {
     throw new HarmonizerInputError("INVALID_MODEL", `${path.join(dir, META_JSON)} is missing or invalid: ${firstLine(error)}`, {
       cause: error,
     });
   }
+}
+
+/**
+ * Loads a model saved by saveModel. Throws HarmonizerInputError MODEL_NOT_FOUND when dir or its model.json is
+ * missing, INVALID_MODEL when the files cannot be read as a harmonizer model.
+ */
+export async function loadModel(dir: string): Promise<LoadedModel> {
+  const meta = await loadModelMeta(dir);
   let model: tf.LayersModel;
   try {
     model = await tf.loadLayersModel(fileSystemHandler(dir));
