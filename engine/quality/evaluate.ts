@@ -1,0 +1,94 @@
+import type { PcmAudio } from "../audio/pcm.ts";
+import type { BaselineResult } from "./baselines.ts";
+import { measureExtension } from "./measure.ts";
+import type { QualityReport } from "./report.ts";
+
+/** Something that extends a song: an engine or a baseline. */
+export type Extender = (input: PcmAudio, targetSeconds: number) => Promise<BaselineResult> | BaselineResult;
+
+export interface EngineEvaluation {
+  readonly engine: string;
+  readonly report: QualityReport;
+  /** Time the extender took, seconds (measuring not included). */
+  readonly seconds: number;
+}
+
+/** Runs every extender on one track and measures each result. Extenders run one after another. */
+export async function evaluateEngines(
+  input: PcmAudio,
+  targetSeconds: number,
+  extenders: Readonly<Record<string, Extender>>,
+): Promise<EngineEvaluation[]> {
+  const evaluations: EngineEvaluation[] = [];
+  for (const [engine, extend] of Object.entries(extenders)) {
+    const started = performance.now();
+    const result = await extend(input, targetSeconds);
+    const seconds = (performance.now() - started) / 1000;
+    const report = await measureExtension({ original: input, result: result.audio, seams: result.seams });
+    evaluations.push({ engine, report, seconds });
+  }
+  return evaluations;
+}
+
+/** The metrics shown in the medians table, in order, with the better direction. */
+export const TABLE_METRICS: readonly { key: keyof QualityReport; label: string; better: "lower" | "higher" | "info" }[] = [
+  { key: "clicksAtSeams", label: "clicks at seams", better: "lower" },
+  { key: "seamFluxZ", label: "seam flux z", better: "lower" },
+  { key: "seamLoudnessChangeLu", label: "|loudness change| at seams (LU)", better: "lower" },
+  { key: "integratedLoudnessDifferenceLu", label: "integrated loudness diff (LU)", better: "lower" },
+  { key: "tempoDifferencePercent", label: "tempo diff (%)", better: "lower" },
+  { key: "beatPhaseErrorAtSeams", label: "beat phase error (beats)", better: "lower" },
+  { key: "timbreDistance", label: "timbre distance (MFCC FD)", better: "lower" },
+  { key: "harmonySimilarity", label: "harmony (chroma cosine)", better: "higher" },
+  { key: "shortestLoopSeconds", label: "shortest back-to-back loop (s)", better: "info" },
+  { key: "verbatimFraction", label: "verbatim fraction", better: "info" },
+  { key: "seamCount", label: "seams", better: "info" },
+];
+
+export function medianOf(values: readonly (number | null)[]): number | null {
+  const finite = values.filter((v): v is number => v !== null && Number.isFinite(v)).sort((a, b) => a - b);
+  if (finite.length === 0) return null;
+  const mid = Math.floor(finite.length / 2);
+  return finite.length % 2 ? finite[mid]! : (finite[mid - 1]! + finite[mid]!) / 2;
+}
+
+/** Median of each metric per engine. Integrated loudness difference is taken as an absolute value. */
+export function medianReports(evaluations: readonly EngineEvaluation[]): Record<string, Record<string, number | null>> {
+  const byEngine = new Map<string, EngineEvaluation[]>();
+  for (const e of evaluations) byEngine.set(e.engine, [...(byEngine.get(e.engine) ?? []), e]);
+  const out: Record<string, Record<string, number | null>> = {};
+  for (const [engine, runs] of byEngine) {
+    const row: Record<string, number | null> = {};
+    for (const { key } of TABLE_METRICS) {
+      row[key] = medianOf(
+        runs.map((r) => {
+          const v = r.report[key];
+          if (typeof v !== "number") return null;
+          return key === "integratedLoudnessDifferenceLu" ? Math.abs(v) : v;
+        }),
+      );
+    }
+    row["extendSeconds"] = medianOf(runs.map((r) => r.seconds));
+    out[engine] = row;
+  }
+  return out;
+}
+
+/** A plain-text table: one row per metric, one column per engine, medians over tracks. */
+export function formatMedianTable(evaluations: readonly EngineEvaluation[]): string {
+  const medians = medianReports(evaluations);
+  const engines = Object.keys(medians);
+  const rows = [
+    ...TABLE_METRICS.map(({ key, label, better }) => ({ label: `${label}${better === "info" ? "" : ` [${better} better]`}`, key })),
+    { label: "time to extend (s)", key: "extendSeconds" },
+  ];
+  const cell = (v: number | null | undefined) => (v === null || v === undefined ? "-" : Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2));
+  const labelWidth = Math.max(...rows.map((r) => r.label.length));
+  const widths = engines.map((e) => Math.max(e.length, 8));
+  const line = (label: string, cells: string[]) =>
+    [label.padEnd(labelWidth), ...cells.map((c, i) => c.padStart(widths[i]!))].join("  ");
+  return [
+    line("metric (median over tracks)", engines),
+    ...rows.map((r) => line(r.label, engines.map((e) => cell(medians[e]![r.key])))),
+  ].join("\n");
+}

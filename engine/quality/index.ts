@@ -1,0 +1,6 @@
+export { measureExtension, type ExtensionToMeasure } from "./measure.ts";
+export type { QualityReport } from "./report.ts";
+export { loopBaseline, silenceBaseline, type BaselineResult } from "./baselines.ts";
+export { evaluateEngines, formatMedianTable, medianReports, TABLE_METRICS, type EngineEvaluation, type Extender } from "./evaluate.ts";
+export { CLICK_RATIO_THRESHOLD, clickRatio, countClicks } from "./clicks.ts";
+export { shortestLoopSeconds } from "./loops.ts";

@@ -1,0 +1,60 @@
+/**
+ * What `measureExtension` reports. Every metric is computed from the signal alone (no pretrained network).
+ * "Extension" means the result after the original's length; seams are the join points the engine reported.
+ * `null` means the metric has nothing to measure (no seams, or no extension).
+ */
+export interface QualityReport {
+  /** Seconds of audio added after the original. */
+  readonly extensionSeconds: number;
+  /** Number of seams reported by the engine. */
+  readonly seamCount: number;
+  /**
+   * Clicks at seams, count; lower is better (target 0). A seam clicks when the largest sample-to-sample jump
+   * within ±2 ms of it exceeds CLICK_RATIO_THRESHOLD (8) times the median absolute first difference of the
+   * 20 ms on either side: a hard cut with a step does, a crossfade at a zero crossing does not.
+   */
+  readonly clicksAtSeams: number;
+  /**
+   * Spectral flux at the seams as a z-score against the flux at the original's beats (where a seam would fall),
+   * median over seams; lower is better (target <= 1.5). 0 means "as smooth as an ordinary beat of the song".
+   */
+  readonly seamFluxZ: number | null;
+  /**
+   * Short-term loudness (EBU R128, 3 s windows) just after minus just before each seam, median of the absolute
+   * change, LU; lower is better (target <= 1).
+   */
+  readonly seamLoudnessChangeLu: number | null;
+  /** Integrated loudness of the extension minus the original's, LU; closer to 0 is better. */
+  readonly integratedLoudnessDifferenceLu: number | null;
+  /** Tempo of the extension against the original's, absolute % difference; lower is better (target <= 2). */
+  readonly tempoDifferencePercent: number | null;
+  /**
+   * How far the beat grid shifts at a seam, as a fraction of a beat (0 to 0.5), median over seams;
+   * lower is better. Beat phase is the comb-filter phase of the onset envelope in the 4 s before and after.
+   */
+  readonly beatPhaseErrorAtSeams: number | null;
+  /**
+   * Fréchet distance between diagonal Gaussians fitted to MFCC 1–12 frames of the extension and of the original,
+   * squared MFCC units; lower is better (0: same timbre statistics).
+   */
+  readonly timbreDistance: number | null;
+  /** Cosine similarity of the mean chroma of the extension and of the original, 0..1; higher is better. */
+  readonly harmonySimilarity: number | null;
+  /**
+   * Stuck-loop detector: the shortest period (seconds) at which a section of the extension is immediately
+   * followed by a near-identical copy of itself (self-similarity of one-beat chroma+MFCC+level blocks along
+   * diagonals); 0 when nothing repeats back to back. Periods under 20 s are audible loops: 0 or >= 20 is good.
+   */
+  readonly shortestLoopSeconds: number;
+  /** The same detector on the original, for reference: a song that loops itself is not the engine's fault. */
+  readonly originalShortestLoopSeconds: number;
+  /**
+   * Fraction (0..1) of the extension's blocks that have a near-identical block in the original. Informational:
+   * high by design for remix and loop, low for generated audio.
+   */
+  readonly verbatimFraction: number | null;
+  /** Tempo measured on the original, BPM. */
+  readonly originalTempoBpm: number;
+  /** Tempo measured on the extension, BPM. */
+  readonly extensionTempoBpm: number | null;
+}
