@@ -21,6 +21,11 @@ export interface DeploySettings {
   readonly maxTargetMinutes: number;
 }
 
+/** A deploy setting is missing or breaks its rule; the message lists each one. */
+export class DeploySettingsError extends Error {
+  override readonly name = "DeploySettingsError";
+}
+
 /** NVIDIA instance families the ECS GPU AMI and CUDA builds of TensorFlow support. */
 const GPU_INSTANCE_TYPE = /^(g4dn|g5|g6|g6e|gr6|p3|p3dn|p4d|p4de|p5|p5e)\.(\d*xlarge|metal)$/;
 
@@ -88,7 +93,7 @@ export function parseSettings(raw: Readonly<Record<string, unknown>>): DeploySet
   const result = settingsSchema.safeParse(raw);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => `  - ${issue.message}`);
-  throw new Error(`Invalid deploy settings (CDK context):\n${problems.join("\n")}`);
+  throw new DeploySettingsError(`Invalid deploy settings (CDK context):\n${problems.join("\n")}`);
 }
 
 /** Reads every setting from the CDK context visible at `scope`. */

@@ -1,7 +1,7 @@
 import { Match } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
 import { createHarmonizerApp } from "../../lib/harmonizer-app.ts";
-import { parseSettings } from "../../lib/settings.ts";
+import { DeploySettingsError, parseSettings } from "../../lib/settings.ts";
 import { CDK_JSON_CONTEXT, logicalId, synthHarmonizer } from "./synth.ts";
 
 const email = { notifyEmail: "owner@example.com" };
@@ -41,10 +41,10 @@ describe("deploy settings", () => {
     expect(() => parseSettings(raw)).toThrow(message);
   });
 
-  it("lists every bad setting at once", () => {
-    expect(() => parseSettings({ notifyEmail: "x", maxTasks: 0, resultLinkDays: 9 })).toThrow(
-      /notifyEmail[\s\S]*maxTasks[\s\S]*resultLinkDays/,
-    );
+  it("lists every bad setting at once, as a DeploySettingsError", () => {
+    const parseBad = () => parseSettings({ notifyEmail: "x", maxTasks: 0, resultLinkDays: 9 });
+    expect(parseBad).toThrow(/notifyEmail[\s\S]*maxTasks[\s\S]*resultLinkDays/);
+    expect(parseBad).toThrow(DeploySettingsError);
   });
 
   it("stops synthesis of the app when notifyEmail is missing", () => {
