@@ -82,8 +82,12 @@ async function withDecoder<D extends { ready: Promise<void>; free: () => void },
   }
 }
 
-export async function decodeMp3(bytes: Uint8Array, detail: string): Promise<DecodedAudio> {
-  return withDecoder("mp3", new MPEGDecoder(), (decoder) => toDecoded("mp3", decoder.decode(bytes), detail));
+/** mpg123-decoder always returns two channels; a mono stream (`channels` 1) keeps one. */
+export async function decodeMp3(bytes: Uint8Array, detail: string, channels: 1 | 2): Promise<DecodedAudio> {
+  return withDecoder("mp3", new MPEGDecoder(), (decoder) => {
+    const result = decoder.decode(bytes);
+    return toDecoded("mp3", { ...result, channelData: result.channelData.slice(0, channels) }, detail);
+  });
 }
 
 export async function decodeOggVorbis(bytes: Uint8Array): Promise<DecodedAudio> {

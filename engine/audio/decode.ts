@@ -40,7 +40,7 @@ export async function decodeAudio(bytes: Uint8Array): Promise<DecodedAudio> {
       if (mpegStreamIsTruncated(bytes, sniffed.firstFrame)) {
         throw corruptAudio("mp3", "the last MPEG frame is cut off (truncated?)");
       }
-      return decodeMp3(bytes, `MPEG-${header.version} Layer ${"I".repeat(header.layer)}`);
+      return decodeMp3(bytes, `MPEG-${header.version} Layer ${"I".repeat(header.layer)}`, header.channels);
     }
     case "ogg": {
       const audioCodec = sniffed.codecs.find((codec) => codec === "opus" || codec === "vorbis");

@@ -10,6 +10,8 @@ export interface MpegFrameHeader {
   readonly sampleRate: number;
   /** Bytes from this header to the next one. */
   readonly frameBytes: number;
+  /** 1 for single-channel frames, else 2 (stereo, joint stereo, dual mono). */
+  readonly channels: 1 | 2;
 }
 
 const BITRATES_KBPS: Record<string, readonly number[]> = {
@@ -51,7 +53,8 @@ export function parseMpegFrameHeader(bytes: Uint8Array, offset: number): MpegFra
   if (layer === 1) frameBytes = (Math.floor((12 * bitrate) / sampleRate) + padding) * 4;
   else if (layer === 3 && version !== 1) frameBytes = Math.floor((72 * bitrate) / sampleRate) + padding;
   else frameBytes = Math.floor((144 * bitrate) / sampleRate) + padding;
-  return { version, layer, sampleRate, frameBytes };
+  const channels = bytes[offset + 3]! >> 6 === 3 ? 1 : 2;
+  return { version, layer, sampleRate, frameBytes, channels };
 }
 
 /** Bytes taken by an ID3v2 tag at `offset` (0 when there is none). */
