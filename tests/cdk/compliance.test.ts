@@ -5,7 +5,7 @@ import { App, Stack, Validations, type PolicyValidationPluginReport } from "aws-
 import { Bucket } from "aws-cdk-lib/aws-s3";
 import { AwsSolutionsChecks } from "cdk-nag";
 import type { IConstruct } from "constructs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensurePythonTools, venvBin } from "../support/venv.ts";
 import { synthHarmonizer } from "./synth.ts";
 
@@ -36,6 +36,7 @@ beforeAll(() => {
   // The real app with real bundling of the validator (local esbuild): no Docker, no network.
   synthesized = synthHarmonizer({ bundle: true });
 });
+afterAll(() => synthesized?.cleanup());
 
 describe("cdk-nag (AWS Solutions)", () => {
   it("reports no unacknowledged finding, error or warning", () => {

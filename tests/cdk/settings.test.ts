@@ -52,7 +52,7 @@ describe("deploy settings", () => {
   });
 
   it("flows into the template: GPU type, task limit, link lifetime and validator limits", () => {
-    const { template, stack } = synthHarmonizer({
+    const { template, stack, cleanup } = synthHarmonizer({
       context: {
         gpuInstanceType: "g5.2xlarge",
         maxTasks: "4",
@@ -83,5 +83,6 @@ describe("deploy settings", () => {
       MAX_INPUT_SECONDS: "600",
       MAX_TARGET_SECONDS: "1800",
     });
+    cleanup();
   });
 });

@@ -1,5 +1,5 @@
 import { Match, type Template } from "aws-cdk-lib/assertions";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EmotionsHarmonizerStack } from "../../lib/emotions-harmonizer-stack.ts";
 import { logicalId, OWNER_EMAIL, synthHarmonizer } from "./synth.ts";
 
@@ -8,10 +8,12 @@ type Statement = { Effect: string; Action: string | string[]; Resource: unknown;
 
 let template: Template;
 let stack: EmotionsHarmonizerStack;
+let cleanup = () => {};
 
 beforeAll(() => {
-  ({ template, stack } = synthHarmonizer());
+  ({ template, stack, cleanup } = synthHarmonizer());
 });
+afterAll(() => cleanup());
 
 const resourcesOf = (type: string): Record<string, Resource> => template.findResources(type) as Record<string, Resource>;
 const actionsOf = (statement: Statement): string[] =>

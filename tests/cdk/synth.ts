@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Stack, type CfnElement } from "aws-cdk-lib";
@@ -34,7 +34,15 @@ export function synthHarmonizer(options: SynthOptions = {}) {
   });
   const assembly = app.synth();
   const artifact = assembly.getStackByName(stack.stackName);
-  return { app, stack, assembly, templateFile: artifact.templateFullPath, template: Template.fromJSON(artifact.template) };
+  return {
+    app,
+    stack,
+    assembly,
+    templateFile: artifact.templateFullPath,
+    template: Template.fromJSON(artifact.template),
+    /** Deletes the temporary cloud assembly (it holds copies of the assets). */
+    cleanup: () => rmSync(outdir, { recursive: true, force: true }),
+  };
 }
 
 /** The template's logical id of an L2 construct's main resource (never hard-code the hashed ids). */
