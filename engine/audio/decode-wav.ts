@@ -66,7 +66,9 @@ export function decodeWav(bytes: Uint8Array): DecodedAudio {
   }
   const bytesPerFrame = (bitsPerSample / 8) * numChannels;
   const available = wave.data.samples.length;
-  if (declaredDataBytes(wave) > available) {
+  // Streamed WAV (e.g. ffmpeg writing to a pipe) leaves 0xFFFFFFFF as "size unknown": read to the end.
+  const streamed = wave.container !== "RF64" && wave.data.chunkSize === 0xffffffff;
+  if (!streamed && declaredDataBytes(wave) > available) {
     throw corrupt(
       `the data chunk declares ${declaredDataBytes(wave)} bytes but the file holds only ${available} (truncated?)`,
     );

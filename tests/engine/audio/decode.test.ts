@@ -63,6 +63,15 @@ describe("decodeAudio", () => {
     },
   );
 
+  it("reads a streamed WAV whose size fields say 0xFFFFFFFF (as ffmpeg writes to a pipe) to its end", async () => {
+    const bytes = Uint8Array.from(await fixtureBytes("sine440-stereo-44k1-s16.wav"));
+    const view = new DataView(bytes.buffer);
+    view.setUint32(4, 0xffffffff, true); // RIFF size
+    view.setUint32(40, 0xffffffff, true); // data size (sox's plain header: "data" at 36)
+    const audio = await decodeAudio(bytes);
+    expect(audio.channels[0]).toHaveLength(22050);
+  });
+
   it("decodeAudioFile reads a path", async () => {
     const audio = await decodeAudioFile(FIXTURES + "sine440-stereo-44k1.ogg");
     expect(audio.format).toBe("ogg-vorbis");
