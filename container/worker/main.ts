@@ -3,7 +3,6 @@
  * the worker loop, and turns SIGTERM (ECS stopping the task) into a graceful shutdown.
  */
 import { Logger } from "@aws-lambda-powertools/logger";
-import { runExtensionJob } from "../../engine/job.ts";
 import { createAwsClients } from "../../functions/commons/aws-clients.ts";
 import { readWorkerConfig } from "./config.ts";
 import { locateModel, type ModelSource } from "./model-store.ts";
@@ -13,6 +12,15 @@ import { resolveQueueUrl, runWorker } from "./worker.ts";
 
 async function main(): Promise<void> {
   const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? "harmonizer-worker" });
+  // Signal handlers first: loading the engine (TensorFlow) takes seconds, and ECS may stop the task meanwhile.
+  const shutdown = new AbortController();
+  const stop = (signal: string) => {
+    logger.info("stop signal received", { signal });
+    shutdown.abort();
+  };
+  process.once("SIGTERM", () => stop("SIGTERM"));
+  process.once("SIGINT", () => stop("SIGINT"));
+
   const config = readWorkerConfig();
   // SDK v3 reads the region only from the environment/profile; on ECS-on-EC2 it may be unset, so take the topic's.
   const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? config.topicArn.split(":")[3];
@@ -41,17 +49,10 @@ async function main(): Promise<void> {
       model.catch(() => (model = undefined));
       return model;
     },
-    runJob: runExtensionJob,
+    runJob: (await import("../../engine/job.ts")).runExtensionJob,
     logger,
   };
-
-  const shutdown = new AbortController();
-  const stop = (signal: string) => {
-    logger.info("stop signal received", { signal });
-    shutdown.abort();
-  };
-  process.once("SIGTERM", () => stop("SIGTERM"));
-  process.once("SIGINT", () => stop("SIGINT"));
+  logger.info("worker started", { queueUrl: deps.queueUrl, engine: config.engine });
 
   await runWorker(deps, { shutdown: shutdown.signal, graceMs: config.shutdownGraceSeconds * 1000 });
   // An abandoned job may still be computing in the background: exit instead of waiting for it.

@@ -32,9 +32,14 @@ describe("worker process (container/worker/main.ts)", () => {
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
 
-    // Long-polling (20 s) has begun once the queue URL is resolved and the loop waits; give it a moment.
-    await new Promise((done) => setTimeout(done, 4_000));
+    // Started means: queue URL resolved through moto, engine loaded, about to long-poll for 20 s.
+    const startedBy = Date.now() + 60_000;
+    while (!output.includes('"message":"worker started"') && child.exitCode === null && Date.now() < startedBy) {
+      await new Promise((done) => setTimeout(done, 100));
+    }
     expect(child.exitCode, output).toBeNull();
+    expect(output).toContain(pipeline.jobQueueUrl);
+    await new Promise((done) => setTimeout(done, 500));
     const signalledAt = Date.now();
     child.kill("SIGTERM");
     const code = await exited;
