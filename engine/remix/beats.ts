@@ -6,6 +6,11 @@ import { detrendedEnvelope, estimateTempo, trackBeatsByDynamicProgramming } from
 
 /** Below this onset-envelope autocorrelation the song is treated as beatless (ambient, rubato orchestral). */
 export const BEAT_CLARITY_THRESHOLD = 0.12;
+/**
+ * Below this mean of the strongest 5 % of the detrended onset envelope there are no onsets to speak of
+ * (a drone measures about 0.005, quiet orchestral tracks 0.02–0.1, drums 0.5 and more).
+ */
+export const ONSET_STRENGTH_THRESHOLD = 0.012;
 /** Spacing of the pseudo-beats laid over beatless songs. */
 export const PSEUDO_BEAT_SECONDS = 0.5;
 
@@ -70,7 +75,8 @@ export function analyseBeatsFromFrames(
   let method: BeatMethod = "grid";
   let beatSeconds: number[] = [];
   let period = PSEUDO_BEAT_SECONDS;
-  if (tempo.clarity >= BEAT_CLARITY_THRESHOLD) {
+  const strength = onsetStrength(envelope.subarray(firstFrame, lastFrame));
+  if (tempo.clarity >= BEAT_CLARITY_THRESHOLD && strength >= ONSET_STRENGTH_THRESHOLD) {
     const tracked = trackWithLibrary(analysisSamples, frames.sampleRate, soundStart / sampleRate, soundEnd / sampleRate);
     if (tracked) {
       method = "music-tempo";
@@ -228,6 +234,12 @@ function beatFeatures(frames: FrameFeatures, beats: number[], factor: number, le
     levelDb[i] = power > 0 ? 10 * Math.log10(power / Math.max(1, last - from)) : -120;
   }
   return { chroma, mfcc, levelDb };
+}
+
+function onsetStrength(envelope: Float32Array): number {
+  const sorted = Array.from(envelope).sort((a, b) => a - b);
+  const top = sorted.slice(Math.floor(sorted.length * 0.95));
+  return top.length > 0 ? top.reduce((sum, v) => sum + v, 0) / top.length : 0;
 }
 
 function medianInterval(beats: number[]): number {

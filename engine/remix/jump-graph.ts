@@ -116,7 +116,13 @@ export function buildJumpGraph(analysis: BeatAnalysis, options: JumpGraphOptions
       options.push({ to, cost: transitionCost(from, to) });
     }
     options.sort((x, y) => x.cost - y.cost);
-    jumps.push(options.slice(0, maxJumps));
+    // Spread the kept targets over the song (at least 4 beats apart), so that choices differ in substance.
+    const kept: Jump[] = [];
+    for (const option of options) {
+      if (kept.length >= maxJumps) break;
+      if (kept.every((k) => Math.abs(k.to - option.to) >= 4)) kept.push(option);
+    }
+    jumps.push(kept);
   }
   return { beatCount: n, distance, transitionCost, jumps, firstPlayable, lastPlayable };
 }

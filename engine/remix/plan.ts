@@ -134,7 +134,7 @@ export async function planRemix(analysis: BeatAnalysis, graph: JumpGraph, option
     let chosen: Choice;
     const forced = !linearAllowed || linearCost >= 10;
     if (options.steering && position >= nextSteerAt && (forced || run >= 4)) {
-      const ranked = [...choices].sort((a, b) => a.cost - b.cost).slice(0, 8);
+      const ranked = [...choices].sort((a, b) => a.cost - b.cost).slice(0, 12);
       const index = await options.steering.choose(ranked, position, rangesSoFar());
       chosen = ranked[Math.max(0, Math.min(ranked.length - 1, index))]!;
       nextSteerAt = position + options.steering.intervalSeconds * sampleRate;

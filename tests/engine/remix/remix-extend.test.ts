@@ -1,0 +1,141 @@
+import { describe, expect, test } from "vitest";
+import type { Predictor } from "../../../engine/extend/types.ts";
+import { countClicks } from "../../../engine/quality/clicks.ts";
+import { measureExtension } from "../../../engine/quality/measure.ts";
+import { analyseBeats, remixExtend } from "../../../engine/remix/index.ts";
+import { clickOnsets, clickSong, drone } from "./signals.ts";
+
+const options = { fadeOutSeconds: 4, crossfadeSeconds: 0.02 };
+
+/** Byte equality of sample arrays (vitest's deep equality is slow on millions of samples). */
+const sameSamples = (a: Float32Array, b: Float32Array) =>
+  a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+
+describe("remixExtend", () => {
+  const song = clickSong({ seconds: 40, seed: 3 });
+
+  test("returns exactly the target length, starting with the whole original untouched, stereo at the same rate", async () => {
+    const result = await remixExtend(song, { ...options, targetSeconds: 97.3, seed: 1 });
+    expect(result.audio.sampleRate).toBe(22050);
+    expect(result.audio.channels).toHaveLength(2);
+    for (const channel of result.audio.channels) expect(channel.length).toBe(Math.round(97.3 * 22050));
+    song.channels.forEach((channel, c) => {
+      expect(sameSamples(result.audio.channels[c]!.subarray(0, channel.length), channel)).toBe(true);
+    });
+    expect(result.seams.length).toBeGreaterThan(0);
+    expect(result.seams[0]).toBeCloseTo(40, 3);
+  });
+
+  test("joins without clicks and keeps the beat: clicks stay exactly one beat apart across every seam", async () => {
+    const result = await remixExtend(song, { ...options, targetSeconds: 120, seed: 2 });
+    expect(countClicks(result.audio.channels, 22050, result.seams)).toBe(0);
+    const onsets = clickOnsets(result.audio.channels[0]!, 22050).filter((t) => t < 120 - options.fadeOutSeconds - 1);
+    const intervals = onsets.slice(1).map((t, i) => t - onsets[i]!);
+    expect(onsets.length).toBeGreaterThan(200);
+    for (const interval of intervals) expect(interval).toBeCloseTo(0.5, 1);
+    expect(Math.max(...intervals.map((d) => Math.abs(d - 0.5)))).toBeLessThan(0.02);
+  });
+
+  test("puts every seam between beats, just before a beat", async () => {
+    const result = await remixExtend(song, { ...options, targetSeconds: 120, seed: 2 });
+    const onsets = clickOnsets(result.audio.channels[0]!, 22050);
+    for (const seam of result.seams) {
+      const nextBeat = onsets.find((t) => t >= seam - 0.005);
+      expect(nextBeat).toBeDefined();
+      expect(nextBeat! - seam).toBeLessThan(0.06);
+    }
+  });
+
+  test("does not repeat any section shorter than 20 s back to back over a long extension", async () => {
+    const result = await remixExtend(song, { ...options, targetSeconds: 200, seed: 4 });
+    const report = await measureExtension({ original: song, result: result.audio, seams: result.seams });
+    expect(report.originalShortestLoopSeconds).toBe(0);
+    const loop = report.shortestLoopSeconds;
+    expect(loop === 0 || loop >= 20).toBe(true);
+  });
+
+  test("extends a 20 s clip threefold", async () => {
+    const clip = clickSong({ seconds: 20, seed: 5 });
+    const result = await remixExtend(clip, { ...options, targetSeconds: 60, seed: 1 });
+    expect(result.audio.channels[0]!.length).toBe(60 * 22050);
+    expect(countClicks(result.audio.channels, 22050, result.seams)).toBe(0);
+    expect(result.notes.join(" ")).toMatch(/fade/);
+  });
+
+  test("finishes a song that has an ending with that ending", async () => {
+    const ending = clickSong({ seconds: 40, seed: 6, endingSeconds: 1 });
+    const result = await remixExtend(ending, { ...options, targetSeconds: 100, seed: 1 });
+    expect(result.notes.join(" ")).toMatch(/own last/);
+    const out = result.audio.channels[0]!;
+    // The last second is the original's silence, and the 3 s before it its fade.
+    const tail = out.subarray(out.length - Math.round(0.5 * 22050));
+    expect(Math.max(...tail.map(Math.abs))).toBeLessThan(1e-3);
+  });
+
+  test("handles a beatless drone with a pseudo-beat grid", async () => {
+    const hum = drone(30);
+    expect(analyseBeats(hum).method).toBe("grid");
+    const result = await remixExtend(hum, { ...options, targetSeconds: 75, seed: 1 });
+    expect(result.audio.channels[0]!.length).toBe(75 * 22050);
+    expect(result.notes.join(" ")).toMatch(/no clear beat/);
+    expect(countClicks(result.audio.channels, 22050, result.seams)).toBe(0);
+  });
+
+  test("is deterministic for a seed", async () => {
+    const a = await remixExtend(song, { ...options, targetSeconds: 100, seed: 9 });
+    const b = await remixExtend(song, { ...options, targetSeconds: 100, seed: 9 });
+    expect(a.seams).toEqual(b.seams);
+    expect(sameSamples(a.audio.channels[1]!, b.audio.channels[1]!)).toBe(true);
+  });
+
+  test("rejects a target shorter than the input, naming both", async () => {
+    await expect(remixExtend(song, { ...options, targetSeconds: 30 })).rejects.toThrow(/30 s is shorter than the input \(40\.00 s\)/);
+  });
+});
+
+describe("remixExtend with a guide", () => {
+  // 16 s of chord 0 (A), 16 s of chord 5 (B), 16 s of A again: sections longer than the model's horizon.
+  const sections = clickSong({ seconds: 48, seed: 11, chordOfBar: (bar) => (bar >= 8 && bar < 16 ? 5 : 0) });
+
+  /** A model that always "hears" section B next: it returns a B stretch of the song itself. */
+  const favoursB: Predictor = {
+    sampleRate: 22050,
+    contextSeconds: 20,
+    horizonSeconds: 10,
+    backend: "cpu",
+    predict: async () => {
+      const out = new Float32Array(10 * 22050);
+      // 18-28 s is inside B.
+      const b = sections.channels[0]!.subarray(18 * 22050, 28 * 22050);
+      for (let i = 0; i < out.length; i++) out[i] = b[i % b.length]!;
+      return out;
+    },
+  };
+
+  test("steers towards the section the model predicts, and says so", async () => {
+    const share = (audio: Float32Array, from: number) => {
+      // Energy at 293.7 Hz (in chord 5, not in chord 0) against 246.9 Hz (in chord 0, not in chord 5), per second.
+      let b = 0;
+      let total = 0;
+      for (let s = from; s + 22050 <= audio.length; s += 22050) {
+        const level = (hz: number) => {
+          let re = 0;
+          let im = 0;
+          for (let i = 0; i < 22050; i += 2) {
+            re += audio[s + i]! * Math.cos((2 * Math.PI * hz * i) / 22050);
+            im += audio[s + i]! * Math.sin((2 * Math.PI * hz * i) / 22050);
+          }
+          return Math.hypot(re, im);
+        };
+        if (level(196 * 2 ** (16 / 12)) > level(196 * 2 ** (4 / 12))) b++;
+        total++;
+      }
+      return b / total;
+    };
+    const plain = await remixExtend(sections, { ...options, targetSeconds: 150, seed: 1 });
+    const guided = await remixExtend(sections, { ...options, targetSeconds: 150, seed: 1, guide: favoursB });
+    expect(guided.notes.join(" ")).toMatch(/the model steered [1-9]\d* of \d+ path decisions/);
+    const from = 48 * 22050;
+    expect(share(guided.audio.channels[0]!, from)).toBeGreaterThan(share(plain.audio.channels[0]!, from) + 0.1);
+  });
+});
