@@ -236,6 +236,8 @@ export class ExtrapolationWorkers extends Construct {
     grantReadObjects(taskRole, props.inputBucket);
     grantReadObjects(taskRole, props.modelsBucket);
     grantWriteObjects(taskRole, props.outputBucket, RESULTS_PREFIX);
+    // A redelivered job whose result already exists only re-notifies: the worker checks with HeadObject.
+    grantReadObjects(taskRole, props.outputBucket, RESULTS_PREFIX);
     grantPublish(taskRole, props.topic);
     // A worker protects its own task from scale-in while a job runs (the queue looks empty meanwhile).
     taskRole.addToPrincipalPolicy(

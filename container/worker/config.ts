@@ -1,6 +1,6 @@
 import { ConfigurationError } from "../../functions/commons/errors.ts";
 import { optionalEnv, positiveNumberEnv, requireEnv } from "../../functions/commons/config.ts";
-import type { EngineName } from "../../engine/extend/types.ts";
+import { DEFAULT_ENGINE, ENGINES, type EngineName } from "../../engine/extend/types.ts";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -31,7 +31,6 @@ export interface WorkerConfig {
   readonly taskProtectionMinutes: number;
 }
 
-const ENGINES: readonly EngineName[] = ["neural", "remix", "hybrid"];
 
 function nonNegativeEnv(env: Env, name: string, fallback: number): number {
   const raw = optionalEnv(env, name);
@@ -50,7 +49,7 @@ export function readWorkerConfig(env: Env = process.env): WorkerConfig {
   if (queueUrl === undefined && queueName === undefined) {
     throw new ConfigurationError("environment variable JOB_QUEUE_URL (or QUEUE_NAME) is required but not set");
   }
-  const engine = (optionalEnv(env, "ENGINE") ?? "hybrid") as EngineName;
+  const engine = (optionalEnv(env, "ENGINE") ?? DEFAULT_ENGINE) as EngineName;
   if (!ENGINES.includes(engine)) {
     throw new ConfigurationError(`environment variable ENGINE must be one of ${ENGINES.join(", ")}, got "${engine}"`);
   }

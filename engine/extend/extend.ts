@@ -5,10 +5,7 @@ import { remixExtend } from "../remix/index.ts";
 import { extendWithModel } from "./neural.ts";
 import type { EngineName, ExtendOptions, ExtendResult } from "./types.ts";
 
-export const ENGINES: readonly EngineName[] = ["hybrid", "remix", "neural"];
-
-/** Chosen by measurement (see README, "Which engine"): the engine `extend` uses when none is named. */
-export const DEFAULT_ENGINE: EngineName = "remix";
+export { DEFAULT_ENGINE, ENGINES } from "./types.ts";
 
 export const DEFAULT_FADE_OUT_SECONDS = 6;
 /** Neural chunks are blurry at their edges and overlap generously; remix joins land on beats and zero crossings. */

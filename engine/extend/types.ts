@@ -3,6 +3,11 @@ import type { PcmAudio } from "../audio/pcm.ts";
 /** Which way the extension is made. */
 export type EngineName = "neural" | "remix" | "hybrid";
 
+export const ENGINES: readonly EngineName[] = ["hybrid", "remix", "neural"];
+
+/** Chosen by measurement (README, "Which engine"): the engine used when none is named. */
+export const DEFAULT_ENGINE: EngineName = "remix";
+
 /**
  * The trained encoder–decoder as the extension engines see it: mono in, mono out,
  * at the model's own sample rate. Implemented by engine/model (createPredictor).
