@@ -1,0 +1,152 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decodeAudio, encodeWav, peak, rms } from "../../engine/audio/index.ts";
+import { synthesizeSong } from "../../engine/synth/song.ts";
+
+const CLI = resolve(import.meta.dirname, "../../bin/harmonizer.mjs");
+
+/** Runs the CLI as a user would; never throws, returns exit code and output. */
+async function harmonizer(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], { maxBuffer: 1 << 24 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+  }
+}
+
+let dir: string;
+let song: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "harmonizer-cli-"));
+  song = join(dir, "song.wav");
+  await writeFile(song, encodeWav(synthesizeSong({ seconds: 25, sampleRate: 44_100, channels: 2, seed: 21 }), 16));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("harmonizer --help", () => {
+  it("lists the four verbs, and each verb documents its flags", async () => {
+    const top = await harmonizer("--help");
+    expect(top.code).toBe(0);
+    for (const verb of ["extend", "train", "evaluate", "info"]) expect(top.stdout).toMatch(new RegExp(`^\\s+${verb} `, "m"));
+    const extend = await harmonizer("extend", "--help");
+    for (const flag of ["--to", "--output", "--model", "--engine", "--backend", "--fade-out", "--crossfade", "--json"]) {
+      expect(extend.stdout).toContain(flag);
+    }
+    const train = await harmonizer("train", "--help");
+    for (const flag of ["--data", "--out", "--preset", "--epochs", "--resume", "--patience", "--hop"]) {
+      expect(train.stdout).toContain(flag);
+    }
+    expect((await harmonizer("evaluate", "--help")).stdout).toContain("--model");
+    expect((await harmonizer("info", "--help")).stdout).toContain("--preset");
+  });
+});
+
+describe("harmonizer info", () => {
+  it("reports the seed preset's exact parameter count as JSON", async () => {
+    const { code, stdout } = await harmonizer("info", "--preset", "seed", "--json");
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).parameters).toBe(399_890_460);
+  });
+});
+
+describe("harmonizer extend", () => {
+  it("extends a 25 s stereo 44.1 kHz WAV to 60 s: same format, untouched start, audible unclipped extension", async () => {
+    const output = join(dir, "out", "song-60.wav");
+    const { code, stdout } = await harmonizer("extend", song, "--to", "60", "-o", output, "--json", "--no-progress");
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout);
+    expect(summary.output).toEqual({ seconds: 60, sampleRate: 44_100, channels: 2 });
+    expect(summary.files.picture).toBe(join(dir, "out", "song-60.png"));
+
+    const original = await decodeAudio(await readFile(song));
+    const extended = await decodeAudio(await readFile(output));
+    expect(extended.sampleRate).toBe(44_100);
+    expect(extended.channels).toHaveLength(2);
+    for (const [c, channel] of extended.channels.entries()) {
+      expect(channel.length).toBe(60 * 44_100);
+      expect(channel.subarray(0, 25 * 44_100)).toEqual(original.channels[c]);
+      const extension = channel.subarray(25 * 44_100, 52 * 44_100);
+      expect(20 * Math.log10(rms(extension))).toBeGreaterThan(-30); // not silent
+      expect(peak(extension)).toBeLessThan(1); // not clipped
+    }
+    const picture = await readFile(summary.files.picture);
+    expect([...picture.subarray(1, 4)].map((b) => String.fromCharCode(b)).join("")).toBe("PNG");
+    const report = JSON.parse(await readFile(summary.files.report, "utf8"));
+    expect(report.quality.clicksAtSeams).toBe(0);
+  });
+
+  it.each([
+    ["a target shorter than the song", ["--to", "10"], /target 10 s is shorter than the input \(25\.00 s\)/],
+    ["a model directory without a model", ["--to", "40", "--model", "/nonexistent-model"], /no trained model in \/nonexistent-model/],
+    ["an input longer than the configured limit", ["--to", "40", "--max-input-minutes", "0.3"], /limit|at most/i],
+  ])("refuses %s with a clear message and exit code 2", async (_name, flags, message) => {
+    const result = await harmonizer("extend", song, "-o", join(dir, "never.wav"), ...flags);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it("refuses a non-audio file and a too-short song, naming the limit", async () => {
+    const text = join(dir, "notes.wav");
+    await writeFile(text, "these are not the droids you are looking for\n".repeat(50));
+    const notAudio = await harmonizer("extend", text, "--to", "60", "-o", join(dir, "x.wav"));
+    expect(notAudio.code).toBe(2);
+    expect(notAudio.stderr).toMatch(/not an audio file/);
+
+    const short = join(dir, "short.wav");
+    await writeFile(short, encodeWav(synthesizeSong({ seconds: 8, sampleRate: 22_050, channels: 1 }), 16));
+    const tooShort = await harmonizer("extend", short, "--to", "60", "-o", join(dir, "y.wav"));
+    expect(tooShort.code).toBe(2);
+    expect(tooShort.stderr).toMatch(/input is 8\.0 s long; the model needs at least 20(\.0)? s/);
+  });
+
+  it("rejects a bad flag value naming the rule", async () => {
+    const result = await harmonizer("extend", song, "--to", "soon", "-o", join(dir, "z.wav"));
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/expected a number > 0, got "soon"/);
+  });
+});
+
+describe("harmonizer train -> extend -> evaluate", () => {
+  it("trains the small preset for one epoch, then extends and evaluates with that model", async () => {
+    const data = join(dir, "songs");
+    const { mkdir } = await import("node:fs/promises");
+    await mkdir(data);
+    for (let i = 0; i < 3; i++) {
+      const song = synthesizeSong({ seconds: 31, sampleRate: 8000, channels: 1, bpm: 100 + 10 * i, key: i, seed: 40 + i });
+      await writeFile(join(data, `s${i}.wav`), encodeWav(song, 16));
+    }
+    const model = join(dir, "model");
+    const train = await harmonizer("train", "--data", data, "--out", model, "--epochs", "1", "--json", "--cache", join(dir, "cache"));
+    expect(train.code).toBe(0);
+    const report = JSON.parse(train.stdout);
+    expect(report.history).toHaveLength(1);
+    expect(report.preset).toBe("small");
+    expect(JSON.parse(await readFile(join(model, "training-report.json"), "utf8")).history).toHaveLength(1);
+
+    const info = await harmonizer("info", "--model", model, "--json");
+    expect(JSON.parse(info.stdout).parameters).toBe(JSON.parse((await harmonizer("info", "--preset", "small", "--json")).stdout).parameters);
+
+    const output = join(dir, "song-hybrid.wav");
+    const extend = await harmonizer("extend", song, "--to", "45", "-o", output, "--model", model, "--engine", "hybrid", "--json");
+    expect(extend.code).toBe(0);
+    const summary = JSON.parse(extend.stdout);
+    expect(summary.engine).toBe("hybrid");
+    expect(summary.backend).toBe("wasm");
+    expect(summary.output.seconds).toBe(45);
+
+    const evaluate = await harmonizer("evaluate", "--model", model, "--data", data, "--json", "--cache", join(dir, "cache"));
+    expect(evaluate.code).toBe(0);
+    const scores = JSON.parse(evaluate.stdout);
+    expect(scores.mean.model).toBeGreaterThan(0);
+    expect(scores.mean.silence).toBeGreaterThan(0);
+    expect(scores.mean.repeatLast).toBeGreaterThan(0);
+  }, 300_000);
+});
