@@ -1,3 +1,4 @@
+import { resampleChannel } from "../audio/resample.ts";
 import type { Predictor } from "../extend/types.ts";
 import type { BeatAnalysis } from "./beats.ts";
 import { CHROMA_BINS, MFCC_COEFFICIENTS, frameFeatures, meanOverFrames } from "./features.ts";
@@ -48,7 +49,7 @@ export function createGuideSteering(context: GuideContext): GuideSteering {
       const contextSamples = Math.round(predictor.contextSeconds * analysis.sampleRate);
       const heard = tailOfResult(mono, ranges, analysis.length, outputPosition, contextSamples);
       const modelInput = fitLength(
-        resampleMono(heard, analysis.sampleRate, predictor.sampleRate),
+        await resampleChannel(heard, analysis.sampleRate, predictor.sampleRate, "fastest"),
         Math.round(predictor.contextSeconds * predictor.sampleRate),
       );
       const prediction = await predictor.predict(modelInput);

@@ -3,6 +3,8 @@ import { CHROMA_BINS, MFCC_COEFFICIENTS } from "./features.ts";
 
 /** How many beats before a jump target must resemble the beats before the jump. */
 export const CONTEXT_BEATS = 4;
+/** Beats (about 3–4 s) whose mean level after a jump should match what the song would have played. */
+const LOUDNESS_CONTEXT_BEATS = 8;
 
 export interface Jump {
   /** Beat played instead of `from + 1`. */
@@ -88,6 +90,14 @@ export function buildJumpGraph(analysis: BeatAnalysis, options: JumpGraphOptions
     }
   }
   const distance = (a: number, b: number) => matrix[a * n + b] ?? Infinity;
+  const levels = analysis.features.levelDb;
+  const prefix = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i]! + Math.max(-90, levels[i]!);
+  /** Mean level (dB) of up to LOUDNESS_CONTEXT_BEATS beats from `from`. */
+  const levelAhead = (from: number) => {
+    const to = Math.min(n, from + LOUDNESS_CONTEXT_BEATS);
+    return to > from ? (prefix[to]! - prefix[from]!) / (to - from) : NaN;
+  };
 
   /** Beats next-o (the listener's expectation) against to-o (what is played), o = 0..3. */
   const transitionCost = (from: number, to: number): number => {
@@ -104,7 +114,12 @@ export function buildJumpGraph(analysis: BeatAnalysis, options: JumpGraphOptions
       sum += weight * distance(expected, played);
       count += weight;
     }
-    return count > 0 ? sum / count : Infinity;
+    if (count === 0) return Infinity;
+    // The loudness of the next few seconds should be what the song itself would have played next.
+    const expectedLevel = levelAhead(next);
+    const playedLevel = levelAhead(to);
+    const loudnessJump = Number.isFinite(expectedLevel) && Number.isFinite(playedLevel) ? Math.abs(expectedLevel - playedLevel) : 0;
+    return sum / count + loudnessJump / LEVEL_SCALE_DB;
   };
 
   const { firstPlayable, lastPlayable } = playableRange(analysis);

@@ -101,7 +101,8 @@ export async function planRemix(analysis: BeatAnalysis, graph: JumpGraph, option
   const stalePenalty = (beat: number, at: number) => {
     const ago = at - (lastHeard[beat] ?? -Infinity);
     if (ago < minRepeat) return 10 + 10 * (1 - ago / minRepeat);
-    return 0.5 * (minRepeat / ago);
+    // Fresher material is preferred, so that the walk roams the whole song instead of circling its end.
+    return 1.5 * (minRepeat / ago);
   };
 
   // The beat grid continues past the end of the original: the first continuation beat lands on it.

@@ -1,0 +1,92 @@
+/**
+ * Scores the extension engines against the naive baselines on the held-out corpus tracks.
+ *
+ *   npx tsx scripts/eval.ts [--corpus corpus] [--tracks N] [--model DIR] [--json]
+ *
+ * Each test-split track is extended to 3x its length (at least 180 s) by: remix, hybrid and neural (when
+ * --model names a trained model), and the loop and silence baselines. Prints the median of every quality
+ * metric per engine (see engine/quality/report.ts for units and directions), or JSON with --json.
+ */
+import { basename } from "node:path";
+import { Command } from "commander";
+import { decodeAudioFile } from "../engine/audio/decode.ts";
+import type { PcmAudio } from "../engine/audio/pcm.ts";
+import { loadCorpusSplit } from "../engine/corpus.ts";
+import { DEFAULT_CROSSFADE_SECONDS, DEFAULT_FADE_OUT_SECONDS, extendAudio } from "../engine/extend/extend.ts";
+import { hasModel, loadPredictor } from "../engine/job.ts";
+import {
+  evaluateEngines,
+  formatMedianTable,
+  loopBaseline,
+  medianReports,
+  silenceBaseline,
+  type EngineEvaluation,
+  type Extender,
+} from "../engine/quality/index.ts";
+import { remixExtend } from "../engine/remix/index.ts";
+
+interface EvalOptions {
+  corpus: string;
+  tracks?: number;
+  model?: string;
+  json: boolean;
+}
+
+function parseArguments(argv: string[]): EvalOptions {
+  const program = new Command()
+    .name("eval")
+    .description("median quality metrics per engine on the corpus test split")
+    .option("--corpus <dir>", "corpus folder filled by scripts/fetch-corpus.sh", "corpus")
+    .option("--tracks <n>", "use only the first N test tracks", (v) => Number.parseInt(v, 10))
+    .option("--model <dir>", "trained model: adds the hybrid and neural engines")
+    .option("--json", "print JSON instead of a table", false)
+    .parse(argv);
+  return program.opts<EvalOptions>();
+}
+
+async function extenders(options: EvalOptions): Promise<Record<string, Extender>> {
+  const common = { fadeOutSeconds: DEFAULT_FADE_OUT_SECONDS, seed: 1 };
+  const engines: Record<string, Extender> = {
+    remix: (input, targetSeconds) =>
+      remixExtend(input, { ...common, targetSeconds, crossfadeSeconds: DEFAULT_CROSSFADE_SECONDS.remix }),
+  };
+  if (options.model !== undefined) {
+    if (!hasModel(options.model)) throw new Error(`no trained model in ${options.model} (model.json missing)`);
+    const predictor = await loadPredictor(options.model);
+    engines.hybrid = (input, targetSeconds) =>
+      remixExtend(input, { ...common, targetSeconds, crossfadeSeconds: DEFAULT_CROSSFADE_SECONDS.hybrid, guide: predictor });
+    engines.neural = async (input, targetSeconds) => {
+      const result = await extendAudio(input, { targetSeconds, engine: "neural", predictor, fadeOutSeconds: common.fadeOutSeconds });
+      return { audio: result.audio, seams: [...result.seams] };
+    };
+  }
+  engines.loop = (input, targetSeconds) => loopBaseline(input, targetSeconds, DEFAULT_CROSSFADE_SECONDS.remix);
+  engines.silence = (input, targetSeconds) => silenceBaseline(input, targetSeconds);
+  return engines;
+}
+
+async function run(options: EvalOptions): Promise<void> {
+  const split = await loadCorpusSplit(options.corpus);
+  const tracks = split.test.slice(0, options.tracks ?? split.test.length);
+  const engines = await extenders(options);
+  const evaluations: (EngineEvaluation & { track: string })[] = [];
+  for (const [index, path] of tracks.entries()) {
+    const decoded = await decodeAudioFile(path);
+    const input: PcmAudio = { sampleRate: decoded.sampleRate, channels: decoded.channels };
+    const seconds = decoded.channels[0]!.length / decoded.sampleRate;
+    const targetSeconds = Math.max(180, Math.round(3 * seconds));
+    process.stderr.write(`[${index + 1}/${tracks.length}] ${basename(path)}: ${seconds.toFixed(1)} s -> ${targetSeconds} s\n`);
+    for (const evaluation of await evaluateEngines(input, targetSeconds, engines)) {
+      evaluations.push({ ...evaluation, track: basename(path) });
+      process.stderr.write(`  ${evaluation.engine}: ${evaluation.seconds.toFixed(1)} s to extend\n`);
+    }
+  }
+  if (options.json) {
+    console.log(JSON.stringify({ tracks: tracks.map((t) => basename(t)), medians: medianReports(evaluations), runs: evaluations }, null, 2));
+  } else {
+    console.log(`${tracks.length} test tracks, each extended to 3x its length (at least 180 s)\n`);
+    console.log(formatMedianTable(evaluations));
+  }
+}
+
+await run(parseArguments(process.argv));
