@@ -33,7 +33,7 @@ export interface GuideContext {
  */
 export function createGuideSteering(context: GuideContext): GuideSteering {
   const { predictor, analysis, vectoriser, mono } = context;
-  const weight = context.weight ?? 2;
+  const weight = context.weight ?? 4;
   let decisions = 0;
   let steered = 0;
   const beatSeconds = analysis.beatSamples / analysis.sampleRate;

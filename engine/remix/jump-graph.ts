@@ -142,13 +142,24 @@ export function buildJumpGraph(analysis: BeatAnalysis, options: JumpGraphOptions
   return { beatCount: n, distance, transitionCost, jumps, firstPlayable, lastPlayable };
 }
 
-/** Beats that lie inside the sounding part; the last two are kept out (a song's final decay is no source). */
+/** A quiet stretch at the very end this far below the typical beat is the song's ending, not walk material. */
+const ENDING_QUIET_DB = 6;
+/** At most this share of the song counts as its quiet ending. */
+const MAX_ENDING_SHARE = 0.25;
+
+/**
+ * Beats that lie inside the sounding part, without the song's quiet ending (its final decay or fade is kept
+ * for the outro, not for the walk); the last two are kept out as well.
+ */
 function playableRange(analysis: BeatAnalysis): { firstPlayable: number; lastPlayable: number } {
-  const { beats, soundStart, soundEnd } = analysis;
+  const { beats, soundStart, soundEnd, features, medianLevelDb } = analysis;
   let firstPlayable = beats.findIndex((b) => b >= soundStart);
   if (firstPlayable < 0) firstPlayable = 0;
   let lastPlayable = beats.length - 1;
   while (lastPlayable > firstPlayable && (beats[lastPlayable + 1] ?? analysis.length) > soundEnd) lastPlayable--;
-  lastPlayable = Math.max(firstPlayable, lastPlayable - 2);
+  const floor = Math.max(firstPlayable, Math.floor(lastPlayable - MAX_ENDING_SHARE * (lastPlayable - firstPlayable)));
+  let quietEnd = lastPlayable;
+  while (quietEnd > floor && features.levelDb[quietEnd]! < medianLevelDb - ENDING_QUIET_DB) quietEnd--;
+  lastPlayable = Math.max(firstPlayable, quietEnd - 2);
   return { firstPlayable, lastPlayable };
 }

@@ -98,12 +98,18 @@ export async function planRemix(analysis: BeatAnalysis, graph: JumpGraph, option
 
   // Output position at which each beat was last heard; the untouched original plays every beat once.
   const lastHeard = cuts.map((c) => c);
+  const timesHeard = cuts.map(() => 1);
   const stalePenalty = (beat: number, at: number) => {
     const ago = at - (lastHeard[beat] ?? -Infinity);
     if (ago < minRepeat) return 10 + 10 * (1 - ago / minRepeat);
-    // Fresher material is preferred, so that the walk roams the whole song instead of circling its end.
-    return 1.5 * (minRepeat / ago);
+    // Fresher and less used material is preferred, so that the walk roams the whole song instead of
+    // circling one stretch (a cycle just over minRepeat would otherwise be allowed forever).
+    return 1.5 * (minRepeat / ago) + 0.75 * ((timesHeard[beat] ?? 1) - 1);
   };
+
+  /** A jump target is only as fresh as the stretch it leads into (not just its first beat). */
+  const aheadPenalty = (beat: number, at: number) =>
+    Math.max(...[0, 4, 8, 16].map((k) => stalePenalty(Math.min(graph.lastPlayable, beat + k), at + k * beatLength)));
 
   // The beat grid continues past the end of the original: the first continuation beat lands on it.
   let last = n - 1;
@@ -127,7 +133,7 @@ export async function planRemix(analysis: BeatAnalysis, graph: JumpGraph, option
     const linearCost = linearAllowed ? stalePenalty(next, position) : Infinity;
     const jumpChoices: Choice[] = (graph.jumps[current] ?? [])
       .filter((j) => steps.length > 0 || cuts[j.to]! - leadIn >= 0)
-      .map((j) => ({ beat: j.to, cost: j.cost / costScale + 0.5 + stalePenalty(j.to, position) }))
+      .map((j) => ({ beat: j.to, cost: j.cost / costScale + 0.5 + aheadPenalty(j.to, position) }))
       .sort((a, b) => a.cost - b.cost);
     const choices: Choice[] = linearAllowed ? [{ beat: next, cost: linearCost }, ...jumpChoices] : jumpChoices;
     if (choices.length === 0) break;
@@ -154,6 +160,7 @@ export async function planRemix(analysis: BeatAnalysis, graph: JumpGraph, option
     }
     steps.push({ beat: chosen.beat, outputStart: position });
     lastHeard[chosen.beat] = position;
+    timesHeard[chosen.beat] = (timesHeard[chosen.beat] ?? 1) + 1;
     position += beatEnd(chosen.beat) - cuts[chosen.beat]!;
     current = chosen.beat;
     options.onProgress?.(Math.min(position, target));
