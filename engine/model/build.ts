@@ -42,11 +42,11 @@ export function buildModel(config: ModelConfig): tf.LayersModel {
     // [X0, X0]: a second, distinct view of X0 (tfjs-layers mis-counts a tensor fed twice into one layer).
     const columns = t === 0 ? [x, asColumn(x, "x0_twin")] : [...encoderColumns, x];
     const body = encoderUnit ?? makeUnitBody(config, `encoder_${t}`);
-    const s = body(relationStep(config, columns, `encoder_${t}`));
+    const s = body(relationStep(config, columns, `encoder_${t}`), `encoder_${t}`);
     encoderColumns.push(asColumn(s, `s${t}_column`));
   }
 
-  const c = contextUnit(relationStep(config, encoderColumns, "context"));
+  const c = contextUnit(relationStep(config, encoderColumns, "context"), "context");
   const cColumn = asColumn(c, "c_column");
 
   const decoderColumns: tf.SymbolicTensor[] = [];
@@ -54,7 +54,7 @@ export function buildModel(config: ModelConfig): tf.LayersModel {
   for (let t = 0; t < decoderSteps; t++) {
     const columns = t === 0 ? [cColumn, asColumn(c, "c_twin")] : [...decoderColumns, cColumn];
     const body = decoderUnit ?? makeUnitBody(config, `decoder_${t}`);
-    const d = body(relationStep(config, columns, `decoder_${t}`));
+    const d = body(relationStep(config, columns, `decoder_${t}`), `decoder_${t}`);
     decoderColumns.push(asColumn(d, `d${t}_column`));
     decoderRows.push(tf.layers.reshape({ targetShape: [1, sampleRate], name: `d${t}_row` }).apply(d) as tf.SymbolicTensor);
   }
@@ -81,18 +81,26 @@ function relationStep(config: ModelConfig, columns: tf.SymbolicTensor[], prefix:
   return tf.layers.flatten({ name: `${prefix}_relation_flat` }).apply(activated) as tf.SymbolicTensor;
 }
 
-/** Hidden blocks + output layer of one unit: [batch, sampleRate] -> [batch, sampleRate]. Reusable (shared weights). */
-function makeUnitBody(config: ModelConfig, prefix: string): (x: tf.SymbolicTensor) => tf.SymbolicTensor {
-  const layers: tf.layers.Layer[] = [];
-  config.hiddenUnits.forEach((units, i) => {
-    layers.push(
-      tf.layers.dense({ units, name: `${prefix}_hidden${i}_dense` }),
-      tf.layers.leakyReLU({ alpha: config.hiddenAlpha, name: `${prefix}_hidden${i}_act` }),
-      tf.layers.batchNormalization({ momentum: config.batchNormMomentum ?? 0.99, name: `${prefix}_hidden${i}_norm` }),
-    );
-  });
-  layers.push(tf.layers.dense({ units: config.sampleRate, name: `${prefix}_output` }));
-  return (x) => layers.reduce<tf.SymbolicTensor>((h, layer) => layer.apply(h) as tf.SymbolicTensor, x);
+/**
+ * Hidden blocks + output layer of one unit: [batch, sampleRate] -> [batch, sampleRate]. The Dense layers belong to the
+ * unit (reused at every step when weights are shared); the batch norm belongs to the step (`stepPrefix`): a shared
+ * batch norm would keep one set of moving statistics for all 20 encoder steps, whose activations differ, and predict
+ * with statistics that fit none of them (per-step statistics as in recurrent batch normalization, Cooijmans et al. 2016).
+ */
+function makeUnitBody(config: ModelConfig, prefix: string): (x: tf.SymbolicTensor, stepPrefix: string) => tf.SymbolicTensor {
+  const dense = config.hiddenUnits.map((units, i) => tf.layers.dense({ units, name: `${prefix}_hidden${i}_dense` }));
+  const output = tf.layers.dense({ units: config.sampleRate, name: `${prefix}_output` });
+  return (x, stepPrefix) => {
+    let h = x;
+    config.hiddenUnits.forEach((_, i) => {
+      h = dense[i]!.apply(h) as tf.SymbolicTensor;
+      h = tf.layers.leakyReLU({ alpha: config.hiddenAlpha, name: `${stepPrefix}_hidden${i}_act` }).apply(h) as tf.SymbolicTensor;
+      h = tf.layers
+        .batchNormalization({ momentum: config.batchNormMomentum ?? 0.99, name: `${stepPrefix}_hidden${i}_norm` })
+        .apply(h) as tf.SymbolicTensor;
+    });
+    return output.apply(h) as tf.SymbolicTensor;
+  };
 }
 
 /** Number of weights (trainable and not, e.g. batch-norm moving statistics) of a built model. */
@@ -100,15 +108,25 @@ export function countParameters(model: tf.LayersModel): number {
   return model.countParams();
 }
 
-/** Parameters of one unit without its relation step: hidden blocks (Dense + 4 batch-norm weights per feature) + output Dense. */
-export function unitBodyParameters(config: ModelConfig): number {
+/** Dense parameters of one unit: hidden Dense layers + output Dense. */
+function unitDenseParameters(config: ModelConfig): number {
   let inputs = config.sampleRate;
   let total = 0;
   for (const units of config.hiddenUnits) {
-    total += inputs * units + units + 4 * units;
+    total += inputs * units + units;
     inputs = units;
   }
   return total + inputs * config.sampleRate + config.sampleRate;
+}
+
+/** Batch-norm parameters of one step: 4 per hidden feature (gamma, beta, moving mean, moving variance). */
+function stepNormParameters(config: ModelConfig): number {
+  return 4 * config.hiddenUnits.reduce((a, b) => a + b, 0);
+}
+
+/** Parameters of one unit without its relation step: hidden blocks (Dense + 4 batch-norm weights per feature) + output Dense. */
+export function unitBodyParameters(config: ModelConfig): number {
+  return unitDenseParameters(config) + stepNormParameters(config);
 }
 
 /** Relation-step parameters of all steps: a Dense(1) over w stacked frames has w+1 weights. */
@@ -128,7 +146,8 @@ export function unitCount(config: ModelConfig): number {
 
 /** Parameter count computed from the config alone (no weights allocated; equals countParameters(buildModel(config))). */
 export function parameterCount(config: ModelConfig): number {
-  return unitCount(config) * unitBodyParameters(config) + relationParameters(config);
+  const steps = config.encoderSteps + 1 + config.decoderSteps;
+  return unitCount(config) * unitDenseParameters(config) + steps * stepNormParameters(config) + relationParameters(config);
 }
 
 export interface ModelDescription {
@@ -150,7 +169,7 @@ export function describeModel(config: ModelConfig, preset?: string): ModelDescri
     .map((n) => `Dense(${n}) -> LeakyReLU(${config.hiddenAlpha}) -> BatchNorm`)
     .join(" -> ");
   const sharing = config.shareWeights
-    ? "1 encoder, 1 context and 1 decoder unit, each reused across its time steps"
+    ? "1 encoder, 1 context and 1 decoder unit, each reused across its time steps (batch norm per step)"
     : `${config.encoderSteps} encoder, 1 context and ${config.decoderSteps} decoder units, each with its own weights`;
   const summary = [
     `model${preset ? ` (preset ${preset})` : ""}: seed encoder-decoder, ${parameters.toLocaleString("en-US")} parameters (${(

@@ -92,7 +92,7 @@ describe("presets and describeModel", () => {
   });
 
   it("documents the small preset's exact size", () => {
-    expect(describeModel(SMALL_PRESET, "small").parameters).toBe(7_072_542);
+    expect(describeModel(SMALL_PRESET, "small").parameters).toBe(7_126_302);
     expect(presetConfig("small")).toBe(SMALL_PRESET);
     expect(() => presetConfig("huge")).toThrow(/unknown model preset "huge".*seed, small/);
   });
