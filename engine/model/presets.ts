@@ -18,11 +18,13 @@ export const SEED_PRESET: ModelConfig = parseModelConfig({
 /**
  * `small`: the seed's structure (same relation steps, 20 -> 10 one-second frames, 4 hidden blocks) trimmed to train
  * on 2 CPU cores with the WASM backend: mono 8000 Hz (the engine resamples in and out), one encoder, one context and
- * one decoder unit reused across time steps (per-step relation weights kept), hidden widths 32/64/128/256, and
- * batch-norm momentum 0.9 (instead of 0.99) so the inference statistics settle within a short run.
- * 7,126,302 parameters (28.5 MB float32). Measured here (WASM, 2 cores): one training batch of 5 windows ~5.5 s,
- * one 10 s prediction ~0.25 s. (8000 Hz with the seed's widths: 14.4 M parameters, ~8.5 s per batch;
- * 4000 Hz with the seed's widths: 7.5 M, ~4.1 s per batch but only 2 kHz of bandwidth.)
+ * one decoder unit whose Dense layers are reused across time steps (relation weights and batch norm stay per step),
+ * hidden widths 32/64/128/256, and batch-norm momentum 0.9 (instead of 0.99) so the inference statistics settle within
+ * a short run. 7,126,302 parameters (28.5 MB float32).
+ * Measured here (WASM, 2 shared cores): one training batch of 5 windows 5.5-10 s, one 10 s prediction 0.25-0.65 s;
+ * 4 songs x 40 s (44 windows, hop 1 s) train at 75-90 s per epoch. Alternatives measured: 8000 Hz with the seed's
+ * widths, 14.4 M parameters, ~8.5 s per batch; 4000 Hz with the seed's widths, 7.5 M, ~4.1 s per batch but only
+ * 2 kHz of bandwidth.
  */
 export const SMALL_PRESET: ModelConfig = parseModelConfig({
   sampleRate: 8_000,
