@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { isInputError } from "../engine/errors.ts";
+import { BackendUnavailableError } from "../engine/model/backend.ts";
 import { evaluateCommand } from "./evaluate.ts";
 import { extendCommand } from "./extend.ts";
 import { infoCommand } from "./info.ts";
@@ -19,7 +20,7 @@ try {
 } catch (error) {
   if (error instanceof CommanderError) {
     process.exitCode = error.exitCode;
-  } else if (isInputError(error)) {
+  } else if (isInputError(error) || error instanceof BackendUnavailableError) {
     console.error(`harmonizer: ${error.message}`);
     process.exitCode = 2;
   } else {

@@ -142,6 +142,10 @@ describe("harmonizer train -> extend -> evaluate", () => {
     expect(summary.backend).toBe("wasm");
     expect(summary.output.seconds).toBe(45);
 
+    const gpu = await harmonizer("extend", song, "--to", "45", "-o", join(dir, "gpu.wav"), "--model", model, "--engine", "neural", "--backend", "tensorflow");
+    expect(gpu.code).toBe(2);
+    expect(gpu.stderr).toMatch(/backend "tensorflow" is not available/);
+
     const evaluate = await harmonizer("evaluate", "--model", model, "--data", data, "--json", "--cache", join(dir, "cache"));
     expect(evaluate.code).toBe(0);
     const scores = JSON.parse(evaluate.stdout);
