@@ -3,6 +3,8 @@
  * a context window is scaled to a target RMS, the same gain is applied to its targets, and predictions
  * are scaled back by the inverse gain.
  */
+import { rms } from "../audio/levels.ts";
+
 export interface NormalisationSettings {
   /** RMS level the context is scaled to, dBFS. */
   readonly targetRmsDbfs: number;
@@ -14,12 +16,6 @@ export const DEFAULT_NORMALISATION: NormalisationSettings = { targetRmsDbfs: -20
 
 export const dbToGain = (db: number): number => 10 ** (db / 20);
 
-export function rms(samples: Float32Array): number {
-  if (samples.length === 0) return 0;
-  let sum = 0;
-  for (const s of samples) sum += s * s;
-  return Math.sqrt(sum / samples.length);
-}
 
 /** Linear gain that brings `context` to the target RMS (capped at maxGainDb; 1 for digital silence). */
 export function normalisationGain(context: Float32Array, settings: NormalisationSettings = DEFAULT_NORMALISATION): number {
