@@ -1,6 +1,6 @@
 import type { PcmAudio } from "../audio/pcm.ts";
 import type { BaselineResult } from "./baselines.ts";
-import { measureExtension } from "./measure.ts";
+import { analyseOriginal, measureExtension } from "./measure.ts";
 import type { QualityReport } from "./report.ts";
 
 /** Something that extends a song: an engine or a baseline. */
@@ -13,18 +13,19 @@ export interface EngineEvaluation {
   readonly seconds: number;
 }
 
-/** Runs every extender on one track and measures each result. Extenders run one after another. */
+/** Runs every extender on one track and measures each result (the track is analysed once). Extenders run one after another. */
 export async function evaluateEngines(
   input: PcmAudio,
   targetSeconds: number,
   extenders: Readonly<Record<string, Extender>>,
 ): Promise<EngineEvaluation[]> {
   const evaluations: EngineEvaluation[] = [];
+  const originalAnalysis = analyseOriginal(input);
   for (const [engine, extend] of Object.entries(extenders)) {
     const started = performance.now();
     const result = await extend(input, targetSeconds);
     const seconds = (performance.now() - started) / 1000;
-    const report = await measureExtension({ original: input, result: result.audio, seams: result.seams });
+    const report = await measureExtension({ original: input, result: result.audio, seams: result.seams }, { originalAnalysis });
     evaluations.push({ engine, report, seconds });
   }
   return evaluations;

@@ -1,4 +1,4 @@
-export { measureExtension, type ExtensionToMeasure } from "./measure.ts";
+export { analyseOriginal, measureExtension, type ExtensionToMeasure, type MeasureOptions, type OriginalAnalysis } from "./measure.ts";
 export type { QualityReport } from "./report.ts";
 export { loopBaseline, silenceBaseline, type BaselineResult } from "./baselines.ts";
 export { evaluateEngines, formatMedianTable, medianReports, TABLE_METRICS, type EngineEvaluation, type Extender } from "./evaluate.ts";

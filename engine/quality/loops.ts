@@ -11,23 +11,74 @@ const MATCHING_SHARE = 0.8;
 
 /**
  * One-beat block vectors starting at every analysis frame, with a silence flag per block.
- * `at(i)` describes frames [i, i + blockFrames); blocks are compared `stride` frames apart.
+ * Block i describes frames [i, i + blockFrames); blocks are compared `stride` frames apart.
  */
 export interface SlidingBlocks {
   readonly count: number;
   readonly blockFrames: number;
   readonly stride: number;
   readonly frameSeconds: number;
-  at(i: number): Float32Array;
-  silent(i: number): boolean;
+  /** Length of one block vector. */
+  readonly size: number;
+  /** Block vectors, row-major [count * size]. */
+  readonly vectors: Float32Array;
+  /** 1 where the block is silent (never matches). [count] */
+  readonly silent: Uint8Array;
 }
 
-/** Euclidean distance below `limit`, giving up as soon as it can't be. */
-function closerThan(a: Float32Array, b: Float32Array, limit: number): boolean {
+/** Rounding allowance for the projection test, far below any distance that matters. */
+const PROJECTION_SLACK = 1e-6;
+
+/**
+ * Each vector's coordinate along a fixed unit direction. Two vectors closer than d differ by less than d along
+ * any unit direction, so comparing projections first rejects most pairs without changing any answer.
+ */
+function projections(blocks: SlidingBlocks, direction: Float64Array): Float64Array {
+  const { count, size, vectors } = blocks;
+  const out = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    let p = 0;
+    for (let d = 0; d < size; d++) p += vectors[i * size + d]! * direction[d]!;
+    out[i] = p;
+  }
+  return out;
+}
+
+/** Unit direction of largest spread of the (non-silent) vectors, by a few power iterations: prunes best. */
+function spreadDirection(blocks: SlidingBlocks): Float64Array {
+  const { count, size, vectors, silent } = blocks;
+  const mean = new Float64Array(size);
+  let n = 0;
+  for (let i = 0; i < count; i++) {
+    if (silent[i]) continue;
+    n++;
+    for (let d = 0; d < size; d++) mean[d]! += vectors[i * size + d]!;
+  }
+  for (let d = 0; d < size; d++) mean[d]! /= Math.max(1, n);
+  let direction = new Float64Array(size).fill(1 / Math.sqrt(size));
+  const step = Math.max(1, Math.floor(count / 4000));
+  for (let iteration = 0; iteration < 8; iteration++) {
+    const next = new Float64Array(size);
+    for (let i = 0; i < count; i += step) {
+      if (silent[i]) continue;
+      let p = 0;
+      for (let d = 0; d < size; d++) p += (vectors[i * size + d]! - mean[d]!) * direction[d]!;
+      for (let d = 0; d < size; d++) next[d]! += p * (vectors[i * size + d]! - mean[d]!);
+    }
+    const norm = Math.hypot(...next);
+    if (!(norm > 0)) break;
+    for (let d = 0; d < size; d++) next[d]! /= norm;
+    direction = next;
+  }
+  return direction;
+}
+
+/** Euclidean distance between vector i of `a` and vector j of `b` below `limit`, giving up as soon as it can't be. */
+function closerThan(a: Float32Array, i: number, b: Float32Array, j: number, size: number, limit: number): boolean {
   const bound = limit * limit;
   let sum = 0;
-  for (let d = 0; d < a.length; d++) {
-    const diff = a[d]! - b[d]!;
+  for (let d = 0; d < size; d++) {
+    const diff = a[i * size + d]! - b[j * size + d]!;
     sum += diff * diff;
     if (sum >= bound) return false;
   }
@@ -41,19 +92,26 @@ function closerThan(a: Float32Array, b: Float32Array, limit: number): boolean {
  * maxPeriodSeconds repeats.
  */
 export function shortestLoopSeconds(blocks: SlidingBlocks, maxPeriodSeconds = 40): number {
-  const { count, blockFrames, stride, frameSeconds } = blocks;
+  const { count, blockFrames, stride, frameSeconds, size, vectors, silent } = blocks;
   const maxLag = Math.min(count - 1, Math.floor(maxPeriodSeconds / frameSeconds));
   const minRunFrames = MIN_REPEAT_SECONDS / frameSeconds;
+  const projection = projections(blocks, spreadDirection(blocks));
+  const matches = new Uint8Array(Math.ceil(count / stride) + 1);
   for (let lag = blockFrames; lag <= maxLag; lag++) {
     const window = Math.ceil(Math.max(lag, minRunFrames) / stride);
-    const matches: number[] = [];
+    let length = 0;
     let inWindow = 0;
     for (let i = 0; i + lag < count; i += stride) {
-      const match = !blocks.silent(i) && !blocks.silent(i + lag) && closerThan(blocks.at(i), blocks.at(i + lag), NEAR_IDENTICAL_DISTANCE);
-      matches.push(match ? 1 : 0);
+      const j = i + lag;
+      const match =
+        !silent[i] &&
+        !silent[j] &&
+        Math.abs(projection[i]! - projection[j]!) < NEAR_IDENTICAL_DISTANCE + PROJECTION_SLACK &&
+        closerThan(vectors, i, vectors, j, size, NEAR_IDENTICAL_DISTANCE);
+      matches[length++] = match ? 1 : 0;
       inWindow += match ? 1 : 0;
-      if (matches.length > window) inWindow -= matches[matches.length - 1 - window]!;
-      if (matches.length >= window && inWindow >= MATCHING_SHARE * window) return lag * frameSeconds;
+      if (length > window) inWindow -= matches[length - 1 - window]!;
+      if (length >= window && inWindow >= MATCHING_SHARE * window) return lag * frameSeconds;
     }
   }
   return 0;
@@ -61,15 +119,32 @@ export function shortestLoopSeconds(blocks: SlidingBlocks, maxPeriodSeconds = 40
 
 /** Fraction of the blocks (`stride` apart) with a near-identical, non-silent block at any offset in `reference`. */
 export function verbatimFraction(blocks: SlidingBlocks, reference: SlidingBlocks): number {
+  const size = blocks.size;
+  const direction = spreadDirection(reference);
+  // Every other frame of the reference: one-beat blocks one frame apart still measure well under the threshold.
+  // Those candidates, sorted by projection: only the ones within the threshold along it need a full comparison.
+  const candidates: number[] = [];
+  for (let j = 0; j < reference.count; j += 2) if (!reference.silent[j]) candidates.push(j);
+  const referenceProjection = projections(reference, direction);
+  candidates.sort((a, b) => referenceProjection[a]! - referenceProjection[b]!);
+  const sortedProjection = Float64Array.from(candidates, (j) => referenceProjection[j]!);
+  const sortedIndex = Int32Array.from(candidates);
+  const blockProjection = projections(blocks, direction);
   let copied = 0;
   let total = 0;
   for (let i = 0; i < blocks.count; i += blocks.stride) {
     total++;
-    if (blocks.silent(i)) continue;
-    const v = blocks.at(i);
-    // Every other frame of the reference: one-beat blocks one frame apart still measure well under the threshold.
-    for (let j = 0; j < reference.count; j += 2) {
-      if (!reference.silent(j) && closerThan(v, reference.at(j), NEAR_IDENTICAL_DISTANCE)) {
+    if (blocks.silent[i]) continue;
+    const p = blockProjection[i]!;
+    let low = 0;
+    let high = sortedProjection.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (sortedProjection[mid]! <= p - NEAR_IDENTICAL_DISTANCE - PROJECTION_SLACK) low = mid + 1;
+      else high = mid;
+    }
+    for (let k = low; k < sortedProjection.length && sortedProjection[k]! < p + NEAR_IDENTICAL_DISTANCE + PROJECTION_SLACK; k++) {
+      if (closerThan(blocks.vectors, i, reference.vectors, sortedIndex[k]!, size, NEAR_IDENTICAL_DISTANCE)) {
         copied++;
         break;
       }

@@ -1,11 +1,13 @@
-import { integratedLufs, shortTermLufs } from "../audio/loudness.ts";
+import { shortTermLufs } from "../audio/loudness.ts";
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import { analyseBeatsFromFrames, type BeatAnalysis } from "../remix/beats.ts";
-import { CHROMA_BINS, MFCC_COEFFICIENTS, frameFeatures, meanOverFrames, type FrameFeatures } from "../remix/features.ts";
-import { createBeatVectoriser, type BeatVectoriser } from "../remix/jump-graph.ts";
-import { analysisSignal } from "../remix/signal.ts";
+import { CHROMA_BINS, MFCC_COEFFICIENTS, meanOverFrames, type FrameFeatures } from "../remix/features.ts";
+import { BEAT_VECTOR_SIZE, createBeatVectoriser, type BeatVectoriser } from "../remix/jump-graph.ts";
+import { analysisSignal, type AnalysisSignal } from "../remix/signal.ts";
 import { detrendedEnvelope } from "../remix/tempo-fallback.ts";
 import { countClicks } from "./clicks.ts";
+import { fluxInRanges, frameFeaturesFast } from "./features.ts";
+import { integratedLoudness } from "./loudness.ts";
 import { shortestLoopSeconds, verbatimFraction, type SlidingBlocks } from "./loops.ts";
 import type { QualityReport } from "./report.ts";
 
@@ -17,12 +19,55 @@ export interface ExtensionToMeasure {
   readonly seams: readonly number[];
 }
 
+export interface MeasureOptions {
+  /** analyseOriginal(original) made earlier: measuring several extensions of one song analyses it once. */
+  readonly originalAnalysis?: OriginalAnalysis;
+  /** Filled with the milliseconds each stage took (for benchmarks). */
+  readonly timings?: Record<string, number>;
+}
+
+/** Everything measureExtension needs from the original, independent of the extension. */
+export interface OriginalAnalysis {
+  readonly audio: PcmAudio;
+  readonly signal: AnalysisSignal;
+  readonly frames: FrameFeatures;
+  readonly beats: BeatAnalysis;
+  readonly vectoriser: BeatVectoriser;
+  /** Median beat length in analysis frames, and the one-beat block length the loop detector uses. */
+  readonly beatFrames: number;
+  readonly blockFrames: number;
+  readonly blocks: SlidingBlocks;
+  readonly shortestLoopSeconds: number;
+  readonly integratedLufs: number;
+}
+
 /** Context kept before the extension so that seams at its start have a "before". */
 const LEAD_SECONDS = 4;
 const SILENT_BLOCK_DB = -60;
 
-/** Measures how well an extension matches its original and hides its seams (see QualityReport). */
-export async function measureExtension(input: ExtensionToMeasure): Promise<QualityReport> {
+/** Analyses the original once: features, beats, one-beat blocks, its own loops, loudness. */
+export function analyseOriginal(original: PcmAudio, timings?: Record<string, number>): OriginalAnalysis {
+  const time = stageTimer(timings);
+  const sampleRate = original.sampleRate;
+  const signal = time("original: signal + features", () => analysisSignal(original));
+  const frames = time("original: signal + features", () => frameFeaturesFast(signal.samples, signal.sampleRate));
+  const beats = time("original: beats", () => analyseBeatsFromFrames(sampleRate, frameCount(original), signal.samples, frames, signal.factor));
+  const vectoriser = createBeatVectoriser(beats);
+  const beatFrames = beats.beatSamples / signal.factor / frames.hop;
+  const blockFrames = Math.max(2, Math.round(beatFrames));
+  const blocks = time("original: blocks + loops", () => slidingBlocks(frames, blockFrames, vectoriser));
+  const loop = time("original: blocks + loops", () => shortestLoopSeconds(blocks));
+  const lufs = time("original: loudness", () => integratedLoudness(original));
+  return { audio: original, signal, frames, beats, vectoriser, beatFrames, blockFrames, blocks, shortestLoopSeconds: loop, integratedLufs: lufs };
+}
+
+/**
+ * Measures how well an extension matches its original and hides its seams (see QualityReport). The original is
+ * analysed once (or taken from options.originalAnalysis) and the extension once; the seam metrics that need the
+ * frame grid of the 4 s before the extension compute that grid only around the seams.
+ */
+export async function measureExtension(input: ExtensionToMeasure, options: MeasureOptions = {}): Promise<QualityReport> {
+  const time = stageTimer(options.timings);
   const { original, result } = input;
   const sampleRate = original.sampleRate;
   const originalLength = frameCount(original);
@@ -30,14 +75,8 @@ export async function measureExtension(input: ExtensionToMeasure): Promise<Quali
   const extensionLength = Math.max(0, resultLength - originalLength);
   const seams = input.seams.filter((s) => s * sampleRate >= 0 && s * sampleRate < resultLength);
 
-  const originalSignal = analysisSignal(original);
-  const originalFrames = frameFeatures(originalSignal.samples, originalSignal.sampleRate);
-  const originalBeats = analyseBeatsFromFrames(sampleRate, originalLength, originalSignal.samples, originalFrames, originalSignal.factor);
-  const vectoriser = createBeatVectoriser(originalBeats);
-  const beatFrames = originalBeats.beatSamples / originalSignal.factor / originalFrames.hop;
-  const blockFrames = Math.max(2, Math.round(beatFrames));
-  const originalBlocks = slidingBlocks(originalFrames, blockFrames, vectoriser);
-  const originalLoop = shortestLoopSeconds(originalBlocks);
+  const reference = options.originalAnalysis?.audio === original ? options.originalAnalysis : analyseOriginal(original, options.timings);
+  const { frames: originalFrames, beats: originalBeats, beatFrames } = reference;
 
   const empty: QualityReport = {
     extensionSeconds: 0,
@@ -51,79 +90,114 @@ export async function measureExtension(input: ExtensionToMeasure): Promise<Quali
     timbreDistance: null,
     harmonySimilarity: null,
     shortestLoopSeconds: 0,
-    originalShortestLoopSeconds: originalLoop,
+    originalShortestLoopSeconds: reference.shortestLoopSeconds,
     verbatimFraction: null,
     originalTempoBpm: originalBeats.tempoBpm,
     extensionTempoBpm: null,
   };
   if (extensionLength < sampleRate) return empty;
 
-  // The extension with LEAD_SECONDS of the result before it, analysed like the original.
+  // The extension with LEAD_SECONDS of the result before it ("window"), on its own frame grid, for the seams.
   const leadSamples = Math.min(originalLength, Math.round(LEAD_SECONDS * sampleRate));
   const windowStart = originalLength - leadSamples;
-  const windowed: PcmAudio = { sampleRate, channels: result.channels.map((c) => c.subarray(windowStart)) };
-  const windowSignal = analysisSignal(windowed);
-  const windowFrames = frameFeatures(windowSignal.samples, windowSignal.sampleRate);
-  const toWindowFrame = (resultSample: number) =>
-    Math.round(((resultSample - windowStart) / windowSignal.factor - windowFrames.frameSize / 2) / windowFrames.hop);
-  const extensionFirstFrame = Math.max(0, toWindowFrame(originalLength));
+  const { windowSignal, extensionSignal } = time("extension: signal", () => {
+    const windowSignal = analysisSignal({ sampleRate, channels: result.channels.map((c) => c.subarray(windowStart)) });
+    // The same decimated samples when the lead is whole analysis samples (always at 44.1 and 48 kHz).
+    const extensionSignal =
+      leadSamples % windowSignal.factor === 0
+        ? { ...windowSignal, samples: windowSignal.samples.subarray(leadSamples / windowSignal.factor) }
+        : analysisSignal({ sampleRate, channels: result.channels.map((c) => c.subarray(originalLength)) });
+    return { windowSignal, extensionSignal };
+  });
+  const hop = originalFrames.hop;
+  const frameSize = originalFrames.frameSize;
+  const toWindowFrame = (resultSample: number) => Math.round(((resultSample - windowStart) / windowSignal.factor - frameSize / 2) / hop);
 
   const extensionOnly: PcmAudio = { sampleRate, channels: result.channels.map((c) => c.subarray(originalLength)) };
-  const extensionSignal = analysisSignal(extensionOnly);
-  const extensionFrames = frameFeatures(extensionSignal.samples, extensionSignal.sampleRate);
-  const extensionBeats = analyseBeatsFromFrames(sampleRate, extensionLength, extensionSignal.samples, extensionFrames, extensionSignal.factor);
-
-  const extensionBlocks = slidingBlocks(extensionFrames, blockFrames, vectoriser);
-  const silentExtension = !Number.isFinite(integratedLufs(extensionOnly));
+  const extensionFrames = time("extension: features", () => frameFeaturesFast(extensionSignal.samples, extensionSignal.sampleRate));
+  const extensionBeats = time("extension: beats", () =>
+    analyseBeatsFromFrames(sampleRate, extensionLength, extensionSignal.samples, extensionFrames, extensionSignal.factor),
+  );
+  const extensionLufs = time("loudness", () => integratedLoudness(extensionOnly));
+  const silentExtension = !Number.isFinite(extensionLufs);
   const seamSamples = seams.map((s) => Math.round(s * sampleRate));
+  const seamFrames = seamSamples.map(toWindowFrame);
 
+  const framesPerSecond = windowSignal.sampleRate / hop;
+  const phaseSpan = Math.round(4 * framesPerSecond);
+  const windowFlux = time("window: flux around seams", () => {
+    const margin = phaseSpan + Math.floor(Math.max(3, Math.round(framesPerSecond)) / 2) + 2;
+    return fluxInRanges(windowSignal.samples, seamFrames.map((f) => [f - margin, f + margin] as const));
+  });
+  const windowGrid: FrameGrid = { sampleRate: windowSignal.sampleRate, hop, frameCount: windowFlux.length, flux: windowFlux };
+
+  const extensionBlocks = time("extension: blocks", () => slidingBlocks(extensionFrames, reference.blockFrames, reference.vectoriser));
   return {
     ...empty,
     extensionSeconds: extensionLength / sampleRate,
-    clicksAtSeams: countClicks(result.channels, sampleRate, seams),
-    seamFluxZ: median(seamFluxZScores(originalFrames, originalBeats, originalSignal.factor, windowFrames, seamSamples.map(toWindowFrame))),
-    seamLoudnessChangeLu: median(seamSamples.map((p) => loudnessChangeAt(result, p)).filter(Number.isFinite).map(Math.abs)),
-    integratedLoudnessDifferenceLu: finiteOrNull(integratedLufs(extensionOnly) - integratedLufs(original)),
+    clicksAtSeams: time("clicks", () => countClicks(result.channels, sampleRate, seams)),
+    seamFluxZ: median(seamFluxZScores(originalFrames, originalBeats, reference.signal.factor, windowGrid, seamFrames)),
+    seamLoudnessChangeLu: time("seam loudness", () => median(seamSamples.map((p) => loudnessChangeAt(result, p)).filter(Number.isFinite).map(Math.abs))),
+    integratedLoudnessDifferenceLu: finiteOrNull(extensionLufs - reference.integratedLufs),
     tempoDifferencePercent: silentExtension
       ? null
       : (100 * Math.abs(extensionBeats.tempoBpm - originalBeats.tempoBpm)) / originalBeats.tempoBpm,
-    beatPhaseErrorAtSeams: silentExtension ? null : median(
-      seamSamples.map((p) => beatPhaseShift(windowFrames, toWindowFrame(p), beatFrames)).filter((e) => e !== null),
-    ),
-    timbreDistance: mfccFrechetDistance(
-      extensionFrames,
-      0,
-      extensionFrames.frameCount,
-      originalFrames,
-    ),
-    harmonySimilarity: chromaCosine(windowFrames, extensionFirstFrame, originalFrames),
-    shortestLoopSeconds: shortestLoopSeconds(extensionBlocks),
-    verbatimFraction: verbatimFraction(extensionBlocks, originalBlocks),
+    beatPhaseErrorAtSeams: silentExtension
+      ? null
+      : time("beat phase", () => {
+          const envelope = detrendedEnvelope(windowGrid.flux, framesPerSecond);
+          return median(seamFrames.map((f) => beatPhaseShift(windowGrid, envelope, f, beatFrames)).filter((e) => e !== null));
+        }),
+    timbreDistance: time("timbre + harmony", () => mfccFrechetDistance(extensionFrames, 0, extensionFrames.frameCount, originalFrames)),
+    harmonySimilarity: time("timbre + harmony", () => chromaCosine(extensionFrames, 0, originalFrames)),
+    shortestLoopSeconds: time("extension: loops", () => shortestLoopSeconds(extensionBlocks)),
+    verbatimFraction: time("verbatim", () => verbatimFraction(extensionBlocks, reference.blocks)),
     extensionTempoBpm: silentExtension ? null : extensionBeats.tempoBpm,
   };
 }
 
-/** Block vectors at every frame offset, from running sums (the loop detector needs frame-resolution lags). */
+/** The onset envelope of a frame grid: what the seam flux and beat phase metrics read. */
+interface FrameGrid {
+  readonly sampleRate: number;
+  readonly hop: number;
+  readonly frameCount: number;
+  readonly flux: Float32Array;
+}
+
+/** Runs a stage and adds its milliseconds to `timings[name]` when timings are wanted. */
+function stageTimer(timings: Record<string, number> | undefined) {
+  return <T>(name: string, stage: () => T): T => {
+    if (!timings) return stage();
+    const started = performance.now();
+    const value = stage();
+    timings[name] = (timings[name] ?? 0) + performance.now() - started;
+    return value;
+  };
+}
+
+/** Block vectors at every frame offset (the loop detector needs frame-resolution lags). */
 function slidingBlocks(frames: FrameFeatures, blockFrames: number, vectoriser: BeatVectoriser): SlidingBlocks {
   const count = Math.max(0, frames.frameCount - blockFrames + 1);
-  const vectors: Float32Array[] = [];
-  const silent: boolean[] = [];
+  const size = BEAT_VECTOR_SIZE;
+  const vectors = new Float32Array(count * size);
+  const silent = new Uint8Array(count);
   const chroma = new Float32Array(CHROMA_BINS);
   const mfcc = new Float32Array(MFCC_COEFFICIENTS);
   for (let i = 0; i < count; i++) {
     meanOverFrames(frames.chroma, CHROMA_BINS, i, i + blockFrames, chroma);
     meanOverFrames(frames.mfcc, MFCC_COEFFICIENTS, i, i + blockFrames, mfcc);
     const level = meanLevelDb(frames, i, i + blockFrames);
-    vectors.push(vectoriser.vectorise(chroma, mfcc, level));
-    silent.push(level < SILENT_BLOCK_DB);
+    vectors.set(vectoriser.vectorise(chroma, mfcc, level), i * size);
+    silent[i] = level < SILENT_BLOCK_DB ? 1 : 0;
   }
   return {
     count,
     blockFrames,
     stride: Math.max(1, Math.round(blockFrames / 4)),
     frameSeconds: frames.hop / frames.sampleRate,
-    at: (i) => vectors[i]!,
-    silent: (i) => silent[i] ?? true,
+    size,
+    vectors,
+    silent,
   };
 }
 
@@ -135,9 +209,9 @@ function meanLevelDb(frames: FrameFeatures, from: number, to: number): number {
 }
 
 /** Largest flux within ±1 frame. */
-function fluxAround(frames: FrameFeatures, frame: number): number {
+function fluxAround(flux: Float32Array, frame: number): number {
   let peak = 0;
-  for (let f = frame - 1; f <= frame + 1; f++) peak = Math.max(peak, frames.flux[f] ?? 0);
+  for (let f = frame - 1; f <= frame + 1; f++) peak = Math.max(peak, flux[f] ?? 0);
   return peak;
 }
 
@@ -145,16 +219,16 @@ function seamFluxZScores(
   originalFrames: FrameFeatures,
   originalBeats: BeatAnalysis,
   factor: number,
-  windowFrames: FrameFeatures,
+  window: FrameGrid,
   seamFrames: readonly number[],
 ): number[] {
   const reference = originalBeats.beats
     .filter((b) => b >= originalBeats.soundStart && b < originalBeats.soundEnd)
-    .map((b) => fluxAround(originalFrames, Math.round((b / factor - originalFrames.frameSize / 2) / originalFrames.hop)));
+    .map((b) => fluxAround(originalFrames.flux, Math.round((b / factor - originalFrames.frameSize / 2) / originalFrames.hop)));
   if (reference.length < 2) return [];
   const mean = reference.reduce((s, v) => s + v, 0) / reference.length;
   const sd = Math.sqrt(reference.reduce((s, v) => s + (v - mean) ** 2, 0) / reference.length) || 1e-9;
-  return seamFrames.map((f) => (fluxAround(windowFrames, f) - mean) / sd);
+  return seamFrames.map((f) => (fluxAround(window.flux, f) - mean) / sd);
 }
 
 /** Short-term loudness of the 3 s after minus the 3 s before, LU. */
@@ -172,12 +246,12 @@ function loudnessChangeAt(audio: PcmAudio, at: number): number {
 /**
  * Beat phase (comb filter over the onset envelope with the original's period) in the 4 s before and after the
  * seam, both measured on the same absolute frame grid: the circular difference as a fraction of a beat.
+ * `envelope` is detrendedEnvelope(frames.flux).
  */
-function beatPhaseShift(frames: FrameFeatures, seamFrame: number, periodFrames: number): number | null {
+function beatPhaseShift(frames: FrameGrid, envelope: Float32Array, seamFrame: number, periodFrames: number): number | null {
   const framesPerSecond = frames.sampleRate / frames.hop;
   const span = Math.round(4 * framesPerSecond);
   if (seamFrame - span < 0 || seamFrame + span > frames.frameCount || !(periodFrames > 1)) return null;
-  const envelope = detrendedEnvelope(frames.flux, framesPerSecond);
   const phase = (from: number, to: number): number => {
     let best = 0;
     let bestSum = -1;
