@@ -2,7 +2,7 @@ import { PNG } from "pngjs";
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import { forEachSpectrumAt } from "./spectrum.ts";
 import { drawText, textWidth } from "./font.ts";
-import { analysisSignal } from "../remix/signal.ts";
+import { ANALYSIS_RATE } from "../remix/signal.ts";
 
 export interface PictureInput {
   readonly original: PcmAudio;
@@ -41,7 +41,12 @@ export function renderExtensionPicture(input: PictureInput): Uint8Array {
     png.data[i + 2] = Math.round(png.data[i + 2]! * (1 - alpha) + b * alpha);
     png.data[i + 3] = 255;
   };
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) set(x, y, BACKGROUND);
+  for (let i = 0; i < width * height * 4; i += 4) {
+    png.data[i] = BACKGROUND[0];
+    png.data[i + 1] = BACKGROUND[1];
+    png.data[i + 2] = BACKGROUND[2];
+    png.data[i + 3] = 255;
+  }
 
   const left = 60;
   const right = width - 20;
@@ -107,8 +112,11 @@ function drawWaveform(audio: PcmAudio, originalLength: number, area: Area, set: 
     let low = 0;
     let high = 0;
     for (const channel of audio.channels) {
-      for (let i = from; i < to; i++) {
-        const s = channel[i] ?? 0;
+      // Past the end counts as 0, as a missing sample would.
+      if (to > channel.length) low = Math.min(low, 0);
+      const end = Math.min(to, channel.length);
+      for (let i = from; i < end; i++) {
+        const s = channel[i]!;
         if (s < low) low = s;
         if (s > high) high = s;
       }
@@ -121,14 +129,13 @@ function drawWaveform(audio: PcmAudio, originalLength: number, area: Area, set: 
 }
 
 function drawSpectrogram(audio: PcmAudio, area: Area, set: Setter): void {
-  const signal = analysisSignal(audio);
+  const signal = analysisSignalNear(audio, area.plotWidth, 2048);
   const nyquist = signal.sampleRate / 2;
   const frameSize = 2048;
   const binHz = signal.sampleRate / frameSize;
   const columns: Float32Array[] = [];
-  const centres = Array.from({ length: area.plotWidth }, (_, c) => Math.round(((c + 0.5) / area.plotWidth) * signal.samples.length));
   let peakDb = -Infinity;
-  forEachSpectrumAt(signal.samples, centres, frameSize, (column, magnitudes) => {
+  forEachSpectrumAt(signal.samples, signal.centres, frameSize, (column, magnitudes) => {
     const rows = new Float32Array(area.height);
     for (let row = 0; row < area.height; row++) {
       // Row 0 is the top (highest frequency); rows are spaced evenly in log frequency.
@@ -148,6 +155,44 @@ function drawSpectrogram(audio: PcmAudio, area: Area, set: Setter): void {
       set(area.left + column, area.top + row, heat(level));
     }
   });
+}
+
+/**
+ * The mono analysis copy of remix/signal.ts analysisSignal (channel mean, then box decimation to about 22 kHz),
+ * made only for the `frameSize` samples around each of `columns` evenly spaced centres: the spectrogram reads
+ * nothing else. Elsewhere the samples are 0 and never read.
+ */
+function analysisSignalNear(audio: PcmAudio, columns: number, frameSize: number): { samples: Float32Array; sampleRate: number; centres: number[] } {
+  const factor = Math.max(1, Math.floor(audio.sampleRate / ANALYSIS_RATE));
+  const length = Math.floor(frameCount(audio) / factor);
+  const samples = new Float32Array(length);
+  const centres = Array.from({ length: columns }, (_, c) => Math.round(((c + 0.5) / columns) * length));
+  const channels = audio.channels;
+  const mono = new Float32Array(factor);
+  const scale = Math.fround(1 / channels.length);
+  let done = 0;
+  for (const centre of centres) {
+    const from = Math.max(done, centre - frameSize / 2);
+    const to = Math.min(length, centre + frameSize / 2);
+    for (let i = from; i < to; i++) {
+      let sum = 0;
+      for (let k = 0; k < factor; k++) {
+        const at = i * factor + k;
+        // Float32 sums in channel order, like downmix.
+        if (channels.length === 1) sum += channels[0]![at]!;
+        else if (channels.length === 2) sum += Math.fround(Math.fround(channels[0]![at]! + channels[1]![at]!) * scale);
+        else {
+          mono[k] = 0;
+          for (const channel of channels) mono[k]! += channel[at] ?? 0;
+          mono[k]! *= scale;
+          sum += mono[k]!;
+        }
+      }
+      samples[i] = sum / factor;
+    }
+    done = Math.max(done, to);
+  }
+  return { samples, sampleRate: audio.sampleRate / factor, centres };
 }
 
 /** Black -> purple -> orange -> pale yellow. */
