@@ -44,6 +44,17 @@ export interface BeatAnalysis {
   readonly soundEnd: number;
   /** Median beat level, dBFS. */
   readonly medianLevelDb: number;
+  /** The detrended onset envelope the beats were found on, one value per analysis frame. */
+  readonly onset: OnsetEnvelope;
+}
+
+/** Onset envelope with the mapping of its frames to the original's samples. */
+export interface OnsetEnvelope {
+  /** [frameCount] half-wave rectified, detrended spectral flux. */
+  readonly envelope: Float32Array;
+  /** Frame f is centred on sample f * hopSamples + offsetSamples of the original. */
+  readonly hopSamples: number;
+  readonly offsetSamples: number;
 }
 
 /**
@@ -106,6 +117,7 @@ export function analyseBeatsFromFrames(
     soundStart,
     soundEnd,
     medianLevelDb: sortedLevels[Math.floor(sortedLevels.length / 2)] ?? -120,
+    onset: { envelope, hopSamples: frames.hop * factor, offsetSamples: (frames.frameSize / 2) * factor },
   };
 }
 

@@ -1,16 +1,22 @@
+import { BEATS_PER_BAR } from "./bars.ts";
 import type { BeatAnalysis } from "./beats.ts";
+import type { LoudnessProfile } from "./continuity.ts";
 import { CHROMA_BINS, MFCC_COEFFICIENTS } from "./features.ts";
 
 /** How many beats before a jump target must resemble the beats before the jump. */
 export const CONTEXT_BEATS = 4;
 /** Beats (about 3–4 s) whose mean level after a jump should match what the song would have played. */
 const LOUDNESS_CONTEXT_BEATS = 8;
+/** One LU of short-term loudness change across a join costs this much (feature distances are about 0.3–1). */
+const LOUDNESS_COST_PER_LU = 0.35;
 
 export interface Jump {
   /** Beat played instead of `from + 1`. */
   readonly to: number;
-  /** Mean feature distance of the 4-beat contexts, lower is smoother. */
+  /** Mean feature distance of the 4-beat contexts plus the loudness change, lower is smoother. */
   readonly cost: number;
+  /** |short-term loudness of the 3 s after the target - that of the 3 s before the jump|, LU (0 without a profile). */
+  readonly loudnessChange: number;
 }
 
 export interface JumpGraph {
@@ -19,6 +25,12 @@ export interface JumpGraph {
   readonly distance: (a: number, b: number) => number;
   /** Cost of playing beat `to` right after beat `from` (0 when `to` is `from + 1`). */
   readonly transitionCost: (from: number, to: number) => number;
+  /** |loudness of the 3 s from beat `to` - loudness of the 3 s before beat `next`|, LU. */
+  readonly loudnessChange: (next: number, to: number) => number;
+  /** Whether beat b starts a bar (always true without a downbeat phase). */
+  readonly isDownbeat: (b: number) => boolean;
+  /** Whether beats a and b have the same place in the bar (always true without a downbeat phase). */
+  readonly samePlaceInBar: (a: number, b: number) => boolean;
   /** For each beat, the best jump targets, cheapest first. */
   readonly jumps: readonly (readonly Jump[])[];
   /** Beats a path may play and jump to (no leading or trailing silence). */
@@ -31,6 +43,10 @@ export interface JumpGraphOptions {
   readonly maxJumpsPerBeat?: number;
   /** Jumps to beats closer than this to the natural next beat are useless: excluded. */
   readonly minSeparationBeats?: number;
+  /** Short-term loudness of the original: jumps keep it continuous across the join. */
+  readonly loudness?: LoudnessProfile;
+  /** Downbeat phase (beats b with b % 4 === phase start a bar): jumps keep the position in the bar. */
+  readonly downbeatPhase?: number;
 }
 
 /** Turns beat features into vectors whose Euclidean distance mixes harmony, timbre and level. */
@@ -99,6 +115,14 @@ export function buildJumpGraph(analysis: BeatAnalysis, options: JumpGraphOptions
     return to > from ? (prefix[to]! - prefix[from]!) / (to - from) : NaN;
   };
 
+  const loudness = options.loudness;
+  /** |loudness of the 3 s after `to` - loudness of the 3 s before `next`|, LU. */
+  const loudnessChange = (next: number, to: number): number => {
+    if (!loudness) return 0;
+    const at = (b: number) => analysis.beats[b] ?? analysis.length;
+    return Math.abs(loudness.after(at(to)) - loudness.before(at(next)));
+  };
+
   /** Beats next-o (the listener's expectation) against to-o (what is played), o = 0..3. */
   const transitionCost = (from: number, to: number): number => {
     const next = from + 1;
@@ -119,16 +143,24 @@ export function buildJumpGraph(analysis: BeatAnalysis, options: JumpGraphOptions
     const expectedLevel = levelAhead(next);
     const playedLevel = levelAhead(to);
     const loudnessJump = Number.isFinite(expectedLevel) && Number.isFinite(playedLevel) ? Math.abs(expectedLevel - playedLevel) : 0;
-    return sum / count + loudnessJump / LEVEL_SCALE_DB;
+    return sum / count + loudnessJump / LEVEL_SCALE_DB + LOUDNESS_COST_PER_LU * loudnessChange(next, to);
   };
 
-  const { firstPlayable, lastPlayable } = playableRange(analysis);
+  const phase = options.downbeatPhase;
+  const isDownbeat = (b: number) => phase === undefined || ((b % BEATS_PER_BAR) + BEATS_PER_BAR) % BEATS_PER_BAR === phase;
+  const playable = playableRange(analysis);
+  const firstPlayable = playable.firstPlayable;
+  let lastPlayable = playable.lastPlayable;
+  // The walk must be able to leave its last playable beat: let that beat end a bar.
+  while (lastPlayable > firstPlayable + BEATS_PER_BAR && !isDownbeat(lastPlayable + 1)) lastPlayable--;
   const jumps: Jump[][] = [];
   for (let from = 0; from < n; from++) {
     const options: Jump[] = [];
     for (let to = firstPlayable + 1; to <= lastPlayable; to++) {
       if (Math.abs(to - (from + 1)) < minSeparation) continue;
-      options.push({ to, cost: transitionCost(from, to) });
+      // Same place in the bar on both sides, so the metre runs on across the join.
+      if (phase !== undefined && (to - from - 1) % BEATS_PER_BAR !== 0) continue;
+      options.push({ to, cost: transitionCost(from, to), loudnessChange: loudnessChange(from + 1, to) });
     }
     options.sort((x, y) => x.cost - y.cost);
     // Spread the kept targets over the song (at least 4 beats apart), so that choices differ in substance.
@@ -139,7 +171,8 @@ export function buildJumpGraph(analysis: BeatAnalysis, options: JumpGraphOptions
     }
     jumps.push(kept);
   }
-  return { beatCount: n, distance, transitionCost, jumps, firstPlayable, lastPlayable };
+  const samePlaceInBar = (a: number, b: number) => phase === undefined || (a - b) % BEATS_PER_BAR === 0;
+  return { beatCount: n, distance, transitionCost, loudnessChange, isDownbeat, samePlaceInBar, jumps, firstPlayable, lastPlayable };
 }
 
 /** A quiet stretch at the very end this far below the typical beat is the song's ending, not walk material. */

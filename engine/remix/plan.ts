@@ -1,5 +1,14 @@
 import type { BeatAnalysis } from "./beats.ts";
+import type { LoudnessProfile, PulseProfile } from "./continuity.ts";
 import type { JumpGraph } from "./jump-graph.ts";
+
+/** A join whose loudness changes by more than this (LU, 3 s either side) is paid for, steeply. */
+const LOUDNESS_FREE_LU = 0.75;
+const LOUDNESS_PENALTY_PER_LU = 3;
+/** An ending this far (LU) below the song's typical loudness is a fade or silence: continue da capo. */
+const QUIET_ENDING_LU = 10;
+/** Of the song's own lead-in silence, this much is kept before a da capo's first sound. */
+const DA_CAPO_LEAD_SECONDS = 0.25;
 
 /** A stretch of the original (samples [start, end)) appended to the result. */
 export interface SourceRange {
@@ -19,6 +28,8 @@ export interface RemixPlan {
   readonly ending: Ending;
   /** Joins between non-contiguous material after the original. */
   readonly jumps: number;
+  /** How the continuation starts: from the song's beginning after a quiet ending, or a jump on the beat grid. */
+  readonly entrance: "da capo" | "jump";
 }
 
 /** One option at a decision point: play `beat` next; `cost` = continuity + variety penalty (lower is better). */
@@ -43,7 +54,7 @@ export interface PlanOptions {
   /** Half of the crossfade, samples: cuts are placed this far (plus a margin) before the beat. */
   readonly crossfadeSamples: number;
   readonly random: () => number;
-  /** No section shorter than this is repeated back to back, seconds. */
+  /** Material heard less than this long ago is not replayed when avoidable, seconds (default 20–30 by song length). */
   readonly minRepeatSeconds?: number;
   /** Beats played straight before another optional jump. */
   readonly minRunBeats?: number;
@@ -51,6 +62,10 @@ export interface PlanOptions {
   readonly jumpProbability?: number;
   readonly steering?: Steering;
   readonly onProgress?: (outputPosition: number) => void;
+  /** Short-term loudness of the original: joins keep it continuous. */
+  readonly loudness?: LoudnessProfile;
+  /** The song's pulse: jump targets are nudged so that it continues across each join. */
+  readonly pulse?: PulseProfile;
 }
 
 /** Where a beat's audio is cut: a little before the detected beat, so crossfades end before the attack. */
@@ -75,6 +90,8 @@ interface WalkStep {
   readonly beat: number;
   /** Output position of the beat's cut. */
   readonly outputStart: number;
+  /** Samples the beat is read late (positive) or early, to keep the pulse across the jump that led here. */
+  readonly shift: number;
 }
 
 /**
@@ -86,7 +103,9 @@ export async function planRemix(analysis: BeatAnalysis, graph: JumpGraph, option
   const sampleRate = analysis.sampleRate;
   const length = analysis.length;
   const target = options.targetSamples;
-  const minRepeat = (options.minRepeatSeconds ?? 20) * sampleRate;
+  // Material heard less than ~30 s ago is not replayed; a short song can't spare that much, but never under 20 s.
+  const playableSeconds = ((cutPositions(analysis, 0)[graph.lastPlayable] ?? length) - (analysis.beats[graph.firstPlayable] ?? 0)) / sampleRate;
+  const minRepeat = (options.minRepeatSeconds ?? Math.max(20, Math.min(30, 0.5 * playableSeconds))) * sampleRate;
   const minRun = options.minRunBeats ?? 16;
   const jumpProbability = options.jumpProbability ?? 0.08;
   const cuts = cutPositions(analysis, options.crossfadeSamples);
@@ -95,6 +114,8 @@ export async function planRemix(analysis: BeatAnalysis, graph: JumpGraph, option
   const beatLength = analysis.beatSamples;
   const costScale = typicalJumpCost(graph);
   const natural = hasNaturalEnding(analysis);
+  const { loudness, pulse } = options;
+  const loudnessPenalty = (change: number) => LOUDNESS_PENALTY_PER_LU * Math.max(0, change - LOUDNESS_FREE_LU);
 
   // Output position at which each beat was last heard; the untouched original plays every beat once.
   const lastHeard = cuts.map((c) => c);
@@ -115,25 +136,37 @@ export async function planRemix(analysis: BeatAnalysis, graph: JumpGraph, option
   let last = n - 1;
   while (last > 0 && cuts[last]! >= length) last--;
   let virtualNext = cuts[last]! + beatLength;
-  while (virtualNext < length + 4 * options.crossfadeSamples) virtualNext += beatLength;
+  let virtualBeats = 1;
+  while (virtualNext < length + 4 * options.crossfadeSamples) {
+    virtualNext += beatLength;
+    virtualBeats++;
+  }
   const leadIn = virtualNext - length;
   const contextBeat = Math.min(last, graph.lastPlayable + 2);
 
   const steps: WalkStep[] = [];
-  let current = contextBeat;
-  let position = virtualNext;
+  const entrance = chooseEntrance();
+  steps.push(entrance.step);
+  lastHeard[entrance.step.beat] = entrance.step.outputStart;
+  let current = entrance.step.beat;
+  let shift = entrance.step.shift;
+  let position = entrance.step.outputStart + beatEnd(current) - cuts[current]!;
   let run = 0;
   let nextSteerAt = options.steering ? position : Infinity;
-  const rangesSoFar = (): SourceRange[] => stepsToRanges(steps, cuts, beatEnd, leadIn);
+  const rangesSoFar = (): SourceRange[] => stepsToRanges(steps, cuts, beatEnd, entrance.sourceStart);
   const endOfWalk = natural ? target + beatLength : target;
 
   while (position < endOfWalk) {
     const next = current + 1;
-    const linearAllowed = steps.length > 0 && next <= graph.lastPlayable && next >= graph.firstPlayable;
+    const linearAllowed = next <= graph.lastPlayable && next >= graph.firstPlayable;
     const linearCost = linearAllowed ? stalePenalty(next, position) : Infinity;
-    const jumpChoices: Choice[] = (graph.jumps[current] ?? [])
-      .filter((j) => steps.length > 0 || cuts[j.to]! - leadIn >= 0)
-      .map((j) => ({ beat: j.to, cost: j.cost / costScale + 0.5 + aheadPenalty(j.to, position) }))
+    const jumps = (graph.jumps[current] ?? []).filter((j) => j.to <= graph.lastPlayable);
+    const jumpChoices: (Choice & { loudnessChange: number })[] = jumps
+      .map((j) => ({
+        beat: j.to,
+        cost: j.cost / costScale + 0.5 + aheadPenalty(j.to, position) + loudnessPenalty(j.loudnessChange),
+        loudnessChange: j.loudnessChange,
+      }))
       .sort((a, b) => a.cost - b.cost);
     const choices: Choice[] = linearAllowed ? [{ beat: next, cost: linearCost }, ...jumpChoices] : jumpChoices;
     if (choices.length === 0) break;
@@ -149,16 +182,24 @@ export async function planRemix(analysis: BeatAnalysis, graph: JumpGraph, option
       chosen = jumpChoices[0] ?? choices[0]!;
     } else {
       const best = jumpChoices[0];
+      // Optional jumps leave at the end of a bar, only where they are smooth in sound and loudness.
       const takeJump =
-        !options.steering && best !== undefined && run >= minRun && best.cost <= 1.6 && options.random() < jumpProbability;
+        !options.steering &&
+        best !== undefined &&
+        run >= minRun &&
+        graph.isDownbeat(next) &&
+        best.cost <= 1.6 &&
+        best.loudnessChange <= 1 &&
+        options.random() < jumpProbability;
       chosen = takeJump ? best : choices[0]!;
     }
-    if (chosen.beat !== next || steps.length === 0) {
+    if (chosen.beat !== next) {
       run = 0;
+      shift = pulse ? pulse.alignment(beatEnd(current) + shift, cuts[chosen.beat]!) : 0;
     } else {
       run++;
     }
-    steps.push({ beat: chosen.beat, outputStart: position });
+    steps.push({ beat: chosen.beat, outputStart: position, shift });
     lastHeard[chosen.beat] = position;
     timesHeard[chosen.beat] = (timesHeard[chosen.beat] ?? 1) + 1;
     position += beatEnd(chosen.beat) - cuts[chosen.beat]!;
@@ -166,16 +207,26 @@ export async function planRemix(analysis: BeatAnalysis, graph: JumpGraph, option
     options.onProgress?.(Math.min(position, target));
   }
 
+  const kind = entrance.kind;
   if (natural) {
-    const ending = chooseOutro(analysis, graph, cuts, steps, { length, target, beatLength, leadIn, virtualNext, contextBeat, costScale });
+    const ending = chooseOutro(analysis, graph, cuts, steps, {
+      length,
+      target,
+      beatLength,
+      leadIn,
+      virtualNext,
+      contextBeat,
+      costScale,
+      pulse,
+    });
     if (ending) {
       const kept = steps.slice(0, ending.keep);
-      const ranges = stepsToRanges(kept, cuts, beatEnd, leadIn);
-      ranges.push({ start: ending.keep === 0 ? cuts[ending.beat]! - leadIn : cuts[ending.beat]!, end: length });
-      return { ranges, ending: { kind: "outro", beat: ending.beat, padSamples: ending.pad }, jumps: ranges.length };
+      const ranges = stepsToRanges(kept, cuts, beatEnd, entrance.sourceStart);
+      ranges.push({ start: ending.start, end: length });
+      return { ranges, ending: { kind: "outro", beat: ending.beat, padSamples: ending.pad }, jumps: ranges.length, entrance: ending.keep === 0 ? "jump" : kind };
     }
   }
-  const ranges = stepsToRanges(steps, cuts, beatEnd, leadIn);
+  const ranges = stepsToRanges(steps, cuts, beatEnd, entrance.sourceStart);
   const fadeLength = Math.min(options.fadeOutSamples, Math.max(0, target - length));
   // Start the fade on a beat so it reads as a phrase ending.
   const fadeStartIdeal = target - fadeLength;
@@ -184,7 +235,41 @@ export async function planRemix(analysis: BeatAnalysis, graph: JumpGraph, option
     fadeStartIdeal,
   );
   const fadeStart = Math.abs(onBeat - fadeStartIdeal) <= beatLength && onBeat > length ? onBeat : fadeStartIdeal;
-  return { ranges, ending: { kind: "fade", fadeStart: Math.max(length, Math.min(target, fadeStart)) }, jumps: ranges.length };
+  return { ranges, ending: { kind: "fade", fadeStart: Math.max(length, Math.min(target, fadeStart)) }, jumps: ranges.length, entrance: kind };
+
+  /**
+   * The first step after the original. A song that ends in a fade or silence starts again from its own
+   * beginning (da capo: quiet against quiet, rising as the song first rose); otherwise the walk jumps, on the
+   * continued beat grid and in the same place of the bar, to the beat that best matches the song's last
+   * seconds in sound and loudness.
+   */
+  function chooseEntrance(): { step: WalkStep; sourceStart: number; kind: "da capo" | "jump" } {
+    if (loudness) {
+      const endLufs = loudness.before(length);
+      const levels: number[] = [];
+      for (let b = graph.firstPlayable; b <= graph.lastPlayable; b++) levels.push(loudness.after(analysis.beats[b]!));
+      levels.sort((a, b) => a - b);
+      const typical = levels[Math.floor(levels.length / 2)] ?? endLufs;
+      if (endLufs < typical - QUIET_ENDING_LU) {
+        const sourceStart = Math.max(0, analysis.soundStart - Math.round(DA_CAPO_LEAD_SECONDS * sampleRate));
+        let beat = graph.firstPlayable;
+        while (beat < graph.lastPlayable && cuts[beat]! < sourceStart) beat++;
+        return { step: { beat, outputStart: length + cuts[beat]! - sourceStart, shift: 0 }, sourceStart, kind: "da capo" };
+      }
+    }
+    const endLufs = loudness?.before(length);
+    let best: { beat: number; cost: number } | undefined;
+    for (let to = graph.firstPlayable + 1; to <= graph.lastPlayable; to++) {
+      if (cuts[to]! - leadIn < 0) continue;
+      if (!graph.samePlaceInBar(to, last + virtualBeats)) continue;
+      const change = endLufs === undefined ? 0 : Math.abs(loudness!.after(cuts[to]! - leadIn) - endLufs);
+      const cost = graph.transitionCost(contextBeat, to) / costScale + loudnessPenalty(change) + 0.2 * change;
+      if (!best || cost < best.cost) best = { beat: to, cost };
+    }
+    const beat = best?.beat ?? graph.firstPlayable + 1;
+    const shiftHere = pulse ? pulse.alignment(length, cuts[beat]! - leadIn) : 0;
+    return { step: { beat, outputStart: virtualNext, shift: shiftHere }, sourceStart: cuts[beat]! - leadIn + shiftHere, kind: "jump" };
+  }
 }
 
 /** Median cost of each beat's best jump: costs are compared relative to what this song offers. */
@@ -193,19 +278,19 @@ function typicalJumpCost(graph: JumpGraph): number {
   return Math.max(1e-6, best[Math.floor(best.length / 2)] ?? 1);
 }
 
-/** Consecutive beats merged into ranges; the first range starts `leadIn` before the first beat's cut. */
+/** Consecutive beats merged into ranges; the first range starts at `firstStart` (its lead-in before the first cut). */
 function stepsToRanges(
   steps: readonly WalkStep[],
   cuts: readonly number[],
   beatEnd: (b: number) => number,
-  leadIn: number,
+  firstStart: number,
 ): SourceRange[] {
   const ranges: { start: number; end: number }[] = [];
   for (const [i, step] of steps.entries()) {
-    const start = cuts[step.beat]!;
-    const end = beatEnd(step.beat);
+    const start = cuts[step.beat]! + step.shift;
+    const end = beatEnd(step.beat) + step.shift;
     const previous = ranges[ranges.length - 1];
-    if (i === 0) ranges.push({ start: Math.max(0, start - leadIn), end });
+    if (i === 0) ranges.push({ start: Math.max(0, firstStart), end });
     else if (previous && previous.end === start) previous.end = end;
     else ranges.push({ start, end });
   }
@@ -220,6 +305,7 @@ interface OutroContext {
   readonly virtualNext: number;
   readonly contextBeat: number;
   readonly costScale: number;
+  readonly pulse?: PulseProfile;
 }
 
 /**
@@ -233,7 +319,7 @@ function chooseOutro(
   cuts: readonly number[],
   steps: readonly WalkStep[],
   context: OutroContext,
-): { keep: number; beat: number; pad: number } | undefined {
+): { keep: number; beat: number; pad: number; start: number } | undefined {
   const { length, target, beatLength, costScale } = context;
   const trailingQuiet = Math.max(0, length - analysis.soundEnd);
   const maxPad = Math.round(1.1 * beatLength);
@@ -252,11 +338,19 @@ function chooseOutro(
       if (pad > maxPad || pad < -trailingQuiet) continue;
       const transition = graph.transitionCost(previous, beat);
       const shortOutro = outro < 4 * beatLength ? 1 : 0;
-      const cost = transition / costScale + Math.abs(pad) / beatLength * 0.3 + shortOutro;
+      const offMetre = graph.samePlaceInBar(previous + 1, beat) ? 0 : 1;
+      const loudness = LOUDNESS_PENALTY_PER_LU * Math.max(0, graph.loudnessChange(previous + 1, beat) - LOUDNESS_FREE_LU);
+      const cost = transition / costScale + (Math.abs(pad) / beatLength) * 0.3 + shortOutro + offMetre + loudness;
       if (!best || cost < best.cost) best = { keep, beat, pad, cost };
     }
   }
-  return best;
+  if (!best) return undefined;
+  if (best.keep === 0) return { ...best, start: cuts[best.beat]! - context.leadIn };
+  // Keep the pulse across the jump into the outro; the pad absorbs the difference.
+  const before = steps[best.keep - 1]!;
+  const stop = (cuts[before.beat + 1] ?? length) + before.shift;
+  const shift = context.pulse ? context.pulse.alignment(stop, cuts[best.beat]!) : 0;
+  return { keep: best.keep, beat: best.beat, pad: best.pad + shift, start: cuts[best.beat]! + shift };
 }
 
 function endOf(steps: readonly WalkStep[], cuts: readonly number[], length: number): number {

@@ -2,12 +2,17 @@ import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import { HarmonizerInputError } from "../errors.ts";
 import type { Predictor } from "../extend/types.ts";
 import { mulberry32 } from "../synth/song.ts";
+import { downbeatPhase } from "./bars.ts";
 import { analyseBeats } from "./beats.ts";
+import { createLoudnessProfile, createPulseProfile } from "./continuity.ts";
 import { createGuideSteering, type GuideSteering } from "./guide.ts";
 import { buildJumpGraph, createBeatVectoriser } from "./jump-graph.ts";
 import { planRemix } from "./plan.ts";
 import { renderPlan, type RemixSegment } from "./render.ts";
 import { downmix } from "./signal.ts";
+
+/** Shortest crossfade at joins in songs without a clear beat, seconds. */
+export const BEATLESS_CROSSFADE_SECONDS = 0.12;
 
 export interface RemixOptions {
   /** Exact length of the result, seconds (the result has round(targetSeconds * sampleRate) samples). */
@@ -56,8 +61,12 @@ export async function remixExtend(input: PcmAudio, options: RemixOptions): Promi
   }
 
   const analysis = analyseBeats(input);
-  const graph = buildJumpGraph(analysis);
-  const crossfadeSamples = Math.max(2, Math.round(options.crossfadeSeconds * sampleRate));
+  const beatless = analysis.method === "grid";
+  const loudness = createLoudnessProfile(input);
+  const graph = buildJumpGraph(analysis, { loudness, downbeatPhase: beatless ? undefined : downbeatPhase(analysis) });
+  // Beatless music has no attacks for a short crossfade to hide in front of: blend joins over longer.
+  const crossfadeSeconds = beatless ? Math.max(options.crossfadeSeconds, BEATLESS_CROSSFADE_SECONDS) : options.crossfadeSeconds;
+  const crossfadeSamples = Math.max(2, Math.round(crossfadeSeconds * sampleRate));
   const costScale = graph.jumps.map((j) => j[0]?.cost ?? Infinity).filter(Number.isFinite).sort((a, b) => a - b);
   let steering: GuideSteering | undefined;
   if (options.guide) {
@@ -76,9 +85,15 @@ export async function remixExtend(input: PcmAudio, options: RemixOptions): Promi
     crossfadeSamples,
     random: mulberry32(options.seed ?? 1),
     steering,
+    loudness,
+    pulse: beatless ? undefined : createPulseProfile(analysis),
     onProgress: (position) => options.onProgress?.(0.9 * (position / sampleRate), totalSeconds),
   });
-  const rendered = renderPlan(input, plan, { targetSamples: target, crossfadeSamples });
+  const rendered = renderPlan(input, plan, {
+    targetSamples: target,
+    crossfadeSamples,
+    entranceFadeSamples: Math.round(Math.min(1, Math.max(0.25, analysis.beatSamples / sampleRate)) * sampleRate),
+  });
   options.onProgress?.(totalSeconds, totalSeconds);
 
   const notes = [
@@ -86,6 +101,9 @@ export async function remixExtend(input: PcmAudio, options: RemixOptions): Promi
       ? `no clear beat (clarity ${analysis.clarity.toFixed(2)}): joins on a ${(analysis.beatSamples / sampleRate).toFixed(2)} s grid`
       : `${analysis.beats.length} beats at ${analysis.tempoBpm.toFixed(1)} BPM (${analysis.method})`,
     `${rendered.seams.length} joins, ${rendered.segments.length} segments of the original`,
+    plan.entrance === "da capo"
+      ? "the song ends quietly, so the continuation starts again from its beginning (da capo)"
+      : "the continuation joins the song's last beat",
     plan.ending.kind === "outro"
       ? `ends with the song's own last ${((length - (rendered.segments.at(-1)?.sourceStart ?? 0) * sampleRate) / sampleRate).toFixed(1)} s`
       : `ends with a ${((target - plan.ending.fadeStart) / sampleRate).toFixed(1)} s fade (the song has no ending of its own)`,

@@ -1,6 +1,6 @@
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import type { RemixPlan, SourceRange } from "./plan.ts";
-import { downmix } from "./signal.ts";
+import { downmix, rmsDb } from "./signal.ts";
 
 /** One stretch of the original as it appears in the result (seconds). */
 export interface RemixSegment {
@@ -20,7 +20,16 @@ export interface RenderOptions {
   readonly targetSamples: number;
   /** Full crossfade length at each join, samples. */
   readonly crossfadeSamples: number;
+  /**
+   * Fade-in of the continuation when it enters much louder than the original's last moments (a song ending
+   * in near-silence), samples: an entrance, not an onset out of nowhere.
+   */
+  readonly entranceFadeSamples?: number;
 }
+
+/** The continuation fades in when its first 20 ms are this much louder than the original's last 20 ms. */
+const ENTRANCE_LEVEL_JUMP_DB = 20;
+const ENTRANCE_PROBE_SECONDS = 0.02;
 
 /** Joins move by at most this much to meet a zero crossing. */
 const ZERO_CROSSING_SEARCH_SECONDS = 0.0015;
@@ -56,6 +65,11 @@ export function renderPlan(input: PcmAudio, plan: RemixPlan, options: RenderOpti
     const previous = ranges[index - 1];
     if (index === 0) {
       mirrorCrossfade(input, out, length, range.start, 2 * half, target);
+      const probe = Math.round(ENTRANCE_PROBE_SECONDS * sampleRate);
+      const jump = rmsDb(mono, range.start, range.start + probe) - rmsDb(mono, length - probe, length);
+      if (options.entranceFadeSamples && jump > ENTRANCE_LEVEL_JUMP_DB) {
+        fadeIn(out, position, Math.min(options.entranceFadeSamples, count));
+      }
       seams.push(position / sampleRate);
     } else if (previous && previous.end !== range.start) {
       centredCrossfade(input, out, position, previous.end, range.start, half, length, target);
@@ -153,6 +167,13 @@ function mirrorCrossfade(input: PcmAudio, out: Float32Array[], length: number, b
     input.channels.forEach((channel, c) => {
       out[c]![length + k] = fadeOutGain * channel[length - 1 - k]! + fadeIn * channel[b + k]!;
     });
+  }
+}
+
+/** Raised-cosine fade from silence over [from, from + n). */
+function fadeIn(out: Float32Array[], from: number, n: number): void {
+  for (const channel of out) {
+    for (let i = 0; i < n; i++) channel[from + i]! *= 0.5 * (1 - Math.cos((Math.PI * (i + 0.5)) / n));
   }
 }
 

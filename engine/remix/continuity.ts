@@ -1,0 +1,104 @@
+import { kWeightedPower } from "../audio/k-weighting.ts";
+import { SHORT_TERM_SECONDS } from "../audio/loudness.ts";
+import type { PcmAudio } from "../audio/pcm.ts";
+import type { BeatAnalysis } from "./beats.ts";
+
+/** Below this a window counts as silence (the R128 absolute gate). */
+export const SILENCE_LUFS = -70;
+const BLOCK_SECONDS = 0.01;
+/** Seconds of onsets on each side of a join used to read the pulse's phase. */
+const PULSE_WINDOW_SECONDS = 4;
+/**
+ * The comb reads phase to about half an analysis frame, the beat tracker to a few ms: pulse corrections
+ * smaller than this share of a beat are left to the tracker's beats.
+ */
+const MIN_CORRECTION_BEATS = 1 / 6;
+
+/** K-weighted loudness of any stretch of the original, in 10 ms resolution. */
+export interface LoudnessProfile {
+  /** Loudness of samples [start, end) of the original, LUFS, floored at SILENCE_LUFS. */
+  lufs(start: number, end: number): number;
+  /** Short-term loudness (EBU R128, 3 s) of the 3 s before `position`. */
+  before(position: number): number;
+  /** Short-term loudness of the 3 s from `position` on. */
+  after(position: number): number;
+}
+
+export function createLoudnessProfile(audio: PcmAudio): LoudnessProfile {
+  const power = kWeightedPower(audio);
+  const block = Math.max(1, Math.round(BLOCK_SECONDS * audio.sampleRate));
+  const blocks = Math.ceil(power.length / block);
+  const prefix = new Float64Array(blocks + 1);
+  for (let b = 0; b < blocks; b++) {
+    let sum = 0;
+    for (let i = b * block; i < Math.min(power.length, (b + 1) * block); i++) sum += power[i]!;
+    prefix[b + 1] = prefix[b]! + sum;
+  }
+  const window = Math.round(SHORT_TERM_SECONDS * audio.sampleRate);
+  const lufs = (start: number, end: number): number => {
+    const from = Math.max(0, Math.min(blocks, Math.round(start / block)));
+    const to = Math.max(from, Math.min(blocks, Math.round(end / block)));
+    if (to <= from) return SILENCE_LUFS;
+    const mean = (prefix[to]! - prefix[from]!) / ((to - from) * block);
+    return mean > 0 ? Math.max(SILENCE_LUFS, -0.691 + 10 * Math.log10(mean)) : SILENCE_LUFS;
+  };
+  return {
+    lufs,
+    before: (position) => lufs(position - window, position),
+    after: (position) => lufs(position, position + window),
+  };
+}
+
+/**
+ * The song's pulse read from its onset envelope: a comb at the song's beat period laid over the few seconds
+ * on one side of a position. Used to keep the pulse continuous across a join even where the beat tracker
+ * placed a section's beats on the off-beat.
+ */
+export interface PulseProfile {
+  /** Beat period, samples. */
+  readonly periodSamples: number;
+  /**
+   * Samples to add to a jump target so that the pulse after it continues the pulse before the jump's source:
+   * in [-period / 2, period / 2).
+   */
+  alignment(sourceEnd: number, targetStart: number): number;
+}
+
+export function createPulseProfile(analysis: BeatAnalysis): PulseProfile {
+  const { envelope, hopSamples, offsetSamples } = analysis.onset;
+  const period = analysis.beatSamples;
+  const periodFrames = period / hopSamples;
+  const span = Math.round((PULSE_WINDOW_SECONDS * analysis.sampleRate) / hopSamples);
+  const toFrame = (position: number) => (position - offsetSamples) / hopSamples;
+  /** Offset in [0, period) samples from `position` to the first comb tooth at or after it. */
+  const gridOffset = (position: number, side: "before" | "after"): number => {
+    const centre = toFrame(position);
+    const from = side === "before" ? centre - span : centre;
+    const to = side === "before" ? centre : centre + span;
+    const steps = Math.max(4, Math.ceil(2 * periodFrames));
+    let best = 0;
+    let bestSum = -1;
+    for (let s = 0; s < steps; s++) {
+      const phase = (s / steps) * periodFrames;
+      let sum = 0;
+      for (let k = Math.ceil((from - phase) / periodFrames); phase + k * periodFrames < to; k++) {
+        sum += envelope[Math.round(phase + k * periodFrames)] ?? 0;
+      }
+      if (sum > bestSum) {
+        bestSum = sum;
+        best = phase;
+      }
+    }
+    const tooth = best * hopSamples + offsetSamples;
+    return (((tooth - position) % period) + period) % period;
+  };
+  return {
+    periodSamples: period,
+    alignment(sourceEnd, targetStart) {
+      const difference = gridOffset(targetStart, "after") - gridOffset(sourceEnd, "before");
+      const wrapped = ((difference % period) + period) % period;
+      const correction = wrapped >= period / 2 ? wrapped - period : wrapped;
+      return Math.abs(correction) < MIN_CORRECTION_BEATS * period ? 0 : Math.round(correction);
+    },
+  };
+}
