@@ -90,14 +90,19 @@ function relationStep(config: ModelConfig, columns: tf.SymbolicTensor[], prefix:
 function makeUnitBody(config: ModelConfig, prefix: string): (x: tf.SymbolicTensor, stepPrefix: string) => tf.SymbolicTensor {
   const dense = config.hiddenUnits.map((units, i) => tf.layers.dense({ units, name: `${prefix}_hidden${i}_dense` }));
   const output = tf.layers.dense({ units: config.sampleRate, name: `${prefix}_output` });
+  const layerNorms =
+    config.normalization === "layer"
+      ? config.hiddenUnits.map((_, i) => tf.layers.layerNormalization({ name: `${prefix}_hidden${i}_layer_norm` }))
+      : undefined;
   return (x, stepPrefix) => {
     let h = x;
     config.hiddenUnits.forEach((_, i) => {
       h = dense[i]!.apply(h) as tf.SymbolicTensor;
       h = tf.layers.leakyReLU({ alpha: config.hiddenAlpha, name: `${stepPrefix}_hidden${i}_act` }).apply(h) as tf.SymbolicTensor;
-      h = tf.layers
-        .batchNormalization({ momentum: config.batchNormMomentum ?? 0.99, name: `${stepPrefix}_hidden${i}_norm` })
-        .apply(h) as tf.SymbolicTensor;
+      const norm =
+        layerNorms?.[i] ??
+        tf.layers.batchNormalization({ momentum: config.batchNormMomentum ?? 0.99, name: `${stepPrefix}_hidden${i}_norm` });
+      h = norm.apply(h) as tf.SymbolicTensor;
     });
     return output.apply(h) as tf.SymbolicTensor;
   };
@@ -119,14 +124,17 @@ function unitDenseParameters(config: ModelConfig): number {
   return total + inputs * config.sampleRate + config.sampleRate;
 }
 
-/** Batch-norm parameters of one step: 4 per hidden feature (gamma, beta, moving mean, moving variance). */
-function stepNormParameters(config: ModelConfig): number {
-  return 4 * config.hiddenUnits.reduce((a, b) => a + b, 0);
+/**
+ * Normalisation parameters of one set of hidden blocks: batch norm has 4 per hidden feature (gamma, beta, moving mean,
+ * moving variance), layer norm 2 (gamma, beta).
+ */
+function normParameters(config: ModelConfig): number {
+  return (config.normalization === "layer" ? 2 : 4) * config.hiddenUnits.reduce((a, b) => a + b, 0);
 }
 
-/** Parameters of one unit without its relation step: hidden blocks (Dense + 4 batch-norm weights per feature) + output Dense. */
+/** Parameters of one unit without its relation step: hidden blocks (Dense + normalisation) + output Dense. */
 export function unitBodyParameters(config: ModelConfig): number {
-  return unitDenseParameters(config) + stepNormParameters(config);
+  return unitDenseParameters(config) + normParameters(config);
 }
 
 /** Relation-step parameters of all steps: a Dense(1) over w stacked frames has w+1 weights. */
@@ -146,8 +154,9 @@ export function unitCount(config: ModelConfig): number {
 
 /** Parameter count computed from the config alone (no weights allocated; equals countParameters(buildModel(config))). */
 export function parameterCount(config: ModelConfig): number {
-  const steps = config.encoderSteps + 1 + config.decoderSteps;
-  return unitCount(config) * unitDenseParameters(config) + steps * stepNormParameters(config) + relationParameters(config);
+  // Batch norm belongs to the time step (see makeUnitBody); layer norm, with no running statistics, to the unit.
+  const normSets = config.normalization === "layer" ? unitCount(config) : config.encoderSteps + 1 + config.decoderSteps;
+  return unitCount(config) * unitDenseParameters(config) + normSets * normParameters(config) + relationParameters(config);
 }
 
 export interface ModelDescription {
@@ -166,10 +175,10 @@ export function describeModel(config: ModelConfig, preset?: string): ModelDescri
   const units = unitCount(config);
   const body = unitBodyParameters(config);
   const hidden = config.hiddenUnits
-    .map((n) => `Dense(${n}) -> LeakyReLU(${config.hiddenAlpha}) -> BatchNorm`)
+    .map((n) => `Dense(${n}) -> LeakyReLU(${config.hiddenAlpha}) -> ${config.normalization === "layer" ? "LayerNorm" : "BatchNorm"}`)
     .join(" -> ");
   const sharing = config.shareWeights
-    ? "1 encoder, 1 context and 1 decoder unit, each reused across its time steps (batch norm per step)"
+    ? `1 encoder, 1 context and 1 decoder unit, each reused across its time steps${config.normalization === "layer" ? "" : " (batch norm per step)"}`
     : `${config.encoderSteps} encoder, 1 context and ${config.decoderSteps} decoder units, each with its own weights`;
   const summary = [
     `model${preset ? ` (preset ${preset})` : ""}: seed encoder-decoder, ${parameters.toLocaleString("en-US")} parameters (${(
@@ -179,7 +188,7 @@ export function describeModel(config: ModelConfig, preset?: string): ModelDescri
     `input: ${config.encoderSteps} frames (${config.encoderSteps} s); output: ${config.decoderSteps} frames (${config.decoderSteps} s)`,
     `units: ${sharing}`,
     `unit: relation Dense(1) over stacked frames -> LeakyReLU(${config.relationAlpha}) -> ${hidden} -> Dense(${config.sampleRate}) linear`,
-    `batch norm momentum: ${config.batchNormMomentum ?? 0.99}`,
+    config.normalization === "layer" ? "normalisation: layer norm" : `batch norm momentum: ${config.batchNormMomentum ?? 0.99}`,
     `per unit: ${body.toLocaleString("en-US")} parameters; relation steps: ${relationParameters(config)} in all`,
   ];
   return {

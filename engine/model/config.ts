@@ -29,6 +29,12 @@ export const ModelConfigSchema = z.object({
    * A short training run needs a lower value, or inference runs on statistics that have barely moved from their start.
    */
   batchNormMomentum: z.number().min(0).max(1).optional(),
+  /**
+   * Normalisation in the hidden blocks: "batch" (the seed's BatchNormalization, default) or "layer"
+   * (LayerNormalization: no running statistics, so training and inference compute the same thing, and one set of
+   * weights can serve every time step of a shared unit).
+   */
+  normalization: z.enum(["batch", "layer"]).optional(),
 });
 
 export type ModelConfig = z.infer<typeof ModelConfigSchema>;

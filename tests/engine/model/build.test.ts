@@ -74,7 +74,13 @@ describe("buildModel", () => {
   });
 
   it("computes the parameter count from the config alone, equal to the built model's", () => {
-    for (const config of [tiny(), tiny({ shareWeights: true }), tiny({ encoderSteps: 3, decoderSteps: 2, hiddenUnits: [5] })]) {
+    for (const config of [
+      tiny(),
+      tiny({ shareWeights: true }),
+      tiny({ shareWeights: true, normalization: "layer" }),
+      tiny({ normalization: "layer" }),
+      tiny({ encoderSteps: 3, decoderSteps: 2, hiddenUnits: [5] }),
+    ]) {
       const model = buildModel(config);
       expect(parameterCount(config)).toBe(countParameters(model));
       model.dispose();
@@ -92,7 +98,8 @@ describe("presets and describeModel", () => {
   });
 
   it("documents the small preset's exact size", () => {
-    expect(describeModel(SMALL_PRESET, "small").parameters).toBe(7_126_302);
+    expect(describeModel(SMALL_PRESET, "small").parameters).toBe(7_069_662);
+    expect(countParameters(buildModel(SMALL_PRESET))).toBe(7_069_662);
     expect(presetConfig("small")).toBe(SMALL_PRESET);
     expect(() => presetConfig("huge")).toThrow(/unknown model preset "huge".*seed, small/);
   });
