@@ -1,11 +1,12 @@
 /**
  * Scores the extension engines against the naive baselines on the held-out corpus tracks.
  *
- *   npx tsx scripts/eval.ts [--corpus corpus] [--tracks N] [--model DIR] [--json]
+ *   npx tsx scripts/eval.ts [--corpus corpus] [--tracks N] [--model DIR] [--json] [--per-track]
  *
  * Each test-split track is extended to 3x its length (at least 180 s) by: remix, hybrid and neural (when
  * --model names a trained model), and the loop and silence baselines. Prints the median of every quality
- * metric per engine (see engine/quality/report.ts for units and directions), or JSON with --json.
+ * metric per engine (see engine/quality/report.ts for units and directions), or JSON with --json;
+ * --per-track adds one line per track and engine.
  */
 import { basename } from "node:path";
 import { Command } from "commander";
@@ -30,6 +31,7 @@ interface EvalOptions {
   tracks?: number;
   model?: string;
   json: boolean;
+  perTrack: boolean;
 }
 
 function parseArguments(argv: string[]): EvalOptions {
@@ -40,6 +42,7 @@ function parseArguments(argv: string[]): EvalOptions {
     .option("--tracks <n>", "use only the first N test tracks", (v) => Number.parseInt(v, 10))
     .option("--model <dir>", "trained model: adds the hybrid and neural engines")
     .option("--json", "print JSON instead of a table", false)
+    .option("--per-track", "also print every track's metrics per engine", false)
     .parse(argv);
   return program.opts<EvalOptions>();
 }
@@ -86,7 +89,29 @@ async function run(options: EvalOptions): Promise<void> {
   } else {
     console.log(`${tracks.length} test tracks, each extended to 3x its length (at least 180 s)\n`);
     console.log(formatMedianTable(evaluations));
+    if (options.perTrack) console.log(`\n${formatPerTrack(evaluations)}`);
   }
+}
+
+/** One line per track and engine: the table's metrics, "-" where there is nothing to measure. */
+function formatPerTrack(evaluations: readonly (EngineEvaluation & { track: string })[]): string {
+  const cell = (v: unknown) => (typeof v === "number" ? (Number.isFinite(v) ? v.toFixed(2) : String(v)) : "-");
+  return evaluations
+    .map(({ track, engine, report, seconds }) =>
+      [
+        `${track} ${engine}:`,
+        `clicks ${report.clicksAtSeams}/${report.seamCount}`,
+        `flux z ${cell(report.seamFluxZ)}`,
+        `|dLU| ${cell(report.seamLoudnessChangeLu)}`,
+        `tempo ${cell(report.tempoDifferencePercent)} % (${cell(report.originalTempoBpm)} -> ${cell(report.extensionTempoBpm)} BPM)`,
+        `phase ${cell(report.beatPhaseErrorAtSeams)}`,
+        `loop ${cell(report.shortestLoopSeconds)} s (original ${cell(report.originalShortestLoopSeconds)})`,
+        `timbre ${cell(report.timbreDistance)}`,
+        `harmony ${cell(report.harmonySimilarity)}`,
+        `extend ${seconds.toFixed(1)} s`,
+      ].join("  "),
+    )
+    .join("\n");
 }
 
 await run(parseArguments(process.argv));

@@ -13,6 +13,8 @@ const PULSE_WINDOW_SECONDS = 4;
  * smaller than this share of a beat are left to the tracker's beats.
  */
 const MIN_CORRECTION_BEATS = 1 / 6;
+/** Pulse readings less clear than this (see PulseProfile.clarity) don't move a jump target. */
+export const MIN_CLARITY_TO_CORRECT = 0.25;
 
 /** K-weighted loudness of any stretch of the original, in 10 ms resolution. */
 export interface LoudnessProfile {
@@ -62,6 +64,11 @@ export interface PulseProfile {
    * in [-period / 2, period / 2).
    */
   alignment(sourceEnd: number, targetStart: number): number;
+  /**
+   * How clearly the pulse can be heard on both sides of a join, 0..1 (the weaker side): where it is
+   * ambiguous (on-beat and off-beat equally strong), a listener may lose the beat at the join.
+   */
+  clarity(sourceEnd: number, targetStart: number): number;
 }
 
 export function createPulseProfile(analysis: BeatAnalysis): PulseProfile {
@@ -70,32 +77,38 @@ export function createPulseProfile(analysis: BeatAnalysis): PulseProfile {
   const periodFrames = period / hopSamples;
   const span = Math.round((PULSE_WINDOW_SECONDS * analysis.sampleRate) / hopSamples);
   const toFrame = (position: number) => (position - offsetSamples) / hopSamples;
-  /** Offset in [0, period) samples from `position` to the first comb tooth at or after it. */
-  const gridOffset = (position: number, side: "before" | "after"): number => {
+  /**
+   * Offset in [0, period) samples from `position` to the first comb tooth at or after it, and how clearly
+   * that phase wins over the opposite one (0: a tie, 1: nothing on the off-beat).
+   */
+  const readPulse = (position: number, side: "before" | "after"): { offset: number; clarity: number } => {
     const centre = toFrame(position);
     const from = side === "before" ? centre - span : centre;
     const to = side === "before" ? centre : centre + span;
-    const steps = Math.max(4, Math.ceil(2 * periodFrames));
-    let best = 0;
-    let bestSum = -1;
+    const steps = 2 * Math.max(2, Math.ceil(periodFrames));
+    const sums = new Float64Array(steps);
     for (let s = 0; s < steps; s++) {
       const phase = (s / steps) * periodFrames;
-      let sum = 0;
       for (let k = Math.ceil((from - phase) / periodFrames); phase + k * periodFrames < to; k++) {
-        sum += envelope[Math.round(phase + k * periodFrames)] ?? 0;
-      }
-      if (sum > bestSum) {
-        bestSum = sum;
-        best = phase;
+        sums[s]! += envelope[Math.round(phase + k * periodFrames)] ?? 0;
       }
     }
-    const tooth = best * hopSamples + offsetSamples;
-    return (((tooth - position) % period) + period) % period;
+    let best = 0;
+    for (let s = 1; s < steps; s++) if (sums[s]! > sums[best]!) best = s;
+    const opposite = sums[(best + steps / 2) % steps]!;
+    const clarity = sums[best]! > 0 ? (sums[best]! - opposite) / sums[best]! : 0;
+    const tooth = (best / steps) * periodFrames * hopSamples + offsetSamples;
+    return { offset: (((tooth - position) % period) + period) % period, clarity };
   };
   return {
     periodSamples: period,
+    clarity: (sourceEnd, targetStart) => Math.min(readPulse(sourceEnd, "before").clarity, readPulse(targetStart, "after").clarity),
     alignment(sourceEnd, targetStart) {
-      const difference = gridOffset(targetStart, "after") - gridOffset(sourceEnd, "before");
+      const before = readPulse(sourceEnd, "before");
+      const after = readPulse(targetStart, "after");
+      // An ambiguous reading flips between on-beat and off-beat: the tracker's beats are the better guess.
+      if (Math.min(before.clarity, after.clarity) < MIN_CLARITY_TO_CORRECT) return 0;
+      const difference = after.offset - before.offset;
       const wrapped = ((difference % period) + period) % period;
       const correction = wrapped >= period / 2 ? wrapped - period : wrapped;
       return Math.abs(correction) < MIN_CORRECTION_BEATS * period ? 0 : Math.round(correction);

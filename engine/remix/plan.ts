@@ -5,6 +5,10 @@ import type { JumpGraph } from "./jump-graph.ts";
 /** A join whose loudness changes by more than this (LU, 3 s either side) is paid for, steeply. */
 const LOUDNESS_FREE_LU = 0.75;
 const LOUDNESS_PENALTY_PER_LU = 3;
+/** A join where the pulse is ambiguous on either side costs up to this much. */
+const PULSE_PENALTY = 1.5;
+/** Optional jumps need at least this pulse clarity on both sides (see PulseProfile.clarity). */
+const OPTIONAL_JUMP_MIN_CLARITY = 0.3;
 /** An ending this far (LU) below the song's typical loudness is a fade or silence: continue da capo. */
 const QUIET_ENDING_LU = 10;
 /** Of the song's own lead-in silence, this much is kept before a da capo's first sound. */
@@ -161,12 +165,19 @@ export async function planRemix(analysis: BeatAnalysis, graph: JumpGraph, option
     const linearAllowed = next <= graph.lastPlayable && next >= graph.firstPlayable;
     const linearCost = linearAllowed ? stalePenalty(next, position) : Infinity;
     const jumps = (graph.jumps[current] ?? []).filter((j) => j.to <= graph.lastPlayable);
-    const jumpChoices: (Choice & { loudnessChange: number })[] = jumps
-      .map((j) => ({
-        beat: j.to,
-        cost: j.cost / costScale + 0.5 + aheadPenalty(j.to, position) + loudnessPenalty(j.loudnessChange),
-        loudnessChange: j.loudnessChange,
-      }))
+    const stop = beatEnd(current) + shift;
+    const jumpChoices: (Choice & { loudnessChange: number; smooth: number; pulseClarity: number })[] = jumps
+      .map((j) => {
+        const smooth = j.cost / costScale + 0.5 + aheadPenalty(j.to, position) + loudnessPenalty(j.loudnessChange);
+        const pulseClarity = pulse ? pulse.clarity(stop, cuts[j.to]!) : 1;
+        return {
+          beat: j.to,
+          cost: smooth + PULSE_PENALTY * (1 - pulseClarity),
+          smooth,
+          pulseClarity,
+          loudnessChange: j.loudnessChange,
+        };
+      })
       .sort((a, b) => a.cost - b.cost);
     const choices: Choice[] = linearAllowed ? [{ beat: next, cost: linearCost }, ...jumpChoices] : jumpChoices;
     if (choices.length === 0) break;
@@ -181,14 +192,15 @@ export async function planRemix(analysis: BeatAnalysis, graph: JumpGraph, option
     } else if (forced) {
       chosen = jumpChoices[0] ?? choices[0]!;
     } else {
-      const best = jumpChoices[0];
-      // Optional jumps leave at the end of a bar, only where they are smooth in sound and loudness.
+      // Optional jumps leave at the end of a bar, only where they are smooth in sound and loudness and the
+      // pulse is clear on both sides.
+      const best = jumpChoices.find((j) => j.pulseClarity >= OPTIONAL_JUMP_MIN_CLARITY);
       const takeJump =
         !options.steering &&
         best !== undefined &&
         run >= minRun &&
         graph.isDownbeat(next) &&
-        best.cost <= 1.6 &&
+        best.smooth <= 1.6 &&
         best.loudnessChange <= 1 &&
         options.random() < jumpProbability;
       chosen = takeJump ? best : choices[0]!;
@@ -245,7 +257,8 @@ export async function planRemix(analysis: BeatAnalysis, graph: JumpGraph, option
    */
   function chooseEntrance(): { step: WalkStep; sourceStart: number; kind: "da capo" | "jump" } {
     if (loudness) {
-      const endLufs = loudness.before(length);
+      // What is heard just before the join: the last second.
+      const endLufs = loudness.lufs(length - sampleRate, length);
       const levels: number[] = [];
       for (let b = graph.firstPlayable; b <= graph.lastPlayable; b++) levels.push(loudness.after(analysis.beats[b]!));
       levels.sort((a, b) => a - b);

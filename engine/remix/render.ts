@@ -64,12 +64,12 @@ export function renderPlan(input: PcmAudio, plan: RemixPlan, options: RenderOpti
     segments.push({ outputStart: position / sampleRate, sourceStart: range.start / sampleRate, seconds: count / sampleRate });
     const previous = ranges[index - 1];
     if (index === 0) {
-      mirrorCrossfade(input, out, length, range.start, 2 * half, target);
       const probe = Math.round(ENTRANCE_PROBE_SECONDS * sampleRate);
       const jump = rmsDb(mono, range.start, range.start + probe) - rmsDb(mono, length - probe, length);
       if (options.entranceFadeSamples && jump > ENTRANCE_LEVEL_JUMP_DB) {
         fadeIn(out, position, Math.min(options.entranceFadeSamples, count));
       }
+      mirrorCrossfade(input, out, length, 2 * half, target);
       seams.push(position / sampleRate);
     } else if (previous && previous.end !== range.start) {
       centredCrossfade(input, out, position, previous.end, range.start, half, length, target);
@@ -157,15 +157,18 @@ function centredCrossfade(
   }
 }
 
-/** The first join: the original's tail mirrored in time fades out over the new material's start. */
-function mirrorCrossfade(input: PcmAudio, out: Float32Array[], length: number, b: number, span: number, target: number): void {
-  const n = Math.min(span, length, target - length, input.channels[0]!.length - b);
+/**
+ * The first join: the original's tail mirrored in time fades out over the new material already written at
+ * out[length...] (faded in or not).
+ */
+function mirrorCrossfade(input: PcmAudio, out: Float32Array[], length: number, span: number, target: number): void {
+  const n = Math.min(span, length, target - length);
   for (let k = 0; k < n; k++) {
     const t = (k + 0.5) / n;
-    const fadeIn = Math.sin((Math.PI / 2) * t);
+    const fadeInGain = Math.sin((Math.PI / 2) * t);
     const fadeOutGain = Math.cos((Math.PI / 2) * t);
     input.channels.forEach((channel, c) => {
-      out[c]![length + k] = fadeOutGain * channel[length - 1 - k]! + fadeIn * channel[b + k]!;
+      out[c]![length + k] = fadeOutGain * channel[length - 1 - k]! + fadeInGain * out[c]![length + k]!;
     });
   }
 }
