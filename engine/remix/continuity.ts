@@ -12,7 +12,7 @@ const PULSE_WINDOW_SECONDS = 4;
  * The comb reads phase to about half an analysis frame, the beat tracker to a few ms: pulse corrections
  * smaller than this share of a beat are left to the tracker's beats.
  */
-const MIN_CORRECTION_BEATS = 1 / 6;
+const MIN_CORRECTION_BEATS = 1 / 12;
 /** Pulse readings less clear than this (see PulseProfile.clarity) don't move a jump target. */
 export const MIN_CLARITY_TO_CORRECT = 0.25;
 
@@ -100,6 +100,11 @@ export function createPulseProfile(analysis: BeatAnalysis): PulseProfile {
     const tooth = (best / steps) * periodFrames * hopSamples + offsetSamples;
     return { offset: (((tooth - position) % period) + period) % period, clarity };
   };
+  /** A difference of offsets as the shortest signed shift, in [-period / 2, period / 2). */
+  const wrap = (difference: number) => {
+    const wrapped = ((difference % period) + period) % period;
+    return wrapped >= period / 2 ? wrapped - period : wrapped;
+  };
   return {
     periodSamples: period,
     clarity: (sourceEnd, targetStart) => Math.min(readPulse(sourceEnd, "before").clarity, readPulse(targetStart, "after").clarity),
@@ -108,10 +113,12 @@ export function createPulseProfile(analysis: BeatAnalysis): PulseProfile {
       const after = readPulse(targetStart, "after");
       // An ambiguous reading flips between on-beat and off-beat: the tracker's beats are the better guess.
       if (Math.min(before.clarity, after.clarity) < MIN_CLARITY_TO_CORRECT) return 0;
-      const difference = after.offset - before.offset;
-      const wrapped = ((difference % period) + period) % period;
-      const correction = wrapped >= period / 2 ? wrapped - period : wrapped;
-      return Math.abs(correction) < MIN_CORRECTION_BEATS * period ? 0 : Math.round(correction);
+      const correction = wrap(after.offset - before.offset);
+      if (Math.abs(correction) < MIN_CORRECTION_BEATS * period) return 0;
+      // The pulse read where the target now starts must agree: otherwise the reading was not stable.
+      const moved = Math.round(correction);
+      const residual = wrap(readPulse(targetStart + moved, "after").offset - before.offset);
+      return Math.abs(residual) < MIN_CORRECTION_BEATS * period ? moved : 0;
     },
   };
 }

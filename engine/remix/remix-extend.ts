@@ -39,8 +39,11 @@ export interface RemixResult {
 
 /**
  * Extends a song by re-arranging its own beats: the result is the whole original, sample for sample, then
- * a walk over its beats (jumps between beats with similar context, at beat boundaries and zero crossings,
- * crossfaded), finishing with the song's own ending or, for songs that stop abruptly, a fade.
+ * a walk over its beats, finishing with the song's own ending or, for songs that stop abruptly, a fade.
+ * After a quiet ending the walk starts again from the song's beginning (da capo); otherwise it joins the
+ * song's last beat. Jumps go between beats with similar context and the same place in the bar, keep the
+ * short-term loudness (3 s either side) continuous, are nudged so that the pulse runs on, never replay
+ * material heard in the last 20–30 s when avoidable, and are crossfaded where the join is smoothest.
  */
 export async function remixExtend(input: PcmAudio, options: RemixOptions): Promise<RemixResult> {
   const length = frameCount(input);
