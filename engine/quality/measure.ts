@@ -42,7 +42,9 @@ export interface OriginalAnalysis {
 }
 
 /** Context kept before the extension so that seams at its start have a "before". */
-const LEAD_SECONDS = 4;
+// The beat-phase reading needs 4 s before a seam; the extra second keeps the first seam (at the original's end)
+// inside the window despite frame rounding and the seam guard.
+const LEAD_SECONDS = 5;
 const SILENT_BLOCK_DB = -60;
 
 /** Analyses the original once: features, beats, one-beat blocks, its own loops, loudness. */
@@ -248,6 +250,9 @@ function loudnessChangeAt(audio: PcmAudio, at: number): number {
  * seam, both measured on the same absolute frame grid: the circular difference as a fraction of a beat.
  * `envelope` is detrendedEnvelope(frames.flux).
  */
+/** Onset-envelope frames on either side of a seam that the beat-phase reading ignores. */
+const SEAM_GUARD_FRAMES = 2;
+
 function beatPhaseShift(frames: FrameGrid, envelope: Float32Array, seamFrame: number, periodFrames: number): number | null {
   const framesPerSecond = frames.sampleRate / frames.hop;
   const span = Math.round(4 * framesPerSecond);
@@ -268,7 +273,11 @@ function beatPhaseShift(frames: FrameGrid, envelope: Float32Array, seamFrame: nu
     }
     return best / periodFrames;
   };
-  const difference = Math.abs(phase(seamFrame, seamFrame + span) - phase(seamFrame - span, seamFrame));
+  // The frames at the seam are left out: a join's own transient sits there and would set both phases,
+  // making any hard cut read as "in phase".
+  const difference = Math.abs(
+    phase(seamFrame + SEAM_GUARD_FRAMES, seamFrame + span) - phase(seamFrame - span, seamFrame - SEAM_GUARD_FRAMES),
+  );
   return Math.min(difference, 1 - difference);
 }
 

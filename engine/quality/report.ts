@@ -30,7 +30,8 @@ export interface QualityReport {
   readonly tempoDifferencePercent: number | null;
   /**
    * How far the beat grid shifts at a seam, as a fraction of a beat (0 to 0.5), median over seams;
-   * lower is better. Beat phase is the comb-filter phase of the onset envelope in the 4 s before and after.
+   * lower is better. Beat phase is the comb-filter phase of the onset envelope in the 4 s before and after,
+   * leaving out the 2 frames on either side of the seam (a join's own transient would otherwise set both phases).
    */
   readonly beatPhaseErrorAtSeams: number | null;
   /**

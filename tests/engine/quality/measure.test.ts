@@ -78,3 +78,23 @@ describe("measureExtension", () => {
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
   });
 });
+
+describe("beat phase across seams", () => {
+  const song = clickSong({ seconds: 30, sampleRate: rate, bpm: 120, seed: 11 });
+  const beat = 0.5 * rate;
+  const continueFrom = (offset: number): PcmAudio => ({
+    sampleRate: rate,
+    channels: song.channels.map((c) => c.slice(offset, offset + 20 * rate)),
+  });
+
+  test("a continuation on the beat grid reads in phase; one cut half a beat off reads out of phase", async () => {
+    const inPhase = await measureExtension({ original: song, result: concat(song, continueFrom(4 * beat)), seams: [30] });
+    const halfBeatOff = await measureExtension({
+      original: song,
+      result: concat(song, continueFrom(4 * beat + beat / 2)),
+      seams: [30],
+    });
+    expect(inPhase.beatPhaseErrorAtSeams).toBeLessThan(0.15);
+    expect(halfBeatOff.beatPhaseErrorAtSeams).toBeGreaterThan(0.35);
+  });
+});
