@@ -6,9 +6,9 @@ import type { PcmAudio } from "./pcm.ts";
  * sample rate the way libebur128 does (high-shelf "pre-filter" then the RLB high-pass).
  */
 
-type Biquad = readonly [b0: number, b1: number, b2: number, a1: number, a2: number];
+export type Biquad = readonly [b0: number, b1: number, b2: number, a1: number, a2: number];
 
-function kWeightingFilters(sampleRate: number): readonly [Biquad, Biquad] {
+export function kWeightingFilters(sampleRate: number): readonly [Biquad, Biquad] {
   let f0 = 1681.974450955533;
   const gainDb = 3.999843853973347;
   let q = 0.7071752369554196;

@@ -1,4 +1,5 @@
 import type { PcmAudio } from "../audio/pcm.ts";
+import { kWeightingFilters } from "../audio/k-weighting.ts";
 
 /**
  * BS.1770 / EBU R128 integrated loudness, LUFS (-Infinity for silence): the K-weighting and gating of
@@ -64,28 +65,3 @@ function gatedLoudness(power: Float32Array, sampleRate: number): number {
   return loudnessOfPower(gatedMean(loudnessOfPower(absolute) - 10));
 }
 
-type Biquad = readonly [b0: number, b1: number, b2: number, a1: number, a2: number];
-
-/** The K-weighting of engine/audio/k-weighting.ts: libebur128's high shelf, then the RLB high-pass. */
-function kWeightingFilters(sampleRate: number): readonly [Biquad, Biquad] {
-  let f0 = 1681.974450955533;
-  const gainDb = 3.999843853973347;
-  let q = 0.7071752369554196;
-  let k = Math.tan((Math.PI * f0) / sampleRate);
-  const vh = 10 ** (gainDb / 20);
-  const vb = vh ** 0.4996667741545416;
-  let a0 = 1 + k / q + k * k;
-  const shelf: Biquad = [
-    (vh + (vb * k) / q + k * k) / a0,
-    (2 * (k * k - vh)) / a0,
-    (vh - (vb * k) / q + k * k) / a0,
-    (2 * (k * k - 1)) / a0,
-    (1 - k / q + k * k) / a0,
-  ];
-  f0 = 38.13547087602444;
-  q = 0.5003270373238773;
-  k = Math.tan((Math.PI * f0) / sampleRate);
-  a0 = 1 + k / q + k * k;
-  const highPass: Biquad = [1, -2, 1, (2 * (k * k - 1)) / a0, (1 - k / q + k * k) / a0];
-  return [shelf, highPass];
-}
