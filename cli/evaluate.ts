@@ -1,4 +1,9 @@
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { basename, join } from "node:path";
+import { decodeAudioFile } from "../engine/audio/index.ts";
+import { durationSeconds } from "../engine/audio/pcm.ts";
+import { CANDIDATES, makeExtenders, type Candidate } from "../engine/extend/extenders.ts";
+import { evaluateEngines, formatMedianTable, medianReports, type EngineEvaluation } from "../engine/quality/index.ts";
 import { writeFile } from "node:fs/promises";
 import { HarmonizerInputError } from "../engine/errors.ts";
 import { loadPredictor } from "../engine/job.ts";
@@ -17,7 +22,19 @@ interface EvaluateFlags {
   backend: BackendChoice;
   json: boolean;
   out?: string;
+  engine?: Candidate[];
+  stretch: number;
+  minSeconds: number;
 }
+
+const candidateList = (value: string): Candidate[] => {
+  const names = value.split(",").map((v) => v.trim());
+  const unknown = names.filter((n) => !(CANDIDATES as readonly string[]).includes(n));
+  if (unknown.length > 0) {
+    throw new InvalidArgumentError(`unknown engine or baseline "${unknown.join(", ")}"; choose from ${CANDIDATES.join(", ")}`);
+  }
+  return names as Candidate[];
+};
 
 export function evaluateCommand(): Command {
   return new Command("evaluate")
@@ -34,14 +51,25 @@ export function evaluateCommand(): Command {
     .addOption(new Option("--backend <name>", "TensorFlow.js backend").choices(BACKENDS).default("auto"))
     .option("--json", "print the results as JSON", false)
     .option("--out <file>", "also write the JSON results to this file")
+    .option(
+      "--engine <list>",
+      `instead of MSE, extend each file with these (comma-separated: ${CANDIDATES.join(", ")}) and report the median quality metrics`,
+      candidateList,
+    )
+    .option("--stretch <factor>", "with --engine: extend each file to this many times its length", positiveNumber, 3)
+    .option("--min-seconds <seconds>", "with --engine: but to at least this many seconds", positiveNumber, 180)
     .action(async (flags: EvaluateFlags) => {
-      const predictor = await loadPredictor(flags.model, flags.backend);
       const all = await listAudioFiles(flags.data);
       const split = flags.split ? await readSplitFile(flags.split) : splitFiles(all);
       const names = flags.files === "all" ? all : split[flags.files];
       if (names.length === 0) {
         throw new HarmonizerInputError("TOO_SHORT", `no ${flags.files} files to evaluate in ${flags.data}`);
       }
+      if (flags.engine) {
+        await evaluateQuality(flags, flags.engine, names);
+        return;
+      }
+      const predictor = await loadPredictor(flags.model, flags.backend);
       const files = await loadEvaluationFiles(flags.data, names, predictor.sampleRate, { cacheDir: flags.cache });
       const result = await evaluateModel({ predictor, files, hopSeconds: flags.hop });
       const json = { model: flags.model, backend: predictor.backend, scored: flags.files, ...result };
@@ -52,4 +80,22 @@ export function evaluateCommand(): Command {
         console.log(formatEvaluationTable(result));
       }
     });
+}
+
+/** --engine: each engine and baseline extends every file; medians of every quality metric per engine. */
+async function evaluateQuality(flags: EvaluateFlags, candidates: Candidate[], names: readonly string[]): Promise<void> {
+  const needsModel = candidates.includes("hybrid") || candidates.includes("neural");
+  const extenders = makeExtenders(candidates, needsModel ? await loadPredictor(flags.model, flags.backend) : undefined);
+  const evaluations: (EngineEvaluation & { file: string })[] = [];
+  for (const name of names) {
+    const decoded = await decodeAudioFile(join(flags.data, name));
+    const input = { sampleRate: decoded.sampleRate, channels: decoded.channels };
+    const targetSeconds = Math.max(flags.minSeconds, Math.round(flags.stretch * durationSeconds(input)));
+    if (!flags.json) console.error(`${basename(name)}: ${durationSeconds(input).toFixed(1)} s -> ${targetSeconds} s`);
+    for (const evaluation of await evaluateEngines(input, targetSeconds, extenders)) evaluations.push({ ...evaluation, file: name });
+  }
+  const json = { files: names, engines: candidates, medians: medianReports(evaluations), runs: evaluations };
+  if (flags.out) await writeFile(flags.out, `${JSON.stringify(json, null, 2)}\n`);
+  if (flags.json) console.log(JSON.stringify(json, null, 2));
+  else console.log(formatMedianTable(evaluations));
 }

@@ -13,18 +13,9 @@ import { Command } from "commander";
 import { decodeAudioFile } from "../engine/audio/decode.ts";
 import type { PcmAudio } from "../engine/audio/pcm.ts";
 import { loadCorpusSplit } from "../engine/corpus.ts";
-import { DEFAULT_CROSSFADE_SECONDS, DEFAULT_FADE_OUT_SECONDS, extendAudio } from "../engine/extend/extend.ts";
+import { CANDIDATES, makeExtenders } from "../engine/extend/extenders.ts";
 import { hasModel, loadPredictor } from "../engine/job.ts";
-import {
-  evaluateEngines,
-  formatMedianTable,
-  loopBaseline,
-  medianReports,
-  silenceBaseline,
-  type EngineEvaluation,
-  type Extender,
-} from "../engine/quality/index.ts";
-import { remixExtend } from "../engine/remix/index.ts";
+import { evaluateEngines, formatMedianTable, medianReports, type EngineEvaluation, type Extender } from "../engine/quality/index.ts";
 
 interface EvalOptions {
   corpus: string;
@@ -48,24 +39,9 @@ function parseArguments(argv: string[]): EvalOptions {
 }
 
 async function extenders(options: EvalOptions): Promise<Record<string, Extender>> {
-  const common = { fadeOutSeconds: DEFAULT_FADE_OUT_SECONDS, seed: 1 };
-  const engines: Record<string, Extender> = {
-    remix: (input, targetSeconds) =>
-      remixExtend(input, { ...common, targetSeconds, crossfadeSeconds: DEFAULT_CROSSFADE_SECONDS.remix }),
-  };
-  if (options.model !== undefined) {
-    if (!hasModel(options.model)) throw new Error(`no trained model in ${options.model} (model.json missing)`);
-    const predictor = await loadPredictor(options.model);
-    engines.hybrid = (input, targetSeconds) =>
-      remixExtend(input, { ...common, targetSeconds, crossfadeSeconds: DEFAULT_CROSSFADE_SECONDS.hybrid, guide: predictor });
-    engines.neural = async (input, targetSeconds) => {
-      const result = await extendAudio(input, { targetSeconds, engine: "neural", predictor, fadeOutSeconds: common.fadeOutSeconds });
-      return { audio: result.audio, seams: [...result.seams] };
-    };
-  }
-  engines.loop = (input, targetSeconds) => loopBaseline(input, targetSeconds, DEFAULT_CROSSFADE_SECONDS.remix);
-  engines.silence = (input, targetSeconds) => silenceBaseline(input, targetSeconds);
-  return engines;
+  if (options.model === undefined) return makeExtenders(["remix", "loop", "silence"]);
+  if (!hasModel(options.model)) throw new Error(`no trained model in ${options.model} (model.json missing)`);
+  return makeExtenders(CANDIDATES, await loadPredictor(options.model));
 }
 
 async function run(options: EvalOptions): Promise<void> {

@@ -152,5 +152,22 @@ describe("harmonizer train -> extend -> evaluate", () => {
     expect(scores.mean.model).toBeGreaterThan(0);
     expect(scores.mean.silence).toBeGreaterThan(0);
     expect(scores.mean.repeatLast).toBeGreaterThan(0);
+
+    const quality = await harmonizer(
+      "evaluate", "--data", data, "--model", model, "--files", "all",
+      "--engine", "remix,hybrid,loop", "--stretch", "2", "--min-seconds", "40", "--json",
+    );
+    expect(quality.code).toBe(0);
+    const { medians, runs } = JSON.parse(quality.stdout);
+    expect(Object.keys(medians).sort()).toEqual(["hybrid", "loop", "remix"]);
+    expect(medians.remix.clicksAtSeams).toBe(0);
+    // The synthetic songs repeat a 16-beat pattern themselves; the remix may loop no tighter than its song does.
+    const remixRuns = runs.filter((r: { engine: string }) => r.engine === "remix");
+    expect(remixRuns).toHaveLength(3);
+    for (const { report } of remixRuns) {
+      if (report.shortestLoopSeconds !== 0) {
+        expect(report.shortestLoopSeconds).toBeGreaterThanOrEqual(report.originalShortestLoopSeconds - 0.1);
+      }
+    }
   }, 300_000);
 });
