@@ -74,7 +74,9 @@ async function handleWithGrace(deps: WorkerDeps, message: Message, options: RunO
   let graceTimer: NodeJS.Timeout | undefined;
   const startGrace = () => {
     deps.logger.info("shutdown requested during a job", { graceMs: options.graceMs });
-    graceTimer = setTimeout(() => abandon.abort(), options.graceMs);
+    // No grace means now: a zero-delay timer could fire only after CPU-bound engine work and an upload had begun.
+    if (options.graceMs <= 0) abandon.abort();
+    else graceTimer = setTimeout(() => abandon.abort(), options.graceMs);
   };
   if (options.shutdown.aborted) startGrace();
   else options.shutdown.addEventListener("abort", startGrace, { once: true });
