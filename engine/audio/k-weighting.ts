@@ -32,7 +32,7 @@ export function kWeightingFilters(sampleRate: number): readonly [Biquad, Biquad]
 }
 
 /** BS.1770 channel weights: 1 for the first three (L, R, C), 1.41 for the surrounds after them. */
-function channelWeight(index: number): number {
+export function channelWeight(index: number): number {
   return index < 3 ? 1 : 1.41;
 }
 

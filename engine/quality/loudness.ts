@@ -1,5 +1,5 @@
 import type { PcmAudio } from "../audio/pcm.ts";
-import { kWeightingFilters } from "../audio/k-weighting.ts";
+import { channelWeight, gatedLoudness, kWeightingFilters } from "../audio/k-weighting.ts";
 
 /**
  * BS.1770 / EBU R128 integrated loudness, LUFS (-Infinity for silence): the K-weighting and gating of
@@ -16,7 +16,7 @@ export function integratedLoudness(audio: PcmAudio): number {
   const [h0, h1, h2, ha1, ha2] = highPass;
   const power = new Float32Array(frames);
   audio.channels.forEach((channel, index) => {
-    const weight = index < 3 ? 1 : 1.41;
+    const weight = channelWeight(index);
     let x1 = 0, x2 = 0, y1 = 0, y2 = 0, z1 = 0, z2 = 0;
     for (let i = 0; i < frames; i++) {
       const x = channel[i]!;
@@ -30,38 +30,3 @@ export function integratedLoudness(audio: PcmAudio): number {
   });
   return gatedLoudness(power, sampleRate);
 }
-
-const loudnessOfPower = (meanPower: number): number => -0.691 + 10 * Math.log10(meanPower);
-
-/** 400 ms blocks every 100 ms, -70 LUFS absolute gate, -10 LU relative gate. */
-function gatedLoudness(power: Float32Array, sampleRate: number): number {
-  const windowFrames = Math.round(0.4 * sampleRate);
-  const hopFrames = Math.round(0.1 * sampleRate);
-  if (power.length < windowFrames || windowFrames < 1) return -Infinity;
-  const count = Math.floor((power.length - windowFrames) / hopFrames) + 1;
-  const blocks = new Float64Array(count);
-  let sum = 0;
-  let end = 0;
-  let start = 0;
-  for (let w = 0; w < count; w++) {
-    const windowStart = w * hopFrames;
-    while (end < windowStart + windowFrames) sum += power[end++]!;
-    while (start < windowStart) sum -= power[start++]!;
-    blocks[w] = sum / windowFrames;
-  }
-  const gatedMean = (gate: number): number => {
-    let total = 0;
-    let n = 0;
-    for (let w = 0; w < count; w++) {
-      if (loudnessOfPower(blocks[w]!) > gate) {
-        total += blocks[w]!;
-        n++;
-      }
-    }
-    return n > 0 ? total / n : NaN;
-  };
-  const absolute = gatedMean(-70);
-  if (Number.isNaN(absolute)) return -Infinity;
-  return loudnessOfPower(gatedMean(loudnessOfPower(absolute) - 10));
-}
-
