@@ -81,8 +81,9 @@ export async function runExtensionJob(job: ExtensionJobInput): Promise<Extension
   const notes: string[] = [];
   let predictor: Predictor | undefined;
   if (engine !== "remix") {
-    if (hasModel(job.modelDir) || engine === "neural") {
-      predictor = await loadPredictor(job.modelDir ?? "models/default", job.backend);
+    // Without a model, extendAudio refuses "neural" (saying how to train one) and turns "hybrid" into "remix".
+    if (hasModel(job.modelDir)) {
+      predictor = await loadPredictor(job.modelDir, job.backend);
     } else {
       notes.push(
         job.modelDir === undefined
