@@ -17,7 +17,8 @@ const config: ModelConfig = {
   relationAlpha: 0.4,
   hiddenAlpha: 0.3,
   shareWeights: true,
-  batchNormMomentum: 0.5,
+  // As the small preset: layer norm, whose training and inference agree (shared-weight batch norm made this flaky).
+  normalization: "layer",
 };
 
 let dir: string;
@@ -93,8 +94,8 @@ describe("train", () => {
 
   it("stops early when validation loss stops improving", async () => {
     await placeholderFiles(path.join(dir, "data"), 5);
-    // frozen weights and batch-norm statistics: the validation loss never improves after epoch 1
-    const report = await train({ ...common(), config: { ...config, batchNormMomentum: 1 }, epochs: 8, patience: 2, learningRate: 0 });
+    // frozen weights (layer norm keeps no running statistics): the validation loss never improves after epoch 1
+    const report = await train({ ...common(), epochs: 8, patience: 2, learningRate: 0 });
     expect(report.stoppedEarly).toBe(true);
     expect(report.bestEpoch).toBe(1);
     expect(report.history.map((e) => e.epoch)).toEqual([1, 2, 3]);
