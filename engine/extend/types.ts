@@ -1,4 +1,7 @@
 import type { PcmAudio } from "../audio/pcm.ts";
+import type { Predictor } from "../model/port.ts";
+
+export type { Predictor };
 
 /** Which way the extension is made. */
 export type EngineName = "neural" | "remix" | "hybrid";
@@ -8,24 +11,6 @@ export const ENGINES: readonly EngineName[] = ["hybrid", "remix", "neural"];
 /** Chosen by measurement (README, "Which engine"): the engine used when none is named. */
 export const DEFAULT_ENGINE: EngineName = "remix";
 
-/**
- * The trained encoder–decoder as the extension engines see it: mono in, mono out,
- * at the model's own sample rate. Implemented by engine/model (createPredictor).
- */
-export interface Predictor {
-  readonly sampleRate: number;
-  /** Seconds of context the model reads (20 for the seed). */
-  readonly contextSeconds: number;
-  /** Seconds the model predicts per call (10 for the seed). */
-  readonly horizonSeconds: number;
-  /** Backend actually used: "tensorflow", "wasm" or "cpu". */
-  readonly backend: string;
-  /**
-   * context: contextSeconds * sampleRate mono samples in [-1, 1].
-   * Returns horizonSeconds * sampleRate mono samples. Loudness normalisation is inside.
-   */
-  predict(context: Float32Array): Promise<Float32Array>;
-}
 
 export interface ExtendOptions {
   /** Exact duration of the result, seconds. Must be >= the input's duration. */

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import type { Predictor } from "../extend/types.ts";
+import type { Predictor } from "../model/port.ts";
 import type { LoadedModel } from "./io.ts";
 import { applyGain, normalisationGain } from "./normalise.ts";
 

@@ -1,12 +1,12 @@
 import { shortTermLufs } from "../audio/loudness.ts";
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
-import { analyseBeatsFromFrames, type BeatAnalysis } from "../remix/beats.ts";
-import { CHROMA_BINS, MFCC_COEFFICIENTS, meanOverFrames, type FrameFeatures } from "../remix/features.ts";
-import { BEAT_VECTOR_SIZE, createBeatVectoriser, type BeatVectoriser } from "../remix/jump-graph.ts";
-import { analysisSignal, type AnalysisSignal } from "../remix/signal.ts";
-import { detrendedEnvelope } from "../remix/tempo-fallback.ts";
+import { analyseBeatsFromFrames, type BeatAnalysis } from "../analysis/beats.ts";
+import { CHROMA_BINS, MFCC_COEFFICIENTS, meanOverFrames, type FrameFeatures } from "../analysis/features.ts";
+import { BEAT_VECTOR_SIZE, createBeatVectoriser, type BeatVectoriser } from "../analysis/beat-vectors.ts";
+import { analysisSignal, type AnalysisSignal } from "../analysis/signal.ts";
+import { detrendedEnvelope } from "../analysis/tempo-fallback.ts";
 import { countClicks } from "./clicks.ts";
-import { fluxInRanges, frameFeaturesFast } from "./features.ts";
+import { fluxInRanges, frameFeatures } from "../analysis/features.ts";
 import { integratedLoudness } from "./loudness.ts";
 import { shortestLoopSeconds, verbatimFraction, type SlidingBlocks } from "./loops.ts";
 import type { QualityReport } from "./report.ts";
@@ -52,7 +52,7 @@ export function analyseOriginal(original: PcmAudio, timings?: Record<string, num
   const time = stageTimer(timings);
   const sampleRate = original.sampleRate;
   const signal = time("original: signal + features", () => analysisSignal(original));
-  const frames = time("original: signal + features", () => frameFeaturesFast(signal.samples, signal.sampleRate));
+  const frames = time("original: signal + features", () => frameFeatures(signal.samples, signal.sampleRate));
   const beats = time("original: beats", () => analyseBeatsFromFrames(sampleRate, frameCount(original), signal.samples, frames, signal.factor));
   const vectoriser = createBeatVectoriser(beats);
   const beatFrames = beats.beatSamples / signal.factor / frames.hop;
@@ -116,7 +116,7 @@ export async function measureExtension(input: ExtensionToMeasure, options: Measu
   const toWindowFrame = (resultSample: number) => Math.round(((resultSample - windowStart) / windowSignal.factor - frameSize / 2) / hop);
 
   const extensionOnly: PcmAudio = { sampleRate, channels: result.channels.map((c) => c.subarray(originalLength)) };
-  const extensionFrames = time("extension: features", () => frameFeaturesFast(extensionSignal.samples, extensionSignal.sampleRate));
+  const extensionFrames = time("extension: features", () => frameFeatures(extensionSignal.samples, extensionSignal.sampleRate));
   const extensionBeats = time("extension: beats", () =>
     analyseBeatsFromFrames(sampleRate, extensionLength, extensionSignal.samples, extensionFrames, extensionSignal.factor),
   );

@@ -1,10 +1,10 @@
 import { resampleChannel } from "../audio/resample.ts";
-import type { Predictor } from "../extend/types.ts";
-import type { BeatAnalysis } from "./beats.ts";
-import { CHROMA_BINS, MFCC_COEFFICIENTS, frameFeatures, meanOverFrames } from "./features.ts";
-import { vectorDistance, type BeatVectoriser } from "./jump-graph.ts";
+import type { Predictor } from "../model/port.ts";
+import type { BeatAnalysis } from "../analysis/beats.ts";
+import { CHROMA_BINS, MFCC_COEFFICIENTS, frameFeatures, meanOverFrames } from "../analysis/features.ts";
+import { vectorDistance, type BeatVectoriser } from "../analysis/beat-vectors.ts";
 import type { Choice, SourceRange, Steering } from "./plan.ts";
-import { ANALYSIS_RATE, resampleMono } from "./signal.ts";
+import { ANALYSIS_RATE, resampleMono } from "../analysis/signal.ts";
 
 export interface GuideSteering extends Steering {
   /** Decisions the model was asked about. */

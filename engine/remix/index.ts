@@ -1,4 +1,4 @@
 export { remixExtend, type RemixOptions, type RemixResult } from "./remix-extend.ts";
-export { analyseBeats, type BeatAnalysis, type BeatFeatures, type BeatMethod } from "./beats.ts";
+export { analyseBeats, type BeatAnalysis, type BeatFeatures, type BeatMethod } from "../analysis/beats.ts";
 export { buildJumpGraph, type Jump, type JumpGraph } from "./jump-graph.ts";
 export type { RemixSegment } from "./render.ts";

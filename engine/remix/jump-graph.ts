@@ -1,7 +1,7 @@
-import { BEATS_PER_BAR } from "./bars.ts";
-import type { BeatAnalysis } from "./beats.ts";
-import type { LoudnessProfile } from "./continuity.ts";
-import { CHROMA_BINS, MFCC_COEFFICIENTS } from "./features.ts";
+import { BEATS_PER_BAR } from "../analysis/bars.ts";
+import type { BeatAnalysis } from "../analysis/beats.ts";
+import type { LoudnessProfile } from "../analysis/continuity.ts";
+import { createBeatVectoriser, LEVEL_SCALE_DB, vectorDistance } from "../analysis/beat-vectors.ts";
 
 /** How many beats before a jump target must resemble the beats before the jump. */
 export const CONTEXT_BEATS = 4;
@@ -47,48 +47,6 @@ export interface JumpGraphOptions {
   readonly loudness?: LoudnessProfile;
   /** Downbeat phase (beats b with b % 4 === phase start a bar): jumps keep the position in the bar. */
   readonly downbeatPhase?: number;
-}
-
-/** Turns beat features into vectors whose Euclidean distance mixes harmony, timbre and level. */
-export interface BeatVectoriser {
-  /** [beatCount][12 + 13 + 1]: L2-normalised chroma, MFCC z-scored over the song / sqrt(13), level / 6 dB. */
-  readonly vectors: Float32Array[];
-  /** The same mapping for features measured elsewhere (e.g. on a model's prediction). */
-  vectorise(chroma: Float32Array, mfcc: Float32Array, levelDb: number): Float32Array;
-}
-
-export const BEAT_VECTOR_SIZE = CHROMA_BINS + MFCC_COEFFICIENTS + 1;
-/** 6 dB of level difference weighs like one standard deviation of timbre. */
-const LEVEL_SCALE_DB = 6;
-
-export function createBeatVectoriser(analysis: BeatAnalysis): BeatVectoriser {
-  const { chroma, mfcc, levelDb } = analysis.features;
-  const n = Math.max(1, chroma.length);
-  const mean = new Float64Array(MFCC_COEFFICIENTS);
-  const spread = new Float64Array(MFCC_COEFFICIENTS);
-  for (const m of mfcc) for (let d = 0; d < MFCC_COEFFICIENTS; d++) mean[d]! += m[d]! / n;
-  for (const m of mfcc) for (let d = 0; d < MFCC_COEFFICIENTS; d++) spread[d]! += (m[d]! - mean[d]!) ** 2 / n;
-  const mfccWeight = Math.sqrt(1 / MFCC_COEFFICIENTS);
-  const vectorise = (c: Float32Array, m: Float32Array, level: number): Float32Array => {
-    const v = new Float32Array(BEAT_VECTOR_SIZE);
-    const norm = Math.hypot(...c) || 1;
-    for (let k = 0; k < CHROMA_BINS; k++) v[k] = c[k]! / norm;
-    for (let d = 0; d < MFCC_COEFFICIENTS; d++) {
-      v[CHROMA_BINS + d] = ((m[d]! - mean[d]!) / Math.sqrt(spread[d]! || 1)) * mfccWeight;
-    }
-    v[BEAT_VECTOR_SIZE - 1] = Math.max(-90, level) / LEVEL_SCALE_DB;
-    return v;
-  };
-  return { vectors: chroma.map((c, i) => vectorise(c, mfcc[i]!, levelDb[i]!)), vectorise };
-}
-
-export function vectorDistance(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let d = 0; d < a.length; d++) {
-    const diff = a[d]! - (b[d] ?? 0);
-    sum += diff * diff;
-  }
-  return Math.sqrt(sum);
 }
 
 export function buildJumpGraph(analysis: BeatAnalysis, options: JumpGraphOptions = {}): JumpGraph {

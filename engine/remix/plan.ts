@@ -1,5 +1,5 @@
-import type { BeatAnalysis } from "./beats.ts";
-import type { LoudnessProfile, PulseProfile } from "./continuity.ts";
+import type { BeatAnalysis } from "../analysis/beats.ts";
+import type { LoudnessProfile, PulseProfile } from "../analysis/continuity.ts";
 import type { JumpGraph } from "./jump-graph.ts";
 
 /** A join whose loudness changes by more than this (LU, 3 s either side) is paid for, steeply. */

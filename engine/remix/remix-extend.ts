@@ -1,15 +1,16 @@
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import { HarmonizerInputError } from "../errors.ts";
-import type { Predictor } from "../extend/types.ts";
-import { mulberry32 } from "../synth/song.ts";
-import { downbeatPhase } from "./bars.ts";
-import { analyseBeats } from "./beats.ts";
-import { createLoudnessProfile, createPulseProfile } from "./continuity.ts";
+import type { Predictor } from "../model/port.ts";
+import { mulberry32 } from "../random.ts";
+import { downbeatPhase } from "../analysis/bars.ts";
+import { analyseBeats } from "../analysis/beats.ts";
+import { createLoudnessProfile, createPulseProfile } from "../analysis/continuity.ts";
 import { createGuideSteering, type GuideSteering } from "./guide.ts";
-import { buildJumpGraph, createBeatVectoriser } from "./jump-graph.ts";
+import { createBeatVectoriser } from "../analysis/beat-vectors.ts";
+import { buildJumpGraph } from "./jump-graph.ts";
 import { planRemix } from "./plan.ts";
 import { renderPlan, type RemixSegment } from "./render.ts";
-import { downmix } from "./signal.ts";
+import { downmix } from "../analysis/signal.ts";
 
 /** Shortest crossfade at joins in songs without a clear beat, seconds. */
 export const BEATLESS_CROSSFADE_SECONDS = 0.12;

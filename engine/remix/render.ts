@@ -1,6 +1,6 @@
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import type { RemixPlan, SourceRange } from "./plan.ts";
-import { downmix, rmsDb } from "./signal.ts";
+import { downmix, rmsDb } from "../analysis/signal.ts";
 
 /** One stretch of the original as it appears in the result (seconds). */
 export interface RemixSegment {

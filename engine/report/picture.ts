@@ -2,7 +2,7 @@ import { PNG } from "pngjs";
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import { forEachSpectrumAt } from "./spectrum.ts";
 import { drawText, textWidth } from "./font.ts";
-import { ANALYSIS_RATE } from "../remix/signal.ts";
+import { ANALYSIS_RATE } from "../analysis/signal.ts";
 
 export interface PictureInput {
   readonly original: PcmAudio;

@@ -1,5 +1,5 @@
 import FFT from "fft.js";
-import { hann } from "../remix/features.ts";
+import { hann } from "../analysis/features.ts";
 
 /** Magnitude spectrum ([frameSize / 2 + 1], reused) of a Hann-windowed frame centred on each position. */
 export function forEachSpectrumAt(

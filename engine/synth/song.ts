@@ -1,4 +1,5 @@
 import type { PcmAudio } from "../audio/pcm.ts";
+import { mulberry32 } from "../random.ts";
 
 /**
  * A small synthetic "song" for demos and tests, so nothing needs downloading: drums on a steady tempo, a bass line
@@ -110,14 +111,3 @@ function hat(sampleRate: number, random: () => number): Float32Array {
   });
 }
 
-/** Small, fast, seedable PRNG (public-domain mulberry32). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -2,6 +2,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { HarmonizerInputError } from "../errors.ts";
+import { mulberry32 } from "../random.ts";
 
 export const AUDIO_EXTENSIONS = [".wav", ".mp3", ".ogg", ".opus", ".flac"] as const;
 
@@ -86,14 +87,7 @@ export async function readSplitFile(file: string): Promise<DataSplit> {
 /** Fisher–Yates with mulberry32: the same order for the same seed on every machine. */
 export function seededShuffle<T>(items: readonly T[], seed: number): T[] {
   const out = [...items];
-  let state = seed >>> 0;
-  const random = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const random = mulberry32(seed);
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [out[i], out[j]] = [out[j]!, out[i]!];

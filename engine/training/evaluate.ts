@@ -1,6 +1,6 @@
 import path from "node:path";
 import { tmpdir } from "node:os";
-import type { Predictor } from "../extend/types.ts";
+import type { Predictor } from "../model/port.ts";
 import { DEFAULT_NORMALISATION, normalisationGain, type NormalisationSettings } from "../model/normalise.ts";
 import { cacheAudio, decodeMono, readCachedSamples, type MonoLoader } from "./cache.ts";
 

@@ -3,7 +3,7 @@ import type { PcmAudio } from "../../../engine/audio/pcm.ts";
 import { countClicks } from "../../../engine/quality/clicks.ts";
 import { measureExtension } from "../../../engine/quality/measure.ts";
 import { remixExtend } from "../../../engine/remix/index.ts";
-import { rmsDb } from "../../../engine/remix/signal.ts";
+import { rmsDb } from "../../../engine/analysis/signal.ts";
 import { clickSong } from "./signals.ts";
 
 const options = { fadeOutSeconds: 4, crossfadeSeconds: 0.02 };

@@ -1,5 +1,5 @@
 import type { PcmAudio } from "../../../engine/audio/pcm.ts";
-import { mulberry32 } from "../../../engine/synth/song.ts";
+import { mulberry32 } from "../../../engine/random.ts";
 
 /** Semitone offsets of the triads the generator picks from (I ii iii IV V vi and a bVII). */
 const CHORDS = [

@@ -1,0 +1,204 @@
+import FFT from "fft.js";
+import { createChromaFilterBank, createMelFilterBank } from "meyda/dist/node/utilities.js";
+
+export const CHROMA_BINS = 12;
+export const MFCC_COEFFICIENTS = 13;
+const MEL_BANDS = 26;
+export const FRAME_SIZE = 2048;
+export const HOP = 512;
+
+/**
+ * Frame-level features of a mono signal. Arrays are row-major per frame:
+ * chroma [frameCount * 12], mfcc [frameCount * 13], levelDb and flux [frameCount].
+ * Frame f covers samples [f * hop, f * hop + frameSize).
+ */
+export interface FrameFeatures {
+  readonly sampleRate: number;
+  readonly frameSize: number;
+  readonly hop: number;
+  readonly frameCount: number;
+  readonly chroma: Float32Array;
+  readonly mfcc: Float32Array;
+  /** RMS level of the frame, dBFS. */
+  readonly levelDb: Float32Array;
+  /** Half-wave rectified log-magnitude spectral flux against the previous frame (an onset envelope). */
+  readonly flux: Float32Array;
+}
+
+/** A filter bank as one flat weight array with each filter's first bin and width (the banks are mostly zeros). */
+interface PackedBank {
+  readonly starts: Int32Array;
+  readonly lengths: Int32Array;
+  readonly offsets: Int32Array;
+  readonly weights: Float32Array;
+}
+
+export function frameCountOf(samples: Float32Array): number {
+  return samples.length < FRAME_SIZE ? 1 : 1 + Math.floor((samples.length - FRAME_SIZE) / HOP);
+}
+
+/** One Hann-windowed FFT frame at a time: magnitudes (rounded through float32) and their log1p(100 m). */
+function createSpectrumReader(samples: Float32Array) {
+  const fft = new FFT(FRAME_SIZE);
+  const window = hann(FRAME_SIZE);
+  const input = new Float64Array(FRAME_SIZE);
+  const output = fft.createComplexArray() as number[];
+  const full = samples.length >= FRAME_SIZE;
+  return (frame: number, magnitudes: Float32Array, logMagnitudes: Float32Array): void => {
+    const start = frame * HOP;
+    if (full && start + FRAME_SIZE <= samples.length) for (let i = 0; i < FRAME_SIZE; i++) input[i] = samples[start + i]! * window[i]!;
+    else for (let i = 0; i < FRAME_SIZE; i++) input[i] = (samples[start + i] ?? 0) * window[i]!;
+    fft.realTransform(output, input);
+    for (let k = 0; k <= FRAME_SIZE / 2; k++) {
+      const re = output[2 * k]!;
+      const im = output[2 * k + 1]!;
+      magnitudes[k] = Math.sqrt(re * re + im * im);
+      logMagnitudes[k] = Math.log1p(100 * magnitudes[k]!);
+    }
+  };
+}
+
+/** Half-wave rectified change of log magnitudes, per bin: the one definition of spectral flux. */
+function positiveFlux(current: Float32Array, previous: Float32Array): number {
+  let sum = 0;
+  for (let k = 0; k < current.length; k++) {
+    const change = current[k]! - previous[k]!;
+    if (change > 0) sum += change;
+  }
+  return sum / current.length;
+}
+
+/** Chroma, MFCC, level and flux of 2048-sample Hann frames at hop 512. */
+export function frameFeatures(samples: Float32Array, sampleRate: number): FrameFeatures {
+  const chromaBank = packBank(createChromaFilterBank(CHROMA_BINS, sampleRate, FRAME_SIZE));
+  const melBank = packBank(createMelFilterBank(MEL_BANDS, sampleRate, FRAME_SIZE));
+  const dct = dctMatrix(MEL_BANDS, MFCC_COEFFICIENTS);
+  const frameCount = frameCountOf(samples);
+  const chroma = new Float32Array(frameCount * CHROMA_BINS);
+  const mfcc = new Float32Array(frameCount * MFCC_COEFFICIENTS);
+  const levelDb = new Float32Array(frameCount);
+  const flux = new Float32Array(frameCount);
+  const bins = FRAME_SIZE / 2 + 1;
+  let previousLog = new Float32Array(bins);
+  let currentLog = new Float32Array(bins);
+  const magnitudes = new Float32Array(bins);
+  const power = new Float32Array(bins);
+  const logMel = new Float64Array(MEL_BANDS);
+  const squares = new Float64Array(samples.length + 1);
+  for (let i = 0; i < samples.length; i++) squares[i + 1] = squares[i]! + samples[i]! * samples[i]!;
+  const read = createSpectrumReader(samples);
+
+  for (let f = 0; f < frameCount; f++) {
+    read(f, magnitudes, currentLog);
+    flux[f] = f === 0 ? 0 : positiveFlux(currentLog, previousLog);
+    [previousLog, currentLog] = [currentLog, previousLog];
+    for (let k = 0; k < bins; k++) power[k] = magnitudes[k]! * magnitudes[k]!;
+    for (let b = 0; b < CHROMA_BINS; b++) chroma[f * CHROMA_BINS + b] = dotPacked(chromaBank, b, magnitudes);
+    for (let b = 0; b < MEL_BANDS; b++) logMel[b] = Math.log(dotPacked(melBank, b, power) + 1e-10);
+    for (let c = 0; c < MFCC_COEFFICIENTS; c++) {
+      let sum = 0;
+      for (let b = 0; b < MEL_BANDS; b++) sum += dct[c * MEL_BANDS + b]! * logMel[b]!;
+      mfcc[f * MFCC_COEFFICIENTS + c] = sum;
+    }
+    const from = Math.min(samples.length, f * HOP);
+    const energy = Math.max(0, squares[Math.min(samples.length, from + FRAME_SIZE)]! - squares[from]!);
+    levelDb[f] = energy > 0 ? Math.max(-120, 10 * Math.log10(energy / FRAME_SIZE)) : -120;
+  }
+  return { sampleRate, frameSize: FRAME_SIZE, hop: HOP, frameCount, chroma, mfcc, levelDb, flux };
+}
+
+/**
+ * The `flux` of frameFeatures on the same frame grid, but only for the frames in `ranges` ([first, last]
+ * inclusive, clamped to the grid); every other entry is 0. Equal to frameFeatures' flux where computed.
+ */
+export function fluxInRanges(samples: Float32Array, ranges: readonly (readonly [number, number])[]): Float32Array {
+  const frameCount = frameCountOf(samples);
+  const flux = new Float32Array(frameCount);
+  const wanted = new Uint8Array(frameCount);
+  for (const [first, last] of ranges) for (let f = Math.max(0, first); f <= Math.min(frameCount - 1, last); f++) wanted[f] = 1;
+  const bins = FRAME_SIZE / 2 + 1;
+  const magnitudes = new Float32Array(bins);
+  let previousLog = new Float32Array(bins);
+  let currentLog = new Float32Array(bins);
+  const read = createSpectrumReader(samples);
+  let previousFrame = -2;
+  for (let f = 1; f < frameCount; f++) {
+    if (!wanted[f]) continue;
+    if (previousFrame !== f - 1) read(f - 1, magnitudes, previousLog);
+    read(f, magnitudes, currentLog);
+    flux[f] = positiveFlux(currentLog, previousLog);
+    [previousLog, currentLog] = [currentLog, previousLog];
+    previousFrame = f;
+  }
+  return flux;
+}
+
+/** Mean of a feature over frames [from, to) into `out` (length = dims). */
+export function meanOverFrames(
+  values: Float32Array,
+  dims: number,
+  from: number,
+  to: number,
+  out: Float32Array = new Float32Array(dims),
+): Float32Array {
+  out.fill(0);
+  const first = Math.max(0, from);
+  const last = Math.min(values.length / dims, Math.max(to, first + 1));
+  for (let f = first; f < last; f++) {
+    for (let d = 0; d < dims; d++) out[d]! += values[f * dims + d]!;
+  }
+  const n = Math.max(1, last - first);
+  for (let d = 0; d < dims; d++) out[d]! /= n;
+  return out;
+}
+
+export function hann(size: number): Float64Array {
+  const w = new Float64Array(size);
+  for (let i = 0; i < size; i++) w[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / size);
+  return w;
+}
+
+function dotPacked(bank: PackedBank, row: number, values: Float32Array): number {
+  const start = bank.starts[row]!;
+  const offset = bank.offsets[row]!;
+  const length = bank.lengths[row]!;
+  const weights = bank.weights;
+  let sum = 0;
+  for (let i = 0; i < length; i++) sum += weights[offset + i]! * values[start + i]!;
+  return sum;
+}
+
+/** Drops each filter's leading and trailing near-zero weights and packs the rest into one array. */
+function packBank(bank: number[][]): PackedBank {
+  const starts = new Int32Array(bank.length);
+  const lengths = new Int32Array(bank.length);
+  const offsets = new Int32Array(bank.length);
+  const rows: number[][] = [];
+  let total = 0;
+  bank.forEach((row, b) => {
+    const peak = row.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    const limit = peak * 1e-4;
+    let start = row.findIndex((v) => Math.abs(v) > limit);
+    if (start < 0) start = 0;
+    let end = row.length;
+    while (end > start && Math.abs(row[end - 1] ?? 0) <= limit) end--;
+    starts[b] = start;
+    lengths[b] = end - start;
+    offsets[b] = total;
+    total += end - start;
+    rows.push(row.slice(start, end));
+  });
+  const weights = new Float32Array(total);
+  rows.forEach((row, b) => weights.set(row, offsets[b]!));
+  return { starts, lengths, offsets, weights };
+}
+
+/** Orthonormal DCT-II, [coefficients * bands]. */
+function dctMatrix(bands: number, coefficients: number): Float64Array {
+  const m = new Float64Array(coefficients * bands);
+  for (let c = 0; c < coefficients; c++) {
+    const scale = c === 0 ? Math.sqrt(1 / bands) : Math.sqrt(2 / bands);
+    for (let b = 0; b < bands; b++) m[c * bands + b] = scale * Math.cos((Math.PI * c * (b + 0.5)) / bands);
+  }
+  return m;
+}
