@@ -68,6 +68,9 @@ export async function extendAudio(
   return {
     audio: remix.audio,
     engine: guide ? "hybrid" : "remix",
+    form: "continue",
+    formReason: "continue: song form is not built yet",
+    introSeconds: durationSeconds(input),
     seams: remix.seams,
     chunks: remix.segments.length,
     notes: [...notes, ...remix.notes],

@@ -83,7 +83,16 @@ export async function extendWithModel(
     fadeOutTail(out, targetFrames, Math.min(Math.round(options.fadeOutSeconds * sampleRate), extensionFrames));
     return out;
   });
-  return { audio: { sampleRate, channels }, engine: "neural", seams, chunks, notes };
+  return {
+    audio: { sampleRate, channels },
+    engine: "neural",
+    form: "continue",
+    formReason: "the neural engine always continues after the whole input",
+    introSeconds: frameCount(input) / sampleRate,
+    seams,
+    chunks,
+    notes,
+  };
 }
 
 /** The `length` samples that end at `generated[end]`, reaching back into `history` when needed. */

@@ -8,6 +8,17 @@ export type EngineName = "neural" | "remix" | "hybrid";
 
 export const ENGINES: readonly EngineName[] = ["hybrid", "remix", "neural"];
 
+/**
+ * The shape of the result. "song": the input's intro once, a re-sequenced body, the input's own ending at the
+ * very end. "continue": the whole input, then a continuation after it (for clips, loops and excerpts with no
+ * ending of their own).
+ */
+export type FormName = "song" | "continue";
+/** What the user asks for: a form, or "auto" (song when the input has an ending of its own). */
+export type FormSetting = FormName | "auto";
+export const FORM_SETTINGS: readonly FormSetting[] = ["auto", "song", "continue"];
+export const DEFAULT_FORM: FormSetting = "auto";
+
 /** Chosen by measurement (README, "Which engine"): the engine used when none is named. */
 export const DEFAULT_ENGINE: EngineName = "remix";
 
@@ -22,6 +33,8 @@ export interface ExtendOptions {
   readonly fadeOutSeconds: number;
   /** Crossfade at each seam, seconds; each engine has its own default (neural 0.5 s, remix 0.02 s). */
   readonly crossfadeSeconds?: number;
+  /** Song form or continuation; "auto" (the default) decides from the input. The neural engine always continues. */
+  readonly form?: FormSetting;
   readonly onProgress?: (doneSeconds: number, totalSeconds: number) => void;
 }
 
@@ -29,6 +42,14 @@ export interface ExtendResult {
   /** Same sample rate and channel count as the input; its first part is the input, sample for sample. */
   readonly audio: PcmAudio;
   readonly engine: EngineName;
+  /** The form actually used, and why (e.g. "auto: the input ends with a 6.2 s fade-out"). */
+  readonly form: FormName;
+  readonly formReason: string;
+  /**
+   * Where the kept opening ends in the result, seconds: in song form the input's intro, in continue form the
+   * whole input. Up to here the result is the input, sample for sample; variety is measured after it.
+   */
+  readonly introSeconds: number;
   /** Times (seconds, in the result) where generated or re-arranged material is joined. */
   readonly seams: readonly number[];
   /** Number of 10 s predictions (neural/hybrid) or remix segments appended. */
