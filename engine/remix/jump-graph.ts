@@ -47,6 +47,8 @@ export interface JumpGraphOptions {
   readonly loudness?: LoudnessProfile;
   /** Downbeat phase (beats b with b % 4 === phase start a bar): jumps keep the position in the bar. */
   readonly downbeatPhase?: number;
+  /** No jump lands before this beat (the song's intro is played once, at the start). */
+  readonly firstBeat?: number;
 }
 
 export function buildJumpGraph(analysis: BeatAnalysis, options: JumpGraphOptions = {}): JumpGraph {
@@ -107,7 +109,7 @@ export function buildJumpGraph(analysis: BeatAnalysis, options: JumpGraphOptions
   const phase = options.downbeatPhase;
   const isDownbeat = (b: number) => phase === undefined || ((b % BEATS_PER_BAR) + BEATS_PER_BAR) % BEATS_PER_BAR === phase;
   const playable = playableRange(analysis);
-  const firstPlayable = playable.firstPlayable;
+  const firstPlayable = Math.min(playable.lastPlayable, Math.max(playable.firstPlayable, options.firstBeat ?? 0));
   let lastPlayable = playable.lastPlayable;
   // The walk must be able to leave its last playable beat: let that beat end a bar.
   while (lastPlayable > firstPlayable + BEATS_PER_BAR && !isDownbeat(lastPlayable + 1)) lastPlayable--;

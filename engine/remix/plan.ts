@@ -1,4 +1,5 @@
 import type { BeatAnalysis } from "../analysis/beats.ts";
+import { detectEnding } from "../analysis/form.ts";
 import type { LoudnessProfile, PulseProfile } from "../analysis/continuity.ts";
 import type { JumpGraph } from "./jump-graph.ts";
 
@@ -9,10 +10,6 @@ const LOUDNESS_PENALTY_PER_LU = 3;
 const PULSE_PENALTY = 1.5;
 /** Optional jumps need at least this pulse clarity on both sides (see PulseProfile.clarity). */
 const OPTIONAL_JUMP_MIN_CLARITY = 0.3;
-/** An ending this far (LU) below the song's typical loudness is a fade or silence: continue da capo. */
-const QUIET_ENDING_LU = 10;
-/** Of the song's own lead-in silence, this much is kept before a da capo's first sound. */
-const DA_CAPO_LEAD_SECONDS = 0.25;
 
 /** A stretch of the original (samples [start, end)) appended to the result. */
 export interface SourceRange {
@@ -32,8 +29,6 @@ export interface RemixPlan {
   readonly ending: Ending;
   /** Joins between non-contiguous material after the original. */
   readonly jumps: number;
-  /** How the continuation starts: from the song's beginning after a quiet ending, or a jump on the beat grid. */
-  readonly entrance: "da capo" | "jump";
 }
 
 /** One option at a decision point: play `beat` next; `cost` = continuity + variety penalty (lower is better). */
@@ -80,14 +75,7 @@ export function cutPositions(analysis: BeatAnalysis, crossfadeSamples: number): 
 
 /** A song "ends" when it has trailing silence or its last second is much quieter than its typical beat. */
 export function hasNaturalEnding(analysis: BeatAnalysis): boolean {
-  if (analysis.length - analysis.soundEnd >= 0.3 * analysis.sampleRate) return true;
-  const { beats, features, sampleRate, soundEnd, medianLevelDb } = analysis;
-  const lastSecond = beats
-    .map((b, i) => ({ b, level: features.levelDb[i]! }))
-    .filter(({ b }) => b >= soundEnd - sampleRate && b < soundEnd);
-  if (lastSecond.length === 0) return false;
-  const level = Math.max(...lastSecond.map((x) => x.level));
-  return level < medianLevelDb - 10;
+  return detectEnding(analysis).hasEnding;
 }
 
 interface WalkStep {
@@ -219,7 +207,6 @@ export async function planRemix(analysis: BeatAnalysis, graph: JumpGraph, option
     options.onProgress?.(Math.min(position, target));
   }
 
-  const kind = entrance.kind;
   if (natural) {
     const ending = chooseOutro(analysis, graph, cuts, steps, {
       length,
@@ -235,7 +222,7 @@ export async function planRemix(analysis: BeatAnalysis, graph: JumpGraph, option
       const kept = steps.slice(0, ending.keep);
       const ranges = stepsToRanges(kept, cuts, beatEnd, entrance.sourceStart);
       ranges.push({ start: ending.start, end: length });
-      return { ranges, ending: { kind: "outro", beat: ending.beat, padSamples: ending.pad }, jumps: ranges.length, entrance: ending.keep === 0 ? "jump" : kind };
+      return { ranges, ending: { kind: "outro", beat: ending.beat, padSamples: ending.pad }, jumps: ranges.length };
     }
   }
   const ranges = stepsToRanges(steps, cuts, beatEnd, entrance.sourceStart);
@@ -247,29 +234,14 @@ export async function planRemix(analysis: BeatAnalysis, graph: JumpGraph, option
     fadeStartIdeal,
   );
   const fadeStart = Math.abs(onBeat - fadeStartIdeal) <= beatLength && onBeat > length ? onBeat : fadeStartIdeal;
-  return { ranges, ending: { kind: "fade", fadeStart: Math.max(length, Math.min(target, fadeStart)) }, jumps: ranges.length, entrance: kind };
+  return { ranges, ending: { kind: "fade", fadeStart: Math.max(length, Math.min(target, fadeStart)) }, jumps: ranges.length };
 
   /**
-   * The first step after the original. A song that ends in a fade or silence starts again from its own
-   * beginning (da capo: quiet against quiet, rising as the song first rose); otherwise the walk jumps, on the
-   * continued beat grid and in the same place of the bar, to the beat that best matches the song's last
-   * seconds in sound and loudness.
+   * The first step after the original: the walk jumps, on the continued beat grid and in the same place of the
+   * bar, to the beat that best matches the song's last seconds in sound and loudness (never back to the top:
+   * the graph's playable beats start after the intro).
    */
-  function chooseEntrance(): { step: WalkStep; sourceStart: number; kind: "da capo" | "jump" } {
-    if (loudness) {
-      // What is heard just before the join: the last second.
-      const endLufs = loudness.lufs(length - sampleRate, length);
-      const levels: number[] = [];
-      for (let b = graph.firstPlayable; b <= graph.lastPlayable; b++) levels.push(loudness.after(analysis.beats[b]!));
-      levels.sort((a, b) => a - b);
-      const typical = levels[Math.floor(levels.length / 2)] ?? endLufs;
-      if (endLufs < typical - QUIET_ENDING_LU) {
-        const sourceStart = Math.max(0, analysis.soundStart - Math.round(DA_CAPO_LEAD_SECONDS * sampleRate));
-        let beat = graph.firstPlayable;
-        while (beat < graph.lastPlayable && cuts[beat]! < sourceStart) beat++;
-        return { step: { beat, outputStart: length + cuts[beat]! - sourceStart, shift: 0 }, sourceStart, kind: "da capo" };
-      }
-    }
+  function chooseEntrance(): { step: WalkStep; sourceStart: number } {
     const endLufs = loudness?.before(length);
     let best: { beat: number; cost: number } | undefined;
     for (let to = graph.firstPlayable + 1; to <= graph.lastPlayable; to++) {
@@ -281,7 +253,7 @@ export async function planRemix(analysis: BeatAnalysis, graph: JumpGraph, option
     }
     const beat = best?.beat ?? graph.firstPlayable + 1;
     const shiftHere = pulse ? pulse.alignment(length, cuts[beat]! - leadIn) : 0;
-    return { step: { beat, outputStart: virtualNext, shift: shiftHere }, sourceStart: cuts[beat]! - leadIn + shiftHere, kind: "jump" };
+    return { step: { beat, outputStart: virtualNext, shift: shiftHere }, sourceStart: cuts[beat]! - leadIn + shiftHere };
   }
 }
 

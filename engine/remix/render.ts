@@ -52,14 +52,7 @@ export function renderPlan(input: PcmAudio, plan: RemixPlan, options: RenderOpti
   const length = frameCount(input);
   const target = options.targetSamples;
   const mono = downmix(input);
-  const ranges = alignToZeroCrossings(
-    mono,
-    plan.ranges,
-    length,
-    Math.round(ZERO_CROSSING_SEARCH_SECONDS * sampleRate),
-    Math.round(QUIET_SEARCH_SECONDS * sampleRate),
-    Math.max(1, Math.round(options.crossfadeSamples / 2)),
-  );
+  const ranges = alignJoins(mono, plan.ranges, sampleRate, options.crossfadeSamples, true);
   const half = Math.max(1, Math.round(options.crossfadeSamples / 2));
   const out = input.channels.map((channel) => {
     const samples = new Float32Array(target);
@@ -97,18 +90,24 @@ export function renderPlan(input: PcmAudio, plan: RemixPlan, options: RenderOpti
   return { audio: { sampleRate, channels: out }, seams, segments };
 }
 
-/** Moves each join (both sides together, keeping the beat phase) to where both sides are near zero. */
-function alignToZeroCrossings(
+/**
+ * Moves each join (both sides together, keeping the beat phase and the total length) to where the crossfade is
+ * smoothest and both sides are near zero. `afterOriginal`: the first range follows the untouched original.
+ */
+export function alignJoins(
   mono: Float32Array,
   ranges: readonly SourceRange[],
-  length: number,
-  search: number,
-  quietSearch: number,
-  half: number,
+  sampleRate: number,
+  crossfadeSamples: number,
+  afterOriginal: boolean,
 ): SourceRange[] {
+  const length = mono.length;
+  const search = Math.round(ZERO_CROSSING_SEARCH_SECONDS * sampleRate);
+  const quietSearch = Math.round(QUIET_SEARCH_SECONDS * sampleRate);
+  const half = Math.max(1, Math.round(crossfadeSamples / 2));
   const adjusted = ranges.map((r) => ({ ...r }));
   const first = adjusted[0];
-  if (first && length > 1) {
+  if (afterOriginal && first && length > 1) {
     // After the original: continue from where the value and slope match its last samples.
     const last = mono[length - 1]!;
     const slope = last - mono[length - 2]!;
@@ -193,18 +192,22 @@ function bestShift(centre: number, search: number, limit: number, cost: (p: numb
   return best;
 }
 
-/** out[at + k] for k in [-half, half): outgoing source[a + k] fades out while incoming source[b + k] fades in. */
-function centredCrossfade(
+/**
+ * out[at + k] for k in [-half, half): outgoing source[a + k] fades out while incoming source[b + k] fades in.
+ * Output before `protectedEnd` (the untouched original) is never written.
+ */
+export function centredCrossfade(
   input: PcmAudio,
   out: Float32Array[],
   at: number,
   a: number,
   b: number,
   half: number,
-  length: number,
+  protectedEnd: number,
   target: number,
 ): void {
-  const h = Math.min(half, a, b, length - a, length - b, at - length, target - at);
+  const length = frameCount(input);
+  const h = Math.min(half, a, b, length - a, length - b, at - protectedEnd, target - at);
   if (h <= 0) return;
   for (let k = -h; k < h; k++) {
     const t = (k + h + 0.5) / (2 * h);
@@ -240,7 +243,7 @@ function fadeIn(out: Float32Array[], from: number, n: number): void {
 }
 
 /** Raised-cosine fade to silence over [from, to). */
-function fadeOut(out: Float32Array[], from: number, to: number): void {
+export function fadeOut(out: Float32Array[], from: number, to: number): void {
   const n = to - from;
   if (n <= 0) return;
   for (const channel of out) {

@@ -1,0 +1,98 @@
+import type { BeatAnalysis } from "../analysis/beats.ts";
+import type { PulseProfile } from "../analysis/continuity.ts";
+import type { JumpGraph } from "./jump-graph.ts";
+
+/** One beat of the planned output. */
+export interface WalkStep {
+  readonly beat: number;
+  /** Output position of the beat's cut, samples. */
+  readonly outputStart: number;
+  /** Samples the beat is read late (positive) or early, to keep the pulse across the join that led here. */
+  readonly shift: number;
+}
+
+export interface ExitContext {
+  /** Exits are considered from this step on (the intro is never cut short). */
+  readonly firstStep: number;
+  /** Earliest beat the kept ending may start at. */
+  readonly endingBeat: number;
+  readonly targetSamples: number;
+  readonly maxRunSamples: number;
+  readonly costScale: number;
+  readonly pulse?: PulseProfile;
+}
+
+export interface SongExit {
+  /** Walk steps kept before the ending. */
+  readonly keep: number;
+  readonly endingBeat: number;
+  /** Pulse alignment of the ending's start, samples. */
+  readonly shift: number;
+  /** Silence after the ending (positive) or trailing silence cut (negative), so the output is exactly on time. */
+  readonly padSamples: number;
+}
+
+/** Joins that break the place in the bar cost this much; a bar of silence at the end costs about as much. */
+const OFF_METRE_COST = 1.5;
+const PAD_COST_PER_BEAT = 0.4;
+/** Of the kept ending, at least this share is kept when the exit moves later into it. */
+const MIN_ENDING_SHARE = 0.5;
+
+/**
+ * Where to leave the walk for the song's own ending: after `keep` steps, play the input from `endingBeat` to its
+ * end, so that the output is within about a bar of the target (the rest is silence after the final sound, or
+ * trailing silence cut). Prefers joins that keep the bar and sound alike, and little padding.
+ */
+export function chooseSongExit(
+  analysis: BeatAnalysis,
+  graph: JumpGraph,
+  cuts: readonly number[],
+  steps: readonly { beat: number; outputStart: number; shift: number }[],
+  context: ExitContext,
+): SongExit {
+  const { length, beatSamples } = analysis;
+  const at = (beat: number) => cuts[beat] ?? length;
+  const fullEnding = length - at(context.endingBeat);
+  const trailingQuiet = Math.max(0, length - analysis.soundEnd);
+  const maxPad = 4 * beatSamples;
+  let best: (SongExit & { cost: number }) | undefined;
+  for (let keep = Math.max(1, context.firstStep); keep <= steps.length; keep++) {
+    const previous = steps[keep - 1]!;
+    const exitAt = steps[keep]?.outputStart ?? previous.outputStart + at(previous.beat + 1) - at(previous.beat);
+    const next = previous.beat + 1;
+    for (let beat = context.endingBeat; beat < cuts.length; beat++) {
+      const ending = length - at(beat);
+      if (ending < MIN_ENDING_SHARE * fullEnding) break;
+      const natural = beat === next;
+      const shift = natural ? previous.shift : context.pulse ? context.pulse.alignment(at(next) + previous.shift, at(beat)) : 0;
+      const pad = context.targetSamples - exitAt - (ending - shift);
+      if (pad > maxPad || pad < -trailingQuiet) continue;
+      let cost = (Math.abs(pad) / beatSamples) * PAD_COST_PER_BEAT + (at(context.endingBeat) - at(beat)) / length;
+      if (!natural) {
+        cost += graph.transitionCost(previous.beat, beat) / context.costScale;
+        if (!graph.samePlaceInBar(next, beat)) cost += OFF_METRE_COST;
+      } else if (runLength(steps, keep, at) + ending > context.maxRunSamples) {
+        cost += 10;
+      }
+      if (!best || cost < best.cost) best = { keep, endingBeat: beat, shift, padSamples: pad, cost };
+    }
+  }
+  if (best) return best;
+  // Nothing fits (a walk too short for the target): the whole walk, then the ending, padded or trimmed.
+  const last = steps[steps.length - 1]!;
+  const exitAt = last.outputStart + at(last.beat + 1) - at(last.beat);
+  return {
+    keep: steps.length,
+    endingBeat: context.endingBeat,
+    shift: 0,
+    padSamples: context.targetSamples - exitAt - fullEnding,
+  };
+}
+
+/** Samples of the contiguous run of input that ends with step `keep - 1`. */
+function runLength(steps: readonly { beat: number; outputStart: number; shift: number }[], keep: number, at: (beat: number) => number): number {
+  let first = keep - 1;
+  while (first > 0 && steps[first - 1]!.beat + 1 === steps[first]!.beat && steps[first - 1]!.shift === steps[first]!.shift) first--;
+  const last = steps[keep - 1]!;
+  return last.outputStart + at(last.beat + 1) - at(last.beat) - steps[first]!.outputStart;
+}

@@ -1,0 +1,41 @@
+import type { PcmAudio } from "../audio/pcm.ts";
+import { downmix } from "../analysis/signal.ts";
+import { alignJoins, centredCrossfade, fadeOut, type RenderedRemix, type RemixSegment } from "./render.ts";
+import type { SongPlan } from "./song-plan.ts";
+
+/** Where the output is cut inside sound (a trimmed ending), or padded after a last sample that is not silent. */
+const SAFETY_FADE_SECONDS = 0.005;
+
+/**
+ * Writes a song-form plan: every range of the input in order, each non-contiguous join crossfaded (equal power,
+ * centred on the join, at the smoothest nearby zero crossing), then the pad: silence after the input's last
+ * sample, or its trailing silence cut. The output has exactly `targetSamples` samples.
+ */
+export function renderSong(input: PcmAudio, plan: SongPlan, options: { targetSamples: number; crossfadeSamples: number }): RenderedRemix {
+  const sampleRate = input.sampleRate;
+  const target = options.targetSamples;
+  const ranges = alignJoins(downmix(input), plan.ranges, sampleRate, options.crossfadeSamples, false);
+  const half = Math.max(1, Math.round(options.crossfadeSamples / 2));
+  const out = input.channels.map(() => new Float32Array(target));
+  const seams: number[] = [];
+  const segments: RemixSegment[] = [];
+  let position = 0;
+  for (const [index, range] of ranges.entries()) {
+    if (position >= target) break;
+    const count = Math.min(range.end - range.start, target - position);
+    input.channels.forEach((channel, c) => out[c]!.set(channel.subarray(range.start, range.start + count), position));
+    const previous = ranges[index - 1];
+    if (previous && previous.end !== range.start) {
+      centredCrossfade(input, out, position, previous.end, range.start, half, 0, target);
+      seams.push(position / sampleRate);
+    }
+    if (index > 0) segments.push({ outputStart: position / sampleRate, sourceStart: range.start / sampleRate, seconds: count / sampleRate });
+    position += count;
+  }
+  const safety = Math.round(SAFETY_FADE_SECONDS * sampleRate);
+  const end = Math.min(position, target);
+  const boundarySounds = out.some((channel) => Math.abs(channel[end - 1] ?? 0) > 1e-3);
+  // Padded after, or cut at, a sample that is not silent: a 5 ms fade instead of a step.
+  if (position !== target && boundarySounds) fadeOut(out, Math.max(0, end - safety), end);
+  return { audio: { sampleRate, channels: out }, seams, segments };
+}
