@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { checkInput, decodeAudio, encodeWav } from "./audio/index.ts";
 import { durationSeconds, type PcmAudio } from "./audio/pcm.ts";
 import { DEFAULT_ENGINE, DEFAULT_FADE_OUT_SECONDS, extendAudio } from "./extend/extend.ts";
-import type { EngineName, Predictor } from "./extend/types.ts";
+import type { EngineName, FormName, FormSetting, Predictor } from "./extend/types.ts";
 import { DEFAULT_LIMITS, type InputLimits } from "./limits.ts";
 import { selectBackend, type BackendChoice } from "./model/backend.ts";
 import { loadModel } from "./model/io.ts";
@@ -25,6 +25,8 @@ export interface ExtensionJobInput {
   readonly limits?: InputLimits;
   readonly fadeOutSeconds?: number;
   readonly crossfadeSeconds?: number;
+  /** Song form, continuation, or "auto" (the default: the engine decides from the input). */
+  readonly form?: FormSetting;
   readonly onProgress?: (doneSeconds: number, totalSeconds: number) => void;
 }
 
@@ -33,6 +35,11 @@ export interface ExtensionReport {
   readonly backend?: string;
   readonly model?: string;
   readonly notes: readonly string[];
+  /** The form used, and why (e.g. "auto: the input ends with a 6.2 s fade-out"). */
+  readonly form: FormName;
+  readonly formReason: string;
+  /** Up to here (seconds) the result is the input, sample for sample: its intro (song) or all of it (continue). */
+  readonly introSeconds: number;
   readonly input: { format: string; seconds: number; sampleRate: number; channels: number };
   readonly output: { seconds: number; sampleRate: number; channels: number };
   readonly chunks: number;
@@ -102,12 +109,14 @@ export async function runExtensionJob(job: ExtensionJobInput): Promise<Extension
       predictor,
       fadeOutSeconds: job.fadeOutSeconds ?? DEFAULT_FADE_OUT_SECONDS,
       crossfadeSeconds: job.crossfadeSeconds,
+      form: job.form,
       onProgress: job.onProgress,
     },
     limits,
   );
   const extendMs = clock();
 
+  // TODO(form): pass `introSeconds: result.introSeconds` once ExtensionToMeasure (engine/quality/measure.ts) has it.
   const quality = await measureExtension({ original: input, result: result.audio, seams: result.seams });
   const picture = renderExtensionPicture({ original: input, result: result.audio, seams: result.seams });
   const analyseMs = clock();
@@ -121,6 +130,9 @@ export async function runExtensionJob(job: ExtensionJobInput): Promise<Extension
     backend: predictor?.backend,
     model: predictor ? job.modelDir : undefined,
     notes: [...notes, ...result.notes],
+    form: result.form,
+    formReason: result.formReason,
+    introSeconds: result.introSeconds,
     input: {
       format: decoded.format,
       seconds: durationSeconds(input),

@@ -1,5 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
 import type { Construct } from "constructs";
+import { FORM_SETTINGS } from "../engine/extend/types.ts";
+import { FORM_METADATA, TARGET_SECONDS_METADATA } from "../functions/commons/job-schema.ts";
 import { ExtrapolationWorkers } from "./extrapolation-workers.ts";
 import { JobQueue } from "./job-queue.ts";
 import { PipelineMonitoring } from "./pipeline-monitoring.ts";
@@ -83,8 +85,8 @@ export class EmotionsHarmonizerStack extends Stack {
     new CfnOutput(this, "JobQueueUrl", { value: this.jobs.queue.queueUrl });
     new CfnOutput(this, "DeadLetterQueueUrl", { value: this.jobs.deadLetterQueue.queueUrl });
     new CfnOutput(this, "ExampleUpload", {
-      description: "Extend a song to 5 minutes",
-      value: `aws s3 cp song.mp3 s3://${input}/ --metadata target-seconds=300`,
+      description: `Extend a song to 5 minutes (${FORM_METADATA}: ${FORM_SETTINGS.join(", ")})`,
+      value: `aws s3 cp song.mp3 s3://${input}/ --metadata ${TARGET_SECONDS_METADATA}=300,${FORM_METADATA}=auto`,
     });
   }
 }

@@ -15,6 +15,9 @@ export interface ResultSummary {
   readonly notes: readonly string[];
   /** False when no trained model was available, so the remix engine alone made the extension. */
   readonly usedModel: boolean;
+  /** The form used and why (reports written before forms existed have neither). */
+  readonly form?: string | undefined;
+  readonly formReason?: string | undefined;
 }
 
 const seconds = (s: number): string => `${(Math.round(s * 10) / 10).toString()} s`;
@@ -31,6 +34,7 @@ export function resultNotification(job: JobMessage, links: ResultLinks, summary:
     "",
     `Engine: ${summary.engine}.`,
   ];
+  if (summary.form !== undefined) lines.push(`Form: ${summary.form}${summary.formReason ? ` (${summary.formReason})` : ""}.`);
   if (!summary.usedModel) lines.push("No trained model was used: the extension was made by the beat-aware remix engine alone.");
   for (const note of summary.notes) lines.push(`Note: ${note}`);
   if (repeated) lines.push("", "(This result was made earlier; here are fresh links.)");

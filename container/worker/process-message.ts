@@ -139,12 +139,18 @@ async function runJobSteps(deps: WorkerDeps, job: JobMessage, abandon: AbortSign
   checkpoint();
   const model = await deps.model();
   checkpoint();
-  logger.info("extending", { targetSeconds: job.targetSeconds, model: model.description, engine: config.engine });
+  logger.info("extending", {
+    targetSeconds: job.targetSeconds,
+    form: job.form,
+    model: model.description,
+    engine: config.engine,
+  });
 
   let lastLogged = 0;
   const output = await deps.runJob({
     bytes,
     targetSeconds: job.targetSeconds,
+    form: job.form,
     engine: config.engine,
     ...(model.dir === undefined ? {} : { modelDir: model.dir }),
     onProgress: (done, total) => {
@@ -182,6 +188,8 @@ const StoredReportSchema = z.looseObject({
   engine: z.string(),
   model: z.string().optional(),
   notes: z.array(z.string()).default([]),
+  form: z.string().optional(),
+  formReason: z.string().optional(),
   output: z.looseObject({ seconds: z.number() }),
 });
 
@@ -192,6 +200,8 @@ function summaryOf(report: unknown): ResultSummary {
     engine: parsed.engine,
     notes: parsed.notes,
     usedModel: parsed.model !== undefined,
+    form: parsed.form,
+    formReason: parsed.formReason,
   };
 }
 

@@ -1,6 +1,16 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { DEFAULT_FORM, FORM_SETTINGS } from "../../engine/extend/types.ts";
 import { InvalidJobMessageError } from "./errors.ts";
+
+/**
+ * The upload's object metadata the pipeline reads (sent as x-amz-meta-<key>; S3 returns the keys lower-case).
+ * The validator reads them and the stack's example upload names them: both import them from here.
+ */
+export const TARGET_SECONDS_METADATA = "target-seconds";
+export const NOTIFY_METADATA = "notify";
+/** auto, song or continue (FORM_SETTINGS); absent means auto. */
+export const FORM_METADATA = "form";
 
 /** Audio formats the pipeline accepts (what the engine can decode). */
 export const AUDIO_FORMATS = ["wav", "mp3", "ogg-vorbis", "ogg-opus", "flac"] as const;
@@ -18,6 +28,8 @@ export const JobMessageSchema = z.object({
   key: z.string().min(1),
   etag: z.string().min(1),
   targetSeconds: z.number().positive().finite(),
+  /** From the upload's `form` metadata. Messages queued before the field existed mean auto. */
+  form: z.enum(FORM_SETTINGS).default(DEFAULT_FORM),
   input: z.object({
     format: z.enum(AUDIO_FORMATS),
     seconds: z.number().positive().finite(),

@@ -6,13 +6,21 @@ import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { z } from "zod";
 import { type InputErrorCode, isInputError } from "../../engine/errors.ts";
 import { createAwsClients } from "../commons/aws-clients.ts";
-import { JOB_ID_ATTRIBUTE, type JobMessage, JobMessageSchema, jobIdFor } from "../commons/job-schema.ts";
+import {
+  FORM_METADATA,
+  JOB_ID_ATTRIBUTE,
+  type JobMessage,
+  JobMessageSchema,
+  jobIdFor,
+  NOTIFY_METADATA,
+  TARGET_SECONDS_METADATA,
+} from "../commons/job-schema.ts";
 import { isReservedKey } from "../commons/object-keys.ts";
 import { readValidatorConfig, type ValidatorConfig } from "./config.ts";
 import { headFirstExisting, inspectUpload, type StoredObject } from "./probe.ts";
 import { rejectUpload } from "./rejection.ts";
 import { type UploadedObject, uploadedObjects } from "./s3-event.ts";
-import { type AudioProbe, checkAudio, checkUploadSize, resolveTargetSeconds } from "./validation.ts";
+import { type AudioProbe, checkAudio, checkUploadSize, resolveForm, resolveTargetSeconds } from "./validation.ts";
 
 export interface ValidatorDeps {
   readonly config: ValidatorConfig;
@@ -28,10 +36,6 @@ export type UploadOutcome =
   | { readonly status: "accepted"; readonly key: string; readonly job: JobMessage }
   | { readonly status: "rejected"; readonly key: string; readonly code: InputErrorCode; readonly reason: string }
   | { readonly status: "ignored"; readonly key: string; readonly why: string };
-
-/** Upload metadata keys (sent as x-amz-meta-target-seconds / x-amz-meta-notify). */
-export const TARGET_SECONDS_METADATA = "target-seconds";
-export const NOTIFY_METADATA = "notify";
 
 /**
  * The validator: for every uploaded object, either queues a job or writes a rejection report and
@@ -79,6 +83,7 @@ async function validateUpload(deps: ValidatorDeps, upload: UploadedObject): Prom
       config.defaultTargetSeconds,
       config.limits,
     );
+    const form = resolveForm(object.metadata[FORM_METADATA]);
     const job = JobMessageSchema.parse({
       version: 1,
       jobId: jobIdFor(upload.bucket, object.key, object.versionId ?? object.eTag),
@@ -86,6 +91,7 @@ async function validateUpload(deps: ValidatorDeps, upload: UploadedObject): Prom
       key: object.key,
       etag: object.eTag,
       targetSeconds,
+      form,
       input,
       owner,
       submittedAt: (deps.now?.() ?? new Date()).toISOString(),
@@ -145,6 +151,7 @@ function logOutcome(deps: ValidatorDeps, outcome: UploadOutcome): void {
       deps.metrics.addMetric("UploadsAccepted", MetricUnit.Count, 1);
       deps.logger.info("upload accepted", {
         targetSeconds: outcome.job.targetSeconds,
+        form: outcome.job.form,
         input: outcome.job.input,
       });
       return;

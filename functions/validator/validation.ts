@@ -1,6 +1,7 @@
 import { HarmonizerInputError } from "../../engine/errors.ts";
 import type { InputLimits } from "../../engine/limits.ts";
-import type { AudioFormat } from "../commons/job-schema.ts";
+import { DEFAULT_FORM, FORM_SETTINGS, type FormSetting } from "../../engine/extend/types.ts";
+import { type AudioFormat, FORM_METADATA, TARGET_SECONDS_METADATA } from "../commons/job-schema.ts";
 
 /** What music-metadata learned from the start of an upload. */
 export interface AudioProbe {
@@ -92,7 +93,7 @@ export function resolveTargetSeconds(
   if (!Number.isFinite(target)) {
     throw new HarmonizerInputError(
       "INVALID_TARGET",
-      `target-seconds "${requested}" is not a number; give the wanted duration in seconds, at most ${limits.maxTargetSeconds}`,
+      `${TARGET_SECONDS_METADATA} "${requested}" is not a number; give the wanted duration in seconds, at most ${limits.maxTargetSeconds}`,
     );
   }
   if (target <= inputSeconds) {
@@ -108,4 +109,16 @@ export function resolveTargetSeconds(
     );
   }
   return target;
+}
+
+/** The requested form: the upload's `form` metadata (any case, spaces trimmed), else auto. */
+export function resolveForm(requested: string | undefined): FormSetting {
+  const text = requested?.trim().toLowerCase();
+  if (text === undefined || text === "") return DEFAULT_FORM;
+  const form = FORM_SETTINGS.find((allowed) => allowed === text);
+  if (form !== undefined) return form;
+  throw new HarmonizerInputError(
+    "INVALID_TARGET",
+    `${FORM_METADATA} "${requested}" is not a form this service knows; give one of ${FORM_SETTINGS.join(", ")}, or leave it out for ${DEFAULT_FORM}`,
+  );
 }

@@ -320,7 +320,7 @@ describe("notifications and monitoring", () => {
       template.hasOutput(name, {});
     }
     template.hasOutput("ExampleUpload", {
-      Value: { "Fn::Join": ["", ["aws s3 cp song.mp3 s3://", { Ref: logicalId(stack.storage.inputBucket) }, Match.stringLikeRegexp("--metadata target-seconds=300")]] },
+      Value: { "Fn::Join": ["", ["aws s3 cp song.mp3 s3://", { Ref: logicalId(stack.storage.inputBucket) }, Match.stringLikeRegexp("--metadata target-seconds=300,form=auto$")]] },
     });
   });
 });

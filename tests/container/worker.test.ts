@@ -2,7 +2,8 @@ import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { HarmonizerInputError } from "../../engine/errors.ts";
-import type { ExtensionJobOutput } from "../../engine/job.ts";
+import type { FormSetting } from "../../engine/extend/types.ts";
+import type { ExtensionJobInput, ExtensionJobOutput } from "../../engine/job.ts";
 import type { AwsClients } from "../../functions/commons/aws-clients.ts";
 import { type JobMessage, jobIdFor } from "../../functions/commons/job-schema.ts";
 import type { RunExtensionJob } from "../../container/worker/process-message.ts";
@@ -15,9 +16,9 @@ import { testWorkerDeps } from "../integration/harness.ts";
 const sine = (seconds: number) =>
   encodeTestWav({ sampleRate: 8_000, channels: [Float32Array.from({ length: seconds * 8_000 }, (_, i) => 0.3 * Math.sin(i / 5))] });
 
-function standInEngine(options: { delayMs: number; onStart?: () => void }): RunExtensionJob {
+function standInEngine(options: { delayMs: number; onStart?: (input: ExtensionJobInput) => void }): RunExtensionJob {
   return async (input) => {
-    options.onStart?.();
+    options.onStart?.(input);
     for (let t = 0; t < options.delayMs; t += 50) {
       await new Promise((resolve) => setTimeout(resolve, 50));
       input.onProgress?.(t / 1000, input.targetSeconds);
@@ -25,12 +26,18 @@ function standInEngine(options: { delayMs: number; onStart?: () => void }): RunE
     return {
       wav: sine(input.targetSeconds),
       picture: new Uint8Array([0x89, 0x50, 0x4e, 0x47]),
-      report: { engine: "remix", notes: [], output: { seconds: input.targetSeconds } },
+      report: {
+        engine: "remix",
+        notes: [],
+        form: input.form === "continue" ? "continue" : "song",
+        formReason: `asked for ${input.form ?? "nothing"}`,
+        output: { seconds: input.targetSeconds },
+      },
     } as unknown as ExtensionJobOutput;
   };
 }
 
-async function queueJob(clients: AwsClients, pipeline: TestPipeline, key: string): Promise<JobMessage> {
+async function queueJob(clients: AwsClients, pipeline: TestPipeline, key: string, form: FormSetting = "auto"): Promise<JobMessage> {
   await clients.s3.send(new PutObjectCommand({ Bucket: pipeline.inputBucket, Key: key, Body: sine(21) }));
   const job: JobMessage = {
     version: 1,
@@ -39,6 +46,7 @@ async function queueJob(clients: AwsClients, pipeline: TestPipeline, key: string
     key,
     etag: "e",
     targetSeconds: 30,
+    form,
     input: { format: "wav", seconds: 21, sampleRate: 8_000, channels: 1 },
     owner: "listener@example.com",
     submittedAt: new Date().toISOString(),
@@ -66,6 +74,24 @@ describe("worker loop (moto, stand-in engine)", () => {
     expect(await listKeys(clients.s3, pipeline.outputBucket, `results/${job.jobId}/`)).toHaveLength(3);
     expect(await drainNotifications(clients.sqs, pipeline.notificationQueueUrl)).toHaveLength(1);
     expect(await drainQueue(clients.sqs, pipeline.jobQueueUrl)).toHaveLength(1); // b.wav is left for the next worker
+  });
+
+  it("passes the job's form to the engine and names the form used in the email", async () => {
+    const pipeline = await createTestPipeline(clients, { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 });
+    await queueJob(clients, pipeline, "clip.wav", "continue");
+    const forms: (FormSetting | undefined)[] = [];
+    const engine = standInEngine({ delayMs: 0, onStart: (input) => forms.push(input.form) });
+
+    const run = await runWorker(testWorkerDeps(clients, pipeline, engine), {
+      shutdown: new AbortController().signal,
+      graceMs: 0,
+      stopWhenIdle: true,
+    });
+
+    expect(run.outcomes).toEqual(["completed"]);
+    expect(forms).toEqual(["continue"]);
+    const [notice] = await drainNotifications(clients.sqs, pipeline.notificationQueueUrl);
+    expect(notice?.Message).toContain("Form: continue (asked for continue).");
   });
 
   it("tells the owner why a song cannot be extended and drops the message (a retry cannot fix it)", async () => {

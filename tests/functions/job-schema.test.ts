@@ -9,6 +9,7 @@ const job: JobMessage = {
   key: "my song é.wav",
   etag: "etag-1",
   targetSeconds: 180,
+  form: "continue",
   input: { format: "wav", seconds: 25, sampleRate: 44_100, channels: 2 },
   owner: "fan@example.com",
   submittedAt: "2026-11-28T12:00:00.000Z",
@@ -17,6 +18,12 @@ const job: JobMessage = {
 describe("job message schema v1", () => {
   it("round-trips a job through JSON", () => {
     expect(parseJobMessage(JSON.stringify(job))).toEqual(job);
+  });
+
+  it("carries the form; a message without one (queued before forms existed) means auto", () => {
+    expect(parseJobMessage(JSON.stringify(job)).form).toBe("continue");
+    expect(parseJobMessage(JSON.stringify({ ...job, form: undefined })).form).toBe("auto");
+    expect(() => parseJobMessage(JSON.stringify({ ...job, form: "sonata" }))).toThrow(/form/);
   });
 
   it("gives the same job id for duplicate events and a new one for a new version", () => {

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { HarmonizerInputError } from "../../engine/errors.ts";
 import { DEFAULT_LIMITS } from "../../engine/limits.ts";
-import { audioFormatOf, checkAudio, checkUploadSize, resolveTargetSeconds } from "../../functions/validator/validation.ts";
+import {
+  audioFormatOf,
+  checkAudio,
+  checkUploadSize,
+  resolveForm,
+  resolveTargetSeconds,
+} from "../../functions/validator/validation.ts";
 
 const limits = { ...DEFAULT_LIMITS, maxTargetSeconds: 600, maxInputSeconds: 300 };
 
@@ -31,6 +37,22 @@ describe("resolveTargetSeconds", () => {
     expect(inputError(() => resolveTargetSeconds("25", 25, 180, limits)).code).toBe("INVALID_TARGET");
     expect(inputError(() => resolveTargetSeconds("601", 25, 180, limits)).message).toMatch(/at most 600 s/);
     expect(inputError(() => resolveTargetSeconds("Infinity", 25, 180, limits)).code).toBe("INVALID_TARGET");
+  });
+});
+
+describe("resolveForm", () => {
+  it("takes the form metadata (song, continue, auto), else auto", () => {
+    expect(resolveForm("song")).toBe("song");
+    expect(resolveForm(" Continue ")).toBe("continue");
+    expect(resolveForm("auto")).toBe("auto");
+    expect(resolveForm(undefined)).toBe("auto");
+    expect(resolveForm("")).toBe("auto");
+  });
+
+  it("rejects any other form, naming the allowed ones", () => {
+    const error = inputError(() => resolveForm("sonata"));
+    expect(error.code).toBe("INVALID_TARGET");
+    expect(error.message).toBe('form "sonata" is not a form this service knows; give one of auto, song, continue, or leave it out for auto');
   });
 });
 

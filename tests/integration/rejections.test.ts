@@ -39,6 +39,19 @@ describe("rejected uploads and poison messages (moto)", () => {
     expect(await drainQueue(clients.sqs, pipeline.jobQueueUrl)).toEqual([]);
   });
 
+  it("reads the form metadata: continue goes into the job message, sonata is turned away naming the forms", async () => {
+    const pipeline = await createTestPipeline(clients, { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 });
+    const validator = testValidator(clients, pipeline);
+    const upload = (key: string, form: string) =>
+      uploadAndValidate(clients, pipeline, validator, { key, body: songWav(21, 8_000, 1), metadata: { "target-seconds": "40", form } });
+
+    expect(await upload("clip.wav", "continue")).toEqual([expect.objectContaining({ status: "accepted" })]);
+    expect((await drainQueue(clients.sqs, pipeline.jobQueueUrl)).map((body) => JSON.parse(body).form)).toEqual(["continue"]);
+    expect(await upload("opus 1.wav", "sonata")).toEqual([expect.objectContaining({ status: "rejected", code: "INVALID_TARGET" })]);
+    const notices = await drainNotifications(clients.sqs, pipeline.notificationQueueUrl);
+    expect(notices.map((n) => n.Message)).toEqual([expect.stringMatching(/"opus 1.wav"[\s\S]*form "sonata".*one of auto, song, continue/)]);
+  });
+
   it("rejects a text file as not audio, and never reacts to its own rejection report", async () => {
     const pipeline = await createTestPipeline(clients, { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 });
     const validator = testValidator(clients, pipeline);
@@ -70,6 +83,7 @@ describe("rejected uploads and poison messages (moto)", () => {
       key: "gone.wav",
       etag: "etag",
       targetSeconds: 60,
+      form: "auto",
       input: { format: "wav", seconds: 30, sampleRate: 44_100, channels: 2 },
       submittedAt: new Date().toISOString(),
     };
