@@ -1,4 +1,3 @@
-import { shortTermLufs } from "../audio/loudness.ts";
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import { analyseBeatsFromFrames, type BeatAnalysis } from "../analysis/beats.ts";
 import { CHROMA_BINS, MFCC_COEFFICIENTS, meanOverFrames, type FrameFeatures } from "../analysis/features.ts";
@@ -10,6 +9,8 @@ import { fluxInRanges, frameFeatures } from "../analysis/features.ts";
 import { integratedLoudness } from "./loudness.ts";
 import { shortestLoopSeconds, verbatimFraction, type SlidingBlocks } from "./loops.ts";
 import type { QualityReport } from "./report.ts";
+import { beatPhaseShift, loudnessChangeAt, seamFluxZScores, type FrameGrid } from "./seams.ts";
+import { chromaCosine, mfccFrechetDistance, SILENT_BLOCK_DB } from "./timbre.ts";
 
 export interface ExtensionToMeasure {
   readonly original: PcmAudio;
@@ -45,7 +46,6 @@ export interface OriginalAnalysis {
 // The beat-phase reading needs 4 s before a seam; the extra second keeps the first seam (at the original's end)
 // inside the window despite frame rounding and the seam guard.
 const LEAD_SECONDS = 5;
-const SILENT_BLOCK_DB = -60;
 
 /** Analyses the original once: features, beats, one-beat blocks, its own loops, loudness. */
 export function analyseOriginal(original: PcmAudio, timings?: Record<string, number>): OriginalAnalysis {
@@ -158,14 +158,6 @@ export async function measureExtension(input: ExtensionToMeasure, options: Measu
   };
 }
 
-/** The onset envelope of a frame grid: what the seam flux and beat phase metrics read. */
-interface FrameGrid {
-  readonly sampleRate: number;
-  readonly hop: number;
-  readonly frameCount: number;
-  readonly flux: Float32Array;
-}
-
 /** Runs a stage and adds its milliseconds to `timings[name]` when timings are wanted. */
 function stageTimer(timings: Record<string, number> | undefined) {
   return <T>(name: string, stage: () => T): T => {
@@ -208,132 +200,6 @@ function meanLevelDb(frames: FrameFeatures, from: number, to: number): number {
   let n = 0;
   for (let f = Math.max(0, from); f < Math.min(frames.frameCount, to); f++, n++) power += 10 ** (frames.levelDb[f]! / 10);
   return power > 0 ? 10 * Math.log10(power / n) : -120;
-}
-
-/** Largest flux within ±1 frame. */
-function fluxAround(flux: Float32Array, frame: number): number {
-  let peak = 0;
-  for (let f = frame - 1; f <= frame + 1; f++) peak = Math.max(peak, flux[f] ?? 0);
-  return peak;
-}
-
-function seamFluxZScores(
-  originalFrames: FrameFeatures,
-  originalBeats: BeatAnalysis,
-  factor: number,
-  window: FrameGrid,
-  seamFrames: readonly number[],
-): number[] {
-  const reference = originalBeats.beats
-    .filter((b) => b >= originalBeats.soundStart && b < originalBeats.soundEnd)
-    .map((b) => fluxAround(originalFrames.flux, Math.round((b / factor - originalFrames.frameSize / 2) / originalFrames.hop)));
-  if (reference.length < 2) return [];
-  const mean = reference.reduce((s, v) => s + v, 0) / reference.length;
-  const sd = Math.sqrt(reference.reduce((s, v) => s + (v - mean) ** 2, 0) / reference.length) || 1e-9;
-  return seamFrames.map((f) => (fluxAround(window.flux, f) - mean) / sd);
-}
-
-/** Short-term loudness of the 3 s after minus the 3 s before, LU. */
-function loudnessChangeAt(audio: PcmAudio, at: number): number {
-  const span = Math.round(3 * audio.sampleRate);
-  const length = frameCount(audio);
-  if (at - span < 0 || at + span > length) return NaN;
-  const slice = (from: number) => ({ sampleRate: audio.sampleRate, channels: audio.channels.map((c) => c.subarray(from, from + span)) });
-  const before = shortTermLufs(slice(at - span), 3)[0] ?? -Infinity;
-  const after = shortTermLufs(slice(at), 3)[0] ?? -Infinity;
-  // Silence on one side is a huge change, not an unmeasurable one: floor at -70 LUFS (the R128 absolute gate).
-  return Math.max(-70, after) - Math.max(-70, before);
-}
-
-/**
- * Beat phase (comb filter over the onset envelope with the original's period) in the 4 s before and after the
- * seam, both measured on the same absolute frame grid: the circular difference as a fraction of a beat.
- * `envelope` is detrendedEnvelope(frames.flux).
- */
-/** Onset-envelope frames on either side of a seam that the beat-phase reading ignores. */
-const SEAM_GUARD_FRAMES = 2;
-
-function beatPhaseShift(frames: FrameGrid, envelope: Float32Array, seamFrame: number, periodFrames: number): number | null {
-  const framesPerSecond = frames.sampleRate / frames.hop;
-  const span = Math.round(4 * framesPerSecond);
-  if (seamFrame - span < 0 || seamFrame + span > frames.frameCount || !(periodFrames > 1)) return null;
-  const phase = (from: number, to: number): number => {
-    let best = 0;
-    let bestSum = -1;
-    const steps = Math.ceil(periodFrames);
-    for (let s = 0; s < steps; s++) {
-      const offset = (s / steps) * periodFrames;
-      let sum = 0;
-      const firstK = Math.ceil((from - offset) / periodFrames);
-      for (let k = firstK; offset + k * periodFrames < to; k++) sum += envelope[Math.round(offset + k * periodFrames)] ?? 0;
-      if (sum > bestSum) {
-        bestSum = sum;
-        best = offset;
-      }
-    }
-    return best / periodFrames;
-  };
-  // The frames at the seam are left out: a join's own transient sits there and would set both phases,
-  // making any hard cut read as "in phase".
-  const difference = Math.abs(
-    phase(seamFrame + SEAM_GUARD_FRAMES, seamFrame + span) - phase(seamFrame - span, seamFrame - SEAM_GUARD_FRAMES),
-  );
-  return Math.min(difference, 1 - difference);
-}
-
-/** Fréchet distance of diagonal Gaussians over MFCC 1..12 (c0 is loudness, measured elsewhere). */
-function mfccFrechetDistance(frames: FrameFeatures, from: number, to: number, reference: FrameFeatures): number {
-  const stats = (f: FrameFeatures, a: number, b: number) => {
-    const mean = new Float64Array(MFCC_COEFFICIENTS);
-    const variance = new Float64Array(MFCC_COEFFICIENTS);
-    let n = 0;
-    for (let i = a; i < b; i++) {
-      if (f.levelDb[i]! < SILENT_BLOCK_DB) continue;
-      n++;
-      for (let d = 1; d < MFCC_COEFFICIENTS; d++) mean[d]! += f.mfcc[i * MFCC_COEFFICIENTS + d]!;
-    }
-    if (n === 0) return undefined;
-    for (let d = 1; d < MFCC_COEFFICIENTS; d++) mean[d]! /= n;
-    for (let i = a; i < b; i++) {
-      if (f.levelDb[i]! < SILENT_BLOCK_DB) continue;
-      for (let d = 1; d < MFCC_COEFFICIENTS; d++) variance[d]! += (f.mfcc[i * MFCC_COEFFICIENTS + d]! - mean[d]!) ** 2 / n;
-    }
-    return { mean, variance };
-  };
-  const x = stats(frames, from, to);
-  const y = stats(reference, 0, reference.frameCount);
-  if (!x || !y) return Infinity;
-  let distance = 0;
-  for (let d = 1; d < MFCC_COEFFICIENTS; d++) {
-    distance += (x.mean[d]! - y.mean[d]!) ** 2 + x.variance[d]! + y.variance[d]! - 2 * Math.sqrt(x.variance[d]! * y.variance[d]!);
-  }
-  return distance;
-}
-
-function meanChroma(frames: FrameFeatures, from: number): Float64Array {
-  const mean = new Float64Array(CHROMA_BINS);
-  for (let f = from; f < frames.frameCount; f++) {
-    if (frames.levelDb[f]! < SILENT_BLOCK_DB) continue;
-    let norm = 0;
-    for (let k = 0; k < CHROMA_BINS; k++) norm += frames.chroma[f * CHROMA_BINS + k]! ** 2;
-    norm = Math.sqrt(norm) || 1;
-    for (let k = 0; k < CHROMA_BINS; k++) mean[k]! += frames.chroma[f * CHROMA_BINS + k]! / norm;
-  }
-  return mean;
-}
-
-function chromaCosine(frames: FrameFeatures, from: number, reference: FrameFeatures): number {
-  const a = meanChroma(frames, from);
-  const b = meanChroma(reference, 0);
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let k = 0; k < CHROMA_BINS; k++) {
-    dot += a[k]! * b[k]!;
-    na += a[k]! ** 2;
-    nb += b[k]! ** 2;
-  }
-  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
 }
 
 function median(values: readonly number[]): number | null {
