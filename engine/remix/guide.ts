@@ -3,15 +3,10 @@ import type { Predictor } from "../model/port.ts";
 import type { BeatAnalysis } from "../analysis/beats.ts";
 import { CHROMA_BINS, MFCC_COEFFICIENTS, frameFeatures, meanOverFrames } from "../analysis/features.ts";
 import { vectorDistance, type BeatVectoriser } from "../analysis/beat-vectors.ts";
-import type { Choice, SourceRange, Steering } from "./plan.ts";
+import type { PhraseSteering } from "./phrase-plan.ts";
+import type { SourceRange } from "./plan.ts";
 import { ANALYSIS_RATE, resampleMono } from "../analysis/signal.ts";
 
-export interface GuideSteering extends Steering {
-  /** Decisions the model was asked about. */
-  readonly decisions: () => number;
-  /** Decisions where the model picked something other than the cheapest continuation. */
-  readonly steered: () => number;
-}
 
 export interface GuideContext {
   readonly predictor: Predictor;
@@ -31,7 +26,7 @@ export interface GuideContext {
  * result, predicts the next horizonSeconds, and the choice whose next beats (played straight on) look most
  * like the prediction (per beat: chroma, MFCC, level relative to the block's mean) wins, continuity cost added.
  */
-export function createGuideSteering(context: GuideContext): GuideSteering {
+export function createGuideSteering(context: GuideContext): PhraseSteering {
   const { predictor, analysis, vectoriser, mono } = context;
   const weight = context.weight ?? 4;
   let decisions = 0;
@@ -40,14 +35,12 @@ export function createGuideSteering(context: GuideContext): GuideSteering {
   const horizonBeats = Math.max(1, Math.floor(predictor.horizonSeconds / beatSeconds));
 
   return {
-    intervalSeconds: predictor.horizonSeconds,
-    decisions: () => decisions,
-    steered: () => steered,
-    async choose(choices: readonly Choice[], outputPosition: number, ranges: readonly SourceRange[]): Promise<number> {
+    summary: () => `the model chose ${steered} of ${decisions} phrases against the rules' first choice (one prediction per phrase)`,
+    async choose(choices, phrases, ranges) {
       if (choices.length <= 1) return 0;
       decisions++;
       const contextSamples = Math.round(predictor.contextSeconds * analysis.sampleRate);
-      const heard = tailOfResult(mono, ranges, analysis.length, outputPosition, contextSamples);
+      const heard = tailOfResult(mono, ranges, contextSamples);
       const modelInput = fitLength(
         await resampleChannel(heard, analysis.sampleRate, predictor.sampleRate, "fastest"),
         Math.round(predictor.contextSeconds * predictor.sampleRate),
@@ -58,7 +51,7 @@ export function createGuideSteering(context: GuideContext): GuideSteering {
       let bestScore = Infinity;
       choices.forEach((choice, index) => {
         const beats: number[] = [];
-        for (let b = choice.beat; b <= context.lastPlayable && beats.length < predicted.length; b++) beats.push(b);
+        for (let b = phrases[choice.phrase]!.start; b <= context.lastPlayable && beats.length < predicted.length; b++) beats.push(b);
         const match = sequenceDistance(predicted, beats.map((b) => vectoriser.vectors[b]!));
         const score = choice.cost + (weight * match) / context.costScale;
         if (score < bestScore) {
@@ -72,18 +65,12 @@ export function createGuideSteering(context: GuideContext): GuideSteering {
   };
 }
 
-/** The last `count` samples of the result so far (original, then ranges back to back), mono. */
-export function tailOfResult(
-  mono: Float32Array,
-  ranges: readonly SourceRange[],
-  originalLength: number,
-  _resultLength: number,
-  count: number,
-): Float32Array {
+/** The last `count` samples of the result so far (its ranges back to back), mono. */
+export function tailOfResult(mono: Float32Array, ranges: readonly SourceRange[], count: number): Float32Array {
   const out = new Float32Array(count);
   let writeEnd = count;
-  for (let r = ranges.length - 1; r >= -1 && writeEnd > 0; r--) {
-    const range = r >= 0 ? ranges[r]! : { start: 0, end: originalLength };
+  for (let r = ranges.length - 1; r >= 0 && writeEnd > 0; r--) {
+    const range = ranges[r]!;
     const take = Math.min(range.end - range.start, writeEnd);
     out.set(mono.subarray(range.end - take, range.end), writeEnd - take);
     writeEnd -= take;

@@ -2,18 +2,17 @@ import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import { downbeatPhase } from "../analysis/bars.ts";
 import { createBeatVectoriser } from "../analysis/beat-vectors.ts";
 import { analyseBeats, type BeatAnalysis } from "../analysis/beats.ts";
-import { createLoudnessProfile, createPulseProfile, type LoudnessProfile } from "../analysis/continuity.ts";
+import { createLoudnessProfile, createPulseProfile } from "../analysis/continuity.ts";
 import { analyseForm, type SongForm } from "../analysis/form.ts";
 import { downmix } from "../analysis/signal.ts";
 import { HarmonizerInputError } from "../errors.ts";
 import type { FormName, FormSetting } from "../extend/types.ts";
 import type { Predictor } from "../model/port.ts";
 import { mulberry32 } from "../random.ts";
-import { createGuideSteering, type GuideSteering } from "./guide.ts";
+import { createGuideSteering } from "./guide.ts";
 import { buildJumpGraph, type JumpGraph } from "./jump-graph.ts";
-import { planRemix } from "./plan.ts";
 import { renderPlan, type RemixSegment } from "./render.ts";
-import { bodyPhrases, planSong, type PhraseSteering } from "./song-plan.ts";
+import { bodyPhrases, planPhrases, type PhraseSteering } from "./phrase-plan.ts";
 import { renderSong } from "./song-render.ts";
 
 /** Shortest crossfade at joins in songs without a clear beat, seconds. */
@@ -58,7 +57,6 @@ interface Analysed {
   readonly analysis: BeatAnalysis;
   readonly form: SongForm;
   readonly graph: JumpGraph;
-  readonly loudness: LoudnessProfile;
   readonly crossfadeSamples: number;
   readonly target: number;
 }
@@ -101,12 +99,12 @@ export async function remixExtend(input: PcmAudio, options: RemixOptions): Promi
   const graph = buildJumpGraph(analysis, { loudness, downbeatPhase: phase, firstBeat: form.introEndBeat });
   // Beatless music has no attacks for a short crossfade to hide in front of: blend joins over longer.
   const crossfadeSeconds = beatless ? Math.max(options.crossfadeSeconds, BEATLESS_CROSSFADE_SECONDS) : options.crossfadeSeconds;
-  const analysed: Analysed = { input, analysis, form, graph, loudness, crossfadeSamples: Math.max(2, Math.round(crossfadeSeconds * sampleRate)), target };
+  const analysed: Analysed = { input, analysis, form, graph, crossfadeSamples: Math.max(2, Math.round(crossfadeSeconds * sampleRate)), target };
   const beatNote = beatless
     ? `no clear beat (clarity ${analysis.clarity.toFixed(2)}): joins on a ${(analysis.beatSamples / sampleRate).toFixed(2)} s grid`
     : `${analysis.beats.length} beats at ${analysis.tempoBpm.toFixed(1)} BPM (${analysis.method})`;
   const choice = chooseForm(analysed, options.form ?? "auto");
-  const result = choice.form === "song" ? await extendAsSong(analysed, options) : await extendAsContinuation(analysed, options);
+  const result = await extendInForm(analysed, choice.form, options);
   options.onProgress?.(target / sampleRate, target / sampleRate);
   return { ...result, form: choice.form, formReason: choice.reason, notes: [beatNote, ...result.notes] };
 }
@@ -116,7 +114,7 @@ function chooseForm({ analysis, form, graph }: Analysed, setting: FormSetting): 
   if (setting === "continue") return { form: "continue", reason: "continue: asked for with --form continue" };
   const at = (beat: number) => (analysis.beats[beat] ?? analysis.length) / analysis.sampleRate;
   const body = at(form.endingStartBeat) - at(form.introEndBeat);
-  if (body < MIN_BODY_SECONDS || bodyPhrases(form, graph).length < 2) {
+  if (body < MIN_BODY_SECONDS || bodyPhrases(form, graph, form.endingStartBeat).length < 2) {
     return {
       form: "continue",
       reason: `continue: between its intro and its ending the song has ${body.toFixed(1)} s of body, too little to re-order (song form needs ${MIN_BODY_SECONDS} s)`,
@@ -128,73 +126,64 @@ function chooseForm({ analysis, form, graph }: Analysed, setting: FormSetting): 
     : { form: "continue", reason: `continue: the input has no ending of its own (${form.endingReason})` };
 }
 
-async function extendAsSong(
+/** Plans with the phrase planner in the chosen form and renders the plan. */
+async function extendInForm(
   { input, analysis, form, graph, crossfadeSamples, target }: Analysed,
-  options: RemixOptions,
-): Promise<Omit<RemixResult, "form" | "formReason">> {
-  const sampleRate = input.sampleRate;
-  const plan = await planSong(analysis, graph, form, {
-    targetSamples: target,
-    crossfadeSamples,
-    random: mulberry32(options.seed ?? 1),
-    pulse: analysis.method === "grid" ? undefined : createPulseProfile(analysis),
-    steering: options.phraseSteering,
-    onProgress: (position) => options.onProgress?.(0.9 * (position / sampleRate), target / sampleRate),
-  });
-  const rendered = renderSong(input, plan, { targetSamples: target, crossfadeSamples });
-  const seconds = (samples: number) => (samples / sampleRate).toFixed(1);
-  const notes = [
-    `song form: the intro's first ${seconds(plan.introSamples)} s, a body of ${rendered.segments.length - 1} re-ordered phrases and runs, the song's own last ${seconds(input.channels[0]!.length - (plan.ranges.at(-1)?.start ?? 0))} s`,
-    `${rendered.seams.length} joins`,
-  ];
-  if (plan.padSamples > 0.05 * sampleRate) notes.push(`${seconds(plan.padSamples)} s of silence after the song's own ending, to be exactly on time`);
-  if (plan.padSamples < -0.05 * sampleRate) notes.push(`${seconds(-plan.padSamples)} s of the song's trailing silence cut, to be exactly on time`);
-  for (const shortfall of plan.shortfalls) notes.push(`variety: ${shortfall}`);
-  return { audio: rendered.audio, introSeconds: plan.introSamples / sampleRate, seams: rendered.seams, segments: rendered.segments, notes };
-}
-
-async function extendAsContinuation(
-  { input, analysis, graph, loudness, crossfadeSamples, target }: Analysed,
+  formName: FormName,
   options: RemixOptions,
 ): Promise<Omit<RemixResult, "form" | "formReason">> {
   const sampleRate = input.sampleRate;
   const length = frameCount(input);
-  const beatless = analysis.method === "grid";
-  let steering: GuideSteering | undefined;
-  if (options.guide) {
-    const costScale = graph.jumps.map((j) => j[0]?.cost ?? Infinity).filter(Number.isFinite).sort((a, b) => a - b);
-    steering = createGuideSteering({
-      predictor: options.guide,
-      analysis,
-      vectoriser: createBeatVectoriser(analysis),
-      mono: downmix(input),
-      lastPlayable: graph.lastPlayable,
-      costScale: Math.max(1e-6, costScale[Math.floor(costScale.length / 2)] ?? 1),
-    });
-  }
-  const plan = await planRemix(analysis, graph, {
+  const guide = options.guide ? guideSteering(input, analysis, graph, options.guide) : undefined;
+  const plan = await planPhrases(analysis, graph, form, {
+    form: formName,
+    ending: formName === "song" || form.hasEnding ? "outro" : "fade",
     targetSamples: target,
-    fadeOutSamples: Math.round(options.fadeOutSeconds * sampleRate),
     crossfadeSamples,
+    fadeOutSamples: Math.round(options.fadeOutSeconds * sampleRate),
     random: mulberry32(options.seed ?? 1),
-    steering,
-    loudness,
-    pulse: beatless ? undefined : createPulseProfile(analysis),
+    pulse: analysis.method === "grid" ? undefined : createPulseProfile(analysis),
+    steering: options.phraseSteering ?? guide,
     onProgress: (position) => options.onProgress?.(0.9 * (position / sampleRate), target / sampleRate),
   });
-  const rendered = renderPlan(input, plan, {
-    targetSamples: target,
-    crossfadeSamples,
-    entranceFadeSamples: Math.round(Math.min(1, Math.max(0.25, analysis.beatSamples / sampleRate)) * sampleRate),
-  });
+  const rendered =
+    formName === "song"
+      ? renderSong(input, plan, { targetSamples: target, crossfadeSamples })
+      : renderPlan(input, plan, {
+          targetSamples: target,
+          crossfadeSamples,
+          entranceFadeSamples: Math.round(Math.min(1, Math.max(0.25, analysis.beatSamples / sampleRate)) * sampleRate),
+        });
+  const seconds = (samples: number) => (samples / sampleRate).toFixed(1);
   const notes = [
-    `${rendered.seams.length} joins, ${rendered.segments.length} segments of the original`,
-    plan.ending.kind === "outro"
-      ? `ends with the song's own last ${((length - (rendered.segments.at(-1)?.sourceStart ?? 0) * sampleRate) / sampleRate).toFixed(1)} s`
-      : `ends with a ${((target - plan.ending.fadeStart) / sampleRate).toFixed(1)} s fade (the song has no ending of its own)`,
+    formName === "song"
+      ? `song form: the input's first ${seconds(plan.introSamples)} s (its intro), a body re-ordered from its phrases, then its ending`
+      : `continue form: the whole input (${seconds(length)} s), then a body re-ordered from its phrases`,
+    `${rendered.seams.length} joins, ${rendered.segments.length} runs of the input after the first join`,
   ];
-  if (steering) {
-    notes.push(`the model steered ${steering.steered()} of ${steering.decisions()} path decisions (one every ${options.guide!.horizonSeconds} s)`);
+  if (plan.ending.kind === "outro") {
+    notes.push(`ends with the input's own last ${seconds(length - (plan.ranges.at(-1)?.start ?? 0))} s`);
+    const pad = plan.ending.padSamples;
+    if (pad > 0.05 * sampleRate) notes.push(`${seconds(pad)} s of silence after the song's own ending, to be exactly on time`);
+    if (pad < -0.05 * sampleRate) notes.push(`${seconds(-pad)} s of the song's trailing silence cut, to be exactly on time`);
+  } else {
+    notes.push(`ends with a ${seconds(target - plan.ending.fadeStart)} s fade (the input has no ending of its own)`);
   }
-  return { audio: rendered.audio, introSeconds: length / sampleRate, seams: rendered.seams, segments: rendered.segments, notes };
+  for (const shortfall of plan.shortfalls) notes.push(`variety: ${shortfall}`);
+  const steering = options.phraseSteering ?? guide;
+  if (steering) notes.push(steering.summary());
+  return { audio: rendered.audio, introSeconds: plan.introSamples / sampleRate, seams: rendered.seams, segments: rendered.segments, notes };
+}
+
+/** The raw-audio encoder–decoder as a phrase steering (the hybrid engine). */
+function guideSteering(input: PcmAudio, analysis: BeatAnalysis, graph: JumpGraph, predictor: Predictor): PhraseSteering {
+  const costs = graph.jumps.map((j) => j[0]?.cost ?? Infinity).filter(Number.isFinite).sort((a, b) => a - b);
+  return createGuideSteering({
+    predictor,
+    analysis,
+    vectoriser: createBeatVectoriser(analysis),
+    mono: downmix(input),
+    lastPlayable: graph.lastPlayable,
+    costScale: Math.max(1e-6, costs[Math.floor(costs.length / 2)] ?? 1),
+  });
 }

@@ -1,7 +1,7 @@
 import type { PcmAudio } from "../audio/pcm.ts";
 import { downmix } from "../analysis/signal.ts";
 import { alignJoins, centredCrossfade, fadeOut, type RenderedRemix, type RemixSegment } from "./render.ts";
-import type { SongPlan } from "./song-plan.ts";
+import type { RemixPlan } from "./plan.ts";
 
 /** Where the output is cut inside sound (a trimmed ending), or padded after a last sample that is not silent. */
 const SAFETY_FADE_SECONDS = 0.005;
@@ -11,7 +11,7 @@ const SAFETY_FADE_SECONDS = 0.005;
  * centred on the join, at the smoothest nearby zero crossing), then the pad: silence after the input's last
  * sample, or its trailing silence cut. The output has exactly `targetSamples` samples.
  */
-export function renderSong(input: PcmAudio, plan: SongPlan, options: { targetSamples: number; crossfadeSamples: number }): RenderedRemix {
+export function renderSong(input: PcmAudio, plan: RemixPlan, options: { targetSamples: number; crossfadeSamples: number }): RenderedRemix {
   const sampleRate = input.sampleRate;
   const target = options.targetSamples;
   const ranges = alignJoins(downmix(input), plan.ranges, sampleRate, options.crossfadeSamples, false);

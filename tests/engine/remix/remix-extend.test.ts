@@ -2,7 +2,9 @@ import { describe, expect, test } from "vitest";
 import type { Predictor } from "../../../engine/extend/types.ts";
 import { countClicks } from "../../../engine/quality/clicks.ts";
 import { measureExtension } from "../../../engine/quality/measure.ts";
-import { analyseBeats, remixExtend } from "../../../engine/remix/index.ts";
+import { analyseBeats, remixExtend, type PhraseSteering, type RemixResult } from "../../../engine/remix/index.ts";
+
+const overlap = (a: number, b: number, c: number, d: number) => Math.max(0, Math.min(b, d) - Math.max(a, c));
 import { clickOnsets, clickSong, drone } from "./signals.ts";
 
 const options = { fadeOutSeconds: 4, crossfadeSeconds: 0.02 };
@@ -113,30 +115,28 @@ describe("remixExtend with a guide", () => {
     },
   };
 
-  test("steers towards the section the model predicts, and says so", async () => {
-    const share = (audio: Float32Array, from: number) => {
-      // Energy at 293.7 Hz (in chord 5, not in chord 0) against 246.9 Hz (in chord 0, not in chord 5), per second.
-      let b = 0;
-      let total = 0;
-      for (let s = from; s + 22050 <= audio.length; s += 22050) {
-        const level = (hz: number) => {
-          let re = 0;
-          let im = 0;
-          for (let i = 0; i < 22050; i += 2) {
-            re += audio[s + i]! * Math.cos((2 * Math.PI * hz * i) / 22050);
-            im += audio[s + i]! * Math.sin((2 * Math.PI * hz * i) / 22050);
-          }
-          return Math.hypot(re, im);
-        };
-        if (level(196 * 2 ** (16 / 12)) > level(196 * 2 ** (4 / 12))) b++;
-        total++;
-      }
-      return b / total;
+  test("consults the model at every phrase boundary and says how often it overruled the rules' first choice", async () => {
+    const guided = await remixExtend(sections, { ...options, targetSeconds: 150, seed: 1, guide: favoursB });
+    expect(guided.notes.join(" ")).toMatch(/the model chose [1-9]\d* of \d+ phrases/);
+  });
+
+  test("a steering that prefers section B gets more of B, within the variety rules", async () => {
+    const share = (result: RemixResult) => {
+      const b = result.segments.reduce((sum, s) => sum + overlap(s.sourceStart, s.sourceStart + s.seconds, 16, 32), 0);
+      return b / result.segments.reduce((sum, s) => sum + s.seconds, 0);
+    };
+    const prefersB: PhraseSteering = {
+      summary: () => "prefers B",
+      choose: async (choices, phrases) => {
+        const inB = (c: { phrase: number }) => overlap(phrases[c.phrase]!.start * 0.5, phrases[c.phrase]!.end * 0.5, 16, 32);
+        return choices.reduce((best, c, i) => (inB(c) > inB(choices[best]!) ? i : best), 0);
+      },
     };
     const plain = await remixExtend(sections, { ...options, targetSeconds: 150, seed: 1 });
-    const guided = await remixExtend(sections, { ...options, targetSeconds: 150, seed: 1, guide: favoursB });
-    expect(guided.notes.join(" ")).toMatch(/the model steered [1-9]\d* of \d+ path decisions/);
-    const from = 48 * 22050;
-    expect(share(guided.audio.channels[0]!, from)).toBeGreaterThan(share(plain.audio.channels[0]!, from) + 0.1);
+    const steered = await remixExtend(sections, { ...options, targetSeconds: 150, seed: 1, phraseSteering: prefersB });
+    expect(share(steered)).toBeGreaterThan(share(plain) + 0.05);
+    const runs = steered.segments.map((s) => s.seconds);
+    expect(Math.max(...runs)).toBeLessThanOrEqual(45);
   });
+
 });

@@ -1,0 +1,186 @@
+import type { BeatAnalysis } from "../analysis/beats.ts";
+import type { PulseProfile } from "../analysis/continuity.ts";
+import type { SongForm } from "../analysis/form.ts";
+import type { JumpGraph } from "./jump-graph.ts";
+import type { PhraseSteering } from "./phrase-plan.ts";
+import type { SourceRange } from "./plan.ts";
+
+/** After the intro, no stretch longer than this is copied contiguously from the input. */
+export const MAX_VERBATIM_SECONDS = 45;
+/** No stretch of the output this long occurs twice in the same order. */
+export const MAX_REPEAT_SECONDS = 30;
+/** A phrase heard less than this long ago is not played again when another will do. */
+const RECENT_SECONDS = 30;
+const LOUDNESS_FREE_LU = 0.75;
+const LOUDNESS_PENALTY_PER_LU = 3;
+const PULSE_PENALTY = 1.5;
+/** Cost of a choice that would repeat a stretch of the output in the same order. */
+const REPEAT_COST = 25;
+/** The model chooses among the choices within this much of the rules' best (and never a repeat). */
+const ADMISSIBLE_MARGIN = 1.5;
+/** Each further phrase of an unbroken run of the song costs this much more: runs of 2–4 phrases, then a new order. */
+const RUN_COST_PER_PHRASE = 0.35;
+
+/** A phrase of the song's body: beats [start, end). */
+export interface Phrase {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** One option at a phrase boundary, with what the planner's own rules say of it (lower is better). */
+export interface PhraseChoice {
+  readonly phrase: number;
+  readonly cost: number;
+}
+
+/** What the walk has done so far; choosePhrase updates it. */
+export interface WalkState {
+  readonly history: SlotHistory;
+  readonly lastHeard: number[];
+  readonly timesUsed: number[];
+  position: number;
+  runStart: number;
+  runPhrases: number;
+  current: number;
+  shift: number;
+  costScale?: number;
+  readonly shortfalls: Set<string>;
+}
+
+/** Where the next phrase joins: after beat `from`, in the bar place of beat `place`; `natural` is the song's own next beat. */
+export interface JoinContext {
+  readonly from: number;
+  readonly place: number;
+  readonly natural: number;
+  /** Source position the outgoing side stops at (for the pulse), and samples read before the incoming cut. */
+  readonly stop: number;
+  readonly leadIn?: number;
+}
+
+export interface ChoiceEnvironment {
+  readonly analysis: BeatAnalysis;
+  readonly graph: JumpGraph;
+  readonly cuts: readonly number[];
+  readonly pulse?: PulseProfile;
+  readonly random: () => number;
+  readonly steering?: PhraseSteering;
+  readonly heard: () => SourceRange[];
+}
+
+/** Picks the next phrase (rules, then the steering's say among the best 12), and records it in `state`. */
+export async function choosePhrase(phrases: readonly Phrase[], state: WalkState, join: JoinContext, env: ChoiceEnvironment): Promise<number> {
+  const { analysis, graph, cuts, pulse } = env;
+  const at = (beat: number) => cuts[beat] ?? analysis.length;
+  state.costScale ??= typicalCost(graph, phrases);
+  const choices = rankChoices(phrases, state, join, env, state.costScale);
+  let pick = choices[0]!;
+  if (env.steering && choices.length > 1) {
+    const limit = Math.min(REPEAT_COST, choices[0]!.cost + ADMISSIBLE_MARGIN);
+    const ranked = choices.filter((c) => c.cost <= limit).slice(0, 12);
+    const index = await env.steering.choose(ranked, phrases, env.heard(), state.position);
+    pick = ranked[Math.max(0, Math.min(ranked.length - 1, index))]!;
+  }
+  const phrase = phrases[pick.phrase]!;
+  if (state.history.repeats(phrase.start)) {
+    state.shortfalls.add(`a stretch of ${MAX_REPEAT_SECONDS} s or more had to be played twice in the same order (too few distinct phrases for this length)`);
+  }
+  state.history.push(phrase.start);
+  if (phrase.start !== join.natural) {
+    state.runStart = state.position;
+    state.runPhrases = 0;
+    state.shift = pulse ? pulse.alignment(join.stop, at(phrase.start) - (join.leadIn ?? 0)) : 0;
+  }
+  state.runPhrases++;
+  state.timesUsed[pick.phrase]!++;
+  state.current = pick.phrase;
+  if (state.position + at(phrase.end) - at(phrase.start) - state.runStart > MAX_VERBATIM_SECONDS * analysis.sampleRate) {
+    state.shortfalls.add(`a stretch longer than ${MAX_VERBATIM_SECONDS} s is copied contiguously`);
+  }
+  return pick.phrase;
+}
+
+/** Every phrase as a choice at this join, cheapest first. */
+function rankChoices(phrases: readonly Phrase[], state: WalkState, join: JoinContext, env: ChoiceEnvironment, costScale: number): PhraseChoice[] {
+  const { analysis, graph, cuts, pulse } = env;
+  const at = (beat: number) => cuts[beat] ?? analysis.length;
+  const maxRun = MAX_VERBATIM_SECONDS * analysis.sampleRate;
+  const ranked: PhraseChoice[] = [];
+  for (const [index, phrase] of phrases.entries()) {
+    if (index === state.current) continue;
+    const natural = phrase.start === join.natural;
+    const runAfter = (natural ? state.position - state.runStart : 0) + at(phrase.end) - at(phrase.start);
+    if (runAfter > maxRun) continue;
+    let cost = natural ? RUN_COST_PER_PHRASE * Math.max(0, state.runPhrases - 1) : graph.transitionCost(join.from, phrase.start) / costScale + 0.3;
+    if (!natural) {
+      const change = graph.loudnessChange(join.place, phrase.start);
+      cost += LOUDNESS_PENALTY_PER_LU * Math.max(0, change - LOUDNESS_FREE_LU);
+      if (pulse) cost += PULSE_PENALTY * (1 - pulse.clarity(join.stop, at(phrase.start) - (join.leadIn ?? 0)));
+      if (!graph.samePlaceInBar(join.place, phrase.start)) cost += 2;
+    }
+    if (state.history.repeats(phrase.start)) cost += REPEAT_COST;
+    const ago = (state.position - state.lastHeard[index]!) / analysis.sampleRate;
+    if (ago < RECENT_SECONDS) cost += 4 + 4 * (1 - ago / RECENT_SECONDS);
+    cost += 0.5 * state.timesUsed[index]! + 0.25 * env.random();
+    ranked.push({ phrase: index, cost });
+  }
+  if (ranked.length === 0) {
+    // Every phrase would make the run too long (a song of one phrase): any other phrase.
+    phrases.forEach((_, index) => index !== state.current && ranked.push({ phrase: index, cost: 0 }));
+    if (ranked.length === 0) ranked.push({ phrase: 0, cost: 0 });
+  }
+  return ranked.sort((a, b) => a.cost - b.cost);
+}
+
+export interface SlotHistory {
+  /** Whether playing `phrase` next would repeat a run of `size` phrases already played in this order. */
+  repeats(phrase: number): boolean;
+  push(phrase: number): void;
+}
+
+/**
+ * Phrases in the output so far (by start beat), and every run of `size` consecutive ones. A stretch of
+ * MAX_REPEAT_SECONDS played twice in the same order would contain `size` consecutive phrases (its partial first
+ * and last ones included) played twice in the same order; so keeping every such run unique rules it out.
+ */
+export function createSlotHistory(size: number): SlotHistory {
+  const slots: number[] = [];
+  const seen = new Set<string>();
+  const key = (last: number) => [...slots.slice(-(size - 1)), last].join(",");
+  return {
+    repeats: (phrase) => slots.length >= size - 1 && seen.has(key(phrase)),
+    push(phrase) {
+      if (slots.length >= size - 1) seen.add(key(phrase));
+      slots.push(phrase);
+    },
+  };
+}
+
+/** Phrases per run that a repeated MAX_REPEAT_SECONDS stretch must contain (at least 2). */
+export function gramSize(phrases: readonly Phrase[], at: (beat: number) => number, sampleRate: number): number {
+  const longest = Math.max(1, ...phrases.map((p) => (at(p.end) - at(p.start)) / sampleRate));
+  return Math.max(2, Math.ceil(MAX_REPEAT_SECONDS / longest));
+}
+
+/** Phrases from the intro's end up to `untilBeat`, inside the playable part of the song. */
+export function bodyPhrases(form: SongForm, graph: JumpGraph, untilBeat: number): Phrase[] {
+  const starts = form.phraseStarts;
+  const phrases: Phrase[] = [];
+  for (let i = 0; i < starts.length; i++) {
+    const start = starts[i]!;
+    const end = Math.min(starts[i + 1] ?? untilBeat, untilBeat);
+    if (start < form.introEndBeat || start >= graph.lastPlayable) continue;
+    if (end > start) phrases.push({ start, end });
+  }
+  if (phrases.length === 0 && untilBeat > form.introEndBeat) phrases.push({ start: form.introEndBeat, end: untilBeat });
+  return phrases;
+}
+
+/** Lower quartile of the costs of jumping between phrase boundaries: costs are compared to what this song offers. */
+function typicalCost(graph: JumpGraph, phrases: readonly Phrase[]): number {
+  const costs: number[] = [];
+  for (const a of phrases) {
+    for (const b of phrases) if (a !== b && b.start !== a.end) costs.push(graph.transitionCost(a.end - 1, b.start));
+  }
+  costs.sort((x, y) => x - y);
+  return Math.max(1e-6, costs[Math.floor(costs.length / 4)] ?? 1);
+}

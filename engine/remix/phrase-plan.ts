@@ -1,0 +1,184 @@
+import type { BeatAnalysis } from "../analysis/beats.ts";
+import type { PulseProfile } from "../analysis/continuity.ts";
+import type { SongForm } from "../analysis/form.ts";
+import type { JumpGraph } from "./jump-graph.ts";
+import { cutPositions, type RemixPlan, type SourceRange } from "./plan.ts";
+import { chooseSongExit, type WalkStep } from "./song-exit.ts";
+import { bodyPhrases, choosePhrase, createSlotHistory, gramSize, MAX_VERBATIM_SECONDS, type Phrase, type WalkState } from "./phrase-choice.ts";
+
+export { bodyPhrases, MAX_REPEAT_SECONDS, MAX_VERBATIM_SECONDS, type Phrase, type PhraseChoice } from "./phrase-choice.ts";
+
+/**
+ * Chooses among the ranked options at a phrase boundary (the model): returns the index into `choices`.
+ * `heard` is the output so far as ranges of the input, from the output's first sample.
+ */
+export interface PhraseSteering {
+  choose(choices: readonly { phrase: number; cost: number }[], phrases: readonly Phrase[], heard: readonly SourceRange[], position: number): Promise<number>;
+  /** What the steering did, for the report (e.g. "the model chose 7 of 19 phrases"). */
+  summary(): string;
+}
+
+export interface PhrasePlanOptions {
+  readonly form: "song" | "continue";
+  /** "outro": finish with the input's own ending; "fade": fade out over fadeOutSamples at the target. */
+  readonly ending: "outro" | "fade";
+  readonly targetSamples: number;
+  readonly crossfadeSamples: number;
+  readonly fadeOutSamples: number;
+  readonly random: () => number;
+  readonly pulse?: PulseProfile;
+  readonly steering?: PhraseSteering;
+  readonly onProgress?: (outputPosition: number) => void;
+}
+
+/**
+ * Plans an extension as a walk over the song's phrases. Song form: the intro once, then the body, then the input's
+ * own ending fitted to the target. Continue form: after the whole input, on its continued beat grid, the body, then
+ * the input's ending or a fade. Every run of phrases long enough to cover MAX_REPEAT_SECONDS is played at most once,
+ * no contiguous copy after the intro is longer than MAX_VERBATIM_SECONDS, recently heard phrases are avoided, and
+ * joins are chosen for sound, loudness, pulse and place in the bar (see phrase-choice.ts).
+ */
+export async function planPhrases(analysis: BeatAnalysis, graph: JumpGraph, form: SongForm, options: PhrasePlanOptions): Promise<RemixPlan> {
+  const { sampleRate, length } = analysis;
+  const target = options.targetSamples;
+  const cuts = cutPositions(analysis, options.crossfadeSamples);
+  const at = (beat: number) => cuts[beat] ?? length;
+  const outro = options.ending === "outro";
+  const phrases = bodyPhrases(form, graph, outro ? form.endingStartBeat : graph.lastPlayable + 1);
+  const phraseSamples = phrases.reduce((s, p) => s + at(p.end) - at(p.start), 0) / Math.max(1, phrases.length);
+  const walkUntil = outro ? target - (length - at(form.endingStartBeat)) + 1.5 * phraseSamples : target;
+  const song = options.form === "song";
+  const start = song ? songStart(form, at) : continueStart(analysis, graph, cuts, options.crossfadeSamples);
+  const state: WalkState = {
+    history: createSlotHistory(gramSize(phrases, at, sampleRate)),
+    lastHeard: phrases.map(() => -Infinity),
+    timesUsed: phrases.map(() => 0),
+    position: start.position,
+    runStart: start.position,
+    runPhrases: 0,
+    current: -1,
+    shift: 0,
+    shortfalls: new Set<string>(),
+  };
+  for (const phraseStart of form.phraseStarts) if (song ? phraseStart < form.introEndBeat : phraseStart <= graph.lastPlayable) state.history.push(phraseStart);
+  const steps: WalkStep[] = [...start.steps];
+  let next = start.next;
+  const heard = (): SourceRange[] => (song ? [] : [{ start: 0, end: length }]).concat(toRanges(steps, cuts, length, start.firstRangeStart));
+  while (state.position < walkUntil && phrases.length > 0) {
+    const first = steps.length === start.steps.length;
+    const context = first && !song ? { from: start.contextBeat, place: next, natural: -1, stop: length, leadIn: start.leadIn } : { from: next - 1, place: next, natural: next, stop: at(next) + state.shift };
+    const environment = { analysis, graph, cuts, pulse: options.pulse, random: options.random, steering: options.steering, heard };
+    const pick = await choosePhrase(phrases, state, context, environment);
+    const phrase = phrases[pick]!;
+    for (let b = phrase.start; b < phrase.end; b++) {
+      steps.push({ beat: b, outputStart: state.position, shift: state.shift });
+      state.position += at(b + 1) - at(b);
+    }
+    state.lastHeard[pick] = state.position;
+    next = phrase.end;
+    options.onProgress?.(Math.min(state.position, target));
+  }
+  const shortfalls = [...state.shortfalls];
+  if (!outro) return fadePlan(steps, cuts, length, start, options, shortfalls);
+
+  const exit = chooseSongExit(analysis, graph, cuts, steps, {
+    firstStep: song ? form.introEndBeat : 1,
+    endingBeat: form.endingStartBeat,
+    targetSamples: target,
+    maxRunSamples: MAX_VERBATIM_SECONDS * sampleRate,
+    costScale: state.costScale ?? 1,
+    pulse: options.pulse,
+  });
+  if (Math.abs(exit.padSamples) > 4 * analysis.beatSamples) {
+    shortfalls.push(`the ending could not be fitted within a bar of the target: ${(exit.padSamples / sampleRate).toFixed(1)} s of padding`);
+  }
+  const ranges = toRanges(steps.slice(0, exit.keep), cuts, length, start.firstRangeStart);
+  ranges.push({ start: at(exit.endingBeat) + exit.shift, end: length });
+  return {
+    form: options.form,
+    ranges,
+    ending: { kind: "outro", beat: exit.endingBeat, padSamples: exit.padSamples },
+    introSamples: song ? at(form.introEndBeat) : length,
+    shortfalls,
+  };
+}
+
+interface WalkStart {
+  readonly steps: WalkStep[];
+  readonly position: number;
+  /** The beat whose place in the bar the first phrase must take (virtual beyond the input in continue form). */
+  readonly next: number;
+  readonly contextBeat: number;
+  /** Samples of the first phrase read before its cut (continue form: up to the continued beat grid). */
+  readonly leadIn?: number;
+  /** Source position of the first range: the input's first sample (song), or the lead-in before a phrase's cut. */
+  readonly firstRangeStart?: (firstBeatCut: number) => number;
+}
+
+/** Song form: the intro's beats from the input's first sample. */
+function songStart(form: SongForm, at: (beat: number) => number): WalkStart {
+  const steps: WalkStep[] = [];
+  for (let b = 0; b < form.introEndBeat; b++) steps.push({ beat: b, outputStart: at(b), shift: 0 });
+  return { steps, position: at(form.introEndBeat), next: form.introEndBeat, contextBeat: form.introEndBeat - 1, firstRangeStart: () => 0 };
+}
+
+/** Continue form: the beat grid runs on past the input's end; the first phrase's cut lands on it. */
+function continueStart(analysis: BeatAnalysis, graph: JumpGraph, cuts: readonly number[], crossfadeSamples: number): WalkStart {
+  const { length, beatSamples } = analysis;
+  let last = cuts.length - 1;
+  while (last > 0 && cuts[last]! >= length) last--;
+  let virtualNext = cuts[last]! + beatSamples;
+  let virtualBeats = 1;
+  // Far enough past the end for the join's crossfade, and on a bar line: phrases start on bar lines.
+  while (virtualNext < length + 4 * crossfadeSamples || !graph.isDownbeat(last + virtualBeats)) {
+    virtualNext += beatSamples;
+    virtualBeats++;
+  }
+  const leadIn = virtualNext - length;
+  return {
+    steps: [],
+    position: virtualNext,
+    next: last + virtualBeats,
+    contextBeat: Math.min(last, graph.lastPlayable + 2),
+    leadIn,
+    firstRangeStart: (cut) => cut - leadIn,
+  };
+}
+
+/** Consecutive beats merged into ranges; the first range starts where `firstRangeStart` says. */
+function toRanges(steps: readonly WalkStep[], cuts: readonly number[], length: number, firstRangeStart?: (cut: number) => number): SourceRange[] {
+  const ranges: { start: number; end: number }[] = [];
+  for (const [i, step] of steps.entries()) {
+    const cut = cuts[step.beat]! + step.shift;
+    const start = i === 0 && firstRangeStart ? Math.max(0, firstRangeStart(cut)) : cut;
+    const end = (cuts[step.beat + 1] ?? length) + step.shift;
+    const previous = ranges[ranges.length - 1];
+    if (previous && previous.end === start) previous.end = end;
+    else ranges.push({ start, end });
+  }
+  return ranges;
+}
+
+/** Continue form without an ending: the walk to the target, fading out from a beat near target - fade. */
+function fadePlan(
+  steps: readonly WalkStep[],
+  cuts: readonly number[],
+  length: number,
+  start: WalkStart,
+  options: PhrasePlanOptions,
+  shortfalls: string[],
+): RemixPlan {
+  const target = options.targetSamples;
+  const fadeLength = Math.min(options.fadeOutSamples, Math.max(0, target - length));
+  const ideal = target - fadeLength;
+  const beatLength = steps.length > 1 ? steps[1]!.outputStart - steps[0]!.outputStart : fadeLength;
+  const onBeat = steps.reduce((best, s) => (Math.abs(s.outputStart - ideal) < Math.abs(best - ideal) ? s.outputStart : best), ideal);
+  const fadeStart = Math.abs(onBeat - ideal) <= Math.abs(beatLength) && onBeat > length ? onBeat : ideal;
+  return {
+    form: options.form,
+    ranges: toRanges(steps, cuts, length, start.firstRangeStart),
+    ending: { kind: "fade", fadeStart: Math.max(length, Math.min(target, fadeStart)) },
+    introSamples: length,
+    shortfalls,
+  };
+}
