@@ -1,20 +1,31 @@
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, parse, join } from "node:path";
 import { DEFAULT_FADE_OUT_SECONDS, DEFAULT_ENGINE, ENGINES } from "../engine/extend/extend.ts";
-import type { EngineName } from "../engine/extend/types.ts";
+import { DEFAULT_FORM, FORM_SETTINGS, type EngineName, type FormSetting } from "../engine/extend/types.ts";
 import { HarmonizerInputError } from "../engine/errors.ts";
-import { hasModel, runExtensionJob } from "../engine/job.ts";
+import { type ExtensionJobOutput, hasModel, runExtensionJob } from "../engine/job.ts";
 import { DEFAULT_LIMITS } from "../engine/limits.ts";
 import type { BackendChoice } from "../engine/model/backend.ts";
+import { printExtendSummary } from "./extend-summary.ts";
 import { BACKENDS, DEFAULT_MODEL_DIR, nonNegativeNumber, positiveNumber } from "./options.ts";
 import { secondsProgress } from "./progress.ts";
+
+/** --form's parser: a refusal like the engine's own (exit code 2), naming the allowed values. */
+export const formSetting = (value: string): FormSetting => {
+  const form = FORM_SETTINGS.find((allowed) => allowed === value);
+  if (form !== undefined) return form;
+  const error = new InvalidArgumentError(`expected one of ${FORM_SETTINGS.join(", ")}, got "${value}"`);
+  error.exitCode = 2;
+  throw error;
+};
 
 interface ExtendFlags {
   to: number;
   output: string;
   model?: string;
   engine: EngineName;
+  form: FormSetting;
   backend: BackendChoice;
   fadeOut: number;
   crossfade?: number;
@@ -34,6 +45,12 @@ export function extendCommand(): Command {
     .requiredOption("-o, --output <file>", "where to write the extended song (WAV)")
     .option("--model <dir>", `trained model directory (default: ${DEFAULT_MODEL_DIR} when it exists)`)
     .addOption(new Option("--engine <name>", "how the extension is made").choices(ENGINES).default(DEFAULT_ENGINE))
+    .addOption(
+      new Option("--form <name>", "song (intro, re-sequenced body, own ending), continue (all of the input, then more) or auto")
+        .choices(FORM_SETTINGS)
+        .argParser(formSetting)
+        .default(DEFAULT_FORM),
+    )
     .addOption(new Option("--backend <name>", "TensorFlow.js backend for the model").choices(BACKENDS).default("auto"))
     .option("--fade-out <seconds>", "length of the closing fade-out", nonNegativeNumber, DEFAULT_FADE_OUT_SECONDS)
     .option("--crossfade <seconds>", "crossfade at each seam (default: neural 0.5, remix/hybrid 0.02)", nonNegativeNumber)
@@ -60,6 +77,7 @@ export function extendCommand(): Command {
         bytes,
         targetSeconds: flags.to,
         engine: flags.engine,
+        form: flags.form,
         modelDir,
         backend: flags.backend,
         fadeOutSeconds: flags.fadeOut,
@@ -72,31 +90,29 @@ export function extendCommand(): Command {
         onProgress: progress.update,
       }).finally(progress.stop);
 
-      await mkdir(dirname(flags.output), { recursive: true });
-      await writeFile(flags.output, job.wav);
-      const base = join(dirname(flags.output), parse(flags.output).name);
-      const written: Record<string, string> = { audio: flags.output };
-      if (flags.picture) {
-        written.picture = `${base}.png`;
-        await writeFile(written.picture, job.picture);
-      }
-      if (flags.report) {
-        written.report = `${base}.report.json`;
-        await writeFile(written.report, `${JSON.stringify(job.report, null, 2)}\n`);
-      }
+      const written = await writeOutputs(flags, job);
       const wallSeconds = (performance.now() - started) / 1000;
-      const { report } = job;
       if (flags.json) {
-        console.log(JSON.stringify({ ...report, files: written, wallSeconds }, null, 2));
+        console.log(JSON.stringify({ ...job.report, files: written, wallSeconds }, null, 2));
         return;
       }
-      for (const note of report.notes) console.error(`note: ${note}`);
-      console.log(
-        `${inputPath} (${report.input.seconds.toFixed(1)} s) -> ${flags.output} (${report.output.seconds.toFixed(1)} s, ` +
-          `${report.output.channels} ch, ${report.output.sampleRate} Hz) with the ${report.engine} engine` +
-          `${report.backend ? ` on ${report.backend}` : ""}: ${report.chunks} chunks, ${report.seams.length} seams, ` +
-          `${wallSeconds.toFixed(1)} s`,
-      );
-      for (const [kind, path] of Object.entries(written)) if (kind !== "audio") console.log(`${kind}: ${path}`);
+      printExtendSummary(job.report, { input: inputPath, files: written, wallSeconds });
     });
+}
+
+/** Writes the WAV, and beside it the picture and the report unless turned off; returns what was written where. */
+async function writeOutputs(flags: ExtendFlags, job: ExtensionJobOutput): Promise<Record<string, string>> {
+  await mkdir(dirname(flags.output), { recursive: true });
+  await writeFile(flags.output, job.wav);
+  const base = join(dirname(flags.output), parse(flags.output).name);
+  const written: Record<string, string> = { audio: flags.output };
+  if (flags.picture) {
+    written.picture = `${base}.png`;
+    await writeFile(written.picture, job.picture);
+  }
+  if (flags.report) {
+    written.report = `${base}.report.json`;
+    await writeFile(written.report, `${JSON.stringify(job.report, null, 2)}\n`);
+  }
+  return written;
 }

@@ -116,8 +116,12 @@ export async function runExtensionJob(job: ExtensionJobInput): Promise<Extension
   );
   const extendMs = clock();
 
-  // TODO(form): pass `introSeconds: result.introSeconds` once ExtensionToMeasure (engine/quality/measure.ts) has it.
-  const quality = await measureExtension({ original: input, result: result.audio, seams: result.seams });
+  const quality = await measureExtension({
+    original: input,
+    result: result.audio,
+    seams: result.seams,
+    introSeconds: result.introSeconds,
+  });
   const picture = renderExtensionPicture({ original: input, result: result.audio, seams: result.seams });
   const analyseMs = clock();
 

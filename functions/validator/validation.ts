@@ -117,8 +117,9 @@ export function resolveForm(requested: string | undefined): FormSetting {
   if (text === undefined || text === "") return DEFAULT_FORM;
   const form = FORM_SETTINGS.find((allowed) => allowed === text);
   if (form !== undefined) return form;
+  const allowed = FORM_SETTINGS.join(", ");
   throw new HarmonizerInputError(
     "INVALID_TARGET",
-    `${FORM_METADATA} "${requested}" is not a form this service knows; give one of ${FORM_SETTINGS.join(", ")}, or leave it out for ${DEFAULT_FORM}`,
+    `${FORM_METADATA} "${requested}" is not a form this service knows; give one of ${allowed}, or leave it out for ${DEFAULT_FORM}`,
   );
 }

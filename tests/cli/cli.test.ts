@@ -37,7 +37,7 @@ describe("harmonizer --help", () => {
     expect(top.code).toBe(0);
     for (const verb of ["extend", "train", "evaluate", "info"]) expect(top.stdout).toMatch(new RegExp(`^\\s+${verb} `, "m"));
     const extend = await harmonizer("extend", "--help");
-    for (const flag of ["--to", "--output", "--model", "--engine", "--backend", "--fade-out", "--crossfade", "--json"]) {
+    for (const flag of ["--to", "--output", "--model", "--engine", "--form", "--backend", "--fade-out", "--crossfade", "--json"]) {
       expect(extend.stdout).toContain(flag);
     }
     const train = await harmonizer("train", "--help");
@@ -65,6 +65,8 @@ describe("harmonizer extend", () => {
     const summary = JSON.parse(stdout);
     expect(summary.output).toEqual({ seconds: 60, sampleRate: 44_100, channels: 2 });
     expect(summary.files.picture).toBe(join(dir, "out", "song-60.png"));
+    expect(summary.form).toMatch(/^(song|continue)$/);
+    expect(summary.formReason).toMatch(/^(auto|song|continue)\b/);
 
     const original = await decodeAudio(await readFile(song));
     const extended = await decodeAudio(await readFile(output));
@@ -106,6 +108,30 @@ describe("harmonizer extend", () => {
     expect(tooShort.code).toBe(2);
     expect(tooShort.stderr).toMatch(/input is 8\.0 s long; the model needs at least 20(\.0)? s/);
   });
+
+  it("refuses --form sonata with exit code 2, naming the allowed forms", async () => {
+    const result = await harmonizer("extend", song, "--to", "40", "-o", join(dir, "sonata.wav"), "--form", "sonata");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--form.*expected one of auto, song, continue, got "sonata"/);
+  });
+
+  it("--form continue: the report says so, and the terminal shows the form, the seams and the quality targets", async () => {
+    const output = join(dir, "continued.wav");
+    const run = ["extend", song, "--to", "32", "-o", output, "--form", "continue", "--no-progress"];
+    const { code, stdout, stderr } = await harmonizer(...run);
+    expect(code).toBe(0);
+    const report = JSON.parse(await readFile(join(dir, "continued.report.json"), "utf8"));
+    expect(report.form).toBe("continue");
+    expect(report.formReason).toEqual(expect.any(String));
+    expect(report.introSeconds).toBeCloseTo(25, 1);
+    expect(stdout).toContain(`form: continue (${report.formReason}); input kept up to 0:25`);
+    expect(stdout).toMatch(new RegExp(`^seams: ${report.seams.length} at 0:2\\d`, "m"));
+    expect(stdout).toMatch(/^quality targets: \d+ of \d+ met$/m);
+    expect(stdout).toMatch(/^ {2}clicks at seams +0 +target 0 +ok$/m);
+    // Every missed target is also a named warning on stderr.
+    const missed = stdout.match(/ MISSED$/gm)?.length ?? 0;
+    expect(stderr.match(/^warning: .+ \(target .+\)$/gm)?.length ?? 0).toBe(missed);
+  }, 60_000);
 
   it("rejects a bad flag value naming the rule", async () => {
     const result = await harmonizer("extend", song, "--to", "soon", "-o", join(dir, "z.wav"));

@@ -37,7 +37,12 @@ function standInEngine(options: { delayMs: number; onStart?: (input: ExtensionJo
   };
 }
 
-async function queueJob(clients: AwsClients, pipeline: TestPipeline, key: string, form: FormSetting = "auto"): Promise<JobMessage> {
+async function queueJob(
+  clients: AwsClients,
+  pipeline: TestPipeline,
+  key: string,
+  form: FormSetting = "auto",
+): Promise<JobMessage> {
   await clients.s3.send(new PutObjectCommand({ Bucket: pipeline.inputBucket, Key: key, Body: sine(21) }));
   const job: JobMessage = {
     version: 1,

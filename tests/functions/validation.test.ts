@@ -52,7 +52,9 @@ describe("resolveForm", () => {
   it("rejects any other form, naming the allowed ones", () => {
     const error = inputError(() => resolveForm("sonata"));
     expect(error.code).toBe("INVALID_TARGET");
-    expect(error.message).toBe('form "sonata" is not a form this service knows; give one of auto, song, continue, or leave it out for auto');
+    expect(error.message).toBe(
+      'form "sonata" is not a form this service knows; give one of auto, song, continue, or leave it out for auto',
+    );
   });
 });
 

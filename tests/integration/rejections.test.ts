@@ -43,13 +43,21 @@ describe("rejected uploads and poison messages (moto)", () => {
     const pipeline = await createTestPipeline(clients, { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 });
     const validator = testValidator(clients, pipeline);
     const upload = (key: string, form: string) =>
-      uploadAndValidate(clients, pipeline, validator, { key, body: songWav(21, 8_000, 1), metadata: { "target-seconds": "40", form } });
+      uploadAndValidate(clients, pipeline, validator, {
+        key,
+        body: songWav(21, 8_000, 1),
+        metadata: { "target-seconds": "40", form },
+      });
 
     expect(await upload("clip.wav", "continue")).toEqual([expect.objectContaining({ status: "accepted" })]);
-    expect((await drainQueue(clients.sqs, pipeline.jobQueueUrl)).map((body) => JSON.parse(body).form)).toEqual(["continue"]);
-    expect(await upload("opus 1.wav", "sonata")).toEqual([expect.objectContaining({ status: "rejected", code: "INVALID_TARGET" })]);
+    const queued = await drainQueue(clients.sqs, pipeline.jobQueueUrl);
+    expect(queued.map((body) => JSON.parse(body).form)).toEqual(["continue"]);
+    const rejected = await upload("opus 1.wav", "sonata");
+    expect(rejected).toEqual([expect.objectContaining({ status: "rejected", code: "INVALID_TARGET" })]);
     const notices = await drainNotifications(clients.sqs, pipeline.notificationQueueUrl);
-    expect(notices.map((n) => n.Message)).toEqual([expect.stringMatching(/"opus 1.wav"[\s\S]*form "sonata".*one of auto, song, continue/)]);
+    expect(notices.map((n) => n.Message)).toEqual([
+      expect.stringMatching(/"opus 1.wav"[\s\S]*form "sonata".*one of auto, song, continue/),
+    ]);
   });
 
   it("rejects a text file as not audio, and never reacts to its own rejection report", async () => {
