@@ -3,8 +3,14 @@ import type { BaselineResult } from "./baselines.ts";
 import { analyseOriginal, measureExtension } from "./measure.ts";
 import type { QualityReport } from "./report.ts";
 
+/** What an extender returns: the baselines' result, plus where the kept opening ends when the engine says (ExtendResult.introSeconds). */
+export interface ExtenderResult extends BaselineResult {
+  /** Seconds; measured metrics start after it (default: the input's length, as for the baselines). */
+  readonly introSeconds?: number;
+}
+
 /** Something that extends a song: an engine or a baseline. */
-export type Extender = (input: PcmAudio, targetSeconds: number) => Promise<BaselineResult> | BaselineResult;
+export type Extender = (input: PcmAudio, targetSeconds: number) => Promise<ExtenderResult> | ExtenderResult;
 
 export interface EngineEvaluation {
   readonly engine: string;
@@ -25,13 +31,17 @@ export async function evaluateEngines(
     const started = performance.now();
     const result = await extend(input, targetSeconds);
     const seconds = (performance.now() - started) / 1000;
-    const report = await measureExtension({ original: input, result: result.audio, seams: result.seams }, { originalAnalysis });
+    const measured = { original: input, result: result.audio, seams: result.seams, introSeconds: result.introSeconds };
+    const report = await measureExtension(measured, { originalAnalysis });
     evaluations.push({ engine, report, seconds });
   }
   return evaluations;
 }
 
-/** The metrics shown in the medians table, in order, with the better direction. */
+/**
+ * The metrics shown in the medians table, in order, with the better direction. Numbers are medians over tracks;
+ * yes/no metrics (endsWithInputEnding) are the share of tracks where they hold.
+ */
 export const TABLE_METRICS: readonly { key: keyof QualityReport; label: string; better: "lower" | "higher" | "info" }[] = [
   { key: "clicksAtSeams", label: "clicks at seams", better: "lower" },
   { key: "seamFluxZ", label: "seam flux z", better: "lower" },
@@ -43,6 +53,12 @@ export const TABLE_METRICS: readonly { key: keyof QualityReport; label: string; 
   { key: "harmonySimilarity", label: "harmony (chroma cosine)", better: "higher" },
   { key: "shortestLoopSeconds", label: "shortest back-to-back loop (s)", better: "info" },
   { key: "verbatimFraction", label: "verbatim fraction", better: "info" },
+  { key: "longestVerbatimRunSeconds", label: "longest verbatim run after intro (s)", better: "lower" },
+  { key: "longestRepeatedStretchSeconds", label: "longest repeated stretch (s)", better: "lower" },
+  { key: "introReplays", label: "intro replays (target 1)", better: "lower" },
+  { key: "endsWithInputEnding", label: "ends with input's ending (share)", better: "higher" },
+  { key: "longestInternalSilenceSeconds", label: "longest internal silence (s)", better: "lower" },
+  { key: "originalLongestInternalSilenceSeconds", label: "input's longest internal silence (s)", better: "info" },
   { key: "seamCount", label: "seams", better: "info" },
 ];
 
@@ -53,7 +69,10 @@ export function medianOf(values: readonly (number | null)[]): number | null {
   return finite.length % 2 ? finite[mid]! : (finite[mid - 1]! + finite[mid]!) / 2;
 }
 
-/** Median of each metric per engine. Integrated loudness difference is taken as an absolute value. */
+/**
+ * Median of each metric per engine. Integrated loudness difference is taken as an absolute value; a yes/no metric
+ * gives the share of tracks (0..1) where it holds.
+ */
 export function medianReports(evaluations: readonly EngineEvaluation[]): Record<string, Record<string, number | null>> {
   const byEngine = new Map<string, EngineEvaluation[]>();
   for (const e of evaluations) byEngine.set(e.engine, [...(byEngine.get(e.engine) ?? []), e]);
@@ -61,9 +80,13 @@ export function medianReports(evaluations: readonly EngineEvaluation[]): Record<
   for (const [engine, runs] of byEngine) {
     const row: Record<string, number | null> = {};
     for (const { key } of TABLE_METRICS) {
+      const values = runs.map((r) => r.report[key]);
+      if (values.some((v) => typeof v === "boolean")) {
+        row[key] = values.filter((v) => v === true).length / values.length;
+        continue;
+      }
       row[key] = medianOf(
-        runs.map((r) => {
-          const v = r.report[key];
+        values.map((v) => {
           if (typeof v !== "number") return null;
           return key === "integratedLoudnessDifferenceLu" ? Math.abs(v) : v;
         }),

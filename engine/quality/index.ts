@@ -1,6 +1,16 @@
 export { analyseOriginal, measureExtension, type ExtensionToMeasure, type MeasureOptions, type OriginalAnalysis } from "./measure.ts";
 export type { QualityReport } from "./report.ts";
 export { loopBaseline, silenceBaseline, type BaselineResult } from "./baselines.ts";
-export { evaluateEngines, formatMedianTable, medianReports, TABLE_METRICS, type EngineEvaluation, type Extender } from "./evaluate.ts";
+export {
+  evaluateEngines,
+  formatMedianTable,
+  medianReports,
+  TABLE_METRICS,
+  type EngineEvaluation,
+  type Extender,
+  type ExtenderResult,
+} from "./evaluate.ts";
 export { CLICK_RATIO_THRESHOLD, clickRatio, countClicks } from "./clicks.ts";
 export { shortestLoopSeconds } from "./loops.ts";
+export { measureForm, type FormMetrics, type FormOptions } from "./form.ts";
+export { checkTargets, type TargetCheck, type TargetOptions } from "./targets.ts";

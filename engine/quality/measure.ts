@@ -8,16 +8,23 @@ import { countClicks } from "./clicks.ts";
 import { fluxInRanges, frameFeatures } from "../analysis/features.ts";
 import { integratedLoudness } from "./loudness.ts";
 import { shortestLoopSeconds, verbatimFraction, type SlidingBlocks } from "./loops.ts";
+import { measureForm, type FormMetrics } from "./form.ts";
 import type { QualityReport } from "./report.ts";
 import { beatPhaseShift, loudnessChangeAt, seamFluxZScores, type FrameGrid } from "./seams.ts";
 import { chromaCosine, mfccFrechetDistance, SILENT_BLOCK_DB } from "./timbre.ts";
 
 export interface ExtensionToMeasure {
   readonly original: PcmAudio;
-  /** Starts with the original; the rest is the extension. */
+  /** Starts with the original's opening (the whole original, or in song form its intro); the rest is measured. */
   readonly result: PcmAudio;
   /** Join points in the result, seconds. */
   readonly seams: readonly number[];
+  /**
+   * Where the kept opening ends in the result, seconds (the engine's ExtendResult.introSeconds). Timbre, harmony,
+   * tempo, loops, verbatim fraction and integrated loudness are measured on the result after it, and verbatim runs
+   * are counted after it. Default: the original's length (the result starts with the whole original).
+   */
+  readonly introSeconds?: number;
 }
 
 export interface MeasureOptions {
@@ -64,61 +71,58 @@ export function analyseOriginal(original: PcmAudio, timings?: Record<string, num
 }
 
 /**
- * Measures how well an extension matches its original and hides its seams (see QualityReport). The original is
- * analysed once (or taken from options.originalAnalysis) and the extension once; the seam metrics that need the
- * frame grid of the 4 s before the extension compute that grid only around the seams.
+ * Measures how well an extension matches its original and hides its seams, and its form (see QualityReport). The
+ * original is analysed once (or taken from options.originalAnalysis) and the result after introSeconds once; the
+ * seam metrics that need the frame grid of the 4 s before that compute that grid only around the seams.
  */
 export async function measureExtension(input: ExtensionToMeasure, options: MeasureOptions = {}): Promise<QualityReport> {
   const time = stageTimer(options.timings);
+  const { original, result } = input;
+  const reference = options.originalAnalysis?.audio === original ? options.originalAnalysis : analyseOriginal(original, options.timings);
+  const form = time("form", () => measureForm(original, result, { introSeconds: input.introSeconds }));
+  return { ...measureAfterIntro(input, reference, time), ...form };
+}
+
+type StageTimer = ReturnType<typeof stageTimer>;
+/** Every metric but the form ones. */
+type SignalMetrics = Omit<QualityReport, keyof FormMetrics>;
+
+/** The seams, and the result after introSeconds against the original. */
+function measureAfterIntro(input: ExtensionToMeasure, reference: OriginalAnalysis, time: StageTimer): SignalMetrics {
   const { original, result } = input;
   const sampleRate = original.sampleRate;
   const originalLength = frameCount(original);
   const resultLength = frameCount(result);
   const extensionLength = Math.max(0, resultLength - originalLength);
+  // Where the measured part starts: the result may keep only the input's intro before re-sequencing it.
+  const boundary = Math.min(resultLength, Math.max(0, Math.round((input.introSeconds ?? originalLength / sampleRate) * sampleRate)));
+  const measuredLength = resultLength - boundary;
   const seams = input.seams.filter((s) => s * sampleRate >= 0 && s * sampleRate < resultLength);
-
-  const reference = options.originalAnalysis?.audio === original ? options.originalAnalysis : analyseOriginal(original, options.timings);
   const { frames: originalFrames, beats: originalBeats, beatFrames } = reference;
 
-  const empty: QualityReport = {
-    extensionSeconds: 0,
-    seamCount: seams.length,
-    clicksAtSeams: 0,
-    seamFluxZ: null,
-    seamLoudnessChangeLu: null,
-    integratedLoudnessDifferenceLu: null,
-    tempoDifferencePercent: null,
-    beatPhaseErrorAtSeams: null,
-    timbreDistance: null,
-    harmonySimilarity: null,
-    shortestLoopSeconds: 0,
-    originalShortestLoopSeconds: reference.shortestLoopSeconds,
-    verbatimFraction: null,
-    originalTempoBpm: originalBeats.tempoBpm,
-    extensionTempoBpm: null,
-  };
-  if (extensionLength < sampleRate) return empty;
+  const empty = emptyMetrics(seams.length, reference);
+  if (extensionLength < sampleRate || measuredLength < sampleRate) return empty;
 
-  // The extension with LEAD_SECONDS of the result before it ("window"), on its own frame grid, for the seams.
-  const leadSamples = Math.min(originalLength, Math.round(LEAD_SECONDS * sampleRate));
-  const windowStart = originalLength - leadSamples;
+  // The measured part with LEAD_SECONDS of the result before it ("window"), on its own frame grid, for the seams.
+  const leadSamples = Math.min(boundary, Math.round(LEAD_SECONDS * sampleRate));
+  const windowStart = boundary - leadSamples;
   const { windowSignal, extensionSignal } = time("extension: signal", () => {
     const windowSignal = analysisSignal({ sampleRate, channels: result.channels.map((c) => c.subarray(windowStart)) });
     // The same decimated samples when the lead is whole analysis samples (always at 44.1 and 48 kHz).
     const extensionSignal =
       leadSamples % windowSignal.factor === 0
         ? { ...windowSignal, samples: windowSignal.samples.subarray(leadSamples / windowSignal.factor) }
-        : analysisSignal({ sampleRate, channels: result.channels.map((c) => c.subarray(originalLength)) });
+        : analysisSignal({ sampleRate, channels: result.channels.map((c) => c.subarray(boundary)) });
     return { windowSignal, extensionSignal };
   });
   const hop = originalFrames.hop;
   const frameSize = originalFrames.frameSize;
   const toWindowFrame = (resultSample: number) => Math.round(((resultSample - windowStart) / windowSignal.factor - frameSize / 2) / hop);
 
-  const extensionOnly: PcmAudio = { sampleRate, channels: result.channels.map((c) => c.subarray(originalLength)) };
+  const extensionOnly: PcmAudio = { sampleRate, channels: result.channels.map((c) => c.subarray(boundary)) };
   const extensionFrames = time("extension: features", () => frameFeatures(extensionSignal.samples, extensionSignal.sampleRate));
   const extensionBeats = time("extension: beats", () =>
-    analyseBeatsFromFrames(sampleRate, extensionLength, extensionSignal.samples, extensionFrames, extensionSignal.factor),
+    analyseBeatsFromFrames(sampleRate, measuredLength, extensionSignal.samples, extensionFrames, extensionSignal.factor),
   );
   const extensionLufs = time("loudness", () => integratedLoudness(extensionOnly));
   const silentExtension = !Number.isFinite(extensionLufs);
@@ -155,6 +159,27 @@ export async function measureExtension(input: ExtensionToMeasure, options: Measu
     shortestLoopSeconds: time("extension: loops", () => shortestLoopSeconds(extensionBlocks)),
     verbatimFraction: time("verbatim", () => verbatimFraction(extensionBlocks, reference.blocks)),
     extensionTempoBpm: silentExtension ? null : extensionBeats.tempoBpm,
+  };
+}
+
+/** The report when there is nothing after the intro to measure: only the seam count and the original's own figures. */
+function emptyMetrics(seamCount: number, reference: OriginalAnalysis): SignalMetrics {
+  return {
+    extensionSeconds: 0,
+    seamCount,
+    clicksAtSeams: 0,
+    seamFluxZ: null,
+    seamLoudnessChangeLu: null,
+    integratedLoudnessDifferenceLu: null,
+    tempoDifferencePercent: null,
+    beatPhaseErrorAtSeams: null,
+    timbreDistance: null,
+    harmonySimilarity: null,
+    shortestLoopSeconds: 0,
+    originalShortestLoopSeconds: reference.shortestLoopSeconds,
+    verbatimFraction: null,
+    originalTempoBpm: reference.beats.tempoBpm,
+    extensionTempoBpm: null,
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * What `measureExtension` reports. Every metric is computed from the signal alone (no pretrained network).
- * "Extension" means the result after the original's length; seams are the join points the engine reported.
- * `null` means the metric has nothing to measure (no seams, or no extension).
+ * "Extension" means the result after introSeconds (by default the original's length: the result may keep only the
+ * input's intro before re-sequencing it); seams are the join points the engine reported. `null` means the metric
+ * has nothing to measure (no seams, or no extension). The form metrics (the last group) cover the whole result.
  */
 export interface QualityReport {
   /** Seconds of audio added after the original. */
@@ -58,4 +59,38 @@ export interface QualityReport {
   readonly originalTempoBpm: number;
   /** Tempo measured on the extension, BPM. */
   readonly extensionTempoBpm: number | null;
+
+  // Form and variety: is the song extended, or replayed? From sample-exact copies (engine/quality/form.ts).
+  /**
+   * Longest stretch of the result after introSeconds that is one contiguous sample-exact copy of the input,
+   * seconds (a copy that starts before introSeconds counts from there); lower is better (target <= 45).
+   */
+  readonly longestVerbatimRunSeconds: number;
+  /**
+   * Longest stretch of the result that occurs sample-exactly, in the same order, at two result positions at least
+   * 1 s apart (the copies may overlap), seconds; lower is better (target < 30).
+   */
+  readonly longestRepeatedStretchSeconds: number;
+  /** The same on the input, seconds, for reference: a song built from sample-exact loops repeats itself already. */
+  readonly originalLongestRepeatedStretchSeconds: number;
+  /**
+   * How many times the input's opening (up to 8 s from its first sound; a third of its sounding length when that
+   * is shorter) appears in the result, at least half of it as one sample-exact copy (so a fade-in still counts),
+   * count; target 1. 2 or more is a da capo extension replaying the song from the top.
+   */
+  readonly introReplays: number;
+  /**
+   * Whether the result ends with the input's own ending: at least 3 of the input's last 4 sounding seconds (a
+   * third of its sounding length when shorter) appear as one sample-exact copy, placed so that the input's last
+   * sound falls within 1.5 s of the result's last sound. Target true when the input has an ending of its own.
+   */
+  readonly endsWithInputEnding: boolean;
+  /**
+   * Longest silence strictly between the result's first and last sound, seconds (40 ms blocks; silent below the
+   * input's threshold: its median block 40 dB down, kept within -70..-50 dBFS); lower is better (target <= the
+   * input's own + 0.5 s).
+   */
+  readonly longestInternalSilenceSeconds: number;
+  /** The same on the input, seconds. */
+  readonly originalLongestInternalSilenceSeconds: number;
 }

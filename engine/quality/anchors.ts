@@ -1,0 +1,138 @@
+import type { PcmAudio } from "../audio/pcm.ts";
+import { levelAt, type BlockScan } from "./blocks.ts";
+
+/**
+ * Content-defined anchors for finding sample-exact copies. The engines copy input samples verbatim, so a stretch
+ * of the result that is a copy of the input (or of another part of the result) has the same anchors, with the
+ * same hashes, at the same relative positions: matching anchors gives every copy and its offset in O(n).
+ */
+
+/** Samples (every channel, exact float bits) hashed and compared from each anchor on. */
+export const ANCHOR_SPAN = 32;
+/** |mono| below this (-80 dBFS) never anchors: digital silence and dither carry no identity. */
+const ANCHOR_FLOOR = 1e-4;
+
+export interface Anchors {
+  /** W: each anchor is the loudest sample within ±W samples (20 ms at the audio's rate). */
+  readonly radius: number;
+  /** Sample indices, increasing. */
+  readonly positions: Int32Array;
+  /** Hash of the ANCHOR_SPAN frames from each position. */
+  readonly hashes: Uint32Array;
+}
+
+/** Each channel's samples as their IEEE-754 bits (a view, no copy): exact comparison, -0 and NaN included. */
+export function channelBits(audio: PcmAudio): Uint32Array[] {
+  return audio.channels.map((c) => new Uint32Array(c.buffer, c.byteOffset, c.length));
+}
+
+/**
+ * Anchors of a signal: the sample indices i where |mono| >= 1e-4 and |mono[i]| is greater than every sample in
+ * [i - W, i) and at least every sample in (i, i + W], W = the scan's block (20 ms at the audio's rate). The tie rule
+ * keeps the first sample of a clipped plateau. The choice depends only on the 40 ms around i, so a copy keeps its
+ * anchors except within 20 ms of its edges. Each anchor is the first maximum of its W-sample block, so only those
+ * are tested, against a neighbouring block only when that block is louder.
+ */
+export function findAnchors(audio: PcmAudio, scan: BlockScan): Anchors {
+  const { blockSamples: radius, frames: length, max, arg } = scan;
+  const floor = ANCHOR_FLOOR * Math.max(1, audio.channels.length);
+  const level = (i: number) => levelAt(audio, i);
+  const blocks = max.length;
+  const bits = channelBits(audio);
+  const positions: number[] = [];
+  const hashes: number[] = [];
+  for (let k = 0; k < blocks; k++) {
+    const i = arg[k]!;
+    const v = max[k]!;
+    if (v < floor || i + ANCHOR_SPAN > length) continue;
+    // A louder neighbouring block rules i out at once when its maximum lies within reach, else by a scan.
+    if (k > 0 && max[k - 1]! >= v && (arg[k - 1]! >= i - radius || anyAtLeast(level, Math.max(0, i - radius), k * radius, v, false))) continue;
+    if (k + 1 < blocks && max[k + 1]! > v && (arg[k + 1]! <= i + radius || anyAtLeast(level, (k + 1) * radius, Math.min(length, i + radius + 1), v, true))) continue;
+    positions.push(i);
+    hashes.push(spanHash(bits, i));
+  }
+  return { radius, positions: Int32Array.from(positions), hashes: Uint32Array.from(hashes) };
+}
+
+/** Whether any level in [from, to) is >= v (or > v when `strict`). */
+function anyAtLeast(level: (i: number) => number, from: number, to: number, v: number, strict: boolean): boolean {
+  for (let j = from; j < to; j++) {
+    const l = level(j);
+    if (strict ? l > v : l >= v) return true;
+  }
+  return false;
+}
+
+/** FNV-1a over 32-bit words with a final avalanche; collisions are harmless (matches are verified). */
+export function spanHash(bits: readonly Uint32Array[], at: number): number {
+  let h = 0x811c9dc5;
+  for (const b of bits) {
+    for (let k = 0; k < ANCHOR_SPAN; k++) h = Math.imul(h ^ b[at + k]!, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  return h >>> 0;
+}
+
+/**
+ * Whether frames [a, a + n) of `x` equal frames [b, b + n) of `y`, judged on every `stride`-th frame and the last
+ * (the caller keeps both ranges inside the arrays).
+ */
+export function sampledFramesMatch(x: readonly Uint32Array[], a: number, y: readonly Uint32Array[], b: number, n: number, stride: number): boolean {
+  if (n <= 0) return true;
+  for (let c = 0; c < x.length; c++) {
+    const xc = x[c]!;
+    const yc = y[c]!;
+    for (let k = 0; k < n; k += stride) if (xc[a + k] !== yc[b + k]) return false;
+    if (xc[a + n - 1] !== yc[b + n - 1]) return false;
+  }
+  return true;
+}
+
+/**
+ * How many frames from frame a of `x` and frame b of `y` on are bit-identical in every channel, at most `limit`
+ * (and never past either end). With `backward`, counts frames a - 1, a - 2, ... against b - 1, b - 2, ....
+ * With `stride` > 1, the walk first hops `stride` frames at a time (checking the last frame of each hop) and then
+ * walks the final hop frame by frame: exact at the end it finds, blind to differences shorter than a hop before
+ * it. Hopping keeps music made of exactly repeated loops fast, where many short copies each walk to their edges.
+ */
+export function matchingFrames(
+  x: readonly Uint32Array[],
+  a: number,
+  y: readonly Uint32Array[],
+  b: number,
+  limit: number,
+  backward = false,
+  stride = 1,
+): number {
+  const x0 = x[0];
+  const y0 = y[0];
+  if (!x0 || !y0) return 0;
+  const n = Math.max(0, backward ? Math.min(limit, a, b) : Math.min(limit, x0.length - a, y0.length - b));
+  const d = backward ? -1 : 1;
+  const i0 = backward ? a - 1 : a;
+  const j0 = backward ? b - 1 : b;
+  let k = 0;
+  if (stride > 1) {
+    while (k + stride <= n && sameFrame(x, i0 + d * (k + stride - 1), y, j0 + d * (k + stride - 1))) k += stride;
+  }
+  const end = stride > 1 ? Math.min(n, k + stride) : n;
+  const x1 = x[1];
+  const y1 = y[1];
+  let i = i0 + d * k;
+  let j = j0 + d * k;
+  if (x.length === 1) {
+    while (k < end && x0[i] === y0[j]) (k++, (i += d), (j += d));
+  } else if (x.length === 2 && x1 && y1) {
+    while (k < end && x0[i] === y0[j] && x1[i] === y1[j]) (k++, (i += d), (j += d));
+  } else {
+    while (k < end && sameFrame(x, i, y, j)) (k++, (i += d), (j += d));
+  }
+  return k;
+}
+
+function sameFrame(x: readonly Uint32Array[], i: number, y: readonly Uint32Array[], j: number): boolean {
+  for (let c = 0; c < x.length; c++) if (x[c]![i] !== y[c]![j]) return false;
+  return true;
+}

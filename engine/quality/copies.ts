@@ -1,0 +1,177 @@
+import { frameCount, type PcmAudio } from "../audio/pcm.ts";
+import { ANCHOR_SPAN, channelBits, matchingFrames, sampledFramesMatch, type Anchors } from "./anchors.ts";
+
+/**
+ * Sample-exact copies found by matching anchors (see anchors.ts). A copy run is a stretch of the target that
+ * equals a stretch of the source bit for bit, every channel.
+ */
+export interface CopyRun {
+  /** First sample of the stretch in the target. */
+  readonly start: number;
+  /** One past its last sample. */
+  readonly end: number;
+  /** Target position minus source position, samples: the target's [start, end) is the source's [start - offset, end - offset). */
+  readonly offset: number;
+}
+
+/**
+ * A run as the anchors found it: where its matched anchors lie, and how far its exact edges can at most reach.
+ * Edges are found only when a question needs them (copiesExactly): music made of exactly repeated loops has tens
+ * of thousands of short copies, and walking each one's edges would read the audio many times over.
+ */
+export interface RunBounds {
+  readonly offset: number;
+  /** Target samples [first, last) hold the run's matched anchors and their ANCHOR_SPAN frames: certainly copied. */
+  readonly first: number;
+  readonly last: number;
+  /** The run cannot start before `lowest` nor end after `highest` (target samples). */
+  readonly lowest: number;
+  readonly highest: number;
+}
+
+export interface FoundCopies {
+  readonly runs: readonly RunBounds[];
+  /** The run's exact edges (found once, then remembered). */
+  readonly exact: (run: RunBounds) => CopyRun;
+}
+
+export interface CopySearch {
+  /** Searching the target against itself: only earlier copies at least this many samples back count. */
+  readonly minOffsetSamples?: number;
+}
+
+/** Audio with its anchors (findAnchors), so each signal is anchored once however many searches use it. */
+export interface AnchoredAudio {
+  readonly audio: PcmAudio;
+  readonly anchors: Anchors;
+}
+
+/** Source positions kept per hash: bounds the work on music made of one sample-exact loop repeated many times. */
+const MAX_POSITIONS_PER_HASH = 64;
+/**
+ * Frames between two same-offset anchors are checked one every 5 ms (and the last) before the anchors join one run:
+ * a different passage differs in nearly every frame, a fade or crossfade (5 ms or more in the engines) in every
+ * frame it spans, so a check lands in it. Anchors alone are not enough: music whose bass and chords repeat exactly
+ * while its drums vary matches at the anchors between drum hits. Checking every frame would read the audio once
+ * per copy (memory-bound: as slow as the scan itself, times the copies). Edges are walked in 5 ms hops, then
+ * frame by frame.
+ */
+const CHECK_SECONDS = 0.005;
+
+/** A run being built: indices (into the target's anchors) of its first and last anchor. */
+interface OpenRun {
+  first: number;
+  last: number;
+}
+
+/**
+ * Every run where `target` copies `source` (or, with source "self", an earlier part of itself). Target anchors are
+ * looked up by hash and their ANCHOR_SPAN frames verified; consecutive anchors with the same offset continue one run
+ * when the frames between them also match (see CHECK_SECONDS; a copied quiet passage may have no anchors for a
+ * while). An anchor in between that does not match at that offset ends the run: inside a copy every anchor of the
+ * target has its twin in the source (unless MAX_POSITIONS_PER_HASH cut its list). For the same reason a run's
+ * edges lie within W + ANCHOR_SPAN of the neighbouring unmatched anchors: those are its bounds.
+ * Cost: O(anchors x copies per anchor) lookups, one frame per 5 ms of every copy, and the edges asked for.
+ */
+export function findCopyRuns(target: AnchoredAudio, source: AnchoredAudio | "self", search: CopySearch = {}): FoundCopies {
+  const selfSearch = source === "self";
+  const sourceAudio = selfSearch ? target.audio : source.audio;
+  if (sourceAudio.channels.length !== target.audio.channels.length || sourceAudio.sampleRate !== target.audio.sampleRate) {
+    return { runs: [], exact: () => ({ start: 0, end: 0, offset: 0 }) };
+  }
+  const targetBits = channelBits(target.audio);
+  const sourceBits = selfSearch ? targetBits : channelBits(sourceAudio);
+  const targetLength = frameCount(target.audio);
+  const sourceLength = frameCount(sourceAudio);
+  const minOffset = selfSearch ? Math.max(1, search.minOffsetSamples ?? 1) : -Infinity;
+  const index = new Map<number, number[]>();
+  const remember = (hash: number, position: number) => {
+    const list = index.get(hash);
+    if (!list) index.set(hash, [position]);
+    else if (list.length < MAX_POSITIONS_PER_HASH) list.push(position);
+    else if (selfSearch) {
+      list.shift();
+      list.push(position);
+    }
+  };
+  if (!selfSearch) source.anchors.positions.forEach((p, k) => remember(source.anchors.hashes[k]!, p));
+
+  const stride = Math.max(1, Math.round(CHECK_SECONDS * target.audio.sampleRate));
+  const { positions, hashes, radius } = target.anchors;
+  const runs: RunBounds[] = [];
+  const close = (run: OpenRun, offset: number) => {
+    const before = positions[run.first - 1];
+    const after = positions[run.last + 1];
+    runs.push({
+      offset,
+      first: positions[run.first]!,
+      last: positions[run.last]! + ANCHOR_SPAN,
+      lowest: Math.max(0, offset, before === undefined ? 0 : before - radius),
+      highest: Math.min(targetLength, sourceLength + offset, after === undefined ? Infinity : after + radius + ANCHOR_SPAN),
+    });
+  };
+  const open = new Map<number, OpenRun>();
+  for (let k = 0; k < positions.length; k++) {
+    const t = positions[k]!;
+    const hash = hashes[k]!;
+    for (const s of index.get(hash) ?? []) {
+      const offset = t - s;
+      if (offset < minOffset || !sampledFramesMatch(targetBits, t, sourceBits, s, ANCHOR_SPAN, 1)) continue;
+      const run = open.get(offset);
+      const gapStart = run ? positions[run.last]! + ANCHOR_SPAN : 0;
+      if (run && run.last === k - 1 && sampledFramesMatch(targetBits, gapStart, sourceBits, gapStart - offset, t - gapStart, stride)) {
+        run.last = k;
+        continue;
+      }
+      if (run) close(run, offset);
+      open.set(offset, { first: k, last: k });
+    }
+    if (selfSearch) remember(hash, t);
+  }
+  for (const [offset, run] of open) close(run, offset);
+
+  const found = new Map<RunBounds, CopyRun>();
+  const exact = (run: RunBounds): CopyRun => {
+    const known = found.get(run);
+    if (known) return known;
+    const { offset, first, last } = run;
+    const start = first - matchingFrames(targetBits, first, sourceBits, first - offset, first - run.lowest, true, stride);
+    const end = last + matchingFrames(targetBits, last, sourceBits, last - offset, run.highest - last, false, stride);
+    const copy = { start, end, offset };
+    found.set(run, copy);
+    return copy;
+  };
+  return { runs, exact };
+}
+
+/**
+ * Length of the longest run, samples (0 for none), counting only target samples at or after `from`. Runs are
+ * taken longest possible first, and their edges found only while one could still be longer than the best so far.
+ */
+export function longestRunAfter(copies: FoundCopies, from = 0): number {
+  const bound = (run: RunBounds) => run.highest - Math.max(run.lowest, from);
+  const order = [...copies.runs].sort((a, b) => bound(b) - bound(a));
+  let longest = 0;
+  for (const run of order) {
+    if (bound(run) <= longest) break;
+    const copy = copies.exact(run);
+    longest = Math.max(longest, copy.end - Math.max(copy.start, from));
+  }
+  return longest;
+}
+
+/**
+ * The offsets at which one run alone copies at least `minimum` samples of the source window [from, to): where a
+ * given passage of the source appears in the target, mostly whole. Pieces of several short runs never add up:
+ * music whose bass and chords repeat exactly between varying drums shares many short copies with itself.
+ */
+export function offsetsCopying(copies: FoundCopies, from: number, to: number, minimum: number): Set<number> {
+  const overlap = (start: number, end: number, offset: number) => Math.min(to, end - offset) - Math.max(from, start - offset);
+  const offsets = new Set<number>();
+  for (const run of copies.runs) {
+    if (overlap(run.lowest, run.highest, run.offset) < Math.max(1, minimum)) continue;
+    const copy = copies.exact(run);
+    if (overlap(copy.start, copy.end, copy.offset) >= Math.max(1, minimum)) offsets.add(run.offset);
+  }
+  return offsets;
+}

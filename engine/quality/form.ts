@@ -1,0 +1,90 @@
+import { frameCount, type PcmAudio } from "../audio/pcm.ts";
+import { findAnchors } from "./anchors.ts";
+import { scanBlocks } from "./blocks.ts";
+import { findCopyRuns, longestRunAfter, offsetsCopying, type AnchoredAudio, type FoundCopies } from "./copies.ts";
+import type { QualityReport } from "./report.ts";
+import { blockLevelsDb, longestInternalSilenceSeconds, silenceThresholdDb, soundSpan, type SoundSpan } from "./silence.ts";
+
+// Form and variety: does the result extend the song, or replay it? Measured from sample-exact copies (the engines
+// copy input samples verbatim; crossfades and fades are seams and belong to no copy) and from silent blocks.
+
+/** The form metrics of a QualityReport (documented there: unit, direction, target). */
+export type FormMetrics = Pick<
+  QualityReport,
+  | "longestVerbatimRunSeconds"
+  | "longestRepeatedStretchSeconds"
+  | "originalLongestRepeatedStretchSeconds"
+  | "introReplays"
+  | "endsWithInputEnding"
+  | "longestInternalSilenceSeconds"
+  | "originalLongestInternalSilenceSeconds"
+>;
+
+export interface FormOptions {
+  /** Where the kept opening ends in the result, seconds; verbatim runs count only after it. Default: the input's length. */
+  readonly introSeconds?: number;
+}
+
+/** Two occurrences of a repeated stretch must start at least this far apart (seconds). */
+const MIN_REPEAT_OFFSET_SECONDS = 1;
+/** The input's opening: this many seconds from its first sound, or a third of its sounding length if less. */
+const OPENING_SECONDS = 8;
+/** A replay of the opening must copy at least this share of it in one piece (a da capo's fade-in leaves the rest exact). */
+const OPENING_SHARE = 0.5;
+/** The input's ending: this many seconds up to its last sound, or a third of its sounding length if less. */
+const ENDING_SECONDS = 4;
+/** The ending counts when this share of it is copied in one piece (a seam may fall in its first second)... */
+const ENDING_SHARE = 0.75;
+/** ...and its last sound lands within this many seconds of the result's last sound (trailing silence, padding). */
+const ENDING_TOLERANCE_SECONDS = 1.5;
+
+/**
+ * Form metrics of an extension (see FormMetrics). Linear time: one pass over the samples of each signal (blocks.ts),
+ * then anchor lookups and sparse sample checks along the copies found (copies.ts): about 0.2-0.5 s for a 10-minute
+ * stereo 44.1 kHz result. The input's silence threshold is used for both signals so they are judged alike.
+ * Verbatim and repeat metrics are 0 (and endsWithInputEnding false) when the two differ in rate or channel count.
+ */
+export function measureForm(original: PcmAudio, result: PcmAudio, options: FormOptions = {}): FormMetrics {
+  const sampleRate = result.sampleRate;
+  const originalScan = scanBlocks(original);
+  const resultScan = scanBlocks(result);
+  const originalLevels = blockLevelsDb(originalScan);
+  const resultLevels = blockLevelsDb(resultScan);
+  const threshold = silenceThresholdDb(originalLevels);
+  const originalSound = soundSpan(original, originalScan, originalLevels, threshold);
+  const resultSound = soundSpan(result, resultScan, resultLevels, threshold);
+
+  const input: AnchoredAudio = { audio: original, anchors: findAnchors(original, originalScan) };
+  const output: AnchoredAudio = { audio: result, anchors: findAnchors(result, resultScan) };
+  const minOffsetSamples = Math.round(MIN_REPEAT_OFFSET_SECONDS * sampleRate);
+  const copies = findCopyRuns(output, input);
+  const repeats = findCopyRuns(output, "self", { minOffsetSamples });
+  const originalRepeats = findCopyRuns(input, "self", { minOffsetSamples });
+  const intro = Math.round((options.introSeconds ?? frameCount(original) / original.sampleRate) * sampleRate);
+
+  return {
+    longestVerbatimRunSeconds: longestRunAfter(copies, Math.max(0, intro)) / sampleRate,
+    longestRepeatedStretchSeconds: longestRunAfter(repeats) / sampleRate,
+    originalLongestRepeatedStretchSeconds: longestRunAfter(originalRepeats) / sampleRate,
+    introReplays: originalSound ? countOpenings(copies, originalSound, sampleRate) : 0,
+    endsWithInputEnding: originalSound && resultSound ? endsWithEnding(copies, originalSound, resultSound, sampleRate) : false,
+    longestInternalSilenceSeconds: longestInternalSilenceSeconds(resultScan, resultLevels, threshold, sampleRate),
+    originalLongestInternalSilenceSeconds: longestInternalSilenceSeconds(originalScan, originalLevels, threshold, original.sampleRate),
+  };
+}
+
+/** Result positions (distinct offsets) where one copy holds at least half of the input's opening. */
+function countOpenings(copies: FoundCopies, sound: SoundSpan, sampleRate: number): number {
+  const length = Math.min(OPENING_SECONDS * sampleRate, (sound.end - sound.first) / 3);
+  if (!(length >= 1)) return 0;
+  return offsetsCopying(copies, sound.first, sound.first + length, OPENING_SHARE * length).size;
+}
+
+/** Whether one copy holds most of the input's last sounding seconds, placed where its last sound meets the result's. */
+function endsWithEnding(copies: FoundCopies, sound: SoundSpan, resultSound: SoundSpan, sampleRate: number): boolean {
+  const length = Math.min(ENDING_SECONDS * sampleRate, (sound.end - sound.first) / 3);
+  if (!(length >= 1)) return false;
+  const tolerance = ENDING_TOLERANCE_SECONDS * sampleRate;
+  const offsets = offsetsCopying(copies, sound.end - length, sound.end, ENDING_SHARE * length);
+  return [...offsets].some((offset) => Math.abs(resultSound.end - (sound.end + offset)) <= tolerance);
+}

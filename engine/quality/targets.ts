@@ -1,0 +1,88 @@
+import type { QualityReport } from "./report.ts";
+
+/** One quality target and whether a report meets it (for the CLI's summary and the job report). */
+export interface TargetCheck {
+  /** The QualityReport field judged. */
+  readonly key: string;
+  readonly label: string;
+  readonly value: number | boolean | null;
+  /** The target as shown, its unit last: "0", "<= 45 s", "<= 2 %", "yes". */
+  readonly target: string;
+  /** null: nothing to measure (no seams, silent extension) or the target does not apply. */
+  readonly met: boolean | null;
+}
+
+export interface TargetOptions {
+  /** Whether the input has an ending of its own (e.g. the engine chose song form); else endsWithInputEnding is not judged. */
+  readonly inputHasEnding: boolean;
+}
+
+/** Allowed growth of the longest internal silence over the input's own, seconds. */
+const EXTRA_SILENCE_SECONDS = 0.5;
+
+/** Every metric of the report that has a target (see QualityReport for what each measures), in a fixed order. */
+export function checkTargets(report: QualityReport, options: TargetOptions): TargetCheck[] {
+  const atMost = (value: number | null, limit: number) => (value === null || !Number.isFinite(value) ? null : value <= limit);
+  const silenceLimit = report.originalLongestInternalSilenceSeconds + EXTRA_SILENCE_SECONDS;
+  const noSeams = report.seamCount === 0;
+  return [
+    { key: "clicksAtSeams", label: "clicks at seams", value: report.clicksAtSeams, target: "0", met: noSeams ? null : report.clicksAtSeams === 0 },
+    { key: "seamFluxZ", label: "seam flux z", value: report.seamFluxZ, target: "<= 1.5", met: atMost(report.seamFluxZ, 1.5) },
+    {
+      key: "seamLoudnessChangeLu",
+      label: "loudness change at seams",
+      value: report.seamLoudnessChangeLu,
+      target: "<= 1 LU",
+      met: atMost(report.seamLoudnessChangeLu, 1),
+    },
+    {
+      key: "tempoDifferencePercent",
+      label: "tempo difference",
+      value: report.tempoDifferencePercent,
+      target: "<= 2 %",
+      met: atMost(report.tempoDifferencePercent, 2),
+    },
+    {
+      key: "shortestLoopSeconds",
+      label: "shortest back-to-back loop",
+      value: report.shortestLoopSeconds,
+      target: "0 or >= 20 s",
+      met: report.extensionSeconds > 0 ? report.shortestLoopSeconds === 0 || report.shortestLoopSeconds >= 20 : null,
+    },
+    {
+      key: "longestVerbatimRunSeconds",
+      label: "longest verbatim run",
+      value: report.longestVerbatimRunSeconds,
+      target: "<= 45 s",
+      met: report.longestVerbatimRunSeconds <= 45,
+    },
+    {
+      key: "longestRepeatedStretchSeconds",
+      label: "longest repeated stretch",
+      value: report.longestRepeatedStretchSeconds,
+      target: "< 30 s",
+      met: report.longestRepeatedStretchSeconds < 30,
+    },
+    { key: "introReplays", label: "intro replays", value: report.introReplays, target: "1", met: report.introReplays === 1 },
+    {
+      key: "endsWithInputEnding",
+      label: "ends with the input's ending",
+      value: report.endsWithInputEnding,
+      target: "yes",
+      met: options.inputHasEnding ? report.endsWithInputEnding : null,
+    },
+    {
+      key: "longestInternalSilenceSeconds",
+      label: "longest internal silence",
+      value: report.longestInternalSilenceSeconds,
+      target: `<= ${round(silenceLimit)} s`,
+      // The limit is the input's own silence + 0.5 s; 1e-9 absorbs the rounding of that sum.
+      met: report.longestInternalSilenceSeconds <= silenceLimit + 1e-9,
+    },
+  ];
+}
+
+/** 1.5 -> "1.5", 0.54 -> "0.54": the target as a short figure. */
+function round(value: number): string {
+  return String(Math.round(value * 100) / 100);
+}
