@@ -143,7 +143,7 @@ function printComparison(name: string, report: QualityReport, reference: Quality
     const before = reference[key];
     const after = report[key];
     const difference = typeof before === "number" && typeof after === "number" ? after - before : before === after ? 0 : NaN;
-    const show = (v: number | null) => (v === null ? "null" : Number(v.toPrecision(8)).toString());
+    const show = (v: number | boolean | null) => (v === null || typeof v === "boolean" ? String(v) : Number(v.toPrecision(8)).toString());
     const flag = difference === 0 ? "" : Number.isNaN(difference) || Math.abs(difference) > 1e-6 * Math.max(1, Math.abs(Number(before))) ? "  <-- differs" : "  (noise)";
     console.log(`  ${key.padEnd(32)} ${show(before).padStart(14)} ${show(after).padStart(14)} ${(Number.isNaN(difference) ? "-" : difference.toExponential(2)).padStart(12)}${flag}`);
   }
