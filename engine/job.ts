@@ -80,7 +80,7 @@ export async function runExtensionJob(job: ExtensionJobInput): Promise<Extension
   const engine = job.engine ?? DEFAULT_ENGINE;
   const clock = stopwatch();
 
-  const decoded = await decodeAudio(job.bytes);
+  const decoded = await decodeAudio(job.bytes, { maxSeconds: limits.maxInputSeconds });
   checkInput(decoded, limits);
   const input: PcmAudio = { sampleRate: decoded.sampleRate, channels: decoded.channels };
   const decodeMs = clock();

@@ -1,11 +1,17 @@
 import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
 import type { Construct } from "constructs";
-import { FORM_SETTINGS } from "../engine/extend/types.ts";
-import { FORM_METADATA, TARGET_SECONDS_METADATA } from "../functions/commons/job-schema.ts";
+import {
+  DEFAULT_LIMITS,
+  FORM_METADATA,
+  FORM_SETTINGS,
+  type InputLimits,
+  RESULTS_PREFIX,
+  TARGET_SECONDS_METADATA,
+} from "../contract/pipeline.ts";
 import { ExtrapolationWorkers } from "./extrapolation-workers.ts";
 import { JobQueue } from "./job-queue.ts";
 import { PipelineMonitoring } from "./pipeline-monitoring.ts";
-import { PipelineStorage, RESULTS_PREFIX } from "./pipeline-storage.ts";
+import { PipelineStorage } from "./pipeline-storage.ts";
 import { PresignCredentials } from "./presign-credentials.ts";
 import { ResultNotifications } from "./result-notifications.ts";
 import type { DeploySettings } from "./settings.ts";
@@ -31,8 +37,12 @@ export class EmotionsHarmonizerStack extends Stack {
   constructor(scope: Construct, id: string, props: EmotionsHarmonizerStackProps) {
     super(scope, id, props);
     const { settings } = props;
-    const maxInputSeconds = settings.maxInputMinutes * 60;
-    const maxTargetSeconds = settings.maxTargetMinutes * 60;
+    const limits: InputLimits = {
+      minInputSeconds: DEFAULT_LIMITS.minInputSeconds,
+      maxInputSeconds: settings.maxInputMinutes * 60,
+      maxTargetSeconds: settings.maxTargetMinutes * 60,
+      maxUploadBytes: settings.maxUploadMb * 1024 * 1024,
+    };
 
     this.storage = new PipelineStorage(this, "Storage", { resultLinkDays: settings.resultLinkDays });
     this.notifications = new ResultNotifications(this, "Notifications", { notifyEmail: settings.notifyEmail });
@@ -44,9 +54,7 @@ export class EmotionsHarmonizerStack extends Stack {
       jobQueue: this.jobs.queue,
       topic: this.notifications.topic,
       defaultTargetSeconds: settings.defaultTargetSeconds,
-      maxUploadBytes: settings.maxUploadMb * 1024 * 1024,
-      maxInputSeconds,
-      maxTargetSeconds,
+      limits,
     });
 
     this.presign = new PresignCredentials(this, "ResultLinkSigner", {
@@ -56,6 +64,8 @@ export class EmotionsHarmonizerStack extends Stack {
 
     this.workers = new ExtrapolationWorkers(this, "Workers", {
       jobQueue: this.jobs.queue,
+      deadLetterQueue: this.jobs.deadLetterQueue,
+      queueVisibilityTimeoutSeconds: this.jobs.visibilityTimeout.toSeconds(),
       inputBucket: this.storage.inputBucket,
       outputBucket: this.storage.outputBucket,
       modelsBucket: this.storage.modelsBucket,
@@ -65,6 +75,7 @@ export class EmotionsHarmonizerStack extends Stack {
       maxReceiveCount: this.jobs.maxReceiveCount,
       gpuInstanceType: settings.gpuInstanceType,
       maxTasks: settings.maxTasks,
+      limits,
     });
 
     this.monitoring = new PipelineMonitoring(this, "Monitoring", {

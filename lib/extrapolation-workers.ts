@@ -33,7 +33,7 @@ import { Construct } from "constructs";
 import { acknowledgeFinding, nagToken, objectWildcardFinding } from "./nag-findings.ts";
 import { grantPublish, grantReadObjects, grantWriteObjects } from "./narrow-grants.ts";
 import { PresignCredentials } from "./presign-credentials.ts";
-import { RESULTS_PREFIX } from "./pipeline-storage.ts";
+import { type InputLimits, limitsEnvironment, RESULTS_PREFIX } from "../contract/pipeline.ts";
 import { REPOSITORY_ROOT } from "./upload-validation.ts";
 
 /**
@@ -63,6 +63,10 @@ export const JOB_SCALING_STEPS = [
 export interface ExtrapolationWorkersProps {
   /** Extension jobs; the service scales on its visible messages. */
   readonly jobQueue: IQueue;
+  /** Unreadable job messages are moved here at once (with a notice) instead of waiting out three receives. */
+  readonly deadLetterQueue: IQueue;
+  /** The job queue's own visibility timeout: a heartbeat never sets a message's visibility below what is left of it. */
+  readonly queueVisibilityTimeoutSeconds: number;
   readonly inputBucket: IBucket;
   readonly outputBucket: IBucket;
   readonly modelsBucket: IBucket;
@@ -73,6 +77,8 @@ export interface ExtrapolationWorkersProps {
   readonly resultLinkDays: number;
   /** The job queue's redrive maxReceiveCount: the worker treats a failure on that receive as final. */
   readonly maxReceiveCount: number;
+  /** The deployed limits, the same the validator applies (contract/pipeline.ts LIMIT_ENV). */
+  readonly limits: InputLimits;
   /**
    * @default "g4dn.xlarge"
    */
@@ -160,6 +166,8 @@ export class ExtrapolationWorkers extends Construct {
       role: hostRole,
       securityGroup: hostSecurityGroup,
       requireImdsv2: true,
+      // Containers (bridge network) are one hop further: with a limit of 1 they cannot reach the host's credentials.
+      httpPutResponseHopLimit: 1,
       blockDevices: [
         {
           deviceName: "/dev/xvda",
@@ -219,6 +227,9 @@ export class ExtrapolationWorkers extends Construct {
         TOPIC_ARN: props.topic.topicArn,
         RESULT_LINK_DAYS: String(props.resultLinkDays),
         MAX_RECEIVE_COUNT: String(props.maxReceiveCount),
+        DEAD_LETTER_QUEUE_URL: props.deadLetterQueue.queueUrl,
+        QUEUE_VISIBILITY_TIMEOUT_SECONDS: String(props.queueVisibilityTimeoutSeconds),
+        ...limitsEnvironment(props.limits),
         POWERTOOLS_SERVICE_NAME: "extension-worker",
       },
       secrets: {
@@ -239,6 +250,7 @@ export class ExtrapolationWorkers extends Construct {
     // A redelivered job whose result already exists only re-notifies: the worker checks with HeadObject.
     grantReadObjects(taskRole, props.outputBucket, RESULTS_PREFIX);
     grantPublish(taskRole, props.topic);
+    props.deadLetterQueue.grantSendMessages(taskRole);
     // A worker protects its own task from scale-in while a job runs (the queue looks empty meanwhile).
     taskRole.addToPrincipalPolicy(
       new PolicyStatement({

@@ -26,10 +26,12 @@ export class JobQueue extends Construct {
   public readonly queue: Queue;
   public readonly deadLetterQueue: Queue;
   public readonly maxReceiveCount: number;
+  public readonly visibilityTimeout: Duration;
 
   constructor(scope: Construct, id: string, props: JobQueueProps = {}) {
     super(scope, id);
     this.maxReceiveCount = props.maxReceiveCount ?? 3;
+    this.visibilityTimeout = props.visibilityTimeout ?? Duration.minutes(30);
     this.deadLetterQueue = new Queue(this, "DeadLetters", {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -38,7 +40,7 @@ export class JobQueue extends Construct {
     this.queue = new Queue(this, "Jobs", {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      visibilityTimeout: props.visibilityTimeout ?? Duration.minutes(30),
+      visibilityTimeout: this.visibilityTimeout,
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: this.maxReceiveCount },
     });

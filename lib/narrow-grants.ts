@@ -8,14 +8,22 @@ import type { Topic } from "aws-cdk-lib/aws-sns";
  * that nobody here needs.
  */
 
-/** HeadObject/GetObject (also of a given version) under `prefix`, plus ListBucket so a missing key is a 404, not a 403. */
+/**
+ * HeadObject/GetObject (also of a given version) under `prefix`, plus ListBucket so a missing key is a 404, not a
+ * 403. With a prefix, listing is limited to it (s3:prefix), so the grantee cannot list the rest of the bucket.
+ */
 export function grantReadObjects(grantee: IGrantable, bucket: IBucket, prefix = ""): void {
   Grant.addToPrincipal({
     grantee,
     actions: ["s3:GetObject", "s3:GetObjectVersion"],
     resourceArns: [bucket.arnForObjects(`${prefix}*`)],
   });
-  Grant.addToPrincipal({ grantee, actions: ["s3:ListBucket"], resourceArns: [bucket.bucketArn] });
+  Grant.addToPrincipal({
+    grantee,
+    actions: ["s3:ListBucket"],
+    resourceArns: [bucket.bucketArn],
+    ...(prefix === "" ? {} : { conditions: { StringLike: { "s3:prefix": [`${prefix}*`] } } }),
+  });
 }
 
 /** PutObject (single or multipart) under `prefix`. */

@@ -10,6 +10,7 @@ import {
 } from "aws-cdk-lib/aws-cloudwatch";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import type { IBaseService, ICluster } from "aws-cdk-lib/aws-ecs";
+import { PolicyStatement, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import type { ITopic } from "aws-cdk-lib/aws-sns";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
@@ -82,9 +83,19 @@ export class PipelineMonitoring extends Construct {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
 
-    for (const alarm of [this.failedJobsAlarm, this.stalledJobsAlarm, this.failedValidationsAlarm]) {
-      alarm.addAlarmAction(alarmAction);
-    }
+    const alarms = [this.failedJobsAlarm, this.stalledJobsAlarm, this.failedValidationsAlarm];
+    for (const alarm of alarms) alarm.addAlarmAction(alarmAction);
+    // enforceSSL's topic policy replaces SNS's default one, which was CloudWatch's only Allow: without this
+    // statement the alarms fire but never reach anyone. Only these alarms may publish (confused deputy).
+    props.topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: "AllowThisStacksAlarms",
+        principals: [new ServicePrincipal("cloudwatch.amazonaws.com")],
+        actions: ["sns:Publish"],
+        resources: [props.topic.topicArn],
+        conditions: { ArnEquals: { "aws:SourceArn": alarms.map((alarm) => alarm.alarmArn) } },
+      }),
+    );
 
     const runningTasks: IMetric = new Metric({
       namespace: "ECS/ContainerInsights",

@@ -3,9 +3,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type Buck
 import { Construct } from "constructs";
 import { acknowledgeFinding } from "./nag-findings.ts";
 
-/** Key prefixes in the output bucket; the worker and the validator write under these. */
-export const RESULTS_PREFIX = "results/";
-export const REJECTIONS_PREFIX = "rejections/";
+import { REJECTIONS_PREFIX, RESULTS_PREFIX } from "../contract/pipeline.ts";
 
 export interface PipelineStorageProps {
   /**

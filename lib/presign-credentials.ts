@@ -26,6 +26,9 @@ export interface PresignCredentialsProps {
  * the results prefix, has an access key kept in Secrets Manager as `{ AccessKey, Secret }`; the worker signs
  * links with it for up to 7 days (the SigV4 limit).
  */
+/** SigV4's 7-day limit on presigned links, in milliseconds (the unit of s3:signatureAge). */
+export const MAX_SIGNATURE_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+
 export class PresignCredentials extends Construct {
   public readonly user: User;
   public readonly secret: Secret;
@@ -40,6 +43,12 @@ export class PresignCredentials extends Construct {
       new PolicyStatement({
         actions: ["s3:GetObject"],
         resources: [props.bucket.arnForObjects(`${props.prefix}*`)],
+        // The key can only sign links (query-string auth), never call S3 directly, and a link older than the
+        // SigV4 maximum of 7 days is refused even if the signer asked for longer.
+        conditions: {
+          StringEquals: { "s3:authType": "REST-QUERY-STRING" },
+          NumericLessThanEquals: { "s3:signatureAge": MAX_SIGNATURE_AGE_MS },
+        },
       }),
     );
     const accessKey = new AccessKey(this, "AccessKey", { user: this.user, serial: props.keySerial ?? 1 });

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import { Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
 import { PolicyStatement, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { Key } from "aws-cdk-lib/aws-kms";
 import { Topic } from "aws-cdk-lib/aws-sns";
@@ -31,12 +31,13 @@ export class ResultNotifications extends Construct {
       pendingWindow: Duration.days(7),
       removalPolicy: props.keyRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
-    // CloudWatch alarm actions publish to the encrypted topic as the CloudWatch service.
+    // CloudWatch alarm actions publish to the encrypted topic as the CloudWatch service: this account's alarms only.
     this.key.addToResourcePolicy(
       new PolicyStatement({
         principals: [new ServicePrincipal("cloudwatch.amazonaws.com")],
         actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
         resources: ["*"],
+        conditions: { StringEquals: { "aws:SourceAccount": Stack.of(this).account } },
       }),
     );
 

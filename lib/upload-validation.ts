@@ -11,7 +11,7 @@ import { Queue, QueueEncryption, type IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { acknowledgeFinding, objectWildcardFinding } from "./nag-findings.ts";
 import { grantPublish, grantReadObjects, grantWriteObjects } from "./narrow-grants.ts";
-import { REJECTIONS_PREFIX } from "./pipeline-storage.ts";
+import { type InputLimits, limitsEnvironment, REJECTIONS_PREFIX } from "../contract/pipeline.ts";
 
 export const REPOSITORY_ROOT = resolve(import.meta.dirname, "..");
 
@@ -30,9 +30,14 @@ export interface UploadValidationProps {
   readonly topic: Topic;
   /** Used when an upload has no `target-seconds` metadata. */
   readonly defaultTargetSeconds: number;
-  readonly maxUploadBytes: number;
-  readonly maxInputSeconds: number;
-  readonly maxTargetSeconds: number;
+  /** The deployed limits; the worker's task definition carries the same ones (contract/pipeline.ts LIMIT_ENV). */
+  readonly limits: InputLimits;
+  /**
+   * Concurrent validations at most: a burst of uploads queues in S3's async retries instead of taking the
+   * account's whole Lambda concurrency.
+   * @default 10
+   */
+  readonly reservedConcurrency?: number;
   /**
    * The handler module (exports `handler`).
    * @default functions/validator/handler.ts in the repository
@@ -94,6 +99,7 @@ export class UploadValidation extends Construct {
       role,
       logGroup,
       deadLetterQueue: this.failedEvents,
+      reservedConcurrentExecutions: props.reservedConcurrency ?? 10,
       description: "Validates uploads and queues extension jobs",
       environment: {
         JOB_QUEUE_URL: props.jobQueue.queueUrl,
@@ -101,9 +107,7 @@ export class UploadValidation extends Construct {
         OUTPUT_BUCKET: props.outputBucket.bucketName,
         TOPIC_ARN: props.topic.topicArn,
         DEFAULT_TARGET_SECONDS: String(props.defaultTargetSeconds),
-        MAX_UPLOAD_BYTES: String(props.maxUploadBytes),
-        MAX_INPUT_SECONDS: String(props.maxInputSeconds),
-        MAX_TARGET_SECONDS: String(props.maxTargetSeconds),
+        ...limitsEnvironment(props.limits),
         POWERTOOLS_SERVICE_NAME: "upload-validator",
         NODE_OPTIONS: "--enable-source-maps",
       },

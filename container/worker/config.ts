@@ -1,5 +1,6 @@
 import { ConfigurationError } from "../../functions/commons/errors.ts";
-import { optionalEnv, positiveNumberEnv, requireEnv } from "../../functions/commons/config.ts";
+import { optionalEnv, positiveNumberEnv, readLimitsEnv, requireEnv } from "../../functions/commons/config.ts";
+import type { InputLimits } from "../../contract/pipeline.ts";
 import { DEFAULT_ENGINE, ENGINES, type EngineName } from "../../engine/extend/types.ts";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -14,6 +15,8 @@ export interface WorkerConfig {
   /** A model directory baked into the image, used when the models bucket holds none. */
   readonly bakedModelDir: string;
   readonly engine: EngineName;
+  /** The deployed limits (the task definition carries the validator's): passed to the engine with every job. */
+  readonly limits: InputLimits;
   /** Days the presigned result links should live (SigV4 allows at most 7). */
   readonly resultLinkDays: number;
   readonly presignCredentials?: { readonly accessKeyId: string; readonly secretAccessKey: string } | undefined;
@@ -63,6 +66,7 @@ export function readWorkerConfig(env: Env = process.env): WorkerConfig {
     modelPrefix: optionalEnv(env, "MODEL_PREFIX") ?? "models/current/",
     bakedModelDir: optionalEnv(env, "BAKED_MODEL_DIR") ?? "/app/models/baked",
     engine,
+    limits: readLimitsEnv(env),
     resultLinkDays: positiveNumberEnv(env, "RESULT_LINK_DAYS", 7),
     presignCredentials:
       accessKeyId !== undefined && secretAccessKey !== undefined ? { accessKeyId, secretAccessKey } : undefined,

@@ -152,6 +152,7 @@ async function runJobSteps(deps: WorkerDeps, job: JobMessage, abandon: AbortSign
     targetSeconds: job.targetSeconds,
     form: job.form,
     engine: config.engine,
+    limits: config.limits,
     ...(model.dir === undefined ? {} : { modelDir: model.dir }),
     onProgress: (done, total) => {
       checkpoint(); // throwing here stops the engine between chunks

@@ -3,16 +3,9 @@ import { OggVorbisDecoder } from "@wasm-audio-decoders/ogg-vorbis";
 import { MPEGDecoder } from "mpg123-decoder";
 import { OggOpusDecoder } from "ogg-opus-decoder";
 import { HarmonizerInputError } from "../errors.ts";
+import { decodeCapped, type WasmDecodeResult } from "./decode-capped.ts";
 import { losslessWavDepth, type DecodedAudio, type WavBitDepth } from "./decoded.ts";
 import type { AudioFormat } from "./format.ts";
-
-/** What the wasm-audio-decoders all return. Errors are reported here, not thrown. */
-interface WasmDecodeResult {
-  channelData: Float32Array[];
-  samplesDecoded: number;
-  sampleRate: number;
-  errors: ReadonlyArray<{ message: string; frameNumber?: number }>;
-}
 
 const FORMAT_NAMES: Record<AudioFormat, string> = {
   wav: "WAV",
@@ -82,23 +75,26 @@ async function withDecoder<D extends { ready: Promise<void>; free: () => void },
   }
 }
 
-/** mpg123-decoder always returns two channels; a mono stream (`channels` 1) keeps one. */
-export async function decodeMp3(bytes: Uint8Array, detail: string, channels: 1 | 2): Promise<DecodedAudio> {
-  return withDecoder("mp3", new MPEGDecoder(), (decoder) => {
-    const result = decoder.decode(bytes);
+/**
+ * mpg123-decoder always returns two channels; a mono stream (`channels` 1) keeps one. Every decoder stops
+ * once it has produced more than `maxSeconds` + 1 s (TOO_LONG), whatever the file's header claims.
+ */
+export async function decodeMp3(bytes: Uint8Array, detail: string, channels: 1 | 2, maxSeconds?: number): Promise<DecodedAudio> {
+  return withDecoder("mp3", new MPEGDecoder(), async (decoder) => {
+    const result = await decodeCapped({ decode: (chunk) => decoder.decode(chunk) }, bytes, { maxSeconds });
     return toDecoded("mp3", { ...result, channelData: result.channelData.slice(0, channels) }, detail);
   });
 }
 
-export async function decodeOggVorbis(bytes: Uint8Array): Promise<DecodedAudio> {
+export async function decodeOggVorbis(bytes: Uint8Array, maxSeconds?: number): Promise<DecodedAudio> {
   return withDecoder("ogg-vorbis", new OggVorbisDecoder(), async (decoder) =>
-    toDecoded("ogg-vorbis", await decoder.decodeFile(bytes), "Vorbis"),
+    toDecoded("ogg-vorbis", await decodeCapped(decoder, bytes, { maxSeconds }), "Vorbis"),
   );
 }
 
-export async function decodeOggOpus(bytes: Uint8Array): Promise<DecodedAudio> {
+export async function decodeOggOpus(bytes: Uint8Array, maxSeconds?: number): Promise<DecodedAudio> {
   return withDecoder("ogg-opus", new OggOpusDecoder(), async (decoder) =>
-    toDecoded("ogg-opus", await decoder.decodeFile(bytes), "Opus"),
+    toDecoded("ogg-opus", await decodeCapped(decoder, bytes, { maxSeconds }), "Opus"),
   );
 }
 
@@ -113,10 +109,16 @@ export function flacDeclaredFrames(bytes: Uint8Array, flacOffset: number): numbe
   return (bytes[streamInfo + 13]! & 0x0f) * 2 ** 32 + view.getUint32(streamInfo + 14);
 }
 
-export async function decodeFlac(bytes: Uint8Array, flacOffset: number): Promise<DecodedAudio> {
+/** A FLAC that decodes to more samples than its STREAMINFO declares is refused as soon as it does. */
+export async function decodeFlac(bytes: Uint8Array, flacOffset: number, maxSeconds?: number): Promise<DecodedAudio> {
   const declared = flacDeclaredFrames(bytes, flacOffset);
+  const check = (frames: number) => {
+    if (declared > 0 && frames > declared) {
+      throw corruptAudio("flac", `it holds more than the ${declared} samples per channel its header declares (decoding stopped)`);
+    }
+  };
   return withDecoder("flac", new FLACDecoder(), async (decoder) => {
-    const result = await decoder.decodeFile(bytes);
+    const result = await decodeCapped(decoder, bytes, { maxSeconds, check });
     for (const channel of result.channelData) rescaleFlacInPlace(channel, result.bitDepth);
     const decoded = toDecoded("flac", result, `FLAC ${result.bitDepth}-bit`, losslessWavDepth(result.bitDepth, false));
     if (declared > 0 && result.samplesDecoded < declared) {

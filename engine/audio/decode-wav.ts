@@ -1,5 +1,7 @@
 import wavefile from "wavefile";
 import { HarmonizerInputError } from "../errors.ts";
+import { decodeCapSeconds } from "../limits.ts";
+import { tooLong } from "./decode-capped.ts";
 import { losslessWavDepth, type DecodedAudio } from "./decoded.ts";
 import { readWavSamples } from "./wav-samples.ts";
 
@@ -48,7 +50,7 @@ function declaredDataBytes(wave: ParsedWave): number {
 }
 
 /** Decodes integer PCM (8/16/24/32-bit) and IEEE float (32/64-bit) WAV, RIFX and RF64 to floats in [-1, 1]. */
-export function decodeWav(bytes: Uint8Array): DecodedAudio {
+export function decodeWav(bytes: Uint8Array, maxSeconds?: number): DecodedAudio {
   const wave = parse(bytes);
   const { numChannels, sampleRate, bitsPerSample } = wave.fmt;
   const formatTag = wave.fmt.audioFormat === FORMAT_EXTENSIBLE ? (wave.fmt.subformat[0] ?? 0) : wave.fmt.audioFormat;
@@ -75,6 +77,10 @@ export function decodeWav(bytes: Uint8Array): DecodedAudio {
   }
   const frames = Math.floor(available / bytesPerFrame);
   if (frames === 0) throw corrupt("the data chunk holds no samples");
+  // Refused before a sample is converted: a WAV's length is its size, so this only saves the allocation.
+  if (maxSeconds !== undefined && frames / sampleRate > decodeCapSeconds({ maxInputSeconds: maxSeconds })) {
+    throw tooLong(frames / sampleRate, maxSeconds);
+  }
 
   const channels = readWavSamples(
     wave.data.samples,

@@ -25,22 +25,28 @@ const OGG_CODEC_NAMES: Record<OggCodec, string> = {
  * Throws HarmonizerInputError: NOT_AUDIO for anything else, UNSUPPORTED_CODEC for a known
  * container with a codec we do not decode, CORRUPT_AUDIO for truncated or undecodable data.
  */
-export async function decodeAudio(bytes: Uint8Array): Promise<DecodedAudio> {
+export interface DecodeOptions {
+  /** The input limit: decoding stops (TOO_LONG) once more than this plus 1 s has been decoded. */
+  readonly maxSeconds?: number | undefined;
+}
+
+export async function decodeAudio(bytes: Uint8Array, options: DecodeOptions = {}): Promise<DecodedAudio> {
+  const { maxSeconds } = options;
   const sniffed = sniffContainer(bytes);
   if (sniffed === undefined) {
     throw new HarmonizerInputError("NOT_AUDIO", `not an audio file: expected ${SUPPORTED}`);
   }
   switch (sniffed.container) {
     case "wav":
-      return decodeWav(bytes);
+      return decodeWav(bytes, maxSeconds);
     case "flac":
-      return decodeFlac(bytes, sniffed.offset);
+      return decodeFlac(bytes, sniffed.offset, maxSeconds);
     case "mp3": {
       const header = parseMpegFrameHeader(bytes, sniffed.firstFrame)!;
       if (mpegStreamIsTruncated(bytes, sniffed.firstFrame)) {
         throw corruptAudio("mp3", "the last MPEG frame is cut off (truncated?)");
       }
-      return decodeMp3(bytes, `MPEG-${header.version} Layer ${"I".repeat(header.layer)}`, header.channels);
+      return decodeMp3(bytes, `MPEG-${header.version} Layer ${"I".repeat(header.layer)}`, header.channels, maxSeconds);
     }
     case "ogg": {
       const audioCodec = sniffed.codecs.find((codec) => codec === "opus" || codec === "vorbis");
@@ -55,13 +61,13 @@ export async function decodeAudio(bytes: Uint8Array): Promise<DecodedAudio> {
       if (!sniffed.complete) {
         throw corruptAudio(format, "the last Ogg page is cut off or the stream has no end (truncated?)");
       }
-      return audioCodec === "opus" ? decodeOggOpus(bytes) : decodeOggVorbis(bytes);
+      return audioCodec === "opus" ? decodeOggOpus(bytes, maxSeconds) : decodeOggVorbis(bytes, maxSeconds);
     }
   }
 }
 
 /** Reads and decodes a local audio file. */
-export async function decodeAudioFile(path: string): Promise<DecodedAudio> {
+export async function decodeAudioFile(path: string, options: DecodeOptions = {}): Promise<DecodedAudio> {
   const buffer = await readFile(path);
-  return decodeAudio(new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength));
+  return decodeAudio(new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength), options);
 }

@@ -12,6 +12,8 @@ export interface MpegFrameHeader {
   readonly frameBytes: number;
   /** 1 for single-channel frames, else 2 (stereo, joint stereo, dual mono). */
   readonly channels: 1 | 2;
+  /** Highest bitrate (bit/s) this version and layer allow (320 kbit/s for MPEG-1 Layer III). */
+  readonly maxBitrate: number;
 }
 
 const BITRATES_KBPS: Record<string, readonly number[]> = {
@@ -54,7 +56,27 @@ export function parseMpegFrameHeader(bytes: Uint8Array, offset: number): MpegFra
   else if (layer === 3 && version !== 1) frameBytes = Math.floor((72 * bitrate) / sampleRate) + padding;
   else frameBytes = Math.floor((144 * bitrate) / sampleRate) + padding;
   const channels = bytes[offset + 3]! >> 6 === 3 ? 1 : 2;
-  return { version, layer, sampleRate, frameBytes, channels };
+  const maxBitrate = BITRATES_KBPS[`${version === 1 ? 1 : 2}-${layer}`]![14]! * 1000;
+  return { version, layer, sampleRate, frameBytes, channels, maxBitrate };
+}
+
+/** Bytes taken by ID3v2 tags at the very start (several may follow each other). */
+export function leadingId3v2Bytes(bytes: Uint8Array): number {
+  let start = 0;
+  for (let tag = id3v2Size(bytes, start); tag > 0; tag = id3v2Size(bytes, start)) start += tag;
+  return start;
+}
+
+/**
+ * The least duration `totalBytes` of MPEG audio can hold, whose first frame is at `firstFrame` in `start`
+ * (the file's first bytes): even at the format's highest bitrate, so many bytes take at least this long.
+ * A header (Xing/Info frame count) claiming less is lying: the decoder would produce more.
+ */
+export function mpegDurationFloorSeconds(start: Uint8Array, firstFrame: number, totalBytes: number): number | undefined {
+  const header = parseMpegFrameHeader(start, firstFrame);
+  if (header === undefined) return undefined;
+  const TRAILING_TAGS = 128 + 32 * 1024; // ID3v1 and a generous APEv2/Lyrics allowance
+  return (Math.max(0, totalBytes - firstFrame - TRAILING_TAGS) * 8) / header.maxBitrate;
 }
 
 /** Bytes taken by an ID3v2 tag at `offset` (0 when there is none). */
@@ -79,8 +101,7 @@ const SYNC_SEARCH_BYTES = 8192;
  * in a row keeps random bytes that happen to contain 0xFFE from passing as MP3.
  */
 export function findFirstMpegFrame(bytes: Uint8Array): number | undefined {
-  let start = 0;
-  for (let tag = id3v2Size(bytes, start); tag > 0; tag = id3v2Size(bytes, start)) start += tag;
+  const start = leadingId3v2Bytes(bytes);
   const end = Math.min(bytes.length - 4, start + SYNC_SEARCH_BYTES);
   for (let offset = start; offset <= end; offset++) {
     const header = parseMpegFrameHeader(bytes, offset);

@@ -1,3 +1,4 @@
+import { DEFAULT_LIMITS, type InputLimits, LIMIT_ENV } from "../../contract/pipeline.ts";
 import { ConfigurationError } from "./errors.ts";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -25,4 +26,17 @@ export function positiveNumberEnv(env: Env, name: string, fallback?: number): nu
     throw new ConfigurationError(`environment variable ${name} must be a positive number, got "${raw}"`);
   }
   return value;
+}
+
+/**
+ * The deployed limits (the stack sets LIMIT_ENV on the Lambda and on the task definition). All but the
+ * engine's context need are required, so neither side can fall back to the engine's defaults on its own.
+ */
+export function readLimitsEnv(env: Env): InputLimits {
+  return {
+    minInputSeconds: positiveNumberEnv(env, LIMIT_ENV.minInputSeconds, DEFAULT_LIMITS.minInputSeconds),
+    maxInputSeconds: positiveNumberEnv(env, LIMIT_ENV.maxInputSeconds),
+    maxTargetSeconds: positiveNumberEnv(env, LIMIT_ENV.maxTargetSeconds),
+    maxUploadBytes: positiveNumberEnv(env, LIMIT_ENV.maxUploadBytes),
+  };
 }

@@ -1,20 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { DEFAULT_FORM, FORM_SETTINGS } from "../../engine/extend/types.ts";
+import { AUDIO_FORMATS, DEFAULT_FORM, FORM_SETTINGS } from "../../contract/pipeline.ts";
 import { InvalidJobMessageError } from "./errors.ts";
-
-/**
- * The upload's object metadata the pipeline reads (sent as x-amz-meta-<key>; S3 returns the keys lower-case).
- * The validator reads them and the stack's example upload names them: both import them from here.
- */
-export const TARGET_SECONDS_METADATA = "target-seconds";
-export const NOTIFY_METADATA = "notify";
-/** auto, song or continue (FORM_SETTINGS); absent means auto. */
-export const FORM_METADATA = "form";
-
-/** Audio formats the pipeline accepts (what the engine can decode). */
-export const AUDIO_FORMATS = ["wav", "mp3", "ogg-vorbis", "ogg-opus", "flac"] as const;
-export type AudioFormat = (typeof AUDIO_FORMATS)[number];
 
 /**
  * The message the validator sends and the worker reads. `version` lets a future worker tell old

@@ -2,9 +2,7 @@
  * Where things live in the output bucket. The validator ignores keys under these prefixes so the
  * pipeline never reacts to its own writes, even if input and output share a bucket.
  */
-export const RESULTS_PREFIX = "results/";
-export const REJECTIONS_PREFIX = "rejections/";
-export const RESERVED_PREFIXES: readonly string[] = [RESULTS_PREFIX, REJECTIONS_PREFIX];
+import { REJECTIONS_PREFIX, RESERVED_PREFIXES, RESULTS_PREFIX } from "../../contract/pipeline.ts";
 
 export const isReservedKey = (key: string): boolean => RESERVED_PREFIXES.some((prefix) => key.startsWith(prefix));
 

@@ -1,6 +1,5 @@
-import type { InputLimits } from "../../engine/limits.ts";
-import { DEFAULT_LIMITS } from "../../engine/limits.ts";
-import { optionalEnv, positiveNumberEnv, requireEnv } from "../commons/config.ts";
+import type { InputLimits } from "../../contract/pipeline.ts";
+import { optionalEnv, positiveNumberEnv, readLimitsEnv, requireEnv } from "../commons/config.ts";
 
 export interface ValidatorConfig {
   readonly jobQueueUrl: string;
@@ -24,12 +23,7 @@ export function readValidatorConfig(env: Readonly<Record<string, string | undefi
     topicArn: requireEnv(env, "TOPIC_ARN"),
     inputBucket: optionalEnv(env, "INPUT_BUCKET"),
     defaultTargetSeconds: positiveNumberEnv(env, "DEFAULT_TARGET_SECONDS"),
-    limits: {
-      minInputSeconds: DEFAULT_LIMITS.minInputSeconds,
-      maxUploadBytes: positiveNumberEnv(env, "MAX_UPLOAD_BYTES"),
-      maxInputSeconds: positiveNumberEnv(env, "MAX_INPUT_SECONDS"),
-      maxTargetSeconds: positiveNumberEnv(env, "MAX_TARGET_SECONDS"),
-    },
+    limits: readLimitsEnv(env),
     probeBytes: positiveNumberEnv(env, "PROBE_BYTES", DEFAULT_PROBE_BYTES),
   };
 }

@@ -6,15 +6,8 @@ import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { z } from "zod";
 import { type InputErrorCode, isInputError } from "../../engine/errors.ts";
 import { createAwsClients } from "../commons/aws-clients.ts";
-import {
-  FORM_METADATA,
-  JOB_ID_ATTRIBUTE,
-  type JobMessage,
-  JobMessageSchema,
-  jobIdFor,
-  NOTIFY_METADATA,
-  TARGET_SECONDS_METADATA,
-} from "../commons/job-schema.ts";
+import { FORM_METADATA, NOTIFY_METADATA, TARGET_SECONDS_METADATA } from "../../contract/pipeline.ts";
+import { JOB_ID_ATTRIBUTE, type JobMessage, JobMessageSchema, jobIdFor } from "../commons/job-schema.ts";
 import { isReservedKey } from "../commons/object-keys.ts";
 import { readValidatorConfig, type ValidatorConfig } from "./config.ts";
 import { headFirstExisting, inspectUpload, type StoredObject } from "./probe.ts";

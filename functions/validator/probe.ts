@@ -1,8 +1,11 @@
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { parseWebStream } from "music-metadata";
+import { leadingId3v2Bytes } from "../../engine/audio/mpeg.ts";
 import { HarmonizerInputError } from "../../engine/errors.ts";
+import { checkMp3 } from "./mpeg-check.ts";
 import { oggDurationSeconds } from "./ogg-duration.ts";
 import { type AudioProbe, audioFormatOf } from "./validation.ts";
+import { checkWavSize } from "./wav-check.ts";
 
 /** HeadObject's answer, with S3's user metadata (keys lower-case, without "x-amz-meta-"). */
 export interface StoredObject {
@@ -60,9 +63,18 @@ const OGG_TAIL_BYTES = 64 * 1024;
  */
 export async function inspectUpload(s3: S3Client, bucket: string, object: StoredObject, probeBytes: number): Promise<AudioProbe> {
   const startLength = Math.min(object.contentLength, probeBytes);
-  const start = await readRange(s3, bucket, object, 0, startLength - 1);
-  const probe = await probeAudio(start, object.contentLength);
+  let start = await readRange(s3, bucket, object, 0, startLength - 1);
+  // ID3v2 tags (cover images) can be longer than the probe: skip them by their size field and probe the audio.
+  const tags = leadingId3v2Bytes(start);
+  if (tags > 0 && tags < object.contentLength) {
+    start = tags + 4096 <= startLength
+      ? start.subarray(tags)
+      : await readRange(s3, bucket, object, tags, Math.min(object.contentLength, tags + probeBytes) - 1);
+  }
+  const probe = await probeAudio(start, object.contentLength - tags);
   const format = audioFormatOf(probe);
+  if (format === "wav") checkWavSize(start, object.contentLength);
+  if (format === "mp3") return { ...probe, seconds: await checkMp3(start, object.contentLength - tags, probe.seconds) };
   if ((format === "ogg-vorbis" || format === "ogg-opus") && startLength < object.contentLength && probe.sampleRate) {
     const tailStart = Math.max(startLength, object.contentLength - OGG_TAIL_BYTES);
     const tail = await readRange(s3, bucket, object, tailStart, object.contentLength - 1);

@@ -1,7 +1,7 @@
 import { HarmonizerInputError } from "../../engine/errors.ts";
-import type { InputLimits } from "../../engine/limits.ts";
+import { checkTargetSeconds, type InputLimits } from "../../contract/pipeline.ts";
 import { DEFAULT_FORM, FORM_SETTINGS, type FormSetting } from "../../engine/extend/types.ts";
-import { type AudioFormat, FORM_METADATA, TARGET_SECONDS_METADATA } from "../commons/job-schema.ts";
+import { type AudioFormat, FORM_METADATA, TARGET_SECONDS_METADATA } from "../../contract/pipeline.ts";
 
 /** What music-metadata learned from the start of an upload. */
 export interface AudioProbe {
@@ -79,8 +79,8 @@ export function checkAudio(probe: AudioProbe, limits: InputLimits): AcceptedInpu
 }
 
 /**
- * The requested duration: the upload's `target-seconds` metadata, else the default. It must be a
- * number longer than the song and at most the limit.
+ * The requested duration: the upload's `target-seconds` metadata, else the default. It must be a number, then
+ * pass the one target rule (checkTargetSeconds: at least the song, at most the limit), as in the worker.
  */
 export function resolveTargetSeconds(
   requested: string | undefined,
@@ -96,18 +96,7 @@ export function resolveTargetSeconds(
       `${TARGET_SECONDS_METADATA} "${requested}" is not a number; give the wanted duration in seconds, at most ${limits.maxTargetSeconds}`,
     );
   }
-  if (target <= inputSeconds) {
-    throw new HarmonizerInputError(
-      "INVALID_TARGET",
-      `the target of ${round1(target)} s is not longer than the song (${round1(inputSeconds)} s); ask for more than ${round1(inputSeconds)} s`,
-    );
-  }
-  if (target > limits.maxTargetSeconds) {
-    throw new HarmonizerInputError(
-      "INVALID_TARGET",
-      `the target of ${round1(target)} s is too long; at most ${limits.maxTargetSeconds} s is possible`,
-    );
-  }
+  checkTargetSeconds(target, inputSeconds, limits);
   return target;
 }
 

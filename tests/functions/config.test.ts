@@ -27,11 +27,23 @@ describe("configuration from the environment", () => {
   });
 
   it("lets the worker find its queue by URL or by QUEUE_NAME, and defaults the model prefix", () => {
-    const base = { OUTPUT_BUCKET: "out", TOPIC_ARN: "arn:t" };
+    const base = { OUTPUT_BUCKET: "out", TOPIC_ARN: "arn:t", MAX_UPLOAD_BYTES: "1000", MAX_INPUT_SECONDS: "600", MAX_TARGET_SECONDS: "7200" };
     expect(readWorkerConfig({ ...base, JOB_QUEUE_URL: "https://q" }).queue).toEqual({ url: "https://q" });
     expect(readWorkerConfig({ ...base, QUEUE_NAME: "jobs" }).queue).toEqual({ name: "jobs" });
     expect(readWorkerConfig({ ...base, QUEUE_NAME: "jobs" }).modelPrefix).toBe("models/current/");
     expect(() => readWorkerConfig(base)).toThrow(/JOB_QUEUE_URL \(or QUEUE_NAME\)/);
     expect(readWorkerConfig({ ...base, QUEUE_NAME: "jobs" }).presignCredentials).toBeUndefined();
+  });
+
+  it("gives the worker the deployed limits, and refuses to start without them (no silent engine defaults)", () => {
+    const base = { OUTPUT_BUCKET: "out", TOPIC_ARN: "arn:t", QUEUE_NAME: "jobs" };
+    const limits = { MAX_UPLOAD_BYTES: "1000", MAX_INPUT_SECONDS: "1800", MAX_TARGET_SECONDS: "7200" };
+    expect(readWorkerConfig({ ...base, ...limits }).limits).toEqual({
+      minInputSeconds: 20,
+      maxUploadBytes: 1000,
+      maxInputSeconds: 1800,
+      maxTargetSeconds: 7200,
+    });
+    expect(() => readWorkerConfig(base)).toThrow(/MAX_INPUT_SECONDS is required/);
   });
 });

@@ -1,3 +1,4 @@
+import { checkTarget } from "../../engine/extend/extend.ts";
 import { describe, expect, it } from "vitest";
 import { HarmonizerInputError } from "../../engine/errors.ts";
 import { DEFAULT_LIMITS } from "../../engine/limits.ts";
@@ -29,14 +30,22 @@ describe("resolveTargetSeconds", () => {
     expect(resolveTargetSeconds("", 25, 180, limits)).toBe(180);
   });
 
-  it("rejects a target that is not a number, not longer than the song, or over the limit, naming the limit", () => {
+  it("rejects a target that is not a number, shorter than the song, or over the limit, naming the limit", () => {
     expect(inputError(() => resolveTargetSeconds("three minutes", 25, 180, limits)).message).toMatch(/not a number.*at most 600/);
     const tooShort = inputError(() => resolveTargetSeconds("20", 25, 180, limits));
     expect(tooShort.code).toBe("INVALID_TARGET");
-    expect(tooShort.message).toMatch(/not longer than the song \(25 s\)/);
-    expect(inputError(() => resolveTargetSeconds("25", 25, 180, limits)).code).toBe("INVALID_TARGET");
+    expect(tooShort.message).toMatch(/shorter than the song \(25 s\)/);
     expect(inputError(() => resolveTargetSeconds("601", 25, 180, limits)).message).toMatch(/at most 600 s/);
     expect(inputError(() => resolveTargetSeconds("Infinity", 25, 180, limits)).code).toBe("INVALID_TARGET");
+  });
+
+  it("applies the engine's one target rule: a target equal to the song is what the engine accepts too", () => {
+    const song = { sampleRate: 8_000, channels: [new Float32Array(25 * 8_000)] };
+    for (const target of [20, 25, 30, 601]) {
+      const validator = (() => { try { resolveTargetSeconds(String(target), 25, 180, limits); return "ok"; } catch (e) { return (e as Error).name; } })();
+      const engine = (() => { try { checkTarget(song, target, limits); return "ok"; } catch (e) { return (e as Error).name; } })();
+      expect(validator, `target ${target} s`).toBe(engine);
+    }
   });
 });
 

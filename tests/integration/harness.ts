@@ -12,18 +12,28 @@ import { NO_TASK_PROTECTION } from "../../container/worker/task-protection.ts";
 import { runWorker, type RunSummary } from "../../container/worker/worker.ts";
 import { drainS3Events, type TestPipeline } from "../support/aws.ts";
 
+/** The limits as the stack would set them on both the Lambda and the task definition. */
+export const TEST_LIMITS_ENV: Readonly<Record<string, string>> = {
+  MAX_UPLOAD_BYTES: String(50 * 1024 * 1024),
+  MAX_INPUT_SECONDS: "600",
+  MAX_TARGET_SECONDS: "3600",
+};
+
 export const quietLogger = (): Logger => new Logger({ serviceName: "harmonizer-test", logLevel: (process.env.TEST_LOG_LEVEL ?? "SILENT") as "SILENT" });
 
 /** The validator exactly as the Lambda handler builds it, from the environment CDK sets, against moto. */
-export function testValidator(clients: AwsClients, pipeline: TestPipeline): (event: unknown) => Promise<UploadOutcome[]> {
+export function testValidator(
+  clients: AwsClients,
+  pipeline: TestPipeline,
+  env: Readonly<Record<string, string>> = {},
+): (event: unknown) => Promise<UploadOutcome[]> {
   const config = readValidatorConfig({
     JOB_QUEUE_URL: pipeline.jobQueueUrl,
     OUTPUT_BUCKET: pipeline.outputBucket,
     TOPIC_ARN: pipeline.topicArn,
     DEFAULT_TARGET_SECONDS: "180",
-    MAX_UPLOAD_BYTES: String(50 * 1024 * 1024),
-    MAX_INPUT_SECONDS: "600",
-    MAX_TARGET_SECONDS: "3600",
+    ...TEST_LIMITS_ENV,
+    ...env,
   });
   const logger = quietLogger();
   const metrics = new Metrics({ namespace: "HarmonizerTest", serviceName: "validator", logger });
@@ -31,8 +41,14 @@ export function testValidator(clients: AwsClients, pipeline: TestPipeline): (eve
 }
 
 /** The worker's dependencies as container/worker/main.ts wires them, against moto, with the given engine. */
-export function testWorkerDeps(clients: AwsClients, pipeline: TestPipeline, runJob: RunExtensionJob): WorkerDeps {
+export function testWorkerDeps(
+  clients: AwsClients,
+  pipeline: TestPipeline,
+  runJob: RunExtensionJob,
+  env: Readonly<Record<string, string>> = {},
+): WorkerDeps {
   const config = readWorkerConfig({
+    ...TEST_LIMITS_ENV,
     JOB_QUEUE_URL: pipeline.jobQueueUrl,
     OUTPUT_BUCKET: pipeline.outputBucket,
     TOPIC_ARN: pipeline.topicArn,
@@ -43,6 +59,7 @@ export function testWorkerDeps(clients: AwsClients, pipeline: TestPipeline, runJ
     RETRY_DELAY_SECONDS: "0",
     VISIBILITY_EXTENSION_SECONDS: "120",
     HEARTBEAT_INTERVAL_SECONDS: "30",
+    ...env,
   });
   return {
     config,
