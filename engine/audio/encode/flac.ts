@@ -1,0 +1,92 @@
+import { createRequire } from "node:module";
+import type { Flac } from "libflacjs";
+import type { PcmAudio } from "../pcm.ts";
+import { ByteSink, ENCODE_BLOCK_FRAMES, yieldToEventLoop, type EncodeProgress } from "./bytes.ts";
+
+/** libFLAC's default compression level (`flac -5`). */
+export const FLAC_COMPRESSION_LEVEL = 5;
+
+let library: Promise<Flac> | undefined;
+
+/** libflac.js's WASM build, loaded once; it announces itself through a "ready" event. */
+function loadFlac(): Promise<Flac> {
+  library ??= new Promise<Flac>((resolve, reject) => {
+    const factory = createRequire(import.meta.url)("libflacjs") as (variant: string) => Flac;
+    // Its Emscripten loader would fetch() the .wasm by path when fetch exists (Node 18+), which fails on a plain
+    // path; without fetch it reads the file with node:fs. The check runs synchronously while the module loads.
+    const savedFetch = globalThis.fetch;
+    let flac: Flac;
+    try {
+      (globalThis as { fetch?: unknown }).fetch = undefined;
+      flac = factory("release.wasm");
+    } finally {
+      globalThis.fetch = savedFetch;
+    }
+    if (flac.isReady()) resolve(flac);
+    else flac.on("ready", () => resolve(flac));
+    setTimeout(() => reject(new Error("libflac.js did not load within 30 s")), 30_000).unref();
+  });
+  return library;
+}
+
+/** Integer samples at the engine's scale (2^(bits-1), as decodeFlac and encodeWav use), clamped. */
+function toIntegers(channel: Float32Array, start: number, end: number, bits: number): Int32Array<ArrayBuffer> {
+  const scale = 2 ** (bits - 1);
+  const out = new Int32Array(end - start);
+  for (let i = start; i < end; i++) {
+    const value = Math.round(channel[i]! * scale);
+    out[i - start] = value >= scale ? scale - 1 : value < -scale ? -scale : value;
+  }
+  return out;
+}
+
+/** Puts the final STREAMINFO (frame sizes, MD5) that libFLAC reports at the end into the header it wrote first. */
+function patchStreamInfo(file: Uint8Array, info: { min_framesize: number; max_framesize: number; md5sum: string }): void {
+  const base = 8; // "fLaC" + metadata block header
+  const put24 = (offset: number, value: number) => file.set([(value >> 16) & 0xff, (value >> 8) & 0xff, value & 0xff], base + offset);
+  put24(4, info.min_framesize);
+  put24(7, info.max_framesize);
+  if (/^[0-9a-f]{32}$/i.test(info.md5sum)) {
+    for (let i = 0; i < 16; i++) file[base + 18 + i] = parseInt(info.md5sum.slice(2 * i, 2 * i + 2), 16);
+  }
+}
+
+/**
+ * FLAC (libFLAC 1.3 via libflac.js, level 5) at `bits` per sample (16 or 24). Lossless at that depth: a 16- or
+ * 24-bit input written at its own depth decodes to the very same samples. STREAMINFO carries the exact length.
+ */
+export async function encodeFlac(audio: PcmAudio, bits: 16 | 24, onProgress?: EncodeProgress): Promise<Uint8Array> {
+  const flac = await loadFlac();
+  const channelCount = audio.channels.length;
+  if (channelCount < 1 || channelCount > 8) throw new RangeError(`FLAC carries 1 to 8 channels, not ${channelCount}`);
+  const frames = audio.channels[0]!.length;
+  const encoder = flac.create_libflac_encoder(audio.sampleRate, channelCount, bits, FLAC_COMPRESSION_LEVEL, frames, false);
+  if (!encoder) throw new Error("libFLAC could not create an encoder");
+  const sink = new ByteSink();
+  let streamInfo: Parameters<typeof patchStreamInfo>[1] | undefined;
+  try {
+    const status = flac.init_encoder_stream(
+      encoder,
+      (data) => sink.push(data),
+      (metadata) => {
+        if (metadata !== undefined) streamInfo = metadata;
+      },
+    );
+    if (status !== 0) throw new Error(`libFLAC could not start encoding (init status ${status})`);
+    for (let start = 0; start < frames; start += ENCODE_BLOCK_FRAMES) {
+      const end = Math.min(frames, start + ENCODE_BLOCK_FRAMES);
+      const blocks = audio.channels.map((channel) => toIntegers(channel, start, end, bits));
+      if (!flac.FLAC__stream_encoder_process(encoder, blocks, end - start)) {
+        throw new Error(`libFLAC failed while encoding (state ${flac.FLAC__stream_encoder_get_state(encoder)})`);
+      }
+      onProgress?.(end, frames);
+      if (end < frames) await yieldToEventLoop();
+    }
+    if (!flac.FLAC__stream_encoder_finish(encoder)) throw new Error("libFLAC could not finish the stream");
+  } finally {
+    flac.FLAC__stream_encoder_delete(encoder);
+  }
+  const file = sink.bytes();
+  if (streamInfo !== undefined) patchStreamInfo(file, streamInfo);
+  return file;
+}
