@@ -10,7 +10,7 @@ import { loadPredictor } from "../engine/job.ts";
 import type { BackendChoice } from "../engine/model/backend.ts";
 import { listAudioFiles, readSplitFile, splitFiles } from "../engine/training/dataset.ts";
 import { evaluateModel, formatEvaluationTable, loadEvaluationFiles } from "../engine/training/evaluate.ts";
-import { BACKENDS, DEFAULT_MODEL_DIR, positiveNumber } from "./options.ts";
+import { BACKENDS, DEFAULT_MODEL_DIR, positiveNumber, required } from "./options.ts";
 
 interface EvaluateFlags {
   model: string;
@@ -42,7 +42,7 @@ export function evaluateCommand(): Command {
       "score a trained model on held-out songs: MSE of its 10 s predictions against the true next 10 s, " +
         "beside the silence and repeat-the-last-10-s baselines",
     )
-    .requiredOption("--data <dir>", "folder of audio files (the same one given to train)")
+    .requiredOption("--data <dir>", required("folder of audio files (the same one given to train)"))
     .option("--model <dir>", "trained model directory", DEFAULT_MODEL_DIR)
     .option("--split <file>", "JSON file with {train, validation, test} lists (default: train's seeded split)")
     .addOption(new Option("--files <which>", "which files to score").choices(["test", "validation", "all"]).default("test"))

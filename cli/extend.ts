@@ -1,14 +1,15 @@
 import { Command, InvalidArgumentError, Option } from "commander";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { dirname, parse, join } from "node:path";
+import { readFile } from "node:fs/promises";
 import { DEFAULT_FADE_OUT_SECONDS, DEFAULT_ENGINE, ENGINES } from "../engine/extend/extend.ts";
 import { DEFAULT_FORM, FORM_SETTINGS, type EngineName, type FormSetting } from "../engine/extend/types.ts";
 import { HarmonizerInputError } from "../engine/errors.ts";
 import { type ExtensionJobOutput, hasModel, runExtensionJob } from "../engine/job.ts";
 import { DEFAULT_LIMITS } from "../engine/limits.ts";
 import type { BackendChoice } from "../engine/model/backend.ts";
+import { checkTargetLimit, explainTooShort } from "./extend-checks.ts";
 import { printExtendSummary } from "./extend-summary.ts";
-import { BACKENDS, DEFAULT_MODEL_DIR, nonNegativeNumber, positiveNumber } from "./options.ts";
+import { BACKENDS, DEFAULT_MODEL_DIR, nonNegativeNumber, positiveNumber, required } from "./options.ts";
+import { checkOutputPaths, describeFileError, outputPaths, writeFileAtomic } from "./output.ts";
 import { secondsProgress } from "./progress.ts";
 
 /** --form's parser: a refusal like the engine's own (exit code 2), naming the allowed values. */
@@ -41,8 +42,8 @@ export function extendCommand(): Command {
   return new Command("extend")
     .description("extend a song (WAV, MP3, Ogg Vorbis/Opus, FLAC) to an exact duration; writes a WAV")
     .argument("<input>", "the song to extend")
-    .requiredOption("--to <seconds>", "duration of the result in seconds (at least the input's)", positiveNumber)
-    .requiredOption("-o, --output <file>", "where to write the extended song (WAV)")
+    .requiredOption("--to <seconds>", required("duration of the result in seconds (at least the input's)"), positiveNumber)
+    .requiredOption("-o, --output <file>", required("where to write the extended song (WAV)"))
     .option("--model <dir>", `trained model directory (default: ${DEFAULT_MODEL_DIR} when it exists)`)
     .addOption(new Option("--engine <name>", "how the extension is made").choices(ENGINES).default(DEFAULT_ENGINE))
     .addOption(
@@ -68,8 +69,10 @@ export function extendCommand(): Command {
           `no trained model in ${flags.model} (model.json missing): run \`npx harmonizer train --data DIR --out ${flags.model}\``,
         );
       }
-      const bytes = await readFile(inputPath).catch((cause: NodeJS.ErrnoException) => {
-        throw new HarmonizerInputError("NOT_AUDIO", `cannot read ${inputPath}: ${cause.code ?? cause.message}`, { cause });
+      checkOutputPaths(inputPath, flags.output, filesToWrite(flags));
+      checkTargetLimit(flags.to, flags.maxTargetMinutes);
+      const bytes = await readFile(inputPath).catch((cause: Error) => {
+        throw new HarmonizerInputError("NOT_AUDIO", describeFileError(cause, "read", inputPath) ?? cause.message, { cause });
       });
       const progress = secondsProgress("extending", flags.progress && !flags.json);
       const started = performance.now();
@@ -88,7 +91,11 @@ export function extendCommand(): Command {
           maxTargetSeconds: flags.maxTargetMinutes * 60,
         },
         onProgress: progress.update,
-      }).finally(progress.stop);
+      })
+        .catch((error: unknown) => {
+          throw explainTooShort(error, flags.engine);
+        })
+        .finally(progress.stop);
 
       const written = await writeOutputs(flags, job);
       const wallSeconds = (performance.now() - started) / 1000;
@@ -100,19 +107,27 @@ export function extendCommand(): Command {
     });
 }
 
-/** Writes the WAV, and beside it the picture and the report unless turned off; returns what was written where. */
+/** The files extend writes: the WAV, and the picture and the report unless turned off. */
+function filesToWrite(flags: ExtendFlags): string[] {
+  const paths = outputPaths(flags.output);
+  return [paths.audio, ...(flags.picture ? [paths.picture] : []), ...(flags.report ? [paths.report] : [])];
+}
+
+/**
+ * Writes the WAV, and beside it the picture and the report unless turned off; returns what was written where.
+ * Each file appears complete or not at all (see writeFileAtomic), even on Ctrl-C.
+ */
 async function writeOutputs(flags: ExtendFlags, job: ExtensionJobOutput): Promise<Record<string, string>> {
-  await mkdir(dirname(flags.output), { recursive: true });
-  await writeFile(flags.output, job.wav);
-  const base = join(dirname(flags.output), parse(flags.output).name);
-  const written: Record<string, string> = { audio: flags.output };
+  const paths = outputPaths(flags.output);
+  await writeFileAtomic(paths.audio, job.wav);
+  const files: Record<string, string> = { audio: paths.audio };
   if (flags.picture) {
-    written.picture = `${base}.png`;
-    await writeFile(written.picture, job.picture);
+    await writeFileAtomic(paths.picture, job.picture);
+    files.picture = paths.picture;
   }
   if (flags.report) {
-    written.report = `${base}.report.json`;
-    await writeFile(written.report, `${JSON.stringify(job.report, null, 2)}\n`);
+    await writeFileAtomic(paths.report, `${JSON.stringify(job.report, null, 2)}\n`);
+    files.report = paths.report;
   }
-  return written;
+  return files;
 }

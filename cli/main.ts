@@ -4,6 +4,8 @@ import { BackendUnavailableError } from "../engine/model/backend.ts";
 import { evaluateCommand } from "./evaluate.ts";
 import { extendCommand } from "./extend.ts";
 import { infoCommand } from "./info.ts";
+import { SYSCALL_VERBS, USAGE_EXIT_CODE, UsageError } from "./options.ts";
+import { describeFileError } from "./output.ts";
 import { trainCommand } from "./train.ts";
 
 const program = new Command("harmonizer")
@@ -14,15 +16,29 @@ const program = new Command("harmonizer")
   .addCommand(trainCommand())
   .addCommand(evaluateCommand())
   .addCommand(infoCommand());
+// addCommand does not pass exitOverride on: without it a subcommand's usage error would exit 1 by itself.
+for (const command of program.commands) command.exitOverride();
+
+/** A file-system error (no such file, a folder where a file was expected, ...) in words, without its code. */
+function fileErrorMessage(error: unknown): string | undefined {
+  const { syscall, path } = (error ?? {}) as NodeJS.ErrnoException;
+  if (typeof path !== "string") return undefined;
+  return describeFileError(error, SYSCALL_VERBS[syscall ?? ""] ?? "use", path);
+}
 
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
+  const fileError = fileErrorMessage(error);
   if (error instanceof CommanderError) {
-    process.exitCode = error.exitCode;
-  } else if (isInputError(error) || error instanceof BackendUnavailableError) {
+    // Every refusal of the command line (a bad value for --to, --engine, --backend, --form, a missing -o) exits 2.
+    process.exitCode = error.exitCode === 0 ? 0 : USAGE_EXIT_CODE;
+  } else if (error instanceof UsageError || isInputError(error) || error instanceof BackendUnavailableError) {
     console.error(`harmonizer: ${error.message}`);
     process.exitCode = 2;
+  } else if (fileError !== undefined) {
+    console.error(`harmonizer: ${fileError}`);
+    process.exitCode = 1;
   } else {
     console.error("harmonizer: unexpected error:", error);
     process.exitCode = 1;

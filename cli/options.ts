@@ -23,3 +23,28 @@ export const BACKENDS = ["auto", "tensorflow", "wasm", "cpu"] as const;
 
 /** Where `harmonizer train` writes by default and where `extend` looks when --model is not given. */
 export const DEFAULT_MODEL_DIR = "models/default";
+
+/** A command line the CLI refuses before doing any work (exit code 2, like commander's own usage errors). */
+export class UsageError extends Error {
+  override readonly name: string = "UsageError";
+}
+
+/** What a file-system call was doing, in words, from Node's `syscall` (e.g. "scandir" -> "read the folder"). */
+export const SYSCALL_VERBS: Readonly<Record<string, string>> = {
+  open: "open",
+  read: "read",
+  scandir: "read the folder",
+  stat: "find",
+  lstat: "find",
+  mkdir: "create the folder",
+  rename: "write",
+  write: "write",
+  unlink: "remove",
+  copyfile: "copy",
+};
+
+/** Usage errors (a bad flag value, a missing required option) exit with this code; --help with 0. */
+export const USAGE_EXIT_CODE = 2;
+
+/** Marks a required option in --help, where commander alone shows nothing. */
+export const required = (description: string): string => `(required) ${description}`;

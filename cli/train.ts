@@ -2,7 +2,7 @@ import { Command, Option } from "commander";
 import { train, type TrainProgress } from "../engine/training/train.ts";
 import { PRESET_NAMES } from "../engine/model/presets.ts";
 import { selectBackend, type BackendChoice } from "../engine/model/backend.ts";
-import { BACKENDS, DEFAULT_MODEL_DIR, nonNegativeNumber, positiveInteger, positiveNumber } from "./options.ts";
+import { BACKENDS, DEFAULT_MODEL_DIR, nonNegativeNumber, positiveInteger, positiveNumber, required } from "./options.ts";
 
 interface TrainFlags {
   data: string;
@@ -26,7 +26,7 @@ interface TrainFlags {
 export function trainCommand(): Command {
   return new Command("train")
     .description("train the encoder–decoder on a folder of songs; writes model.json, weights and training-report.json")
-    .requiredOption("--data <dir>", "folder of audio files (searched recursively)")
+    .requiredOption("--data <dir>", required("folder of audio files (searched recursively)"))
     .option("--out <dir>", "where the model, its checkpoint and the training report go", DEFAULT_MODEL_DIR)
     .addOption(new Option("--preset <name>", "model architecture").choices(PRESET_NAMES).default("small"))
     .option("--epochs <n>", "maximum epochs", positiveInteger, 10)

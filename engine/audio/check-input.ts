@@ -43,7 +43,7 @@ export function checkInput(audio: PcmAudio, limits: InputLimits): void {
   if (seconds < limits.minInputSeconds) {
     throw new HarmonizerInputError(
       "TOO_SHORT",
-      `input is ${formatSeconds(seconds)} long; the model needs at least ${formatSeconds(limits.minInputSeconds)} of context`,
+      `input is ${formatSeconds(seconds)} long; at least ${formatSeconds(limits.minInputSeconds)} is needed`,
     );
   }
   if (seconds > limits.maxInputSeconds) {

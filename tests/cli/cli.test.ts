@@ -106,7 +106,7 @@ describe("harmonizer extend", () => {
     await writeFile(short, encodeWav(synthesizeSong({ seconds: 8, sampleRate: 22_050, channels: 1 }), 16));
     const tooShort = await harmonizer("extend", short, "--to", "60", "-o", join(dir, "y.wav"));
     expect(tooShort.code).toBe(2);
-    expect(tooShort.stderr).toMatch(/input is 8\.0 s long; the model needs at least 20(\.0)? s/);
+    expect(tooShort.stderr).toMatch(/input is 8\.0 s long; at least 20(\.0)? s is needed/);
   });
 
   it("refuses --form sonata with exit code 2, naming the allowed forms", async () => {

@@ -30,7 +30,7 @@ describe("checkInput", () => {
   it("refuses input under the minimum as TOO_SHORT, naming its length and the 20 s limit", () => {
     expect(refusal(tone(12.3))).toEqual({
       code: "TOO_SHORT",
-      message: "input is 12.3 s long; the model needs at least 20.0 s of context",
+      message: "input is 12.3 s long; at least 20.0 s is needed",
     });
   });
 

@@ -1,0 +1,27 @@
+import { HarmonizerInputError, isInputError } from "../engine/errors.ts";
+import { UsageError } from "./options.ts";
+
+/** Why each engine needs the minimum input length, for the message when an input is shorter. */
+const ENGINE_NEEDS: Readonly<Record<string, string>> = {
+  remix: "the remix engine finds the song's beats and phrases in it, to re-arrange them",
+  conductor: "the conductor re-arranges the song's own phrases, and its model reads that much of the song at a time",
+  hybrid: "the hybrid engine re-arranges the song's own phrases, and its model predicts from that much context",
+  neural: "the neural engine's model predicts each next 10 s from 20 s of context",
+};
+
+/** The engine's refusal of a too-short input, saying what the chosen engine needs the length for. */
+export function explainTooShort(error: unknown, engine: string): unknown {
+  if (!isInputError(error) || error.code !== "TOO_SHORT") return error;
+  const need = ENGINE_NEEDS[engine] ?? `the ${engine} engine needs it`;
+  return new HarmonizerInputError("TOO_SHORT", `${error.message} (${need})`, { cause: error });
+}
+
+/** Refuses a target over --max-target-minutes before any work, naming the flag that raises the limit. */
+export function checkTargetLimit(targetSeconds: number, maxTargetMinutes: number): void {
+  if (targetSeconds > maxTargetMinutes * 60) {
+    throw new UsageError(
+      `--to ${targetSeconds} s is longer than the limit of ${maxTargetMinutes} min (${maxTargetMinutes * 60} s); ` +
+        "raise it with --max-target-minutes",
+    );
+  }
+}

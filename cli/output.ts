@@ -1,0 +1,124 @@
+import { randomBytes } from "node:crypto";
+import { realpathSync, statSync, unlinkSync } from "node:fs";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, join, parse, resolve } from "node:path";
+import { UsageError } from "./options.ts";
+
+/** The files `harmonizer extend` writes for one -o: the WAV, and beside it the picture and the report. */
+export interface OutputPaths {
+  readonly audio: string;
+  readonly picture: string;
+  readonly report: string;
+}
+
+export function outputPaths(output: string): OutputPaths {
+  const base = join(dirname(output), parse(output).name);
+  return { audio: output, picture: `${base}.png`, report: `${base}.report.json` };
+}
+
+/** The path with symbolic links resolved as far as it exists, so two spellings of one file compare equal. */
+function canonical(path: string): string {
+  const absolute = resolve(path);
+  try {
+    return realpathSync(absolute);
+  } catch {
+    const parent = dirname(absolute);
+    return parent === absolute ? absolute : join(canonical(parent), basename(absolute));
+  }
+}
+
+/** The path's stat, or undefined when there is nothing there (or a file stands where a folder should be). */
+function statOrUndefined(path: string): ReturnType<typeof statSync> {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
+
+const isDirectory = (path: string): boolean => statOrUndefined(path)?.isDirectory() ?? false;
+
+/**
+ * Refuses, before any work, an -o the job could not write or should not: an existing directory, or a path that is
+ * the input itself (which would be overwritten). `written` are the files that will be written (see outputPaths).
+ */
+export function checkOutputPaths(input: string, output: string, written: readonly string[]): void {
+  if (isDirectory(output)) {
+    const example = join(output, `${parse(input).name}-extended.wav`);
+    throw new UsageError(`-o ${output} is a folder; give a file name for the extended song, e.g. -o ${example}`);
+  }
+  const source = canonical(input);
+  for (const path of written) {
+    if (canonical(path) === source) {
+      throw new UsageError(`-o ${output} would overwrite the input ${input}; choose another output file`);
+    }
+    if (isDirectory(path)) throw new UsageError(`${path} is a folder, so it cannot be written beside -o ${output}`);
+  }
+  const blocker = fileInTheWay(dirname(resolve(output)));
+  if (blocker !== undefined) throw new UsageError(`cannot write -o ${output}: ${blocker} is a file, not a folder`);
+}
+
+/** The nearest existing ancestor of `folder` when it is a file (so the folder cannot be created), else undefined. */
+function fileInTheWay(folder: string): string | undefined {
+  const info = statOrUndefined(folder);
+  if (info !== undefined) return info.isDirectory() ? undefined : folder;
+  const parent = dirname(folder);
+  return parent === folder ? undefined : fileInTheWay(parent);
+}
+
+/** Temporary files being written; removed if the user presses Ctrl-C before they are renamed into place. */
+const pending = new Set<string>();
+
+function removePendingAndExit(): void {
+  for (const path of pending) {
+    try {
+      unlinkSync(path);
+    } catch {
+      // already gone
+    }
+  }
+  console.error("harmonizer: interrupted; no partial output was left behind");
+  process.exit(130);
+}
+
+/**
+ * Writes `data` to `path` so that `path` only ever holds a complete file: the bytes go to a hidden temporary file in
+ * the same folder, which is renamed over `path` once written. On a failure or Ctrl-C the temporary file is removed.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array | AsyncIterable<Uint8Array>): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString("hex")}.partial`);
+  if (pending.size === 0) process.on("SIGINT", removePendingAndExit);
+  pending.add(temporary);
+  try {
+    await writeFile(temporary, data);
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  } finally {
+    pending.delete(temporary);
+    if (pending.size === 0) process.off("SIGINT", removePendingAndExit);
+  }
+}
+
+const PLAIN_WORDS: Readonly<Record<string, string>> = {
+  ENOENT: "no such file or folder",
+  EISDIR: "it is a folder, not a file",
+  ENOTDIR: "a part of the path is a file, not a folder",
+  EACCES: "permission denied",
+  EPERM: "not permitted",
+  EEXIST: "it already exists",
+  ENOSPC: "the disk is full",
+  EROFS: "the file system is read-only",
+  EMFILE: "too many open files",
+  ENAMETOOLONG: "the name is too long",
+  ELOOP: "too many symbolic links",
+};
+
+/** A file-system error in words instead of its code, e.g. "cannot read a.wav: no such file or folder". */
+export function describeFileError(error: unknown, verb: string, path: string): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code !== "string" || !/^E[A-Z]+$/.test(code)) return undefined;
+  return `cannot ${verb} ${path}: ${PLAIN_WORDS[code] ?? "the operating system refused"}`;
+}

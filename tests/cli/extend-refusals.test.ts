@@ -1,0 +1,118 @@
+import { execFile } from "node:child_process";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encodeWav } from "../../engine/audio/index.ts";
+import { synthesizeSong } from "../../engine/synth/song.ts";
+
+const CLI = resolve(import.meta.dirname, "../../bin/harmonizer.mjs");
+
+/** Runs the CLI as a user would, from `cwd`; never throws, returns exit code and output. */
+async function harmonizer(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], { cwd, maxBuffer: 1 << 24 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+  }
+}
+
+let dir: string;
+let song: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "harmonizer-refusals-"));
+  song = join(dir, "song.wav");
+  await writeFile(song, encodeWav(synthesizeSong({ seconds: 21, sampleRate: 22_050, channels: 1, seed: 5 }), 16));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** No "ENOENT", "EISDIR" or other raw error code, and no stack trace. */
+function expectPlainWords(stderr: string): void {
+  expect(stderr).not.toMatch(/\bE[A-Z]{3,}\b/);
+  expect(stderr).not.toMatch(/^\s+at /m);
+}
+
+describe("harmonizer extend refuses an output it must not write, before any work", () => {
+  it("refuses -o naming the input itself (any spelling) with exit 2, and leaves the input as it was", async () => {
+    const input = join(dir, "a.wav");
+    await copyFile(song, input);
+    const before = await readFile(input);
+    for (const output of ["a.wav", "./a.wav", join(dir, "sub", "..", "a.wav")]) {
+      const result = await harmonizer(dir, "extend", "a.wav", "--to", "40", "-o", output);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`-o ${output} would overwrite the input a.wav`);
+      expectPlainWords(result.stderr);
+    }
+    expect((await readFile(input)).equals(before)).toBe(true);
+  });
+
+  it("refuses -o naming an existing folder with exit 2 and a clear message, writing nothing", async () => {
+    const folder = join(dir, "results");
+    await mkdir(folder);
+    const started = performance.now();
+    const result = await harmonizer(dir, "extend", song, "--to", "40", "-o", folder);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`-o ${folder} is a folder; give a file name for the extended song`);
+    expectPlainWords(result.stderr);
+    expect(await readdir(folder)).toEqual([]);
+    expect(performance.now() - started).toBeLessThan(15_000); // refused up front, not after extending
+  });
+
+  it("refuses -o under a path whose folder is a file, naming it", async () => {
+    const result = await harmonizer(dir, "extend", song, "--to", "40", "-o", join(song, "out.wav"));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${song} is a file, not a folder`);
+    expectPlainWords(result.stderr);
+  });
+});
+
+describe("harmonizer extend messages", () => {
+  it("says in words that an input file does not exist, without the error code", async () => {
+    const result = await harmonizer(dir, "extend", "missing.wav", "--to", "40", "-o", "out.wav");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("cannot read missing.wav: no such file or folder");
+    expectPlainWords(result.stderr);
+  });
+
+  it("names --max-target-minutes when the target is over the limit", async () => {
+    const result = await harmonizer(dir, "extend", song, "--to", "4000", "-o", "long.wav");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--to 4000 s is longer than the limit of 60 min \(3600 s\); raise it with --max-target-minutes/);
+  });
+
+  it("for a too-short input, says what the chosen engine needs the length for (a model only where there is one)", async () => {
+    const short = join(dir, "short.wav");
+    await writeFile(short, encodeWav(synthesizeSong({ seconds: 8, sampleRate: 22_050, channels: 1 }), 16));
+    const remix = await harmonizer(dir, "extend", short, "--to", "60", "-o", "r.wav", "--engine", "remix");
+    expect(remix.code).toBe(2);
+    expect(remix.stderr).toMatch(/input is 8\.0 s long; at least 20\.0 s is needed \(the remix engine finds the song's beats/);
+    expect(remix.stderr).not.toMatch(/model/);
+    const neural = await harmonizer(dir, "extend", short, "--to", "60", "-o", "n.wav", "--engine", "neural");
+    expect(neural.code).toBe(2);
+    expect(neural.stderr).toMatch(/at least 20\.0 s is needed \(the neural engine's model predicts each next 10 s from 20 s/);
+  });
+
+  it("marks the required options in --help", async () => {
+    const extend = (await harmonizer(dir, "extend", "--help")).stdout;
+    expect(extend).toMatch(/^\s+--to <seconds>\s+\(required\) duration/m);
+    expect(extend).toMatch(/^\s+-o, --output <file>\s+\(required\) where/m);
+    expect(extend.match(/\(required\)/g)).toHaveLength(2);
+    expect((await harmonizer(dir, "train", "--help")).stdout).toMatch(/^\s+--data <dir>\s+\(required\) folder/m);
+    expect((await harmonizer(dir, "evaluate", "--help")).stdout).toMatch(/^\s+--data <dir>\s+\(required\) folder/m);
+  });
+
+  it.each([
+    ["--engine", "turbo", /argument 'turbo' is invalid\. Allowed choices are .*remix/],
+    ["--backend", "metal", /argument 'metal' is invalid\. Allowed choices are auto, tensorflow, wasm, cpu/],
+    ["--to", "soon", /expected a number > 0, got "soon"/],
+  ])("refuses %s %s with exit code 2, like --form", async (flag, value, message) => {
+    const result = await harmonizer(dir, "extend", song, "--to", "40", "-o", "x.wav", flag, value);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+});
