@@ -5,10 +5,11 @@ import type { PcmAudio } from "./pcm.ts";
 import { writeWavSamples } from "./wav-samples.ts";
 
 /**
- * A WAV file with the audio's rate and channel count. Samples are clamped to [-1, 1].
+ * A WAV file with the audio's rate and channel count. Integer depths clamp samples to [-1, 1].
  * 16 (the default) and 24 write integer PCM scaled by 2^(bits-1), the inverse of decodeWav, so a
  * 16-bit (or 24-bit) input decoded and written back at its own depth is sample-identical;
- * use DecodedAudio.bitDepth to pick that depth. "32f" writes IEEE float and keeps any float32 exactly.
+ * use DecodedAudio.bitDepth to pick that depth. "32f" writes IEEE float and keeps any float32 exactly,
+ * overs (peaks above 1, as lossy decoders give) included.
  */
 export function encodeWav(audio: PcmAudio, bitDepth: WavBitDepth = 16): Uint8Array {
   const channelCount = audio.channels.length;

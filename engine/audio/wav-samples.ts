@@ -12,7 +12,9 @@ export interface WavSampleFormat {
 
 /**
  * Reads interleaved samples into one Float32Array per channel. Integers are divided by
- * 2^(bits-1) (8-bit is unsigned, centred on 128); results are clamped to [-1, 1].
+ * 2^(bits-1) (8-bit is unsigned, centred on 128), which keeps them in [-1, 1). Float samples are kept as
+ * they are, overs (peaks above 1) included, so a float file is read sample for sample; only infinities
+ * become ±1.
  * Returns Float32Array[channels][frames].
  */
 export function readWavSamples(data: Uint8Array, format: WavSampleFormat, channelCount: number, frames: number): Float32Array[] {
@@ -26,7 +28,7 @@ export function readWavSamples(data: Uint8Array, format: WavSampleFormat, channe
     const channel = channels[c]!;
     for (let i = 0, offset = c * bytes, stride = channelCount * bytes; i < frames; i++, offset += stride) {
       const value = read(offset) * scale;
-      channel[i] = value > 1 ? 1 : value < -1 ? -1 : value;
+      channel[i] = value === Infinity ? 1 : value === -Infinity ? -1 : value;
     }
   }
   return channels;
@@ -54,7 +56,8 @@ function sampleReader(view: DataView, format: WavSampleFormat, little: boolean):
 
 /**
  * Interleaves channels into little-endian WAV sample bytes: 16/24-bit integers scaled by 2^(bits-1)
- * (rounded, clamped to the integer range) or 32-bit float clamped to [-1, 1].
+ * (rounded, clamped to the integer range) or 32-bit float as it is: float has room for overs (peaks
+ * above 1), and clamping them would change a decoded input's own samples.
  */
 export function writeWavSamples(channels: readonly Float32Array[], depth: 16 | 24 | "32f"): Uint8Array {
   const channelCount = channels.length;
@@ -63,8 +66,8 @@ export function writeWavSamples(channels: readonly Float32Array[], depth: 16 | 2
   const output = new Uint8Array(frames * channelCount * bytes);
   const view = new DataView(output.buffer);
   const scale = depth === "32f" ? 1 : 2 ** (depth - 1);
-  const low = -scale;
-  const high = depth === "32f" ? 1 : scale - 1;
+  const low = depth === "32f" ? -Infinity : -scale;
+  const high = depth === "32f" ? Infinity : scale - 1;
   for (let c = 0; c < channelCount; c++) {
     const channel = channels[c]!;
     for (let i = 0, offset = c * bytes, stride = channelCount * bytes; i < frames; i++, offset += stride) {
