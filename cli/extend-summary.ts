@@ -71,7 +71,7 @@ export interface ExtendRun {
 
 /** The terminal's account of one extension: headline, form, seams, quality targets; notes and misses on stderr. */
 export function printExtendSummary(report: ExtensionReport, run: ExtendRun): void {
-  const checks = checkTargets(report.quality, { inputHasEnding: report.form === "song" });
+  const checks = report.quality === undefined ? [] : checkTargets(report.quality, { inputHasEnding: report.form === "song" });
   const summary = extendSummary(report, checks);
   for (const note of report.notes) console.error(`note: ${note}`);
   console.log(headline(report, run));

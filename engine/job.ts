@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { checkInput, decodeAudio, encodeWav } from "./audio/index.ts";
+import { checkInput, decodeAudio, encodeWav, type DecodedAudio } from "./audio/index.ts";
 import { durationSeconds, type PcmAudio } from "./audio/pcm.ts";
 import { DEFAULT_ENGINE, DEFAULT_FADE_OUT_SECONDS, extendAudio } from "./extend/extend.ts";
 import type { EngineName, FormName, FormSetting, Predictor } from "./extend/types.ts";
@@ -10,6 +10,11 @@ import { loadModel } from "./model/io.ts";
 import { createPredictor } from "./model/predictor.ts";
 import { measureExtension, type QualityReport } from "./quality/index.ts";
 import { renderExtensionPicture } from "./report/picture.ts";
+import { defaultOutputFormat, encodeAudio, type OutputFormat } from "./audio/encode/index.ts";
+
+/** What the job is busy with after the extension itself (which reports through onProgress). */
+export type JobPhase = "analyse" | "picture" | "encode";
+
 
 /**
  * The one entry point both adapters (the local CLI and the AWS worker) call: bytes of a song in,
@@ -28,6 +33,14 @@ export interface ExtensionJobInput {
   /** Song form, continuation, or "auto" (the default: the engine decides from the input). */
   readonly form?: FormSetting;
   readonly onProgress?: (doneSeconds: number, totalSeconds: number) => void;
+  /** The result's file format, or how to choose it from the decoded input; default: the input's own format. */
+  readonly outputFormat?: OutputFormat | ((input: DecodedAudio) => OutputFormat);
+  /** false: no quality analysis (report.quality is absent); default true. */
+  readonly measure?: boolean;
+  /** false: no picture (output.picture is empty); default true. */
+  readonly picture?: boolean;
+  /** Progress of the phases after the extension, in seconds of the result handled (analysis: estimated). */
+  readonly onPhase?: (phase: JobPhase, doneSeconds: number, totalSeconds: number) => void;
 }
 
 export interface ExtensionReport {
@@ -45,11 +58,17 @@ export interface ExtensionReport {
   readonly chunks: number;
   readonly seams: readonly number[];
   readonly timingsMs: { decode: number; model: number; extend: number; analyse: number; encode: number };
-  readonly quality: QualityReport;
+  /** Absent when the job was asked not to measure. */
+  readonly quality?: QualityReport;
+  readonly outputFormat: OutputFormat;
 }
 
 export interface ExtensionJobOutput {
+  /** The result as WAV (the input's depth for lossless inputs, else 32-bit float), for a lossless download. */
   readonly wav: Uint8Array;
+  /** The result in report.outputFormat (the same bytes as `wav` when that is the WAV flavour). */
+  readonly encoded: Uint8Array;
+  /** The PNG; empty when the job was asked for no picture. */
   readonly picture: Uint8Array;
   readonly report: ExtensionReport;
   readonly audio: PcmAudio;
@@ -116,17 +135,29 @@ export async function runExtensionJob(job: ExtensionJobInput): Promise<Extension
   );
   const extendMs = clock();
 
-  const quality = await measureExtension({
-    original: input,
-    result: result.audio,
-    seams: result.seams,
-    introSeconds: result.introSeconds,
-  });
-  const picture = renderExtensionPicture({ original: input, result: result.audio, seams: result.seams });
+  const resultSeconds = durationSeconds(result.audio);
+  const quality =
+    job.measure === false
+      ? undefined
+      : await measureExtension(
+          { original: input, result: result.audio, seams: result.seams, introSeconds: result.introSeconds },
+          { timings: stageCounter((done) => job.onPhase?.("analyse", (done / MEASURE_STAGES) * resultSeconds, resultSeconds)) },
+        );
+  if (job.picture !== false) job.onPhase?.("picture", 0, resultSeconds);
+  const picture = job.picture === false ? new Uint8Array(0) : renderExtensionPicture({ original: input, result: result.audio, seams: result.seams });
   const analyseMs = clock();
 
   // Lossless inputs keep their own depth (the original part stays sample-identical); lossy ones are written as float.
   const wav = encodeWav(result.audio, decoded.bitDepth ?? "32f");
+  const outputFormat =
+    typeof job.outputFormat === "function" ? job.outputFormat(decoded) : (job.outputFormat ?? defaultOutputFormat(decoded));
+  const encoded =
+    outputFormat === defaultOutputFormat({ format: "wav", bitDepth: decoded.bitDepth ?? "32f" })
+      ? wav
+      : await encodeAudio(result.audio, outputFormat, {
+        flacBits: decoded.bitDepth === 16 ? 16 : 24,
+        onProgress: (done, total) => job.onPhase?.("encode", (done / total) * resultSeconds, resultSeconds),
+      });
   const encodeMs = clock();
 
   const report: ExtensionReport = {
@@ -152,8 +183,24 @@ export async function runExtensionJob(job: ExtensionJobInput): Promise<Extension
     seams: result.seams,
     timingsMs: { decode: decodeMs, model: modelMs, extend: extendMs, analyse: analyseMs, encode: encodeMs },
     quality,
+    outputFormat,
   };
-  return { wav, picture, report, audio: result.audio };
+  return { wav, encoded, picture, report, audio: result.audio };
+}
+
+/** measureExtension's timed stages (engine/quality/measure.ts), for an analysis progress count. */
+const MEASURE_STAGES = 20;
+
+/** A timings record that counts the stages measureExtension finishes (it records each one in it). */
+function stageCounter(onStage: (done: number) => void): Record<string, number> {
+  let done = 0;
+  return new Proxy<Record<string, number>>({}, {
+    set(target, key, value) {
+      target[key as string] = value as number;
+      onStage(Math.min(MEASURE_STAGES, ++done));
+      return true;
+    },
+  });
 }
 
 /** Each call returns the milliseconds since the previous one. */
