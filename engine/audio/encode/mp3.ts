@@ -1,5 +1,5 @@
 import { createMp3Encoder } from "wasm-media-encoders";
-import { resample } from "../resample.ts";
+import { resampleForEncoder } from "./polyphase.ts";
 import type { PcmAudio } from "../pcm.ts";
 import { ByteSink, ENCODE_BLOCK_FRAMES, yieldToEventLoop, type EncodeProgress } from "./bytes.ts";
 import { buildLameTagFrame } from "./lame-tag.ts";
@@ -26,7 +26,7 @@ export function mp3SampleRate(sampleRate: number): Mp3Rate {
 export async function encodeMp3(audio: PcmAudio, onProgress?: EncodeProgress): Promise<Uint8Array> {
   const channelCount = audio.channels.length;
   if (channelCount < 1 || channelCount > 2) throw new RangeError(`MP3 carries 1 or 2 channels, not ${channelCount}`);
-  const source = await resample(audio, mp3SampleRate(audio.sampleRate));
+  const source = await resampleForEncoder(audio, mp3SampleRate(audio.sampleRate));
   const sampleRate = mp3SampleRate(source.sampleRate);
   const frames = source.channels[0]!.length;
   const encoder = await createMp3Encoder();

@@ -1,6 +1,6 @@
 import { Application, createEncoder, Signal } from "libopus-wasm";
 import type { PcmAudio } from "../pcm.ts";
-import { resample } from "../resample.ts";
+import { resampleForEncoder } from "./polyphase.ts";
 import { yieldToEventLoop, type EncodeProgress } from "./bytes.ts";
 import { OggStreamWriter } from "./ogg-writer.ts";
 
@@ -43,7 +43,7 @@ function opusTags(): Uint8Array {
 export async function encodeOggOpus(audio: PcmAudio, onProgress?: EncodeProgress): Promise<Uint8Array> {
   const channelCount = audio.channels.length;
   if (channelCount < 1 || channelCount > 2) throw new RangeError(`Opus (mapping family 0) carries 1 or 2 channels, not ${channelCount}`);
-  const source = await resample(audio, OPUS_RATE);
+  const source = await resampleForEncoder(audio, OPUS_RATE);
   const frames = source.channels[0]!.length;
   const encoder = await createEncoder({
     sampleRate: OPUS_RATE,
