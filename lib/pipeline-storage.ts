@@ -79,8 +79,10 @@ export class PipelineStorage extends Construct {
 
     this.inputBucket = new Bucket(this, "Uploads", {
       ...logged("uploads/"),
+      // Versioned, so a job names the exact version that was validated (an overwrite cannot slip in).
+      versioned: true,
       lifecycleRules: [
-        { expiration: Duration.days(props.uploadRetentionDays ?? 14) },
+        { expiration: Duration.days(props.uploadRetentionDays ?? 14), noncurrentVersionExpiration: Duration.days(1) },
         { abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
     });

@@ -22,8 +22,14 @@ export interface WorkerConfig {
   readonly presignCredentials?: { readonly accessKeyId: string; readonly secretAccessKey: string } | undefined;
   readonly ecsMetadataUri?: string | undefined;
   readonly waitTimeSeconds: number;
-  /** Each heartbeat makes the message invisible for this long again. */
+  /** Each heartbeat makes the message invisible for this long again (never less than what is left). */
   readonly visibilityExtensionSeconds: number;
+  /** The job queue's own visibility timeout: a received message is invisible this long before any heartbeat. */
+  readonly queueVisibilityTimeoutSeconds: number;
+  /** A job still running after this long is stopped and counts as a failed attempt. */
+  readonly jobDeadlineSeconds: number;
+  /** Unreadable job messages are moved here at once; without it they wait out the redrive policy. */
+  readonly deadLetterQueueUrl?: string | undefined;
   readonly heartbeatIntervalSeconds: number;
   /** After a failure the message becomes visible again after this long (instead of the heartbeat's extension). */
   readonly retryDelaySeconds: number;
@@ -73,6 +79,9 @@ export function readWorkerConfig(env: Env = process.env): WorkerConfig {
     ecsMetadataUri: optionalEnv(env, "ECS_CONTAINER_METADATA_URI_V4"),
     waitTimeSeconds: nonNegativeEnv(env, "WAIT_TIME_SECONDS", 20),
     visibilityExtensionSeconds: positiveNumberEnv(env, "VISIBILITY_EXTENSION_SECONDS", 600),
+    queueVisibilityTimeoutSeconds: nonNegativeEnv(env, "QUEUE_VISIBILITY_TIMEOUT_SECONDS", 0),
+    jobDeadlineSeconds: positiveNumberEnv(env, "JOB_DEADLINE_SECONDS", 3 * 3600),
+    deadLetterQueueUrl: optionalEnv(env, "DEAD_LETTER_QUEUE_URL"),
     heartbeatIntervalSeconds: positiveNumberEnv(env, "HEARTBEAT_INTERVAL_SECONDS", 120),
     retryDelaySeconds: nonNegativeEnv(env, "RETRY_DELAY_SECONDS", 30),
     maxReceiveCount: positiveNumberEnv(env, "MAX_RECEIVE_COUNT", 3),

@@ -1,5 +1,5 @@
 import type { JobMessage } from "../../functions/commons/job-schema.ts";
-import type { Notification } from "../../functions/commons/notifications.ts";
+import { displayName, type Notification } from "../../functions/commons/notifications.ts";
 import type { PresignedLink } from "./presign.ts";
 
 export interface ResultLinks {
@@ -25,7 +25,7 @@ const seconds = (s: number): string => `${(Math.round(s * 10) / 10).toString()} 
 export function resultNotification(job: JobMessage, links: ResultLinks, summary: ResultSummary, repeated: boolean): Notification {
   const expiry = links.wav.expiresAt.toISOString().replace(/\.\d{3}Z$/, "Z");
   const lines = [
-    `Your song "${job.key}" has been extended from ${seconds(job.input.seconds)} to ${seconds(summary.outputSeconds)}.`,
+    `Your song "${displayName(job.key)}" has been extended from ${seconds(job.input.seconds)} to ${seconds(summary.outputSeconds)}.`,
     "",
     `Download: ${links.wav.url}`,
     `Picture: ${links.picture.url}`,
@@ -38,7 +38,7 @@ export function resultNotification(job: JobMessage, links: ResultLinks, summary:
   if (!summary.usedModel) lines.push("No trained model was used: the extension was made by the beat-aware remix engine alone.");
   for (const note of summary.notes) lines.push(`Note: ${note}`);
   if (repeated) lines.push("", "(This result was made earlier; here are fresh links.)");
-  return { kind: "result", owner: job.owner, jobId: job.jobId, subject: `Extended: ${job.key}`, text: lines.join("\n") };
+  return { kind: "result", owner: job.owner, jobId: job.jobId, subject: `Extended: ${displayName(job.key)}`, text: lines.join("\n") };
 }
 
 /** The song itself cannot be extended (the engine's HarmonizerInputError message names the limit). */
@@ -47,21 +47,23 @@ export function inputErrorNotification(job: JobMessage, reason: string): Notific
     kind: "rejection",
     owner: job.owner,
     jobId: job.jobId,
-    subject: `Not extended: ${job.key}`,
-    text: `Your upload "${job.key}" was not extended.\nReason: ${reason}.`,
+    subject: `Not extended: ${displayName(job.key)}`,
+    text: `Your upload "${displayName(job.key)}" was not extended.\nReason: ${displayName(reason)}.`,
   };
 }
 
 /** Given up after the last attempt; the message goes to the dead-letter queue. */
 export function failureNotification(job: JobMessage | undefined, attempts: number, reason: string, messageId: string): Notification {
-  const what = job === undefined ? `Job message ${messageId}` : `Extending "${job.key}" (job ${job.jobId})`;
+  const what = job === undefined ? `Job message ${messageId}` : `Extending "${displayName(job.key)}" (job ${job.jobId})`;
   return {
     kind: "failure",
     owner: job?.owner,
     jobId: job?.jobId,
-    subject: job === undefined ? "Job failed: unreadable job message" : `Failed: ${job.key}`,
+    subject: job === undefined ? "Job failed: unreadable job message" : `Failed: ${displayName(job.key)}`,
     text: [
-      `${what} failed ${attempts} times and was moved to the dead-letter queue.`,
+      attempts === 0
+        ? `${what} cannot be read as a job and was moved to the dead-letter queue at once.`
+        : `${what} failed ${attempts} times and was moved to the dead-letter queue.`,
       `Last error: ${reason}`,
       "Operators: inspect the dead-letter queue and redrive the message once the cause is fixed.",
     ].join("\n"),

@@ -5,6 +5,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { createAwsClients } from "../../functions/commons/aws-clients.ts";
 import { readWorkerConfig } from "./config.ts";
+import { threadedRunJob } from "./engine-thread.ts";
 import { locateModel, type ModelSource } from "./model-store.ts";
 import type { WorkerDeps } from "./process-message.ts";
 import { createTaskProtection } from "./task-protection.ts";
@@ -49,13 +50,14 @@ async function main(): Promise<void> {
       model.catch(() => (model = undefined));
       return model;
     },
-    runJob: (await import("../../engine/job.ts")).runExtensionJob,
+    // The engine computes in a worker thread: heartbeats, task protection and SIGTERM stay live meanwhile.
+    runJob: threadedRunJob(),
     logger,
   };
   logger.info("worker started", { queueUrl: deps.queueUrl, engine: config.engine });
 
   await runWorker(deps, { shutdown: shutdown.signal, graceMs: config.shutdownGraceSeconds * 1000 });
-  // An abandoned job may still be computing in the background: exit instead of waiting for it.
+  // An abandoned job's thread has been terminated; exit without waiting for anything else.
   process.exit(0);
 }
 

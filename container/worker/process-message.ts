@@ -1,30 +1,26 @@
-import { DeleteMessageCommand, type Message, type SQSClient } from "@aws-sdk/client-sqs";
-import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { DeleteMessageCommand, type Message, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import type { S3Client } from "@aws-sdk/client-s3";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import type { Logger } from "@aws-lambda-powertools/logger";
-import { z } from "zod";
 import { isInputError } from "../../engine/errors.ts";
 import type { ExtensionJobInput, ExtensionJobOutput } from "../../engine/job.ts";
 import { errorMessage, InvalidJobMessageError } from "../../functions/commons/errors.ts";
 import { type JobMessage, parseJobMessage } from "../../functions/commons/job-schema.ts";
 import { publishNotification } from "../../functions/commons/notifications.ts";
-import { baseName, type ResultKeys, resultKeys } from "../../functions/commons/object-keys.ts";
+import { resultKeys } from "../../functions/commons/object-keys.ts";
+import { releaseClaim } from "./claim.ts";
 import type { WorkerConfig } from "./config.ts";
 import { setVisibility, startHeartbeat } from "./heartbeat.ts";
-import {
-  failureNotification,
-  inputErrorNotification,
-  type ResultLinks,
-  type ResultSummary,
-  resultNotification,
-} from "./job-notifications.ts";
+import { failureNotification, inputErrorNotification } from "./job-notifications.ts";
+import { JobAbandonedError, runJobSteps, type StepsOutcome } from "./job-steps.ts";
 import type { ModelSource } from "./model-store.ts";
-import { linkLifetime, presignDownload } from "./presign.ts";
-import { resultExists, uploadResult } from "./results.ts";
 import type { TaskProtection } from "./task-protection.ts";
 
-/** The engine facade (engine/job.ts runExtensionJob), injected so tests can pass a fake. */
-export type RunExtensionJob = (input: ExtensionJobInput) => Promise<ExtensionJobOutput>;
+/**
+ * The engine facade (engine/job.ts runExtensionJob, or the same in a worker thread: engine-thread.ts), injected so
+ * tests can pass a fake. `cancel` fires when the job is abandoned or passes its deadline: stop and reject.
+ */
+export type RunExtensionJob = (input: ExtensionJobInput, cancel?: AbortSignal) => Promise<ExtensionJobOutput>;
 
 export interface WorkerDeps {
   readonly config: WorkerConfig;
@@ -42,17 +38,11 @@ export interface WorkerDeps {
   readonly now?: () => Date;
 }
 
-export type MessageOutcome =
-  | "completed"
-  | "renotified"
-  | "input-error"
-  | "failed"
-  | "invalid"
-  | "abandoned";
+export type MessageOutcome = StepsOutcome | "input-error" | "failed" | "invalid" | "abandoned";
 
-/** Thrown inside a job once it has been handed back to the queue, so no later step runs. */
-class JobAbandonedError extends Error {
-  override readonly name: string = "JobAbandonedError";
+/** The job ran past config.jobDeadlineSeconds: the engine is stopped and the attempt counts as failed. */
+export class JobDeadlineError extends Error {
+  override readonly name: string = "JobDeadlineError";
 }
 
 /**
@@ -65,14 +55,14 @@ export async function processMessage(deps: WorkerDeps, message: Message, abandon
   const lastAttempt = receiveCount >= config.maxReceiveCount;
   const messageId = message.MessageId ?? "unknown";
   const receiptHandle = message.ReceiptHandle ?? "";
+  const receivedAt = Date.now();
   logger.appendKeys({ messageId, receiveCount });
-  let job: JobMessage | undefined;
+  let job: JobMessage;
   try {
     job = parseJobMessage(message.Body);
   } catch (error) {
     if (!(error instanceof InvalidJobMessageError)) throw error;
-    logger.error("invalid job message; leaving it for the dead-letter queue", { error, lastAttempt });
-    if (lastAttempt) await notifyQuietly(deps, failureNotification(undefined, receiveCount, error.message, messageId));
+    await deadLetterAtOnce(deps, message, error);
     logger.removeKeys(["messageId", "receiveCount"]);
     return "invalid";
   }
@@ -83,11 +73,17 @@ export async function processMessage(deps: WorkerDeps, message: Message, abandon
     deps.sqs,
     deps.queueUrl,
     receiptHandle,
-    { extendSeconds: config.visibilityExtensionSeconds, intervalSeconds: config.heartbeatIntervalSeconds },
+    {
+      extendSeconds: config.visibilityExtensionSeconds,
+      intervalSeconds: config.heartbeatIntervalSeconds,
+      invisibleUntil: receivedAt + config.queueVisibilityTimeoutSeconds * 1000,
+    },
     logger,
   );
+  const deadline = AbortSignal.timeout(config.jobDeadlineSeconds * 1000);
+  const cancel = AbortSignal.any([abandon, deadline]);
   try {
-    const outcome = await untilAborted(runJobSteps(deps, job, abandon), abandon);
+    const outcome = await untilAborted(runJobSteps(deps, job, messageId, cancel), abandon, deadline, config.jobDeadlineSeconds);
     await deleteMessage(deps, receiptHandle);
     logger.info("job finished", { outcome });
     return outcome;
@@ -107,6 +103,10 @@ export async function processMessage(deps: WorkerDeps, message: Message, abandon
     logger.error("job failed", { error, lastAttempt });
     if (lastAttempt) {
       await notifyQuietly(deps, failureNotification(job, receiveCount, errorMessage(error), messageId));
+      // A redrive from the dead-letter queue is a new message: let it claim the job again.
+      await releaseClaim(deps.s3, config.outputBucket, resultKeys(job.jobId, job.key).claim).catch((cause: unknown) =>
+        logger.warn("could not release the job's claim", { error: cause }),
+      );
     }
     await setVisibility(deps.sqs, deps.queueUrl, receiptHandle, config.retryDelaySeconds).catch((cause: unknown) =>
       logger.warn("could not shorten visibility after failure", { error: cause }),
@@ -119,96 +119,28 @@ export async function processMessage(deps: WorkerDeps, message: Message, abandon
   }
 }
 
-async function runJobSteps(deps: WorkerDeps, job: JobMessage, abandon: AbortSignal): Promise<"completed" | "renotified"> {
-  const { config, logger } = deps;
-  const keys = resultKeys(job.jobId, job.key);
-  const checkpoint = () => {
-    if (abandon.aborted) throw new JobAbandonedError("job abandoned");
-  };
-
-  if (await resultExists(deps.s3, config.outputBucket, keys)) {
-    logger.info("result already exists; notifying again");
-    const summary = await readStoredSummary(deps.s3, config.outputBucket, keys);
-    checkpoint();
-    await notifyResult(deps, job, keys, summary, true);
-    return "renotified";
+/**
+ * A message that is not a job will never become one: move it to the dead-letter queue now (instead of three
+ * receives of 30 min each, each able to boot a GPU instance) and tell the owner. Without a dead-letter queue
+ * configured it is left to the queue's redrive policy.
+ */
+async function deadLetterAtOnce(deps: WorkerDeps, message: Message, error: InvalidJobMessageError): Promise<void> {
+  const messageId = message.MessageId ?? "unknown";
+  const dlq = deps.config.deadLetterQueueUrl;
+  if (dlq === undefined) {
+    deps.logger.error("invalid job message; no DEAD_LETTER_QUEUE_URL, leaving it to the redrive policy", { error });
+    return;
   }
-
-  const input = await deps.s3.send(new GetObjectCommand({ Bucket: job.bucket, Key: job.key }));
-  const bytes = (await input.Body?.transformToByteArray()) ?? new Uint8Array();
-  checkpoint();
-  const model = await deps.model();
-  checkpoint();
-  logger.info("extending", {
-    targetSeconds: job.targetSeconds,
-    form: job.form,
-    model: model.description,
-    engine: config.engine,
-  });
-
-  let lastLogged = 0;
-  const output = await deps.runJob({
-    bytes,
-    targetSeconds: job.targetSeconds,
-    form: job.form,
-    engine: config.engine,
-    limits: config.limits,
-    ...(model.dir === undefined ? {} : { modelDir: model.dir }),
-    onProgress: (done, total) => {
-      checkpoint(); // throwing here stops the engine between chunks
-      if (done - lastLogged >= 30 || done >= total) {
-        lastLogged = done;
-        logger.info("progress", { doneSeconds: done, totalSeconds: total });
-      }
-    },
-  });
-  checkpoint();
-  await uploadResult(deps.s3, config.outputBucket, keys, output);
-  checkpoint();
-  await notifyResult(deps, job, keys, summaryOf(output.report), false);
-  return "completed";
-}
-
-async function notifyResult(deps: WorkerDeps, job: JobMessage, keys: ResultKeys, summary: ResultSummary, repeated: boolean) {
-  const { config } = deps;
-  const lifetime = await linkLifetime(deps.presignS3, config.resultLinkDays, deps.now?.() ?? new Date());
-  if (lifetime.seconds < config.resultLinkDays * 86_400) {
-    deps.logger.warn("result links live shorter than asked", { days: config.resultLinkDays, seconds: lifetime.seconds });
-  }
-  const name = baseName(job.key);
-  const sign = (key: string, fileName: string) => presignDownload(deps.presignS3, config.outputBucket, key, fileName, lifetime);
-  const links: ResultLinks = {
-    wav: await sign(keys.wav, `${name}-extended.wav`),
-    picture: await sign(keys.picture, `${name}-extended.png`),
-    report: await sign(keys.report, `${name}-report.json`),
-  };
-  await publishNotification(deps.sns, config.topicArn, resultNotification(job, links, summary, repeated));
-}
-
-const StoredReportSchema = z.looseObject({
-  engine: z.string(),
-  model: z.string().optional(),
-  notes: z.array(z.string()).default([]),
-  form: z.string().optional(),
-  formReason: z.string().optional(),
-  output: z.looseObject({ seconds: z.number() }),
-});
-
-function summaryOf(report: unknown): ResultSummary {
-  const parsed = StoredReportSchema.parse(report);
-  return {
-    outputSeconds: parsed.output.seconds,
-    engine: parsed.engine,
-    notes: parsed.notes,
-    usedModel: parsed.model !== undefined,
-    form: parsed.form,
-    formReason: parsed.formReason,
-  };
-}
-
-async function readStoredSummary(s3: S3Client, bucket: string, keys: ResultKeys): Promise<ResultSummary> {
-  const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: keys.report }));
-  return summaryOf(JSON.parse((await response.Body?.transformToString()) ?? "{}"));
+  deps.logger.error("invalid job message; moving it to the dead-letter queue at once", { error });
+  await deps.sqs.send(
+    new SendMessageCommand({
+      QueueUrl: dlq,
+      MessageBody: message.Body ?? "",
+      MessageAttributes: { invalidReason: { DataType: "String", StringValue: error.message.slice(0, 1000) } },
+    }),
+  );
+  await deleteMessage(deps, message.ReceiptHandle ?? "");
+  await notifyQuietly(deps, failureNotification(undefined, 0, error.message, messageId));
 }
 
 async function deleteMessage(deps: WorkerDeps, receiptHandle: string): Promise<void> {
@@ -222,19 +154,29 @@ async function notifyQuietly(deps: WorkerDeps, notification: Parameters<typeof p
   );
 }
 
-/** Resolves like `work`, or rejects with JobAbandonedError as soon as `signal` fires (work keeps running unobserved). */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new JobAbandonedError("job abandoned"));
+/**
+ * Resolves like `work`, or rejects as soon as `abandon` (JobAbandonedError) or `deadline` (JobDeadlineError)
+ * fires; the engine is stopped through the same signals (a terminated worker thread).
+ */
+function untilAborted<T>(work: Promise<T>, abandon: AbortSignal, deadline: AbortSignal, deadlineSeconds: number): Promise<T> {
+  const reason = () =>
+    abandon.aborted ? new JobAbandonedError("job abandoned") : new JobDeadlineError(`the job ran past its deadline of ${deadlineSeconds} s`);
+  if (abandon.aborted || deadline.aborted) return Promise.reject(reason());
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new JobAbandonedError("job abandoned"));
-    signal.addEventListener("abort", onAbort, { once: true });
+    const onAbort = () => reject(reason());
+    const stopListening = () => {
+      abandon.removeEventListener("abort", onAbort);
+      deadline.removeEventListener("abort", onAbort);
+    };
+    abandon.addEventListener("abort", onAbort, { once: true });
+    deadline.addEventListener("abort", onAbort, { once: true });
     work.then(
       (value) => {
-        signal.removeEventListener("abort", onAbort);
+        stopListening();
         resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
+        stopListening();
         reject(error);
       },
     );

@@ -1,23 +1,22 @@
-import { HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import type { ResultKeys } from "../../functions/commons/object-keys.ts";
 
 export interface ResultFiles {
   readonly wav: Uint8Array;
-  readonly picture: Uint8Array;
+  /** The engine draws it unless told not to (the worker never tells it so). */
+  readonly picture?: Uint8Array | undefined;
   /** JSON-able report of the extension. */
   readonly report: unknown;
 }
 
-/** True when the job's report exists: it is written last, so the whole result is there. */
+/**
+ * True when the job's report exists: it is written last, so the whole result is there. Asked as a listing of
+ * that one key, which the worker's ListBucket (limited to results/ by s3:prefix) allows.
+ */
 export async function resultExists(s3: S3Client, bucket: string, keys: ResultKeys): Promise<boolean> {
-  try {
-    await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: keys.report }));
-    return true;
-  } catch (error) {
-    if (error instanceof Error && (error.name === "NotFound" || error.name === "NoSuchKey")) return false;
-    throw error;
-  }
+  const { Contents } = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: keys.report, MaxKeys: 1 }));
+  return (Contents ?? []).some((object) => object.Key === keys.report);
 }
 
 const PART_BYTES = 16 * 1024 * 1024;
@@ -30,7 +29,9 @@ export async function uploadResult(s3: S3Client, bucket: string, keys: ResultKey
     partSize: PART_BYTES,
     queueSize: 2,
   }).done();
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: keys.picture, Body: files.picture, ContentType: "image/png" }));
+  if (files.picture !== undefined) {
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: keys.picture, Body: files.picture, ContentType: "image/png" }));
+  }
   await s3.send(
     new PutObjectCommand({
       Bucket: bucket,

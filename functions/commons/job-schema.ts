@@ -14,6 +14,9 @@ export const JobMessageSchema = z.object({
   bucket: z.string().min(3),
   key: z.string().min(1),
   etag: z.string().min(1),
+  /** The validated version (versioned uploads bucket) and its size: the worker reads exactly that object or none. */
+  versionId: z.string().min(1).optional(),
+  size: z.number().int().nonnegative().optional(),
   targetSeconds: z.number().positive().finite(),
   /** From the upload's `form` metadata. Messages queued before the field existed mean auto. */
   form: z.enum(FORM_SETTINGS).default(DEFAULT_FORM),

@@ -12,6 +12,17 @@ export interface Notification {
   readonly jobId?: string | undefined;
 }
 
+/**
+ * A user-chosen name (an upload key) as it may appear in an email: line breaks and other control characters,
+ * and the bidirectional controls that reorder text (U+202E and friends), are shown as \u{...} escapes, so a
+ * key can neither add lines (a fake "Download:" link) nor disguise itself.
+ */
+export function displayName(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (char) =>
+    `\\u{${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}}`,
+  );
+}
+
 /** SNS limits subjects to 100 printable ASCII characters without line breaks. */
 export function snsSubject(subject: string): string {
   const ascii = subject.normalize("NFKD").replace(/[^\x20-\x7e]/g, "");

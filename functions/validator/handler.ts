@@ -6,8 +6,9 @@ import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { z } from "zod";
 import { type InputErrorCode, isInputError } from "../../engine/errors.ts";
 import { createAwsClients } from "../commons/aws-clients.ts";
-import { FORM_METADATA, NOTIFY_METADATA, TARGET_SECONDS_METADATA } from "../../contract/pipeline.ts";
+import { FORM_METADATA, NOTIFY_METADATA, RESERVED_PREFIXES, TARGET_SECONDS_METADATA } from "../../contract/pipeline.ts";
 import { JOB_ID_ATTRIBUTE, type JobMessage, JobMessageSchema, jobIdFor } from "../commons/job-schema.ts";
+import { displayName, type Notification, publishNotification } from "../commons/notifications.ts";
 import { isReservedKey } from "../commons/object-keys.ts";
 import { readValidatorConfig, type ValidatorConfig } from "./config.ts";
 import { headFirstExisting, inspectUpload, type StoredObject } from "./probe.ts";
@@ -64,6 +65,11 @@ async function validateUpload(deps: ValidatorDeps, upload: UploadedObject): Prom
   const object = await headFirstExisting(deps.s3, upload.bucket, [upload.key, upload.rawKey]);
   if (object === undefined) return { status: "ignored", key: upload.key, why: "the object no longer exists" };
   const owner = ownerOf(deps, object);
+  if (isReservedKey(object.key)) {
+    // Not the pipeline's own write (that would be in the output bucket): someone uploaded under a reserved name.
+    await publishNotification(deps.sns, config.topicArn, reservedPrefixNotice(object.key, owner));
+    return { status: "ignored", key: object.key, why: "a reserved prefix; the owner was told" };
+  }
 
   let probe: AudioProbe | undefined;
   try {
@@ -82,6 +88,8 @@ async function validateUpload(deps: ValidatorDeps, upload: UploadedObject): Prom
       jobId: jobIdFor(upload.bucket, object.key, object.versionId ?? object.eTag),
       bucket: upload.bucket,
       key: object.key,
+      ...(object.versionId === undefined || object.versionId === "null" ? {} : { versionId: object.versionId }),
+      size: object.contentLength,
       etag: object.eTag,
       targetSeconds,
       form,
@@ -115,8 +123,20 @@ async function validateUpload(deps: ValidatorDeps, upload: UploadedObject): Prom
 function ignoreReason(config: ValidatorConfig, upload: UploadedObject): string | undefined {
   if (config.inputBucket !== undefined && upload.bucket !== config.inputBucket) return "not the input bucket";
   if (upload.bucket === config.outputBucket && upload.bucket !== config.inputBucket) return "the output bucket";
-  if (isReservedKey(upload.key)) return "a reserved prefix (the pipeline's own output)";
+  if (isReservedKey(upload.key) && upload.bucket === config.outputBucket) return "a reserved prefix (the pipeline's own output)";
   return undefined;
+}
+
+function reservedPrefixNotice(key: string, owner: string | undefined): Notification {
+  return {
+    kind: "rejection",
+    owner,
+    subject: `Not extended: ${displayName(key)}`,
+    text: [
+      `Your upload "${displayName(key)}" was not extended.`,
+      `Reason: names starting with ${RESERVED_PREFIXES.join(" or ")} are reserved for the pipeline's own files; upload it under another name.`,
+    ].join("\n"),
+  };
 }
 
 function ownerOf(deps: ValidatorDeps, object: StoredObject): string | undefined {

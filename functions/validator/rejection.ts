@@ -3,7 +3,7 @@ import type { SNSClient } from "@aws-sdk/client-sns";
 import type { InputErrorCode } from "../../engine/errors.ts";
 import type { InputLimits } from "../../engine/limits.ts";
 import { rejectionReportKey } from "../commons/object-keys.ts";
-import { publishNotification } from "../commons/notifications.ts";
+import { displayName, publishNotification } from "../commons/notifications.ts";
 import type { AudioProbe } from "./validation.ts";
 
 /** The JSON written to `rejections/<key>.json` in the output bucket. */
@@ -39,12 +39,12 @@ export async function rejectUpload(targets: RejectionTargets, report: RejectionR
   await publishNotification(targets.sns, targets.topicArn, {
     kind: "rejection",
     owner,
-    subject: `Not extended: ${report.key}`,
+    subject: `Not extended: ${displayName(report.key)}`,
     text: [
-      `Your upload "${report.key}" was not extended.`,
-      `Reason: ${report.reason}.`,
+      `Your upload "${displayName(report.key)}" was not extended.`,
+      `Reason: ${displayName(report.reason)}.`,
       "",
-      `Details: s3://${targets.outputBucket}/${rejectionReportKey(report.key)}`,
+      `Details: s3://${targets.outputBucket}/${displayName(rejectionReportKey(report.key))}`,
     ].join("\n"),
   });
 }

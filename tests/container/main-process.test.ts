@@ -24,6 +24,9 @@ describe("worker process (container/worker/main.ts)", () => {
         OUTPUT_BUCKET: pipeline.outputBucket,
         TOPIC_ARN: pipeline.topicArn,
         WAIT_TIME_SECONDS: "20",
+        MAX_UPLOAD_BYTES: "1000000",
+        MAX_INPUT_SECONDS: "600",
+        MAX_TARGET_SECONDS: "3600",
       },
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -43,13 +43,14 @@ async function queueJob(
   key: string,
   form: FormSetting = "auto",
 ): Promise<JobMessage> {
-  await clients.s3.send(new PutObjectCommand({ Bucket: pipeline.inputBucket, Key: key, Body: sine(21) }));
+  const { ETag } = await clients.s3.send(new PutObjectCommand({ Bucket: pipeline.inputBucket, Key: key, Body: sine(21) }));
+  const etag = (ETag ?? "").replace(/"/g, "");
   const job: JobMessage = {
     version: 1,
-    jobId: jobIdFor(pipeline.inputBucket, key, "e"),
+    jobId: jobIdFor(pipeline.inputBucket, key, etag),
     bucket: pipeline.inputBucket,
     key,
-    etag: "e",
+    etag,
     targetSeconds: 30,
     form,
     input: { format: "wav", seconds: 21, sampleRate: 8_000, channels: 1 },
@@ -76,7 +77,8 @@ describe("worker loop (moto, stand-in engine)", () => {
     const run = await runWorker(testWorkerDeps(clients, pipeline, engine), { shutdown: shutdown.signal, graceMs: 5_000 });
 
     expect(run.outcomes).toEqual(["completed"]);
-    expect(await listKeys(clients.s3, pipeline.outputBucket, `results/${job.jobId}/`)).toHaveLength(3);
+    const files = await listKeys(clients.s3, pipeline.outputBucket, `results/${job.jobId}/`);
+    expect(files.filter((k) => !k.endsWith("/claim.json"))).toHaveLength(3);
     expect(await drainNotifications(clients.sqs, pipeline.notificationQueueUrl)).toHaveLength(1);
     expect(await drainQueue(clients.sqs, pipeline.jobQueueUrl)).toHaveLength(1); // b.wav is left for the next worker
   });
@@ -120,5 +122,46 @@ describe("worker loop (moto, stand-in engine)", () => {
     expect(notices[0]?.Message).toMatch(/Reason: the song is silent; at least -60 LUFS is needed/);
     expect(await drainQueue(clients.sqs, pipeline.jobQueueUrl)).toEqual([]);
     expect(await drainQueue(clients.sqs, pipeline.deadLetterQueueUrl)).toEqual([]);
+  });
+
+  it("point 8: the same job queued twice (a duplicate S3 event) runs once and sends one email", async () => {
+    const pipeline = await createTestPipeline(clients, { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 });
+    const job = await queueJob(clients, pipeline, "twice.wav");
+    await clients.sqs.send(new SendMessageCommand({ QueueUrl: pipeline.jobQueueUrl, MessageBody: JSON.stringify(job) }));
+    let runs = 0;
+    const engine = standInEngine({ delayMs: 0, onStart: () => runs++ });
+
+    const run = await runWorker(testWorkerDeps(clients, pipeline, engine), {
+      shutdown: new AbortController().signal,
+      graceMs: 0,
+      stopWhenIdle: true,
+    });
+
+    expect(run.outcomes).toEqual(["completed", "duplicate"]);
+    expect(runs).toBe(1);
+    expect(await drainNotifications(clients.sqs, pipeline.notificationQueueUrl)).toHaveLength(1);
+    expect(await drainQueue(clients.sqs, pipeline.jobQueueUrl)).toEqual([]);
+  });
+
+  it("point 3: stops a job that runs past its deadline and counts the attempt as failed", async () => {
+    const pipeline = await createTestPipeline(clients, { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 });
+    await queueJob(clients, pipeline, "endless.wav");
+    let cancelled = false;
+    const endless: RunExtensionJob = (_input, cancel) =>
+      new Promise((_resolve, reject) =>
+        cancel?.addEventListener("abort", () => {
+          cancelled = true;
+          reject(cancel.reason);
+        }),
+      );
+
+    const run = await runWorker(testWorkerDeps(clients, pipeline, endless, { JOB_DEADLINE_SECONDS: "0.2" }), {
+      shutdown: new AbortController().signal,
+      graceMs: 0,
+      maxMessages: 1,
+    });
+
+    expect(run.outcomes).toEqual(["failed"]);
+    expect(cancelled).toBe(true);
   });
 });

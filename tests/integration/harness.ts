@@ -53,6 +53,7 @@ export function testWorkerDeps(
     OUTPUT_BUCKET: pipeline.outputBucket,
     TOPIC_ARN: pipeline.topicArn,
     MODELS_BUCKET: pipeline.modelsBucket,
+    DEAD_LETTER_QUEUE_URL: pipeline.deadLetterQueueUrl,
     BAKED_MODEL_DIR: "/nonexistent/harmonizer-model",
     RESULT_LINK_DAYS: "3",
     WAIT_TIME_SECONDS: "1",

@@ -31,7 +31,7 @@ describe("upload to notification (moto, real engine)", () => {
     const { outcomes } = await runWorkerUntilQueueEmpty(testWorkerDeps(clients, pipeline, runExtensionJob));
 
     expect(outcomes).toEqual(["completed"]);
-    const results = await listKeys(clients.s3, pipeline.outputBucket, "results/");
+    const results = (await listKeys(clients.s3, pipeline.outputBucket, "results/")).filter((k) => !k.endsWith("/claim.json"));
     expect(results).toHaveLength(3);
     expect(results.some((k) => k.endsWith("/my song é-extended.wav"))).toBe(true);
     expect(results.some((k) => k.endsWith("/picture.png"))).toBe(true);
@@ -57,7 +57,7 @@ describe("upload to notification (moto, real engine)", () => {
     expect(wav.channels).toBe(2);
   });
 
-  it("hands a job back when stopped mid-job; the job then completes exactly once, and a redelivery only re-notifies", async () => {
+  it("hands a job back when stopped mid-job; the job then completes exactly once, and a duplicate message neither runs nor emails (point 8)", async () => {
     const pipeline = await createTestPipeline(clients, { visibilityTimeoutSeconds: 2, maxReceiveCount: 3 });
     const [accepted] = await uploadAndValidate(clients, pipeline, testValidator(clients, pipeline), {
       key: "stopped.wav",
@@ -77,22 +77,21 @@ describe("upload to notification (moto, real engine)", () => {
       graceMs: 0,
     });
     expect(stopped.outcomes).toEqual(["abandoned"]);
-    expect(await listKeys(clients.s3, pipeline.outputBucket, "results/")).toEqual([]);
+    expect((await listKeys(clients.s3, pipeline.outputBucket, "results/")).filter((k) => !k.endsWith("/claim.json"))).toEqual([]);
 
     const resumed = await runWorkerUntilQueueEmpty(testWorkerDeps(clients, pipeline, runExtensionJob));
     expect(resumed.outcomes).toEqual(["completed"]);
-    expect(await listKeys(clients.s3, pipeline.outputBucket, "results/")).toHaveLength(3);
+    expect((await listKeys(clients.s3, pipeline.outputBucket, "results/")).filter((k) => !k.endsWith("/claim.json"))).toHaveLength(3);
     expect(await drainNotifications(clients.sqs, pipeline.notificationQueueUrl)).toHaveLength(1);
 
-    // A duplicate delivery of the finished job: no new work, one more notification with fresh links.
+    // A duplicate message of the finished job (a second S3 event): no new work and no second email.
     await clients.sqs.send(
       new SendMessageCommand({ QueueUrl: pipeline.jobQueueUrl, MessageBody: JSON.stringify(accepted.job) }),
     );
     const engineMustNotRun: RunExtensionJob = () => Promise.reject(new Error("the finished job ran again"));
     const duplicate = await runWorkerUntilQueueEmpty(testWorkerDeps(clients, pipeline, engineMustNotRun));
-    expect(duplicate.outcomes).toEqual(["renotified"]);
-    expect(await listKeys(clients.s3, pipeline.outputBucket, "results/")).toHaveLength(3);
-    const again = await drainNotifications(clients.sqs, pipeline.notificationQueueUrl);
-    expect(again.map((n) => n.Message)).toEqual([expect.stringMatching(/made earlier; here are fresh links/)]);
+    expect(duplicate.outcomes).toEqual(["duplicate"]);
+    expect((await listKeys(clients.s3, pipeline.outputBucket, "results/")).filter((k) => !k.endsWith("/claim.json"))).toHaveLength(3);
+    expect(await drainNotifications(clients.sqs, pipeline.notificationQueueUrl)).toEqual([]);
   });
 });

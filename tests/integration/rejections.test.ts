@@ -82,7 +82,7 @@ describe("rejected uploads and poison messages (moto)", () => {
     expect(ownWrite).toEqual([expect.objectContaining({ status: "ignored" })]);
   });
 
-  it("sends an unreadable message and a job with a missing input to the DLQ after 3 receives, with failure notices", async () => {
+  it("moves an unreadable message to the DLQ at once with a notice (point 9); a job whose upload is gone is dropped", async () => {
     const pipeline = await createTestPipeline(clients, { visibilityTimeoutSeconds: 1, maxReceiveCount: 3 });
     const missing: JobMessage = {
       version: 1,
@@ -100,13 +100,28 @@ describe("rejected uploads and poison messages (moto)", () => {
 
     const { outcomes } = await runWorkerUntilQueueEmpty(testWorkerDeps(clients, pipeline, engineMustNotRun));
 
-    expect(outcomes.filter((o) => o === "invalid")).toHaveLength(3);
-    expect(outcomes.filter((o) => o === "failed")).toHaveLength(3);
-    const deadLetters = await drainQueue(clients.sqs, pipeline.deadLetterQueueUrl);
-    expect(deadLetters.sort()).toEqual([JSON.stringify(missing), '{"version":2}'].sort());
+    // One receive each: no 3 x 30 min of visibility (and GPU boots) before the DLQ.
+    expect(outcomes.sort()).toEqual(["invalid", "superseded"]);
+    expect(await drainQueue(clients.sqs, pipeline.deadLetterQueueUrl)).toEqual(['{"version":2}']);
     const notices = await drainNotifications(clients.sqs, pipeline.notificationQueueUrl);
-    expect(notices.map((n) => n.MessageAttributes?.kind?.Value)).toEqual(["failure", "failure"]);
-    expect(notices.map((n) => n.Message).join("\n")).toMatch(/"gone.wav" \(job [0-9a-f]{32}\) failed 3 times/);
+    expect(notices.map((n) => n.MessageAttributes?.kind?.Value)).toEqual(["failure"]);
+    expect(notices[0]?.Message).toMatch(/cannot be read as a job and was moved to the dead-letter queue at once/);
+    const results = await listKeys(clients.s3, pipeline.outputBucket, "results/");
+    expect(results.filter((key) => !key.endsWith("/claim.json"))).toEqual([]);
+  });
+
+  it("sends a job that keeps failing to the DLQ after 3 receives, with one failure notice", async () => {
+    const pipeline = await createTestPipeline(clients, { visibilityTimeoutSeconds: 1, maxReceiveCount: 3 });
+    await uploadAndValidate(clients, pipeline, testValidator(clients, pipeline), { key: "crash.wav", body: songWav(21, 8_000, 1) });
+    const crashing: RunExtensionJob = () => Promise.reject(new Error("GPU fell off the bus"));
+
+    const { outcomes } = await runWorkerUntilQueueEmpty(testWorkerDeps(clients, pipeline, crashing));
+
+    expect(outcomes).toEqual(["failed", "failed", "failed"]);
+    expect(await drainQueue(clients.sqs, pipeline.deadLetterQueueUrl)).toHaveLength(1);
+    const notices = await drainNotifications(clients.sqs, pipeline.notificationQueueUrl);
+    expect(notices.map((n) => n.Message)).toEqual([expect.stringMatching(/"crash.wav" \(job [0-9a-f]{32}\) failed 3 times[\s\S]*GPU fell off/)]);
+    // The claim is released, so a redrive (a new message) may run the job again.
     expect(await listKeys(clients.s3, pipeline.outputBucket, "results/")).toEqual([]);
   });
 });

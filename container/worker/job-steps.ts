@@ -1,0 +1,151 @@
+import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { z } from "zod";
+import { HarmonizerInputError } from "../../engine/errors.ts";
+import type { JobMessage } from "../../functions/commons/job-schema.ts";
+import { publishNotification } from "../../functions/commons/notifications.ts";
+import { baseName, MAX_NAME_BYTES, type ResultKeys, resultKeys, truncateUtf8 } from "../../functions/commons/object-keys.ts";
+import { claimJob, isConditionFailed } from "./claim.ts";
+import { type ResultLinks, type ResultSummary, resultNotification } from "./job-notifications.ts";
+import { linkLifetime, presignDownload } from "./presign.ts";
+import type { WorkerDeps } from "./process-message.ts";
+import { resultExists, uploadResult } from "./results.ts";
+
+/** How a job's steps ended when they did not throw. */
+export type StepsOutcome = "completed" | "renotified" | "duplicate" | "superseded";
+
+/** Thrown inside a job once it has been handed back to the queue, so no later step runs. */
+export class JobAbandonedError extends Error {
+  override readonly name: string = "JobAbandonedError";
+}
+
+/**
+ * Claim, read the validated upload, run the engine, write the result, notify. `cancel` fires on abandon
+ * (shutdown) or at the job's deadline; the engine (a worker thread in production) is stopped with it.
+ */
+export async function runJobSteps(deps: WorkerDeps, job: JobMessage, messageId: string, cancel: AbortSignal): Promise<StepsOutcome> {
+  const { config, logger } = deps;
+  const keys = resultKeys(job.jobId, job.key);
+  const checkpoint = () => {
+    if (cancel.aborted) throw cancel.reason instanceof Error ? cancel.reason : new JobAbandonedError("job abandoned");
+  };
+  if ((await claimJob(deps.s3, config.outputBucket, keys.claim, messageId, deps.now?.() ?? new Date())) === "held-by-another") {
+    logger.info("another message holds this job (duplicate event); dropping this one");
+    return "duplicate";
+  }
+  if (await resultExists(deps.s3, config.outputBucket, keys)) {
+    logger.info("result already exists; notifying again");
+    const summary = await readStoredSummary(deps.s3, config.outputBucket, keys);
+    checkpoint();
+    await notifyResult(deps, job, keys, summary, true);
+    return "renotified";
+  }
+  const bytes = await readValidatedUpload(deps, job);
+  if (bytes === undefined) return "superseded";
+  checkpoint();
+  const model = await deps.model();
+  checkpoint();
+  logger.info("extending", { targetSeconds: job.targetSeconds, form: job.form, model: model.description, engine: config.engine });
+
+  let lastLogged = 0;
+  const output = await deps.runJob(
+    {
+      bytes,
+      targetSeconds: job.targetSeconds,
+      form: job.form,
+      engine: config.engine,
+      limits: config.limits,
+      ...(model.dir === undefined ? {} : { modelDir: model.dir }),
+      onProgress: (done, total) => {
+        checkpoint(); // throwing here stops an in-process engine between chunks
+        if (done - lastLogged >= 30 || done >= total) {
+          lastLogged = done;
+          logger.info("progress", { doneSeconds: done, totalSeconds: total });
+        }
+      },
+    },
+    cancel,
+  );
+  checkpoint();
+  await uploadResult(deps.s3, config.outputBucket, keys, output);
+  checkpoint();
+  await notifyResult(deps, job, keys, summaryOf(output.report), false);
+  return "completed";
+}
+
+/**
+ * The upload exactly as validated: If-Match its ETag (and its VersionId when the bucket is versioned). An object
+ * replaced or deleted since then yields undefined (its new version has a job of its own); one over the upload
+ * limit is refused before its body is read.
+ */
+async function readValidatedUpload(deps: WorkerDeps, job: JobMessage): Promise<Uint8Array | undefined> {
+  let response;
+  try {
+    response = await deps.s3.send(
+      new GetObjectCommand({
+        Bucket: job.bucket,
+        Key: job.key,
+        IfMatch: `"${job.etag}"`,
+        ...(job.versionId === undefined ? {} : { VersionId: job.versionId }),
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailed(error) || (error instanceof Error && error.name === "NoSuchKey")) {
+      deps.logger.warn("the upload changed or vanished after validation; not running the old job", { error });
+      return undefined;
+    }
+    throw error;
+  }
+  const size = response.ContentLength ?? 0;
+  const { maxUploadBytes } = deps.config.limits;
+  if (size > maxUploadBytes || (job.size !== undefined && size !== job.size)) {
+    (response.Body as { destroy?: () => void } | undefined)?.destroy?.();
+    if (size > maxUploadBytes) {
+      throw new HarmonizerInputError("TOO_LARGE", `the file is ${size} bytes; uploads of at most ${maxUploadBytes} bytes are accepted`);
+    }
+    deps.logger.warn("the upload's size differs from the validated one; not running the old job", { size, validated: job.size });
+    return undefined;
+  }
+  return (await response.Body?.transformToByteArray()) ?? new Uint8Array();
+}
+
+async function notifyResult(deps: WorkerDeps, job: JobMessage, keys: ResultKeys, summary: ResultSummary, repeated: boolean) {
+  const { config } = deps;
+  const lifetime = await linkLifetime(deps.presignS3, config.resultLinkDays, deps.now?.() ?? new Date());
+  if (lifetime.seconds < config.resultLinkDays * 86_400) {
+    deps.logger.warn("result links live shorter than asked", { days: config.resultLinkDays, seconds: lifetime.seconds });
+  }
+  const name = truncateUtf8(baseName(job.key), MAX_NAME_BYTES);
+  const sign = (key: string, fileName: string) => presignDownload(deps.presignS3, config.outputBucket, key, fileName, lifetime);
+  const links: ResultLinks = {
+    wav: await sign(keys.wav, `${name}-extended.wav`),
+    picture: await sign(keys.picture, `${name}-extended.png`),
+    report: await sign(keys.report, `${name}-report.json`),
+  };
+  await publishNotification(deps.sns, config.topicArn, resultNotification(job, links, summary, repeated));
+}
+
+const StoredReportSchema = z.looseObject({
+  engine: z.string(),
+  model: z.string().optional(),
+  notes: z.array(z.string()).default([]),
+  form: z.string().optional(),
+  formReason: z.string().optional(),
+  output: z.looseObject({ seconds: z.number() }),
+});
+
+function summaryOf(report: unknown): ResultSummary {
+  const parsed = StoredReportSchema.parse(report);
+  return {
+    outputSeconds: parsed.output.seconds,
+    engine: parsed.engine,
+    notes: parsed.notes,
+    usedModel: parsed.model !== undefined,
+    form: parsed.form,
+    formReason: parsed.formReason,
+  };
+}
+
+async function readStoredSummary(s3: S3Client, bucket: string, keys: ResultKeys): Promise<ResultSummary> {
+  const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: keys.report }));
+  return summaryOf(JSON.parse((await response.Body?.transformToString()) ?? "{}"));
+}
