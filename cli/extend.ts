@@ -1,5 +1,9 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { readFile } from "node:fs/promises";
+import { dirname, join, parse } from "node:path";
+import { sniffFormat } from "../engine/audio/format.ts";
+import { FORMAT_CHOICES, FORMAT_INFO, resolveOutput, type ResolvedOutput } from "../engine/audio/encode/index.ts";
+import { buildResultPage, relativePageLinks } from "../engine/report/page.ts";
 import { DEFAULT_FADE_OUT_SECONDS, DEFAULT_ENGINE, ENGINES } from "../engine/extend/extend.ts";
 import { DEFAULT_FORM, FORM_SETTINGS, type EngineName, type FormSetting } from "../engine/extend/types.ts";
 import { HarmonizerInputError } from "../engine/errors.ts";
@@ -34,16 +38,22 @@ interface ExtendFlags {
   maxTargetMinutes: number;
   picture: boolean;
   report: boolean;
+  page: boolean;
+  format?: string;
   json: boolean;
   progress: boolean;
 }
 
 export function extendCommand(): Command {
   return new Command("extend")
-    .description("extend a song (WAV, MP3, Ogg Vorbis/Opus, FLAC) to an exact duration; writes a WAV")
+    .description("extend a song (WAV, MP3, Ogg Vorbis/Opus, FLAC) to an exact duration, in its own format or another")
     .argument("<input>", "the song to extend")
     .requiredOption("--to <seconds>", required("duration of the result in seconds (at least the input's)"), positiveNumber)
-    .requiredOption("-o, --output <file>", required("where to write the extended song (WAV)"))
+    .requiredOption(
+      "-o, --output <file>",
+      required("where to write the extended song; .wav .flac .mp3 .ogg .opus pick the format, no extension keeps the input's"),
+    )
+    .option("--format <name>", `output format, whatever -o's extension: ${FORMAT_CHOICES}`)
     .option("--model <dir>", `trained model directory (default: ${DEFAULT_MODEL_DIR} when it exists)`)
     .addOption(new Option("--engine <name>", "how the extension is made").choices(ENGINES).default(DEFAULT_ENGINE))
     .addOption(
@@ -58,7 +68,8 @@ export function extendCommand(): Command {
     .option("--max-input-minutes <minutes>", "refuse longer inputs", positiveNumber, DEFAULT_LIMITS.maxInputSeconds / 60)
     .option("--max-target-minutes <minutes>", "refuse longer targets", positiveNumber, DEFAULT_LIMITS.maxTargetSeconds / 60)
     .option("--no-picture", "do not write the waveform/spectrogram PNG beside the output")
-    .option("--no-report", "do not write the JSON quality report beside the output")
+    .option("--no-report", "do not write the JSON quality report beside the output (and skip the quality analysis)")
+    .option("--no-page", "do not write the result page (<output>.html: players, picture, quality) beside the output")
     .option("--json", "print a JSON summary on stdout", false)
     .option("--no-progress", "hide the progress bar")
     .action(async (inputPath: string, flags: ExtendFlags) => {
@@ -74,7 +85,14 @@ export function extendCommand(): Command {
       const bytes = await readFile(inputPath).catch((cause: Error) => {
         throw new HarmonizerInputError("NOT_AUDIO", describeFileError(cause, "read", inputPath) ?? cause.message, { cause });
       });
-      const progress = secondsProgress("extending", flags.progress && !flags.json);
+      const output = resolveOutput(flags.output, { format: sniffFormat(bytes) ?? "wav" }, flags.format);
+      if (output.path !== flags.output) checkOutputPaths(inputPath, output.path, filesToWrite({ ...flags, output: output.path }));
+      if (output.path !== flags.output && !flags.json) {
+        console.error(`note: -o has no extension: writing ${output.path} (${FORMAT_INFO[output.format].label}, the input's own format)`);
+      }
+      const showProgress = flags.progress && !flags.json;
+      const progress = secondsProgress("extending", showProgress);
+      const phases = phaseProgress(showProgress, progress.stop);
       const started = performance.now();
       const job = await runExtensionJob({
         bytes,
@@ -91,35 +109,74 @@ export function extendCommand(): Command {
           maxTargetSeconds: flags.maxTargetMinutes * 60,
         },
         onProgress: progress.update,
+        outputFormat: (decoded) => resolveOutput(flags.output, decoded, flags.format).format,
+        // --no-report skips the quality analysis; the page and the terminal then say it was not measured.
+        measure: flags.report,
+        picture: flags.picture,
+        onPhase: phases.update,
       })
         .catch((error: unknown) => {
           throw explainTooShort(error, flags.engine);
         })
-        .finally(progress.stop);
+        .finally(() => {
+          progress.stop();
+          phases.stop();
+        });
 
-      const written = await writeOutputs(flags, job);
+      const written = await writeOutputs({ ...flags, output: output.path }, job, inputPath);
       const wallSeconds = (performance.now() - started) / 1000;
       if (flags.json) {
         console.log(JSON.stringify({ ...job.report, files: written, wallSeconds }, null, 2));
         return;
       }
       printExtendSummary(job.report, { input: inputPath, files: written, wallSeconds });
+      console.log(`format: ${FORMAT_INFO[job.report.outputFormat].label} (${describeChoice(output)})`);
     });
 }
+
+const describeChoice = (output: ResolvedOutput): string => (output.reason === "-o's extension" ? "from -o's extension" : output.reason);
+
+const PHASE_LABELS = { analyse: "measuring", picture: "drawing", encode: "encoding" } as const;
+
+/** One bar per phase after the extension (measuring, drawing, encoding), each replacing the one before. */
+function phaseProgress(enabled: boolean, stopExtending: () => void) {
+  let phase: keyof typeof PHASE_LABELS | undefined;
+  let bar: ReturnType<typeof secondsProgress> | undefined;
+  return {
+    update: (next: keyof typeof PHASE_LABELS, done: number, total: number) => {
+      if (next !== phase) {
+        if (bar === undefined) stopExtending();
+        else bar.stop();
+        phase = next;
+        bar = secondsProgress(PHASE_LABELS[next], enabled);
+      }
+      bar!.update(done, total);
+    },
+    stop: () => bar?.stop(),
+  };
+}
+
+/** The result page beside the output: <output name>.html. */
+const pagePath = (output: string): string => `${join(dirname(output), parse(output).name)}.html`;
 
 /** The files extend writes: the WAV, and the picture and the report unless turned off. */
 function filesToWrite(flags: ExtendFlags): string[] {
   const paths = outputPaths(flags.output);
-  return [paths.audio, ...(flags.picture ? [paths.picture] : []), ...(flags.report ? [paths.report] : [])];
+  return [
+    paths.audio,
+    ...(flags.picture ? [paths.picture] : []),
+    ...(flags.report ? [paths.report] : []),
+    ...(flags.page ? [pagePath(flags.output)] : []),
+  ];
 }
 
 /**
  * Writes the WAV, and beside it the picture and the report unless turned off; returns what was written where.
  * Each file appears complete or not at all (see writeFileAtomic), even on Ctrl-C.
  */
-async function writeOutputs(flags: ExtendFlags, job: ExtensionJobOutput): Promise<Record<string, string>> {
+async function writeOutputs(flags: ExtendFlags, job: ExtensionJobOutput, inputPath: string): Promise<Record<string, string>> {
   const paths = outputPaths(flags.output);
-  await writeFileAtomic(paths.audio, job.wav);
+  await writeFileAtomic(paths.audio, job.encoded);
   const files: Record<string, string> = { audio: paths.audio };
   if (flags.picture) {
     await writeFileAtomic(paths.picture, job.picture);
@@ -128,6 +185,12 @@ async function writeOutputs(flags: ExtendFlags, job: ExtensionJobOutput): Promis
   if (flags.report) {
     await writeFileAtomic(paths.report, `${JSON.stringify(job.report, null, 2)}\n`);
     files.report = paths.report;
+  }
+  if (flags.page) {
+    const page = pagePath(flags.output);
+    const links = relativePageLinks(page, { original: inputPath, result: paths.audio, picture: files.picture, report: files.report });
+    await writeFileAtomic(page, buildResultPage({ songName: parse(inputPath).base, report: job.report, links }));
+    files.page = page;
   }
   return files;
 }
