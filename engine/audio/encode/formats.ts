@@ -108,7 +108,7 @@ export function resolveOutput(
   }
   if (extension === "") {
     const format = defaultOutputFormat(input);
-    return { format, path: path + FORMAT_INFO[format].extension, reason: "the input's own format (-o had no extension)" };
+    return { format, path: path + FORMAT_INFO[format].extension, reason: "the input's own format; -o had no extension" };
   }
   const byExtension = EXTENSIONS[extension];
   if (byExtension === undefined) {

@@ -25,7 +25,7 @@ describe("resolveOutput: which format -o and --format choose", () => {
     expect(resolveOutput("out/song-long", mp3In)).toEqual({
       format: "mp3",
       path: "out/song-long.mp3",
-      reason: "the input's own format (-o had no extension)",
+      reason: "the input's own format; -o had no extension",
     });
     expect(resolveOutput("x", { format: "ogg-opus" }).path).toBe("x.opus");
     expect(resolveOutput("x", wav24In).format).toBe("wav24");

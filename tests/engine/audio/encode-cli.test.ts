@@ -1,0 +1,66 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decodeAudio } from "../../../engine/audio/index.ts";
+import { encodeAudio } from "../../../engine/audio/encode/index.ts";
+import { synthesizeSong } from "../../../engine/synth/song.ts";
+
+const CLI = resolve(import.meta.dirname, "../../../bin/harmonizer.mjs");
+const RATE = 22_050;
+
+async function harmonizer(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], { maxBuffer: 1 << 24 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+  }
+}
+
+let dir: string;
+let song: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "harmonizer-formats-"));
+  song = join(dir, "song.ogg");
+  await writeFile(song, await encodeAudio(synthesizeSong({ seconds: 22, sampleRate: RATE, seed: 4 }), "ogg-vorbis"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("harmonizer extend writes the format asked for", () => {
+  it("-o without an extension keeps the input's format (Ogg Vorbis), adds .ogg and says so; the page links it", async () => {
+    const result = await harmonizer("extend", song, "--to", "40", "-o", join(dir, "long"), "--no-progress", "--no-report");
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`writing ${join(dir, "long.ogg")} (Ogg Vorbis, the input's own format)`);
+    expect(result.stdout).toContain("format: Ogg Vorbis (the input's own format; -o had no extension)");
+    const decoded = await decodeAudio(await readFile(join(dir, "long.ogg")));
+    expect(decoded.format).toBe("ogg-vorbis");
+    expect(decoded.channels[0]!.length).toBe(40 * RATE);
+    const page = await readFile(join(dir, "long.html"), "utf8");
+    expect(page).toContain('<audio id="result" controls preload="metadata" src="long.ogg">');
+    expect(page).toContain('src="song.ogg"');
+    expect(page).toContain("Not measured"); // --no-report: no analysis
+  }, 120_000);
+
+  it("-o out.flac writes FLAC of the exact length", async () => {
+    const result = await harmonizer("extend", song, "--to", "35", "-o", join(dir, "out.flac"), "--no-progress", "--no-report", "--no-picture", "--no-page");
+    expect(result.code).toBe(0);
+    const decoded = await decodeAudio(await readFile(join(dir, "out.flac")));
+    expect([decoded.format, decoded.channels[0]!.length]).toEqual(["flac", 35 * RATE]);
+    expect(result.stdout).toContain("format: FLAC (from -o's extension)");
+  }, 120_000);
+
+  it("an unknown extension is a clear error, exit 2, and nothing is written", async () => {
+    const before = await readdir(dir);
+    const result = await harmonizer("extend", song, "--to", "30", "-o", join(dir, "out.m4a"), "--no-progress");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('cannot write ".m4a" files');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(await readdir(dir)).toEqual(before);
+  }, 60_000);
+});

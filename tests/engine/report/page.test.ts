@@ -1,0 +1,70 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { ExtensionJobOutput } from "../../../engine/job.ts";
+import { checkTargets } from "../../../engine/quality/targets.ts";
+import { buildResultPage, escapeHtml, firstJoinSeconds, relativePageLinks } from "../../../engine/report/page.ts";
+import { extendedSong } from "./page-fixture.ts";
+
+let job: ExtensionJobOutput;
+beforeAll(async () => {
+  ({ job } = await extendedSong());
+}, 120_000);
+
+const LINKS = {
+  original: "https://bucket.example/in/My%20Song.mp3?X-Amz-Signature=a",
+  result: "https://bucket.example/results/j/extended.mp3?X-Amz-Signature=b&x=1",
+  wav: "https://bucket.example/results/j/extended.wav?X-Amz-Signature=c",
+  picture: "https://bucket.example/results/j/picture.png?X-Amz-Signature=d",
+  report: "https://bucket.example/results/j/report.json?X-Amz-Signature=e",
+};
+
+describe("the result page", () => {
+  it("is self-contained: inline style and script only, every URL one of the links given", () => {
+    const html = buildResultPage({ songName: "My <Song> & co.mp3", report: job.report, links: LINKS, expires: new Date("2026-12-08T10:00:00Z") });
+    expect(html).not.toMatch(/<link\b/i);
+    expect(html).not.toMatch(/<script[^>]+src=/i);
+    expect(html).not.toMatch(/@import|url\(/i);
+    const urls = [...html.matchAll(/(?:src|href)="([^"]*)"/g)].map((m) => m[1]!.replaceAll("&amp;", "&"));
+    expect(new Set(urls)).toEqual(new Set(Object.values(LINKS)));
+  });
+
+  it("names the song (escaped), has both players, the join button, the picture, downloads and the expiry", () => {
+    const html = buildResultPage({ songName: "My <Song> & co.mp3", report: job.report, links: LINKS, expires: new Date("2026-12-08T10:00:00Z") });
+    expect(html).toContain("<h1>My &lt;Song&gt; &amp; co.mp3</h1>");
+    expect(html).toContain(`<audio id="original" controls preload="metadata" src="${LINKS.original}">`);
+    expect(html).toContain(`<audio id="result" controls preload="metadata" src="${LINKS.result.replace("&", "&amp;")}">`);
+    const join = firstJoinSeconds(job.report);
+    expect(join).toBeGreaterThan(0);
+    expect(html).toContain(`data-from="${Math.max(0, join - 5).toFixed(2)}"`);
+    expect(html).toContain(`<img id="picture" src="${LINKS.picture}"`);
+    expect(html).toMatch(/id="download-result"[^>]*>Download \(MP3\)</);
+    expect(html).toMatch(/id="download-wav"[^>]*download="My &lt;Song&gt; &amp; co-extended.wav">Download \(WAV\)</);
+    expect(html).toContain('expire on <time datetime="2026-12-08T10:00:00.000Z">2026-12-08 10:00 UTC</time>');
+  });
+
+  it("lists every quality target with its figure and whether it was met", () => {
+    const html = buildResultPage({ songName: "s.mp3", report: job.report, links: LINKS });
+    const checks = checkTargets(job.report.quality!, { inputHasEnding: job.report.form === "song" });
+    const rows = [...html.matchAll(/<tr class="(met|missed|na)"><td>([^<]*)<\/td>/g)];
+    expect(rows.map((row) => row[2])).toEqual(checks.map((check) => escapeHtml(check.label)));
+    expect(rows.map((row) => row[1])).toEqual(checks.map((c) => (c.met === null ? "na" : c.met ? "met" : "missed")));
+    const met = checks.filter((c) => c.met === true).length;
+    expect(html).toContain(`Quality: ${met} of ${checks.filter((c) => c.met !== null).length} targets met`);
+    expect(html).toContain("the links don't expire");
+  });
+
+  it("says when the quality was not measured", () => {
+    const { quality: _omitted, ...unmeasured } = job.report;
+    const html = buildResultPage({ songName: "s.mp3", report: unmeasured, links: LINKS });
+    expect(html).toContain("Not measured");
+    expect(html).not.toContain('<table class="quality">');
+  });
+
+  it("relative links from the page's folder, URI-encoded", () => {
+    const links = relativePageLinks("/music/out/long song.html", {
+      original: "/music/in/my song#1.mp3",
+      result: "/music/out/long song.mp3",
+      picture: "/music/out/long song.png",
+    });
+    expect(links).toEqual({ original: "../in/my%20song%231.mp3", result: "long%20song.mp3", picture: "long%20song.png" });
+  });
+});
