@@ -17,6 +17,9 @@ export const RESULTS_PREFIX = "results/";
 export const REJECTIONS_PREFIX = "rejections/";
 export const RESERVED_PREFIXES: readonly string[] = [RESULTS_PREFIX, REJECTIONS_PREFIX];
 
+/** In each job's result folder: the claim of the message that runs the job (one job, one run). */
+export const CLAIM_FILE = "claim.json";
+
 /** S3's own limit on a key's UTF-8 length. */
 export const MAX_S3_KEY_BYTES = 1024;
 
@@ -45,3 +48,12 @@ export function limitsEnvironment(limits: InputLimits): Record<string, string> {
   for (const name of Object.keys(LIMIT_ENV) as (keyof InputLimits)[]) env[LIMIT_ENV[name]] = String(limits[name]);
   return env;
 }
+
+/**
+ * The worker rewrites this file every 30 s from a timer (container/worker/liveness.ts); the task definition's
+ * health check (lib/) fails when it is older than LIVENESS_MAX_AGE_MS, so a hung worker is replaced.
+ */
+export const LIVENESS_FILE = "/tmp/harmonizer-alive";
+export const LIVENESS_MAX_AGE_MS = 120_000;
+export const LIVENESS_CHECK_COMMAND =
+  `node -e "const fs=require('fs');process.exit(Date.now()-fs.statSync('${LIVENESS_FILE}').mtimeMs<${LIVENESS_MAX_AGE_MS}?0:1)"`;

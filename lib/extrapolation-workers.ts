@@ -15,6 +15,7 @@ import {
   AmiHardwareType,
   AsgCapacityProvider,
   CfnService,
+  CfnTaskDefinition,
   Cluster,
   ContainerImage,
   ContainerInsights,
@@ -23,17 +24,23 @@ import {
   Secret as EcsSecret,
 } from "aws-cdk-lib/aws-ecs";
 import { QueueProcessingEc2Service } from "aws-cdk-lib/aws-ecs-patterns";
-import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { Grant, PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { IBucket } from "aws-cdk-lib/aws-s3";
 import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import type { Topic } from "aws-cdk-lib/aws-sns";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
-import { acknowledgeFinding, nagToken, objectWildcardFinding } from "./nag-findings.ts";
+import { acknowledgeWorkerFindings } from "./worker-findings.ts";
 import { grantPublish, grantReadObjects, grantWriteObjects } from "./narrow-grants.ts";
 import { PresignCredentials } from "./presign-credentials.ts";
-import { type InputLimits, limitsEnvironment, RESULTS_PREFIX } from "../contract/pipeline.ts";
+import {
+  CLAIM_FILE,
+  type InputLimits,
+  limitsEnvironment,
+  LIVENESS_CHECK_COMMAND,
+  RESULTS_PREFIX,
+} from "../contract/pipeline.ts";
 import { REPOSITORY_ROOT } from "./upload-validation.ts";
 
 /**
@@ -242,6 +249,14 @@ export class ExtrapolationWorkers extends Construct {
     });
     // Without this, CloudFormation creates the service with one task, booting a GPU instance on first deploy.
     (this.service.service.node.defaultChild as CfnService).desiredCount = 0;
+    // The pattern has no health-check prop: a worker whose event loop stops (liveness file stale) is replaced.
+    (this.service.taskDefinition.node.defaultChild as CfnTaskDefinition).addPropertyOverride("ContainerDefinitions.0.HealthCheck", {
+      Command: ["CMD-SHELL", LIVENESS_CHECK_COMMAND],
+      Interval: 60,
+      Timeout: 10,
+      Retries: 3,
+      StartPeriod: 300,
+    });
 
     const taskRole = this.service.taskDefinition.taskRole;
     grantReadObjects(taskRole, props.inputBucket);
@@ -250,6 +265,12 @@ export class ExtrapolationWorkers extends Construct {
     // A redelivered job whose result already exists only re-notifies: the worker checks with HeadObject.
     grantReadObjects(taskRole, props.outputBucket, RESULTS_PREFIX);
     grantPublish(taskRole, props.topic);
+    // After a job's final failure its claim is released, so a redrive from the dead-letter queue can run it.
+    Grant.addToPrincipal({
+      grantee: taskRole,
+      actions: ["s3:DeleteObject"],
+      resourceArns: [props.outputBucket.arnForObjects(`${RESULTS_PREFIX}*/${CLAIM_FILE}`)],
+    });
     props.deadLetterQueue.grantSendMessages(taskRole);
     // A worker protects its own task from scale-in while a job runs (the queue looks empty meanwhile).
     taskRole.addToPrincipalPolicy(
@@ -265,63 +286,6 @@ export class ExtrapolationWorkers extends Construct {
         ],
       }),
     );
-    this.acknowledgeFindings(props, hostRole);
-  }
-
-  /** cdk-nag findings that are the design, each with its reason. */
-  private acknowledgeFindings(props: ExtrapolationWorkersProps, hostRole: Role): void {
-    const taskRole = this.service.taskDefinition.taskRole;
-    acknowledgeFinding(
-      taskRole,
-      objectWildcardFinding(props.inputBucket),
-      "A job names its upload (any user-chosen key); the worker reads objects of the upload bucket only.",
-    );
-    acknowledgeFinding(
-      taskRole,
-      objectWildcardFinding(props.modelsBucket),
-      "The worker downloads whichever model directory is current (a prefix of many files) from the models bucket.",
-    );
-    acknowledgeFinding(
-      taskRole,
-      objectWildcardFinding(props.outputBucket, RESULTS_PREFIX),
-      "Each job writes its own results/<jobId>/ folder; writes are limited to the results/ prefix.",
-    );
-    acknowledgeFinding(
-      taskRole,
-      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:task/${nagToken(this.cluster)}/*]`,
-      "Task scale-in protection is set by the running task on itself; task IDs exist only at run time, " +
-        "so the statement covers the tasks of this one cluster.",
-    );
-    acknowledgeFinding(
-      this.service.taskDefinition.obtainExecutionRole(),
-      "AwsSolutions-IAM5[Resource::*]",
-      "ecr:GetAuthorizationToken (pulling the worker image) has no resource-level permissions; the other " +
-        "execution-role statements are scoped to the image repository, log group and presign secret.",
-    );
-    acknowledgeFinding(
-      hostRole,
-      "AwsSolutions-IAM5[Resource::*]",
-      "The ECS agent's instance permissions written by CDK's Cluster (the inline equivalent of " +
-        "AmazonEC2ContainerServiceforEC2Role): Discover/Poll/telemetry and ecr:GetAuthorizationToken have no " +
-        "resource-level permissions; cluster-scoped actions are limited to this cluster.",
-    );
-    acknowledgeFinding(
-      hostRole,
-      "AwsSolutions-IAM5[Action::ecs:Submit*]",
-      "ecs:SubmitContainerStateChange/SubmitTaskStateChange/SubmitAttachmentStateChanges, as the ECS agent needs; " +
-        "written by CDK's Cluster and limited to this cluster.",
-    );
-    acknowledgeFinding(
-      this.hosts,
-      "AwsSolutions-AS3",
-      "Every job starts and stops a GPU instance, so scaling notifications would email the owner twice per song. " +
-        "Launch failures surface through the stalled-jobs alarm (oldest job older than 1 h) instead.",
-    );
-    acknowledgeFinding(
-      this.service.taskDefinition,
-      "AwsSolutions-ECS2",
-      "The environment holds only resource names (buckets, queue, topic) and tuning numbers, nothing secret; " +
-        "the presigning key comes from Secrets Manager as ECS secrets.",
-    );
+    acknowledgeWorkerFindings(this, props, hostRole);
   }
 }

@@ -6,6 +6,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { createAwsClients } from "../../functions/commons/aws-clients.ts";
 import { readWorkerConfig } from "./config.ts";
 import { threadedRunJob } from "./engine-thread.ts";
+import { LIVENESS_FILE, startLiveness } from "./liveness.ts";
 import { locateModel, type ModelSource } from "./model-store.ts";
 import type { WorkerDeps } from "./process-message.ts";
 import { createTaskProtection } from "./task-protection.ts";
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
     logger,
   };
   logger.info("worker started", { queueUrl: deps.queueUrl, engine: config.engine });
+  startLiveness(process.env.LIVENESS_FILE ?? LIVENESS_FILE);
 
   await runWorker(deps, { shutdown: shutdown.signal, graceMs: config.shutdownGraceSeconds * 1000 });
   // An abandoned job's thread has been terminated; exit without waiting for anything else.

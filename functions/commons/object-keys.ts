@@ -4,7 +4,7 @@
  * stays within S3's 1,024 bytes, however long the upload's key is.
  */
 import { createHash } from "node:crypto";
-import { MAX_S3_KEY_BYTES, REJECTIONS_PREFIX, RESERVED_PREFIXES, RESULTS_PREFIX } from "../../contract/pipeline.ts";
+import { CLAIM_FILE, MAX_S3_KEY_BYTES, REJECTIONS_PREFIX, RESERVED_PREFIXES, RESULTS_PREFIX } from "../../contract/pipeline.ts";
 
 export const isReservedKey = (key: string): boolean => RESERVED_PREFIXES.some((prefix) => key.startsWith(prefix));
 
@@ -59,6 +59,6 @@ export function resultKeys(jobId: string, inputKey: string): ResultKeys {
     wav: `${folder}${truncateUtf8(baseName(inputKey), MAX_NAME_BYTES)}-extended.wav`,
     picture: `${folder}picture.png`,
     report: `${folder}report.json`,
-    claim: `${folder}claim.json`,
+    claim: `${folder}${CLAIM_FILE}`,
   };
 }

@@ -2,6 +2,7 @@ import { Match, type Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EmotionsHarmonizerStack } from "../../lib/emotions-harmonizer-stack.ts";
 import { logicalId, synthHarmonizer } from "./synth.ts";
+import { LIVENESS_CHECK_COMMAND, LIVENESS_FILE } from "../../container/worker/liveness.ts";
 
 type Statement = { Sid?: string; Effect: string; Principal?: unknown; Action: string | string[]; Resource?: unknown; Condition?: Record<string, any> };
 type Resource = { Type: string; Properties?: Record<string, any> };
@@ -73,6 +74,13 @@ describe("smaller findings (issue 10, points 11 and 13)", () => {
     template.hasResourceProperties("AWS::EC2::LaunchTemplate", {
       LaunchTemplateData: Match.objectLike({ MetadataOptions: Match.objectLike({ HttpPutResponseHopLimit: 1, HttpTokens: "required" }) }),
     });
+  });
+
+  it("gives the worker container a health check on its liveness file (point 12)", () => {
+    const [task] = resourcesOf("AWS::ECS::TaskDefinition");
+    const check = task?.Properties?.ContainerDefinitions[0].HealthCheck;
+    expect(check).toMatchObject({ Command: ["CMD-SHELL", LIVENESS_CHECK_COMMAND], Retries: 3 });
+    expect(LIVENESS_CHECK_COMMAND).toContain(LIVENESS_FILE);
   });
 
   it("lets the worker list only the results/ prefix of the output bucket", () => {

@@ -210,6 +210,10 @@ describe("result links", () => {
         Resource: {
           "Fn::Join": ["", [{ "Fn::GetAtt": [logicalId(stack.storage.outputBucket), "Arn"] }, "/results/*"]],
         },
+        Condition: {
+          StringEquals: { "s3:authType": "REST-QUERY-STRING" },
+          NumericLessThanEquals: { "s3:signatureAge": 604_800_000 },
+        },
       },
     ]);
     template.hasResourceProperties("AWS::SecretsManager::Secret", {
