@@ -75,6 +75,7 @@ export class EmotionsHarmonizerStack extends Stack {
       maxReceiveCount: this.jobs.maxReceiveCount,
       gpuInstanceType: settings.gpuInstanceType,
       maxTasks: settings.maxTasks,
+      libtensorflowSha256: settings.libtensorflowSha256,
       limits,
     });
 

@@ -104,6 +104,8 @@ export interface ExtrapolationWorkersProps {
    * @default "container/Dockerfile"
    */
   readonly dockerfile?: string;
+  /** Checked against the libtensorflow download by the image build; without it the build stops and says so. */
+  readonly libtensorflowSha256?: string | undefined;
   /**
    * Encrypted gp3 root volume of each host (the GPU AMI and the worker image are large).
    * @default 100
@@ -209,6 +211,7 @@ export class ExtrapolationWorkers extends Construct {
         file: props.dockerfile ?? "container/Dockerfile",
         exclude: WORKER_IMAGE_EXCLUDES,
         platform: Platform.LINUX_AMD64,
+        buildArgs: { LIBTENSORFLOW_SHA256: props.libtensorflowSha256 ?? "" },
       }),
       containerName: "worker",
       gpuCount: 1,

@@ -19,6 +19,8 @@ export interface DeploySettings {
   readonly maxUploadMb: number;
   readonly maxInputMinutes: number;
   readonly maxTargetMinutes: number;
+  /** SHA-256 of libtensorflow-gpu 2.9.1, the worker image's build checks its download against it (Dockerfile). */
+  readonly libtensorflowSha256?: string | undefined;
 }
 
 /** A deploy setting is missing or breaks its rule; the message lists each one. */
@@ -65,6 +67,10 @@ const settingsSchema = z
     maxUploadMb: integerSetting("maxUploadMb", 1, 2048, 200),
     maxInputMinutes: integerSetting("maxInputMinutes", 1, 120, 20),
     maxTargetMinutes: integerSetting("maxTargetMinutes", 1, 240, 60),
+    libtensorflowSha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, { error: "libtensorflowSha256 must be 64 lower-case hex digits (a SHA-256)" })
+      .optional(),
   })
   .check((ctx) => {
     const s = ctx.value;

@@ -1,6 +1,7 @@
 import { Match, type Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EmotionsHarmonizerStack } from "../../lib/emotions-harmonizer-stack.ts";
+import { parseSettings } from "../../lib/settings.ts";
 import { logicalId, synthHarmonizer } from "./synth.ts";
 import { LIVENESS_CHECK_COMMAND, LIVENESS_FILE } from "../../container/worker/liveness.ts";
 
@@ -74,6 +75,12 @@ describe("smaller findings (issue 10, points 11 and 13)", () => {
     template.hasResourceProperties("AWS::EC2::LaunchTemplate", {
       LaunchTemplateData: Match.objectLike({ MetadataOptions: Match.objectLike({ HttpPutResponseHopLimit: 1, HttpTokens: "required" }) }),
     });
+  });
+
+  it("takes the libtensorflow checksum the image build verifies as a deploy setting (point 12)", () => {
+    const sha = "a".repeat(64);
+    expect(parseSettings({ notifyEmail: "o@example.com", libtensorflowSha256: sha }).libtensorflowSha256).toBe(sha);
+    expect(() => parseSettings({ notifyEmail: "o@example.com", libtensorflowSha256: "abc" })).toThrow(/libtensorflowSha256 must be 64/);
   });
 
   it("gives the worker container a health check on its liveness file (point 12)", () => {
