@@ -109,6 +109,7 @@ export function extendCommand(): Command {
           maxTargetSeconds: flags.maxTargetMinutes * 60,
         },
         onProgress: progress.update,
+        name: parse(inputPath).base,
         outputFormat: (decoded) => resolveOutput(flags.output, decoded, flags.format).format,
         // --no-report skips the quality analysis; the page and the terminal then say it was not measured.
         measure: flags.report,

@@ -9,7 +9,7 @@ import { selectBackend, type BackendChoice } from "./model/backend.ts";
 import { loadModel } from "./model/io.ts";
 import { createPredictor } from "./model/predictor.ts";
 import { measureExtension, type QualityReport } from "./quality/index.ts";
-import { renderExtensionPicture } from "./report/picture.ts";
+import { pictureTitle, renderExtensionPicture } from "./report/picture.ts";
 import { defaultOutputFormat, encodeAudio, type OutputFormat } from "./audio/encode/index.ts";
 
 /** What the job is busy with after the extension itself (which reports through onProgress). */
@@ -33,6 +33,8 @@ export interface ExtensionJobInput {
   /** Song form, continuation, or "auto" (the default: the engine decides from the input). */
   readonly form?: FormSetting;
   readonly onProgress?: (doneSeconds: number, totalSeconds: number) => void;
+  /** The song's file name, for the picture's title. */
+  readonly name?: string;
   /** The result's file format, or how to choose it from the decoded input; default: the input's own format. */
   readonly outputFormat?: OutputFormat | ((input: DecodedAudio) => OutputFormat);
   /** false: no quality analysis (report.quality is absent); default true. */
@@ -144,7 +146,23 @@ export async function runExtensionJob(job: ExtensionJobInput): Promise<Extension
           { timings: stageCounter((done) => job.onPhase?.("analyse", (done / MEASURE_STAGES) * resultSeconds, resultSeconds)) },
         );
   if (job.picture !== false) job.onPhase?.("picture", 0, resultSeconds);
-  const picture = job.picture === false ? new Uint8Array(0) : renderExtensionPicture({ original: input, result: result.audio, seams: result.seams });
+  const picture =
+    job.picture === false
+      ? new Uint8Array(0)
+      : renderExtensionPicture({
+          original: input,
+          result: result.audio,
+          seams: result.seams,
+          introSeconds: result.introSeconds,
+          boundaryLabel: result.form === "song" ? "intro ends" : "extension starts",
+          title: pictureTitle({
+            name: job.name ?? "song",
+            engine: result.engine,
+            form: result.form,
+            inputSeconds: durationSeconds(input),
+            outputSeconds: resultSeconds,
+          }),
+        });
   const analyseMs = clock();
 
   // Lossless inputs keep their own depth (the original part stays sample-identical); lossy ones are written as float.

@@ -3,19 +3,28 @@ import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import { forEachSpectrumAt } from "./spectrum.ts";
 import { drawText, textWidth } from "./font.ts";
 import { ANALYSIS_RATE } from "../analysis/signal.ts";
+import { drawFrequencyAxis, drawTimeAxis, formatTime, type Rgb, type Setter } from "./axes.ts";
 
 export interface PictureInput {
   readonly original: PcmAudio;
-  /** Starts with the original; the rest is the extension. */
+  /** Starts with the original (or its intro); the rest is the extension. */
   readonly result: PcmAudio;
   /** Join points in the result, seconds. */
   readonly seams: readonly number[];
+  /** Up to here (seconds) the result is the input, sample for sample; default: the original's length. */
+  readonly introSeconds?: number;
+  /** The legend's name for the line at introSeconds; default "extension starts". */
+  readonly boundaryLabel?: string;
   readonly title?: string;
   readonly width?: number;
   readonly height?: number;
 }
 
-type Rgb = readonly [number, number, number];
+/** The picture's title: file name, engine, form and both durations. */
+export function pictureTitle(parts: { name: string; engine: string; form: string; inputSeconds: number; outputSeconds: number }): string {
+  return `${parts.name} | ${parts.engine} engine, ${parts.form} form | ${formatTime(parts.inputSeconds)} -> ${formatTime(parts.outputSeconds)}`;
+}
+
 const BACKGROUND: Rgb = [18, 18, 24];
 const ORIGINAL_COLOUR: Rgb = [90, 170, 255];
 const EXTENSION_COLOUR: Rgb = [255, 160, 60];
@@ -23,17 +32,36 @@ const SEAM_COLOUR: Rgb = [255, 60, 90];
 const START_COLOUR: Rgb = [120, 255, 140];
 const AXIS_COLOUR: Rgb = [200, 200, 210];
 const LOW_HZ = 40;
+const TEXT_SCALE = 2;
+
+/** `text`, cut with ".." so that it is at most `width` pixels wide. */
+function fitText(text: string, width: number): string {
+  if (textWidth(text, TEXT_SCALE) <= width) return text;
+  const characters = Math.max(0, Math.floor(width / textWidth("x", TEXT_SCALE)) - 2);
+  return `${text.slice(0, characters)}..`;
+}
+
+/** Legend entries: filled boxes for the waveform's colours, thin bars for the lines drawn across the plots. */
+function drawLegend(entries: ReadonlyArray<{ text: string; colour: Rgb; line: boolean }>, right: number, y: number, set: Setter): void {
+  let x = right - entries.reduce((w, entry) => w + textWidth(entry.text, TEXT_SCALE) + 44, 0);
+  for (const { text, colour, line } of entries) {
+    const [from, to] = line ? [x + 8, x + 11] : [x, x + 20];
+    for (let dy = -1; dy < 15; dy++) for (let dx = from; dx < to; dx++) set(dx, y + dy, colour);
+    drawText((px, py) => set(px, py, AXIS_COLOUR), text, x + 26, y, TEXT_SCALE);
+    x += textWidth(text, TEXT_SCALE) + 44;
+  }
+}
 
 /**
- * A PNG (default 1600x900) of the whole result: title and legend, the waveform (original blue, extension
- * orange), a log-frequency spectrogram, a green line where the extension begins, red lines at seams, and a
- * time axis with labelled ticks.
+ * A PNG (default 1600x900) of the whole result: a title (by default "extended"; see pictureTitle), a legend, the
+ * waveform (original blue, extension orange), a log-frequency spectrogram with a kHz axis, a green line where the
+ * extension begins, red lines at seams, and a time axis whose labels all fit inside the picture.
  */
 export function renderExtensionPicture(input: PictureInput): Uint8Array {
   const width = input.width ?? 1600;
   const height = input.height ?? 900;
   const png = new PNG({ width, height });
-  const set = (x: number, y: number, [r, g, b]: Rgb, alpha = 1) => {
+  const set: Setter = (x, y, [r, g, b], alpha = 1) => {
     if (x < 0 || y < 0 || x >= width || y >= height) return;
     const i = (y * width + Math.round(x)) * 4;
     png.data[i] = Math.round(png.data[i]! * (1 - alpha) + r * alpha);
@@ -48,39 +76,39 @@ export function renderExtensionPicture(input: PictureInput): Uint8Array {
     png.data[i + 3] = 255;
   }
 
-  const left = 60;
+  const left = 80;
   const right = width - 20;
   const plotWidth = right - left;
   const sampleRate = input.result.sampleRate;
   const total = Math.max(1, frameCount(input.result));
-  const originalLength = frameCount(input.original);
+  const keptLength = Math.min(total, Math.round((input.introSeconds ?? frameCount(input.original) / sampleRate) * sampleRate));
   const xOf = (sample: number) => left + Math.round((sample / total) * (plotWidth - 1));
-  const header = 40;
+  const header = 64;
   const waveTop = header + 10;
-  const waveHeight = Math.round((height - header) * 0.28);
-  const specTop = waveTop + waveHeight + 15;
+  const waveHeight = Math.round((height - header) * 0.27);
+  const specTop = waveTop + waveHeight + 24;
   const axisY = height - 50;
   const specHeight = axisY - 10 - specTop;
 
-  const title = input.title ?? "extended";
-  drawText((x, y) => set(x, y, AXIS_COLOUR), title, left, 12, 2);
-  const legend = [
-    { text: "original", colour: ORIGINAL_COLOUR },
-    { text: "extension", colour: EXTENSION_COLOUR },
-    { text: "seams", colour: SEAM_COLOUR },
-  ];
-  let legendX = right - legend.reduce((w, l) => w + textWidth(l.text, 2) + 40, 0);
-  for (const { text, colour } of legend) {
-    for (let y = 14; y < 26; y++) for (let x = legendX; x < legendX + 20; x++) set(x, y, colour);
-    drawText((x, y) => set(x, y, AXIS_COLOUR), text, legendX + 26, 13, 2);
-    legendX += textWidth(text, 2) + 40;
-  }
+  drawText((x, y) => set(x, y, AXIS_COLOUR), fitText(input.title ?? "extended", right - 12), 12, 12, TEXT_SCALE);
+  drawLegend(
+    [
+      { text: "original", colour: ORIGINAL_COLOUR, line: false },
+      { text: "extension", colour: EXTENSION_COLOUR, line: false },
+      { text: input.boundaryLabel ?? "extension starts", colour: START_COLOUR, line: true },
+      { text: "seams", colour: SEAM_COLOUR, line: true },
+    ],
+    right,
+    40,
+    set,
+  );
 
-  drawWaveform(input.result, originalLength, { left, plotWidth, top: waveTop, height: waveHeight }, set);
-  drawSpectrogram(input.result, { left, plotWidth, top: specTop, height: specHeight }, set);
+  drawWaveform(input.result, keptLength, { left, plotWidth, top: waveTop, height: waveHeight }, set);
+  const nyquist = drawSpectrogram(input.result, { left, plotWidth, top: specTop, height: specHeight }, set);
+  drawFrequencyAxis({ lowHz: LOW_HZ, highHz: nyquist }, { left, top: specTop, height: specHeight }, AXIS_COLOUR, set);
 
   // Where the extension begins, and each seam.
-  const markerX = xOf(originalLength);
+  const markerX = xOf(keptLength);
   for (let y = waveTop; y < specTop + specHeight; y++) {
     set(markerX, y, START_COLOUR);
     set(markerX + 1, y, START_COLOUR);
@@ -89,7 +117,7 @@ export function renderExtensionPicture(input: PictureInput): Uint8Array {
     const x = xOf(seam * sampleRate);
     for (let y = waveTop; y < specTop + specHeight; y++) set(x, y, SEAM_COLOUR, y < specTop ? 0.9 : 0.6);
   }
-  drawTimeAxis(total / sampleRate, { left, plotWidth, y: axisY }, set);
+  drawTimeAxis(total / sampleRate, { left, plotWidth, y: axisY, imageWidth: width }, AXIS_COLOUR, set);
 
   return new Uint8Array(PNG.sync.write(png));
 }
@@ -100,8 +128,6 @@ interface Area {
   readonly top: number;
   readonly height: number;
 }
-
-type Setter = (x: number, y: number, colour: Rgb, alpha?: number) => void;
 
 function drawWaveform(audio: PcmAudio, originalLength: number, area: Area, set: Setter): void {
   const total = Math.max(1, frameCount(audio));
@@ -128,7 +154,8 @@ function drawWaveform(audio: PcmAudio, originalLength: number, area: Area, set: 
   }
 }
 
-function drawSpectrogram(audio: PcmAudio, area: Area, set: Setter): void {
+/** Draws the spectrogram; returns its top frequency (the analysis copy's Nyquist), in Hz. */
+function drawSpectrogram(audio: PcmAudio, area: Area, set: Setter): number {
   const signal = analysisSignalNear(audio, area.plotWidth, 2048);
   const nyquist = signal.sampleRate / 2;
   const frameSize = 2048;
@@ -155,6 +182,7 @@ function drawSpectrogram(audio: PcmAudio, area: Area, set: Setter): void {
       set(area.left + column, area.top + row, heat(level));
     }
   });
+  return nyquist;
 }
 
 /**
@@ -210,26 +238,4 @@ function heat(t: number): Rgb {
   const a = stops[i]!;
   const b = stops[i + 1]!;
   return [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f, a[2] + (b[2] - a[2]) * f];
-}
-
-function drawTimeAxis(seconds: number, area: { left: number; plotWidth: number; y: number }, set: Setter): void {
-  for (let x = area.left; x < area.left + area.plotWidth; x++) set(x, area.y, AXIS_COLOUR);
-  const step = niceStep(seconds / 12);
-  for (let t = 0; t <= seconds + 1e-9; t += step) {
-    const x = area.left + Math.round((t / seconds) * (area.plotWidth - 1));
-    for (let y = area.y; y < area.y + 8; y++) set(x, y, AXIS_COLOUR);
-    const label = formatTime(t);
-    drawText((px, py) => set(px, py, AXIS_COLOUR), label, x - textWidth(label, 2) / 2, area.y + 14, 2);
-  }
-}
-
-function niceStep(raw: number): number {
-  const steps = [1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 600, 900, 1800];
-  return steps.find((s) => s >= raw) ?? 3600;
-}
-
-function formatTime(t: number): string {
-  const minutes = Math.floor(t / 60);
-  const seconds = Math.round(t - minutes * 60);
-  return `${minutes}:${String(seconds).padStart(2, "0")}`;
 }
