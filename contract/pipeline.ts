@@ -33,6 +33,9 @@ export const FORM_METADATA = "form";
 
 /** Audio formats the pipeline accepts: exactly what the engine decodes. */
 export const AUDIO_FORMATS = ["wav", "mp3", "ogg-vorbis", "ogg-opus", "flac"] as const satisfies readonly AudioFormat[];
+/** Compile-time check that the list names every format the engine decodes (and, above, nothing else). */
+type MissingFormats = Exclude<AudioFormat, (typeof AUDIO_FORMATS)[number]>;
+export const AUDIO_FORMATS_COMPLETE: [MissingFormats] extends [never] ? true : MissingFormats = true;
 
 /** Environment variables that carry the limits to the validator Lambda and to the worker's task definition. */
 export const LIMIT_ENV = {
