@@ -1,21 +1,32 @@
-/** The engine thread (see engine-thread.ts): runs one job from workerData and posts progress and the result. */
-import { parentPort, workerData } from "node:worker_threads";
+/** The engine thread (see engine-thread.ts): runs each job it is sent and posts progress and the result. */
+import { parentPort } from "node:worker_threads";
 import { isInputError } from "../../engine/errors.ts";
 import { type ExtensionJobInput, runExtensionJob } from "../../engine/job.ts";
 import type { ThreadMessage } from "./engine-thread.ts";
 
 const post = (message: ThreadMessage, transfer: ArrayBuffer[] = []) => parentPort?.postMessage(message, transfer);
 
-try {
-  const input = workerData as ExtensionJobInput;
-  const output = await runExtensionJob({ ...input, onProgress: (done, total) => post({ type: "progress", done, total }) });
-  const { wav, picture, report } = output;
-  post({ type: "done", output: { wav, picture, report } }, [wav.buffer as ArrayBuffer, picture.buffer as ArrayBuffer]);
-} catch (error) {
-  post({
-    type: "error",
-    name: error instanceof Error ? error.name : "Error",
-    message: error instanceof Error ? error.message : String(error),
-    ...(isInputError(error) ? { code: error.code } : {}),
-  });
-}
+parentPort?.on("message", async (input: ExtensionJobInput) => {
+  try {
+    const output = await runExtensionJob({ ...input, onProgress: (done, total) => post({ type: "progress", done, total }) });
+    // Everything but the decoded PCM (the worker writes files, it never needs samples); byte arrays are moved.
+    const { audio: _samples, ...files } = output;
+    // Only arrays that own their whole buffer are moved (a pooled Buffer's memory is shared, and copied instead).
+    const owned = (value: unknown): value is Uint8Array =>
+      value instanceof Uint8Array && value.byteOffset === 0 && value.byteLength === value.buffer.byteLength && value.byteLength > 0;
+    const buffers = [...new Set(Object.values(files).filter(owned).map((value) => value.buffer as ArrayBuffer))];
+    const done = { type: "done", output: files as Extract<ThreadMessage, { type: "done" }>["output"] } as const;
+    try {
+      post(done, buffers);
+    } catch {
+      post(done); // a buffer that cannot be moved is copied
+    }
+  } catch (error) {
+    post({
+      type: "error",
+      name: error instanceof Error ? error.name : "Error",
+      message: error instanceof Error ? error.message : String(error),
+      ...(isInputError(error) ? { code: error.code } : {}),
+    });
+  }
+});

@@ -20,10 +20,15 @@ describe("the engine runs in a worker thread (issue 10, point 3)", () => {
     expect(ticks).toBeGreaterThan(0);
   });
 
-  it("stops an engine that never yields when the job is cancelled (abandon or deadline)", async () => {
+  it("stops an engine that never yields when the job is cancelled (abandon or deadline), then runs the next job in a fresh thread", async () => {
+    const engine = threadedRunJob({ entry: new URL("./fixtures/busy-engine.ts", import.meta.url) });
+    const first = await engine(job({ busyMs: 0 }));
+    const second = await engine(job({ busyMs: 0 }));
+    expect([first.report, second.report]).toMatchObject([{ jobsInThisThread: 1 }, { jobsInThisThread: 2 }]); // one thread, reused
     const cancel = new AbortController();
-    const running = busyEngine(job({ forever: true, onProgress: () => cancel.abort(new Error("deadline")) }), cancel.signal);
+    const running = engine(job({ forever: true, onProgress: () => cancel.abort(new Error("deadline")) }), cancel.signal);
     await expect(running).rejects.toThrow("deadline");
+    expect((await engine(job({ busyMs: 0 }))).report).toMatchObject({ jobsInThisThread: 1 }); // the stuck thread is gone
   });
 
   it("runs the real engine's refusals through as input errors with their code", async () => {

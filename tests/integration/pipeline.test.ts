@@ -4,6 +4,7 @@ import { runExtensionJob } from "../../engine/job.ts";
 import type { AwsClients } from "../../functions/commons/aws-clients.ts";
 import type { RunExtensionJob } from "../../container/worker/process-message.ts";
 import { runWorker } from "../../container/worker/worker.ts";
+import { threadedRunJob } from "../../container/worker/engine-thread.ts";
 import { createTestPipeline, drainNotifications, listKeys, motoClients } from "../support/aws.ts";
 import { decodeTestWav, songWav } from "../support/wav.ts";
 import { runWorkerUntilQueueEmpty, testValidator, testWorkerDeps, uploadAndValidate } from "./harness.ts";
@@ -28,7 +29,8 @@ describe("upload to notification (moto, real engine)", () => {
     });
     expect(accepted).toEqual([expect.objectContaining({ status: "accepted", key })]);
 
-    const { outcomes } = await runWorkerUntilQueueEmpty(testWorkerDeps(clients, pipeline, runExtensionJob));
+    // The engine as the container runs it: in a worker thread.
+    const { outcomes } = await runWorkerUntilQueueEmpty(testWorkerDeps(clients, pipeline, threadedRunJob()));
 
     expect(outcomes).toEqual(["completed"]);
     const results = (await listKeys(clients.s3, pipeline.outputBucket, "results/")).filter((k) => !k.endsWith("/claim.json"));
