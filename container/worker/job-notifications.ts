@@ -3,6 +3,10 @@ import { displayName, type Notification } from "../../functions/commons/notifica
 import type { PresignedLink } from "./presign.ts";
 
 export interface ResultLinks {
+  /** The result page (players, picture, quality, downloads): the email's first link. */
+  readonly page?: PresignedLink;
+  /** The result in its own format, when that is not the WAV. */
+  readonly result?: PresignedLink;
   readonly wav: PresignedLink;
   readonly picture: PresignedLink;
   readonly report: PresignedLink;
@@ -27,6 +31,8 @@ export function resultNotification(job: JobMessage, links: ResultLinks, summary:
   const lines = [
     `Your song "${displayName(job.key)}" has been extended from ${seconds(job.input.seconds)} to ${seconds(summary.outputSeconds)}.`,
     "",
+    ...(links.page === undefined ? [] : [`Listen and download: ${links.page.url}`, ""]),
+    ...(links.result === undefined || links.result.url === links.wav.url ? [] : [`Result: ${links.result.url}`]),
     `Download: ${links.wav.url}`,
     `Picture: ${links.picture.url}`,
     `Report: ${links.report.url}`,

@@ -7,6 +7,8 @@ import { baseName, MAX_NAME_BYTES, type ResultKeys, resultKeys, truncateUtf8 } f
 import { claimJob, isConditionFailed } from "./claim.ts";
 import { type ResultLinks, type ResultSummary, resultNotification } from "./job-notifications.ts";
 import { linkLifetime, presignDownload } from "./presign.ts";
+import { FORMAT_INFO } from "../../engine/audio/encode/formats.ts";
+import { copyOriginal, pageKeys, pageReport, publishResultPage, reportFormat } from "./result-page.ts";
 import type { WorkerDeps } from "./process-message.ts";
 import { resultExists, uploadResult } from "./results.ts";
 
@@ -34,9 +36,9 @@ export async function runJobSteps(deps: WorkerDeps, job: JobMessage, messageId: 
   }
   if (await resultExists(deps.s3, config.outputBucket, keys)) {
     logger.info("result already exists; notifying again");
-    const summary = await readStoredSummary(deps.s3, config.outputBucket, keys);
+    const stored = await readStoredReport(deps.s3, config.outputBucket, keys);
     checkpoint();
-    await notifyResult(deps, job, keys, summary, true);
+    await notifyResult(deps, job, keys, stored, true);
     return "renotified";
   }
   const bytes = await readValidatedUpload(deps, job);
@@ -50,6 +52,7 @@ export async function runJobSteps(deps: WorkerDeps, job: JobMessage, messageId: 
   const output = await deps.runJob(
     {
       bytes,
+      name: baseName(job.key),
       targetSeconds: job.targetSeconds,
       form: job.form,
       engine: config.engine,
@@ -66,9 +69,14 @@ export async function runJobSteps(deps: WorkerDeps, job: JobMessage, messageId: 
     cancel,
   );
   checkpoint();
-  await uploadResult(deps.s3, config.outputBucket, keys, output);
+  const format = reportFormat(output.report);
+  const resultKey = pageKeys(keys, format, job.input.format).result;
+  const extra = resultKey === keys.wav || output.encoded === undefined ? [] : [{ key: resultKey, body: output.encoded, contentType: FORMAT_INFO[format].mimeType }];
+  // The page's "before" player: a copy of the upload beside the result (the links may read only results/).
+  await copyOriginal(deps.s3, job, config.outputBucket, pageKeys(keys, format, job.input.format).original);
+  await uploadResult(deps.s3, config.outputBucket, keys, { ...output, extra });
   checkpoint();
-  await notifyResult(deps, job, keys, summaryOf(output.report), false);
+  await notifyResult(deps, job, keys, output.report, false);
   return "completed";
 }
 
@@ -108,15 +116,26 @@ async function readValidatedUpload(deps: WorkerDeps, job: JobMessage): Promise<U
   return (await response.Body?.transformToByteArray()) ?? new Uint8Array();
 }
 
-async function notifyResult(deps: WorkerDeps, job: JobMessage, keys: ResultKeys, summary: ResultSummary, repeated: boolean) {
+async function notifyResult(deps: WorkerDeps, job: JobMessage, keys: ResultKeys, report: unknown, repeated: boolean) {
   const { config } = deps;
+  const summary = summaryOf(report);
   const lifetime = await linkLifetime(deps.presignS3, config.resultLinkDays, deps.now?.() ?? new Date());
   if (lifetime.seconds < config.resultLinkDays * 86_400) {
     deps.logger.warn("result links live shorter than asked", { days: config.resultLinkDays, seconds: lifetime.seconds });
   }
   const name = truncateUtf8(baseName(job.key), MAX_NAME_BYTES);
   const sign = (key: string, fileName: string) => presignDownload(deps.presignS3, config.outputBucket, key, fileName, lifetime);
+  const page = await publishResultPage(
+    deps,
+    config.outputBucket,
+    keys,
+    pageKeys(keys, reportFormat(report), job.input.format),
+    { report: pageReport(report, job.input.seconds), songName: baseName(job.key), downloadName: name },
+    lifetime,
+  );
   const links: ResultLinks = {
+    page: page.page,
+    result: page.result,
     wav: await sign(keys.wav, `${name}-extended.wav`),
     picture: await sign(keys.picture, `${name}-extended.png`),
     report: await sign(keys.report, `${name}-report.json`),
@@ -145,7 +164,7 @@ function summaryOf(report: unknown): ResultSummary {
   };
 }
 
-async function readStoredSummary(s3: S3Client, bucket: string, keys: ResultKeys): Promise<ResultSummary> {
+async function readStoredReport(s3: S3Client, bucket: string, keys: ResultKeys): Promise<unknown> {
   const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: keys.report }));
-  return summaryOf(JSON.parse((await response.Body?.transformToString()) ?? "{}"));
+  return JSON.parse((await response.Body?.transformToString()) ?? "{}");
 }

@@ -8,6 +8,8 @@ export interface ResultFiles {
   readonly picture?: Uint8Array | undefined;
   /** JSON-able report of the extension. */
   readonly report: unknown;
+  /** More objects of the result (the result in its own format, the original's copy), written before the report. */
+  readonly extra?: ReadonlyArray<{ readonly key: string; readonly body: Uint8Array; readonly contentType: string }>;
 }
 
 /**
@@ -31,6 +33,9 @@ export async function uploadResult(s3: S3Client, bucket: string, keys: ResultKey
   }).done();
   if (files.picture !== undefined) {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: keys.picture, Body: files.picture, ContentType: "image/png" }));
+  }
+  for (const extra of files.extra ?? []) {
+    await new Upload({ client: s3, params: { Bucket: bucket, Key: extra.key, Body: extra.body, ContentType: extra.contentType }, partSize: PART_BYTES, queueSize: 2 }).done();
   }
   await s3.send(
     new PutObjectCommand({

@@ -20,10 +20,16 @@ export interface PageLinks {
   readonly report?: string;
 }
 
+/** What the page reads from the job's report (an ExtensionReport has it all). */
+export type PageReport = Pick<ExtensionReport, "engine" | "backend" | "form" | "formReason" | "introSeconds" | "seams" | "quality" | "outputFormat"> & {
+  readonly input: { readonly seconds: number };
+  readonly output: { readonly seconds: number };
+};
+
 export interface ResultPageInput {
   /** The song's file name, as the user knows it. */
   readonly songName: string;
-  readonly report: ExtensionReport;
+  readonly report: PageReport;
   readonly links: PageLinks;
   /** When the links stop working; absent for local files, which don't expire. */
   readonly expires?: Date;
@@ -55,7 +61,7 @@ function formatFigure(value: TargetCheck["value"], target: string): string {
   return unit === "" ? figure : `${figure} ${unit}`;
 }
 
-function qualitySection(report: ExtensionReport): string {
+function qualitySection(report: PageReport): string {
   if (report.quality === undefined) {
     return `<section><h2>Quality</h2><p class="muted">Not measured for this result (the analysis was turned off).</p></section>`;
   }

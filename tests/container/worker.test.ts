@@ -78,7 +78,7 @@ describe("worker loop (moto, stand-in engine)", () => {
 
     expect(run.outcomes).toEqual(["completed"]);
     const files = await listKeys(clients.s3, pipeline.outputBucket, `results/${job.jobId}/`);
-    expect(files.filter((k) => !k.endsWith("/claim.json"))).toHaveLength(3);
+    expect(files.filter((k) => !k.endsWith("/claim.json"))).toHaveLength(5); // WAV, picture, report, original, page
     expect(await drainNotifications(clients.sqs, pipeline.notificationQueueUrl)).toHaveLength(1);
     expect(await drainQueue(clients.sqs, pipeline.jobQueueUrl)).toHaveLength(1); // b.wav is left for the next worker
   });

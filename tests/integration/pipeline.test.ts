@@ -34,10 +34,12 @@ describe("upload to notification (moto, real engine)", () => {
 
     expect(outcomes).toEqual(["completed"]);
     const results = (await listKeys(clients.s3, pipeline.outputBucket, "results/")).filter((k) => !k.endsWith("/claim.json"));
-    expect(results).toHaveLength(3);
+    expect(results).toHaveLength(5);
     expect(results.some((k) => k.endsWith("/my song é-extended.wav"))).toBe(true);
     expect(results.some((k) => k.endsWith("/picture.png"))).toBe(true);
     expect(results.some((k) => k.endsWith("/report.json"))).toBe(true);
+    expect(results.some((k) => k.endsWith("/original.wav"))).toBe(true); // the page's "before" player
+    expect(results.some((k) => k.endsWith("/index.html"))).toBe(true); // the result page
 
     const notices = await drainNotifications(clients.sqs, pipeline.notificationQueueUrl);
     expect(notices).toHaveLength(1);
@@ -83,7 +85,7 @@ describe("upload to notification (moto, real engine)", () => {
 
     const resumed = await runWorkerUntilQueueEmpty(testWorkerDeps(clients, pipeline, runExtensionJob));
     expect(resumed.outcomes).toEqual(["completed"]);
-    expect((await listKeys(clients.s3, pipeline.outputBucket, "results/")).filter((k) => !k.endsWith("/claim.json"))).toHaveLength(3);
+    expect((await listKeys(clients.s3, pipeline.outputBucket, "results/")).filter((k) => !k.endsWith("/claim.json"))).toHaveLength(5);
     expect(await drainNotifications(clients.sqs, pipeline.notificationQueueUrl)).toHaveLength(1);
 
     // A duplicate message of the finished job (a second S3 event): no new work and no second email.
@@ -93,7 +95,7 @@ describe("upload to notification (moto, real engine)", () => {
     const engineMustNotRun: RunExtensionJob = () => Promise.reject(new Error("the finished job ran again"));
     const duplicate = await runWorkerUntilQueueEmpty(testWorkerDeps(clients, pipeline, engineMustNotRun));
     expect(duplicate.outcomes).toEqual(["duplicate"]);
-    expect((await listKeys(clients.s3, pipeline.outputBucket, "results/")).filter((k) => !k.endsWith("/claim.json"))).toHaveLength(3);
+    expect((await listKeys(clients.s3, pipeline.outputBucket, "results/")).filter((k) => !k.endsWith("/claim.json"))).toHaveLength(5);
     expect(await drainNotifications(clients.sqs, pipeline.notificationQueueUrl)).toEqual([]);
   });
 });
