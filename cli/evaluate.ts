@@ -10,6 +10,8 @@ import { loadPredictor } from "../engine/job.ts";
 import type { BackendChoice } from "../engine/model/backend.ts";
 import { listAudioFiles, readSplitFile, splitFiles } from "../engine/training/dataset.ts";
 import { evaluateModel, formatEvaluationTable, loadEvaluationFiles } from "../engine/training/evaluate.ts";
+import { modelExists, modelKind } from "../engine/model/io.ts";
+import { evaluateConductorCommand } from "./evaluate-conductor.ts";
 import { BACKENDS, DEFAULT_MODEL_DIR, positiveNumber, required } from "./options.ts";
 
 interface EvaluateFlags {
@@ -40,13 +42,17 @@ export function evaluateCommand(): Command {
   return new Command("evaluate")
     .description(
       "score a trained model on held-out songs: MSE of its 10 s predictions against the true next 10 s, " +
-        "beside the silence and repeat-the-last-10-s baselines",
+        "beside the silence and repeat-the-last-10-s baselines (a conductor: MSE and cosine of its 10 predicted " +
+        "feature frames beside repeat-the-last-second, mean-of-the-last-20-s and mean-of-the-input-so-far)",
     )
     .requiredOption("--data <dir>", required("folder of audio files (the same one given to train)"))
     .option("--model <dir>", "trained model directory", DEFAULT_MODEL_DIR)
-    .option("--split <file>", "JSON file with {train, validation, test} lists (default: train's seeded split)")
+    .option(
+      "--split <file>",
+      "JSON file with {train, validation, test} lists (default: train's seeded split; a conductor: the split in its training-report.json)",
+    )
     .addOption(new Option("--files <which>", "which files to score").choices(["test", "validation", "all"]).default("test"))
-    .option("--hop <seconds>", "hop between scored windows (default: 10)", positiveNumber)
+    .option("--hop <seconds>", "hop between scored windows (default: 10; a conductor: 1)", positiveNumber)
     .option("--cache <dir>", "decoded-audio cache folder (default: a temp folder)")
     .addOption(new Option("--backend <name>", "TensorFlow.js backend").choices(BACKENDS).default("auto"))
     .option("--json", "print the results as JSON", false)
@@ -59,6 +65,10 @@ export function evaluateCommand(): Command {
     .option("--stretch <factor>", "with --engine: extend each file to this many times its length", positiveNumber, 3)
     .option("--min-seconds <seconds>", "with --engine: but to at least this many seconds", positiveNumber, 180)
     .action(async (flags: EvaluateFlags) => {
+      if (!flags.engine && (await modelExists(flags.model)) && (await modelKind(flags.model)) === "conductor") {
+        await evaluateConductorCommand(flags);
+        return;
+      }
       const all = await listAudioFiles(flags.data);
       const split = flags.split ? await readSplitFile(flags.split) : splitFiles(all);
       const names = flags.files === "all" ? all : split[flags.files];

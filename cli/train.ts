@@ -1,8 +1,10 @@
 import { Command, Option } from "commander";
 import { train, type TrainProgress } from "../engine/training/train.ts";
-import { PRESET_NAMES } from "../engine/model/presets.ts";
+import { PRESET_NAMES, presetConfig } from "../engine/model/presets.ts";
+import { isFeatureModel } from "../engine/model/config.ts";
 import { selectBackend, type BackendChoice } from "../engine/model/backend.ts";
 import { BACKENDS, DEFAULT_MODEL_DIR, nonNegativeNumber, positiveInteger, positiveNumber, required } from "./options.ts";
+import { trainConductorCommand } from "./train-conductor.ts";
 
 interface TrainFlags {
   data: string;
@@ -28,7 +30,11 @@ export function trainCommand(): Command {
     .description("train the encoder–decoder on a folder of songs; writes model.json, weights and training-report.json")
     .requiredOption("--data <dir>", required("folder of audio files (searched recursively)"))
     .option("--out <dir>", "where the model, its checkpoint and the training report go", DEFAULT_MODEL_DIR)
-    .addOption(new Option("--preset <name>", "model architecture").choices(PRESET_NAMES).default("small"))
+    .addOption(
+      new Option("--preset <name>", "model architecture (conductor: the encoder-decoder over one-second feature frames)")
+        .choices(PRESET_NAMES)
+        .default("small"),
+    )
     .option("--epochs <n>", "maximum epochs", positiveInteger, 10)
     .option("--batch-size <n>", "training windows per batch", positiveInteger, 5)
     .option("--validation-batch-size <n>", "validation windows per batch", positiveInteger, 3)
@@ -42,9 +48,18 @@ export function trainCommand(): Command {
     .addOption(new Option("--backend <name>", "TensorFlow.js backend").choices(BACKENDS).default("auto"))
     .option("--no-progress", "hide the progress bar")
     .option("--json", "print the training report as JSON", false)
-    .action(async (flags: TrainFlags) => {
+    .addHelpText(
+      "after",
+      "\nWith --preset conductor, flags left unset take the conductor's defaults: --epochs 30, --batch-size 64, " +
+        "--learning-rate 0.003, --hop 2, --patience 5; --cache keeps second frames, not audio.",
+    )
+    .action(async (flags: TrainFlags, command: Command) => {
       const backend = await selectBackend(flags.backend);
       if (!flags.json) console.error(`backend: ${backend}`);
+      if (isFeatureModel(presetConfig(flags.preset))) {
+        await trainConductorCommand(flags, command, backend);
+        return;
+      }
       const report = await train({
         dataDir: flags.data,
         outDir: flags.out,

@@ -1,36 +1,40 @@
 import * as tf from "@tensorflow/tfjs";
-import type { ModelConfig } from "./config.ts";
+import { frameWidth, isFeatureModel, type ModelConfig } from "./config.ts";
 
 /**
  * The seed encoder–decoder (MODEL.md) with the tfjs layers functional API, standard layers only
- * (so a saved model loads without custom layer registration).
+ * (so a saved model loads without custom layer registration). W = frameWidth(config): sampleRate samples for an
+ * audio model, featureSize values for a feature model (the conductor).
  *
- * Input  [batch, encoderSteps, sampleRate]: the context frames X0..X(encoderSteps-1).
- * Output [batch, decoderSteps, sampleRate]: the predicted frames D0..D(decoderSteps-1).
+ * Input  [batch, encoderSteps, W]: the context frames X0..X(encoderSteps-1).
+ * Output [batch, decoderSteps, W]: the predicted frames D0..D(decoderSteps-1) (plus the mean of X0..X(last) in
+ * every frame with residual "context-mean").
  *
- * One unit = relation step (frames stacked as columns [sampleRate, w] -> Dense(1) -> LeakyReLU(relationAlpha)
- * -> [sampleRate]) + hidden blocks (Dense(n) -> LeakyReLU(hiddenAlpha) -> BatchNorm) + Dense(sampleRate), linear.
+ * One unit = relation step (frames stacked as columns [W, w] -> Dense(1) -> LeakyReLU(relationAlpha)
+ * -> [W]) + hidden blocks (Dense(n) -> LeakyReLU(hiddenAlpha) -> BatchNorm) + Dense(W), linear (plus the relation
+ * step's output with unitSkip).
  * Encoder t=0 reads [X0, X0], t>=1 [S0..S(t-1), Xt]; the context unit reads [S0..S(last)];
  * decoder t=0 reads [C, C], t>=1 [D0..D(t-1), C].
  */
 export function buildModel(config: ModelConfig): tf.LayersModel {
-  const { sampleRate, encoderSteps, decoderSteps } = config;
-  const input = tf.input({ shape: [encoderSteps, sampleRate], name: "context_frames" });
+  const { encoderSteps, decoderSteps } = config;
+  const width = frameWidth(config); // values per frame
+  const input = tf.input({ shape: [encoderSteps, width], name: "context_frames" });
   const asImage = tf.layers
-    .reshape({ targetShape: [encoderSteps, sampleRate, 1], name: "frames_as_rows" })
+    .reshape({ targetShape: [encoderSteps, width, 1], name: "frames_as_rows" })
     .apply(input) as tf.SymbolicTensor;
 
-  /** [batch, sampleRate, 1]: frame t of the input. */
+  /** [batch, width, 1]: frame t of the input. */
   const inputFrame = (t: number): tf.SymbolicTensor => {
     const row = tf.layers
       .cropping2D({ cropping: [[t, encoderSteps - 1 - t], [0, 0]], name: `x${t}_crop` })
       .apply(asImage) as tf.SymbolicTensor;
-    return tf.layers.reshape({ targetShape: [sampleRate, 1], name: `x${t}_column` }).apply(row) as tf.SymbolicTensor;
+    return tf.layers.reshape({ targetShape: [width, 1], name: `x${t}_column` }).apply(row) as tf.SymbolicTensor;
   };
 
-  /** [batch, sampleRate] -> [batch, sampleRate, 1] */
+  /** [batch, width] -> [batch, width, 1] */
   const asColumn = (frame: tf.SymbolicTensor, name: string): tf.SymbolicTensor =>
-    tf.layers.reshape({ targetShape: [sampleRate, 1], name }).apply(frame) as tf.SymbolicTensor;
+    tf.layers.reshape({ targetShape: [width, 1], name }).apply(frame) as tf.SymbolicTensor;
 
   const encoderUnit = config.shareWeights ? makeUnitBody(config, "encoder") : undefined;
   const decoderUnit = config.shareWeights ? makeUnitBody(config, "decoder") : undefined;
@@ -56,18 +60,29 @@ export function buildModel(config: ModelConfig): tf.LayersModel {
     const body = decoderUnit ?? makeUnitBody(config, `decoder_${t}`);
     const d = body(relationStep(config, columns, `decoder_${t}`), `decoder_${t}`);
     decoderColumns.push(asColumn(d, `d${t}_column`));
-    decoderRows.push(tf.layers.reshape({ targetShape: [1, sampleRate], name: `d${t}_row` }).apply(d) as tf.SymbolicTensor);
+    decoderRows.push(tf.layers.reshape({ targetShape: [1, width], name: `d${t}_row` }).apply(d) as tf.SymbolicTensor);
   }
-  const output =
+  const decoded =
     decoderRows.length === 1
       ? decoderRows[0]!
       : (tf.layers.concatenate({ axis: 1, name: "predicted_frames" }).apply(decoderRows) as tf.SymbolicTensor);
-  return tf.model({ inputs: input, outputs: output, name: "seed_encoder_decoder" });
+  const output = config.residual === "context-mean" ? addContextMean(config, input, decoded) : decoded;
+  return tf.model({ inputs: input, outputs: output, name: isFeatureModel(config) ? "conductor" : "seed_encoder_decoder" });
 }
 
 /**
- * Relation step: columns [batch, sampleRate, 1] x w -> [batch, sampleRate, w] -> Dense(1) -> LeakyReLU
- * -> [batch, sampleRate]. A learned weighted sum over the w frames at each sample position (w+1 weights).
+ * The weightless skip of residual "context-mean": input [batch, encoderSteps, W] -> mean over the frames [batch, W]
+ * -> repeated [batch, decoderSteps, W], added to the decoder's frames [batch, decoderSteps, W].
+ */
+function addContextMean(config: ModelConfig, input: tf.SymbolicTensor, decoded: tf.SymbolicTensor): tf.SymbolicTensor {
+  const mean = tf.layers.globalAveragePooling1d({ name: "context_mean" }).apply(input) as tf.SymbolicTensor;
+  const repeated = tf.layers.repeatVector({ n: config.decoderSteps, name: "context_mean_repeated" }).apply(mean) as tf.SymbolicTensor;
+  return tf.layers.add({ name: "predicted_frames_plus_mean" }).apply([decoded, repeated]) as tf.SymbolicTensor;
+}
+
+/**
+ * Relation step: columns [batch, W, 1] x w -> [batch, W, w] -> Dense(1) -> LeakyReLU
+ * -> [batch, W]. A learned weighted sum over the w frames at each sample position (w+1 weights).
  */
 function relationStep(config: ModelConfig, columns: tf.SymbolicTensor[], prefix: string): tf.SymbolicTensor {
   const stacked =
@@ -82,14 +97,14 @@ function relationStep(config: ModelConfig, columns: tf.SymbolicTensor[], prefix:
 }
 
 /**
- * Hidden blocks + output layer of one unit: [batch, sampleRate] -> [batch, sampleRate]. The Dense layers belong to the
+ * Hidden blocks + output layer of one unit: [batch, W] -> [batch, W]. The Dense layers belong to the
  * unit (reused at every step when weights are shared); the batch norm belongs to the step (`stepPrefix`): a shared
  * batch norm would keep one set of moving statistics for all 20 encoder steps, whose activations differ, and predict
  * with statistics that fit none of them (per-step statistics as in recurrent batch normalization, Cooijmans et al. 2016).
  */
 function makeUnitBody(config: ModelConfig, prefix: string): (x: tf.SymbolicTensor, stepPrefix: string) => tf.SymbolicTensor {
   const dense = config.hiddenUnits.map((units, i) => tf.layers.dense({ units, name: `${prefix}_hidden${i}_dense` }));
-  const output = tf.layers.dense({ units: config.sampleRate, name: `${prefix}_output` });
+  const output = tf.layers.dense({ units: frameWidth(config), name: `${prefix}_output` });
   const layerNorms =
     config.normalization === "layer"
       ? config.hiddenUnits.map((_, i) => tf.layers.layerNormalization({ name: `${prefix}_hidden${i}_layer_norm` }))
@@ -99,12 +114,14 @@ function makeUnitBody(config: ModelConfig, prefix: string): (x: tf.SymbolicTenso
     config.hiddenUnits.forEach((_, i) => {
       h = dense[i]!.apply(h) as tf.SymbolicTensor;
       h = tf.layers.leakyReLU({ alpha: config.hiddenAlpha, name: `${stepPrefix}_hidden${i}_act` }).apply(h) as tf.SymbolicTensor;
+      if (config.normalization === "none") return;
       const norm =
         layerNorms?.[i] ??
         tf.layers.batchNormalization({ momentum: config.batchNormMomentum ?? 0.99, name: `${stepPrefix}_hidden${i}_norm` });
       h = norm.apply(h) as tf.SymbolicTensor;
     });
-    return output.apply(h) as tf.SymbolicTensor;
+    const out = output.apply(h) as tf.SymbolicTensor;
+    return config.unitSkip === true ? (tf.layers.add({ name: `${stepPrefix}_skip` }).apply([x, out]) as tf.SymbolicTensor) : out;
   };
 }
 
@@ -115,21 +132,23 @@ export function countParameters(model: tf.LayersModel): number {
 
 /** Dense parameters of one unit: hidden Dense layers + output Dense. */
 function unitDenseParameters(config: ModelConfig): number {
-  let inputs = config.sampleRate;
+  const width = frameWidth(config);
+  let inputs = width;
   let total = 0;
   for (const units of config.hiddenUnits) {
     total += inputs * units + units;
     inputs = units;
   }
-  return total + inputs * config.sampleRate + config.sampleRate;
+  return total + inputs * width + width;
 }
 
 /**
  * Normalisation parameters of one set of hidden blocks: batch norm has 4 per hidden feature (gamma, beta, moving mean,
- * moving variance), layer norm 2 (gamma, beta).
+ * moving variance), layer norm 2 (gamma, beta), none 0.
  */
 function normParameters(config: ModelConfig): number {
-  return (config.normalization === "layer" ? 2 : 4) * config.hiddenUnits.reduce((a, b) => a + b, 0);
+  const perFeature = { batch: 4, layer: 2, none: 0 }[config.normalization ?? "batch"];
+  return perFeature * config.hiddenUnits.reduce((a, b) => a + b, 0);
 }
 
 /** Parameters of one unit without its relation step: hidden blocks (Dense + normalisation) + output Dense. */
@@ -161,6 +180,8 @@ export function parameterCount(config: ModelConfig): number {
 
 export interface ModelDescription {
   readonly preset?: string;
+  /** "predictor" (audio frames in and out) or "conductor" (feature frames in and out). */
+  readonly kind: "predictor" | "conductor";
   readonly parameters: number;
   /** Megabytes of float32 weights. */
   readonly weightMegabytes: number;
@@ -174,25 +195,31 @@ export function describeModel(config: ModelConfig, preset?: string): ModelDescri
   const parameters = parameterCount(config);
   const units = unitCount(config);
   const body = unitBodyParameters(config);
+  const norm = config.normalization ?? "batch";
   const hidden = config.hiddenUnits
-    .map((n) => `Dense(${n}) -> LeakyReLU(${config.hiddenAlpha}) -> ${config.normalization === "layer" ? "LayerNorm" : "BatchNorm"}`)
+    .map((n) => `Dense(${n}) -> LeakyReLU(${config.hiddenAlpha})${{ batch: " -> BatchNorm", layer: " -> LayerNorm", none: "" }[norm]}`)
     .join(" -> ");
   const sharing = config.shareWeights
-    ? `1 encoder, 1 context and 1 decoder unit, each reused across its time steps${config.normalization === "layer" ? "" : " (batch norm per step)"}`
+    ? `1 encoder, 1 context and 1 decoder unit, each reused across its time steps${norm === "batch" ? " (batch norm per step)" : ""}`
     : `${config.encoderSteps} encoder, 1 context and ${config.decoderSteps} decoder units, each with its own weights`;
+  const features = isFeatureModel(config);
+  const width = frameWidth(config);
   const summary = [
-    `model${preset ? ` (preset ${preset})` : ""}: seed encoder-decoder, ${parameters.toLocaleString("en-US")} parameters (${(
-      (parameters * 4) / 1e6
-    ).toFixed(1)} MB float32)`,
-    `audio: mono ${config.sampleRate} Hz, frame = 1 s = ${config.sampleRate} samples`,
-    `input: ${config.encoderSteps} frames (${config.encoderSteps} s); output: ${config.decoderSteps} frames (${config.decoderSteps} s)`,
+    `model${preset ? ` (preset ${preset})` : ""}: ${features ? "conductor: seed encoder-decoder over feature frames" : "seed encoder-decoder"}, ` +
+      `${parameters.toLocaleString("en-US")} parameters (${((parameters * 4) / 1e6).toFixed(features ? 3 : 1)} MB float32)`,
+    features
+      ? `features: frame = 1 s = ${width} values (secondFrames: 12 chroma, 13 MFCC, loudness, brightness, onset density), standardised`
+      : `audio: mono ${config.sampleRate} Hz, frame = 1 s = ${config.sampleRate} samples`,
+    `input: ${config.encoderSteps} frames (${config.encoderSteps} s); output: ${config.decoderSteps} frames (${config.decoderSteps} s)` +
+      (config.residual === "context-mean" ? "; each output frame = mean of the input frames + the decoder's frame" : ""),
     `units: ${sharing}`,
-    `unit: relation Dense(1) over stacked frames -> LeakyReLU(${config.relationAlpha}) -> ${hidden} -> Dense(${config.sampleRate}) linear`,
-    config.normalization === "layer" ? "normalisation: layer norm" : `batch norm momentum: ${config.batchNormMomentum ?? 0.99}`,
+    `unit: relation Dense(1) over stacked frames -> LeakyReLU(${config.relationAlpha}) -> ${hidden} -> Dense(${width}) linear${config.unitSkip === true ? ", plus the relation step's output (skip)" : ""}`,
+    norm === "batch" ? `batch norm momentum: ${config.batchNormMomentum ?? 0.99}` : `normalisation: ${norm === "layer" ? "layer norm" : "none"}`,
     `per unit: ${body.toLocaleString("en-US")} parameters; relation steps: ${relationParameters(config)} in all`,
   ];
   return {
     ...(preset === undefined ? {} : { preset }),
+    kind: features ? "conductor" : "predictor",
     parameters,
     weightMegabytes: (parameters * 4) / 1e6,
     units,

@@ -3,8 +3,9 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { HarmonizerInputError } from "../errors.ts";
-import { ModelConfigSchema, type ModelConfig } from "./config.ts";
+import { checkFrameKind, frameWidth, isFeatureModel, ModelConfigSchema, type ModelConfig } from "./config.ts";
 import { DEFAULT_NORMALISATION, type NormalisationSettings } from "./normalise.ts";
+import { StandardisationSchema } from "./standardise.ts";
 
 export const MODEL_JSON = "model.json";
 export const META_JSON = "harmonizer.json";
@@ -19,16 +20,25 @@ const TrainingSummarySchema = z.object({
   backend: z.string(),
 });
 
+const FeatureMetaSchema = z.object({
+  /** Version tag of the feature definition (SECOND_FRAMES_VERSION), so frames of another definition are refused. */
+  version: z.string(),
+  standardisation: StandardisationSchema,
+});
+
 const ModelMetaSchema = z.object({
   format: z.literal("emotions-harmonizer-model"),
   version: z.literal(1),
   preset: z.string().optional(),
   config: ModelConfigSchema,
   normalisation: z.object({ targetRmsDbfs: z.number(), maxGainDb: z.number() }),
+  /** A feature model's (conductor's) frames: the feature definition and the training set's standardisation. */
+  features: FeatureMetaSchema.optional(),
   training: TrainingSummarySchema.optional(),
 });
 
 export type TrainingSummary = z.infer<typeof TrainingSummarySchema>;
+export type FeatureMeta = z.infer<typeof FeatureMetaSchema>;
 /** Contents of harmonizer.json, written beside model.json. */
 export type ModelMeta = z.infer<typeof ModelMetaSchema>;
 
@@ -40,7 +50,7 @@ export interface LoadedModel {
 
 export function makeMeta(
   config: ModelConfig,
-  options: { preset?: string; normalisation?: NormalisationSettings; training?: TrainingSummary } = {},
+  options: { preset?: string; normalisation?: NormalisationSettings; features?: FeatureMeta; training?: TrainingSummary } = {},
 ): ModelMeta {
   return {
     format: "emotions-harmonizer-model",
@@ -48,6 +58,7 @@ export function makeMeta(
     ...(options.preset === undefined ? {} : { preset: options.preset }),
     config,
     normalisation: options.normalisation ?? DEFAULT_NORMALISATION,
+    ...(options.features === undefined ? {} : { features: options.features }),
     ...(options.training === undefined ? {} : { training: options.training }),
   };
 }
@@ -119,8 +130,9 @@ export async function saveModel(
   options: { maxShardBytes?: number } = {},
 ): Promise<void> {
   await mkdir(dir, { recursive: true });
+  const checked = checkMeta(ModelMetaSchema.parse(meta));
   await model.save(fileSystemHandler(dir, options.maxShardBytes), { includeOptimizer: false });
-  await writeFile(path.join(dir, META_JSON), JSON.stringify(ModelMetaSchema.parse(meta), null, 2) + "\n");
+  await writeFile(path.join(dir, META_JSON), JSON.stringify(checked, null, 2) + "\n");
 }
 
 const HOW_TO_GET_ONE = "run `npx harmonizer train --data DIR` to train one, or pass --model DIR";
@@ -134,7 +146,7 @@ export async function loadModelMeta(dir: string): Promise<ModelMeta> {
     throw new HarmonizerInputError("MODEL_NOT_FOUND", `no trained model at ${dir} (${MODEL_JSON} is missing); ${HOW_TO_GET_ONE}`);
   }
   try {
-    return ModelMetaSchema.parse(JSON.parse(await readFile(path.join(dir, META_JSON), "utf8")));
+    return checkMeta(ModelMetaSchema.parse(JSON.parse(await readFile(path.join(dir, META_JSON), "utf8"))));
   } catch (error) {
     throw new HarmonizerInputError("INVALID_MODEL", `${path.join(dir, META_JSON)} is missing or invalid: ${firstLine(error)}`, {
       cause: error,
@@ -154,18 +166,46 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   } catch (error) {
     throw new HarmonizerInputError("INVALID_MODEL", `cannot read the model in ${dir}: ${firstLine(error)}`, { cause: error });
   }
-  const { encoderSteps, decoderSteps, sampleRate } = meta.config;
+  const { encoderSteps, decoderSteps } = meta.config;
+  const width = frameWidth(meta.config);
   const inShape = model.inputs[0]?.shape;
   const outShape = model.outputs[0]?.shape;
-  if (inShape?.[1] !== encoderSteps || inShape[2] !== sampleRate || outShape?.[1] !== decoderSteps || outShape[2] !== sampleRate) {
+  if (inShape?.[1] !== encoderSteps || inShape[2] !== width || outShape?.[1] !== decoderSteps || outShape[2] !== width) {
     model.dispose();
     throw new HarmonizerInputError(
       "INVALID_MODEL",
       `the model in ${dir} has input ${JSON.stringify(inShape)} and output ${JSON.stringify(outShape)}, but ${META_JSON} says ` +
-        `[null, ${encoderSteps}, ${sampleRate}] -> [null, ${decoderSteps}, ${sampleRate}]`,
+        `[null, ${encoderSteps}, ${width}] -> [null, ${decoderSteps}, ${width}]`,
     );
   }
   return { model, config: meta.config, meta };
+}
+
+/** What a model directory holds: "predictor" (audio in, audio out) or "conductor" (feature frames in and out). */
+export type ModelKind = "predictor" | "conductor";
+
+export const kindOfConfig = (config: ModelConfig): ModelKind => (isFeatureModel(config) ? "conductor" : "predictor");
+
+/**
+ * Which kind of model dir holds, from harmonizer.json alone (no weights read): cheap enough to call before choosing
+ * loadPredictor or loadConductor. Same errors as loadModelMeta.
+ */
+export async function modelKind(dir: string): Promise<ModelKind> {
+  return kindOfConfig((await loadModelMeta(dir)).config);
+}
+
+/** Cross-field checks the schema cannot express: featureSize goes with input "features", which needs its standardisation. */
+function checkMeta(meta: ModelMeta): ModelMeta {
+  checkFrameKind(meta.config);
+  if (isFeatureModel(meta.config)) {
+    const { standardisation } = meta.features ?? {};
+    const width = frameWidth(meta.config);
+    if (standardisation === undefined) throw new RangeError('a model with input "features" needs features.standardisation');
+    if (standardisation.mean.length !== width || standardisation.std.length !== width) {
+      throw new RangeError(`features.standardisation has ${standardisation.mean.length} means and ${standardisation.std.length} deviations for ${width} features`);
+    }
+  }
+  return meta;
 }
 
 /** True when dir holds a saved model (model.json). */

@@ -16,3 +16,24 @@ export interface Predictor {
    */
   predict(context: Float32Array): Promise<Float32Array>;
 }
+
+/**
+ * The trained conductor as a planner sees it: the seed encoder–decoder over one-second feature frames
+ * (engine/analysis/second-frames.ts), predicting what the next seconds will sound like rather than their samples.
+ * Implemented by engine/model (createConductor, loadConductor).
+ */
+export interface Conductor {
+  /** Frames (seconds) of context the model reads (20). */
+  readonly contextFrames: number;
+  /** Frames (seconds) it predicts per call (10). */
+  readonly horizonFrames: number;
+  /** Values per frame (FEATURE_SIZE of second-frames.ts). */
+  readonly featureSize: number;
+  /** Backend actually used: "tensorflow", "wasm" or "cpu". */
+  readonly backend: string;
+  /**
+   * context: [contextFrames][featureSize] raw secondFrames output, oldest first.
+   * Returns [horizonFrames][featureSize] in the same raw feature space. Standardisation is inside.
+   */
+  predict(context: readonly Float32Array[]): Promise<Float32Array[]>;
+}

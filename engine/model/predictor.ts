@@ -1,15 +1,21 @@
 import * as tf from "@tensorflow/tfjs";
-import type { Predictor } from "../model/port.ts";
+import { HarmonizerInputError } from "../errors.ts";
+import { isFeatureModel } from "./config.ts";
+import type { Predictor } from "./port.ts";
 import type { LoadedModel } from "./io.ts";
 import { applyGain, normalisationGain } from "./normalise.ts";
 
 /**
  * Wraps a loaded model as the engine's Predictor: 20 s of mono at the model rate in, 10 s out.
  * The context is scaled to the model's normalisation level, the prediction scaled back by the inverse gain.
- * Every tensor is released before predict() resolves.
+ * Every tensor is released before predict() resolves. Throws HarmonizerInputError INVALID_MODEL for a feature
+ * model (a conductor: see createConductor).
  */
 export function createPredictor(loaded: LoadedModel): Predictor {
   const { model, config, meta } = loaded;
+  if (isFeatureModel(config)) {
+    throw new HarmonizerInputError("INVALID_MODEL", "this model predicts feature frames, not audio: it is a conductor, not a predictor");
+  }
   const contextLength = config.encoderSteps * config.sampleRate;
   return {
     sampleRate: config.sampleRate,

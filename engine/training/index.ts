@@ -3,3 +3,8 @@ export * from "./cache.ts";
 export * from "./windows.ts";
 export * from "./train.ts";
 export * from "./evaluate.ts";
+export * from "./feature-cache.ts";
+export * from "./feature-windows.ts";
+export * from "./conductor-fit.ts";
+export * from "./conductor-train.ts";
+export * from "./conductor-evaluate.ts";

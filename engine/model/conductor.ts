@@ -1,0 +1,78 @@
+import * as tf from "@tensorflow/tfjs";
+import { SECOND_FRAMES_VERSION } from "../analysis/second-frames.ts";
+import { HarmonizerInputError } from "../errors.ts";
+import { selectBackend, type BackendChoice } from "./backend.ts";
+import { frameWidth, isFeatureModel } from "./config.ts";
+import { loadModel, type LoadedModel } from "./io.ts";
+import type { Conductor } from "./port.ts";
+import { destandardise, standardiseInto, type Standardisation } from "./standardise.ts";
+
+/**
+ * Wraps a loaded feature model as the planner's Conductor: [contextFrames][featureSize] raw frames in,
+ * [horizonFrames][featureSize] raw frames out. The context is standardised with the model's stored per-dimension
+ * mean and deviation, the prediction mapped back. Every tensor is released before predict() resolves.
+ * Throws HarmonizerInputError INVALID_MODEL for an audio model or one trained on another feature definition.
+ */
+export function createConductor(loaded: LoadedModel): Conductor {
+  const { model, config, meta } = loaded;
+  if (!isFeatureModel(config) || meta.features === undefined) {
+    throw new HarmonizerInputError("INVALID_MODEL", "this model predicts audio, not feature frames: it is a predictor, not a conductor");
+  }
+  if (meta.features.version !== SECOND_FRAMES_VERSION) {
+    throw new HarmonizerInputError(
+      "INVALID_MODEL",
+      `this conductor was trained on features "${meta.features.version}", but this engine computes "${SECOND_FRAMES_VERSION}"; train it again`,
+    );
+  }
+  const standardisation: Standardisation = meta.features.standardisation;
+  const featureSize = frameWidth(config);
+  const { encoderSteps, decoderSteps } = config;
+  return {
+    contextFrames: encoderSteps,
+    horizonFrames: decoderSteps,
+    featureSize,
+    backend: tf.getBackend(),
+    async predict(context: readonly Float32Array[]): Promise<Float32Array[]> {
+      if (context.length !== encoderSteps) {
+        throw new RangeError(`the conductor reads ${encoderSteps} frames; got ${context.length}`);
+      }
+      const x = new Float32Array(encoderSteps * featureSize);
+      context.forEach((frame, t) => standardiseInto(frame, standardisation, x, t * featureSize));
+      // [1, encoderSteps, featureSize] -> [1, decoderSteps, featureSize]
+      const output = tf.tidy(() => model.predict(tf.tensor3d(x, [1, encoderSteps, featureSize])) as tf.Tensor);
+      try {
+        const y = await output.data();
+        return Array.from({ length: decoderSteps }, (_, t) => destandardise(y, standardisation, t * featureSize));
+      } finally {
+        output.dispose();
+      }
+    },
+  };
+}
+
+const conductorCache = new Map<string, Promise<Conductor>>();
+
+/**
+ * Selects the backend, loads the model in modelDir once per (dir, backend) and wraps it as a Conductor; later calls
+ * share it. Throws HarmonizerInputError MODEL_NOT_FOUND / INVALID_MODEL (also when the directory holds a predictor:
+ * check with modelKind first), BackendUnavailableError for a named backend that cannot run.
+ */
+export function loadConductor(modelDir: string, backend: BackendChoice = "auto"): Promise<Conductor> {
+  const key = `${modelDir}\u0000${backend}`;
+  let cached = conductorCache.get(key);
+  if (!cached) {
+    cached = (async () => {
+      await selectBackend(backend);
+      const loaded = await loadModel(modelDir);
+      try {
+        return createConductor(loaded);
+      } catch (error) {
+        loaded.model.dispose();
+        throw error;
+      }
+    })();
+    cached.catch(() => conductorCache.delete(key));
+    conductorCache.set(key, cached);
+  }
+  return cached;
+}

@@ -1,0 +1,224 @@
+import * as tf from "@tensorflow/tfjs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { FEATURE_LAYOUT, SECOND_FRAMES_VERSION } from "../analysis/second-frames.ts";
+import { buildModel } from "../model/build.ts";
+import { frameWidth, isFeatureModel, type ModelConfig } from "../model/config.ts";
+import { makeMeta, saveModel } from "../model/io.ts";
+import { presetConfig } from "../model/presets.ts";
+import { computeStandardisation, type Standardisation } from "../model/standardise.ts";
+import { fitConductor, seedWeights, type ConductorEpoch } from "./conductor-fit.ts";
+import { listAudioFiles, readSplitFile, splitFiles, type DataSplit } from "./dataset.ts";
+import { loadFileFrames, type PcmLoader } from "./feature-cache.ts";
+import { chromaRotation, featureWindows, type FileFrames } from "./feature-windows.ts";
+import { TRAINING_REPORT } from "./train.ts";
+
+/** Training settings of the conductor preset, chosen on the corpus's validation split (minutes on 2 cores). */
+export const CONDUCTOR_TRAINING = {
+  epochs: 30,
+  batchSize: 64,
+  learningRate: 3e-3,
+  /** Hop between training windows, seconds (= frames); validation windows hop 1. */
+  hopSeconds: 2,
+  patience: 5,
+  /** Random transposition of the chroma bins of every training window (0-11 semitones). */
+  transpose: true,
+} as const;
+
+export interface ConductorTrainOptions {
+  readonly dataDir: string;
+  readonly outDir: string;
+  /** Preset name (default "conductor"); `config` overrides it. Must be a feature model. */
+  readonly preset?: string;
+  readonly config?: ModelConfig;
+  readonly epochs?: number;
+  readonly batchSize?: number;
+  readonly learningRate?: number;
+  readonly hopSeconds?: number;
+  readonly patience?: number;
+  readonly transpose?: boolean;
+  readonly split?: DataSplit;
+  readonly splitFile?: string;
+  /** Second frames are cached here (default <tmp>/harmonizer-cache), so epochs and later runs never decode again. */
+  readonly cacheDir?: string;
+  /** Seed of the initial weights and of the window shuffle (default 1). */
+  readonly seed?: number;
+  readonly loadAudio?: PcmLoader;
+  readonly onProgress?: (event: ConductorProgress) => void;
+}
+
+export type ConductorProgress =
+  | { readonly phase: "features"; readonly done: number; readonly total: number }
+  | { readonly phase: "batch"; readonly epoch: number; readonly batch: number; readonly batches: number; readonly loss: number }
+  | { readonly phase: "epoch"; readonly epoch: number; readonly trainLoss: number; readonly validationLoss: number | null };
+
+export interface ConductorTrainingReport {
+  readonly kind: "conductor";
+  readonly preset: string | null;
+  readonly config: ModelConfig;
+  readonly backend: string;
+  readonly parameters: number;
+  readonly hyperparameters: {
+    readonly epochs: number;
+    readonly batchSize: number;
+    readonly learningRate: number;
+    readonly hopSeconds: number;
+    readonly patience: number;
+    readonly transpose: boolean;
+    readonly seed: number;
+  };
+  readonly features: { readonly version: string; readonly standardisation: Standardisation };
+  readonly data: {
+    readonly dataDir: string;
+    readonly files: { readonly train: readonly string[]; readonly validation: readonly string[]; readonly test: readonly string[] };
+    readonly windows: { readonly train: number; readonly validation: number };
+    readonly seconds: { readonly train: number; readonly validation: number };
+  };
+  readonly history: readonly ConductorEpoch[];
+  readonly bestEpoch: number;
+  readonly bestValidationLoss: number | null;
+  /** Validation MSE of the mean-of-the-context baseline (what the model starts from), for scale. */
+  readonly validationContextMeanLoss: number | null;
+  readonly stoppedEarly: boolean;
+  readonly wallSeconds: number;
+  readonly notes: readonly string[];
+}
+
+/**
+ * Trains a feature model (the conductor) on second frames of the split's training files: standardisation from the
+ * training frames, windows of encoderSteps in / decoderSteps out every hopSeconds, Adam on MSE, early stopping on the
+ * validation windows (hop 1). Writes the best model (model.json, weights, harmonizer.json with the standardisation)
+ * and training-report.json to outDir.
+ */
+export async function trainConductor(options: ConductorTrainOptions): Promise<ConductorTrainingReport> {
+  const started = performance.now();
+  const preset = options.config ? null : (options.preset ?? "conductor");
+  const config = options.config ?? presetConfig(preset!);
+  if (!isFeatureModel(config)) throw new RangeError(`preset ${preset ?? "(custom)"} is not a feature model; use train() for audio models`);
+  const hyper = {
+    epochs: options.epochs ?? CONDUCTOR_TRAINING.epochs,
+    batchSize: options.batchSize ?? CONDUCTOR_TRAINING.batchSize,
+    learningRate: options.learningRate ?? CONDUCTOR_TRAINING.learningRate,
+    hopSeconds: options.hopSeconds ?? CONDUCTOR_TRAINING.hopSeconds,
+    patience: options.patience ?? CONDUCTOR_TRAINING.patience,
+    transpose: options.transpose ?? CONDUCTOR_TRAINING.transpose,
+    seed: options.seed ?? 1,
+  };
+  const data = await prepareData(options, config, hyper.hopSeconds);
+  const model = buildModel(config);
+  try {
+    seedWeights(model, hyper.seed, { zero: initialZeros(config) });
+    const fit = await fitConductor(model, data.trainWindows, data.validationWindows, {
+      ...hyper,
+      ...(hyper.transpose ? { augment: chromaRotation(config.encoderSteps, config.decoderSteps, frameWidth(config), FEATURE_LAYOUT.chroma[0]) } : {}),
+      onBatch: (epoch, batch, batches, loss) => options.onProgress?.({ phase: "batch", epoch, batch, batches, loss }),
+      onEpoch: (e) => options.onProgress?.({ phase: "epoch", epoch: e.epoch, trainLoss: e.trainLoss, validationLoss: e.validationLoss }),
+    });
+    const features = { version: SECOND_FRAMES_VERSION, standardisation: data.standardisation };
+    await saveModel(model, options.outDir, makeMeta(config, {
+      ...(preset ? { preset } : {}),
+      features,
+      training: {
+        epochs: fit.bestEpoch,
+        bestValidationLoss: fit.bestValidationLoss,
+        finalTrainingLoss: fit.history.find((e) => e.epoch === fit.bestEpoch)?.trainLoss ?? null,
+        trainedAt: new Date().toISOString(),
+        backend: tf.getBackend(),
+      },
+    }));
+    const seconds = (files: readonly FileFrames[]) => files.reduce((s, f) => s + f.frames.length, 0);
+    const { split } = data;
+    const report: ConductorTrainingReport = {
+      kind: "conductor",
+      preset,
+      config,
+      backend: tf.getBackend(),
+      parameters: model.countParams(),
+      hyperparameters: hyper,
+      features,
+      data: {
+        dataDir: options.dataDir,
+        files: { train: split.train, validation: split.validation, test: split.test },
+        windows: { train: data.trainWindows.count, validation: data.validationWindows.count },
+        seconds: { train: seconds(data.train), validation: seconds(data.validation) },
+      },
+      history: fit.history,
+      bestEpoch: fit.bestEpoch,
+      bestValidationLoss: fit.bestValidationLoss,
+      validationContextMeanLoss: contextMeanLoss(data.validationWindows),
+      stoppedEarly: fit.stoppedEarly,
+      wallSeconds: (performance.now() - started) / 1000,
+      notes: REPORT_NOTES,
+    };
+    await mkdir(options.outDir, { recursive: true });
+    await writeFile(path.join(options.outDir, TRAINING_REPORT), JSON.stringify(report, null, 2) + "\n");
+    return report;
+  } finally {
+    model.dispose();
+  }
+}
+
+const REPORT_NOTES = [
+  "losses are MSE of standardised second frames (per-dimension training mean and deviation; chroma bins pooled)",
+  "the saved model holds the weights of the epoch with the lowest validation loss",
+  "test files are listed but never read in training; score them with `harmonizer evaluate`",
+];
+
+/**
+ * The split, the train and validation files' frames, the standardisation (training frames, chroma bins pooled) and
+ * the standardised windows: training every hopSeconds, validation every second.
+ */
+async function prepareData(options: ConductorTrainOptions, config: ModelConfig, hopSeconds: number) {
+  const split = options.split ?? (options.splitFile ? await readSplitFile(options.splitFile) : splitFiles(await listAudioFiles(options.dataDir)));
+  const { train, validation } = await splitFrames(options, split);
+  const standardisation = computeStandardisation(
+    train.flatMap((f) => f.frames),
+    [FEATURE_LAYOUT.chroma],
+  );
+  const trainWindows = featureWindows(train, config, hopSeconds, standardisation);
+  const validationWindows = featureWindows(validation, config, 1, standardisation);
+  if (trainWindows.count === 0) {
+    throw new RangeError(`no training window: every training file is shorter than ${config.encoderSteps + config.decoderSteps} s`);
+  }
+  return { split, train, validation, standardisation, trainWindows, validationWindows };
+}
+
+/** Second frames of the train and validation files (test files are not read), through the feature cache. */
+async function splitFrames(options: ConductorTrainOptions, split: DataSplit): Promise<{ train: FileFrames[]; validation: FileFrames[] }> {
+  const cacheDir = options.cacheDir ?? path.join(tmpdir(), "harmonizer-cache");
+  const total = split.train.length + split.validation.length;
+  const load = (names: readonly string[], offset: number) =>
+    loadFileFrames(options.dataDir, names, {
+      cacheDir,
+      ...(options.loadAudio ? { load: options.loadAudio } : {}),
+      onFile: (done) => options.onProgress?.({ phase: "features", done: offset + done, total }),
+    });
+  return { train: await load(split.train, 0), validation: await load(split.validation, split.train.length) };
+}
+
+/**
+ * Layers that start at zero: with unitSkip every unit's output layer (the unit starts as its relation step), and with
+ * residual "context-mean" the decoder's relation weights too, so the model starts exactly as the context mean.
+ */
+export function initialZeros(config: ModelConfig): RegExp | undefined {
+  const patterns = [
+    ...(config.unitSkip === true ? ["_output$"] : []),
+    ...(config.residual === "context-mean" ? ["^decoder(_\\d+)?_relation$", "^decoder(_\\d+)?_output$"] : []),
+  ];
+  return patterns.length === 0 ? undefined : new RegExp(patterns.join("|"));
+}
+
+/** MSE of predicting every target frame as the mean of its window's context frames (standardised), or null. */
+export function contextMeanLoss(windows: ReturnType<typeof featureWindows>): number | null {
+  if (windows.count === 0) return null;
+  const { contextFrames: c, horizonFrames: h, featureSize: f } = windows;
+  let sum = 0;
+  const mean = new Float64Array(f);
+  for (let w = 0; w < windows.count; w++) {
+    mean.fill(0);
+    for (let t = 0; t < c; t++) for (let d = 0; d < f; d++) mean[d]! += windows.x[(w * c + t) * f + d]! / c;
+    for (let t = 0; t < h; t++) for (let d = 0; d < f; d++) sum += (windows.y[(w * h + t) * f + d]! - mean[d]!) ** 2;
+  }
+  return sum / (windows.count * h * f);
+}
