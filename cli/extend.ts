@@ -73,7 +73,10 @@ export function extendCommand(): Command {
     .option("--json", "print a JSON summary on stdout", false)
     .option("--no-progress", "hide the progress bar")
     .action(async (inputPath: string, flags: ExtendFlags) => {
-      const modelDir = flags.model ?? (hasModel(DEFAULT_MODEL_DIR) ? DEFAULT_MODEL_DIR : undefined);
+      // The conductor engine uses the shipped conductor unless --model names another; the raw-audio engines look for
+      // a model trained into models/default.
+      const rawAudio = flags.engine === "hybrid" || flags.engine === "neural";
+      const modelDir = flags.model ?? (rawAudio && hasModel(DEFAULT_MODEL_DIR) ? DEFAULT_MODEL_DIR : undefined);
       if (flags.model !== undefined && !hasModel(flags.model)) {
         throw new HarmonizerInputError(
           "MODEL_NOT_FOUND",

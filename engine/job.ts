@@ -1,20 +1,23 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { checkInput, decodeAudio, encodeWav, type DecodedAudio } from "./audio/index.ts";
 import { durationSeconds, type PcmAudio } from "./audio/pcm.ts";
 import { DEFAULT_ENGINE, DEFAULT_FADE_OUT_SECONDS, extendAudio } from "./extend/extend.ts";
-import type { EngineName, FormName, FormSetting, Predictor } from "./extend/types.ts";
+import type { Conductor, EngineName, FormName, FormSetting, Predictor } from "./extend/types.ts";
+import { HarmonizerInputError } from "./errors.ts";
+import { loadConductor } from "./model/conductor.ts";
 import { DEFAULT_LIMITS, type InputLimits } from "./limits.ts";
 import { selectBackend, type BackendChoice } from "./model/backend.ts";
-import { loadModel } from "./model/io.ts";
+import { loadModel, modelKind } from "./model/io.ts";
 import { createPredictor } from "./model/predictor.ts";
-import { measureExtension, type QualityReport } from "./quality/index.ts";
+import { analyseSignal } from "./analysis/beats.ts";
+import { analyseOriginal, measureExtension, type QualityReport } from "./quality/index.ts";
 import { pictureTitle, renderExtensionPicture } from "./report/picture.ts";
 import { defaultOutputFormat, encodeAudio, type OutputFormat } from "./audio/encode/index.ts";
 
 /** What the job is busy with after the extension itself (which reports through onProgress). */
 export type JobPhase = "analyse" | "picture" | "encode";
-
 
 /**
  * The one entry point both adapters (the local CLI and the AWS worker) call: bytes of a song in,
@@ -96,6 +99,39 @@ export function loadPredictor(modelDir: string, backend: BackendChoice = "auto")
 export const hasModel = (modelDir: string | undefined): modelDir is string =>
   modelDir !== undefined && existsSync(join(modelDir, "model.json"));
 
+/** The conductor that ships with the project (models/conductor, trained on the corpus). */
+export const SHIPPED_CONDUCTOR_DIR = fileURLToPath(new URL("../models/conductor", import.meta.url));
+
+interface LoadedModels {
+  readonly engine: EngineName;
+  readonly modelDir?: string;
+  readonly predictor?: Predictor;
+  readonly conductor?: Conductor;
+}
+
+/**
+ * The model the engine needs: the conductor (job.modelDir, else the shipped one) for "conductor"; a raw-audio
+ * predictor for "hybrid" and "neural". A raw-audio model given to "conductor" steers as "hybrid"; a conductor given
+ * to "hybrid" or "neural" is refused, naming the engine it is for. Without a model the notes say so.
+ */
+async function loadModels(job: ExtensionJobInput, engine: EngineName, notes: string[]): Promise<LoadedModels> {
+  if (engine === "remix") return { engine };
+  const modelDir = job.modelDir ?? (engine === "conductor" ? SHIPPED_CONDUCTOR_DIR : undefined);
+  if (!hasModel(modelDir)) {
+    notes.push(modelDir === undefined ? "no model directory was given" : `no trained model in ${modelDir}`);
+    return { engine };
+  }
+  const kind = await modelKind(modelDir);
+  if (kind === "conductor") {
+    if (engine !== "conductor") {
+      throw new HarmonizerInputError("INVALID_MODEL", `${modelDir} holds a conductor (it predicts feature frames); use it with --engine conductor, not ${engine}`);
+    }
+    return { engine, modelDir, conductor: await loadConductor(modelDir, job.backend) };
+  }
+  if (engine === "conductor") notes.push(`${modelDir} holds a raw-audio model, not a conductor: it steers as the hybrid engine`);
+  return { engine: engine === "conductor" ? "hybrid" : engine, modelDir, predictor: await loadPredictor(modelDir, job.backend) };
+}
+
 export async function runExtensionJob(job: ExtensionJobInput): Promise<ExtensionJobOutput> {
   const limits = job.limits ?? DEFAULT_LIMITS;
   const engine = job.engine ?? DEFAULT_ENGINE;
@@ -107,27 +143,19 @@ export async function runExtensionJob(job: ExtensionJobInput): Promise<Extension
   const decodeMs = clock();
 
   const notes: string[] = [];
-  let predictor: Predictor | undefined;
-  if (engine !== "remix") {
-    // Without a model, extendAudio refuses "neural" (saying how to train one) and turns "hybrid" into "remix".
-    if (hasModel(job.modelDir)) {
-      predictor = await loadPredictor(job.modelDir, job.backend);
-    } else {
-      notes.push(
-        job.modelDir === undefined
-          ? "no model directory was given"
-          : `no trained model in ${job.modelDir}`,
-      );
-    }
-  }
+  const models = await loadModels(job, engine, notes);
   const modelMs = clock();
 
+  // The input is analysed once: its beats for the engine (not needed by neural), its features again for the measurement.
+  const shared = models.engine === "neural" ? undefined : analyseSignal(input);
   const result = await extendAudio(
     input,
     {
       targetSeconds: job.targetSeconds,
-      engine,
-      predictor,
+      beats: shared?.beats,
+      engine: models.engine,
+      predictor: models.predictor,
+      conductor: models.conductor,
       fadeOutSeconds: job.fadeOutSeconds ?? DEFAULT_FADE_OUT_SECONDS,
       crossfadeSeconds: job.crossfadeSeconds,
       form: job.form,
@@ -143,7 +171,10 @@ export async function runExtensionJob(job: ExtensionJobInput): Promise<Extension
       ? undefined
       : await measureExtension(
           { original: input, result: result.audio, seams: result.seams, introSeconds: result.introSeconds },
-          { timings: stageCounter((done) => job.onPhase?.("analyse", (done / MEASURE_STAGES) * resultSeconds, resultSeconds)) },
+          {
+            originalAnalysis: analyseOriginal(input, undefined, shared),
+            timings: stageCounter((done) => job.onPhase?.("analyse", (done / MEASURE_STAGES) * resultSeconds, resultSeconds)),
+          },
         );
   if (job.picture !== false) job.onPhase?.("picture", 0, resultSeconds);
   const picture =
@@ -180,8 +211,8 @@ export async function runExtensionJob(job: ExtensionJobInput): Promise<Extension
 
   const report: ExtensionReport = {
     engine: result.engine,
-    backend: predictor?.backend,
-    model: predictor ? job.modelDir : undefined,
+    backend: (models.conductor ?? models.predictor)?.backend,
+    model: models.conductor || models.predictor ? models.modelDir : undefined,
     notes: [...notes, ...result.notes],
     form: result.form,
     formReason: result.formReason,

@@ -87,9 +87,9 @@ function protocolTarget(protocol: EvalOptions["protocol"], seconds: number): num
 function formatPerTrack(evaluations: readonly (EngineEvaluation & { track: string })[]): string {
   const cell = (v: unknown) => (typeof v === "number" ? (Number.isFinite(v) ? v.toFixed(2) : String(v)) : "-");
   return evaluations
-    .map(({ track, engine, report, seconds }) =>
+    .map(({ track, engine, form, report, seconds }) =>
       [
-        `${track} ${engine}:`,
+        `${track} ${engine}${form ? ` (${form} form)` : ""}:`,
         `clicks ${report.clicksAtSeams}/${report.seamCount}`,
         `flux z ${cell(report.seamFluxZ)}`,
         `|dLU| ${cell(report.seamLoudnessChangeLu)}`,

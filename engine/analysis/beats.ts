@@ -1,7 +1,7 @@
 import MusicTempo from "music-tempo";
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import { CHROMA_BINS, MFCC_COEFFICIENTS, frameFeatures, meanOverFrames, type FrameFeatures } from "./features.ts";
-import { analysisSignal } from "./signal.ts";
+import { analysisSignal, type AnalysisSignal } from "./signal.ts";
 import { detrendedEnvelope, estimateTempo, trackBeatsByDynamicProgramming } from "./tempo-fallback.ts";
 
 /** Below this onset-envelope autocorrelation the song is treated as beatless (ambient, rubato orchestral). */
@@ -63,9 +63,20 @@ export interface OnsetEnvelope {
  * fixed grid of pseudo-beats whose phase follows the strongest onsets.
  */
 export function analyseBeats(audio: PcmAudio): BeatAnalysis {
+  return analyseSignal(audio).beats;
+}
+
+/** The analysis copy, its frame features and its beats: computed once, shared by the engine and the measurement. */
+export interface SignalAnalysis {
+  readonly signal: AnalysisSignal;
+  readonly frames: FrameFeatures;
+  readonly beats: BeatAnalysis;
+}
+
+export function analyseSignal(audio: PcmAudio): SignalAnalysis {
   const signal = analysisSignal(audio);
   const frames = frameFeatures(signal.samples, signal.sampleRate);
-  return analyseBeatsFromFrames(audio.sampleRate, frameCount(audio), signal.samples, frames, signal.factor);
+  return { signal, frames, beats: analyseBeatsFromFrames(audio.sampleRate, frameCount(audio), signal.samples, frames, signal.factor) };
 }
 
 export function analyseBeatsFromFrames(

@@ -1,6 +1,6 @@
 import { durationSeconds, type PcmAudio } from "../audio/pcm.ts";
 import { HarmonizerInputError } from "../errors.ts";
-import { DEFAULT_LIMITS, type InputLimits } from "../limits.ts";
+import { checkTargetSeconds, DEFAULT_LIMITS, type InputLimits } from "../limits.ts";
 import { remixExtend } from "../remix/index.ts";
 import { extendWithModel } from "./neural.ts";
 import type { EngineName, ExtendOptions, ExtendResult } from "./types.ts";
@@ -9,26 +9,11 @@ export { DEFAULT_ENGINE, ENGINES } from "./types.ts";
 
 export const DEFAULT_FADE_OUT_SECONDS = 6;
 /** Neural chunks are blurry at their edges and overlap generously; remix joins land on beats and zero crossings. */
-export const DEFAULT_CROSSFADE_SECONDS: Record<EngineName, number> = { neural: 0.5, remix: 0.02, hybrid: 0.02 };
+export const DEFAULT_CROSSFADE_SECONDS: Record<EngineName, number> = { neural: 0.5, remix: 0.02, hybrid: 0.02, conductor: 0.02 };
 
-/** Rejects a target the song can't be extended to, naming the limit. */
+/** Rejects a target the song can't be extended to, naming the limit (the pipeline's one target rule). */
 export function checkTarget(input: PcmAudio, targetSeconds: number, limits: InputLimits = DEFAULT_LIMITS): void {
-  const inputSeconds = durationSeconds(input);
-  if (!Number.isFinite(targetSeconds)) {
-    throw new HarmonizerInputError("INVALID_TARGET", `target duration must be a number of seconds, got ${targetSeconds}`);
-  }
-  if (targetSeconds < inputSeconds) {
-    throw new HarmonizerInputError(
-      "INVALID_TARGET",
-      `target ${targetSeconds} s is shorter than the input (${inputSeconds.toFixed(2)} s); it must be at least the input's length`,
-    );
-  }
-  if (targetSeconds > limits.maxTargetSeconds) {
-    throw new HarmonizerInputError(
-      "INVALID_TARGET",
-      `target ${targetSeconds} s is longer than the limit of ${limits.maxTargetSeconds} s`,
-    );
-  }
+  checkTargetSeconds(targetSeconds, durationSeconds(input), limits);
 }
 
 /** Extends `input` to exactly `options.targetSeconds` with the chosen engine. */
@@ -57,18 +42,24 @@ export async function extendAudio(
       "no trained model: used the remix engine alone (train one with `npx harmonizer train --data DIR` to let the model steer)",
     );
   }
+  if (engine === "conductor" && !options.conductor) {
+    notes.push("no conductor model: the model-free planner chose every phrase (models/conductor ships with the project; pass --model DIR for another)");
+  }
   const guide = engine === "hybrid" ? predictor : undefined;
+  const conductor = engine === "conductor" ? options.conductor : undefined;
   const remix = await remixExtend(input, {
     targetSeconds: options.targetSeconds,
     fadeOutSeconds: options.fadeOutSeconds,
     crossfadeSeconds: options.crossfadeSeconds ?? DEFAULT_CROSSFADE_SECONDS[engine],
     form: options.form,
+    beats: options.beats,
     guide,
+    conductor,
     onProgress: options.onProgress,
   });
   return {
     audio: remix.audio,
-    engine: guide ? "hybrid" : "remix",
+    engine: guide ? "hybrid" : conductor ? "conductor" : "remix",
     form: remix.form,
     formReason: remix.formReason,
     introSeconds: remix.introSeconds,

@@ -36,6 +36,6 @@ function engineExtender(engine: EngineName, predictor: Predictor | undefined): E
       predictor: engine === "remix" ? undefined : predictor,
       fadeOutSeconds: DEFAULT_FADE_OUT_SECONDS,
     });
-    return { audio: result.audio, seams: [...result.seams], introSeconds: result.introSeconds };
+    return { audio: result.audio, seams: [...result.seams], introSeconds: result.introSeconds, form: result.form };
   };
 }

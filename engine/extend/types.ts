@@ -1,12 +1,17 @@
+import type { BeatAnalysis } from "../analysis/beats.ts";
 import type { PcmAudio } from "../audio/pcm.ts";
-import type { Predictor } from "../model/port.ts";
+import type { Conductor, Predictor } from "../model/port.ts";
 
-export type { Predictor };
+export type { Conductor, Predictor };
 
-/** Which way the extension is made. */
-export type EngineName = "neural" | "remix" | "hybrid";
+/**
+ * Which way the extension is made. "conductor": the conductor model (the encoder–decoder over one-second feature
+ * frames) chooses each phrase among those the rules admit; "remix": the rules alone (the model-free planner);
+ * "hybrid": the raw-audio encoder–decoder chooses instead; "neural": the raw-audio encoder–decoder's own chain.
+ */
+export type EngineName = "conductor" | "remix" | "hybrid" | "neural";
 
-export const ENGINES: readonly EngineName[] = ["hybrid", "remix", "neural"];
+export const ENGINES: readonly EngineName[] = ["conductor", "remix", "hybrid", "neural"];
 
 /**
  * The shape of the result. "song": the input's intro once, a re-sequenced body, the input's own ending at the
@@ -19,8 +24,8 @@ export type FormSetting = FormName | "auto";
 export const FORM_SETTINGS: readonly FormSetting[] = ["auto", "song", "continue"];
 export const DEFAULT_FORM: FormSetting = "auto";
 
-/** Chosen by measurement (README, "Which engine"): the engine used when none is named. */
-export const DEFAULT_ENGINE: EngineName = "remix";
+/** The engine used when none is named; without a conductor model it runs as "remix" and says so. */
+export const DEFAULT_ENGINE: EngineName = "conductor";
 
 
 export interface ExtendOptions {
@@ -29,12 +34,16 @@ export interface ExtendOptions {
   readonly engine: EngineName;
   /** Needed by "neural" and "hybrid"; "hybrid" without one falls back to "remix" and says so in notes. */
   readonly predictor?: Predictor;
+  /** Used by "conductor"; without one it falls back to "remix" and says so in notes. */
+  readonly conductor?: Conductor;
   /** Length of the closing fade-out, seconds. */
   readonly fadeOutSeconds: number;
   /** Crossfade at each seam, seconds; each engine has its own default (neural 0.5 s, remix 0.02 s). */
   readonly crossfadeSeconds?: number;
   /** Song form or continuation; "auto" (the default) decides from the input. The neural engine always continues. */
   readonly form?: FormSetting;
+  /** The input's beats, when the caller analysed it already (analyseSignal): not analysed again. */
+  readonly beats?: BeatAnalysis;
   readonly onProgress?: (doneSeconds: number, totalSeconds: number) => void;
 }
 

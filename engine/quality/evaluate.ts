@@ -7,6 +7,8 @@ import type { QualityReport } from "./report.ts";
 export interface ExtenderResult extends BaselineResult {
   /** Seconds; measured metrics start after it (default: the input's length, as for the baselines). */
   readonly introSeconds?: number;
+  /** The form the engine used ("song" or "continue"), when it says. */
+  readonly form?: string;
 }
 
 /** Something that extends a song: an engine or a baseline. */
@@ -14,6 +16,8 @@ export type Extender = (input: PcmAudio, targetSeconds: number) => Promise<Exten
 
 export interface EngineEvaluation {
   readonly engine: string;
+  /** The form the engine used, when it says. */
+  readonly form?: string;
   readonly report: QualityReport;
   /** Time the extender took, seconds (measuring not included). */
   readonly seconds: number;
@@ -33,7 +37,7 @@ export async function evaluateEngines(
     const seconds = (performance.now() - started) / 1000;
     const measured = { original: input, result: result.audio, seams: result.seams, introSeconds: result.introSeconds };
     const report = await measureExtension(measured, { originalAnalysis });
-    evaluations.push({ engine, report, seconds });
+    evaluations.push({ engine, form: result.form, report, seconds });
   }
   return evaluations;
 }

@@ -1,5 +1,5 @@
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
-import { analyseBeatsFromFrames, type BeatAnalysis } from "../analysis/beats.ts";
+import { analyseBeatsFromFrames, type BeatAnalysis, type SignalAnalysis } from "../analysis/beats.ts";
 import { CHROMA_BINS, MFCC_COEFFICIENTS, meanOverFrames, type FrameFeatures } from "../analysis/features.ts";
 import { BEAT_VECTOR_SIZE, createBeatVectoriser, type BeatVectoriser } from "../analysis/beat-vectors.ts";
 import { analysisSignal, type AnalysisSignal } from "../analysis/signal.ts";
@@ -54,13 +54,14 @@ export interface OriginalAnalysis {
 // inside the window despite frame rounding and the seam guard.
 const LEAD_SECONDS = 5;
 
-/** Analyses the original once: features, beats, one-beat blocks, its own loops, loudness. */
-export function analyseOriginal(original: PcmAudio, timings?: Record<string, number>): OriginalAnalysis {
+/** Analyses the original once: features, beats (both taken from `shared` when the engine made them), one-beat blocks, its own loops, loudness. */
+export function analyseOriginal(original: PcmAudio, timings?: Record<string, number>, shared?: SignalAnalysis): OriginalAnalysis {
   const time = stageTimer(timings);
   const sampleRate = original.sampleRate;
-  const signal = time("original: signal + features", () => analysisSignal(original));
-  const frames = time("original: signal + features", () => frameFeatures(signal.samples, signal.sampleRate));
-  const beats = time("original: beats", () => analyseBeatsFromFrames(sampleRate, frameCount(original), signal.samples, frames, signal.factor));
+  const signal = shared?.signal ?? time("original: signal + features", () => analysisSignal(original));
+  const frames = shared?.frames ?? time("original: signal + features", () => frameFeatures(signal.samples, signal.sampleRate));
+  const beats =
+    shared?.beats ?? time("original: beats", () => analyseBeatsFromFrames(sampleRate, frameCount(original), signal.samples, frames, signal.factor));
   const vectoriser = createBeatVectoriser(beats);
   const beatFrames = beats.beatSamples / signal.factor / frames.hop;
   const blockFrames = Math.max(2, Math.round(beatFrames));

@@ -7,10 +7,12 @@ import { analyseForm, type SongForm } from "../analysis/form.ts";
 import { downmix } from "../analysis/signal.ts";
 import { HarmonizerInputError } from "../errors.ts";
 import type { FormName, FormSetting } from "../extend/types.ts";
-import type { Predictor } from "../model/port.ts";
+import type { Conductor, Predictor } from "../model/port.ts";
+import { createConductorSteering } from "./conductor-steering.ts";
 import { mulberry32 } from "../random.ts";
 import { createGuideSteering } from "./guide.ts";
 import { buildJumpGraph, type JumpGraph } from "./jump-graph.ts";
+import { cutPositions } from "./plan.ts";
 import { renderPlan, type RemixSegment } from "./render.ts";
 import { bodyPhrases, planPhrases, type PhraseSteering } from "./phrase-plan.ts";
 import { renderSong } from "./song-render.ts";
@@ -29,9 +31,13 @@ export interface RemixOptions {
   readonly crossfadeSeconds: number;
   /** "song", "continue" or "auto" (song when the input has an ending of its own). */
   readonly form?: FormSetting;
+  /** The input's beats, when already analysed. */
+  readonly beats?: BeatAnalysis;
   /** With a predictor, the model chooses the path at decision points every horizonSeconds (continue form). */
   readonly guide?: Predictor;
-  /** Chooses among the phrases at each phrase boundary (song form). */
+  /** The conductor chooses among the phrases the rules admit at each phrase boundary. */
+  readonly conductor?: Conductor;
+  /** Any other chooser among the admitted phrases (tests, experiments). */
   readonly phraseSteering?: PhraseSteering;
   readonly onProgress?: (doneSeconds: number, totalSeconds: number) => void;
   /** Same seed, same input, same options: same result. */
@@ -91,7 +97,7 @@ export async function remixExtend(input: PcmAudio, options: RemixOptions): Promi
       notes: ["the input already has the target length"],
     };
   }
-  const analysis = analyseBeats(input);
+  const analysis = options.beats ?? analyseBeats(input);
   const beatless = analysis.method === "grid";
   const phase = beatless ? undefined : downbeatPhase(analysis);
   const form = analyseForm(analysis, { downbeatPhase: phase });
@@ -134,7 +140,10 @@ async function extendInForm(
 ): Promise<Omit<RemixResult, "form" | "formReason">> {
   const sampleRate = input.sampleRate;
   const length = frameCount(input);
-  const guide = options.guide ? guideSteering(input, analysis, graph, options.guide) : undefined;
+  const steering =
+    options.phraseSteering ??
+    (options.conductor ? createConductorSteering(input, options.conductor, cutPositions(analysis, crossfadeSamples)) : undefined) ??
+    (options.guide ? guideSteering(input, analysis, graph, options.guide) : undefined);
   const plan = await planPhrases(analysis, graph, form, {
     form: formName,
     ending: formName === "song" || form.hasEnding ? "outro" : "fade",
@@ -143,7 +152,7 @@ async function extendInForm(
     fadeOutSamples: Math.round(options.fadeOutSeconds * sampleRate),
     random: mulberry32(options.seed ?? 1),
     pulse: analysis.method === "grid" ? undefined : createPulseProfile(analysis),
-    steering: options.phraseSteering ?? guide,
+    steering,
     onProgress: (position) => options.onProgress?.(0.9 * (position / sampleRate), target / sampleRate),
   });
   const rendered =
@@ -170,7 +179,6 @@ async function extendInForm(
     notes.push(`ends with a ${seconds(target - plan.ending.fadeStart)} s fade (the input has no ending of its own)`);
   }
   for (const shortfall of plan.shortfalls) notes.push(`variety: ${shortfall}`);
-  const steering = options.phraseSteering ?? guide;
   if (steering) notes.push(steering.summary());
   return { audio: rendered.audio, introSeconds: plan.introSamples / sampleRate, seams: rendered.seams, segments: rendered.segments, notes };
 }

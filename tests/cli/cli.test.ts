@@ -86,7 +86,7 @@ describe("harmonizer extend", () => {
   });
 
   it.each([
-    ["a target shorter than the song", ["--to", "10"], /target 10 s is shorter than the input \(25\.00 s\)/],
+    ["a target shorter than the song", ["--to", "10"], /target of 10 s is shorter than the song \(25 s\)/],
     ["a model directory without a model", ["--to", "40", "--model", "/nonexistent-model"], /no trained model in \/nonexistent-model/],
     ["an input longer than the configured limit", ["--to", "40", "--max-input-minutes", "0.3"], /limit|at most/i],
   ])("refuses %s with a clear message and exit code 2", async (_name, flags, message) => {

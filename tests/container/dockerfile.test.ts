@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { resolve } from "node:path";
+import { relative, resolve } from "node:path";
+import { SHIPPED_CONDUCTOR_DIR } from "../../engine/job.ts";
 import { describe, expect, it } from "vitest";
 
 // No Docker engine here, so the image is never built in tests. This lints the lines that decide
@@ -74,6 +75,15 @@ describe("container/Dockerfile", () => {
       .flatMap((l) => l.replace(/--\S+/g, "").trim().split(/\s+/).slice(1, -1));
     expect(sources.length).toBeGreaterThan(0);
     for (const source of sources) expect(existsSync(resolve(ROOT, source)), source).toBe(true);
+  });
+
+  it("ships the trained conductor where the engine looks for it (the default engine's model)", () => {
+    const copies = instructions.filter((l) => l.startsWith("COPY ") && !l.includes("--from="));
+    const workdir = "/app/";
+    const shipped = relative(ROOT, SHIPPED_CONDUCTOR_DIR);
+    expect(copies.some((l) => l.includes(` ${shipped} ./${shipped}`))).toBe(true);
+    expect(existsSync(resolve(ROOT, shipped, "model.json"))).toBe(true);
+    expect(instructions).toContain(`WORKDIR ${workdir.slice(0, -1)}`);
   });
 
   it("keeps node_modules, tests, corpus and local state out of the build context", () => {

@@ -1,0 +1,81 @@
+import type { PcmAudio } from "../audio/pcm.ts";
+import { frameDistance, secondFrames } from "../analysis/second-frames.ts";
+import type { Conductor } from "../model/port.ts";
+import type { Phrase, PhraseSteering } from "./phrase-plan.ts";
+import type { SourceRange } from "./plan.ts";
+
+/** Input frames are kept every this many seconds, so any second of the input is described within a quarter second. */
+const FRAME_STEP_SECONDS = 0.5;
+/** Weight of the prediction's distance against the rules' cost (distances are about 1–3 per frame). */
+const PREDICTION_WEIGHT = 1;
+
+/**
+ * The conductor decides where the song goes next: at each phrase boundary it reads the last contextFrames seconds of
+ * the output (as second frames), predicts the next horizonFrames seconds, and of the choices the rules admit, takes
+ * the one whose next seconds (the phrase, played on) are closest to that prediction.
+ */
+export function createConductorSteering(input: PcmAudio, conductor: Conductor, cuts: readonly number[]): PhraseSteering {
+  const sampleRate = input.sampleRate;
+  const frames = framesEveryHalfSecond(input);
+  const length = input.channels[0]?.length ?? 0;
+  /** The second frame of the input starting nearest to sample `position`. */
+  const frameAt = (position: number): Float32Array => {
+    const index = Math.round(position / sampleRate / FRAME_STEP_SECONDS);
+    return frames[Math.max(0, Math.min(frames.length - 1, index))]!;
+  };
+  let decisions = 0;
+  let changed = 0;
+  return {
+    summary: () => `the conductor chose ${changed} of ${decisions} phrases against the rules' first choice (one 10 s prediction per phrase, ${conductor.backend})`,
+    async choose(choices, phrases, heard) {
+      if (choices.length <= 1) return 0;
+      decisions++;
+      const context = contextFrames(heard, conductor.contextFrames, sampleRate).map(frameAt);
+      const predicted = await conductor.predict(context);
+      let best = 0;
+      let bestScore = Infinity;
+      choices.forEach((choice, index) => {
+        const start = cuts[phrases[choice.phrase]!.start] ?? length;
+        let distance = 0;
+        for (let k = 0; k < predicted.length; k++) distance += frameDistance(predicted[k]!, frameAt(Math.min(length - sampleRate, start + k * sampleRate)));
+        const score = choice.cost + (PREDICTION_WEIGHT * distance) / Math.max(1, predicted.length);
+        if (score < bestScore) {
+          bestScore = score;
+          best = index;
+        }
+      });
+      if (best !== 0) changed++;
+      return best;
+    },
+  };
+}
+
+/** Source positions of the starts of the last `count` seconds of the output (ranges back to back), oldest first. */
+export function contextFrames(heard: readonly SourceRange[], count: number, sampleRate: number): number[] {
+  const positions: number[] = [];
+  let r = heard.length - 1;
+  let offset = heard[r] ? heard[r]!.end - heard[r]!.start : 0;
+  for (let k = 0; k < count; k++) {
+    offset -= sampleRate;
+    while (offset < 0 && r > 0) {
+      r--;
+      offset += heard[r]!.end - heard[r]!.start;
+    }
+    const range = heard[Math.max(0, r)];
+    positions.push(range ? range.start + Math.max(0, offset) : 0);
+  }
+  return positions.reverse();
+}
+
+/** secondFrames at every half second: frames of the input and of the input shifted by half a second, interleaved. */
+function framesEveryHalfSecond(input: PcmAudio): Float32Array[] {
+  const shift = Math.round(FRAME_STEP_SECONDS * input.sampleRate);
+  const even = secondFrames(input);
+  const odd = secondFrames({ sampleRate: input.sampleRate, channels: input.channels.map((c) => c.subarray(shift)) });
+  const frames: Float32Array[] = [];
+  for (let k = 0; k < even.length; k++) {
+    frames.push(even[k]!);
+    if (odd[k]) frames.push(odd[k]!);
+  }
+  return frames;
+}
