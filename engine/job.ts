@@ -204,7 +204,8 @@ export async function runExtensionJob(job: ExtensionJobInput): Promise<Extension
     outputFormat === defaultOutputFormat({ format: "wav", bitDepth: decoded.bitDepth ?? "32f" })
       ? wav
       : await encodeAudio(result.audio, outputFormat, {
-        flacBits: decoded.bitDepth === 16 ? 16 : 24,
+        // 24-bit only for 24-bit or float sources: a lossy source has no detail below 16 bits, only bigger files.
+        flacBits: decoded.bitDepth === 24 || decoded.bitDepth === "32f" ? 24 : 16,
         onProgress: (done, total) => job.onPhase?.("encode", (done / total) * resultSeconds, resultSeconds),
       });
   const encodeMs = clock();
