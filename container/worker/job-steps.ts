@@ -7,10 +7,13 @@ import { baseName, MAX_NAME_BYTES, type ResultKeys, resultKeys, truncateUtf8 } f
 import { claimJob, isConditionFailed } from "./claim.ts";
 import { type ResultLinks, type ResultSummary, resultNotification } from "./job-notifications.ts";
 import { linkLifetime, presignDownload } from "./presign.ts";
-import { FORMAT_INFO } from "../../engine/audio/encode/formats.ts";
+import { FORMAT_INFO, parseFormatName } from "../../engine/audio/encode/formats.ts";
 import { copyOriginal, pageKeys, pageReport, publishResultPage, reportFormat } from "./result-page.ts";
 import type { WorkerDeps } from "./process-message.ts";
 import { resultExists, uploadResult } from "./results.ts";
+
+/** The upload's metadata key naming the result's format (wav, wav24, wav32f, flac, mp3, ogg, opus). */
+const FORMAT_METADATA = "format";
 
 /** How a job's steps ended when they did not throw. */
 export type StepsOutcome = "completed" | "renotified" | "duplicate" | "superseded";
@@ -41,8 +44,11 @@ export async function runJobSteps(deps: WorkerDeps, job: JobMessage, messageId: 
     await notifyResult(deps, job, keys, stored, true);
     return "renotified";
   }
-  const bytes = await readValidatedUpload(deps, job);
-  if (bytes === undefined) return "superseded";
+  const upload = await readValidatedUpload(deps, job);
+  if (upload === undefined) return "superseded";
+  const { bytes } = upload;
+  // The result's format: the upload's `format` metadata when given (a bad value is the owner's to fix), else its own.
+  const outputFormat = upload.format === undefined ? undefined : parseFormatName(upload.format);
   checkpoint();
   const model = await deps.model();
   checkpoint();
@@ -53,6 +59,7 @@ export async function runJobSteps(deps: WorkerDeps, job: JobMessage, messageId: 
     {
       bytes,
       name: baseName(job.key),
+      ...(outputFormat === undefined ? {} : { outputFormat }),
       targetSeconds: job.targetSeconds,
       form: job.form,
       engine: config.engine,
@@ -85,7 +92,7 @@ export async function runJobSteps(deps: WorkerDeps, job: JobMessage, messageId: 
  * replaced or deleted since then yields undefined (its new version has a job of its own); one over the upload
  * limit is refused before its body is read.
  */
-async function readValidatedUpload(deps: WorkerDeps, job: JobMessage): Promise<Uint8Array | undefined> {
+async function readValidatedUpload(deps: WorkerDeps, job: JobMessage): Promise<{ bytes: Uint8Array; format?: string } | undefined> {
   let response;
   try {
     response = await deps.s3.send(
@@ -113,7 +120,9 @@ async function readValidatedUpload(deps: WorkerDeps, job: JobMessage): Promise<U
     deps.logger.warn("the upload's size differs from the validated one; not running the old job", { size, validated: job.size });
     return undefined;
   }
-  return (await response.Body?.transformToByteArray()) ?? new Uint8Array();
+  const bytes = (await response.Body?.transformToByteArray()) ?? new Uint8Array();
+  const format = response.Metadata?.[FORMAT_METADATA];
+  return format === undefined ? { bytes } : { bytes, format };
 }
 
 async function notifyResult(deps: WorkerDeps, job: JobMessage, keys: ResultKeys, report: unknown, repeated: boolean) {

@@ -85,3 +85,29 @@ describe.skipIf(!existsSync(CHROMIUM))("the result page from the pipeline (moto,
     }
   }, 240_000);
 });
+
+describe("the upload's format metadata (moto, real engine)", () => {
+  it("format=opus turns a WAV upload into an Opus result of the exact length; an unknown format is refused", async () => {
+    const clients = motoClients(inject("motoEndpoint"));
+    const pipeline = await createTestPipeline(clients, { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 });
+    const song = await encodeAudio(synthesizeSong({ seconds: 22, sampleRate: 44_100, seed: 22 }), "wav16");
+    for (const [key, format] of [["a.wav", "opus"], ["b.wav", "aac"]] as const) {
+      const [accepted] = await uploadAndValidate(clients, pipeline, testValidator(clients, pipeline), {
+        key,
+        body: song,
+        metadata: { "target-seconds": "30", format, notify: "owner@example.com" },
+      });
+      expect(accepted?.status).toBe("accepted");
+    }
+    await runWorkerUntilQueueEmpty(testWorkerDeps(clients, pipeline, runExtensionJob), 120_000);
+    const keys = await listKeys(clients.s3, pipeline.outputBucket, "results/");
+    expect(keys.filter((key) => key.endsWith("-extended.opus"))).toHaveLength(1);
+    const notices = await drainNotifications(clients.sqs, pipeline.notificationQueueUrl);
+    const done = notices.find((notice) => notice.Message.includes('"a.wav"'))!;
+    const url = /^Result: (\S+)/m.exec(done.Message)?.[1] ?? "";
+    const result = await decodeAudio(new Uint8Array(await (await fetch(url)).arrayBuffer()));
+    expect([result.format, result.sampleRate, result.channels[0]!.length]).toEqual(["ogg-opus", 48_000, 30 * 48_000]);
+    const refused = notices.find((notice) => notice.Message.includes('"b.wav"'))!;
+    expect(refused.Message).toMatch(/unknown output format "aac"/);
+  }, 240_000);
+});
