@@ -98,7 +98,7 @@ export function extendSummary(report: ExtensionReport, checks: readonly TargetCh
     lines: [
       formLine(report),
       seamsLine(report.seams),
-      `quality targets: ${met} of ${judged} met`,
+      report.quality === undefined ? "quality: not measured (--no-report)" : `quality targets: ${met} of ${judged} met`,
       ...targetTable(checks),
     ],
     warnings: missedTargets(checks),

@@ -45,6 +45,7 @@ describe("harmonizer extend writes the format asked for", () => {
     expect(page).toContain('<audio id="result" controls preload="metadata" src="long.ogg">');
     expect(page).toContain('src="song.ogg"');
     expect(page).toContain("Not measured"); // --no-report: no analysis
+    expect(result.stdout).toContain("quality: not measured (--no-report)");
   }, 120_000);
 
   it("-o out.flac writes FLAC of the exact length", async () => {
