@@ -6,7 +6,8 @@ import { CANDIDATES, makeExtenders, type Candidate } from "../engine/extend/exte
 import { evaluateEngines, formatMedianTable, medianReports, type EngineEvaluation } from "../engine/quality/index.ts";
 import { writeFile } from "node:fs/promises";
 import { HarmonizerInputError } from "../engine/errors.ts";
-import { loadPredictor } from "../engine/job.ts";
+import { loadPredictor, SHIPPED_CONDUCTOR_DIR } from "../engine/job.ts";
+import { loadConductor } from "../engine/model/conductor.ts";
 import type { BackendChoice } from "../engine/model/backend.ts";
 import { listAudioFiles, readSplitFile, splitFiles } from "../engine/training/dataset.ts";
 import { evaluateModel, formatEvaluationTable, loadEvaluationFiles } from "../engine/training/evaluate.ts";
@@ -92,10 +93,19 @@ export function evaluateCommand(): Command {
     });
 }
 
+/** --model when it holds a conductor, else the shipped one. */
+async function conductorDir(model: string): Promise<string> {
+  return (await modelExists(model)) && (await modelKind(model)) === "conductor" ? model : SHIPPED_CONDUCTOR_DIR;
+}
+
 /** --engine: each engine and baseline extends every file; medians of every quality metric per engine. */
 async function evaluateQuality(flags: EvaluateFlags, candidates: Candidate[], names: readonly string[]): Promise<void> {
   const needsModel = candidates.includes("hybrid") || candidates.includes("neural");
-  const extenders = makeExtenders(candidates, needsModel ? await loadPredictor(flags.model, flags.backend) : undefined);
+  const needsConductor = candidates.includes("conductor");
+  const extenders = makeExtenders(candidates, {
+    predictor: needsModel ? await loadPredictor(flags.model, flags.backend) : undefined,
+    conductor: needsConductor ? await loadConductor(await conductorDir(flags.model), flags.backend) : undefined,
+  });
   const evaluations: (EngineEvaluation & { file: string })[] = [];
   for (const name of names) {
     const decoded = await decodeAudioFile(join(flags.data, name));

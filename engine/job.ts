@@ -1,12 +1,12 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { checkInput, decodeAudio, encodeWav, type DecodedAudio } from "./audio/index.ts";
 import { durationSeconds, type PcmAudio } from "./audio/pcm.ts";
 import { DEFAULT_ENGINE, DEFAULT_FADE_OUT_SECONDS, extendAudio } from "./extend/extend.ts";
 import type { Conductor, EngineName, FormName, FormSetting, Predictor } from "./extend/types.ts";
 import { HarmonizerInputError } from "./errors.ts";
 import { loadConductor } from "./model/conductor.ts";
+import { SHIPPED_CONDUCTOR_DIR } from "./model/shipped.ts";
 import { DEFAULT_LIMITS, type InputLimits } from "./limits.ts";
 import { selectBackend, type BackendChoice } from "./model/backend.ts";
 import { loadModel, modelKind } from "./model/io.ts";
@@ -99,8 +99,7 @@ export function loadPredictor(modelDir: string, backend: BackendChoice = "auto")
 export const hasModel = (modelDir: string | undefined): modelDir is string =>
   modelDir !== undefined && existsSync(join(modelDir, "model.json"));
 
-/** The conductor that ships with the project (models/conductor, trained on the corpus). */
-export const SHIPPED_CONDUCTOR_DIR = fileURLToPath(new URL("../models/conductor", import.meta.url));
+export { SHIPPED_CONDUCTOR_DIR };
 
 interface LoadedModels {
   readonly engine: EngineName;

@@ -234,6 +234,8 @@ export class ExtrapolationWorkers extends Construct {
         INPUT_BUCKET: props.inputBucket.bucketName,
         OUTPUT_BUCKET: props.outputBucket.bucketName,
         MODELS_BUCKET: props.modelsBucket.bucketName,
+        // The conductor (the encoder–decoder over feature frames) chooses every phrase on the GPU.
+        ENGINE: "conductor",
         TOPIC_ARN: props.topic.topicArn,
         RESULT_LINK_DAYS: String(props.resultLinkDays),
         MAX_RECEIVE_COUNT: String(props.maxReceiveCount),

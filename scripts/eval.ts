@@ -17,6 +17,7 @@ import type { PcmAudio } from "../engine/audio/pcm.ts";
 import { loadCorpusSplit } from "../engine/corpus.ts";
 import { CANDIDATES, makeExtenders } from "../engine/extend/extenders.ts";
 import { hasModel, loadPredictor } from "../engine/job.ts";
+import { loadConductor } from "../engine/model/conductor.ts";
 import { evaluateEngines, formatMedianTable, medianReports, type EngineEvaluation, type Extender } from "../engine/quality/index.ts";
 
 interface EvalOptions {
@@ -25,6 +26,7 @@ interface EvalOptions {
   corpus: string;
   tracks?: number;
   model?: string;
+  conductor: string;
   json: boolean;
   perTrack: boolean;
 }
@@ -37,7 +39,8 @@ function parseArguments(argv: string[]): EvalOptions {
     .option("--files <files...>", "evaluate these audio files instead of the corpus test split")
     .option("--corpus <dir>", "corpus folder filled by scripts/fetch-corpus.sh", "corpus")
     .option("--tracks <n>", "use only the first N test tracks", (v) => Number.parseInt(v, 10))
-    .option("--model <dir>", "trained model: adds the hybrid and neural engines")
+    .option("--model <dir>", "trained raw-audio model: adds the hybrid and neural engines")
+    .option("--conductor <dir>", "conductor model for the conductor engine", "models/conductor")
     .option("--json", "print JSON instead of a table", false)
     .option("--per-track", "also print every track's metrics per engine", false)
     .parse(argv);
@@ -47,9 +50,11 @@ function parseArguments(argv: string[]): EvalOptions {
 }
 
 async function extenders(options: EvalOptions): Promise<Record<string, Extender>> {
-  if (options.model === undefined) return makeExtenders(["remix", "loop", "silence"]);
+  const conductor = hasModel(options.conductor) ? await loadConductor(options.conductor) : undefined;
+  const free = conductor ? (["conductor", "remix", "loop", "silence"] as const) : (["remix", "loop", "silence"] as const);
+  if (options.model === undefined) return makeExtenders(free, { conductor });
   if (!hasModel(options.model)) throw new Error(`no trained model in ${options.model} (model.json missing)`);
-  return makeExtenders(CANDIDATES, await loadPredictor(options.model));
+  return makeExtenders(conductor ? CANDIDATES : CANDIDATES.filter((c) => c !== "conductor"), { conductor, predictor: await loadPredictor(options.model) });
 }
 
 async function run(options: EvalOptions): Promise<void> {

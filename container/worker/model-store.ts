@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from "@aws-sdk/client-s3";
+import { SHIPPED_CONDUCTOR_DIR } from "../../engine/model/shipped.ts";
 
 /** Where the worker's model comes from; `dir` undefined means no trained model is available. */
 export interface ModelSource {
@@ -46,5 +47,6 @@ export async function locateModel(
     if (dir !== undefined) return { dir, description: `s3://${options.modelsBucket}/${options.modelPrefix}` };
   }
   if (hasModelJson(options.bakedModelDir)) return { dir: options.bakedModelDir, description: options.bakedModelDir };
+  if (hasModelJson(SHIPPED_CONDUCTOR_DIR)) return { dir: SHIPPED_CONDUCTOR_DIR, description: "the shipped conductor (models/conductor)" };
   return { description: "no trained model" };
 }

@@ -26,6 +26,12 @@ function statementsOfRole(roleLogicalId: string): Statement[] {
 }
 
 describe("GPU workers", () => {
+  it("runs the conductor engine: the model decides where each song goes next", () => {
+    template.hasResourceProperties("AWS::ECS::TaskDefinition", {
+      ContainerDefinitions: [Match.objectLike({ Environment: Match.arrayWith([{ Name: "ENGINE", Value: "conductor" }]) })],
+    });
+  });
+
   it("runs each task with one GPU and the presigning key as ECS secrets", () => {
     template.hasResourceProperties("AWS::ECS::TaskDefinition", {
       RequiresCompatibilities: ["EC2"],

@@ -45,7 +45,9 @@ describe("upload to notification (moto, real engine)", () => {
     expect(notices).toHaveLength(1);
     const notice = notices[0]!;
     expect(notice.MessageAttributes?.owner?.Value).toBe("listener@example.com");
-    expect(notice.Message).toMatch(/No trained model was used/);
+    // The shipped conductor chose the phrases: the deployed workers run the model.
+    expect(notice.Message).toMatch(/Engine: conductor/);
+    expect(notice.Message).not.toMatch(/No trained model was used/);
     const until = /work until (\S+)\./.exec(notice.Message)?.[1];
     const daysLeft = (Date.parse(until ?? "") - Date.now()) / 86_400_000;
     expect(daysLeft).toBeGreaterThan(2.99);
