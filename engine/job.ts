@@ -29,6 +29,8 @@ export interface ExtensionJobInput {
   readonly engine?: EngineName;
   /** A directory written by `harmonizer train`; without one, "hybrid" falls back to "remix". */
   readonly modelDir?: string;
+  /** How the report names the model (e.g. where it came from); default: its directory. */
+  readonly modelLabel?: string;
   readonly backend?: BackendChoice;
   readonly limits?: InputLimits;
   readonly fadeOutSeconds?: number;
@@ -212,7 +214,7 @@ export async function runExtensionJob(job: ExtensionJobInput): Promise<Extension
   const report: ExtensionReport = {
     engine: result.engine,
     backend: (models.conductor ?? models.predictor)?.backend,
-    model: models.conductor || models.predictor ? models.modelDir : undefined,
+    model: models.conductor || models.predictor ? (job.modelLabel ?? models.modelDir) : undefined,
     notes: [...notes, ...result.notes],
     form: result.form,
     formReason: result.formReason,

@@ -76,6 +76,7 @@ export class EmotionsHarmonizerStack extends Stack {
       gpuInstanceType: settings.gpuInstanceType,
       maxTasks: settings.maxTasks,
       libtensorflowSha256: settings.libtensorflowSha256,
+      engine: settings.engine,
       limits,
     });
 

@@ -1,3 +1,4 @@
+import type { EngineName } from "../engine/extend/types.ts";
 import { ArnFormat, RemovalPolicy, Stack } from "aws-cdk-lib";
 import { AutoScalingGroup, BlockDeviceVolume, EbsDeviceVolumeType } from "aws-cdk-lib/aws-autoscaling";
 import {
@@ -106,6 +107,11 @@ export interface ExtrapolationWorkersProps {
   readonly dockerfile?: string;
   /** Checked against the libtensorflow download by the image build; without it the build stops and says so. */
   readonly libtensorflowSha256?: string | undefined;
+  /**
+   * Engine override (ENGINE in the task definition).
+   * @default unset: the worker picks the engine as the CLI does (the conductor)
+   */
+  readonly engine?: EngineName | undefined;
   /**
    * Encrypted gp3 root volume of each host (the GPU AMI and the worker image are large).
    * @default 100
@@ -234,8 +240,8 @@ export class ExtrapolationWorkers extends Construct {
         INPUT_BUCKET: props.inputBucket.bucketName,
         OUTPUT_BUCKET: props.outputBucket.bucketName,
         MODELS_BUCKET: props.modelsBucket.bucketName,
-        // The conductor (the encoder–decoder over feature frames) chooses every phrase on the GPU.
-        ENGINE: "conductor",
+        // Only as an explicit override: unset, the worker picks the engine as the CLI does (the conductor).
+        ...(props.engine === undefined ? {} : { ENGINE: props.engine }),
         TOPIC_ARN: props.topic.topicArn,
         RESULT_LINK_DAYS: String(props.resultLinkDays),
         MAX_RECEIVE_COUNT: String(props.maxReceiveCount),

@@ -1,5 +1,6 @@
 import type { Construct } from "constructs";
 import { z } from "zod";
+import { ENGINES, type EngineName } from "../engine/extend/types.ts";
 
 /**
  * Deploy-time settings, read from CDK context (`-c key=value` or cdk.json), validated in one place.
@@ -19,6 +20,11 @@ export interface DeploySettings {
   readonly maxUploadMb: number;
   readonly maxInputMinutes: number;
   readonly maxTargetMinutes: number;
+  /**
+   * Engine override for the workers. Unset, they pick it as the CLI does: the conductor (the model decides where each
+   * song goes next), with the models bucket's model, else the shipped one.
+   */
+  readonly engine?: EngineName | undefined;
   /** SHA-256 of libtensorflow-gpu 2.9.1, the worker image's build checks its download against it (Dockerfile). */
   readonly libtensorflowSha256?: string | undefined;
 }
@@ -67,6 +73,7 @@ const settingsSchema = z
     maxUploadMb: integerSetting("maxUploadMb", 1, 2048, 200),
     maxInputMinutes: integerSetting("maxInputMinutes", 1, 120, 20),
     maxTargetMinutes: integerSetting("maxTargetMinutes", 1, 240, 60),
+    engine: z.enum(ENGINES, { error: `engine must be one of ${ENGINES.join(", ")}` }).optional(),
     libtensorflowSha256: z
       .string()
       .regex(/^[0-9a-f]{64}$/, { error: "libtensorflowSha256 must be 64 lower-case hex digits (a SHA-256)" })

@@ -17,8 +17,10 @@ export interface ResultSummary {
   readonly outputSeconds: number;
   readonly engine: string;
   readonly notes: readonly string[];
-  /** False when no trained model was available, so the remix engine alone made the extension. */
+  /** False when no trained model was available, so the planner's rules alone made the extension. */
   readonly usedModel: boolean;
+  /** Which model, e.g. "s3://models/models/current/" or "the shipped conductor (models/conductor)". */
+  readonly model?: string | undefined;
   /** The form used and why (reports written before forms existed have neither). */
   readonly form?: string | undefined;
   readonly formReason?: string | undefined;
@@ -38,10 +40,10 @@ export function resultNotification(job: JobMessage, links: ResultLinks, summary:
     `Report: ${links.report.url}`,
     `These links work until ${expiry}.`,
     "",
-    `Engine: ${summary.engine}.`,
+    `Engine: ${summary.engine}${summary.model === undefined ? "" : `, model: ${summary.model}`}.`,
   ];
   if (summary.form !== undefined) lines.push(`Form: ${summary.form}${summary.formReason ? ` (${summary.formReason})` : ""}.`);
-  if (!summary.usedModel) lines.push("No trained model was used: the extension was made by the beat-aware remix engine alone.");
+  if (!summary.usedModel) lines.push("No trained model was used: the planner's rules alone chose every phrase.");
   for (const note of summary.notes) lines.push(`Note: ${note}`);
   if (repeated) lines.push("", "(This result was made earlier; here are fresh links.)");
   return { kind: "result", owner: job.owner, jobId: job.jobId, subject: `Extended: ${displayName(job.key)}`, text: lines.join("\n") };

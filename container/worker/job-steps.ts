@@ -64,7 +64,7 @@ export async function runJobSteps(deps: WorkerDeps, job: JobMessage, messageId: 
       form: job.form,
       engine: config.engine,
       limits: config.limits,
-      ...(model.dir === undefined ? {} : { modelDir: model.dir }),
+      ...(model.dir === undefined ? {} : { modelDir: model.dir, modelLabel: model.description }),
       onProgress: (done, total) => {
         checkpoint(); // throwing here stops an in-process engine between chunks
         if (done - lastLogged >= 30 || done >= total) {
@@ -168,6 +168,7 @@ function summaryOf(report: unknown): ResultSummary {
     engine: parsed.engine,
     notes: parsed.notes,
     usedModel: parsed.model !== undefined,
+    model: parsed.model,
     form: parsed.form,
     formReason: parsed.formReason,
   };

@@ -35,6 +35,7 @@ describe("deploy settings", () => {
     [{ ...email, gpuInstanceType: "m5.xlarge" }, /gpuInstanceType must be an NVIDIA GPU instance type/],
     [{ ...email, gpuInstanceType: "g4ad.xlarge" }, /gpuInstanceType must be an NVIDIA GPU instance type/],
     [{ ...email, maxUploadMb: "0" }, /maxUploadMb must be at least 1/],
+    [{ ...email, engine: "turbo" }, /engine must be one of conductor, remix, hybrid, neural/],
     [{ ...email, maxInputMinutes: 90, maxTargetMinutes: 60 }, /maxInputMinutes \(90\) must not exceed maxTargetMinutes \(60\)/],
     [{ ...email, defaultTargetSeconds: 4000, maxTargetMinutes: 60 }, /defaultTargetSeconds \(4000\) must not exceed maxTargetMinutes \* 60 \(3600\)/],
   ])("rejects %j naming the setting and its rule", (raw, message) => {

@@ -26,9 +26,14 @@ function statementsOfRole(roleLogicalId: string): Statement[] {
 }
 
 describe("GPU workers", () => {
-  it("runs the conductor engine: the model decides where each song goes next", () => {
-    template.hasResourceProperties("AWS::ECS::TaskDefinition", {
-      ContainerDefinitions: [Match.objectLike({ Environment: Match.arrayWith([{ Name: "ENGINE", Value: "conductor" }]) })],
+  it("leaves the engine to the worker (the conductor, as in the CLI) unless the engine setting overrides it", () => {
+    const [task] = Object.values(template.findResources("AWS::ECS::TaskDefinition"));
+    const names = (task?.Properties.ContainerDefinitions[0].Environment as { Name: string }[]).map((e) => e.Name);
+    expect(names).not.toContain("ENGINE");
+    const overridden = synthHarmonizer({ context: { engine: "remix" } });
+    overridden.cleanup();
+    overridden.template.hasResourceProperties("AWS::ECS::TaskDefinition", {
+      ContainerDefinitions: [Match.objectLike({ Environment: Match.arrayWith([{ Name: "ENGINE", Value: "remix" }]) })],
     });
   });
 
