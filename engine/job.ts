@@ -167,16 +167,16 @@ export async function runExtensionJob(job: ExtensionJobInput): Promise<Extension
   const extendMs = clock();
 
   const resultSeconds = durationSeconds(result.audio);
+  // The quality analysis reports its progress by the stages it times (the original's, then the extension's).
+  const analysisStages = stageCounter((done) => job.onPhase?.("analyse", (done / MEASURE_STAGES) * resultSeconds, resultSeconds));
   const quality =
     job.measure === false
       ? undefined
       : await measureExtension(
           { original: input, result: result.audio, seams: result.seams, introSeconds: result.introSeconds },
-          {
-            originalAnalysis: analyseOriginal(input, undefined, shared),
-            timings: stageCounter((done) => job.onPhase?.("analyse", (done / MEASURE_STAGES) * resultSeconds, resultSeconds)),
-          },
+          { originalAnalysis: analyseOriginal(input, analysisStages, shared), timings: analysisStages },
         );
+  if (quality !== undefined) job.onPhase?.("analyse", resultSeconds, resultSeconds);
   if (job.picture !== false) job.onPhase?.("picture", 0, resultSeconds);
   const picture =
     job.picture === false
@@ -239,7 +239,7 @@ export async function runExtensionJob(job: ExtensionJobInput): Promise<Extension
   return { wav, encoded, picture, report, audio: result.audio };
 }
 
-/** measureExtension's timed stages (engine/quality/measure.ts), for an analysis progress count. */
+/** About how many stages analyseOriginal and measureExtension time (engine/quality/measure.ts), for progress. */
 const MEASURE_STAGES = 20;
 
 /** A timings record that counts the stages measureExtension finishes (it records each one in it). */
