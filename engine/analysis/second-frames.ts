@@ -60,23 +60,25 @@ export const FEATURE_SCALE: readonly number[] = [
 
 /**
  * Feature frames of `audio`, one per whole second: floor(duration) frames of FEATURE_SIZE values each
- * ([seconds][FEATURE_SIZE], see the table above). A trailing partial second gives no frame.
+ * ([seconds][FEATURE_SIZE], see the table above). A trailing partial second gives no frame. With `stepSeconds`
+ * below 1, frame k describes the second starting at k * stepSeconds (overlapping frames from one analysis).
  */
-export function secondFrames(audio: PcmAudio): Float32Array[] {
+export function secondFrames(audio: PcmAudio, stepSeconds = 1): Float32Array[] {
   const signal = analysisSignal(audio);
   const rate = signal.sampleRate;
-  const seconds = Math.floor(signal.samples.length / rate + 1e-9);
-  if (seconds < 1) return [];
+  const duration = signal.samples.length / rate;
+  if (duration + 1e-9 < 1) return [];
+  const count = Math.floor((duration - 1) / stepSeconds + 1e-9) + 1;
   const spectral = spectralSignal(signal);
   const features = frameFeatures(spectral.samples, spectral.sampleRate);
-  const ranges = framesPerSecond(features, spectral.sampleRate, seconds);
+  const ranges = framesPerSecond(features, spectral.sampleRate, count, stepSeconds);
   return ranges.map(([first, last], k) => {
     const out = new Float32Array(FEATURE_SIZE);
     meanChroma(features, first, last, out);
     meanMfcc(features, first, last, out);
     let flux = 0;
     for (let f = first; f < last; f++) flux += features.flux[f]!;
-    const { levelDb, brightnessDb } = levels(signal.samples, Math.round(k * rate), Math.round((k + 1) * rate));
+    const { levelDb, brightnessDb } = levels(signal.samples, Math.round(k * stepSeconds * rate), Math.round((k * stepSeconds + 1) * rate));
     out[FEATURE_LAYOUT.loudnessDb] = levelDb;
     out[FEATURE_LAYOUT.brightnessDb] = brightnessDb;
     out[FEATURE_LAYOUT.onsetDensity] = flux / (last - first);
@@ -111,22 +113,23 @@ function levels(samples: Float32Array, start: number, end: number): { levelDb: n
 }
 
 /**
- * [first, last) frameFeatures frames of each second: the frames whose centre falls in [k, k+1) s. A second no
- * centre falls in (only possible at very low rates) takes the frame nearest its middle.
+ * [first, last) frameFeatures frames of each second: the frames whose centre falls in [k * step, k * step + 1) s. A
+ * second no centre falls in (only possible at very low rates) takes the frame nearest its middle.
  */
-function framesPerSecond(features: FrameFeatures, rate: number, seconds: number): [number, number][] {
+function framesPerSecond(features: FrameFeatures, rate: number, count: number, step: number): [number, number][] {
   const ranges: [number, number][] = [];
   const centre = (f: number) => f * features.hop + features.frameSize / 2;
-  let f = 0;
-  for (let k = 0; k < seconds; k++) {
-    const end = (k + 1) * rate;
-    while (f < features.frameCount && centre(f) < k * rate) f++;
+  for (let k = 0; k < count; k++) {
+    const start = k * step * rate;
+    const end = start + rate;
+    let f = Math.max(0, Math.floor((start - features.frameSize / 2) / features.hop));
+    while (f < features.frameCount && centre(f) < start) f++;
     const first = f;
     while (f < features.frameCount && centre(f) < end) f++;
     if (f > first) {
       ranges.push([first, f]);
     } else {
-      const nearest = Math.min(features.frameCount - 1, Math.max(0, Math.round(((k + 0.5) * rate - features.frameSize / 2) / features.hop)));
+      const nearest = Math.min(features.frameCount - 1, Math.max(0, Math.round((start + 0.5 * rate - features.frameSize / 2) / features.hop)));
       ranges.push([nearest, nearest + 1]);
     }
   }

@@ -16,7 +16,7 @@ const PREDICTION_WEIGHT = 1;
  */
 export function createConductorSteering(input: PcmAudio, conductor: Conductor, cuts: readonly number[]): PhraseSteering {
   const sampleRate = input.sampleRate;
-  const frames = framesEveryHalfSecond(input);
+  const frames = secondFrames(input, FRAME_STEP_SECONDS);
   const length = input.channels[0]?.length ?? 0;
   /** The second frame of the input starting nearest to sample `position`. */
   const frameAt = (position: number): Float32Array => {
@@ -65,17 +65,4 @@ export function contextFrames(heard: readonly SourceRange[], count: number, samp
     positions.push(range ? range.start + Math.max(0, offset) : 0);
   }
   return positions.reverse();
-}
-
-/** secondFrames at every half second: frames of the input and of the input shifted by half a second, interleaved. */
-function framesEveryHalfSecond(input: PcmAudio): Float32Array[] {
-  const shift = Math.round(FRAME_STEP_SECONDS * input.sampleRate);
-  const even = secondFrames(input);
-  const odd = secondFrames({ sampleRate: input.sampleRate, channels: input.channels.map((c) => c.subarray(shift)) });
-  const frames: Float32Array[] = [];
-  for (let k = 0; k < even.length; k++) {
-    frames.push(even[k]!);
-    if (odd[k]) frames.push(odd[k]!);
-  }
-  return frames;
 }

@@ -72,6 +72,19 @@ describe("secondFrames", () => {
   });
 });
 
+describe("secondFrames every half second", () => {
+  it("gives the same frames as the whole-second grid on whole seconds, and the seconds between them in between", () => {
+    const song = synthesizeSong({ seconds: 12.3, sampleRate: 22050, channels: 2, seed: 4 });
+    const whole = secondFrames(song);
+    const half = secondFrames(song, 0.5);
+    expect(half).toHaveLength(2 * (whole.length - 1) + 1 + (12.3 - whole.length >= 0.5 ? 1 : 0));
+    whole.forEach((frame, k) => expect(Array.from(half[2 * k]!)).toEqual(Array.from(frame)));
+    // A frame half a second later differs from both neighbours: it describes other music.
+    expect(Array.from(half[1]!)).not.toEqual(Array.from(half[0]!));
+    expect(Array.from(half[1]!)).not.toEqual(Array.from(half[2]!));
+  });
+});
+
 describe("frameDistance", () => {
   it("is 0 for a frame and itself, symmetric, and the RMS of the differences in units of the scale", () => {
     const a = Float32Array.from(FEATURE_SCALE, (s, d) => d * s);
