@@ -19,6 +19,7 @@ export interface PageKeys {
   readonly result: string;
 }
 
+const MAX_KEY_BYTES = 1024;
 const INPUT_EXTENSIONS: Readonly<Record<string, string>> = { wav: ".wav", mp3: ".mp3", flac: ".flac", "ogg-vorbis": ".ogg", "ogg-opus": ".opus" };
 const INPUT_TYPES: Readonly<Record<string, string>> = {
   wav: "audio/wav",
@@ -62,10 +63,12 @@ export function reportFormat(report: unknown): OutputFormat {
 export function pageKeys(keys: ResultKeys, outputFormat: OutputFormat, inputFormat: string): PageKeys {
   const folder = keys.report.slice(0, keys.report.lastIndexOf("/") + 1);
   const extension = FORMAT_INFO[outputFormat].extension;
+  const result = extension === ".wav" ? keys.wav : keys.wav.replace(/\.wav$/, extension);
   return {
     page: `${folder}index.html`,
     original: `${folder}original${INPUT_EXTENSIONS[inputFormat] ?? ""}`,
-    result: extension === ".wav" ? keys.wav : keys.wav.replace(/\.wav$/, extension),
+    // S3 keys hold at most 1,024 bytes; the WAV's key was cut to fit ".wav", a longer extension may not.
+    result: Buffer.byteLength(result, "utf8") <= MAX_KEY_BYTES ? result : `${folder}extended${extension}`,
   };
 }
 
