@@ -6,8 +6,11 @@ import type { SourceRange } from "./plan.ts";
 
 /** Input frames are kept every this many seconds, so any second of the input is described within a quarter second. */
 const FRAME_STEP_SECONDS = 0.5;
-/** Weight of the prediction's distance against the rules' cost (distances are about 1–3 per frame). */
-const PREDICTION_WEIGHT = 1;
+/**
+ * Among the choices the rules admit, the prediction decides: its distance (about 1–1.4 per frame between unrelated
+ * music, so candidates differ by 0.1–0.5) weighs this much more than the rules' own cost beyond the best choice's.
+ */
+const PREDICTION_WEIGHT = 4;
 
 /**
  * The conductor decides where the song goes next: at each phrase boundary it reads the last contextFrames seconds of
@@ -38,7 +41,7 @@ export function createConductorSteering(input: PcmAudio, conductor: Conductor, c
         const start = cuts[phrases[choice.phrase]!.start] ?? length;
         let distance = 0;
         for (let k = 0; k < predicted.length; k++) distance += frameDistance(predicted[k]!, frameAt(Math.min(length - sampleRate, start + k * sampleRate)));
-        const score = choice.cost + (PREDICTION_WEIGHT * distance) / Math.max(1, predicted.length);
+        const score = choice.cost - choices[0]!.cost + (PREDICTION_WEIGHT * distance) / Math.max(1, predicted.length);
         if (score < bestScore) {
           bestScore = score;
           best = index;
