@@ -30,6 +30,8 @@ export const MAX_S3_KEY_BYTES = 1024;
 export const TARGET_SECONDS_METADATA = "target-seconds";
 export const NOTIFY_METADATA = "notify";
 export const FORM_METADATA = "form";
+/** The result's format (wav, wav24, wav32f, flac, mp3, ogg, opus); absent means the upload's own format. */
+export const FORMAT_METADATA = "format";
 
 /** Audio formats the pipeline accepts: exactly what the engine decodes. */
 export const AUDIO_FORMATS = ["wav", "mp3", "ogg-vorbis", "ogg-opus", "flac"] as const satisfies readonly AudioFormat[];

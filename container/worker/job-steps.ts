@@ -1,3 +1,4 @@
+import { FORMAT_METADATA } from "../../contract/pipeline.ts";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { z } from "zod";
 import { HarmonizerInputError } from "../../engine/errors.ts";
@@ -12,8 +13,6 @@ import { copyOriginal, pageKeys, pageReport, publishResultPage, reportFormat } f
 import type { WorkerDeps } from "./process-message.ts";
 import { resultExists, uploadResult } from "./results.ts";
 
-/** The upload's metadata key naming the result's format (wav, wav24, wav32f, flac, mp3, ogg, opus). */
-const FORMAT_METADATA = "format";
 
 /** How a job's steps ended when they did not throw. */
 export type StepsOutcome = "completed" | "renotified" | "duplicate" | "superseded";

@@ -6,7 +6,7 @@ import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { z } from "zod";
 import { type InputErrorCode, isInputError } from "../../engine/errors.ts";
 import { createAwsClients } from "../commons/aws-clients.ts";
-import { FORM_METADATA, NOTIFY_METADATA, RESERVED_PREFIXES, TARGET_SECONDS_METADATA } from "../../contract/pipeline.ts";
+import { FORM_METADATA, FORMAT_METADATA, NOTIFY_METADATA, RESERVED_PREFIXES, TARGET_SECONDS_METADATA } from "../../contract/pipeline.ts";
 import { JOB_ID_ATTRIBUTE, type JobMessage, JobMessageSchema, jobIdFor } from "../commons/job-schema.ts";
 import { displayName, type Notification, publishNotification } from "../commons/notifications.ts";
 import { isReservedKey } from "../commons/object-keys.ts";
@@ -14,7 +14,7 @@ import { readValidatorConfig, type ValidatorConfig } from "./config.ts";
 import { headFirstExisting, inspectUpload, type StoredObject } from "./probe.ts";
 import { rejectUpload } from "./rejection.ts";
 import { type UploadedObject, uploadedObjects } from "./s3-event.ts";
-import { type AudioProbe, checkAudio, checkUploadSize, resolveForm, resolveTargetSeconds } from "./validation.ts";
+import { type AudioProbe, checkAudio, checkOutputFormat, checkUploadSize, resolveForm, resolveTargetSeconds } from "./validation.ts";
 
 export interface ValidatorDeps {
   readonly config: ValidatorConfig;
@@ -83,6 +83,7 @@ async function validateUpload(deps: ValidatorDeps, upload: UploadedObject): Prom
       config.limits,
     );
     const form = resolveForm(object.metadata[FORM_METADATA]);
+    checkOutputFormat(object.metadata[FORMAT_METADATA]);
     const job = JobMessageSchema.parse({
       version: 1,
       jobId: jobIdFor(upload.bucket, object.key, object.versionId ?? object.eTag),

@@ -1,3 +1,4 @@
+import { parseFormatName } from "../../engine/audio/encode/formats.ts";
 import { HarmonizerInputError } from "../../engine/errors.ts";
 import { checkTargetSeconds, type InputLimits } from "../../contract/pipeline.ts";
 import { DEFAULT_FORM, FORM_SETTINGS, type FormSetting } from "../../engine/extend/types.ts";
@@ -111,4 +112,10 @@ export function resolveForm(requested: string | undefined): FormSetting {
     "INVALID_TARGET",
     `${FORM_METADATA} "${requested}" is not a form this service knows; give one of ${allowed}, or leave it out for ${DEFAULT_FORM}`,
   );
+}
+
+/** The `format` metadata: absent means the upload's own format; an unknown name is refused, naming the choices. */
+export function checkOutputFormat(requested: string | undefined): void {
+  if (requested === undefined || requested.trim() === "") return;
+  parseFormatName(requested);
 }

@@ -1,3 +1,4 @@
+import { checkOutputFormat } from "../../functions/validator/validation.ts";
 import { checkTarget } from "../../engine/extend/extend.ts";
 import { describe, expect, it } from "vitest";
 import { HarmonizerInputError } from "../../engine/errors.ts";
@@ -96,5 +97,15 @@ describe("checkAudio", () => {
     expect(inputError(() => checkUploadSize(0, limits)).code).toBe("NOT_AUDIO");
     expect(inputError(() => checkUploadSize(limits.maxUploadBytes + 1, limits)).message).toMatch(/at most 200 MB/);
     expect(() => checkUploadSize(limits.maxUploadBytes, limits)).not.toThrow();
+  });
+});
+
+describe("the format metadata", () => {
+  it("takes the known result formats (any case), or none", () => {
+    for (const name of [undefined, "", "mp3", "FLAC", "opus", "wav24"]) expect(() => checkOutputFormat(name)).not.toThrow();
+  });
+
+  it("refuses an unknown format at upload, naming the choices", () => {
+    expect(() => checkOutputFormat("aac")).toThrow(/unknown output format "aac": use .*mp3.*opus/);
   });
 });
