@@ -75,7 +75,9 @@ export async function choosePhrase(phrases: readonly Phrase[], state: WalkState,
   const choices = rankChoices(phrases, state, join, env, state.costScale);
   let pick = choices[0]!;
   if (env.steering && choices.length > 1) {
-    const limit = Math.min(REPEAT_COST, choices[0]!.cost + ADMISSIBLE_MARGIN);
+    // When every choice breaks a rule (a short song stretched far), the model still chooses among the least bad.
+    const best = choices[0]!.cost;
+    const limit = best >= REPEAT_COST ? best + ADMISSIBLE_MARGIN : Math.min(REPEAT_COST, best + ADMISSIBLE_MARGIN);
     const ranked = choices.filter((c) => c.cost <= limit).slice(0, 12);
     const index = await env.steering.choose(ranked, phrases, env.heard(), state.position);
     pick = ranked[Math.max(0, Math.min(ranked.length - 1, index))]!;

@@ -39,6 +39,13 @@ describe("the conductor steers the planner", () => {
     expect(Math.max(...conducted.segments.map((s) => s.seconds))).toBeLessThanOrEqual(45);
   });
 
+  test("still conducts when every choice breaks a rule: a 40 s song stretched to 5 minutes", async () => {
+    const short = clickSong({ seconds: 40, seed: 5, endingSeconds: 1 });
+    const result = await remixExtend(short, { ...options, targetSeconds: 300, seed: 1, conductor: hearsB });
+    expect(result.audio.channels[0]!.length).toBe(300 * 22050);
+    expect(result.notes.join(" ")).toMatch(/variety: /);
+  });
+
   test("reads the last seconds of the output across its joins, oldest first", () => {
     const rate = 100;
     // The output so far: source [0, 500) then source [2000, 2250): 7.5 s.
