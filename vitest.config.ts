@@ -15,7 +15,10 @@ export default defineConfig({
     projects: [
       // The engine, CLI, CDK and Lambda tests: no moto (`npx vitest run --project unit`).
       { extends: true, test: { name: "unit", include: ["tests/**/*.test.ts"], exclude: NEEDS_MOTO } },
-      { extends: true, test: { name: "integration", include: NEEDS_MOTO, globalSetup: ["tests/support/global-setup.ts"] } },
+      {
+        extends: true,
+        test: { name: "integration", include: NEEDS_MOTO, globalSetup: ["tests/support/global-setup.ts"] },
+      },
     ],
   },
 });

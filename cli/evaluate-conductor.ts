@@ -32,29 +32,52 @@ export interface ConductorEvaluateFlags {
 export async function evaluateConductorCommand(flags: ConductorEvaluateFlags): Promise<void> {
   const { split, source } = await chooseSplit(flags);
   const names = flags.files === "all" ? await listAudioFiles(flags.data) : split[flags.files];
-  if (names.length === 0) throw new HarmonizerInputError("TOO_SHORT", `no ${flags.files} files to evaluate in ${flags.data}`);
+  if (names.length === 0)
+    throw new HarmonizerInputError("TOO_SHORT", `no ${flags.files} files to evaluate in ${flags.data}`);
   const meta = await loadModelMeta(flags.model);
   const conductor = await loadConductor(flags.model, flags.backend);
-  const files = await loadFileFrames(flags.data, names, { cacheDir: flags.cache ?? path.join(tmpdir(), "harmonizer-cache") });
-  const result = await evaluateConductor({ conductor, files, standardisation: meta.features!.standardisation, hopFrames: flags.hop ?? 1 });
-  const json = { model: flags.model, kind: "conductor", backend: conductor.backend, scored: flags.files, split: source, hopSeconds: flags.hop ?? 1, ...result };
+  const files = await loadFileFrames(flags.data, names, {
+    cacheDir: flags.cache ?? path.join(tmpdir(), "harmonizer-cache"),
+  });
+  const result = await evaluateConductor({
+    conductor,
+    files,
+    standardisation: meta.features!.standardisation,
+    hopFrames: flags.hop ?? 1,
+  });
+  const json = {
+    model: flags.model,
+    kind: "conductor",
+    backend: conductor.backend,
+    scored: flags.files,
+    split: source,
+    hopSeconds: flags.hop ?? 1,
+    ...result,
+  };
   if (flags.out) await writeFile(flags.out, `${JSON.stringify(json, null, 2)}\n`);
   if (flags.json) {
     console.log(JSON.stringify(json, null, 2));
     return;
   }
-  console.log(`conductor ${flags.model} on ${conductor.backend}, ${names.length} ${flags.files} file(s) (split: ${source})`);
+  console.log(
+    `conductor ${flags.model} on ${conductor.backend}, ${names.length} ${flags.files} file(s) (split: ${source})`,
+  );
   console.log(formatConductorTable(result));
 }
 
 const ReportSplitSchema = z.object({
-  data: z.object({ files: z.object({ train: z.array(z.string()), validation: z.array(z.string()), test: z.array(z.string()) }) }),
+  data: z.object({
+    files: z.object({ train: z.array(z.string()), validation: z.array(z.string()), test: z.array(z.string()) }),
+  }),
 });
 
 async function chooseSplit(flags: ConductorEvaluateFlags): Promise<{ split: DataSplit; source: string }> {
   if (flags.split) return { split: await readSplitFile(flags.split), source: flags.split };
   const reportFile = path.join(flags.model, TRAINING_REPORT);
-  const report = await readFile(reportFile, "utf8").then((text) => ReportSplitSchema.safeParse(JSON.parse(text)), () => undefined);
+  const report = await readFile(reportFile, "utf8").then(
+    (text) => ReportSplitSchema.safeParse(JSON.parse(text)),
+    () => undefined,
+  );
   if (report?.success) return { split: report.data.data.files, source: reportFile };
   return { split: splitFiles(await listAudioFiles(flags.data)), source: "seeded" };
 }

@@ -34,7 +34,9 @@ const candidateList = (value: string): Candidate[] => {
   const names = value.split(",").map((v) => v.trim());
   const unknown = names.filter((n) => !(CANDIDATES as readonly string[]).includes(n));
   if (unknown.length > 0) {
-    throw new InvalidArgumentError(`unknown engine or baseline "${unknown.join(", ")}"; choose from ${CANDIDATES.join(", ")}`);
+    throw new InvalidArgumentError(
+      `unknown engine or baseline "${unknown.join(", ")}"; choose from ${CANDIDATES.join(", ")}`,
+    );
   }
   return names as Candidate[];
 };
@@ -52,7 +54,9 @@ export function evaluateCommand(): Command {
       "--split <file>",
       "JSON file with {train, validation, test} lists (default: train's seeded split; a conductor: the split in its training-report.json)",
     )
-    .addOption(new Option("--files <which>", "which files to score").choices(["test", "validation", "all"]).default("test"))
+    .addOption(
+      new Option("--files <which>", "which files to score").choices(["test", "validation", "all"]).default("test"),
+    )
     .option("--hop <seconds>", "hop between scored windows (default: 10; a conductor: 1)", positiveNumber)
     .option("--cache <dir>", "decoded-audio cache folder (default: a temp folder)")
     .addOption(new Option("--backend <name>", "TensorFlow.js backend").choices(BACKENDS).default("auto"))
@@ -112,7 +116,8 @@ async function evaluateQuality(flags: EvaluateFlags, candidates: Candidate[], na
     const input = { sampleRate: decoded.sampleRate, channels: decoded.channels };
     const targetSeconds = Math.max(flags.minSeconds, Math.round(flags.stretch * durationSeconds(input)));
     if (!flags.json) console.error(`${basename(name)}: ${durationSeconds(input).toFixed(1)} s -> ${targetSeconds} s`);
-    for (const evaluation of await evaluateEngines(input, targetSeconds, extenders)) evaluations.push({ ...evaluation, file: name });
+    for (const evaluation of await evaluateEngines(input, targetSeconds, extenders))
+      evaluations.push({ ...evaluation, file: name });
   }
   const json = { files: names, engines: candidates, medians: medianReports(evaluations), runs: evaluations };
   if (flags.out) await writeFile(flags.out, `${JSON.stringify(json, null, 2)}\n`);

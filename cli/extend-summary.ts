@@ -53,7 +53,9 @@ export function targetTable(checks: readonly TargetCheck[]): string[] {
   }));
   const width = (pick: (row: (typeof rows)[number]) => string) => Math.max(0, ...rows.map((row) => pick(row).length));
   const [label, value, target] = [width((r) => r.label), width((r) => r.value), width((r) => r.target)];
-  return rows.map((r) => `  ${r.label.padEnd(label)}  ${r.value.padStart(value)}  ${r.target.padEnd(target)}  ${r.status}`);
+  return rows.map(
+    (r) => `  ${r.label.padEnd(label)}  ${r.value.padStart(value)}  ${r.target.padEnd(target)}  ${r.status}`,
+  );
 }
 
 export function missedTargets(checks: readonly TargetCheck[]): string[] {
@@ -71,7 +73,8 @@ export interface ExtendRun {
 
 /** The terminal's account of one extension: headline, form, seams, quality targets; notes and misses on stderr. */
 export function printExtendSummary(report: ExtensionReport, run: ExtendRun): void {
-  const checks = report.quality === undefined ? [] : checkTargets(report.quality, { inputHasEnding: report.form === "song" });
+  const checks =
+    report.quality === undefined ? [] : checkTargets(report.quality, { inputHasEnding: report.form === "song" });
   const summary = extendSummary(report, checks);
   for (const note of report.notes) console.error(`note: ${note}`);
   console.log(headline(report, run));

@@ -48,25 +48,48 @@ export function extendCommand(): Command {
   return new Command("extend")
     .description("extend a song (WAV, MP3, Ogg Vorbis/Opus, FLAC) to an exact duration, in its own format or another")
     .argument("<input>", "the song to extend")
-    .requiredOption("--to <seconds>", required("duration of the result in seconds (at least the input's)"), positiveNumber)
+    .requiredOption(
+      "--to <seconds>",
+      required("duration of the result in seconds (at least the input's)"),
+      positiveNumber,
+    )
     .requiredOption(
       "-o, --output <file>",
-      required("where to write the extended song; .wav .flac .mp3 .ogg .opus pick the format, no extension keeps the input's"),
+      required(
+        "where to write the extended song; .wav .flac .mp3 .ogg .opus pick the format, no extension keeps the input's",
+      ),
     )
     .option("--format <name>", `output format, whatever -o's extension: ${FORMAT_CHOICES}`)
     .option("--model <dir>", `trained model directory (default: ${DEFAULT_MODEL_DIR} when it exists)`)
     .addOption(new Option("--engine <name>", "how the extension is made").choices(ENGINES).default(DEFAULT_ENGINE))
     .addOption(
-      new Option("--form <name>", "song (intro, re-sequenced body, own ending), continue (all of the input, then more) or auto")
+      new Option(
+        "--form <name>",
+        "song (intro, re-sequenced body, own ending), continue (all of the input, then more) or auto",
+      )
         .choices(FORM_SETTINGS)
         .argParser(formSetting)
         .default(DEFAULT_FORM),
     )
     .addOption(new Option("--backend <name>", "TensorFlow.js backend for the model").choices(BACKENDS).default("auto"))
     .option("--fade-out <seconds>", "length of the closing fade-out", nonNegativeNumber, DEFAULT_FADE_OUT_SECONDS)
-    .option("--crossfade <seconds>", "crossfade at each seam (default: neural 0.5, remix/hybrid 0.02)", nonNegativeNumber)
-    .option("--max-input-minutes <minutes>", "refuse longer inputs", positiveNumber, DEFAULT_LIMITS.maxInputSeconds / 60)
-    .option("--max-target-minutes <minutes>", "refuse longer targets", positiveNumber, DEFAULT_LIMITS.maxTargetSeconds / 60)
+    .option(
+      "--crossfade <seconds>",
+      "crossfade at each seam (default: neural 0.5, remix/hybrid 0.02)",
+      nonNegativeNumber,
+    )
+    .option(
+      "--max-input-minutes <minutes>",
+      "refuse longer inputs",
+      positiveNumber,
+      DEFAULT_LIMITS.maxInputSeconds / 60,
+    )
+    .option(
+      "--max-target-minutes <minutes>",
+      "refuse longer targets",
+      positiveNumber,
+      DEFAULT_LIMITS.maxTargetSeconds / 60,
+    )
     .option("--no-picture", "do not write the waveform/spectrogram PNG beside the output")
     .option("--no-report", "do not write the JSON quality report beside the output (and skip the quality analysis)")
     .option("--no-page", "do not write the result page (<output>.html: players, picture, quality) beside the output")
@@ -86,12 +109,17 @@ export function extendCommand(): Command {
       checkOutputPaths(inputPath, flags.output, filesToWrite(flags));
       checkTargetLimit(flags.to, flags.maxTargetMinutes);
       const bytes = await readFile(inputPath).catch((cause: Error) => {
-        throw new HarmonizerInputError("NOT_AUDIO", describeFileError(cause, "read", inputPath) ?? cause.message, { cause });
+        throw new HarmonizerInputError("NOT_AUDIO", describeFileError(cause, "read", inputPath) ?? cause.message, {
+          cause,
+        });
       });
       const output = resolveOutput(flags.output, { format: sniffFormat(bytes) ?? "wav" }, flags.format);
-      if (output.path !== flags.output) checkOutputPaths(inputPath, output.path, filesToWrite({ ...flags, output: output.path }));
+      if (output.path !== flags.output)
+        checkOutputPaths(inputPath, output.path, filesToWrite({ ...flags, output: output.path }));
       if (output.path !== flags.output && !flags.json) {
-        console.error(`note: -o has no extension: writing ${output.path} (${FORMAT_INFO[output.format].label}, the input's own format)`);
+        console.error(
+          `note: -o has no extension: writing ${output.path} (${FORMAT_INFO[output.format].label}, the input's own format)`,
+        );
       }
       const showProgress = flags.progress && !flags.json;
       const progress = secondsProgress("extending", showProgress);
@@ -138,7 +166,8 @@ export function extendCommand(): Command {
     });
 }
 
-const describeChoice = (output: ResolvedOutput): string => (output.reason === "-o's extension" ? "from -o's extension" : output.reason);
+const describeChoice = (output: ResolvedOutput): string =>
+  output.reason === "-o's extension" ? "from -o's extension" : output.reason;
 
 const PHASE_LABELS = { analyse: "measuring", picture: "drawing", encode: "encoding" } as const;
 
@@ -178,7 +207,11 @@ function filesToWrite(flags: ExtendFlags): string[] {
  * Writes the WAV, and beside it the picture and the report unless turned off; returns what was written where.
  * Each file appears complete or not at all (see writeFileAtomic), even on Ctrl-C.
  */
-async function writeOutputs(flags: ExtendFlags, job: ExtensionJobOutput, inputPath: string): Promise<Record<string, string>> {
+async function writeOutputs(
+  flags: ExtendFlags,
+  job: ExtensionJobOutput,
+  inputPath: string,
+): Promise<Record<string, string>> {
   const paths = outputPaths(flags.output);
   await writeFileAtomic(paths.audio, job.encoded);
   const files: Record<string, string> = { audio: paths.audio };
@@ -192,7 +225,12 @@ async function writeOutputs(flags: ExtendFlags, job: ExtensionJobOutput, inputPa
   }
   if (flags.page) {
     const page = pagePath(flags.output);
-    const links = relativePageLinks(page, { original: inputPath, result: paths.audio, picture: files.picture, report: files.report });
+    const links = relativePageLinks(page, {
+      original: inputPath,
+      result: paths.audio,
+      picture: files.picture,
+      report: files.report,
+    });
     await writeFileAtomic(page, buildResultPage({ songName: parse(inputPath).base, report: job.report, links }));
     files.page = page;
   }

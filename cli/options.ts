@@ -15,7 +15,8 @@ export const nonNegativeNumber = (value: string): number => {
 
 export const positiveInteger = (value: string): number => {
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new InvalidArgumentError(`expected a whole number > 0, got "${value}"`);
+  if (!Number.isInteger(parsed) || parsed <= 0)
+    throw new InvalidArgumentError(`expected a whole number > 0, got "${value}"`);
   return parsed;
 };
 

@@ -85,7 +85,10 @@ function removePendingAndExit(): void {
  * Writes `data` to `path` so that `path` only ever holds a complete file: the bytes go to a hidden temporary file in
  * the same folder, which is renamed over `path` once written. On a failure or Ctrl-C the temporary file is removed.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array | AsyncIterable<Uint8Array>): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array | AsyncIterable<Uint8Array>,
+): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString("hex")}.partial`);
   if (pending.size === 0) process.on("SIGINT", removePendingAndExit);

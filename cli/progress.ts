@@ -4,7 +4,10 @@ import { SingleBar, Presets } from "cli-progress";
  * A seconds-of-audio progress bar on stderr (stdout stays clean for --json). Silent when disabled or not a TTY
  * and in CI logs, where a redrawn bar is noise.
  */
-export function secondsProgress(label: string, enabled: boolean): {
+export function secondsProgress(
+  label: string,
+  enabled: boolean,
+): {
   update: (done: number, total: number) => void;
   stop: () => void;
 } {

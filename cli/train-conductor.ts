@@ -23,8 +23,13 @@ export interface ConductorTrainFlags {
  * `harmonizer train --preset conductor`: flags left at train's audio defaults take the conductor's own
  * (CONDUCTOR_TRAINING); --validation-batch-size and --resume do not apply (training takes minutes).
  */
-export async function trainConductorCommand(flags: ConductorTrainFlags, command: Command, backend: string): Promise<void> {
-  if (flags.resume) command.error("error: --resume is not supported with a feature preset (conductor); its training takes minutes");
+export async function trainConductorCommand(
+  flags: ConductorTrainFlags,
+  command: Command,
+  backend: string,
+): Promise<void> {
+  if (flags.resume)
+    command.error("error: --resume is not supported with a feature preset (conductor); its training takes minutes");
   const given = (name: string) => command.getOptionValueSource(name) !== "default";
   const report = await trainConductor({
     dataDir: flags.data,
@@ -59,7 +64,8 @@ export async function trainConductorCommand(flags: ConductorTrainFlags, command:
 /** One line per epoch (and per file while features are computed, on a terminal). */
 function logProgress(terminal: boolean): (event: ConductorProgress) => void {
   return (event) => {
-    if (event.phase === "features" && terminal) process.stderr.write(`\rfeatures ${event.done}/${event.total}${event.done === event.total ? "\n" : ""}`);
+    if (event.phase === "features" && terminal)
+      process.stderr.write(`\rfeatures ${event.done}/${event.total}${event.done === event.total ? "\n" : ""}`);
     if (event.phase === "epoch") {
       console.error(
         `epoch ${event.epoch}: train MSE ${event.trainLoss.toFixed(4)}, validation MSE ${event.validationLoss?.toFixed(4) ?? "n/a"}`,

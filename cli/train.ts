@@ -3,7 +3,14 @@ import { train, type TrainProgress } from "../engine/training/train.ts";
 import { PRESET_NAMES, presetConfig } from "../engine/model/presets.ts";
 import { isFeatureModel } from "../engine/model/config.ts";
 import { selectBackend, type BackendChoice } from "../engine/model/backend.ts";
-import { BACKENDS, DEFAULT_MODEL_DIR, nonNegativeNumber, positiveInteger, positiveNumber, required } from "./options.ts";
+import {
+  BACKENDS,
+  DEFAULT_MODEL_DIR,
+  nonNegativeNumber,
+  positiveInteger,
+  positiveNumber,
+  required,
+} from "./options.ts";
 import { trainConductorCommand } from "./train-conductor.ts";
 
 interface TrainFlags {
@@ -31,7 +38,10 @@ export function trainCommand(): Command {
     .requiredOption("--data <dir>", required("folder of audio files (searched recursively)"))
     .option("--out <dir>", "where the model, its checkpoint and the training report go", DEFAULT_MODEL_DIR)
     .addOption(
-      new Option("--preset <name>", "model architecture (conductor: the encoder-decoder over one-second feature frames)")
+      new Option(
+        "--preset <name>",
+        "model architecture (conductor: the encoder-decoder over one-second feature frames)",
+      )
         .choices(PRESET_NAMES)
         .default("small"),
     )
@@ -41,7 +51,10 @@ export function trainCommand(): Command {
     .option("--learning-rate <rate>", "Adam learning rate", positiveNumber, 1e-3)
     .option("--hop <seconds>", "hop between 30 s training windows", positiveNumber, 5)
     .option("--patience <epochs>", "stop after this many epochs without a better validation loss", positiveInteger, 3)
-    .option("--split <file>", "JSON file with explicit {train, validation, test} file lists (default: seeded 20%/20% split)")
+    .option(
+      "--split <file>",
+      "JSON file with explicit {train, validation, test} file lists (default: seeded 20%/20% split)",
+    )
     .option("--cache <dir>", "where decoded audio is cached as float32 (default: a temp folder)")
     .option("--resume", "continue from <out>/checkpoint", false)
     .option("--seed <n>", "seed of the window shuffle", nonNegativeNumber, 1)

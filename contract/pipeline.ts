@@ -60,5 +60,4 @@ export function limitsEnvironment(limits: InputLimits): Record<string, string> {
  */
 export const LIVENESS_FILE = "/tmp/harmonizer-alive";
 export const LIVENESS_MAX_AGE_MS = 120_000;
-export const LIVENESS_CHECK_COMMAND =
-  `node -e "const fs=require('fs');process.exit(Date.now()-fs.statSync('${LIVENESS_FILE}').mtimeMs<${LIVENESS_MAX_AGE_MS}?0:1)"`;
+export const LIVENESS_CHECK_COMMAND = `node -e "const fs=require('fs');process.exit(Date.now()-fs.statSync('${LIVENESS_FILE}').mtimeMs<${LIVENESS_MAX_AGE_MS}?0:1)"`;

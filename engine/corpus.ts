@@ -52,7 +52,9 @@ export async function loadCorpusSplit(corpusDir: string, splitFile = DEFAULT_SPL
   if (duplicates.length > 0) throw new Error(`${splitFile} lists ${duplicates.join(", ")} in more than one place`);
   const missing = all.filter((name) => !existsSync(join(musicDir, name)));
   if (missing.length > 0) {
-    throw new Error(`corpus at ${musicDir} lacks ${missing.length} file(s): ${missing.join(", ")}; run scripts/fetch-corpus.sh again`);
+    throw new Error(
+      `corpus at ${musicDir} lacks ${missing.length} file(s): ${missing.join(", ")}; run scripts/fetch-corpus.sh again`,
+    );
   }
   const absolute = (files: readonly string[]) => files.map((name) => join(musicDir, name));
   return {
@@ -89,7 +91,11 @@ async function isFresh(cacheFile: string, audioPath: string): Promise<boolean> {
  * from the cache (re-made when the audio file is newer). Written atomically, so concurrent
  * runs never read half a file.
  */
-export async function decodeCached(audioPath: string, rate: number, options: DecodeCacheOptions = {}): Promise<Float32Array> {
+export async function decodeCached(
+  audioPath: string,
+  rate: number,
+  options: DecodeCacheOptions = {},
+): Promise<Float32Array> {
   const cacheFile = cachePath(audioPath, rate, options);
   if (await isFresh(cacheFile, audioPath)) {
     const bytes = await readFile(cacheFile);

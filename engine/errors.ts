@@ -25,5 +25,4 @@ export class HarmonizerInputError extends Error {
   }
 }
 
-export const isInputError = (error: unknown): error is HarmonizerInputError =>
-  error instanceof HarmonizerInputError;
+export const isInputError = (error: unknown): error is HarmonizerInputError => error instanceof HarmonizerInputError;

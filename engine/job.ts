@@ -125,12 +125,20 @@ async function loadModels(job: ExtensionJobInput, engine: EngineName, notes: str
   const kind = await modelKind(modelDir);
   if (kind === "conductor") {
     if (engine !== "conductor") {
-      throw new HarmonizerInputError("INVALID_MODEL", `${modelDir} holds a conductor (it predicts feature frames); use it with --engine conductor, not ${engine}`);
+      throw new HarmonizerInputError(
+        "INVALID_MODEL",
+        `${modelDir} holds a conductor (it predicts feature frames); use it with --engine conductor, not ${engine}`,
+      );
     }
     return { engine, modelDir, conductor: await loadConductor(modelDir, job.backend) };
   }
-  if (engine === "conductor") notes.push(`${modelDir} holds a raw-audio model, not a conductor: it steers as the hybrid engine`);
-  return { engine: engine === "conductor" ? "hybrid" : engine, modelDir, predictor: await loadPredictor(modelDir, job.backend) };
+  if (engine === "conductor")
+    notes.push(`${modelDir} holds a raw-audio model, not a conductor: it steers as the hybrid engine`);
+  return {
+    engine: engine === "conductor" ? "hybrid" : engine,
+    modelDir,
+    predictor: await loadPredictor(modelDir, job.backend),
+  };
 }
 
 export async function runExtensionJob(job: ExtensionJobInput): Promise<ExtensionJobOutput> {
@@ -168,7 +176,9 @@ export async function runExtensionJob(job: ExtensionJobInput): Promise<Extension
 
   const resultSeconds = durationSeconds(result.audio);
   // The quality analysis reports its progress by the stages it times (the original's, then the extension's).
-  const analysisStages = stageCounter((done) => job.onPhase?.("analyse", (done / MEASURE_STAGES) * resultSeconds, resultSeconds));
+  const analysisStages = stageCounter((done) =>
+    job.onPhase?.("analyse", (done / MEASURE_STAGES) * resultSeconds, resultSeconds),
+  );
   const quality =
     job.measure === false
       ? undefined
@@ -200,15 +210,17 @@ export async function runExtensionJob(job: ExtensionJobInput): Promise<Extension
   // Lossless inputs keep their own depth (the original part stays sample-identical); lossy ones are written as float.
   const wav = encodeWav(result.audio, decoded.bitDepth ?? "32f");
   const outputFormat =
-    typeof job.outputFormat === "function" ? job.outputFormat(decoded) : (job.outputFormat ?? defaultOutputFormat(decoded));
+    typeof job.outputFormat === "function"
+      ? job.outputFormat(decoded)
+      : (job.outputFormat ?? defaultOutputFormat(decoded));
   const encoded =
     outputFormat === defaultOutputFormat({ format: "wav", bitDepth: decoded.bitDepth ?? "32f" })
       ? wav
       : await encodeAudio(result.audio, outputFormat, {
-        // 24-bit only for 24-bit or float sources: a lossy source has no detail below 16 bits, only bigger files.
-        flacBits: decoded.bitDepth === 24 || decoded.bitDepth === "32f" ? 24 : 16,
-        onProgress: (done, total) => job.onPhase?.("encode", (done / total) * resultSeconds, resultSeconds),
-      });
+          // 24-bit only for 24-bit or float sources: a lossy source has no detail below 16 bits, only bigger files.
+          flacBits: decoded.bitDepth === 24 || decoded.bitDepth === "32f" ? 24 : 16,
+          onProgress: (done, total) => job.onPhase?.("encode", (done / total) * resultSeconds, resultSeconds),
+        });
   const encodeMs = clock();
 
   const report: ExtensionReport = {
@@ -245,13 +257,16 @@ const MEASURE_STAGES = 20;
 /** A timings record that counts the stages measureExtension finishes (it records each one in it). */
 function stageCounter(onStage: (done: number) => void): Record<string, number> {
   let done = 0;
-  return new Proxy<Record<string, number>>({}, {
-    set(target, key, value) {
-      target[key as string] = value as number;
-      onStage(Math.min(MEASURE_STAGES, ++done));
-      return true;
+  return new Proxy<Record<string, number>>(
+    {},
+    {
+      set(target, key, value) {
+        target[key as string] = value as number;
+        onStage(Math.min(MEASURE_STAGES, ++done));
+        return true;
+      },
     },
-  });
+  );
 }
 
 /** Each call returns the milliseconds since the previous one. */

@@ -15,8 +15,8 @@ import { Platform } from "aws-cdk-lib/aws-ecr-assets";
 import {
   AmiHardwareType,
   AsgCapacityProvider,
-  CfnService,
-  CfnTaskDefinition,
+  type CfnService,
+  type CfnTaskDefinition,
   Cluster,
   ContainerImage,
   ContainerInsights,
@@ -261,13 +261,16 @@ export class ExtrapolationWorkers extends Construct {
     // Without this, CloudFormation creates the service with one task, booting a GPU instance on first deploy.
     (this.service.service.node.defaultChild as CfnService).desiredCount = 0;
     // The pattern has no health-check prop: a worker whose event loop stops (liveness file stale) is replaced.
-    (this.service.taskDefinition.node.defaultChild as CfnTaskDefinition).addPropertyOverride("ContainerDefinitions.0.HealthCheck", {
-      Command: ["CMD-SHELL", LIVENESS_CHECK_COMMAND],
-      Interval: 60,
-      Timeout: 10,
-      Retries: 3,
-      StartPeriod: 300,
-    });
+    (this.service.taskDefinition.node.defaultChild as CfnTaskDefinition).addPropertyOverride(
+      "ContainerDefinitions.0.HealthCheck",
+      {
+        Command: ["CMD-SHELL", LIVENESS_CHECK_COMMAND],
+        Interval: 60,
+        Timeout: 10,
+        Retries: 3,
+        StartPeriod: 300,
+      },
+    );
 
     const taskRole = this.service.taskDefinition.taskRole;
     grantReadObjects(taskRole, props.inputBucket);

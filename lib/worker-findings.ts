@@ -4,7 +4,11 @@ import { acknowledgeFinding, nagToken, objectWildcardFinding } from "./nag-findi
 import { CLAIM_FILE, RESULTS_PREFIX } from "../contract/pipeline.ts";
 
 /** cdk-nag findings of the GPU workers that are the design, each on its construct with its reason. */
-export function acknowledgeWorkerFindings(workers: ExtrapolationWorkers, props: ExtrapolationWorkersProps, hostRole: Role): void {
+export function acknowledgeWorkerFindings(
+  workers: ExtrapolationWorkers,
+  props: ExtrapolationWorkersProps,
+  hostRole: Role,
+): void {
   const taskRole = workers.service.taskDefinition.taskRole;
   acknowledgeFinding(
     taskRole,

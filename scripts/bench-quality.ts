@@ -19,7 +19,11 @@ import { Command } from "commander";
 import type { PcmAudio } from "../engine/audio/pcm.ts";
 import { decodeCached } from "../engine/corpus.ts";
 import { loopBaseline } from "../engine/quality/baselines.ts";
-import { measureExtension as currentMeasure, type ExtensionToMeasure, type MeasureOptions } from "../engine/quality/measure.ts";
+import {
+  measureExtension as currentMeasure,
+  type ExtensionToMeasure,
+  type MeasureOptions,
+} from "../engine/quality/measure.ts";
 import type { QualityReport } from "../engine/quality/report.ts";
 import { remixExtend } from "../engine/remix/index.ts";
 import { renderExtensionPicture } from "../engine/report/picture.ts";
@@ -64,21 +68,34 @@ function caseSpecs(): CaseSpec[] {
       name: "synthetic-remix",
       async make() {
         const original = synthesizeSong({ seconds: 240, sampleRate: SAMPLE_RATE, channels: 2, seed: 7 });
-        const extended = await remixExtend(original, { targetSeconds: 720, fadeOutSeconds: 5, crossfadeSeconds: CROSSFADE_SECONDS, seed: 1 });
+        const extended = await remixExtend(original, {
+          targetSeconds: 720,
+          fadeOutSeconds: 5,
+          crossfadeSeconds: CROSSFADE_SECONDS,
+          seed: 1,
+        });
         return { original, result: extended.audio, seams: extended.seams };
       },
     },
   ];
   const music = resolve("corpus/music");
   if (existsSync(music)) {
-    const load = async (file: string): Promise<PcmAudio> => ({ sampleRate: SAMPLE_RATE, channels: [await decodeCached(join(music, file), SAMPLE_RATE)] });
+    const load = async (file: string): Promise<PcmAudio> => ({
+      sampleRate: SAMPLE_RATE,
+      channels: [await decodeCached(join(music, file), SAMPLE_RATE)],
+    });
     specs.push(
       {
         name: "the_city_falls-remix",
         async make() {
           const original = await load("the_city_falls.ogg");
           const target = (3 * original.channels[0]!.length) / SAMPLE_RATE;
-          const extended = await remixExtend(original, { targetSeconds: target, fadeOutSeconds: 5, crossfadeSeconds: CROSSFADE_SECONDS, seed: 1 });
+          const extended = await remixExtend(original, {
+            targetSeconds: target,
+            fadeOutSeconds: 5,
+            crossfadeSeconds: CROSSFADE_SECONDS,
+            seed: 1,
+          });
           return { original, result: extended.audio, seams: extended.seams };
         },
       },
@@ -100,7 +117,13 @@ async function loadCase(dir: string, spec: CaseSpec): Promise<ExtensionToMeasure
   const metaFile = join(dir, `${spec.name}.json`);
   const samplesFile = join(dir, `${spec.name}.f32`);
   if (existsSync(metaFile) && existsSync(samplesFile)) {
-    const meta = JSON.parse(await readFile(metaFile, "utf8")) as { sampleRate: number; channels: number; originalLength: number; resultLength: number; seams: number[] };
+    const meta = JSON.parse(await readFile(metaFile, "utf8")) as {
+      sampleRate: number;
+      channels: number;
+      originalLength: number;
+      resultLength: number;
+      seams: number[];
+    };
     const bytes = await readFile(samplesFile);
     const all = new Float32Array(Uint8Array.from(bytes).buffer);
     const channelsOf = (offset: number, length: number) =>
@@ -121,14 +144,24 @@ async function loadCase(dir: string, spec: CaseSpec): Promise<ExtensionToMeasure
   made.original.channels.forEach((c, i) => all.set(c, i * originalLength));
   made.result.channels.forEach((c, i) => all.set(c, channels * originalLength + i * resultLength));
   await writeFile(samplesFile, new Uint8Array(all.buffer));
-  await writeFile(metaFile, JSON.stringify({ sampleRate: made.original.sampleRate, channels, originalLength, resultLength, seams: made.seams }));
+  await writeFile(
+    metaFile,
+    JSON.stringify({ sampleRate: made.original.sampleRate, channels, originalLength, resultLength, seams: made.seams }),
+  );
   return made;
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(2).padStart(7);
 
-function printTimings(name: string, totalMs: number, timings: Record<string, number>, pictureMs: number | undefined): void {
-  console.log(`\n${name}: measure ${seconds(totalMs)} s${pictureMs === undefined ? "" : `, picture ${seconds(pictureMs)} s`}`);
+function printTimings(
+  name: string,
+  totalMs: number,
+  timings: Record<string, number>,
+  pictureMs: number | undefined,
+): void {
+  console.log(
+    `\n${name}: measure ${seconds(totalMs)} s${pictureMs === undefined ? "" : `, picture ${seconds(pictureMs)} s`}`,
+  );
   const width = Math.max(0, ...Object.keys(timings).map((k) => k.length));
   for (const [stage, ms] of Object.entries(timings)) console.log(`  ${stage.padEnd(width)} ${seconds(ms)} s`);
 }
@@ -138,27 +171,44 @@ function printComparison(name: string, report: QualityReport, reference: Quality
     console.log(`  (no reference report for ${name})`);
     return;
   }
-  console.log(`  ${"metric".padEnd(32)} ${"reference".padStart(14)} ${"now".padStart(14)} ${"difference".padStart(12)}`);
+  console.log(
+    `  ${"metric".padEnd(32)} ${"reference".padStart(14)} ${"now".padStart(14)} ${"difference".padStart(12)}`,
+  );
   for (const key of Object.keys(reference) as (keyof QualityReport)[]) {
     const before = reference[key];
     const after = report[key];
-    const difference = typeof before === "number" && typeof after === "number" ? after - before : before === after ? 0 : NaN;
-    const show = (v: number | boolean | null) => (v === null || typeof v === "boolean" ? String(v) : Number(v.toPrecision(8)).toString());
-    const flag = difference === 0 ? "" : Number.isNaN(difference) || Math.abs(difference) > 1e-6 * Math.max(1, Math.abs(Number(before))) ? "  <-- differs" : "  (noise)";
-    console.log(`  ${key.padEnd(32)} ${show(before).padStart(14)} ${show(after).padStart(14)} ${(Number.isNaN(difference) ? "-" : difference.toExponential(2)).padStart(12)}${flag}`);
+    const difference =
+      typeof before === "number" && typeof after === "number" ? after - before : before === after ? 0 : NaN;
+    const show = (v: number | boolean | null) =>
+      v === null || typeof v === "boolean" ? String(v) : Number(v.toPrecision(8)).toString();
+    const flag =
+      difference === 0
+        ? ""
+        : Number.isNaN(difference) || Math.abs(difference) > 1e-6 * Math.max(1, Math.abs(Number(before)))
+          ? "  <-- differs"
+          : "  (noise)";
+    console.log(
+      `  ${key.padEnd(32)} ${show(before).padStart(14)} ${show(after).padStart(14)} ${(Number.isNaN(difference) ? "-" : difference.toExponential(2)).padStart(12)}${flag}`,
+    );
   }
 }
 
 async function run(options: BenchOptions): Promise<void> {
-  const measure: Measure = options.impl ? ((await import(pathToFileURL(resolve(options.impl)).href)) as { measureExtension: Measure }).measureExtension : currentMeasure;
+  const measure: Measure = options.impl
+    ? ((await import(pathToFileURL(resolve(options.impl)).href)) as { measureExtension: Measure }).measureExtension
+    : currentMeasure;
   const wanted = options.only?.split(",");
   const specs = caseSpecs().filter((s) => !wanted || wanted.includes(s.name));
-  const reference = options.compare ? (JSON.parse(await readFile(options.compare, "utf8")) as Record<string, QualityReport>) : {};
+  const reference = options.compare
+    ? (JSON.parse(await readFile(options.compare, "utf8")) as Record<string, QualityReport>)
+    : {};
   const reports: Record<string, QualityReport> = {};
   for (const spec of specs) {
     const input = await loadCase(options.cases, spec);
     const minutes = (a: PcmAudio) => (a.channels[0]!.length / a.sampleRate / 60).toFixed(1);
-    console.log(`\n== ${spec.name}: ${minutes(input.original)} min -> ${minutes(input.result)} min, ${input.result.channels.length} ch, ${input.seams.length} seams`);
+    console.log(
+      `\n== ${spec.name}: ${minutes(input.original)} min -> ${minutes(input.result)} min, ${input.result.channels.length} ch, ${input.seams.length} seams`,
+    );
     const timings: Record<string, number> = {};
     const started = performance.now();
     const report = await measure(input, { timings });

@@ -38,7 +38,10 @@ const seconds = (since: number) => (performance.now() - since) / 1000;
 async function measure(preset: string, backend: BackendChoice, runs: number): Promise<Row> {
   const used = await selectBackend(backend);
   const config = presetConfig(preset);
-  const context = Float32Array.from({ length: config.encoderSteps * config.sampleRate }, (_, i) => 0.3 * Math.sin(i / 7));
+  const context = Float32Array.from(
+    { length: config.encoderSteps * config.sampleRate },
+    (_, i) => 0.3 * Math.sin(i / 7),
+  );
 
   let t = performance.now();
   const model = buildModel(config);
@@ -93,7 +96,18 @@ async function measure(preset: string, backend: BackendChoice, runs: number): Pr
 }
 
 function formatTable(rows: readonly Row[]): string {
-  const header = ["preset", "backend", "parameters", "build s", "1st 10 s chunk s", "warm 10 s chunk s", "save s", "load s", "train batch(5) s", "peak RSS MB"];
+  const header = [
+    "preset",
+    "backend",
+    "parameters",
+    "build s",
+    "1st 10 s chunk s",
+    "warm 10 s chunk s",
+    "save s",
+    "load s",
+    "train batch(5) s",
+    "peak RSS MB",
+  ];
   const cells = rows.map((r) => [
     r.preset,
     r.backend,
@@ -142,7 +156,9 @@ async function main(): Promise<void> {
     }
   }
   console.log(formatTable(rows));
-  console.log("10 s chunk = one prediction of 10 s from 20 s of context (batch 1); peak RSS of the process running that row.");
+  console.log(
+    "10 s chunk = one prediction of 10 s from 20 s of context (batch 1); peak RSS of the process running that row.",
+  );
 }
 
 await main();

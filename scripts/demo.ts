@@ -33,7 +33,14 @@ const songs = join(out, "songs");
 await mkdir(songs, { recursive: true });
 if (!values.corpus) {
   for (let i = 0; i < 6; i++) {
-    const song = synthesizeSong({ seconds: 40, sampleRate: 22050, channels: 1, bpm: 96 + 8 * i, key: i * 2, seed: 10 + i });
+    const song = synthesizeSong({
+      seconds: 40,
+      sampleRate: 22050,
+      channels: 1,
+      bpm: 96 + 8 * i,
+      key: i * 2,
+      seed: 10 + i,
+    });
     await writeFile(join(songs, `synthetic-${i + 1}.wav`), encodeWav(song, 16));
   }
   console.log(`made 6 synthetic 40 s songs in ${songs}`);
@@ -46,7 +53,19 @@ const model = join(out, "model");
 harmonizer("train", "--data", values.corpus ?? songs, "--out", model, "--epochs", values.epochs, "--no-progress");
 const output = join(out, "song-extended.wav");
 harmonizer("extend", input, "--to", values.to, "-o", output, "--model", model, "--no-progress");
-harmonizer("extend", input, "--to", values.to, "-o", join(out, "song-neural.wav"), "--model", model, "--engine", "neural", "--no-progress");
+harmonizer(
+  "extend",
+  input,
+  "--to",
+  values.to,
+  "-o",
+  join(out, "song-neural.wav"),
+  "--model",
+  model,
+  "--engine",
+  "neural",
+  "--no-progress",
+);
 
 const report = JSON.parse(await readFile(join(out, "song-extended.report.json"), "utf8"));
 console.log("\nDemo finished. Listen to:");

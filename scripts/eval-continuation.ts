@@ -35,7 +35,9 @@ interface Row {
 
 const slice = (audio: PcmAudio, from: number, to: number): PcmAudio => ({
   sampleRate: audio.sampleRate,
-  channels: audio.channels.map((c) => c.subarray(Math.round(from * audio.sampleRate), Math.round(to * audio.sampleRate))),
+  channels: audio.channels.map((c) =>
+    c.subarray(Math.round(from * audio.sampleRate), Math.round(to * audio.sampleRate)),
+  ),
 });
 
 function features(audio: PcmAudio) {
@@ -55,10 +57,24 @@ async function scoreTrack(path: string, engines: Record<string, Extender>): Prom
     const seconds = (performance.now() - started) / 1000;
     const continuation = features(slice(result.audio, CUT_SECONDS, TARGET_SECONDS));
     const distance = mfccFrechetDistance(continuation, 0, continuation.frameCount, truth);
-    const report = await measureExtension({ original: opening, result: result.audio, seams: result.seams, introSeconds: result.introSeconds });
+    const report = await measureExtension({
+      original: opening,
+      result: result.audio,
+      seams: result.seams,
+      introSeconds: result.introSeconds,
+    });
     const checks = checkTargets(report, { inputHasEnding: result.form === "song" }).filter((c) => c.met !== null);
-    rows.push({ track: basename(path), engine, distance, targetsMet: checks.filter((c) => c.met).length, targets: checks.length, seconds });
-    process.stderr.write(`  ${engine}: distance ${distance.toFixed(2)}, targets ${rows.at(-1)!.targetsMet}/${checks.length}, ${seconds.toFixed(1)} s\n`);
+    rows.push({
+      track: basename(path),
+      engine,
+      distance,
+      targetsMet: checks.filter((c) => c.met).length,
+      targets: checks.length,
+      seconds,
+    });
+    process.stderr.write(
+      `  ${engine}: distance ${distance.toFixed(2)}, targets ${rows.at(-1)!.targetsMet}/${checks.length}, ${seconds.toFixed(1)} s\n`,
+    );
   }
   return rows;
 }
@@ -77,7 +93,9 @@ async function run(): Promise<void> {
     const decoded = await decodeAudioFile(path);
     const seconds = decoded.channels[0]!.length / decoded.sampleRate;
     if (seconds < TARGET_SECONDS + 1) continue;
-    process.stderr.write(`${basename(path)} (${seconds.toFixed(0)} s): first ${CUT_SECONDS} s -> ${TARGET_SECONDS} s\n`);
+    process.stderr.write(
+      `${basename(path)} (${seconds.toFixed(0)} s): first ${CUT_SECONDS} s -> ${TARGET_SECONDS} s\n`,
+    );
     rows.push(...(await scoreTrack(path, engines)));
   }
   if (options.json) {
@@ -85,16 +103,36 @@ async function run(): Promise<void> {
     return;
   }
   const tracks = [...new Set(rows.map((r) => r.track))];
-  console.log(`${tracks.length} held-out tracks of 181 s or more: the first ${CUT_SECONDS} s extended to ${TARGET_SECONDS} s, compared with the true ${CUT_SECONDS}-${TARGET_SECONDS} s\n`);
+  console.log(
+    `${tracks.length} held-out tracks of 181 s or more: the first ${CUT_SECONDS} s extended to ${TARGET_SECONDS} s, compared with the true ${CUT_SECONDS}-${TARGET_SECONDS} s\n`,
+  );
   console.log(["track", ...Object.keys(engines)].map((c) => c.padEnd(28)).join(""));
   for (const track of tracks) {
-    const cells = Object.keys(engines).map((e) => rows.find((r) => r.track === track && r.engine === e)?.distance.toFixed(2) ?? "-");
+    const cells = Object.keys(engines).map(
+      (e) => rows.find((r) => r.track === track && r.engine === e)?.distance.toFixed(2) ?? "-",
+    );
     console.log([track, ...cells].map((c) => c.padEnd(28)).join(""));
   }
-  const median = (engine: string, pick: (r: Row) => number) => medianOf(rows.filter((r) => r.engine === engine).map(pick));
-  console.log(["median timbre distance", ...Object.keys(engines).map((e) => median(e, (r) => r.distance)?.toFixed(2) ?? "-")].map((c) => c.padEnd(28)).join(""));
-  console.log(["median targets met", ...Object.keys(engines).map((e) => `${median(e, (r) => r.targetsMet)} of ${median(e, (r) => r.targets)}`)].map((c) => c.padEnd(28)).join(""));
-  console.log(["median seconds to extend", ...Object.keys(engines).map((e) => median(e, (r) => r.seconds)?.toFixed(1) ?? "-")].map((c) => c.padEnd(28)).join(""));
+  const median = (engine: string, pick: (r: Row) => number) =>
+    medianOf(rows.filter((r) => r.engine === engine).map(pick));
+  console.log(
+    ["median timbre distance", ...Object.keys(engines).map((e) => median(e, (r) => r.distance)?.toFixed(2) ?? "-")]
+      .map((c) => c.padEnd(28))
+      .join(""),
+  );
+  console.log(
+    [
+      "median targets met",
+      ...Object.keys(engines).map((e) => `${median(e, (r) => r.targetsMet)} of ${median(e, (r) => r.targets)}`),
+    ]
+      .map((c) => c.padEnd(28))
+      .join(""),
+  );
+  console.log(
+    ["median seconds to extend", ...Object.keys(engines).map((e) => median(e, (r) => r.seconds)?.toFixed(1) ?? "-")]
+      .map((c) => c.padEnd(28))
+      .join(""),
+  );
 }
 
 await run();

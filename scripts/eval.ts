@@ -18,7 +18,13 @@ import { loadCorpusSplit } from "../engine/corpus.ts";
 import { CANDIDATES, makeExtenders } from "../engine/extend/extenders.ts";
 import { hasModel, loadPredictor } from "../engine/job.ts";
 import { loadConductor } from "../engine/model/conductor.ts";
-import { evaluateEngines, formatMedianTable, medianReports, type EngineEvaluation, type Extender } from "../engine/quality/index.ts";
+import {
+  evaluateEngines,
+  formatMedianTable,
+  medianReports,
+  type EngineEvaluation,
+  type Extender,
+} from "../engine/quality/index.ts";
 
 interface EvalOptions {
   protocol: "stretch" | "whole";
@@ -45,16 +51,22 @@ function parseArguments(argv: string[]): EvalOptions {
     .option("--per-track", "also print every track's metrics per engine", false)
     .parse(argv);
   const options = program.opts<EvalOptions>();
-  if (options.protocol !== "stretch" && options.protocol !== "whole") program.error(`--protocol must be stretch or whole, got ${options.protocol}`);
+  if (options.protocol !== "stretch" && options.protocol !== "whole")
+    program.error(`--protocol must be stretch or whole, got ${options.protocol}`);
   return options;
 }
 
 async function extenders(options: EvalOptions): Promise<Record<string, Extender>> {
   const conductor = hasModel(options.conductor) ? await loadConductor(options.conductor) : undefined;
-  const free = conductor ? (["conductor", "remix", "loop", "silence"] as const) : (["remix", "loop", "silence"] as const);
+  const free = conductor
+    ? (["conductor", "remix", "loop", "silence"] as const)
+    : (["remix", "loop", "silence"] as const);
   if (options.model === undefined) return makeExtenders(free, { conductor });
   if (!hasModel(options.model)) throw new Error(`no trained model in ${options.model} (model.json missing)`);
-  return makeExtenders(conductor ? CANDIDATES : CANDIDATES.filter((c) => c !== "conductor"), { conductor, predictor: await loadPredictor(options.model) });
+  return makeExtenders(conductor ? CANDIDATES : CANDIDATES.filter((c) => c !== "conductor"), {
+    conductor,
+    predictor: await loadPredictor(options.model),
+  });
 }
 
 async function run(options: EvalOptions): Promise<void> {
@@ -67,14 +79,22 @@ async function run(options: EvalOptions): Promise<void> {
     const input: PcmAudio = { sampleRate: decoded.sampleRate, channels: decoded.channels };
     const seconds = decoded.channels[0]!.length / decoded.sampleRate;
     const targetSeconds = protocolTarget(options.protocol, seconds);
-    process.stderr.write(`[${index + 1}/${tracks.length}] ${basename(path)}: ${seconds.toFixed(1)} s -> ${targetSeconds} s\n`);
+    process.stderr.write(
+      `[${index + 1}/${tracks.length}] ${basename(path)}: ${seconds.toFixed(1)} s -> ${targetSeconds} s\n`,
+    );
     for (const evaluation of await evaluateEngines(input, targetSeconds, engines)) {
       evaluations.push({ ...evaluation, track: basename(path) });
       process.stderr.write(`  ${evaluation.engine}: ${evaluation.seconds.toFixed(1)} s to extend\n`);
     }
   }
   if (options.json) {
-    console.log(JSON.stringify({ tracks: tracks.map((t) => basename(t)), medians: medianReports(evaluations), runs: evaluations }, null, 2));
+    console.log(
+      JSON.stringify(
+        { tracks: tracks.map((t) => basename(t)), medians: medianReports(evaluations), runs: evaluations },
+        null,
+        2,
+      ),
+    );
   } else {
     const rule = options.protocol === "whole" ? "2.5x its length (at most 600 s)" : "3x its length (at least 180 s)";
     console.log(`${tracks.length} tracks, each extended to ${rule}\n`);
@@ -85,7 +105,9 @@ async function run(options: EvalOptions): Promise<void> {
 
 /** The target length of a track of `seconds` under each protocol. */
 function protocolTarget(protocol: EvalOptions["protocol"], seconds: number): number {
-  return protocol === "whole" ? Math.max(Math.ceil(seconds), Math.min(600, Math.round(2.5 * seconds))) : Math.max(180, Math.round(3 * seconds));
+  return protocol === "whole"
+    ? Math.max(Math.ceil(seconds), Math.min(600, Math.round(2.5 * seconds)))
+    : Math.max(180, Math.round(3 * seconds));
 }
 
 /** One line per track and engine: the table's metrics, "-" where there is nothing to measure. */

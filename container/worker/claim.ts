@@ -14,9 +14,18 @@ const httpStatus = (error: unknown): number | undefined =>
 /** 412 (the object exists) or 409 (a concurrent conditional write is in flight). */
 export const isConditionFailed = (error: unknown): boolean =>
   error instanceof Error &&
-  (error.name === "PreconditionFailed" || error.name === "ConditionalRequestConflict" || httpStatus(error) === 412 || httpStatus(error) === 409);
+  (error.name === "PreconditionFailed" ||
+    error.name === "ConditionalRequestConflict" ||
+    httpStatus(error) === 412 ||
+    httpStatus(error) === 409);
 
-export async function claimJob(s3: S3Client, bucket: string, key: string, messageId: string, now: Date): Promise<ClaimResult> {
+export async function claimJob(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  messageId: string,
+  now: Date,
+): Promise<ClaimResult> {
   try {
     await s3.send(
       new PutObjectCommand({
@@ -32,7 +41,8 @@ export async function claimJob(s3: S3Client, bucket: string, key: string, messag
     if (!isConditionFailed(error)) throw error;
     if (httpStatus(error) === 409) return "held-by-another";
     const existing = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    const holder = (JSON.parse((await existing.Body?.transformToString()) ?? "{}") as { messageId?: unknown }).messageId;
+    const holder = (JSON.parse((await existing.Body?.transformToString()) ?? "{}") as { messageId?: unknown })
+      .messageId;
     return holder === messageId ? "claimed" : "held-by-another";
   }
 }

@@ -40,7 +40,6 @@ export interface WorkerConfig {
   readonly taskProtectionMinutes: number;
 }
 
-
 function nonNegativeEnv(env: Env, name: string, fallback: number): number {
   const raw = optionalEnv(env, name);
   if (raw === undefined) return fallback;

@@ -8,13 +8,25 @@ const post = (message: ThreadMessage, transfer: ArrayBuffer[] = []) => parentPor
 
 parentPort?.on("message", async (input: ExtensionJobInput) => {
   try {
-    const output = await runExtensionJob({ ...input, onProgress: (done, total) => post({ type: "progress", done, total }) });
+    const output = await runExtensionJob({
+      ...input,
+      onProgress: (done, total) => post({ type: "progress", done, total }),
+    });
     // Everything but the decoded PCM (the worker writes files, it never needs samples); byte arrays are moved.
     const { audio: _samples, ...files } = output;
     // Only arrays that own their whole buffer are moved (a pooled Buffer's memory is shared, and copied instead).
     const owned = (value: unknown): value is Uint8Array =>
-      value instanceof Uint8Array && value.byteOffset === 0 && value.byteLength === value.buffer.byteLength && value.byteLength > 0;
-    const buffers = [...new Set(Object.values(files).filter(owned).map((value) => value.buffer as ArrayBuffer))];
+      value instanceof Uint8Array &&
+      value.byteOffset === 0 &&
+      value.byteLength === value.buffer.byteLength &&
+      value.byteLength > 0;
+    const buffers = [
+      ...new Set(
+        Object.values(files)
+          .filter(owned)
+          .map((value) => value.buffer as ArrayBuffer),
+      ),
+    ];
     const done = { type: "done", output: files as Extract<ThreadMessage, { type: "done" }>["output"] } as const;
     try {
       post(done, buffers);

@@ -38,7 +38,10 @@ export function threadedRunJob(options: EngineThreadOptions = {}): RunExtensionJ
     new Promise((resolve, reject) => {
       const worker = (thread ??= start());
       const { onProgress, ...rest } = input;
-      const bytes = input.bytes.byteOffset === 0 && input.bytes.byteLength === input.bytes.buffer.byteLength ? input.bytes : input.bytes.slice();
+      const bytes =
+        input.bytes.byteOffset === 0 && input.bytes.byteLength === input.bytes.buffer.byteLength
+          ? input.bytes
+          : input.bytes.slice();
       const settle = (action: () => void) => {
         worker.off("message", onMessage).off("error", fail).off("exit", onExit);
         cancel?.removeEventListener("abort", onCancel);

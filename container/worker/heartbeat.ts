@@ -22,7 +22,12 @@ export interface HeartbeatOptions {
 const MAX_VISIBILITY_SECONDS = 43_200;
 
 /** Sets a message's visibility timeout. SQS caps it at 12 hours. */
-export async function setVisibility(sqs: SQSClient, queueUrl: string, receiptHandle: string, seconds: number): Promise<void> {
+export async function setVisibility(
+  sqs: SQSClient,
+  queueUrl: string,
+  receiptHandle: string,
+  seconds: number,
+): Promise<void> {
   await sqs.send(
     new ChangeMessageVisibilityCommand({
       QueueUrl: queueUrl,

@@ -28,7 +28,12 @@ export interface ResultSummary {
 
 const seconds = (s: number): string => `${(Math.round(s * 10) / 10).toString()} s`;
 
-export function resultNotification(job: JobMessage, links: ResultLinks, summary: ResultSummary, repeated: boolean): Notification {
+export function resultNotification(
+  job: JobMessage,
+  links: ResultLinks,
+  summary: ResultSummary,
+  repeated: boolean,
+): Notification {
   const expiry = links.wav.expiresAt.toISOString().replace(/\.\d{3}Z$/, "Z");
   const lines = [
     `Your song "${displayName(job.key)}" has been extended from ${seconds(job.input.seconds)} to ${seconds(summary.outputSeconds)}.`,
@@ -42,11 +47,18 @@ export function resultNotification(job: JobMessage, links: ResultLinks, summary:
     "",
     `Engine: ${summary.engine}${summary.model === undefined ? "" : `, model: ${summary.model}`}.`,
   ];
-  if (summary.form !== undefined) lines.push(`Form: ${summary.form}${summary.formReason ? ` (${summary.formReason})` : ""}.`);
+  if (summary.form !== undefined)
+    lines.push(`Form: ${summary.form}${summary.formReason ? ` (${summary.formReason})` : ""}.`);
   if (!summary.usedModel) lines.push("No trained model was used: the planner's rules alone chose every phrase.");
   for (const note of summary.notes) lines.push(`Note: ${note}`);
   if (repeated) lines.push("", "(This result was made earlier; here are fresh links.)");
-  return { kind: "result", owner: job.owner, jobId: job.jobId, subject: `Extended: ${displayName(job.key)}`, text: lines.join("\n") };
+  return {
+    kind: "result",
+    owner: job.owner,
+    jobId: job.jobId,
+    subject: `Extended: ${displayName(job.key)}`,
+    text: lines.join("\n"),
+  };
 }
 
 /** The song itself cannot be extended (the engine's HarmonizerInputError message names the limit). */
@@ -61,8 +73,14 @@ export function inputErrorNotification(job: JobMessage, reason: string): Notific
 }
 
 /** Given up after the last attempt; the message goes to the dead-letter queue. */
-export function failureNotification(job: JobMessage | undefined, attempts: number, reason: string, messageId: string): Notification {
-  const what = job === undefined ? `Job message ${messageId}` : `Extending "${displayName(job.key)}" (job ${job.jobId})`;
+export function failureNotification(
+  job: JobMessage | undefined,
+  attempts: number,
+  reason: string,
+  messageId: string,
+): Notification {
+  const what =
+    job === undefined ? `Job message ${messageId}` : `Extending "${displayName(job.key)}" (job ${job.jobId})`;
   return {
     kind: "failure",
     owner: job?.owner,

@@ -4,7 +4,13 @@ import { z } from "zod";
 import { HarmonizerInputError } from "../../engine/errors.ts";
 import type { JobMessage } from "../../functions/commons/job-schema.ts";
 import { publishNotification } from "../../functions/commons/notifications.ts";
-import { baseName, MAX_NAME_BYTES, type ResultKeys, resultKeys, truncateUtf8 } from "../../functions/commons/object-keys.ts";
+import {
+  baseName,
+  MAX_NAME_BYTES,
+  type ResultKeys,
+  resultKeys,
+  truncateUtf8,
+} from "../../functions/commons/object-keys.ts";
 import { claimJob, isConditionFailed } from "./claim.ts";
 import { type ResultLinks, type ResultSummary, resultNotification } from "./job-notifications.ts";
 import { linkLifetime, presignDownload } from "./presign.ts";
@@ -12,7 +18,6 @@ import { FORMAT_INFO, parseFormatName } from "../../engine/audio/encode/formats.
 import { copyOriginal, pageKeys, pageReport, publishResultPage, reportFormat } from "./result-page.ts";
 import type { WorkerDeps } from "./process-message.ts";
 import { resultExists, uploadResult } from "./results.ts";
-
 
 /** How a job's steps ended when they did not throw. */
 export type StepsOutcome = "completed" | "renotified" | "duplicate" | "superseded";
@@ -26,13 +31,21 @@ export class JobAbandonedError extends Error {
  * Claim, read the validated upload, run the engine, write the result, notify. `cancel` fires on abandon
  * (shutdown) or at the job's deadline; the engine (a worker thread in production) is stopped with it.
  */
-export async function runJobSteps(deps: WorkerDeps, job: JobMessage, messageId: string, cancel: AbortSignal): Promise<StepsOutcome> {
+export async function runJobSteps(
+  deps: WorkerDeps,
+  job: JobMessage,
+  messageId: string,
+  cancel: AbortSignal,
+): Promise<StepsOutcome> {
   const { config, logger } = deps;
   const keys = resultKeys(job.jobId, job.key);
   const checkpoint = () => {
     if (cancel.aborted) throw cancel.reason instanceof Error ? cancel.reason : new JobAbandonedError("job abandoned");
   };
-  if ((await claimJob(deps.s3, config.outputBucket, keys.claim, messageId, deps.now?.() ?? new Date())) === "held-by-another") {
+  if (
+    (await claimJob(deps.s3, config.outputBucket, keys.claim, messageId, deps.now?.() ?? new Date())) ===
+    "held-by-another"
+  ) {
     logger.info("another message holds this job (duplicate event); dropping this one");
     return "duplicate";
   }
@@ -51,7 +64,12 @@ export async function runJobSteps(deps: WorkerDeps, job: JobMessage, messageId: 
   checkpoint();
   const model = await deps.model();
   checkpoint();
-  logger.info("extending", { targetSeconds: job.targetSeconds, form: job.form, model: model.description, engine: config.engine });
+  logger.info("extending", {
+    targetSeconds: job.targetSeconds,
+    form: job.form,
+    model: model.description,
+    engine: config.engine,
+  });
 
   let lastLogged = 0;
   const output = await deps.runJob(
@@ -77,7 +95,10 @@ export async function runJobSteps(deps: WorkerDeps, job: JobMessage, messageId: 
   checkpoint();
   const format = reportFormat(output.report);
   const resultKey = pageKeys(keys, format, job.input.format).result;
-  const extra = resultKey === keys.wav || output.encoded === undefined ? [] : [{ key: resultKey, body: output.encoded, contentType: FORMAT_INFO[format].mimeType }];
+  const extra =
+    resultKey === keys.wav || output.encoded === undefined
+      ? []
+      : [{ key: resultKey, body: output.encoded, contentType: FORMAT_INFO[format].mimeType }];
   // The page's "before" player: a copy of the upload beside the result (the links may read only results/).
   await copyOriginal(deps.s3, job, config.outputBucket, pageKeys(keys, format, job.input.format).original);
   await uploadResult(deps.s3, config.outputBucket, keys, { ...output, extra });
@@ -91,7 +112,10 @@ export async function runJobSteps(deps: WorkerDeps, job: JobMessage, messageId: 
  * replaced or deleted since then yields undefined (its new version has a job of its own); one over the upload
  * limit is refused before its body is read.
  */
-async function readValidatedUpload(deps: WorkerDeps, job: JobMessage): Promise<{ bytes: Uint8Array; format?: string } | undefined> {
+async function readValidatedUpload(
+  deps: WorkerDeps,
+  job: JobMessage,
+): Promise<{ bytes: Uint8Array; format?: string } | undefined> {
   let response;
   try {
     response = await deps.s3.send(
@@ -114,9 +138,15 @@ async function readValidatedUpload(deps: WorkerDeps, job: JobMessage): Promise<{
   if (size > maxUploadBytes || (job.size !== undefined && size !== job.size)) {
     (response.Body as { destroy?: () => void } | undefined)?.destroy?.();
     if (size > maxUploadBytes) {
-      throw new HarmonizerInputError("TOO_LARGE", `the file is ${size} bytes; uploads of at most ${maxUploadBytes} bytes are accepted`);
+      throw new HarmonizerInputError(
+        "TOO_LARGE",
+        `the file is ${size} bytes; uploads of at most ${maxUploadBytes} bytes are accepted`,
+      );
     }
-    deps.logger.warn("the upload's size differs from the validated one; not running the old job", { size, validated: job.size });
+    deps.logger.warn("the upload's size differs from the validated one; not running the old job", {
+      size,
+      validated: job.size,
+    });
     return undefined;
   }
   const bytes = (await response.Body?.transformToByteArray()) ?? new Uint8Array();
@@ -129,10 +159,14 @@ async function notifyResult(deps: WorkerDeps, job: JobMessage, keys: ResultKeys,
   const summary = summaryOf(report);
   const lifetime = await linkLifetime(deps.presignS3, config.resultLinkDays, deps.now?.() ?? new Date());
   if (lifetime.seconds < config.resultLinkDays * 86_400) {
-    deps.logger.warn("result links live shorter than asked", { days: config.resultLinkDays, seconds: lifetime.seconds });
+    deps.logger.warn("result links live shorter than asked", {
+      days: config.resultLinkDays,
+      seconds: lifetime.seconds,
+    });
   }
   const name = truncateUtf8(baseName(job.key), MAX_NAME_BYTES);
-  const sign = (key: string, fileName: string) => presignDownload(deps.presignS3, config.outputBucket, key, fileName, lifetime);
+  const sign = (key: string, fileName: string) =>
+    presignDownload(deps.presignS3, config.outputBucket, key, fileName, lifetime);
   const page = await publishResultPage(
     deps,
     config.outputBucket,

@@ -32,7 +32,9 @@ async function main(): Promise<void> {
       ? clients.s3
       : createAwsClients({ region, credentials: config.presignCredentials }).s3;
   if (config.presignCredentials === undefined) {
-    logger.warn("PRESIGN_ACCESS_KEY_ID/PRESIGN_SECRET_ACCESS_KEY not set: links are signed with the task role and expire with its session");
+    logger.warn(
+      "PRESIGN_ACCESS_KEY_ID/PRESIGN_SECRET_ACCESS_KEY not set: links are signed with the task role and expire with its session",
+    );
   }
   let model: Promise<ModelSource> | undefined;
   const deps: WorkerDeps = {

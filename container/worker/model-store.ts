@@ -47,6 +47,7 @@ export async function locateModel(
     if (dir !== undefined) return { dir, description: `s3://${options.modelsBucket}/${options.modelPrefix}` };
   }
   if (hasModelJson(options.bakedModelDir)) return { dir: options.bakedModelDir, description: options.bakedModelDir };
-  if (hasModelJson(SHIPPED_CONDUCTOR_DIR)) return { dir: SHIPPED_CONDUCTOR_DIR, description: "the shipped conductor (models/conductor)" };
+  if (hasModelJson(SHIPPED_CONDUCTOR_DIR))
+    return { dir: SHIPPED_CONDUCTOR_DIR, description: "the shipped conductor (models/conductor)" };
   return { description: "no trained model" };
 }

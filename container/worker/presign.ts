@@ -14,7 +14,11 @@ export interface PresignedLink {
  * How long links signed by `s3` will really live when asked for `days`: capped at 7 days and at the
  * expiry of the signing credentials (temporary task-role credentials last hours, not days).
  */
-export async function linkLifetime(s3: S3Client, days: number, now: Date): Promise<{ seconds: number; expiresAt: Date }> {
+export async function linkLifetime(
+  s3: S3Client,
+  days: number,
+  now: Date,
+): Promise<{ seconds: number; expiresAt: Date }> {
   let seconds = Math.min(Math.round(days * 86_400), MAX_PRESIGN_SECONDS);
   const credentials = await s3.config.credentials();
   if (credentials.expiration !== undefined) {

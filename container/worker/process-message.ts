@@ -49,7 +49,11 @@ export class JobDeadlineError extends Error {
  * Handles one received job message end to end. `abandon` fires when the job must be given up
  * (shutdown grace elapsed): the message is made visible again at once and nothing more is written.
  */
-export async function processMessage(deps: WorkerDeps, message: Message, abandon: AbortSignal): Promise<MessageOutcome> {
+export async function processMessage(
+  deps: WorkerDeps,
+  message: Message,
+  abandon: AbortSignal,
+): Promise<MessageOutcome> {
   const { logger, config } = deps;
   const receiveCount = Number(message.Attributes?.ApproximateReceiveCount ?? "1");
   const lastAttempt = receiveCount >= config.maxReceiveCount;
@@ -83,7 +87,12 @@ export async function processMessage(deps: WorkerDeps, message: Message, abandon
   const deadline = AbortSignal.timeout(config.jobDeadlineSeconds * 1000);
   const cancel = AbortSignal.any([abandon, deadline]);
   try {
-    const outcome = await untilAborted(runJobSteps(deps, job, messageId, cancel), abandon, deadline, config.jobDeadlineSeconds);
+    const outcome = await untilAborted(
+      runJobSteps(deps, job, messageId, cancel),
+      abandon,
+      deadline,
+      config.jobDeadlineSeconds,
+    );
     await deleteMessage(deps, receiptHandle);
     logger.info("job finished", { outcome });
     return outcome;
@@ -158,9 +167,16 @@ async function notifyQuietly(deps: WorkerDeps, notification: Parameters<typeof p
  * Resolves like `work`, or rejects as soon as `abandon` (JobAbandonedError) or `deadline` (JobDeadlineError)
  * fires; the engine is stopped through the same signals (a terminated worker thread).
  */
-function untilAborted<T>(work: Promise<T>, abandon: AbortSignal, deadline: AbortSignal, deadlineSeconds: number): Promise<T> {
+function untilAborted<T>(
+  work: Promise<T>,
+  abandon: AbortSignal,
+  deadline: AbortSignal,
+  deadlineSeconds: number,
+): Promise<T> {
   const reason = () =>
-    abandon.aborted ? new JobAbandonedError("job abandoned") : new JobDeadlineError(`the job ran past its deadline of ${deadlineSeconds} s`);
+    abandon.aborted
+      ? new JobAbandonedError("job abandoned")
+      : new JobDeadlineError(`the job ran past its deadline of ${deadlineSeconds} s`);
   if (abandon.aborted || deadline.aborted) return Promise.reject(reason());
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(reason());

@@ -20,7 +20,13 @@ export interface PageKeys {
 }
 
 const MAX_KEY_BYTES = 1024;
-const INPUT_EXTENSIONS: Readonly<Record<string, string>> = { wav: ".wav", mp3: ".mp3", flac: ".flac", "ogg-vorbis": ".ogg", "ogg-opus": ".opus" };
+const INPUT_EXTENSIONS: Readonly<Record<string, string>> = {
+  wav: ".wav",
+  mp3: ".mp3",
+  flac: ".flac",
+  "ogg-vorbis": ".ogg",
+  "ogg-opus": ".opus",
+};
 const INPUT_TYPES: Readonly<Record<string, string>> = {
   wav: "audio/wav",
   mp3: "audio/mpeg",
@@ -114,11 +120,26 @@ export async function publishResultPage(
     picture: (await sign(keys.picture, `${content.downloadName}-extended.png`)).url,
     report: (await sign(keys.report, `${content.downloadName}-report.json`)).url,
   };
-  const html = buildResultPage({ songName: content.songName, report: content.report, links, expires: lifetime.expiresAt });
+  const html = buildResultPage({
+    songName: content.songName,
+    report: content.report,
+    links,
+    expires: lifetime.expiresAt,
+  });
   await clients.s3.send(
-    new PutObjectCommand({ Bucket: bucket, Key: page.page, Body: html, ContentType: "text/html; charset=utf-8", CacheControl: "no-store" }),
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: page.page,
+      Body: html,
+      ContentType: "text/html; charset=utf-8",
+      CacheControl: "no-store",
+    }),
   );
-  const command = new GetObjectCommand({ Bucket: bucket, Key: page.page, ResponseContentType: "text/html; charset=utf-8" });
+  const command = new GetObjectCommand({
+    Bucket: bucket,
+    Key: page.page,
+    ResponseContentType: "text/html; charset=utf-8",
+  });
   const pageUrl = await getSignedUrl(clients.presignS3, command, { expiresIn: lifetime.seconds });
   return { page: { url: pageUrl, expiresAt: lifetime.expiresAt }, result };
 }

@@ -32,10 +32,17 @@ export async function uploadResult(s3: S3Client, bucket: string, keys: ResultKey
     queueSize: 2,
   }).done();
   if (files.picture !== undefined) {
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: keys.picture, Body: files.picture, ContentType: "image/png" }));
+    await s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: keys.picture, Body: files.picture, ContentType: "image/png" }),
+    );
   }
   for (const extra of files.extra ?? []) {
-    await new Upload({ client: s3, params: { Bucket: bucket, Key: extra.key, Body: extra.body, ContentType: extra.contentType }, partSize: PART_BYTES, queueSize: 2 }).done();
+    await new Upload({
+      client: s3,
+      params: { Bucket: bucket, Key: extra.key, Body: extra.body, ContentType: extra.contentType },
+      partSize: PART_BYTES,
+      queueSize: 2,
+    }).done();
   }
   await s3.send(
     new PutObjectCommand({

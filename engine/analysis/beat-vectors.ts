@@ -42,4 +42,3 @@ export function vectorDistance(a: Float32Array, b: Float32Array): number {
   }
   return Math.sqrt(sum);
 }
-

@@ -76,7 +76,11 @@ export interface SignalAnalysis {
 export function analyseSignal(audio: PcmAudio): SignalAnalysis {
   const signal = analysisSignal(audio);
   const frames = frameFeatures(signal.samples, signal.sampleRate);
-  return { signal, frames, beats: analyseBeatsFromFrames(audio.sampleRate, frameCount(audio), signal.samples, frames, signal.factor) };
+  return {
+    signal,
+    frames,
+    beats: analyseBeatsFromFrames(audio.sampleRate, frameCount(audio), signal.samples, frames, signal.factor),
+  };
 }
 
 export function analyseBeatsFromFrames(
@@ -91,7 +95,7 @@ export function analyseBeatsFromFrames(
   const { soundStart, soundEnd } = soundRange(frames, toOriginal, length);
   const envelope = detrendedEnvelope(frames.flux, framesPerSecond);
   const firstFrame = Math.max(0, Math.floor((soundStart / factor - frames.frameSize / 2) / frames.hop));
-  const lastFrame = Math.min(frames.frameCount, Math.ceil((soundEnd / factor) / frames.hop));
+  const lastFrame = Math.min(frames.frameCount, Math.ceil(soundEnd / factor / frames.hop));
   const tempo = estimateTempo(envelope.subarray(firstFrame, lastFrame), framesPerSecond);
 
   let method: BeatMethod = "grid";
@@ -99,7 +103,12 @@ export function analyseBeatsFromFrames(
   let period = PSEUDO_BEAT_SECONDS;
   const strength = onsetStrength(envelope.subarray(firstFrame, lastFrame));
   if (tempo.clarity >= BEAT_CLARITY_THRESHOLD && strength >= ONSET_STRENGTH_THRESHOLD) {
-    const tracked = trackWithLibrary(analysisSamples, frames.sampleRate, soundStart / sampleRate, soundEnd / sampleRate);
+    const tracked = trackWithLibrary(
+      analysisSamples,
+      frames.sampleRate,
+      soundStart / sampleRate,
+      soundEnd / sampleRate,
+    );
     if (tracked) {
       method = "music-tempo";
       beatSeconds = tracked.beats;
@@ -266,6 +275,9 @@ function onsetStrength(envelope: Float32Array): number {
 }
 
 function medianInterval(beats: number[]): number {
-  const intervals = beats.slice(1).map((b, i) => b - beats[i]!).sort((a, b) => a - b);
+  const intervals = beats
+    .slice(1)
+    .map((b, i) => b - beats[i]!)
+    .sort((a, b) => a - b);
   return intervals[Math.floor(intervals.length / 2)] ?? 0;
 }

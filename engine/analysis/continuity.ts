@@ -107,7 +107,8 @@ export function createPulseProfile(analysis: BeatAnalysis): PulseProfile {
   };
   return {
     periodSamples: period,
-    clarity: (sourceEnd, targetStart) => Math.min(readPulse(sourceEnd, "before").clarity, readPulse(targetStart, "after").clarity),
+    clarity: (sourceEnd, targetStart) =>
+      Math.min(readPulse(sourceEnd, "before").clarity, readPulse(targetStart, "after").clarity),
     alignment(sourceEnd, targetStart) {
       const before = readPulse(sourceEnd, "before");
       const after = readPulse(targetStart, "after");

@@ -46,7 +46,8 @@ function createSpectrumReader(samples: Float32Array) {
   const full = samples.length >= FRAME_SIZE;
   return (frame: number, magnitudes: Float32Array, logMagnitudes: Float32Array): void => {
     const start = frame * HOP;
-    if (full && start + FRAME_SIZE <= samples.length) for (let i = 0; i < FRAME_SIZE; i++) input[i] = samples[start + i]! * window[i]!;
+    if (full && start + FRAME_SIZE <= samples.length)
+      for (let i = 0; i < FRAME_SIZE; i++) input[i] = samples[start + i]! * window[i]!;
     else for (let i = 0; i < FRAME_SIZE; i++) input[i] = (samples[start + i] ?? 0) * window[i]!;
     fft.realTransform(output, input);
     for (let k = 0; k <= FRAME_SIZE / 2; k++) {
@@ -115,7 +116,8 @@ export function fluxInRanges(samples: Float32Array, ranges: readonly (readonly [
   const frameCount = frameCountOf(samples);
   const flux = new Float32Array(frameCount);
   const wanted = new Uint8Array(frameCount);
-  for (const [first, last] of ranges) for (let f = Math.max(0, first); f <= Math.min(frameCount - 1, last); f++) wanted[f] = 1;
+  for (const [first, last] of ranges)
+    for (let f = Math.max(0, first); f <= Math.min(frameCount - 1, last); f++) wanted[f] = 1;
   const bins = FRAME_SIZE / 2 + 1;
   const magnitudes = new Float32Array(bins);
   let previousLog = new Float32Array(bins);

@@ -69,7 +69,7 @@ function barLines(analysis: BeatAnalysis, phase: number | undefined): number[] {
   const bars: number[] = [];
   const offset = phase ?? 0;
   for (let b = 0; b < analysis.beats.length; b++) {
-    if (((b - offset) % BEATS_PER_BAR + BEATS_PER_BAR) % BEATS_PER_BAR === 0) bars.push(b);
+    if ((((b - offset) % BEATS_PER_BAR) + BEATS_PER_BAR) % BEATS_PER_BAR === 0) bars.push(b);
   }
   return bars;
 }
@@ -84,7 +84,8 @@ function barNovelty(analysis: BeatAnalysis, bars: readonly number[]): Float64Arr
   const barVectors = bars.map((start, i) => {
     const end = bars[i + 1] ?? Math.min(vectors.length, start + BEATS_PER_BAR);
     const mean = new Float32Array(size);
-    for (let b = start; b < end; b++) for (let d = 0; d < size; d++) mean[d]! += vectors[b]![d]! / Math.max(1, end - start);
+    for (let b = start; b < end; b++)
+      for (let d = 0; d < size; d++) mean[d]! += vectors[b]![d]! / Math.max(1, end - start);
     return mean;
   });
   const raw = new Float64Array(bars.length);
@@ -97,7 +98,9 @@ function barNovelty(analysis: BeatAnalysis, bars: readonly number[]): Float64Arr
     }
     for (let a = 0; a < k; a++) {
       for (let b = 0; b < k; b++) {
-        within += vectorDistance(barVectors[i - 1 - a]!, barVectors[i - 1 - b]!) + vectorDistance(barVectors[i + a]!, barVectors[i + b]!);
+        within +=
+          vectorDistance(barVectors[i - 1 - a]!, barVectors[i - 1 - b]!) +
+          vectorDistance(barVectors[i + a]!, barVectors[i + b]!);
       }
     }
     raw[i] = (across - within / 2) / (k * k);
@@ -137,26 +140,39 @@ function phraseGrid(bars: readonly number[], novelty: Float64Array, barsPerPhras
 export function detectEnding(analysis: BeatAnalysis): { hasEnding: boolean; endingReason: string } {
   const { beats, features, sampleRate, soundEnd, length, medianLevelDb } = analysis;
   const silence = (length - soundEnd) / sampleRate;
-  if (silence >= TRAILING_SILENCE_SECONDS) return { hasEnding: true, endingReason: `it ends with ${silence.toFixed(1)} s of silence` };
+  if (silence >= TRAILING_SILENCE_SECONDS)
+    return { hasEnding: true, endingReason: `it ends with ${silence.toFixed(1)} s of silence` };
   const lastSecond = beats
     .map((b, i) => ({ b, level: features.levelDb[i]! }))
     .filter(({ b }) => b >= soundEnd - sampleRate && b < soundEnd);
   if (lastSecond.length === 0) return { hasEnding: false, endingReason: "its sound runs to the last sample" };
   const drop = medianLevelDb - Math.max(...lastSecond.map((x) => x.level));
   if (drop >= QUIET_ENDING_DB) {
-    return { hasEnding: true, endingReason: `its last second is ${drop.toFixed(0)} dB below its typical level (a fade or a final decay)` };
+    return {
+      hasEnding: true,
+      endingReason: `its last second is ${drop.toFixed(0)} dB below its typical level (a fade or a final decay)`,
+    };
   }
-  return { hasEnding: false, endingReason: `it is still at full level (${drop.toFixed(0)} dB below typical) when it stops: a clip or a loop` };
+  return {
+    hasEnding: false,
+    endingReason: `it is still at full level (${drop.toFixed(0)} dB below typical) when it stops: a clip or a loop`,
+  };
 }
 
-const seconds = (analysis: BeatAnalysis, beat: number) => (analysis.beats[beat] ?? analysis.length) / analysis.sampleRate;
+const seconds = (analysis: BeatAnalysis, beat: number) =>
+  (analysis.beats[beat] ?? analysis.length) / analysis.sampleRate;
 
 /**
  * The intro ends at the phrase start with the most novelty between MIN_INTRO_SECONDS after the first sound and
  * the smaller of MAX_INTRO_SECONDS and 30 % of the song; later boundaries pay a little, so a weak late change
  * does not swallow the first verse.
  */
-function chooseIntroEnd(analysis: BeatAnalysis, bars: readonly number[], novelty: Float64Array, phraseStarts: readonly number[]): number {
+function chooseIntroEnd(
+  analysis: BeatAnalysis,
+  bars: readonly number[],
+  novelty: Float64Array,
+  phraseStarts: readonly number[],
+): number {
   const soundStart = analysis.soundStart / analysis.sampleRate;
   const duration = (analysis.soundEnd - analysis.soundStart) / analysis.sampleRate;
   const latest = soundStart + Math.min(MAX_INTRO_SECONDS, MAX_INTRO_SHARE * duration);
@@ -169,7 +185,9 @@ function chooseIntroEnd(analysis: BeatAnalysis, bars: readonly number[], novelty
   }
   if (best) return best.beat;
   // Too short for a phrase-length intro: the first bar line after the minimum.
-  return bars.find((b) => seconds(analysis, b) >= soundStart + Math.min(MIN_INTRO_SECONDS, duration / 4)) ?? bars[1] ?? 1;
+  return (
+    bars.find((b) => seconds(analysis, b) >= soundStart + Math.min(MIN_INTRO_SECONDS, duration / 4)) ?? bars[1] ?? 1
+  );
 }
 
 /**
@@ -197,7 +215,9 @@ function chooseEndingStart(
   }
   if (best) return best.beat;
   // No phrase start fits: the last bar line that leaves the minimum ending (or the fade) to the end.
-  const fits = bars.filter((b) => b > introEndBeat && b <= quietFrom && end - seconds(analysis, b) >= MIN_ENDING_SECONDS);
+  const fits = bars.filter(
+    (b) => b > introEndBeat && b <= quietFrom && end - seconds(analysis, b) >= MIN_ENDING_SECONDS,
+  );
   return fits.at(-1) ?? Math.max(introEndBeat + 1, Math.min(quietFrom, analysis.beats.length - 1));
 }
 

@@ -52,7 +52,19 @@ export const SPECTRAL_MIN_RATE = 7000;
  */
 export const FEATURE_SCALE: readonly number[] = [
   ...Array.from({ length: CHROMA_BINS }, () => 0.16), // chroma
-  13, 4.3, 3, 2.1, 1.7, 1.5, 1.4, 1.3, 1.3, 1.2, 1.2, 1.2, 1.2, // MFCC 0-12
+  13,
+  4.3,
+  3,
+  2.1,
+  1.7,
+  1.5,
+  1.4,
+  1.3,
+  1.3,
+  1.2,
+  1.2,
+  1.2,
+  1.2, // MFCC 0-12
   8.5, // loudness dB
   4.5, // brightness dB
   0.052, // onset density
@@ -78,7 +90,11 @@ export function secondFrames(audio: PcmAudio, stepSeconds = 1): Float32Array[] {
     meanMfcc(features, first, last, out);
     let flux = 0;
     for (let f = first; f < last; f++) flux += features.flux[f]!;
-    const { levelDb, brightnessDb } = levels(signal.samples, Math.round(k * stepSeconds * rate), Math.round((k * stepSeconds + 1) * rate));
+    const { levelDb, brightnessDb } = levels(
+      signal.samples,
+      Math.round(k * stepSeconds * rate),
+      Math.round((k * stepSeconds + 1) * rate),
+    );
     out[FEATURE_LAYOUT.loudnessDb] = levelDb;
     out[FEATURE_LAYOUT.brightnessDb] = brightnessDb;
     out[FEATURE_LAYOUT.onsetDensity] = flux / (last - first);
@@ -129,7 +145,10 @@ function framesPerSecond(features: FrameFeatures, rate: number, count: number, s
     if (f > first) {
       ranges.push([first, f]);
     } else {
-      const nearest = Math.min(features.frameCount - 1, Math.max(0, Math.round((start + 0.5 * rate - features.frameSize / 2) / features.hop)));
+      const nearest = Math.min(
+        features.frameCount - 1,
+        Math.max(0, Math.round((start + 0.5 * rate - features.frameSize / 2) / features.hop)),
+      );
       ranges.push([nearest, nearest + 1]);
     }
   }
@@ -164,7 +183,11 @@ function meanMfcc(features: FrameFeatures, first: number, last: number, out: Flo
  * planner ranks candidates by the quantity the model was trained to minimise. 0 for identical frames, about 1.4
  * for two unrelated typical frames.
  */
-export function frameDistance(a: ArrayLike<number>, b: ArrayLike<number>, scale: ArrayLike<number> = FEATURE_SCALE): number {
+export function frameDistance(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  scale: ArrayLike<number> = FEATURE_SCALE,
+): number {
   if (a.length !== b.length || a.length !== scale.length) {
     throw new RangeError(`frameDistance needs frames of ${scale.length} values; got ${a.length} and ${b.length}`);
   }

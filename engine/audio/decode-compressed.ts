@@ -79,7 +79,12 @@ async function withDecoder<D extends { ready: Promise<void>; free: () => void },
  * mpg123-decoder always returns two channels; a mono stream (`channels` 1) keeps one. Every decoder stops
  * once it has produced more than `maxSeconds` + 1 s (TOO_LONG), whatever the file's header claims.
  */
-export async function decodeMp3(bytes: Uint8Array, detail: string, channels: 1 | 2, maxSeconds?: number): Promise<DecodedAudio> {
+export async function decodeMp3(
+  bytes: Uint8Array,
+  detail: string,
+  channels: 1 | 2,
+  maxSeconds?: number,
+): Promise<DecodedAudio> {
   return withDecoder("mp3", new MPEGDecoder(), async (decoder) => {
     const result = await decodeCapped({ decode: (chunk) => decoder.decode(chunk) }, bytes, { maxSeconds });
     return toDecoded("mp3", { ...result, channelData: result.channelData.slice(0, channels) }, detail);
@@ -114,7 +119,10 @@ export async function decodeFlac(bytes: Uint8Array, flacOffset: number, maxSecon
   const declared = flacDeclaredFrames(bytes, flacOffset);
   const check = (frames: number) => {
     if (declared > 0 && frames > declared) {
-      throw corruptAudio("flac", `it holds more than the ${declared} samples per channel its header declares (decoding stopped)`);
+      throw corruptAudio(
+        "flac",
+        `it holds more than the ${declared} samples per channel its header declares (decoding stopped)`,
+      );
     }
   };
   return withDecoder("flac", new FLACDecoder(), async (decoder) => {

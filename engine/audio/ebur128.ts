@@ -9,7 +9,13 @@ import { createRequire } from "node:module";
 interface Ebur128Exports {
   readonly memory: { readonly buffer: ArrayBuffer };
   ebur128_integrated_mono(sampleRate: number, pointer: number, length: number): number;
-  ebur128_integrated_stereo(sampleRate: number, left: number, leftLength: number, right: number, rightLength: number): number;
+  ebur128_integrated_stereo(
+    sampleRate: number,
+    left: number,
+    leftLength: number,
+    right: number,
+    rightLength: number,
+  ): number;
   /** Allocates `bytes` in wasm memory; the callee takes ownership of what is passed. */
   __wbindgen_malloc(bytes: number): number;
   __wbindgen_free(pointer: number, bytes: number): void;

@@ -49,11 +49,17 @@ export function kWeightedPower(audio: PcmAudio): Float32Array {
     const stage = new Float64Array(frames);
     for (let i = 0; i < frames; i++) stage[i] = channel[i]!;
     for (const [b0, b1, b2, a1, a2] of filters) {
-      let x1 = 0, x2 = 0, y1 = 0, y2 = 0;
+      let x1 = 0,
+        x2 = 0,
+        y1 = 0,
+        y2 = 0;
       for (let i = 0; i < frames; i++) {
         const x = stage[i]!;
         const y = b0 * x + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
-        x2 = x1; x1 = x; y2 = y1; y1 = y;
+        x2 = x1;
+        x1 = x;
+        y2 = y1;
+        y1 = y;
         stage[i] = y;
       }
     }

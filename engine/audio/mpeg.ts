@@ -72,7 +72,11 @@ export function leadingId3v2Bytes(bytes: Uint8Array): number {
  * (the file's first bytes): even at the format's highest bitrate, so many bytes take at least this long.
  * A header (Xing/Info frame count) claiming less is lying: the decoder would produce more.
  */
-export function mpegDurationFloorSeconds(start: Uint8Array, firstFrame: number, totalBytes: number): number | undefined {
+export function mpegDurationFloorSeconds(
+  start: Uint8Array,
+  firstFrame: number,
+  totalBytes: number,
+): number | undefined {
   const header = parseMpegFrameHeader(start, firstFrame);
   if (header === undefined) return undefined;
   const TRAILING_TAGS = 128 + 32 * 1024; // ID3v1 and a generous APEv2/Lyrics allowance

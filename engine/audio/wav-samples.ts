@@ -17,7 +17,12 @@ export interface WavSampleFormat {
  * become ±1.
  * Returns Float32Array[channels][frames].
  */
-export function readWavSamples(data: Uint8Array, format: WavSampleFormat, channelCount: number, frames: number): Float32Array[] {
+export function readWavSamples(
+  data: Uint8Array,
+  format: WavSampleFormat,
+  channelCount: number,
+  frames: number,
+): Float32Array[] {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const little = !format.bigEndian;
   const bytes = format.bits / 8;

@@ -9,7 +9,12 @@ export { DEFAULT_ENGINE, ENGINES } from "./types.ts";
 
 export const DEFAULT_FADE_OUT_SECONDS = 6;
 /** Neural chunks are blurry at their edges and overlap generously; remix joins land on beats and zero crossings. */
-export const DEFAULT_CROSSFADE_SECONDS: Record<EngineName, number> = { neural: 0.5, remix: 0.02, hybrid: 0.02, conductor: 0.02 };
+export const DEFAULT_CROSSFADE_SECONDS: Record<EngineName, number> = {
+  neural: 0.5,
+  remix: 0.02,
+  hybrid: 0.02,
+  conductor: 0.02,
+};
 
 /** Rejects a target the song can't be extended to, naming the limit (the pipeline's one target rule). */
 export function checkTarget(input: PcmAudio, targetSeconds: number, limits: InputLimits = DEFAULT_LIMITS): void {
@@ -43,7 +48,9 @@ export async function extendAudio(
     );
   }
   if (engine === "conductor" && !options.conductor) {
-    notes.push("no conductor model: the model-free planner chose every phrase (models/conductor ships with the project; pass --model DIR for another)");
+    notes.push(
+      "no conductor model: the model-free planner chose every phrase (models/conductor ships with the project; pass --model DIR for another)",
+    );
   }
   const guide = engine === "hybrid" ? predictor : undefined;
   const conductor = engine === "conductor" ? options.conductor : undefined;

@@ -23,10 +23,16 @@ export function makeExtenders(names: readonly Candidate[], models: Models = {}):
   const extenders: Record<string, Extender> = {};
   for (const name of names) {
     if ((name === "hybrid" || name === "neural") && !models.predictor) {
-      throw new HarmonizerInputError("MODEL_NOT_FOUND", `the ${name} engine needs a trained raw-audio model: pass --model DIR`);
+      throw new HarmonizerInputError(
+        "MODEL_NOT_FOUND",
+        `the ${name} engine needs a trained raw-audio model: pass --model DIR`,
+      );
     }
     if (name === "conductor" && !models.conductor) {
-      throw new HarmonizerInputError("MODEL_NOT_FOUND", "the conductor engine needs a conductor model (models/conductor ships with the project)");
+      throw new HarmonizerInputError(
+        "MODEL_NOT_FOUND",
+        "the conductor engine needs a conductor model (models/conductor ships with the project)",
+      );
     }
     extenders[name] =
       name === "loop"

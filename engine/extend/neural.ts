@@ -57,8 +57,9 @@ export async function extendWithModel(
   }
 
   const notes: string[] = [];
-  const extensionMono = (await resample({ sampleRate: modelRate, channels: [generated.subarray(0, written)] }, sampleRate))
-    .channels[0]!.subarray(0, extensionFrames);
+  const extensionMono = (
+    await resample({ sampleRate: modelRate, channels: [generated.subarray(0, written)] }, sampleRate)
+  ).channels[0]!.subarray(0, extensionFrames);
   const contextFrames = Math.min(inputFrames, Math.round(predictor.contextSeconds * sampleRate));
   const referenceLevel = rms(history.subarray(history.length - contextLength));
   const predictedLevel = rms(extensionMono);
@@ -100,7 +101,10 @@ function lastSamples(history: Float32Array, generated: Float32Array, end: number
   const context = new Float32Array(length);
   const fromGenerated = Math.min(end, length);
   const fromHistory = length - fromGenerated;
-  context.set(history.subarray(Math.max(0, history.length - fromHistory)), fromHistory - Math.min(fromHistory, history.length));
+  context.set(
+    history.subarray(Math.max(0, history.length - fromHistory)),
+    fromHistory - Math.min(fromHistory, history.length),
+  );
   context.set(generated.subarray(end - fromGenerated, end), fromHistory);
   return context;
 }

@@ -27,7 +27,6 @@ export const DEFAULT_FORM: FormSetting = "auto";
 /** The engine used when none is named; without a conductor model it runs as "remix" and says so. */
 export const DEFAULT_ENGINE: EngineName = "conductor";
 
-
 export interface ExtendOptions {
   /** Exact duration of the result, seconds. Must be >= the input's duration. */
   readonly targetSeconds: number;

@@ -51,7 +51,8 @@ async function loadTensorflowBackend(): Promise<void> {
   if (tf.findBackend("tensorflow") !== null) return;
   const moduleName = "@tensorflow/tfjs-node-gpu"; // a variable keeps bundlers and tsc from resolving the optional dependency
   await import(moduleName);
-  if (tf.findBackend("tensorflow") === null) throw new Error(`${moduleName} loaded but registered no "tensorflow" backend`);
+  if (tf.findBackend("tensorflow") === null)
+    throw new Error(`${moduleName} loaded but registered no "tensorflow" backend`);
 }
 
 let wasmRegistered = false;

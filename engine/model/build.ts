@@ -27,7 +27,13 @@ export function buildModel(config: ModelConfig): tf.LayersModel {
   /** [batch, width, 1]: frame t of the input. */
   const inputFrame = (t: number): tf.SymbolicTensor => {
     const row = tf.layers
-      .cropping2D({ cropping: [[t, encoderSteps - 1 - t], [0, 0]], name: `x${t}_crop` })
+      .cropping2D({
+        cropping: [
+          [t, encoderSteps - 1 - t],
+          [0, 0],
+        ],
+        name: `x${t}_crop`,
+      })
       .apply(asImage) as tf.SymbolicTensor;
     return tf.layers.reshape({ targetShape: [width, 1], name: `x${t}_column` }).apply(row) as tf.SymbolicTensor;
   };
@@ -67,7 +73,11 @@ export function buildModel(config: ModelConfig): tf.LayersModel {
       ? decoderRows[0]!
       : (tf.layers.concatenate({ axis: 1, name: "predicted_frames" }).apply(decoderRows) as tf.SymbolicTensor);
   const output = config.residual === "context-mean" ? addContextMean(config, input, decoded) : decoded;
-  return tf.model({ inputs: input, outputs: output, name: isFeatureModel(config) ? "conductor" : "seed_encoder_decoder" });
+  return tf.model({
+    inputs: input,
+    outputs: output,
+    name: isFeatureModel(config) ? "conductor" : "seed_encoder_decoder",
+  });
 }
 
 /**
@@ -76,7 +86,9 @@ export function buildModel(config: ModelConfig): tf.LayersModel {
  */
 function addContextMean(config: ModelConfig, input: tf.SymbolicTensor, decoded: tf.SymbolicTensor): tf.SymbolicTensor {
   const mean = tf.layers.globalAveragePooling1d({ name: "context_mean" }).apply(input) as tf.SymbolicTensor;
-  const repeated = tf.layers.repeatVector({ n: config.decoderSteps, name: "context_mean_repeated" }).apply(mean) as tf.SymbolicTensor;
+  const repeated = tf.layers
+    .repeatVector({ n: config.decoderSteps, name: "context_mean_repeated" })
+    .apply(mean) as tf.SymbolicTensor;
   return tf.layers.add({ name: "predicted_frames_plus_mean" }).apply([decoded, repeated]) as tf.SymbolicTensor;
 }
 
@@ -102,7 +114,10 @@ function relationStep(config: ModelConfig, columns: tf.SymbolicTensor[], prefix:
  * batch norm would keep one set of moving statistics for all 20 encoder steps, whose activations differ, and predict
  * with statistics that fit none of them (per-step statistics as in recurrent batch normalization, Cooijmans et al. 2016).
  */
-function makeUnitBody(config: ModelConfig, prefix: string): (x: tf.SymbolicTensor, stepPrefix: string) => tf.SymbolicTensor {
+function makeUnitBody(
+  config: ModelConfig,
+  prefix: string,
+): (x: tf.SymbolicTensor, stepPrefix: string) => tf.SymbolicTensor {
   const dense = config.hiddenUnits.map((units, i) => tf.layers.dense({ units, name: `${prefix}_hidden${i}_dense` }));
   const output = tf.layers.dense({ units: frameWidth(config), name: `${prefix}_output` });
   const layerNorms =
@@ -113,15 +128,22 @@ function makeUnitBody(config: ModelConfig, prefix: string): (x: tf.SymbolicTenso
     let h = x;
     config.hiddenUnits.forEach((_, i) => {
       h = dense[i]!.apply(h) as tf.SymbolicTensor;
-      h = tf.layers.leakyReLU({ alpha: config.hiddenAlpha, name: `${stepPrefix}_hidden${i}_act` }).apply(h) as tf.SymbolicTensor;
+      h = tf.layers
+        .leakyReLU({ alpha: config.hiddenAlpha, name: `${stepPrefix}_hidden${i}_act` })
+        .apply(h) as tf.SymbolicTensor;
       if (config.normalization === "none") return;
       const norm =
         layerNorms?.[i] ??
-        tf.layers.batchNormalization({ momentum: config.batchNormMomentum ?? 0.99, name: `${stepPrefix}_hidden${i}_norm` });
+        tf.layers.batchNormalization({
+          momentum: config.batchNormMomentum ?? 0.99,
+          name: `${stepPrefix}_hidden${i}_norm`,
+        });
       h = norm.apply(h) as tf.SymbolicTensor;
     });
     const out = output.apply(h) as tf.SymbolicTensor;
-    return config.unitSkip === true ? (tf.layers.add({ name: `${stepPrefix}_skip` }).apply([x, out]) as tf.SymbolicTensor) : out;
+    return config.unitSkip === true
+      ? (tf.layers.add({ name: `${stepPrefix}_skip` }).apply([x, out]) as tf.SymbolicTensor)
+      : out;
   };
 }
 
@@ -175,7 +197,9 @@ export function unitCount(config: ModelConfig): number {
 export function parameterCount(config: ModelConfig): number {
   // Batch norm belongs to the time step (see makeUnitBody); layer norm, with no running statistics, to the unit.
   const normSets = config.normalization === "layer" ? unitCount(config) : config.encoderSteps + 1 + config.decoderSteps;
-  return unitCount(config) * unitDenseParameters(config) + normSets * normParameters(config) + relationParameters(config);
+  return (
+    unitCount(config) * unitDenseParameters(config) + normSets * normParameters(config) + relationParameters(config)
+  );
 }
 
 export interface ModelDescription {
@@ -197,7 +221,10 @@ export function describeModel(config: ModelConfig, preset?: string): ModelDescri
   const body = unitBodyParameters(config);
   const norm = config.normalization ?? "batch";
   const hidden = config.hiddenUnits
-    .map((n) => `Dense(${n}) -> LeakyReLU(${config.hiddenAlpha})${{ batch: " -> BatchNorm", layer: " -> LayerNorm", none: "" }[norm]}`)
+    .map(
+      (n) =>
+        `Dense(${n}) -> LeakyReLU(${config.hiddenAlpha})${{ batch: " -> BatchNorm", layer: " -> LayerNorm", none: "" }[norm]}`,
+    )
     .join(" -> ");
   const sharing = config.shareWeights
     ? `1 encoder, 1 context and 1 decoder unit, each reused across its time steps${norm === "batch" ? " (batch norm per step)" : ""}`
@@ -211,10 +238,14 @@ export function describeModel(config: ModelConfig, preset?: string): ModelDescri
       ? `features: frame = 1 s = ${width} values (secondFrames: 12 chroma, 13 MFCC, loudness, brightness, onset density), standardised`
       : `audio: mono ${config.sampleRate} Hz, frame = 1 s = ${config.sampleRate} samples`,
     `input: ${config.encoderSteps} frames (${config.encoderSteps} s); output: ${config.decoderSteps} frames (${config.decoderSteps} s)` +
-      (config.residual === "context-mean" ? "; each output frame = mean of the input frames + the decoder's frame" : ""),
+      (config.residual === "context-mean"
+        ? "; each output frame = mean of the input frames + the decoder's frame"
+        : ""),
     `units: ${sharing}`,
     `unit: relation Dense(1) over stacked frames -> LeakyReLU(${config.relationAlpha}) -> ${hidden} -> Dense(${width}) linear${config.unitSkip === true ? ", plus the relation step's output (skip)" : ""}`,
-    norm === "batch" ? `batch norm momentum: ${config.batchNormMomentum ?? 0.99}` : `normalisation: ${norm === "layer" ? "layer norm" : "none"}`,
+    norm === "batch"
+      ? `batch norm momentum: ${config.batchNormMomentum ?? 0.99}`
+      : `normalisation: ${norm === "layer" ? "layer norm" : "none"}`,
     `per unit: ${body.toLocaleString("en-US")} parameters; relation steps: ${relationParameters(config)} in all`,
   ];
   return {

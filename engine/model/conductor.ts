@@ -16,7 +16,10 @@ import { destandardise, standardiseInto, type Standardisation } from "./standard
 export function createConductor(loaded: LoadedModel): Conductor {
   const { model, config, meta } = loaded;
   if (!isFeatureModel(config) || meta.features === undefined) {
-    throw new HarmonizerInputError("INVALID_MODEL", "this model predicts audio, not feature frames: it is a predictor, not a conductor");
+    throw new HarmonizerInputError(
+      "INVALID_MODEL",
+      "this model predicts audio, not feature frames: it is a predictor, not a conductor",
+    );
   }
   if (meta.features.version !== SECOND_FRAMES_VERSION) {
     throw new HarmonizerInputError(

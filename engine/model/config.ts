@@ -73,7 +73,9 @@ export function parseModelConfig(input: unknown): ModelConfig {
 export function checkFrameKind(config: ModelConfig): void {
   if (isFeatureModel(config) !== (config.featureSize !== undefined)) {
     throw new RangeError(
-      isFeatureModel(config) ? 'featureSize is required with input "features"' : 'featureSize is only allowed with input "features"',
+      isFeatureModel(config)
+        ? 'featureSize is required with input "features"'
+        : 'featureSize is only allowed with input "features"',
     );
   }
 }

@@ -50,7 +50,12 @@ export interface LoadedModel {
 
 export function makeMeta(
   config: ModelConfig,
-  options: { preset?: string; normalisation?: NormalisationSettings; features?: FeatureMeta; training?: TrainingSummary } = {},
+  options: {
+    preset?: string;
+    normalisation?: NormalisationSettings;
+    features?: FeatureMeta;
+    training?: TrainingSummary;
+  } = {},
 ): ModelMeta {
   return {
     format: "emotions-harmonizer-model",
@@ -116,7 +121,11 @@ export function fileSystemHandler(dir: string, maxShardBytes = MAX_SHARD_BYTES):
 }
 
 function toArrayBuffer(buffer: Buffer): ArrayBuffer {
-  if (buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength && buffer.buffer instanceof ArrayBuffer) {
+  if (
+    buffer.byteOffset === 0 &&
+    buffer.byteLength === buffer.buffer.byteLength &&
+    buffer.buffer instanceof ArrayBuffer
+  ) {
     return buffer.buffer;
   }
   return new Uint8Array(buffer).slice().buffer;
@@ -143,14 +152,21 @@ const HOW_TO_GET_ONE = "run `npx harmonizer train --data DIR` to train one, or p
  */
 export async function loadModelMeta(dir: string): Promise<ModelMeta> {
   if (!(await isFile(path.join(dir, MODEL_JSON)))) {
-    throw new HarmonizerInputError("MODEL_NOT_FOUND", `no trained model at ${dir} (${MODEL_JSON} is missing); ${HOW_TO_GET_ONE}`);
+    throw new HarmonizerInputError(
+      "MODEL_NOT_FOUND",
+      `no trained model at ${dir} (${MODEL_JSON} is missing); ${HOW_TO_GET_ONE}`,
+    );
   }
   try {
     return checkMeta(ModelMetaSchema.parse(JSON.parse(await readFile(path.join(dir, META_JSON), "utf8"))));
   } catch (error) {
-    throw new HarmonizerInputError("INVALID_MODEL", `${path.join(dir, META_JSON)} is missing or invalid: ${firstLine(error)}`, {
-      cause: error,
-    });
+    throw new HarmonizerInputError(
+      "INVALID_MODEL",
+      `${path.join(dir, META_JSON)} is missing or invalid: ${firstLine(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -164,13 +180,20 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   try {
     model = await tf.loadLayersModel(fileSystemHandler(dir));
   } catch (error) {
-    throw new HarmonizerInputError("INVALID_MODEL", `cannot read the model in ${dir}: ${firstLine(error)}`, { cause: error });
+    throw new HarmonizerInputError("INVALID_MODEL", `cannot read the model in ${dir}: ${firstLine(error)}`, {
+      cause: error,
+    });
   }
   const { encoderSteps, decoderSteps } = meta.config;
   const width = frameWidth(meta.config);
   const inShape = model.inputs[0]?.shape;
   const outShape = model.outputs[0]?.shape;
-  if (inShape?.[1] !== encoderSteps || inShape[2] !== width || outShape?.[1] !== decoderSteps || outShape[2] !== width) {
+  if (
+    inShape?.[1] !== encoderSteps ||
+    inShape[2] !== width ||
+    outShape?.[1] !== decoderSteps ||
+    outShape[2] !== width
+  ) {
     model.dispose();
     throw new HarmonizerInputError(
       "INVALID_MODEL",
@@ -200,9 +223,12 @@ function checkMeta(meta: ModelMeta): ModelMeta {
   if (isFeatureModel(meta.config)) {
     const { standardisation } = meta.features ?? {};
     const width = frameWidth(meta.config);
-    if (standardisation === undefined) throw new RangeError('a model with input "features" needs features.standardisation');
+    if (standardisation === undefined)
+      throw new RangeError('a model with input "features" needs features.standardisation');
     if (standardisation.mean.length !== width || standardisation.std.length !== width) {
-      throw new RangeError(`features.standardisation has ${standardisation.mean.length} means and ${standardisation.std.length} deviations for ${width} features`);
+      throw new RangeError(
+        `features.standardisation has ${standardisation.mean.length} means and ${standardisation.std.length} deviations for ${width} features`,
+      );
     }
   }
   return meta;
@@ -226,4 +252,5 @@ async function isFile(file: string): Promise<boolean> {
   }
 }
 
-const firstLine = (error: unknown): string => (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
+const firstLine = (error: unknown): string =>
+  (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";

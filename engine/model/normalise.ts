@@ -16,9 +16,11 @@ export const DEFAULT_NORMALISATION: NormalisationSettings = { targetRmsDbfs: -20
 
 export const dbToGain = (db: number): number => 10 ** (db / 20);
 
-
 /** Linear gain that brings `context` to the target RMS (capped at maxGainDb; 1 for digital silence). */
-export function normalisationGain(context: Float32Array, settings: NormalisationSettings = DEFAULT_NORMALISATION): number {
+export function normalisationGain(
+  context: Float32Array,
+  settings: NormalisationSettings = DEFAULT_NORMALISATION,
+): number {
   const level = rms(context);
   if (level === 0) return 1;
   return Math.min(dbToGain(settings.targetRmsDbfs) / level, dbToGain(settings.maxGainDb));

@@ -14,7 +14,10 @@ import { applyGain, normalisationGain } from "./normalise.ts";
 export function createPredictor(loaded: LoadedModel): Predictor {
   const { model, config, meta } = loaded;
   if (isFeatureModel(config)) {
-    throw new HarmonizerInputError("INVALID_MODEL", "this model predicts feature frames, not audio: it is a conductor, not a predictor");
+    throw new HarmonizerInputError(
+      "INVALID_MODEL",
+      "this model predicts feature frames, not audio: it is a conductor, not a predictor",
+    );
   }
   const contextLength = config.encoderSteps * config.sampleRate;
   return {

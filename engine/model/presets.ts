@@ -86,6 +86,7 @@ export type PresetName = keyof typeof PRESETS;
 export const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
 
 export function presetConfig(name: string): ModelConfig {
-  if (!(name in PRESETS)) throw new RangeError(`unknown model preset "${name}"; choose one of: ${PRESET_NAMES.join(", ")}`);
+  if (!(name in PRESETS))
+    throw new RangeError(`unknown model preset "${name}"; choose one of: ${PRESET_NAMES.join(", ")}`);
   return PRESETS[name as PresetName];
 }

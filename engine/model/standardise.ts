@@ -22,7 +22,10 @@ export const MIN_STD = 1e-6;
  * `pooled` ([start, end) ranges, e.g. the 12 chroma bins) share one mean and deviation, taken over all of them.
  * Throws when there is no frame.
  */
-export function computeStandardisation(frames: Iterable<ArrayLike<number>>, pooled: readonly (readonly [number, number])[] = []): Standardisation {
+export function computeStandardisation(
+  frames: Iterable<ArrayLike<number>>,
+  pooled: readonly (readonly [number, number])[] = [],
+): Standardisation {
   let sums: Float64Array | undefined;
   let squares: Float64Array | undefined;
   let count = 0;
@@ -37,7 +40,8 @@ export function computeStandardisation(frames: Iterable<ArrayLike<number>>, pool
   }
   if (sums === undefined || squares === undefined) throw new RangeError("no feature frames to standardise with");
   for (const [start, end] of pooled) {
-    const pool = (values: Float64Array) => values.fill(values.subarray(start, end).reduce((a, b) => a + b, 0) / (end - start), start, end);
+    const pool = (values: Float64Array) =>
+      values.fill(values.subarray(start, end).reduce((a, b) => a + b, 0) / (end - start), start, end);
     pool(sums);
     pool(squares);
   }
@@ -48,7 +52,8 @@ export function computeStandardisation(frames: Iterable<ArrayLike<number>>, pool
 
 /** Writes (frame - mean) / std into out at offset (out and frame of length F = mean.length). */
 export function standardiseInto(frame: ArrayLike<number>, s: Standardisation, out: Float32Array, offset = 0): void {
-  if (frame.length !== s.mean.length) throw new RangeError(`expected a frame of ${s.mean.length} values, got ${frame.length}`);
+  if (frame.length !== s.mean.length)
+    throw new RangeError(`expected a frame of ${s.mean.length} values, got ${frame.length}`);
   for (let d = 0; d < s.mean.length; d++) out[offset + d] = (frame[d]! - s.mean[d]!) / s.std[d]!;
 }
 

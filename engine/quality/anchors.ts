@@ -46,8 +46,18 @@ export function findAnchors(audio: PcmAudio, scan: BlockScan): Anchors {
     const v = max[k]!;
     if (v < floor || i + ANCHOR_SPAN > length) continue;
     // A louder neighbouring block rules i out at once when its maximum lies within reach, else by a scan.
-    if (k > 0 && max[k - 1]! >= v && (arg[k - 1]! >= i - radius || anyAtLeast(level, Math.max(0, i - radius), k * radius, v, false))) continue;
-    if (k + 1 < blocks && max[k + 1]! > v && (arg[k + 1]! <= i + radius || anyAtLeast(level, (k + 1) * radius, Math.min(length, i + radius + 1), v, true))) continue;
+    if (
+      k > 0 &&
+      max[k - 1]! >= v &&
+      (arg[k - 1]! >= i - radius || anyAtLeast(level, Math.max(0, i - radius), k * radius, v, false))
+    )
+      continue;
+    if (
+      k + 1 < blocks &&
+      max[k + 1]! > v &&
+      (arg[k + 1]! <= i + radius || anyAtLeast(level, (k + 1) * radius, Math.min(length, i + radius + 1), v, true))
+    )
+      continue;
     positions.push(i);
     hashes.push(spanHash(bits, i));
   }
@@ -79,7 +89,14 @@ export function spanHash(bits: readonly Uint32Array[], at: number): number {
  * Whether frames [a, a + n) of `x` equal frames [b, b + n) of `y`, judged on every `stride`-th frame and the last
  * (the caller keeps both ranges inside the arrays).
  */
-export function sampledFramesMatch(x: readonly Uint32Array[], a: number, y: readonly Uint32Array[], b: number, n: number, stride: number): boolean {
+export function sampledFramesMatch(
+  x: readonly Uint32Array[],
+  a: number,
+  y: readonly Uint32Array[],
+  b: number,
+  n: number,
+  stride: number,
+): boolean {
   if (n <= 0) return true;
   for (let c = 0; c < x.length; c++) {
     const xc = x[c]!;
@@ -123,11 +140,11 @@ export function matchingFrames(
   let i = i0 + d * k;
   let j = j0 + d * k;
   if (x.length === 1) {
-    while (k < end && x0[i] === y0[j]) (k++, (i += d), (j += d));
+    while (k < end && x0[i] === y0[j]) k++, (i += d), (j += d);
   } else if (x.length === 2 && x1 && y1) {
-    while (k < end && x0[i] === y0[j] && x1[i] === y1[j]) (k++, (i += d), (j += d));
+    while (k < end && x0[i] === y0[j] && x1[i] === y1[j]) k++, (i += d), (j += d);
   } else {
-    while (k < end && sameFrame(x, i, y, j)) (k++, (i += d), (j += d));
+    while (k < end && sameFrame(x, i, y, j)) k++, (i += d), (j += d);
   }
   return k;
 }

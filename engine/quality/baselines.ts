@@ -28,7 +28,8 @@ export function loopBaseline(input: PcmAudio, targetSeconds: number, crossfadeSe
       out.set(source.subarray(loopStart, loopStart + count), at);
       for (let k = 0; k < Math.min(fade, count); k++) {
         const t = (k + 0.5) / fade;
-        out[at + k] = Math.cos((Math.PI / 2) * t) * source[length - 1 - k]! + Math.sin((Math.PI / 2) * t) * source[loopStart + k]!;
+        out[at + k] =
+          Math.cos((Math.PI / 2) * t) * source[length - 1 - k]! + Math.sin((Math.PI / 2) * t) * source[loopStart + k]!;
       }
     }
     return out;

@@ -14,7 +14,8 @@ export function clickRatio(channels: readonly Float32Array[], sampleRate: number
   for (const x of channels) {
     const at = (i: number) => Math.abs((x[i + 1] ?? 0) - (x[i] ?? 0));
     let step = 0;
-    for (let i = Math.max(0, seamSample - half); i < Math.min(x.length - 1, seamSample + half); i++) step = Math.max(step, at(i));
+    for (let i = Math.max(0, seamSample - half); i < Math.min(x.length - 1, seamSample + half); i++)
+      step = Math.max(step, at(i));
     const around: number[] = [];
     for (let i = Math.max(0, seamSample - half - context); i < seamSample - half; i++) around.push(at(i));
     for (let i = seamSample + half; i < Math.min(x.length - 1, seamSample + half + context); i++) around.push(at(i));
@@ -26,6 +27,12 @@ export function clickRatio(channels: readonly Float32Array[], sampleRate: number
   return worst;
 }
 
-export function countClicks(channels: readonly Float32Array[], sampleRate: number, seamsSeconds: readonly number[]): number {
-  return seamsSeconds.filter((s) => clickRatio(channels, sampleRate, Math.round(s * sampleRate)) > CLICK_RATIO_THRESHOLD).length;
+export function countClicks(
+  channels: readonly Float32Array[],
+  sampleRate: number,
+  seamsSeconds: readonly number[],
+): number {
+  return seamsSeconds.filter(
+    (s) => clickRatio(channels, sampleRate, Math.round(s * sampleRate)) > CLICK_RATIO_THRESHOLD,
+  ).length;
 }

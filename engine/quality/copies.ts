@@ -73,10 +73,17 @@ interface OpenRun {
  * edges lie within W + ANCHOR_SPAN of the neighbouring unmatched anchors: those are its bounds.
  * Cost: O(anchors x copies per anchor) lookups, one frame per 5 ms of every copy, and the edges asked for.
  */
-export function findCopyRuns(target: AnchoredAudio, source: AnchoredAudio | "self", search: CopySearch = {}): FoundCopies {
+export function findCopyRuns(
+  target: AnchoredAudio,
+  source: AnchoredAudio | "self",
+  search: CopySearch = {},
+): FoundCopies {
   const selfSearch = source === "self";
   const sourceAudio = selfSearch ? target.audio : source.audio;
-  if (sourceAudio.channels.length !== target.audio.channels.length || sourceAudio.sampleRate !== target.audio.sampleRate) {
+  if (
+    sourceAudio.channels.length !== target.audio.channels.length ||
+    sourceAudio.sampleRate !== target.audio.sampleRate
+  ) {
     return { runs: [], exact: () => ({ start: 0, end: 0, offset: 0 }) };
   }
   const targetBits = channelBits(target.audio);
@@ -107,7 +114,11 @@ export function findCopyRuns(target: AnchoredAudio, source: AnchoredAudio | "sel
       first: positions[run.first]!,
       last: positions[run.last]! + ANCHOR_SPAN,
       lowest: Math.max(0, offset, before === undefined ? 0 : before - radius),
-      highest: Math.min(targetLength, sourceLength + offset, after === undefined ? Infinity : after + radius + ANCHOR_SPAN),
+      highest: Math.min(
+        targetLength,
+        sourceLength + offset,
+        after === undefined ? Infinity : after + radius + ANCHOR_SPAN,
+      ),
     });
   };
   const open = new Map<number, OpenRun>();
@@ -119,7 +130,11 @@ export function findCopyRuns(target: AnchoredAudio, source: AnchoredAudio | "sel
       if (offset < minOffset || !sampledFramesMatch(targetBits, t, sourceBits, s, ANCHOR_SPAN, 1)) continue;
       const run = open.get(offset);
       const gapStart = run ? positions[run.last]! + ANCHOR_SPAN : 0;
-      if (run && run.last === k - 1 && sampledFramesMatch(targetBits, gapStart, sourceBits, gapStart - offset, t - gapStart, stride)) {
+      if (
+        run &&
+        run.last === k - 1 &&
+        sampledFramesMatch(targetBits, gapStart, sourceBits, gapStart - offset, t - gapStart, stride)
+      ) {
         run.last = k;
         continue;
       }
@@ -135,7 +150,8 @@ export function findCopyRuns(target: AnchoredAudio, source: AnchoredAudio | "sel
     const known = found.get(run);
     if (known) return known;
     const { offset, first, last } = run;
-    const start = first - matchingFrames(targetBits, first, sourceBits, first - offset, first - run.lowest, true, stride);
+    const start =
+      first - matchingFrames(targetBits, first, sourceBits, first - offset, first - run.lowest, true, stride);
     const end = last + matchingFrames(targetBits, last, sourceBits, last - offset, run.highest - last, false, stride);
     const copy = { start, end, offset };
     found.set(run, copy);
@@ -166,7 +182,8 @@ export function longestRunAfter(copies: FoundCopies, from = 0): number {
  * music whose bass and chords repeat exactly between varying drums shares many short copies with itself.
  */
 export function offsetsCopying(copies: FoundCopies, from: number, to: number, minimum: number): Set<number> {
-  const overlap = (start: number, end: number, offset: number) => Math.min(to, end - offset) - Math.max(from, start - offset);
+  const overlap = (start: number, end: number, offset: number) =>
+    Math.min(to, end - offset) - Math.max(from, start - offset);
   const offsets = new Set<number>();
   for (const run of copies.runs) {
     if (overlap(run.lowest, run.highest, run.offset) < Math.max(1, minimum)) continue;

@@ -46,7 +46,11 @@ export async function evaluateEngines(
  * The metrics shown in the medians table, in order, with the better direction. Numbers are medians over tracks;
  * yes/no metrics (endsWithInputEnding) are the share of tracks where they hold.
  */
-export const TABLE_METRICS: readonly { key: keyof QualityReport; label: string; better: "lower" | "higher" | "info" }[] = [
+export const TABLE_METRICS: readonly {
+  key: keyof QualityReport;
+  label: string;
+  better: "lower" | "higher" | "info";
+}[] = [
   { key: "clicksAtSeams", label: "clicks at seams", better: "lower" },
   { key: "seamFluxZ", label: "seam flux z", better: "lower" },
   { key: "seamLoudnessChangeLu", label: "|loudness change| at seams (LU)", better: "lower" },
@@ -107,16 +111,25 @@ export function formatMedianTable(evaluations: readonly EngineEvaluation[]): str
   const medians = medianReports(evaluations);
   const engines = Object.keys(medians);
   const rows = [
-    ...TABLE_METRICS.map(({ key, label, better }) => ({ label: `${label}${better === "info" ? "" : ` [${better} better]`}`, key })),
+    ...TABLE_METRICS.map(({ key, label, better }) => ({
+      label: `${label}${better === "info" ? "" : ` [${better} better]`}`,
+      key,
+    })),
     { label: "time to extend (s)", key: "extendSeconds" },
   ];
-  const cell = (v: number | null | undefined) => (v === null || v === undefined ? "-" : Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2));
+  const cell = (v: number | null | undefined) =>
+    v === null || v === undefined ? "-" : Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2);
   const labelWidth = Math.max(...rows.map((r) => r.label.length));
   const widths = engines.map((e) => Math.max(e.length, 8));
   const line = (label: string, cells: string[]) =>
     [label.padEnd(labelWidth), ...cells.map((c, i) => c.padStart(widths[i]!))].join("  ");
   return [
     line("metric (median over tracks)", engines),
-    ...rows.map((r) => line(r.label, engines.map((e) => cell(medians[e]![r.key])))),
+    ...rows.map((r) =>
+      line(
+        r.label,
+        engines.map((e) => cell(medians[e]![r.key])),
+      ),
+    ),
   ].join("\n");
 }

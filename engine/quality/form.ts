@@ -3,7 +3,13 @@ import { findAnchors } from "./anchors.ts";
 import { scanBlocks } from "./blocks.ts";
 import { findCopyRuns, longestRunAfter, offsetsCopying, type AnchoredAudio, type FoundCopies } from "./copies.ts";
 import type { QualityReport } from "./report.ts";
-import { blockLevelsDb, longestInternalSilenceSeconds, silenceThresholdDb, soundSpan, type SoundSpan } from "./silence.ts";
+import {
+  blockLevelsDb,
+  longestInternalSilenceSeconds,
+  silenceThresholdDb,
+  soundSpan,
+  type SoundSpan,
+} from "./silence.ts";
 
 // Form and variety: does the result extend the song, or replay it? Measured from sample-exact copies (the engines
 // copy input samples verbatim; crossfades and fades are seams and belong to no copy) and from silent blocks.
@@ -67,9 +73,15 @@ export function measureForm(original: PcmAudio, result: PcmAudio, options: FormO
     longestRepeatedStretchSeconds: longestRunAfter(repeats) / sampleRate,
     originalLongestRepeatedStretchSeconds: longestRunAfter(originalRepeats) / sampleRate,
     introReplays: originalSound ? countOpenings(copies, originalSound, sampleRate) : 0,
-    endsWithInputEnding: originalSound && resultSound ? endsWithEnding(copies, originalSound, resultSound, sampleRate) : false,
+    endsWithInputEnding:
+      originalSound && resultSound ? endsWithEnding(copies, originalSound, resultSound, sampleRate) : false,
     longestInternalSilenceSeconds: longestInternalSilenceSeconds(resultScan, resultLevels, threshold, sampleRate),
-    originalLongestInternalSilenceSeconds: longestInternalSilenceSeconds(originalScan, originalLevels, threshold, original.sampleRate),
+    originalLongestInternalSilenceSeconds: longestInternalSilenceSeconds(
+      originalScan,
+      originalLevels,
+      threshold,
+      original.sampleRate,
+    ),
   };
 }
 

@@ -1,4 +1,10 @@
-export { analyseOriginal, measureExtension, type ExtensionToMeasure, type MeasureOptions, type OriginalAnalysis } from "./measure.ts";
+export {
+  analyseOriginal,
+  measureExtension,
+  type ExtensionToMeasure,
+  type MeasureOptions,
+  type OriginalAnalysis,
+} from "./measure.ts";
 export type { QualityReport } from "./report.ts";
 export { loopBaseline, silenceBaseline, type BaselineResult } from "./baselines.ts";
 export {

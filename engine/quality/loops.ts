@@ -143,7 +143,11 @@ export function verbatimFraction(blocks: SlidingBlocks, reference: SlidingBlocks
       if (sortedProjection[mid]! <= p - NEAR_IDENTICAL_DISTANCE - PROJECTION_SLACK) low = mid + 1;
       else high = mid;
     }
-    for (let k = low; k < sortedProjection.length && sortedProjection[k]! < p + NEAR_IDENTICAL_DISTANCE + PROJECTION_SLACK; k++) {
+    for (
+      let k = low;
+      k < sortedProjection.length && sortedProjection[k]! < p + NEAR_IDENTICAL_DISTANCE + PROJECTION_SLACK;
+      k++
+    ) {
       if (closerThan(blocks.vectors, i, reference.vectors, sortedIndex[k]!, size, NEAR_IDENTICAL_DISTANCE)) {
         copied++;
         break;

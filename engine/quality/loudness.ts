@@ -17,14 +17,22 @@ export function integratedLoudness(audio: PcmAudio): number {
   const power = new Float32Array(frames);
   audio.channels.forEach((channel, index) => {
     const weight = channelWeight(index);
-    let x1 = 0, x2 = 0, y1 = 0, y2 = 0, z1 = 0, z2 = 0;
+    let x1 = 0,
+      x2 = 0,
+      y1 = 0,
+      y2 = 0,
+      z1 = 0,
+      z2 = 0;
     for (let i = 0; i < frames; i++) {
       const x = channel[i]!;
       const y = s0 * x + s1 * x1 + s2 * x2 - sa1 * y1 - sa2 * y2;
-      x2 = x1; x1 = x;
+      x2 = x1;
+      x1 = x;
       const z = h0 * y + h1 * y1 + h2 * y2 - ha1 * z1 - ha2 * z2;
-      y2 = y1; y1 = y;
-      z2 = z1; z1 = z;
+      y2 = y1;
+      y1 = y;
+      z2 = z1;
+      z1 = z;
       power[i]! += weight * z * z;
     }
   });

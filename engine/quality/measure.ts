@@ -55,20 +55,39 @@ export interface OriginalAnalysis {
 const LEAD_SECONDS = 5;
 
 /** Analyses the original once: features, beats (both taken from `shared` when the engine made them), one-beat blocks, its own loops, loudness. */
-export function analyseOriginal(original: PcmAudio, timings?: Record<string, number>, shared?: SignalAnalysis): OriginalAnalysis {
+export function analyseOriginal(
+  original: PcmAudio,
+  timings?: Record<string, number>,
+  shared?: SignalAnalysis,
+): OriginalAnalysis {
   const time = stageTimer(timings);
   const sampleRate = original.sampleRate;
   const signal = shared?.signal ?? time("original: signal + features", () => analysisSignal(original));
-  const frames = shared?.frames ?? time("original: signal + features", () => frameFeatures(signal.samples, signal.sampleRate));
+  const frames =
+    shared?.frames ?? time("original: signal + features", () => frameFeatures(signal.samples, signal.sampleRate));
   const beats =
-    shared?.beats ?? time("original: beats", () => analyseBeatsFromFrames(sampleRate, frameCount(original), signal.samples, frames, signal.factor));
+    shared?.beats ??
+    time("original: beats", () =>
+      analyseBeatsFromFrames(sampleRate, frameCount(original), signal.samples, frames, signal.factor),
+    );
   const vectoriser = createBeatVectoriser(beats);
   const beatFrames = beats.beatSamples / signal.factor / frames.hop;
   const blockFrames = Math.max(2, Math.round(beatFrames));
   const blocks = time("original: blocks + loops", () => slidingBlocks(frames, blockFrames, vectoriser));
   const loop = time("original: blocks + loops", () => shortestLoopSeconds(blocks));
   const lufs = time("original: loudness", () => integratedLoudness(original));
-  return { audio: original, signal, frames, beats, vectoriser, beatFrames, blockFrames, blocks, shortestLoopSeconds: loop, integratedLufs: lufs };
+  return {
+    audio: original,
+    signal,
+    frames,
+    beats,
+    vectoriser,
+    beatFrames,
+    blockFrames,
+    blocks,
+    shortestLoopSeconds: loop,
+    integratedLufs: lufs,
+  };
 }
 
 /**
@@ -76,10 +95,16 @@ export function analyseOriginal(original: PcmAudio, timings?: Record<string, num
  * original is analysed once (or taken from options.originalAnalysis) and the result after introSeconds once; the
  * seam metrics that need the frame grid of the 4 s before that compute that grid only around the seams.
  */
-export async function measureExtension(input: ExtensionToMeasure, options: MeasureOptions = {}): Promise<QualityReport> {
+export async function measureExtension(
+  input: ExtensionToMeasure,
+  options: MeasureOptions = {},
+): Promise<QualityReport> {
   const time = stageTimer(options.timings);
   const { original, result } = input;
-  const reference = options.originalAnalysis?.audio === original ? options.originalAnalysis : analyseOriginal(original, options.timings);
+  const reference =
+    options.originalAnalysis?.audio === original
+      ? options.originalAnalysis
+      : analyseOriginal(original, options.timings);
   const form = time("form", () => measureForm(original, result, { introSeconds: input.introSeconds }));
   return { ...measureAfterIntro(input, reference, time), ...form };
 }
@@ -96,7 +121,10 @@ function measureAfterIntro(input: ExtensionToMeasure, reference: OriginalAnalysi
   const resultLength = frameCount(result);
   const extensionLength = Math.max(0, resultLength - originalLength);
   // Where the measured part starts: the result may keep only the input's intro before re-sequencing it.
-  const boundary = Math.min(resultLength, Math.max(0, Math.round((input.introSeconds ?? originalLength / sampleRate) * sampleRate)));
+  const boundary = Math.min(
+    resultLength,
+    Math.max(0, Math.round((input.introSeconds ?? originalLength / sampleRate) * sampleRate)),
+  );
   const measuredLength = resultLength - boundary;
   const seams = input.seams.filter((s) => s * sampleRate >= 0 && s * sampleRate < resultLength);
   const { frames: originalFrames, beats: originalBeats, beatFrames } = reference;
@@ -118,12 +146,21 @@ function measureAfterIntro(input: ExtensionToMeasure, reference: OriginalAnalysi
   });
   const hop = originalFrames.hop;
   const frameSize = originalFrames.frameSize;
-  const toWindowFrame = (resultSample: number) => Math.round(((resultSample - windowStart) / windowSignal.factor - frameSize / 2) / hop);
+  const toWindowFrame = (resultSample: number) =>
+    Math.round(((resultSample - windowStart) / windowSignal.factor - frameSize / 2) / hop);
 
   const extensionOnly: PcmAudio = { sampleRate, channels: result.channels.map((c) => c.subarray(boundary)) };
-  const extensionFrames = time("extension: features", () => frameFeatures(extensionSignal.samples, extensionSignal.sampleRate));
+  const extensionFrames = time("extension: features", () =>
+    frameFeatures(extensionSignal.samples, extensionSignal.sampleRate),
+  );
   const extensionBeats = time("extension: beats", () =>
-    analyseBeatsFromFrames(sampleRate, measuredLength, extensionSignal.samples, extensionFrames, extensionSignal.factor),
+    analyseBeatsFromFrames(
+      sampleRate,
+      measuredLength,
+      extensionSignal.samples,
+      extensionFrames,
+      extensionSignal.factor,
+    ),
   );
   const extensionLufs = time("loudness", () => integratedLoudness(extensionOnly));
   const silentExtension = !Number.isFinite(extensionLufs);
@@ -134,17 +171,34 @@ function measureAfterIntro(input: ExtensionToMeasure, reference: OriginalAnalysi
   const phaseSpan = Math.round(4 * framesPerSecond);
   const windowFlux = time("window: flux around seams", () => {
     const margin = phaseSpan + Math.floor(Math.max(3, Math.round(framesPerSecond)) / 2) + 2;
-    return fluxInRanges(windowSignal.samples, seamFrames.map((f) => [f - margin, f + margin] as const));
+    return fluxInRanges(
+      windowSignal.samples,
+      seamFrames.map((f) => [f - margin, f + margin] as const),
+    );
   });
-  const windowGrid: FrameGrid = { sampleRate: windowSignal.sampleRate, hop, frameCount: windowFlux.length, flux: windowFlux };
+  const windowGrid: FrameGrid = {
+    sampleRate: windowSignal.sampleRate,
+    hop,
+    frameCount: windowFlux.length,
+    flux: windowFlux,
+  };
 
-  const extensionBlocks = time("extension: blocks", () => slidingBlocks(extensionFrames, reference.blockFrames, reference.vectoriser));
+  const extensionBlocks = time("extension: blocks", () =>
+    slidingBlocks(extensionFrames, reference.blockFrames, reference.vectoriser),
+  );
   return {
     ...empty,
     extensionSeconds: extensionLength / sampleRate,
     clicksAtSeams: time("clicks", () => countClicks(result.channels, sampleRate, seams)),
     seamFluxZ: median(seamFluxZScores(originalFrames, originalBeats, reference.signal.factor, windowGrid, seamFrames)),
-    seamLoudnessChangeLu: time("seam loudness", () => median(seamSamples.map((p) => loudnessChangeAt(result, p)).filter(Number.isFinite).map(Math.abs))),
+    seamLoudnessChangeLu: time("seam loudness", () =>
+      median(
+        seamSamples
+          .map((p) => loudnessChangeAt(result, p))
+          .filter(Number.isFinite)
+          .map(Math.abs),
+      ),
+    ),
     integratedLoudnessDifferenceLu: finiteOrNull(extensionLufs - reference.integratedLufs),
     tempoDifferencePercent: silentExtension
       ? null
@@ -153,9 +207,13 @@ function measureAfterIntro(input: ExtensionToMeasure, reference: OriginalAnalysi
       ? null
       : time("beat phase", () => {
           const envelope = detrendedEnvelope(windowGrid.flux, framesPerSecond);
-          return median(seamFrames.map((f) => beatPhaseShift(windowGrid, envelope, f, beatFrames)).filter((e) => e !== null));
+          return median(
+            seamFrames.map((f) => beatPhaseShift(windowGrid, envelope, f, beatFrames)).filter((e) => e !== null),
+          );
         }),
-    timbreDistance: time("timbre + harmony", () => mfccFrechetDistance(extensionFrames, 0, extensionFrames.frameCount, originalFrames)),
+    timbreDistance: time("timbre + harmony", () =>
+      mfccFrechetDistance(extensionFrames, 0, extensionFrames.frameCount, originalFrames),
+    ),
     harmonySimilarity: time("timbre + harmony", () => chromaCosine(extensionFrames, 0, originalFrames)),
     shortestLoopSeconds: time("extension: loops", () => shortestLoopSeconds(extensionBlocks)),
     verbatimFraction: time("verbatim", () => verbatimFraction(extensionBlocks, reference.blocks)),
@@ -224,7 +282,8 @@ function slidingBlocks(frames: FrameFeatures, blockFrames: number, vectoriser: B
 function meanLevelDb(frames: FrameFeatures, from: number, to: number): number {
   let power = 0;
   let n = 0;
-  for (let f = Math.max(0, from); f < Math.min(frames.frameCount, to); f++, n++) power += 10 ** (frames.levelDb[f]! / 10);
+  for (let f = Math.max(0, from); f < Math.min(frames.frameCount, to); f++, n++)
+    power += 10 ** (frames.levelDb[f]! / 10);
   return power > 0 ? 10 * Math.log10(power / n) : -120;
 }
 

@@ -29,7 +29,9 @@ export function seamFluxZScores(
 ): number[] {
   const reference = originalBeats.beats
     .filter((b) => b >= originalBeats.soundStart && b < originalBeats.soundEnd)
-    .map((b) => fluxAround(originalFrames.flux, Math.round((b / factor - originalFrames.frameSize / 2) / originalFrames.hop)));
+    .map((b) =>
+      fluxAround(originalFrames.flux, Math.round((b / factor - originalFrames.frameSize / 2) / originalFrames.hop)),
+    );
   if (reference.length < 2) return [];
   const mean = reference.reduce((s, v) => s + v, 0) / reference.length;
   const sd = Math.sqrt(reference.reduce((s, v) => s + (v - mean) ** 2, 0) / reference.length) || 1e-9;
@@ -41,7 +43,10 @@ export function loudnessChangeAt(audio: PcmAudio, at: number): number {
   const span = Math.round(3 * audio.sampleRate);
   const length = frameCount(audio);
   if (at - span < 0 || at + span > length) return NaN;
-  const slice = (from: number) => ({ sampleRate: audio.sampleRate, channels: audio.channels.map((c) => c.subarray(from, from + span)) });
+  const slice = (from: number) => ({
+    sampleRate: audio.sampleRate,
+    channels: audio.channels.map((c) => c.subarray(from, from + span)),
+  });
   const before = shortTermLufs(slice(at - span), 3)[0] ?? -Infinity;
   const after = shortTermLufs(slice(at), 3)[0] ?? -Infinity;
   // Silence on one side is a huge change, not an unmeasurable one: floor at -70 LUFS (the R128 absolute gate).
@@ -56,7 +61,12 @@ const SEAM_GUARD_FRAMES = 2;
  * seam, both measured on the same absolute frame grid: the circular difference as a fraction of a beat.
  * `envelope` is detrendedEnvelope(frames.flux).
  */
-export function beatPhaseShift(frames: FrameGrid, envelope: Float32Array, seamFrame: number, periodFrames: number): number | null {
+export function beatPhaseShift(
+  frames: FrameGrid,
+  envelope: Float32Array,
+  seamFrame: number,
+  periodFrames: number,
+): number | null {
   const framesPerSecond = frames.sampleRate / frames.hop;
   const span = Math.round(4 * framesPerSecond);
   if (seamFrame - span < 0 || seamFrame + span > frames.frameCount || !(periodFrames > 1)) return null;
@@ -68,7 +78,8 @@ export function beatPhaseShift(frames: FrameGrid, envelope: Float32Array, seamFr
       const offset = (s / steps) * periodFrames;
       let sum = 0;
       const firstK = Math.ceil((from - offset) / periodFrames);
-      for (let k = firstK; offset + k * periodFrames < to; k++) sum += envelope[Math.round(offset + k * periodFrames)] ?? 0;
+      for (let k = firstK; offset + k * periodFrames < to; k++)
+        sum += envelope[Math.round(offset + k * periodFrames)] ?? 0;
       if (sum > bestSum) {
         bestSum = sum;
         best = offset;

@@ -37,7 +37,9 @@ export function blockLevelsDb(scan: BlockScan): Float64Array {
  * is over the blocks that are not digital silence (padding would otherwise drag it down); -70 when all are.
  */
 export function silenceThresholdDb(levelsDb: Float64Array): number {
-  const sounding = Array.from(levelsDb).filter(Number.isFinite).sort((a, b) => a - b);
+  const sounding = Array.from(levelsDb)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
   const median = sounding[Math.floor(sounding.length / 2)];
   if (median === undefined) return LOWEST_THRESHOLD_DB;
   return Math.max(LOWEST_THRESHOLD_DB, Math.min(HIGHEST_THRESHOLD_DB, median - BELOW_MEDIAN_DB));
@@ -54,7 +56,12 @@ export interface SoundSpan {
  * Where the sound starts and ends, samples: the first and last block at or above the threshold, narrowed to the
  * first and last sample whose |mono| reaches the threshold amplitude within them. Undefined when all is silent.
  */
-export function soundSpan(audio: PcmAudio, scan: BlockScan, levelsDb: Float64Array, thresholdDb: number): SoundSpan | undefined {
+export function soundSpan(
+  audio: PcmAudio,
+  scan: BlockScan,
+  levelsDb: Float64Array,
+  thresholdDb: number,
+): SoundSpan | undefined {
   const firstBlock = levelsDb.findIndex((l) => l >= thresholdDb);
   if (firstBlock < 0) return undefined;
   const lastBlock = levelsDb.findLastIndex((l) => l >= thresholdDb);
@@ -74,7 +81,12 @@ export function soundSpan(audio: PcmAudio, scan: BlockScan, levelsDb: Float64Arr
  * Longest run of silent blocks strictly between the first and the last non-silent block, seconds (a multiple of
  * 40 ms; gaps shorter than one block can read 0). Lead-in and trailing silence are not counted.
  */
-export function longestInternalSilenceSeconds(scan: BlockScan, levelsDb: Float64Array, thresholdDb: number, sampleRate: number): number {
+export function longestInternalSilenceSeconds(
+  scan: BlockScan,
+  levelsDb: Float64Array,
+  thresholdDb: number,
+  sampleRate: number,
+): number {
   const first = levelsDb.findIndex((l) => l >= thresholdDb);
   const last = levelsDb.findLastIndex((l) => l >= thresholdDb);
   let longest = 0;

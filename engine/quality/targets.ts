@@ -22,12 +22,25 @@ const EXTRA_SILENCE_SECONDS = 0.5;
 
 /** Every metric of the report that has a target (see QualityReport for what each measures), in a fixed order. */
 export function checkTargets(report: QualityReport, options: TargetOptions): TargetCheck[] {
-  const atMost = (value: number | null, limit: number) => (value === null || !Number.isFinite(value) ? null : value <= limit);
+  const atMost = (value: number | null, limit: number) =>
+    value === null || !Number.isFinite(value) ? null : value <= limit;
   const silenceLimit = report.originalLongestInternalSilenceSeconds + EXTRA_SILENCE_SECONDS;
   const noSeams = report.seamCount === 0;
   return [
-    { key: "clicksAtSeams", label: "clicks at seams", value: report.clicksAtSeams, target: "0", met: noSeams ? null : report.clicksAtSeams === 0 },
-    { key: "seamFluxZ", label: "seam flux z", value: report.seamFluxZ, target: "<= 1.5", met: atMost(report.seamFluxZ, 1.5) },
+    {
+      key: "clicksAtSeams",
+      label: "clicks at seams",
+      value: report.clicksAtSeams,
+      target: "0",
+      met: noSeams ? null : report.clicksAtSeams === 0,
+    },
+    {
+      key: "seamFluxZ",
+      label: "seam flux z",
+      value: report.seamFluxZ,
+      target: "<= 1.5",
+      met: atMost(report.seamFluxZ, 1.5),
+    },
     {
       key: "seamLoudnessChangeLu",
       label: "loudness change at seams",
@@ -63,7 +76,13 @@ export function checkTargets(report: QualityReport, options: TargetOptions): Tar
       target: "< 30 s",
       met: report.longestRepeatedStretchSeconds < 30,
     },
-    { key: "introReplays", label: "intro replays", value: report.introReplays, target: "1", met: report.introReplays === 1 },
+    {
+      key: "introReplays",
+      label: "intro replays",
+      value: report.introReplays,
+      target: "1",
+      met: report.introReplays === 1,
+    },
     {
       key: "endsWithInputEnding",
       label: "ends with the input's ending",

@@ -20,7 +20,8 @@ export function mfccFrechetDistance(frames: FrameFeatures, from: number, to: num
     for (let d = 1; d < MFCC_COEFFICIENTS; d++) mean[d]! /= n;
     for (let i = a; i < b; i++) {
       if (f.levelDb[i]! < SILENT_BLOCK_DB) continue;
-      for (let d = 1; d < MFCC_COEFFICIENTS; d++) variance[d]! += (f.mfcc[i * MFCC_COEFFICIENTS + d]! - mean[d]!) ** 2 / n;
+      for (let d = 1; d < MFCC_COEFFICIENTS; d++)
+        variance[d]! += (f.mfcc[i * MFCC_COEFFICIENTS + d]! - mean[d]!) ** 2 / n;
     }
     return { mean, variance };
   };
@@ -29,7 +30,8 @@ export function mfccFrechetDistance(frames: FrameFeatures, from: number, to: num
   if (!x || !y) return Infinity;
   let distance = 0;
   for (let d = 1; d < MFCC_COEFFICIENTS; d++) {
-    distance += (x.mean[d]! - y.mean[d]!) ** 2 + x.variance[d]! + y.variance[d]! - 2 * Math.sqrt(x.variance[d]! * y.variance[d]!);
+    distance +=
+      (x.mean[d]! - y.mean[d]!) ** 2 + x.variance[d]! + y.variance[d]! - 2 * Math.sqrt(x.variance[d]! * y.variance[d]!);
   }
   return distance;
 }

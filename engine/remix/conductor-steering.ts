@@ -17,7 +17,11 @@ const PREDICTION_WEIGHT = 4;
  * the output (as second frames), predicts the next horizonFrames seconds, and of the choices the rules admit, takes
  * the one whose next seconds (the phrase, played on) are closest to that prediction.
  */
-export function createConductorSteering(input: PcmAudio, conductor: Conductor, cuts: readonly number[]): PhraseSteering {
+export function createConductorSteering(
+  input: PcmAudio,
+  conductor: Conductor,
+  cuts: readonly number[],
+): PhraseSteering {
   const sampleRate = input.sampleRate;
   const frames = secondFrames(input, FRAME_STEP_SECONDS);
   const length = input.channels[0]?.length ?? 0;
@@ -29,7 +33,8 @@ export function createConductorSteering(input: PcmAudio, conductor: Conductor, c
   let decisions = 0;
   let changed = 0;
   return {
-    summary: () => `the conductor chose ${changed} of ${decisions} phrases against the rules' first choice (one 10 s prediction per phrase, ${conductor.backend})`,
+    summary: () =>
+      `the conductor chose ${changed} of ${decisions} phrases against the rules' first choice (one 10 s prediction per phrase, ${conductor.backend})`,
     async choose(choices, phrases, heard) {
       if (choices.length <= 1) return 0;
       decisions++;
@@ -40,7 +45,8 @@ export function createConductorSteering(input: PcmAudio, conductor: Conductor, c
       choices.forEach((choice, index) => {
         const start = cuts[phrases[choice.phrase]!.start] ?? length;
         let distance = 0;
-        for (let k = 0; k < predicted.length; k++) distance += frameDistance(predicted[k]!, frameAt(Math.min(length - sampleRate, start + k * sampleRate)));
+        for (let k = 0; k < predicted.length; k++)
+          distance += frameDistance(predicted[k]!, frameAt(Math.min(length - sampleRate, start + k * sampleRate)));
         const score = choice.cost - choices[0]!.cost + (PREDICTION_WEIGHT * distance) / Math.max(1, predicted.length);
         if (score < bestScore) {
           bestScore = score;

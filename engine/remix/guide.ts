@@ -7,7 +7,6 @@ import type { PhraseSteering } from "./phrase-plan.ts";
 import type { SourceRange } from "./plan.ts";
 import { ANALYSIS_RATE, resampleMono } from "../analysis/signal.ts";
 
-
 export interface GuideContext {
   readonly predictor: Predictor;
   readonly analysis: BeatAnalysis;
@@ -35,7 +34,8 @@ export function createGuideSteering(context: GuideContext): PhraseSteering {
   const horizonBeats = Math.max(1, Math.floor(predictor.horizonSeconds / beatSeconds));
 
   return {
-    summary: () => `the model chose ${steered} of ${decisions} phrases against the rules' first choice (one prediction per phrase)`,
+    summary: () =>
+      `the model chose ${steered} of ${decisions} phrases against the rules' first choice (one prediction per phrase)`,
     async choose(choices, phrases, ranges) {
       if (choices.length <= 1) return 0;
       decisions++;
@@ -51,8 +51,12 @@ export function createGuideSteering(context: GuideContext): PhraseSteering {
       let bestScore = Infinity;
       choices.forEach((choice, index) => {
         const beats: number[] = [];
-        for (let b = phrases[choice.phrase]!.start; b <= context.lastPlayable && beats.length < predicted.length; b++) beats.push(b);
-        const match = sequenceDistance(predicted, beats.map((b) => vectoriser.vectors[b]!));
+        for (let b = phrases[choice.phrase]!.start; b <= context.lastPlayable && beats.length < predicted.length; b++)
+          beats.push(b);
+        const match = sequenceDistance(
+          predicted,
+          beats.map((b) => vectoriser.vectors[b]!),
+        );
         const score = choice.cost + (weight * match) / context.costScale;
         if (score < bestScore) {
           bestScore = score;

@@ -102,12 +102,14 @@ export function buildJumpGraph(analysis: BeatAnalysis, options: JumpGraphOptions
     // The loudness of the next few seconds should be what the song itself would have played next.
     const expectedLevel = levelAhead(next);
     const playedLevel = levelAhead(to);
-    const loudnessJump = Number.isFinite(expectedLevel) && Number.isFinite(playedLevel) ? Math.abs(expectedLevel - playedLevel) : 0;
+    const loudnessJump =
+      Number.isFinite(expectedLevel) && Number.isFinite(playedLevel) ? Math.abs(expectedLevel - playedLevel) : 0;
     return sum / count + loudnessJump / LEVEL_SCALE_DB + LOUDNESS_COST_PER_LU * loudnessChange(next, to);
   };
 
   const phase = options.downbeatPhase;
-  const isDownbeat = (b: number) => phase === undefined || ((b % BEATS_PER_BAR) + BEATS_PER_BAR) % BEATS_PER_BAR === phase;
+  const isDownbeat = (b: number) =>
+    phase === undefined || ((b % BEATS_PER_BAR) + BEATS_PER_BAR) % BEATS_PER_BAR === phase;
   const playable = playableRange(analysis);
   const firstPlayable = Math.min(playable.lastPlayable, Math.max(playable.firstPlayable, options.firstBeat ?? 0));
   let lastPlayable = playable.lastPlayable;
@@ -132,7 +134,17 @@ export function buildJumpGraph(analysis: BeatAnalysis, options: JumpGraphOptions
     jumps.push(kept);
   }
   const samePlaceInBar = (a: number, b: number) => phase === undefined || (a - b) % BEATS_PER_BAR === 0;
-  return { beatCount: n, distance, transitionCost, loudnessChange, isDownbeat, samePlaceInBar, jumps, firstPlayable, lastPlayable };
+  return {
+    beatCount: n,
+    distance,
+    transitionCost,
+    loudnessChange,
+    isDownbeat,
+    samePlaceInBar,
+    jumps,
+    firstPlayable,
+    lastPlayable,
+  };
 }
 
 /** A quiet stretch at the very end this far below the typical beat is the song's ending, not walk material. */

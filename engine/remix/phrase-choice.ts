@@ -68,7 +68,12 @@ export interface ChoiceEnvironment {
 }
 
 /** Picks the next phrase (rules, then the steering's say among the best 12), and records it in `state`. */
-export async function choosePhrase(phrases: readonly Phrase[], state: WalkState, join: JoinContext, env: ChoiceEnvironment): Promise<number> {
+export async function choosePhrase(
+  phrases: readonly Phrase[],
+  state: WalkState,
+  join: JoinContext,
+  env: ChoiceEnvironment,
+): Promise<number> {
   const { analysis, graph, cuts, pulse } = env;
   const at = (beat: number) => cuts[beat] ?? analysis.length;
   state.costScale ??= typicalCost(graph, phrases);
@@ -84,7 +89,9 @@ export async function choosePhrase(phrases: readonly Phrase[], state: WalkState,
   }
   const phrase = phrases[pick.phrase]!;
   if (state.history.repeats(phrase.start)) {
-    state.shortfalls.add(`a stretch of ${MAX_REPEAT_SECONDS} s or more had to be played twice in the same order (too few distinct phrases for this length)`);
+    state.shortfalls.add(
+      `a stretch of ${MAX_REPEAT_SECONDS} s or more had to be played twice in the same order (too few distinct phrases for this length)`,
+    );
   }
   state.history.push(phrase.start);
   if (phrase.start !== join.natural) {
@@ -95,14 +102,23 @@ export async function choosePhrase(phrases: readonly Phrase[], state: WalkState,
   state.runPhrases++;
   state.timesUsed[pick.phrase]!++;
   state.current = pick.phrase;
-  if (state.position + at(phrase.end) - at(phrase.start) - state.runStart > MAX_VERBATIM_SECONDS * analysis.sampleRate) {
+  if (
+    state.position + at(phrase.end) - at(phrase.start) - state.runStart >
+    MAX_VERBATIM_SECONDS * analysis.sampleRate
+  ) {
     state.shortfalls.add(`a stretch longer than ${MAX_VERBATIM_SECONDS} s is copied contiguously`);
   }
   return pick.phrase;
 }
 
 /** Every phrase as a choice at this join, cheapest first. */
-function rankChoices(phrases: readonly Phrase[], state: WalkState, join: JoinContext, env: ChoiceEnvironment, costScale: number): PhraseChoice[] {
+function rankChoices(
+  phrases: readonly Phrase[],
+  state: WalkState,
+  join: JoinContext,
+  env: ChoiceEnvironment,
+  costScale: number,
+): PhraseChoice[] {
   const { analysis, graph, cuts, pulse } = env;
   const at = (beat: number) => cuts[beat] ?? analysis.length;
   const maxRun = MAX_VERBATIM_SECONDS * analysis.sampleRate;
@@ -112,7 +128,9 @@ function rankChoices(phrases: readonly Phrase[], state: WalkState, join: JoinCon
     const natural = phrase.start === join.natural;
     const runAfter = (natural ? state.position - state.runStart : 0) + at(phrase.end) - at(phrase.start);
     if (runAfter > maxRun) continue;
-    let cost = natural ? RUN_COST_PER_PHRASE * Math.max(0, state.runPhrases - 1) : graph.transitionCost(join.from, phrase.start) / costScale + 0.3;
+    let cost = natural
+      ? RUN_COST_PER_PHRASE * Math.max(0, state.runPhrases - 1)
+      : graph.transitionCost(join.from, phrase.start) / costScale + 0.3;
     if (!natural) {
       const change = graph.loudnessChange(join.place, phrase.start);
       cost += LOUDNESS_PENALTY_PER_LU * Math.max(0, change - LOUDNESS_FREE_LU);

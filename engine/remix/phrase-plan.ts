@@ -4,16 +4,35 @@ import type { SongForm } from "../analysis/form.ts";
 import type { JumpGraph } from "./jump-graph.ts";
 import { cutPositions, type RemixPlan, type SourceRange } from "./plan.ts";
 import { chooseSongExit, type WalkStep } from "./song-exit.ts";
-import { bodyPhrases, choosePhrase, createSlotHistory, gramSize, MAX_VERBATIM_SECONDS, type Phrase, type WalkState } from "./phrase-choice.ts";
+import {
+  bodyPhrases,
+  choosePhrase,
+  createSlotHistory,
+  gramSize,
+  MAX_VERBATIM_SECONDS,
+  type Phrase,
+  type WalkState,
+} from "./phrase-choice.ts";
 
-export { bodyPhrases, MAX_REPEAT_SECONDS, MAX_VERBATIM_SECONDS, type Phrase, type PhraseChoice } from "./phrase-choice.ts";
+export {
+  bodyPhrases,
+  MAX_REPEAT_SECONDS,
+  MAX_VERBATIM_SECONDS,
+  type Phrase,
+  type PhraseChoice,
+} from "./phrase-choice.ts";
 
 /**
  * Chooses among the ranked options at a phrase boundary (the model): returns the index into `choices`.
  * `heard` is the output so far as ranges of the input, from the output's first sample.
  */
 export interface PhraseSteering {
-  choose(choices: readonly { phrase: number; cost: number }[], phrases: readonly Phrase[], heard: readonly SourceRange[], position: number): Promise<number>;
+  choose(
+    choices: readonly { phrase: number; cost: number }[],
+    phrases: readonly Phrase[],
+    heard: readonly SourceRange[],
+    position: number,
+  ): Promise<number>;
   /** What the steering did, for the report (e.g. "the model chose 7 of 19 phrases"). */
   summary(): string;
 }
@@ -38,7 +57,12 @@ export interface PhrasePlanOptions {
  * no contiguous copy after the intro is longer than MAX_VERBATIM_SECONDS, recently heard phrases are avoided, and
  * joins are chosen for sound, loudness, pulse and place in the bar (see phrase-choice.ts).
  */
-export async function planPhrases(analysis: BeatAnalysis, graph: JumpGraph, form: SongForm, options: PhrasePlanOptions): Promise<RemixPlan> {
+export async function planPhrases(
+  analysis: BeatAnalysis,
+  graph: JumpGraph,
+  form: SongForm,
+  options: PhrasePlanOptions,
+): Promise<RemixPlan> {
   const { sampleRate, length } = analysis;
   const target = options.targetSamples;
   const cuts = cutPositions(analysis, options.crossfadeSamples);
@@ -60,14 +84,27 @@ export async function planPhrases(analysis: BeatAnalysis, graph: JumpGraph, form
     shift: 0,
     shortfalls: new Set<string>(),
   };
-  for (const phraseStart of form.phraseStarts) if (song ? phraseStart < form.introEndBeat : phraseStart <= graph.lastPlayable) state.history.push(phraseStart);
+  for (const phraseStart of form.phraseStarts)
+    if (song ? phraseStart < form.introEndBeat : phraseStart <= graph.lastPlayable) state.history.push(phraseStart);
   const steps: WalkStep[] = [...start.steps];
   let next = start.next;
-  const heard = (): SourceRange[] => (song ? [] : [{ start: 0, end: length }]).concat(toRanges(steps, cuts, length, start.firstRangeStart));
+  const heard = (): SourceRange[] =>
+    (song ? [] : [{ start: 0, end: length }]).concat(toRanges(steps, cuts, length, start.firstRangeStart));
   while (state.position < walkUntil && phrases.length > 0) {
     const first = steps.length === start.steps.length;
-    const context = first && !song ? { from: start.contextBeat, place: next, natural: -1, stop: length, leadIn: start.leadIn } : { from: next - 1, place: next, natural: next, stop: at(next) + state.shift };
-    const environment = { analysis, graph, cuts, pulse: options.pulse, random: options.random, steering: options.steering, heard };
+    const context =
+      first && !song
+        ? { from: start.contextBeat, place: next, natural: -1, stop: length, leadIn: start.leadIn }
+        : { from: next - 1, place: next, natural: next, stop: at(next) + state.shift };
+    const environment = {
+      analysis,
+      graph,
+      cuts,
+      pulse: options.pulse,
+      random: options.random,
+      steering: options.steering,
+      heard,
+    };
     const pick = await choosePhrase(phrases, state, context, environment);
     const phrase = phrases[pick]!;
     for (let b = phrase.start; b < phrase.end; b++) {
@@ -90,7 +127,9 @@ export async function planPhrases(analysis: BeatAnalysis, graph: JumpGraph, form
     pulse: options.pulse,
   });
   if (Math.abs(exit.padSamples) > 4 * analysis.beatSamples) {
-    shortfalls.push(`the ending could not be fitted within a bar of the target: ${(exit.padSamples / sampleRate).toFixed(1)} s of padding`);
+    shortfalls.push(
+      `the ending could not be fitted within a bar of the target: ${(exit.padSamples / sampleRate).toFixed(1)} s of padding`,
+    );
   }
   const ranges = toRanges(steps.slice(0, exit.keep), cuts, length, start.firstRangeStart);
   ranges.push({ start: at(exit.endingBeat) + exit.shift, end: length });
@@ -119,11 +158,22 @@ interface WalkStart {
 function songStart(form: SongForm, at: (beat: number) => number): WalkStart {
   const steps: WalkStep[] = [];
   for (let b = 0; b < form.introEndBeat; b++) steps.push({ beat: b, outputStart: at(b), shift: 0 });
-  return { steps, position: at(form.introEndBeat), next: form.introEndBeat, contextBeat: form.introEndBeat - 1, firstRangeStart: () => 0 };
+  return {
+    steps,
+    position: at(form.introEndBeat),
+    next: form.introEndBeat,
+    contextBeat: form.introEndBeat - 1,
+    firstRangeStart: () => 0,
+  };
 }
 
 /** Continue form: the beat grid runs on past the input's end; the first phrase's cut lands on it. */
-function continueStart(analysis: BeatAnalysis, graph: JumpGraph, cuts: readonly number[], crossfadeSamples: number): WalkStart {
+function continueStart(
+  analysis: BeatAnalysis,
+  graph: JumpGraph,
+  cuts: readonly number[],
+  crossfadeSamples: number,
+): WalkStart {
   const { length, beatSamples } = analysis;
   let last = cuts.length - 1;
   while (last > 0 && cuts[last]! >= length) last--;
@@ -146,7 +196,12 @@ function continueStart(analysis: BeatAnalysis, graph: JumpGraph, cuts: readonly 
 }
 
 /** Consecutive beats merged into ranges; the first range starts where `firstRangeStart` says. */
-function toRanges(steps: readonly WalkStep[], cuts: readonly number[], length: number, firstRangeStart?: (cut: number) => number): SourceRange[] {
+function toRanges(
+  steps: readonly WalkStep[],
+  cuts: readonly number[],
+  length: number,
+  firstRangeStart?: (cut: number) => number,
+): SourceRange[] {
   const ranges: { start: number; end: number }[] = [];
   for (const [i, step] of steps.entries()) {
     const cut = cuts[step.beat]! + step.shift;
@@ -172,7 +227,10 @@ function fadePlan(
   const fadeLength = Math.min(options.fadeOutSamples, Math.max(0, target - length));
   const ideal = target - fadeLength;
   const beatLength = steps.length > 1 ? steps[1]!.outputStart - steps[0]!.outputStart : fadeLength;
-  const onBeat = steps.reduce((best, s) => (Math.abs(s.outputStart - ideal) < Math.abs(best - ideal) ? s.outputStart : best), ideal);
+  const onBeat = steps.reduce(
+    (best, s) => (Math.abs(s.outputStart - ideal) < Math.abs(best - ideal) ? s.outputStart : best),
+    ideal,
+  );
   const fadeStart = Math.abs(onBeat - ideal) <= Math.abs(beatLength) && onBeat > length ? onBeat : ideal;
   return {
     form: options.form,

@@ -104,8 +104,17 @@ export async function remixExtend(input: PcmAudio, options: RemixOptions): Promi
   const loudness = createLoudnessProfile(input);
   const graph = buildJumpGraph(analysis, { loudness, downbeatPhase: phase, firstBeat: form.introEndBeat });
   // Beatless music has no attacks for a short crossfade to hide in front of: blend joins over longer.
-  const crossfadeSeconds = beatless ? Math.max(options.crossfadeSeconds, BEATLESS_CROSSFADE_SECONDS) : options.crossfadeSeconds;
-  const analysed: Analysed = { input, analysis, form, graph, crossfadeSamples: Math.max(2, Math.round(crossfadeSeconds * sampleRate)), target };
+  const crossfadeSeconds = beatless
+    ? Math.max(options.crossfadeSeconds, BEATLESS_CROSSFADE_SECONDS)
+    : options.crossfadeSeconds;
+  const analysed: Analysed = {
+    input,
+    analysis,
+    form,
+    graph,
+    crossfadeSamples: Math.max(2, Math.round(crossfadeSeconds * sampleRate)),
+    target,
+  };
   const beatNote = beatless
     ? `no clear beat (clarity ${analysis.clarity.toFixed(2)}): joins on a ${(analysis.beatSamples / sampleRate).toFixed(2)} s grid`
     : `${analysis.beats.length} beats at ${analysis.tempoBpm.toFixed(1)} BPM (${analysis.method})`;
@@ -142,7 +151,9 @@ async function extendInForm(
   const length = frameCount(input);
   const steering =
     options.phraseSteering ??
-    (options.conductor ? createConductorSteering(input, options.conductor, cutPositions(analysis, crossfadeSamples)) : undefined) ??
+    (options.conductor
+      ? createConductorSteering(input, options.conductor, cutPositions(analysis, crossfadeSamples))
+      : undefined) ??
     (options.guide ? guideSteering(input, analysis, graph, options.guide) : undefined);
   const plan = await planPhrases(analysis, graph, form, {
     form: formName,
@@ -173,19 +184,35 @@ async function extendInForm(
   if (plan.ending.kind === "outro") {
     notes.push(`ends with the input's own last ${seconds(length - (plan.ranges.at(-1)?.start ?? 0))} s`);
     const pad = plan.ending.padSamples;
-    if (pad > 0.05 * sampleRate) notes.push(`${seconds(pad)} s of silence after the song's own ending, to be exactly on time`);
-    if (pad < -0.05 * sampleRate) notes.push(`${seconds(-pad)} s of the song's trailing silence cut, to be exactly on time`);
+    if (pad > 0.05 * sampleRate)
+      notes.push(`${seconds(pad)} s of silence after the song's own ending, to be exactly on time`);
+    if (pad < -0.05 * sampleRate)
+      notes.push(`${seconds(-pad)} s of the song's trailing silence cut, to be exactly on time`);
   } else {
     notes.push(`ends with a ${seconds(target - plan.ending.fadeStart)} s fade (the input has no ending of its own)`);
   }
   for (const shortfall of plan.shortfalls) notes.push(`variety: ${shortfall}`);
   if (steering) notes.push(steering.summary());
-  return { audio: rendered.audio, introSeconds: plan.introSamples / sampleRate, seams: rendered.seams, segments: rendered.segments, notes };
+  return {
+    audio: rendered.audio,
+    introSeconds: plan.introSamples / sampleRate,
+    seams: rendered.seams,
+    segments: rendered.segments,
+    notes,
+  };
 }
 
 /** The raw-audio encoder–decoder as a phrase steering (the hybrid engine). */
-function guideSteering(input: PcmAudio, analysis: BeatAnalysis, graph: JumpGraph, predictor: Predictor): PhraseSteering {
-  const costs = graph.jumps.map((j) => j[0]?.cost ?? Infinity).filter(Number.isFinite).sort((a, b) => a - b);
+function guideSteering(
+  input: PcmAudio,
+  analysis: BeatAnalysis,
+  graph: JumpGraph,
+  predictor: Predictor,
+): PhraseSteering {
+  const costs = graph.jumps
+    .map((j) => j[0]?.cost ?? Infinity)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
   return createGuideSteering({
     predictor,
     analysis,

@@ -66,7 +66,11 @@ export function renderPlan(input: PcmAudio, plan: RemixPlan, options: RenderOpti
     if (position >= target) break;
     const count = Math.min(range.end - range.start, target - position);
     input.channels.forEach((channel, c) => out[c]!.set(channel.subarray(range.start, range.start + count), position));
-    segments.push({ outputStart: position / sampleRate, sourceStart: range.start / sampleRate, seconds: count / sampleRate });
+    segments.push({
+      outputStart: position / sampleRate,
+      sourceStart: range.start / sampleRate,
+      seconds: count / sampleRate,
+    });
     const previous = ranges[index - 1];
     if (index === 0) {
       const probe = Math.round(ENTRANCE_PROBE_SECONDS * sampleRate);
@@ -111,7 +115,12 @@ export function alignJoins(
     // After the original: continue from where the value and slope match its last samples.
     const last = mono[length - 1]!;
     const slope = last - mono[length - 2]!;
-    first.start = bestShift(first.start, search, length, (p) => Math.abs(mono[p]! - last) + Math.abs(mono[p + 1]! - mono[p]! - slope));
+    first.start = bestShift(
+      first.start,
+      search,
+      length,
+      (p) => Math.abs(mono[p]! - last) + Math.abs(mono[p + 1]! - mono[p]! - slope),
+    );
   }
   for (let i = 1; i < adjusted.length; i++) {
     const previous = adjusted[i - 1]!;

@@ -64,7 +64,11 @@ export function chooseSongExit(
       const ending = length - at(beat);
       if (ending < MIN_ENDING_SHARE * fullEnding) break;
       const natural = beat === next;
-      const shift = natural ? previous.shift : context.pulse ? context.pulse.alignment(at(next) + previous.shift, at(beat)) : 0;
+      const shift = natural
+        ? previous.shift
+        : context.pulse
+          ? context.pulse.alignment(at(next) + previous.shift, at(beat))
+          : 0;
       const pad = context.targetSamples - exitAt - (ending - shift);
       if (pad > maxPad || pad < -trailingQuiet) continue;
       let cost = (Math.abs(pad) / beatSamples) * PAD_COST_PER_BEAT + (at(context.endingBeat) - at(beat)) / length;
@@ -90,9 +94,18 @@ export function chooseSongExit(
 }
 
 /** Samples of the contiguous run of input that ends with step `keep - 1`. */
-function runLength(steps: readonly { beat: number; outputStart: number; shift: number }[], keep: number, at: (beat: number) => number): number {
+function runLength(
+  steps: readonly { beat: number; outputStart: number; shift: number }[],
+  keep: number,
+  at: (beat: number) => number,
+): number {
   let first = keep - 1;
-  while (first > 0 && steps[first - 1]!.beat + 1 === steps[first]!.beat && steps[first - 1]!.shift === steps[first]!.shift) first--;
+  while (
+    first > 0 &&
+    steps[first - 1]!.beat + 1 === steps[first]!.beat &&
+    steps[first - 1]!.shift === steps[first]!.shift
+  )
+    first--;
   const last = steps[keep - 1]!;
   return last.outputStart + at(last.beat + 1) - at(last.beat) - steps[first]!.outputStart;
 }

@@ -11,7 +11,11 @@ const SAFETY_FADE_SECONDS = 0.005;
  * centred on the join, at the smoothest nearby zero crossing), then the pad: silence after the input's last
  * sample, or its trailing silence cut. The output has exactly `targetSamples` samples.
  */
-export function renderSong(input: PcmAudio, plan: RemixPlan, options: { targetSamples: number; crossfadeSamples: number }): RenderedRemix {
+export function renderSong(
+  input: PcmAudio,
+  plan: RemixPlan,
+  options: { targetSamples: number; crossfadeSamples: number },
+): RenderedRemix {
   const sampleRate = input.sampleRate;
   const target = options.targetSamples;
   const ranges = alignJoins(downmix(input), plan.ranges, sampleRate, options.crossfadeSamples, false);
@@ -29,7 +33,12 @@ export function renderSong(input: PcmAudio, plan: RemixPlan, options: { targetSa
       centredCrossfade(input, out, position, previous.end, range.start, half, 0, target);
       seams.push(position / sampleRate);
     }
-    if (index > 0) segments.push({ outputStart: position / sampleRate, sourceStart: range.start / sampleRate, seconds: count / sampleRate });
+    if (index > 0)
+      segments.push({
+        outputStart: position / sampleRate,
+        sourceStart: range.start / sampleRate,
+        seconds: count / sampleRate,
+      });
     position += count;
   }
   const safety = Math.round(SAFETY_FADE_SECONDS * sampleRate);

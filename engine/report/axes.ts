@@ -65,5 +65,11 @@ export function drawFrequencyAxis(
     drawText((px, py) => set(px, py, colour), label, x - 9 - textWidth(label, LABEL_SCALE), labelY, LABEL_SCALE);
   }
   const unit = "kHz";
-  drawText((px, py) => set(px, py, colour), unit, Math.max(2, x - 4 - textWidth(unit, LABEL_SCALE)), area.top - 18, LABEL_SCALE);
+  drawText(
+    (px, py) => set(px, py, colour),
+    unit,
+    Math.max(2, x - 4 - textWidth(unit, LABEL_SCALE)),
+    area.top - 18,
+    LABEL_SCALE,
+  );
 }

@@ -21,7 +21,10 @@ export interface PageLinks {
 }
 
 /** What the page reads from the job's report (an ExtensionReport has it all). */
-export type PageReport = Pick<ExtensionReport, "engine" | "backend" | "form" | "formReason" | "introSeconds" | "seams" | "quality" | "outputFormat"> & {
+export type PageReport = Pick<
+  ExtensionReport,
+  "engine" | "backend" | "form" | "formReason" | "introSeconds" | "seams" | "quality" | "outputFormat"
+> & {
   readonly input: { readonly seconds: number };
   readonly output: { readonly seconds: number };
 };
@@ -98,7 +101,9 @@ function downloads(input: ResultPageInput): string {
     links.wav === undefined
       ? ""
       : `<li><a class="button" id="download-wav" href="${escapeHtml(links.wav)}" download="${escapeHtml(base + "-extended.wav")}">Download (WAV)</a></li>`,
-    links.report === undefined ? "" : `<li><a id="download-report" href="${escapeHtml(links.report)}">Quality report (JSON)</a></li>`,
+    links.report === undefined
+      ? ""
+      : `<li><a id="download-report" href="${escapeHtml(links.report)}">Quality report (JSON)</a></li>`,
   ];
   return `<section><h2>Download</h2><ul class="downloads">${items.join("")}</ul><p class="expiry">${expirySentence(input.expires)}</p></section>`;
 }

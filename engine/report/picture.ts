@@ -21,7 +21,13 @@ export interface PictureInput {
 }
 
 /** The picture's title: file name, engine, form and both durations. */
-export function pictureTitle(parts: { name: string; engine: string; form: string; inputSeconds: number; outputSeconds: number }): string {
+export function pictureTitle(parts: {
+  name: string;
+  engine: string;
+  form: string;
+  inputSeconds: number;
+  outputSeconds: number;
+}): string {
   return `${parts.name} | ${parts.engine} engine, ${parts.form} form | ${formatTime(parts.inputSeconds)} -> ${formatTime(parts.outputSeconds)}`;
 }
 
@@ -42,7 +48,12 @@ function fitText(text: string, width: number): string {
 }
 
 /** Legend entries: filled boxes for the waveform's colours, thin bars for the lines drawn across the plots. */
-function drawLegend(entries: ReadonlyArray<{ text: string; colour: Rgb; line: boolean }>, right: number, y: number, set: Setter): void {
+function drawLegend(
+  entries: ReadonlyArray<{ text: string; colour: Rgb; line: boolean }>,
+  right: number,
+  y: number,
+  set: Setter,
+): void {
   let x = right - entries.reduce((w, entry) => w + textWidth(entry.text, TEXT_SCALE) + 44, 0);
   for (const { text, colour, line } of entries) {
     const [from, to] = line ? [x + 8, x + 11] : [x, x + 20];
@@ -81,7 +92,10 @@ export function renderExtensionPicture(input: PictureInput): Uint8Array {
   const plotWidth = right - left;
   const sampleRate = input.result.sampleRate;
   const total = Math.max(1, frameCount(input.result));
-  const keptLength = Math.min(total, Math.round((input.introSeconds ?? frameCount(input.original) / sampleRate) * sampleRate));
+  const keptLength = Math.min(
+    total,
+    Math.round((input.introSeconds ?? frameCount(input.original) / sampleRate) * sampleRate),
+  );
   const xOf = (sample: number) => left + Math.round((sample / total) * (plotWidth - 1));
   const header = 64;
   const waveTop = header + 10;
@@ -190,7 +204,11 @@ function drawSpectrogram(audio: PcmAudio, area: Area, set: Setter): number {
  * made only for the `frameSize` samples around each of `columns` evenly spaced centres: the spectrogram reads
  * nothing else. Elsewhere the samples are 0 and never read.
  */
-function analysisSignalNear(audio: PcmAudio, columns: number, frameSize: number): { samples: Float32Array; sampleRate: number; centres: number[] } {
+function analysisSignalNear(
+  audio: PcmAudio,
+  columns: number,
+  frameSize: number,
+): { samples: Float32Array; sampleRate: number; centres: number[] } {
   const factor = Math.max(1, Math.floor(audio.sampleRate / ANALYSIS_RATE));
   const length = Math.floor(frameCount(audio) / factor);
   const samples = new Float32Array(length);

@@ -69,7 +69,12 @@ export function synthesizeSong(options: SongOptions): PcmAudio {
   return { sampleRate, channels: [left, right] };
 }
 
-function tone(frequency: number, seconds: number, sampleRate: number, shape: "sine" | "saw" | "triangle"): Float32Array {
+function tone(
+  frequency: number,
+  seconds: number,
+  sampleRate: number,
+  shape: "sine" | "saw" | "triangle",
+): Float32Array {
   const n = Math.round(seconds * sampleRate);
   const out = new Float32Array(n);
   const attack = Math.round(0.01 * sampleRate);
@@ -110,4 +115,3 @@ function hat(sampleRate: number, random: () => number): Float32Array {
     return high * Math.exp((-i / sampleRate) * 80);
   });
 }
-

@@ -52,7 +52,8 @@ export async function readCachedSamples(cached: CachedAudio, start: number, leng
   try {
     const bytes = new Uint8Array(out.buffer);
     const { bytesRead } = await handle.read(bytes, 0, bytes.byteLength, start * 4);
-    if (bytesRead !== bytes.byteLength) throw new Error(`${cached.file} is truncated: read ${bytesRead} of ${bytes.byteLength} bytes`);
+    if (bytesRead !== bytes.byteLength)
+      throw new Error(`${cached.file} is truncated: read ${bytesRead} of ${bytes.byteLength} bytes`);
   } finally {
     await handle.close();
   }

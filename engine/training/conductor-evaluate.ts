@@ -69,7 +69,10 @@ export async function evaluateConductor(options: {
         conductor: predicted.map((frame) => standardised(frame, standardisation)),
         repeatLast: repeat(z[end - 1]!, truth.length),
         contextMean: repeat(meanOf(z.slice(start, end)), truth.length),
-        songMean: repeat(running.map((v) => v / end), truth.length),
+        songMean: repeat(
+          running.map((v) => v / end),
+          truth.length,
+        ),
       };
       for (const method of CONDUCTOR_METHODS) addScore(sums[method], guesses[method], truth);
       count += 1;
@@ -90,11 +93,12 @@ export async function evaluateConductor(options: {
 
 type Sums = Record<ConductorMethod, { mse: number; cosine: number }>;
 
-const emptySums = (): Sums =>
-  Object.fromEntries(CONDUCTOR_METHODS.map((m) => [m, { mse: 0, cosine: 0 }])) as Sums;
+const emptySums = (): Sums => Object.fromEntries(CONDUCTOR_METHODS.map((m) => [m, { mse: 0, cosine: 0 }])) as Sums;
 
 const meanScores = (sums: Sums, n: number): MethodScores =>
-  Object.fromEntries(CONDUCTOR_METHODS.map((m) => [m, { mse: sums[m].mse / n, cosine: sums[m].cosine / n }])) as MethodScores;
+  Object.fromEntries(
+    CONDUCTOR_METHODS.map((m) => [m, { mse: sums[m].mse / n, cosine: sums[m].cosine / n }]),
+  ) as MethodScores;
 
 function standardised(frame: ArrayLike<number>, s: Standardisation): Float64Array {
   return Float64Array.from(s.mean, (mean, d) => (frame[d]! - mean) / s.std[d]!);
@@ -109,7 +113,11 @@ function meanOf(frames: readonly Float64Array[]): Float64Array {
 }
 
 /** Adds one window's MSE (over frames and dimensions) and mean per-frame cosine to `sum`. */
-function addScore(sum: { mse: number; cosine: number }, guess: readonly Float64Array[], truth: readonly Float64Array[]): void {
+function addScore(
+  sum: { mse: number; cosine: number },
+  guess: readonly Float64Array[],
+  truth: readonly Float64Array[],
+): void {
   let squared = 0;
   let cosine = 0;
   truth.forEach((t, i) => {
@@ -148,7 +156,11 @@ export function formatConductorTable(result: ConductorEvaluation): string {
     ["file (MSE)", "windows", ...CONDUCTOR_METHODS.map((m) => METHOD_LABELS[m])],
     ...result.files.map((f) => {
       const best = Math.min(...CONDUCTOR_METHODS.map((m) => f.scores[m].mse));
-      return [f.name, String(f.windows), ...CONDUCTOR_METHODS.map((m) => `${f.scores[m].mse.toFixed(4)}${f.scores[m].mse === best ? " *" : ""}`)];
+      return [
+        f.name,
+        String(f.windows),
+        ...CONDUCTOR_METHODS.map((m) => `${f.scores[m].mse.toFixed(4)}${f.scores[m].mse === best ? " *" : ""}`),
+      ];
     }),
   ];
   const lines = [...table(summary), "", ...table(perFile)];

@@ -60,7 +60,8 @@ export async function fitConductor(
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       const started = performance.now();
       const trainLoss = await trainEpoch(model, train, epoch, options);
-      const validationLoss = validation && validation.count > 0 ? await windowsMse(model, validation, options.validationBatchSize) : null;
+      const validationLoss =
+        validation && validation.count > 0 ? await windowsMse(model, validation, options.validationBatchSize) : null;
       const record = { epoch, trainLoss, validationLoss, seconds: (performance.now() - started) / 1000 };
       history.push(record);
       options.onEpoch?.(record);
@@ -82,8 +83,16 @@ export async function fitConductor(
 }
 
 /** One pass over the shuffled training windows; returns the window-weighted mean batch loss. */
-async function trainEpoch(model: tf.LayersModel, train: FeatureWindows, epoch: number, options: ConductorFitOptions): Promise<number> {
-  const order = seededShuffle(Array.from({ length: train.count }, (_, i) => i), options.seed * 1_000 + epoch);
+async function trainEpoch(
+  model: tf.LayersModel,
+  train: FeatureWindows,
+  epoch: number,
+  options: ConductorFitOptions,
+): Promise<number> {
+  const order = seededShuffle(
+    Array.from({ length: train.count }, (_, i) => i),
+    options.seed * 1_000 + epoch,
+  );
   const batches = Math.ceil(order.length / options.batchSize);
   const random = mulberry32(options.seed * 7_919 + epoch);
   let sum = 0;

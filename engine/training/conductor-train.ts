@@ -50,8 +50,19 @@ export interface ConductorTrainOptions {
 
 export type ConductorProgress =
   | { readonly phase: "features"; readonly done: number; readonly total: number }
-  | { readonly phase: "batch"; readonly epoch: number; readonly batch: number; readonly batches: number; readonly loss: number }
-  | { readonly phase: "epoch"; readonly epoch: number; readonly trainLoss: number; readonly validationLoss: number | null };
+  | {
+      readonly phase: "batch";
+      readonly epoch: number;
+      readonly batch: number;
+      readonly batches: number;
+      readonly loss: number;
+    }
+  | {
+      readonly phase: "epoch";
+      readonly epoch: number;
+      readonly trainLoss: number;
+      readonly validationLoss: number | null;
+    };
 
 export interface ConductorTrainingReport {
   readonly kind: "conductor";
@@ -71,7 +82,11 @@ export interface ConductorTrainingReport {
   readonly features: { readonly version: string; readonly standardisation: Standardisation };
   readonly data: {
     readonly dataDir: string;
-    readonly files: { readonly train: readonly string[]; readonly validation: readonly string[]; readonly test: readonly string[] };
+    readonly files: {
+      readonly train: readonly string[];
+      readonly validation: readonly string[];
+      readonly test: readonly string[];
+    };
     readonly windows: { readonly train: number; readonly validation: number };
     readonly seconds: { readonly train: number; readonly validation: number };
   };
@@ -95,7 +110,8 @@ export async function trainConductor(options: ConductorTrainOptions): Promise<Co
   const started = performance.now();
   const preset = options.config ? null : (options.preset ?? "conductor");
   const config = options.config ?? presetConfig(preset!);
-  if (!isFeatureModel(config)) throw new RangeError(`preset ${preset ?? "(custom)"} is not a feature model; use train() for audio models`);
+  if (!isFeatureModel(config))
+    throw new RangeError(`preset ${preset ?? "(custom)"} is not a feature model; use train() for audio models`);
   const hyper = {
     epochs: options.epochs ?? CONDUCTOR_TRAINING.epochs,
     batchSize: options.batchSize ?? CONDUCTOR_TRAINING.batchSize,
@@ -111,22 +127,41 @@ export async function trainConductor(options: ConductorTrainOptions): Promise<Co
     seedWeights(model, hyper.seed, { zero: initialZeros(config) });
     const fit = await fitConductor(model, data.trainWindows, data.validationWindows, {
       ...hyper,
-      ...(hyper.transpose ? { augment: chromaRotation(config.encoderSteps, config.decoderSteps, frameWidth(config), FEATURE_LAYOUT.chroma[0]) } : {}),
+      ...(hyper.transpose
+        ? {
+            augment: chromaRotation(
+              config.encoderSteps,
+              config.decoderSteps,
+              frameWidth(config),
+              FEATURE_LAYOUT.chroma[0],
+            ),
+          }
+        : {}),
       onBatch: (epoch, batch, batches, loss) => options.onProgress?.({ phase: "batch", epoch, batch, batches, loss }),
-      onEpoch: (e) => options.onProgress?.({ phase: "epoch", epoch: e.epoch, trainLoss: e.trainLoss, validationLoss: e.validationLoss }),
+      onEpoch: (e) =>
+        options.onProgress?.({
+          phase: "epoch",
+          epoch: e.epoch,
+          trainLoss: e.trainLoss,
+          validationLoss: e.validationLoss,
+        }),
     });
     const features = { version: SECOND_FRAMES_VERSION, standardisation: data.standardisation };
-    await saveModel(model, options.outDir, makeMeta(config, {
-      ...(preset ? { preset } : {}),
-      features,
-      training: {
-        epochs: fit.bestEpoch,
-        bestValidationLoss: fit.bestValidationLoss,
-        finalTrainingLoss: fit.history.find((e) => e.epoch === fit.bestEpoch)?.trainLoss ?? null,
-        trainedAt: new Date().toISOString(),
-        backend: tf.getBackend(),
-      },
-    }));
+    await saveModel(
+      model,
+      options.outDir,
+      makeMeta(config, {
+        ...(preset ? { preset } : {}),
+        features,
+        training: {
+          epochs: fit.bestEpoch,
+          bestValidationLoss: fit.bestValidationLoss,
+          finalTrainingLoss: fit.history.find((e) => e.epoch === fit.bestEpoch)?.trainLoss ?? null,
+          trainedAt: new Date().toISOString(),
+          backend: tf.getBackend(),
+        },
+      }),
+    );
     const seconds = (files: readonly FileFrames[]) => files.reduce((s, f) => s + f.frames.length, 0);
     const { split } = data;
     const report: ConductorTrainingReport = {
@@ -170,7 +205,9 @@ const REPORT_NOTES = [
  * the standardised windows: training every hopSeconds, validation every second.
  */
 async function prepareData(options: ConductorTrainOptions, config: ModelConfig, hopSeconds: number) {
-  const split = options.split ?? (options.splitFile ? await readSplitFile(options.splitFile) : splitFiles(await listAudioFiles(options.dataDir)));
+  const split =
+    options.split ??
+    (options.splitFile ? await readSplitFile(options.splitFile) : splitFiles(await listAudioFiles(options.dataDir)));
   const { train, validation } = await splitFrames(options, split);
   const standardisation = computeStandardisation(
     train.flatMap((f) => f.frames),
@@ -179,13 +216,18 @@ async function prepareData(options: ConductorTrainOptions, config: ModelConfig, 
   const trainWindows = featureWindows(train, config, hopSeconds, standardisation);
   const validationWindows = featureWindows(validation, config, 1, standardisation);
   if (trainWindows.count === 0) {
-    throw new RangeError(`no training window: every training file is shorter than ${config.encoderSteps + config.decoderSteps} s`);
+    throw new RangeError(
+      `no training window: every training file is shorter than ${config.encoderSteps + config.decoderSteps} s`,
+    );
   }
   return { split, train, validation, standardisation, trainWindows, validationWindows };
 }
 
 /** Second frames of the train and validation files (test files are not read), through the feature cache. */
-async function splitFrames(options: ConductorTrainOptions, split: DataSplit): Promise<{ train: FileFrames[]; validation: FileFrames[] }> {
+async function splitFrames(
+  options: ConductorTrainOptions,
+  split: DataSplit,
+): Promise<{ train: FileFrames[]; validation: FileFrames[] }> {
   const cacheDir = options.cacheDir ?? path.join(tmpdir(), "harmonizer-cache");
   const total = split.train.length + split.validation.length;
   const load = (names: readonly string[], offset: number) =>

@@ -12,9 +12,13 @@ export async function listAudioFiles(dir: string): Promise<string[]> {
   try {
     entries = await readdir(dir, { recursive: true });
   } catch (error) {
-    throw new HarmonizerInputError("NOT_AUDIO", `cannot read the training data folder ${dir}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new HarmonizerInputError(
+      "NOT_AUDIO",
+      `cannot read the training data folder ${dir}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   const found: string[] = [];
   for (const entry of entries) {
@@ -78,9 +82,13 @@ export async function readSplitFile(file: string): Promise<DataSplit> {
   try {
     return SplitFileSchema.parse(JSON.parse(await readFile(file, "utf8")));
   } catch (error) {
-    throw new HarmonizerInputError("NOT_AUDIO", `cannot use split file ${file}: ${(error as Error).message.split("\n")[0]}`, {
-      cause: error,
-    });
+    throw new HarmonizerInputError(
+      "NOT_AUDIO",
+      `cannot use split file ${file}: ${(error as Error).message.split("\n")[0]}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 

@@ -69,7 +69,13 @@ export async function evaluateModel(options: {
       skipped.push(file.name);
       continue;
     }
-    results.push({ name: file.name, windows, model: sums.model / windows, silence: sums.silence / windows, repeatLast: sums.repeatLast / windows });
+    results.push({
+      name: file.name,
+      windows,
+      model: sums.model / windows,
+      silence: sums.silence / windows,
+      repeatLast: sums.repeatLast / windows,
+    });
     total.model += sums.model;
     total.silence += sums.silence;
     total.repeatLast += sums.repeatLast;
@@ -99,7 +105,12 @@ export async function loadEvaluationFiles(
 ): Promise<EvaluationFile[]> {
   const files: EvaluationFile[] = [];
   for (const name of names) {
-    const cached = await cacheAudio(path.join(dataDir, name), sampleRate, options.cacheDir ?? path.join(tmpdir(), "harmonizer-cache"), options.loadAudio ?? decodeMono);
+    const cached = await cacheAudio(
+      path.join(dataDir, name),
+      sampleRate,
+      options.cacheDir ?? path.join(tmpdir(), "harmonizer-cache"),
+      options.loadAudio ?? decodeMono,
+    );
     files.push({ name, samples: await readCachedSamples(cached, 0, cached.samples) });
   }
   return files;
@@ -113,10 +124,20 @@ export function formatEvaluationTable(result: EvaluationResult): string {
     const cell = (v: number) => `${v.toExponential(3)}${v === best ? " *" : ""}`;
     return [name, String(windows), cell(s.model), cell(s.silence), cell(s.repeatLast)];
   };
-  const rows = [header, ...result.files.map((f) => row(f.name, f.windows, f)), row("mean (all windows)", result.windows, result.mean)];
+  const rows = [
+    header,
+    ...result.files.map((f) => row(f.name, f.windows, f)),
+    row("mean (all windows)", result.windows, result.mean),
+  ];
   const widths = header.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   const line = (r: string[]) => r.map((v, c) => (c === 0 ? v.padEnd(widths[c]!) : v.padStart(widths[c]!))).join("  ");
-  const lines = [line(rows[0]!), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1, -1).map(line), widths.map((w) => "-".repeat(w)).join("  "), line(rows.at(-1)!)];
+  const lines = [
+    line(rows[0]!),
+    widths.map((w) => "-".repeat(w)).join("  "),
+    ...rows.slice(1, -1).map(line),
+    widths.map((w) => "-".repeat(w)).join("  "),
+    line(rows.at(-1)!),
+  ];
   if (result.skipped.length > 0) lines.push(`skipped (shorter than one window): ${result.skipped.join(", ")}`);
   lines.push("MSE on loudness-normalised audio (context at the model's target RMS); lower is better; * = best in row");
   return lines.join("\n");

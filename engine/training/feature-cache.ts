@@ -9,19 +9,25 @@ import type { FileFrames } from "./feature-windows.ts";
 /** Reads an audio file as PCM (default: engine/audio's decoder). Tests pass synthetic loaders. */
 export type PcmLoader = (file: string) => Promise<PcmAudio>;
 
-
 /**
  * secondFrames of `source`, computed once and kept in cacheDir as raw float32 ([seconds * FEATURE_SIZE]); later
  * calls and later runs read the cache file. The key covers the absolute path, size, modification time and the
  * feature version, so an edited file or a changed feature definition is computed again.
  */
-export async function cachedSecondFrames(source: string, cacheDir: string, load: PcmLoader = decodeAudioFile): Promise<Float32Array[]> {
+export async function cachedSecondFrames(
+  source: string,
+  cacheDir: string,
+  load: PcmLoader = decodeAudioFile,
+): Promise<Float32Array[]> {
   const info = await stat(source);
   const key = createHash("sha1")
     .update(`${path.resolve(source)}\0${info.size}\0${info.mtimeMs}\0${SECOND_FRAMES_VERSION}\0${FEATURE_SIZE}`)
     .digest("hex")
     .slice(0, 16);
-  const file = path.join(cacheDir, `${path.basename(source).replace(/[^\w.-]/g, "_")}.${SECOND_FRAMES_VERSION}.${key}.f32`);
+  const file = path.join(
+    cacheDir,
+    `${path.basename(source).replace(/[^\w.-]/g, "_")}.${SECOND_FRAMES_VERSION}.${key}.f32`,
+  );
   const cached = await readFile(file).catch(() => undefined);
   if (cached !== undefined) return splitFrames(new Float32Array(Uint8Array.from(cached).buffer));
 

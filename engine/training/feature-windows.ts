@@ -31,7 +31,11 @@ export interface WindowPosition {
  * Window starts of contextFrames + horizonFrames frames every hopFrames (>= 1) in each file; a file shorter than one
  * window gives none.
  */
-export function windowPositions(files: readonly FileFrames[], config: ModelConfig, hopFrames: number): WindowPosition[] {
+export function windowPositions(
+  files: readonly FileFrames[],
+  config: ModelConfig,
+  hopFrames: number,
+): WindowPosition[] {
   const length = config.encoderSteps + config.decoderSteps;
   const hop = Math.max(1, Math.round(hopFrames));
   const positions: WindowPosition[] = [];
@@ -58,7 +62,8 @@ export function featureWindows(
   const y = new Float32Array(positions.length * horizonFrames * featureSize);
   positions.forEach(({ file, start }, i) => {
     const frames = files[file]!.frames;
-    for (let t = 0; t < contextFrames; t++) standardiseInto(frames[start + t]!, standardisation, x, (i * contextFrames + t) * featureSize);
+    for (let t = 0; t < contextFrames; t++)
+      standardiseInto(frames[start + t]!, standardisation, x, (i * contextFrames + t) * featureSize);
     for (let t = 0; t < horizonFrames; t++) {
       standardiseInto(frames[start + contextFrames + t]!, standardisation, y, (i * horizonFrames + t) * featureSize);
     }
@@ -67,7 +72,10 @@ export function featureWindows(
 }
 
 /** Windows `indices` of `windows` as one batch: x [n, contextFrames, featureSize], y [n, horizonFrames, featureSize]. */
-export function gatherWindows(windows: FeatureWindows, indices: readonly number[]): { x: Float32Array; y: Float32Array } {
+export function gatherWindows(
+  windows: FeatureWindows,
+  indices: readonly number[],
+): { x: Float32Array; y: Float32Array } {
   const xSize = windows.contextFrames * windows.featureSize;
   const ySize = windows.horizonFrames * windows.featureSize;
   const x = new Float32Array(indices.length * xSize);

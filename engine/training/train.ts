@@ -10,7 +10,14 @@ import { loadModel, makeMeta, modelExists, saveModel } from "../model/io.ts";
 import { DEFAULT_NORMALISATION, type NormalisationSettings } from "../model/normalise.ts";
 import { presetConfig } from "../model/presets.ts";
 import { cacheAudio, decodeMono, type CachedAudio, type MonoLoader } from "./cache.ts";
-import { listAudioFiles, readSplitFile, seededShuffle, splitFiles, type DataSplit, type SplitOptions } from "./dataset.ts";
+import {
+  listAudioFiles,
+  readSplitFile,
+  seededShuffle,
+  splitFiles,
+  type DataSplit,
+  type SplitOptions,
+} from "./dataset.ts";
 import { slidingWindows, windowBatches, type WindowRef } from "./windows.ts";
 
 export const CHECKPOINT_DIR = "checkpoint";
@@ -54,8 +61,19 @@ export interface TrainOptions {
 
 export type TrainProgress =
   | { readonly phase: "decode"; readonly done: number; readonly total: number }
-  | { readonly phase: "batch"; readonly epoch: number; readonly batch: number; readonly batches: number; readonly loss: number }
-  | { readonly phase: "epoch"; readonly epoch: number; readonly trainLoss: number; readonly validationLoss: number | null };
+  | {
+      readonly phase: "batch";
+      readonly epoch: number;
+      readonly batch: number;
+      readonly batches: number;
+      readonly loss: number;
+    }
+  | {
+      readonly phase: "epoch";
+      readonly epoch: number;
+      readonly trainLoss: number;
+      readonly validationLoss: number | null;
+    };
 
 export interface EpochRecord {
   readonly epoch: number;
@@ -79,7 +97,11 @@ export interface TrainingReport {
   };
   readonly data: {
     readonly dataDir: string;
-    readonly files: { readonly train: readonly string[]; readonly validation: readonly string[]; readonly test: readonly string[] };
+    readonly files: {
+      readonly train: readonly string[];
+      readonly validation: readonly string[];
+      readonly test: readonly string[];
+    };
     readonly windows: { readonly train: number; readonly validation: number };
     readonly seconds: { readonly train: number; readonly validation: number; readonly test: number };
   };
@@ -120,7 +142,11 @@ export async function train(options: TrainOptions): Promise<TrainingReport> {
     patience: options.patience ?? 3,
     normalisation: options.normalisation ?? DEFAULT_NORMALISATION,
   };
-  const split = options.split ?? (options.splitFile ? await readSplitFile(options.splitFile) : splitFiles(await listAudioFiles(options.dataDir), options.splitOptions));
+  const split =
+    options.split ??
+    (options.splitFile
+      ? await readSplitFile(options.splitFile)
+      : splitFiles(await listAudioFiles(options.dataDir), options.splitOptions));
 
   const cacheDir = options.cacheDir ?? path.join(tmpdir(), "harmonizer-cache");
   const load = options.loadAudio ?? decodeMono;
@@ -136,14 +162,18 @@ export async function train(options: TrainOptions): Promise<TrainingReport> {
   const validationWindows = slidingWindows(audioOf(split.validation), config, hyper.hopSeconds);
   if (trainWindows.length === 0) {
     const needed = config.encoderSteps + config.decoderSteps;
-    throw new RangeError(`no training window: every training file is shorter than ${needed} s (${config.encoderSteps} s in + ${config.decoderSteps} s out)`);
+    throw new RangeError(
+      `no training window: every training file is shorter than ${needed} s (${config.encoderSteps} s in + ${config.decoderSteps} s out)`,
+    );
   }
 
   const checkpointDir = path.join(options.outDir, CHECKPOINT_DIR);
   const resumed = options.resume ? await readCheckpoint(checkpointDir) : undefined;
   if (resumed && JSON.stringify(resumed.checkpoint.config) !== JSON.stringify(config)) {
     resumed.model.dispose();
-    throw new RangeError(`the checkpoint in ${checkpointDir} was trained with a different model config; train afresh without resume`);
+    throw new RangeError(
+      `the checkpoint in ${checkpointDir} was trained with a different model config; train afresh without resume`,
+    );
   }
   const model = resumed?.model ?? buildModel(config);
   model.compile({ optimizer: tf.train.adam(hyper.learningRate), loss: "meanSquaredError" });
@@ -152,9 +182,13 @@ export async function train(options: TrainOptions): Promise<TrainingReport> {
   let bestEpoch = resumed?.checkpoint.bestEpoch ?? null;
   let bestValidationLoss = resumed?.checkpoint.bestValidationLoss ?? null;
   let stoppedEarly = false;
-  const bar = (options.progressBar ?? process.stderr.isTTY === true)
-    ? new cliProgress.SingleBar({ format: "epoch {epoch} |{bar}| {value}/{total} batches | loss {loss}", hideCursor: true }, cliProgress.Presets.shades_classic)
-    : undefined;
+  const bar =
+    (options.progressBar ?? process.stderr.isTTY === true)
+      ? new cliProgress.SingleBar(
+          { format: "epoch {epoch} |{bar}| {value}/{total} batches | loss {loss}", hideCursor: true },
+          cliProgress.Presets.shades_classic,
+        )
+      : undefined;
 
   try {
     for (let epoch = (resumed?.checkpoint.epoch ?? 0) + 1; epoch <= hyper.epochs; epoch++) {
@@ -173,7 +207,13 @@ export async function train(options: TrainOptions): Promise<TrainingReport> {
       }
       bar?.stop();
       const trainLoss = lossSum / order.length;
-      const validationLoss = await validationMse(model, validationWindows, config, hyper.validationBatchSize, hyper.normalisation);
+      const validationLoss = await validationMse(
+        model,
+        validationWindows,
+        config,
+        hyper.validationBatchSize,
+        hyper.normalisation,
+      );
       history.push({ epoch, trainLoss, validationLoss, seconds: (performance.now() - epochStart) / 1000 });
       options.onProgress?.({ phase: "epoch", epoch, trainLoss, validationLoss });
 
@@ -181,14 +221,34 @@ export async function train(options: TrainOptions): Promise<TrainingReport> {
       if (improved) {
         bestEpoch = epoch;
         bestValidationLoss = validationLoss;
-        await saveModel(model, options.outDir, makeMeta(config, {
-          ...(preset ? { preset } : {}),
-          normalisation: hyper.normalisation,
-          training: { epochs: epoch, bestValidationLoss: validationLoss, finalTrainingLoss: trainLoss, trainedAt: new Date().toISOString(), backend: tf.getBackend() },
-        }));
+        await saveModel(
+          model,
+          options.outDir,
+          makeMeta(config, {
+            ...(preset ? { preset } : {}),
+            normalisation: hyper.normalisation,
+            training: {
+              epochs: epoch,
+              bestValidationLoss: validationLoss,
+              finalTrainingLoss: trainLoss,
+              trainedAt: new Date().toISOString(),
+              backend: tf.getBackend(),
+            },
+          }),
+        );
       }
-      await writeCheckpoint(checkpointDir, model, { epoch, history, bestEpoch, bestValidationLoss, config }, hyper.normalisation);
-      if (validationLoss !== null && bestEpoch !== null && epoch - bestEpoch >= hyper.patience && epoch < hyper.epochs) {
+      await writeCheckpoint(
+        checkpointDir,
+        model,
+        { epoch, history, bestEpoch, bestValidationLoss, config },
+        hyper.normalisation,
+      );
+      if (
+        validationLoss !== null &&
+        bestEpoch !== null &&
+        epoch - bestEpoch >= hyper.patience &&
+        epoch < hyper.epochs
+      ) {
         stoppedEarly = true;
         break;
       }
@@ -227,7 +287,13 @@ export async function train(options: TrainOptions): Promise<TrainingReport> {
 }
 
 /** One optimizer step on x [n, encoderSteps, sampleRate], y [n, decoderSteps, sampleRate]; returns the batch MSE. */
-async function trainStep(model: tf.LayersModel, x: Float32Array, y: Float32Array, n: number, config: ModelConfig): Promise<number> {
+async function trainStep(
+  model: tf.LayersModel,
+  x: Float32Array,
+  y: Float32Array,
+  n: number,
+  config: ModelConfig,
+): Promise<number> {
   const xs = tf.tensor3d(x, [n, config.encoderSteps, config.sampleRate]);
   const ys = tf.tensor3d(y, [n, config.decoderSteps, config.sampleRate]);
   try {
@@ -260,7 +326,12 @@ export async function validationMse(
   return sum / windows.length;
 }
 
-async function writeCheckpoint(dir: string, model: tf.LayersModel, checkpoint: Checkpoint, normalisation: NormalisationSettings): Promise<void> {
+async function writeCheckpoint(
+  dir: string,
+  model: tf.LayersModel,
+  checkpoint: Checkpoint,
+  normalisation: NormalisationSettings,
+): Promise<void> {
   await saveModel(model, dir, makeMeta(checkpoint.config, { normalisation }));
   await writeFile(path.join(dir, CHECKPOINT_JSON), JSON.stringify(checkpoint, null, 2) + "\n");
 }

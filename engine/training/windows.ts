@@ -47,7 +47,11 @@ export async function* windowBatches(
     const y = new Float32Array(slice.length * targetLength);
     for (const [i, window] of slice.entries()) {
       const samples = await readCachedSamples(window.audio, window.start, contextLength + targetLength);
-      const normalised = normaliseWindow(samples.subarray(0, contextLength), samples.subarray(contextLength), normalisation);
+      const normalised = normaliseWindow(
+        samples.subarray(0, contextLength),
+        samples.subarray(contextLength),
+        normalisation,
+      );
       x.set(normalised.context, i * contextLength);
       y.set(normalised.target!, i * targetLength);
     }

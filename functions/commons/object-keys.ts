@@ -4,7 +4,13 @@
  * stays within S3's 1,024 bytes, however long the upload's key is.
  */
 import { createHash } from "node:crypto";
-import { CLAIM_FILE, MAX_S3_KEY_BYTES, REJECTIONS_PREFIX, RESERVED_PREFIXES, RESULTS_PREFIX } from "../../contract/pipeline.ts";
+import {
+  CLAIM_FILE,
+  MAX_S3_KEY_BYTES,
+  REJECTIONS_PREFIX,
+  RESERVED_PREFIXES,
+  RESULTS_PREFIX,
+} from "../../contract/pipeline.ts";
 
 export const isReservedKey = (key: string): boolean => RESERVED_PREFIXES.some((prefix) => key.startsWith(prefix));
 

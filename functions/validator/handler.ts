@@ -6,7 +6,13 @@ import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { z } from "zod";
 import { type InputErrorCode, isInputError } from "../../engine/errors.ts";
 import { createAwsClients } from "../commons/aws-clients.ts";
-import { FORM_METADATA, FORMAT_METADATA, NOTIFY_METADATA, RESERVED_PREFIXES, TARGET_SECONDS_METADATA } from "../../contract/pipeline.ts";
+import {
+  FORM_METADATA,
+  FORMAT_METADATA,
+  NOTIFY_METADATA,
+  RESERVED_PREFIXES,
+  TARGET_SECONDS_METADATA,
+} from "../../contract/pipeline.ts";
 import { JOB_ID_ATTRIBUTE, type JobMessage, JobMessageSchema, jobIdFor } from "../commons/job-schema.ts";
 import { displayName, type Notification, publishNotification } from "../commons/notifications.ts";
 import { isReservedKey } from "../commons/object-keys.ts";
@@ -14,7 +20,14 @@ import { readValidatorConfig, type ValidatorConfig } from "./config.ts";
 import { headFirstExisting, inspectUpload, type StoredObject } from "./probe.ts";
 import { rejectUpload } from "./rejection.ts";
 import { type UploadedObject, uploadedObjects } from "./s3-event.ts";
-import { type AudioProbe, checkAudio, checkOutputFormat, checkUploadSize, resolveForm, resolveTargetSeconds } from "./validation.ts";
+import {
+  type AudioProbe,
+  checkAudio,
+  checkOutputFormat,
+  checkUploadSize,
+  resolveForm,
+  resolveTargetSeconds,
+} from "./validation.ts";
 
 export interface ValidatorDeps {
   readonly config: ValidatorConfig;
@@ -124,7 +137,8 @@ async function validateUpload(deps: ValidatorDeps, upload: UploadedObject): Prom
 function ignoreReason(config: ValidatorConfig, upload: UploadedObject): string | undefined {
   if (config.inputBucket !== undefined && upload.bucket !== config.inputBucket) return "not the input bucket";
   if (upload.bucket === config.outputBucket && upload.bucket !== config.inputBucket) return "the output bucket";
-  if (isReservedKey(upload.key) && upload.bucket === config.outputBucket) return "a reserved prefix (the pipeline's own output)";
+  if (isReservedKey(upload.key) && upload.bucket === config.outputBucket)
+    return "a reserved prefix (the pipeline's own output)";
   return undefined;
 }
 

@@ -16,7 +16,11 @@ const corrupt = (message: string) => new HarmonizerInputError("CORRUPT_AUDIO", `
  * `start` begins at the first byte after any ID3v2 tags; `audioBytes` is the size from there to the end.
  * Returns the duration to check against the limits: the larger of the claimed one and the size's floor.
  */
-export async function checkMp3(start: Uint8Array, audioBytes: number, claimedSeconds: number | undefined): Promise<number | undefined> {
+export async function checkMp3(
+  start: Uint8Array,
+  audioBytes: number,
+  claimedSeconds: number | undefined,
+): Promise<number | undefined> {
   const firstFrame = findFirstMpegFrame(start);
   if (firstFrame === undefined) throw corrupt("no two MPEG audio frames in a row near its start");
   const floor = mpegDurationFloorSeconds(start, firstFrame, audioBytes) ?? 0;
@@ -35,7 +39,8 @@ async function decodeFirstFrames(bytes: Uint8Array): Promise<void> {
     await decoder.ready;
     const result = decoder.decode(bytes);
     const first = result.errors[0];
-    if (first !== undefined) throw corrupt(`${result.errors.length} decoding error(s) in its first frames: ${first.message}`);
+    if (first !== undefined)
+      throw corrupt(`${result.errors.length} decoding error(s) in its first frames: ${first.message}`);
     if (result.samplesDecoded === 0) throw corrupt("its first frames decode to no samples");
   } finally {
     decoder.free();

@@ -20,7 +20,11 @@ export function lastGranulePosition(tail: Uint8Array): bigint | undefined {
 }
 
 /** Seconds of an Ogg Vorbis/Opus stream whose last bytes are `tail`. */
-export function oggDurationSeconds(tail: Uint8Array, codec: "ogg-vorbis" | "ogg-opus", sampleRate: number): number | undefined {
+export function oggDurationSeconds(
+  tail: Uint8Array,
+  codec: "ogg-vorbis" | "ogg-opus",
+  sampleRate: number,
+): number | undefined {
   const granule = lastGranulePosition(tail);
   if (granule === undefined) return undefined;
   const rate = codec === "ogg-opus" ? OPUS_GRANULE_RATE : sampleRate;

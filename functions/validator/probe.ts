@@ -23,7 +23,11 @@ const isNotFound = (error: unknown): boolean =>
  * HeadObject of the first key that exists among `keys` (decoded key first, then the raw event key).
  * Returns undefined when none exists (deleted since the event); other errors propagate.
  */
-export async function headFirstExisting(s3: S3Client, bucket: string, keys: readonly string[]): Promise<StoredObject | undefined> {
+export async function headFirstExisting(
+  s3: S3Client,
+  bucket: string,
+  keys: readonly string[],
+): Promise<StoredObject | undefined> {
   for (const key of new Set(keys)) {
     try {
       const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
@@ -42,7 +46,13 @@ export async function headFirstExisting(s3: S3Client, bucket: string, keys: read
 }
 
 /** Bytes [first, last] of the object (a ranged GetObject of that exact version). */
-async function readRange(s3: S3Client, bucket: string, object: StoredObject, first: number, last: number): Promise<Uint8Array> {
+async function readRange(
+  s3: S3Client,
+  bucket: string,
+  object: StoredObject,
+  first: number,
+  last: number,
+): Promise<Uint8Array> {
   const response = await s3.send(
     new GetObjectCommand({
       Bucket: bucket,
@@ -61,15 +71,21 @@ const OGG_TAIL_BYTES = 64 * 1024;
  * Format, duration, rate and channels of a stored object, reading at most `probeBytes` from its
  * start (plus its last 64 KB for Ogg, whose duration is only written at the end).
  */
-export async function inspectUpload(s3: S3Client, bucket: string, object: StoredObject, probeBytes: number): Promise<AudioProbe> {
+export async function inspectUpload(
+  s3: S3Client,
+  bucket: string,
+  object: StoredObject,
+  probeBytes: number,
+): Promise<AudioProbe> {
   const startLength = Math.min(object.contentLength, probeBytes);
   let start = await readRange(s3, bucket, object, 0, startLength - 1);
   // ID3v2 tags (cover images) can be longer than the probe: skip them by their size field and probe the audio.
   const tags = leadingId3v2Bytes(start);
   if (tags > 0 && tags < object.contentLength) {
-    start = tags + 4096 <= startLength
-      ? start.subarray(tags)
-      : await readRange(s3, bucket, object, tags, Math.min(object.contentLength, tags + probeBytes) - 1);
+    start =
+      tags + 4096 <= startLength
+        ? start.subarray(tags)
+        : await readRange(s3, bucket, object, tags, Math.min(object.contentLength, tags + probeBytes) - 1);
   }
   const probe = await probeAudio(start, object.contentLength - tags);
   const format = audioFormatOf(probe);

@@ -62,7 +62,10 @@ export function checkAudio(probe: AudioProbe, limits: InputLimits): AcceptedInpu
   }
   const { seconds, sampleRate, channels } = probe;
   if (seconds === undefined || !(seconds > 0) || !sampleRate || !channels) {
-    throw new HarmonizerInputError("CORRUPT_AUDIO", "the file's duration, sample rate or channel count could not be read");
+    throw new HarmonizerInputError(
+      "CORRUPT_AUDIO",
+      "the file's duration, sample rate or channel count could not be read",
+    );
   }
   if (seconds < limits.minInputSeconds) {
     throw new HarmonizerInputError(

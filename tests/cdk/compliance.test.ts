@@ -81,9 +81,9 @@ describe("cfn-lint", () => {
     if (warnings.length > 0) {
       console.info(warnings.map((match) => `${match.Rule.Id} ${match.Message}`).join("\n"));
     }
-    expect(matches.filter((match) => match.Level === "Error").map((match) => `${match.Rule.Id} ${match.Message}`)).toEqual(
-      [],
-    );
+    expect(
+      matches.filter((match) => match.Level === "Error").map((match) => `${match.Rule.Id} ${match.Message}`),
+    ).toEqual([]);
     // cfn-lint's exit status is a bit mask: 2 means errors, 4 warnings, 8 informational.
     expect(run.status! & 2).toBe(0);
   });

@@ -5,7 +5,14 @@ import { parseSettings } from "../../lib/settings.ts";
 import { logicalId, synthHarmonizer } from "./synth.ts";
 import { LIVENESS_CHECK_COMMAND, LIVENESS_FILE } from "../../container/worker/liveness.ts";
 
-type Statement = { Sid?: string; Effect: string; Principal?: unknown; Action: string | string[]; Resource?: unknown; Condition?: Record<string, any> };
+type Statement = {
+  Sid?: string;
+  Effect: string;
+  Principal?: unknown;
+  Action: string | string[];
+  Resource?: unknown;
+  Condition?: Record<string, any>;
+};
 type Resource = { Type: string; Properties?: Record<string, any> };
 
 // Findings of the hostile review (issue 10) that live in the template, with -c maxTargetMinutes=120.
@@ -25,10 +32,16 @@ describe("alarms can email (issue 10, point 2)", () => {
   it("lets CloudWatch publish to the topic, only for this stack's three alarms", () => {
     const [policy] = resourcesOf("AWS::SNS::TopicPolicy");
     const statements = policy?.Properties?.PolicyDocument.Statement as Statement[];
-    const allow = statements.find((s) => s.Effect === "Allow" && JSON.stringify(s.Principal).includes("cloudwatch.amazonaws.com"));
+    const allow = statements.find(
+      (s) => s.Effect === "Allow" && JSON.stringify(s.Principal).includes("cloudwatch.amazonaws.com"),
+    );
     expect(allow && actions(allow)).toEqual(["sns:Publish"]);
     const sources = allow?.Condition?.ArnEquals?.["aws:SourceArn"] as unknown[];
-    const alarms = [stack.monitoring.failedJobsAlarm, stack.monitoring.stalledJobsAlarm, stack.monitoring.failedValidationsAlarm];
+    const alarms = [
+      stack.monitoring.failedJobsAlarm,
+      stack.monitoring.stalledJobsAlarm,
+      stack.monitoring.failedValidationsAlarm,
+    ];
     expect(sources.map((s) => JSON.stringify(s)).sort()).toEqual(
       alarms.map((a) => JSON.stringify({ "Fn::GetAtt": [logicalId(a), "Arn"] })).sort(),
     );
@@ -45,7 +58,9 @@ describe("alarms can email (issue 10, point 2)", () => {
 
 describe("one set of limits (issue 10, point 6)", () => {
   it("gives the worker's task definition the same limits as the validator", () => {
-    const [fn] = resourcesOf("AWS::Lambda::Function").filter((f) => f.Properties?.Environment?.Variables?.JOB_QUEUE_URL);
+    const [fn] = resourcesOf("AWS::Lambda::Function").filter(
+      (f) => f.Properties?.Environment?.Variables?.JOB_QUEUE_URL,
+    );
     const lambdaEnv = fn?.Properties?.Environment.Variables as Record<string, string>;
     const [task] = resourcesOf("AWS::ECS::TaskDefinition");
     const taskEnv = env(task?.Properties?.ContainerDefinitions[0].Environment);
@@ -59,7 +74,9 @@ describe("one set of limits (issue 10, point 6)", () => {
 
 describe("smaller findings (issue 10, points 11 and 13)", () => {
   it("lets the signing key only sign links of at most 7 days", () => {
-    const userPolicies = resourcesOf("AWS::IAM::Policy").filter((p) => JSON.stringify(p.Properties?.Users ?? []).includes("ResultLinkSigner"));
+    const userPolicies = resourcesOf("AWS::IAM::Policy").filter((p) =>
+      JSON.stringify(p.Properties?.Users ?? []).includes("ResultLinkSigner"),
+    );
     const statement = userPolicies.flatMap((p) => p.Properties?.PolicyDocument.Statement as Statement[])[0];
     expect(statement?.Condition).toEqual({
       StringEquals: { "s3:authType": "REST-QUERY-STRING" },
@@ -73,14 +90,18 @@ describe("smaller findings (issue 10, points 11 and 13)", () => {
       ReservedConcurrentExecutions: 10,
     });
     template.hasResourceProperties("AWS::EC2::LaunchTemplate", {
-      LaunchTemplateData: Match.objectLike({ MetadataOptions: Match.objectLike({ HttpPutResponseHopLimit: 1, HttpTokens: "required" }) }),
+      LaunchTemplateData: Match.objectLike({
+        MetadataOptions: Match.objectLike({ HttpPutResponseHopLimit: 1, HttpTokens: "required" }),
+      }),
     });
   });
 
   it("takes the libtensorflow checksum the image build verifies as a deploy setting (point 12)", () => {
     const sha = "a".repeat(64);
     expect(parseSettings({ notifyEmail: "o@example.com", libtensorflowSha256: sha }).libtensorflowSha256).toBe(sha);
-    expect(() => parseSettings({ notifyEmail: "o@example.com", libtensorflowSha256: "abc" })).toThrow(/libtensorflowSha256 must be 64/);
+    expect(() => parseSettings({ notifyEmail: "o@example.com", libtensorflowSha256: "abc" })).toThrow(
+      /libtensorflowSha256 must be 64/,
+    );
   });
 
   it("gives the worker container a health check on its liveness file (point 12)", () => {
@@ -96,7 +117,9 @@ describe("smaller findings (issue 10, points 11 and 13)", () => {
     const statements = resourcesOf("AWS::IAM::Policy")
       .filter((p) => JSON.stringify(p.Properties?.Roles ?? []).includes(`"${taskRole}"`))
       .flatMap((p) => p.Properties?.PolicyDocument.Statement as Statement[]);
-    const lists = statements.filter((s) => actions(s).includes("s3:ListBucket") && JSON.stringify(s.Resource).includes(output));
+    const lists = statements.filter(
+      (s) => actions(s).includes("s3:ListBucket") && JSON.stringify(s.Resource).includes(output),
+    );
     expect(lists).toHaveLength(1);
     expect(lists[0]?.Condition).toEqual({ StringLike: { "s3:prefix": ["results/*"] } });
   });

@@ -21,13 +21,19 @@ describe("deploy settings", () => {
   });
 
   it("accepts numbers given as strings, as `cdk -c key=value` passes them", () => {
-    expect(parseSettings({ ...email, maxTasks: "4", resultLinkDays: "3" })).toMatchObject({ maxTasks: 4, resultLinkDays: 3 });
+    expect(parseSettings({ ...email, maxTasks: "4", resultLinkDays: "3" })).toMatchObject({
+      maxTasks: 4,
+      resultLinkDays: 3,
+    });
   });
 
   it.each([
     [{}, /notifyEmail is required: pass -c notifyEmail=/],
     [{ notifyEmail: "owner-at-example.com" }, /notifyEmail must be a valid email address/],
-    [{ ...email, resultLinkDays: "8" }, /resultLinkDays must be at most 7 \(SigV4 presigned links live at most 7 days\)/],
+    [
+      { ...email, resultLinkDays: "8" },
+      /resultLinkDays must be at most 7 \(SigV4 presigned links live at most 7 days\)/,
+    ],
     [{ ...email, resultLinkDays: 0 }, /resultLinkDays must be at least 1/],
     [{ ...email, maxTasks: "0" }, /maxTasks must be at least 1/],
     [{ ...email, maxTasks: "two" }, /maxTasks must be a whole number from 1 to 20/],
@@ -36,8 +42,14 @@ describe("deploy settings", () => {
     [{ ...email, gpuInstanceType: "g4ad.xlarge" }, /gpuInstanceType must be an NVIDIA GPU instance type/],
     [{ ...email, maxUploadMb: "0" }, /maxUploadMb must be at least 1/],
     [{ ...email, engine: "turbo" }, /engine must be one of conductor, remix, hybrid, neural/],
-    [{ ...email, maxInputMinutes: 90, maxTargetMinutes: 60 }, /maxInputMinutes \(90\) must not exceed maxTargetMinutes \(60\)/],
-    [{ ...email, defaultTargetSeconds: 4000, maxTargetMinutes: 60 }, /defaultTargetSeconds \(4000\) must not exceed maxTargetMinutes \* 60 \(3600\)/],
+    [
+      { ...email, maxInputMinutes: 90, maxTargetMinutes: 60 },
+      /maxInputMinutes \(90\) must not exceed maxTargetMinutes \(60\)/,
+    ],
+    [
+      { ...email, defaultTargetSeconds: 4000, maxTargetMinutes: 60 },
+      /defaultTargetSeconds \(4000\) must not exceed maxTargetMinutes \* 60 \(3600\)/,
+    ],
   ])("rejects %j naming the setting and its rule", (raw, message) => {
     expect(() => parseSettings(raw)).toThrow(message);
   });
@@ -75,7 +87,9 @@ describe("deploy settings", () => {
       ],
     });
     template.hasResourceProperties("AWS::S3::Bucket", {
-      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: "results/", ExpirationInDays: 4 })]) },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({ Prefix: "results/", ExpirationInDays: 4 })]),
+      },
     });
     const validator = template.findResources("AWS::Lambda::Function")[logicalId(stack.validation.function)];
     expect(validator?.Properties.Environment.Variables).toMatchObject({

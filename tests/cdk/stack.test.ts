@@ -15,7 +15,8 @@ beforeAll(() => {
 });
 afterAll(() => cleanup());
 
-const resourcesOf = (type: string): Record<string, Resource> => template.findResources(type) as Record<string, Resource>;
+const resourcesOf = (type: string): Record<string, Resource> =>
+  template.findResources(type) as Record<string, Resource>;
 const actionsOf = (statement: Statement): string[] =>
   Array.isArray(statement.Action) ? statement.Action : [statement.Action];
 /** Every Allow statement of the inline policies attached to a role. */
@@ -111,8 +112,12 @@ describe("GPU workers", () => {
         alarm.Properties?.MetricName === "ApproximateNumberOfMessagesVisible" &&
         JSON.stringify(alarm.Properties?.Dimensions) === JSON.stringify([{ Name: "QueueName", Value: queueName }]),
     );
-    const scaleOut = scalingAlarms.find((alarm) => alarm.Properties?.ComparisonOperator === "GreaterThanOrEqualToThreshold");
-    const scaleIn = scalingAlarms.find((alarm) => alarm.Properties?.ComparisonOperator === "LessThanOrEqualToThreshold");
+    const scaleOut = scalingAlarms.find(
+      (alarm) => alarm.Properties?.ComparisonOperator === "GreaterThanOrEqualToThreshold",
+    );
+    const scaleIn = scalingAlarms.find(
+      (alarm) => alarm.Properties?.ComparisonOperator === "LessThanOrEqualToThreshold",
+    );
     expect(scaleOut?.Properties?.Threshold).toBe(1);
     expect(scaleIn?.Properties?.Threshold).toBe(0);
 
@@ -125,7 +130,10 @@ describe("GPU workers", () => {
     expect(policyOf(scaleIn)?.Properties?.StepScalingPolicyConfiguration).toMatchObject({
       StepAdjustments: [{ MetricIntervalUpperBound: 0, ScalingAdjustment: -1 }],
     });
-    expect(Object.values(policies).map((policy) => policy.Properties?.PolicyType)).toEqual(["StepScaling", "StepScaling"]);
+    expect(Object.values(policies).map((policy) => policy.Properties?.PolicyType)).toEqual([
+      "StepScaling",
+      "StepScaling",
+    ]);
   });
 
   it("lets a task protect only tasks of its own cluster from scale-in", () => {
@@ -275,7 +283,9 @@ describe("encryption and TLS", () => {
   ])("every %s has a policy denying requests without TLS", (type, policyType, targetProperty) => {
     const policies = Object.values(resourcesOf(policyType));
     for (const id of Object.keys(resourcesOf(type))) {
-      const policy = policies.find((candidate) => JSON.stringify(candidate.Properties?.[targetProperty]).includes(`"${id}"`));
+      const policy = policies.find((candidate) =>
+        JSON.stringify(candidate.Properties?.[targetProperty]).includes(`"${id}"`),
+      );
       expect(policy, `${policyType} for ${id}`).toBeDefined();
       expect(policy?.Properties?.PolicyDocument.Statement).toEqual(expect.arrayContaining([denyWithoutTls]));
     }
@@ -302,7 +312,9 @@ describe("notifications and monitoring", () => {
     const toTopic = [{ Ref: logicalId(stack.notifications.topic) }];
     template.hasResourceProperties("AWS::CloudWatch::Alarm", {
       MetricName: "ApproximateNumberOfMessagesVisible",
-      Dimensions: [{ Name: "QueueName", Value: { "Fn::GetAtt": [logicalId(stack.jobs.deadLetterQueue), "QueueName"] } }],
+      Dimensions: [
+        { Name: "QueueName", Value: { "Fn::GetAtt": [logicalId(stack.jobs.deadLetterQueue), "QueueName"] } },
+      ],
       ComparisonOperator: "GreaterThanOrEqualToThreshold",
       Threshold: 1,
       AlarmActions: toTopic,
@@ -335,7 +347,16 @@ describe("notifications and monitoring", () => {
       template.hasOutput(name, {});
     }
     template.hasOutput("ExampleUpload", {
-      Value: { "Fn::Join": ["", ["aws s3 cp song.mp3 s3://", { Ref: logicalId(stack.storage.inputBucket) }, Match.stringLikeRegexp("--metadata target-seconds=300,form=auto$")]] },
+      Value: {
+        "Fn::Join": [
+          "",
+          [
+            "aws s3 cp song.mp3 s3://",
+            { Ref: logicalId(stack.storage.inputBucket) },
+            Match.stringLikeRegexp("--metadata target-seconds=300,form=auto$"),
+          ],
+        ],
+      },
     });
   });
 });

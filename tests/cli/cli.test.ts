@@ -35,9 +35,20 @@ describe("harmonizer --help", () => {
   it("lists the four verbs, and each verb documents its flags", async () => {
     const top = await harmonizer("--help");
     expect(top.code).toBe(0);
-    for (const verb of ["extend", "train", "evaluate", "info"]) expect(top.stdout).toMatch(new RegExp(`^\\s+${verb} `, "m"));
+    for (const verb of ["extend", "train", "evaluate", "info"])
+      expect(top.stdout).toMatch(new RegExp(`^\\s+${verb} `, "m"));
     const extend = await harmonizer("extend", "--help");
-    for (const flag of ["--to", "--output", "--model", "--engine", "--form", "--backend", "--fade-out", "--crossfade", "--json"]) {
+    for (const flag of [
+      "--to",
+      "--output",
+      "--model",
+      "--engine",
+      "--form",
+      "--backend",
+      "--fade-out",
+      "--crossfade",
+      "--json",
+    ]) {
       expect(extend.stdout).toContain(flag);
     }
     const train = await harmonizer("train", "--help");
@@ -87,7 +98,11 @@ describe("harmonizer extend", () => {
 
   it.each([
     ["a target shorter than the song", ["--to", "10"], /target of 10 s is shorter than the song \(25 s\)/],
-    ["a model directory without a model", ["--to", "40", "--model", "/nonexistent-model"], /no trained model in \/nonexistent-model/],
+    [
+      "a model directory without a model",
+      ["--to", "40", "--model", "/nonexistent-model"],
+      /no trained model in \/nonexistent-model/,
+    ],
     ["an input longer than the configured limit", ["--to", "40", "--max-input-minutes", "0.3"], /limit|at most/i],
   ])("refuses %s with a clear message and exit code 2", async (_name, flags, message) => {
     const result = await harmonizer("extend", song, "-o", join(dir, "never.wav"), ...flags);
@@ -146,11 +161,29 @@ describe("harmonizer train -> extend -> evaluate", () => {
     const { mkdir } = await import("node:fs/promises");
     await mkdir(data);
     for (let i = 0; i < 3; i++) {
-      const song = synthesizeSong({ seconds: 31, sampleRate: 8000, channels: 1, bpm: 100 + 10 * i, key: i, seed: 40 + i });
+      const song = synthesizeSong({
+        seconds: 31,
+        sampleRate: 8000,
+        channels: 1,
+        bpm: 100 + 10 * i,
+        key: i,
+        seed: 40 + i,
+      });
       await writeFile(join(data, `s${i}.wav`), encodeWav(song, 16));
     }
     const model = join(dir, "model");
-    const train = await harmonizer("train", "--data", data, "--out", model, "--epochs", "1", "--json", "--cache", join(dir, "cache"));
+    const train = await harmonizer(
+      "train",
+      "--data",
+      data,
+      "--out",
+      model,
+      "--epochs",
+      "1",
+      "--json",
+      "--cache",
+      join(dir, "cache"),
+    );
     expect(train.code).toBe(0);
     const report = JSON.parse(train.stdout);
     expect(report.history).toHaveLength(1);
@@ -158,21 +191,57 @@ describe("harmonizer train -> extend -> evaluate", () => {
     expect(JSON.parse(await readFile(join(model, "training-report.json"), "utf8")).history).toHaveLength(1);
 
     const info = await harmonizer("info", "--model", model, "--json");
-    expect(JSON.parse(info.stdout).parameters).toBe(JSON.parse((await harmonizer("info", "--preset", "small", "--json")).stdout).parameters);
+    expect(JSON.parse(info.stdout).parameters).toBe(
+      JSON.parse((await harmonizer("info", "--preset", "small", "--json")).stdout).parameters,
+    );
 
     const output = join(dir, "song-hybrid.wav");
-    const extend = await harmonizer("extend", song, "--to", "45", "-o", output, "--model", model, "--engine", "hybrid", "--json");
+    const extend = await harmonizer(
+      "extend",
+      song,
+      "--to",
+      "45",
+      "-o",
+      output,
+      "--model",
+      model,
+      "--engine",
+      "hybrid",
+      "--json",
+    );
     expect(extend.code).toBe(0);
     const summary = JSON.parse(extend.stdout);
     expect(summary.engine).toBe("hybrid");
     expect(summary.backend).toBe("wasm");
     expect(summary.output.seconds).toBe(45);
 
-    const gpu = await harmonizer("extend", song, "--to", "45", "-o", join(dir, "gpu.wav"), "--model", model, "--engine", "neural", "--backend", "tensorflow");
+    const gpu = await harmonizer(
+      "extend",
+      song,
+      "--to",
+      "45",
+      "-o",
+      join(dir, "gpu.wav"),
+      "--model",
+      model,
+      "--engine",
+      "neural",
+      "--backend",
+      "tensorflow",
+    );
     expect(gpu.code).toBe(2);
     expect(gpu.stderr).toMatch(/backend "tensorflow" is not available/);
 
-    const evaluate = await harmonizer("evaluate", "--model", model, "--data", data, "--json", "--cache", join(dir, "cache"));
+    const evaluate = await harmonizer(
+      "evaluate",
+      "--model",
+      model,
+      "--data",
+      data,
+      "--json",
+      "--cache",
+      join(dir, "cache"),
+    );
     expect(evaluate.code).toBe(0);
     const scores = JSON.parse(evaluate.stdout);
     expect(scores.mean.model).toBeGreaterThan(0);
@@ -180,8 +249,20 @@ describe("harmonizer train -> extend -> evaluate", () => {
     expect(scores.mean.repeatLast).toBeGreaterThan(0);
 
     const quality = await harmonizer(
-      "evaluate", "--data", data, "--model", model, "--files", "all",
-      "--engine", "remix,hybrid,loop", "--stretch", "2", "--min-seconds", "40", "--json",
+      "evaluate",
+      "--data",
+      data,
+      "--model",
+      model,
+      "--files",
+      "all",
+      "--engine",
+      "remix,hybrid,loop",
+      "--stretch",
+      "2",
+      "--min-seconds",
+      "40",
+      "--json",
     );
     expect(quality.code).toBe(0);
     const { medians, runs } = JSON.parse(quality.stdout);

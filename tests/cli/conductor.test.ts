@@ -49,7 +49,19 @@ describe("harmonizer train --preset conductor, then evaluate and info --model", 
   it("trains a conductor, scores it beside the three baselines on the split's test file, and describes it", async () => {
     const model = join(dir, "conductor");
     const common = ["--data", join(dir, "data"), "--cache", join(dir, "cache"), "--backend", "cpu"];
-    const trained = await harmonizer("train", "--preset", "conductor", ...common, "--split", join(dir, "split.json"), "--out", model, "--epochs", "2", "--json");
+    const trained = await harmonizer(
+      "train",
+      "--preset",
+      "conductor",
+      ...common,
+      "--split",
+      join(dir, "split.json"),
+      "--out",
+      model,
+      "--epochs",
+      "2",
+      "--json",
+    );
     expect(trained.code, trained.stderr).toBe(0);
     const report = JSON.parse(trained.stdout);
     expect(report).toMatchObject({ kind: "conductor", preset: "conductor", parameters: 9_042 });
@@ -74,7 +86,18 @@ describe("harmonizer train --preset conductor, then evaluate and info --model", 
   });
 
   it("refuses --resume for the conductor", async () => {
-    const result = await harmonizer("train", "--preset", "conductor", "--data", join(dir, "data"), "--out", join(dir, "x"), "--resume", "--backend", "cpu");
+    const result = await harmonizer(
+      "train",
+      "--preset",
+      "conductor",
+      "--data",
+      join(dir, "data"),
+      "--out",
+      join(dir, "x"),
+      "--resume",
+      "--backend",
+      "cpu",
+    );
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/--resume is not supported/);
   });

@@ -82,7 +82,9 @@ describe("harmonizer extend messages", () => {
   it("names --max-target-minutes when the target is over the limit", async () => {
     const result = await harmonizer(dir, "extend", song, "--to", "4000", "-o", "long.wav");
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/--to 4000 s is longer than the limit of 60 min \(3600 s\); raise it with --max-target-minutes/);
+    expect(result.stderr).toMatch(
+      /--to 4000 s is longer than the limit of 60 min \(3600 s\); raise it with --max-target-minutes/,
+    );
   });
 
   it("for a too-short input, says what the chosen engine needs the length for (a model only where there is one)", async () => {
@@ -90,11 +92,15 @@ describe("harmonizer extend messages", () => {
     await writeFile(short, encodeWav(synthesizeSong({ seconds: 8, sampleRate: 22_050, channels: 1 }), 16));
     const remix = await harmonizer(dir, "extend", short, "--to", "60", "-o", "r.wav", "--engine", "remix");
     expect(remix.code).toBe(2);
-    expect(remix.stderr).toMatch(/input is 8\.0 s long; at least 20\.0 s is needed \(the remix engine finds the song's beats/);
+    expect(remix.stderr).toMatch(
+      /input is 8\.0 s long; at least 20\.0 s is needed \(the remix engine finds the song's beats/,
+    );
     expect(remix.stderr).not.toMatch(/model/);
     const neural = await harmonizer(dir, "extend", short, "--to", "60", "-o", "n.wav", "--engine", "neural");
     expect(neural.code).toBe(2);
-    expect(neural.stderr).toMatch(/at least 20\.0 s is needed \(the neural engine's model predicts each next 10 s from 20 s/);
+    expect(neural.stderr).toMatch(
+      /at least 20\.0 s is needed \(the neural engine's model predicts each next 10 s from 20 s/,
+    );
   });
 
   it("marks the required options in --help", async () => {

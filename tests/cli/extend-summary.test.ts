@@ -19,13 +19,19 @@ const checks: TargetCheck[] = [
 
 describe("extend's terminal summary", () => {
   it("writes times as m:ss, minutes going past 59", () => {
-    expect([clock(0), clock(25.4), clock(59.6), clock(75), clock(4503)]).toEqual(["0:00", "0:25", "1:00", "1:15", "75:03"]);
+    expect([clock(0), clock(25.4), clock(59.6), clock(75), clock(4503)]).toEqual([
+      "0:00",
+      "0:25",
+      "1:00",
+      "1:15",
+      "75:03",
+    ]);
   });
 
   it("names the form and why, and where the kept opening ends", () => {
-    expect(formLine({ form: "song", formReason: "auto: the input ends with a 6.2 s fade-out", introSeconds: 12.3 })).toBe(
-      "form: song (auto: the input ends with a 6.2 s fade-out); intro kept up to 0:12",
-    );
+    expect(
+      formLine({ form: "song", formReason: "auto: the input ends with a 6.2 s fade-out", introSeconds: 12.3 }),
+    ).toBe("form: song (auto: the input ends with a 6.2 s fade-out); intro kept up to 0:12");
     expect(formLine({ form: "continue", formReason: "asked for", introSeconds: 25 })).toBe(
       "form: continue (asked for); input kept up to 0:25",
     );
@@ -44,13 +50,9 @@ describe("extend's terminal summary", () => {
     expect(targetUnit("<= 1 LU")).toBe("LU");
     expect(targetUnit("0")).toBe("");
     expect(targetUnit("0 or >= 20 s")).toBe("s");
-    expect([formatValue(0), formatValue(88.24, "s"), formatValue(0.054), formatValue(null), formatValue(true)]).toEqual([
-      "0",
-      "88.2 s",
-      "0.05",
-      "–",
-      "yes",
-    ]);
+    expect([formatValue(0), formatValue(88.24, "s"), formatValue(0.054), formatValue(null), formatValue(true)]).toEqual(
+      ["0", "88.2 s", "0.05", "–", "yes"],
+    );
   });
 
   it("prints one aligned row per target with ok, MISSED or n/a, and warns for each miss", () => {

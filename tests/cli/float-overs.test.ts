@@ -14,7 +14,8 @@ const RATE = 22_050;
 function floatWav(samples: Float32Array, sampleRate: number): Uint8Array {
   const bytes = new Uint8Array(44 + samples.length * 4);
   const view = new DataView(bytes.buffer);
-  const text = (offset: number, value: string): void => [...value].forEach((c, i) => view.setUint8(offset + i, c.charCodeAt(0)));
+  const text = (offset: number, value: string): void =>
+    [...value].forEach((c, i) => view.setUint8(offset + i, c.charCodeAt(0)));
   text(0, "RIFF");
   view.setUint32(4, 36 + samples.length * 4, true);
   text(8, "WAVEfmt ");
@@ -52,7 +53,18 @@ describe("harmonizer extend on a float input with overs", () => {
 
     const output = join(dir, "hot-30.wav");
     const run = await promisify(execFile)(process.execPath, [
-      CLI, "extend", input, "--to", "30", "-o", output, "--engine", "remix", "--no-picture", "--no-report", "--no-progress",
+      CLI,
+      "extend",
+      input,
+      "--to",
+      "30",
+      "-o",
+      output,
+      "--engine",
+      "remix",
+      "--no-picture",
+      "--no-report",
+      "--no-progress",
     ]);
     expect(run.stderr).not.toMatch(/error/i);
     const result = await decodeAudio(await readFile(output));

@@ -17,7 +17,20 @@ const pkg = JSON.parse(readFileSync(resolve(ROOT, "package.json"), "utf8")) as {
   devDependencies: Record<string, string>;
 };
 
-const SAMPLES = ["v18.20.4", "v20.0.0", "v20.10.0", "v20.18.3", "v20.19.0", "v20.20.2", "v21.7.3", "v22.11.0", "v22.12.0", "v23.11.1", "v24.0.0", "v25.2.1"];
+const SAMPLES = [
+  "v18.20.4",
+  "v20.0.0",
+  "v20.10.0",
+  "v20.18.3",
+  "v20.19.0",
+  "v20.20.2",
+  "v21.7.3",
+  "v22.11.0",
+  "v22.12.0",
+  "v23.11.1",
+  "v24.0.0",
+  "v25.2.1",
+];
 
 describe("Node.js versions", () => {
   it("package.json's engines admits only versions every dependency declares it runs on", () => {

@@ -36,7 +36,9 @@ await writeFileAtomic(${JSON.stringify(target)}, slowly());
 `,
   );
   try {
-    const { stderr } = await promisify(execFile)(process.execPath, ["--import", "tsx", script], { cwd: resolve(import.meta.dirname, "../..") });
+    const { stderr } = await promisify(execFile)(process.execPath, ["--import", "tsx", script], {
+      cwd: resolve(import.meta.dirname, "../.."),
+    });
     return { code: 0, stderr };
   } catch (error) {
     const e = error as { code?: number | null; stderr?: string };

@@ -17,7 +17,8 @@ const instructions = dockerfile
   .map((line) => line.trim())
   .filter((line) => line !== "" && !line.startsWith("#"));
 const finalStage = instructions.slice(instructions.findLastIndex((line) => /^FROM\s/i.test(line)));
-const arg = (name: string) => new RegExp(`^ARG ${name}=(\\S+)`).exec(instructions.find((l) => l.startsWith(`ARG ${name}=`)) ?? "")?.[1];
+const arg = (name: string) =>
+  new RegExp(`^ARG ${name}=(\\S+)`).exec(instructions.find((l) => l.startsWith(`ARG ${name}=`)) ?? "")?.[1];
 
 /** CUDA release TensorFlow built each libtensorflow minor against (tensorflow.org/install/source#gpu). */
 const CUDA_FOR_LIBTENSORFLOW: Record<string, string> = { "2.9": "11.2", "2.10": "11.2", "2.11": "11.2" };
@@ -33,7 +34,8 @@ describe("container/Dockerfile", () => {
     expect(cuda, `no CUDA mapping for libtensorflow ${LIBTENSORFLOW_VERSION}`).toBeDefined();
     const image = arg("CUDA_IMAGE") ?? "";
     // CUDA minor-version compatibility: a library built with 11.2 loads any 11.x runtime from 11.2 on.
-    const [, major, minor2, ubuntu] = /^nvidia\/cuda:(\d+)\.(\d+)\.\d+-cudnn8-runtime-ubuntu(\d+)\.04(@sha256:[0-9a-f]{64})?$/.exec(image) ?? [];
+    const [, major, minor2, ubuntu] =
+      /^nvidia\/cuda:(\d+)\.(\d+)\.\d+-cudnn8-runtime-ubuntu(\d+)\.04(@sha256:[0-9a-f]{64})?$/.exec(image) ?? [];
     expect(major, image).toBe(cuda!.split(".")[0]);
     expect(Number(minor2)).toBeGreaterThanOrEqual(Number(cuda!.split(".")[1]));
     // Ubuntu 20.04 (and the CUDA 11.2 images on it) are end of life.
@@ -48,7 +50,7 @@ describe("container/Dockerfile", () => {
   });
 
   it("checks libtensorflow against a SHA-256 and builds the addon from source (no unchecked download)", () => {
-    expect(dockerfile).toMatch(/echo "\$\{LIBTENSORFLOW_SHA256\}  \/tmp\/\$\{tf\}" \| sha256sum -c -/);
+    expect(dockerfile).toMatch(/echo "\$\{LIBTENSORFLOW_SHA256\} {2}\/tmp\/\$\{tf\}" \| sha256sum -c -/);
     expect(instructions.some((l) => /test -n "\$\{LIBTENSORFLOW_SHA256\}" \|\| \{/.test(l))).toBe(true);
     expect(instructions.some((l) => /npm run build-addon-from-source/.test(l))).toBe(true);
     // tfjs-node-gpu's own install script would download libtensorflow and a prebuilt addon unchecked.
@@ -87,7 +89,10 @@ describe("container/Dockerfile", () => {
   });
 
   it("keeps node_modules, tests, corpus and local state out of the build context", () => {
-    const ignored = readFileSync(resolve(ROOT, ".dockerignore"), "utf8").split("\n").map((l) => l.trim());
-    for (const entry of ["node_modules", ".git", ".venv", "cdk.out", "corpus", "tests"]) expect(ignored).toContain(entry);
+    const ignored = readFileSync(resolve(ROOT, ".dockerignore"), "utf8")
+      .split("\n")
+      .map((l) => l.trim());
+    for (const entry of ["node_modules", ".git", ".venv", "cdk.out", "corpus", "tests"])
+      expect(ignored).toContain(entry);
   });
 });

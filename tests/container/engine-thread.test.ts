@@ -5,7 +5,8 @@ import { startHeartbeat } from "../../container/worker/heartbeat.ts";
 import { quietLogger } from "../integration/harness.ts";
 
 const busyEngine = threadedRunJob({ entry: new URL("./fixtures/busy-engine.ts", import.meta.url) });
-const job = (extra: Record<string, unknown>) => ({ bytes: new Uint8Array(8), targetSeconds: 30, ...extra }) as unknown as ExtensionJobInput;
+const job = (extra: Record<string, unknown>) =>
+  ({ bytes: new Uint8Array(8), targetSeconds: 30, ...extra }) as unknown as ExtensionJobInput;
 
 describe("the engine runs in a worker thread (issue 10, point 3)", () => {
   it("keeps the worker's timers (heartbeat, task protection, SIGTERM) running while the engine computes", async () => {
@@ -26,14 +27,19 @@ describe("the engine runs in a worker thread (issue 10, point 3)", () => {
     const second = await engine(job({ busyMs: 0 }));
     expect([first.report, second.report]).toMatchObject([{ jobsInThisThread: 1 }, { jobsInThisThread: 2 }]); // one thread, reused
     const cancel = new AbortController();
-    const running = engine(job({ forever: true, onProgress: () => cancel.abort(new Error("deadline")) }), cancel.signal);
+    const running = engine(
+      job({ forever: true, onProgress: () => cancel.abort(new Error("deadline")) }),
+      cancel.signal,
+    );
     await expect(running).rejects.toThrow("deadline");
     expect((await engine(job({ busyMs: 0 }))).report).toMatchObject({ jobsInThisThread: 1 }); // the stuck thread is gone
   });
 
   it("runs the real engine's refusals through as input errors with their code", async () => {
     const real = threadedRunJob();
-    const error = await real({ bytes: new TextEncoder().encode("not audio at all"), targetSeconds: 30 }).catch((e: unknown) => e);
+    const error = await real({ bytes: new TextEncoder().encode("not audio at all"), targetSeconds: 30 }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ name: "HarmonizerInputError", code: "NOT_AUDIO" });
   });
 });
@@ -41,7 +47,10 @@ describe("the engine runs in a worker thread (issue 10, point 3)", () => {
 describe("visibility heartbeat", () => {
   it("never shortens the visibility: the first beat keeps the queue's 1,800 s instead of cutting it to 600 s", async () => {
     const sent: number[] = [];
-    const sqs = { send: async (command: { input: { VisibilityTimeout: number } }) => void sent.push(command.input.VisibilityTimeout) };
+    const sqs = {
+      send: async (command: { input: { VisibilityTimeout: number } }) =>
+        void sent.push(command.input.VisibilityTimeout),
+    };
     let now = 1_000_000;
     const heartbeat = await startHeartbeat(
       sqs as never,
@@ -53,7 +62,13 @@ describe("visibility heartbeat", () => {
     heartbeat.stop();
     expect(sent).toEqual([1_800]);
     now += 1_500_000; // 300 s of the 1,800 left: the next beat extends to the full 600 s again
-    const later = await startHeartbeat(sqs as never, "https://queue", "receipt", { extendSeconds: 600, intervalSeconds: 3_600, invisibleUntil: 1_000_000 + 1_800_000, now: () => now }, quietLogger());
+    const later = await startHeartbeat(
+      sqs as never,
+      "https://queue",
+      "receipt",
+      { extendSeconds: 600, intervalSeconds: 3_600, invisibleUntil: 1_000_000 + 1_800_000, now: () => now },
+      quietLogger(),
+    );
     later.stop();
     expect(sent).toEqual([1_800, 600]);
   });

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { JobMessage } from "../../functions/commons/job-schema.ts";
-import { failureNotification, inputErrorNotification, resultNotification } from "../../container/worker/job-notifications.ts";
+import {
+  failureNotification,
+  inputErrorNotification,
+  resultNotification,
+} from "../../container/worker/job-notifications.ts";
 import { snsSubject } from "../../functions/commons/notifications.ts";
 
 const job = (key: string): JobMessage => ({
@@ -15,7 +19,11 @@ const job = (key: string): JobMessage => ({
   submittedAt: new Date(0).toISOString(),
 });
 const link = (url: string) => ({ url, expiresAt: new Date(0) });
-const links = { wav: link("https://ok.example/wav"), picture: link("https://ok.example/png"), report: link("https://ok.example/json") };
+const links = {
+  wav: link("https://ok.example/wav"),
+  picture: link("https://ok.example/png"),
+  report: link("https://ok.example/json"),
+};
 const summary = { outputSeconds: 40, engine: "remix", notes: [], usedModel: false };
 
 describe("emails name the upload without letting its key forge lines (issue 10, point 10)", () => {
@@ -23,13 +31,15 @@ describe("emails name the upload without letting its key forge lines (issue 10, 
 
   it("has exactly one Download line, the real one, in a result email", () => {
     const text = resultNotification(job(forged), links, summary, false).text;
-    expect(text.split("\n").filter((line) => line.startsWith("Download:"))).toEqual(["Download: https://ok.example/wav"]);
+    expect(text.split("\n").filter((line) => line.startsWith("Download:"))).toEqual([
+      "Download: https://ok.example/wav",
+    ]);
     expect(text).toContain("song\\u{000D}\\u{000A}Download: https://evil.example/x.wav\\u{000A}\\u{202E}vaw.exe");
   });
 
   it("escapes the key and the reason in refusal and failure emails, and keeps subjects to one line", () => {
     for (const notification of [
-      inputErrorNotification(job(forged), "form \"x\nDownload: y\" is not a form"),
+      inputErrorNotification(job(forged), 'form "x\nDownload: y" is not a form'),
       failureNotification(job(forged), 3, "boom", "m-1"),
     ]) {
       expect(notification.text).not.toMatch(/\nDownload:/);

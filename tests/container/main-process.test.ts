@@ -10,7 +10,10 @@ const ROOT = resolve(import.meta.dirname, "../..");
 describe("worker process (container/worker/main.ts)", () => {
   it("polls via AWS_ENDPOINT_URL and exits 0 soon after SIGTERM", async () => {
     const endpoint = inject("motoEndpoint");
-    const pipeline = await createTestPipeline(motoClients(endpoint), { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 });
+    const pipeline = await createTestPipeline(motoClients(endpoint), {
+      visibilityTimeoutSeconds: 30,
+      maxReceiveCount: 3,
+    });
     const child = spawn(process.execPath, ["--import", "tsx", "container/worker/main.ts"], {
       cwd: ROOT,
       env: {

@@ -10,7 +10,10 @@ describe("the worker's result page keys and report", () => {
       original: "results/job-1/original.mp3",
       result: "results/job-1/my song-extended.mp3",
     });
-    expect(pageKeys(keys, "wav16", "ogg-opus")).toMatchObject({ original: "results/job-1/original.opus", result: keys.wav });
+    expect(pageKeys(keys, "wav16", "ogg-opus")).toMatchObject({
+      original: "results/job-1/original.opus",
+      result: keys.wav,
+    });
   });
 
   it("keeps the result's key within S3's 1,024 bytes when a WAV key that just fits gets a longer extension", () => {

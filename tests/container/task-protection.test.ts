@@ -6,7 +6,10 @@ import { createTaskProtection } from "../../container/worker/task-protection.ts"
 const logger = new Logger({ logLevel: "SILENT" });
 const metadataFetch = vi.fn(async (url: string | URL | Request) =>
   String(url) === "http://169.254.170.2/v4/abc/task"
-    ? Response.json({ Cluster: "arn:aws:ecs:us-east-1:1:cluster/workers", TaskARN: "arn:aws:ecs:us-east-1:1:task/workers/t1" })
+    ? Response.json({
+        Cluster: "arn:aws:ecs:us-east-1:1:cluster/workers",
+        TaskARN: "arn:aws:ecs:us-east-1:1:task/workers/t1",
+      })
     : new Response("not found", { status: 404 }),
 ) as unknown as typeof fetch;
 
@@ -29,8 +32,17 @@ describe("ECS task scale-in protection", () => {
     await protection.enable();
     await protection.disable();
     expect(inputs).toEqual([
-      { cluster: "arn:aws:ecs:us-east-1:1:cluster/workers", tasks: ["arn:aws:ecs:us-east-1:1:task/workers/t1"], protectionEnabled: true, expiresInMinutes: 240 },
-      { cluster: "arn:aws:ecs:us-east-1:1:cluster/workers", tasks: ["arn:aws:ecs:us-east-1:1:task/workers/t1"], protectionEnabled: false },
+      {
+        cluster: "arn:aws:ecs:us-east-1:1:cluster/workers",
+        tasks: ["arn:aws:ecs:us-east-1:1:task/workers/t1"],
+        protectionEnabled: true,
+        expiresInMinutes: 240,
+      },
+      {
+        cluster: "arn:aws:ecs:us-east-1:1:cluster/workers",
+        tasks: ["arn:aws:ecs:us-east-1:1:task/workers/t1"],
+        protectionEnabled: false,
+      },
     ]);
   });
 
@@ -42,6 +54,8 @@ describe("ECS task scale-in protection", () => {
 
   it("does not fail the job when ECS refuses", async () => {
     const { ecs } = fakeEcs(true);
-    await expect(createTaskProtection(ecs, "http://169.254.170.2/v4/abc", 240, logger, metadataFetch).enable()).resolves.toBeUndefined();
+    await expect(
+      createTaskProtection(ecs, "http://169.254.170.2/v4/abc", 240, logger, metadataFetch).enable(),
+    ).resolves.toBeUndefined();
   });
 });

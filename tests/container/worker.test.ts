@@ -8,13 +8,23 @@ import type { AwsClients } from "../../functions/commons/aws-clients.ts";
 import { type JobMessage, jobIdFor } from "../../functions/commons/job-schema.ts";
 import type { RunExtensionJob } from "../../container/worker/process-message.ts";
 import { runWorker } from "../../container/worker/worker.ts";
-import { createTestPipeline, drainNotifications, drainQueue, listKeys, motoClients, type TestPipeline } from "../support/aws.ts";
+import {
+  createTestPipeline,
+  drainNotifications,
+  drainQueue,
+  listKeys,
+  motoClients,
+  type TestPipeline,
+} from "../support/aws.ts";
 import { encodeTestWav } from "../support/wav.ts";
 import { testWorkerDeps } from "../integration/harness.ts";
 
 // The worker's control flow against moto with a stand-in engine (the real one runs in tests/integration).
 const sine = (seconds: number) =>
-  encodeTestWav({ sampleRate: 8_000, channels: [Float32Array.from({ length: seconds * 8_000 }, (_, i) => 0.3 * Math.sin(i / 5))] });
+  encodeTestWav({
+    sampleRate: 8_000,
+    channels: [Float32Array.from({ length: seconds * 8_000 }, (_, i) => 0.3 * Math.sin(i / 5))],
+  });
 
 function standInEngine(options: { delayMs: number; onStart?: (input: ExtensionJobInput) => void }): RunExtensionJob {
   return async (input) => {
@@ -43,7 +53,9 @@ async function queueJob(
   key: string,
   form: FormSetting = "auto",
 ): Promise<JobMessage> {
-  const { ETag } = await clients.s3.send(new PutObjectCommand({ Bucket: pipeline.inputBucket, Key: key, Body: sine(21) }));
+  const { ETag } = await clients.s3.send(
+    new PutObjectCommand({ Bucket: pipeline.inputBucket, Key: key, Body: sine(21) }),
+  );
   const etag = (ETag ?? "").replace(/"/g, "");
   const job: JobMessage = {
     version: 1,
@@ -74,7 +86,10 @@ describe("worker loop (moto, stand-in engine)", () => {
     const shutdown = new AbortController();
     const engine = standInEngine({ delayMs: 300, onStart: () => shutdown.abort() });
 
-    const run = await runWorker(testWorkerDeps(clients, pipeline, engine), { shutdown: shutdown.signal, graceMs: 5_000 });
+    const run = await runWorker(testWorkerDeps(clients, pipeline, engine), {
+      shutdown: shutdown.signal,
+      graceMs: 5_000,
+    });
 
     expect(run.outcomes).toEqual(["completed"]);
     const files = await listKeys(clients.s3, pipeline.outputBucket, `results/${job.jobId}/`);
@@ -127,7 +142,9 @@ describe("worker loop (moto, stand-in engine)", () => {
   it("point 8: the same job queued twice (a duplicate S3 event) runs once and sends one email", async () => {
     const pipeline = await createTestPipeline(clients, { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 });
     const job = await queueJob(clients, pipeline, "twice.wav");
-    await clients.sqs.send(new SendMessageCommand({ QueueUrl: pipeline.jobQueueUrl, MessageBody: JSON.stringify(job) }));
+    await clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: pipeline.jobQueueUrl, MessageBody: JSON.stringify(job) }),
+    );
     let runs = 0;
     const engine = standInEngine({ delayMs: 0, onStart: () => runs++ });
 

@@ -16,18 +16,33 @@ const validatorEnv = {
 describe("configuration from the environment", () => {
   it("reads the validator's variables", () => {
     const config = readValidatorConfig(validatorEnv);
-    expect(config.limits).toMatchObject({ minInputSeconds: 20, maxUploadBytes: 1000, maxInputSeconds: 600, maxTargetSeconds: 3600 });
+    expect(config.limits).toMatchObject({
+      minInputSeconds: 20,
+      maxUploadBytes: 1000,
+      maxInputSeconds: 600,
+      maxTargetSeconds: 3600,
+    });
     expect(config.defaultTargetSeconds).toBe(180);
   });
 
   it("names a missing or malformed variable", () => {
     const { TOPIC_ARN: _, ...withoutTopic } = validatorEnv;
-    expect(() => readValidatorConfig(withoutTopic)).toThrow(new ConfigurationError("environment variable TOPIC_ARN is required but not set"));
-    expect(() => readValidatorConfig({ ...validatorEnv, MAX_UPLOAD_BYTES: "lots" })).toThrow(/MAX_UPLOAD_BYTES must be a positive number/);
+    expect(() => readValidatorConfig(withoutTopic)).toThrow(
+      new ConfigurationError("environment variable TOPIC_ARN is required but not set"),
+    );
+    expect(() => readValidatorConfig({ ...validatorEnv, MAX_UPLOAD_BYTES: "lots" })).toThrow(
+      /MAX_UPLOAD_BYTES must be a positive number/,
+    );
   });
 
   it("lets the worker find its queue by URL or by QUEUE_NAME, and defaults the model prefix", () => {
-    const base = { OUTPUT_BUCKET: "out", TOPIC_ARN: "arn:t", MAX_UPLOAD_BYTES: "1000", MAX_INPUT_SECONDS: "600", MAX_TARGET_SECONDS: "7200" };
+    const base = {
+      OUTPUT_BUCKET: "out",
+      TOPIC_ARN: "arn:t",
+      MAX_UPLOAD_BYTES: "1000",
+      MAX_INPUT_SECONDS: "600",
+      MAX_TARGET_SECONDS: "7200",
+    };
     expect(readWorkerConfig({ ...base, JOB_QUEUE_URL: "https://q" }).queue).toEqual({ url: "https://q" });
     expect(readWorkerConfig({ ...base, QUEUE_NAME: "jobs" }).queue).toEqual({ name: "jobs" });
     expect(readWorkerConfig({ ...base, QUEUE_NAME: "jobs" }).modelPrefix).toBe("models/current/");

@@ -21,7 +21,12 @@ const config = readValidatorConfig({
 /** A client whose every call fails with `error`; records the commands it was sent. */
 function failingClient<T>(error: Error): { client: T; sent: unknown[] } {
   const sent: unknown[] = [];
-  const client = { send: vi.fn(async (command: unknown) => { sent.push(command); throw error; }) } as unknown as T;
+  const client = {
+    send: vi.fn(async (command: unknown) => {
+      sent.push(command);
+      throw error;
+    }),
+  } as unknown as T;
   return { client, sent };
 }
 
@@ -36,7 +41,9 @@ function validatorWith(s3Error: Error) {
 }
 
 const upload = (bucket: string, key: string) => ({
-  Records: [{ eventSource: "aws:s3", eventName: "ObjectCreated:Put", s3: { bucket: { name: bucket }, object: { key } } }],
+  Records: [
+    { eventSource: "aws:s3", eventName: "ObjectCreated:Put", s3: { bucket: { name: bucket }, object: { key } } },
+  ],
 });
 
 describe("validator handler", () => {

@@ -11,7 +11,12 @@ function oggPage(granule: bigint): Uint8Array {
 
 describe("Ogg duration from the last page", () => {
   it("reads the granule position of the last page", () => {
-    const tail = new Uint8Array([...new Uint8Array(100).fill(7), ...oggPage(1000n), ...new Uint8Array(50), ...oggPage(44_100n * 25n)]);
+    const tail = new Uint8Array([
+      ...new Uint8Array(100).fill(7),
+      ...oggPage(1000n),
+      ...new Uint8Array(50),
+      ...oggPage(44_100n * 25n),
+    ]);
     expect(lastGranulePosition(tail)).toBe(44_100n * 25n);
   });
 

@@ -1,4 +1,4 @@
-import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
 import { HarmonizerInputError } from "../../engine/errors.ts";
 import { inspectUpload, type StoredObject } from "../../functions/validator/probe.ts";
@@ -17,7 +17,12 @@ function bucketHolding(bytes: Uint8Array): S3Client {
     },
   } as unknown as S3Client;
 }
-const stored = (bytes: Uint8Array): StoredObject => ({ key: "upload", contentLength: bytes.length, eTag: "e", metadata: {} });
+const stored = (bytes: Uint8Array): StoredObject => ({
+  key: "upload",
+  contentLength: bytes.length,
+  eTag: "e",
+  metadata: {},
+});
 const MB = 1024 * 1024;
 
 /** What the validator decides: the accepted input, or the refusal's code and message. */
@@ -34,7 +39,10 @@ async function validate(bytes: Uint8Array) {
 describe("the validator does not trust an upload's own header (issue 10, points 1 and 7)", () => {
   it("point 1: refuses an MP3 whose Info header claims 30 s while its size holds far more", async () => {
     const bomb = mp3WithLyingInfoHeader(300, 30); // 600 s of frames
-    expect(await validate(bomb)).toMatchObject({ code: "CORRUPT_AUDIO", message: expect.stringMatching(/claims 30 s, but .* hold at least/) });
+    expect(await validate(bomb)).toMatchObject({
+      code: "CORRUPT_AUDIO",
+      message: expect.stringMatching(/claims 30 s, but .* hold at least/),
+    });
   });
 
   it("point 7: refuses an MP3 header followed by garbage, as the worker's decoder would", async () => {
@@ -42,12 +50,18 @@ describe("the validator does not trust an upload's own header (issue 10, points 
   });
 
   it("point 7: accepts a 30 s MP3 behind a 2.4 MB ID3v2 tag (a cover image longer than the 1 MB probe)", async () => {
-    expect(await validate(mp3WithLargeTag(2_400_000, 30))).toMatchObject({ format: "mp3", seconds: expect.closeTo(30, 0) });
+    expect(await validate(mp3WithLargeTag(2_400_000, 30))).toMatchObject({
+      format: "mp3",
+      seconds: expect.closeTo(30, 0),
+    });
   });
 
   it("point 7: refuses a WAV whose header declares 60 s but which holds 25 s", async () => {
     const wav = songWav(60, 8_000, 1);
     const cut = wav.subarray(0, 44 + 25 * 8_000 * 2);
-    expect(await validate(cut)).toMatchObject({ code: "CORRUPT_AUDIO", message: expect.stringMatching(/declares 960000 bytes but the file holds only 400000/) });
+    expect(await validate(cut)).toMatchObject({
+      code: "CORRUPT_AUDIO",
+      message: expect.stringMatching(/declares 960000 bytes but the file holds only 400000/),
+    });
   });
 });

@@ -6,7 +6,9 @@ import { encodeTestWav } from "../support/wav.ts";
 const wav = (seconds: number, sampleRate: number, channelCount: number) =>
   encodeTestWav({
     sampleRate,
-    channels: Array.from({ length: channelCount }, () => Float32Array.from({ length: seconds * sampleRate }, (_, i) => 0.2 * Math.sin(i / 9))),
+    channels: Array.from({ length: channelCount }, () =>
+      Float32Array.from({ length: seconds * sampleRate }, (_, i) => 0.2 * Math.sin(i / 9)),
+    ),
   });
 
 describe("probeAudio (the validator reads only the start of an upload)", () => {

@@ -23,7 +23,14 @@ describe("decodeS3Key", () => {
 describe("uploadedObjects", () => {
   it("reads bucket, decoded key and size from an S3 event", () => {
     expect(uploadedObjects({ Records: [s3Record("my+song+%C3%A9.wav")] })).toEqual([
-      { bucket: "uploads", key: "my song é.wav", rawKey: "my+song+%C3%A9.wav", size: 1234, eTag: "abc", versionId: undefined },
+      {
+        bucket: "uploads",
+        key: "my song é.wav",
+        rawKey: "my+song+%C3%A9.wav",
+        size: 1234,
+        eTag: "abc",
+        versionId: undefined,
+      },
     ]);
   });
 
@@ -34,7 +41,9 @@ describe("uploadedObjects", () => {
   });
 
   it("ignores deletions and malformed records", () => {
-    expect(uploadedObjects({ Records: [s3Record("a.wav", "uploads", "ObjectRemoved:Delete"), { foo: 1 }, null] })).toEqual([]);
+    expect(
+      uploadedObjects({ Records: [s3Record("a.wav", "uploads", "ObjectRemoved:Delete"), { foo: 1 }, null] }),
+    ).toEqual([]);
     expect(uploadedObjects(undefined)).toEqual([]);
   });
 

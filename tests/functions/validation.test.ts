@@ -32,7 +32,9 @@ describe("resolveTargetSeconds", () => {
   });
 
   it("rejects a target that is not a number, shorter than the song, or over the limit, naming the limit", () => {
-    expect(inputError(() => resolveTargetSeconds("three minutes", 25, 180, limits)).message).toMatch(/not a number.*at most 600/);
+    expect(inputError(() => resolveTargetSeconds("three minutes", 25, 180, limits)).message).toMatch(
+      /not a number.*at most 600/,
+    );
     const tooShort = inputError(() => resolveTargetSeconds("20", 25, 180, limits));
     expect(tooShort.code).toBe("INVALID_TARGET");
     expect(tooShort.message).toMatch(/shorter than the song \(25 s\)/);
@@ -43,8 +45,22 @@ describe("resolveTargetSeconds", () => {
   it("applies the engine's one target rule: a target equal to the song is what the engine accepts too", () => {
     const song = { sampleRate: 8_000, channels: [new Float32Array(25 * 8_000)] };
     for (const target of [20, 25, 30, 601]) {
-      const validator = (() => { try { resolveTargetSeconds(String(target), 25, 180, limits); return "ok"; } catch (e) { return (e as Error).name; } })();
-      const engine = (() => { try { checkTarget(song, target, limits); return "ok"; } catch (e) { return (e as Error).name; } })();
+      const validator = (() => {
+        try {
+          resolveTargetSeconds(String(target), 25, 180, limits);
+          return "ok";
+        } catch (e) {
+          return (e as Error).name;
+        }
+      })();
+      const engine = (() => {
+        try {
+          checkTarget(song, target, limits);
+          return "ok";
+        } catch (e) {
+          return (e as Error).name;
+        }
+      })();
       expect(validator, `target ${target} s`).toBe(engine);
     }
   });
@@ -102,7 +118,8 @@ describe("checkAudio", () => {
 
 describe("the format metadata", () => {
   it("takes the known result formats (any case), or none", () => {
-    for (const name of [undefined, "", "mp3", "FLAC", "opus", "wav24"]) expect(() => checkOutputFormat(name)).not.toThrow();
+    for (const name of [undefined, "", "mp3", "FLAC", "opus", "wav24"])
+      expect(() => checkOutputFormat(name)).not.toThrow();
   });
 
   it("refuses an unknown format at upload, naming the choices", () => {

@@ -19,7 +19,8 @@ export const TEST_LIMITS_ENV: Readonly<Record<string, string>> = {
   MAX_TARGET_SECONDS: "3600",
 };
 
-export const quietLogger = (): Logger => new Logger({ serviceName: "harmonizer-test", logLevel: (process.env.TEST_LOG_LEVEL ?? "SILENT") as "SILENT" });
+export const quietLogger = (): Logger =>
+  new Logger({ serviceName: "harmonizer-test", logLevel: (process.env.TEST_LOG_LEVEL ?? "SILENT") as "SILENT" });
 
 /** The validator exactly as the Lambda handler builds it, from the environment CDK sets, against moto. */
 export function testValidator(
@@ -84,7 +85,12 @@ export async function uploadAndValidate(
   upload: { key: string; body: Uint8Array | string; metadata?: Record<string, string> },
 ): Promise<UploadOutcome[]> {
   await clients.s3.send(
-    new PutObjectCommand({ Bucket: pipeline.inputBucket, Key: upload.key, Body: upload.body, Metadata: upload.metadata }),
+    new PutObjectCommand({
+      Bucket: pipeline.inputBucket,
+      Key: upload.key,
+      Body: upload.body,
+      Metadata: upload.metadata,
+    }),
   );
   const outcomes: UploadOutcome[] = [];
   for (const event of await drainS3Events(clients.sqs, pipeline.triggerQueueUrl)) {
@@ -100,7 +106,9 @@ async function queueIsEmpty(deps: WorkerDeps): Promise<boolean> {
       AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
     }),
   );
-  return Number(Attributes?.ApproximateNumberOfMessages) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible) === 0;
+  return (
+    Number(Attributes?.ApproximateNumberOfMessages) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible) === 0
+  );
 }
 
 /**

@@ -10,7 +10,10 @@ import { runWorkerUntilQueueEmpty, testValidator, testWorkerDeps, uploadAndValid
 
 // Issue 10's hostile uploads, end to end against moto: validator -> queue -> worker with a stand-in engine.
 const tone = (seconds: number) =>
-  encodeTestWav({ sampleRate: 8_000, channels: [Float32Array.from({ length: seconds * 8_000 }, (_, i) => 0.3 * Math.sin(i / 5))] });
+  encodeTestWav({
+    sampleRate: 8_000,
+    channels: [Float32Array.from({ length: seconds * 8_000 }, (_, i) => 0.3 * Math.sin(i / 5))],
+  });
 
 /** A stand-in engine that applies the engine's own target rule with the limits it is given, and counts its runs. */
 function countingEngine(inputSeconds: number): RunExtensionJob & { runs: number } {
@@ -68,7 +71,10 @@ describe("hostile uploads (moto)", () => {
     await clients.s3.send(
       new PutBucketVersioningCommand({ Bucket: pipeline.inputBucket, VersioningConfiguration: { Status: "Enabled" } }),
     );
-    const [accepted] = await uploadAndValidate(clients, pipeline, testValidator(clients, pipeline), { key: "v.wav", body: tone(21) });
+    const [accepted] = await uploadAndValidate(clients, pipeline, testValidator(clients, pipeline), {
+      key: "v.wav",
+      body: tone(21),
+    });
     expect(accepted?.status === "accepted" && accepted.job.versionId).toBeTruthy();
     expect(accepted?.status === "accepted" && accepted.job.size).toBe(tone(21).length);
     const { outcomes } = await runWorkerUntilQueueEmpty(testWorkerDeps(clients, pipeline, countingEngine(21)));
@@ -79,7 +85,9 @@ describe("hostile uploads (moto)", () => {
     const pipeline = await pipelineWith();
     await uploadAndValidate(clients, pipeline, testValidator(clients, pipeline), { key: "big.wav", body: tone(21) });
     const engine = countingEngine(21);
-    const { outcomes } = await runWorkerUntilQueueEmpty(testWorkerDeps(clients, pipeline, engine, { MAX_UPLOAD_BYTES: "1000" }));
+    const { outcomes } = await runWorkerUntilQueueEmpty(
+      testWorkerDeps(clients, pipeline, engine, { MAX_UPLOAD_BYTES: "1000" }),
+    );
     expect(outcomes).toEqual(["input-error"]);
     expect(engine.runs).toBe(0);
     const [notice] = await drainNotifications(clients.sqs, pipeline.notificationQueueUrl);

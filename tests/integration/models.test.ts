@@ -24,7 +24,9 @@ describe("which model the workers run (moto, real engine)", () => {
     });
     const { outcomes } = await runWorkerUntilQueueEmpty(testWorkerDeps(clients, pipeline, runExtensionJob));
     expect(outcomes).toEqual(["completed"]);
-    expect((await listKeys(clients.s3, pipeline.outputBucket, "results/")).some((k) => k.endsWith("-extended.wav"))).toBe(true);
+    expect(
+      (await listKeys(clients.s3, pipeline.outputBucket, "results/")).some((k) => k.endsWith("-extended.wav")),
+    ).toBe(true);
     const notices = await drainNotifications(clients.sqs, pipeline.notificationQueueUrl);
     expect(notices).toHaveLength(1);
     return notices[0]!.Message ?? "";
@@ -40,7 +42,11 @@ describe("which model the workers run (moto, real engine)", () => {
     const pipeline = await createTestPipeline(clients, { visibilityTimeoutSeconds: 5, maxReceiveCount: 3 });
     for (const file of readdirSync(SHIPPED_CONDUCTOR_DIR)) {
       await clients.s3.send(
-        new PutObjectCommand({ Bucket: pipeline.modelsBucket, Key: `models/current/${file}`, Body: readFileSync(join(SHIPPED_CONDUCTOR_DIR, file)) }),
+        new PutObjectCommand({
+          Bucket: pipeline.modelsBucket,
+          Key: `models/current/${file}`,
+          Body: readFileSync(join(SHIPPED_CONDUCTOR_DIR, file)),
+        }),
       );
     }
     const email = await extendOnce(pipeline);

@@ -33,7 +33,9 @@ describe("upload to notification (moto, real engine)", () => {
     const { outcomes } = await runWorkerUntilQueueEmpty(testWorkerDeps(clients, pipeline, threadedRunJob()));
 
     expect(outcomes).toEqual(["completed"]);
-    const results = (await listKeys(clients.s3, pipeline.outputBucket, "results/")).filter((k) => !k.endsWith("/claim.json"));
+    const results = (await listKeys(clients.s3, pipeline.outputBucket, "results/")).filter(
+      (k) => !k.endsWith("/claim.json"),
+    );
     expect(results).toHaveLength(5);
     expect(results.some((k) => k.endsWith("/my song é-extended.wav"))).toBe(true);
     expect(results.some((k) => k.endsWith("/picture.png"))).toBe(true);
@@ -83,11 +85,15 @@ describe("upload to notification (moto, real engine)", () => {
       graceMs: 0,
     });
     expect(stopped.outcomes).toEqual(["abandoned"]);
-    expect((await listKeys(clients.s3, pipeline.outputBucket, "results/")).filter((k) => !k.endsWith("/claim.json"))).toEqual([]);
+    expect(
+      (await listKeys(clients.s3, pipeline.outputBucket, "results/")).filter((k) => !k.endsWith("/claim.json")),
+    ).toEqual([]);
 
     const resumed = await runWorkerUntilQueueEmpty(testWorkerDeps(clients, pipeline, runExtensionJob));
     expect(resumed.outcomes).toEqual(["completed"]);
-    expect((await listKeys(clients.s3, pipeline.outputBucket, "results/")).filter((k) => !k.endsWith("/claim.json"))).toHaveLength(5);
+    expect(
+      (await listKeys(clients.s3, pipeline.outputBucket, "results/")).filter((k) => !k.endsWith("/claim.json")),
+    ).toHaveLength(5);
     expect(await drainNotifications(clients.sqs, pipeline.notificationQueueUrl)).toHaveLength(1);
 
     // A duplicate message of the finished job (a second S3 event): no new work and no second email.
@@ -97,7 +103,9 @@ describe("upload to notification (moto, real engine)", () => {
     const engineMustNotRun: RunExtensionJob = () => Promise.reject(new Error("the finished job ran again"));
     const duplicate = await runWorkerUntilQueueEmpty(testWorkerDeps(clients, pipeline, engineMustNotRun));
     expect(duplicate.outcomes).toEqual(["duplicate"]);
-    expect((await listKeys(clients.s3, pipeline.outputBucket, "results/")).filter((k) => !k.endsWith("/claim.json"))).toHaveLength(5);
+    expect(
+      (await listKeys(clients.s3, pipeline.outputBucket, "results/")).filter((k) => !k.endsWith("/claim.json")),
+    ).toHaveLength(5);
     expect(await drainNotifications(clients.sqs, pipeline.notificationQueueUrl)).toEqual([]);
   });
 });

@@ -68,7 +68,9 @@ describe("rejected uploads and poison messages (moto)", () => {
     expect(outcomes).toEqual([expect.objectContaining({ status: "rejected", code: "NOT_AUDIO" })]);
     expect(await listKeys(clients.s3, pipeline.outputBucket)).toEqual(["rejections/notes.txt.json"]);
     const notices = await drainNotifications(clients.sqs, pipeline.notificationQueueUrl);
-    expect(notices.map((n) => n.Message)).toEqual([expect.stringMatching(/"notes.txt" was not extended[\s\S]*WAV, MP3/)]);
+    expect(notices.map((n) => n.Message)).toEqual([
+      expect.stringMatching(/"notes.txt" was not extended[\s\S]*WAV, MP3/),
+    ]);
     // An event for the pipeline's own output (same bucket layout) is ignored, not validated.
     const ownWrite = await validator({
       Records: [
@@ -96,7 +98,9 @@ describe("rejected uploads and poison messages (moto)", () => {
       submittedAt: new Date().toISOString(),
     };
     await clients.sqs.send(new SendMessageCommand({ QueueUrl: pipeline.jobQueueUrl, MessageBody: '{"version":2}' }));
-    await clients.sqs.send(new SendMessageCommand({ QueueUrl: pipeline.jobQueueUrl, MessageBody: JSON.stringify(missing) }));
+    await clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: pipeline.jobQueueUrl, MessageBody: JSON.stringify(missing) }),
+    );
 
     const { outcomes } = await runWorkerUntilQueueEmpty(testWorkerDeps(clients, pipeline, engineMustNotRun));
 
@@ -112,7 +116,10 @@ describe("rejected uploads and poison messages (moto)", () => {
 
   it("sends a job that keeps failing to the DLQ after 3 receives, with one failure notice", async () => {
     const pipeline = await createTestPipeline(clients, { visibilityTimeoutSeconds: 1, maxReceiveCount: 3 });
-    await uploadAndValidate(clients, pipeline, testValidator(clients, pipeline), { key: "crash.wav", body: songWav(21, 8_000, 1) });
+    await uploadAndValidate(clients, pipeline, testValidator(clients, pipeline), {
+      key: "crash.wav",
+      body: songWav(21, 8_000, 1),
+    });
     const crashing: RunExtensionJob = () => Promise.reject(new Error("GPU fell off the bus"));
 
     const { outcomes } = await runWorkerUntilQueueEmpty(testWorkerDeps(clients, pipeline, crashing));
@@ -120,7 +127,9 @@ describe("rejected uploads and poison messages (moto)", () => {
     expect(outcomes).toEqual(["failed", "failed", "failed"]);
     expect(await drainQueue(clients.sqs, pipeline.deadLetterQueueUrl)).toHaveLength(1);
     const notices = await drainNotifications(clients.sqs, pipeline.notificationQueueUrl);
-    expect(notices.map((n) => n.Message)).toEqual([expect.stringMatching(/"crash.wav" \(job [0-9a-f]{32}\) failed 3 times[\s\S]*GPU fell off/)]);
+    expect(notices.map((n) => n.Message)).toEqual([
+      expect.stringMatching(/"crash.wav" \(job [0-9a-f]{32}\) failed 3 times[\s\S]*GPU fell off/),
+    ]);
     // The claim is released, so a redrive (a new message) may run the job again.
     expect(await listKeys(clients.s3, pipeline.outputBucket, "results/")).toEqual([]);
   });

@@ -17,7 +17,8 @@ import { type AwsClients, createAwsClients } from "../../functions/commons/aws-c
 
 /** SDK clients pointed explicitly at the local moto server, with fake credentials. */
 export function motoClients(endpoint: string): AwsClients {
-  if (!endpoint.startsWith("http://127.0.0.1:")) throw new Error(`refusing to talk to ${endpoint}: tests use 127.0.0.1 only`);
+  if (!endpoint.startsWith("http://127.0.0.1:"))
+    throw new Error(`refusing to talk to ${endpoint}: tests use 127.0.0.1 only`);
   return createAwsClients({
     endpoint,
     region: "us-east-1",

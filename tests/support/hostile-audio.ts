@@ -31,7 +31,7 @@ export function mp3Claiming(seconds: number, mp3 = fixture("sine440-stereo-44k1.
 export function mp3WithLyingInfoHeader(times: number, claimSeconds = 2): Uint8Array {
   const mp3 = mp3Claiming(claimSeconds);
   const first = findFirstMpegFrame(mp3)!; // the Info frame
-  const frameBytes = 144 * 128_000 / 44_100; // approximate; only used to find the next sync below
+  const frameBytes = (144 * 128_000) / 44_100; // approximate; only used to find the next sync below
   let audio = first + Math.floor(frameBytes) - 8;
   while (!(mp3[audio] === 0xff && (mp3[audio + 1]! & 0xe0) === 0xe0)) audio++;
   return concat([mp3.subarray(0, audio), ...Array.from({ length: times }, () => mp3.subarray(audio))]);
@@ -51,7 +51,18 @@ export function mp3WithLargeTag(tagBytes: number, claimSeconds = 2): Uint8Array 
   const mp3 = mp3Claiming(claimSeconds);
   const audio = mp3.subarray(leadingId3v2Bytes(mp3));
   const body = tagBytes - 10;
-  const header = Uint8Array.from([0x49, 0x44, 0x33, 4, 0, 0, (body >> 21) & 0x7f, (body >> 14) & 0x7f, (body >> 7) & 0x7f, body & 0x7f]);
+  const header = Uint8Array.from([
+    0x49,
+    0x44,
+    0x33,
+    4,
+    0,
+    0,
+    (body >> 21) & 0x7f,
+    (body >> 14) & 0x7f,
+    (body >> 7) & 0x7f,
+    body & 0x7f,
+  ]);
   return concat([header, new Uint8Array(body), audio]);
 }
 

@@ -5,7 +5,8 @@ import { synthesizeSong } from "../../engine/synth/song.ts";
 /** 16-bit PCM WAV bytes of `audio`. */
 export function encodeTestWav(audio: PcmAudio): Uint8Array {
   const wav = new wavefile.WaveFile();
-  const toInt16 = (channel: Float32Array) => Int16Array.from(channel, (x) => Math.round(Math.max(-1, Math.min(1, x)) * 32767));
+  const toInt16 = (channel: Float32Array) =>
+    Int16Array.from(channel, (x) => Math.round(Math.max(-1, Math.min(1, x)) * 32767));
   wav.fromScratch(audio.channels.length, audio.sampleRate, "16", audio.channels.map(toInt16));
   return wav.toBuffer();
 }

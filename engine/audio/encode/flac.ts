@@ -41,9 +41,13 @@ function toIntegers(channel: Float32Array, start: number, end: number, bits: num
 }
 
 /** Puts the final STREAMINFO (frame sizes, MD5) that libFLAC reports at the end into the header it wrote first. */
-function patchStreamInfo(file: Uint8Array, info: { min_framesize: number; max_framesize: number; md5sum: string }): void {
+function patchStreamInfo(
+  file: Uint8Array,
+  info: { min_framesize: number; max_framesize: number; md5sum: string },
+): void {
   const base = 8; // "fLaC" + metadata block header
-  const put24 = (offset: number, value: number) => file.set([(value >> 16) & 0xff, (value >> 8) & 0xff, value & 0xff], base + offset);
+  const put24 = (offset: number, value: number) =>
+    file.set([(value >> 16) & 0xff, (value >> 8) & 0xff, value & 0xff], base + offset);
   put24(4, info.min_framesize);
   put24(7, info.max_framesize);
   if (/^[0-9a-f]{32}$/i.test(info.md5sum)) {
@@ -60,7 +64,14 @@ export async function encodeFlac(audio: PcmAudio, bits: 16 | 24, onProgress?: En
   const channelCount = audio.channels.length;
   if (channelCount < 1 || channelCount > 8) throw new RangeError(`FLAC carries 1 to 8 channels, not ${channelCount}`);
   const frames = audio.channels[0]!.length;
-  const encoder = flac.create_libflac_encoder(audio.sampleRate, channelCount, bits, FLAC_COMPRESSION_LEVEL, frames, false);
+  const encoder = flac.create_libflac_encoder(
+    audio.sampleRate,
+    channelCount,
+    bits,
+    FLAC_COMPRESSION_LEVEL,
+    frames,
+    false,
+  );
   if (!encoder) throw new Error("libFLAC could not create an encoder");
   const sink = new ByteSink();
   let streamInfo: Parameters<typeof patchStreamInfo>[1] | undefined;

@@ -5,7 +5,15 @@ import type { DecodedAudio } from "../decoded.ts";
 /** Every file format the engine writes. */
 export type OutputFormat = "wav16" | "wav24" | "wav32f" | "flac" | "mp3" | "ogg-vorbis" | "ogg-opus";
 
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ["wav16", "wav24", "wav32f", "flac", "mp3", "ogg-vorbis", "ogg-opus"];
+export const OUTPUT_FORMATS: readonly OutputFormat[] = [
+  "wav16",
+  "wav24",
+  "wav32f",
+  "flac",
+  "mp3",
+  "ogg-vorbis",
+  "ogg-opus",
+];
 
 interface FormatInfo {
   /** The file extension written for this format (with the dot). */
@@ -104,11 +112,19 @@ export function resolveOutput(
   const extension = extname(path).toLowerCase();
   if (formatName !== undefined) {
     const format = parseFormatName(formatName);
-    return { format, path: extension === "" ? path + FORMAT_INFO[format].extension : path, reason: `--format ${formatName}` };
+    return {
+      format,
+      path: extension === "" ? path + FORMAT_INFO[format].extension : path,
+      reason: `--format ${formatName}`,
+    };
   }
   if (extension === "") {
     const format = defaultOutputFormat(input);
-    return { format, path: path + FORMAT_INFO[format].extension, reason: "the input's own format; -o had no extension" };
+    return {
+      format,
+      path: path + FORMAT_INFO[format].extension,
+      reason: "the input's own format; -o had no extension",
+    };
   }
   const byExtension = EXTENSIONS[extension];
   if (byExtension === undefined) {

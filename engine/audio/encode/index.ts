@@ -9,7 +9,14 @@ import { encodeOggVorbis } from "./vorbis.ts";
 
 export type { EncodeProgress } from "./bytes.ts";
 export type { OutputFormat, ResolvedOutput } from "./formats.ts";
-export { defaultOutputFormat, FORMAT_CHOICES, FORMAT_INFO, OUTPUT_FORMATS, parseFormatName, resolveOutput } from "./formats.ts";
+export {
+  defaultOutputFormat,
+  FORMAT_CHOICES,
+  FORMAT_INFO,
+  OUTPUT_FORMATS,
+  parseFormatName,
+  resolveOutput,
+} from "./formats.ts";
 
 export interface EncodeAudioOptions {
   /** FLAC only: 16 or 24 bits (default 24; 16 when the source was 16-bit). */
@@ -18,7 +25,11 @@ export interface EncodeAudioOptions {
 }
 
 /** The audio as a file in `format`. Lossy formats keep the exact length (gapless headers, pre-skip, granule). */
-export async function encodeAudio(audio: PcmAudio, format: OutputFormat, options: EncodeAudioOptions = {}): Promise<Uint8Array> {
+export async function encodeAudio(
+  audio: PcmAudio,
+  format: OutputFormat,
+  options: EncodeAudioOptions = {},
+): Promise<Uint8Array> {
   const frames = audio.channels[0]?.length ?? 0;
   switch (format) {
     case "wav16":

@@ -87,7 +87,10 @@ export function buildLameTagFrame({ audio, samples, vbr, lowpassHz = 0 }: LameTa
   const padding = frameCount * frames.samplesPerFrame - LAME_ENCODER_DELAY - samples;
   if (padding < 0 || padding > 0xfff) throw new Error(`MP3 end padding ${padding} is outside 0..4095`);
 
-  frame.set([...(vbr ? "Xing" : "Info")].map((c) => c.charCodeAt(0)), tagStart);
+  frame.set(
+    [...(vbr ? "Xing" : "Info")].map((c) => c.charCodeAt(0)),
+    tagStart,
+  );
   view.setUint32(tagStart + 4, 0x0f); // frames, bytes, TOC and quality present
   view.setUint32(tagStart + 8, frameCount);
   view.setUint32(tagStart + 12, totalBytes);
@@ -97,7 +100,10 @@ export function buildLameTagFrame({ audio, samples, vbr, lowpassHz = 0 }: LameTa
   }
   view.setUint32(tagStart + 116, 100); // quality indicator (unused by decoders)
   const lame = tagStart + 120;
-  frame.set([..."LAME3.100"].map((c) => c.charCodeAt(0)), lame);
+  frame.set(
+    [..."LAME3.100"].map((c) => c.charCodeAt(0)),
+    lame,
+  );
   frame[lame + 9] = vbr ? 0x04 : 0x01; // tag revision 0; VBR method: vbr-mtrh or CBR
   frame[lame + 10] = Math.min(255, Math.round(lowpassHz / 100));
   frame[lame + 21] = (LAME_ENCODER_DELAY >> 4) & 0xff;

@@ -30,7 +30,12 @@ export async function encodeMp3(audio: PcmAudio, onProgress?: EncodeProgress): P
   const sampleRate = mp3SampleRate(source.sampleRate);
   const frames = source.channels[0]!.length;
   const encoder = await createMp3Encoder();
-  encoder.configure({ sampleRate, channels: channelCount as 1 | 2, vbrQuality: MP3_VBR_QUALITY, outputSampleRate: sampleRate });
+  encoder.configure({
+    sampleRate,
+    channels: channelCount as 1 | 2,
+    vbrQuality: MP3_VBR_QUALITY,
+    outputSampleRate: sampleRate,
+  });
   const sink = new ByteSink();
   for (let start = 0; start < frames; start += ENCODE_BLOCK_FRAMES) {
     const end = Math.min(frames, start + ENCODE_BLOCK_FRAMES);

@@ -42,7 +42,8 @@ function opusTags(): Uint8Array {
  */
 export async function encodeOggOpus(audio: PcmAudio, onProgress?: EncodeProgress): Promise<Uint8Array> {
   const channelCount = audio.channels.length;
-  if (channelCount < 1 || channelCount > 2) throw new RangeError(`Opus (mapping family 0) carries 1 or 2 channels, not ${channelCount}`);
+  if (channelCount < 1 || channelCount > 2)
+    throw new RangeError(`Opus (mapping family 0) carries 1 or 2 channels, not ${channelCount}`);
   const source = await resampleForEncoder(audio, OPUS_RATE);
   const frames = source.channels[0]!.length;
   const encoder = await createEncoder({

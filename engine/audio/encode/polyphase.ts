@@ -65,7 +65,8 @@ function resampleOne(input: Float32Array, up: number, down: number, table: Float
     if (first >= 0 && first + TAPS <= input.length) {
       for (let j = 0; j < TAPS; j += 4) {
         const i = first + j;
-        acc += input[i]! * row[j]! + input[i + 1]! * row[j + 1]! + input[i + 2]! * row[j + 2]! + input[i + 3]! * row[j + 3]!;
+        acc +=
+          input[i]! * row[j]! + input[i + 1]! * row[j + 1]! + input[i + 2]! * row[j + 2]! + input[i + 3]! * row[j + 3]!;
       }
     } else {
       for (let j = 0; j < TAPS; j++) {

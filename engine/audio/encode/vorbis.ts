@@ -11,7 +11,8 @@ export const VORBIS_QUALITY = 6;
  */
 export async function encodeOggVorbis(audio: PcmAudio, onProgress?: EncodeProgress): Promise<Uint8Array> {
   const channelCount = audio.channels.length;
-  if (channelCount < 1 || channelCount > 2) throw new RangeError(`this Vorbis encoder takes 1 or 2 channels, not ${channelCount}`);
+  if (channelCount < 1 || channelCount > 2)
+    throw new RangeError(`this Vorbis encoder takes 1 or 2 channels, not ${channelCount}`);
   const frames = audio.channels[0]!.length;
   const encoder = await createOggEncoder();
   encoder.configure({ sampleRate: audio.sampleRate, channels: channelCount as 1 | 2, vbrQuality: VORBIS_QUALITY });

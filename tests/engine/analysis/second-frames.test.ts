@@ -11,11 +11,16 @@ import {
 import { synthesizeSong } from "../../../engine/synth/song.ts";
 
 /** Sum of sines at `frequencies` Hz, [from, to) seconds of a `seconds`-long stereo signal; zero elsewhere. */
-function chord(sampleRate: number, seconds: number, parts: readonly { from: number; to: number; frequencies: readonly number[] }[]): PcmAudio {
+function chord(
+  sampleRate: number,
+  seconds: number,
+  parts: readonly { from: number; to: number; frequencies: readonly number[] }[],
+): PcmAudio {
   const left = new Float32Array(Math.round(seconds * sampleRate));
   for (const { from, to, frequencies } of parts) {
     for (let i = Math.round(from * sampleRate); i < Math.min(left.length, Math.round(to * sampleRate)); i++) {
-      for (const f of frequencies) left[i]! += (0.2 / frequencies.length) * Math.sin((2 * Math.PI * f * i) / sampleRate);
+      for (const f of frequencies)
+        left[i]! += (0.2 / frequencies.length) * Math.sin((2 * Math.PI * f * i) / sampleRate);
     }
   }
   return { sampleRate, channels: [left, left.slice()] };
@@ -25,7 +30,12 @@ const C_MAJOR = [261.63, 329.63, 392.0];
 const F_SHARP_MAJOR = [369.99, 466.16, 554.37];
 const chroma = (frame: Float32Array) => Array.from(frame.subarray(...FEATURE_LAYOUT.chroma));
 const argmaxes = (values: number[], n: number) =>
-  values.map((v, i) => [v, i] as const).sort((a, b) => b[0] - a[0]).slice(0, n).map(([, i]) => i).sort((a, b) => a - b);
+  values
+    .map((v, i) => [v, i] as const)
+    .sort((a, b) => b[0] - a[0])
+    .slice(0, n)
+    .map(([, i]) => i)
+    .sort((a, b) => a - b);
 
 describe("secondFrames", () => {
   it("gives floor(seconds) frames of FEATURE_SIZE finite values (a trailing partial second gives none)", () => {
@@ -44,10 +54,12 @@ describe("secondFrames", () => {
   });
 
   it("follows a chord change: the chroma peaks on the sounding notes, second by second", () => {
-    const frames = secondFrames(chord(44_100, 6, [
-      { from: 0, to: 3, frequencies: C_MAJOR },
-      { from: 3, to: 6, frequencies: F_SHARP_MAJOR },
-    ]));
+    const frames = secondFrames(
+      chord(44_100, 6, [
+        { from: 0, to: 3, frequencies: C_MAJOR },
+        { from: 3, to: 6, frequencies: F_SHARP_MAJOR },
+      ]),
+    );
     expect(frames).toHaveLength(6);
     expect(argmaxes(chroma(frames[1]!), 3)).toEqual([0, 4, 7]); // C, E, G
     expect(argmaxes(chroma(frames[4]!), 3)).toEqual([1, 6, 10]); // C#, F#, A#

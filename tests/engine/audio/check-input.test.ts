@@ -7,7 +7,10 @@ import { sine } from "./signals.ts";
 const RATE = 8000;
 
 function tone(seconds: number, amplitude = 0.5, channels = 2): PcmAudio {
-  return { sampleRate: RATE, channels: Array.from({ length: channels }, () => sine(440, RATE, seconds * RATE, amplitude)) };
+  return {
+    sampleRate: RATE,
+    channels: Array.from({ length: channels }, () => sine(440, RATE, seconds * RATE, amplitude)),
+  };
 }
 
 function refusal(audio: PcmAudio, limits = DEFAULT_LIMITS): { code: InputErrorCode; message: string } {

@@ -34,7 +34,16 @@ afterAll(async () => {
 
 describe("harmonizer extend writes the format asked for", () => {
   it("-o without an extension keeps the input's format (Ogg Vorbis), adds .ogg and says so; the page links it", async () => {
-    const result = await harmonizer("extend", song, "--to", "40", "-o", join(dir, "long"), "--no-progress", "--no-report");
+    const result = await harmonizer(
+      "extend",
+      song,
+      "--to",
+      "40",
+      "-o",
+      join(dir, "long"),
+      "--no-progress",
+      "--no-report",
+    );
     expect(result.code).toBe(0);
     expect(result.stderr).toContain(`writing ${join(dir, "long.ogg")} (Ogg Vorbis, the input's own format)`);
     expect(result.stdout).toContain("format: Ogg Vorbis (the input's own format; -o had no extension)");
@@ -49,7 +58,18 @@ describe("harmonizer extend writes the format asked for", () => {
   }, 120_000);
 
   it("-o out.flac writes FLAC of the exact length", async () => {
-    const result = await harmonizer("extend", song, "--to", "35", "-o", join(dir, "out.flac"), "--no-progress", "--no-report", "--no-picture", "--no-page");
+    const result = await harmonizer(
+      "extend",
+      song,
+      "--to",
+      "35",
+      "-o",
+      join(dir, "out.flac"),
+      "--no-progress",
+      "--no-report",
+      "--no-picture",
+      "--no-page",
+    );
     expect(result.code).toBe(0);
     const decoded = await decodeAudio(await readFile(join(dir, "out.flac")));
     expect([decoded.format, decoded.channels[0]!.length]).toEqual(["flac", 35 * RATE]);

@@ -13,7 +13,10 @@ beforeAll(async () => {
   mp3Song = await encodeAudio(song, "mp3");
 });
 
-function phaseLog(): { calls: Array<[JobPhase, number, number]>; onPhase: (p: JobPhase, d: number, t: number) => void } {
+function phaseLog(): {
+  calls: Array<[JobPhase, number, number]>;
+  onPhase: (p: JobPhase, d: number, t: number) => void;
+} {
   const calls: Array<[JobPhase, number, number]> = [];
   return { calls, onPhase: (phase, done, total) => calls.push([phase, done, total]) };
 }

@@ -68,7 +68,9 @@ describe("shortTermLufs", () => {
 
   it("follows a 20 dB step down", () => {
     const sampleRate = 22050;
-    const step = Float32Array.from(sine(997, sampleRate, 12 * sampleRate, 0.5), (v, i) => (i < 6 * sampleRate ? v : v / 10));
+    const step = Float32Array.from(sine(997, sampleRate, 12 * sampleRate, 0.5), (v, i) =>
+      i < 6 * sampleRate ? v : v / 10,
+    );
     const values = shortTermLufs({ sampleRate, channels: [step] }, 0.5);
     expect(values[0]).toBeCloseTo(-9.03, 1);
     expect(values.at(-1)).toBeCloseTo(-29.03, 1);

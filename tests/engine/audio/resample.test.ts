@@ -34,7 +34,8 @@ describe("resample", () => {
     expect(channel).toHaveLength(600_000);
     const ideal = sine(440, to, channel.length);
     let worstInside = 0;
-    for (let i = 100; i < channel.length - 100; i++) worstInside = Math.max(worstInside, Math.abs(channel[i]! - ideal[i]!));
+    for (let i = 100; i < channel.length - 100; i++)
+      worstInside = Math.max(worstInside, Math.abs(channel[i]! - ideal[i]!));
     expect(worstInside).toBeLessThan(1e-3);
     // The last samples are there (not zero-filled): near the cut the sinc rings a little, no more.
     expect(rms(channel.subarray(-50))).toBeGreaterThan(0.2);

@@ -9,7 +9,10 @@ export async function fixtureBytes(name: string): Promise<Uint8Array> {
 }
 
 export function sine(frequency: number, sampleRate: number, frames: number, amplitude = 0.5): Float32Array {
-  return Float32Array.from({ length: frames }, (_, i) => amplitude * Math.sin((2 * Math.PI * frequency * i) / sampleRate));
+  return Float32Array.from(
+    { length: frames },
+    (_, i) => amplitude * Math.sin((2 * Math.PI * frequency * i) / sampleRate),
+  );
 }
 
 /** Deterministic pseudo-random bytes (xorshift32). */

@@ -38,18 +38,21 @@ describe("encodeWav", () => {
     expect(firstDifference(again.channels, decoded.channels)).toBe(-1);
   });
 
-  it.each([16, 24, "32f"] as const)("writes six channels at %s (extensible header) and reads them back", async (depth) => {
-    const channels = [220, 330, 440, 550, 660, 770].map((frequency) => sine(frequency, 48000, 4800));
-    const back = await decodeAudio(encodeWav({ sampleRate: 48000, channels }, depth));
-    expect(back.channels).toHaveLength(6);
-    expect(back.sampleRate).toBe(48000);
-    const tolerance = depth === 16 ? 1 / 32768 : depth === 24 ? 1 / 8388608 : 0;
-    back.channels.forEach((channel, c) => {
-      let worst = 0;
-      for (let i = 0; i < channel.length; i++) worst = Math.max(worst, Math.abs(channel[i]! - channels[c]![i]!));
-      expect(worst).toBeLessThanOrEqual(tolerance);
-    });
-  });
+  it.each([16, 24, "32f"] as const)(
+    "writes six channels at %s (extensible header) and reads them back",
+    async (depth) => {
+      const channels = [220, 330, 440, 550, 660, 770].map((frequency) => sine(frequency, 48000, 4800));
+      const back = await decodeAudio(encodeWav({ sampleRate: 48000, channels }, depth));
+      expect(back.channels).toHaveLength(6);
+      expect(back.sampleRate).toBe(48000);
+      const tolerance = depth === 16 ? 1 / 32768 : depth === 24 ? 1 / 8388608 : 0;
+      back.channels.forEach((channel, c) => {
+        let worst = 0;
+        for (let i = 0; i < channel.length; i++) worst = Math.max(worst, Math.abs(channel[i]! - channels[c]![i]!));
+        expect(worst).toBeLessThanOrEqual(tolerance);
+      });
+    },
+  );
 
   it("clamps samples outside [-1, 1] at the integer depths", async () => {
     const loud = { sampleRate: 8000, channels: [Float32Array.from([1.5, -3, 0.25, 1, -1])] };

@@ -17,7 +17,10 @@ function tonePredictor(level = 0.01): Predictor & { calls: number; contexts: Flo
     async predict(context: Float32Array) {
       predictor.calls += 1;
       predictor.contexts.push(context);
-      return Float32Array.from({ length: 10 * sampleRate }, (_, i) => level * Math.sin((2 * Math.PI * 330 * i) / sampleRate));
+      return Float32Array.from(
+        { length: 10 * sampleRate },
+        (_, i) => level * Math.sin((2 * Math.PI * 330 * i) / sampleRate),
+      );
     },
   };
   return predictor;

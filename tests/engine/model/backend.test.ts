@@ -12,7 +12,9 @@ describe("selectBackend", () => {
   });
 
   it("names the backend and the reason when an explicit choice cannot load", async () => {
-    await expect(selectBackend("tensorflow")).rejects.toThrow(/backend "tensorflow" is not available: .*tfjs_binding\.node/);
+    await expect(selectBackend("tensorflow")).rejects.toThrow(
+      /backend "tensorflow" is not available: .*tfjs_binding\.node/,
+    );
   });
 
   it("switches to an explicit backend", async () => {

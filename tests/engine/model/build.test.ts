@@ -60,9 +60,34 @@ describe("buildModel", () => {
     const model = buildModel(config);
     const relation = model.getLayer("encoder_1_relation");
     relation.setWeights([tf.tensor2d([[1], [10]]), tf.tensor1d([0])]);
-    const probe = tf.model({ inputs: model.inputs, outputs: model.getLayer("encoder_1_relation_flat").output as tf.SymbolicTensor });
-    const s0 = tf.tidy(() => tf.model({ inputs: model.inputs, outputs: model.getLayer("encoder_0_output").output as tf.SymbolicTensor }).predict(tf.tensor3d([[[1, 2, 3, 4], [5, 6, 7, 8]]])) as tf.Tensor);
-    const out = tf.tidy(() => probe.predict(tf.tensor3d([[[1, 2, 3, 4], [5, 6, 7, 8]]])) as tf.Tensor);
+    const probe = tf.model({
+      inputs: model.inputs,
+      outputs: model.getLayer("encoder_1_relation_flat").output as tf.SymbolicTensor,
+    });
+    const s0 = tf.tidy(
+      () =>
+        tf
+          .model({ inputs: model.inputs, outputs: model.getLayer("encoder_0_output").output as tf.SymbolicTensor })
+          .predict(
+            tf.tensor3d([
+              [
+                [1, 2, 3, 4],
+                [5, 6, 7, 8],
+              ],
+            ]),
+          ) as tf.Tensor,
+    );
+    const out = tf.tidy(
+      () =>
+        probe.predict(
+          tf.tensor3d([
+            [
+              [1, 2, 3, 4],
+              [5, 6, 7, 8],
+            ],
+          ]),
+        ) as tf.Tensor,
+    );
     const s0Values = Array.from(s0.dataSync());
     const expected = [5, 6, 7, 8].map((x, i) => {
       const v = s0Values[i]! + 10 * x;

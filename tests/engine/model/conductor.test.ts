@@ -17,7 +17,9 @@ import { initialZeros } from "../../../engine/training/conductor-train.ts";
 
 /** A raw-feature context [20][F]: a slow drift per dimension around typical raw values. */
 const rawContext = (featureSize: number): Float32Array[] =>
-  Array.from({ length: 20 }, (_, t) => Float32Array.from({ length: featureSize }, (_, d) => -20 + d + Math.sin(t / 3 + d)));
+  Array.from({ length: 20 }, (_, t) =>
+    Float32Array.from({ length: featureSize }, (_, d) => -20 + d + Math.sin(t / 3 + d)),
+  );
 
 const standardisation = (featureSize: number): Standardisation => ({
   mean: Array.from({ length: featureSize }, (_, d) => -20 + d),
@@ -25,7 +27,10 @@ const standardisation = (featureSize: number): Standardisation => ({
 });
 
 const conductorMeta = (config: ModelConfig) =>
-  makeMeta(config, { preset: "conductor", features: { version: SECOND_FRAMES_VERSION, standardisation: standardisation(FEATURE_SIZE) } });
+  makeMeta(config, {
+    preset: "conductor",
+    features: { version: SECOND_FRAMES_VERSION, standardisation: standardisation(FEATURE_SIZE) },
+  });
 
 let dir: string;
 beforeAll(async () => {
@@ -72,7 +77,12 @@ describe("the conductor preset", () => {
   });
 
   it("computes the parameter count of feature configs from the config alone", () => {
-    for (const overrides of [{}, { unitSkip: false, residual: "none" as const }, { shareWeights: false }, { normalization: "layer" as const }]) {
+    for (const overrides of [
+      {},
+      { unitSkip: false, residual: "none" as const },
+      { shareWeights: false },
+      { normalization: "layer" as const },
+    ]) {
       const config = { ...CONDUCTOR_PRESET, hiddenUnits: [8], ...overrides };
       const model = buildModel(config);
       expect(parameterCount(config)).toBe(countParameters(model));
@@ -107,7 +117,11 @@ describe("Conductor (createConductor / loadConductor)", () => {
   it("round-trips through save -> load with identical predictions, and modelKind tells it from a predictor", async () => {
     const model = buildModel(CONDUCTOR_PRESET);
     seedWeights(model, 7); // every layer random, so the round trip is tested on non-trivial weights
-    const before = await createConductor({ model, config: CONDUCTOR_PRESET, meta: conductorMeta(CONDUCTOR_PRESET) }).predict(rawContext(FEATURE_SIZE));
+    const before = await createConductor({
+      model,
+      config: CONDUCTOR_PRESET,
+      meta: conductorMeta(CONDUCTOR_PRESET),
+    }).predict(rawContext(FEATURE_SIZE));
     await saveModel(model, dir, conductorMeta(CONDUCTOR_PRESET));
     model.dispose();
     expect(await modelKind(dir)).toBe("conductor");
@@ -123,14 +137,21 @@ describe("Conductor (createConductor / loadConductor)", () => {
   it("refuses an audio model, a conductor of another feature version, and a conductor without its standardisation", async () => {
     const config = { ...SMALL_PRESET, sampleRate: 16, hiddenUnits: [4] };
     const audio = buildModel(config);
-    expect(() => createConductor({ model: audio, config, meta: makeMeta(config) })).toThrow(/it is a predictor, not a conductor/);
+    expect(() => createConductor({ model: audio, config, meta: makeMeta(config) })).toThrow(
+      /it is a predictor, not a conductor/,
+    );
     await saveModel(audio, dir, makeMeta(config));
     expect(await modelKind(dir)).toBe("predictor");
     audio.dispose();
 
     const model = buildModel(CONDUCTOR_PRESET);
-    const old = { ...conductorMeta(CONDUCTOR_PRESET), features: { version: "second-frames-v0", standardisation: standardisation(FEATURE_SIZE) } };
-    expect(() => createConductor({ model, config: CONDUCTOR_PRESET, meta: old })).toThrow(/trained on features "second-frames-v0"/);
+    const old = {
+      ...conductorMeta(CONDUCTOR_PRESET),
+      features: { version: "second-frames-v0", standardisation: standardisation(FEATURE_SIZE) },
+    };
+    expect(() => createConductor({ model, config: CONDUCTOR_PRESET, meta: old })).toThrow(
+      /trained on features "second-frames-v0"/,
+    );
     await expect(saveModel(model, dir, makeMeta(CONDUCTOR_PRESET))).rejects.toThrow(/needs features.standardisation/);
     model.dispose();
   });

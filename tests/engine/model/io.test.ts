@@ -101,9 +101,9 @@ describe("createPredictor", () => {
 
   it("refuses a context of the wrong length", async () => {
     const model = buildModel(config);
-    await expect(createPredictor({ model, config, meta: makeMeta(config) }).predict(new Float32Array(100))).rejects.toThrow(
-      /1280 samples; got 100/,
-    );
+    await expect(
+      createPredictor({ model, config, meta: makeMeta(config) }).predict(new Float32Array(100)),
+    ).rejects.toThrow(/1280 samples; got 100/);
     model.dispose();
   });
 });

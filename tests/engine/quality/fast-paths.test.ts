@@ -3,7 +3,12 @@ import { integratedLufs } from "../../../engine/audio/loudness.ts";
 import { loopBaseline } from "../../../engine/quality/baselines.ts";
 import { fluxInRanges, frameFeatures } from "../../../engine/analysis/features.ts";
 import { integratedLoudness } from "../../../engine/quality/loudness.ts";
-import { shortestLoopSeconds, verbatimFraction, NEAR_IDENTICAL_DISTANCE, type SlidingBlocks } from "../../../engine/quality/loops.ts";
+import {
+  shortestLoopSeconds,
+  verbatimFraction,
+  NEAR_IDENTICAL_DISTANCE,
+  type SlidingBlocks,
+} from "../../../engine/quality/loops.ts";
 import { analyseOriginal, measureExtension } from "../../../engine/quality/measure.ts";
 import { analysisSignal } from "../../../engine/analysis/signal.ts";
 import { synthesizeSong } from "../../../engine/synth/song.ts";
@@ -48,7 +53,11 @@ describe("fast paths compute the same numbers", () => {
 
   test("flux computed only in some frame ranges equals the full flux there and is 0 elsewhere", () => {
     const reference = frameFeatures(signal.samples, signal.sampleRate).flux;
-    const flux = fluxInRanges(signal.samples, [[-5, 40], [300, 420], [410, 500]]);
+    const flux = fluxInRanges(signal.samples, [
+      [-5, 40],
+      [300, 420],
+      [410, 500],
+    ]);
     expect(flux.length).toBe(reference.length);
     for (let f = 0; f < flux.length; f++) {
       const inside = f <= 40 || (f >= 300 && f <= 500);
@@ -70,7 +79,8 @@ describe("fast paths compute the same numbers", () => {
       const vectors = new Float32Array(count * size);
       for (let i = 0; i < count; i++) {
         for (let d = 0; d < size; d++) {
-          vectors[i * size + d] = i >= repeatFrom ? vectors[(i - period) * size + d]! + 0.05 * (random() - 0.5) : random();
+          vectors[i * size + d] =
+            i >= repeatFrom ? vectors[(i - period) * size + d]! + 0.05 * (random() - 0.5) : random();
         }
       }
       const silent = Uint8Array.from({ length: count }, () => (random() < 0.05 ? 1 : 0));

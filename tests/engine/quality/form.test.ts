@@ -1,6 +1,13 @@
 import { describe, expect, test } from "vitest";
 import type { PcmAudio } from "../../../engine/audio/pcm.ts";
-import { checkTargets, formatMedianTable, measureExtension, measureForm, medianReports, type QualityReport } from "../../../engine/quality/index.ts";
+import {
+  checkTargets,
+  formatMedianTable,
+  measureExtension,
+  measureForm,
+  medianReports,
+  type QualityReport,
+} from "../../../engine/quality/index.ts";
 import { synthesizeSong } from "../../../engine/synth/song.ts";
 import { clickSong } from "../remix/signals.ts";
 
@@ -9,7 +16,9 @@ const rate = 22050;
 /** Seconds [from, to) of a signal (a view). */
 const slice = (audio: PcmAudio, from: number, to: number): PcmAudio => ({
   sampleRate: audio.sampleRate,
-  channels: audio.channels.map((c) => c.subarray(Math.round(from * audio.sampleRate), Math.round(to * audio.sampleRate))),
+  channels: audio.channels.map((c) =>
+    c.subarray(Math.round(from * audio.sampleRate), Math.round(to * audio.sampleRate)),
+  ),
 });
 
 const silence = (seconds: number, like: PcmAudio): PcmAudio => ({
@@ -38,7 +47,10 @@ function concat(...parts: PcmAudio[]): PcmAudio {
  * Input passages [start, end) (seconds) played one after another, each joined with a 20 ms equal-power crossfade
  * from the previous passage's continuation, as the remix engine joins beats. Returns the result and its seams.
  */
-function resequence(input: PcmAudio, passages: readonly (readonly [number, number])[]): { audio: PcmAudio; seams: number[] } {
+function resequence(
+  input: PcmAudio,
+  passages: readonly (readonly [number, number])[],
+): { audio: PcmAudio; seams: number[] } {
   const fade = Math.round(0.02 * rate);
   const total = passages.reduce((n, [a, b]) => n + Math.round(b * rate) - Math.round(a * rate), 0);
   const seams: number[] = [];
@@ -53,7 +65,8 @@ function resequence(input: PcmAudio, passages: readonly (readonly [number, numbe
       if (previousEnd >= 0) {
         for (let k = 0; k < fade; k++) {
           const t = (k + 0.5) / fade;
-          out[at + k] = Math.cos((Math.PI / 2) * t) * source[previousEnd + k]! + Math.sin((Math.PI / 2) * t) * source[from + k]!;
+          out[at + k] =
+            Math.cos((Math.PI / 2) * t) * source[previousEnd + k]! + Math.sin((Math.PI / 2) * t) * source[from + k]!;
         }
       }
       previousEnd = from + count;
@@ -173,8 +186,16 @@ describe("the medians table", () => {
   });
   const runs = [
     { engine: "remix", seconds: 1, report: report({ introReplays: 1, longestVerbatimRunSeconds: 12 }) },
-    { engine: "remix", seconds: 1, report: report({ introReplays: 2, endsWithInputEnding: false, longestVerbatimRunSeconds: 40 }) },
-    { engine: "remix", seconds: 1, report: report({ introReplays: 3, endsWithInputEnding: false, longestVerbatimRunSeconds: 20 }) },
+    {
+      engine: "remix",
+      seconds: 1,
+      report: report({ introReplays: 2, endsWithInputEnding: false, longestVerbatimRunSeconds: 40 }),
+    },
+    {
+      engine: "remix",
+      seconds: 1,
+      report: report({ introReplays: 3, endsWithInputEnding: false, longestVerbatimRunSeconds: 20 }),
+    },
   ];
 
   test("shows the median verbatim run and intro replays, and the share of tracks that end with their own ending", () => {

@@ -88,7 +88,11 @@ describe("beat phase across seams", () => {
   });
 
   test("a continuation on the beat grid reads in phase; one cut half a beat off reads out of phase", async () => {
-    const inPhase = await measureExtension({ original: song, result: concat(song, continueFrom(4 * beat)), seams: [30] });
+    const inPhase = await measureExtension({
+      original: song,
+      result: concat(song, continueFrom(4 * beat)),
+      seams: [30],
+    });
     const halfBeatOff = await measureExtension({
       original: song,
       result: concat(song, continueFrom(4 * beat + beat / 2)),

@@ -11,7 +11,8 @@ const options = { fadeOutSeconds: 4, crossfadeSeconds: 0.02 };
 
 /** Byte equality of sample arrays (vitest's deep equality is slow on millions of samples). */
 const sameSamples = (a: Float32Array, b: Float32Array) =>
-  a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  a.length === b.length &&
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
 describe("remixExtend", () => {
   const song = clickSong({ seconds: 40, seed: 3 });
@@ -92,7 +93,9 @@ describe("remixExtend", () => {
   });
 
   test("rejects a target shorter than the input, naming both", async () => {
-    await expect(remixExtend(song, { ...options, targetSeconds: 30 })).rejects.toThrow(/30 s is shorter than the input \(40\.00 s\)/);
+    await expect(remixExtend(song, { ...options, targetSeconds: 30 })).rejects.toThrow(
+      /30 s is shorter than the input \(40\.00 s\)/,
+    );
   });
 });
 
@@ -128,7 +131,8 @@ describe("remixExtend with a guide", () => {
     const prefersB: PhraseSteering = {
       summary: () => "prefers B",
       choose: async (choices, phrases) => {
-        const inB = (c: { phrase: number }) => overlap(phrases[c.phrase]!.start * 0.5, phrases[c.phrase]!.end * 0.5, 16, 32);
+        const inB = (c: { phrase: number }) =>
+          overlap(phrases[c.phrase]!.start * 0.5, phrases[c.phrase]!.end * 0.5, 16, 32);
         return choices.reduce((best, c, i) => (inB(c) > inB(choices[best]!) ? i : best), 0);
       },
     };
@@ -138,5 +142,4 @@ describe("remixExtend with a guide", () => {
     const runs = steered.segments.map((s) => s.seconds);
     expect(Math.max(...runs)).toBeLessThanOrEqual(45);
   });
-
 });

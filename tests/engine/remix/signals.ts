@@ -53,7 +53,8 @@ export function clickSong(options: ClickSongOptions): PcmAudio {
     for (let i = 0; i < length && start + i < frames; i++) {
       const t = i / sampleRate;
       let pad = 0;
-      for (const interval of chord) pad += Math.sin(2 * Math.PI * tonic * 2 ** (interval / 12) * ((start + i) / sampleRate));
+      for (const interval of chord)
+        pad += Math.sin(2 * Math.PI * tonic * 2 ** (interval / 12) * ((start + i) / sampleRate));
       const melody = Math.sin(2 * Math.PI * tonic * 2 * 2 ** (note / 12) * t) * Math.exp(-t * 4);
       const click = i < 0.02 * sampleRate ? Math.sin(2 * Math.PI * 1500 * t) * (1 - i / (0.02 * sampleRate)) : 0;
       left[start + i] = 0.05 * pad + 0.12 * melody + 0.6 * click;
@@ -80,7 +81,9 @@ export function drone(seconds: number, sampleRate = 22050): PcmAudio {
   const samples = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     const t = i / sampleRate;
-    samples[i] = (0.2 * Math.sin(2 * Math.PI * 110 * t) + 0.1 * Math.sin(2 * Math.PI * 165.4 * t)) * (0.8 + 0.2 * Math.sin(2 * Math.PI * 0.05 * t));
+    samples[i] =
+      (0.2 * Math.sin(2 * Math.PI * 110 * t) + 0.1 * Math.sin(2 * Math.PI * 165.4 * t)) *
+      (0.8 + 0.2 * Math.sin(2 * Math.PI * 0.05 * t));
   }
   return { sampleRate, channels: [samples] };
 }

@@ -14,7 +14,8 @@ function songWithForm(seconds: number, seed: number): PcmAudio {
 }
 
 const same = (a: Float32Array, b: Float32Array) =>
-  a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  a.length === b.length &&
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
 const lastSound = (samples: Float32Array) => {
   let i = samples.length - 1;
@@ -79,7 +80,9 @@ describe("song form", () => {
     expect(result.form).toBe("continue");
     expect(result.formReason).toMatch(/no ending of its own/);
     expect(result.introSeconds).toBeCloseTo(60, 6);
-    clip.channels.forEach((channel, c) => expect(same(result.audio.channels[c]!.subarray(0, channel.length), channel)).toBe(true));
+    clip.channels.forEach((channel, c) =>
+      expect(same(result.audio.channels[c]!.subarray(0, channel.length), channel)).toBe(true),
+    );
   });
 
   test("--form overrides the detection both ways, and says so", async () => {

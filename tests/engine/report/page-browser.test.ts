@@ -35,7 +35,11 @@ function objectServer(objects: Map<string, { body: Uint8Array; type: string }>):
     const range = /bytes=(\d+)-(\d*)/.exec(request.headers.range ?? "");
     const start = range ? Number(range[1]) : 0;
     const end = range && range[2] ? Number(range[2]) : object.body.length - 1;
-    const headers = { "Content-Type": object.type, "Accept-Ranges": "bytes", "Content-Length": String(end - start + 1) };
+    const headers = {
+      "Content-Type": object.type,
+      "Accept-Ranges": "bytes",
+      "Content-Length": String(end - start + 1),
+    };
     if (range) response.writeHead(206, { ...headers, "Content-Range": `bytes ${start}-${end}/${object.body.length}` });
     else response.writeHead(200, headers);
     response.end(request.method === "HEAD" ? undefined : object.body.subarray(start, end + 1));
@@ -50,7 +54,10 @@ beforeAll(async () => {
     ["/results/job-1/extended.mp3", { body: job.encoded, type: FORMAT_INFO[job.report.outputFormat].mimeType }],
     ["/results/job-1/extended.wav", { body: job.wav, type: "audio/wav" }],
     ["/results/job-1/picture.png", { body: job.picture, type: "image/png" }],
-    ["/results/job-1/report.json", { body: new TextEncoder().encode(JSON.stringify(job.report)), type: "application/json" }],
+    [
+      "/results/job-1/report.json",
+      { body: new TextEncoder().encode(JSON.stringify(job.report)), type: "application/json" },
+    ],
   ]);
   server = objectServer(objects);
   await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
@@ -70,7 +77,10 @@ beforeAll(async () => {
   });
   objects.set("/results/job-1/index.html", { body: new TextEncoder().encode(page), type: "text/html; charset=utf-8" });
   if (existsSync(CHROMIUM)) {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--autoplay-policy=no-user-gesture-required", "--mute-audio"] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--autoplay-policy=no-user-gesture-required", "--mute-audio"],
+    });
   }
 }, 180_000);
 
@@ -108,14 +118,18 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== "true")("the result 
     expect(pictureWidth).toBe(1600);
 
     const statuses = await page.evaluate(async () => {
-      const links: string[] = [...(globalThis as unknown as InPage).document.querySelectorAll("a[href]")].map((a) => a.href);
+      const links: string[] = [...(globalThis as unknown as InPage).document.querySelectorAll("a[href]")].map(
+        (a) => a.href,
+      );
       return Promise.all(links.map(async (href) => (await fetch(href, { method: "HEAD" })).status));
     });
     expect(statuses).toEqual([200, 200, 200]); // result, WAV, report
 
     await page.click("#play-join");
     await page.waitForFunction(() => !(globalThis as unknown as InPage).document.getElementById("result").paused);
-    const at: number = await page.evaluate(() => (globalThis as unknown as InPage).document.getElementById("result").currentTime);
+    const at: number = await page.evaluate(
+      () => (globalThis as unknown as InPage).document.getElementById("result").currentTime,
+    );
     const from = Math.max(0, firstJoinSeconds(job.report) - 5);
     expect(at).toBeGreaterThanOrEqual(from - 0.05);
     expect(at).toBeLessThan(from + 2);

@@ -19,7 +19,12 @@ const LINKS = {
 
 describe("the result page", () => {
   it("is self-contained: inline style and script only, every URL one of the links given", () => {
-    const html = buildResultPage({ songName: "My <Song> & co.mp3", report: job.report, links: LINKS, expires: new Date("2026-12-08T10:00:00Z") });
+    const html = buildResultPage({
+      songName: "My <Song> & co.mp3",
+      report: job.report,
+      links: LINKS,
+      expires: new Date("2026-12-08T10:00:00Z"),
+    });
     expect(html).not.toMatch(/<link\b/i);
     expect(html).not.toMatch(/<script[^>]+src=/i);
     expect(html).not.toMatch(/@import|url\(/i);
@@ -28,10 +33,17 @@ describe("the result page", () => {
   });
 
   it("names the song (escaped), has both players, the join button, the picture, downloads and the expiry", () => {
-    const html = buildResultPage({ songName: "My <Song> & co.mp3", report: job.report, links: LINKS, expires: new Date("2026-12-08T10:00:00Z") });
+    const html = buildResultPage({
+      songName: "My <Song> & co.mp3",
+      report: job.report,
+      links: LINKS,
+      expires: new Date("2026-12-08T10:00:00Z"),
+    });
     expect(html).toContain("<h1>My &lt;Song&gt; &amp; co.mp3</h1>");
     expect(html).toContain(`<audio id="original" controls preload="metadata" src="${LINKS.original}">`);
-    expect(html).toContain(`<audio id="result" controls preload="metadata" src="${LINKS.result.replace("&", "&amp;")}">`);
+    expect(html).toContain(
+      `<audio id="result" controls preload="metadata" src="${LINKS.result.replace("&", "&amp;")}">`,
+    );
     const join = firstJoinSeconds(job.report);
     expect(join).toBeGreaterThan(0);
     expect(html).toContain(`data-from="${Math.max(0, join - 5).toFixed(2)}"`);
@@ -65,6 +77,10 @@ describe("the result page", () => {
       result: "/music/out/long song.mp3",
       picture: "/music/out/long song.png",
     });
-    expect(links).toEqual({ original: "../in/my%20song%231.mp3", result: "long%20song.mp3", picture: "long%20song.png" });
+    expect(links).toEqual({
+      original: "../in/my%20song%231.mp3",
+      result: "long%20song.mp3",
+      picture: "long%20song.png",
+    });
   });
 });

@@ -13,12 +13,15 @@ function picture(title = "test 20 s to 60 s", seconds = 60) {
   const song = clickSong({ seconds: 20, seed: 1 });
   const { audio } = silenceBaseline(song, seconds);
   const png = PNG.sync.read(Buffer.from(renderExtensionPicture({ original: song, result: audio, seams: [45], title })));
-  const pixel = (x: number, y: number) => Array.from(png.data.subarray((y * png.width + x) * 4, (y * png.width + x) * 4 + 3));
+  const pixel = (x: number, y: number) =>
+    Array.from(png.data.subarray((y * png.width + x) * 4, (y * png.width + x) * 4 + 3));
   const background = pixel(0, png.height - 1).join();
   const lit = (x: number, y: number) => pixel(x, y).join() !== background;
   /** Columns with anything drawn in rows y0..y1. */
   const litColumns = (x0: number, x1: number, y0: number, y1: number) =>
-    Array.from({ length: x1 - x0 + 1 }, (_, i) => x0 + i).filter((x) => Array.from({ length: y1 - y0 + 1 }, (_, j) => y0 + j).some((y) => lit(x, y)));
+    Array.from({ length: x1 - x0 + 1 }, (_, i) => x0 + i).filter((x) =>
+      Array.from({ length: y1 - y0 + 1 }, (_, j) => y0 + j).some((y) => lit(x, y)),
+    );
   return { png, pixel, lit, litColumns };
 }
 
@@ -35,7 +38,13 @@ describe("the extension picture", () => {
   });
 
   test("the title names file, engine, form and both durations, drawn at its full width", () => {
-    const title = pictureTitle({ name: "my song.mp3", engine: "remix", form: "song", inputSeconds: 150, outputSeconds: 600 });
+    const title = pictureTitle({
+      name: "my song.mp3",
+      engine: "remix",
+      form: "song",
+      inputSeconds: 150,
+      outputSeconds: 600,
+    });
     expect(title).toBe("my song.mp3 | remix engine, song form | 2:30 -> 10:00");
     const { litColumns } = picture(title);
     const columns = litColumns(0, 1000, 12, 26);

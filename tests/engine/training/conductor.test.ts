@@ -35,7 +35,8 @@ function repeatLastLoss(windows: ReturnType<typeof featureWindows>): number {
   const { contextFrames: c, horizonFrames: h, featureSize: f } = windows;
   let sum = 0;
   for (let w = 0; w < windows.count; w++) {
-    for (let t = 0; t < h; t++) for (let d = 0; d < f; d++) sum += (windows.y[(w * h + t) * f + d]! - windows.x[(w * c + c - 1) * f + d]!) ** 2;
+    for (let t = 0; t < h; t++)
+      for (let d = 0; d < f; d++) sum += (windows.y[(w * h + t) * f + d]! - windows.x[(w * c + c - 1) * f + d]!) ** 2;
   }
   return sum / (windows.count * h * f);
 }
@@ -49,7 +50,13 @@ describe("fitConductor", () => {
     const model = buildModel(config);
     seedWeights(model, 1, { zero: initialZeros(config) });
     const tensors = tf.memory().numTensors;
-    const fit = await fitConductor(model, train, validation, { epochs: 2, batchSize: 16, learningRate: 1e-2, patience: 2, seed: 1 });
+    const fit = await fitConductor(model, train, validation, {
+      epochs: 2,
+      batchSize: 16,
+      learningRate: 1e-2,
+      patience: 2,
+      seed: 1,
+    });
     expect(tf.memory().numTensors).toBe(tensors);
     expect(fit.history).toHaveLength(2);
     expect(fit.history.every((e) => Number.isFinite(e.trainLoss) && Number.isFinite(e.validationLoss))).toBe(true);
@@ -93,17 +100,33 @@ describe("trainConductor and evaluateConductor", () => {
     let decoded = 0;
     const loadAudio = async (file: string): Promise<PcmAudio> => {
       decoded += 1;
-      return synthesizeSong({ seconds: 40, sampleRate: 22_050, channels: 1, seed: Number(/(\d+)\.wav$/.exec(file)![1]) });
+      return synthesizeSong({
+        seconds: 40,
+        sampleRate: 22_050,
+        channels: 1,
+        seed: Number(/(\d+)\.wav$/.exec(file)![1]),
+      });
     };
     const split = { train: names.slice(0, 3), validation: [names[3]!], test: [names[4]!] };
-    const common = { dataDir: data, cacheDir: path.join(dir, "cache"), split, config: { ...config, featureSize: FEATURE_SIZE }, loadAudio };
+    const common = {
+      dataDir: data,
+      cacheDir: path.join(dir, "cache"),
+      split,
+      config: { ...config, featureSize: FEATURE_SIZE },
+      loadAudio,
+    };
     const report = await trainConductor({ ...common, outDir: path.join(dir, "model"), epochs: 2, batchSize: 8 });
     expect(decoded).toBe(4); // train + validation, never the test file
     expect(report.history).toHaveLength(2);
     expect(report.data.windows).toEqual({ train: 3 * 6, validation: 11 }); // 40 s: (40 - 30) / 2 + 1 at hop 2, 11 at hop 1
     expect(report.features.standardisation.mean).toHaveLength(FEATURE_SIZE);
     expect(JSON.parse(await readFile(path.join(dir, "model", "training-report.json"), "utf8")).kind).toBe("conductor");
-    expect((await readdir(path.join(dir, "model"))).sort()).toEqual(["group1-shard1of1.bin", "harmonizer.json", "model.json", "training-report.json"]);
+    expect((await readdir(path.join(dir, "model"))).sort()).toEqual([
+      "group1-shard1of1.bin",
+      "harmonizer.json",
+      "model.json",
+      "training-report.json",
+    ]);
     expect(await modelKind(path.join(dir, "model"))).toBe("conductor");
 
     await trainConductor({ ...common, outDir: path.join(dir, "again"), epochs: 1, batchSize: 8 });
@@ -112,12 +135,19 @@ describe("trainConductor and evaluateConductor", () => {
     const conductor = await loadConductor(path.join(dir, "model"), "cpu");
     const files = await loadFileFrames(data, split.test, { cacheDir: path.join(dir, "cache"), load: loadAudio });
     const meta = await loadModelMeta(path.join(dir, "model"));
-    const result = await evaluateConductor({ conductor, files, standardisation: meta.features!.standardisation, hopFrames: 5 });
+    const result = await evaluateConductor({
+      conductor,
+      files,
+      standardisation: meta.features!.standardisation,
+      hopFrames: 5,
+    });
     expect(result.windows).toBe(3);
     for (const method of ["conductor", "repeatLast", "contextMean", "songMean"] as const) {
       expect(result.mean[method].mse).toBeGreaterThan(0);
       expect(Math.abs(result.mean[method].cosine)).toBeLessThanOrEqual(1);
     }
-    expect(formatConductorTable(result)).toMatch(/conductor[\s\S]*repeat the last second[\s\S]*mean of the last 20 s[\s\S]*mean of the input so far/);
+    expect(formatConductorTable(result)).toMatch(
+      /conductor[\s\S]*repeat the last second[\s\S]*mean of the last 20 s[\s\S]*mean of the input so far/,
+    );
   });
 });

@@ -33,7 +33,14 @@ describe("listAudioFiles", () => {
     }
     await symlink(path.join(dir, "b.mp3"), path.join(dir, "link.mp3"));
     await symlink(path.join(dir, "missing.ogg"), path.join(dir, "dangling.ogg"));
-    expect(await listAudioFiles(dir)).toEqual(["a.WAV", "album/c.ogg", "album/disc2/d.flac", "album/e.opus", "b.mp3", "link.mp3"]);
+    expect(await listAudioFiles(dir)).toEqual([
+      "a.WAV",
+      "album/c.ogg",
+      "album/disc2/d.flac",
+      "album/e.opus",
+      "b.mp3",
+      "link.mp3",
+    ]);
   });
 });
 

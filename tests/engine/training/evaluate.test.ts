@@ -25,7 +25,10 @@ describe("evaluateModel", () => {
     const constant = predictorFrom(() => new Float32Array(10 * rate).fill(0.5));
     const result = await evaluateModel({ predictor: constant, files });
 
-    expect(result.files.map((f) => [f.name, f.windows])).toEqual([["quiet.wav", 3], ["loud.wav", 2]]);
+    expect(result.files.map((f) => [f.name, f.windows])).toEqual([
+      ["quiet.wav", 3],
+      ["loud.wav", 2],
+    ]);
     expect(result.skipped).toEqual(["short.wav"]);
     expect(result.windows).toBe(5);
     // normalised to -20 dBFS RMS: silence costs the signal power 0.01 whatever the file's level

@@ -65,7 +65,9 @@ describe("train", () => {
     expect(report.history.map((e) => e.epoch)).toEqual([1, 2]);
     expect(report.history.every((e) => Number.isFinite(e.trainLoss) && e.validationLoss !== null)).toBe(true);
 
-    const written = JSON.parse(await readFile(path.join(dir, "model", "training-report.json"), "utf8")) as TrainingReport;
+    const written = JSON.parse(
+      await readFile(path.join(dir, "model", "training-report.json"), "utf8"),
+    ) as TrainingReport;
     expect(written.history).toHaveLength(2);
     expect(written.data.files.test).toHaveLength(1); // 5 files: ceil(1) test, ceil(0.8) validation, 3 train
     expect(written.data.files.validation).toHaveLength(1);
