@@ -69,10 +69,11 @@ export class UploadValidation extends Construct {
 
   constructor(scope: Construct, id: string, props: UploadValidationProps) {
     super(scope, id);
-    const logGroup = (this.logGroup = new LogGroup(this, "Logs", {
+    const logGroup = new LogGroup(this, "Logs", {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
-    }));
+    });
+    this.logGroup = logGroup;
     // An explicit role so the function gets write access to its own log group only,
     // instead of the AWS-managed AWSLambdaBasicExecutionRole (logs on every group).
     const role = new Role(this, "Role", {

@@ -141,8 +141,12 @@ async function loadCase(dir: string, spec: CaseSpec): Promise<ExtensionToMeasure
   const resultLength = made.result.channels[0]!.length;
   const channels = made.original.channels.length;
   const all = new Float32Array(channels * (originalLength + resultLength));
-  made.original.channels.forEach((c, i) => all.set(c, i * originalLength));
-  made.result.channels.forEach((c, i) => all.set(c, channels * originalLength + i * resultLength));
+  made.original.channels.forEach((c, i) => {
+    all.set(c, i * originalLength);
+  });
+  made.result.channels.forEach((c, i) => {
+    all.set(c, channels * originalLength + i * resultLength);
+  });
   await writeFile(samplesFile, new Uint8Array(all.buffer));
   await writeFile(
     metaFile,

@@ -135,7 +135,7 @@ async function main(): Promise<void> {
   const one = option("one", "");
   if (one) {
     const [preset, backend, runs] = one.split(":");
-    process.stdout.write(JSON.stringify(await measure(preset!, backend as BackendChoice, Number(runs))) + "\n");
+    process.stdout.write(`${JSON.stringify(await measure(preset!, backend as BackendChoice, Number(runs)))}\n`);
     return;
   }
   const presets = option("presets", "small,seed").split(",");

@@ -36,7 +36,8 @@ export function threadedRunJob(options: EngineThreadOptions = {}): RunExtensionJ
   };
   return (input, cancel) =>
     new Promise((resolve, reject) => {
-      const worker = (thread ??= start());
+      thread ??= start();
+      const worker = thread;
       const { onProgress, ...rest } = input;
       const bytes =
         input.bytes.byteOffset === 0 && input.bytes.byteLength === input.bytes.buffer.byteLength

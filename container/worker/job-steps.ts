@@ -1,5 +1,5 @@
 import { FORMAT_METADATA } from "../../contract/pipeline.ts";
-import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from "@aws-sdk/client-s3";
 import { z } from "zod";
 import { HarmonizerInputError } from "../../engine/errors.ts";
 import type { JobMessage } from "../../functions/commons/job-schema.ts";
@@ -116,7 +116,7 @@ async function readValidatedUpload(
   deps: WorkerDeps,
   job: JobMessage,
 ): Promise<{ bytes: Uint8Array; format?: string } | undefined> {
-  let response;
+  let response: GetObjectCommandOutput;
   try {
     response = await deps.s3.send(
       new GetObjectCommand({

@@ -191,7 +191,9 @@ function packBank(bank: number[][]): PackedBank {
     rows.push(row.slice(start, end));
   });
   const weights = new Float32Array(total);
-  rows.forEach((row, b) => weights.set(row, offsets[b]!));
+  rows.forEach((row, b) => {
+    weights.set(row, offsets[b]!);
+  });
   return { starts, lengths, offsets, weights };
 }
 

@@ -70,7 +70,9 @@ function joinParts<R extends WasmDecodeResult>(parts: readonly R[]): R {
   const channelData = Array.from({ length: channelCount }, () => new Float32Array(total));
   let at = 0;
   for (const part of parts) {
-    part.channelData.forEach((channel, c) => channelData[c]!.set(channel.subarray(0, part.samplesDecoded), at));
+    part.channelData.forEach((channel, c) => {
+      channelData[c]!.set(channel.subarray(0, part.samplesDecoded), at);
+    });
     at += part.samplesDecoded;
   }
   const sampleRate = parts.find((part) => part.sampleRate > 0)?.sampleRate ?? 0;

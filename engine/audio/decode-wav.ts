@@ -10,6 +10,7 @@ const FORMAT_PCM = 1;
 const FORMAT_IEEE_FLOAT = 3;
 const FORMAT_EXTENSIBLE = 0xfffe;
 
+// biome-ignore-start lint/complexity/useSimpleNumberKeys: WAVE format tags in hex, as the registry lists them
 const UNSUPPORTED_FORMAT_NAMES: Record<number, string> = {
   0x0002: "Microsoft ADPCM",
   0x0006: "A-law",
@@ -21,6 +22,7 @@ const UNSUPPORTED_FORMAT_NAMES: Record<number, string> = {
   0x0160: "Windows Media Audio",
   0x2000: "AC-3",
 };
+// biome-ignore-end lint/complexity/useSimpleNumberKeys: WAVE format tags
 
 /** The parts of wavefile's parsed object we read (its typings leave the chunks as `object`). */
 interface ParsedWave {

@@ -77,7 +77,7 @@ export function writeWavSamples(channels: readonly Float32Array[], depth: 16 | 2
     const channel = channels[c]!;
     for (let i = 0, offset = c * bytes, stride = channelCount * bytes; i < frames; i++, offset += stride) {
       const scaled = depth === "32f" ? channel[i]! : Math.round(channel[i]! * scale);
-      const value = scaled < low ? low : scaled > high ? high : scaled;
+      const value = scaled < low ? low : Math.min(scaled, high);
       if (depth === 16) view.setInt16(offset, value, true);
       else if (depth === 24) {
         view.setUint8(offset, value & 0xff);

@@ -47,6 +47,6 @@ export function smoothJoin(segment: Float32Array, previousSample: number, length
 export function clampInPlace(samples: Float32Array): void {
   for (let i = 0; i < samples.length; i++) {
     const s = samples[i] ?? 0;
-    samples[i] = s > 1 ? 1 : s < -1 ? -1 : s;
+    samples[i] = s > 1 ? 1 : Math.max(s, -1);
   }
 }

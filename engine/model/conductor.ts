@@ -40,7 +40,9 @@ export function createConductor(loaded: LoadedModel): Conductor {
         throw new RangeError(`the conductor reads ${encoderSteps} frames; got ${context.length}`);
       }
       const x = new Float32Array(encoderSteps * featureSize);
-      context.forEach((frame, t) => standardiseInto(frame, standardisation, x, t * featureSize));
+      context.forEach((frame, t) => {
+        standardiseInto(frame, standardisation, x, t * featureSize);
+      });
       // [1, encoderSteps, featureSize] -> [1, decoderSteps, featureSize]
       const output = tf.tidy(() => model.predict(tf.tensor3d(x, [1, encoderSteps, featureSize])) as tf.Tensor);
       try {

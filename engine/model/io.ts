@@ -141,7 +141,7 @@ export async function saveModel(
   await mkdir(dir, { recursive: true });
   const checked = checkMeta(ModelMetaSchema.parse(meta));
   await model.save(fileSystemHandler(dir, options.maxShardBytes), { includeOptimizer: false });
-  await writeFile(path.join(dir, META_JSON), JSON.stringify(checked, null, 2) + "\n");
+  await writeFile(path.join(dir, META_JSON), `${JSON.stringify(checked, null, 2)}\n`);
 }
 
 const HOW_TO_GET_ONE = "run `npx harmonizer train --data DIR` to train one, or pass --model DIR";

@@ -140,11 +140,23 @@ export function matchingFrames(
   let i = i0 + d * k;
   let j = j0 + d * k;
   if (x.length === 1) {
-    while (k < end && x0[i] === y0[j]) k++, (i += d), (j += d);
+    while (k < end && x0[i] === y0[j]) {
+      k++;
+      i += d;
+      j += d;
+    }
   } else if (x.length === 2 && x1 && y1) {
-    while (k < end && x0[i] === y0[j] && x1[i] === y1[j]) k++, (i += d), (j += d);
+    while (k < end && x0[i] === y0[j] && x1[i] === y1[j]) {
+      k++;
+      i += d;
+      j += d;
+    }
   } else {
-    while (k < end && sameFrame(x, i, y, j)) k++, (i += d), (j += d);
+    while (k < end && sameFrame(x, i, y, j)) {
+      k++;
+      i += d;
+      j += d;
+    }
   }
   return k;
 }

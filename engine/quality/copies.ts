@@ -101,7 +101,10 @@ export function findCopyRuns(
       list.push(position);
     }
   };
-  if (!selfSearch) source.anchors.positions.forEach((p, k) => remember(source.anchors.hashes[k]!, p));
+  if (!selfSearch)
+    source.anchors.positions.forEach((p, k) => {
+      remember(source.anchors.hashes[k]!, p);
+    });
 
   const stride = Math.max(1, Math.round(CHECK_SECONDS * target.audio.sampleRate));
   const { positions, hashes, radius } = target.anchors;

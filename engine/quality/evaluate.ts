@@ -100,7 +100,7 @@ export function medianReports(evaluations: readonly EngineEvaluation[]): Record<
         }),
       );
     }
-    row["extendSeconds"] = medianOf(runs.map((r) => r.seconds));
+    row.extendSeconds = medianOf(runs.map((r) => r.seconds));
     out[engine] = row;
   }
   return out;

@@ -145,7 +145,9 @@ function rankChoices(
   }
   if (ranked.length === 0) {
     // Every phrase would make the run too long (a song of one phrase): any other phrase.
-    phrases.forEach((_, index) => index !== state.current && ranked.push({ phrase: index, cost: 0 }));
+    phrases.forEach((_, index) => {
+      if (index !== state.current) ranked.push({ phrase: index, cost: 0 });
+    });
     if (ranked.length === 0) ranked.push({ phrase: 0, cost: 0 });
   }
   return ranked.sort((a, b) => a.cost - b.cost);

@@ -65,7 +65,9 @@ export function renderPlan(input: PcmAudio, plan: RemixPlan, options: RenderOpti
   for (const [index, range] of ranges.entries()) {
     if (position >= target) break;
     const count = Math.min(range.end - range.start, target - position);
-    input.channels.forEach((channel, c) => out[c]!.set(channel.subarray(range.start, range.start + count), position));
+    input.channels.forEach((channel, c) => {
+      out[c]!.set(channel.subarray(range.start, range.start + count), position);
+    });
     segments.push({
       outputStart: position / sampleRate,
       sourceStart: range.start / sampleRate,

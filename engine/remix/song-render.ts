@@ -27,7 +27,9 @@ export function renderSong(
   for (const [index, range] of ranges.entries()) {
     if (position >= target) break;
     const count = Math.min(range.end - range.start, target - position);
-    input.channels.forEach((channel, c) => out[c]!.set(channel.subarray(range.start, range.start + count), position));
+    input.channels.forEach((channel, c) => {
+      out[c]!.set(channel.subarray(range.start, range.start + count), position);
+    });
     const previous = ranges[index - 1];
     if (previous && previous.end !== range.start) {
       centredCrossfade(input, out, position, previous.end, range.start, half, 0, target);

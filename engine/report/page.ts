@@ -97,10 +97,10 @@ function downloads(input: ResultPageInput): string {
   const base = songName.replace(/\.[^.]+$/, "");
   const format = FORMAT_INFO[report.outputFormat];
   const items = [
-    `<li><a class="button" id="download-result" href="${escapeHtml(links.result)}" download="${escapeHtml(base + "-extended" + format.extension)}">Download (${escapeHtml(format.label)})</a></li>`,
+    `<li><a class="button" id="download-result" href="${escapeHtml(links.result)}" download="${escapeHtml(`${base}-extended${format.extension}`)}">Download (${escapeHtml(format.label)})</a></li>`,
     links.wav === undefined
       ? ""
-      : `<li><a class="button" id="download-wav" href="${escapeHtml(links.wav)}" download="${escapeHtml(base + "-extended.wav")}">Download (WAV)</a></li>`,
+      : `<li><a class="button" id="download-wav" href="${escapeHtml(links.wav)}" download="${escapeHtml(`${base}-extended.wav`)}">Download (WAV)</a></li>`,
     links.report === undefined
       ? ""
       : `<li><a id="download-report" href="${escapeHtml(links.report)}">Quality report (JSON)</a></li>`,

@@ -62,7 +62,10 @@ export async function evaluateConductor(options: {
     let summed = 0;
     for (let start = 0; start + conductor.contextFrames + conductor.horizonFrames <= z.length; start += hop) {
       const end = start + conductor.contextFrames;
-      for (; summed < end; summed++) z[summed]!.forEach((v, d) => (running[d]! += v));
+      for (; summed < end; summed++)
+        z[summed]!.forEach((v, d) => {
+          running[d]! += v;
+        });
       const predicted = await conductor.predict(file.frames.slice(start, end));
       const truth = z.slice(end, end + conductor.horizonFrames);
       const guesses: Record<ConductorMethod, readonly Float64Array[]> = {
@@ -108,7 +111,10 @@ const repeat = (frame: Float64Array, n: number): Float64Array[] => Array.from({ 
 
 function meanOf(frames: readonly Float64Array[]): Float64Array {
   const out = new Float64Array(frames[0]!.length);
-  for (const frame of frames) frame.forEach((v, d) => (out[d]! += v / frames.length));
+  for (const frame of frames)
+    frame.forEach((v, d) => {
+      out[d]! += v / frames.length;
+    });
   return out;
 }
 

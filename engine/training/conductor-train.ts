@@ -187,7 +187,7 @@ export async function trainConductor(options: ConductorTrainOptions): Promise<Co
       notes: REPORT_NOTES,
     };
     await mkdir(options.outDir, { recursive: true });
-    await writeFile(path.join(options.outDir, TRAINING_REPORT), JSON.stringify(report, null, 2) + "\n");
+    await writeFile(path.join(options.outDir, TRAINING_REPORT), `${JSON.stringify(report, null, 2)}\n`);
     return report;
   } finally {
     model.dispose();

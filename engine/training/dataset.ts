@@ -8,7 +8,7 @@ export const AUDIO_EXTENSIONS = [".wav", ".mp3", ".ogg", ".opus", ".flac"] as co
 
 /** Audio files under dir (recursively, following symbolic links), as sorted paths relative to dir. */
 export async function listAudioFiles(dir: string): Promise<string[]> {
-  let entries;
+  let entries: string[];
   try {
     entries = await readdir(dir, { recursive: true });
   } catch (error) {

@@ -33,7 +33,9 @@ export async function cachedSecondFrames(
 
   const frames = secondFrames(await load(source));
   const flat = new Float32Array(frames.length * FEATURE_SIZE);
-  frames.forEach((frame, k) => flat.set(frame, k * FEATURE_SIZE));
+  frames.forEach((frame, k) => {
+    flat.set(frame, k * FEATURE_SIZE);
+  });
   await mkdir(cacheDir, { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, new Uint8Array(flat.buffer));

@@ -281,7 +281,7 @@ export async function train(options: TrainOptions): Promise<TrainingReport> {
     ],
   };
   await mkdir(options.outDir, { recursive: true });
-  await writeFile(path.join(options.outDir, TRAINING_REPORT), JSON.stringify(report, null, 2) + "\n");
+  await writeFile(path.join(options.outDir, TRAINING_REPORT), `${JSON.stringify(report, null, 2)}\n`);
   model.dispose();
   return report;
 }
@@ -333,7 +333,7 @@ async function writeCheckpoint(
   normalisation: NormalisationSettings,
 ): Promise<void> {
   await saveModel(model, dir, makeMeta(checkpoint.config, { normalisation }));
-  await writeFile(path.join(dir, CHECKPOINT_JSON), JSON.stringify(checkpoint, null, 2) + "\n");
+  await writeFile(path.join(dir, CHECKPOINT_JSON), `${JSON.stringify(checkpoint, null, 2)}\n`);
 }
 
 async function readCheckpoint(dir: string): Promise<{ model: tf.LayersModel; checkpoint: Checkpoint } | undefined> {

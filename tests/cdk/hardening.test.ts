@@ -49,7 +49,7 @@ describe("alarms can email (issue 10, point 2)", () => {
 
   it("lets CloudWatch use the topic's key only on behalf of this account", () => {
     const [key] = resourcesOf("AWS::KMS::Key");
-    const statement = (key?.Properties?.KeyPolicy.Statement as Statement[]).find((s) =>
+    const statement = (key!.Properties!.KeyPolicy.Statement as Statement[]).find((s) =>
       JSON.stringify(s.Principal).includes("cloudwatch.amazonaws.com"),
     );
     expect(statement?.Condition).toEqual({ StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } } });

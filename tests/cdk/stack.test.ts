@@ -29,7 +29,7 @@ function statementsOfRole(roleLogicalId: string): Statement[] {
 describe("GPU workers", () => {
   it("leaves the engine to the worker (the conductor, as in the CLI) unless the engine setting overrides it", () => {
     const [task] = Object.values(template.findResources("AWS::ECS::TaskDefinition"));
-    const names = (task?.Properties.ContainerDefinitions[0].Environment as { Name: string }[]).map((e) => e.Name);
+    const names = (task!.Properties!.ContainerDefinitions[0].Environment as { Name: string }[]).map((e) => e.Name);
     expect(names).not.toContain("ENGINE");
     const overridden = synthHarmonizer({ context: { engine: "remix" } });
     overridden.cleanup();

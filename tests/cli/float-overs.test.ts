@@ -15,7 +15,9 @@ function floatWav(samples: Float32Array, sampleRate: number): Uint8Array {
   const bytes = new Uint8Array(44 + samples.length * 4);
   const view = new DataView(bytes.buffer);
   const text = (offset: number, value: string): void =>
-    [...value].forEach((c, i) => view.setUint8(offset + i, c.charCodeAt(0)));
+    [...value].forEach((c, i) => {
+      view.setUint8(offset + i, c.charCodeAt(0));
+    });
   text(0, "RIFF");
   view.setUint32(4, 36 + samples.length * 4, true);
   text(8, "WAVEfmt ");
@@ -28,7 +30,9 @@ function floatWav(samples: Float32Array, sampleRate: number): Uint8Array {
   view.setUint16(34, 32, true);
   text(36, "data");
   view.setUint32(40, samples.length * 4, true);
-  samples.forEach((value, i) => view.setFloat32(44 + i * 4, value, true));
+  samples.forEach((value, i) => {
+    view.setFloat32(44 + i * 4, value, true);
+  });
   return bytes;
 }
 

@@ -35,7 +35,7 @@ function toIntegers(channel: Float32Array, start: number, end: number, bits: num
   const out = new Int32Array(end - start);
   for (let i = start; i < end; i++) {
     const value = Math.round(channel[i]! * scale);
-    out[i - start] = value >= scale ? scale - 1 : value < -scale ? -scale : value;
+    out[i - start] = value >= scale ? scale - 1 : Math.max(value, -scale);
   }
   return out;
 }

@@ -90,7 +90,9 @@ describe("secondFrames every half second", () => {
     const whole = secondFrames(song);
     const half = secondFrames(song, 0.5);
     expect(half).toHaveLength(2 * (whole.length - 1) + 1 + (12.3 - whole.length >= 0.5 ? 1 : 0));
-    whole.forEach((frame, k) => expect(Array.from(half[2 * k]!)).toEqual(Array.from(frame)));
+    whole.forEach((frame, k) => {
+      expect(Array.from(half[2 * k]!)).toEqual(Array.from(frame));
+    });
     // A frame half a second later differs from both neighbours: it describes other music.
     expect(Array.from(half[1]!)).not.toEqual(Array.from(half[0]!));
     expect(Array.from(half[1]!)).not.toEqual(Array.from(half[2]!));

@@ -174,7 +174,7 @@ describe("decodeAudio", () => {
   });
 
   it("decodeAudioFile reads a path", async () => {
-    const audio = await decodeAudioFile(FIXTURES + "sine440-stereo-44k1.ogg");
+    const audio = await decodeAudioFile(`${FIXTURES}sine440-stereo-44k1.ogg`);
     expect(audio.format).toBe("ogg-vorbis");
     expect(audio.sampleRate).toBe(44100);
   });

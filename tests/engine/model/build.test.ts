@@ -93,7 +93,9 @@ describe("buildModel", () => {
       const v = s0Values[i]! + 10 * x;
       return v >= 0 ? v : 0.4 * v;
     });
-    Array.from(out.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 4));
+    Array.from(out.dataSync()).forEach((v, i) => {
+      expect(v).toBeCloseTo(expected[i]!, 4);
+    });
     tf.dispose([s0, out]);
     model.dispose();
   });

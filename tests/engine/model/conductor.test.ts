@@ -108,7 +108,10 @@ describe("Conductor (createConductor / loadConductor)", () => {
     expect(predicted).toHaveLength(10);
     // an untrained conductor predicts the context mean, so standardising and back must land on it in raw units
     const mean = Array.from({ length: FEATURE_SIZE }, (_, d) => context.reduce((s, f) => s + f[d]!, 0) / 20);
-    for (const frame of predicted) frame.forEach((v, d) => expect(v).toBeCloseTo(mean[d]!, 4));
+    for (const frame of predicted)
+      frame.forEach((v, d) => {
+        expect(v).toBeCloseTo(mean[d]!, 4);
+      });
     await expect(conductor.predict(context.slice(1))).rejects.toThrow(/reads 20 frames; got 19/);
     await expect(conductor.predict([...context.slice(1), new Float32Array(5)])).rejects.toThrow(/28 values, got 5/);
     model.dispose();
@@ -127,7 +130,9 @@ describe("Conductor (createConductor / loadConductor)", () => {
     expect(await modelKind(dir)).toBe("conductor");
     const conductor = await loadConductor(dir, "cpu");
     const after = await conductor.predict(rawContext(FEATURE_SIZE));
-    after.forEach((frame, t) => expect(Array.from(frame)).toEqual(Array.from(before[t]!)));
+    after.forEach((frame, t) => {
+      expect(Array.from(frame)).toEqual(Array.from(before[t]!));
+    });
 
     const loaded = await loadModel(dir);
     expect(() => createPredictor(loaded)).toThrow(/it is a conductor, not a predictor/);

@@ -95,7 +95,9 @@ describe("createPredictor", () => {
     const predictor = createPredictor({ model, config, meta: makeMeta(config) });
     const quiet = await predictor.predict(context);
     const loud = await predictor.predict(context.map((x) => x * 2));
-    quiet.forEach((q, i) => expect(loud[i]!).toBeCloseTo(2 * q, 5));
+    quiet.forEach((q, i) => {
+      expect(loud[i]!).toBeCloseTo(2 * q, 5);
+    });
     model.dispose();
   });
 

@@ -75,7 +75,10 @@ function resequence(
     return out;
   });
   let at = 0;
-  for (const [a, b] of passages.slice(0, -1)) seams.push((at += Math.round(b * rate) - Math.round(a * rate)) / rate);
+  for (const [a, b] of passages.slice(0, -1)) {
+    at += Math.round(b * rate) - Math.round(a * rate);
+    seams.push(at / rate);
+  }
   return { audio: { sampleRate: rate, channels }, seams };
 }
 
@@ -199,10 +202,10 @@ describe("the medians table", () => {
   ];
 
   test("shows the median verbatim run and intro replays, and the share of tracks that end with their own ending", () => {
-    const row = medianReports(runs)["remix"]!;
-    expect(row["longestVerbatimRunSeconds"]).toBe(20);
-    expect(row["introReplays"]).toBe(2);
-    expect(row["endsWithInputEnding"]).toBeCloseTo(1 / 3, 9);
+    const row = medianReports(runs).remix!;
+    expect(row.longestVerbatimRunSeconds).toBe(20);
+    expect(row.introReplays).toBe(2);
+    expect(row.endsWithInputEnding).toBeCloseTo(1 / 3, 9);
     expect(formatMedianTable(runs)).toMatch(/ends with input's ending \(share\) \[higher better\]\s+0\.33/);
   });
 });

@@ -80,9 +80,9 @@ describe("song form", () => {
     expect(result.form).toBe("continue");
     expect(result.formReason).toMatch(/no ending of its own/);
     expect(result.introSeconds).toBeCloseTo(60, 6);
-    clip.channels.forEach((channel, c) =>
-      expect(same(result.audio.channels[c]!.subarray(0, channel.length), channel)).toBe(true),
-    );
+    clip.channels.forEach((channel, c) => {
+      expect(same(result.audio.channels[c]!.subarray(0, channel.length), channel)).toBe(true);
+    });
   });
 
   test("--form overrides the detection both ways, and says so", async () => {

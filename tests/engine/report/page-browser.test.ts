@@ -34,7 +34,7 @@ function objectServer(objects: Map<string, { body: Uint8Array; type: string }>):
     if (object === undefined) return void response.writeHead(404).end();
     const range = /bytes=(\d+)-(\d*)/.exec(request.headers.range ?? "");
     const start = range ? Number(range[1]) : 0;
-    const end = range && range[2] ? Number(range[2]) : object.body.length - 1;
+    const end = range?.[2] ? Number(range[2]) : object.body.length - 1;
     const headers = {
       "Content-Type": object.type,
       "Accept-Ranges": "bytes",
