@@ -1,24 +1,12 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
+import { runHarmonizer } from "../support/cli.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeAudio, encodeWav, peak, rms } from "../../engine/audio/index.ts";
 import { synthesizeSong } from "../../engine/synth/song.ts";
 
-const CLI = resolve(import.meta.dirname, "../../bin/harmonizer.mjs");
-
-/** Runs the CLI as a user would; never throws, returns exit code and output. */
-async function harmonizer(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], { maxBuffer: 1 << 24 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
-}
+const harmonizer = (...args: string[]) => runHarmonizer(args);
 
 let dir: string;
 let song: string;

@@ -1,24 +1,13 @@
-import { execFile } from "node:child_process";
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
+import { runHarmonizer } from "../support/cli.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeWav } from "../../engine/audio/index.ts";
 import { synthesizeSong } from "../../engine/synth/song.ts";
 
-const CLI = resolve(import.meta.dirname, "../../bin/harmonizer.mjs");
-
-/** Runs the CLI as a user would, from `cwd`; never throws, returns exit code and output. */
-async function harmonizer(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], { cwd, maxBuffer: 1 << 24 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
-}
+/** Runs the CLI as a user would, from `cwd`. */
+const harmonizer = (cwd: string, ...args: string[]) => runHarmonizer(args, { cwd });
 
 let dir: string;
 let song: string;
