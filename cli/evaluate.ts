@@ -8,23 +8,13 @@ import { writeFile } from "node:fs/promises";
 import { HarmonizerInputError } from "../engine/errors.ts";
 import { loadPredictor, SHIPPED_CONDUCTOR_DIR } from "../engine/job.ts";
 import { loadConductor } from "../engine/model/conductor.ts";
-import type { BackendChoice } from "../engine/model/backend.ts";
 import { listAudioFiles, readSplitFile, splitFiles } from "../engine/training/dataset.ts";
 import { evaluateModel, formatEvaluationTable, loadEvaluationFiles } from "../engine/training/evaluate.ts";
 import { modelExists, modelKind } from "../engine/model/io.ts";
-import { evaluateConductorCommand } from "./evaluate-conductor.ts";
+import { type ConductorEvaluateFlags, evaluateConductorCommand } from "./evaluate-conductor.ts";
 import { BACKENDS, DEFAULT_MODEL_DIR, positiveNumber, required } from "./options.ts";
 
-interface EvaluateFlags {
-  model: string;
-  data: string;
-  split?: string;
-  files: "test" | "validation" | "all";
-  hop?: number;
-  cache?: string;
-  backend: BackendChoice;
-  json: boolean;
-  out?: string;
+interface EvaluateFlags extends ConductorEvaluateFlags {
   engine?: Candidate[];
   stretch: number;
   minSeconds: number;

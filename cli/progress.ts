@@ -1,3 +1,4 @@
+import type { TrainProgress } from "../engine/training/train.ts";
 import { SingleBar, Presets } from "cli-progress";
 
 /**
@@ -27,6 +28,36 @@ export function secondsProgress(
     },
     stop: () => {
       if (started) bar.stop();
+    },
+  };
+}
+
+/**
+ * A batches-per-epoch bar on stderr for `harmonizer train` (the engine reports batches and epochs through its
+ * onProgress callback). Silent when stderr is not a terminal.
+ */
+export function epochProgress(epochs: number): { onProgress: (event: TrainProgress) => void; stop: () => void } {
+  const bar = new SingleBar(
+    { format: "epoch {epoch} |{bar}| {value}/{total} batches | loss {loss}", hideCursor: true },
+    Presets.shades_classic,
+  );
+  let running = false;
+  return {
+    onProgress: (event) => {
+      if (event.phase !== "batch") return;
+      if (event.batch === 1 || !running) {
+        bar.start(event.batches, 0, { epoch: `${event.epoch}/${epochs}`, loss: "-" });
+        running = true;
+      }
+      bar.update(event.batch, { loss: event.loss.toExponential(3) });
+      if (event.batch === event.batches) {
+        bar.stop();
+        running = false;
+      }
+    },
+    stop: () => {
+      if (running) bar.stop();
+      running = false;
     },
   };
 }

@@ -1,5 +1,6 @@
 import { Command, Option } from "commander";
-import { train, type TrainProgress } from "../engine/training/train.ts";
+import { CONDUCTOR_TRAINING } from "../engine/training/conductor-train.ts";
+import { AUDIO_TRAINING, train, type TrainProgress } from "../engine/training/train.ts";
 import { PRESET_NAMES, presetConfig } from "../engine/model/presets.ts";
 import { isFeatureModel } from "../engine/model/config.ts";
 import { selectBackend, type BackendChoice } from "../engine/model/backend.ts";
@@ -11,25 +12,12 @@ import {
   positiveNumber,
   required,
 } from "./options.ts";
-import { trainConductorCommand } from "./train-conductor.ts";
+import { epochProgress } from "./progress.ts";
+import { type ConductorTrainFlags, trainConductorCommand } from "./train-conductor.ts";
 
-interface TrainFlags {
-  data: string;
-  out: string;
-  preset: string;
-  epochs: number;
-  batchSize: number;
+interface TrainFlags extends ConductorTrainFlags {
   validationBatchSize: number;
-  learningRate: number;
-  hop: number;
-  patience: number;
-  split?: string;
-  cache?: string;
-  resume: boolean;
-  seed: number;
   backend: BackendChoice;
-  progress: boolean;
-  json: boolean;
 }
 
 export function trainCommand(): Command {
@@ -45,26 +33,37 @@ export function trainCommand(): Command {
         .choices(PRESET_NAMES)
         .default("small"),
     )
-    .option("--epochs <n>", "maximum epochs", positiveInteger, 10)
-    .option("--batch-size <n>", "training windows per batch", positiveInteger, 5)
-    .option("--validation-batch-size <n>", "validation windows per batch", positiveInteger, 3)
-    .option("--learning-rate <rate>", "Adam learning rate", positiveNumber, 1e-3)
-    .option("--hop <seconds>", "hop between 30 s training windows", positiveNumber, 5)
-    .option("--patience <epochs>", "stop after this many epochs without a better validation loss", positiveInteger, 3)
+    .option("--epochs <n>", "maximum epochs", positiveInteger, AUDIO_TRAINING.epochs)
+    .option("--batch-size <n>", "training windows per batch", positiveInteger, AUDIO_TRAINING.batchSize)
+    .option(
+      "--validation-batch-size <n>",
+      "validation windows per batch",
+      positiveInteger,
+      AUDIO_TRAINING.validationBatchSize,
+    )
+    .option("--learning-rate <rate>", "Adam learning rate", positiveNumber, AUDIO_TRAINING.learningRate)
+    .option("--hop <seconds>", "hop between 30 s training windows", positiveNumber, AUDIO_TRAINING.hopSeconds)
+    .option(
+      "--patience <epochs>",
+      "stop after this many epochs without a better validation loss",
+      positiveInteger,
+      AUDIO_TRAINING.patience,
+    )
     .option(
       "--split <file>",
       "JSON file with explicit {train, validation, test} file lists (default: seeded 20%/20% split)",
     )
     .option("--cache <dir>", "where decoded audio is cached as float32 (default: a temp folder)")
     .option("--resume", "continue from <out>/checkpoint", false)
-    .option("--seed <n>", "seed of the window shuffle", nonNegativeNumber, 1)
+    .option("--seed <n>", "seed of the window shuffle", nonNegativeNumber, AUDIO_TRAINING.seed)
     .addOption(new Option("--backend <name>", "TensorFlow.js backend").choices(BACKENDS).default("auto"))
     .option("--no-progress", "hide the progress bar")
     .option("--json", "print the training report as JSON", false)
     .addHelpText(
       "after",
-      "\nWith --preset conductor, flags left unset take the conductor's defaults: --epochs 30, --batch-size 64, " +
-        "--learning-rate 0.003, --hop 2, --patience 5; --cache keeps second frames, not audio.",
+      `\nWith --preset conductor, flags left unset take the conductor's defaults: --epochs ${CONDUCTOR_TRAINING.epochs}, ` +
+        `--batch-size ${CONDUCTOR_TRAINING.batchSize}, --learning-rate ${CONDUCTOR_TRAINING.learningRate}, ` +
+        `--hop ${CONDUCTOR_TRAINING.hopSeconds}, --patience ${CONDUCTOR_TRAINING.patience}; --cache keeps second frames, not audio.`,
     )
     .action(async (flags: TrainFlags, command: Command) => {
       const backend = await selectBackend(flags.backend);
@@ -73,6 +72,7 @@ export function trainCommand(): Command {
         await trainConductorCommand(flags, command, backend);
         return;
       }
+      const bar = flags.progress && !flags.json ? epochProgress(flags.epochs) : undefined;
       const report = await train({
         dataDir: flags.data,
         outDir: flags.out,
@@ -87,9 +87,8 @@ export function trainCommand(): Command {
         cacheDir: flags.cache,
         resume: flags.resume,
         seed: flags.seed,
-        progressBar: flags.progress && !flags.json,
-        onProgress: flags.json || flags.progress ? undefined : logEpochs,
-      });
+        onProgress: bar?.onProgress ?? (flags.json ? undefined : logEpochs),
+      }).finally(() => bar?.stop());
       if (flags.json) {
         console.log(JSON.stringify(report, null, 2));
         return;

@@ -13,6 +13,7 @@ import { listAudioFiles, readSplitFile, splitFiles, type DataSplit } from "./dat
 import { loadFileFrames, type PcmLoader } from "./feature-cache.ts";
 import { chromaRotation, featureWindows, type FileFrames } from "./feature-windows.ts";
 import { TRAINING_REPORT } from "./train.ts";
+import type { FitProgress } from "./progress.ts";
 
 /** Training settings of the conductor preset, chosen on the corpus's validation split (minutes on 2 cores). */
 export const CONDUCTOR_TRAINING = {
@@ -50,19 +51,7 @@ export interface ConductorTrainOptions {
 
 export type ConductorProgress =
   | { readonly phase: "features"; readonly done: number; readonly total: number }
-  | {
-      readonly phase: "batch";
-      readonly epoch: number;
-      readonly batch: number;
-      readonly batches: number;
-      readonly loss: number;
-    }
-  | {
-      readonly phase: "epoch";
-      readonly epoch: number;
-      readonly trainLoss: number;
-      readonly validationLoss: number | null;
-    };
+  | FitProgress;
 
 export interface ConductorTrainingReport {
   readonly kind: "conductor";

@@ -37,7 +37,6 @@ const common = () => ({
   outDir: path.join(dir, "model"),
   cacheDir: path.join(dir, "cache"),
   config,
-  progressBar: false,
   loadAudio: periodicLoader(40),
   hopSeconds: 2,
   batchSize: 6,
