@@ -4,21 +4,17 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { buildModel } from "../model/build.ts";
 import type { ModelConfig } from "../model/config.ts";
-import { makeMeta, saveModel } from "../model/io.ts";
 import { DEFAULT_NORMALISATION, type NormalisationSettings } from "../model/normalise.ts";
 import { presetConfig } from "../model/presets.ts";
 import { cacheAudio, decodeMono, type CachedAudio, type MonoLoader } from "./cache.ts";
-import {
-  listAudioFiles,
-  readSplitFile,
-  seededShuffle,
-  splitFiles,
-  type DataSplit,
-  type SplitOptions,
-} from "./dataset.ts";
-import { CHECKPOINT_DIR, type Checkpoint, readCheckpoint, writeCheckpoint } from "./checkpoint.ts";
+import { listAudioFiles, readSplitFile, splitFiles, type DataSplit, type SplitOptions } from "./dataset.ts";
+import { CHECKPOINT_DIR, readCheckpoint } from "./checkpoint.ts";
+import { type AudioHyperparameters, type EpochRecord, fitEpochs } from "./audio-fit.ts";
 import type { FitProgress } from "./progress.ts";
-import { slidingWindows, windowBatches, type WindowRef } from "./windows.ts";
+
+export type { AudioHyperparameters, EpochRecord } from "./audio-fit.ts";
+export { validationMse } from "./audio-fit.ts";
+import { slidingWindows, type WindowRef } from "./windows.ts";
 
 export { CHECKPOINT_DIR, CHECKPOINT_JSON } from "./checkpoint.ts";
 
@@ -70,26 +66,11 @@ export interface TrainOptions {
 
 export type TrainProgress = { readonly phase: "decode"; readonly done: number; readonly total: number } | FitProgress;
 
-export interface EpochRecord {
-  readonly epoch: number;
-  readonly trainLoss: number;
-  readonly validationLoss: number | null;
-  readonly seconds: number;
-}
-
 export interface TrainingReport {
   readonly preset: string | null;
   readonly config: ModelConfig;
   readonly backend: string;
-  readonly hyperparameters: {
-    readonly epochs: number;
-    readonly batchSize: number;
-    readonly validationBatchSize: number;
-    readonly learningRate: number;
-    readonly hopSeconds: number;
-    readonly patience: number;
-    readonly normalisation: NormalisationSettings;
-  };
+  readonly hyperparameters: AudioHyperparameters;
   readonly data: {
     readonly dataDir: string;
     readonly files: {
@@ -117,7 +98,7 @@ export async function train(options: TrainOptions): Promise<TrainingReport> {
   const started = performance.now();
   const preset = options.config ? null : (options.preset ?? "small");
   const config = options.config ?? presetConfig(preset!);
-  const hyper: Hyperparameters = {
+  const hyper: AudioHyperparameters = {
     epochs: options.epochs ?? AUDIO_TRAINING.epochs,
     batchSize: options.batchSize ?? AUDIO_TRAINING.batchSize,
     validationBatchSize: options.validationBatchSize ?? AUDIO_TRAINING.validationBatchSize,
@@ -176,8 +157,6 @@ export async function train(options: TrainOptions): Promise<TrainingReport> {
   return report;
 }
 
-type Hyperparameters = TrainingReport["hyperparameters"];
-
 interface TrainingData {
   readonly split: DataSplit;
   readonly trainWindows: readonly WindowRef[];
@@ -212,133 +191,4 @@ async function trainingData(options: TrainOptions, config: ModelConfig, hopSecon
     );
   }
   return { split, trainWindows, validationWindows, secondsOf };
-}
-
-interface FitSettings {
-  readonly config: ModelConfig;
-  readonly preset: string | null;
-  readonly hyper: Hyperparameters;
-  readonly outDir: string;
-  readonly checkpointDir: string;
-  readonly seed: number;
-  readonly resumed: Checkpoint | undefined;
-  readonly onProgress: ((event: TrainProgress) => void) | undefined;
-}
-
-type FitOutcome = Pick<TrainingReport, "history" | "bestEpoch" | "bestValidationLoss" | "stoppedEarly">;
-
-/**
- * The epochs (from the checkpoint's on a resume): a shuffled pass over the training windows, the validation MSE,
- * the model saved to outDir when it improved, a checkpoint every epoch, and an early stop after `patience` epochs
- * without a better validation loss.
- */
-async function fitEpochs(model: tf.LayersModel, data: TrainingData, settings: FitSettings): Promise<FitOutcome> {
-  const { config, hyper, resumed, onProgress } = settings;
-  const history: EpochRecord[] = [...(resumed?.history ?? [])];
-  let bestEpoch = resumed?.bestEpoch ?? null;
-  let bestValidationLoss = resumed?.bestValidationLoss ?? null;
-  for (let epoch = (resumed?.epoch ?? 0) + 1; epoch <= hyper.epochs; epoch++) {
-    const epochStart = performance.now();
-    const order = seededShuffle(data.trainWindows, settings.seed * 1_000 + epoch);
-    const batches = Math.ceil(order.length / hyper.batchSize);
-    let lossSum = 0;
-    let batch = 0;
-    for await (const b of windowBatches(order, config, hyper.batchSize, hyper.normalisation)) {
-      const loss = await trainStep(model, b.x, b.y, b.size, config);
-      lossSum += loss * b.size;
-      batch += 1;
-      onProgress?.({ phase: "batch", epoch, batch, batches, loss });
-    }
-    const trainLoss = lossSum / order.length;
-    const validationLoss = await validationMse(
-      model,
-      data.validationWindows,
-      config,
-      hyper.validationBatchSize,
-      hyper.normalisation,
-    );
-    history.push({ epoch, trainLoss, validationLoss, seconds: (performance.now() - epochStart) / 1000 });
-    onProgress?.({ phase: "epoch", epoch, trainLoss, validationLoss });
-
-    const improved = validationLoss === null || bestValidationLoss === null || validationLoss < bestValidationLoss;
-    if (improved) {
-      bestEpoch = epoch;
-      bestValidationLoss = validationLoss;
-      await saveBest(model, settings, epoch, trainLoss, validationLoss);
-    }
-    await writeCheckpoint(
-      settings.checkpointDir,
-      model,
-      { epoch, history, bestEpoch, bestValidationLoss, config },
-      hyper.normalisation,
-    );
-    if (validationLoss !== null && bestEpoch !== null && epoch - bestEpoch >= hyper.patience && epoch < hyper.epochs) {
-      return { history, bestEpoch, bestValidationLoss, stoppedEarly: true };
-    }
-  }
-  return { history, bestEpoch, bestValidationLoss, stoppedEarly: false };
-}
-
-async function saveBest(
-  model: tf.LayersModel,
-  settings: FitSettings,
-  epoch: number,
-  trainLoss: number,
-  validationLoss: number | null,
-): Promise<void> {
-  await saveModel(
-    model,
-    settings.outDir,
-    makeMeta(settings.config, {
-      ...(settings.preset ? { preset: settings.preset } : {}),
-      normalisation: settings.hyper.normalisation,
-      training: {
-        epochs: epoch,
-        bestValidationLoss: validationLoss,
-        finalTrainingLoss: trainLoss,
-        trainedAt: new Date().toISOString(),
-        backend: tf.getBackend(),
-      },
-    }),
-  );
-}
-
-/** One optimizer step on x [n, encoderSteps, sampleRate], y [n, decoderSteps, sampleRate]; returns the batch MSE. */
-async function trainStep(
-  model: tf.LayersModel,
-  x: Float32Array,
-  y: Float32Array,
-  n: number,
-  config: ModelConfig,
-): Promise<number> {
-  const xs = tf.tensor3d(x, [n, config.encoderSteps, config.sampleRate]);
-  const ys = tf.tensor3d(y, [n, config.decoderSteps, config.sampleRate]);
-  try {
-    const loss = await model.trainOnBatch(xs, ys);
-    return Array.isArray(loss) ? loss[0]! : loss;
-  } finally {
-    tf.dispose([xs, ys]);
-  }
-}
-
-/** Mean squared error over all validation windows (inference mode), or null without validation data. */
-export async function validationMse(
-  model: tf.LayersModel,
-  windows: readonly WindowRef[],
-  config: ModelConfig,
-  batchSize: number,
-  normalisation: NormalisationSettings,
-): Promise<number | null> {
-  if (windows.length === 0) return null;
-  let sum = 0;
-  for await (const b of windowBatches(windows, config, batchSize, normalisation)) {
-    const batchMse = tf.tidy(() => {
-      const xs = tf.tensor3d(b.x, [b.size, config.encoderSteps, config.sampleRate]);
-      const ys = tf.tensor3d(b.y, [b.size, config.decoderSteps, config.sampleRate]);
-      return tf.losses.meanSquaredError(ys, model.predict(xs) as tf.Tensor);
-    });
-    sum += (await batchMse.data())[0]! * b.size;
-    batchMse.dispose();
-  }
-  return sum / windows.length;
 }
