@@ -68,7 +68,7 @@ export function evaluateCommand(): Command {
       const split = flags.split ? await readSplitFile(flags.split) : splitFiles(all);
       const names = flags.files === "all" ? all : split[flags.files];
       if (names.length === 0) {
-        throw new HarmonizerInputError("TOO_SHORT", `no ${flags.files} files to evaluate in ${flags.data}`);
+        throw new HarmonizerInputError("NOT_AUDIO", `no ${flags.files} files to evaluate in ${flags.data}`);
       }
       if (flags.engine) {
         await evaluateQuality(flags, flags.engine, names);

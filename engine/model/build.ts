@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { frameWidth, isFeatureModel, type ModelConfig } from "./config.ts";
 
 /**
- * The seed encoder–decoder (MODEL.md) with the tfjs layers functional API, standard layers only
+ * The seed encoder–decoder (docs/model.md) with the tfjs layers functional API, standard layers only
  * (so a saved model loads without custom layer registration). W = frameWidth(config): sampleRate samples for an
  * audio model, featureSize values for a feature model (the conductor).
  *

@@ -3,7 +3,7 @@ import { ANALYSIS_RATE } from "../analysis/signal.ts";
 import { parseModelConfig, type ModelConfig } from "./config.ts";
 
 /**
- * `seed`: exactly the model of MODEL.md: 22050 Hz, 20 -> 10 frames, 31 units each with its own weights,
+ * `seed`: exactly the model of docs/model.md: 22050 Hz, 20 -> 10 frames, 31 units each with its own weights,
  * hidden widths 64/128/256/512, frames stacked as columns. 399,890,460 parameters (1.6 GB float32).
  * Builds in ~25 s and predicts on WASM, but cannot be trained on WASM (4 GB heap).
  */

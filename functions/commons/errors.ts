@@ -5,14 +5,6 @@ export class ConfigurationError extends Error {
   override readonly name: string = "ConfigurationError";
 }
 
-/** An AWS call failed in a way a retry may fix; Lambda / SQS redelivery is the retry. */
-export class InfrastructureError extends Error {
-  override readonly name: string = "InfrastructureError";
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
-
 /** A job message that is not a valid job (wrong JSON or schema): retrying will not fix it. */
 export class InvalidJobMessageError extends Error {
   override readonly name: string = "InvalidJobMessageError";
