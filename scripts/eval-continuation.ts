@@ -16,7 +16,7 @@ import { frameFeatures } from "../engine/analysis/features.ts";
 import { analysisSignal } from "../engine/analysis/signal.ts";
 import { makeExtenders } from "../engine/extend/extenders.ts";
 import { loadConductor } from "../engine/model/conductor.ts";
-import { checkTargets, measureExtension, type Extender } from "../engine/quality/index.ts";
+import { checkTargets, measureExtension, type Extender, type TargetCheck } from "../engine/quality/index.ts";
 import { medianOf } from "../engine/quality/evaluate.ts";
 import { mfccFrechetDistance } from "../engine/quality/timbre.ts";
 import { loadCorpusSplit } from "../engine/corpus.ts";
@@ -43,6 +43,14 @@ const slice = (audio: PcmAudio, from: number, to: number): PcmAudio => ({
 function features(audio: PcmAudio) {
   const signal = analysisSignal(audio);
   return frameFeatures(signal.samples, signal.sampleRate);
+}
+
+/** " (missed: label value, ...)" for the targets an extension misses, else "". */
+function missedTargets(checks: readonly TargetCheck[]): string {
+  const missed = checks
+    .filter((c) => c.met === false)
+    .map((c) => `${c.label} ${typeof c.value === "number" ? c.value.toFixed(2) : String(c.value)}`);
+  return missed.length > 0 ? ` (missed: ${missed.join(", ")})` : "";
 }
 
 async function scoreTrack(path: string, engines: Record<string, Extender>): Promise<Row[]> {
@@ -73,7 +81,7 @@ async function scoreTrack(path: string, engines: Record<string, Extender>): Prom
       seconds,
     });
     process.stderr.write(
-      `  ${engine}: distance ${distance.toFixed(2)}, targets ${rows.at(-1)!.targetsMet}/${checks.length}, ${seconds.toFixed(1)} s\n`,
+      `  ${engine}: distance ${distance.toFixed(2)}, targets ${rows.at(-1)!.targetsMet}/${checks.length}${missedTargets(checks)}, ${seconds.toFixed(1)} s\n`,
     );
   }
   return rows;
