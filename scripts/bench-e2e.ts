@@ -1,0 +1,131 @@
+/**
+ * End to end: the whole CLI extending a 3–4 minute song to 10 minutes, beside the tool people would pick instead.
+ *
+ *   npx tsx scripts/bench-e2e.ts [--song FILE] [--runs 3] [--pymusiclooper PATH]
+ *
+ * The song: --song, else a corpus track of 3–4 minutes when `npm run fetch-corpus` has run, else a generated one.
+ * Runs, alternately and `--runs` times each: `harmonizer extend` (default engine, everything written), the same with
+ * `--no-report --no-picture --no-page`, and PyMusicLooper's `extend` (PyPI; give its executable with
+ * --pymusiclooper or put it on PATH; without it that column is skipped, with a note). Prints each command's wall
+ * time (minimum, median, maximum) and the ratios of the medians.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { Command } from "commander";
+import { encodeWav } from "../engine/audio/index.ts";
+import { synthesizeSong } from "../engine/synth/song.ts";
+
+const TARGET_SECONDS = 600;
+const ROOT = resolve(import.meta.dirname, "..");
+
+interface Contender {
+  readonly name: string;
+  readonly run: (song: string, out: string) => void;
+}
+
+function pickSong(given: string | undefined, work: string): string {
+  if (given) return given;
+  const corpus = join(ROOT, "corpus/music/northerners.ogg");
+  if (existsSync(corpus)) return corpus;
+  const path = join(work, "generated.wav");
+  writeFileSync(path, encodeWav(synthesizeSong({ seconds: 224, sampleRate: 44_100, channels: 2, seed: 3 }), 16));
+  process.stderr.write("no corpus: using a generated 3:44 song\n");
+  return path;
+}
+
+function harmonizer(name: string, extra: readonly string[]): Contender {
+  return {
+    name,
+    run: (song, out) =>
+      execFileSync(
+        process.execPath,
+        [
+          join(ROOT, "bin/harmonizer.mjs"),
+          "extend",
+          song,
+          "--to",
+          String(TARGET_SECONDS),
+          "-o",
+          join(out, "x.wav"),
+          "--no-progress",
+          ...extra,
+        ],
+        { stdio: "ignore" },
+      ),
+  };
+}
+
+function pyMusicLooper(executable: string): Contender {
+  return {
+    name: "PyMusicLooper extend",
+    run: (song, out) => {
+      const args = [
+        "extend",
+        "--path",
+        song,
+        "--extended-length",
+        String(TARGET_SECONDS),
+        "--format",
+        "WAV",
+        "--output-dir",
+        out,
+      ];
+      const result = spawnSync(executable, args, { stdio: "ignore" });
+      // It exits 0 even when it finds no loop: a run counts only when it wrote a file.
+      if (result.status !== 0 || readdirSync(out).length === 0) throw new Error("PyMusicLooper wrote no result");
+    },
+  };
+}
+
+function stats(values: readonly number[]): { min: number; median: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { min: sorted[0]!, median: sorted[Math.floor(sorted.length / 2)]!, max: sorted.at(-1)! };
+}
+
+function run(): void {
+  const options = new Command()
+    .option("--song <file>", "the song to extend (default: a 3-4 min corpus track, else a generated one)")
+    .option("--runs <n>", "runs per command", (v) => Number.parseInt(v, 10), 3)
+    .option("--pymusiclooper <path>", "PyMusicLooper's executable", "pymusiclooper")
+    .parse(process.argv)
+    .opts<{ song?: string; runs: number; pymusiclooper: string }>();
+  const work = mkdtempSync(join(tmpdir(), "bench-e2e-"));
+  const song = pickSong(options.song, work);
+  const contenders = [
+    harmonizer("harmonizer extend", []),
+    harmonizer("... --no-report --no-picture --no-page", ["--no-report", "--no-picture", "--no-page"]),
+  ];
+  const found = spawnSync(options.pymusiclooper, ["--version"], { stdio: "ignore" }).status === 0;
+  if (found) contenders.push(pyMusicLooper(options.pymusiclooper));
+  else
+    console.log(
+      `PyMusicLooper not found (${options.pymusiclooper}): its column is skipped. pip install pymusiclooper==3.6.0 into a venv and pass --pymusiclooper.`,
+    );
+  const times = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
+  for (let r = 0; r < options.runs; r++) {
+    for (const contender of contenders) {
+      const out = mkdtempSync(join(work, "out-"));
+      const started = performance.now();
+      contender.run(song, out);
+      times.get(contender.name)!.push((performance.now() - started) / 1000);
+      rmSync(out, { recursive: true, force: true });
+    }
+  }
+  console.log(`${song} -> ${TARGET_SECONDS} s, ${options.runs} runs each, wall seconds (min / median / max)`);
+  const medians = new Map<string, number>();
+  for (const [name, values] of times) {
+    const s = stats(values);
+    medians.set(name, s.median);
+    console.log(`  ${name.padEnd(42)} ${s.min.toFixed(1)} / ${s.median.toFixed(1)} / ${s.max.toFixed(1)}`);
+  }
+  const peer = medians.get("PyMusicLooper extend");
+  if (peer !== undefined) {
+    for (const [name, median] of medians)
+      if (name !== "PyMusicLooper extend") console.log(`  ${name}: ${(median / peer).toFixed(2)}x PyMusicLooper`);
+  }
+  rmSync(work, { recursive: true, force: true });
+}
+
+run();
