@@ -47,7 +47,7 @@ export function chooseSongExit(
   analysis: BeatAnalysis,
   graph: JumpGraph,
   cuts: readonly number[],
-  steps: readonly { beat: number; outputStart: number; shift: number }[],
+  steps: readonly WalkStep[],
   context: ExitContext,
 ): SongExit {
   const { length, beatSamples } = analysis;
@@ -94,11 +94,7 @@ export function chooseSongExit(
 }
 
 /** Samples of the contiguous run of input that ends with step `keep - 1`. */
-function runLength(
-  steps: readonly { beat: number; outputStart: number; shift: number }[],
-  keep: number,
-  at: (beat: number) => number,
-): number {
+function runLength(steps: readonly WalkStep[], keep: number, at: (beat: number) => number): number {
   let first = keep - 1;
   while (
     first > 0 &&
