@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { frameWidth, isFeatureModel, type ModelConfig } from "./config.ts";
+import { frameWidth, isFeatureModel, type ModelConfig, relationLayout } from "./config.ts";
 
 /**
  * The seed encoder–decoder (docs/model.md) with the tfjs layers functional API, standard layers only
@@ -10,7 +10,7 @@ import { frameWidth, isFeatureModel, type ModelConfig } from "./config.ts";
  * Output [batch, decoderSteps, W]: the predicted frames D0..D(decoderSteps-1) (plus the mean of X0..X(last) in
  * every frame with residual "context-mean").
  *
- * One unit = relation step (frames stacked as columns [W, w] -> Dense(1) -> LeakyReLU(relationAlpha)
+ * One unit = relation step (w frames arranged as [W, w] by relationLayout -> Dense(1) -> LeakyReLU(relationAlpha)
  * -> [W]) + hidden blocks (Dense(n) -> LeakyReLU(hiddenAlpha) -> BatchNorm) + Dense(W), linear (plus the relation
  * step's output with unitSkip).
  * Encoder t=0 reads [X0, X0], t>=1 [S0..S(t-1), Xt]; the context unit reads [S0..S(last)];
@@ -19,12 +19,22 @@ import { frameWidth, isFeatureModel, type ModelConfig } from "./config.ts";
 export function buildModel(config: ModelConfig): tf.LayersModel {
   const { encoderSteps, decoderSteps } = config;
   const width = frameWidth(config); // values per frame
+  const interleaved = relationLayout(config) === "interleaved";
+  // What the relation step takes: columns [batch, W, 1], or flat frames [batch, W] that it concatenates.
+  const frameShape = interleaved ? [width] : [width, 1];
   const input = tf.input({ shape: [encoderSteps, width], name: "context_frames" });
   const asImage = tf.layers
     .reshape({ targetShape: [encoderSteps, width, 1], name: "frames_as_rows" })
     .apply(input) as tf.SymbolicTensor;
 
-  /** [batch, width, 1]: frame t of the input. */
+  /** [batch, W] or [batch, W, 1] -> a relation-step frame (a distinct tensor, also when the shape is already right). */
+  const asFrame = (frame: tf.SymbolicTensor, name: string): tf.SymbolicTensor =>
+    tf.layers.reshape({ targetShape: frameShape, name }).apply(frame) as tf.SymbolicTensor;
+  /** A unit's output [batch, W] as a relation-step frame (no layer when the step takes flat frames). */
+  const outputFrame = (frame: tf.SymbolicTensor, name: string): tf.SymbolicTensor =>
+    interleaved ? frame : asFrame(frame, name);
+
+  /** Frame t of the input, as the relation step takes it. */
   const inputFrame = (t: number): tf.SymbolicTensor => {
     const row = tf.layers
       .cropping2D({
@@ -35,12 +45,8 @@ export function buildModel(config: ModelConfig): tf.LayersModel {
         name: `x${t}_crop`,
       })
       .apply(asImage) as tf.SymbolicTensor;
-    return tf.layers.reshape({ targetShape: [width, 1], name: `x${t}_column` }).apply(row) as tf.SymbolicTensor;
+    return asFrame(row, interleaved ? `x${t}_frame` : `x${t}_column`);
   };
-
-  /** [batch, width] -> [batch, width, 1] */
-  const asColumn = (frame: tf.SymbolicTensor, name: string): tf.SymbolicTensor =>
-    tf.layers.reshape({ targetShape: [width, 1], name }).apply(frame) as tf.SymbolicTensor;
 
   const encoderUnit = config.shareWeights ? makeUnitBody(config, "encoder") : undefined;
   const decoderUnit = config.shareWeights ? makeUnitBody(config, "decoder") : undefined;
@@ -50,22 +56,22 @@ export function buildModel(config: ModelConfig): tf.LayersModel {
   for (let t = 0; t < encoderSteps; t++) {
     const x = inputFrame(t);
     // [X0, X0]: a second, distinct view of X0 (tfjs-layers mis-counts a tensor fed twice into one layer).
-    const columns = t === 0 ? [x, asColumn(x, "x0_twin")] : [...encoderColumns, x];
+    const columns = t === 0 ? [x, asFrame(x, "x0_twin")] : [...encoderColumns, x];
     const body = encoderUnit ?? makeUnitBody(config, `encoder_${t}`);
     const s = body(relationStep(config, columns, `encoder_${t}`), `encoder_${t}`);
-    encoderColumns.push(asColumn(s, `s${t}_column`));
+    encoderColumns.push(outputFrame(s, `s${t}_column`));
   }
 
   const c = contextUnit(relationStep(config, encoderColumns, "context"), "context");
-  const cColumn = asColumn(c, "c_column");
+  const cColumn = outputFrame(c, "c_column");
 
   const decoderColumns: tf.SymbolicTensor[] = [];
   const decoderRows: tf.SymbolicTensor[] = [];
   for (let t = 0; t < decoderSteps; t++) {
-    const columns = t === 0 ? [cColumn, asColumn(c, "c_twin")] : [...decoderColumns, cColumn];
+    const columns = t === 0 ? [cColumn, asFrame(c, "c_twin")] : [...decoderColumns, cColumn];
     const body = decoderUnit ?? makeUnitBody(config, `decoder_${t}`);
     const d = body(relationStep(config, columns, `decoder_${t}`), `decoder_${t}`);
-    decoderColumns.push(asColumn(d, `d${t}_column`));
+    decoderColumns.push(outputFrame(d, `d${t}_column`));
     decoderRows.push(tf.layers.reshape({ targetShape: [1, width], name: `d${t}_row` }).apply(d) as tf.SymbolicTensor);
   }
   const decoded =
@@ -93,14 +99,22 @@ function addContextMean(config: ModelConfig, input: tf.SymbolicTensor, decoded: 
 }
 
 /**
- * Relation step: columns [batch, W, 1] x w -> [batch, W, w] -> Dense(1) -> LeakyReLU
- * -> [batch, W]. A learned weighted sum over the w frames at each sample position (w+1 weights).
+ * Relation step: w frames -> [batch, W, w] -> Dense(1) -> LeakyReLU -> [batch, W]. A learned weighted sum (w+1
+ * weights) over each row: with layout "columns" the frames [batch, W, 1] are stacked side by side, so a row is one
+ * sample position of every frame; with "interleaved" the flat frames [batch, W] are concatenated to [batch, w * W]
+ * and reshaped to [batch, W, w] as the seed's Keras code does, so a row is w consecutive values of the concatenation.
  */
-function relationStep(config: ModelConfig, columns: tf.SymbolicTensor[], prefix: string): tf.SymbolicTensor {
-  const stacked =
-    columns.length === 1
-      ? columns[0]!
-      : (tf.layers.concatenate({ axis: -1, name: `${prefix}_stack` }).apply(columns) as tf.SymbolicTensor);
+function relationStep(config: ModelConfig, frames: tf.SymbolicTensor[], prefix: string): tf.SymbolicTensor {
+  const interleaved = relationLayout(config) === "interleaved";
+  const joined =
+    frames.length === 1
+      ? frames[0]!
+      : (tf.layers.concatenate({ axis: -1, name: `${prefix}_stack` }).apply(frames) as tf.SymbolicTensor);
+  const stacked = interleaved
+    ? (tf.layers
+        .reshape({ targetShape: [frameWidth(config), frames.length], name: `${prefix}_interleave` })
+        .apply(joined) as tf.SymbolicTensor)
+    : joined;
   const weighted = tf.layers.dense({ units: 1, name: `${prefix}_relation` }).apply(stacked);
   const activated = tf.layers
     .leakyReLU({ alpha: config.relationAlpha, name: `${prefix}_relation_act` })
@@ -242,7 +256,7 @@ export function describeModel(config: ModelConfig, preset?: string): ModelDescri
         ? "; each output frame = mean of the input frames + the decoder's frame"
         : ""),
     `units: ${sharing}`,
-    `unit: relation Dense(1) over stacked frames -> LeakyReLU(${config.relationAlpha}) -> ${hidden} -> Dense(${width}) linear${config.unitSkip === true ? ", plus the relation step's output (skip)" : ""}`,
+    `unit: relation Dense(1) over ${relationLayout(config) === "interleaved" ? "interleaved frames (the seed's Keras layout)" : "frames stacked as columns"} -> LeakyReLU(${config.relationAlpha}) -> ${hidden} -> Dense(${width}) linear${config.unitSkip === true ? ", plus the relation step's output (skip)" : ""}`,
     norm === "batch"
       ? `batch norm momentum: ${config.batchNormMomentum ?? 0.99}`
       : `normalisation: ${norm === "layer" ? "layer norm" : "none"}`,

@@ -29,6 +29,14 @@ export const ModelConfigSchema = z.object({
    * Default false (the seed).
    */
   unitSkip: z.boolean().optional(),
+  /**
+   * How the relation step arranges the w frames it reads into a [W, w] matrix before its Dense(1):
+   * "columns" (default, and what models saved without this field were built with): frame k is column k, so the
+   * step combines the frames at each sample position; "interleaved" (the seed's Keras code): the frames are
+   * concatenated and the flat [w * W] vector reshaped to [W, w], so row j holds w consecutive values of the
+   * concatenation (mostly of one frame): the step squeezes all w frames, in order, into one.
+   */
+  relationLayout: z.enum(["columns", "interleaved"]).optional(),
   /** Input frames (seconds of context). The seed uses 20. */
   encoderSteps: z.number().int().min(1).max(120),
   /** Output frames (seconds predicted per call). The seed uses 10. */
@@ -82,6 +90,9 @@ export function checkFrameKind(config: ModelConfig): void {
 
 /** True for a model over feature frames (a conductor), false for one over audio samples (a predictor). */
 export const isFeatureModel = (config: ModelConfig): boolean => config.input === "features";
+
+/** The relation step's layout; a config without the field (every model saved before it existed) means "columns". */
+export const relationLayout = (config: ModelConfig): "columns" | "interleaved" => config.relationLayout ?? "columns";
 
 /** Values per frame: featureSize for a feature model, sampleRate (one second of samples) for an audio model. */
 export const frameWidth = (config: ModelConfig): number =>

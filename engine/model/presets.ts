@@ -4,7 +4,9 @@ import { parseModelConfig, type ModelConfig } from "./config.ts";
 
 /**
  * `seed`: exactly the model of docs/model.md: 22050 Hz, 20 -> 10 frames, 31 units each with its own weights,
- * hidden widths 64/128/256/512, frames stacked as columns. 399,890,460 parameters (1.6 GB float32).
+ * hidden widths 64/128/256/512, the relation step's frames interleaved as the seed's Keras code arranges them (so a
+ * Keras-trained seed model imported with `harmonizer import-keras` computes the same function). 399,890,460
+ * parameters (1.6 GB float32).
  * Builds in ~25 s and predicts on WASM, but cannot be trained on WASM (4 GB heap).
  */
 export const SEED_PRESET: ModelConfig = parseModelConfig({
@@ -15,6 +17,7 @@ export const SEED_PRESET: ModelConfig = parseModelConfig({
   relationAlpha: 0.4,
   hiddenAlpha: 0.3,
   shareWeights: false,
+  relationLayout: "interleaved",
 });
 
 /**
@@ -28,6 +31,10 @@ export const SEED_PRESET: ModelConfig = parseModelConfig({
  * Measured here (WASM, 2 shared cores): one training batch of 5 windows 5.5-10 s, one 10 s prediction 0.25-0.65 s.
  * Alternatives measured: 8000 Hz with the seed's widths, 14.4 M parameters, ~8.5 s per batch; 4000 Hz with the
  * seed's widths, 7.5 M, ~4.1 s per batch but only 2 kHz of bandwidth.
+ * Relation layout "columns" (not the seed's "interleaved"): `small` is trained here from scratch, never from Keras
+ * weights, and with columns a relation step combines the frames at the same sample position, so it can pass the
+ * newest frame on unchanged; the interleaved layout squeezes all w frames into one second (a w-fold decimation of
+ * their concatenation) and cannot. Models of this preset trained before the field existed are columns too.
  */
 export const SMALL_PRESET: ModelConfig = parseModelConfig({
   sampleRate: 8_000,
@@ -38,6 +45,7 @@ export const SMALL_PRESET: ModelConfig = parseModelConfig({
   hiddenAlpha: 0.3,
   shareWeights: true,
   normalization: "layer",
+  relationLayout: "columns",
 });
 
 /**
