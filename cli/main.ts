@@ -15,7 +15,8 @@ const program = new Command("harmonizer")
   .addCommand(extendCommand())
   .addCommand(trainCommand())
   .addCommand(evaluateCommand())
-  .addCommand(infoCommand());
+  .addCommand(infoCommand())
+  .addCommand((await import("./import-keras.ts")).importKerasCommand());
 // addCommand does not pass exitOverride on: without it a subcommand's usage error would exit 1 by itself.
 for (const command of program.commands) command.exitOverride();
 

@@ -4,7 +4,7 @@ import path from "node:path";
 import { z } from "zod";
 import { HarmonizerInputError } from "../errors.ts";
 import { checkFrameKind, frameWidth, isFeatureModel, ModelConfigSchema, type ModelConfig } from "./config.ts";
-import { DEFAULT_NORMALISATION, type NormalisationSettings } from "./normalise.ts";
+import { DEFAULT_NORMALISATION, type Normalisation } from "./normalise.ts";
 import { StandardisationSchema } from "./standardise.ts";
 
 export const MODEL_JSON = "model.json";
@@ -26,18 +26,28 @@ const FeatureMetaSchema = z.object({
   standardisation: StandardisationSchema,
 });
 
+/** Where an imported model came from (harmonizer import-keras). */
+const ImportedSchema = z.object({
+  /** The file or folder name it was read from. */
+  from: z.string(),
+  format: z.enum(["keras-hdf5", "tensorflowjs-converter"]),
+});
+
 const ModelMetaSchema = z.object({
   format: z.literal("emotions-harmonizer-model"),
   version: z.literal(1),
   preset: z.string().optional(),
   config: ModelConfigSchema,
-  normalisation: z.object({ targetRmsDbfs: z.number(), maxGainDb: z.number() }),
+  /** The loudness normalisation around every prediction, or "none": raw samples in and out (the seed's Keras code). */
+  normalisation: z.union([z.object({ targetRmsDbfs: z.number(), maxGainDb: z.number() }), z.literal("none")]),
   /** A feature model's (conductor's) frames: the feature definition and the training set's standardisation. */
   features: FeatureMetaSchema.optional(),
   training: TrainingSummarySchema.optional(),
+  imported: ImportedSchema.optional(),
 });
 
 export type TrainingSummary = z.infer<typeof TrainingSummarySchema>;
+export type ImportedFrom = z.infer<typeof ImportedSchema>;
 export type FeatureMeta = z.infer<typeof FeatureMetaSchema>;
 /** Contents of harmonizer.json, written beside model.json. */
 export type ModelMeta = z.infer<typeof ModelMetaSchema>;
@@ -52,9 +62,10 @@ export function makeMeta(
   config: ModelConfig,
   options: {
     preset?: string;
-    normalisation?: NormalisationSettings;
+    normalisation?: Normalisation;
     features?: FeatureMeta;
     training?: TrainingSummary;
+    imported?: ImportedFrom;
   } = {},
 ): ModelMeta {
   return {
@@ -65,6 +76,7 @@ export function makeMeta(
     normalisation: options.normalisation ?? DEFAULT_NORMALISATION,
     ...(options.features === undefined ? {} : { features: options.features }),
     ...(options.training === undefined ? {} : { training: options.training }),
+    ...(options.imported === undefined ? {} : { imported: options.imported }),
   };
 }
 

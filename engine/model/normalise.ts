@@ -12,15 +12,16 @@ export interface NormalisationSettings {
   readonly maxGainDb: number;
 }
 
+/** A model's normalisation: the settings, or "none" (gain 1: the model reads and writes raw samples). */
+export type Normalisation = NormalisationSettings | "none";
+
 export const DEFAULT_NORMALISATION: NormalisationSettings = { targetRmsDbfs: -20, maxGainDb: 40 };
 
 export const dbToGain = (db: number): number => 10 ** (db / 20);
 
-/** Linear gain that brings `context` to the target RMS (capped at maxGainDb; 1 for digital silence). */
-export function normalisationGain(
-  context: Float32Array,
-  settings: NormalisationSettings = DEFAULT_NORMALISATION,
-): number {
+/** Linear gain that brings `context` to the target RMS (capped at maxGainDb; 1 for digital silence or "none"). */
+export function normalisationGain(context: Float32Array, settings: Normalisation = DEFAULT_NORMALISATION): number {
+  if (settings === "none") return 1;
   const level = rms(context);
   if (level === 0) return 1;
   return Math.min(dbToGain(settings.targetRmsDbfs) / level, dbToGain(settings.maxGainDb));
