@@ -45,8 +45,8 @@ import {
 import { REPOSITORY_ROOT } from "./upload-validation.ts";
 
 /**
- * Not sent to the Docker build: the image copies engine/, container/ and the package files; models come
- * from the models bucket at run time.
+ * Not sent to the Docker build: the image copies the sources and the package files, and bakes only the
+ * shipped conductor (models/conductor); other models come from the models bucket at run time.
  */
 export const WORKER_IMAGE_EXCLUDES = [
   ".git",
@@ -56,7 +56,8 @@ export const WORKER_IMAGE_EXCLUDES = [
   ".work",
   ".scratch",
   "corpus",
-  "models",
+  "models/*",
+  "!models/conductor",
   "out",
   "tests",
   "**/*.log",

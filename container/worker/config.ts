@@ -1,5 +1,5 @@
-import { ConfigurationError } from "../../functions/commons/errors.ts";
-import { optionalEnv, positiveNumberEnv, readLimitsEnv, requireEnv } from "../../functions/commons/config.ts";
+import { ConfigurationError } from "#aws/shared/errors.ts";
+import { optionalEnv, positiveNumberEnv, readLimitsEnv, requireEnv } from "#aws/shared/config.ts";
 import type { InputLimits } from "../../contract/pipeline.ts";
 import { DEFAULT_ENGINE, ENGINES, type EngineName } from "../../engine/extend/types.ts";
 

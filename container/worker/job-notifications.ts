@@ -1,5 +1,5 @@
-import type { JobMessage } from "../../functions/commons/job-schema.ts";
-import { displayName, type Notification } from "../../functions/commons/notifications.ts";
+import type { JobMessage } from "#aws/shared/job-schema.ts";
+import { displayName, type Notification } from "#aws/shared/notifications.ts";
 import type { PresignedLink } from "./presign.ts";
 
 export interface ResultLinks {

@@ -2,15 +2,9 @@ import { FORMAT_METADATA } from "../../contract/pipeline.ts";
 import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from "@aws-sdk/client-s3";
 import { z } from "zod";
 import { HarmonizerInputError } from "../../engine/errors.ts";
-import type { JobMessage } from "../../functions/commons/job-schema.ts";
-import { publishNotification } from "../../functions/commons/notifications.ts";
-import {
-  baseName,
-  MAX_NAME_BYTES,
-  type ResultKeys,
-  resultKeys,
-  truncateUtf8,
-} from "../../functions/commons/object-keys.ts";
+import type { JobMessage } from "#aws/shared/job-schema.ts";
+import { publishNotification } from "#aws/shared/notifications.ts";
+import { baseName, MAX_NAME_BYTES, type ResultKeys, resultKeys, truncateUtf8 } from "#aws/shared/object-keys.ts";
 import { claimJob, isConditionFailed } from "./claim.ts";
 import { type ResultLinks, type ResultSummary, resultNotification } from "./job-notifications.ts";
 import { linkLifetime, presignDownload } from "./presign.ts";

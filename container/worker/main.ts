@@ -3,7 +3,7 @@
  * the worker loop, and turns SIGTERM (ECS stopping the task) into a graceful shutdown.
  */
 import { Logger } from "@aws-lambda-powertools/logger";
-import { createAwsClients } from "../../functions/commons/aws-clients.ts";
+import { createAwsClients } from "#aws/shared/aws-clients.ts";
 import { readWorkerConfig } from "./config.ts";
 import { threadedRunJob } from "./engine-thread.ts";
 import { LIVENESS_FILE, startLiveness } from "./liveness.ts";

@@ -3,8 +3,8 @@ import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { FORMAT_INFO, OUTPUT_FORMATS, type OutputFormat } from "../../engine/audio/encode/formats.ts";
 import type { QualityReport } from "../../engine/quality/report.ts";
 import { buildResultPage, type PageReport } from "../../engine/report/page.ts";
-import type { JobMessage } from "../../functions/commons/job-schema.ts";
-import type { ResultKeys } from "../../functions/commons/object-keys.ts";
+import type { JobMessage } from "#aws/shared/job-schema.ts";
+import type { ResultKeys } from "#aws/shared/object-keys.ts";
 import { type PresignedLink, presignDownload } from "./presign.ts";
 
 /**

@@ -1,6 +1,6 @@
 import { ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
-import type { ResultKeys } from "../../functions/commons/object-keys.ts";
+import type { ResultKeys } from "#aws/shared/object-keys.ts";
 
 export interface ResultFiles {
   readonly wav: Uint8Array;

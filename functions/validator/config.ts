@@ -1,5 +1,5 @@
 import type { InputLimits } from "../../contract/pipeline.ts";
-import { optionalEnv, positiveNumberEnv, readLimitsEnv, requireEnv } from "../commons/config.ts";
+import { optionalEnv, positiveNumberEnv, readLimitsEnv, requireEnv } from "#aws/shared/config.ts";
 
 export interface ValidatorConfig {
   readonly jobQueueUrl: string;

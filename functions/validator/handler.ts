@@ -5,7 +5,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { z } from "zod";
 import { type InputErrorCode, isInputError } from "../../engine/errors.ts";
-import { createAwsClients } from "../commons/aws-clients.ts";
+import { createAwsClients } from "#aws/shared/aws-clients.ts";
 import {
   FORM_METADATA,
   FORMAT_METADATA,
@@ -13,9 +13,9 @@ import {
   RESERVED_PREFIXES,
   TARGET_SECONDS_METADATA,
 } from "../../contract/pipeline.ts";
-import { JOB_ID_ATTRIBUTE, type JobMessage, JobMessageSchema, jobIdFor } from "../commons/job-schema.ts";
-import { displayName, type Notification, publishNotification } from "../commons/notifications.ts";
-import { isReservedKey } from "../commons/object-keys.ts";
+import { JOB_ID_ATTRIBUTE, type JobMessage, JobMessageSchema, jobIdFor } from "#aws/shared/job-schema.ts";
+import { displayName, type Notification, publishNotification } from "#aws/shared/notifications.ts";
+import { isReservedKey } from "#aws/shared/object-keys.ts";
 import { readValidatorConfig, type ValidatorConfig } from "./config.ts";
 import { headFirstExisting, inspectUpload, type StoredObject } from "./probe.ts";
 import { rejectUpload } from "./rejection.ts";

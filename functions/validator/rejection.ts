@@ -2,8 +2,8 @@ import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import type { InputErrorCode } from "../../engine/errors.ts";
 import type { InputLimits } from "../../engine/limits.ts";
-import { rejectionReportKey } from "../commons/object-keys.ts";
-import { displayName, publishNotification } from "../commons/notifications.ts";
+import { rejectionReportKey } from "#aws/shared/object-keys.ts";
+import { displayName, publishNotification } from "#aws/shared/notifications.ts";
 import type { AudioProbe } from "./validation.ts";
 
 /** The JSON written to `rejections/<key>.json` in the output bucket. */

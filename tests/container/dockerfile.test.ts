@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { relative, resolve } from "node:path";
+import { build } from "esbuild";
 import { SHIPPED_CONDUCTOR_DIR } from "../../engine/job.ts";
 import { describe, expect, it } from "vitest";
 
@@ -19,6 +20,11 @@ const instructions = dockerfile
 const finalStage = instructions.slice(instructions.findLastIndex((line) => /^FROM\s/i.test(line)));
 const arg = (name: string) =>
   new RegExp(`^ARG ${name}=(\\S+)`).exec(instructions.find((l) => l.startsWith(`ARG ${name}=`)) ?? "")?.[1];
+
+/** The sources of the COPY lines that copy from the build context (the repository root). */
+const copySources = instructions
+  .filter((l) => l.startsWith("COPY ") && !l.includes("--from="))
+  .flatMap((l) => l.replace(/--\S+/g, "").trim().split(/\s+/).slice(1, -1));
 
 /** CUDA release TensorFlow built each libtensorflow minor against (tensorflow.org/install/source#gpu). */
 const CUDA_FOR_LIBTENSORFLOW: Record<string, string> = { "2.9": "11.2", "2.10": "11.2", "2.11": "11.2" };
@@ -72,11 +78,29 @@ describe("container/Dockerfile", () => {
   });
 
   it("copies only sources that exist in the build context (the repository root)", () => {
-    const sources = instructions
-      .filter((l) => l.startsWith("COPY ") && !l.includes("--from="))
-      .flatMap((l) => l.replace(/--\S+/g, "").trim().split(/\s+/).slice(1, -1));
-    expect(sources.length).toBeGreaterThan(0);
-    for (const source of sources) expect(existsSync(resolve(ROOT, source)), source).toBe(true);
+    expect(copySources.length).toBeGreaterThan(0);
+    for (const source of copySources) expect(existsSync(resolve(ROOT, source)), source).toBe(true);
+  });
+
+  it("copies every local module the worker imports (aliases such as #aws/* resolved as Node resolves them)", async () => {
+    // The engine thread is started by file name (engine-thread-boot.mjs), so it is an entry of its own.
+    const entries = ["container/worker/main.ts", "container/worker/engine-thread-main.ts"];
+    const { metafile } = await build({
+      entryPoints: entries.map((entry) => resolve(ROOT, entry)),
+      absWorkingDir: ROOT,
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: "node",
+      format: "esm",
+      packages: "external",
+      outdir: "unused",
+      logLevel: "silent",
+    });
+    const modules = Object.keys(metafile.inputs);
+    expect(modules).toContain("aws/shared/aws-clients.ts");
+    const uncopied = modules.filter((module) => !copySources.some((source) => `${module}/`.startsWith(`${source}/`)));
+    expect(uncopied).toEqual([]);
   });
 
   it("ships the trained conductor where the engine looks for it (the default engine's model)", () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { JobMessage } from "../../functions/commons/job-schema.ts";
+import type { JobMessage } from "#aws/shared/job-schema.ts";
 import {
   failureNotification,
   inputErrorNotification,
   resultNotification,
 } from "../../container/worker/job-notifications.ts";
-import { snsSubject } from "../../functions/commons/notifications.ts";
+import { snsSubject } from "#aws/shared/notifications.ts";
 
 const job = (key: string): JobMessage => ({
   version: 1,

@@ -1,25 +1,76 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer, request, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
-import { describe, expect, inject, it } from "vitest";
+import { afterEach, describe, expect, inject, it } from "vitest";
 import { createTestPipeline, motoClients } from "../support/aws.ts";
 
 // The container's CMD as a real process: configuration from the environment only (AWS_ENDPOINT_URL
 // points the SDK at moto), long-polling an empty queue, then SIGTERM. It must stop promptly and cleanly.
+// No sleeps and no clock: a proxy in front of moto holds the worker's ReceiveMessage open for ever, so the
+// worker can only stop if SIGTERM aborts that poll (the SDK sets no request timeout of its own).
 const ROOT = resolve(import.meta.dirname, "../..");
 
+interface HoldingProxy {
+  readonly url: string;
+  /** Resolves when the worker's first ReceiveMessage arrives (it is then inside its long poll). */
+  readonly pollStarted: Promise<void>;
+  /** Resolves when the worker closes the connection of the held poll. */
+  readonly pollClosed: Promise<void>;
+  readonly server: Server;
+}
+
+/** Forwards every request to `target` except SQS ReceiveMessage, which it never answers. */
+async function holdingProxy(target: string): Promise<HoldingProxy> {
+  let started = () => {};
+  let closed = () => {};
+  const pollStarted = new Promise<void>((done) => (started = done));
+  const pollClosed = new Promise<void>((done) => (closed = done));
+  const server = createServer((incoming, outgoing) => {
+    if (String(incoming.headers["x-amz-target"]).endsWith(".ReceiveMessage")) {
+      outgoing.once("close", closed);
+      started();
+      return;
+    }
+    const upstream = request(
+      new URL(incoming.url ?? "/", target),
+      { method: incoming.method, headers: incoming.headers },
+      (answer) => {
+        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(outgoing);
+      },
+    );
+    upstream.once("error", (error) => outgoing.destroy(error));
+    incoming.pipe(upstream);
+  });
+  await new Promise<void>((listening) => server.listen(0, "127.0.0.1", listening));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, pollStarted, pollClosed, server };
+}
+
+let proxy: HoldingProxy | undefined;
+let child: ChildProcess | undefined;
+afterEach(() => {
+  // A worker that failed the test may still be waiting on its held poll.
+  if (child?.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  proxy?.server.closeAllConnections();
+  proxy?.server.close();
+});
+
 describe("worker process (container/worker/main.ts)", () => {
-  it("polls via AWS_ENDPOINT_URL and exits 0 soon after SIGTERM", async () => {
+  it("polls via AWS_ENDPOINT_URL and, on SIGTERM, cuts its long poll short and exits 0", async () => {
     const endpoint = inject("motoEndpoint");
     const pipeline = await createTestPipeline(motoClients(endpoint), {
       visibilityTimeoutSeconds: 30,
       maxReceiveCount: 3,
     });
-    const child = spawn(process.execPath, ["--import", "tsx", "container/worker/main.ts"], {
+    proxy = await holdingProxy(endpoint);
+    child = spawn(process.execPath, ["--import", "tsx", "container/worker/main.ts"], {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH,
         HOME: process.env.HOME,
-        AWS_ENDPOINT_URL: endpoint,
+        AWS_ENDPOINT_URL: proxy.url,
         AWS_REGION: "us-east-1",
         AWS_ACCESS_KEY_ID: "testing",
         AWS_SECRET_ACCESS_KEY: "testing",
@@ -34,25 +85,24 @@ describe("worker process (container/worker/main.ts)", () => {
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
+    child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    // "close" comes after the output pipes are drained, so every log line is in `output` by then.
+    const exited = new Promise<number | null>((done) => child?.once("close", (code) => done(code)));
 
-    // Started means: queue URL resolved through moto, engine loaded, about to long-poll for 20 s.
-    const startedBy = Date.now() + 60_000;
-    while (!output.includes('"message":"worker started"') && child.exitCode === null && Date.now() < startedBy) {
-      await new Promise((done) => setTimeout(done, 100));
-    }
-    expect(child.exitCode, output).toBeNull();
-    expect(output).toContain(pipeline.jobQueueUrl);
-    await new Promise((done) => setTimeout(done, 500));
-    const signalledAt = Date.now();
+    // Started means: queue URL resolved through the proxy, engine loaded, and the long poll in flight.
+    const exitedEarly = exited.then((code) => {
+      throw new Error(`the worker exited (code ${code}) before it polled:\n${output}`);
+    });
+    await Promise.race([proxy.pollStarted, exitedEarly]);
+
     child.kill("SIGTERM");
     const code = await exited;
-
+    await proxy.pollClosed; // the worker dropped the poll it was waiting on
     expect(code, output).toBe(0);
-    expect(Date.now() - signalledAt).toBeLessThan(5_000); // the 20 s long poll was cut short
+    expect(output).toMatch(/"message":"worker started".*"queueUrl":"[^"]*\/\d+\/[^"]+"/);
+    expect(output).toContain(pipeline.jobQueueUrl.split("/").at(-1));
     expect(output).toMatch(/"message":"stop signal received"/);
-    expect(output).toMatch(/"message":"worker stopped"/);
+    expect(output).toMatch(/"message":"worker stopped".*"shutdown":true/);
   });
 });

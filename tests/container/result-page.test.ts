@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { pageKeys, pageReport, reportFormat } from "../../container/worker/result-page.ts";
-import { resultKeys } from "../../functions/commons/object-keys.ts";
+import { resultKeys } from "#aws/shared/object-keys.ts";
 
 describe("the worker's result page keys and report", () => {
   it("puts the page, the original's copy and the result in its own format beside the WAV", () => {

@@ -4,8 +4,8 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import { HarmonizerInputError } from "../../engine/errors.ts";
 import type { FormSetting } from "../../engine/extend/types.ts";
 import type { ExtensionJobInput, ExtensionJobOutput } from "../../engine/job.ts";
-import type { AwsClients } from "../../functions/commons/aws-clients.ts";
-import { type JobMessage, jobIdFor } from "../../functions/commons/job-schema.ts";
+import type { AwsClients } from "#aws/shared/aws-clients.ts";
+import { type JobMessage, jobIdFor } from "#aws/shared/job-schema.ts";
 import type { RunExtensionJob } from "../../container/worker/process-message.ts";
 import { runWorker } from "../../container/worker/worker.ts";
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigurationError } from "../../functions/commons/errors.ts";
+import { ConfigurationError } from "#aws/shared/errors.ts";
 import { readValidatorConfig } from "../../functions/validator/config.ts";
 import { readWorkerConfig } from "../../container/worker/config.ts";
 

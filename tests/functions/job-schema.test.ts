@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type JobMessage, jobIdFor, parseJobMessage } from "../../functions/commons/job-schema.ts";
-import { InvalidJobMessageError } from "../../functions/commons/errors.ts";
+import { type JobMessage, jobIdFor, parseJobMessage } from "#aws/shared/job-schema.ts";
+import { InvalidJobMessageError } from "#aws/shared/errors.ts";
 
 const job: JobMessage = {
   version: 1,

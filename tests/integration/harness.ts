@@ -2,7 +2,7 @@ import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
-import type { AwsClients } from "../../functions/commons/aws-clients.ts";
+import type { AwsClients } from "#aws/shared/aws-clients.ts";
 import { readValidatorConfig } from "../../functions/validator/config.ts";
 import { createValidator, type UploadOutcome } from "../../functions/validator/handler.ts";
 import { readWorkerConfig } from "../../container/worker/config.ts";

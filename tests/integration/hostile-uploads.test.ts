@@ -1,7 +1,7 @@
 import { PutBucketVersioningCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { checkTargetSeconds, DEFAULT_LIMITS } from "../../contract/pipeline.ts";
-import type { AwsClients } from "../../functions/commons/aws-clients.ts";
+import type { AwsClients } from "#aws/shared/aws-clients.ts";
 import type { ExtensionJobOutput } from "../../engine/job.ts";
 import type { RunExtensionJob } from "../../container/worker/process-message.ts";
 import { createTestPipeline, drainNotifications, listKeys, motoClients, type TestPipeline } from "../support/aws.ts";

@@ -4,7 +4,7 @@ import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { runExtensionJob } from "../../engine/job.ts";
 import { SHIPPED_CONDUCTOR_DIR } from "../../engine/model/shipped.ts";
-import type { AwsClients } from "../../functions/commons/aws-clients.ts";
+import type { AwsClients } from "#aws/shared/aws-clients.ts";
 import { createTestPipeline, drainNotifications, listKeys, motoClients } from "../support/aws.ts";
 import { songWav } from "../support/wav.ts";
 import { runWorkerUntilQueueEmpty, testValidator, testWorkerDeps, uploadAndValidate } from "./harness.ts";

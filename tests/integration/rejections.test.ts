@@ -1,8 +1,8 @@
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import type { AwsClients } from "../../functions/commons/aws-clients.ts";
-import { type JobMessage, jobIdFor } from "../../functions/commons/job-schema.ts";
+import type { AwsClients } from "#aws/shared/aws-clients.ts";
+import { type JobMessage, jobIdFor } from "#aws/shared/job-schema.ts";
 import type { RunExtensionJob } from "../../container/worker/process-message.ts";
 import { createTestPipeline, drainNotifications, drainQueue, listKeys, motoClients } from "../support/aws.ts";
 import { songWav } from "../support/wav.ts";

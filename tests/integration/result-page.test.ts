@@ -7,7 +7,7 @@ import { decodeAudio } from "../../engine/audio/index.ts";
 import { encodeAudio } from "../../engine/audio/encode/index.ts";
 import { runExtensionJob } from "../../engine/job.ts";
 import { synthesizeSong } from "../../engine/synth/song.ts";
-import type { AwsClients } from "../../functions/commons/aws-clients.ts";
+import type { AwsClients } from "#aws/shared/aws-clients.ts";
 import { createTestPipeline, drainNotifications, listKeys, motoClients } from "../support/aws.ts";
 import { runWorkerUntilQueueEmpty, testValidator, testWorkerDeps, uploadAndValidate } from "./harness.ts";
 

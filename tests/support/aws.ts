@@ -13,7 +13,7 @@ import {
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import { randomUUID } from "node:crypto";
-import { type AwsClients, createAwsClients } from "../../functions/commons/aws-clients.ts";
+import { type AwsClients, createAwsClients } from "#aws/shared/aws-clients.ts";
 
 /** SDK clients pointed explicitly at the local moto server, with fake credentials. */
 export function motoClients(endpoint: string): AwsClients {

@@ -1,0 +1,42 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { synthHarmonizer } from "./synth.ts";
+
+let synthesized: ReturnType<typeof synthHarmonizer>;
+beforeAll(() => {
+  synthesized = synthHarmonizer();
+});
+afterAll(() => synthesized?.cleanup());
+
+/** The build context `cdk deploy` hands to Docker: the staged copy of the repository, after the excludes. */
+function stagedImageContext(): { directory: string; dockerfile: string } {
+  const manifest = JSON.parse(
+    readFileSync(join(synthesized.assembly.directory, `${synthesized.stack.artifactId}.assets.json`), "utf8"),
+  ) as { dockerImages: Record<string, { source: { directory: string; dockerFile: string } }> };
+  const images = Object.values(manifest.dockerImages);
+  expect(images).toHaveLength(1);
+  const { directory, dockerFile } = images[0]!.source;
+  return { directory: join(synthesized.assembly.directory, directory), dockerfile: dockerFile };
+}
+
+describe("the worker image's build context", () => {
+  it("holds every source the Dockerfile copies (the shared AWS code and the shipped conductor too)", () => {
+    const { directory, dockerfile } = stagedImageContext();
+    const sources = readFileSync(join(directory, dockerfile), "utf8")
+      .replace(/\\\n/g, " ")
+      .split("\n")
+      .filter((line) => line.startsWith("COPY ") && !line.includes("--from="))
+      .flatMap((line) => line.replace(/--\S+/g, "").trim().split(/\s+/).slice(1, -1));
+    expect(sources).toEqual(expect.arrayContaining(["aws/shared", "models/conductor"]));
+    for (const source of sources) expect(existsSync(join(directory, source)), source).toBe(true);
+    expect(existsSync(join(directory, "models/conductor/model.json"))).toBe(true);
+  });
+
+  it("leaves tests, the corpus, local models and node_modules out", () => {
+    const { directory } = stagedImageContext();
+    const top = readdirSync(directory);
+    for (const left of ["tests", "corpus", "node_modules", "cdk.out", ".git", ".venv"]) expect(top).not.toContain(left);
+    expect(readdirSync(join(directory, "models"))).toEqual(["conductor"]);
+  });
+});
