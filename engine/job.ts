@@ -3,7 +3,15 @@ import { join } from "node:path";
 import { checkInput, decodeAudio, encodeWav, type DecodedAudio } from "./audio/index.ts";
 import { durationSeconds, type PcmAudio } from "./audio/pcm.ts";
 import { DEFAULT_ENGINE, DEFAULT_FADE_OUT_SECONDS, extendAudio } from "./extend/extend.ts";
-import type { Conductor, EngineName, FormName, FormSetting, Predictor } from "./extend/types.ts";
+import type {
+  Conductor,
+  EngineName,
+  ExtendOptions,
+  ExtendResult,
+  FormName,
+  FormSetting,
+  Predictor,
+} from "./extend/types.ts";
 import { HarmonizerInputError } from "./errors.ts";
 import { loadConductor } from "./model/conductor.ts";
 import { SHIPPED_CONDUCTOR_DIR } from "./model/shipped.ts";
@@ -11,8 +19,8 @@ import { DEFAULT_LIMITS, type InputLimits } from "./limits.ts";
 import { selectBackend, type BackendChoice } from "./model/backend.ts";
 import { loadModel, modelKind } from "./model/io.ts";
 import { createPredictor } from "./model/predictor.ts";
-import { analyseSignal } from "./analysis/beats.ts";
-import { analyseOriginal, measureExtension, type QualityReport } from "./quality/index.ts";
+import { analyseSignal, type SignalAnalysis } from "./analysis/beats.ts";
+import { measureExtension, type QualityReport } from "./quality/index.ts";
 import { pictureTitle, renderExtensionPicture } from "./report/picture.ts";
 import { defaultOutputFormat, encodeAudio, type OutputFormat } from "./audio/encode/index.ts";
 
@@ -64,7 +72,14 @@ export interface ExtensionReport {
   readonly output: { seconds: number; sampleRate: number; channels: number };
   readonly chunks: number;
   readonly seams: readonly number[];
-  readonly timingsMs: { decode: number; model: number; extend: number; analyse: number; encode: number };
+  readonly timingsMs: {
+    decode: number;
+    model: number;
+    extend: number;
+    analyse: number;
+    picture: number;
+    encode: number;
+  };
   /** Absent when the job was asked not to measure. */
   readonly quality?: QualityReport;
   readonly outputFormat: OutputFormat;
@@ -143,84 +158,24 @@ async function loadModels(job: ExtensionJobInput, engine: EngineName, notes: str
 
 export async function runExtensionJob(job: ExtensionJobInput): Promise<ExtensionJobOutput> {
   const limits = job.limits ?? DEFAULT_LIMITS;
-  const engine = job.engine ?? DEFAULT_ENGINE;
   const clock = stopwatch();
-
   const decoded = await decodeAudio(job.bytes, { maxSeconds: limits.maxInputSeconds });
   checkInput(decoded, limits);
   const input: PcmAudio = { sampleRate: decoded.sampleRate, channels: decoded.channels };
   const decodeMs = clock();
 
   const notes: string[] = [];
-  const models = await loadModels(job, engine, notes);
+  const models = await loadModels(job, job.engine ?? DEFAULT_ENGINE, notes);
   const modelMs = clock();
-
   // The input is analysed once: its beats for the engine (not needed by neural), its features again for the measurement.
   const shared = models.engine === "neural" ? undefined : analyseSignal(input);
-  const result = await extendAudio(
-    input,
-    {
-      targetSeconds: job.targetSeconds,
-      beats: shared?.beats,
-      engine: models.engine,
-      predictor: models.predictor,
-      conductor: models.conductor,
-      fadeOutSeconds: job.fadeOutSeconds ?? DEFAULT_FADE_OUT_SECONDS,
-      crossfadeSeconds: job.crossfadeSeconds,
-      form: job.form,
-      onProgress: job.onProgress,
-    },
-    limits,
-  );
+  const result = await extendAudio(input, extendOptions(job, models, shared), limits);
   const extendMs = clock();
-
-  const resultSeconds = durationSeconds(result.audio);
-  // The quality analysis reports its progress by the stages it times (the original's, then the extension's).
-  const analysisStages = stageCounter((done) =>
-    job.onPhase?.("analyse", (done / MEASURE_STAGES) * resultSeconds, resultSeconds),
-  );
-  const quality =
-    job.measure === false
-      ? undefined
-      : await measureExtension(
-          { original: input, result: result.audio, seams: result.seams, introSeconds: result.introSeconds },
-          { originalAnalysis: analyseOriginal(input, analysisStages, shared), timings: analysisStages },
-        );
-  if (quality !== undefined) job.onPhase?.("analyse", resultSeconds, resultSeconds);
-  if (job.picture !== false) job.onPhase?.("picture", 0, resultSeconds);
-  const picture =
-    job.picture === false
-      ? new Uint8Array(0)
-      : renderExtensionPicture({
-          original: input,
-          result: result.audio,
-          seams: result.seams,
-          introSeconds: result.introSeconds,
-          boundaryLabel: result.form === "song" ? "intro ends" : "extension starts",
-          title: pictureTitle({
-            name: job.name ?? "song",
-            engine: result.engine,
-            form: result.form,
-            inputSeconds: durationSeconds(input),
-            outputSeconds: resultSeconds,
-          }),
-        });
+  const quality = job.measure === false ? undefined : await measureResult(job, input, result, shared);
   const analyseMs = clock();
-
-  // Lossless inputs keep their own depth (the original part stays sample-identical); lossy ones are written as float.
-  const wav = encodeWav(result.audio, decoded.bitDepth ?? "32f");
-  const outputFormat =
-    typeof job.outputFormat === "function"
-      ? job.outputFormat(decoded)
-      : (job.outputFormat ?? defaultOutputFormat(decoded));
-  const encoded =
-    outputFormat === defaultOutputFormat({ format: "wav", bitDepth: decoded.bitDepth ?? "32f" })
-      ? wav
-      : await encodeAudio(result.audio, outputFormat, {
-          // 24-bit only for 24-bit or float sources: a lossy source has no detail below 16 bits, only bigger files.
-          flacBits: decoded.bitDepth === 24 || decoded.bitDepth === "32f" ? 24 : 16,
-          onProgress: (done, total) => job.onPhase?.("encode", (done / total) * resultSeconds, resultSeconds),
-        });
+  const picture = job.picture === false ? new Uint8Array(0) : drawResult(job, input, result);
+  const pictureMs = clock();
+  const { wav, encoded, outputFormat } = await encodeResult(job, decoded, result.audio);
   const encodeMs = clock();
 
   const report: ExtensionReport = {
@@ -231,42 +186,102 @@ export async function runExtensionJob(job: ExtensionJobInput): Promise<Extension
     form: result.form,
     formReason: result.formReason,
     introSeconds: result.introSeconds,
-    input: {
-      format: decoded.format,
-      seconds: durationSeconds(input),
-      sampleRate: input.sampleRate,
-      channels: input.channels.length,
-    },
-    output: {
-      seconds: durationSeconds(result.audio),
-      sampleRate: result.audio.sampleRate,
-      channels: result.audio.channels.length,
-    },
+    input: { format: decoded.format, ...shape(input) },
+    output: shape(result.audio),
     chunks: result.chunks,
     seams: result.seams,
-    timingsMs: { decode: decodeMs, model: modelMs, extend: extendMs, analyse: analyseMs, encode: encodeMs },
+    timingsMs: {
+      decode: decodeMs,
+      model: modelMs,
+      extend: extendMs,
+      analyse: analyseMs,
+      picture: pictureMs,
+      encode: encodeMs,
+    },
     quality,
     outputFormat,
   };
   return { wav, encoded, picture, report, audio: result.audio };
 }
 
-/** About how many stages analyseOriginal and measureExtension time (engine/quality/measure.ts), for progress. */
-const MEASURE_STAGES = 20;
+const shape = (audio: PcmAudio) => ({
+  seconds: durationSeconds(audio),
+  sampleRate: audio.sampleRate,
+  channels: audio.channels.length,
+});
 
-/** A timings record that counts the stages measureExtension finishes (it records each one in it). */
-function stageCounter(onStage: (done: number) => void): Record<string, number> {
-  let done = 0;
-  return new Proxy<Record<string, number>>(
-    {},
+function extendOptions(
+  job: ExtensionJobInput,
+  models: LoadedModels,
+  shared: SignalAnalysis | undefined,
+): ExtendOptions {
+  return {
+    targetSeconds: job.targetSeconds,
+    beats: shared?.beats,
+    engine: models.engine,
+    predictor: models.predictor,
+    conductor: models.conductor,
+    fadeOutSeconds: job.fadeOutSeconds ?? DEFAULT_FADE_OUT_SECONDS,
+    crossfadeSeconds: job.crossfadeSeconds,
+    form: job.form,
+    onProgress: job.onProgress,
+  };
+}
+
+/** The quality report; its progress is the share of the measurement's stages done (see measureStages). */
+function measureResult(
+  job: ExtensionJobInput,
+  input: PcmAudio,
+  result: ExtendResult,
+  shared: SignalAnalysis | undefined,
+): Promise<QualityReport> {
+  const seconds = durationSeconds(result.audio);
+  return measureExtension(
+    { original: input, result: result.audio, seams: result.seams, introSeconds: result.introSeconds },
     {
-      set(target, key, value) {
-        target[key as string] = value as number;
-        onStage(Math.min(MEASURE_STAGES, ++done));
-        return true;
-      },
+      signalAnalysis: shared,
+      onProgress: (done, total) => job.onPhase?.("analyse", (done / total) * seconds, seconds),
     },
   );
+}
+
+function drawResult(job: ExtensionJobInput, input: PcmAudio, result: ExtendResult): Uint8Array {
+  const seconds = durationSeconds(result.audio);
+  job.onPhase?.("picture", 0, seconds);
+  return renderExtensionPicture({
+    original: input,
+    result: result.audio,
+    seams: result.seams,
+    introSeconds: result.introSeconds,
+    boundaryLabel: result.form === "song" ? "intro ends" : "extension starts",
+    title: pictureTitle({
+      name: job.name ?? "song",
+      engine: result.engine,
+      form: result.form,
+      inputSeconds: durationSeconds(input),
+      outputSeconds: seconds,
+    }),
+  });
+}
+
+/** The WAV, and the result in the output format asked for (the WAV itself when that is the WAV flavour). */
+async function encodeResult(job: ExtensionJobInput, decoded: DecodedAudio, audio: PcmAudio) {
+  // Lossless inputs keep their own depth (the original part stays sample-identical); lossy ones are written as float.
+  const wav = encodeWav(audio, decoded.bitDepth ?? "32f");
+  const outputFormat =
+    typeof job.outputFormat === "function"
+      ? job.outputFormat(decoded)
+      : (job.outputFormat ?? defaultOutputFormat(decoded));
+  const seconds = durationSeconds(audio);
+  const encoded =
+    outputFormat === defaultOutputFormat({ format: "wav", bitDepth: decoded.bitDepth ?? "32f" })
+      ? wav
+      : await encodeAudio(audio, outputFormat, {
+          // 24-bit only for 24-bit or float sources: a lossy source has no detail below 16 bits, only bigger files.
+          flacBits: decoded.bitDepth === 24 || decoded.bitDepth === "32f" ? 24 : 16,
+          onProgress: (done, total) => job.onPhase?.("encode", (done / total) * seconds, seconds),
+        });
+  return { wav, encoded, outputFormat };
 }
 
 /** Each call returns the milliseconds since the previous one. */

@@ -1,6 +1,6 @@
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import { findAnchors } from "./anchors.ts";
-import { scanBlocks } from "./blocks.ts";
+import { scanBlocks, type BlockScan } from "./blocks.ts";
 import { findCopyRuns, longestRunAfter, offsetsCopying, type AnchoredAudio, type FoundCopies } from "./copies.ts";
 import type { QualityReport } from "./report.ts";
 import {
@@ -44,26 +44,46 @@ const ENDING_SHARE = 0.75;
 /** ...and its last sound lands within this many seconds of the result's last sound (trailing silence, padding). */
 const ENDING_TOLERANCE_SECONDS = 1.5;
 
+/** The scans, anchors and result-to-input copies of one extension: found once, read by the form metrics and measure.ts. */
+export interface ResultCopies {
+  readonly originalScan: BlockScan;
+  readonly resultScan: BlockScan;
+  readonly input: AnchoredAudio;
+  readonly output: AnchoredAudio;
+  /** Where the result copies the input, sample for sample. */
+  readonly copies: FoundCopies;
+}
+
+export function findResultCopies(original: PcmAudio, result: PcmAudio): ResultCopies {
+  const originalScan = scanBlocks(original);
+  const resultScan = scanBlocks(result);
+  const input: AnchoredAudio = { audio: original, anchors: findAnchors(original, originalScan) };
+  const output: AnchoredAudio = { audio: result, anchors: findAnchors(result, resultScan) };
+  return { originalScan, resultScan, input, output, copies: findCopyRuns(output, input) };
+}
+
 /**
  * Form metrics of an extension (see FormMetrics). Linear time: one pass over the samples of each signal (blocks.ts),
  * then anchor lookups and sparse sample checks along the copies found (copies.ts): about 0.2-0.5 s for a 10-minute
  * stereo 44.1 kHz result. The input's silence threshold is used for both signals so they are judged alike.
  * Verbatim and repeat metrics are 0 (and endsWithInputEnding false) when the two differ in rate or channel count.
+ * `found`: findResultCopies(original, result) when the caller needs the copies too.
  */
-export function measureForm(original: PcmAudio, result: PcmAudio, options: FormOptions = {}): FormMetrics {
+export function measureForm(
+  original: PcmAudio,
+  result: PcmAudio,
+  options: FormOptions = {},
+  found: ResultCopies = findResultCopies(original, result),
+): FormMetrics {
   const sampleRate = result.sampleRate;
-  const originalScan = scanBlocks(original);
-  const resultScan = scanBlocks(result);
+  const { originalScan, resultScan, input, output, copies } = found;
   const originalLevels = blockLevelsDb(originalScan);
   const resultLevels = blockLevelsDb(resultScan);
   const threshold = silenceThresholdDb(originalLevels);
   const originalSound = soundSpan(original, originalScan, originalLevels, threshold);
   const resultSound = soundSpan(result, resultScan, resultLevels, threshold);
 
-  const input: AnchoredAudio = { audio: original, anchors: findAnchors(original, originalScan) };
-  const output: AnchoredAudio = { audio: result, anchors: findAnchors(result, resultScan) };
   const minOffsetSamples = Math.round(MIN_REPEAT_OFFSET_SECONDS * sampleRate);
-  const copies = findCopyRuns(output, input);
   const repeats = findCopyRuns(output, "self", { minOffsetSamples });
   const originalRepeats = findCopyRuns(input, "self", { minOffsetSamples });
   const intro = Math.round((options.introSeconds ?? frameCount(original) / original.sampleRate) * sampleRate);

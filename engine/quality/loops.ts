@@ -1,3 +1,7 @@
+import { CHROMA_BINS, MFCC_COEFFICIENTS, type FrameFeatures } from "../analysis/features.ts";
+import { BEAT_VECTOR_SIZE, type BeatVectoriser } from "../analysis/beat-vectors.ts";
+import { SILENT_BLOCK_DB } from "./timbre.ts";
+
 /** Back-to-back repeats shorter than this are not reported (a held note is not a loop). */
 const MIN_REPEAT_SECONDS = 2;
 /**
@@ -155,4 +159,53 @@ export function verbatimFraction(blocks: SlidingBlocks, reference: SlidingBlocks
     }
   }
   return total > 0 ? copied / total : 0;
+}
+
+/**
+ * Block vectors at every frame offset (the loop detector needs frame-resolution lags): each block's mean chroma,
+ * MFCC and power over its frames, from running sums (one pass, whatever the block length).
+ */
+export function slidingBlocks(frames: FrameFeatures, blockFrames: number, vectoriser: BeatVectoriser): SlidingBlocks {
+  const count = Math.max(0, frames.frameCount - blockFrames + 1);
+  const size = BEAT_VECTOR_SIZE;
+  const vectors = new Float32Array(count * size);
+  const silent = new Uint8Array(count);
+  const chromaSums = runningSums(frames.chroma, CHROMA_BINS);
+  const mfccSums = runningSums(frames.mfcc, MFCC_COEFFICIENTS);
+  const powerSums = runningSums(
+    frames.levelDb.map((db) => 10 ** (db / 10)),
+    1,
+  );
+  const chroma = new Float32Array(CHROMA_BINS);
+  const mfcc = new Float32Array(MFCC_COEFFICIENTS);
+  for (let i = 0; i < count; i++) {
+    meanOf(chromaSums, CHROMA_BINS, i, blockFrames, chroma);
+    meanOf(mfccSums, MFCC_COEFFICIENTS, i, blockFrames, mfcc);
+    const power = (powerSums[i + blockFrames]! - powerSums[i]!) / blockFrames;
+    const level = power > 0 ? 10 * Math.log10(power) : -120;
+    vectors.set(vectoriser.vectorise(chroma, mfcc, level), i * size);
+    silent[i] = level < SILENT_BLOCK_DB ? 1 : 0;
+  }
+  return {
+    count,
+    blockFrames,
+    stride: Math.max(1, Math.round(blockFrames / 4)),
+    frameSeconds: frames.hop / frames.sampleRate,
+    size,
+    vectors,
+    silent,
+  };
+}
+
+/** sums[(f * dims) + d] = sum of values[g * dims + d] over frames g < f. */
+function runningSums(values: Float32Array, dims: number): Float64Array {
+  const frames = values.length / dims;
+  const sums = new Float64Array((frames + 1) * dims);
+  for (let f = 0; f < frames; f++)
+    for (let d = 0; d < dims; d++) sums[(f + 1) * dims + d] = sums[f * dims + d]! + values[f * dims + d]!;
+  return sums;
+}
+
+function meanOf(sums: Float64Array, dims: number, from: number, length: number, out: Float32Array): void {
+  for (let d = 0; d < dims; d++) out[d] = (sums[(from + length) * dims + d]! - sums[from * dims + d]!) / length;
 }

@@ -8,10 +8,14 @@ import { channelWeight, gatedLoudness, kWeightingFilters } from "../audio/k-weig
  * twice as fast on long stereo audio.
  */
 export function integratedLoudness(audio: PcmAudio): number {
+  if ((audio.channels[0]?.length ?? 0) === 0) return -Infinity;
+  return gatedLoudness(kWeightedPowerFused(audio), audio.sampleRate);
+}
+
+/** kWeightedPower of engine/audio/k-weighting.ts (sum over channels of weight x K-weighted sample squared), fused. */
+export function kWeightedPowerFused(audio: PcmAudio): Float32Array {
   const frames = audio.channels[0]?.length ?? 0;
-  if (frames === 0) return -Infinity;
-  const sampleRate = audio.sampleRate;
-  const [shelf, highPass] = kWeightingFilters(sampleRate);
+  const [shelf, highPass] = kWeightingFilters(audio.sampleRate);
   const [s0, s1, s2, sa1, sa2] = shelf;
   const [h0, h1, h2, ha1, ha2] = highPass;
   const power = new Float32Array(frames);
@@ -36,5 +40,5 @@ export function integratedLoudness(audio: PcmAudio): number {
       power[i]! += weight * z * z;
     }
   });
-  return gatedLoudness(power, sampleRate);
+  return power;
 }

@@ -1,17 +1,25 @@
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import { analyseBeatsFromFrames, type BeatAnalysis, type SignalAnalysis } from "../analysis/beats.ts";
-import { CHROMA_BINS, MFCC_COEFFICIENTS, meanOverFrames, type FrameFeatures } from "../analysis/features.ts";
-import { BEAT_VECTOR_SIZE, createBeatVectoriser, type BeatVectoriser } from "../analysis/beat-vectors.ts";
+import { frameFeatures, type FrameFeatures } from "../analysis/features.ts";
+import { createBeatVectoriser, type BeatVectoriser } from "../analysis/beat-vectors.ts";
 import { analysisSignal, type AnalysisSignal } from "../analysis/signal.ts";
-import { detrendedEnvelope } from "../analysis/tempo-fallback.ts";
-import { countClicks } from "./clicks.ts";
-import { fluxInRanges, frameFeatures } from "../analysis/features.ts";
-import { integratedLoudness } from "./loudness.ts";
-import { shortestLoopSeconds, verbatimFraction, type SlidingBlocks } from "./loops.ts";
-import { measureForm, type FormMetrics } from "./form.ts";
+import { copySegments, coveredShare } from "./copy-map.ts";
+import {
+  analyseExtensionDirect,
+  analyseExtensionMapped,
+  DIRECT_STAGES,
+  MAPPED_STAGES,
+  type ExtensionAnalysis,
+  type Timed,
+} from "./extension-analysis.ts";
+import { findResultCopies, measureForm, type FormMetrics } from "./form.ts";
+import { kWeightedPowerFused } from "./loudness.ts";
+import { gatedLoudness } from "../audio/k-weighting.ts";
+import { shortestLoopSeconds, slidingBlocks, verbatimFraction, type SlidingBlocks } from "./loops.ts";
+import type { FoundCopies } from "./copies.ts";
 import type { QualityReport } from "./report.ts";
-import { beatPhaseShift, loudnessChangeAt, seamFluxZScores, type FrameGrid } from "./seams.ts";
-import { chromaCosine, mfccFrechetDistance, SILENT_BLOCK_DB } from "./timbre.ts";
+import { measureSeams, median } from "./seams.ts";
+import { chromaCosine, mfccFrechetDistance } from "./timbre.ts";
 
 export interface ExtensionToMeasure {
   readonly original: PcmAudio;
@@ -27,11 +35,30 @@ export interface ExtensionToMeasure {
   readonly introSeconds?: number;
 }
 
+/**
+ * How the extension's features, tempo and loudness are obtained (the seams are always measured on the result's own
+ * samples, and the form metrics on all of it):
+ * - "mapped": where the extension is a sample-exact copy of the input (found by the form metrics' anchors), the
+ *   input's analysis is read at the copied place instead of analysing the same audio again; the rest is analysed
+ *   directly. Falls back to "direct" when copies cover less than MIN_MAPPED_SHARE of the extension.
+ * - "direct": the whole extension is analysed (beat tracker, frame features, loudness): 5-10x slower.
+ */
+export type MeasurePath = "mapped" | "direct";
+
+/** Below this share of the extension copied from the input, the mapped path would analyse most of it anyway. */
+export const MIN_MAPPED_SHARE = 0.9;
+
 export interface MeasureOptions {
   /** analyseOriginal(original) made earlier: measuring several extensions of one song analyses it once. */
   readonly originalAnalysis?: OriginalAnalysis;
+  /** The engine's analysis of the original (analyseSignal), when there is one: not computed again. */
+  readonly signalAnalysis?: SignalAnalysis;
+  /** Default "mapped". */
+  readonly path?: MeasurePath;
   /** Filled with the milliseconds each stage took (for benchmarks). */
   readonly timings?: Record<string, number>;
+  /** After each stage: stages done, and how many this measurement runs (see measureStages). */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 /** Everything measureExtension needs from the original, independent of the extension. */
@@ -46,36 +73,63 @@ export interface OriginalAnalysis {
   readonly blockFrames: number;
   readonly blocks: SlidingBlocks;
   readonly shortestLoopSeconds: number;
+  /** K-weighted power per sample (kWeightedPowerFused), which the mapped path copies. */
+  readonly power: Float32Array;
   readonly integratedLufs: number;
 }
 
-/** Context kept before the extension so that seams at its start have a "before". */
-// The beat-phase reading needs 4 s before a seam; the extra second keeps the first seam (at the original's end)
-// inside the window despite frame rounding and the seam guard.
-const LEAD_SECONDS = 5;
+/** The stages of analyseOriginal; the first two are skipped when the engine's analysis is shared. */
+const ORIGINAL_STAGES = [
+  "original: signal + features",
+  "original: beats",
+  "original: blocks",
+  "original: loops",
+  "original: loudness",
+] as const;
+const SHARED_STAGES = 2;
+/** The stages of measureExtension after the original's, in order; the extension's three depend on the path. */
+const EXTENSION_STAGES = { mapped: MAPPED_STAGES, direct: DIRECT_STAGES } as const;
+const MEASURED_STAGES = [
+  "window: flux around seams",
+  "clicks",
+  "seam loudness",
+  "beat phase",
+  "extension: blocks",
+  "timbre + harmony",
+  "extension: loops",
+  "verbatim",
+] as const;
 
-/** Analyses the original once: features, beats (both taken from `shared` when the engine made them), one-beat blocks, its own loops, loudness. */
+/** The stage names a measurement times, in order (its progress counts these). */
+export function measureStages(options: Pick<MeasureOptions, "originalAnalysis" | "signalAnalysis" | "path">): string[] {
+  const original = options.originalAnalysis ? [] : ORIGINAL_STAGES.slice(options.signalAnalysis ? SHARED_STAGES : 0);
+  return [...original, "form", ...EXTENSION_STAGES[options.path ?? "mapped"], ...MEASURED_STAGES];
+}
+
+/** Analyses the original once: features and beats (taken from `shared` when the engine made them), one-beat blocks, its own loops, loudness. */
 export function analyseOriginal(
   original: PcmAudio,
-  timings?: Record<string, number>,
   shared?: SignalAnalysis,
+  timed: Timed = (_, s) => s(),
 ): OriginalAnalysis {
-  const time = stageTimer(timings);
-  const sampleRate = original.sampleRate;
-  const signal = shared?.signal ?? time("original: signal + features", () => analysisSignal(original));
-  const frames =
-    shared?.frames ?? time("original: signal + features", () => frameFeatures(signal.samples, signal.sampleRate));
+  const { signal, frames } =
+    shared ??
+    timed(ORIGINAL_STAGES[0], () => {
+      const signal = analysisSignal(original);
+      return { signal, frames: frameFeatures(signal.samples, signal.sampleRate) };
+    });
   const beats =
     shared?.beats ??
-    time("original: beats", () =>
-      analyseBeatsFromFrames(sampleRate, frameCount(original), signal.samples, frames, signal.factor),
+    timed(ORIGINAL_STAGES[1], () =>
+      analyseBeatsFromFrames(original.sampleRate, frameCount(original), signal.samples, frames, signal.factor),
     );
   const vectoriser = createBeatVectoriser(beats);
   const beatFrames = beats.beatSamples / signal.factor / frames.hop;
   const blockFrames = Math.max(2, Math.round(beatFrames));
-  const blocks = time("original: blocks + loops", () => slidingBlocks(frames, blockFrames, vectoriser));
-  const loop = time("original: blocks + loops", () => shortestLoopSeconds(blocks));
-  const lufs = time("original: loudness", () => integratedLoudness(original));
+  const blocks = timed(ORIGINAL_STAGES[2], () => slidingBlocks(frames, blockFrames, vectoriser));
+  const loop = timed(ORIGINAL_STAGES[3], () => shortestLoopSeconds(blocks));
+  const power = timed(ORIGINAL_STAGES[4], () => kWeightedPowerFused(original));
+  const integratedLufs = frameCount(original) > 0 ? gatedLoudness(power, original.sampleRate) : -Infinity;
   return {
     audio: original,
     signal,
@@ -86,139 +140,102 @@ export function analyseOriginal(
     blockFrames,
     blocks,
     shortestLoopSeconds: loop,
-    integratedLufs: lufs,
+    power,
+    integratedLufs,
   };
 }
 
 /**
- * Measures how well an extension matches its original and hides its seams, and its form (see QualityReport). The
- * original is analysed once (or taken from options.originalAnalysis) and the result after introSeconds once; the
- * seam metrics that need the frame grid of the 4 s before that compute that grid only around the seams.
+ * Measures how well an extension matches its original and hides its seams, and its form (see QualityReport and
+ * MeasurePath). The original is analysed once (or taken from options.originalAnalysis).
  */
 export async function measureExtension(
   input: ExtensionToMeasure,
   options: MeasureOptions = {},
 ): Promise<QualityReport> {
-  const time = stageTimer(options.timings);
-  const { original, result } = input;
+  const stages = measureStages(options);
+  const timed = stageTimer(stages, options);
   const reference =
-    options.originalAnalysis?.audio === original
+    options.originalAnalysis?.audio === input.original
       ? options.originalAnalysis
-      : analyseOriginal(original, options.timings);
-  const form = time("form", () => measureForm(original, result, { introSeconds: input.introSeconds }));
-  return { ...measureAfterIntro(input, reference, time), ...form };
+      : analyseOriginal(input.original, options.signalAnalysis, timed);
+  const found = timed("form", () => findResultCopies(input.original, input.result));
+  const form = measureForm(input.original, input.result, { introSeconds: input.introSeconds }, found);
+  const metrics = measureAfterIntro(input, reference, found.copies, { path: options.path ?? "mapped", timed });
+  options.onProgress?.(stages.length, stages.length);
+  return { ...metrics, ...form };
 }
 
-type StageTimer = ReturnType<typeof stageTimer>;
 /** Every metric but the form ones. */
 type SignalMetrics = Omit<QualityReport, keyof FormMetrics>;
 
 /** The seams, and the result after introSeconds against the original. */
-function measureAfterIntro(input: ExtensionToMeasure, reference: OriginalAnalysis, time: StageTimer): SignalMetrics {
+function measureAfterIntro(
+  input: ExtensionToMeasure,
+  reference: OriginalAnalysis,
+  copies: FoundCopies,
+  settings: { readonly path: MeasurePath; readonly timed: Timed },
+): SignalMetrics {
   const { original, result } = input;
+  const { timed } = settings;
   const sampleRate = original.sampleRate;
-  const originalLength = frameCount(original);
   const resultLength = frameCount(result);
-  const extensionLength = Math.max(0, resultLength - originalLength);
+  const extensionLength = Math.max(0, resultLength - frameCount(original));
   // Where the measured part starts: the result may keep only the input's intro before re-sequencing it.
   const boundary = Math.min(
     resultLength,
-    Math.max(0, Math.round((input.introSeconds ?? originalLength / sampleRate) * sampleRate)),
+    Math.max(0, Math.round((input.introSeconds ?? frameCount(original) / sampleRate) * sampleRate)),
   );
-  const measuredLength = resultLength - boundary;
   const seams = input.seams.filter((s) => s * sampleRate >= 0 && s * sampleRate < resultLength);
-  const { frames: originalFrames, beats: originalBeats, beatFrames } = reference;
-
   const empty = emptyMetrics(seams.length, reference);
-  if (extensionLength < sampleRate || measuredLength < sampleRate) return empty;
+  if (extensionLength < sampleRate || resultLength - boundary < sampleRate) return empty;
 
-  // The measured part with LEAD_SECONDS of the result before it ("window"), on its own frame grid, for the seams.
-  const leadSamples = Math.min(boundary, Math.round(LEAD_SECONDS * sampleRate));
-  const windowStart = boundary - leadSamples;
-  const { windowSignal, extensionSignal } = time("extension: signal", () => {
-    const windowSignal = analysisSignal({ sampleRate, channels: result.channels.map((c) => c.subarray(windowStart)) });
-    // The same decimated samples when the lead is whole analysis samples (always at 44.1 and 48 kHz).
-    const extensionSignal =
-      leadSamples % windowSignal.factor === 0
-        ? { ...windowSignal, samples: windowSignal.samples.subarray(leadSamples / windowSignal.factor) }
-        : analysisSignal({ sampleRate, channels: result.channels.map((c) => c.subarray(boundary)) });
-    return { windowSignal, extensionSignal };
-  });
-  const hop = originalFrames.hop;
-  const frameSize = originalFrames.frameSize;
-  const toWindowFrame = (resultSample: number) =>
-    Math.round(((resultSample - windowStart) / windowSignal.factor - frameSize / 2) / hop);
-
-  const extensionOnly: PcmAudio = { sampleRate, channels: result.channels.map((c) => c.subarray(boundary)) };
-  const extensionFrames = time("extension: features", () =>
-    frameFeatures(extensionSignal.samples, extensionSignal.sampleRate),
+  const extension = analyseExtension(reference, result, boundary, copies, settings);
+  const silent = !Number.isFinite(extension.integratedLufs);
+  const seamMetrics = measureSeams(
+    result,
+    seams,
+    boundary,
+    { ...reference, factor: reference.signal.factor },
+    {
+      silent,
+      timed,
+    },
   );
-  const extensionBeats = time("extension: beats", () =>
-    analyseBeatsFromFrames(
-      sampleRate,
-      measuredLength,
-      extensionSignal.samples,
-      extensionFrames,
-      extensionSignal.factor,
-    ),
-  );
-  const extensionLufs = time("loudness", () => integratedLoudness(extensionOnly));
-  const silentExtension = !Number.isFinite(extensionLufs);
-  const seamSamples = seams.map((s) => Math.round(s * sampleRate));
-  const seamFrames = seamSamples.map(toWindowFrame);
-
-  const framesPerSecond = windowSignal.sampleRate / hop;
-  const phaseSpan = Math.round(4 * framesPerSecond);
-  const windowFlux = time("window: flux around seams", () => {
-    const margin = phaseSpan + Math.floor(Math.max(3, Math.round(framesPerSecond)) / 2) + 2;
-    return fluxInRanges(
-      windowSignal.samples,
-      seamFrames.map((f) => [f - margin, f + margin] as const),
-    );
-  });
-  const windowGrid: FrameGrid = {
-    sampleRate: windowSignal.sampleRate,
-    hop,
-    frameCount: windowFlux.length,
-    flux: windowFlux,
-  };
-
-  const extensionBlocks = time("extension: blocks", () =>
-    slidingBlocks(extensionFrames, reference.blockFrames, reference.vectoriser),
-  );
+  const frames = extension.frames;
+  const blocks = timed("extension: blocks", () => slidingBlocks(frames, reference.blockFrames, reference.vectoriser));
+  const originalTempo = reference.beats.tempoBpm;
   return {
     ...empty,
+    ...seamMetrics,
     extensionSeconds: extensionLength / sampleRate,
-    clicksAtSeams: time("clicks", () => countClicks(result.channels, sampleRate, seams)),
-    seamFluxZ: median(seamFluxZScores(originalFrames, originalBeats, reference.signal.factor, windowGrid, seamFrames)),
-    seamLoudnessChangeLu: time("seam loudness", () =>
-      median(
-        seamSamples
-          .map((p) => loudnessChangeAt(result, p))
-          .filter(Number.isFinite)
-          .map(Math.abs),
-      ),
+    integratedLoudnessDifferenceLu: finiteOrNull(extension.integratedLufs - reference.integratedLufs),
+    tempoDifferencePercent: silent ? null : (100 * Math.abs(extension.tempoBpm - originalTempo)) / originalTempo,
+    timbreDistance: timed("timbre + harmony", () =>
+      mfccFrechetDistance(frames, 0, frames.frameCount, reference.frames),
     ),
-    integratedLoudnessDifferenceLu: finiteOrNull(extensionLufs - reference.integratedLufs),
-    tempoDifferencePercent: silentExtension
-      ? null
-      : (100 * Math.abs(extensionBeats.tempoBpm - originalBeats.tempoBpm)) / originalBeats.tempoBpm,
-    beatPhaseErrorAtSeams: silentExtension
-      ? null
-      : time("beat phase", () => {
-          const envelope = detrendedEnvelope(windowGrid.flux, framesPerSecond);
-          return median(
-            seamFrames.map((f) => beatPhaseShift(windowGrid, envelope, f, beatFrames)).filter((e) => e !== null),
-          );
-        }),
-    timbreDistance: time("timbre + harmony", () =>
-      mfccFrechetDistance(extensionFrames, 0, extensionFrames.frameCount, originalFrames),
-    ),
-    harmonySimilarity: time("timbre + harmony", () => chromaCosine(extensionFrames, 0, originalFrames)),
-    shortestLoopSeconds: time("extension: loops", () => shortestLoopSeconds(extensionBlocks)),
-    verbatimFraction: time("verbatim", () => verbatimFraction(extensionBlocks, reference.blocks)),
-    extensionTempoBpm: silentExtension ? null : extensionBeats.tempoBpm,
+    harmonySimilarity: chromaCosine(frames, 0, reference.frames),
+    shortestLoopSeconds: timed("extension: loops", () => shortestLoopSeconds(blocks)),
+    verbatimFraction: timed("verbatim", () => verbatimFraction(blocks, reference.blocks)),
+    extensionTempoBpm: silent ? null : extension.tempoBpm,
   };
+}
+
+/** The extension's frames, tempo and loudness by the path asked for (mapped falls back to direct, see MeasurePath). */
+function analyseExtension(
+  reference: OriginalAnalysis,
+  result: PcmAudio,
+  boundary: number,
+  copies: FoundCopies,
+  settings: { readonly path: MeasurePath; readonly timed: Timed },
+): ExtensionAnalysis {
+  const end = frameCount(result);
+  const segments = copySegments(copies, boundary, end);
+  const mapped =
+    settings.path === "mapped" && coveredShare(segments, boundary, end) >= MIN_MAPPED_SHARE
+      ? analyseExtensionMapped(reference, result, boundary, segments, settings.timed)
+      : undefined;
+  return mapped ?? analyseExtensionDirect(result, boundary, settings.timed);
 }
 
 /** The report when there is nothing after the intro to measure: only the seam count and the original's own figures. */
@@ -242,58 +259,25 @@ function emptyMetrics(seamCount: number, reference: OriginalAnalysis): SignalMet
   };
 }
 
-/** Runs a stage and adds its milliseconds to `timings[name]` when timings are wanted. */
-function stageTimer(timings: Record<string, number> | undefined) {
-  return <T>(name: string, stage: () => T): T => {
-    if (!timings) return stage();
+/**
+ * Runs a stage, adds its milliseconds to `timings[name]` when timings are wanted, and reports progress: the share of
+ * `stages` (the planned names) done so far, each name counted once.
+ */
+function stageTimer(stages: readonly string[], options: Pick<MeasureOptions, "timings" | "onProgress">): Timed {
+  const done = new Set<string>();
+  return (name, stage) => {
     const started = performance.now();
     const value = stage();
-    timings[name] = (timings[name] ?? 0) + performance.now() - started;
+    if (options.timings) options.timings[name] = (options.timings[name] ?? 0) + performance.now() - started;
+    // A fallback from the mapped path runs other extension stages than planned: as many, so the count holds.
+    done.add(name);
+    options.onProgress?.(Math.min(done.size, stages.length), stages.length);
     return value;
   };
-}
-
-/** Block vectors at every frame offset (the loop detector needs frame-resolution lags). */
-function slidingBlocks(frames: FrameFeatures, blockFrames: number, vectoriser: BeatVectoriser): SlidingBlocks {
-  const count = Math.max(0, frames.frameCount - blockFrames + 1);
-  const size = BEAT_VECTOR_SIZE;
-  const vectors = new Float32Array(count * size);
-  const silent = new Uint8Array(count);
-  const chroma = new Float32Array(CHROMA_BINS);
-  const mfcc = new Float32Array(MFCC_COEFFICIENTS);
-  for (let i = 0; i < count; i++) {
-    meanOverFrames(frames.chroma, CHROMA_BINS, i, i + blockFrames, chroma);
-    meanOverFrames(frames.mfcc, MFCC_COEFFICIENTS, i, i + blockFrames, mfcc);
-    const level = meanLevelDb(frames, i, i + blockFrames);
-    vectors.set(vectoriser.vectorise(chroma, mfcc, level), i * size);
-    silent[i] = level < SILENT_BLOCK_DB ? 1 : 0;
-  }
-  return {
-    count,
-    blockFrames,
-    stride: Math.max(1, Math.round(blockFrames / 4)),
-    frameSeconds: frames.hop / frames.sampleRate,
-    size,
-    vectors,
-    silent,
-  };
-}
-
-function meanLevelDb(frames: FrameFeatures, from: number, to: number): number {
-  let power = 0;
-  let n = 0;
-  for (let f = Math.max(0, from); f < Math.min(frames.frameCount, to); f++, n++)
-    power += 10 ** (frames.levelDb[f]! / 10);
-  return power > 0 ? 10 * Math.log10(power / n) : -120;
-}
-
-function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function finiteOrNull(value: number): number | null {
   return Number.isFinite(value) ? value : null;
 }
+
+export { median };

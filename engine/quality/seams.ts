@@ -1,7 +1,12 @@
-import { shortTermLufs } from "../audio/loudness.ts";
+import { loudnessOfPower, windowMeans } from "../audio/k-weighting.ts";
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import type { BeatAnalysis } from "../analysis/beats.ts";
-import type { FrameFeatures } from "../analysis/features.ts";
+import { fluxInRanges, FRAME_SIZE, HOP, type FrameFeatures } from "../analysis/features.ts";
+import { ANALYSIS_RATE } from "../analysis/signal.ts";
+import { detrendedEnvelope } from "../analysis/tempo-fallback.ts";
+import { countClicks } from "./clicks.ts";
+import { kWeightedPowerFused } from "./loudness.ts";
+import { analysisSignalIn } from "./sparse-signal.ts";
 
 /** Seam metrics of measureExtension: flux at the seams, loudness change across them, beat phase shift. */
 
@@ -11,6 +16,100 @@ export interface FrameGrid {
   readonly hop: number;
   readonly frameCount: number;
   readonly flux: Float32Array;
+}
+
+/** What the seam metrics read from the original. */
+export interface SeamReference {
+  readonly frames: FrameFeatures;
+  readonly beats: BeatAnalysis;
+  /** Original samples per analysis sample. */
+  readonly factor: number;
+  /** Median beat length in analysis frames. */
+  readonly beatFrames: number;
+}
+
+export interface SeamMetrics {
+  readonly clicksAtSeams: number;
+  readonly seamFluxZ: number | null;
+  readonly seamLoudnessChangeLu: number | null;
+  readonly beatPhaseErrorAtSeams: number | null;
+}
+
+/** Context kept before the extension so that seams at its start have a "before". */
+// The beat-phase reading needs 4 s before a seam; the extra second keeps the first seam (at the original's end)
+// inside the window despite frame rounding and the seam guard.
+const LEAD_SECONDS = 5;
+
+/**
+ * The seam metrics, from the result's own samples around each seam (seconds): the onset envelope is computed on the
+ * frame grid of the measured part with LEAD_SECONDS before it (`boundary`: where the measured part starts, samples),
+ * but only within reach of a seam. `timed` names and times each stage (see measure.ts).
+ */
+export function measureSeams(
+  result: PcmAudio,
+  seams: readonly number[],
+  boundary: number,
+  reference: SeamReference,
+  options: { readonly silent: boolean; readonly timed: <T>(name: string, stage: () => T) => T },
+): SeamMetrics {
+  const { timed } = options;
+  const sampleRate = result.sampleRate;
+  const windowStart = boundary - Math.min(boundary, Math.round(LEAD_SECONDS * sampleRate));
+  const seamSamples = seams.map((s) => Math.round(s * sampleRate));
+  const window = { sampleRate, channels: result.channels.map((c) => c.subarray(windowStart)) };
+  const grid = timed("window: flux around seams", () => fluxAroundSeams(window, seamSamples, windowStart));
+  const framesPerSecond = grid.sampleRate / grid.hop;
+  return {
+    clicksAtSeams: timed("clicks", () => countClicks(result.channels, sampleRate, seams)),
+    seamFluxZ: median(seamFluxZScores(reference.frames, reference.beats, reference.factor, grid, grid.seamFrames)),
+    seamLoudnessChangeLu: timed("seam loudness", () =>
+      median(
+        seamSamples
+          .map((p) => loudnessChangeAt(result, p))
+          .filter(Number.isFinite)
+          .map(Math.abs),
+      ),
+    ),
+    beatPhaseErrorAtSeams: options.silent
+      ? null
+      : timed("beat phase", () => {
+          const envelope = detrendedEnvelope(grid.flux, framesPerSecond);
+          return median(
+            grid.seamFrames
+              .map((f) => beatPhaseShift(grid, envelope, f, reference.beatFrames))
+              .filter((e) => e !== null),
+          );
+        }),
+  };
+}
+
+/** The window's frame grid with its flux computed within reach of each seam (0 elsewhere), and each seam's frame. */
+function fluxAroundSeams(
+  window: PcmAudio,
+  seamSamples: readonly number[],
+  windowStart: number,
+): FrameGrid & { seamFrames: number[] } {
+  const factor = Math.max(1, Math.floor(window.sampleRate / ANALYSIS_RATE));
+  const framesPerSecond = window.sampleRate / factor / HOP;
+  const seamFrames = seamSamples.map((p) => Math.round(((p - windowStart) / factor - FRAME_SIZE / 2) / HOP));
+  // 4 s either side for the beat phase, half the detrending window, and a frame's slack.
+  const margin = Math.round(4 * framesPerSecond) + Math.floor(Math.max(3, Math.round(framesPerSecond)) / 2) + 2;
+  const frameRanges = seamFrames.map((f) => [f - margin, f + margin] as const);
+  // Flux at frame f reads frames f - 1 and f.
+  const signal = analysisSignalIn(
+    window,
+    frameRanges.map(([first, last]) => [(first - 1) * HOP, last * HOP + FRAME_SIZE] as const),
+  );
+  const flux = fluxInRanges(signal.samples, frameRanges);
+  return { sampleRate: signal.sampleRate, hop: HOP, frameCount: flux.length, flux, seamFrames };
+}
+
+/** The median; null for none. */
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Largest flux within ±1 frame. */
@@ -38,19 +137,23 @@ export function seamFluxZScores(
   return seamFrames.map((f) => (fluxAround(window.flux, f) - mean) / sd);
 }
 
-/** Short-term loudness of the 3 s after minus the 3 s before, LU. */
+/**
+ * Short-term loudness of the 3 s after minus the 3 s before, LU: each side as shortTermLufs reads a 3 s slice (the
+ * K-weighting starting at rest on it), with the fused filter of loudness.ts (the same arithmetic, one pass).
+ */
 export function loudnessChangeAt(audio: PcmAudio, at: number): number {
   const span = Math.round(3 * audio.sampleRate);
   const length = frameCount(audio);
   if (at - span < 0 || at + span > length) return NaN;
-  const slice = (from: number) => ({
-    sampleRate: audio.sampleRate,
-    channels: audio.channels.map((c) => c.subarray(from, from + span)),
-  });
-  const before = shortTermLufs(slice(at - span), 3)[0] ?? -Infinity;
-  const after = shortTermLufs(slice(at), 3)[0] ?? -Infinity;
+  const lufs = (from: number) => {
+    const power = kWeightedPowerFused({
+      sampleRate: audio.sampleRate,
+      channels: audio.channels.map((c) => c.subarray(from, from + span)),
+    });
+    return loudnessOfPower(windowMeans(power, span, span)[0]!);
+  };
   // Silence on one side is a huge change, not an unmeasurable one: floor at -70 LUFS (the R128 absolute gate).
-  return Math.max(-70, after) - Math.max(-70, before);
+  return Math.max(-70, lufs(at)) - Math.max(-70, lufs(at - span));
 }
 
 /** Onset-envelope frames on either side of a seam that the beat-phase reading ignores. */

@@ -1,0 +1,65 @@
+import type { FoundCopies } from "./copies.ts";
+
+/**
+ * Where each part of the result came from: the stretches that are sample-exact copies of the input (copies.ts),
+ * laid end to end without overlap. Measuring a copied stretch again would only repeat the input's own analysis,
+ * so measure.ts reads the input's figures there and analyses the result's own samples only in the gaps.
+ */
+export interface CopySegment {
+  /** Result samples [start, end) equal input samples [start - offset, end - offset). */
+  readonly start: number;
+  readonly end: number;
+  readonly offset: number;
+}
+
+/**
+ * Non-overlapping copied stretches covering as much of result samples [from, to) as the copies do, in order. Only the
+ * part of each run between its first and last matched anchor is used (certainly copied; its edges are not walked):
+ * a run's last 20-40 ms at either end may be left to the gaps. Where runs overlap, the one reaching furthest wins.
+ */
+export function copySegments(copies: FoundCopies, from: number, to: number): CopySegment[] {
+  const runs = copies.runs
+    .filter((run) => run.last > from && run.first < to)
+    .sort((a, b) => a.first - b.first || b.last - a.last);
+  const segments: CopySegment[] = [];
+  let cursor = from;
+  let next = 0;
+  while (cursor < to && next < runs.length) {
+    // Among the runs starting at or before the cursor, the one that reaches furthest; else jump to the next run.
+    let best: (typeof runs)[number] | undefined;
+    while (next < runs.length && runs[next]!.first <= cursor) {
+      const run = runs[next++]!;
+      if (run.last > cursor && (best === undefined || run.last > best.last)) best = run;
+    }
+    if (best === undefined) {
+      if (next < runs.length) cursor = Math.max(cursor, runs[next]!.first);
+      continue;
+    }
+    const end = Math.min(to, best.last);
+    const previous = segments.at(-1);
+    if (previous && previous.end === cursor && previous.offset === best.offset)
+      segments[segments.length - 1] = { ...previous, end };
+    else segments.push({ start: cursor, end, offset: best.offset });
+    cursor = end;
+  }
+  return segments;
+}
+
+/** The segment holding all of [start, end), or undefined; `segments` as copySegments returns them. */
+export function segmentHolding(segments: readonly CopySegment[], start: number, end: number): CopySegment | undefined {
+  let low = 0;
+  let high = segments.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (segments[mid]!.end <= start) low = mid + 1;
+    else high = mid;
+  }
+  const segment = segments[low];
+  return segment && segment.start <= start && end <= segment.end ? segment : undefined;
+}
+
+/** Share (0..1) of [from, to) the segments cover. */
+export function coveredShare(segments: readonly CopySegment[], from: number, to: number): number {
+  const covered = segments.reduce((sum, s) => sum + Math.max(0, Math.min(to, s.end) - Math.max(from, s.start)), 0);
+  return to > from ? covered / (to - from) : 0;
+}
