@@ -10,7 +10,7 @@ interface ImportKerasFlags {
 
 /**
  * `harmonizer import-keras MODEL.h5 --out DIR`: a Keras-trained seed model (its .h5, or a tensorflowjs_converter
- * output folder) as a project model directory, ready for `extend --engine model --model DIR` and `info --model DIR`.
+ * output folder) as a project model directory, for `extend --engine neural --model DIR` and `info --model DIR`.
  */
 export function importKerasCommand(): Command {
   return new Command("import-keras")

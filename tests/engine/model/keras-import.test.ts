@@ -102,9 +102,7 @@ describe("import-keras", () => {
 
   it("the CLI refuses an --out that holds a model unless --force, and then says it replaced it", async () => {
     const out = path.join(work, "cli");
-    const first = await runHarmonizer(["import-keras", h5, "--out", out]);
-    expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/imported .*seed\.h5 -> .*: 19,600 parameters, 16 Hz, 20 -> 10 frames/);
+    await importKerasToDir(h5, out);
     const written = (await stat(path.join(out, "model.json"))).mtimeMs;
 
     const refused = await runHarmonizer(["import-keras", h5, "--out", out]);
@@ -115,6 +113,8 @@ describe("import-keras", () => {
     const forced = await runHarmonizer(["import-keras", h5, "--out", out, "--force"]);
     expect(forced.code).toBe(0);
     expect(forced.stdout).toMatch(/replaced the model in .* \(3 files removed\)/);
+    expect(forced.stdout).toMatch(/imported .*seed\.h5 -> .*: 19,600 parameters, 16 Hz, 20 -> 10 frames/);
+    expect((await stat(path.join(out, "model.json"))).mtimeMs).toBeGreaterThan(written);
   });
 });
 
