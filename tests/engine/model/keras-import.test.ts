@@ -2,6 +2,7 @@ import { cp, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
+import h5wasm from "h5wasm/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { selectBackend } from "../../../engine/model/backend.ts";
 import { relationLayout } from "../../../engine/model/config.ts";
@@ -123,6 +124,15 @@ describe("import-keras refuses what is not the seed's Keras model", () => {
     const notes = path.join(work, "notes.h5");
     await writeFile(notes, "just text, not a model\n");
     await expect(importKerasModel(notes)).rejects.toThrow(/notes\.h5 is not an HDF5 file/);
+  });
+
+  it("an HDF5 file that is not a Keras model, saying what is missing", async () => {
+    const other = path.join(work, "measurements.h5");
+    await h5wasm.ready;
+    const file = new h5wasm.File(other, "w");
+    file.create_dataset({ name: "samples", data: new Float32Array([0.1, 0.2]) });
+    file.close();
+    await expect(importKerasModel(other)).rejects.toThrow(/measurements\.h5: no model_config attribute/);
   });
 
   /** A copy of the converter folder with its model.json changed by `edit`. */
