@@ -62,7 +62,8 @@ export function readSeedGraph(modelConfig: unknown, source: string): KerasSeedGr
   const fail = (message: string): never => {
     throw new KerasImportError(`${source}: not the seed's architecture: ${message}`);
   };
-  const sampleRate = inputWidth(graph.layer(inputs[0] ?? ""), fail);
+  if (inputs.length === 0 || outputs.length === 0) fail("the model has no inputs or no outputs");
+  const sampleRate = inputWidth(graph.layer(inputs[0]!), fail);
   const readUnit = (prefix: string, frames: string[], expectEnd?: string): [KerasUnit, string] => {
     const concat = graph
       .consumers(frames[frames.length - 1]!)
@@ -90,7 +91,6 @@ export function readSeedGraph(modelConfig: unknown, source: string): KerasSeedGr
     units.push(unit);
     decoded.push(end);
   });
-  if (inputs.length === 0 || outputs.length === 0) fail("the model has no inputs or no outputs");
   return { sampleRate, units, encoderSteps: inputs.length, decoderSteps: outputs.length };
 }
 

@@ -35,8 +35,13 @@ export async function openKerasHdf5(file: string): Promise<KerasSource> {
   }
   await h5wasm.ready;
   const h5 = new h5wasm.File(file, "r");
+  let isOpen = true;
+  const close = (): void => {
+    if (isOpen) h5.close();
+    isOpen = false;
+  };
   const fail = (message: string): never => {
-    h5.close();
+    close();
     throw new KerasImportError(`${file}: ${message}`);
   };
   const configText = asString(h5.attrs.model_config?.value);
@@ -53,6 +58,7 @@ export async function openKerasHdf5(file: string): Promise<KerasSource> {
   };
   return {
     description: file,
+    format: "keras-hdf5",
     modelConfig: JSON.parse(configText!) as unknown,
     weightedLayers: () => weightsGroup.keys().filter((layer) => weightNames(layer).length > 0),
     weights(layer: string): KerasWeight[] {
@@ -66,6 +72,6 @@ export async function openKerasHdf5(file: string): Promise<KerasSource> {
         return { name, shape: dataset.shape ?? [], values };
       });
     },
-    close: () => h5.close(),
+    close,
   };
 }

@@ -35,8 +35,8 @@ export async function importKerasModel(source: string): Promise<LoadedModel> {
       model.dispose();
       throw error;
     }
-    const format = keras.description === source ? "keras-hdf5" : "tensorflowjs-converter";
-    const meta = makeMeta(config, { normalisation: "none", imported: { from: path.basename(source), format } });
+    const imported = { from: path.basename(source), format: keras.format };
+    const meta = makeMeta(config, { normalisation: "none", imported });
     return { model, config, meta };
   } finally {
     keras.close();

@@ -15,6 +15,7 @@ export interface KerasWeight {
 export interface KerasSource {
   /** What was read, for messages: "model.h5" or "the tensorflowjs_converter output in DIR". */
   readonly description: string;
+  readonly format: "keras-hdf5" | "tensorflowjs-converter";
   /** The parsed `model_config` JSON: { class_name: "Functional", config: { layers, input_layers, output_layers } }. */
   readonly modelConfig: unknown;
   /** Names of the layers that have weights. */

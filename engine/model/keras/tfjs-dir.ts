@@ -56,6 +56,7 @@ export async function openConverterDir(dir: string): Promise<KerasSource> {
   }
   return {
     description: described,
+    format: "tensorflowjs-converter",
     modelConfig: json.modelTopology.model_config,
     weightedLayers: () => [...byLayer.keys()],
     weights: (layer) => byLayer.get(layer) ?? [],
