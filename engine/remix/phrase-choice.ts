@@ -11,6 +11,18 @@ export const MAX_VERBATIM_SECONDS = 45;
 export const MAX_REPEAT_SECONDS = 30;
 /** A phrase heard less than this long ago is not played again when another will do. */
 const RECENT_SECONDS = 30;
+/**
+ * A phrase started again sooner than this after its last start, when it fills at least half of that gap, is heard as
+ * a back-to-back loop (the quality target "shortest back-to-back loop: 0 or >= 20 s"): ruled out like a repeated
+ * stretch. A short phrase returning after other material (A B A) is musical form, not a loop.
+ */
+export const MIN_REPLAY_SECONDS = 20;
+
+/** Whether starting `phrase` at `position` replays it back to back (see MIN_REPLAY_SECONDS). */
+function replaysBackToBack(state: WalkState, index: number, phraseSamples: number, sampleRate: number): boolean {
+  const gap = state.position - state.lastStarted[index]!;
+  return gap < MIN_REPLAY_SECONDS * sampleRate && phraseSamples >= 0.5 * gap;
+}
 const LOUDNESS_FREE_LU = 0.75;
 const LOUDNESS_PENALTY_PER_LU = 3;
 const PULSE_PENALTY = 1.5;
@@ -36,7 +48,9 @@ export interface PhraseChoice {
 /** What the walk has done so far; choosePhrase updates it. */
 export interface WalkState {
   readonly history: SlotHistory;
+  /** Output position where each phrase last ended and last started (-Infinity: not heard yet). */
   readonly lastHeard: number[];
+  readonly lastStarted: number[];
   readonly timesUsed: number[];
   position: number;
   runStart: number;
@@ -93,6 +107,11 @@ export async function choosePhrase(
       `a stretch of ${MAX_REPEAT_SECONDS} s or more had to be played twice in the same order (too few distinct phrases for this length)`,
     );
   }
+  if (replaysBackToBack(state, pick.phrase, at(phrase.end) - at(phrase.start), analysis.sampleRate)) {
+    state.shortfalls.add(
+      `a phrase had to be played again back to back, within ${MIN_REPLAY_SECONDS} s of its last start (too few distinct phrases for this length)`,
+    );
+  }
   state.history.push(phrase.start);
   if (phrase.start !== join.natural) {
     state.runStart = state.position;
@@ -138,6 +157,7 @@ function rankChoices(
       if (!graph.samePlaceInBar(join.place, phrase.start)) cost += 2;
     }
     if (state.history.repeats(phrase.start)) cost += REPEAT_COST;
+    if (replaysBackToBack(state, index, at(phrase.end) - at(phrase.start), analysis.sampleRate)) cost += REPEAT_COST;
     const ago = (state.position - state.lastHeard[index]!) / analysis.sampleRate;
     if (ago < RECENT_SECONDS) cost += 4 + 4 * (1 - ago / RECENT_SECONDS);
     cost += 0.5 * state.timesUsed[index]! + 0.25 * env.random();

@@ -75,7 +75,9 @@ export async function planPhrases(
   const start = song ? songStart(form, at) : continueStart(analysis, graph, cuts, options.crossfadeSamples);
   const state: WalkState = {
     history: createSlotHistory(gramSize(phrases, at, sampleRate)),
-    lastHeard: phrases.map(() => -Infinity),
+    // Continue form has played the whole input already, every phrase at its own place.
+    lastHeard: phrases.map((p) => (song ? -Infinity : at(p.end))),
+    lastStarted: phrases.map((p) => (song ? -Infinity : at(p.start))),
     timesUsed: phrases.map(() => 0),
     position: start.position,
     runStart: start.position,
@@ -107,6 +109,7 @@ export async function planPhrases(
     };
     const pick = await choosePhrase(phrases, state, context, environment);
     const phrase = phrases[pick]!;
+    state.lastStarted[pick] = state.position;
     for (let b = phrase.start; b < phrase.end; b++) {
       steps.push({ beat: b, outputStart: state.position, shift: state.shift });
       state.position += at(b + 1) - at(b);

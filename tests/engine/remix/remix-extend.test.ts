@@ -100,8 +100,9 @@ describe("remixExtend", () => {
 });
 
 describe("remixExtend with a guide", () => {
-  // 16 s of chord 0 (A), 16 s of chord 5 (B), 16 s of A again: sections longer than the model's horizon.
-  const sections = clickSong({ seconds: 48, seed: 11, chordOfBar: (bar) => (bar >= 8 && bar < 16 ? 5 : 0) });
+  // 16 s of chord 0 (A), 32 s of chord 5 (B), 32 s of A again: sections longer than the model's horizon, and enough
+  // phrases that the rules (no phrase again within 20 s, recent ones avoided) leave the model several to choose from.
+  const sections = clickSong({ seconds: 80, seed: 11, chordOfBar: (bar) => (bar >= 8 && bar < 24 ? 5 : 0) });
 
   /** A model that always "hears" section B next: it returns a B stretch of the song itself. */
   const favoursB: Predictor = {
@@ -119,25 +120,25 @@ describe("remixExtend with a guide", () => {
   };
 
   test("consults the model at every phrase boundary and says how often it overruled the rules' first choice", async () => {
-    const guided = await remixExtend(sections, { ...options, targetSeconds: 150, seed: 1, guide: favoursB });
+    const guided = await remixExtend(sections, { ...options, targetSeconds: 200, seed: 1, guide: favoursB });
     expect(guided.notes.join(" ")).toMatch(/the model chose [1-9]\d* of \d+ phrases/);
   });
 
   test("a steering that prefers section B gets more of B, within the variety rules", async () => {
     const share = (result: RemixResult) => {
-      const b = result.segments.reduce((sum, s) => sum + overlap(s.sourceStart, s.sourceStart + s.seconds, 16, 32), 0);
+      const b = result.segments.reduce((sum, s) => sum + overlap(s.sourceStart, s.sourceStart + s.seconds, 16, 48), 0);
       return b / result.segments.reduce((sum, s) => sum + s.seconds, 0);
     };
     const prefersB: PhraseSteering = {
       summary: () => "prefers B",
       choose: async (choices, phrases) => {
         const inB = (c: { phrase: number }) =>
-          overlap(phrases[c.phrase]!.start * 0.5, phrases[c.phrase]!.end * 0.5, 16, 32);
+          overlap(phrases[c.phrase]!.start * 0.5, phrases[c.phrase]!.end * 0.5, 16, 48);
         return choices.reduce((best, c, i) => (inB(c) > inB(choices[best]!) ? i : best), 0);
       },
     };
-    const plain = await remixExtend(sections, { ...options, targetSeconds: 150, seed: 1 });
-    const steered = await remixExtend(sections, { ...options, targetSeconds: 150, seed: 1, phraseSteering: prefersB });
+    const plain = await remixExtend(sections, { ...options, targetSeconds: 200, seed: 1 });
+    const steered = await remixExtend(sections, { ...options, targetSeconds: 200, seed: 1, phraseSteering: prefersB });
     expect(share(steered)).toBeGreaterThan(share(plain) + 0.05);
     const runs = steered.segments.map((s) => s.seconds);
     expect(Math.max(...runs)).toBeLessThanOrEqual(45);
