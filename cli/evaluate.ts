@@ -1,20 +1,27 @@
 import { Command, InvalidArgumentError, Option } from "commander";
-import { basename, join } from "node:path";
-import { decodeAudioFile } from "../engine/audio/index.ts";
-import { durationSeconds } from "../engine/audio/pcm.ts";
-import { CANDIDATES, makeExtenders, type Candidate } from "../engine/extend/extenders.ts";
-import { evaluateEngines, formatMedianTable, medianReports, type EngineEvaluation } from "../engine/quality/index.ts";
 import { writeFile } from "node:fs/promises";
-import { HarmonizerInputError } from "../engine/errors.ts";
-import { loadPredictor, SHIPPED_CONDUCTOR_DIR } from "../engine/job.ts";
-import { loadConductor } from "../engine/model/conductor.ts";
-import { listAudioFiles, readSplitFile, splitFiles } from "../engine/training/dataset.ts";
-import { evaluateModel, formatEvaluationTable, loadEvaluationFiles } from "../engine/training/evaluate.ts";
-import { modelExists, modelKind } from "../engine/model/io.ts";
-import { type ConductorEvaluateFlags, evaluateConductorCommand } from "./evaluate-conductor.ts";
+import { basename } from "node:path";
+import {
+  CANDIDATES,
+  type Candidate,
+  evaluateEnginesOnData,
+  type FileChoice,
+  formatMedianTable,
+  medianReports,
+  scoreModel,
+} from "#engine";
 import { BACKENDS, DEFAULT_MODEL_DIR, positiveNumber, required } from "./options.ts";
 
-interface EvaluateFlags extends ConductorEvaluateFlags {
+interface EvaluateFlags {
+  model: string;
+  data: string;
+  split?: string;
+  files: FileChoice;
+  hop?: number;
+  cache?: string;
+  backend: (typeof BACKENDS)[number];
+  json: boolean;
+  out?: string;
   engine?: Candidate[];
   stretch: number;
   minSeconds: number;
@@ -42,7 +49,7 @@ export function evaluateCommand(): Command {
     .option("--model <dir>", "trained model directory", DEFAULT_MODEL_DIR)
     .option(
       "--split <file>",
-      "JSON file with {train, validation, test} lists (default: train's seeded split; a conductor: the split in its training-report.json)",
+      "JSON file with {train, validation, test} lists (default: the split in the model's training-report.json, else train's seeded split)",
     )
     .addOption(
       new Option("--files <which>", "which files to score").choices(["test", "validation", "all"]).default("test"),
@@ -59,58 +66,49 @@ export function evaluateCommand(): Command {
     )
     .option("--stretch <factor>", "with --engine: extend each file to this many times its length", positiveNumber, 3)
     .option("--min-seconds <seconds>", "with --engine: but to at least this many seconds", positiveNumber, 180)
-    .action(async (flags: EvaluateFlags) => {
-      if (!flags.engine && (await modelExists(flags.model)) && (await modelKind(flags.model)) === "conductor") {
-        await evaluateConductorCommand(flags);
-        return;
-      }
-      const all = await listAudioFiles(flags.data);
-      const split = flags.split ? await readSplitFile(flags.split) : splitFiles(all);
-      const names = flags.files === "all" ? all : split[flags.files];
-      if (names.length === 0) {
-        throw new HarmonizerInputError("NOT_AUDIO", `no ${flags.files} files to evaluate in ${flags.data}`);
-      }
-      if (flags.engine) {
-        await evaluateQuality(flags, flags.engine, names);
-        return;
-      }
-      const predictor = await loadPredictor(flags.model, flags.backend);
-      const files = await loadEvaluationFiles(flags.data, names, predictor.sampleRate, { cacheDir: flags.cache });
-      const result = await evaluateModel({ predictor, files, hopSeconds: flags.hop });
-      const json = { model: flags.model, backend: predictor.backend, scored: flags.files, ...result };
-      if (flags.out) await writeFile(flags.out, `${JSON.stringify(json, null, 2)}\n`);
-      if (flags.json) console.log(JSON.stringify(json, null, 2));
-      else {
-        console.log(`model ${flags.model} on ${predictor.backend}, ${names.length} ${flags.files} file(s)`);
-        console.log(formatEvaluationTable(result));
-      }
-    });
+    .action((flags: EvaluateFlags) => (flags.engine ? evaluateEngines(flags, flags.engine) : evaluateModel(flags)));
 }
 
-/** --model when it holds a conductor, else the shipped one. */
-async function conductorDir(model: string): Promise<string> {
-  return (await modelExists(model)) && (await modelKind(model)) === "conductor" ? model : SHIPPED_CONDUCTOR_DIR;
+/** The model's predictions on the held-out files, beside its baselines. */
+async function evaluateModel(flags: EvaluateFlags): Promise<void> {
+  const scored = await scoreModel({
+    modelDir: flags.model,
+    dataDir: flags.data,
+    splitFile: flags.split,
+    files: flags.files,
+    hopSeconds: flags.hop,
+    cacheDir: flags.cache,
+    backend: flags.backend,
+  });
+  const { table, fileCount, result, ...header } = scored;
+  await printResults(flags, { ...header, ...result }, () => {
+    const what = scored.kind === "conductor" ? `conductor ${flags.model}` : `model ${flags.model}`;
+    console.log(`${what} on ${scored.backend}, ${fileCount} ${flags.files} file(s) (split: ${scored.split})`);
+    console.log(table);
+  });
 }
 
 /** --engine: each engine and baseline extends every file; medians of every quality metric per engine. */
-async function evaluateQuality(flags: EvaluateFlags, candidates: Candidate[], names: readonly string[]): Promise<void> {
-  const needsModel = candidates.includes("hybrid") || candidates.includes("neural");
-  const needsConductor = candidates.includes("conductor");
-  const extenders = makeExtenders(candidates, {
-    predictor: needsModel ? await loadPredictor(flags.model, flags.backend) : undefined,
-    conductor: needsConductor ? await loadConductor(await conductorDir(flags.model), flags.backend) : undefined,
+async function evaluateEngines(flags: EvaluateFlags, candidates: Candidate[]): Promise<void> {
+  const { files, engines, runs } = await evaluateEnginesOnData({
+    dataDir: flags.data,
+    candidates,
+    files: flags.files,
+    splitFile: flags.split,
+    modelDir: flags.model,
+    backend: flags.backend,
+    stretch: flags.stretch,
+    minSeconds: flags.minSeconds,
+    onFile: (name, seconds, target) =>
+      flags.json || console.error(`${basename(name)}: ${seconds.toFixed(1)} s -> ${target} s`),
   });
-  const evaluations: (EngineEvaluation & { file: string })[] = [];
-  for (const name of names) {
-    const decoded = await decodeAudioFile(join(flags.data, name));
-    const input = { sampleRate: decoded.sampleRate, channels: decoded.channels };
-    const targetSeconds = Math.max(flags.minSeconds, Math.round(flags.stretch * durationSeconds(input)));
-    if (!flags.json) console.error(`${basename(name)}: ${durationSeconds(input).toFixed(1)} s -> ${targetSeconds} s`);
-    for (const evaluation of await evaluateEngines(input, targetSeconds, extenders))
-      evaluations.push({ ...evaluation, file: name });
-  }
-  const json = { files: names, engines: candidates, medians: medianReports(evaluations), runs: evaluations };
+  const json = { files, engines, medians: medianReports(runs), runs };
+  await printResults(flags, json, () => console.log(formatMedianTable(runs)));
+}
+
+/** The JSON to --out and, with --json, to stdout; else the table. */
+async function printResults(flags: EvaluateFlags, json: object, printTable: () => void): Promise<void> {
   if (flags.out) await writeFile(flags.out, `${JSON.stringify(json, null, 2)}\n`);
   if (flags.json) console.log(JSON.stringify(json, null, 2));
-  else console.log(formatMedianTable(evaluations));
+  else printTable();
 }

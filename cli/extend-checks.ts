@@ -1,4 +1,4 @@
-import { HarmonizerInputError, isInputError } from "../engine/errors.ts";
+import { HarmonizerInputError, isInputError } from "#engine";
 import { UsageError } from "./options.ts";
 
 /** Why each engine needs the minimum input length, for the message when an input is shorter. */

@@ -1,5 +1,4 @@
-import type { ExtensionReport } from "../engine/job.ts";
-import { checkTargets, type TargetCheck } from "../engine/quality/index.ts";
+import { checkTargets, type ExtensionReport, type TargetCheck } from "#engine";
 
 /** What `harmonizer extend` tells the terminal after the headline: lines for stdout, warnings for stderr. */
 export interface ExtendSummary {

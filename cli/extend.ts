@@ -1,15 +1,28 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { readFile } from "node:fs/promises";
 import { dirname, join, parse } from "node:path";
-import { sniffFormat } from "../engine/audio/format.ts";
-import { FORMAT_CHOICES, FORMAT_INFO, resolveOutput, type ResolvedOutput } from "../engine/audio/encode/index.ts";
-import { buildResultPage, relativePageLinks } from "../engine/report/page.ts";
-import { DEFAULT_FADE_OUT_SECONDS, DEFAULT_ENGINE, ENGINES } from "../engine/extend/extend.ts";
-import { DEFAULT_FORM, FORM_SETTINGS, type EngineName, type FormSetting } from "../engine/extend/types.ts";
-import { HarmonizerInputError } from "../engine/errors.ts";
-import { type ExtensionJobOutput, hasModel, runExtensionJob } from "../engine/job.ts";
-import { DEFAULT_LIMITS } from "../engine/limits.ts";
-import type { BackendChoice } from "../engine/model/backend.ts";
+import {
+  type BackendChoice,
+  buildResultPage,
+  DEFAULT_ENGINE,
+  DEFAULT_FADE_OUT_SECONDS,
+  DEFAULT_FORM,
+  DEFAULT_LIMITS,
+  ENGINES,
+  type EngineName,
+  type ExtensionJobOutput,
+  FORM_SETTINGS,
+  FORMAT_CHOICES,
+  FORMAT_INFO,
+  type FormSetting,
+  HarmonizerInputError,
+  hasModel,
+  relativePageLinks,
+  type ResolvedOutput,
+  resolveOutput,
+  runExtensionJob,
+  sniffFormat,
+} from "#engine";
 import { checkTargetLimit, explainTooShort } from "./extend-checks.ts";
 import { printExtendSummary } from "./extend-summary.ts";
 import { BACKENDS, DEFAULT_MODEL_DIR, nonNegativeNumber, positiveNumber, required } from "./options.ts";
@@ -45,9 +58,14 @@ interface ExtendFlags {
 }
 
 export function extendCommand(): Command {
-  return new Command("extend")
+  const command = new Command("extend")
     .description("extend a song (WAV, MP3, Ogg Vorbis/Opus, FLAC) to an exact duration, in its own format or another")
-    .argument("<input>", "the song to extend")
+    .argument("<input>", "the song to extend");
+  return withExtendOptions(command).action(extend);
+}
+
+function withExtendOptions(command: Command): Command {
+  return command
     .requiredOption(
       "--to <seconds>",
       required("duration of the result in seconds (at least the input's)"),
@@ -94,75 +112,92 @@ export function extendCommand(): Command {
     .option("--no-report", "do not write the JSON quality report beside the output (and skip the quality analysis)")
     .option("--no-page", "do not write the result page (<output>.html: players, picture, quality) beside the output")
     .option("--json", "print a JSON summary on stdout", false)
-    .option("--no-progress", "hide the progress bar")
-    .action(async (inputPath: string, flags: ExtendFlags) => {
-      // The conductor engine uses the shipped conductor unless --model names another; the raw-audio engines look for
-      // a model trained into models/default.
-      const rawAudio = flags.engine === "hybrid" || flags.engine === "neural";
-      const modelDir = flags.model ?? (rawAudio && hasModel(DEFAULT_MODEL_DIR) ? DEFAULT_MODEL_DIR : undefined);
-      if (flags.model !== undefined && !hasModel(flags.model)) {
-        throw new HarmonizerInputError(
-          "MODEL_NOT_FOUND",
-          `no trained model in ${flags.model} (model.json missing): run \`npx harmonizer train --data DIR --out ${flags.model}\``,
-        );
-      }
-      checkOutputPaths(inputPath, flags.output, filesToWrite(flags));
-      checkTargetLimit(flags.to, flags.maxTargetMinutes);
-      const bytes = await readFile(inputPath).catch((cause: Error) => {
-        throw new HarmonizerInputError("NOT_AUDIO", describeFileError(cause, "read", inputPath) ?? cause.message, {
-          cause,
-        });
-      });
-      const output = resolveOutput(flags.output, { format: sniffFormat(bytes) ?? "wav" }, flags.format);
-      if (output.path !== flags.output)
-        checkOutputPaths(inputPath, output.path, filesToWrite({ ...flags, output: output.path }));
-      if (output.path !== flags.output && !flags.json) {
-        console.error(
-          `note: -o has no extension: writing ${output.path} (${FORMAT_INFO[output.format].label}, the input's own format)`,
-        );
-      }
-      const showProgress = flags.progress && !flags.json;
-      const progress = secondsProgress("extending", showProgress);
-      const phases = phaseProgress(showProgress, progress.stop);
-      const started = performance.now();
-      const job = await runExtensionJob({
-        bytes,
-        targetSeconds: flags.to,
-        engine: flags.engine,
-        form: flags.form,
-        modelDir,
-        backend: flags.backend,
-        fadeOutSeconds: flags.fadeOut,
-        crossfadeSeconds: flags.crossfade,
-        limits: {
-          ...DEFAULT_LIMITS,
-          maxInputSeconds: flags.maxInputMinutes * 60,
-          maxTargetSeconds: flags.maxTargetMinutes * 60,
-        },
-        onProgress: progress.update,
-        name: parse(inputPath).base,
-        outputFormat: (decoded) => resolveOutput(flags.output, decoded, flags.format).format,
-        // --no-report skips the quality analysis; the page and the terminal then say it was not measured.
-        measure: flags.report,
-        picture: flags.picture,
-        onPhase: phases.update,
-      })
-        .catch((error: unknown) => {
-          throw explainTooShort(error, flags.engine);
-        })
-        .finally(() => {
-          progress.stop();
-          phases.stop();
-        });
+    .option("--no-progress", "hide the progress bar");
+}
 
-      const written = await writeOutputs({ ...flags, output: output.path }, job, inputPath);
-      const wallSeconds = (performance.now() - started) / 1000;
-      if (flags.json) {
-        console.log(JSON.stringify({ ...job.report, files: written, wallSeconds }, null, 2));
-        return;
-      }
-      printExtendSummary(job.report, { input: inputPath, files: written, wallSeconds });
-      console.log(`format: ${FORMAT_INFO[job.report.outputFormat].label} (${describeChoice(output)})`);
+async function extend(inputPath: string, flags: ExtendFlags): Promise<void> {
+  const modelDir = chooseModel(flags);
+  checkOutputPaths(inputPath, flags.output, filesToWrite(flags));
+  checkTargetLimit(flags.to, flags.maxTargetMinutes);
+  const bytes = await readFile(inputPath).catch((cause: Error) => {
+    throw new HarmonizerInputError("NOT_AUDIO", describeFileError(cause, "read", inputPath) ?? cause.message, {
+      cause,
+    });
+  });
+  const output = resolveOutput(flags.output, { format: sniffFormat(bytes) ?? "wav" }, flags.format);
+  if (output.path !== flags.output) {
+    checkOutputPaths(inputPath, output.path, filesToWrite({ ...flags, output: output.path }));
+    if (!flags.json) {
+      console.error(
+        `note: -o has no extension: writing ${output.path} (${FORMAT_INFO[output.format].label}, the input's own format)`,
+      );
+    }
+  }
+  const started = performance.now();
+  const job = await runJob(bytes, inputPath, modelDir, flags);
+  const written = await writeOutputs({ ...flags, output: output.path }, job, inputPath);
+  const wallSeconds = (performance.now() - started) / 1000;
+  if (flags.json) {
+    console.log(JSON.stringify({ ...job.report, files: written, wallSeconds }, null, 2));
+    return;
+  }
+  printExtendSummary(job.report, { input: inputPath, files: written, wallSeconds });
+  console.log(`format: ${FORMAT_INFO[job.report.outputFormat].label} (${describeChoice(output)})`);
+}
+
+/**
+ * The conductor engine uses the shipped conductor unless --model names another; the raw-audio engines look for a
+ * model trained into models/default. A --model without a model in it is refused.
+ */
+function chooseModel(flags: ExtendFlags): string | undefined {
+  if (flags.model !== undefined && !hasModel(flags.model)) {
+    throw new HarmonizerInputError(
+      "MODEL_NOT_FOUND",
+      `no trained model in ${flags.model} (model.json missing): run \`npx harmonizer train --data DIR --out ${flags.model}\``,
+    );
+  }
+  const rawAudio = flags.engine === "hybrid" || flags.engine === "neural";
+  return flags.model ?? (rawAudio && hasModel(DEFAULT_MODEL_DIR) ? DEFAULT_MODEL_DIR : undefined);
+}
+
+/** The extension job with the flags' settings, its progress on stderr. */
+async function runJob(
+  bytes: Uint8Array,
+  inputPath: string,
+  modelDir: string | undefined,
+  flags: ExtendFlags,
+): Promise<ExtensionJobOutput> {
+  const showProgress = flags.progress && !flags.json;
+  const progress = secondsProgress("extending", showProgress);
+  const phases = phaseProgress(showProgress, progress.stop);
+  return runExtensionJob({
+    bytes,
+    targetSeconds: flags.to,
+    engine: flags.engine,
+    form: flags.form,
+    modelDir,
+    backend: flags.backend,
+    fadeOutSeconds: flags.fadeOut,
+    crossfadeSeconds: flags.crossfade,
+    limits: {
+      ...DEFAULT_LIMITS,
+      maxInputSeconds: flags.maxInputMinutes * 60,
+      maxTargetSeconds: flags.maxTargetMinutes * 60,
+    },
+    onProgress: progress.update,
+    name: parse(inputPath).base,
+    outputFormat: (decoded) => resolveOutput(flags.output, decoded, flags.format).format,
+    // --no-report skips the quality analysis; the page and the terminal then say it was not measured.
+    measure: flags.report,
+    picture: flags.picture,
+    onPhase: phases.update,
+  })
+    .catch((error: unknown) => {
+      throw explainTooShort(error, flags.engine);
+    })
+    .finally(() => {
+      progress.stop();
+      phases.stop();
     });
 }
 

@@ -1,4 +1,4 @@
-import type { TrainProgress } from "../engine/training/train.ts";
+import type { TrainModelProgress } from "#engine";
 import { SingleBar, Presets } from "cli-progress";
 
 /**
@@ -36,7 +36,7 @@ export function secondsProgress(
  * A batches-per-epoch bar on stderr for `harmonizer train` (the engine reports batches and epochs through its
  * onProgress callback). Silent when stderr is not a terminal.
  */
-export function epochProgress(epochs: number): { onProgress: (event: TrainProgress) => void; stop: () => void } {
+export function epochProgress(epochs: number): { onProgress: (event: TrainModelProgress) => void; stop: () => void } {
   const bar = new SingleBar(
     { format: "epoch {epoch} |{bar}| {value}/{total} batches | loss {loss}", hideCursor: true },
     Presets.shades_classic,

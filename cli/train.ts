@@ -1,9 +1,14 @@
 import { Command, Option } from "commander";
-import { CONDUCTOR_TRAINING } from "../engine/training/conductor-train.ts";
-import { AUDIO_TRAINING, train, type TrainProgress } from "../engine/training/train.ts";
-import { PRESET_NAMES, presetConfig } from "../engine/model/presets.ts";
-import { isFeatureModel } from "../engine/model/config.ts";
-import { selectBackend, type BackendChoice } from "../engine/model/backend.ts";
+import {
+  type ConductorTrainingReport,
+  PRESET_NAMES,
+  TRAINING_DEFAULTS,
+  type TrainingReport,
+  type TrainModelResult,
+  type TrainModelProgress,
+  trainingKind,
+  trainModel,
+} from "#engine";
 import {
   BACKENDS,
   DEFAULT_MODEL_DIR,
@@ -11,14 +16,34 @@ import {
   positiveInteger,
   positiveNumber,
   required,
+  UsageError,
 } from "./options.ts";
 import { epochProgress } from "./progress.ts";
-import { type ConductorTrainFlags, trainConductorCommand } from "./train-conductor.ts";
 
-interface TrainFlags extends ConductorTrainFlags {
-  validationBatchSize: number;
-  backend: BackendChoice;
+interface TrainFlags {
+  data: string;
+  out: string;
+  preset: string;
+  epochs?: number;
+  batchSize?: number;
+  validationBatchSize?: number;
+  learningRate?: number;
+  hop?: number;
+  patience?: number;
+  split?: string;
+  cache?: string;
+  resume: boolean;
+  seed?: number;
+  backend: (typeof BACKENDS)[number];
+  progress: boolean;
+  json: boolean;
 }
+
+const { audio, conductor } = TRAINING_DEFAULTS;
+
+/** A flag's help with both kinds' defaults (the engine fills a flag left out from TRAINING_DEFAULTS). */
+const withDefaults = (text: string, key: keyof typeof audio & keyof typeof conductor): string =>
+  `${text} (default: ${audio[key]}; conductor: ${conductor[key]})`;
 
 export function trainCommand(): Command {
   return new Command("train")
@@ -33,82 +58,86 @@ export function trainCommand(): Command {
         .choices(PRESET_NAMES)
         .default("small"),
     )
-    .option("--epochs <n>", "maximum epochs", positiveInteger, AUDIO_TRAINING.epochs)
-    .option("--batch-size <n>", "training windows per batch", positiveInteger, AUDIO_TRAINING.batchSize)
+    .option("--epochs <n>", withDefaults("maximum epochs", "epochs"), positiveInteger)
+    .option("--batch-size <n>", withDefaults("training windows per batch", "batchSize"), positiveInteger)
     .option(
       "--validation-batch-size <n>",
-      "validation windows per batch",
+      `validation windows per batch (default: ${audio.validationBatchSize}; not used by the conductor)`,
       positiveInteger,
-      AUDIO_TRAINING.validationBatchSize,
     )
-    .option("--learning-rate <rate>", "Adam learning rate", positiveNumber, AUDIO_TRAINING.learningRate)
-    .option("--hop <seconds>", "hop between 30 s training windows", positiveNumber, AUDIO_TRAINING.hopSeconds)
+    .option("--learning-rate <rate>", withDefaults("Adam learning rate", "learningRate"), positiveNumber)
+    .option("--hop <seconds>", withDefaults("hop between training windows", "hopSeconds"), positiveNumber)
     .option(
       "--patience <epochs>",
-      "stop after this many epochs without a better validation loss",
+      withDefaults("stop after this many epochs without a better validation loss", "patience"),
       positiveInteger,
-      AUDIO_TRAINING.patience,
     )
     .option(
       "--split <file>",
       "JSON file with explicit {train, validation, test} file lists (default: seeded 20%/20% split)",
     )
-    .option("--cache <dir>", "where decoded audio is cached as float32 (default: a temp folder)")
-    .option("--resume", "continue from <out>/checkpoint", false)
-    .option("--seed <n>", "seed of the window shuffle", nonNegativeNumber, AUDIO_TRAINING.seed)
+    .option("--cache <dir>", "where decoded audio (a conductor: second frames) is cached (default: a temp folder)")
+    .option("--resume", "continue from <out>/checkpoint (not with the conductor: its training takes minutes)", false)
+    .option("--seed <n>", withDefaults("seed of the weights and the window shuffle", "seed"), nonNegativeNumber)
     .addOption(new Option("--backend <name>", "TensorFlow.js backend").choices(BACKENDS).default("auto"))
     .option("--no-progress", "hide the progress bar")
     .option("--json", "print the training report as JSON", false)
-    .addHelpText(
-      "after",
-      `\nWith --preset conductor, flags left unset take the conductor's defaults: --epochs ${CONDUCTOR_TRAINING.epochs}, ` +
-        `--batch-size ${CONDUCTOR_TRAINING.batchSize}, --learning-rate ${CONDUCTOR_TRAINING.learningRate}, ` +
-        `--hop ${CONDUCTOR_TRAINING.hopSeconds}, --patience ${CONDUCTOR_TRAINING.patience}; --cache keeps second frames, not audio.`,
-    )
-    .action(async (flags: TrainFlags, command: Command) => {
-      const backend = await selectBackend(flags.backend);
-      if (!flags.json) console.error(`backend: ${backend}`);
-      if (isFeatureModel(presetConfig(flags.preset))) {
-        await trainConductorCommand(flags, command, backend);
-        return;
-      }
-      const bar = flags.progress && !flags.json ? epochProgress(flags.epochs) : undefined;
-      const report = await train({
-        dataDir: flags.data,
-        outDir: flags.out,
-        preset: flags.preset,
-        epochs: flags.epochs,
-        batchSize: flags.batchSize,
-        validationBatchSize: flags.validationBatchSize,
-        learningRate: flags.learningRate,
-        hopSeconds: flags.hop,
-        patience: flags.patience,
-        splitFile: flags.split,
-        cacheDir: flags.cache,
-        resume: flags.resume,
-        seed: flags.seed,
-        onProgress: bar?.onProgress ?? (flags.json ? undefined : logEpochs),
-      }).finally(() => bar?.stop());
-      if (flags.json) {
-        console.log(JSON.stringify(report, null, 2));
-        return;
-      }
-      for (const note of report.notes) console.error(`note: ${note}`);
-      const { data } = report;
-      console.log(
-        `trained ${report.preset ?? "custom"} preset on ${backend}: ${data.files.train.length} train / ` +
-          `${data.files.validation.length} validation / ${data.files.test.length} test files, ` +
-          `${data.windows.train} training windows, ${report.history.length} epochs in ${report.wallSeconds.toFixed(1)} s`,
-      );
-      console.log(
-        `best validation MSE ${report.bestValidationLoss?.toExponential(3) ?? "n/a"} (epoch ${report.bestEpoch ?? "n/a"})` +
-          `${report.stoppedEarly ? ", stopped early" : ""}; model in ${flags.out}`,
-      );
-    });
+    .action(train);
 }
 
-/** Without a progress bar, one line per epoch so a log still shows the run moving. */
-function logEpochs(event: TrainProgress): void {
+async function train(flags: TrainFlags): Promise<void> {
+  const kind = trainingKind(flags.preset);
+  if (kind === "conductor" && flags.resume)
+    throw new UsageError(`--resume is not supported with the ${flags.preset} preset; its training takes minutes`);
+  const epochs = flags.epochs ?? TRAINING_DEFAULTS[kind].epochs;
+  const bar = flags.progress && !flags.json && process.stderr.isTTY ? epochProgress(epochs) : undefined;
+  const result = await trainModel({
+    dataDir: flags.data,
+    outDir: flags.out,
+    preset: flags.preset,
+    backend: flags.backend,
+    epochs: flags.epochs,
+    batchSize: flags.batchSize,
+    validationBatchSize: flags.validationBatchSize,
+    learningRate: flags.learningRate,
+    hopSeconds: flags.hop,
+    patience: flags.patience,
+    splitFile: flags.split,
+    cacheDir: flags.cache,
+    resume: flags.resume,
+    seed: flags.seed,
+    onBackend: (backend) => flags.json || console.error(`backend: ${backend}`),
+    onProgress: flags.json ? undefined : (bar?.onProgress ?? logEpochs),
+  }).finally(() => bar?.stop());
+  if (flags.json) console.log(JSON.stringify(result.report, null, 2));
+  else printSummary(result, flags.out);
+}
+
+function printSummary(result: TrainModelResult, out: string): void {
+  for (const note of result.kind === "audio" ? result.report.notes : []) console.error(`note: ${note}`);
+  const report: TrainingReport | ConductorTrainingReport = result.report;
+  const { files, windows } = report.data;
+  const size = result.kind === "conductor" ? ` (${result.report.parameters.toLocaleString("en-US")} parameters)` : "";
+  const test = result.kind === "audio" ? ` / ${files.test.length} test` : "";
+  console.log(
+    `trained ${report.preset ?? "custom"} preset${size} on ${result.backend}: ${files.train.length} train / ` +
+      `${files.validation.length} validation${test} files, ${windows.train} training windows, ` +
+      `${report.history.length} epochs in ${report.wallSeconds.toFixed(1)} s`,
+  );
+  const best =
+    result.kind === "audio" ? report.bestValidationLoss?.toExponential(3) : report.bestValidationLoss?.toFixed(4);
+  const baseline =
+    result.kind === "conductor"
+      ? `; mean of the context: ${result.report.validationContextMeanLoss?.toFixed(4) ?? "n/a"}`
+      : "";
+  console.log(
+    `best validation MSE ${best ?? "n/a"} (epoch ${report.bestEpoch ?? "n/a"}${baseline})` +
+      `${report.stoppedEarly ? ", stopped early" : ""}; model in ${out}`,
+  );
+}
+
+/** Without a progress bar (or a terminal to draw it on), one line per epoch so a log still shows the run moving. */
+function logEpochs(event: TrainModelProgress): void {
   if (event.phase === "epoch") {
     console.error(
       `epoch ${event.epoch}: train MSE ${event.trainLoss.toExponential(3)}, validation MSE ${

@@ -17,7 +17,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Command } from "commander";
 import type { PcmAudio } from "../engine/audio/pcm.ts";
-import { decodeCached } from "../engine/corpus.ts";
+import { decodeCached } from "./corpus.ts";
 import { loopBaseline } from "../engine/quality/baselines.ts";
 import {
   measureExtension as currentMeasure,

@@ -10,8 +10,8 @@ import { execFileSync } from "node:child_process";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { encodeWav } from "../engine/audio/index.ts";
-import { synthesizeSong } from "../engine/synth/song.ts";
+import { encodeWav } from "#engine/audio/index.ts";
+import { synthesizeSong } from "#engine/synth/song.ts";
 
 const { values } = parseArgs({
   options: {

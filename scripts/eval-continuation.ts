@@ -10,16 +10,16 @@
  */
 import { basename } from "node:path";
 import { Command } from "commander";
-import { decodeAudioFile } from "../engine/audio/decode.ts";
-import type { PcmAudio } from "../engine/audio/pcm.ts";
-import { frameFeatures } from "../engine/analysis/features.ts";
-import { analysisSignal } from "../engine/analysis/signal.ts";
-import { makeExtenders } from "../engine/extend/extenders.ts";
-import { loadConductor } from "../engine/model/conductor.ts";
-import { checkTargets, measureExtension, type Extender, type TargetCheck } from "../engine/quality/index.ts";
-import { medianOf } from "../engine/quality/evaluate.ts";
-import { mfccFrechetDistance } from "../engine/quality/timbre.ts";
-import { loadCorpusSplit } from "../engine/corpus.ts";
+import { decodeAudioFile } from "#engine/audio/decode.ts";
+import type { PcmAudio } from "#engine/audio/pcm.ts";
+import { frameFeatures } from "#engine/analysis/features.ts";
+import { analysisSignal } from "#engine/analysis/signal.ts";
+import { makeExtenders } from "#engine/extend/extenders.ts";
+import { loadConductor } from "#engine/model/conductor.ts";
+import { checkTargets, measureExtension, type Extender, type TargetCheck } from "#engine/quality/index.ts";
+import { medianOf } from "#engine/quality/evaluate.ts";
+import { mfccFrechetDistance } from "#engine/quality/timbre.ts";
+import { loadCorpusSplit } from "./corpus.ts";
 
 const CUT_SECONDS = 60;
 const TARGET_SECONDS = 180;

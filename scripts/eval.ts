@@ -12,19 +12,19 @@
  */
 import { basename } from "node:path";
 import { Command } from "commander";
-import { decodeAudioFile } from "../engine/audio/decode.ts";
-import type { PcmAudio } from "../engine/audio/pcm.ts";
-import { loadCorpusSplit } from "../engine/corpus.ts";
-import { CANDIDATES, makeExtenders } from "../engine/extend/extenders.ts";
-import { hasModel, loadPredictor } from "../engine/job.ts";
-import { loadConductor } from "../engine/model/conductor.ts";
+import { decodeAudioFile } from "#engine/audio/decode.ts";
+import type { PcmAudio } from "#engine/audio/pcm.ts";
+import { loadCorpusSplit } from "./corpus.ts";
+import { CANDIDATES, makeExtenders } from "#engine/extend/extenders.ts";
+import { hasModel, loadPredictor } from "#engine/job.ts";
+import { loadConductor } from "#engine/model/conductor.ts";
 import {
   evaluateEngines,
   formatMedianTable,
   medianReports,
   type EngineEvaluation,
   type Extender,
-} from "../engine/quality/index.ts";
+} from "#engine/quality/index.ts";
 
 interface EvalOptions {
   protocol: "stretch" | "whole";

@@ -11,22 +11,30 @@ export class BackendUnavailableError extends Error {
   override readonly name = "BackendUnavailableError";
 }
 
+/** The order "auto" tries the backends in: the first that initialises is used. */
+export const AUTO_ORDER = ["tensorflow", "wasm", "cpu"] as const;
+export type BackendName = (typeof AUTO_ORDER)[number];
+
 /**
  * Makes one TF.js backend current and returns the name of the backend actually in use.
  * auto: "tensorflow" (@tensorflow/tfjs-node-gpu, CUDA) if its native addon loads, else "wasm", else "cpu".
  * An explicit choice that cannot load throws BackendUnavailableError naming the backend and the reason.
+ * `activate` makes one backend current (tests replace it to check the rule without the native addons).
  */
-export async function selectBackend(choice: BackendChoice): Promise<string> {
+export async function selectBackend(
+  choice: BackendChoice,
+  activate: (name: BackendName) => Promise<string> = activateBackend,
+): Promise<string> {
   tf.enableProdMode(); // no "install tfjs-node" banner, no debug-mode checks
   if (choice === "auto") {
-    for (const candidate of ["tensorflow", "wasm", "cpu"] as const) {
+    for (const candidate of AUTO_ORDER) {
       try {
         return await activate(candidate);
       } catch {
         // fall through to the next backend
       }
     }
-    throw new BackendUnavailableError("no TensorFlow.js backend could be initialised (tried tensorflow, wasm, cpu)");
+    throw new BackendUnavailableError(`no TensorFlow.js backend could be initialised (tried ${AUTO_ORDER.join(", ")})`);
   }
   try {
     return await activate(choice);
@@ -36,7 +44,7 @@ export async function selectBackend(choice: BackendChoice): Promise<string> {
   }
 }
 
-async function activate(name: "tensorflow" | "wasm" | "cpu"): Promise<string> {
+async function activateBackend(name: BackendName): Promise<string> {
   if (tf.getBackend() === name) return name;
   if (name === "tensorflow") await loadTensorflowBackend();
   if (name === "wasm") await registerWasmBackend();

@@ -8,24 +8,15 @@ import { frameWidth, isFeatureModel, type ModelConfig } from "../model/config.ts
 import { makeMeta, saveModel } from "../model/io.ts";
 import { presetConfig } from "../model/presets.ts";
 import { computeStandardisation, type Standardisation } from "../model/standardise.ts";
-import { fitConductor, seedWeights, type ConductorEpoch } from "./conductor-fit.ts";
+import { type ConductorEpoch, type ConductorFitResult, fitConductor, seedWeights } from "./conductor-fit.ts";
 import { listAudioFiles, readSplitFile, splitFiles, type DataSplit } from "./dataset.ts";
 import { loadFileFrames, type PcmLoader } from "./feature-cache.ts";
 import { chromaRotation, featureWindows, type FileFrames } from "./feature-windows.ts";
-import { TRAINING_REPORT } from "./train.ts";
+import { disposeModel } from "./model-memory.ts";
+import { TRAINING_DEFAULTS, TRAINING_REPORT, type TrainingDataSummary, type TrainingReportBase } from "./defaults.ts";
 import type { FitProgress } from "./progress.ts";
 
-/** Training settings of the conductor preset, chosen on the corpus's validation split (minutes on 2 cores). */
-export const CONDUCTOR_TRAINING = {
-  epochs: 30,
-  batchSize: 64,
-  learningRate: 3e-3,
-  /** Hop between training windows, seconds (= frames); validation windows hop 1. */
-  hopSeconds: 2,
-  patience: 5,
-  /** Random transposition of the chroma bins of every training window (0-11 semitones). */
-  transpose: true,
-} as const;
+const CONDUCTOR_TRAINING = TRAINING_DEFAULTS.conductor;
 
 export interface ConductorTrainOptions {
   readonly dataDir: string;
@@ -53,41 +44,19 @@ export type ConductorProgress =
   | { readonly phase: "features"; readonly done: number; readonly total: number }
   | FitProgress;
 
-export interface ConductorTrainingReport {
+export interface ConductorTrainingReport extends TrainingReportBase<ConductorEpoch> {
   readonly kind: "conductor";
-  readonly preset: string | null;
-  readonly config: ModelConfig;
-  readonly backend: string;
   readonly parameters: number;
-  readonly hyperparameters: {
-    readonly epochs: number;
-    readonly batchSize: number;
-    readonly learningRate: number;
-    readonly hopSeconds: number;
-    readonly patience: number;
-    readonly transpose: boolean;
-    readonly seed: number;
-  };
+  readonly hyperparameters: ConductorHyperparameters;
   readonly features: { readonly version: string; readonly standardisation: Standardisation };
-  readonly data: {
-    readonly dataDir: string;
-    readonly files: {
-      readonly train: readonly string[];
-      readonly validation: readonly string[];
-      readonly test: readonly string[];
-    };
-    readonly windows: { readonly train: number; readonly validation: number };
-    readonly seconds: { readonly train: number; readonly validation: number };
-  };
-  readonly history: readonly ConductorEpoch[];
   readonly bestEpoch: number;
-  readonly bestValidationLoss: number | null;
   /** Validation MSE of the mean-of-the-context baseline (what the model starts from), for scale. */
   readonly validationContextMeanLoss: number | null;
-  readonly stoppedEarly: boolean;
-  readonly wallSeconds: number;
-  readonly notes: readonly string[];
 }
+
+type ConductorHyperparameters = {
+  readonly [K in Exclude<keyof typeof CONDUCTOR_TRAINING, "transpose">]: number;
+} & { readonly transpose: boolean };
 
 /**
  * Trains a feature model (the conductor) on second frames of the split's training files: standardisation from the
@@ -101,14 +70,14 @@ export async function trainConductor(options: ConductorTrainOptions): Promise<Co
   const config = options.config ?? presetConfig(preset!);
   if (!isFeatureModel(config))
     throw new RangeError(`preset ${preset ?? "(custom)"} is not a feature model; use train() for audio models`);
-  const hyper = {
+  const hyper: ConductorHyperparameters = {
     epochs: options.epochs ?? CONDUCTOR_TRAINING.epochs,
     batchSize: options.batchSize ?? CONDUCTOR_TRAINING.batchSize,
     learningRate: options.learningRate ?? CONDUCTOR_TRAINING.learningRate,
     hopSeconds: options.hopSeconds ?? CONDUCTOR_TRAINING.hopSeconds,
     patience: options.patience ?? CONDUCTOR_TRAINING.patience,
+    seed: options.seed ?? CONDUCTOR_TRAINING.seed,
     transpose: options.transpose ?? CONDUCTOR_TRAINING.transpose,
-    seed: options.seed ?? 1,
   };
   const data = await prepareData(options, config, hyper.hopSeconds);
   const model = buildModel(config);
@@ -116,43 +85,17 @@ export async function trainConductor(options: ConductorTrainOptions): Promise<Co
     seedWeights(model, hyper.seed, { zero: initialZeros(config) });
     const fit = await fitConductor(model, data.trainWindows, data.validationWindows, {
       ...hyper,
-      ...(hyper.transpose
-        ? {
-            augment: chromaRotation(
-              config.encoderSteps,
-              config.decoderSteps,
-              frameWidth(config),
-              FEATURE_LAYOUT.chroma[0],
-            ),
-          }
-        : {}),
+      ...(hyper.transpose ? { augment: transposition(config) } : {}),
       onBatch: (epoch, batch, batches, loss) => options.onProgress?.({ phase: "batch", epoch, batch, batches, loss }),
-      onEpoch: (e) =>
-        options.onProgress?.({
-          phase: "epoch",
-          epoch: e.epoch,
-          trainLoss: e.trainLoss,
-          validationLoss: e.validationLoss,
-        }),
+      onEpoch: ({ epoch, trainLoss, validationLoss }) =>
+        options.onProgress?.({ phase: "epoch", epoch, trainLoss, validationLoss }),
     });
     const features = { version: SECOND_FRAMES_VERSION, standardisation: data.standardisation };
     await saveModel(
       model,
       options.outDir,
-      makeMeta(config, {
-        ...(preset ? { preset } : {}),
-        features,
-        training: {
-          epochs: fit.bestEpoch,
-          bestValidationLoss: fit.bestValidationLoss,
-          finalTrainingLoss: fit.history.find((e) => e.epoch === fit.bestEpoch)?.trainLoss ?? null,
-          trainedAt: new Date().toISOString(),
-          backend: tf.getBackend(),
-        },
-      }),
+      makeMeta(config, { ...(preset ? { preset } : {}), features, training: summary(fit) }),
     );
-    const seconds = (files: readonly FileFrames[]) => files.reduce((s, f) => s + f.frames.length, 0);
-    const { split } = data;
     const report: ConductorTrainingReport = {
       kind: "conductor",
       preset,
@@ -161,17 +104,9 @@ export async function trainConductor(options: ConductorTrainOptions): Promise<Co
       parameters: model.countParams(),
       hyperparameters: hyper,
       features,
-      data: {
-        dataDir: options.dataDir,
-        files: { train: split.train, validation: split.validation, test: split.test },
-        windows: { train: data.trainWindows.count, validation: data.validationWindows.count },
-        seconds: { train: seconds(data.train), validation: seconds(data.validation) },
-      },
-      history: fit.history,
-      bestEpoch: fit.bestEpoch,
-      bestValidationLoss: fit.bestValidationLoss,
+      data: dataSummary(options.dataDir, data),
+      ...fit,
       validationContextMeanLoss: contextMeanLoss(data.validationWindows),
-      stoppedEarly: fit.stoppedEarly,
       wallSeconds: (performance.now() - started) / 1000,
       notes: REPORT_NOTES,
     };
@@ -179,8 +114,34 @@ export async function trainConductor(options: ConductorTrainOptions): Promise<Co
     await writeFile(path.join(options.outDir, TRAINING_REPORT), `${JSON.stringify(report, null, 2)}\n`);
     return report;
   } finally {
-    model.dispose();
+    disposeModel(model);
   }
+}
+
+/** The augmentation of every training window: its chroma bins rotated by a random number of semitones. */
+const transposition = (config: ModelConfig) =>
+  chromaRotation(config.encoderSteps, config.decoderSteps, frameWidth(config), FEATURE_LAYOUT.chroma[0]);
+
+/** The training summary saved in the model's metadata (harmonizer.json). */
+function summary(fit: ConductorFitResult) {
+  return {
+    epochs: fit.bestEpoch,
+    bestValidationLoss: fit.bestValidationLoss,
+    finalTrainingLoss: fit.history.find((e) => e.epoch === fit.bestEpoch)?.trainLoss ?? null,
+    trainedAt: new Date().toISOString(),
+    backend: tf.getBackend(),
+  };
+}
+
+function dataSummary(dataDir: string, data: Awaited<ReturnType<typeof prepareData>>): TrainingDataSummary {
+  const seconds = (files: readonly FileFrames[]) => files.reduce((s, f) => s + f.frames.length, 0);
+  const { split } = data;
+  return {
+    dataDir,
+    files: { train: split.train, validation: split.validation, test: split.test },
+    windows: { train: data.trainWindows.count, validation: data.validationWindows.count },
+    seconds: { train: seconds(data.train), validation: seconds(data.validation) },
+  };
 }
 
 const REPORT_NOTES = [

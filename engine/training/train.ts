@@ -11,6 +11,8 @@ import { listAudioFiles, readSplitFile, splitFiles, type DataSplit, type SplitOp
 import { CHECKPOINT_DIR, readCheckpoint } from "./checkpoint.ts";
 import { type AudioHyperparameters, type EpochRecord, fitEpochs } from "./audio-fit.ts";
 import type { FitProgress } from "./progress.ts";
+import { TRAINING_DEFAULTS, TRAINING_REPORT, type TrainingDataSummary, type TrainingReportBase } from "./defaults.ts";
+import { disposeModel } from "./model-memory.ts";
 
 export type { AudioHyperparameters, EpochRecord } from "./audio-fit.ts";
 export { validationMse } from "./audio-fit.ts";
@@ -18,18 +20,7 @@ import { slidingWindows, type WindowRef } from "./windows.ts";
 
 export { CHECKPOINT_DIR, CHECKPOINT_JSON } from "./checkpoint.ts";
 
-export const TRAINING_REPORT = "training-report.json";
-
-/** The audio presets' training defaults (the CLI's flags default to these). */
-export const AUDIO_TRAINING = {
-  epochs: 10,
-  batchSize: 5,
-  validationBatchSize: 3,
-  learningRate: 1e-3,
-  hopSeconds: 5,
-  patience: 3,
-  seed: 1,
-} as const;
+const AUDIO_TRAINING = TRAINING_DEFAULTS.audio;
 
 export interface TrainOptions {
   /** Folder of audio files (searched recursively). */
@@ -39,7 +30,7 @@ export interface TrainOptions {
   /** Model preset (default "small"); `config` overrides it. */
   readonly preset?: string;
   readonly config?: ModelConfig;
-  /** Defaults: AUDIO_TRAINING. */
+  /** Defaults: TRAINING_DEFAULTS.audio. */
   readonly epochs?: number;
   readonly batchSize?: number;
   readonly validationBatchSize?: number;
@@ -66,28 +57,10 @@ export interface TrainOptions {
 
 export type TrainProgress = { readonly phase: "decode"; readonly done: number; readonly total: number } | FitProgress;
 
-export interface TrainingReport {
-  readonly preset: string | null;
-  readonly config: ModelConfig;
-  readonly backend: string;
+export interface TrainingReport extends TrainingReportBase<EpochRecord> {
   readonly hyperparameters: AudioHyperparameters;
-  readonly data: {
-    readonly dataDir: string;
-    readonly files: {
-      readonly train: readonly string[];
-      readonly validation: readonly string[];
-      readonly test: readonly string[];
-    };
-    readonly windows: { readonly train: number; readonly validation: number };
-    readonly seconds: { readonly train: number; readonly validation: number; readonly test: number };
-  };
-  readonly history: readonly EpochRecord[];
   readonly bestEpoch: number | null;
-  readonly bestValidationLoss: number | null;
-  readonly stoppedEarly: boolean;
   readonly resumedFromEpoch: number | null;
-  readonly wallSeconds: number;
-  readonly notes: readonly string[];
 }
 
 /**
@@ -112,49 +85,59 @@ export async function train(options: TrainOptions): Promise<TrainingReport> {
   const checkpointDir = path.join(options.outDir, CHECKPOINT_DIR);
   const resumed = options.resume ? await readCheckpoint(checkpointDir) : undefined;
   if (resumed && JSON.stringify(resumed.checkpoint.config) !== JSON.stringify(config)) {
-    resumed.model.dispose();
+    disposeModel(resumed.model);
     throw new RangeError(
       `the checkpoint in ${checkpointDir} was trained with a different model config; train afresh without resume`,
     );
   }
   const model = resumed?.model ?? buildModel(config);
-  model.compile({ optimizer: tf.train.adam(hyper.learningRate), loss: "meanSquaredError" });
-  const fit = await fitEpochs(model, data, {
-    config,
-    preset,
-    hyper,
-    outDir: options.outDir,
-    checkpointDir,
-    seed: options.seed ?? AUDIO_TRAINING.seed,
-    resumed: resumed?.checkpoint,
-    onProgress: options.onProgress,
-  });
+  const optimizer = tf.train.adam(hyper.learningRate);
+  model.compile({ optimizer, loss: "meanSquaredError" });
+  try {
+    const fit = await fitEpochs(model, data, {
+      config,
+      preset,
+      hyper,
+      outDir: options.outDir,
+      checkpointDir,
+      seed: options.seed ?? AUDIO_TRAINING.seed,
+      resumed: resumed?.checkpoint,
+      onProgress: options.onProgress,
+    });
+    const report: TrainingReport = {
+      preset,
+      config,
+      backend: tf.getBackend(),
+      hyperparameters: hyper,
+      data: dataSummary(options.dataDir, data),
+      ...fit,
+      resumedFromEpoch: resumed?.checkpoint.epoch ?? null,
+      wallSeconds: (performance.now() - started) / 1000,
+      notes: [...REPORT_NOTES, ...(resumed ? [RESUMED_NOTE] : [])],
+    };
+    await mkdir(options.outDir, { recursive: true });
+    await writeFile(path.join(options.outDir, TRAINING_REPORT), `${JSON.stringify(report, null, 2)}\n`);
+    return report;
+  } finally {
+    optimizer.dispose();
+    disposeModel(model);
+  }
+}
 
+const REPORT_NOTES = [
+  "the saved model is the epoch with the lowest validation loss (the latest epoch when there is no validation set)",
+  "losses are MSE on loudness-normalised audio (context scaled to the target RMS, same gain on the targets)",
+];
+const RESUMED_NOTE = "resumed from the checkpoint's weights and epoch count; the Adam optimizer state restarted";
+
+function dataSummary(dataDir: string, data: TrainingData): TrainingDataSummary {
   const { split, trainWindows, validationWindows, secondsOf } = data;
-  const report: TrainingReport = {
-    preset,
-    config,
-    backend: tf.getBackend(),
-    hyperparameters: hyper,
-    data: {
-      dataDir: options.dataDir,
-      files: { train: split.train, validation: split.validation, test: split.test },
-      windows: { train: trainWindows.length, validation: validationWindows.length },
-      seconds: { train: secondsOf(split.train), validation: secondsOf(split.validation), test: secondsOf(split.test) },
-    },
-    ...fit,
-    resumedFromEpoch: resumed?.checkpoint.epoch ?? null,
-    wallSeconds: (performance.now() - started) / 1000,
-    notes: [
-      "the saved model is the epoch with the lowest validation loss (the latest epoch when there is no validation set)",
-      "losses are MSE on loudness-normalised audio (context scaled to the target RMS, same gain on the targets)",
-      ...(resumed ? ["resumed from the checkpoint's weights and epoch count; the Adam optimizer state restarted"] : []),
-    ],
+  return {
+    dataDir,
+    files: { train: split.train, validation: split.validation, test: split.test },
+    windows: { train: trainWindows.length, validation: validationWindows.length },
+    seconds: { train: secondsOf(split.train), validation: secondsOf(split.validation), test: secondsOf(split.test) },
   };
-  await mkdir(options.outDir, { recursive: true });
-  await writeFile(path.join(options.outDir, TRAINING_REPORT), `${JSON.stringify(report, null, 2)}\n`);
-  model.dispose();
-  return report;
 }
 
 interface TrainingData {

@@ -3,11 +3,11 @@ import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { decodeAudioFile } from "./audio/decode.ts";
-import { monoAt } from "./audio/mono.ts";
+import { decodeAudioFile } from "#engine/audio/decode.ts";
+import { monoAt } from "#engine/audio/mono.ts";
 
 /** The committed split of the real corpus (scripts/corpus-split.json). */
-export const DEFAULT_SPLIT_FILE = fileURLToPath(new URL("../scripts/corpus-split.json", import.meta.url));
+export const DEFAULT_SPLIT_FILE = fileURLToPath(new URL("./corpus-split.json", import.meta.url));
 
 const noteSchema = z.object({ file: z.string(), seconds: z.number(), reason: z.string() });
 const splitFileSchema = z.object({

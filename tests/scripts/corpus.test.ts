@@ -2,8 +2,8 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile } from 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { cachePath, decodeCached, DEFAULT_SPLIT_FILE, loadCorpusSplit } from "../../engine/corpus.ts";
-import { dominantFrequency, FIXTURES } from "./audio/signals.ts";
+import { cachePath, decodeCached, DEFAULT_SPLIT_FILE, loadCorpusSplit } from "../../scripts/corpus.ts";
+import { dominantFrequency, FIXTURES } from "../engine/audio/signals.ts";
 
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
