@@ -21,6 +21,7 @@ import { loadModel, modelKind } from "./model/io.ts";
 import { createPredictor } from "./model/predictor.ts";
 import { analyseSignal, type SignalAnalysis } from "./analysis/beats.ts";
 import { measureExtension, type QualityReport } from "./quality/index.ts";
+import { type MeasureThread, startMeasureThread } from "./quality/measure-thread.ts";
 import { pictureTitle, renderExtensionPicture } from "./report/picture.ts";
 import { defaultOutputFormat, encodeAudio, type OutputFormat } from "./audio/encode/index.ts";
 
@@ -72,6 +73,10 @@ export interface ExtensionReport {
   readonly output: { seconds: number; sampleRate: number; channels: number };
   readonly chunks: number;
   readonly seams: readonly number[];
+  /**
+   * Milliseconds per step. The quality analysis runs in its own thread (the original's part during the extension):
+   * `analyse` is from the result to its report, beside `picture` and `encode`, which the main thread spends meanwhile.
+   */
   readonly timingsMs: {
     decode: number;
     model: number;
@@ -169,39 +174,44 @@ export async function runExtensionJob(job: ExtensionJobInput): Promise<Extension
   const modelMs = clock();
   // The input is analysed once: its beats for the engine (not needed by neural), its features again for the measurement.
   const shared = models.engine === "neural" ? undefined : analyseSignal(input);
-  const result = await extendAudio(input, extendOptions(job, models, shared), limits);
-  const extendMs = clock();
-  const quality = job.measure === false ? undefined : await measureResult(job, input, result, shared);
-  const analyseMs = clock();
-  const picture = job.picture === false ? new Uint8Array(0) : drawResult(job, input, result);
-  const pictureMs = clock();
-  const { wav, encoded, outputFormat } = await encodeResult(job, decoded, result.audio);
-  const encodeMs = clock();
-
-  const report: ExtensionReport = {
-    engine: result.engine,
-    backend: (models.conductor ?? models.predictor)?.backend,
-    model: models.conductor || models.predictor ? (job.modelLabel ?? models.modelDir) : undefined,
-    notes: [...notes, ...result.notes],
-    form: result.form,
-    formReason: result.formReason,
-    introSeconds: result.introSeconds,
-    input: { format: decoded.format, ...shape(input) },
-    output: shape(result.audio),
-    chunks: result.chunks,
-    seams: result.seams,
-    timingsMs: {
-      decode: decodeMs,
-      model: modelMs,
-      extend: extendMs,
-      analyse: analyseMs,
-      picture: pictureMs,
-      encode: encodeMs,
-    },
-    quality,
-    outputFormat,
-  };
-  return { wav, encoded, picture, report, audio: result.audio };
+  // The measurement runs in its own thread from here on: the original's part while the engine extends.
+  const thread = job.measure === false ? undefined : startMeasureThread(input, shared);
+  try {
+    const result = await extendAudio(input, extendOptions(job, models, shared), limits);
+    const extendMs = clock();
+    const measuring = thread ? measureResult(job, { input, result, shared, thread }, notes) : undefined;
+    const picture = job.picture === false ? new Uint8Array(0) : drawResult(job, input, result);
+    const pictureMs = clock();
+    const { wav, encoded, outputFormat } = await encodeResult(job, decoded, result.audio);
+    const encodeMs = clock();
+    const quality = await measuring?.report;
+    const report: ExtensionReport = {
+      engine: result.engine,
+      backend: (models.conductor ?? models.predictor)?.backend,
+      model: models.conductor || models.predictor ? (job.modelLabel ?? models.modelDir) : undefined,
+      notes: [...notes, ...result.notes],
+      form: result.form,
+      formReason: result.formReason,
+      introSeconds: result.introSeconds,
+      input: { format: decoded.format, ...shape(input) },
+      output: shape(result.audio),
+      chunks: result.chunks,
+      seams: result.seams,
+      timingsMs: {
+        decode: decodeMs,
+        model: modelMs,
+        extend: extendMs,
+        analyse: (await measuring?.ms) ?? 0,
+        picture: pictureMs,
+        encode: encodeMs,
+      },
+      quality,
+      outputFormat,
+    };
+    return { wav, encoded, picture, report, audio: result.audio };
+  } finally {
+    thread?.stop();
+  }
 }
 
 const shape = (audio: PcmAudio) => ({
@@ -228,21 +238,25 @@ function extendOptions(
   };
 }
 
-/** The quality report; its progress is the share of the measurement's stages done (see measureStages). */
+/**
+ * The quality report from the measuring thread (progress: the share of its stages done, see measureStages), and the
+ * milliseconds from the result to the report; measured here in the main thread, with a note, if the thread fails.
+ */
 function measureResult(
   job: ExtensionJobInput,
-  input: PcmAudio,
-  result: ExtendResult,
-  shared: SignalAnalysis | undefined,
-): Promise<QualityReport> {
+  parts: { input: PcmAudio; result: ExtendResult; shared?: SignalAnalysis; thread: MeasureThread },
+  notes: string[],
+): { report: Promise<QualityReport>; ms: Promise<number> } {
+  const { input, result, shared, thread } = parts;
+  const started = performance.now();
   const seconds = durationSeconds(result.audio);
-  return measureExtension(
-    { original: input, result: result.audio, seams: result.seams, introSeconds: result.introSeconds },
-    {
-      signalAnalysis: shared,
-      onProgress: (done, total) => job.onPhase?.("analyse", (done / total) * seconds, seconds),
-    },
-  );
+  const onProgress = (done: number, total: number) => job.onPhase?.("analyse", (done / total) * seconds, seconds);
+  const extension = { result: result.audio, seams: result.seams, introSeconds: result.introSeconds };
+  const report = thread.measure(extension, onProgress).catch((error: Error) => {
+    notes.push(`the quality was measured in the main thread: ${error.message}`);
+    return measureExtension({ ...extension, original: input }, { signalAnalysis: shared, onProgress });
+  });
+  return { report, ms: report.then(() => Math.round(performance.now() - started)) };
 }
 
 function drawResult(job: ExtensionJobInput, input: PcmAudio, result: ExtendResult): Uint8Array {

@@ -3,6 +3,7 @@ import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import { forEachSpectrumAt } from "./spectrum.ts";
 import { drawText, textWidth } from "./font.ts";
 import { ANALYSIS_RATE } from "../analysis/signal.ts";
+import { analysisSignalIn } from "../quality/sparse-signal.ts";
 import { drawFrequencyAxis, drawTimeAxis, formatTime, type Rgb, type Setter } from "./axes.ts";
 
 export interface PictureInput {
@@ -133,7 +134,9 @@ export function renderExtensionPicture(input: PictureInput): Uint8Array {
   }
   drawTimeAxis(total / sampleRate, { left, plotWidth, y: axisY, imageWidth: width }, AXIS_COLOUR, set);
 
-  return new Uint8Array(PNG.sync.write(png));
+  // One filter for every row ("up": the plots are mostly vertical stripes) instead of trying all five per row:
+  // less than half the time, the file about 1 % larger.
+  return new Uint8Array(PNG.sync.write(png, { filterType: 2 }));
 }
 
 interface Area {
@@ -176,14 +179,15 @@ function drawSpectrogram(audio: PcmAudio, area: Area, set: Setter): number {
   const binHz = signal.sampleRate / frameSize;
   const columns: Float32Array[] = [];
   let peakDb = -Infinity;
+  // Row 0 is the top (highest frequency); rows are spaced evenly in log frequency.
+  const bins = Array.from({ length: area.height }, (_, row) => {
+    const hz = LOW_HZ * (nyquist / LOW_HZ) ** (1 - (row + 0.5) / area.height);
+    return Math.min(frameSize / 2, Math.max(1, Math.round(hz / binHz)));
+  });
   forEachSpectrumAt(signal.samples, signal.centres, frameSize, (column, magnitudes) => {
     const rows = new Float32Array(area.height);
     for (let row = 0; row < area.height; row++) {
-      // Row 0 is the top (highest frequency); rows are spaced evenly in log frequency.
-      const fraction = 1 - (row + 0.5) / area.height;
-      const hz = LOW_HZ * (nyquist / LOW_HZ) ** fraction;
-      const bin = Math.min(magnitudes.length - 1, Math.max(1, Math.round(hz / binHz)));
-      const db = 20 * Math.log10((magnitudes[bin] ?? 0) + 1e-9);
+      const db = 20 * Math.log10((magnitudes[bins[row]!] ?? 0) + 1e-9);
       rows[row] = db;
       if (db > peakDb) peakDb = db;
     }
@@ -193,17 +197,13 @@ function drawSpectrogram(audio: PcmAudio, area: Area, set: Setter): number {
   columns.forEach((rows, column) => {
     for (let row = 0; row < area.height; row++) {
       const level = Math.max(0, Math.min(1, (rows[row]! - (peakDb - range)) / range));
-      set(area.left + column, area.top + row, heat(level));
+      set(area.left + column, area.top + row, HEAT_PALETTE[Math.round(level * 255)]!);
     }
   });
   return nyquist;
 }
 
-/**
- * The mono analysis copy of remix/signal.ts analysisSignal (channel mean, then box decimation to about 22 kHz),
- * made only for the `frameSize` samples around each of `columns` evenly spaced centres: the spectrogram reads
- * nothing else. Elsewhere the samples are 0 and never read.
- */
+/** The analysis copy of the result (analysisSignal) around each of `columns` evenly spaced centres: all the spectrogram reads. */
 function analysisSignalNear(
   audio: PcmAudio,
   columns: number,
@@ -211,35 +211,16 @@ function analysisSignalNear(
 ): { samples: Float32Array; sampleRate: number; centres: number[] } {
   const factor = Math.max(1, Math.floor(audio.sampleRate / ANALYSIS_RATE));
   const length = Math.floor(frameCount(audio) / factor);
-  const samples = new Float32Array(length);
   const centres = Array.from({ length: columns }, (_, c) => Math.round(((c + 0.5) / columns) * length));
-  const channels = audio.channels;
-  const mono = new Float32Array(factor);
-  const scale = Math.fround(1 / channels.length);
-  let done = 0;
-  for (const centre of centres) {
-    const from = Math.max(done, centre - frameSize / 2);
-    const to = Math.min(length, centre + frameSize / 2);
-    for (let i = from; i < to; i++) {
-      let sum = 0;
-      for (let k = 0; k < factor; k++) {
-        const at = i * factor + k;
-        // Float32 sums in channel order, like downmix.
-        if (channels.length === 1) sum += channels[0]![at]!;
-        else if (channels.length === 2) sum += Math.fround(Math.fround(channels[0]![at]! + channels[1]![at]!) * scale);
-        else {
-          mono[k] = 0;
-          for (const channel of channels) mono[k]! += channel[at] ?? 0;
-          mono[k]! *= scale;
-          sum += mono[k]!;
-        }
-      }
-      samples[i] = sum / factor;
-    }
-    done = Math.max(done, to);
-  }
-  return { samples, sampleRate: audio.sampleRate / factor, centres };
+  const signal = analysisSignalIn(
+    audio,
+    centres.map((centre) => [centre - frameSize / 2, centre + frameSize / 2] as const),
+  );
+  return { samples: signal.samples, sampleRate: signal.sampleRate, centres };
 }
+
+/** heat() at 256 levels, computed once: the spectrogram colours over a million pixels. */
+const HEAT_PALETTE: readonly Rgb[] = Array.from({ length: 256 }, (_, i) => heat(i / 255));
 
 /** Black -> purple -> orange -> pale yellow. */
 function heat(t: number): Rgb {

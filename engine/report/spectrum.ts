@@ -17,7 +17,11 @@ export function forEachSpectrumAt(
     const start = centre - frameSize / 2;
     for (let i = 0; i < frameSize; i++) input[i] = (samples[start + i] ?? 0) * window[i]!;
     fft.realTransform(output, input);
-    for (let k = 0; k <= frameSize / 2; k++) magnitudes[k] = Math.hypot(output[2 * k]!, output[2 * k + 1]!) / frameSize;
+    for (let k = 0; k <= frameSize / 2; k++) {
+      const re = output[2 * k]!;
+      const im = output[2 * k + 1]!;
+      magnitudes[k] = Math.sqrt(re * re + im * im) / frameSize;
+    }
     onFrame(index, magnitudes);
   });
 }

@@ -1,0 +1,22 @@
+import { describe, expect, test } from "vitest";
+import { decodeAudio, encodeWav } from "../../engine/audio/index.ts";
+import { runExtensionJob } from "../../engine/job.ts";
+import { measureExtension } from "../../engine/quality/index.ts";
+import { synthesizeSong } from "../../engine/synth/song.ts";
+
+describe("the job measures the result in its own thread", () => {
+  test("its report equals measuring the same result in this thread, and no fallback note is written", async () => {
+    const bytes = encodeWav(synthesizeSong({ seconds: 30, sampleRate: 22050, channels: 2, seed: 4 }), 16);
+    const job = await runExtensionJob({ bytes, targetSeconds: 70, engine: "remix", picture: false });
+    const decoded = await decodeAudio(bytes);
+    const here = await measureExtension({
+      original: { sampleRate: decoded.sampleRate, channels: decoded.channels },
+      result: job.audio,
+      seams: job.report.seams,
+      introSeconds: job.report.introSeconds,
+    });
+    expect(job.report.quality).toEqual(here);
+    expect(job.report.notes.join(" ")).not.toMatch(/main thread/);
+    expect(job.report.timingsMs.analyse).toBeGreaterThan(0);
+  }, 120_000);
+});
