@@ -7,11 +7,13 @@
  * Runs, alternately and `--runs` times each: `harmonizer extend` (default engine, everything written), the same with
  * `--no-report --no-picture --no-page`, and PyMusicLooper's `extend` (PyPI; give its executable with
  * --pymusiclooper or put it on PATH; without it that column is skipped, with a note). Prints each command's wall
- * time (minimum, median, maximum) and the ratios of the medians.
+ * time (minimum, median, maximum), the ratios of the medians, the harmonizer's own step timings (its report's
+ * timingsMs, medians) and the load average before and after (the machine may be shared: timings are only comparable
+ * within one run, where the commands alternate).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Command } from "commander";
 import { encodeWav } from "../engine/audio/index.ts";
@@ -22,7 +24,8 @@ const ROOT = resolve(import.meta.dirname, "..");
 
 interface Contender {
   readonly name: string;
-  readonly run: (song: string, out: string) => void;
+  /** Runs once; returns the harmonizer's step timings (report.timingsMs), if it gives them. */
+  readonly run: (song: string, out: string) => Record<string, number> | undefined;
 }
 
 function pickSong(given: string | undefined, work: string): string {
@@ -38,8 +41,8 @@ function pickSong(given: string | undefined, work: string): string {
 function harmonizer(name: string, extra: readonly string[]): Contender {
   return {
     name,
-    run: (song, out) =>
-      execFileSync(
+    run: (song, out) => {
+      const stdout = execFileSync(
         process.execPath,
         [
           join(ROOT, "bin/harmonizer.mjs"),
@@ -50,10 +53,13 @@ function harmonizer(name: string, extra: readonly string[]): Contender {
           "-o",
           join(out, "x.wav"),
           "--no-progress",
+          "--json",
           ...extra,
         ],
-        { stdio: "ignore" },
-      ),
+        { stdio: ["ignore", "pipe", "ignore"], maxBuffer: 16 * 1024 * 1024 },
+      );
+      return (JSON.parse(stdout.toString()) as { timingsMs: Record<string, number> }).timingsMs;
+    },
   };
 }
 
@@ -75,6 +81,7 @@ function pyMusicLooper(executable: string): Contender {
       const result = spawnSync(executable, args, { stdio: "ignore" });
       // It exits 0 even when it finds no loop: a run counts only when it wrote a file.
       if (result.status !== 0 || readdirSync(out).length === 0) throw new Error("PyMusicLooper wrote no result");
+      return undefined;
     },
   };
 }
@@ -109,21 +116,32 @@ function run(): void {
       `PyMusicLooper not found (${options.pymusiclooper}): its column is skipped. pip install pymusiclooper==3.6.0 into a venv and pass --pymusiclooper.`,
     );
   const times = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
+  const steps = new Map<string, Record<string, number>[]>(contenders.map((c) => [c.name, []]));
+  const loadBefore = loadavg();
   for (let r = 0; r < options.runs; r++) {
     for (const contender of contenders) {
       const out = mkdtempSync(join(work, "out-"));
       const started = performance.now();
-      contender.run(song, out);
+      const timings = contender.run(song, out);
       times.get(contender.name)!.push((performance.now() - started) / 1000);
+      if (timings) steps.get(contender.name)!.push(timings);
       rmSync(out, { recursive: true, force: true });
     }
   }
+  const load = (l: number[]) => l.map((v) => v.toFixed(2)).join(", ");
+  console.log(`load average (1, 5, 15 min): before ${load(loadBefore)}; after ${load(loadavg())}`);
   console.log(`${song} -> ${TARGET_SECONDS} s, ${options.runs} runs each, wall seconds (min / median / max)`);
   const medians = new Map<string, number>();
   for (const [name, values] of times) {
     const s = stats(values);
     medians.set(name, s.median);
     console.log(`  ${name.padEnd(42)} ${s.min.toFixed(1)} / ${s.median.toFixed(1)} / ${s.max.toFixed(1)}`);
+  }
+  for (const [name, runs] of steps) {
+    if (runs.length === 0) continue;
+    const keys = Object.keys(runs[0]!);
+    const median = (key: string) => stats(runs.map((t) => t[key] ?? 0)).median / 1000;
+    console.log(`  ${name}: its own timings, median s: ${keys.map((k) => `${k} ${median(k).toFixed(2)}`).join(", ")}`);
   }
   const peer = medians.get("PyMusicLooper extend");
   if (peer !== undefined) {

@@ -3,6 +3,9 @@
  * "Extension" means the result after introSeconds (by default the original's length: the result may keep only the
  * input's intro before re-sequencing it); seams are the join points the engine reported. `null` means the metric
  * has nothing to measure (no seams, or no extension). The form metrics (the last group) cover the whole result.
+ * Seam and form metrics always read the result's own samples. Where the extension is a sample-exact copy of the
+ * input, its frame features, beats and K-weighted power are the input's, read at the copied place (the "mapped"
+ * path of measure.ts; tests/engine/quality/mapped-path.test.ts states how close it stays to analysing every sample).
  */
 export interface QualityReport {
   /** Seconds of audio added after the original. */
@@ -27,7 +30,11 @@ export interface QualityReport {
   readonly seamLoudnessChangeLu: number | null;
   /** Integrated loudness of the extension minus the original's, LU; closer to 0 is better. */
   readonly integratedLoudnessDifferenceLu: number | null;
-  /** Tempo of the extension against the original's, absolute % difference; lower is better (target <= 2). */
+  /**
+   * Tempo of the extension against the original's, absolute % difference; lower is better (target <= 2). Mapped:
+   * from the median spacing of the input's beats where the copies place them in the extension (spacings across
+   * seams included), so a copy reads the input's own tempo; otherwise the beat tracker's reading of the extension.
+   */
   readonly tempoDifferencePercent: number | null;
   /**
    * How far the beat grid shifts at a seam, as a fraction of a beat (0 to 0.5), median over seams;
