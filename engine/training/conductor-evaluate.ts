@@ -1,3 +1,4 @@
+import type { ScoredFiles } from "./evaluate.ts";
 import type { Conductor } from "../model/port.ts";
 import type { Standardisation } from "../model/standardise.ts";
 import type { FileFrames } from "./feature-windows.ts";
@@ -27,13 +28,7 @@ export interface ConductorFileEvaluation {
   readonly scores: MethodScores;
 }
 
-export interface ConductorEvaluation {
-  readonly files: readonly ConductorFileEvaluation[];
-  /** Mean over all windows of all files. */
-  readonly mean: MethodScores;
-  readonly windows: number;
-  readonly skipped: readonly string[];
-}
+export type ConductorEvaluation = ScoredFiles<ConductorFileEvaluation, MethodScores>;
 
 /**
  * For every window of contextFrames seconds (every hopFrames) of every file, the conductor predicts the next

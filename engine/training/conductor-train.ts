@@ -13,29 +13,19 @@ import { listAudioFiles, readSplitFile, splitFiles, type DataSplit } from "./dat
 import { loadFileFrames, type PcmLoader } from "./feature-cache.ts";
 import { chromaRotation, featureWindows, type FileFrames } from "./feature-windows.ts";
 import { disposeModel } from "./model-memory.ts";
-import { TRAINING_DEFAULTS, TRAINING_REPORT, type TrainingDataSummary, type TrainingReportBase } from "./defaults.ts";
+import {
+  TRAINING_DEFAULTS,
+  TRAINING_REPORT,
+  type TrainingDataSummary,
+  type TrainingReportBase,
+  type TrainingSettings,
+  withDefaults,
+} from "./defaults.ts";
 import type { FitProgress } from "./progress.ts";
 
-const CONDUCTOR_TRAINING = TRAINING_DEFAULTS.conductor;
-
-export interface ConductorTrainOptions {
-  readonly dataDir: string;
-  readonly outDir: string;
-  /** Preset name (default "conductor"); `config` overrides it. Must be a feature model. */
-  readonly preset?: string;
-  readonly config?: ModelConfig;
-  readonly epochs?: number;
-  readonly batchSize?: number;
-  readonly learningRate?: number;
-  readonly hopSeconds?: number;
-  readonly patience?: number;
+export interface ConductorTrainOptions extends TrainingSettings {
+  /** Random transposition of the chroma bins of every training window. */
   readonly transpose?: boolean;
-  readonly split?: DataSplit;
-  readonly splitFile?: string;
-  /** Second frames are cached here (default <tmp>/harmonizer-cache), so epochs and later runs never decode again. */
-  readonly cacheDir?: string;
-  /** Seed of the initial weights and of the window shuffle (default 1). */
-  readonly seed?: number;
   readonly loadAudio?: PcmLoader;
   readonly onProgress?: (event: ConductorProgress) => void;
 }
@@ -55,7 +45,7 @@ export interface ConductorTrainingReport extends TrainingReportBase<ConductorEpo
 }
 
 type ConductorHyperparameters = {
-  readonly [K in Exclude<keyof typeof CONDUCTOR_TRAINING, "transpose">]: number;
+  readonly [K in Exclude<keyof typeof TRAINING_DEFAULTS.conductor, "transpose">]: number;
 } & { readonly transpose: boolean };
 
 /**
@@ -70,15 +60,7 @@ export async function trainConductor(options: ConductorTrainOptions): Promise<Co
   const config = options.config ?? presetConfig(preset!);
   if (!isFeatureModel(config))
     throw new RangeError(`preset ${preset ?? "(custom)"} is not a feature model; use train() for audio models`);
-  const hyper: ConductorHyperparameters = {
-    epochs: options.epochs ?? CONDUCTOR_TRAINING.epochs,
-    batchSize: options.batchSize ?? CONDUCTOR_TRAINING.batchSize,
-    learningRate: options.learningRate ?? CONDUCTOR_TRAINING.learningRate,
-    hopSeconds: options.hopSeconds ?? CONDUCTOR_TRAINING.hopSeconds,
-    patience: options.patience ?? CONDUCTOR_TRAINING.patience,
-    seed: options.seed ?? CONDUCTOR_TRAINING.seed,
-    transpose: options.transpose ?? CONDUCTOR_TRAINING.transpose,
-  };
+  const hyper: ConductorHyperparameters = withDefaults(options, TRAINING_DEFAULTS.conductor);
   const data = await prepareData(options, config, hyper.hopSeconds);
   const model = buildModel(config);
   try {

@@ -24,13 +24,16 @@ export interface FileEvaluation extends Scores {
   readonly windows: number;
 }
 
-export interface EvaluationResult {
-  readonly files: readonly FileEvaluation[];
+/** Scores of every file and their mean over all windows, for either model kind (skipped: files with no window). */
+export interface ScoredFiles<File, Mean> {
+  readonly files: readonly File[];
   /** Mean over all windows of all files. */
-  readonly mean: Scores;
+  readonly mean: Mean;
   readonly windows: number;
   readonly skipped: readonly string[];
 }
+
+export type EvaluationResult = ScoredFiles<FileEvaluation, Scores>;
 
 /**
  * For each file, every window of contextSeconds (hop hopSeconds, default horizonSeconds) is given to the model and its

@@ -2,7 +2,7 @@ import { selectBackend, type BackendChoice } from "../model/backend.ts";
 import { isFeatureModel } from "../model/config.ts";
 import { presetConfig } from "../model/presets.ts";
 import { type ConductorProgress, type ConductorTrainingReport, trainConductor } from "./conductor-train.ts";
-import type { TrainingKind } from "./defaults.ts";
+import type { TrainingKind, TrainingSettings } from "./defaults.ts";
 import { train, type TrainingReport, type TrainProgress } from "./train.ts";
 
 /** The trainer a preset needs: feature presets (the conductor) train on second frames, the others on raw audio. */
@@ -10,24 +10,12 @@ export const trainingKind = (preset: string): TrainingKind =>
   isFeatureModel(presetConfig(preset)) ? "conductor" : "audio";
 
 /** The settings of either trainer; what is left out comes from TRAINING_DEFAULTS[trainingKind(preset)]. */
-export interface TrainModelOptions {
-  readonly dataDir: string;
-  readonly outDir: string;
-  /** Default "small". */
-  readonly preset?: string;
+export interface TrainModelOptions extends Omit<TrainingSettings, "config" | "split"> {
   readonly backend?: BackendChoice;
-  readonly epochs?: number;
-  readonly batchSize?: number;
   /** Audio presets only. */
   readonly validationBatchSize?: number;
-  readonly learningRate?: number;
-  readonly hopSeconds?: number;
-  readonly patience?: number;
-  readonly splitFile?: string;
-  readonly cacheDir?: string;
   /** Audio presets only: continue from outDir/checkpoint. */
   readonly resume?: boolean;
-  readonly seed?: number;
   /** Called once the backend is chosen, before any data is read. */
   readonly onBackend?: (backend: string) => void;
   readonly onProgress?: (event: TrainModelProgress) => void;
@@ -51,21 +39,8 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
     throw new RangeError(`resume is not supported with a feature preset (${preset}); its training takes minutes`);
   const backend = await selectBackend(options.backend ?? "auto");
   options.onBackend?.(backend);
-  const common = {
-    dataDir: options.dataDir,
-    outDir: options.outDir,
-    preset,
-    epochs: options.epochs,
-    batchSize: options.batchSize,
-    learningRate: options.learningRate,
-    hopSeconds: options.hopSeconds,
-    patience: options.patience,
-    seed: options.seed,
-    splitFile: options.splitFile,
-    cacheDir: options.cacheDir,
-    onProgress: options.onProgress,
-  };
+  const { backend: _choice, onBackend: _report, resume, validationBatchSize, ...common } = { ...options, preset };
   if (kind === "conductor") return { kind, backend, report: await trainConductor(common) };
-  const report = await train({ ...common, validationBatchSize: options.validationBatchSize, resume: options.resume });
+  const report = await train({ ...common, validationBatchSize, resume });
   return { kind, backend, report };
 }

@@ -11,7 +11,14 @@ import { listAudioFiles, readSplitFile, splitFiles, type DataSplit, type SplitOp
 import { CHECKPOINT_DIR, readCheckpoint } from "./checkpoint.ts";
 import { type AudioHyperparameters, type EpochRecord, fitEpochs } from "./audio-fit.ts";
 import type { FitProgress } from "./progress.ts";
-import { TRAINING_DEFAULTS, TRAINING_REPORT, type TrainingDataSummary, type TrainingReportBase } from "./defaults.ts";
+import {
+  TRAINING_DEFAULTS,
+  TRAINING_REPORT,
+  type TrainingDataSummary,
+  type TrainingReportBase,
+  type TrainingSettings,
+  withDefaults,
+} from "./defaults.ts";
 import { disposeModel } from "./model-memory.ts";
 
 export type { AudioHyperparameters, EpochRecord } from "./audio-fit.ts";
@@ -20,35 +27,11 @@ import { slidingWindows, type WindowRef } from "./windows.ts";
 
 export { CHECKPOINT_DIR, CHECKPOINT_JSON } from "./checkpoint.ts";
 
-const AUDIO_TRAINING = TRAINING_DEFAULTS.audio;
-
-export interface TrainOptions {
-  /** Folder of audio files (searched recursively). */
-  readonly dataDir: string;
-  /** Where the best model, the checkpoint and training-report.json go. */
-  readonly outDir: string;
-  /** Model preset (default "small"); `config` overrides it. */
-  readonly preset?: string;
-  readonly config?: ModelConfig;
-  /** Defaults: TRAINING_DEFAULTS.audio. */
-  readonly epochs?: number;
-  readonly batchSize?: number;
+export interface TrainOptions extends TrainingSettings {
   readonly validationBatchSize?: number;
-  readonly learningRate?: number;
-  /** Hop between training windows, seconds. */
-  readonly hopSeconds?: number;
-  /** Stop after this many epochs without a better validation loss. */
-  readonly patience?: number;
-  /** Explicit split (or a JSON file of one); otherwise the seeded 20 % test / 20 % validation split. */
-  readonly split?: DataSplit;
-  readonly splitFile?: string;
   readonly splitOptions?: SplitOptions;
-  /** Decoded float32 audio is kept here (default: <tmp>/harmonizer-cache). */
-  readonly cacheDir?: string;
   /** Continue from outDir/checkpoint (epoch count and weights; the optimizer restarts). */
   readonly resume?: boolean;
-  /** Seed of the per-epoch window shuffle. */
-  readonly seed?: number;
   readonly normalisation?: NormalisationSettings;
   readonly onProgress?: (event: TrainProgress) => void;
   /** How audio is decoded to mono at the model rate (default engine/audio). */
@@ -71,15 +54,8 @@ export async function train(options: TrainOptions): Promise<TrainingReport> {
   const started = performance.now();
   const preset = options.config ? null : (options.preset ?? "small");
   const config = options.config ?? presetConfig(preset!);
-  const hyper: AudioHyperparameters = {
-    epochs: options.epochs ?? AUDIO_TRAINING.epochs,
-    batchSize: options.batchSize ?? AUDIO_TRAINING.batchSize,
-    validationBatchSize: options.validationBatchSize ?? AUDIO_TRAINING.validationBatchSize,
-    learningRate: options.learningRate ?? AUDIO_TRAINING.learningRate,
-    hopSeconds: options.hopSeconds ?? AUDIO_TRAINING.hopSeconds,
-    patience: options.patience ?? AUDIO_TRAINING.patience,
-    normalisation: options.normalisation ?? DEFAULT_NORMALISATION,
-  };
+  const { seed, ...settings } = withDefaults(options, TRAINING_DEFAULTS.audio);
+  const hyper: AudioHyperparameters = { ...settings, normalisation: options.normalisation ?? DEFAULT_NORMALISATION };
   const data = await trainingData(options, config, hyper.hopSeconds);
 
   const checkpointDir = path.join(options.outDir, CHECKPOINT_DIR);
@@ -100,7 +76,7 @@ export async function train(options: TrainOptions): Promise<TrainingReport> {
       hyper,
       outDir: options.outDir,
       checkpointDir,
-      seed: options.seed ?? AUDIO_TRAINING.seed,
+      seed,
       resumed: resumed?.checkpoint,
       onProgress: options.onProgress,
     });

@@ -1,22 +1,10 @@
 import type { ModelConfig } from "../../../engine/model/config.ts";
+import { CONDUCTOR_PRESET } from "../../../engine/model/presets.ts";
 import type { FileFrames } from "../../../engine/training/feature-windows.ts";
 import { mulberry32 } from "../../../engine/random.ts";
 
 /** A small conductor-like config (the conductor's design, narrower) for fast tests: [20][6] -> [10][6]. */
-export const tinyConductorConfig: ModelConfig = {
-  sampleRate: 22_050,
-  input: "features",
-  featureSize: 6,
-  encoderSteps: 20,
-  decoderSteps: 10,
-  hiddenUnits: [16],
-  relationAlpha: 1,
-  hiddenAlpha: 0.3,
-  shareWeights: true,
-  normalization: "none",
-  residual: "context-mean",
-  unitSkip: true,
-};
+export const tinyConductorConfig: ModelConfig = { ...CONDUCTOR_PRESET, featureSize: 6, hiddenUnits: [16] };
 
 /**
  * Files of second frames with a trivially learnable pattern: every frame alternates between two levels around a
