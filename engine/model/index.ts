@@ -5,6 +5,7 @@ export * from "./backend.ts";
 export * from "./io.ts";
 export * from "./normalise.ts";
 export * from "./predictor.ts";
+export * from "./wasm-kernels.ts";
 export * from "./standardise.ts";
 export * from "./conductor.ts";
 export type { Conductor, Predictor } from "./port.ts";
