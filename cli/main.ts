@@ -1,6 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { isInputError } from "../engine/errors.ts";
-import { BackendUnavailableError } from "../engine/model/backend.ts";
+import { BackendUnavailableError, isInputError } from "#engine";
 import { evaluateCommand } from "./evaluate.ts";
 import { extendCommand } from "./extend.ts";
 import { infoCommand } from "./info.ts";
