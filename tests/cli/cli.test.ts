@@ -60,6 +60,12 @@ describe("harmonizer info", () => {
     expect(code).toBe(0);
     expect(JSON.parse(stdout).parameters).toBe(399_890_460);
   });
+
+  it("refuses neither or both of --preset and --model as a usage error (exit 2), saying so", async () => {
+    const { code, stderr } = await harmonizer("info");
+    expect(code).toBe(2);
+    expect(stderr).toBe("harmonizer: give exactly one of --preset NAME or --model DIR\n");
+  });
 });
 
 describe("harmonizer extend", () => {
