@@ -4,7 +4,7 @@ import { isFeatureModel } from "./config.ts";
 import type { Predictor } from "./port.ts";
 import type { LoadedModel } from "./io.ts";
 import { applyGain, normalisationGain } from "./normalise.ts";
-import { useHeapSlice } from "./wasm-kernels.ts";
+import { useWasmFastKernels } from "./wasm-kernels.ts";
 
 /**
  * Wraps a loaded model as the engine's Predictor: 20 s of mono at the model rate in, 10 s out.
@@ -21,7 +21,7 @@ export function createPredictor(loaded: LoadedModel): Predictor {
     );
   }
   const contextLength = config.encoderSteps * config.sampleRate;
-  if (tf.getBackend() === "wasm") useHeapSlice();
+  if (tf.getBackend() === "wasm") useWasmFastKernels();
   return {
     sampleRate: config.sampleRate,
     contextSeconds: config.encoderSteps,

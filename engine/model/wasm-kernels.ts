@@ -1,33 +1,100 @@
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 
-let original: tf.KernelConfig | undefined;
-
 /**
- * Replaces the WASM backend's Slice kernel for contiguous float slices with one that copies straight from the heap.
- * tfjs-backend-wasm 4.22's Slice first copies the whole input out of the heap (readSync) and then takes the slice:
- * each of the seed's 20 frame crops copied all 20 s of context (1.8 MB) and left it to the garbage collector, about
- * a fifth of a warm prediction. The result is the same values; other slices (strided, strings) use the original.
- * Does nothing until the WASM backend is registered; calling it again changes nothing.
+ * Faster kernels for the WASM backend (tfjs-backend-wasm 4.22) on the two paths that dominate a batch-1 prediction of
+ * the seed; each computes the same values as the kernel it stands in for and hands every other case to it.
+ *
+ * - _FusedMatMul of one row by a weight matrix (every Dense layer at batch 1): the backend hands it to XNNPACK, which
+ *   first packs a transposed copy of each weight matrix and keeps it: for the seed 1.6 GB more heap and about 6 s on
+ *   the first prediction, and then it reads the packed copy at about half the memory bandwidth. matvec.wat reads the
+ *   row-major weights where they are, in order, four rows at a time (same additions in the same order).
+ * - Slice of a contiguous block: the backend copies the whole input out of the heap first (the seed's 20 frame crops
+ *   each copied all 20 s of context); this copies only the slice.
  */
-export function useHeapSlice(): void {
-  if (original !== undefined) return;
-  const kernel = tf.getKernel("Slice", "wasm");
+const MATVEC_WASM =
+  "AGFzbQEAAAABHANgCH9/f399fX19AGAEf39/fQBgBn9/f39/fwACDwEDZW52Bm1lbW9yeQIAAQMEAwABAgcKAQZtYXR2ZWMAAgrbBAOKAgIGfwR7IAEgAmohCCAIIAJqIQkgCSACaiEKIAT9EyEOIAX9EyEPIAb9EyEQIAf9EyERIANBfHFBAnQhDCADQQJ0IQ1BACELAkADQCALIAxPDQEgACALaiAAIAtq/QACACAOIAEgC2r9AAIA/eYB/eQBIA8gCCALav0AAgD95gH95AEgECAJIAtq/QACAP3mAf3kASARIAogC2r9AAIA/eYB/eQB/QsCACALQRBqIQsMAAsLAkADQCALIA1PDQEgACALaiAAIAtqKgIAIAQgASALaioCAJSSIAUgCCALaioCAJSSIAYgCSALaioCAJSSIAcgCiALaioCAJSSOAIAIAtBBGohCwwACwsLjAECA38BeyAD/RMhByACQXxxQQJ0IQUgAkECdCEGQQAhBAJAA0AgBCAFTw0BIAAgBGogACAEav0AAgAgByABIARq/QACAP3mAf3kAf0LAgAgBEEQaiEEDAALCwJAA0AgBCAGTw0BIAAgBGogACAEaioCACADIAEgBGoqAgCUkjgCACAEQQRqIQQMAAsLC74BAQV/IAVBAnQhByAHIQlBACEIAkADQCAIIAlPDQEgAyAIaiACBH0gAiAIaioCAAVDAAAAAAs4AgAgCEEEaiEIDAALC0EAIQYCQANAIAZBBGogBEsNASAAIAZBAnRqIQogAyABIAYgB2xqIAcgBSAKKgIAIAoqAgQgCioCCCAKKgIMEAAgBkEEaiEGDAALCwJAA0AgBiAETw0BIAMgASAGIAdsaiAFIAAgBkECdGoqAgAQASAGQQFqIQYMAAsLCw==";
+
+type KernelArgs = Parameters<tf.KernelFunc>[0];
+type MatVec = (x: number, w: number, bias: number, y: number, k: number, n: number) => void;
+
+/** The slice of the WebAssembly JS API used here (the project's `lib` has no WebAssembly typings). */
+interface WasmApi {
+  Memory: abstract new (...args: never[]) => object;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { readonly exports: unknown };
+}
+const Wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+const originals = new Map<string, tf.KernelConfig>();
+let matvec: MatVec | undefined;
+
+/** Installs the kernels when the WASM backend is registered; calling it again changes nothing. */
+export function useWasmFastKernels(): void {
+  const backend = tf.findBackend("wasm") as BackendWasm | null;
+  if (backend === null || originals.size > 0) return;
+  const memory = (backend.wasm as unknown as { asm?: { memory?: unknown } }).asm?.memory;
+  if (memory instanceof Wasm.Memory) {
+    // the module imports the backend's own memory, so it reads weights and writes outputs in place
+    const module = new Wasm.Module(Buffer.from(MATVEC_WASM, "base64"));
+    matvec = (new Wasm.Instance(module, { env: { memory } }).exports as { matvec: MatVec }).matvec;
+    replaceKernel("_FusedMatMul", fusedMatMulOneRow);
+  }
+  replaceKernel("Slice", sliceFromHeap);
+}
+
+/** Puts the backend's own kernels back (tests compare the two). */
+export function restoreWasmKernels(): void {
+  for (const [name, kernel] of originals) {
+    tf.unregisterKernel(name, "wasm");
+    tf.registerKernel(kernel);
+  }
+  originals.clear();
+}
+
+function replaceKernel(name: string, kernelFunc: tf.KernelFunc): void {
+  const kernel = tf.getKernel(name, "wasm");
   if (kernel === undefined) return;
-  original = kernel;
-  tf.unregisterKernel("Slice", "wasm");
-  tf.registerKernel({ ...kernel, kernelFunc: sliceFromHeap });
+  originals.set(name, kernel);
+  tf.unregisterKernel(name, "wasm");
+  tf.registerKernel({ ...kernel, kernelFunc });
 }
 
-/** Puts the backend's own Slice back (tests compare the two). */
-export function restoreWasmSlice(): void {
-  if (original === undefined) return;
-  tf.unregisterKernel("Slice", "wasm");
-  tf.registerKernel(original);
-  original = undefined;
+const original = (name: string, args: KernelArgs) => (originals.get(name) as tf.KernelConfig).kernelFunc(args);
+
+/** [1, 1, K] x [1, K, N] (+ bias [N]), linear: y = bias + sum over k of a[k] * b[k, :]. */
+function fusedMatMulOneRow(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
+  const backend = args.backend as BackendWasm;
+  const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+  const attrs = args.attrs ?? {};
+  if (
+    matvec === undefined ||
+    a === undefined ||
+    b === undefined ||
+    a.dtype !== "float32" ||
+    b.dtype !== "float32" ||
+    attrs.transposeA === true ||
+    attrs.transposeB === true ||
+    (attrs.activation ?? "linear") !== "linear" ||
+    preluActivationWeights != null ||
+    !sameShape(a.shape, [1, 1, b.shape[1] ?? -1]) ||
+    b.shape.length !== 3 ||
+    b.shape[0] !== 1 ||
+    (bias != null && !sameShape(bias.shape, [b.shape[2] ?? -1]))
+  ) {
+    return original("_FusedMatMul", args);
+  }
+  const [, k, n] = b.shape as [number, number, number];
+  const out = backend.makeOutput([1, 1, n], "float32");
+  const at = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)?.memoryOffset ?? 0;
+  matvec(at(a), at(b), bias == null ? 0 : at(bias), at(out), k, n);
+  return out;
 }
 
-function sliceFromHeap(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo | tf.TensorInfo[] {
+const sameShape = (shape: readonly number[], expected: readonly number[]): boolean =>
+  shape.length === expected.length && shape.every((d, i) => d === expected[i]);
+
+function sliceFromHeap(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
   const backend = args.backend as BackendWasm;
   const x = args.inputs.x as tf.TensorInfo;
   const [begin, size] = tf.slice_util.parseSliceParams(
@@ -35,9 +102,7 @@ function sliceFromHeap(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo | tf.T
     args.attrs?.begin as number | number[],
     args.attrs?.size as number | number[],
   ) as [number[], number[]];
-  if (x.dtype === "string" || !tf.slice_util.isSliceContinous(x.shape, begin, size)) {
-    return (original as tf.KernelConfig).kernelFunc(args);
-  }
+  if (x.dtype === "string" || !tf.slice_util.isSliceContinous(x.shape, begin, size)) return original("Slice", args);
   const out = backend.makeOutput(size, x.dtype);
   const offset = tf.slice_util.computeFlatOffset(begin, tf.util.computeStrides(x.shape));
   const count = tf.util.sizeFromShape(size);

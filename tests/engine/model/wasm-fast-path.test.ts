@@ -5,7 +5,7 @@ import { buildModel } from "../../../engine/model/build.ts";
 import type { ModelConfig } from "../../../engine/model/config.ts";
 import { makeMeta } from "../../../engine/model/io.ts";
 import { createPredictor } from "../../../engine/model/predictor.ts";
-import { restoreWasmSlice, useHeapSlice } from "../../../engine/model/wasm-kernels.ts";
+import { restoreWasmKernels, useWasmFastKernels } from "../../../engine/model/wasm-kernels.ts";
 
 /** The seed's graph (20 -> 10 frames, a unit per step, batch norm) at 32 Hz with narrow hidden blocks. */
 const seedShaped = (relationLayout: "interleaved" | "columns"): ModelConfig => ({
@@ -35,9 +35,9 @@ describe("the WASM prediction path", () => {
       const context = Float32Array.from({ length: 20 * 32 }, (_, i) => 0.5 * Math.sin(i / 3) + 0.1 * Math.cos(i / 11));
       const predictor = createPredictor({ model, config, meta: makeMeta(config) });
       const fast = await predictor.predict(context);
-      restoreWasmSlice();
+      restoreWasmKernels();
       const before = await predictor.predict(context);
-      useHeapSlice();
+      useWasmFastKernels();
       expect(fast).toHaveLength(10 * 32);
       expect(before.some((v) => v !== 0)).toBe(true);
       expect(maxDifference(fast, before)).toBeLessThanOrEqual(1e-6);
@@ -45,8 +45,30 @@ describe("the WASM prediction path", () => {
     },
   );
 
+  it.each([
+    [7, 10, true],
+    [512, 22, true],
+    [3, 5, false],
+  ])("multiplies one row of %i by a %i-column matrix as the backend does (bias: %s)", (k, n, withBias) => {
+    const a = tf.randomNormal([1, k], 0, 1, "float32", 3);
+    const b = tf.randomNormal([k, n], 0, 1, "float32", 4);
+    const bias = withBias ? tf.randomNormal([n], 0, 1, "float32", 5) : undefined;
+    const product = () => tf.fused.matMul({ a, b, ...(bias === undefined ? {} : { bias }) });
+    restoreWasmKernels();
+    const before = product();
+    useWasmFastKernels();
+    const fast = product();
+    const rows = tf.fused.matMul({ a: tf.concat([a, a]), b, ...(bias === undefined ? {} : { bias }) });
+    expect(fast.shape).toEqual([1, n]);
+    expect(maxDifference(fast.dataSync() as Float32Array, before.dataSync() as Float32Array)).toBeLessThanOrEqual(1e-5);
+    // two rows take the backend's own kernel: both rows equal the one-row product
+    const twice = rows.dataSync() as Float32Array;
+    expect(maxDifference(twice.subarray(n), before.dataSync() as Float32Array)).toBeLessThanOrEqual(1e-5);
+    tf.dispose([a, b, before, fast, rows, ...(bias === undefined ? [] : [bias])]);
+  });
+
   it("slices rows, columns and blocks to the values a plain array gives", () => {
-    useHeapSlice();
+    useWasmFastKernels();
     const values = Array.from({ length: 3 * 4 * 5 }, (_, i) => i);
     const x = tf.tensor3d(values, [3, 4, 5]);
     const at = (i: number, j: number, k: number) => values[i * 20 + j * 5 + k]!;
