@@ -8,14 +8,18 @@ import {
   RESULTS_PREFIX,
   TARGET_SECONDS_METADATA,
 } from "../contract/pipeline.ts";
-import { ExtrapolationWorkers } from "./extrapolation-workers.ts";
+import { ExtensionWorkers } from "./extension-workers.ts";
+import { GpuCapacity } from "./gpu-capacity.ts";
 import { JobQueue } from "./job-queue.ts";
 import { PipelineMonitoring } from "./pipeline-monitoring.ts";
 import { PipelineStorage } from "./pipeline-storage.ts";
 import { PresignCredentials } from "./presign-credentials.ts";
 import { ResultNotifications } from "./result-notifications.ts";
 import type { DeploySettings } from "./settings.ts";
+import { TRAINING_OUTPUTS } from "./training-command.ts";
+import { TrainingTask } from "./training-task.ts";
 import { UploadValidation } from "./upload-validation.ts";
+import { workerImage } from "./worker-image.ts";
 
 export interface EmotionsHarmonizerStackProps extends StackProps {
   readonly settings: DeploySettings;
@@ -31,7 +35,9 @@ export class EmotionsHarmonizerStack extends Stack {
   public readonly jobs: JobQueue;
   public readonly validation: UploadValidation;
   public readonly presign: PresignCredentials;
-  public readonly workers: ExtrapolationWorkers;
+  public readonly gpu: GpuCapacity;
+  public readonly workers: ExtensionWorkers;
+  public readonly training: TrainingTask;
   public readonly monitoring: PipelineMonitoring;
 
   constructor(scope: Construct, id: string, props: EmotionsHarmonizerStackProps) {
@@ -46,7 +52,7 @@ export class EmotionsHarmonizerStack extends Stack {
 
     this.storage = new PipelineStorage(this, "Storage", { resultLinkDays: settings.resultLinkDays });
     this.notifications = new ResultNotifications(this, "Notifications", { notifyEmail: settings.notifyEmail });
-    this.jobs = new JobQueue(this, "JobQueue");
+    this.jobs = new JobQueue(this, "JobQueue", { inputRetention: this.storage.uploadRetention });
 
     this.validation = new UploadValidation(this, "UploadValidation", {
       inputBucket: this.storage.inputBucket,
@@ -62,34 +68,52 @@ export class EmotionsHarmonizerStack extends Stack {
       prefix: RESULTS_PREFIX,
     });
 
-    this.workers = new ExtrapolationWorkers(this, "Workers", {
-      jobQueue: this.jobs.queue,
-      deadLetterQueue: this.jobs.deadLetterQueue,
-      queueVisibilityTimeoutSeconds: this.jobs.visibilityTimeout.toSeconds(),
+    // "Workers": the id of the construct this capacity was split from, so a deployed stack keeps its VPC,
+    // cluster and hosts; everything that runs on the GPU hosts is created inside it.
+    this.gpu = new GpuCapacity(this, "Workers", {
+      instanceType: settings.gpuInstanceType,
+      // One instance more than the workers may use, so a training run never waits for the queue to drain.
+      maxInstances: settings.maxTasks + 1,
+    });
+    const image = workerImage({ libtensorflowSha256: settings.libtensorflowSha256 });
+    this.workers = new ExtensionWorkers(this.gpu, "Service", {
+      capacity: this.gpu,
+      image,
+      jobs: this.jobs,
       inputBucket: this.storage.inputBucket,
       outputBucket: this.storage.outputBucket,
       modelsBucket: this.storage.modelsBucket,
       topic: this.notifications.topic,
       presignSecret: this.presign.secret,
       resultLinkDays: settings.resultLinkDays,
-      maxReceiveCount: this.jobs.maxReceiveCount,
-      gpuInstanceType: settings.gpuInstanceType,
       maxTasks: settings.maxTasks,
-      libtensorflowSha256: settings.libtensorflowSha256,
       engine: settings.engine,
       limits,
+    });
+    this.training = new TrainingTask(this.gpu, "Training", {
+      capacity: this.gpu,
+      image,
+      modelsBucket: this.storage.modelsBucket,
+      topic: this.notifications.topic,
     });
 
     this.monitoring = new PipelineMonitoring(this, "Monitoring", {
       topic: this.notifications.topic,
       jobQueue: this.jobs.queue,
       deadLetterQueue: this.jobs.deadLetterQueue,
+      maxReceiveCount: this.jobs.maxReceiveCount,
       validator: this.validation.function,
       validatorFailedEvents: this.validation.failedEvents,
-      cluster: this.workers.cluster,
+      cluster: this.gpu.cluster,
       service: this.workers.service.service,
     });
 
+    this.pipelineOutputs();
+    this.trainingOutputs();
+  }
+
+  /** The buckets, topic and queues, and an example upload. */
+  private pipelineOutputs(): void {
     const input = this.storage.inputBucket.bucketName;
     new CfnOutput(this, "InputBucketName", { value: input, description: "Drop songs here" });
     new CfnOutput(this, "OutputBucketName", { value: this.storage.outputBucket.bucketName });
@@ -100,6 +124,19 @@ export class EmotionsHarmonizerStack extends Stack {
     new CfnOutput(this, "ExampleUpload", {
       description: `Extend a song to 5 minutes (${FORM_METADATA}: ${FORM_SETTINGS.join(", ")})`,
       value: `aws s3 cp song.mp3 s3://${input}/ --metadata ${TARGET_SECONDS_METADATA}=300,${FORM_METADATA}=auto`,
+    });
+  }
+
+  /** Where a training run goes, for `npm run cloud:train`, and the literal line for those who start it by hand. */
+  private trainingOutputs(): void {
+    new CfnOutput(this, TRAINING_OUTPUTS.cluster, { value: this.gpu.cluster.clusterName });
+    new CfnOutput(this, TRAINING_OUTPUTS.taskDefinition, { value: this.training.taskDefinition.taskDefinitionArn });
+    new CfnOutput(this, TRAINING_OUTPUTS.capacityProvider, {
+      value: this.gpu.capacityProvider.capacityProviderName,
+    });
+    new CfnOutput(this, "StartTraining", {
+      description: "Train on s3://<ModelsBucketName>/training/mysongs/ (the candidate lands in models/candidates/)",
+      value: this.training.startCommand("mysongs"),
     });
   }
 }

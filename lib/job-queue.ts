@@ -19,6 +19,12 @@ export interface JobQueueProps {
    * @default Duration.days(14)
    */
   readonly deadLetterRetention?: Duration;
+  /**
+   * How long the uploads the jobs name are kept. A job redriven from the dead-letter queue needs its upload,
+   * so the dead-letter queue may not keep jobs longer than this (SQS counts both from the first enqueue).
+   * @default no check (the uploads' lifetime is unknown)
+   */
+  readonly inputRetention?: Duration;
 }
 
 /** The extension jobs the validator accepts and the GPU workers consume, with a dead-letter queue. */
@@ -27,15 +33,18 @@ export class JobQueue extends Construct {
   public readonly deadLetterQueue: Queue;
   public readonly maxReceiveCount: number;
   public readonly visibilityTimeout: Duration;
+  public readonly deadLetterRetention: Duration;
 
   constructor(scope: Construct, id: string, props: JobQueueProps = {}) {
     super(scope, id);
     this.maxReceiveCount = props.maxReceiveCount ?? 3;
     this.visibilityTimeout = props.visibilityTimeout ?? Duration.minutes(30);
+    this.deadLetterRetention = props.deadLetterRetention ?? Duration.days(14);
+    checkJobQueueProps(this.maxReceiveCount, this.deadLetterRetention, props.inputRetention);
     this.deadLetterQueue = new Queue(this, "DeadLetters", {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: props.deadLetterRetention ?? Duration.days(14),
+      retentionPeriod: this.deadLetterRetention,
     });
     this.queue = new Queue(this, "Jobs", {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -44,5 +53,19 @@ export class JobQueue extends Construct {
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: this.maxReceiveCount },
     });
+  }
+}
+
+/** Props that cannot work together fail synthesis at once, naming both. */
+function checkJobQueueProps(maxReceiveCount: number, deadLetterRetention: Duration, inputRetention?: Duration): void {
+  if (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1 || maxReceiveCount > 1000) {
+    throw new Error(`JobQueue maxReceiveCount must be a whole number from 1 to 1000 (SQS), got ${maxReceiveCount}`);
+  }
+  if (inputRetention !== undefined && deadLetterRetention.toSeconds() > inputRetention.toSeconds()) {
+    throw new Error(
+      `JobQueue deadLetterRetention (${deadLetterRetention.toHumanString()}) outlives the uploads ` +
+        `(inputRetention ${inputRetention.toHumanString()}): a job redriven from the dead-letter queue would find ` +
+        "its upload gone. Keep uploads at least as long as failed jobs.",
+    );
   }
 }

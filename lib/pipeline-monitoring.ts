@@ -21,6 +21,8 @@ export interface PipelineMonitoringProps {
   readonly topic: ITopic;
   readonly jobQueue: IQueue;
   readonly deadLetterQueue: IQueue;
+  /** Receives before a job moves to the dead-letter queue (the job queue's redrive policy), for the alarm's text. */
+  readonly maxReceiveCount: number;
   readonly validator: IFunction;
   /** Events the validator could not handle after Lambda's retries. */
   readonly validatorFailedEvents: IQueue;
@@ -52,7 +54,7 @@ export class PipelineMonitoring extends Construct {
 
     const failedJobs = props.deadLetterQueue.metricApproximateNumberOfMessagesVisible(everyMinute);
     this.failedJobsAlarm = new Alarm(this, "FailedJobs", {
-      alarmDescription: "An extension job failed 3 times and is in the dead-letter queue.",
+      alarmDescription: `An extension job failed ${timesText(props.maxReceiveCount)} and is in the dead-letter queue.`,
       metric: failedJobs,
       threshold: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -97,31 +99,45 @@ export class PipelineMonitoring extends Construct {
       }),
     );
 
-    const runningTasks: IMetric = new Metric({
-      namespace: "ECS/ContainerInsights",
-      metricName: "RunningTaskCount",
-      dimensionsMap: { ClusterName: props.cluster.clusterName, ServiceName: props.service.serviceName },
-      ...everyMinute,
-    });
-    this.dashboard = new Dashboard(this, "Dashboard", {
-      dashboardName: props.dashboardName ?? "EmotionsHarmonizer",
-      defaultInterval: Duration.days(1),
-    });
-    this.dashboard.addWidgets(
-      new GraphWidget({
-        title: "Jobs waiting / in progress",
-        left: [
-          props.jobQueue.metricApproximateNumberOfMessagesVisible(everyMinute),
-          props.jobQueue.metricApproximateNumberOfMessagesNotVisible(everyMinute),
-        ],
-      }),
-      new GraphWidget({ title: "Failed jobs (dead-letter queue)", left: [failedJobs] }),
-      new GraphWidget({ title: "Running GPU tasks", left: [runningTasks] }),
-      new GraphWidget({
-        title: "Upload validator",
-        left: [props.validator.metricInvocations(), props.validator.metricErrors()],
-        right: [failedValidations],
-      }),
-    );
+    this.dashboard = pipelineDashboard(this, props, failedJobs, failedValidations);
   }
 }
+
+/** One page for the pipeline: jobs waiting and running, failures, GPU tasks, the validator. */
+function pipelineDashboard(
+  scope: Construct,
+  props: PipelineMonitoringProps,
+  failedJobs: IMetric,
+  failedValidations: IMetric,
+): Dashboard {
+  const everyMinute = { period: Duration.minutes(1), statistic: "Maximum" };
+  const runningTasks: IMetric = new Metric({
+    namespace: "ECS/ContainerInsights",
+    metricName: "RunningTaskCount",
+    dimensionsMap: { ClusterName: props.cluster.clusterName, ServiceName: props.service.serviceName },
+    ...everyMinute,
+  });
+  const dashboard = new Dashboard(scope, "Dashboard", {
+    dashboardName: props.dashboardName ?? "EmotionsHarmonizer",
+    defaultInterval: Duration.days(1),
+  });
+  dashboard.addWidgets(
+    new GraphWidget({
+      title: "Jobs waiting / in progress",
+      left: [
+        props.jobQueue.metricApproximateNumberOfMessagesVisible(everyMinute),
+        props.jobQueue.metricApproximateNumberOfMessagesNotVisible(everyMinute),
+      ],
+    }),
+    new GraphWidget({ title: "Failed jobs (dead-letter queue)", left: [failedJobs] }),
+    new GraphWidget({ title: "Running GPU tasks", left: [runningTasks] }),
+    new GraphWidget({
+      title: "Upload validator",
+      left: [props.validator.metricInvocations(), props.validator.metricErrors()],
+      right: [failedValidations],
+    }),
+  );
+  return dashboard;
+}
+
+const timesText = (count: number): string => (count === 1 ? "once" : `${count} times`);

@@ -47,10 +47,13 @@ export class PipelineStorage extends Construct {
   public readonly modelsBucket: Bucket;
   public readonly accessLogBucket: Bucket;
   public readonly resultLinkDays: number;
+  /** How long uploads are kept (a redriven job needs its upload). */
+  public readonly uploadRetention: Duration;
 
   constructor(scope: Construct, id: string, props: PipelineStorageProps = {}) {
     super(scope, id);
     this.resultLinkDays = props.resultLinkDays ?? 7;
+    this.uploadRetention = Duration.days(props.uploadRetentionDays ?? 14);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const secure: Partial<BucketProps> = {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -82,7 +85,7 @@ export class PipelineStorage extends Construct {
       // Versioned, so a job names the exact version that was validated (an overwrite cannot slip in).
       versioned: true,
       lifecycleRules: [
-        { expiration: Duration.days(props.uploadRetentionDays ?? 14), noncurrentVersionExpiration: Duration.days(1) },
+        { expiration: this.uploadRetention, noncurrentVersionExpiration: Duration.days(1) },
         { abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
     });

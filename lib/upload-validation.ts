@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
-import { Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { type IRole, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { Architecture, Runtime } from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
@@ -122,33 +122,41 @@ export class UploadValidation extends Construct {
       },
     });
 
-    grantReadObjects(role, props.inputBucket);
-    props.jobQueue.grantSendMessages(role);
-    grantWriteObjects(role, props.outputBucket, REJECTIONS_PREFIX);
-    grantPublish(role, props.topic);
-    acknowledgeFinding(
-      role,
-      objectWildcardFinding(props.inputBucket),
-      "Upload keys are chosen by users, so the validator reads any object of the upload bucket (and nothing else).",
-    );
-    acknowledgeFinding(
-      role,
-      objectWildcardFinding(props.outputBucket, REJECTIONS_PREFIX),
-      "Rejection reports are named after the refused upload; writes are limited to the rejections/ prefix.",
-    );
-
+    grantValidatorAccess(role, props);
     props.inputBucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(this.function));
-    // CDK's singleton custom resource that writes the bucket's notification configuration.
-    const notificationsHandler = Stack.of(this).node.children.find((child) =>
-      child.node.id.startsWith("BucketNotificationsHandler"),
+    acknowledgeNotificationsHandler(Stack.of(this));
+  }
+}
+
+/** Read uploads, queue jobs, write rejection reports, notify: nothing else. */
+function grantValidatorAccess(role: IRole, props: UploadValidationProps): void {
+  grantReadObjects(role, props.inputBucket);
+  props.jobQueue.grantSendMessages(role);
+  grantWriteObjects(role, props.outputBucket, REJECTIONS_PREFIX);
+  grantPublish(role, props.topic);
+  acknowledgeFinding(
+    role,
+    objectWildcardFinding(props.inputBucket),
+    "Upload keys are chosen by users, so the validator reads any object of the upload bucket (and nothing else).",
+  );
+  acknowledgeFinding(
+    role,
+    objectWildcardFinding(props.outputBucket, REJECTIONS_PREFIX),
+    "Rejection reports are named after the refused upload; writes are limited to the rejections/ prefix.",
+  );
+}
+
+/** The finding of CDK's singleton custom resource that writes the bucket's notification configuration. */
+function acknowledgeNotificationsHandler(stack: Stack): void {
+  const notificationsHandler = stack.node.children.find((child) =>
+    child.node.id.startsWith("BucketNotificationsHandler"),
+  );
+  if (notificationsHandler) {
+    acknowledgeFinding(
+      notificationsHandler,
+      "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+      "CDK's own BucketNotificationsHandler custom resource (runs only at deploy time to set the S3 " +
+        "notification); its role is not configurable and the managed policy only allows writing its logs.",
     );
-    if (notificationsHandler) {
-      acknowledgeFinding(
-        notificationsHandler,
-        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
-        "CDK's own BucketNotificationsHandler custom resource (runs only at deploy time to set the S3 " +
-          "notification); its role is not configurable and the managed policy only allows writing its logs.",
-      );
-    }
   }
 }

@@ -1,7 +1,7 @@
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 
 /** What a notification is about; sent as the `kind` message attribute so subscriptions can filter. */
-export type NotificationKind = "result" | "rejection" | "failure";
+export type NotificationKind = "result" | "rejection" | "failure" | "training";
 
 export interface Notification {
   readonly kind: NotificationKind;

@@ -1,5 +1,6 @@
 import { ConfigurationError } from "#aws/shared/errors.ts";
 import { optionalEnv, positiveNumberEnv, readLimitsEnv, requireEnv } from "#aws/shared/config.ts";
+import { CURRENT_MODEL_PREFIX } from "#aws/shared/model-keys.ts";
 import type { InputLimits } from "../../contract/pipeline.ts";
 import { DEFAULT_ENGINE, ENGINES, type EngineName } from "../../engine/extend/types.ts";
 
@@ -68,7 +69,7 @@ export function readWorkerConfig(env: Env = process.env): WorkerConfig {
     outputBucket: requireEnv(env, "OUTPUT_BUCKET"),
     topicArn: requireEnv(env, "TOPIC_ARN"),
     modelsBucket: optionalEnv(env, "MODELS_BUCKET"),
-    modelPrefix: optionalEnv(env, "MODEL_PREFIX") ?? "models/current/",
+    modelPrefix: optionalEnv(env, "MODEL_PREFIX") ?? CURRENT_MODEL_PREFIX,
     bakedModelDir: optionalEnv(env, "BAKED_MODEL_DIR") ?? "/app/models/baked",
     engine,
     limits: readLimitsEnv(env),

@@ -26,6 +26,11 @@ afterAll(() => cleanup());
 
 const resourcesOf = (type: string) => Object.values(template.findResources(type) as Record<string, Resource>);
 const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+/** The extension workers' task definition (the stack also holds the training task's). */
+const workerTaskDefinition = () =>
+  (template.findResources("AWS::ECS::TaskDefinition") as Record<string, Resource>)[
+    logicalId(stack.workers.service.taskDefinition)
+  ];
 const env = (pairs: { Name: string; Value: unknown }[]) => Object.fromEntries(pairs.map((p) => [p.Name, p.Value]));
 
 describe("alarms can email (issue 10, point 2)", () => {
@@ -62,7 +67,7 @@ describe("one set of limits (issue 10, point 6)", () => {
       (f) => f.Properties?.Environment?.Variables?.JOB_QUEUE_URL,
     );
     const lambdaEnv = fn?.Properties?.Environment.Variables as Record<string, string>;
-    const [task] = resourcesOf("AWS::ECS::TaskDefinition");
+    const task = workerTaskDefinition();
     const taskEnv = env(task?.Properties?.ContainerDefinitions[0].Environment);
     expect(lambdaEnv.MAX_TARGET_SECONDS).toBe("7200");
     for (const name of ["MAX_TARGET_SECONDS", "MAX_INPUT_SECONDS", "MAX_UPLOAD_BYTES", "MIN_INPUT_SECONDS"]) {
@@ -105,7 +110,7 @@ describe("smaller findings (issue 10, points 11 and 13)", () => {
   });
 
   it("gives the worker container a health check on its liveness file (point 12)", () => {
-    const [task] = resourcesOf("AWS::ECS::TaskDefinition");
+    const task = workerTaskDefinition();
     const check = task?.Properties?.ContainerDefinitions[0].HealthCheck;
     expect(check).toMatchObject({ Command: ["CMD-SHELL", LIVENESS_CHECK_COMMAND], Retries: 3 });
     expect(LIVENESS_CHECK_COMMAND).toContain(LIVENESS_FILE);

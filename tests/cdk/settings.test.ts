@@ -79,7 +79,8 @@ describe("deploy settings", () => {
     template.hasResourceProperties("AWS::EC2::LaunchTemplate", {
       LaunchTemplateData: Match.objectLike({ InstanceType: "g5.2xlarge" }),
     });
-    template.hasResourceProperties("AWS::AutoScaling::AutoScalingGroup", { MinSize: "0", MaxSize: "4" });
+    // One GPU host more than maxTasks: a training run never waits for the workers.
+    template.hasResourceProperties("AWS::AutoScaling::AutoScalingGroup", { MinSize: "0", MaxSize: "5" });
     template.hasResourceProperties("AWS::ApplicationAutoScaling::ScalableTarget", { MinCapacity: 0, MaxCapacity: 4 });
     template.hasResourceProperties("AWS::ECS::TaskDefinition", {
       ContainerDefinitions: [

@@ -28,7 +28,7 @@ function statementsOfRole(roleLogicalId: string): Statement[] {
 
 describe("GPU workers", () => {
   it("leaves the engine to the worker (the conductor, as in the CLI) unless the engine setting overrides it", () => {
-    const [task] = Object.values(template.findResources("AWS::ECS::TaskDefinition"));
+    const task = resourcesOf("AWS::ECS::TaskDefinition")[logicalId(stack.workers.service.taskDefinition)];
     const names = (task!.Properties!.ContainerDefinitions[0].Environment as { Name: string }[]).map((e) => e.Name);
     expect(names).not.toContain("ENGINE");
     const overridden = synthHarmonizer({ context: { engine: "remix" } });
@@ -60,7 +60,7 @@ describe("GPU workers", () => {
   });
 
   it("fits the container in a g4dn.xlarge (16 GiB)", () => {
-    const [taskDefinition] = Object.values(resourcesOf("AWS::ECS::TaskDefinition"));
+    const taskDefinition = resourcesOf("AWS::ECS::TaskDefinition")[logicalId(stack.workers.service.taskDefinition)];
     const container = taskDefinition?.Properties?.ContainerDefinitions[0];
     expect(container.MemoryReservation).toBeGreaterThanOrEqual(8 * 1024);
     expect(container.Memory).toBeLessThanOrEqual(15 * 1024);
@@ -81,10 +81,10 @@ describe("GPU workers", () => {
     });
   });
 
-  it("scales hosts from zero through a managed capacity provider", () => {
+  it("scales hosts from zero through a managed capacity provider, with one host more than maxTasks for training", () => {
     template.hasResourceProperties("AWS::AutoScaling::AutoScalingGroup", {
       MinSize: "0",
-      MaxSize: "2",
+      MaxSize: "3",
       NewInstancesProtectedFromScaleIn: true,
     });
     template.hasResourceProperties("AWS::ECS::CapacityProvider", {
@@ -140,7 +140,7 @@ describe("GPU workers", () => {
     const statements = statementsOfRole(logicalId(stack.workers.service.taskDefinition.taskRole));
     const protection = statements.find((statement) => actionsOf(statement).includes("ecs:UpdateTaskProtection"));
     expect(protection?.Resource).not.toBe("*");
-    expect(JSON.stringify(protection?.Resource)).toContain(`"Ref":"${logicalId(stack.workers.cluster)}"`);
+    expect(JSON.stringify(protection?.Resource)).toContain(`"Ref":"${logicalId(stack.gpu.cluster)}"`);
     expect(JSON.stringify(protection?.Resource)).toContain(":task/");
   });
 

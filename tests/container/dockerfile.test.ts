@@ -82,9 +82,15 @@ describe("container/Dockerfile", () => {
     for (const source of copySources) expect(existsSync(resolve(ROOT, source)), source).toBe(true);
   });
 
-  it("copies every local module the worker imports (aliases such as #aws/* resolved as Node resolves them)", async () => {
-    // The engine thread is started by file name (engine-thread-boot.mjs), so it is an entry of its own.
-    const entries = ["container/worker/main.ts", "container/worker/engine-thread-main.ts"];
+  it("copies every local module the worker and the trainer import, and installs every package they use", async () => {
+    // Started by file name, so entries of their own: the engine thread (engine-thread-boot.mjs) and the CLI
+    // the trainer spawns (bin/harmonizer.mjs).
+    const entries = [
+      "container/worker/main.ts",
+      "container/worker/engine-thread-main.ts",
+      "container/trainer/main.ts",
+      "bin/harmonizer.mjs",
+    ];
     const { metafile } = await build({
       entryPoints: entries.map((entry) => resolve(ROOT, entry)),
       absWorkingDir: ROOT,
@@ -98,9 +104,29 @@ describe("container/Dockerfile", () => {
       logLevel: "silent",
     });
     const modules = Object.keys(metafile.inputs);
-    expect(modules).toContain("aws/shared/aws-clients.ts");
+    expect(modules).toEqual(expect.arrayContaining(["aws/shared/aws-clients.ts", "cli/main.ts"]));
     const uncopied = modules.filter((module) => !copySources.some((source) => `${module}/`.startsWith(`${source}/`)));
     expect(uncopied).toEqual([]);
+
+    // The image installs with --omit=dev: a package the code imports must be a dependency (or optional).
+    const manifest = JSON.parse(readFileSync(resolve(ROOT, "package.json"), "utf8"));
+    const installed = new Set([
+      ...Object.keys(manifest.dependencies ?? {}),
+      ...Object.keys(manifest.optionalDependencies ?? {}),
+    ]);
+    const packages = new Set(
+      Object.values(metafile.outputs)
+        .flatMap((output) => output.imports)
+        .filter((imported) => imported.external && !imported.path.startsWith("node:"))
+        .map((imported) =>
+          imported.path
+            .split("/")
+            .slice(0, imported.path.startsWith("@") ? 2 : 1)
+            .join("/"),
+        ),
+    );
+    expect(packages.size).toBeGreaterThan(0);
+    expect([...packages].filter((name) => !installed.has(name))).toEqual([]);
   });
 
   it("ships the trained conductor where the engine looks for it (the default engine's model)", () => {

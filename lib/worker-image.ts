@@ -1,0 +1,46 @@
+import { Platform } from "aws-cdk-lib/aws-ecr-assets";
+import { ContainerImage } from "aws-cdk-lib/aws-ecs";
+import { REPOSITORY_ROOT } from "./upload-validation.ts";
+
+/**
+ * Not sent to the Docker build: the image copies the sources and the package files, and bakes only the
+ * shipped conductor (models/conductor); other models come from the models bucket at run time.
+ */
+export const WORKER_IMAGE_EXCLUDES = [
+  ".git",
+  "**/node_modules",
+  "cdk.out",
+  ".venv",
+  ".work",
+  ".scratch",
+  "corpus",
+  "models/*",
+  "!models/conductor",
+  "out",
+  "tests",
+  "**/*.log",
+];
+
+export interface WorkerImageProps {
+  /**
+   * Docker build context; the Dockerfile path below is relative to it.
+   * @default the repository root
+   */
+  readonly directory?: string;
+  /**
+   * @default "container/Dockerfile"
+   */
+  readonly dockerfile?: string;
+  /** Checked against the libtensorflow download by the image build; without it the build stops and says so. */
+  readonly libtensorflowSha256?: string | undefined;
+}
+
+/** The one GPU image (container/Dockerfile): the extension workers and the training task both run it. */
+export function workerImage(props: WorkerImageProps = {}): ContainerImage {
+  return ContainerImage.fromAsset(props.directory ?? REPOSITORY_ROOT, {
+    file: props.dockerfile ?? "container/Dockerfile",
+    exclude: WORKER_IMAGE_EXCLUDES,
+    platform: Platform.LINUX_AMD64,
+    buildArgs: { LIBTENSORFLOW_SHA256: props.libtensorflowSha256 ?? "" },
+  });
+}
