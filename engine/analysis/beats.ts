@@ -38,6 +38,8 @@ export interface BeatAnalysis {
   readonly method: BeatMethod;
   /** Onset-envelope periodicity, 0..1. */
   readonly clarity: number;
+  /** Mean of the strongest 5 % of the detrended onset envelope: how sharp the attacks are (see ONSET_STRENGTH_THRESHOLD). */
+  readonly onsetStrength: number;
   readonly features: BeatFeatures;
   /** Where sound starts and where trailing silence begins, samples. */
   readonly soundStart: number;
@@ -133,6 +135,7 @@ export function analyseBeatsFromFrames(
     beatSamples: medianInterval(beats) || Math.round(period * sampleRate),
     method,
     clarity: tempo.clarity,
+    onsetStrength: strength,
     features,
     soundStart,
     soundEnd,

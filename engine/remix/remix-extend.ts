@@ -103,10 +103,7 @@ export async function remixExtend(input: PcmAudio, options: RemixOptions): Promi
   const form = analyseForm(analysis, { downbeatPhase: phase });
   const loudness = createLoudnessProfile(input);
   const graph = buildJumpGraph(analysis, { loudness, downbeatPhase: phase, firstBeat: form.introEndBeat });
-  // Beatless music has no attacks for a short crossfade to hide in front of: blend joins over longer.
-  const crossfadeSeconds = beatless
-    ? Math.max(options.crossfadeSeconds, BEATLESS_CROSSFADE_SECONDS)
-    : options.crossfadeSeconds;
+  const crossfadeSeconds = joinCrossfadeSeconds(analysis, options.crossfadeSeconds);
   const analysed: Analysed = {
     input,
     analysis,
@@ -118,10 +115,38 @@ export async function remixExtend(input: PcmAudio, options: RemixOptions): Promi
   const beatNote = beatless
     ? `no clear beat (clarity ${analysis.clarity.toFixed(2)}): joins on a ${(analysis.beatSamples / sampleRate).toFixed(2)} s grid`
     : `${analysis.beats.length} beats at ${analysis.tempoBpm.toFixed(1)} BPM (${analysis.method})`;
+  const blendNote =
+    crossfadeSeconds > options.crossfadeSeconds
+      ? `soft attacks (onset strength ${analysis.onsetStrength.toFixed(2)}): joins blended over ${Math.round(1000 * crossfadeSeconds)} ms`
+      : undefined;
   const choice = chooseForm(analysed, options.form ?? "auto");
   const result = await extendInForm(analysed, choice.form, options);
   options.onProgress?.(target / sampleRate, target / sampleRate);
-  return { ...result, form: choice.form, formReason: choice.reason, notes: [beatNote, ...result.notes] };
+  return {
+    ...result,
+    form: choice.form,
+    formReason: choice.reason,
+    notes: [beatNote, ...(blendNote ? [blendNote] : []), ...result.notes],
+  };
+}
+
+/**
+ * At or below this onset strength (orchestral strings and pads measure about 0.2, rock and electronic songs 0.5-1.8) there is no
+ * attack for a short crossfade to hide in front of, and a 20 ms switch between two sustained sounds is heard: joins
+ * are blended over BEATLESS_CROSSFADE_SECONDS, as in music without a beat; between it and SHARP_ONSET_STRENGTH the
+ * crossfade is interpolated.
+ */
+const SOFT_ONSET_STRENGTH = 0.4;
+const SHARP_ONSET_STRENGTH = 0.6;
+
+/** The crossfade at each join: the one asked for, lengthened for music without a beat or with soft attacks. */
+function joinCrossfadeSeconds(analysis: BeatAnalysis, asked: number): number {
+  if (analysis.method === "grid") return Math.max(asked, BEATLESS_CROSSFADE_SECONDS);
+  const softness = Math.min(
+    1,
+    Math.max(0, (SHARP_ONSET_STRENGTH - analysis.onsetStrength) / (SHARP_ONSET_STRENGTH - SOFT_ONSET_STRENGTH)),
+  );
+  return Math.max(asked, asked + softness * (BEATLESS_CROSSFADE_SECONDS - asked));
 }
 
 /** Song form when asked for or when the input has an ending of its own, and there is enough body to re-order. */
