@@ -131,10 +131,10 @@ export async function remixExtend(input: PcmAudio, options: RemixOptions): Promi
 }
 
 /**
- * At or below this onset strength (orchestral strings and pads measure about 0.2, rock and electronic songs 0.5-1.8) there is no
- * attack for a short crossfade to hide in front of, and a 20 ms switch between two sustained sounds is heard: joins
- * are blended over BEATLESS_CROSSFADE_SECONDS, as in music without a beat; between it and SHARP_ONSET_STRENGTH the
- * crossfade is interpolated.
+ * At or below this onset strength (orchestral strings and pads measure about 0.2, rock and electronic songs 0.5-1.8)
+ * there is no attack for a short crossfade to hide in front of, and a 20 ms switch between two sustained sounds is
+ * heard: joins are blended over BEATLESS_CROSSFADE_SECONDS, as in music without a beat; between it and
+ * SHARP_ONSET_STRENGTH the crossfade is interpolated.
  */
 const SOFT_ONSET_STRENGTH = 0.4;
 const SHARP_ONSET_STRENGTH = 0.6;
