@@ -9,6 +9,7 @@ const MAX_FUNCTION_LINES = 80;
  * an entry that is no longer over its limit fails the test too, so it is removed the day its owner fixes it.
  */
 const ALLOWED: Readonly<Record<string, string>> = {
+  "engine/job.ts": "job (engine/job.ts)",
   "engine/quality/copies.ts#findCopyRuns": "quality (engine/quality)",
   "engine/remix/jump-graph.ts#buildJumpGraph": "remix (engine/remix)",
   "engine/remix/phrase-plan.ts#planPhrases": "remix (engine/remix)",
