@@ -20,8 +20,8 @@ import { selectBackend, type BackendChoice } from "./model/backend.ts";
 import { loadModel, modelKind } from "./model/io.ts";
 import { createPredictor } from "./model/predictor.ts";
 import { analyseSignal, type SignalAnalysis } from "./analysis/beats.ts";
-import { measureExtension, type QualityReport } from "./quality/index.ts";
-import { type MeasureThread, startMeasureThread } from "./quality/measure-thread.ts";
+import type { QualityReport } from "./quality/index.ts";
+import { startMeasureThread } from "./quality/measure-thread.ts";
 import { pictureTitle, renderExtensionPicture } from "./report/picture.ts";
 import { defaultOutputFormat, encodeAudio, type OutputFormat } from "./audio/encode/index.ts";
 
@@ -91,7 +91,10 @@ export interface ExtensionReport {
 }
 
 export interface ExtensionJobOutput {
-  /** The result as WAV (the input's depth for lossless inputs, else 32-bit float), for a lossless download. */
+  /**
+   * The result as WAV (the input's depth for lossless inputs, else 32-bit float), for a lossless download. Made when
+   * first read (the CLI writes only `encoded`: a 10-minute float WAV is 212 MB and about a second to pack).
+   */
   readonly wav: Uint8Array;
   /** The result in report.outputFormat (the same bytes as `wav` when that is the WAV flavour). */
   readonly encoded: Uint8Array;
@@ -179,10 +182,14 @@ export async function runExtensionJob(job: ExtensionJobInput): Promise<Extension
   try {
     const result = await extendAudio(input, extendOptions(job, models, shared), limits);
     const extendMs = clock();
-    const measuring = thread ? measureResult(job, { input, result, shared, thread }, notes) : undefined;
+    const seconds = durationSeconds(result.audio);
+    const measuring = thread?.measureBeside(
+      { original: input, result: result.audio, seams: result.seams, introSeconds: result.introSeconds },
+      { notes, onProgress: (done, total) => job.onPhase?.("analyse", (done / total) * seconds, seconds) },
+    );
     const picture = job.picture === false ? new Uint8Array(0) : drawResult(job, input, result);
     const pictureMs = clock();
-    const { wav, encoded, outputFormat } = await encodeResult(job, decoded, result.audio);
+    const { encoded, outputFormat } = await encodeResult(job, decoded, result.audio);
     const encodeMs = clock();
     const quality = await measuring?.report;
     const report: ExtensionReport = {
@@ -208,7 +215,19 @@ export async function runExtensionJob(job: ExtensionJobInput): Promise<Extension
       quality,
       outputFormat,
     };
-    return { wav, encoded, picture, report, audio: result.audio };
+    const wavFormat = defaultOutputFormat({ format: "wav", bitDepth: decoded.bitDepth ?? "32f" });
+    let wav = outputFormat === wavFormat ? encoded : undefined;
+    return {
+      get wav() {
+        // Lossless inputs keep their own depth (the original part stays sample-identical); lossy ones are float.
+        wav ??= encodeWav(result.audio, decoded.bitDepth ?? "32f");
+        return wav;
+      },
+      encoded,
+      picture,
+      report,
+      audio: result.audio,
+    };
   } finally {
     thread?.stop();
   }
@@ -238,27 +257,6 @@ function extendOptions(
   };
 }
 
-/**
- * The quality report from the measuring thread (progress: the share of its stages done, see measureStages), and the
- * milliseconds from the result to the report; measured here in the main thread, with a note, if the thread fails.
- */
-function measureResult(
-  job: ExtensionJobInput,
-  parts: { input: PcmAudio; result: ExtendResult; shared?: SignalAnalysis; thread: MeasureThread },
-  notes: string[],
-): { report: Promise<QualityReport>; ms: Promise<number> } {
-  const { input, result, shared, thread } = parts;
-  const started = performance.now();
-  const seconds = durationSeconds(result.audio);
-  const onProgress = (done: number, total: number) => job.onPhase?.("analyse", (done / total) * seconds, seconds);
-  const extension = { result: result.audio, seams: result.seams, introSeconds: result.introSeconds };
-  const report = thread.measure(extension, onProgress).catch((error: Error) => {
-    notes.push(`the quality was measured in the main thread: ${error.message}`);
-    return measureExtension({ ...extension, original: input }, { signalAnalysis: shared, onProgress });
-  });
-  return { report, ms: report.then(() => Math.round(performance.now() - started)) };
-}
-
 function drawResult(job: ExtensionJobInput, input: PcmAudio, result: ExtendResult): Uint8Array {
   const seconds = durationSeconds(result.audio);
   job.onPhase?.("picture", 0, seconds);
@@ -278,24 +276,19 @@ function drawResult(job: ExtensionJobInput, input: PcmAudio, result: ExtendResul
   });
 }
 
-/** The WAV, and the result in the output format asked for (the WAV itself when that is the WAV flavour). */
+/** The result in the output format asked for, and that format. */
 async function encodeResult(job: ExtensionJobInput, decoded: DecodedAudio, audio: PcmAudio) {
-  // Lossless inputs keep their own depth (the original part stays sample-identical); lossy ones are written as float.
-  const wav = encodeWav(audio, decoded.bitDepth ?? "32f");
   const outputFormat =
     typeof job.outputFormat === "function"
       ? job.outputFormat(decoded)
       : (job.outputFormat ?? defaultOutputFormat(decoded));
   const seconds = durationSeconds(audio);
-  const encoded =
-    outputFormat === defaultOutputFormat({ format: "wav", bitDepth: decoded.bitDepth ?? "32f" })
-      ? wav
-      : await encodeAudio(audio, outputFormat, {
-          // 24-bit only for 24-bit or float sources: a lossy source has no detail below 16 bits, only bigger files.
-          flacBits: decoded.bitDepth === 24 || decoded.bitDepth === "32f" ? 24 : 16,
-          onProgress: (done, total) => job.onPhase?.("encode", (done / total) * seconds, seconds),
-        });
-  return { wav, encoded, outputFormat };
+  const encoded = await encodeAudio(audio, outputFormat, {
+    // 24-bit only for 24-bit or float sources: a lossy source has no detail below 16 bits, only bigger files.
+    flacBits: decoded.bitDepth === 24 || decoded.bitDepth === "32f" ? 24 : 16,
+    onProgress: (done, total) => job.onPhase?.("encode", (done / total) * seconds, seconds),
+  });
+  return { encoded, outputFormat };
 }
 
 /** Each call returns the milliseconds since the previous one. */

@@ -1,7 +1,7 @@
 /**
  * End to end: the whole CLI extending a 3–4 minute song to 10 minutes, beside the tool people would pick instead.
  *
- *   npx tsx scripts/bench-e2e.ts [--song FILE] [--runs 3] [--pymusiclooper PATH]
+ *   npx tsx scripts/bench-e2e.ts [--song FILE] [--runs 3] [--pymusiclooper PATH] [--baseline DIR]
  *
  * The song: --song, else a corpus track of 3–4 minutes when `npm run fetch-corpus` has run, else a generated one.
  * Runs, alternately and `--runs` times each: `harmonizer extend` (default engine, everything written), the same with
@@ -9,7 +9,9 @@
  * --pymusiclooper or put it on PATH; without it that column is skipped, with a note). Prints each command's wall
  * time (minimum, median, maximum), the ratios of the medians, the harmonizer's own step timings (its report's
  * timingsMs, medians) and the load average before and after (the machine may be shared: timings are only comparable
- * within one run, where the commands alternate).
+ * within one run, where the commands alternate). --baseline adds the CLI of another checkout of this repository (e.g.
+ * `git archive <commit> | tar -x -C DIR` with node_modules linked in), everything on, to the alternation: a before
+ * and after under the same load.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -38,14 +40,14 @@ function pickSong(given: string | undefined, work: string): string {
   return path;
 }
 
-function harmonizer(name: string, extra: readonly string[]): Contender {
+function harmonizer(name: string, extra: readonly string[], root = ROOT): Contender {
   return {
     name,
     run: (song, out) => {
       const stdout = execFileSync(
         process.execPath,
         [
-          join(ROOT, "bin/harmonizer.mjs"),
+          join(root, "bin/harmonizer.mjs"),
           "extend",
           song,
           "--to",
@@ -96,13 +98,15 @@ function run(): void {
     .option("--song <file>", "the song to extend (default: a 3-4 min corpus track, else a generated one)")
     .option("--runs <n>", "runs per command", (v) => Number.parseInt(v, 10), 3)
     .option("--pymusiclooper <path>", "PyMusicLooper's executable", "pymusiclooper")
+    .option("--baseline <dir>", "another checkout whose CLI to time beside this one (everything on)")
     .parse(process.argv)
-    .opts<{ song?: string; runs: number; pymusiclooper: string }>();
+    .opts<{ song?: string; runs: number; pymusiclooper: string; baseline?: string }>();
   const work = mkdtempSync(join(tmpdir(), "bench-e2e-"));
   const song = pickSong(options.song, work);
   const contenders = [
     harmonizer("harmonizer extend", []),
     harmonizer("... --no-report --no-picture --no-page", ["--no-report", "--no-picture", "--no-page"]),
+    ...(options.baseline ? [harmonizer(`harmonizer extend (${options.baseline})`, [], resolve(options.baseline))] : []),
   ];
   const found = spawnSync(options.pymusiclooper, ["--version"], { stdio: "ignore" }).status === 0;
   if (found) {

@@ -6,7 +6,7 @@
 import { Worker } from "node:worker_threads";
 import type { PcmAudio } from "../audio/pcm.ts";
 import type { SignalAnalysis } from "../analysis/beats.ts";
-import type { ExtensionToMeasure } from "./measure.ts";
+import { measureExtension, type ExtensionToMeasure } from "./measure.ts";
 import type { QualityReport } from "./report.ts";
 
 /** What the main thread sends: the extension to measure (its original is the one the thread was started with). */
@@ -20,8 +20,18 @@ export type ThreadReply =
 export interface MeasureThread {
   /** Measures `request` against the original; rejects when the thread fails or stops first. */
   measure(request: ThreadRequest, onProgress?: (done: number, total: number) => void): Promise<QualityReport>;
-  /** Ends the thread (call once done, or when the job fails). */
+  /**
+   * measure() with its fallback: measured in this thread (with a note in `notes`) if the measuring thread fails
+   * before the job is done with it. `ms`: from this call to the report.
+   */
+  measureBeside(
+    extension: ExtensionToMeasure,
+    options: { readonly notes: string[]; readonly onProgress?: (done: number, total: number) => void },
+  ): { report: Promise<QualityReport>; ms: Promise<number> };
+  /** Ends the thread (call once done, or when the job fails); a pending measure() then rejects. */
   stop(): void;
+  /** Whether stop() was called. */
+  readonly stopped: boolean;
 }
 
 const BOOT = new URL("./thread-boot.mjs", import.meta.url);
@@ -29,10 +39,40 @@ const ENTRY = new URL("./measure-thread-main.ts", import.meta.url);
 
 /** Starts the thread and its analysis of `original` (and of `shared`, the engine's analysis of it, when given). */
 export function startMeasureThread(original: PcmAudio, shared?: SignalAnalysis): MeasureThread {
+  const thread = spawn(original, shared);
+  return {
+    measure: thread.measure,
+    stop: thread.stop,
+    get stopped() {
+      return thread.stopped;
+    },
+    measureBeside: (extension, { notes, onProgress }) => {
+      const started = performance.now();
+      const { original: _, ...request } = extension;
+      const report = thread.measure(request, onProgress).catch((error: Error) => {
+        // Stopped: the job failed elsewhere first, and nobody waits for a report.
+        if (thread.stopped) throw error;
+        notes.push(`the quality was measured in the main thread: ${error.message}`);
+        return measureExtension(extension, { signalAnalysis: shared, onProgress });
+      });
+      // A failed report fails the job where it is awaited; when the job failed first, nobody awaits it: neither it
+      // nor its timing may then fail again, unhandled.
+      report.catch(() => {});
+      const ms = report.then(
+        () => Math.round(performance.now() - started),
+        () => 0,
+      );
+      return { report, ms };
+    },
+  };
+}
+
+function spawn(original: PcmAudio, shared?: SignalAnalysis): Omit<MeasureThread, "measureBeside"> {
   const worker = new Worker(BOOT, { workerData: { entry: ENTRY.href, original: inSharedMemory(original), shared } });
   worker.unref();
   // Until measure() listens, a failure is only remembered: measure() then rejects with it.
   let failure: Error | undefined;
+  let stopped = false;
   const remember = (error: Error) => {
     failure ??= error;
   };
@@ -58,7 +98,13 @@ export function startMeasureThread(original: PcmAudio, shared?: SignalAnalysis):
         worker.ref(); // the report is what the caller waits for
         worker.postMessage({ ...request, result: inSharedMemory(request.result) } satisfies ThreadRequest);
       }),
-    stop: () => void worker.terminate(),
+    stop: () => {
+      stopped = true;
+      void worker.terminate();
+    },
+    get stopped() {
+      return stopped;
+    },
   };
 }
 
