@@ -2,6 +2,8 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { writeFile } from "node:fs/promises";
 import { basename } from "node:path";
 import {
+  BACKEND_CHOICES,
+  type BackendChoice,
   CANDIDATES,
   type Candidate,
   evaluateEnginesOnData,
@@ -10,7 +12,7 @@ import {
   medianReports,
   scoreModel,
 } from "#engine";
-import { BACKENDS, DEFAULT_MODEL_DIR, positiveNumber, required } from "./options.ts";
+import { DEFAULT_MODEL_DIR, positiveNumber, required } from "./options.ts";
 
 interface EvaluateFlags {
   model: string;
@@ -19,7 +21,7 @@ interface EvaluateFlags {
   files: FileChoice;
   hop?: number;
   cache?: string;
-  backend: (typeof BACKENDS)[number];
+  backend: BackendChoice;
   json: boolean;
   out?: string;
   engine?: Candidate[];
@@ -56,7 +58,7 @@ export function evaluateCommand(): Command {
     )
     .option("--hop <seconds>", "hop between scored windows (default: 10; a conductor: 1)", positiveNumber)
     .option("--cache <dir>", "decoded-audio cache folder (default: a temp folder)")
-    .addOption(new Option("--backend <name>", "TensorFlow.js backend").choices(BACKENDS).default("auto"))
+    .addOption(new Option("--backend <name>", "TensorFlow.js backend").choices(BACKEND_CHOICES).default("auto"))
     .option("--json", "print the results as JSON", false)
     .option("--out <file>", "also write the JSON results to this file")
     .option(

@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { readFile } from "node:fs/promises";
 import { dirname, join, parse } from "node:path";
 import {
+  BACKEND_CHOICES,
   type BackendChoice,
   buildResultPage,
   DEFAULT_ENGINE,
@@ -25,7 +26,7 @@ import {
 } from "#engine";
 import { checkTargetLimit, explainTooShort } from "./extend-checks.ts";
 import { printExtendSummary } from "./extend-summary.ts";
-import { BACKENDS, DEFAULT_MODEL_DIR, nonNegativeNumber, positiveNumber, required } from "./options.ts";
+import { DEFAULT_MODEL_DIR, nonNegativeNumber, positiveNumber, required } from "./options.ts";
 import { checkOutputPaths, describeFileError, outputPaths, writeFileAtomic } from "./output.ts";
 import { secondsProgress } from "./progress.ts";
 
@@ -89,7 +90,9 @@ function withExtendOptions(command: Command): Command {
         .argParser(formSetting)
         .default(DEFAULT_FORM),
     )
-    .addOption(new Option("--backend <name>", "TensorFlow.js backend for the model").choices(BACKENDS).default("auto"))
+    .addOption(
+      new Option("--backend <name>", "TensorFlow.js backend for the model").choices(BACKEND_CHOICES).default("auto"),
+    )
     .option("--fade-out <seconds>", "length of the closing fade-out", nonNegativeNumber, DEFAULT_FADE_OUT_SECONDS)
     .option(
       "--crossfade <seconds>",

@@ -20,8 +20,6 @@ export const positiveInteger = (value: string): number => {
   return parsed;
 };
 
-export const BACKENDS = ["auto", "tensorflow", "wasm", "cpu"] as const;
-
 /** Where `harmonizer train` writes by default and where `extend` looks when --model is not given. */
 export const DEFAULT_MODEL_DIR = "models/default";
 

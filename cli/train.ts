@@ -1,5 +1,7 @@
 import { Command, Option } from "commander";
 import {
+  BACKEND_CHOICES,
+  type BackendChoice,
   type ConductorTrainingReport,
   PRESET_NAMES,
   TRAINING_DEFAULTS,
@@ -10,7 +12,6 @@ import {
   trainModel,
 } from "#engine";
 import {
-  BACKENDS,
   DEFAULT_MODEL_DIR,
   nonNegativeNumber,
   positiveInteger,
@@ -34,7 +35,7 @@ interface TrainFlags {
   cache?: string;
   resume: boolean;
   seed?: number;
-  backend: (typeof BACKENDS)[number];
+  backend: BackendChoice;
   progress: boolean;
   json: boolean;
 }
@@ -79,7 +80,7 @@ export function trainCommand(): Command {
     .option("--cache <dir>", "where decoded audio (a conductor: second frames) is cached (default: a temp folder)")
     .option("--resume", "continue from <out>/checkpoint (not with the conductor: its training takes minutes)", false)
     .option("--seed <n>", withDefaults("seed of the weights and the window shuffle", "seed"), nonNegativeNumber)
-    .addOption(new Option("--backend <name>", "TensorFlow.js backend").choices(BACKENDS).default("auto"))
+    .addOption(new Option("--backend <name>", "TensorFlow.js backend").choices(BACKEND_CHOICES).default("auto"))
     .option("--no-progress", "hide the progress bar")
     .option("--json", "print the training report as JSON", false)
     .action(train);
