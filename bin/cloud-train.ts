@@ -7,7 +7,7 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { checkTrainArgs, checkSegmentName } from "../container/trainer/config.ts";
-import { STACK_NAME } from "../lib/harmonizer-app.ts";
+import { STACK_NAME } from "../lib/stack-name.ts";
 import { awsLine, runTaskArgs, TRAINING_OUTPUTS, type TrainingTarget } from "../lib/training-command.ts";
 
 const USAGE = "usage: npm run cloud:train -- SET [harmonizer train flags, e.g. --preset seed --epochs 20] [--dry-run]";

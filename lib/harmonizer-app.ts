@@ -2,8 +2,9 @@ import { App, Validations, type AppProps } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { EmotionsHarmonizerStack } from "./emotions-harmonizer-stack.ts";
 import { settingsFromContext } from "./settings.ts";
+import { STACK_NAME } from "./stack-name.ts";
 
-export const STACK_NAME = "EmotionsHarmonizer";
+export { STACK_NAME };
 
 /** The CDK app: settings from context, the one stack, and cdk-nag's AWS Solutions checks on everything. */
 export function createHarmonizerApp(props: AppProps = {}): { app: App; stack: EmotionsHarmonizerStack } {
