@@ -9,8 +9,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { selectBackend, type BackendChoice } from "../engine/model/backend.ts";
@@ -30,10 +31,17 @@ interface Row {
   saveSeconds: number;
   loadSeconds: number;
   trainBatchSeconds: number | null;
+  /** Peak RSS once built and predicting (the seed's target: at most twice its weights). */
+  predictPeakRssMb: number;
   peakRssMb: number;
 }
 
 const seconds = (since: number) => (performance.now() - since) / 1000;
+const median = (values: readonly number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+/** The process's peak RSS so far in MB (VmHWM). */
+const peakRssMb = () =>
+  Number(/VmHWM:\s+(\d+)/.exec(readFileSync("/proc/self/status", "utf8"))?.[1] ?? Number.NaN) / 1024;
 
 async function measure(preset: string, backend: BackendChoice, runs: number): Promise<Row> {
   const used = await selectBackend(backend);
@@ -50,9 +58,15 @@ async function measure(preset: string, backend: BackendChoice, runs: number): Pr
   t = performance.now();
   await predictor.predict(context);
   const firstPredictSeconds = seconds(t);
-  t = performance.now();
-  for (let i = 0; i < runs; i++) await predictor.predict(context);
-  const warmPredictSeconds = seconds(t) / runs;
+  const warmTimes: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    t = performance.now();
+    await predictor.predict(context);
+    warmTimes.push(seconds(t));
+  }
+  const warmPredictSeconds = median(warmTimes);
+  // before training, saving and loading, which hold further copies of the weights
+  const predictPeakRssMb = peakRssMb();
 
   let trainBatchSeconds: number | null = null;
   if (preset !== "seed") {
@@ -88,6 +102,7 @@ async function measure(preset: string, backend: BackendChoice, runs: number): Pr
       saveSeconds,
       loadSeconds,
       trainBatchSeconds,
+      predictPeakRssMb,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
     };
   } finally {
@@ -106,6 +121,7 @@ function formatTable(rows: readonly Row[]): string {
     "save s",
     "load s",
     "train batch(5) s",
+    "peak RSS predicting MB",
     "peak RSS MB",
   ];
   const cells = rows.map((r) => [
@@ -114,10 +130,11 @@ function formatTable(rows: readonly Row[]): string {
     r.parameters.toLocaleString("en-US"),
     r.buildSeconds.toFixed(1),
     r.firstPredictSeconds.toFixed(2),
-    `${r.warmPredictSeconds.toFixed(3)} (n=${r.warmRuns})`,
+    `${r.warmPredictSeconds.toFixed(3)} (median of ${r.warmRuns})`,
     r.saveSeconds.toFixed(1),
     r.loadSeconds.toFixed(1),
     r.trainBatchSeconds === null ? "-" : r.trainBatchSeconds.toFixed(2),
+    r.predictPeakRssMb.toFixed(0),
     r.peakRssMb.toFixed(0),
   ]);
   const all = [header, ...cells];
@@ -145,7 +162,7 @@ async function main(): Promise<void> {
   for (const preset of presets) {
     for (const backend of backends) {
       // few warm runs for the seed: ~1.5 s per chunk on the pure-JS CPU backend
-      const runs = Number(option("runs", preset === "seed" ? (backend === "cpu" ? "2" : "3") : "5"));
+      const runs = Number(option("runs", preset === "seed" ? (backend === "cpu" ? "3" : "7") : "5"));
       process.stderr.write(`bench: ${preset} on ${backend} ...\n`);
       const out = execFileSync(process.execPath, ["--import", "tsx", self, "--one", `${preset}:${backend}:${runs}`], {
         encoding: "utf8",
@@ -157,7 +174,13 @@ async function main(): Promise<void> {
   }
   console.log(formatTable(rows));
   console.log(
-    "10 s chunk = one prediction of 10 s from 20 s of context (batch 1); peak RSS of the process running that row.",
+    "10 s chunk = one prediction of 10 s from 20 s of context (batch 1); peak RSS of the process running that row " +
+      "(predicting: after build and predictions, before training, save and load).",
+  );
+  console.log(
+    `load average (1, 5, 15 min) at the end: ${loadavg()
+      .map((v) => v.toFixed(2))
+      .join(", ")} on ${cpus().length} cores`,
   );
 }
 
