@@ -6,6 +6,7 @@ import { HarmonizerInputError } from "../errors.ts";
 import { checkFrameKind, frameWidth, isFeatureModel, ModelConfigSchema, type ModelConfig } from "./config.ts";
 import { DEFAULT_NORMALISATION, type Normalisation } from "./normalise.ts";
 import { StandardisationSchema } from "./standardise.ts";
+import { loadLayersModelByWeight } from "./stream-load.ts";
 
 export const MODEL_JSON = "model.json";
 export const META_JSON = "harmonizer.json";
@@ -190,7 +191,8 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   const meta = await loadModelMeta(dir);
   let model: tf.LayersModel;
   try {
-    model = await tf.loadLayersModel(fileSystemHandler(dir));
+    const modelJson = JSON.parse(await readFile(path.join(dir, MODEL_JSON), "utf8")) as tf.io.ModelJSON;
+    model = (await loadLayersModelByWeight(dir, modelJson)) ?? (await tf.loadLayersModel(fileSystemHandler(dir)));
   } catch (error) {
     throw new HarmonizerInputError("INVALID_MODEL", `cannot read the model in ${dir}: ${firstLine(error)}`, {
       cause: error,

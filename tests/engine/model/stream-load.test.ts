@@ -1,0 +1,85 @@
+import * as tf from "@tensorflow/tfjs";
+import { mkdtemp, readdir, readFile, rm, truncate } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { selectBackend } from "../../../engine/model/backend.ts";
+import { buildModel } from "../../../engine/model/build.ts";
+import type { ModelConfig } from "../../../engine/model/config.ts";
+import { fileSystemHandler, loadModel, makeMeta, saveModel } from "../../../engine/model/io.ts";
+import { loadLayersModelByWeight } from "../../../engine/model/stream-load.ts";
+
+/** The seed's graph (20 -> 10 frames, a unit per step, batch norm, interleaved) at 32 Hz with narrow hidden blocks. */
+const config: ModelConfig = {
+  sampleRate: 32,
+  encoderSteps: 20,
+  decoderSteps: 10,
+  hiddenUnits: [4, 8],
+  relationAlpha: 0.4,
+  hiddenAlpha: 0.3,
+  shareWeights: false,
+  relationLayout: "interleaved",
+};
+
+const context = tf.tidy(() => tf.sin(tf.range(0, 20 * 32).div(3)).reshape([1, 20, 32]));
+const predict = (model: tf.LayersModel): Float32Array =>
+  tf.tidy(() => (model.predict(context) as tf.Tensor).dataSync() as Float32Array);
+const weightValues = (model: tf.LayersModel): number[][] => model.getWeights().map((w) => Array.from(w.dataSync()));
+const maxDifference = (a: Float32Array, b: Float32Array): number =>
+  a.reduce((worst, v, i) => Math.max(worst, Math.abs(v - (b[i] ?? Number.NaN))), 0);
+
+let root: string;
+let saved: tf.LayersModel;
+
+beforeAll(async () => {
+  await selectBackend("wasm");
+  root = await mkdtemp(path.join(tmpdir(), "harmonizer-stream-load-"));
+  saved = buildModel(config);
+  // shards of 1000 bytes: most weights straddle two or more shards
+  await saveModel(saved, path.join(root, "small-shards"), makeMeta(config), { maxShardBytes: 1000 });
+  await saveModel(saved, path.join(root, "one-shard"), makeMeta(config));
+});
+
+afterAll(async () => {
+  saved.dispose();
+  await rm(root, { recursive: true, force: true });
+});
+
+describe("loadModel, one weight at a time", () => {
+  it.each(["small-shards", "one-shard"])("gives the saved model's weights and predictions (%s)", async (name) => {
+    const dir = path.join(root, name);
+    const { model } = await loadModel(dir);
+    const modelJson = JSON.parse(await readFile(path.join(dir, "model.json"), "utf8"));
+    const byWeight = await loadLayersModelByWeight(dir, modelJson);
+    const reference = await tf.loadLayersModel(fileSystemHandler(dir));
+    expect(byWeight).toBeDefined();
+    expect(weightValues(byWeight!)).toEqual(weightValues(reference));
+    expect(weightValues(model)).toEqual(weightValues(reference));
+    expect(maxDifference(predict(model), predict(saved))).toBeLessThanOrEqual(1e-6);
+    expect(predict(model).some((v) => v !== 0)).toBe(true);
+    model.dispose();
+    byWeight?.dispose();
+    reference.dispose();
+  });
+
+  it("leaves random initialisation as it was and saves the same topology again", async () => {
+    const dir = path.join(root, "one-shard");
+    const { model } = await loadModel(dir);
+    const again = path.join(root, "saved-again");
+    await saveModel(model, again, makeMeta(config));
+    const topology = async (d: string) => JSON.parse(await readFile(path.join(d, "model.json"), "utf8")).modelTopology;
+    expect(await topology(again)).toEqual(await topology(dir));
+    // a model read from a topology later (e.g. tf.models.modelFromJSON) initialises Dense kernels at random again
+    const registered = tf.serialization.SerializationMap.getMap().classNameMap.VarianceScaling?.[0];
+    expect(registered).toBe(tf.initializers.varianceScaling({}).constructor);
+    model.dispose();
+  });
+
+  it("refuses a model whose shards end early, naming the model", async () => {
+    const dir = path.join(root, "cut");
+    await saveModel(saved, dir, makeMeta(config), { maxShardBytes: 1000 });
+    const shards = (await readdir(dir)).filter((f) => f.endsWith(".bin")).sort();
+    await truncate(path.join(dir, shards.at(-1)!), 10);
+    await expect(loadModel(dir)).rejects.toThrow(new RegExp(`cannot read the model in ${dir}`));
+  });
+});
