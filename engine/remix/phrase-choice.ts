@@ -23,6 +23,12 @@ function replaysBackToBack(state: WalkState, index: number, phraseSamples: numbe
   const gap = state.position - state.lastStarted[index]!;
   return gap < MIN_REPLAY_SECONDS * sampleRate && phraseSamples >= 0.5 * gap;
 }
+
+/** The cost of a back-to-back replay: when every choice is one (a short song), the widest loop is the least bad. */
+function replayCost(state: WalkState, index: number, sampleRate: number): number {
+  const gap = state.position - state.lastStarted[index]!;
+  return REPEAT_COST * (2 - gap / (MIN_REPLAY_SECONDS * sampleRate));
+}
 const LOUDNESS_FREE_LU = 0.75;
 const LOUDNESS_PENALTY_PER_LU = 3;
 const PULSE_PENALTY = 1.5;
@@ -157,7 +163,9 @@ function rankChoices(
       if (!graph.samePlaceInBar(join.place, phrase.start)) cost += 2;
     }
     if (state.history.repeats(phrase.start)) cost += REPEAT_COST;
-    if (replaysBackToBack(state, index, at(phrase.end) - at(phrase.start), analysis.sampleRate)) cost += REPEAT_COST;
+    if (replaysBackToBack(state, index, at(phrase.end) - at(phrase.start), analysis.sampleRate)) {
+      cost += replayCost(state, index, analysis.sampleRate);
+    }
     const ago = (state.position - state.lastHeard[index]!) / analysis.sampleRate;
     if (ago < RECENT_SECONDS) cost += 4 + 4 * (1 - ago / RECENT_SECONDS);
     cost += 0.5 * state.timesUsed[index]! + 0.25 * env.random();

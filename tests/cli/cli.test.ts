@@ -161,8 +161,10 @@ describe("harmonizer train -> extend -> evaluate", () => {
     const { mkdir } = await import("node:fs/promises");
     await mkdir(data);
     for (let i = 0; i < 3; i++) {
+      // 36 s: a body of three phrases or more after the intro. At 31 s two were left, and every plan of a
+      // 2x stretch cycles them back to back (a 15 s loop by the song's own material).
       const song = synthesizeSong({
-        seconds: 31,
+        seconds: 36,
         sampleRate: 8000,
         channels: 1,
         bpm: 100 + 10 * i,
