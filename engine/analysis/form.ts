@@ -22,6 +22,17 @@ const QUIET_ENDING_DB = 10;
 const TRAILING_SILENCE_SECONDS = 0.3;
 
 /**
+ * The shape of the result. "song": the input's intro once, a re-sequenced body, the input's own ending at the
+ * very end. "continue": the whole input, then a continuation after it (for clips, loops and excerpts with no
+ * ending of their own).
+ */
+export type FormName = "song" | "continue";
+/** What the user asks for: a form, or "auto" (song when the input has an ending of its own). */
+export type FormSetting = FormName | "auto";
+export const FORM_SETTINGS: readonly FormSetting[] = ["auto", "song", "continue"];
+export const DEFAULT_FORM: FormSetting = "auto";
+
+/**
  * The structure of a song on its beat grid: bars, phrases (runs of bars that start at the likeliest phrase
  * boundaries), where the intro ends and where the ending starts, and whether the song has an ending of its own.
  * All positions are beat indices into `BeatAnalysis.beats`.

@@ -1,4 +1,5 @@
 import type { BeatAnalysis } from "../analysis/beats.ts";
+import type { FormName, FormSetting } from "../analysis/form.ts";
 import type { PcmAudio } from "../audio/pcm.ts";
 import type { Conductor, Predictor } from "../model/port.ts";
 
@@ -13,16 +14,7 @@ export type EngineName = "conductor" | "remix" | "hybrid" | "neural";
 
 export const ENGINES: readonly EngineName[] = ["conductor", "remix", "hybrid", "neural"];
 
-/**
- * The shape of the result. "song": the input's intro once, a re-sequenced body, the input's own ending at the
- * very end. "continue": the whole input, then a continuation after it (for clips, loops and excerpts with no
- * ending of their own).
- */
-export type FormName = "song" | "continue";
-/** What the user asks for: a form, or "auto" (song when the input has an ending of its own). */
-export type FormSetting = FormName | "auto";
-export const FORM_SETTINGS: readonly FormSetting[] = ["auto", "song", "continue"];
-export const DEFAULT_FORM: FormSetting = "auto";
+export { DEFAULT_FORM, FORM_SETTINGS, type FormName, type FormSetting } from "../analysis/form.ts";
 
 /** The engine used when none is named; without a conductor model it runs as "remix" and says so. */
 export const DEFAULT_ENGINE: EngineName = "conductor";

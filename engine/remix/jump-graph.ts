@@ -51,31 +51,13 @@ export interface JumpGraphOptions {
   readonly firstBeat?: number;
 }
 
-export function buildJumpGraph(analysis: BeatAnalysis, options: JumpGraphOptions = {}): JumpGraph {
-  const maxJumps = options.maxJumpsPerBeat ?? 12;
-  const minSeparation = options.minSeparationBeats ?? 8;
+export function buildJumpGraph(analysis: BeatAnalysis, settings: JumpGraphOptions = {}): JumpGraph {
   const { vectors } = createBeatVectoriser(analysis);
   const n = vectors.length;
-  const matrix = new Float32Array(n * n);
-  for (let a = 0; a < n; a++) {
-    const va = vectors[a]!;
-    for (let b = a + 1; b < n; b++) {
-      const distance = vectorDistance(va, vectors[b]!);
-      matrix[a * n + b] = distance;
-      matrix[b * n + a] = distance;
-    }
-  }
-  const distance = (a: number, b: number) => matrix[a * n + b] ?? Infinity;
-  const levels = analysis.features.levelDb;
-  const prefix = new Float64Array(n + 1);
-  for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i]! + Math.max(-90, levels[i]!);
-  /** Mean level (dB) of up to LOUDNESS_CONTEXT_BEATS beats from `from`. */
-  const levelAhead = (from: number) => {
-    const to = Math.min(n, from + LOUDNESS_CONTEXT_BEATS);
-    return to > from ? (prefix[to]! - prefix[from]!) / (to - from) : NaN;
-  };
+  const distance = distanceMatrix(vectors);
+  const levelAhead = meanLevelAhead(analysis.features.levelDb);
 
-  const loudness = options.loudness;
+  const loudness = settings.loudness;
   /** |loudness of the 3 s after `to` - loudness of the 3 s before `next`|, LU. */
   const loudnessChange = (next: number, to: number): number => {
     if (!loudness) return 0;
@@ -107,11 +89,11 @@ export function buildJumpGraph(analysis: BeatAnalysis, options: JumpGraphOptions
     return sum / count + loudnessJump / LEVEL_SCALE_DB + LOUDNESS_COST_PER_LU * loudnessChange(next, to);
   };
 
-  const phase = options.downbeatPhase;
+  const phase = settings.downbeatPhase;
   const isDownbeat = (b: number) =>
     phase === undefined || ((b % BEATS_PER_BAR) + BEATS_PER_BAR) % BEATS_PER_BAR === phase;
   const playable = playableRange(analysis);
-  const firstPlayable = Math.min(playable.lastPlayable, Math.max(playable.firstPlayable, options.firstBeat ?? 0));
+  const firstPlayable = Math.min(playable.lastPlayable, Math.max(playable.firstPlayable, settings.firstBeat ?? 0));
   let lastPlayable = playable.lastPlayable;
   // The walk must be able to leave its last playable beat: let that beat end a bar.
   while (lastPlayable > firstPlayable + BEATS_PER_BAR && !isDownbeat(lastPlayable + 1)) lastPlayable--;
@@ -119,19 +101,12 @@ export function buildJumpGraph(analysis: BeatAnalysis, options: JumpGraphOptions
   for (let from = 0; from < n; from++) {
     const options: Jump[] = [];
     for (let to = firstPlayable + 1; to <= lastPlayable; to++) {
-      if (Math.abs(to - (from + 1)) < minSeparation) continue;
+      if (Math.abs(to - (from + 1)) < (settings.minSeparationBeats ?? 8)) continue;
       // Same place in the bar on both sides, so the metre runs on across the join.
       if (phase !== undefined && (to - from - 1) % BEATS_PER_BAR !== 0) continue;
       options.push({ to, cost: transitionCost(from, to), loudnessChange: loudnessChange(from + 1, to) });
     }
-    options.sort((x, y) => x.cost - y.cost);
-    // Spread the kept targets over the song (at least 4 beats apart), so that choices differ in substance.
-    const kept: Jump[] = [];
-    for (const option of options) {
-      if (kept.length >= maxJumps) break;
-      if (kept.every((k) => Math.abs(k.to - option.to) >= 4)) kept.push(option);
-    }
-    jumps.push(kept);
+    jumps.push(spreadOut(options, settings.maxJumpsPerBeat ?? 12));
   }
   const samePlaceInBar = (a: number, b: number) => phase === undefined || (a - b) % BEATS_PER_BAR === 0;
   return {
@@ -145,6 +120,43 @@ export function buildJumpGraph(analysis: BeatAnalysis, options: JumpGraphOptions
     firstPlayable,
     lastPlayable,
   };
+}
+
+/** Feature distance between every two beats, from a symmetric matrix computed once. */
+function distanceMatrix(vectors: readonly Float32Array[]): (a: number, b: number) => number {
+  const n = vectors.length;
+  const matrix = new Float32Array(n * n);
+  for (let a = 0; a < n; a++) {
+    const va = vectors[a]!;
+    for (let b = a + 1; b < n; b++) {
+      const distance = vectorDistance(va, vectors[b]!);
+      matrix[a * n + b] = distance;
+      matrix[b * n + a] = distance;
+    }
+  }
+  return (a, b) => matrix[a * n + b] ?? Infinity;
+}
+
+/** Mean level (dB) of up to LOUDNESS_CONTEXT_BEATS beats from a beat, from prefix sums. */
+function meanLevelAhead(levels: Float32Array): (from: number) => number {
+  const n = levels.length;
+  const prefix = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i]! + Math.max(-90, levels[i]!);
+  return (from) => {
+    const to = Math.min(n, from + LOUDNESS_CONTEXT_BEATS);
+    return to > from ? (prefix[to]! - prefix[from]!) / (to - from) : NaN;
+  };
+}
+
+/** The cheapest `count` jumps, at least 4 beats apart, so that choices spread over the song and differ in substance. */
+function spreadOut(options: Jump[], count: number): Jump[] {
+  options.sort((x, y) => x.cost - y.cost);
+  const kept: Jump[] = [];
+  for (const option of options) {
+    if (kept.length >= count) break;
+    if (kept.every((k) => Math.abs(k.to - option.to) >= 4)) kept.push(option);
+  }
+  return kept;
 }
 
 /** A quiet stretch at the very end this far below the typical beat is the song's ending, not walk material. */

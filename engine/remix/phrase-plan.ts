@@ -120,13 +120,32 @@ export async function planPhrases(
   }
   const shortfalls = [...state.shortfalls];
   if (!outro) return fadePlan(steps, cuts, length, start, options, shortfalls);
+  return outroPlan({ analysis, graph, form, cuts, steps, start, costScale: state.costScale ?? 1 }, options, shortfalls);
+}
 
+/** What the walk leaves for its exit into the input's own ending. */
+interface FinishedWalk {
+  readonly analysis: BeatAnalysis;
+  readonly graph: JumpGraph;
+  readonly form: SongForm;
+  readonly cuts: readonly number[];
+  readonly steps: readonly WalkStep[];
+  readonly start: WalkStart;
+  readonly costScale: number;
+}
+
+/** The walk up to its best exit, then the input's ending fitted to the target. */
+function outroPlan(walk: FinishedWalk, options: PhrasePlanOptions, shortfalls: string[]): RemixPlan {
+  const { analysis, graph, form, cuts, steps, start } = walk;
+  const { sampleRate, length } = analysis;
+  const at = (beat: number) => cuts[beat] ?? length;
+  const song = options.form === "song";
   const exit = chooseSongExit(analysis, graph, cuts, steps, {
     firstStep: song ? form.introEndBeat : 1,
     endingBeat: form.endingStartBeat,
-    targetSamples: target,
+    targetSamples: options.targetSamples,
     maxRunSamples: MAX_VERBATIM_SECONDS * sampleRate,
-    costScale: state.costScale ?? 1,
+    costScale: walk.costScale,
     pulse: options.pulse,
   });
   if (Math.abs(exit.padSamples) > 4 * analysis.beatSamples) {
