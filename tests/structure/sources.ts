@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-// rolldown (Vite's bundler, so always here with vitest) ships the oxc parser: TypeScript 7 has no JS API.
+// rolldown (Vite's bundler, a dev dependency of its own here) ships the oxc parser: TypeScript 7 has no JS API.
 import { parseAst } from "rolldown/parseAst";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
