@@ -15,7 +15,7 @@ export interface NeuralExtendOptions {
 const DECLICK_SECONDS = 0.005;
 
 /**
- * The seed's chained extrapolation: the newest `contextSeconds` (generated seconds included) are the next input,
+ * The seed's chained continuation: the newest `contextSeconds` (generated seconds included) are the next input,
  * `horizonSeconds` at a time. Consecutive predictions overlap by `crossfadeSeconds` and are crossfaded; the join to
  * the untouched original is de-clicked; the extension is matched to the loudness of the original's last context
  * window and ends with a fade-out. Returns exactly round(targetSeconds * sampleRate) frames.

@@ -71,7 +71,7 @@ export const SMALL_PRESET: ModelConfig = parseModelConfig({
  *   zero decoder relation weights), the model starts as the mean-of-20-s baseline and learns the change from it.
  *   Without the unit skips (64/64 blocks, slope 0.4, chroma not pooled) it gained 2 % on validation (0.650 -> 0.639)
  *   and nothing on the test files.
- * - training (CONDUCTOR_TRAINING): Adam 0.003, batches of 64 windows every 2 s, every window transposed by a random
+ * - training (TRAINING_DEFAULTS.conductor): Adam 0.003, batches of 64 windows every 2 s, every window transposed by a random
  *   0-11 semitones, early stopping (patience 5). The shipped model (models/conductor): 0.581 at epoch 12.
  */
 export const CONDUCTOR_PRESET: ModelConfig = parseModelConfig({

@@ -116,7 +116,7 @@ describe("buildModel", () => {
 });
 
 describe("presets and describeModel", () => {
-  it("describes the seed preset with MODEL.md's 399,890,460 parameters and 31 units without building it", () => {
+  it("describes the seed preset with the seed's 399,890,460 parameters (docs/model.md) and 31 units without building it", () => {
     const description = describeModel(SEED_PRESET, "seed");
     expect(description.parameters).toBe(399_890_460);
     expect(description.units).toBe(31);

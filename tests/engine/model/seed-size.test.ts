@@ -3,7 +3,7 @@ import { selectBackend } from "../../../engine/model/backend.ts";
 import { buildModel, countParameters } from "../../../engine/model/build.ts";
 import { SEED_PRESET } from "../../../engine/model/presets.ts";
 
-// Builds the full seed model once (~25 s, ~3 GB): the fidelity check of MODEL.md.
+// Builds the full seed model once (~25 s, ~3 GB): the fidelity check of docs/model.md (the seed's parameter count).
 it("builds the seed preset with exactly 399,890,460 parameters", async () => {
   await selectBackend("cpu");
   const model = buildModel(SEED_PRESET);
