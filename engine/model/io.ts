@@ -7,6 +7,7 @@ import { checkFrameKind, frameWidth, isFeatureModel, ModelConfigSchema, type Mod
 import { DEFAULT_NORMALISATION, type Normalisation } from "./normalise.ts";
 import { StandardisationSchema } from "./standardise.ts";
 import { loadLayersModelByWeight } from "./stream-load.ts";
+import { saveLayersModelByWeight } from "./stream-save.ts";
 
 export const MODEL_JSON = "model.json";
 export const META_JSON = "harmonizer.json";
@@ -153,7 +154,10 @@ export async function saveModel(
 ): Promise<void> {
   await mkdir(dir, { recursive: true });
   const checked = checkMeta(ModelMetaSchema.parse(meta));
-  await model.save(fileSystemHandler(dir, options.maxShardBytes), { includeOptimizer: false });
+  const maxShardBytes = options.maxShardBytes ?? MAX_SHARD_BYTES;
+  if (!(await saveLayersModelByWeight(model, dir, maxShardBytes, MODEL_JSON))) {
+    await model.save(fileSystemHandler(dir, maxShardBytes), { includeOptimizer: false });
+  }
   await writeFile(path.join(dir, META_JSON), `${JSON.stringify(checked, null, 2)}\n`);
 }
 

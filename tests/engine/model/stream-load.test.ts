@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { mkdtemp, readdir, readFile, rm, truncate } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, truncate } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,6 +8,7 @@ import { buildModel } from "../../../engine/model/build.ts";
 import type { ModelConfig } from "../../../engine/model/config.ts";
 import { fileSystemHandler, loadModel, makeMeta, saveModel } from "../../../engine/model/io.ts";
 import { loadLayersModelByWeight } from "../../../engine/model/stream-load.ts";
+import { saveLayersModelByWeight } from "../../../engine/model/stream-save.ts";
 
 /** The seed's graph (20 -> 10 frames, a unit per step, batch norm, interleaved) at 32 Hz with narrow hidden blocks. */
 const config: ModelConfig = {
@@ -82,4 +83,23 @@ describe("loadModel, one weight at a time", () => {
     await truncate(path.join(dir, shards.at(-1)!), 10);
     await expect(loadModel(dir)).rejects.toThrow(new RegExp(`cannot read the model in ${dir}`));
   });
+});
+
+describe("saveModel, one weight at a time", () => {
+  it.each([1000, 64 * 1024 * 1024])(
+    "writes the same files as TF.js's model.save (shards of %i bytes)",
+    async (shardBytes) => {
+      const ours = path.join(root, `ours-${shardBytes}`);
+      const theirs = path.join(root, `theirs-${shardBytes}`);
+      await mkdir(ours);
+      expect(await saveLayersModelByWeight(saved, ours, shardBytes, "model.json")).toBe(true);
+      await saved.save(fileSystemHandler(theirs, shardBytes), { includeOptimizer: false });
+      const files = (await readdir(theirs)).sort();
+      expect(files.length).toBeGreaterThan(1);
+      expect((await readdir(ours)).sort()).toEqual(files);
+      for (const file of files) {
+        expect(Buffer.compare(await readFile(path.join(ours, file)), await readFile(path.join(theirs, file)))).toBe(0);
+      }
+    },
+  );
 });
