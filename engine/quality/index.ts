@@ -1,7 +1,9 @@
 export {
   analyseOriginal,
   measureExtension,
+  measureStages,
   type ExtensionToMeasure,
+  type MeasurePath,
   type MeasureOptions,
   type OriginalAnalysis,
 } from "./measure.ts";
