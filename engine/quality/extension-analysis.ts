@@ -155,9 +155,12 @@ function runsOf(values: readonly number[]): [number, number][] {
 }
 
 /**
- * The extension's tempo from the beats it carries: the input's beats, placed where the copies put them in the result,
- * their median spacing (including the spacing across each seam) against the input's own. A copy plays at the input's
- * tempo by construction, so this reads whether the joins keep the beat spacing; undefined with fewer than 8 beats.
+ * The extension's tempo from the beats it carries: the input's beats, placed where the copies put them in the result.
+ * Their mean spacing (across each join too) against the input's own mean spacing scales the input's tempo reading:
+ * an extension that plays the input's faster sections, or whose joins drop or add part of a beat, reads off by that
+ * much; one that plays the input's material in its own proportions reads the input's tempo. Means, not medians: beat
+ * positions are quantised to analysis frames, and a median of such intervals jumps by a frame's worth (2-3 %).
+ * Undefined with fewer than 8 beat intervals.
  */
 export function mappedTempoBpm(beats: BeatAnalysis, segments: readonly CopySegment[]): number | undefined {
   const placed: number[] = [];
@@ -168,15 +171,28 @@ export function mappedTempoBpm(beats: BeatAnalysis, segments: readonly CopySegme
       placed.push(at);
     }
   }
-  if (placed.length < 8) return undefined;
-  const intervals = placed
-    .slice(1)
-    .map((b, i) => b - placed[i]!)
-    .sort((a, b) => a - b);
-  const middle = intervals.length >> 1;
-  const median = intervals.length % 2 ? intervals[middle]! : (intervals[middle - 1]! + intervals[middle]!) / 2;
-  return (beats.tempoBpm * beats.beatSamples) / median;
+  const played = meanBeatInterval(placed, beats.beatSamples);
+  const own = meanBeatInterval(beats.beats, beats.beatSamples);
+  return played === undefined || own === undefined ? undefined : (beats.tempoBpm * own) / played;
 }
+
+/**
+ * Mean spacing of consecutive beats. An interval of about k beats (k up to 4) spans beats that fall where nothing was
+ * copied (the crossfade at a join): it counts as k beats. Longer gaps are left out.
+ */
+function meanBeatInterval(positions: readonly number[], beatSamples: number): number | undefined {
+  let sum = 0;
+  let count = 0;
+  for (let i = 1; i < positions.length; i++) {
+    const interval = positions[i]! - positions[i - 1]!;
+    if (interval <= 0 || interval > MAX_GAP_BEATS * beatSamples) continue;
+    sum += interval;
+    count += Math.max(1, Math.round(interval / beatSamples));
+  }
+  return count >= 8 ? sum / count : undefined;
+}
+
+const MAX_GAP_BEATS = 4.5;
 
 function firstAtOrAfter(sorted: readonly number[], value: number): number {
   let low = 0;

@@ -32,8 +32,9 @@ export interface QualityReport {
   readonly integratedLoudnessDifferenceLu: number | null;
   /**
    * Tempo of the extension against the original's, absolute % difference; lower is better (target <= 2). Mapped:
-   * from the median spacing of the input's beats where the copies place them in the extension (spacings across
-   * seams included), so a copy reads the input's own tempo; otherwise the beat tracker's reading of the extension.
+   * the mean spacing of the input's beats where the copies place them in the extension (across seams too) against
+   * the input's own mean spacing, so playing the input's faster or slower sections, or joins that add or drop part
+   * of a beat, read as a difference; otherwise the beat tracker's reading of the extension.
    */
   readonly tempoDifferencePercent: number | null;
   /**
