@@ -3,15 +3,7 @@ import { join } from "node:path";
 import { checkInput, decodeAudio, encodeWav, type DecodedAudio } from "./audio/index.ts";
 import { durationSeconds, type PcmAudio } from "./audio/pcm.ts";
 import { DEFAULT_ENGINE, DEFAULT_FADE_OUT_SECONDS, extendAudio } from "./extend/extend.ts";
-import type {
-  Conductor,
-  EngineName,
-  ExtendOptions,
-  ExtendResult,
-  FormName,
-  FormSetting,
-  Predictor,
-} from "./extend/types.ts";
+import type { Conductor, EngineName, ExtendOptions, ExtendResult, FormSetting, Predictor } from "./extend/types.ts";
 import { HarmonizerInputError } from "./errors.ts";
 import { loadConductor } from "./model/conductor.ts";
 import { SHIPPED_CONDUCTOR_DIR } from "./model/shipped.ts";
@@ -20,10 +12,12 @@ import { selectBackend, type BackendChoice } from "./model/backend.ts";
 import { loadModel, modelKind } from "./model/io.ts";
 import { createPredictor } from "./model/predictor.ts";
 import { analyseSignal, type SignalAnalysis } from "./analysis/beats.ts";
-import type { QualityReport } from "./quality/index.ts";
 import { startMeasureThread } from "./quality/measure-thread.ts";
 import { pictureTitle, renderExtensionPicture } from "./report/picture.ts";
 import { defaultOutputFormat, encodeAudio, type OutputFormat } from "./audio/encode/index.ts";
+import type { ExtensionReport } from "./report/job-report.ts";
+
+export type { ExtensionReport };
 
 /** What the job is busy with after the extension itself (which reports through onProgress). */
 export type JobPhase = "analyse" | "picture" | "encode";
@@ -57,37 +51,6 @@ export interface ExtensionJobInput {
   readonly picture?: boolean;
   /** Progress of the phases after the extension, in seconds of the result handled (analysis: estimated). */
   readonly onPhase?: (phase: JobPhase, doneSeconds: number, totalSeconds: number) => void;
-}
-
-export interface ExtensionReport {
-  readonly engine: EngineName;
-  readonly backend?: string;
-  readonly model?: string;
-  readonly notes: readonly string[];
-  /** The form used, and why (e.g. "auto: the input ends with a 6.2 s fade-out"). */
-  readonly form: FormName;
-  readonly formReason: string;
-  /** Up to here (seconds) the result is the input, sample for sample: its intro (song) or all of it (continue). */
-  readonly introSeconds: number;
-  readonly input: { format: string; seconds: number; sampleRate: number; channels: number };
-  readonly output: { seconds: number; sampleRate: number; channels: number };
-  readonly chunks: number;
-  readonly seams: readonly number[];
-  /**
-   * Milliseconds per step. The quality analysis runs in its own thread (the original's part during the extension):
-   * `analyse` is from the result to its report, beside `picture` and `encode`, which the main thread spends meanwhile.
-   */
-  readonly timingsMs: {
-    decode: number;
-    model: number;
-    extend: number;
-    analyse: number;
-    picture: number;
-    encode: number;
-  };
-  /** Absent when the job was asked not to measure. */
-  readonly quality?: QualityReport;
-  readonly outputFormat: OutputFormat;
 }
 
 export interface ExtensionJobOutput {

@@ -1,5 +1,5 @@
 import { dirname, relative, resolve, sep } from "node:path";
-import type { ExtensionReport } from "../job.ts";
+import type { ExtensionReport } from "./job-report.ts";
 import { FORMAT_INFO } from "../audio/encode/formats.ts";
 import { checkTargets, type TargetCheck } from "../quality/targets.ts";
 import { PAGE_CSS } from "./page-style.ts";
