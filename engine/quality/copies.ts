@@ -148,8 +148,15 @@ export function findCopyRuns(
   }
   for (const [offset, run] of open) close(run, offset);
 
+  return { runs, exact: exactEdges(targetBits, sourceBits, stride) };
+}
+
+type ChannelBits = ReturnType<typeof channelBits>;
+
+/** A run's exact edges, found sample by sample within its bounds the first time they are asked for. */
+function exactEdges(targetBits: ChannelBits, sourceBits: ChannelBits, stride: number): (run: RunBounds) => CopyRun {
   const found = new Map<RunBounds, CopyRun>();
-  const exact = (run: RunBounds): CopyRun => {
+  return (run) => {
     const known = found.get(run);
     if (known) return known;
     const { offset, first, last } = run;
@@ -160,7 +167,6 @@ export function findCopyRuns(
     found.set(run, copy);
     return copy;
   };
-  return { runs, exact };
 }
 
 /**
