@@ -5,29 +5,18 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { selectBackend } from "../../../engine/model/backend.ts";
 import { buildModel } from "../../../engine/model/build.ts";
-import type { ModelConfig } from "../../../engine/model/config.ts";
 import { fileSystemHandler, loadModel, makeMeta, saveModel } from "../../../engine/model/io.ts";
 import { loadLayersModelByWeight } from "../../../engine/model/stream-load.ts";
 import { saveLayersModelByWeight } from "../../../engine/model/stream-save.ts";
+import { maxDifference, seedShaped } from "./seed-shaped.ts";
 
-/** The seed's graph (20 -> 10 frames, a unit per step, batch norm, interleaved) at 32 Hz with narrow hidden blocks. */
-const config: ModelConfig = {
-  sampleRate: 32,
-  encoderSteps: 20,
-  decoderSteps: 10,
-  hiddenUnits: [4, 8],
-  relationAlpha: 0.4,
-  hiddenAlpha: 0.3,
-  shareWeights: false,
-  relationLayout: "interleaved",
-};
+/** The seed's graph, interleaved, at 32 Hz. */
+const config = seedShaped("interleaved");
 
 const context = tf.tidy(() => tf.sin(tf.range(0, 20 * 32).div(3)).reshape([1, 20, 32]));
 const predict = (model: tf.LayersModel): Float32Array =>
   tf.tidy(() => (model.predict(context) as tf.Tensor).dataSync() as Float32Array);
 const weightValues = (model: tf.LayersModel): number[][] => model.getWeights().map((w) => Array.from(w.dataSync()));
-const maxDifference = (a: Float32Array, b: Float32Array): number =>
-  a.reduce((worst, v, i) => Math.max(worst, Math.abs(v - (b[i] ?? Number.NaN))), 0);
 
 let root: string;
 let saved: tf.LayersModel;

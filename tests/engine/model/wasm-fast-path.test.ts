@@ -2,25 +2,10 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { selectBackend } from "../../../engine/model/backend.ts";
 import { buildModel } from "../../../engine/model/build.ts";
-import type { ModelConfig } from "../../../engine/model/config.ts";
 import { makeMeta } from "../../../engine/model/io.ts";
 import { createPredictor } from "../../../engine/model/predictor.ts";
 import { restoreWasmKernels, useWasmFastKernels } from "../../../engine/model/wasm-kernels.ts";
-
-/** The seed's graph (20 -> 10 frames, a unit per step, batch norm) at 32 Hz with narrow hidden blocks. */
-const seedShaped = (relationLayout: "interleaved" | "columns"): ModelConfig => ({
-  sampleRate: 32,
-  encoderSteps: 20,
-  decoderSteps: 10,
-  hiddenUnits: [4, 8],
-  relationAlpha: 0.4,
-  hiddenAlpha: 0.3,
-  shareWeights: false,
-  relationLayout,
-});
-
-const maxDifference = (a: Float32Array, b: Float32Array): number =>
-  a.reduce((worst, v, i) => Math.max(worst, Math.abs(v - (b[i] ?? Number.NaN))), 0);
+import { maxDifference, seedShaped } from "./seed-shaped.ts";
 
 beforeAll(async () => {
   expect(await selectBackend("wasm")).toBe("wasm");
