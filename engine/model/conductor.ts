@@ -6,6 +6,7 @@ import { frameWidth, isFeatureModel } from "./config.ts";
 import { loadModel, type LoadedModel } from "./io.ts";
 import type { Conductor } from "./port.ts";
 import { destandardise, standardiseInto, type Standardisation } from "./standardise.ts";
+import { disposeModel } from "./dispose.ts";
 
 /**
  * Wraps a loaded feature model as the planner's Conductor: [contextFrames][featureSize] raw frames in,
@@ -72,7 +73,7 @@ export function loadConductor(modelDir: string, backend: BackendChoice = "auto")
       try {
         return createConductor(loaded);
       } catch (error) {
-        loaded.model.dispose();
+        disposeModel(loaded.model);
         throw error;
       }
     })();

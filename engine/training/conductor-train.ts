@@ -12,7 +12,7 @@ import { type ConductorEpoch, type ConductorFitResult, fitConductor, seedWeights
 import { listAudioFiles, readSplitFile, splitFiles, type DataSplit } from "./dataset.ts";
 import { loadFileFrames, type PcmLoader } from "./feature-cache.ts";
 import { chromaRotation, featureWindows, type FileFrames } from "./feature-windows.ts";
-import { disposeModel } from "./model-memory.ts";
+import { disposeModel } from "../model/dispose.ts";
 import {
   TRAINING_DEFAULTS,
   TRAINING_REPORT,

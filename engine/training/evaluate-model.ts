@@ -12,7 +12,7 @@ import { type DataSplit, listAudioFiles, readSplitFile, splitFiles } from "./dat
 import { TRAINING_REPORT } from "./defaults.ts";
 import { type EvaluationResult, evaluateModel, formatEvaluationTable, loadEvaluationFiles } from "./evaluate.ts";
 import { loadFileFrames } from "./feature-cache.ts";
-import { disposeModel } from "./model-memory.ts";
+import { disposeModel } from "../model/dispose.ts";
 
 export type FileChoice = "test" | "validation" | "all";
 

@@ -19,7 +19,7 @@ import {
   type TrainingSettings,
   withDefaults,
 } from "./defaults.ts";
-import { disposeModel } from "./model-memory.ts";
+import { disposeModel } from "../model/dispose.ts";
 
 export type { AudioHyperparameters, EpochRecord } from "./audio-fit.ts";
 export { validationMse } from "./audio-fit.ts";

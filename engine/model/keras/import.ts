@@ -8,6 +8,7 @@ import { readSeedGraph, type KerasLayer, type KerasSeedGraph } from "./graph.ts"
 import { openKerasHdf5 } from "./hdf5.ts";
 import { KerasImportError, type KerasSource, type KerasWeight } from "./source.ts";
 import { openConverterDir } from "./tfjs-dir.ts";
+import { disposeModel } from "../dispose.ts";
 
 /** Keras's and tfjs's BatchNormalization epsilon; build.ts relies on the default. */
 const BATCH_NORM_EPSILON = 1e-3;
@@ -32,7 +33,7 @@ export async function importKerasModel(source: string): Promise<LoadedModel> {
     try {
       copyWeights(keras, graph, model);
     } catch (error) {
-      model.dispose();
+      disposeModel(model);
       throw error;
     }
     const imported = { from: path.basename(source), format: keras.format };
@@ -177,6 +178,6 @@ export async function importKerasToDir(
     await saveModel(loaded.model, outDir, loaded.meta);
     return { parameters: countParameters(loaded.model), config: loaded.config };
   } finally {
-    loaded.model.dispose();
+    disposeModel(loaded.model);
   }
 }
