@@ -1,5 +1,5 @@
 import { open as openFile } from "node:fs/promises";
-import h5wasm from "h5wasm/node";
+import type H5wasm from "h5wasm/node";
 import { KerasImportError, type KerasSource, type KerasWeight } from "./source.ts";
 
 /** An HDF5 file starts with this signature, at byte 0 or after a user block of 512, 1024, 2048... bytes. */
@@ -33,6 +33,8 @@ export async function openKerasHdf5(file: string): Promise<KerasSource> {
   if (!(await isHdf5(file))) {
     throw new KerasImportError(`${file} is not an HDF5 file (no HDF5 signature); expected a Keras .h5 model`);
   }
+  // Loaded here, not at the top: h5wasm's module takes about 3 s to load, and every CLI command would pay for it.
+  const h5wasm: typeof H5wasm = (await import("h5wasm/node")).default;
   await h5wasm.ready;
   const h5 = new h5wasm.File(file, "r");
   let isOpen = true;
