@@ -1,6 +1,6 @@
-import MusicTempo from "music-tempo";
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import { CHROMA_BINS, MFCC_COEFFICIENTS, frameFeatures, meanOverFrames, type FrameFeatures } from "./features.ts";
+import { trackMusicTempo } from "./music-tempo-track.ts";
 import { analysisSignal, type AnalysisSignal } from "./signal.ts";
 import { detrendedEnvelope, estimateTempo, trackBeatsByDynamicProgramming } from "./tempo-fallback.ts";
 
@@ -159,17 +159,13 @@ function trackWithLibrary(
   const from = Math.floor(startSeconds * sampleRate);
   const to = Math.min(samples.length, Math.ceil(endSeconds * sampleRate));
   const hop = Math.round(sampleRate / 100);
-  let result: MusicTempo;
-  try {
-    result = new MusicTempo(samples.subarray(from, to), {
-      hopSize: hop,
-      timeStep: hop / sampleRate,
-      // the library's defaults (2048 / 441) are meant for 44.1 kHz
-      bufferSize: sampleRate > 32000 ? 2048 : 1024,
-    });
-  } catch {
-    return undefined;
-  }
+  const result = trackMusicTempo(samples.subarray(from, to), {
+    hopSize: hop,
+    timeStep: hop / sampleRate,
+    // the library's defaults (2048 / 441) are meant for 44.1 kHz
+    bufferSize: sampleRate > 32000 ? 2048 : 1024,
+  });
+  if (!result) return undefined;
   const period = Number(result.beatInterval);
   const beats = result.beats.map((t) => t + from / sampleRate);
   if (!(period > 0.25 && period < 1.1) || beats.length < 8) return undefined;

@@ -27,3 +27,40 @@ declare module "meyda/dist/node/utilities.js" {
   /** [numFilters][bufferSize / 2 + 1] Gaussian chroma weights. */
   export function createChromaFilterBank(numFilters: number, sampleRate: number, bufferSize: number): number[][];
 }
+
+// music-tempo's stages, run one by one by engine/analysis/music-tempo-track.ts (each module exports one class of
+// static methods; plain arrays in and out).
+declare module "music-tempo/dist/node/OnsetDetection.js" {
+  const OnsetDetection: {
+    normalize(data: number[]): void;
+    findPeaks(data: number[], params: object): number[];
+  };
+  export default OnsetDetection;
+}
+
+declare module "music-tempo/dist/node/TempoInduction.js" {
+  interface Clusters {
+    clIntervals: number[];
+    clSizes: number[];
+  }
+  const TempoInduction: {
+    processRhythmicEvents(events: number[], params: object): Clusters;
+    mergeClusters(clusters: Clusters, params: object): Clusters;
+    calculateScore(clusters: Clusters, params: object): { clScores: number[]; clScoresIdxs: number[] };
+    createTempoList(clusters: Clusters & { clScores: number[]; clScoresIdxs: number[] }, params: object): number[];
+  };
+  export default TempoInduction;
+}
+
+declare module "music-tempo/dist/node/BeatTracking.js" {
+  const BeatTracking: {
+    // biome-ignore lint/suspicious/noExplicitAny: the library's Agent objects, typed where they are read
+    trackBeat(events: number[], eventScores: number[], tempoList: number[], params: object): any[];
+  };
+  export default BeatTracking;
+}
+
+declare module "music-tempo/dist/node/FFT.js" {
+  const FFT: { getHammingWindow(bufferSize: number): number[] };
+  export default FFT;
+}

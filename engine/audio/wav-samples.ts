@@ -69,6 +69,34 @@ export function writeWavSamples(channels: readonly Float32Array[], depth: 16 | 2
   const frames = channels[0]?.length ?? 0;
   const bytes = depth === 16 ? 2 : depth === 24 ? 3 : 4;
   const output = new Uint8Array(frames * channelCount * bytes);
+  // Typed-array views write in the platform's byte order: little-endian on every machine Node ships for.
+  const native = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+  if (native && depth === "32f") {
+    const floats = new Float32Array(output.buffer);
+    for (let c = 0; c < channelCount; c++) {
+      const channel = channels[c]!;
+      for (let i = 0, at = c; i < frames; i++, at += channelCount) floats[at] = channel[i]!;
+    }
+    return output;
+  }
+  if (native && depth === 16) {
+    const shorts = new Int16Array(output.buffer);
+    for (let c = 0; c < channelCount; c++) {
+      const channel = channels[c]!;
+      for (let i = 0, at = c; i < frames; i++, at += channelCount) {
+        const value = Math.round(channel[i]! * 32_768);
+        shorts[at] = value < -32_768 ? -32_768 : Math.min(value, 32_767);
+      }
+    }
+    return output;
+  }
+  writeWithView(channels, depth, output, bytes);
+  return output;
+}
+
+function writeWithView(channels: readonly Float32Array[], depth: 16 | 24 | "32f", output: Uint8Array, bytes: number) {
+  const channelCount = channels.length;
+  const frames = channels[0]?.length ?? 0;
   const view = new DataView(output.buffer);
   const scale = depth === "32f" ? 1 : 2 ** (depth - 1);
   const low = depth === "32f" ? -Infinity : -scale;
@@ -86,5 +114,4 @@ export function writeWavSamples(channels: readonly Float32Array[], depth: 16 | 2
       } else view.setFloat32(offset, value, true);
     }
   }
-  return output;
 }

@@ -1,6 +1,7 @@
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import type { RemixPlan, SourceRange } from "./plan.ts";
 import { downmix, rmsDb } from "../analysis/signal.ts";
+import { quietestShift } from "./quiet-join.ts";
 
 /** One stretch of the original as it appears in the result (seconds). */
 export interface RemixSegment {
@@ -35,9 +36,6 @@ const ENTRANCE_PROBE_SECONDS = 0.02;
 const ZERO_CROSSING_SEARCH_SECONDS = 0.0015;
 /** Joins move up to this much earlier to where the crossfade is smoothest. */
 const QUIET_SEARCH_SECONDS = 0.03;
-/** Half-width of the window whose sample steps a join should keep small (the ±2 ms a click lives in). */
-const STEP_WINDOW_SECONDS = 0.002;
-const CLICK_CONTEXT_SECONDS = 0.02;
 /** A very short fade where the result is cut inside sound (never inside the untouched original). */
 const SAFETY_FADE_SECONDS = 0.005;
 
@@ -130,7 +128,7 @@ export function alignJoins(
     if (previous.end === range.start) continue;
     // First the smoothest join up to 30 ms before the planned cut (a beat's attack may start a little before
     // the tracked beat), then the nearest shared zero crossing.
-    const early = quietestShift(mono, previous.end, range.start, quietSearch, length, half);
+    const early = quietestShift(mono, previous.end, range.start, quietSearch, sampleRate, half);
     if (previous.end + early > previous.start && range.start + early < range.end) {
       previous.end += early;
       range.start += early;
@@ -149,44 +147,6 @@ export function alignJoins(
     }
   }
   return adjusted;
-}
-
-/**
- * Shift in [-search, 0] (every 4th sample) where the crossfaded join, rendered in mono, has the smallest
- * largest sample step within ±2 ms relative to the median step of the 20 ms around it: the join least likely
- * to be heard as a click.
- */
-function quietestShift(mono: Float32Array, a: number, b: number, search: number, length: number, half: number): number {
-  const sampleRate = search / QUIET_SEARCH_SECONDS;
-  const seamHalf = Math.max(1, Math.round(STEP_WINDOW_SECONDS * sampleRate));
-  const context = Math.round(CLICK_CONTEXT_SECONDS * sampleRate);
-  const reach = Math.max(half, seamHalf + context) + 1;
-  const rendered = new Float32Array(2 * reach + 1);
-  const around: number[] = [];
-  let best = 0;
-  let bestRatio = Infinity;
-  for (let d = 0; d >= -search; d -= 4) {
-    if (a + d - reach < 0 || b + d - reach < 0 || a + d + reach >= length || b + d + reach >= length) continue;
-    for (let k = -reach; k <= reach; k++) {
-      const t = Math.min(1, Math.max(0, (k + half + 0.5) / (2 * half)));
-      const outgoing = k < half ? mono[a + d + k]! : 0;
-      const incoming = k >= -half ? mono[b + d + k]! : 0;
-      rendered[k + reach] = Math.cos((Math.PI / 2) * t) * outgoing + Math.sin((Math.PI / 2) * t) * incoming;
-    }
-    const step = (k: number) => Math.abs(rendered[k + reach + 1]! - rendered[k + reach]!);
-    let peak = 0;
-    for (let k = -seamHalf; k < seamHalf; k++) peak = Math.max(peak, step(k));
-    around.length = 0;
-    for (let k = -seamHalf - context; k < -seamHalf; k++) around.push(step(k));
-    for (let k = seamHalf; k < seamHalf + context && k + reach + 1 < rendered.length; k++) around.push(step(k));
-    around.sort((x, y) => x - y);
-    const ratio = peak / Math.max(1e-9, around[Math.floor(around.length / 2)] ?? 0);
-    if (ratio < bestRatio - 1e-9) {
-      bestRatio = ratio;
-      best = d;
-    }
-  }
-  return best;
 }
 
 function bestShift(centre: number, search: number, limit: number, cost: (p: number) => number): number {
