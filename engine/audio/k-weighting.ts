@@ -37,33 +37,33 @@ export function channelWeight(index: number): number {
 }
 
 /**
- * Sum over channels of weight * (K-weighted sample)^2, one value per frame.
- * Returns Float32Array[frames].
+ * Sum over channels of weight * (K-weighted sample)^2, one value per frame: both filter stages in one pass per
+ * channel, with no intermediate copies. Returns Float32Array[frames].
  */
 export function kWeightedPower(audio: PcmAudio): Float32Array {
   const frames = audio.channels[0]?.length ?? 0;
+  const [[s0, s1, s2, sa1, sa2], [h0, h1, h2, ha1, ha2]] = kWeightingFilters(audio.sampleRate);
   const power = new Float32Array(frames);
-  const filters = kWeightingFilters(audio.sampleRate);
   audio.channels.forEach((channel, index) => {
     const weight = channelWeight(index);
-    const stage = new Float64Array(frames);
-    for (let i = 0; i < frames; i++) stage[i] = channel[i]!;
-    for (const [b0, b1, b2, a1, a2] of filters) {
-      let x1 = 0,
-        x2 = 0,
-        y1 = 0,
-        y2 = 0;
-      for (let i = 0; i < frames; i++) {
-        const x = stage[i]!;
-        const y = b0 * x + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
-        x2 = x1;
-        x1 = x;
-        y2 = y1;
-        y1 = y;
-        stage[i] = y;
-      }
+    let x1 = 0,
+      x2 = 0,
+      y1 = 0,
+      y2 = 0,
+      z1 = 0,
+      z2 = 0;
+    for (let i = 0; i < frames; i++) {
+      const x = channel[i]!;
+      const y = s0 * x + s1 * x1 + s2 * x2 - sa1 * y1 - sa2 * y2;
+      x2 = x1;
+      x1 = x;
+      const z = h0 * y + h1 * y1 + h2 * y2 - ha1 * z1 - ha2 * z2;
+      y2 = y1;
+      y1 = y;
+      z2 = z1;
+      z1 = z;
+      power[i]! += weight * z * z;
     }
-    for (let i = 0; i < frames; i++) power[i]! += weight * stage[i]! * stage[i]!;
   });
   return power;
 }

@@ -1,5 +1,5 @@
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
-import { gatedLoudness } from "../audio/k-weighting.ts";
+import { gatedLoudness, kWeightedPower } from "../audio/k-weighting.ts";
 import { analyseBeatsFromFrames, type BeatAnalysis } from "../analysis/beats.ts";
 import {
   CHROMA_BINS,
@@ -11,7 +11,7 @@ import {
 } from "../analysis/features.ts";
 import { analysisSignal, type AnalysisSignal } from "../analysis/signal.ts";
 import { segmentHolding, type CopySegment } from "./copy-map.ts";
-import { integratedLoudness, kWeightedPowerFused } from "./loudness.ts";
+import { integratedLoudness } from "./loudness.ts";
 
 /**
  * What the metrics read from the extension (the result from `boundary` on) besides its seams: its frame features on
@@ -32,7 +32,7 @@ export interface InputFigures {
   readonly signal: AnalysisSignal;
   readonly frames: FrameFeatures;
   readonly beats: BeatAnalysis;
-  /** kWeightedPowerFused(audio). */
+  /** kWeightedPower(audio). */
   readonly power: Float32Array;
 }
 
@@ -228,7 +228,7 @@ export function mappedLoudness(input: InputFigures, result: PcmAudio, from: numb
   if (cursor < end) computed.push([cursor, end]);
   for (const [first, last] of computed) {
     const warm = Math.max(from, first - settle);
-    const part = kWeightedPowerFused({
+    const part = kWeightedPower({
       sampleRate: result.sampleRate,
       channels: result.channels.map((c) => c.subarray(warm, last)),
     });

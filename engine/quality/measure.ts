@@ -13,8 +13,7 @@ import {
   type Timed,
 } from "./extension-analysis.ts";
 import { findResultCopies, measureForm, type FormMetrics } from "./form.ts";
-import { kWeightedPowerFused } from "./loudness.ts";
-import { gatedLoudness } from "../audio/k-weighting.ts";
+import { gatedLoudness, kWeightedPower } from "../audio/k-weighting.ts";
 import { shortestLoopSeconds, slidingBlocks, verbatimFraction, type SlidingBlocks } from "./loops.ts";
 import type { FoundCopies } from "./copies.ts";
 import type { QualityReport } from "./report.ts";
@@ -73,7 +72,7 @@ export interface OriginalAnalysis {
   readonly blockFrames: number;
   readonly blocks: SlidingBlocks;
   readonly shortestLoopSeconds: number;
-  /** K-weighted power per sample (kWeightedPowerFused), which the mapped path copies. */
+  /** K-weighted power per sample (kWeightedPower), which the mapped path copies. */
   readonly power: Float32Array;
   readonly integratedLufs: number;
 }
@@ -128,7 +127,7 @@ export function analyseOriginal(
   const blockFrames = Math.max(2, Math.round(beatFrames));
   const blocks = timed(ORIGINAL_STAGES[2], () => slidingBlocks(frames, blockFrames, vectoriser));
   const loop = timed(ORIGINAL_STAGES[3], () => shortestLoopSeconds(blocks));
-  const power = timed(ORIGINAL_STAGES[4], () => kWeightedPowerFused(original));
+  const power = timed(ORIGINAL_STAGES[4], () => kWeightedPower(original));
   const integratedLufs = frameCount(original) > 0 ? gatedLoudness(power, original.sampleRate) : -Infinity;
   return {
     audio: original,

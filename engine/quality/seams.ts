@@ -1,11 +1,10 @@
-import { loudnessOfPower, windowMeans } from "../audio/k-weighting.ts";
+import { kWeightedPower, loudnessOfPower, windowMeans } from "../audio/k-weighting.ts";
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import type { BeatAnalysis } from "../analysis/beats.ts";
 import { fluxInRanges, FRAME_SIZE, HOP, type FrameFeatures } from "../analysis/features.ts";
 import { ANALYSIS_RATE } from "../analysis/signal.ts";
 import { detrendedEnvelope } from "../analysis/tempo-fallback.ts";
 import { countClicks } from "./clicks.ts";
-import { kWeightedPowerFused } from "./loudness.ts";
 import { analysisSignalIn } from "./sparse-signal.ts";
 
 /** Seam metrics of measureExtension: flux at the seams, loudness change across them, beat phase shift. */
@@ -146,7 +145,7 @@ export function loudnessChangeAt(audio: PcmAudio, at: number): number {
   const length = frameCount(audio);
   if (at - span < 0 || at + span > length) return NaN;
   const lufs = (from: number) => {
-    const power = kWeightedPowerFused({
+    const power = kWeightedPower({
       sampleRate: audio.sampleRate,
       channels: audio.channels.map((c) => c.subarray(from, from + span)),
     });
