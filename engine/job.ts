@@ -130,13 +130,17 @@ async function loadModels(job: ExtensionJobInput, engine: EngineName, notes: str
 export async function runExtensionJob(job: ExtensionJobInput): Promise<ExtensionJobOutput> {
   const limits = job.limits ?? DEFAULT_LIMITS;
   const clock = stopwatch();
+  const notes: string[] = [];
+  // The model loads while the input decodes (the backend's WebAssembly compiles off the main thread); a bad
+  // input is still reported first, and a bad model only once the input is known to be good.
+  const loading = loadModels(job, job.engine ?? DEFAULT_ENGINE, notes);
+  loading.catch(() => undefined);
   const decoded = await decodeAudio(job.bytes, { maxSeconds: limits.maxInputSeconds });
   checkInput(decoded, limits);
   const input: PcmAudio = { sampleRate: decoded.sampleRate, channels: decoded.channels };
   const decodeMs = clock();
 
-  const notes: string[] = [];
-  const models = await loadModels(job, job.engine ?? DEFAULT_ENGINE, notes);
+  const models = await loading;
   const modelMs = clock();
   // The input is analysed once: its beats for the engine (not needed by neural), its features again for the measurement.
   const shared = models.engine === "neural" ? undefined : analyseSignal(input);
