@@ -11,8 +11,10 @@ import { DEFAULT_LIMITS, type InputLimits } from "./limits.ts";
 import { selectBackend, type BackendChoice } from "./model/backend.ts";
 import { loadModel, modelKind } from "./model/io.ts";
 import { createPredictor } from "./model/predictor.ts";
-import { analyseSignal, type SignalAnalysis } from "./analysis/beats.ts";
-import { startMeasureThread } from "./quality/measure-thread.ts";
+import type { SignalAnalysis } from "./analysis/beats.ts";
+import { createLoudnessProfile } from "./analysis/continuity.ts";
+import { startMeasureThread, type MeasureThread } from "./quality/measure-thread.ts";
+import { conductorFrames } from "./remix/conductor-steering.ts";
 import { pictureTitle, renderExtensionPicture } from "./report/picture.ts";
 import { defaultOutputFormat, encodeAudio, type OutputFormat } from "./audio/encode/index.ts";
 import type { ExtensionReport } from "./report/job-report.ts";
@@ -131,29 +133,29 @@ export async function runExtensionJob(job: ExtensionJobInput): Promise<Extension
   const limits = job.limits ?? DEFAULT_LIMITS;
   const clock = stopwatch();
   const notes: string[] = [];
-  // The model loads while the input decodes (the backend's WebAssembly compiles off the main thread); a bad
-  // input is still reported first, and a bad model only once the input is known to be good.
+  // While the input decodes, the model loads (the backend's WebAssembly compiles off the main thread) and the
+  // second thread loads its modules. A bad input is still reported first, a bad model once the input is good.
   const loading = loadModels(job, job.engine ?? DEFAULT_ENGINE, notes);
   loading.catch(() => undefined);
-  const decoded = await decodeAudio(job.bytes, { maxSeconds: limits.maxInputSeconds });
-  checkInput(decoded, limits);
-  const input: PcmAudio = { sampleRate: decoded.sampleRate, channels: decoded.channels };
-  const decodeMs = clock();
-
-  const models = await loading;
-  const modelMs = clock();
-  // The input is analysed once: its beats for the engine (not needed by neural), its features again for the measurement.
-  const shared = models.engine === "neural" ? undefined : analyseSignal(input);
-  // The measurement runs in its own thread from here on: the original's part while the engine extends.
-  const thread = job.measure === false ? undefined : startMeasureThread(input, shared);
+  const thread = startMeasureThread();
   try {
+    const decoded = await decodeAudio(job.bytes, { maxSeconds: limits.maxInputSeconds });
+    checkInput(decoded, limits);
+    const input: PcmAudio = { sampleRate: decoded.sampleRate, channels: decoded.channels };
+    const decodeMs = clock();
+    const models = await loading;
+    const modelMs = clock();
+    const shared = await analyseInput(job, thread, input, models);
     const result = await extendAudio(input, extendOptions(job, models, shared), limits);
     const extendMs = clock();
     const seconds = durationSeconds(result.audio);
-    const measuring = thread?.measureBeside(
-      { original: input, result: result.audio, seams: result.seams, introSeconds: result.introSeconds },
-      { notes, onProgress: (done, total) => job.onPhase?.("analyse", (done / total) * seconds, seconds) },
-    );
+    const measuring =
+      job.measure === false
+        ? undefined
+        : thread.measureBeside(
+            { original: input, result: result.audio, seams: result.seams, introSeconds: result.introSeconds },
+            { notes, onProgress: (done, total) => job.onPhase?.("analyse", (done / total) * seconds, seconds) },
+          );
     const picture = job.picture === false ? new Uint8Array(0) : drawResult(job, input, result);
     const pictureMs = clock();
     const { encoded, outputFormat } = await encodeResult(job, decoded, result.audio);
@@ -196,8 +198,30 @@ export async function runExtensionJob(job: ExtensionJobInput): Promise<Extension
       audio: result.audio,
     };
   } finally {
-    thread?.stop();
+    thread.stop();
   }
+}
+
+/**
+ * The input's beats and frame features, found in the second thread while this one computes what else the engine
+ * reads of the input; undefined for the neural engine, which reads none (the thread then only measures, if asked).
+ */
+async function analyseInput(
+  job: ExtensionJobInput,
+  thread: MeasureThread,
+  input: PcmAudio,
+  models: LoadedModels,
+): Promise<SignalAnalysis | undefined> {
+  const measure = job.measure !== false;
+  if (models.engine === "neural") {
+    if (measure) void thread.analyse(input);
+    else thread.stop();
+    return undefined;
+  }
+  const analysing = thread.analyse(input, { measure });
+  createLoudnessProfile(input);
+  if (models.conductor) conductorFrames(input);
+  return analysing;
 }
 
 const shape = (audio: PcmAudio) => ({

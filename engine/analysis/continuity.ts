@@ -26,7 +26,22 @@ export interface LoudnessProfile {
   after(position: number): number;
 }
 
+const profiles = new WeakMap<PcmAudio, LoudnessProfile>();
+
+/**
+ * The loudness profile of `audio`, computed once per audio object (the job computes it ahead, while the beats are
+ * found in another thread; the engine's later call finds it). The samples must not change afterwards.
+ */
 export function createLoudnessProfile(audio: PcmAudio): LoudnessProfile {
+  let profile = profiles.get(audio);
+  if (!profile) {
+    profile = buildLoudnessProfile(audio);
+    profiles.set(audio, profile);
+  }
+  return profile;
+}
+
+function buildLoudnessProfile(audio: PcmAudio): LoudnessProfile {
   const power = kWeightedPower(audio);
   const block = Math.max(1, Math.round(BLOCK_SECONDS * audio.sampleRate));
   const blocks = Math.ceil(power.length / block);

@@ -1,26 +1,45 @@
-/** The measuring thread (see measure-thread.ts): analyses the original at once, then measures the result it is sent. */
-import { parentPort, workerData } from "node:worker_threads";
-import type { PcmAudio } from "../audio/pcm.ts";
-import type { SignalAnalysis } from "../analysis/beats.ts";
-import { analyseOriginal, measureExtension } from "./measure.ts";
-import type { ThreadReply, ThreadRequest } from "./measure-thread.ts";
+/**
+ * The measuring thread (see measure-thread.ts): analyses the original it is sent (its beats and frames first, for
+ * the engine, unless they came with it), then measures each result it is sent against it.
+ */
+import { parentPort } from "node:worker_threads";
+import { analyseSignal } from "../analysis/beats.ts";
+import { analyseOriginal, measureExtension, type OriginalAnalysis } from "./measure.ts";
+import type { ThreadMessage, ThreadOriginal, ThreadReply, ThreadRequest } from "./measure-thread.ts";
 
-const { original, shared } = workerData as { original: PcmAudio; shared?: SignalAnalysis };
 const post = (message: ThreadReply) => parentPort?.postMessage(message);
-// Runs while the engine extends the song in the main thread.
-const reference = analyseOriginal(original, shared);
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-parentPort?.on("message", async (request: ThreadRequest) => {
+let reference: OriginalAnalysis | undefined;
+/** Why the original could not be analysed: every later request is answered with it. */
+let failure: string | undefined;
+
+function analyse({ original, shared, measure }: ThreadOriginal): void {
   try {
+    const analysis = shared ?? analyseSignal(original);
+    if (!shared) post({ type: "analysis", analysis });
+    // Runs while the engine extends the song in the main thread.
+    if (measure) reference = analyseOriginal(original, analysis);
+  } catch (error) {
+    failure = describe(error);
+    post({ type: "error", message: failure });
+  }
+}
+
+async function measure(request: ThreadRequest): Promise<void> {
+  try {
+    if (!reference) throw new Error(failure ?? "no original was analysed");
     const report = await measureExtension(
       { ...request, original: reference.audio },
-      {
-        originalAnalysis: reference,
-        onProgress: (done, total) => post({ type: "progress", done, total }),
-      },
+      { originalAnalysis: reference, onProgress: (done, total) => post({ type: "progress", done, total }) },
     );
     post({ type: "report", report });
   } catch (error) {
-    post({ type: "error", message: error instanceof Error ? error.message : String(error) });
+    post({ type: "error", message: describe(error) });
   }
+}
+
+parentPort?.on("message", (message: ThreadMessage) => {
+  if (message.type === "original") analyse(message);
+  else void measure(message);
 });

@@ -1,23 +1,42 @@
 /**
- * measureExtension in a `node:worker_threads` thread, so that it runs beside the rest of a job on a second core: the
- * original's share of the analysis (blocks, loops, loudness) while the engine extends the song, the result's while
- * the job draws the picture and encodes. The audio is handed over in shared memory (one copy, no transfer).
+ * The job's second thread (`node:worker_threads`), so that analysis runs beside the rest of a job on a second core.
+ * Started before the input is decoded (it loads its modules meanwhile), it is then handed the original: it finds
+ * its beats and frame features (the analysis the engine waits for) while the main thread prepares the rest of the
+ * extension, goes on with the original's share of the measurement (blocks, loops, loudness) while the engine
+ * extends the song, and measures the result while the job draws the picture and encodes. Audio is handed over in
+ * shared memory (one copy, no transfer).
  */
 import { Worker } from "node:worker_threads";
 import type { PcmAudio } from "../audio/pcm.ts";
-import type { SignalAnalysis } from "../analysis/beats.ts";
+import { analyseSignal, type SignalAnalysis } from "../analysis/beats.ts";
 import { measureExtension, type ExtensionToMeasure } from "./measure.ts";
 import type { QualityReport } from "./report.ts";
 
 /** What the main thread sends: the extension to measure (its original is the one the thread was started with). */
 export type ThreadRequest = Omit<ExtensionToMeasure, "original">;
+/** The original, sent once: with the engine's analysis of it when there is one, and whether to measure at all. */
+export interface ThreadOriginal {
+  readonly original: PcmAudio;
+  readonly shared?: SignalAnalysis;
+  readonly measure: boolean;
+}
+export type ThreadMessage =
+  | ({ readonly type: "original" } & ThreadOriginal)
+  | ({ readonly type: "measure" } & ThreadRequest);
 /** What the thread sends back. */
 export type ThreadReply =
+  | { readonly type: "analysis"; readonly analysis: SignalAnalysis }
   | { readonly type: "progress"; readonly done: number; readonly total: number }
   | { readonly type: "report"; readonly report: QualityReport }
   | { readonly type: "error"; readonly message: string };
 
 export interface MeasureThread {
+  /**
+   * Hands the thread the original and resolves to its analysis (beats and frame features): `shared` itself when
+   * given, else found in the thread. Then, unless `measure` is false, the thread analyses the original's share of
+   * the measurement. Falls back to analysing in this thread when the thread fails first. Call once.
+   */
+  analyse(original: PcmAudio, options?: { shared?: SignalAnalysis; measure?: boolean }): Promise<SignalAnalysis>;
   /** Measures `request` against the original; rejects when the thread fails or stops first. */
   measure(request: ThreadRequest, onProgress?: (done: number, total: number) => void): Promise<QualityReport>;
   /**
@@ -34,13 +53,30 @@ export interface MeasureThread {
   readonly stopped: boolean;
 }
 
-const BOOT = new URL("./thread-boot.mjs", import.meta.url);
+const BOOT = new URL("../threads/boot.mjs", import.meta.url);
 const ENTRY = new URL("./measure-thread-main.ts", import.meta.url);
 
-/** Starts the thread and its analysis of `original` (and of `shared`, the engine's analysis of it, when given). */
-export function startMeasureThread(original: PcmAudio, shared?: SignalAnalysis): MeasureThread {
-  const thread = spawn(original, shared);
+/** Starts the thread; it waits for analyse(). */
+export function startMeasureThread(): MeasureThread {
+  const thread = spawn();
+  let shared: SignalAnalysis | undefined;
   return {
+    analyse: async (original, options = {}) => {
+      const message: ThreadMessage = {
+        type: "original",
+        original: inSharedMemory(original),
+        shared: options.shared,
+        measure: options.measure ?? true,
+      };
+      if (options.shared) {
+        thread.post(message);
+        shared = options.shared;
+      } else {
+        const reply = thread.ask(message, (r) => (r.type === "analysis" ? r.analysis : undefined));
+        shared = await reply.catch(() => analyseSignal(original));
+      }
+      return shared;
+    },
     measure: thread.measure,
     stop: thread.stop,
     get stopped() {
@@ -67,10 +103,17 @@ export function startMeasureThread(original: PcmAudio, shared?: SignalAnalysis):
   };
 }
 
-function spawn(original: PcmAudio, shared?: SignalAnalysis): Omit<MeasureThread, "measureBeside"> {
-  const worker = new Worker(BOOT, { workerData: { entry: ENTRY.href, original: inSharedMemory(original), shared } });
+interface Spawned extends Pick<MeasureThread, "measure" | "stop" | "stopped"> {
+  /** Posts `message`, expecting no reply (a failure shows in the next ask). */
+  post(message: ThreadMessage): void;
+  /** Posts `message` and resolves to the first reply `accept` maps to a value; rejects on an error reply or exit. */
+  ask<T>(message: ThreadMessage, accept: (reply: ThreadReply) => T | undefined): Promise<T>;
+}
+
+function spawn(): Spawned {
+  const worker = new Worker(BOOT, { workerData: { entry: ENTRY.href } });
   worker.unref();
-  // Until measure() listens, a failure is only remembered: measure() then rejects with it.
+  // Until a request listens, a failure is only remembered: the request then rejects with it.
   let failure: Error | undefined;
   let stopped = false;
   const remember = (error: Error) => {
@@ -78,25 +121,34 @@ function spawn(original: PcmAudio, shared?: SignalAnalysis): Omit<MeasureThread,
   };
   worker.on("error", remember);
   worker.on("exit", (code) => remember(new Error(`the measuring thread exited (code ${code})`)));
+  const ask = <T>(message: ThreadMessage, accept: (reply: ThreadReply) => T | undefined): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      if (failure) return reject(failure);
+      const settle = (action: () => void) => {
+        worker.off("message", onMessage).off("error", fail).off("exit", onExit);
+        worker.unref();
+        action();
+      };
+      const fail = (error: Error) => settle(() => reject(error));
+      const onExit = (code: number) => fail(new Error(`the measuring thread exited (code ${code}) without a reply`));
+      const onMessage = (reply: ThreadReply) => {
+        if (reply.type === "error") return fail(new Error(`the measuring thread failed: ${reply.message}`));
+        const value = accept(reply);
+        if (value !== undefined) settle(() => resolve(value));
+      };
+      worker.on("message", onMessage).on("error", fail).on("exit", onExit);
+      worker.ref(); // the reply is what the caller waits for
+      worker.postMessage(message);
+    });
   return {
+    ask,
+    post: (message) => {
+      if (!stopped) worker.postMessage(message);
+    },
     measure: (request, onProgress) =>
-      new Promise((resolve, reject) => {
-        if (failure) return reject(failure);
-        const settle = (action: () => void) => {
-          worker.off("message", onMessage).off("error", fail).off("exit", onExit);
-          worker.unref();
-          action();
-        };
-        const fail = (error: Error) => settle(() => reject(error));
-        const onExit = (code: number) => fail(new Error(`the measuring thread exited (code ${code}) without a report`));
-        const onMessage = (message: ThreadReply) => {
-          if (message.type === "progress") onProgress?.(message.done, message.total);
-          else if (message.type === "report") settle(() => resolve(message.report));
-          else fail(new Error(`the measuring thread failed: ${message.message}`));
-        };
-        worker.on("message", onMessage).on("error", fail).on("exit", onExit);
-        worker.ref(); // the report is what the caller waits for
-        worker.postMessage({ ...request, result: inSharedMemory(request.result) } satisfies ThreadRequest);
+      ask({ type: "measure", ...request, result: inSharedMemory(request.result) }, (reply) => {
+        if (reply.type === "progress") onProgress?.(reply.done, reply.total);
+        return reply.type === "report" ? reply.report : undefined;
       }),
     stop: () => {
       stopped = true;

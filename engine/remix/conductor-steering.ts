@@ -23,7 +23,7 @@ export function createConductorSteering(
   cuts: readonly number[],
 ): PhraseSteering {
   const sampleRate = input.sampleRate;
-  const frames = secondFrames(input, FRAME_STEP_SECONDS);
+  const frames = conductorFrames(input);
   const length = input.channels[0]?.length ?? 0;
   /** The second frame of the input starting nearest to sample `position`. */
   const frameAt = (position: number): Float32Array => {
@@ -57,6 +57,21 @@ export function createConductorSteering(
       return best;
     },
   };
+}
+
+const framesOf = new WeakMap<PcmAudio, Float32Array[]>();
+
+/**
+ * The input's second frames every FRAME_STEP_SECONDS, computed once per audio object (the job computes them ahead,
+ * while the beats are found in another thread). The samples must not change afterwards.
+ */
+export function conductorFrames(input: PcmAudio): Float32Array[] {
+  let frames = framesOf.get(input);
+  if (!frames) {
+    frames = secondFrames(input, FRAME_STEP_SECONDS);
+    framesOf.set(input, frames);
+  }
+  return frames;
 }
 
 /** Source positions of the starts of the last `count` seconds of the output (ranges back to back), oldest first. */

@@ -1,11 +1,34 @@
 import { expect, test } from "vitest";
+import { analyseSignal } from "../../../engine/analysis/beats.ts";
 import { startMeasureThread } from "../../../engine/quality/measure-thread.ts";
 import { synthesizeSong } from "../../../engine/synth/song.ts";
 
 test("a stopped measuring thread rejects the measurement instead of leaving the job waiting", async () => {
   const song = synthesizeSong({ seconds: 20, sampleRate: 22050, channels: 1, seed: 1 });
-  const thread = startMeasureThread(song);
+  const thread = startMeasureThread();
   thread.stop();
   expect(thread.stopped).toBe(true);
   await expect(thread.measure({ result: song, seams: [] })).rejects.toThrow(/measuring thread/);
+}, 60_000);
+
+test("the thread finds the same beats and frame features the engine would find in its own thread", async () => {
+  const song = synthesizeSong({ seconds: 30, sampleRate: 22050, channels: 2, seed: 5 });
+  const thread = startMeasureThread();
+  try {
+    const there = await thread.analyse(song, { measure: false });
+    const here = analyseSignal(song);
+    expect(there.beats.beats).toEqual(here.beats.beats);
+    expect(there.beats.method).toBe(here.beats.method);
+    expect(Array.from(there.frames.mfcc)).toEqual(Array.from(here.frames.mfcc));
+  } finally {
+    thread.stop();
+  }
+}, 60_000);
+
+test("when the thread is gone before it answers, the analysis is done here instead", async () => {
+  const song = synthesizeSong({ seconds: 20, sampleRate: 22050, channels: 1, seed: 3 });
+  const thread = startMeasureThread();
+  thread.stop();
+  const analysis = await thread.analyse(song);
+  expect(analysis.beats.beats).toEqual(analyseSignal(song).beats.beats);
 }, 60_000);
