@@ -7,7 +7,7 @@ import type { Conductor, EngineName, ExtendOptions, ExtendResult, FormSetting, P
 import { HarmonizerInputError } from "./errors.ts";
 import { loadConductor } from "./model/conductor.ts";
 import { SHIPPED_CONDUCTOR_DIR } from "./model/shipped.ts";
-import { DEFAULT_LIMITS, type InputLimits } from "./limits.ts";
+import { availableMemoryBytes, checkResultFits, DEFAULT_LIMITS, type InputLimits } from "./limits.ts";
 import { selectBackend, type BackendChoice } from "./model/backend.ts";
 import { loadModel, modelKind } from "./model/io.ts";
 import { createPredictor } from "./model/predictor.ts";
@@ -38,6 +38,8 @@ export interface ExtensionJobInput {
   readonly modelLabel?: string;
   readonly backend?: BackendChoice;
   readonly limits?: InputLimits;
+  /** The memory the job may use, bytes; default: the container's limit or the machine's (availableMemoryBytes). */
+  readonly memoryBytes?: number;
   readonly fadeOutSeconds?: number;
   readonly crossfadeSeconds?: number;
   /** Song form, continuation, or "auto" (the default: the engine decides from the input). */
@@ -141,6 +143,7 @@ export async function runExtensionJob(job: ExtensionJobInput): Promise<Extension
   try {
     const decoded = await decodeAudio(job.bytes, { maxSeconds: limits.maxInputSeconds });
     checkInput(decoded, limits);
+    checkResultFits(job.targetSeconds, decoded, job.memoryBytes ?? availableMemoryBytes());
     const input: PcmAudio = { sampleRate: decoded.sampleRate, channels: decoded.channels };
     const decodeMs = clock();
     const models = await loading;
