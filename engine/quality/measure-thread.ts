@@ -121,12 +121,14 @@ function spawn(): Spawned {
   };
   worker.on("error", remember);
   worker.on("exit", (code) => remember(new Error(`the measuring thread exited (code ${code})`)));
+  // The thread keeps the process alive while any reply is awaited, and only then.
+  let waiting = 0;
   const ask = <T>(message: ThreadMessage, accept: (reply: ThreadReply) => T | undefined): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       if (failure) return reject(failure);
       const settle = (action: () => void) => {
         worker.off("message", onMessage).off("error", fail).off("exit", onExit);
-        worker.unref();
+        if (--waiting === 0) worker.unref();
         action();
       };
       const fail = (error: Error) => settle(() => reject(error));
@@ -137,7 +139,7 @@ function spawn(): Spawned {
         if (value !== undefined) settle(() => resolve(value));
       };
       worker.on("message", onMessage).on("error", fail).on("exit", onExit);
-      worker.ref(); // the reply is what the caller waits for
+      if (waiting++ === 0) worker.ref();
       worker.postMessage(message);
     });
   return {

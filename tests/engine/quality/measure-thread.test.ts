@@ -1,3 +1,6 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { expect, test } from "vitest";
 import { analyseSignal } from "../../../engine/analysis/beats.ts";
 import { startMeasureThread } from "../../../engine/quality/measure-thread.ts";
@@ -32,3 +35,13 @@ test("when the thread is gone before it answers, the analysis is done here inste
   const analysis = await thread.analyse(song);
   expect(analysis.beats.beats).toEqual(analyseSignal(song).beats.beats);
 }, 60_000);
+
+test("a measurement asked for while the analysis is pending keeps the process alive until its report", async () => {
+  // Exit code 13 (a top-level await left unsettled) was what the neural engine with a WAV output died of: the
+  // analysis's answer let go of the thread while the measurement still waited on it.
+  const script = fileURLToPath(new URL("./fixtures/measure-while-analysing.ts", import.meta.url));
+  const run = await promisify(execFile)(process.execPath, ["--import", "tsx", script], { timeout: 60_000 }).catch(
+    (error: { code?: number; stderr?: string }) => ({ stdout: `exit ${error.code}: ${error.stderr ?? ""}` }),
+  );
+  expect(run.stdout.trim()).toBe(JSON.stringify({ seamCount: 0 }));
+}, 90_000);
