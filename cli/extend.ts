@@ -16,6 +16,7 @@ import {
   FORMAT_CHOICES,
   FORMAT_INFO,
   type FormSetting,
+  GENERATOR,
   HarmonizerInputError,
   hasModel,
   relativePageLinks,
@@ -27,7 +28,7 @@ import {
 import { checkTargetLimit, explainTooShort } from "./extend-checks.ts";
 import { printExtendSummary } from "./extend-summary.ts";
 import { DEFAULT_MODEL_DIR, nonNegativeNumber, positiveNumber, required } from "./options.ts";
-import { checkOutputPaths, describeFileError, outputPaths, writeFileAtomic } from "./output.ts";
+import { checkOutputPaths, describeFileError, outputPaths, refuseForeignFiles, writeFileAtomic } from "./output.ts";
 import { secondsProgress } from "./progress.ts";
 
 /** --form's parser: a refusal like the engine's own (exit code 2), naming the allowed values. */
@@ -79,7 +80,10 @@ function withExtendOptions(command: Command): Command {
       ),
     )
     .option("--format <name>", `output format, whatever -o's extension: ${FORMAT_CHOICES}`)
-    .option("--model <dir>", `trained model directory (default: ${DEFAULT_MODEL_DIR} when it exists)`)
+    .option(
+      "--model <dir>",
+      `trained model directory (default: the shipped conductor for --engine conductor; ${DEFAULT_MODEL_DIR}, when it exists, for hybrid and neural)`,
+    )
     .addOption(new Option("--engine <name>", "how the extension is made").choices(ENGINES).default(DEFAULT_ENGINE))
     .addOption(
       new Option(
@@ -96,7 +100,7 @@ function withExtendOptions(command: Command): Command {
     .option("--fade-out <seconds>", "length of the closing fade-out", nonNegativeNumber, DEFAULT_FADE_OUT_SECONDS)
     .option(
       "--crossfade <seconds>",
-      "crossfade at each seam (default: neural 0.5, remix/hybrid 0.02)",
+      "crossfade at each seam (default: neural 0.5, conductor/remix/hybrid 0.02, lengthened to up to 0.12 for soft attacks)",
       nonNegativeNumber,
     )
     .option(
@@ -131,11 +135,12 @@ async function extend(inputPath: string, flags: ExtendFlags): Promise<void> {
   if (output.path !== flags.output) {
     checkOutputPaths(inputPath, output.path, filesToWrite({ ...flags, output: output.path }));
     if (!flags.json) {
-      console.error(
-        `note: -o has no extension: writing ${output.path} (${FORMAT_INFO[output.format].label}, the input's own format)`,
-      );
+      const why = flags.format === undefined ? "the input's own format" : `--format ${flags.format}`;
+      console.error(`note: -o has no extension: writing ${output.path} (${FORMAT_INFO[output.format].label}, ${why})`);
     }
   }
+  if (output.mismatch !== undefined) console.error(`warning: ${output.mismatch}`);
+  refuseForeignFiles(filesToWrite({ ...flags, output: output.path }).slice(1));
   const started = performance.now();
   const job = await runJob(bytes, inputPath, modelDir, flags);
   const written = await writeOutputs({ ...flags, output: output.path }, job, inputPath);
@@ -258,7 +263,7 @@ async function writeOutputs(
     files.picture = paths.picture;
   }
   if (flags.report) {
-    await writeFileAtomic(paths.report, `${JSON.stringify(job.report, null, 2)}\n`);
+    await writeFileAtomic(paths.report, `${JSON.stringify({ generator: GENERATOR, ...job.report }, null, 2)}\n`);
     files.report = paths.report;
   }
   if (flags.page) {

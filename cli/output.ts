@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { realpathSync, statSync, unlinkSync } from "node:fs";
+import { closeSync, openSync, readSync, realpathSync, statSync, unlinkSync } from "node:fs";
+import { isSignedByHarmonizer } from "#engine";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join, parse, resolve } from "node:path";
 import { UsageError } from "./options.ts";
@@ -56,6 +57,29 @@ export function checkOutputPaths(input: string, output: string, written: readonl
   }
   const blocker = fileInTheWay(dirname(resolve(output)));
   if (blocker !== undefined) throw new UsageError(`cannot write -o ${output}: ${blocker} is a file, not a folder`);
+}
+
+/**
+ * Refuses, before any work, to replace a file beside the output that the harmonizer did not write (a cover image
+ * called song.png, notes in song.html): the picture, report and page are replaced only when they carry its mark.
+ */
+export function refuseForeignFiles(besides: readonly string[]): void {
+  for (const path of besides) {
+    if (!statOrUndefined(path)?.isFile() || isSignedByHarmonizer(firstBytes(path, 4096))) continue;
+    throw new UsageError(
+      `${path} already exists and was not written by the harmonizer; move it, choose another -o, or turn that file off (--no-picture, --no-report, --no-page)`,
+    );
+  }
+}
+
+function firstBytes(path: string, count: number): Uint8Array {
+  const buffer = new Uint8Array(count);
+  const fd = openSync(path, "r");
+  try {
+    return buffer.subarray(0, readSync(fd, buffer, 0, count, 0));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The nearest existing ancestor of `folder` when it is a file (so the folder cannot be created), else undefined. */

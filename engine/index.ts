@@ -28,6 +28,7 @@ export { DEFAULT_LIMITS, type InputLimits } from "./limits.ts";
 export { sniffFormat } from "./audio/format.ts";
 export { FORMAT_CHOICES, FORMAT_INFO, type ResolvedOutput, resolveOutput } from "./audio/encode/index.ts";
 export { buildResultPage, relativePageLinks } from "./report/page.ts";
+export { GENERATOR, isSignedByHarmonizer } from "./report/signature.ts";
 export { HarmonizerInputError, type InputErrorCode, isInputError } from "./errors.ts";
 export { BACKEND_CHOICES, type BackendChoice, BackendUnavailableError, selectBackend } from "./model/backend.ts";
 export { SHIPPED_CONDUCTOR_DIR };

@@ -39,7 +39,12 @@ export async function selectBackend(
   try {
     return await activate(choice);
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    const reason =
+      choice === "tensorflow"
+        ? "its native addon (@tensorflow/tfjs-node-gpu with CUDA libtensorflow) does not load here; it is built into the GPU worker image. Use --backend wasm, or auto"
+        : error instanceof Error
+          ? error.message.split("\n")[0]
+          : String(error);
     throw new BackendUnavailableError(`backend "${choice}" is not available: ${reason}`, { cause: error });
   }
 }

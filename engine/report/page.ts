@@ -3,6 +3,7 @@ import type { ExtensionReport } from "./job-report.ts";
 import { FORMAT_INFO } from "../audio/encode/formats.ts";
 import { checkTargets, type TargetCheck } from "../quality/targets.ts";
 import { PAGE_CSS } from "./page-style.ts";
+import { GENERATOR } from "./signature.ts";
 
 /**
  * The result page: one self-contained index.html (inline CSS and a few lines of inline script; no external fonts,
@@ -124,6 +125,7 @@ export function buildResultPage(input: ResultPageInput): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<meta name="generator" content="${GENERATOR}">
 <title>${name}, extended to ${clockTime(report.output.seconds)}</title>
 <style>${PAGE_CSS}</style>
 </head>

@@ -1,4 +1,5 @@
 import { PNG } from "pngjs";
+import { signPng } from "./signature.ts";
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import { forEachSpectrumAt } from "./spectrum.ts";
 import { drawText, textWidth } from "./font.ts";
@@ -136,7 +137,7 @@ export function renderExtensionPicture(input: PictureInput): Uint8Array {
 
   // One filter for every row ("up": the plots are mostly vertical stripes) instead of trying all five per row:
   // less than half the time, the file about 1 % larger.
-  return new Uint8Array(PNG.sync.write(png, { filterType: 2 }));
+  return signPng(new Uint8Array(PNG.sync.write(png, { filterType: 2 })));
 }
 
 interface Area {

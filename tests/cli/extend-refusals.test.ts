@@ -76,6 +76,28 @@ describe("harmonizer extend messages", () => {
     );
   });
 
+  it("never replaces a file of the user's beside the output, and replaces its own on a second run", async () => {
+    const folder = join(dir, "cover");
+    await mkdir(folder, { recursive: true });
+    const cover = join(folder, "song.png");
+    const image = Buffer.from("\x89PNG\r\n\x1a\n a cover image the user made");
+    await writeFile(cover, image);
+    const refused = await harmonizer(folder, "extend", song, "--to", "30", "-o", "song.wav");
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("song.png already exists and was not written by the harmonizer");
+    expectPlainWords(refused.stderr);
+    expect((await readFile(cover)).equals(image)).toBe(true);
+    expect(await readdir(folder)).toEqual(["song.png"]);
+
+    const first = await harmonizer(folder, "extend", song, "--to", "30", "-o", "other.wav");
+    expect(first.code).toBe(0);
+    const again = await harmonizer(folder, "extend", song, "--to", "32", "-o", "other.wav");
+    expect(again.code).toBe(0);
+    const report = JSON.parse(await readFile(join(folder, "other.report.json"), "utf8"));
+    expect(report.output.seconds).toBe(32);
+    expect((await readFile(cover)).equals(image)).toBe(true);
+  }, 120_000);
+
   it("refuses a raised limit's target that cannot be held in memory, at once, saying how much fits", async () => {
     // 200,000 s at 22.05 kHz is more samples than one channel can hold on any machine, whatever its memory.
     const started = performance.now();
@@ -119,6 +141,9 @@ describe("harmonizer extend messages", () => {
     expect(extend).toMatch(/^\s+--to <seconds>\s+\(required\) duration/m);
     expect(extend).toMatch(/^\s+-o, --output <file>\s+\(required\) where/m);
     expect(extend.match(/\(required\)/g)).toHaveLength(2);
+    // The defaults it names are the ones the default engine, the conductor, uses.
+    expect(extend.replace(/\s+/g, " ")).toContain("default: the shipped conductor for --engine conductor");
+    expect(extend.replace(/\s+/g, " ")).toContain("conductor/remix/hybrid 0.02");
     expect((await harmonizer(dir, "train", "--help")).stdout).toMatch(/^\s+--data <dir>\s+\(required\) folder/m);
     expect((await harmonizer(dir, "evaluate", "--help")).stdout).toMatch(/^\s+--data <dir>\s+\(required\) folder/m);
   });

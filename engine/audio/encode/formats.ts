@@ -98,6 +98,8 @@ export interface ResolvedOutput {
   readonly path: string;
   /** Why this format, in words ("from -o's extension", "--format", "the input's own format"). */
   readonly reason: string;
+  /** Set when --format writes a format other than the one -o's extension names (players go by the extension). */
+  readonly mismatch?: string;
 }
 
 /**
@@ -112,10 +114,16 @@ export function resolveOutput(
   const extension = extname(path).toLowerCase();
   if (formatName !== undefined) {
     const format = parseFormatName(formatName);
+    const named = EXTENSIONS[extension];
+    const container = (f: OutputFormat) => FORMAT_INFO[f].mimeType.split(";")[0];
+    const differs = named !== undefined && container(named) !== container(format);
     return {
       format,
       path: extension === "" ? path + FORMAT_INFO[format].extension : path,
       reason: `--format ${formatName}`,
+      ...(differs && {
+        mismatch: `${path} will hold ${FORMAT_INFO[format].label} (--format ${formatName}), although its extension is ${extension}`,
+      }),
     };
   }
   if (extension === "") {

@@ -47,6 +47,18 @@ describe("harmonizer extend writes the format asked for", () => {
     expect(result.stdout).toContain("quality: not measured (--no-report)");
   }, 120_000);
 
+  it("names --format, not the input, as the reason for the format added to an -o without extension; warns when they disagree", async () => {
+    const quiet = ["--no-progress", "--no-report", "--no-picture", "--no-page"];
+    const chosen = await harmonizer("extend", song, "--to", "30", "-o", join(dir, "f3"), "--format", "opus", ...quiet);
+    expect(chosen.code).toBe(0);
+    expect(chosen.stderr).toContain(`writing ${join(dir, "f3.opus")} (Ogg Opus, --format opus)`);
+    const odd = await harmonizer("extend", song, "--to", "30", "-o", join(dir, "f2.wav"), "--format", "mp3", ...quiet);
+    expect(odd.code).toBe(0);
+    expect(odd.stderr).toContain(
+      `warning: ${join(dir, "f2.wav")} will hold MP3 (--format mp3), although its extension is .wav`,
+    );
+  }, 120_000);
+
   it("-o out.flac writes FLAC of the exact length", async () => {
     const result = await harmonizer(
       "extend",

@@ -36,6 +36,20 @@ describe("resolveOutput: which format -o and --format choose", () => {
     expect(resolveOutput("out", mp3In, "opus")).toMatchObject({ format: "ogg-opus", path: "out.opus" });
   });
 
+  it("says when --format writes another format than -o's extension names (Ogg for Ogg is no mismatch)", () => {
+    expect(resolveOutput("f2.wav", mp3In, "mp3").mismatch).toBe(
+      "f2.wav will hold MP3 (--format mp3), although its extension is .wav",
+    );
+    expect(resolveOutput("f8.mp3", mp3In, "wav32f").mismatch).toMatch(/WAV 32-bit float .* extension is \.mp3/);
+    for (const [path, format] of [
+      ["a.ogg", "opus"],
+      ["a.wav", "wav24"],
+      ["a", "flac"],
+      ["a.opus", "ogg"],
+    ] as const)
+      expect(resolveOutput(path, mp3In, format).mismatch).toBeUndefined();
+  });
+
   it("an unknown extension or format name is a clear input error naming the choices", () => {
     const error = (() => {
       try {

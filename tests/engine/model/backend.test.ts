@@ -40,7 +40,14 @@ describe("selectBackend", () => {
       'backend "wasm" is not available: wasm addon missing',
     );
     if (tensorflowLoads) expect(await selectBackend("tensorflow")).toBe("tensorflow");
-    else await expect(selectBackend("tensorflow")).rejects.toThrow(/backend "tensorflow" is not available: .*tfjs/);
+    else {
+      // No node_modules path or raw addon text: what is missing, where it lives, and what to use instead.
+      const refusal = selectBackend("tensorflow");
+      await expect(refusal).rejects.toThrow(
+        /backend "tensorflow" is not available: .*tfjs-node-gpu.*Use --backend wasm/,
+      );
+      await expect(refusal).rejects.not.toThrow(/node_modules|\.node\b/);
+    }
   });
 
   it("switches to an explicit backend", async () => {
