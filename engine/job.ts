@@ -254,7 +254,7 @@ function extendOptions(
 function drawResult(job: ExtensionJobInput, input: PcmAudio, result: ExtendResult): Uint8Array {
   const seconds = durationSeconds(result.audio);
   job.onPhase?.("picture", 0, seconds);
-  return renderExtensionPicture({
+  const picture = renderExtensionPicture({
     original: input,
     result: result.audio,
     seams: result.seams,
@@ -268,6 +268,8 @@ function drawResult(job: ExtensionJobInput, input: PcmAudio, result: ExtendResul
       outputSeconds: seconds,
     }),
   });
+  job.onPhase?.("picture", seconds, seconds);
+  return picture;
 }
 
 /** The result in the output format asked for, and that format. */
