@@ -46,8 +46,16 @@ export const MAPPED_STAGES = [
   "extension: loudness (mapped)",
 ] as const;
 
-/** The extension analysed as measureExtension always did before the mapped path: all of its samples. */
-export function analyseExtensionDirect(result: PcmAudio, boundary: number, timed: Timed): ExtensionAnalysis {
+/**
+ * The extension analysed as measureExtension always did before the mapped path: all of its samples. `copiedTempoBpm`:
+ * the tempo read from the input's beats the extension copies (mappedTempoBpm), used instead of the beat tracker's.
+ */
+export function analyseExtensionDirect(
+  result: PcmAudio,
+  boundary: number,
+  timed: Timed,
+  copiedTempoBpm?: number,
+): ExtensionAnalysis {
   const [signalStage, beatStage, loudnessStage] = DIRECT_STAGES;
   const extension = { sampleRate: result.sampleRate, channels: result.channels.map((c) => c.subarray(boundary)) };
   const { signal, frames } = timed(signalStage, () => {
@@ -55,12 +63,15 @@ export function analyseExtensionDirect(result: PcmAudio, boundary: number, timed
     return { signal, frames: frameFeatures(signal.samples, signal.sampleRate) };
   });
   const length = frameCount(extension);
-  const beats = timed(beatStage, () =>
-    analyseBeatsFromFrames(result.sampleRate, length, signal.samples, frames, signal.factor),
+  const tempoBpm = timed(
+    beatStage,
+    () =>
+      copiedTempoBpm ??
+      analyseBeatsFromFrames(result.sampleRate, length, signal.samples, frames, signal.factor).tempoBpm,
   );
   return {
     frames,
-    tempoBpm: beats.tempoBpm,
+    tempoBpm,
     integratedLufs: timed(loudnessStage, () => integratedLoudness(extension)),
   };
 }

@@ -2,7 +2,7 @@ import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import { downbeatPhase } from "../analysis/bars.ts";
 import { createBeatVectoriser } from "../analysis/beat-vectors.ts";
 import { analyseBeats, type BeatAnalysis } from "../analysis/beats.ts";
-import { createLoudnessProfile, createPulseProfile } from "../analysis/continuity.ts";
+import { createLoudnessProfile, createPulseProfile, type LoudnessProfile } from "../analysis/continuity.ts";
 import { analyseForm, type FormName, type FormSetting, type SongForm } from "../analysis/form.ts";
 import { downmix } from "../analysis/signal.ts";
 import { HarmonizerInputError } from "../errors.ts";
@@ -12,6 +12,7 @@ import { mulberry32 } from "../random.ts";
 import { createGuideSteering } from "./guide.ts";
 import { buildJumpGraph, type JumpGraph } from "./jump-graph.ts";
 import { cutPositions } from "./plan.ts";
+import { RIDE_SECONDS } from "./level-ride.ts";
 import { renderPlan, type RemixSegment } from "./render.ts";
 import { bodyPhrases, planPhrases, type PhraseSteering } from "./phrase-plan.ts";
 import { renderSong } from "./song-render.ts";
@@ -62,6 +63,7 @@ interface Analysed {
   readonly analysis: BeatAnalysis;
   readonly form: SongForm;
   readonly graph: JumpGraph;
+  readonly loudness: LoudnessProfile;
   readonly crossfadeSamples: number;
   readonly target: number;
 }
@@ -108,6 +110,7 @@ export async function remixExtend(input: PcmAudio, options: RemixOptions): Promi
     analysis,
     form,
     graph,
+    loudness,
     crossfadeSamples: Math.max(2, Math.round(crossfadeSeconds * sampleRate)),
     target,
   };
@@ -167,7 +170,7 @@ function chooseForm({ analysis, form, graph }: Analysed, setting: FormSetting): 
 
 /** Plans with the phrase planner in the chosen form and renders the plan. */
 async function extendInForm(
-  { input, analysis, form, graph, crossfadeSamples, target }: Analysed,
+  { input, analysis, form, graph, loudness, crossfadeSamples, target }: Analysed,
   formName: FormName,
   options: RemixOptions,
 ): Promise<Omit<RemixResult, "form" | "formReason">> {
@@ -192,10 +195,11 @@ async function extendInForm(
   });
   const rendered =
     formName === "song"
-      ? renderSong(input, plan, { targetSamples: target, crossfadeSamples })
+      ? renderSong(input, plan, { targetSamples: target, crossfadeSamples, loudness })
       : renderPlan(input, plan, {
           targetSamples: target,
           crossfadeSamples,
+          loudness,
           entranceFadeSamples: Math.round(Math.min(1, Math.max(0.25, analysis.beatSamples / sampleRate)) * sampleRate),
         });
   const seconds = (samples: number) => (samples / sampleRate).toFixed(1);
@@ -215,6 +219,11 @@ async function extendInForm(
   } else {
     notes.push(`ends with a ${seconds(target - plan.ending.fadeStart)} s fade (the input has no ending of its own)`);
   }
+  const { ridden, largestStepLu } = rendered.levels;
+  if (ridden > 0)
+    notes.push(
+      `level ridden across ${ridden} of ${rendered.seams.length} joins (steps up to ${largestStepLu.toFixed(1)} LU spread over ${RIDE_SECONDS} s)`,
+    );
   for (const shortfall of plan.shortfalls) notes.push(`variety: ${shortfall}`);
   if (steering) notes.push(steering.summary());
   return {

@@ -2,6 +2,9 @@ import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import type { RemixPlan, SourceRange } from "./plan.ts";
 import { downmix, rmsDb } from "../analysis/signal.ts";
 import { quietestShift } from "./quiet-join.ts";
+import type { LoudnessProfile } from "../analysis/continuity.ts";
+import { copiedLoudness, type CopiedPiece } from "./fader.ts";
+import { rideLevels, type LevelRideSummary } from "./level-ride.ts";
 
 /** One stretch of the original as it appears in the result (seconds). */
 export interface RemixSegment {
@@ -15,6 +18,8 @@ export interface RenderedRemix {
   /** Join points in the result, seconds. */
   readonly seams: number[];
   readonly segments: RemixSegment[];
+  /** Where the level was ridden across joins (see level-ride.ts). */
+  readonly levels: LevelRideSummary;
 }
 
 export interface RenderOptions {
@@ -26,6 +31,8 @@ export interface RenderOptions {
    * in near-silence), samples: an entrance, not an onset out of nowhere.
    */
   readonly entranceFadeSamples?: number;
+  /** The input's short-term loudness (the planner's): the level ride reads the joins' levels from it. */
+  readonly loudness?: Pick<LoudnessProfile, "lufs">;
 }
 
 /** The continuation fades in when its first 20 ms are this much louder than the original's last 20 ms. */
@@ -60,6 +67,8 @@ export function renderPlan(input: PcmAudio, plan: RemixPlan, options: RenderOpti
   const seams: number[] = [];
   const segments: RemixSegment[] = [];
   let position = length;
+  let lastStart = position;
+  const pieces: CopiedPiece[] = [{ output: 0, source: 0, count: Math.min(length, target) }];
   for (const [index, range] of ranges.entries()) {
     if (position >= target) break;
     const count = Math.min(range.end - range.start, target - position);
@@ -84,14 +93,33 @@ export function renderPlan(input: PcmAudio, plan: RemixPlan, options: RenderOpti
       centredCrossfade(input, out, position, previous.end, range.start, half, length, target);
       seams.push(position / sampleRate);
     }
+    lastStart = position;
+    pieces.push({ output: position, source: range.start, count });
     position += count;
   }
+  const levels = rideLevels(out, {
+    sampleRate,
+    seams: seams.map((s) => Math.round(s * sampleRate)),
+    protectedEnd: length,
+    transitionSamples: half,
+    // The song's own ending, when it ends the result, is heard at its own level throughout.
+    unityFrom: plan.ending.kind === "outro" ? lastStart : undefined,
+    peak: () => peakOf(input),
+    rawLoudness: options.loudness ? copiedLoudness(pieces, options.loudness.lufs) : undefined,
+  });
   if (plan.ending.kind === "fade") {
     fadeOut(out, plan.ending.fadeStart, target);
   } else if (position >= target && target > length) {
     fadeOut(out, Math.max(length, target - Math.round(SAFETY_FADE_SECONDS * sampleRate)), target);
   }
-  return { audio: { sampleRate, channels: out }, seams, segments };
+  return { audio: { sampleRate, channels: out }, seams, segments, levels };
+}
+
+/** The largest sample magnitude of the input, every channel. */
+export function peakOf(input: PcmAudio): number {
+  let peak = 0;
+  for (const channel of input.channels) for (const v of channel) peak = Math.max(peak, Math.abs(v));
+  return peak;
 }
 
 /**

@@ -1,6 +1,9 @@
 import type { PcmAudio } from "../audio/pcm.ts";
 import { downmix } from "../analysis/signal.ts";
-import { alignJoins, centredCrossfade, fadeOut, type RenderedRemix, type RemixSegment } from "./render.ts";
+import type { LoudnessProfile } from "../analysis/continuity.ts";
+import { copiedLoudness, type CopiedPiece } from "./fader.ts";
+import { rideLevels } from "./level-ride.ts";
+import { alignJoins, centredCrossfade, fadeOut, peakOf, type RenderedRemix, type RemixSegment } from "./render.ts";
 import type { RemixPlan } from "./plan.ts";
 
 /** Where the output is cut inside sound (a trimmed ending), or padded after a last sample that is not silent. */
@@ -14,7 +17,7 @@ const SAFETY_FADE_SECONDS = 0.005;
 export function renderSong(
   input: PcmAudio,
   plan: RemixPlan,
-  options: { targetSamples: number; crossfadeSamples: number },
+  options: { targetSamples: number; crossfadeSamples: number; loudness?: Pick<LoudnessProfile, "lufs"> },
 ): RenderedRemix {
   const sampleRate = input.sampleRate;
   const target = options.targetSamples;
@@ -24,6 +27,8 @@ export function renderSong(
   const seams: number[] = [];
   const segments: RemixSegment[] = [];
   let position = 0;
+  let lastStart = 0;
+  const pieces: CopiedPiece[] = [];
   for (const [index, range] of ranges.entries()) {
     if (position >= target) break;
     const count = Math.min(range.end - range.start, target - position);
@@ -41,12 +46,25 @@ export function renderSong(
         sourceStart: range.start / sampleRate,
         seconds: count / sampleRate,
       });
+    lastStart = position;
+    pieces.push({ output: position, source: range.start, count });
     position += count;
   }
+  const seamSamples = seams.map((s) => Math.round(s * sampleRate));
+  // The intro, up to the first join, and the song's own ending (the last range) are heard at their own level.
+  const levels = rideLevels(out, {
+    sampleRate,
+    seams: seamSamples,
+    protectedEnd: seamSamples[0] ?? target,
+    transitionSamples: half,
+    unityFrom: lastStart,
+    peak: () => peakOf(input),
+    rawLoudness: options.loudness ? copiedLoudness(pieces, options.loudness.lufs) : undefined,
+  });
   const safety = Math.round(SAFETY_FADE_SECONDS * sampleRate);
   const end = Math.min(position, target);
   const boundarySounds = out.some((channel) => Math.abs(channel[end - 1] ?? 0) > 1e-3);
   // Padded after, or cut at, a sample that is not silent: a 5 ms fade instead of a step.
   if (position !== target && boundarySounds) fadeOut(out, Math.max(0, end - safety), end);
-  return { audio: { sampleRate, channels: out }, seams, segments };
+  return { audio: { sampleRate, channels: out }, seams, segments, levels };
 }

@@ -1,0 +1,108 @@
+import { kWeightedPower, loudnessOfPower } from "../audio/k-weighting.ts";
+
+/**
+ * The gain stage under level-ride.ts: applies smooth gain curves to the output in place, remembers what it applied
+ * (per 10 ms block), and reads the short-term loudness on either side of a join, from the output's own samples or,
+ * faster, from the input's loudness profile where the output copies the input.
+ */
+
+/** Loudness (LUFS) of output samples [from, to) as rendered, before any gain. */
+export type RawLoudness = (from: number, to: number) => number;
+
+export interface Fader {
+  readonly out: Float32Array[];
+  readonly sampleRate: number;
+  /** Samples per block of the gain history (10 ms). */
+  readonly block: number;
+  /** Mean gain applied so far in each block, dB. */
+  readonly history: Float32Array;
+  /** Without it, loudness is measured on the output's samples (K-weighted, as the quality metric does). */
+  readonly rawLoudness?: RawLoudness;
+}
+
+const BLOCK_SECONDS = 0.01;
+/** Below this a stretch counts as silence (the R128 absolute gate). */
+const SILENCE_LUFS = -70;
+
+export function createFader(out: Float32Array[], sampleRate: number, rawLoudness?: RawLoudness): Fader {
+  const block = Math.max(1, Math.round(BLOCK_SECONDS * sampleRate));
+  const history = new Float32Array(Math.ceil((out[0]?.length ?? 0) / block) + 1);
+  return { out, sampleRate, block, history, rawLoudness };
+}
+
+/**
+ * Multiplies the output's [from, to) by the gain gainDb(i) (dB), computed at the ends of each 10 ms block and
+ * interpolated between (the curves change over tens of ms or more). Where it is 0 dB, samples are left exactly as
+ * they are.
+ */
+export function applyGain(fader: Fader, from: number, to: number, gainDb: (i: number) => number): void {
+  const { out, block, history } = fader;
+  for (let b = Math.floor(from / block); b * block < to; b++) {
+    const start = Math.max(from, b * block);
+    const last = Math.min(to, (b + 1) * block) - 1;
+    if (last < start) continue;
+    const first = gainDb(start);
+    const final = gainDb(last);
+    if (first === 0 && final === 0) continue;
+    history[b]! += (((first + final) / 2) * (last - start + 1)) / block;
+    const a = 10 ** (first / 20);
+    const slope = last > start ? (10 ** (final / 20) - a) / (last - start) : 0;
+    for (const channel of out) {
+      for (let i = start; i <= last; i++) channel[i]! *= a + slope * (i - start);
+    }
+  }
+}
+
+/**
+ * Short-term loudness of the `span` samples of output before `seam` (with the gain applied so far) minus that of the
+ * `span` after it (as rendered), LU: positive when the incoming side is quieter. Undefined where a side does not fit.
+ */
+export function levelStep(fader: Fader, seam: number, span: number): { before: number; after: number } | undefined {
+  const { out, sampleRate, block, history, rawLoudness } = fader;
+  if (seam - span < 0 || seam + span > (out[0]?.length ?? 0)) return undefined;
+  if (!rawLoudness) {
+    const lufs = (from: number) => {
+      const power = kWeightedPower({ sampleRate, channels: out.map((c) => c.subarray(from, from + span)) });
+      let sum = 0;
+      for (const p of power) sum += p;
+      return loudnessOfPower(sum / span);
+    };
+    return { before: lufs(seam - span), after: lufs(seam) };
+  }
+  let sum = 0;
+  for (let at = seam - span; at < seam; at += block) {
+    const end = Math.min(seam, at + block);
+    const gain = history[Math.floor(at / block)]!;
+    sum += (end - at) * 10 ** ((rawLoudness(at, end) + 0.691 + gain) / 10);
+  }
+  return { before: loudnessOfPower(sum / span), after: rawLoudness(seam, seam + span) };
+}
+
+/** Where the output copies the input: `count` samples from input sample `source` at output sample `output`. */
+export interface CopiedPiece {
+  readonly output: number;
+  readonly source: number;
+  readonly count: number;
+}
+
+/**
+ * The output's raw loudness from the input's (`sourceLufs`: LUFS of input samples [start, end), e.g. the loudness
+ * profile the planner reads), through the pieces the output copies; the crossfades at the joins are not told apart.
+ */
+export function copiedLoudness(
+  pieces: readonly CopiedPiece[],
+  sourceLufs: (start: number, end: number) => number,
+): RawLoudness {
+  const sorted = [...pieces].sort((a, b) => a.output - b.output);
+  return (from, to) => {
+    let energy = 0;
+    for (const piece of sorted) {
+      const a = Math.max(from, piece.output);
+      const b = Math.min(to, piece.output + piece.count);
+      if (b <= a) continue;
+      const lufs = sourceLufs(piece.source + a - piece.output, piece.source + b - piece.output);
+      energy += (b - a) * 10 ** ((lufs + 0.691) / 10);
+    }
+    return to > from && energy > 0 ? Math.max(SILENCE_LUFS, loudnessOfPower(energy / (to - from))) : SILENCE_LUFS;
+  };
+}
