@@ -13,6 +13,8 @@ register();
 // tsx turns source maps on, and Node then reads the maps of every bundle it loads (TensorFlow.js's are large):
 // about 0.25 s of start-up. Stack traces name the transpiled lines instead, unless asked for with
 // NODE_OPTIONS=--enable-source-maps.
-const mapsAsked = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)].includes("--enable-source-maps");
+const mapsAsked = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)].includes(
+  "--enable-source-maps",
+);
 if (!mapsAsked) process.setSourceMapsEnabled(false);
 await import("../cli/main.ts");
