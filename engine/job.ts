@@ -223,7 +223,7 @@ async function analyseInput(
   }
   const analysing = thread.analyse(input, { measure });
   createLoudnessProfile(input);
-  if (models.conductor) conductorFrames(input);
+  if (models.conductor) await warmConductor(models.conductor, conductorFrames(input));
   return analysing;
 }
 
@@ -296,4 +296,13 @@ function stopwatch(): () => number {
     last = now;
     return elapsed;
   };
+}
+
+/** A conductor's first predictions take several times as long as later ones; a few run while the beats are found. */
+const WARM_PREDICTIONS = 6;
+
+async function warmConductor(conductor: Conductor, frames: readonly Float32Array[]): Promise<void> {
+  if (frames.length < conductor.contextFrames) return;
+  const context = frames.slice(0, conductor.contextFrames);
+  for (let k = 0; k < WARM_PREDICTIONS; k++) await conductor.predict(context);
 }
