@@ -60,8 +60,10 @@ async function scoreTrack(path: string, engines: Record<string, Extender>): Prom
   const truth = features(slice(track, CUT_SECONDS, TARGET_SECONDS));
   const rows: Row[] = [];
   for (const [engine, extend] of Object.entries(engines)) {
+    // A fresh audio object per engine: analyses are kept per object, and one engine's must not time another's.
+    const own: PcmAudio = { sampleRate: opening.sampleRate, channels: opening.channels };
     const started = performance.now();
-    const result = await extend(opening, TARGET_SECONDS);
+    const result = await extend(own, TARGET_SECONDS);
     const seconds = (performance.now() - started) / 1000;
     const continuation = features(slice(result.audio, CUT_SECONDS, TARGET_SECONDS));
     const distance = mfccFrechetDistance(continuation, 0, continuation.frameCount, truth);

@@ -23,7 +23,10 @@ export interface EngineEvaluation {
   readonly seconds: number;
 }
 
-/** Runs every extender on one track and measures each result (the track is analysed once). Extenders run one after another. */
+/**
+ * Runs every extender on one track and measures each result (the track is analysed once for the measurement).
+ * Extenders run one after another, each timed from scratch.
+ */
 export async function evaluateEngines(
   input: PcmAudio,
   targetSeconds: number,
@@ -32,8 +35,11 @@ export async function evaluateEngines(
   const evaluations: EngineEvaluation[] = [];
   const originalAnalysis = analyseOriginal(input);
   for (const [engine, extend] of Object.entries(extenders)) {
+    // Each extender gets its own audio object: analyses are kept per object, and one engine's must not time
+    // another's (the samples are shared, never written).
+    const own: PcmAudio = { sampleRate: input.sampleRate, channels: input.channels };
     const started = performance.now();
-    const result = await extend(input, targetSeconds);
+    const result = await extend(own, targetSeconds);
     const seconds = (performance.now() - started) / 1000;
     const measured = { original: input, result: result.audio, seams: result.seams, introSeconds: result.introSeconds };
     const report = await measureExtension(measured, { originalAnalysis });
