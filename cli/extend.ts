@@ -117,7 +117,10 @@ function withExtendOptions(command: Command): Command {
     )
     .option("--no-picture", "do not write the waveform/spectrogram PNG beside the output")
     .option("--no-report", "do not write the JSON quality report beside the output (and skip the quality analysis)")
-    .option("--no-page", "do not write the result page (<output>.html: players, picture, quality) beside the output")
+    .option(
+      "--no-page",
+      "do not write the result page (<name>.html, the output's name without its extension: players, picture, quality)",
+    )
     .option("--json", "print a JSON summary on stdout", false)
     .option("--no-progress", "hide the progress bar");
 }

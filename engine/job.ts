@@ -12,9 +12,8 @@ import { selectBackend, type BackendChoice } from "./model/backend.ts";
 import { loadModel, modelKind } from "./model/io.ts";
 import { createPredictor } from "./model/predictor.ts";
 import type { SignalAnalysis } from "./analysis/beats.ts";
-import { createLoudnessProfile } from "./analysis/continuity.ts";
-import { startMeasureThread, type MeasureThread } from "./quality/measure-thread.ts";
-import { conductorFrames } from "./remix/conductor-steering.ts";
+import { startMeasureThread } from "./quality/measure-thread.ts";
+import { analyseInput } from "./prepare-input.ts";
 import { pictureTitle, renderExtensionPicture } from "./report/picture.ts";
 import { defaultOutputFormat, encodeAudio, type OutputFormat } from "./audio/encode/index.ts";
 import type { ExtensionReport } from "./report/job-report.ts";
@@ -148,7 +147,11 @@ export async function runExtensionJob(job: ExtensionJobInput): Promise<Extension
     const decodeMs = clock();
     const models = await loading;
     const modelMs = clock();
-    const shared = await analyseInput(job, thread, input, models);
+    const shared = await analyseInput(thread, input, {
+      engine: models.engine,
+      conductor: models.conductor,
+      measure: job.measure !== false,
+    });
     const result = await extendAudio(input, extendOptions(job, models, shared), limits);
     const extendMs = clock();
     const seconds = durationSeconds(result.audio);
@@ -203,28 +206,6 @@ export async function runExtensionJob(job: ExtensionJobInput): Promise<Extension
   } finally {
     thread.stop();
   }
-}
-
-/**
- * The input's beats and frame features, found in the second thread while this one computes what else the engine
- * reads of the input; undefined for the neural engine, which reads none (the thread then only measures, if asked).
- */
-async function analyseInput(
-  job: ExtensionJobInput,
-  thread: MeasureThread,
-  input: PcmAudio,
-  models: LoadedModels,
-): Promise<SignalAnalysis | undefined> {
-  const measure = job.measure !== false;
-  if (models.engine === "neural") {
-    if (measure) void thread.analyse(input);
-    else thread.stop();
-    return undefined;
-  }
-  const analysing = thread.analyse(input, { measure });
-  createLoudnessProfile(input);
-  if (models.conductor) await warmConductor(models.conductor, conductorFrames(input));
-  return analysing;
 }
 
 const shape = (audio: PcmAudio) => ({
@@ -296,13 +277,4 @@ function stopwatch(): () => number {
     last = now;
     return elapsed;
   };
-}
-
-/** A conductor's first predictions take several times as long as later ones; a few run while the beats are found. */
-const WARM_PREDICTIONS = 6;
-
-async function warmConductor(conductor: Conductor, frames: readonly Float32Array[]): Promise<void> {
-  if (frames.length < conductor.contextFrames) return;
-  const context = frames.slice(0, conductor.contextFrames);
-  for (let k = 0; k < WARM_PREDICTIONS; k++) await conductor.predict(context);
 }

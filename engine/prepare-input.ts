@@ -1,0 +1,37 @@
+import type { SignalAnalysis } from "./analysis/beats.ts";
+import { createLoudnessProfile } from "./analysis/continuity.ts";
+import type { PcmAudio } from "./audio/pcm.ts";
+import type { EngineName } from "./extend/types.ts";
+import type { Conductor } from "./model/port.ts";
+import type { MeasureThread } from "./quality/measure-thread.ts";
+import { conductorFrames } from "./remix/conductor-steering.ts";
+
+/**
+ * The input's beats and frame features, found in the second thread while this one computes what else the engine
+ * reads of the input; undefined for the neural engine, which reads none (the thread then only measures, if asked).
+ */
+export async function analyseInput(
+  thread: MeasureThread,
+  input: PcmAudio,
+  settings: { readonly engine: EngineName; readonly conductor?: Conductor; readonly measure: boolean },
+): Promise<SignalAnalysis | undefined> {
+  const { measure } = settings;
+  if (settings.engine === "neural") {
+    if (measure) void thread.analyse(input);
+    else thread.stop();
+    return undefined;
+  }
+  const analysing = thread.analyse(input, { measure });
+  createLoudnessProfile(input);
+  if (settings.conductor) await warmConductor(settings.conductor, conductorFrames(input));
+  return analysing;
+}
+
+/** A conductor's first predictions take several times as long as later ones; a few run while the beats are found. */
+const WARM_PREDICTIONS = 6;
+
+async function warmConductor(conductor: Conductor, frames: readonly Float32Array[]): Promise<void> {
+  if (frames.length < conductor.contextFrames) return;
+  const context = frames.slice(0, conductor.contextFrames);
+  for (let k = 0; k < WARM_PREDICTIONS; k++) await conductor.predict(context);
+}
