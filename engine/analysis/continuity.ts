@@ -1,6 +1,6 @@
 import { kWeightedPower } from "../audio/k-weighting.ts";
 import { SHORT_TERM_SECONDS } from "../audio/loudness.ts";
-import type { PcmAudio } from "../audio/pcm.ts";
+import { perAudio, type PcmAudio } from "../audio/pcm.ts";
 import type { BeatAnalysis } from "./beats.ts";
 
 /** Below this a window counts as silence (the R128 absolute gate). */
@@ -26,20 +26,11 @@ export interface LoudnessProfile {
   after(position: number): number;
 }
 
-const profiles = new WeakMap<PcmAudio, LoudnessProfile>();
-
 /**
  * The loudness profile of `audio`, computed once per audio object (the job computes it ahead, while the beats are
  * found in another thread; the engine's later call finds it). The samples must not change afterwards.
  */
-export function createLoudnessProfile(audio: PcmAudio): LoudnessProfile {
-  let profile = profiles.get(audio);
-  if (!profile) {
-    profile = buildLoudnessProfile(audio);
-    profiles.set(audio, profile);
-  }
-  return profile;
-}
+export const createLoudnessProfile = perAudio(buildLoudnessProfile);
 
 function buildLoudnessProfile(audio: PcmAudio): LoudnessProfile {
   const power = kWeightedPower(audio);

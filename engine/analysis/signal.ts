@@ -1,4 +1,4 @@
-import type { PcmAudio } from "../audio/pcm.ts";
+import { perAudio, type PcmAudio } from "../audio/pcm.ts";
 
 /** Features are computed on a mono copy at about this rate: enough for beats, chroma and MFCC, and quick. */
 export const ANALYSIS_RATE = 22050;
@@ -27,26 +27,16 @@ export function downmix(audio: PcmAudio): Float32Array {
 }
 
 /**
- * One analysis signal per audio object: the beats, the conductor's second frames and the measurement all read it
- * (the samples must not change afterwards, and nobody writes into the signal).
- */
-const signals = new WeakMap<PcmAudio, AnalysisSignal>();
-
-/**
  * Downmixes and decimates by the largest integer factor that keeps the rate at or above ANALYSIS_RATE
  * (44.1 kHz -> 22.05 kHz, 48 kHz -> 24 kHz). A box average is a crude anti-alias filter, good enough for
- * features that live below 5 kHz; exact positions map back by multiplying with `factor`.
+ * features that live below 5 kHz; exact positions map back by multiplying with `factor`. Made once per audio object:
+ * the beats, the conductor's second frames and the measurement read the same (nobody writes into it).
  */
-export function analysisSignal(audio: PcmAudio): AnalysisSignal {
-  let signal = signals.get(audio);
-  if (!signal) {
-    const mono = downmix(audio);
-    const factor = Math.max(1, Math.floor(audio.sampleRate / ANALYSIS_RATE));
-    signal = { samples: decimate(mono, factor), sampleRate: audio.sampleRate / factor, factor };
-    signals.set(audio, signal);
-  }
-  return signal;
-}
+export const analysisSignal = perAudio((audio): AnalysisSignal => {
+  const mono = downmix(audio);
+  const factor = Math.max(1, Math.floor(audio.sampleRate / ANALYSIS_RATE));
+  return { samples: decimate(mono, factor), sampleRate: audio.sampleRate / factor, factor };
+});
 
 export function decimate(samples: Float32Array, factor: number): Float32Array {
   if (factor === 1) return samples;

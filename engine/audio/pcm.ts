@@ -16,3 +16,18 @@ export function durationSeconds(audio: PcmAudio): number {
 export function frameCount(audio: PcmAudio): number {
   return audio.channels[0]?.length ?? 0;
 }
+
+/**
+ * `compute`, remembered per audio object: the first call for an audio computes, later calls for the same object
+ * return that result (the object is not kept alive by it). For analyses several readers share, in one thread; the
+ * samples must not change afterwards.
+ */
+export function perAudio<T>(compute: (audio: PcmAudio) => T): (audio: PcmAudio) => T {
+  const results = new WeakMap<PcmAudio, T>();
+  return (audio) => {
+    if (results.has(audio)) return results.get(audio) as T;
+    const result = compute(audio);
+    results.set(audio, result);
+    return result;
+  };
+}

@@ -1,4 +1,4 @@
-import type { PcmAudio } from "../audio/pcm.ts";
+import { perAudio, type PcmAudio } from "../audio/pcm.ts";
 import { frameDistance, secondFrames } from "../analysis/second-frames.ts";
 import type { Conductor } from "../model/port.ts";
 import type { PhraseSteering } from "./phrase-plan.ts";
@@ -59,20 +59,11 @@ export function createConductorSteering(
   };
 }
 
-const framesOf = new WeakMap<PcmAudio, Float32Array[]>();
-
 /**
  * The input's second frames every FRAME_STEP_SECONDS, computed once per audio object (the job computes them ahead,
  * while the beats are found in another thread). The samples must not change afterwards.
  */
-export function conductorFrames(input: PcmAudio): Float32Array[] {
-  let frames = framesOf.get(input);
-  if (!frames) {
-    frames = secondFrames(input, FRAME_STEP_SECONDS);
-    framesOf.set(input, frames);
-  }
-  return frames;
-}
+export const conductorFrames = perAudio((input) => secondFrames(input, FRAME_STEP_SECONDS));
 
 /** Source positions of the starts of the last `count` seconds of the output (ranges back to back), oldest first. */
 export function contextFrames(heard: readonly SourceRange[], count: number, sampleRate: number): number[] {
