@@ -1,4 +1,4 @@
-import { kWeightedPower } from "../audio/k-weighting.ts";
+import { kWeightedPower, loudnessOfPower } from "../audio/k-weighting.ts";
 import { SHORT_TERM_SECONDS } from "../audio/loudness.ts";
 import { perAudio, type PcmAudio } from "../audio/pcm.ts";
 import type { BeatAnalysis } from "./beats.ts";
@@ -48,7 +48,7 @@ function buildLoudnessProfile(audio: PcmAudio): LoudnessProfile {
     const to = Math.max(from, Math.min(blocks, Math.round(end / block)));
     if (to <= from) return SILENCE_LUFS;
     const mean = (prefix[to]! - prefix[from]!) / ((to - from) * block);
-    return mean > 0 ? Math.max(SILENCE_LUFS, -0.691 + 10 * Math.log10(mean)) : SILENCE_LUFS;
+    return mean > 0 ? Math.max(SILENCE_LUFS, loudnessOfPower(mean)) : SILENCE_LUFS;
   };
   return {
     lufs,

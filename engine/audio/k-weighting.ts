@@ -86,6 +86,8 @@ export function windowMeans(power: Float32Array, windowFrames: number, hopFrames
 }
 
 export const loudnessOfPower = (meanPower: number): number => -0.691 + 10 * Math.log10(meanPower);
+/** The mean K-weighted power of a loudness (LUFS): loudnessOfPower's inverse. */
+export const powerOfLoudness = (lufs: number): number => 10 ** ((lufs + 0.691) / 10);
 
 /** BS.1770 gated loudness: 400 ms blocks every 100 ms, -70 LUFS absolute gate, -10 LU relative gate. */
 export function gatedLoudness(power: Float32Array, sampleRate: number): number {

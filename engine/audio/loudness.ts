@@ -33,3 +33,13 @@ export function shortTermLufs(audio: PcmAudio, hopSeconds: number): Float64Array
   const hopFrames = Math.max(1, Math.round(hopSeconds * audio.sampleRate));
   return windowMeans(power, windowFrames, hopFrames).map(loudnessOfPower);
 }
+
+/**
+ * Short-term loudness of the 3 s of `audio` from sample `from`, LUFS: shortTermLufs of that slice alone (the
+ * K-weighting starting at rest on it). The slice must lie within the audio.
+ */
+export function shortTermLufsAt(audio: PcmAudio, from: number): number {
+  const span = Math.round(SHORT_TERM_SECONDS * audio.sampleRate);
+  const slice = { sampleRate: audio.sampleRate, channels: audio.channels.map((c) => c.subarray(from, from + span)) };
+  return shortTermLufs(slice, SHORT_TERM_SECONDS)[0]!;
+}

@@ -1,6 +1,7 @@
-import { kWeightedPower, loudnessOfPower, windowMeans } from "../audio/k-weighting.ts";
+import { SHORT_TERM_SECONDS, shortTermLufsAt } from "../audio/loudness.ts";
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import type { BeatAnalysis } from "../analysis/beats.ts";
+import { SILENCE_LUFS } from "../analysis/continuity.ts";
 import { fluxInRanges, FRAME_SIZE, HOP, type FrameFeatures } from "../analysis/features.ts";
 import { ANALYSIS_RATE } from "../analysis/signal.ts";
 import { detrendedEnvelope } from "../analysis/tempo-fallback.ts";
@@ -138,21 +139,13 @@ export function seamFluxZScores(
 
 /**
  * Short-term loudness of the 3 s after minus the 3 s before, LU: each side as shortTermLufs reads a 3 s slice (the
- * K-weighting starting at rest on it), with the fused filter of loudness.ts (the same arithmetic, one pass).
+ * K-weighting starting at rest on it).
  */
 export function loudnessChangeAt(audio: PcmAudio, at: number): number {
-  const span = Math.round(3 * audio.sampleRate);
-  const length = frameCount(audio);
-  if (at - span < 0 || at + span > length) return NaN;
-  const lufs = (from: number) => {
-    const power = kWeightedPower({
-      sampleRate: audio.sampleRate,
-      channels: audio.channels.map((c) => c.subarray(from, from + span)),
-    });
-    return loudnessOfPower(windowMeans(power, span, span)[0]!);
-  };
+  const span = Math.round(SHORT_TERM_SECONDS * audio.sampleRate);
+  if (at - span < 0 || at + span > frameCount(audio)) return NaN;
   // Silence on one side is a huge change, not an unmeasurable one: floor at -70 LUFS (the R128 absolute gate).
-  return Math.max(-70, lufs(at)) - Math.max(-70, lufs(at - span));
+  return Math.max(SILENCE_LUFS, shortTermLufsAt(audio, at)) - Math.max(SILENCE_LUFS, shortTermLufsAt(audio, at - span));
 }
 
 /** Onset-envelope frames on either side of a seam that the beat-phase reading ignores. */

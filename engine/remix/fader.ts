@@ -1,4 +1,6 @@
-import { kWeightedPower, loudnessOfPower } from "../audio/k-weighting.ts";
+import { loudnessOfPower, powerOfLoudness } from "../audio/k-weighting.ts";
+import { SHORT_TERM_SECONDS, shortTermLufsAt } from "../audio/loudness.ts";
+import { SILENCE_LUFS } from "../analysis/continuity.ts";
 
 /**
  * The gain stage under level-ride.ts: applies smooth gain curves to the output in place, remembers what it applied
@@ -21,8 +23,6 @@ export interface Fader {
 }
 
 const BLOCK_SECONDS = 0.01;
-/** Below this a stretch counts as silence (the R128 absolute gate). */
-const SILENCE_LUFS = -70;
 
 export function createFader(out: Float32Array[], sampleRate: number, rawLoudness?: RawLoudness): Fader {
   const block = Math.max(1, Math.round(BLOCK_SECONDS * sampleRate));
@@ -54,26 +54,22 @@ export function applyGain(fader: Fader, from: number, to: number, gainDb: (i: nu
 }
 
 /**
- * Short-term loudness of the `span` samples of output before `seam` (with the gain applied so far) minus that of the
- * `span` after it (as rendered), LU: positive when the incoming side is quieter. Undefined where a side does not fit.
+ * Short-term loudness (EBU R128, 3 s) of the output before `seam` (with the gain applied so far) and after it (as
+ * rendered), LUFS. Undefined where a side does not fit.
  */
-export function levelStep(fader: Fader, seam: number, span: number): { before: number; after: number } | undefined {
+export function levelStep(fader: Fader, seam: number): { before: number; after: number } | undefined {
   const { out, sampleRate, block, history, rawLoudness } = fader;
+  const span = Math.round(SHORT_TERM_SECONDS * sampleRate);
   if (seam - span < 0 || seam + span > (out[0]?.length ?? 0)) return undefined;
   if (!rawLoudness) {
-    const lufs = (from: number) => {
-      const power = kWeightedPower({ sampleRate, channels: out.map((c) => c.subarray(from, from + span)) });
-      let sum = 0;
-      for (const p of power) sum += p;
-      return loudnessOfPower(sum / span);
-    };
-    return { before: lufs(seam - span), after: lufs(seam) };
+    const audio = { sampleRate, channels: out };
+    return { before: shortTermLufsAt(audio, seam - span), after: shortTermLufsAt(audio, seam) };
   }
   let sum = 0;
   for (let at = seam - span; at < seam; at += block) {
     const end = Math.min(seam, at + block);
     const gain = history[Math.floor(at / block)]!;
-    sum += (end - at) * 10 ** ((rawLoudness(at, end) + 0.691 + gain) / 10);
+    sum += (end - at) * powerOfLoudness(rawLoudness(at, end) + gain);
   }
   return { before: loudnessOfPower(sum / span), after: rawLoudness(seam, seam + span) };
 }
@@ -101,7 +97,7 @@ export function copiedLoudness(
       const b = Math.min(to, piece.output + piece.count);
       if (b <= a) continue;
       const lufs = sourceLufs(piece.source + a - piece.output, piece.source + b - piece.output);
-      energy += (b - a) * 10 ** ((lufs + 0.691) / 10);
+      energy += (b - a) * powerOfLoudness(lufs);
     }
     return to > from && energy > 0 ? Math.max(SILENCE_LUFS, loudnessOfPower(energy / (to - from))) : SILENCE_LUFS;
   };

@@ -19,8 +19,6 @@ const MIN_SINK_SECONDS = 2;
 export const RIDE_FROM_LU = 1;
 /** Larger steps are the music's own structure (an entrance after a final decay, a breakdown): left as they are. */
 export const MAX_RIDE_DB = 9;
-/** EBU R128 short-term loudness window, seconds: what "the level on either side of a join" means here. */
-const SIDE_SECONDS = 3;
 /** A side quieter than this (LUFS) is silence or nearly: nothing to match. */
 const QUIET_LUFS = -50;
 
@@ -145,7 +143,8 @@ function chooseJoinRide(fader: Fader, seam: number, carried: number, limits: Joi
     ride: riding ? { start: seam, delta: carried, length: Math.max(1, limits.rideLength) } : undefined,
     step: 0,
   };
-  const sides = levelStep(fader, seam, Math.round(SIDE_SECONDS * limits.sampleRate));
+  // The level on either side of a join: EBU R128 short-term loudness (3 s).
+  const sides = levelStep(fader, seam);
   // A side near silence has no level to match.
   const step = sides && sides.before > QUIET_LUFS && sides.after > QUIET_LUFS ? sides.before - sides.after : undefined;
   if (step === undefined || Math.abs(step) > MAX_RIDE_DB || !(Math.abs(step) > RIDE_FROM_LU || riding)) return carry;

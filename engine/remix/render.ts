@@ -1,3 +1,4 @@
+import { peak } from "../audio/levels.ts";
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import type { RemixPlan, SourceRange } from "./plan.ts";
 import { downmix, rmsDb } from "../analysis/signal.ts";
@@ -116,11 +117,7 @@ export function renderPlan(input: PcmAudio, plan: RemixPlan, options: RenderOpti
 }
 
 /** The largest sample magnitude of the input, every channel. */
-export function peakOf(input: PcmAudio): number {
-  let peak = 0;
-  for (const channel of input.channels) for (const v of channel) peak = Math.max(peak, Math.abs(v));
-  return peak;
-}
+export const peakOf = (input: PcmAudio): number => Math.max(0, ...input.channels.map(peak));
 
 /**
  * Moves each join (both sides together, keeping the beat phase and the total length) to where the crossfade is
