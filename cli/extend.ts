@@ -135,18 +135,19 @@ async function extend(inputPath: string, flags: ExtendFlags): Promise<void> {
     });
   });
   const output = resolveOutput(flags.output, { format: sniffFormat(bytes) ?? "wav" }, flags.format);
+  const resolved = { ...flags, output: output.path };
   if (output.path !== flags.output) {
-    checkOutputPaths(inputPath, output.path, filesToWrite({ ...flags, output: output.path }));
+    checkOutputPaths(inputPath, output.path, filesToWrite(resolved));
     if (!flags.json) {
       const why = flags.format === undefined ? "the input's own format" : `--format ${flags.format}`;
       console.error(`note: -o has no extension: writing ${output.path} (${FORMAT_INFO[output.format].label}, ${why})`);
     }
   }
   if (output.mismatch !== undefined) console.error(`warning: ${output.mismatch}`);
-  refuseForeignFiles(filesToWrite({ ...flags, output: output.path }).slice(1));
+  refuseForeignFiles(filesBeside(resolved));
   const started = performance.now();
   const job = await runJob(bytes, inputPath, modelDir, flags);
-  const written = await writeOutputs({ ...flags, output: output.path }, job, inputPath);
+  const written = await writeOutputs(resolved, job, inputPath);
   const wallSeconds = (performance.now() - started) / 1000;
   if (flags.json) {
     console.log(JSON.stringify({ ...job.report, files: written, wallSeconds }, null, 2));
@@ -240,9 +241,13 @@ const pagePath = (output: string): string => `${join(dirname(output), parse(outp
 
 /** The files extend writes: the WAV, and the picture and the report unless turned off. */
 function filesToWrite(flags: ExtendFlags): string[] {
+  return [flags.output, ...filesBeside(flags)];
+}
+
+/** The picture, the report and the page, unless turned off. */
+function filesBeside(flags: ExtendFlags): string[] {
   const paths = outputPaths(flags.output);
   return [
-    paths.audio,
     ...(flags.picture ? [paths.picture] : []),
     ...(flags.report ? [paths.report] : []),
     ...(flags.page ? [pagePath(flags.output)] : []),

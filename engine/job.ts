@@ -147,21 +147,17 @@ export async function runExtensionJob(job: ExtensionJobInput): Promise<Extension
     const decodeMs = clock();
     const models = await loading;
     const modelMs = clock();
-    const shared = await analyseInput(thread, input, {
-      engine: models.engine,
-      conductor: models.conductor,
-      measure: job.measure !== false,
-    });
+    const measure = job.measure !== false;
+    const shared = await analyseInput(thread, input, { engine: models.engine, conductor: models.conductor, measure });
     const result = await extendAudio(input, extendOptions(job, models, shared), limits);
     const extendMs = clock();
     const seconds = durationSeconds(result.audio);
-    const measuring =
-      job.measure === false
-        ? undefined
-        : thread.measureBeside(
-            { original: input, result: result.audio, seams: result.seams, introSeconds: result.introSeconds },
-            { notes, onProgress: (done, total) => job.onPhase?.("analyse", (done / total) * seconds, seconds) },
-          );
+    const measuring = measure
+      ? thread.measureBeside(
+          { original: input, result: result.audio, seams: result.seams, introSeconds: result.introSeconds },
+          { notes, onProgress: (done, total) => job.onPhase?.("analyse", (done / total) * seconds, seconds) },
+        )
+      : undefined;
     const picture = job.picture === false ? new Uint8Array(0) : drawResult(job, input, result);
     const pictureMs = clock();
     const { encoded, outputFormat } = await encodeResult(job, decoded, result.audio);
