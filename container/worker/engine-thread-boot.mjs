@@ -1,7 +1,6 @@
-// Entry of the engine thread: registers tsx's loader in this thread (hooks are per thread), then loads the
-// TypeScript module named in workerData.entry (engine-thread-main.ts, or a stand-in in tests).
+// Entry of the engine thread: loads the TypeScript module named in workerData.entry (engine-thread-main.ts, or a
+// stand-in in tests), bundled or through tsx's loader (see engine/threads/load-ts.mjs; loader hooks are per thread).
 import { workerData } from "node:worker_threads";
-import { register } from "tsx/esm/api";
+import { importTypeScript } from "../../engine/threads/load-ts.mjs";
 
-register();
-await import(workerData.entry);
+await importTypeScript(workerData.entry);

@@ -1,7 +1,6 @@
-// Entry of a measuring thread: registers tsx's loader in this thread (hooks are per thread), then loads the
-// TypeScript module named in workerData.entry.
+// Entry of a worker thread: loads the TypeScript module named in workerData.entry, bundled or through tsx's loader
+// (see load-ts.mjs; loader hooks are per thread).
 import { workerData } from "node:worker_threads";
-import { register } from "tsx/esm/api";
+import { importTypeScript } from "./load-ts.mjs";
 
-register();
-await import(workerData.entry);
+await importTypeScript(workerData.entry);

@@ -83,13 +83,14 @@ describe("container/Dockerfile", () => {
   });
 
   it("copies every local module the worker and the trainer import, and installs every package they use", async () => {
-    // Started by file name, so entries of their own: the engine thread (engine-thread-boot.mjs) and the CLI
-    // the trainer spawns (bin/harmonizer.mjs).
+    // Started by file name, so entries of their own: the engine thread (engine-thread-boot.mjs), the CLI the
+    // trainer spawns (bin/harmonizer.mjs) and the module that launcher loads by URL (engine/threads/load-ts.mjs).
     const entries = [
       "container/worker/main.ts",
       "container/worker/engine-thread-main.ts",
       "container/trainer/main.ts",
       "bin/harmonizer.mjs",
+      "cli/main.ts",
     ];
     const { metafile } = await build({
       entryPoints: entries.map((entry) => resolve(ROOT, entry)),
