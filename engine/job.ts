@@ -13,6 +13,7 @@ import { loadModel, modelKind } from "./model/io.ts";
 import { createPredictor } from "./model/predictor.ts";
 import type { SignalAnalysis } from "./analysis/beats.ts";
 import { startMeasureThread } from "./quality/measure-thread.ts";
+import { seamReferenceOf } from "./quality/span.ts";
 import { analyseInput } from "./prepare-input.ts";
 import { pictureTitle, renderExtensionPicture } from "./report/picture.ts";
 import { defaultOutputFormat, encodeAudio, type OutputFormat } from "./audio/encode/index.ts";
@@ -155,7 +156,11 @@ export async function runExtensionJob(job: ExtensionJobInput): Promise<Extension
     const measuring = measure
       ? thread.measureBeside(
           { original: input, result: result.audio, seams: result.seams, introSeconds: result.introSeconds },
-          { notes, onProgress: (done, total) => job.onPhase?.("analyse", (done / total) * seconds, seconds) },
+          {
+            notes,
+            onProgress: (done, total) => job.onPhase?.("analyse", (done / total) * seconds, seconds),
+            seamReference: shared && seamReferenceOf(shared),
+          },
         )
       : undefined;
     const picture = job.picture === false ? new Uint8Array(0) : drawResult(job, input, result);

@@ -6,6 +6,7 @@ import { parentPort } from "node:worker_threads";
 import { analyseSignal } from "../analysis/beats.ts";
 import { analyseOriginal, measureExtension, type OriginalAnalysis } from "./measure.ts";
 import type { ThreadMessage, ThreadOriginal, ThreadReply, ThreadRequest } from "./measure-thread.ts";
+import type { SeamMetrics } from "./seams.ts";
 
 const post = (message: ThreadReply) => parentPort?.postMessage(message);
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -26,12 +27,19 @@ function analyse({ original, shared, measure }: ThreadOriginal): void {
   }
 }
 
-async function measure(request: ThreadRequest): Promise<void> {
+/** Where the seam metrics measured in the main thread go when they arrive. */
+let seamsArrived: ((metrics: SeamMetrics) => void) | undefined;
+
+async function measure(request: ThreadRequest, seams?: Promise<SeamMetrics>): Promise<void> {
   try {
     if (!reference) throw new Error(failure ?? "no original was analysed");
     const report = await measureExtension(
       { ...request, original: reference.audio },
-      { originalAnalysis: reference, onProgress: (done, total) => post({ type: "progress", done, total }) },
+      {
+        originalAnalysis: reference,
+        seams,
+        onProgress: (done, total) => post({ type: "progress", done, total }),
+      },
     );
     post({ type: "report", report });
   } catch (error) {
@@ -41,5 +49,16 @@ async function measure(request: ThreadRequest): Promise<void> {
 
 parentPort?.on("message", (message: ThreadMessage) => {
   if (message.type === "original") analyse(message);
-  else void measure(message);
+  else if (message.type === "seams") seamsArrived?.(message.metrics);
+  else {
+    const { type: _, seamsBeside, ...request } = message;
+    void measure(
+      request,
+      seamsBeside
+        ? new Promise<SeamMetrics>((resolve) => {
+            seamsArrived = resolve;
+          })
+        : undefined,
+    );
+  }
 });

@@ -11,6 +11,8 @@ import type { PcmAudio } from "../audio/pcm.ts";
 import { analyseSignal, type SignalAnalysis } from "../analysis/beats.ts";
 import { measureExtension, type ExtensionToMeasure } from "./measure.ts";
 import type { QualityReport } from "./report.ts";
+import type { SeamMetrics, SeamReference } from "./seams.ts";
+import { measureResultSeams } from "./span.ts";
 
 /** What the main thread sends: the extension to measure (its original is the one the thread was started with). */
 export type ThreadRequest = Omit<ExtensionToMeasure, "original">;
@@ -22,7 +24,9 @@ export interface ThreadOriginal {
 }
 export type ThreadMessage =
   | ({ readonly type: "original" } & ThreadOriginal)
-  | ({ readonly type: "measure" } & ThreadRequest);
+  /** seamsBeside: the seam metrics follow in a "seams" message (measured in the main thread meanwhile). */
+  | ({ readonly type: "measure"; readonly seamsBeside?: boolean } & ThreadRequest)
+  | { readonly type: "seams"; readonly metrics: SeamMetrics };
 /** What the thread sends back. */
 export type ThreadReply =
   | { readonly type: "analysis"; readonly analysis: SignalAnalysis }
@@ -41,11 +45,17 @@ export interface MeasureThread {
   measure(request: ThreadRequest, onProgress?: (done: number, total: number) => void): Promise<QualityReport>;
   /**
    * measure() with its fallback: measured in this thread (with a note in `notes`) if the measuring thread fails
-   * before the job is done with it. `ms`: from this call to the report.
+   * before the job is done with it. With `seamReference` (seamReferenceOf the original's analysis) the seam metrics
+   * are measured in this thread, before this returns, while the other thread measures the rest: the two threads'
+   * shares of the work after an extension even out. `ms`: from this call to the report.
    */
   measureBeside(
     extension: ExtensionToMeasure,
-    options: { readonly notes: string[]; readonly onProgress?: (done: number, total: number) => void },
+    options: {
+      readonly notes: string[];
+      readonly onProgress?: (done: number, total: number) => void;
+      readonly seamReference?: SeamReference;
+    },
   ): { report: Promise<QualityReport>; ms: Promise<number> };
   /** Ends the thread (call once done, or when the job fails); a pending measure() then rejects. */
   stop(): void;
@@ -82,15 +92,24 @@ export function startMeasureThread(): MeasureThread {
     get stopped() {
       return thread.stopped;
     },
-    measureBeside: (extension, { notes, onProgress }) => {
+    measureBeside: (extension, { notes, onProgress, seamReference }) => {
       const started = performance.now();
       const { original: _, ...request } = extension;
-      const report = thread.measure(request, onProgress).catch((error: Error) => {
+      let seams: SeamMetrics | undefined;
+      const report = thread.measure(request, onProgress, seamReference !== undefined).catch((error: Error) => {
         // Stopped: the job failed elsewhere first, and nobody waits for a report.
         if (thread.stopped) throw error;
         notes.push(`the quality was measured in the main thread: ${error.message}`);
-        return measureExtension(extension, { signalAnalysis: shared, onProgress });
+        return measureExtension(extension, {
+          signalAnalysis: shared,
+          onProgress,
+          seams: seams && Promise.resolve(seams),
+        });
       });
+      if (seamReference) {
+        seams = measureResultSeams(extension, seamReference);
+        thread.post({ type: "seams", metrics: seams });
+      }
       // A failed report fails the job where it is awaited; when the job failed first, nobody awaits it: neither it
       // nor its timing may then fail again, unhandled.
       report.catch(() => {});
@@ -103,7 +122,13 @@ export function startMeasureThread(): MeasureThread {
   };
 }
 
-interface Spawned extends Pick<MeasureThread, "measure" | "stop" | "stopped"> {
+interface Spawned extends Pick<MeasureThread, "stop" | "stopped"> {
+  /** MeasureThread.measure; with seamsBeside, the thread waits for a "seams" message to finish. */
+  measure(
+    request: ThreadRequest,
+    onProgress?: (done: number, total: number) => void,
+    seamsBeside?: boolean,
+  ): Promise<QualityReport>;
   /** Posts `message`, expecting no reply (a failure shows in the next ask). */
   post(message: ThreadMessage): void;
   /** Posts `message` and resolves to the first reply `accept` maps to a value; rejects on an error reply or exit. */
@@ -147,8 +172,8 @@ function spawn(): Spawned {
     post: (message) => {
       if (!stopped) worker.postMessage(message);
     },
-    measure: (request, onProgress) =>
-      ask({ type: "measure", ...request, result: inSharedMemory(request.result) }, (reply) => {
+    measure: (request, onProgress, seamsBeside) =>
+      ask({ type: "measure", ...request, seamsBeside, result: inSharedMemory(request.result) }, (reply) => {
         if (reply.type === "progress") onProgress?.(reply.done, reply.total);
         return reply.type === "report" ? reply.report : undefined;
       }),

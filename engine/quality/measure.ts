@@ -18,7 +18,8 @@ import { gatedLoudness, kWeightedPower } from "../audio/k-weighting.ts";
 import { shortestLoopSeconds, slidingBlocks, verbatimFraction, type SlidingBlocks } from "./loops.ts";
 import type { FoundCopies } from "./copies.ts";
 import type { QualityReport } from "./report.ts";
-import { measureSeams, median } from "./seams.ts";
+import { median, type SeamMetrics } from "./seams.ts";
+import { measuredSpan, measureResultSeams, NO_SEAM_METRICS, seamReferenceOf, type MeasuredSpan } from "./span.ts";
 import { chromaCosine, mfccFrechetDistance } from "./timbre.ts";
 
 export interface ExtensionToMeasure {
@@ -60,6 +61,11 @@ export interface MeasureOptions {
   readonly timings?: Record<string, number>;
   /** After each stage: stages done, and how many this measurement runs (see measureStages). */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * The seam metrics, measured elsewhere with measureResultSeams (e.g. in another thread while this one measures the
+   * rest); default: measured here.
+   */
+  readonly seams?: Promise<SeamMetrics>;
 }
 
 /** Everything measureExtension needs from the original, independent of the extension. */
@@ -90,21 +96,16 @@ const ORIGINAL_STAGES = [
 const SHARED_STAGES = 2;
 /** The stages of measureExtension after the original's, in order; the extension's three depend on the path. */
 const EXTENSION_STAGES = { mapped: MAPPED_STAGES, direct: DIRECT_STAGES } as const;
-const MEASURED_STAGES = [
-  "window: flux around seams",
-  "clicks",
-  "seam loudness",
-  "beat phase",
-  "extension: blocks",
-  "timbre + harmony",
-  "extension: loops",
-  "verbatim",
-] as const;
+const BODY_STAGES = ["extension: blocks", "timbre + harmony", "extension: loops", "verbatim"] as const;
+const SEAM_STAGES = ["window: flux around seams", "clicks", "seam loudness", "beat phase"] as const;
 
 /** The stage names a measurement times, in order (its progress counts these). */
-export function measureStages(options: Pick<MeasureOptions, "originalAnalysis" | "signalAnalysis" | "path">): string[] {
+export function measureStages(
+  options: Pick<MeasureOptions, "originalAnalysis" | "signalAnalysis" | "path" | "seams">,
+): string[] {
   const original = options.originalAnalysis ? [] : ORIGINAL_STAGES.slice(options.signalAnalysis ? SHARED_STAGES : 0);
-  return [...original, "form", ...EXTENSION_STAGES[options.path ?? "mapped"], ...MEASURED_STAGES];
+  const seams = options.seams ? [] : SEAM_STAGES;
+  return [...original, "form", ...EXTENSION_STAGES[options.path ?? "mapped"], ...BODY_STAGES, ...seams];
 }
 
 /** Analyses the original once: features and beats (taken from `shared` when the engine made them), one-beat blocks, its own loops, loudness. */
@@ -125,7 +126,7 @@ export function analyseOriginal(
       analyseBeatsFromFrames(original.sampleRate, frameCount(original), signal.samples, frames, signal.factor),
     );
   const vectoriser = createBeatVectoriser(beats);
-  const beatFrames = beats.beatSamples / signal.factor / frames.hop;
+  const { beatFrames } = seamReferenceOf({ signal, frames, beats });
   const blockFrames = Math.max(2, Math.round(beatFrames));
   const blocks = timed(ORIGINAL_STAGES[2], () => slidingBlocks(frames, blockFrames, vectoriser));
   const loop = timed(ORIGINAL_STAGES[3], () => shortestLoopSeconds(blocks));
@@ -162,53 +163,42 @@ export async function measureExtension(
       : analyseOriginal(input.original, options.signalAnalysis, timed);
   const found = timed("form", () => findResultCopies(input.original, input.result));
   const form = measureForm(input.original, input.result, { introSeconds: input.introSeconds }, found);
-  const metrics = measureAfterIntro(input, reference, found.copies, { path: options.path ?? "mapped", timed });
+  const span = measuredSpan(input);
+  if (!span.measurable) {
+    options.onProgress?.(stages.length, stages.length);
+    return { ...emptyMetrics(span.seams.length, reference), ...form };
+  }
+  const body = measureBody(input, span, reference, found.copies, { path: options.path ?? "mapped", timed });
+  const seams = options.seams ? await options.seams : measureResultSeams(input, seamReferenceOf(reference), timed);
   options.onProgress?.(stages.length, stages.length);
-  return { ...metrics, ...form };
+  // No beat phase in silence.
+  const beatPhaseErrorAtSeams = body.extensionTempoBpm === null ? null : seams.beatPhaseErrorAtSeams;
+  return { ...body, ...seams, beatPhaseErrorAtSeams, ...form };
 }
 
 /** Every metric but the form ones. */
 type SignalMetrics = Omit<QualityReport, keyof FormMetrics>;
 
-/** The seams, and the result after introSeconds against the original. */
-function measureAfterIntro(
+/** The result after introSeconds against the original: every metric but the form and the seam ones. */
+function measureBody(
   input: ExtensionToMeasure,
+  span: MeasuredSpan,
   reference: OriginalAnalysis,
   copies: FoundCopies,
   settings: { readonly path: MeasurePath; readonly timed: Timed },
-): SignalMetrics {
+): Omit<SignalMetrics, keyof SeamMetrics> {
   const { original, result } = input;
   const { timed } = settings;
+  const { boundary, extensionLength } = span;
   const sampleRate = original.sampleRate;
-  const resultLength = frameCount(result);
-  const extensionLength = Math.max(0, resultLength - frameCount(original));
-  // Where the measured part starts: the result may keep only the input's intro before re-sequencing it.
-  const boundary = Math.min(
-    resultLength,
-    Math.max(0, Math.round((input.introSeconds ?? frameCount(original) / sampleRate) * sampleRate)),
-  );
-  const seams = input.seams.filter((s) => s * sampleRate >= 0 && s * sampleRate < resultLength);
-  const empty = emptyMetrics(seams.length, reference);
-  if (extensionLength < sampleRate || resultLength - boundary < sampleRate) return empty;
-
+  const empty = emptyMetrics(span.seams.length, reference);
   const extension = analyseExtension(reference, result, boundary, copies, settings);
   const silent = !Number.isFinite(extension.integratedLufs);
-  const seamMetrics = measureSeams(
-    result,
-    seams,
-    boundary,
-    { ...reference, factor: reference.signal.factor },
-    {
-      silent,
-      timed,
-    },
-  );
   const frames = extension.frames;
   const blocks = timed("extension: blocks", () => slidingBlocks(frames, reference.blockFrames, reference.vectoriser));
   const originalTempo = reference.beats.tempoBpm;
   return {
     ...empty,
-    ...seamMetrics,
     extensionSeconds: extensionLength / sampleRate,
     integratedLoudnessDifferenceLu: finiteOrNull(extension.integratedLufs - reference.integratedLufs),
     tempoDifferencePercent: silent ? null : (100 * Math.abs(extension.tempoBpm - originalTempo)) / originalTempo,
@@ -247,14 +237,11 @@ function analyseExtension(
 /** The report when there is nothing after the intro to measure: only the seam count and the original's own figures. */
 function emptyMetrics(seamCount: number, reference: OriginalAnalysis): SignalMetrics {
   return {
+    ...NO_SEAM_METRICS,
     extensionSeconds: 0,
     seamCount,
-    clicksAtSeams: 0,
-    seamFluxZ: null,
-    seamLoudnessChangeLu: null,
     integratedLoudnessDifferenceLu: null,
     tempoDifferencePercent: null,
-    beatPhaseErrorAtSeams: null,
     timbreDistance: null,
     harmonySimilarity: null,
     shortestLoopSeconds: 0,

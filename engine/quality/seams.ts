@@ -50,9 +50,8 @@ export function measureSeams(
   seams: readonly number[],
   boundary: number,
   reference: SeamReference,
-  options: { readonly silent: boolean; readonly timed: <T>(name: string, stage: () => T) => T },
+  timed: <T>(name: string, stage: () => T) => T,
 ): SeamMetrics {
-  const { timed } = options;
   const sampleRate = result.sampleRate;
   const windowStart = boundary - Math.min(boundary, Math.round(LEAD_SECONDS * sampleRate));
   const seamSamples = seams.map((s) => Math.round(s * sampleRate));
@@ -70,16 +69,14 @@ export function measureSeams(
           .map(Math.abs),
       ),
     ),
-    beatPhaseErrorAtSeams: options.silent
-      ? null
-      : timed("beat phase", () => {
-          const envelope = detrendedEnvelope(grid.flux, framesPerSecond);
-          return median(
-            grid.seamFrames
-              .map((f) => beatPhaseShift(grid, envelope, f, reference.beatFrames))
-              .filter((e) => e !== null),
-          );
-        }),
+    // Read even where the extension is silent (measureExtension then reports null): the seams may be measured in
+    // another thread than the extension's loudness.
+    beatPhaseErrorAtSeams: timed("beat phase", () => {
+      const envelope = detrendedEnvelope(grid.flux, framesPerSecond);
+      return median(
+        grid.seamFrames.map((f) => beatPhaseShift(grid, envelope, f, reference.beatFrames)).filter((e) => e !== null),
+      );
+    }),
   };
 }
 

@@ -1,0 +1,59 @@
+import { frameCount } from "../audio/pcm.ts";
+import type { SignalAnalysis } from "../analysis/beats.ts";
+import type { ExtensionToMeasure } from "./measure.ts";
+import { measureSeams, type SeamMetrics, type SeamReference } from "./seams.ts";
+
+/** The part of a result that measureExtension measures: after the kept opening, with the seams inside the result. */
+export interface MeasuredSpan {
+  /** Where the measured part starts, samples (the input's intro in song form, else its whole length). */
+  readonly boundary: number;
+  /** The seams within the result, seconds. */
+  readonly seams: readonly number[];
+  /** Samples the result is longer than the original. */
+  readonly extensionLength: number;
+  /** False when less than a second is measured (or added): the report then holds only the original's figures. */
+  readonly measurable: boolean;
+}
+
+export function measuredSpan({ original, result, seams, introSeconds }: ExtensionToMeasure): MeasuredSpan {
+  const sampleRate = original.sampleRate;
+  const resultLength = frameCount(result);
+  const extensionLength = Math.max(0, resultLength - frameCount(original));
+  const boundary = Math.min(
+    resultLength,
+    Math.max(0, Math.round((introSeconds ?? frameCount(original) / sampleRate) * sampleRate)),
+  );
+  return {
+    boundary,
+    seams: seams.filter((s) => s * sampleRate >= 0 && s * sampleRate < resultLength),
+    extensionLength,
+    measurable: extensionLength >= sampleRate && resultLength - boundary >= sampleRate,
+  };
+}
+
+/** What the seam metrics read of the original, from its analysis (beats and frame features). */
+export function seamReferenceOf({ signal, frames, beats }: SignalAnalysis): SeamReference {
+  return { frames, beats, factor: signal.factor, beatFrames: beats.beatSamples / signal.factor / frames.hop };
+}
+
+export const NO_SEAM_METRICS: SeamMetrics = {
+  clicksAtSeams: 0,
+  seamFluxZ: null,
+  seamLoudnessChangeLu: null,
+  beatPhaseErrorAtSeams: null,
+};
+
+/**
+ * The seam metrics of measureExtension on their own, for measuring them in another thread than the rest (pass the
+ * result as MeasureOptions.seams). The beat phase is read even when the extension is silent: measureExtension then
+ * reports null.
+ */
+export function measureResultSeams(
+  input: ExtensionToMeasure,
+  reference: SeamReference,
+  timed: <T>(name: string, stage: () => T) => T = (_, stage) => stage(),
+): SeamMetrics {
+  const span = measuredSpan(input);
+  if (!span.measurable) return NO_SEAM_METRICS;
+  return measureSeams(input.result, span.seams, span.boundary, reference, timed);
+}
