@@ -1,4 +1,4 @@
-import FFT from "fft.js";
+import { magnitudeSpectrum } from "./fft.ts";
 import { createChromaFilterBank, createMelFilterBank } from "meyda/dist/node/utilities.js";
 
 export const CHROMA_BINS = 12;
@@ -37,25 +37,20 @@ export function frameCountOf(samples: Float32Array): number {
   return samples.length < FRAME_SIZE ? 1 : 1 + Math.floor((samples.length - FRAME_SIZE) / HOP);
 }
 
-/** One Hann-windowed FFT frame at a time: magnitudes (rounded through float32) and their log1p(100 m). */
+/** One Hann-windowed FFT frame at a time: magnitudes (float32) and their log1p(100 m). */
 function createSpectrumReader(samples: Float32Array) {
-  const fft = new FFT(FRAME_SIZE);
   const window = hann(FRAME_SIZE);
-  const input = new Float64Array(FRAME_SIZE);
-  const output = fft.createComplexArray() as number[];
   const full = samples.length >= FRAME_SIZE;
-  return (frame: number, magnitudes: Float32Array, logMagnitudes: Float32Array): void => {
-    const start = frame * HOP;
+  let start = 0;
+  const fill = (input: Float32Array) => {
     if (full && start + FRAME_SIZE <= samples.length)
       for (let i = 0; i < FRAME_SIZE; i++) input[i] = samples[start + i]! * window[i]!;
     else for (let i = 0; i < FRAME_SIZE; i++) input[i] = (samples[start + i] ?? 0) * window[i]!;
-    fft.realTransform(output, input);
-    for (let k = 0; k <= FRAME_SIZE / 2; k++) {
-      const re = output[2 * k]!;
-      const im = output[2 * k + 1]!;
-      magnitudes[k] = Math.sqrt(re * re + im * im);
-      logMagnitudes[k] = Math.log1p(100 * magnitudes[k]!);
-    }
+  };
+  return (frame: number, magnitudes: Float32Array, logMagnitudes: Float32Array): void => {
+    start = frame * HOP;
+    magnitudeSpectrum(FRAME_SIZE, fill, magnitudes);
+    for (let k = 0; k <= FRAME_SIZE / 2; k++) logMagnitudes[k] = Math.log1p(100 * magnitudes[k]!);
   };
 }
 

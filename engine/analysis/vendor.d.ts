@@ -1,4 +1,4 @@
-// Types for the two untyped libraries the remix engine uses.
+// Types for the untyped libraries the analysis uses.
 
 declare module "music-tempo" {
   interface MusicTempoParams {
@@ -63,4 +63,15 @@ declare module "music-tempo/dist/node/BeatTracking.js" {
 declare module "music-tempo/dist/node/FFT.js" {
   const FFT: { getHammingWindow(bufferSize: number): number[] };
   export default FFT;
+}
+
+declare module "@echogarden/pffft-wasm/simd" {
+  /** The parts of PFFFT's Emscripten module fft.ts calls (pointers are byte offsets into HEAPF32's memory). */
+  interface PffftModule {
+    readonly HEAPF32: Float32Array;
+    _pffft_new_setup(size: number, transform: number): number;
+    _pffft_aligned_malloc(bytes: number): number;
+    _pffft_transform_ordered(setup: number, input: number, output: number, work: number, direction: number): void;
+  }
+  export default function createModule(): Promise<PffftModule>;
 }
