@@ -163,6 +163,7 @@ export async function runExtensionJob(job: ExtensionJobInput): Promise<Extension
           },
         )
       : undefined;
+    clock(); // The seams just measured here count in "analyse" (from measureBeside to the report), not in "picture".
     const picture = job.picture === false ? new Uint8Array(0) : drawResult(job, input, result);
     const pictureMs = clock();
     const { encoded, outputFormat } = await encodeResult(job, decoded, result.audio);
