@@ -211,6 +211,12 @@ async function extendInForm(
   ];
   if (plan.ending.kind === "outro") {
     notes.push(`ends with the input's own last ${seconds(length - (plan.ranges.at(-1)?.start ?? 0))} s`);
+    const endingStart = analysis.beats[form.endingStartBeat] ?? length;
+    const enteredAt = analysis.beats[plan.ending.beat] ?? length;
+    if (enteredAt > endingStart)
+      notes.push(
+        `its ending (the last ${seconds(length - endingStart)} s) is joined ${seconds(enteredAt - endingStart)} s in: no exit into its start came within a bar of the target`,
+      );
     const pad = plan.ending.padSamples;
     if (pad > 0.05 * sampleRate)
       notes.push(`${seconds(pad)} s of silence after the song's own ending, to be exactly on time`);

@@ -35,6 +35,11 @@ export interface SongExit {
 /** Joins that break the place in the bar cost this much; a bar of silence at the end costs about as much. */
 const OFF_METRE_COST = 1.5;
 const PAD_COST_PER_BEAT = 0.4;
+/**
+ * Each beat of the song's ending left out costs more than a beat of silence after it (inaudible after the final
+ * sound) or an off-metre join: the ending is heard whole whenever some exit fits within a bar of the target.
+ */
+const SKIPPED_ENDING_COST_PER_BEAT = 2;
 /** Of the kept ending, at least this share is kept when the exit moves later into it. */
 const MIN_ENDING_SHARE = 0.5;
 
@@ -71,7 +76,8 @@ export function chooseSongExit(
           : 0;
       const pad = context.targetSamples - exitAt - (ending - shift);
       if (pad > maxPad || pad < -trailingQuiet) continue;
-      let cost = (Math.abs(pad) / beatSamples) * PAD_COST_PER_BEAT + (at(context.endingBeat) - at(beat)) / length;
+      let cost =
+        (Math.abs(pad) / beatSamples) * PAD_COST_PER_BEAT + (beat - context.endingBeat) * SKIPPED_ENDING_COST_PER_BEAT;
       if (!natural) {
         cost += graph.transitionCost(previous.beat, beat) / context.costScale;
         if (!graph.samePlaceInBar(next, beat)) cost += OFF_METRE_COST;

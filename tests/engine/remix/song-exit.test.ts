@@ -1,0 +1,55 @@
+import { describe, expect, test } from "vitest";
+import type { BeatAnalysis } from "../../../engine/analysis/beats.ts";
+import type { JumpGraph } from "../../../engine/remix/jump-graph.ts";
+import { chooseSongExit, type WalkStep } from "../../../engine/remix/song-exit.ts";
+
+/**
+ * A 120-beat song of 1,000-sample beats in 4/4 whose ending starts at beat 100, and a walk that plays beats 20-79
+ * in order from the output's start. Every join costs 1, except into beat 104 (four beats into the ending), which
+ * sounds like a perfect continuation: the planner is tempted to skip the ending's first bar.
+ */
+const BEAT = 1000;
+const analysis = { length: 120 * BEAT, beatSamples: BEAT, soundEnd: 120 * BEAT } as BeatAnalysis;
+const cuts = Array.from({ length: 120 }, (_, b) => b * BEAT);
+const graph = {
+  transitionCost: (_from: number, to: number) => (to === 104 ? 0 : 1),
+  samePlaceInBar: (a: number, b: number) => (a - b) % 4 === 0,
+} as JumpGraph;
+const steps: WalkStep[] = Array.from({ length: 60 }, (_, k) => ({ beat: 20 + k, outputStart: k * BEAT, shift: 0 }));
+
+const exitFor = (targetSamples: number) =>
+  chooseSongExit(analysis, graph, cuts, steps, {
+    firstStep: 1,
+    endingBeat: 100,
+    targetSamples,
+    maxRunSamples: 45 * BEAT,
+    costScale: 1,
+  });
+
+describe("the exit into the song's own ending", () => {
+  test("keeps the whole ending, with up to a bar of silence after it, rather than skip into it for a smoother join", () => {
+    // On the beat grid from 60 to 64 beats: each needs some silence after the ending (or an off-metre join) when
+    // the ending is played whole; entering it at beat 104 would fit a bar-aligned join with less.
+    for (let target = 60 * BEAT; target <= 64 * BEAT; target += BEAT) {
+      const exit = exitFor(target);
+      expect(exit.endingBeat, `target ${target / BEAT} beats`).toBe(100);
+      expect(Math.abs(exit.padSamples)).toBeLessThanOrEqual(4 * BEAT);
+    }
+  });
+
+  test("enters the ending later only when no exit into its start comes within a bar of the target", () => {
+    // Exits only from the walk's 50th step (the output's 50th beat): with the whole 20-beat ending the output could not
+    // end before beat 70, 8 beats past a target of 62.
+    const exit = chooseSongExit(analysis, graph, cuts, steps, {
+      firstStep: 50,
+      endingBeat: 100,
+      targetSamples: 62 * BEAT,
+      maxRunSamples: 45 * BEAT,
+      costScale: 1,
+    });
+    expect(exit.endingBeat).toBeGreaterThanOrEqual(104);
+    // At least half of the ending is heard.
+    expect(exit.endingBeat).toBeLessThanOrEqual(110);
+    expect(Math.abs(exit.padSamples)).toBeLessThanOrEqual(4 * BEAT);
+  });
+});
