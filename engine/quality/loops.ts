@@ -93,15 +93,45 @@ function closerThan(a: Float32Array, i: number, b: Float32Array, j: number, size
  * Shortest period (seconds) at which a stretch is followed straight away by a near-identical copy of itself:
  * along each lag (one analysis frame resolution) of the self-similarity of one-beat blocks, a window at least
  * one period and 2 s long where 80 % of the blocks match. Silent blocks never match. 0 when no period up to
- * maxPeriodSeconds repeats.
+ * maxPeriodSeconds repeats. Lags within LAG_TOLERANCE_FRAMES of one in `except` (loopLags of the input: the song's
+ * own back-to-back repeats, which any copy of them carries) are passed over.
  */
-export function shortestLoopSeconds(blocks: SlidingBlocks, maxPeriodSeconds = 40): number {
-  const { count, blockFrames, stride, frameSeconds, size, vectors, silent } = blocks;
-  const maxLag = Math.min(count - 1, Math.floor(maxPeriodSeconds / frameSeconds));
+export function shortestLoopSeconds(
+  blocks: SlidingBlocks,
+  maxPeriodSeconds = 40,
+  except: ReadonlySet<number> = new Set(),
+): number {
+  const repeats = lagTest(blocks);
+  const excepted = (lag: number) => {
+    for (let d = -LAG_TOLERANCE_FRAMES; d <= LAG_TOLERANCE_FRAMES; d++) if (except.has(lag + d)) return true;
+    return false;
+  };
+  for (let lag = blocks.blockFrames; lag <= maxLag(blocks, maxPeriodSeconds); lag++)
+    if (!excepted(lag) && repeats(lag)) return lag * blocks.frameSeconds;
+  return 0;
+}
+
+/** Every lag (analysis frames) at which shortestLoopSeconds finds a back-to-back repeat. */
+export function loopLags(blocks: SlidingBlocks, maxPeriodSeconds = 40): Set<number> {
+  const repeats = lagTest(blocks);
+  const lags = new Set<number>();
+  for (let lag = blocks.blockFrames; lag <= maxLag(blocks, maxPeriodSeconds); lag++) if (repeats(lag)) lags.add(lag);
+  return lags;
+}
+
+/** A loop found at one lag reads within a frame or two of it elsewhere (another grid, another copy). */
+const LAG_TOLERANCE_FRAMES = 2;
+
+const maxLag = (blocks: SlidingBlocks, maxPeriodSeconds: number) =>
+  Math.min(blocks.count - 1, Math.floor(maxPeriodSeconds / blocks.frameSeconds));
+
+/** Whether the blocks hold a back-to-back repeat at a lag (see shortestLoopSeconds). */
+function lagTest(blocks: SlidingBlocks): (lag: number) => boolean {
+  const { count, stride, frameSeconds, size, vectors, silent } = blocks;
   const minRunFrames = MIN_REPEAT_SECONDS / frameSeconds;
   const projection = projections(blocks, spreadDirection(blocks));
   const matches = new Uint8Array(Math.ceil(count / stride) + 1);
-  for (let lag = blockFrames; lag <= maxLag; lag++) {
+  return (lag) => {
     const window = Math.ceil(Math.max(lag, minRunFrames) / stride);
     let length = 0;
     let inWindow = 0;
@@ -115,10 +145,10 @@ export function shortestLoopSeconds(blocks: SlidingBlocks, maxPeriodSeconds = 40
       matches[length++] = match ? 1 : 0;
       inWindow += match ? 1 : 0;
       if (length > window) inWindow -= matches[length - 1 - window]!;
-      if (length >= window && inWindow >= MATCHING_SHARE * window) return lag * frameSeconds;
+      if (length >= window && inWindow >= MATCHING_SHARE * window) return true;
     }
-  }
-  return 0;
+    return false;
+  };
 }
 
 /** Fraction of the blocks (`stride` apart) with a near-identical, non-silent block at any offset in `reference`. */

@@ -1,0 +1,37 @@
+import { describe, expect, test } from "vitest";
+import type { PcmAudio } from "../../../engine/audio/pcm.ts";
+import { measureExtension } from "../../../engine/quality/measure.ts";
+import { synthesizeSong } from "../../../engine/synth/song.ts";
+
+const rate = 22050;
+const song = synthesizeSong({ seconds: 40, sampleRate: rate, channels: 1, seed: 8 });
+
+/** Seconds [from, to) of each piece, laid end to end. */
+function join(...pieces: [PcmAudio, number, number][]): PcmAudio {
+  const parts = pieces.map(([audio, from, to]) => audio.channels[0]!.subarray(from * rate, to * rate));
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return { sampleRate: rate, channels: [out] };
+}
+
+/** A song that plays its 8 s from 12 s twice in a row (as machine_wars does at 250 s). */
+const original = join([song, 0, 20], [song, 12, 40]);
+
+describe("the shortest back-to-back loop leaves out the song's own", () => {
+  test("an extension that copies the song's own back-to-back repeat does not count it as a loop", async () => {
+    const result = join([original, 0, 48], [original, 4, 48]);
+    const report = await measureExtension({ original, result, seams: [48] });
+    expect(report.originalShortestLoopSeconds).toBeCloseTo(8, 0);
+    expect(report.shortestLoopSeconds).toBe(0);
+  }, 60_000);
+
+  test("a loop the engine makes at another period is still found", async () => {
+    const result = join([original, 0, 48], [original, 30, 36], [original, 30, 36], [original, 36, 48]);
+    const report = await measureExtension({ original, result, seams: [48, 54, 60] });
+    expect(report.shortestLoopSeconds).toBeCloseTo(6, 0);
+  }, 60_000);
+});
