@@ -63,3 +63,23 @@ export function coveredShare(segments: readonly CopySegment[], from: number, to:
   const covered = segments.reduce((sum, s) => sum + Math.max(0, Math.min(to, s.end) - Math.max(from, s.start)), 0);
   return to > from ? covered / (to - from) : 0;
 }
+
+/**
+ * For each one-beat block of the measured part (block i: analysis frames [i, i + blockFrames) counted from result
+ * sample `boundary`, frame f starting at boundary + f * hopSamples and frameSamples long), the index of the segment
+ * holding all its samples, or -1.
+ */
+export function blockCopies(
+  blocks: { readonly count: number; readonly blockFrames: number },
+  segments: readonly CopySegment[],
+  grid: { readonly boundary: number; readonly hopSamples: number; readonly frameSamples: number },
+): Int32Array {
+  const { boundary, hopSamples, frameSamples } = grid;
+  const index = new Map(segments.map((segment, i) => [segment, i]));
+  const span = (blocks.blockFrames - 1) * hopSamples + frameSamples;
+  return Int32Array.from({ length: blocks.count }, (_, i) => {
+    const start = boundary + i * hopSamples;
+    const segment = segmentHolding(segments, start, start + span);
+    return segment ? index.get(segment)! : -1;
+  });
+}

@@ -93,40 +93,19 @@ function closerThan(a: Float32Array, i: number, b: Float32Array, j: number, size
  * Shortest period (seconds) at which a stretch is followed straight away by a near-identical copy of itself:
  * along each lag (one analysis frame resolution) of the self-similarity of one-beat blocks, a window at least
  * one period and 2 s long where 80 % of the blocks match. Silent blocks never match. 0 when no period up to
- * maxPeriodSeconds repeats. Lags within LAG_TOLERANCE_FRAMES of one in `except` (loopLags of the input: the song's
- * own back-to-back repeats, which any copy of them carries) are passed over.
+ * maxPeriodSeconds repeats. `copyOf` (per block: which sample-exact copy of the input holds it, -1 for none) leaves
+ * out pairs of blocks inside one copy: a repeat there is the song's own (a phrase it plays twice in a row, a steady
+ * decay), carried by any copy of it, not a loop the extension made.
  */
-export function shortestLoopSeconds(
-  blocks: SlidingBlocks,
-  maxPeriodSeconds = 40,
-  except: ReadonlySet<number> = new Set(),
-): number {
-  const repeats = lagTest(blocks);
-  const excepted = (lag: number) => {
-    for (let d = -LAG_TOLERANCE_FRAMES; d <= LAG_TOLERANCE_FRAMES; d++) if (except.has(lag + d)) return true;
-    return false;
-  };
-  for (let lag = blocks.blockFrames; lag <= maxLag(blocks, maxPeriodSeconds); lag++)
-    if (!excepted(lag) && repeats(lag)) return lag * blocks.frameSeconds;
+export function shortestLoopSeconds(blocks: SlidingBlocks, maxPeriodSeconds = 40, copyOf?: Int32Array): number {
+  const repeats = lagTest(blocks, copyOf);
+  const maxLag = Math.min(blocks.count - 1, Math.floor(maxPeriodSeconds / blocks.frameSeconds));
+  for (let lag = blocks.blockFrames; lag <= maxLag; lag++) if (repeats(lag)) return lag * blocks.frameSeconds;
   return 0;
 }
 
-/** Every lag (analysis frames) at which shortestLoopSeconds finds a back-to-back repeat. */
-export function loopLags(blocks: SlidingBlocks, maxPeriodSeconds = 40): Set<number> {
-  const repeats = lagTest(blocks);
-  const lags = new Set<number>();
-  for (let lag = blocks.blockFrames; lag <= maxLag(blocks, maxPeriodSeconds); lag++) if (repeats(lag)) lags.add(lag);
-  return lags;
-}
-
-/** A loop found at one lag reads within a frame or two of it elsewhere (another grid, another copy). */
-const LAG_TOLERANCE_FRAMES = 2;
-
-const maxLag = (blocks: SlidingBlocks, maxPeriodSeconds: number) =>
-  Math.min(blocks.count - 1, Math.floor(maxPeriodSeconds / blocks.frameSeconds));
-
 /** Whether the blocks hold a back-to-back repeat at a lag (see shortestLoopSeconds). */
-function lagTest(blocks: SlidingBlocks): (lag: number) => boolean {
+function lagTest(blocks: SlidingBlocks, copyOf?: Int32Array): (lag: number) => boolean {
   const { count, stride, frameSeconds, size, vectors, silent } = blocks;
   const minRunFrames = MIN_REPEAT_SECONDS / frameSeconds;
   const projection = projections(blocks, spreadDirection(blocks));
@@ -140,6 +119,7 @@ function lagTest(blocks: SlidingBlocks): (lag: number) => boolean {
       const match =
         !silent[i] &&
         !silent[j] &&
+        (copyOf === undefined || copyOf[i]! < 0 || copyOf[i] !== copyOf[j]) &&
         Math.abs(projection[i]! - projection[j]!) < NEAR_IDENTICAL_DISTANCE + PROJECTION_SLACK &&
         closerThan(vectors, i, vectors, j, size, NEAR_IDENTICAL_DISTANCE);
       matches[length++] = match ? 1 : 0;

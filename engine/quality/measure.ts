@@ -3,7 +3,7 @@ import { analyseBeatsFromFrames, type BeatAnalysis, type SignalAnalysis } from "
 import { frameFeatures, type FrameFeatures } from "../analysis/features.ts";
 import { createBeatVectoriser, type BeatVectoriser } from "../analysis/beat-vectors.ts";
 import { analysisSignal, type AnalysisSignal } from "../analysis/signal.ts";
-import { copySegments, coveredShare } from "./copy-map.ts";
+import { blockCopies, copySegments, coveredShare } from "./copy-map.ts";
 import {
   analyseExtensionDirect,
   analyseExtensionMapped,
@@ -15,7 +15,7 @@ import {
 } from "./extension-analysis.ts";
 import { findResultCopies, measureForm, type FormMetrics } from "./form.ts";
 import { gatedLoudness, kWeightedPower } from "../audio/k-weighting.ts";
-import { loopLags, shortestLoopSeconds, slidingBlocks, verbatimFraction, type SlidingBlocks } from "./loops.ts";
+import { shortestLoopSeconds, slidingBlocks, verbatimFraction, type SlidingBlocks } from "./loops.ts";
 import type { FoundCopies } from "./copies.ts";
 import type { QualityReport } from "./report.ts";
 import { median, type SeamMetrics } from "./seams.ts";
@@ -80,8 +80,6 @@ export interface OriginalAnalysis {
   readonly blockFrames: number;
   readonly blocks: SlidingBlocks;
   readonly shortestLoopSeconds: number;
-  /** Lags (analysis frames) of its own back-to-back repeats (loopLags): the extension's are measured without them. */
-  readonly loopLags: ReadonlySet<number>;
   /** K-weighted power per sample (kWeightedPower), which the mapped path copies. */
   readonly power: Float32Array;
   readonly integratedLufs: number;
@@ -131,8 +129,7 @@ export function analyseOriginal(
   const { beatFrames } = seamReferenceOf({ signal, frames, beats });
   const blockFrames = Math.max(2, Math.round(beatFrames));
   const blocks = timed(ORIGINAL_STAGES[2], () => slidingBlocks(frames, blockFrames, vectoriser));
-  const lags = timed(ORIGINAL_STAGES[3], () => loopLags(blocks));
-  const loop = lags.size === 0 ? 0 : Math.min(...lags) * blocks.frameSeconds;
+  const loop = timed(ORIGINAL_STAGES[3], () => shortestLoopSeconds(blocks));
   const power = timed(ORIGINAL_STAGES[4], () => kWeightedPower(original));
   const integratedLufs = frameCount(original) > 0 ? gatedLoudness(power, original.sampleRate) : -Infinity;
   return {
@@ -145,7 +142,6 @@ export function analyseOriginal(
     blockFrames,
     blocks,
     shortestLoopSeconds: loop,
-    loopLags: lags,
     power,
     integratedLufs,
   };
@@ -210,7 +206,17 @@ function measureBody(
       mfccFrechetDistance(frames, 0, frames.frameCount, reference.frames),
     ),
     harmonySimilarity: chromaCosine(frames, 0, reference.frames),
-    shortestLoopSeconds: timed("extension: loops", () => shortestLoopSeconds(blocks, undefined, reference.loopLags)),
+    shortestLoopSeconds: timed("extension: loops", () =>
+      shortestLoopSeconds(
+        blocks,
+        undefined,
+        blockCopies(blocks, copySegments(copies, boundary, frameCount(result)), {
+          boundary,
+          hopSamples: frames.hop * reference.signal.factor,
+          frameSamples: frames.frameSize * reference.signal.factor,
+        }),
+      ),
+    ),
     verbatimFraction: timed("verbatim", () => verbatimFraction(blocks, reference.blocks)),
     extensionTempoBpm: silent ? null : extension.tempoBpm,
   };

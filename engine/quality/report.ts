@@ -54,8 +54,8 @@ export interface QualityReport {
    * Stuck-loop detector: the shortest period (seconds) at which a section of the extension is immediately
    * followed by a near-identical copy of itself (self-similarity of one-beat chroma+MFCC+level blocks along
    * diagonals); 0 when nothing repeats back to back. Periods under 20 s are audible loops: 0 or >= 20 is good.
-   * Periods at which the original itself repeats back to back (within two analysis frames) are not counted: a song
-   * that plays a phrase twice in a row hands that repeat to any copy of it.
+   * Repeats inside one sample-exact copy of the input are not counted: a song that plays a phrase twice in a row, or
+   * holds a steady decay, hands that to any copy of it; the loops counted are the ones the joins make.
    */
   readonly shortestLoopSeconds: number;
   /** The same detector on the original, for reference: a song that loops itself is not the engine's fault. */
