@@ -1,4 +1,5 @@
 import type { BeatAnalysis } from "../analysis/beats.ts";
+import { NEAR_IDENTICAL_DISTANCE } from "../quality/loops.ts";
 import type { PulseProfile } from "../analysis/continuity.ts";
 import type { SongForm } from "../analysis/form.ts";
 import type { JumpGraph } from "./jump-graph.ts";
@@ -18,16 +19,45 @@ const RECENT_SECONDS = 30;
  */
 export const MIN_REPLAY_SECONDS = 20;
 
-/** Whether starting `phrase` at `position` replays it back to back (see MIN_REPLAY_SECONDS). */
+/** Output position where `phrase`, or a phrase that sounds the same (see soundAlikes), last started. */
+function lastStartOf(state: WalkState, index: number): number {
+  let last = state.lastStarted[index]!;
+  for (const twin of state.soundAlikes[index] ?? []) last = Math.max(last, state.lastStarted[twin]!);
+  return last;
+}
+
+/**
+ * Whether starting `phrase` at `position` replays it back to back (see MIN_REPLAY_SECONDS): it, or another phrase
+ * of the song that sounds the same, started too recently.
+ */
 function replaysBackToBack(state: WalkState, index: number, phraseSamples: number, sampleRate: number): boolean {
-  const gap = state.position - state.lastStarted[index]!;
+  const gap = state.position - lastStartOf(state, index);
   return gap < MIN_REPLAY_SECONDS * sampleRate && phraseSamples >= 0.5 * gap;
 }
 
 /** The cost of a back-to-back replay: when every choice is one (a short song), the widest loop is the least bad. */
 function replayCost(state: WalkState, index: number, sampleRate: number): number {
-  const gap = state.position - state.lastStarted[index]!;
+  const gap = state.position - lastStartOf(state, index);
   return REPEAT_COST * (2 - gap / (MIN_REPLAY_SECONDS * sampleRate));
+}
+
+/** Share of beats that must match for two phrases to sound the same (as the loop metric's share of blocks). */
+const ALIKE_SHARE = 0.8;
+
+/**
+ * For each phrase, the other phrases that sound the same: a song repeats itself (a chorus, a riff), and playing one
+ * copy right after another is as much a back-to-back loop as playing one phrase twice. Alike: beat by beat from their
+ * starts, at least ALIKE_SHARE of the shorter one's beats within NEAR_IDENTICAL_DISTANCE (the loop metric's reading
+ * of "the same audio").
+ */
+export function soundAlikes(phrases: readonly Phrase[], graph: JumpGraph): number[][] {
+  const alike = (a: Phrase, b: Phrase): boolean => {
+    const beats = Math.min(a.end - a.start, b.end - b.start);
+    let matching = 0;
+    for (let k = 0; k < beats; k++) if (graph.distance(a.start + k, b.start + k) < NEAR_IDENTICAL_DISTANCE) matching++;
+    return beats >= 2 && matching >= ALIKE_SHARE * beats;
+  };
+  return phrases.map((a, i) => phrases.flatMap((b, j) => (j !== i && alike(a, b) ? [j] : [])));
 }
 const LOUDNESS_FREE_LU = 0.75;
 const LOUDNESS_PENALTY_PER_LU = 3;
@@ -57,6 +87,8 @@ export interface WalkState {
   /** Output position where each phrase last ended and last started (-Infinity: not heard yet). */
   readonly lastHeard: number[];
   readonly lastStarted: number[];
+  /** soundAlikes(phrases): a replay of any of them counts as a replay of the phrase. */
+  readonly soundAlikes: readonly (readonly number[])[];
   readonly timesUsed: number[];
   position: number;
   runStart: number;

@@ -10,6 +10,7 @@ import {
   createSlotHistory,
   gramSize,
   MAX_VERBATIM_SECONDS,
+  soundAlikes,
   type Phrase,
   type WalkState,
 } from "./phrase-choice.ts";
@@ -78,6 +79,7 @@ export async function planPhrases(
     // Continue form has played the whole input already, every phrase at its own place.
     lastHeard: phrases.map((p) => (song ? -Infinity : at(p.end))),
     lastStarted: phrases.map((p) => (song ? -Infinity : at(p.start))),
+    soundAlikes: soundAlikes(phrases, graph),
     timesUsed: phrases.map(() => 0),
     position: start.position,
     runStart: start.position,
