@@ -28,7 +28,14 @@ import {
 import { checkTargetLimit, explainTooShort } from "./extend-checks.ts";
 import { printExtendSummary } from "./extend-summary.ts";
 import { DEFAULT_MODEL_DIR, nonNegativeNumber, positiveNumber, required } from "./options.ts";
-import { checkOutputPaths, describeFileError, outputPaths, refuseForeignFiles, writeFileAtomic } from "./output.ts";
+import {
+  checkOutputPaths,
+  describeFileError,
+  outputPaths,
+  refuseExistingOutput,
+  refuseForeignFiles,
+  writeFileAtomic,
+} from "./output.ts";
 import { secondsProgress } from "./progress.ts";
 
 /** --form's parser: a refusal like the engine's own (exit code 2), naming the allowed values. */
@@ -56,6 +63,7 @@ interface ExtendFlags {
   page: boolean;
   format?: string;
   json: boolean;
+  overwrite: boolean;
   progress: boolean;
 }
 
@@ -121,6 +129,7 @@ function withExtendOptions(command: Command): Command {
       "--no-page",
       "do not write the result page (<name>.html, the output's name without its extension: players, picture, quality)",
     )
+    .option("--overwrite", "replace -o when it already exists (else refused before any work)", false)
     .option("--json", "print a JSON summary on stdout", false)
     .option("--no-progress", "hide the progress bar");
 }
@@ -144,6 +153,7 @@ async function extend(inputPath: string, flags: ExtendFlags): Promise<void> {
     }
   }
   if (output.mismatch !== undefined) console.error(`warning: ${output.mismatch}`);
+  refuseExistingOutput(output.path, flags.overwrite);
   refuseForeignFiles(filesBeside(resolved));
   const started = performance.now();
   const job = await runJob(bytes, inputPath, modelDir, flags);

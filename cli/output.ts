@@ -60,6 +60,15 @@ export function checkOutputPaths(input: string, output: string, written: readonl
 }
 
 /**
+ * Refuses, before any work, to replace an existing file at -o (another song, notes, an earlier result) unless
+ * --overwrite asks for it: a user's file is never replaced by surprise.
+ */
+export function refuseExistingOutput(output: string, overwrite: boolean): void {
+  if (overwrite || !statOrUndefined(output)?.isFile()) return;
+  throw new UsageError(`-o ${output} already exists; choose another output file, or pass --overwrite to replace it`);
+}
+
+/**
  * Refuses, before any work, to replace a file beside the output that the harmonizer did not write (a cover image
  * called song.png, notes in song.html): the picture, report and page are replaced only when they carry its mark.
  */

@@ -91,11 +91,32 @@ describe("harmonizer extend messages", () => {
 
     const first = await harmonizer(folder, "extend", song, "--to", "30", "-o", "other.wav");
     expect(first.code).toBe(0);
-    const again = await harmonizer(folder, "extend", song, "--to", "32", "-o", "other.wav");
+    const again = await harmonizer(folder, "extend", song, "--to", "32", "-o", "other.wav", "--overwrite");
     expect(again.code).toBe(0);
     const report = JSON.parse(await readFile(join(folder, "other.report.json"), "utf8"));
     expect(report.output.seconds).toBe(32);
     expect((await readFile(cover)).equals(image)).toBe(true);
+  }, 120_000);
+
+  it("never replaces an existing -o (another song, the user's notes, an earlier result) unless --overwrite", async () => {
+    const folder = join(dir, "existing");
+    await mkdir(folder, { recursive: true });
+    const notes = join(folder, "mine.wav");
+    await writeFile(notes, "my precious notes");
+    const refused = await harmonizer(folder, "extend", song, "--to", "30", "-o", "mine.wav");
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("-o mine.wav already exists; choose another output file, or pass --overwrite");
+    expectPlainWords(refused.stderr);
+    expect(await readFile(notes, "utf8")).toBe("my precious notes");
+    expect(await readdir(folder)).toEqual(["mine.wav"]);
+    // Without an extension, -o names the file the input's format gives: that one is protected too.
+    await writeFile(join(folder, "kept.wav"), "another song");
+    const bare = await harmonizer(folder, "extend", song, "--to", "30", "-o", "kept");
+    expect(bare.code).toBe(2);
+    expect(await readFile(join(folder, "kept.wav"), "utf8")).toBe("another song");
+    const replaced = await harmonizer(folder, "extend", song, "--to", "30", "-o", "mine.wav", "--overwrite");
+    expect(replaced.code).toBe(0);
+    expect((await readFile(notes)).subarray(0, 4).toString()).toBe("RIFF");
   }, 120_000);
 
   it("refuses a raised limit's target that cannot be held in memory, at once, saying how much fits", async () => {
