@@ -11,7 +11,10 @@ export interface MeasuredSpan {
   readonly seams: readonly number[];
   /** Samples the result is longer than the original. */
   readonly extensionLength: number;
-  /** False when less than a second is measured (or added): the report then holds only the original's figures. */
+  /**
+   * False when less than a second follows the kept opening: the report then holds only the original's figures. A
+   * result no longer than the input is still measured after its intro (song form re-orders the body whatever is added).
+   */
   readonly measurable: boolean;
 }
 
@@ -27,7 +30,7 @@ export function measuredSpan({ original, result, seams, introSeconds }: Extensio
     boundary,
     seams: seams.filter((s) => s * sampleRate >= 0 && s * sampleRate < resultLength),
     extensionLength,
-    measurable: extensionLength >= sampleRate && resultLength - boundary >= sampleRate,
+    measurable: resultLength - boundary >= sampleRate,
   };
 }
 
