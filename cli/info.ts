@@ -1,11 +1,11 @@
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { modelInfo, PRESET_NAMES } from "#engine";
 import { UsageError } from "./options.ts";
 
 export function infoCommand(): Command {
   return new Command("info")
     .description("show a model's architecture and parameter count")
-    .option("--preset <name>", `a built-in architecture: ${PRESET_NAMES.join(", ")}`)
+    .addOption(new Option("--preset <name>", "a built-in architecture").choices(PRESET_NAMES))
     .option("--model <dir>", "a trained model directory")
     .option("--json", "print JSON (with a top-level `parameters` field)", false)
     .action(async (flags: { preset?: string; model?: string; json: boolean }) => {

@@ -66,6 +66,13 @@ describe("harmonizer info", () => {
     expect(code).toBe(2);
     expect(stderr).toBe("harmonizer: give exactly one of --preset NAME or --model DIR\n");
   });
+
+  it("refuses an unknown preset as a usage error (exit 2) naming the choices, without a stack trace", async () => {
+    const { code, stderr } = await harmonizer("info", "--preset", "huge");
+    expect(code).toBe(2);
+    expect(stderr).toContain("Allowed choices are seed, small, conductor");
+    expect(stderr).not.toMatch(/^\s+at /m);
+  });
 });
 
 describe("harmonizer extend", () => {
