@@ -1,4 +1,4 @@
-import { HarmonizerInputError, isInputError } from "#engine";
+import { FORMAT_INFO, HarmonizerInputError, isInputError } from "#engine";
 import { UsageError } from "./options.ts";
 
 /** Why each engine needs the minimum input length, for the message when an input is shorter. */
@@ -24,4 +24,18 @@ export function checkTargetLimit(targetSeconds: number, maxTargetMinutes: number
         "raise it with --max-target-minutes",
     );
   }
+}
+
+/**
+ * The note when -o has no extension and the format is added. A WAV input's depth is known only once it is decoded (the
+ * result keeps it): the note names the container then, not a depth it cannot know yet.
+ */
+export function noExtensionNote(
+  output: { path: string; format: keyof typeof FORMAT_INFO },
+  format: string | undefined,
+): string {
+  const why = format === undefined ? "the input's own format" : `--format ${format}`;
+  const info = FORMAT_INFO[output.format];
+  const label = format === undefined && info.extension === ".wav" ? "WAV" : info.label;
+  return `note: -o has no extension: writing ${output.path} (${label}, ${why})`;
 }

@@ -25,7 +25,7 @@ import {
   runExtensionJob,
   sniffFormat,
 } from "#engine";
-import { checkTargetLimit, explainTooShort } from "./extend-checks.ts";
+import { checkTargetLimit, explainTooShort, noExtensionNote } from "./extend-checks.ts";
 import { printExtendSummary } from "./extend-summary.ts";
 import { DEFAULT_MODEL_DIR, nonNegativeNumber, positiveNumber, required } from "./options.ts";
 import {
@@ -147,10 +147,7 @@ async function extend(inputPath: string, flags: ExtendFlags): Promise<void> {
   const resolved = { ...flags, output: output.path };
   if (output.path !== flags.output) {
     checkOutputPaths(inputPath, output.path, filesToWrite(resolved));
-    if (!flags.json) {
-      const why = flags.format === undefined ? "the input's own format" : `--format ${flags.format}`;
-      console.error(`note: -o has no extension: writing ${output.path} (${FORMAT_INFO[output.format].label}, ${why})`);
-    }
+    if (!flags.json) console.error(noExtensionNote(output, flags.format));
   }
   if (output.mismatch !== undefined) console.error(`warning: ${output.mismatch}`);
   refuseExistingOutput(output.path, flags.overwrite);

@@ -47,6 +47,18 @@ describe("harmonizer extend writes the format asked for", () => {
     expect(result.stdout).toContain("quality: not measured (--no-report)");
   }, 120_000);
 
+  it("-o without an extension for a 16-bit WAV input: the note names no depth it cannot know, the file is 16-bit", async () => {
+    const wav = join(dir, "pcm16.wav");
+    await writeFile(wav, await encodeAudio(synthesizeSong({ seconds: 22, sampleRate: RATE, seed: 5 }), "wav16"));
+    const quiet = ["--no-progress", "--no-report", "--no-picture", "--no-page"];
+    const result = await harmonizer("extend", wav, "--to", "30", "-o", join(dir, "bare16"), ...quiet);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`writing ${join(dir, "bare16.wav")} (WAV, the input's own format)`);
+    expect(result.stderr).not.toContain("32-bit float");
+    expect(result.stdout).toContain("format: WAV 16-bit (the input's own format; -o had no extension)");
+    expect((await decodeAudio(await readFile(join(dir, "bare16.wav")))).bitDepth).toBe(16);
+  }, 120_000);
+
   it("names --format, not the input, as the reason for the format added to an -o without extension; warns when they disagree", async () => {
     const quiet = ["--no-progress", "--no-report", "--no-picture", "--no-page"];
     const chosen = await harmonizer("extend", song, "--to", "30", "-o", join(dir, "f3"), "--format", "opus", ...quiet);
