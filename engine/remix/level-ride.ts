@@ -32,6 +32,12 @@ export interface LevelRideOptions {
   readonly transitionSamples: number;
   /** The gain is exactly 1 from this output sample on (the song's own ending ends at its own level). */
   readonly unityFrom?: number;
+  /**
+   * The input's own step into the material from unityFrom on (short-term loudness before its start minus after, LU).
+   * A join there into quieter material is ridden down to this step whatever its size: the song approaches its ending
+   * that way, so a larger drop is the planner's, not the music's structure.
+   */
+  readonly ownStepIntoUnity?: number;
   /** No sample may be raised above this magnitude (the input's own peak); asked for only when a ride raises a level. */
   readonly peak: number | (() => number);
   /** The output's loudness as rendered, read from the input's (fast); without it, measured on the output. */
@@ -99,6 +105,7 @@ export function rideLevels(out: Float32Array[], options: LevelRideOptions): Leve
       sinkTo: from,
       outgoingProtected: seam <= options.protectedEnd,
       rideLength: Math.min(rideLength, unityFrom - seam),
+      ownStep: seam === unityFrom ? options.ownStepIntoUnity : undefined,
       minLength: 2 * w,
       peak: options.peak,
       sampleRate,
@@ -127,6 +134,8 @@ interface JoinLimits {
   readonly sinkTo: number;
   readonly outgoingProtected: boolean;
   readonly rideLength: number;
+  /** At the join into the song's own ending: the input's own step there (see ownStepIntoUnity). */
+  readonly ownStep?: number;
   readonly minLength: number;
   readonly peak: number | (() => number);
   readonly sampleRate: number;
@@ -147,6 +156,7 @@ function chooseJoinRide(fader: Fader, seam: number, carried: number, limits: Joi
   const sides = levelStep(fader, seam);
   // A side near silence has no level to match.
   const step = sides && sides.before > QUIET_LUFS && sides.after > QUIET_LUFS ? sides.before - sides.after : undefined;
+  if (step !== undefined && limits.ownStep !== undefined && step > MAX_RIDE_DB) return intoEnding(step, limits, carry);
   if (step === undefined || Math.abs(step) > MAX_RIDE_DB || !(Math.abs(step) > RIDE_FROM_LU || riding)) return carry;
   if (
     step > 0 &&
@@ -166,6 +176,14 @@ function chooseJoinRide(fader: Fader, seam: number, carried: number, limits: Joi
     limits.sinkTo,
   );
   return delta > 0 ? { ride: { ...boost, delta }, step } : carry;
+}
+
+/** Into a much quieter ending: the outgoing phrase sinks by the step beyond the song's own into its ending. */
+function intoEnding(step: number, limits: JoinLimits, carry: JoinRide): JoinRide {
+  const excess = step - Math.max(0, limits.ownStep ?? 0);
+  if (excess <= RIDE_FROM_LU || limits.outgoingProtected) return carry;
+  if (limits.sinkTo - limits.sinkFrom < MIN_SINK_SECONDS * limits.sampleRate) return carry;
+  return { sink: { start: limits.sinkFrom, end: limits.sinkTo, depth: -excess }, step: excess };
 }
 
 /** A boost's delta, lowered where needed so that no sample from `from` on exceeds `peak`. */

@@ -1,3 +1,4 @@
+import { SHORT_TERM_SECONDS } from "../audio/loudness.ts";
 import type { PcmAudio } from "../audio/pcm.ts";
 import { downmix } from "../analysis/signal.ts";
 import type { LoudnessProfile } from "../analysis/continuity.ts";
@@ -8,6 +9,18 @@ import type { RemixPlan } from "./plan.ts";
 
 /** Where the output is cut inside sound (a trimmed ending), or padded after a last sample that is not silent. */
 const SAFETY_FADE_SECONDS = 0.005;
+
+/** The input's own short-term loudness step into sample `at` (3 s before minus 3 s after), LU; undefined unknown. */
+function ownStepInto(
+  at: number | undefined,
+  sampleRate: number,
+  loudness: Pick<LoudnessProfile, "lufs"> | undefined,
+): number | undefined {
+  const span = Math.round(SHORT_TERM_SECONDS * sampleRate);
+  if (at === undefined || !loudness || at < span) return undefined;
+  const step = loudness.lufs(at - span, at) - loudness.lufs(at, at + span);
+  return Number.isFinite(step) ? step : undefined;
+}
 
 /**
  * Writes a song-form plan: every range of the input in order, each non-contiguous join crossfaded (equal power,
@@ -58,6 +71,7 @@ export function renderSong(
     protectedEnd: seamSamples[0] ?? target,
     transitionSamples: half,
     unityFrom: lastStart,
+    ownStepIntoUnity: ownStepInto(ranges.at(-1)?.start, input.sampleRate, options.loudness),
     peak: () => peakOf(input),
     rawLoudness: options.loudness ? copiedLoudness(pieces, options.loudness.lufs) : undefined,
   });

@@ -187,6 +187,36 @@ describe("rideLevels", () => {
     }
   });
 
+  test("into an ending 14 dB quieter: sunk to the step the song itself takes into its ending, whatever the size", () => {
+    const original = tone([
+      [20, 0.5],
+      [20, 0.1],
+    ]);
+    const step = (ownStepIntoUnity?: number) => {
+      const out = original.map((c) => c.slice());
+      rideLevels(out, {
+        sampleRate: rate,
+        seams: [20 * rate],
+        protectedEnd: 2 * rate,
+        transitionSamples: w,
+        unityFrom: 20 * rate,
+        ownStepIntoUnity,
+        peak: 1,
+      });
+      expect(differing(out[0]!.subarray(20 * rate + w), original[0]!.subarray(20 * rate + w))).toBe(0);
+      expect(countClicks(out, rate, [20])).toBe(0);
+      return stepAt(out, 20);
+    };
+    // The song reaches its ending at the ending's level: the planner's 14 dB drop is ridden away (the 3 s before the
+    // join read a little of the sink's last slope).
+    expect(step(0)).toBeLessThanOrEqual(2);
+    // The song drops 14 dB into its ending itself, or nothing is known of it: left as it is (structure).
+    expect(step(14)).toBeGreaterThan(13);
+    expect(step(undefined)).toBeGreaterThan(13);
+    // It drops 6 dB itself: the join keeps those 6.
+    expect(Math.abs(step(6) - 6)).toBeLessThanOrEqual(1.5);
+  });
+
   test("reading the levels from the input's loudness profile (the planner's) rides as measuring the output does", () => {
     const original = tone([
       [12, 0.5],
