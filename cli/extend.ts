@@ -63,7 +63,7 @@ interface ExtendFlags {
   page: boolean;
   format?: string;
   json: boolean;
-  overwrite: boolean;
+  force: boolean;
   progress: boolean;
 }
 
@@ -129,7 +129,7 @@ function withExtendOptions(command: Command): Command {
       "--no-page",
       "do not write the result page (<name>.html, the output's name without its extension: players, picture, quality)",
     )
-    .option("--overwrite", "replace -o when it already exists (else refused before any work)", false)
+    .option("--force", "replace -o when it already exists (else refused before any work)", false)
     .option("--json", "print a JSON summary on stdout", false)
     .option("--no-progress", "hide the progress bar");
 }
@@ -150,7 +150,7 @@ async function extend(inputPath: string, flags: ExtendFlags): Promise<void> {
     if (!flags.json) console.error(noExtensionNote(output, flags.format));
   }
   if (output.mismatch !== undefined) console.error(`warning: ${output.mismatch}`);
-  refuseExistingOutput(output.path, flags.overwrite);
+  refuseExistingOutput(output.path, flags.force);
   refuseForeignFiles(filesBeside(resolved));
   const started = performance.now();
   const job = await runJob(bytes, inputPath, modelDir, flags);

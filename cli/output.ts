@@ -61,11 +61,11 @@ export function checkOutputPaths(input: string, output: string, written: readonl
 
 /**
  * Refuses, before any work, to replace an existing file at -o (another song, notes, an earlier result) unless
- * --overwrite asks for it: a user's file is never replaced by surprise.
+ * --force asks for it: a user's file is never replaced by surprise.
  */
-export function refuseExistingOutput(output: string, overwrite: boolean): void {
-  if (overwrite || !statOrUndefined(output)?.isFile()) return;
-  throw new UsageError(`-o ${output} already exists; choose another output file, or pass --overwrite to replace it`);
+export function refuseExistingOutput(output: string, force: boolean): void {
+  if (force || !statOrUndefined(output)?.isFile()) return;
+  throw new UsageError(`-o ${output} already exists; choose another output file, or pass --force to replace it`);
 }
 
 /**

@@ -91,21 +91,21 @@ describe("harmonizer extend messages", () => {
 
     const first = await harmonizer(folder, "extend", song, "--to", "30", "-o", "other.wav");
     expect(first.code).toBe(0);
-    const again = await harmonizer(folder, "extend", song, "--to", "32", "-o", "other.wav", "--overwrite");
+    const again = await harmonizer(folder, "extend", song, "--to", "32", "-o", "other.wav", "--force");
     expect(again.code).toBe(0);
     const report = JSON.parse(await readFile(join(folder, "other.report.json"), "utf8"));
     expect(report.output.seconds).toBe(32);
     expect((await readFile(cover)).equals(image)).toBe(true);
   }, 120_000);
 
-  it("never replaces an existing -o (another song, the user's notes, an earlier result) unless --overwrite", async () => {
+  it("never replaces an existing -o (another song, the user's notes, an earlier result) unless --force", async () => {
     const folder = join(dir, "existing");
     await mkdir(folder, { recursive: true });
     const notes = join(folder, "mine.wav");
     await writeFile(notes, "my precious notes");
     const refused = await harmonizer(folder, "extend", song, "--to", "30", "-o", "mine.wav");
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain("-o mine.wav already exists; choose another output file, or pass --overwrite");
+    expect(refused.stderr).toContain("-o mine.wav already exists; choose another output file, or pass --force");
     expectPlainWords(refused.stderr);
     expect(await readFile(notes, "utf8")).toBe("my precious notes");
     expect(await readdir(folder)).toEqual(["mine.wav"]);
@@ -114,7 +114,7 @@ describe("harmonizer extend messages", () => {
     const bare = await harmonizer(folder, "extend", song, "--to", "30", "-o", "kept");
     expect(bare.code).toBe(2);
     expect(await readFile(join(folder, "kept.wav"), "utf8")).toBe("another song");
-    const replaced = await harmonizer(folder, "extend", song, "--to", "30", "-o", "mine.wav", "--overwrite");
+    const replaced = await harmonizer(folder, "extend", song, "--to", "30", "-o", "mine.wav", "--force");
     expect(replaced.code).toBe(0);
     expect((await readFile(notes)).subarray(0, 4).toString()).toBe("RIFF");
   }, 120_000);
