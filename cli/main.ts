@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { BackendUnavailableError, isInputError } from "#engine";
 import { evaluateCommand } from "./evaluate.ts";
@@ -7,8 +8,12 @@ import { SYSCALL_VERBS, USAGE_EXIT_CODE, UsageError } from "./options.ts";
 import { describeFileError } from "./output.ts";
 import { trainCommand } from "./train.ts";
 
+const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
 const program = new Command("harmonizer")
   .description("Extend a song to any length with the Emotions Harmonizer engine, on this machine.")
+  .version(version)
   .showHelpAfterError()
   .exitOverride()
   .addCommand(extendCommand())

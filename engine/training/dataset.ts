@@ -6,19 +6,23 @@ import { mulberry32 } from "../random.ts";
 
 export const AUDIO_EXTENSIONS = [".wav", ".mp3", ".ogg", ".opus", ".flac"] as const;
 
+/** Why a folder cannot be listed, in words instead of the system's code. */
+const FOLDER_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: "no such folder",
+  ENOTDIR: "it is a file, not a folder",
+  EACCES: "permission denied",
+};
+
 /** Audio files under dir (recursively, following symbolic links), as sorted paths relative to dir. */
 export async function listAudioFiles(dir: string): Promise<string[]> {
   let entries: string[];
   try {
     entries = await readdir(dir, { recursive: true });
   } catch (error) {
-    throw new HarmonizerInputError(
-      "NOT_AUDIO",
-      `cannot read the training data folder ${dir}: ${(error as Error).message}`,
-      {
-        cause: error,
-      },
-    );
+    const reason = FOLDER_ERRORS[(error as NodeJS.ErrnoException).code ?? ""] ?? (error as Error).message;
+    throw new HarmonizerInputError("NOT_AUDIO", `cannot read the training data folder ${dir}: ${reason}`, {
+      cause: error,
+    });
   }
   const found: string[] = [];
   for (const entry of entries) {

@@ -25,6 +25,15 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+describe("harmonizer --version", () => {
+  it("prints the package's version and exits 0", async () => {
+    const { code, stdout } = await harmonizer("--version");
+    expect(code).toBe(0);
+    const manifest = JSON.parse(await readFile(join(import.meta.dirname, "../../package.json"), "utf8"));
+    expect(stdout.trim()).toBe(manifest.version);
+  });
+});
+
 describe("harmonizer --help", () => {
   it("lists the four verbs, and each verb documents its flags", async () => {
     const top = await harmonizer("--help");

@@ -42,6 +42,14 @@ describe("listAudioFiles", () => {
       "link.mp3",
     ]);
   });
+
+  it("says in words why a folder cannot be read, without the system's error code", async () => {
+    await expect(listAudioFiles(path.join(dir, "nowhere"))).rejects.toThrow(/: no such folder$/);
+    await writeFile(path.join(dir, "a-file"), "x");
+    const error = await listAudioFiles(path.join(dir, "a-file")).catch((e: Error) => e);
+    expect(String(error)).toMatch(/it is a file, not a folder/);
+    expect(String(error)).not.toMatch(/\bE[A-Z]{3,}\b/);
+  });
 });
 
 describe("splitFiles", () => {
