@@ -1,4 +1,4 @@
-import { checkTargets, type ExtensionReport, type TargetCheck } from "#engine";
+import { checkTargets, type ExtensionReport, OPUS_RATE, type TargetCheck } from "#engine";
 
 /** What `harmonizer extend` tells the terminal after the headline: lines for stdout, warnings for stderr. */
 export interface ExtendSummary {
@@ -84,9 +84,12 @@ export function printExtendSummary(report: ExtensionReport, run: ExtendRun): voi
 
 function headline(report: ExtensionReport, run: ExtendRun): string {
   const { input, output } = report;
+  // Opus is always 48 kHz: the file holds the result resampled.
+  const rate =
+    report.outputFormat === "ogg-opus" ? `${OPUS_RATE} Hz, from ${output.sampleRate} Hz` : `${output.sampleRate} Hz`;
   return (
     `${run.input} (${input.seconds.toFixed(1)} s) -> ${run.files.audio} (${output.seconds.toFixed(1)} s, ` +
-    `${output.channels} ch, ${output.sampleRate} Hz) with the ${report.engine} engine` +
+    `${output.channels} ch, ${rate}) with the ${report.engine} engine` +
     `${report.backend ? ` on ${report.backend}` : ""}: ${report.chunks} chunks, ${report.seams.length} seams, ` +
     `${run.wallSeconds.toFixed(1)} s`
   );

@@ -26,7 +26,7 @@ export { DEFAULT_CROSSFADE_SECONDS, DEFAULT_ENGINE, DEFAULT_FADE_OUT_SECONDS, EN
 export { DEFAULT_FORM, type EngineName, FORM_SETTINGS, type FormName, type FormSetting } from "./extend/types.ts";
 export { DEFAULT_LIMITS, type InputLimits } from "./limits.ts";
 export { sniffFormat } from "./audio/format.ts";
-export { FORMAT_CHOICES, FORMAT_INFO, type ResolvedOutput, resolveOutput } from "./audio/encode/index.ts";
+export { FORMAT_CHOICES, FORMAT_INFO, OPUS_RATE, type ResolvedOutput, resolveOutput } from "./audio/encode/index.ts";
 export { buildResultPage, relativePageLinks } from "./report/page.ts";
 export { GENERATOR, isSignedByHarmonizer } from "./report/signature.ts";
 export { HarmonizerInputError, type InputErrorCode, isInputError } from "./errors.ts";

@@ -17,6 +17,7 @@ export {
   parseFormatName,
   resolveOutput,
 } from "./formats.ts";
+export { OPUS_RATE } from "./opus.ts";
 
 export interface EncodeAudioOptions {
   /** FLAC only: 16 or 24 bits (default 24; 16 when the source was 16-bit). */

@@ -64,6 +64,8 @@ describe("harmonizer extend writes the format asked for", () => {
     const chosen = await harmonizer("extend", song, "--to", "30", "-o", join(dir, "f3"), "--format", "opus", ...quiet);
     expect(chosen.code).toBe(0);
     expect(chosen.stderr).toContain(`writing ${join(dir, "f3.opus")} (Ogg Opus, --format opus)`);
+    // Opus files are 48 kHz whatever the song's rate: the summary says what the file holds.
+    expect(chosen.stdout).toContain(`2 ch, 48000 Hz, from ${RATE} Hz) with the`);
     const odd = await harmonizer("extend", song, "--to", "30", "-o", join(dir, "f2.wav"), "--format", "mp3", ...quiet);
     expect(odd.code).toBe(0);
     expect(odd.stderr).toContain(
