@@ -11,15 +11,9 @@ import type { RemixPlan } from "./plan.ts";
 const SAFETY_FADE_SECONDS = 0.005;
 
 /** The input's own short-term loudness step into sample `at` (3 s before minus 3 s after), LU; undefined unknown. */
-function ownStepInto(
-  at: number | undefined,
-  sampleRate: number,
-  loudness: Pick<LoudnessProfile, "lufs"> | undefined,
-): number | undefined {
-  const span = Math.round(SHORT_TERM_SECONDS * sampleRate);
-  if (at === undefined || !loudness || at < span) return undefined;
-  const step = loudness.lufs(at - span, at) - loudness.lufs(at, at + span);
-  return Number.isFinite(step) ? step : undefined;
+function ownStepInto(at: number | undefined, sampleRate: number, loudness: LoudnessProfile | undefined) {
+  if (at === undefined || !loudness || at < Math.round(SHORT_TERM_SECONDS * sampleRate)) return undefined;
+  return loudness.before(at) - loudness.after(at);
 }
 
 /**
@@ -30,7 +24,7 @@ function ownStepInto(
 export function renderSong(
   input: PcmAudio,
   plan: RemixPlan,
-  options: { targetSamples: number; crossfadeSamples: number; loudness?: Pick<LoudnessProfile, "lufs"> },
+  options: { targetSamples: number; crossfadeSamples: number; loudness?: LoudnessProfile },
 ): RenderedRemix {
   const sampleRate = input.sampleRate;
   const target = options.targetSamples;
