@@ -98,19 +98,12 @@ function closerThan(a: Float32Array, i: number, b: Float32Array, j: number, size
  * decay), carried by any copy of it, not a loop the extension made.
  */
 export function shortestLoopSeconds(blocks: SlidingBlocks, maxPeriodSeconds = 40, copyOf?: Int32Array): number {
-  const repeats = lagTest(blocks, copyOf);
-  const maxLag = Math.min(blocks.count - 1, Math.floor(maxPeriodSeconds / blocks.frameSeconds));
-  for (let lag = blocks.blockFrames; lag <= maxLag; lag++) if (repeats(lag)) return lag * blocks.frameSeconds;
-  return 0;
-}
-
-/** Whether the blocks hold a back-to-back repeat at a lag (see shortestLoopSeconds). */
-function lagTest(blocks: SlidingBlocks, copyOf?: Int32Array): (lag: number) => boolean {
-  const { count, stride, frameSeconds, size, vectors, silent } = blocks;
+  const { count, blockFrames, stride, frameSeconds, size, vectors, silent } = blocks;
+  const maxLag = Math.min(count - 1, Math.floor(maxPeriodSeconds / frameSeconds));
   const minRunFrames = MIN_REPEAT_SECONDS / frameSeconds;
   const projection = projections(blocks, spreadDirection(blocks));
   const matches = new Uint8Array(Math.ceil(count / stride) + 1);
-  return (lag) => {
+  for (let lag = blockFrames; lag <= maxLag; lag++) {
     const window = Math.ceil(Math.max(lag, minRunFrames) / stride);
     let length = 0;
     let inWindow = 0;
@@ -125,10 +118,10 @@ function lagTest(blocks: SlidingBlocks, copyOf?: Int32Array): (lag: number) => b
       matches[length++] = match ? 1 : 0;
       inWindow += match ? 1 : 0;
       if (length > window) inWindow -= matches[length - 1 - window]!;
-      if (length >= window && inWindow >= MATCHING_SHARE * window) return true;
+      if (length >= window && inWindow >= MATCHING_SHARE * window) return lag * frameSeconds;
     }
-    return false;
-  };
+  }
+  return 0;
 }
 
 /** Fraction of the blocks (`stride` apart) with a near-identical, non-silent block at any offset in `reference`. */
