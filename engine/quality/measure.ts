@@ -3,7 +3,7 @@ import { analyseBeatsFromFrames, type BeatAnalysis, type SignalAnalysis } from "
 import { frameFeatures, type FrameFeatures } from "../analysis/features.ts";
 import { createBeatVectoriser, type BeatVectoriser } from "../analysis/beat-vectors.ts";
 import { analysisSignal, type AnalysisSignal } from "../analysis/signal.ts";
-import { blockCopies, copySegments, coveredShare } from "./copy-map.ts";
+import { blockCopies, copySegments, coveredShare, type CopySegment } from "./copy-map.ts";
 import {
   analyseExtensionDirect,
   analyseExtensionMapped,
@@ -192,7 +192,8 @@ function measureBody(
   const { boundary, extensionLength } = span;
   const sampleRate = original.sampleRate;
   const empty = emptyMetrics(span.seams.length, reference);
-  const extension = analyseExtension(reference, result, boundary, copies, settings);
+  const segments = copySegments(copies, boundary, frameCount(result));
+  const extension = analyseExtension(reference, result, boundary, segments, settings);
   const silent = !Number.isFinite(extension.integratedLufs);
   const frames = extension.frames;
   const blocks = timed("extension: blocks", () => slidingBlocks(frames, reference.blockFrames, reference.vectoriser));
@@ -210,7 +211,7 @@ function measureBody(
       shortestLoopSeconds(
         blocks,
         undefined,
-        blockCopies(blocks, copySegments(copies, boundary, frameCount(result)), {
+        blockCopies(blocks, segments, {
           boundary,
           hopSamples: frames.hop * reference.signal.factor,
           frameSamples: frames.frameSize * reference.signal.factor,
@@ -227,11 +228,10 @@ function analyseExtension(
   reference: OriginalAnalysis,
   result: PcmAudio,
   boundary: number,
-  copies: FoundCopies,
+  segments: readonly CopySegment[],
   settings: { readonly path: MeasurePath; readonly timed: Timed },
 ): ExtensionAnalysis {
   const end = frameCount(result);
-  const segments = copySegments(copies, boundary, end);
   if (settings.path === "direct") return analyseExtensionDirect(result, boundary, settings.timed);
   const mapped =
     coveredShare(segments, boundary, end) >= MIN_MAPPED_SHARE
