@@ -34,6 +34,13 @@ export function createBeatVectoriser(analysis: BeatAnalysis): BeatVectoriser {
   return { vectors: chroma.map((c, i) => vectorise(c, mfcc[i]!, levelDb[i]!)), vectorise };
 }
 
+/**
+ * Distance (beat-vector units: unit chroma, MFCC z-scores / sqrt(13), level / 6 dB) under which two one-beat
+ * blocks count as the same audio. Copies misaligned by half an analysis frame measure about 0.1; different
+ * beats of a song are usually above 0.5.
+ */
+export const NEAR_IDENTICAL_DISTANCE = 0.3;
+
 export function vectorDistance(a: Float32Array, b: Float32Array): number {
   let sum = 0;
   for (let d = 0; d < a.length; d++) {

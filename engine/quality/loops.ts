@@ -1,15 +1,9 @@
 import { CHROMA_BINS, MFCC_COEFFICIENTS, type FrameFeatures } from "../analysis/features.ts";
-import { BEAT_VECTOR_SIZE, type BeatVectoriser } from "../analysis/beat-vectors.ts";
+import { BEAT_VECTOR_SIZE, NEAR_IDENTICAL_DISTANCE, type BeatVectoriser } from "../analysis/beat-vectors.ts";
 import { SILENT_BLOCK_DB } from "./timbre.ts";
 
 /** Back-to-back repeats shorter than this are not reported (a held note is not a loop). */
 const MIN_REPEAT_SECONDS = 2;
-/**
- * Distance (beat-vector units: unit chroma, MFCC z-scores / sqrt(13), level / 6 dB) under which two one-beat
- * blocks count as the same audio. Copies misaligned by half an analysis frame measure about 0.1; different
- * beats of a song are usually above 0.5.
- */
-export const NEAR_IDENTICAL_DISTANCE = 0.3;
 /** Share of a candidate repeat's blocks that must match (a few misaligned transients are forgiven). */
 const MATCHING_SHARE = 0.8;
 

@@ -1,5 +1,5 @@
+import { NEAR_IDENTICAL_DISTANCE } from "../analysis/beat-vectors.ts";
 import type { BeatAnalysis } from "../analysis/beats.ts";
-import { NEAR_IDENTICAL_DISTANCE } from "../quality/loops.ts";
 import type { PulseProfile } from "../analysis/continuity.ts";
 import type { SongForm } from "../analysis/form.ts";
 import type { JumpGraph } from "./jump-graph.ts";

@@ -3,12 +3,8 @@ import { integratedLufs } from "../../../engine/audio/loudness.ts";
 import { loopBaseline } from "../../../engine/quality/baselines.ts";
 import { fluxInRanges, frameFeatures } from "../../../engine/analysis/features.ts";
 import { integratedLoudness } from "../../../engine/quality/loudness.ts";
-import {
-  shortestLoopSeconds,
-  verbatimFraction,
-  NEAR_IDENTICAL_DISTANCE,
-  type SlidingBlocks,
-} from "../../../engine/quality/loops.ts";
+import { shortestLoopSeconds, verbatimFraction, type SlidingBlocks } from "../../../engine/quality/loops.ts";
+import { NEAR_IDENTICAL_DISTANCE } from "../../../engine/analysis/beat-vectors.ts";
 import { analyseOriginal, measureExtension } from "../../../engine/quality/measure.ts";
 import { analysisSignal } from "../../../engine/analysis/signal.ts";
 import { synthesizeSong } from "../../../engine/synth/song.ts";
