@@ -1,4 +1,4 @@
-import { FORMAT_INFO, HarmonizerInputError, isInputError } from "#engine";
+import { FORMAT_INFO, HarmonizerInputError, isInputError, type TargetLength } from "#engine";
 import { UsageError } from "./options.ts";
 
 /** Why each engine needs the minimum input length, for the message when an input is shorter. */
@@ -9,15 +9,31 @@ const ENGINE_NEEDS: Readonly<Record<string, string>> = {
   neural: "the neural engine's model predicts each next 10 s from 20 s of context",
 };
 
-/** The engine's refusal of a too-short input, saying what the chosen engine needs the length for. */
-export function explainTooShort(error: unknown, engine: string): unknown {
-  if (!isInputError(error) || error.code !== "TOO_SHORT") return error;
-  const need = ENGINE_NEEDS[engine] ?? `the ${engine} engine needs it`;
-  return new HarmonizerInputError("TOO_SHORT", `${error.message} (${need})`, { cause: error });
+/**
+ * The engine's refusals in the command line's words: a too-short input says what the chosen engine needs the length
+ * for; a target over the limit (a multiple like x3, known once the song is decoded) names the flag that raises it.
+ */
+export function explainRefusal(error: unknown, engine: string): unknown {
+  if (!isInputError(error)) return error;
+  if (error.code === "TOO_SHORT") {
+    const need = ENGINE_NEEDS[engine] ?? `the ${engine} engine needs it`;
+    return new HarmonizerInputError("TOO_SHORT", `${error.message} (${need})`, { cause: error });
+  }
+  if (error.code === "INVALID_TARGET" && error.message.includes("too long")) {
+    return new HarmonizerInputError("INVALID_TARGET", `${error.message}; raise it with --max-target-minutes`, {
+      cause: error,
+    });
+  }
+  return error;
 }
 
-/** Refuses a target over --max-target-minutes before any work, naming the flag that raises the limit. */
-export function checkTargetLimit(targetSeconds: number, maxTargetMinutes: number): void {
+/**
+ * Refuses a target over --max-target-minutes before any work, naming the flag that raises the limit. A multiple of
+ * the song's length (x2) is checked by the engine once the song is decoded.
+ */
+export function checkTargetLimit(target: TargetLength, maxTargetMinutes: number): void {
+  if (!("seconds" in target)) return;
+  const targetSeconds = target.seconds;
   if (targetSeconds > maxTargetMinutes * 60) {
     throw new UsageError(
       `--to ${targetSeconds} s is longer than the limit of ${maxTargetMinutes} min (${maxTargetMinutes * 60} s); ` +

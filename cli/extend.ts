@@ -21,13 +21,14 @@ import {
   hasModel,
   relativePageLinks,
   type ResolvedOutput,
+  type TargetLength,
   resolveOutput,
   runExtensionJob,
   sniffFormat,
 } from "#engine";
-import { checkTargetLimit, explainTooShort, noExtensionNote } from "./extend-checks.ts";
+import { checkTargetLimit, explainRefusal, noExtensionNote } from "./extend-checks.ts";
 import { printExtendSummary } from "./extend-summary.ts";
-import { DEFAULT_MODEL_DIR, nonNegativeNumber, positiveNumber, required } from "./options.ts";
+import { DEFAULT_MODEL_DIR, nonNegativeNumber, positiveNumber, required, targetLength } from "./options.ts";
 import {
   checkOutputPaths,
   describeFileError,
@@ -48,7 +49,7 @@ export const formSetting = (value: string): FormSetting => {
 };
 
 interface ExtendFlags {
-  to: number;
+  to: TargetLength;
   output: string;
   model?: string;
   engine: EngineName;
@@ -77,9 +78,9 @@ export function extendCommand(): Command {
 function withExtendOptions(command: Command): Command {
   return command
     .requiredOption(
-      "--to <seconds>",
-      required("duration of the result in seconds (at least the input's)"),
-      positiveNumber,
+      "--to <length>",
+      required("duration of the result: 90, 1:30, 10:00, 1:00:00, 90s, 10m, 1h30m, or x2 (twice the song)"),
+      targetLength,
     )
     .requiredOption(
       "-o, --output <file>",
@@ -191,7 +192,7 @@ async function runJob(
   const phases = phaseProgress(showProgress, progress.stop);
   return runExtensionJob({
     bytes,
-    targetSeconds: flags.to,
+    targetSeconds: "seconds" in flags.to ? flags.to.seconds : flags.to,
     engine: flags.engine,
     form: flags.form,
     modelDir,
@@ -212,7 +213,7 @@ async function runJob(
     onPhase: phases.update,
   })
     .catch((error: unknown) => {
-      throw explainTooShort(error, flags.engine);
+      throw explainRefusal(error, flags.engine);
     })
     .finally(() => {
       progress.stop();

@@ -1,10 +1,18 @@
 import { InvalidArgumentError } from "commander";
+import { LENGTH_FORMS, readLength, type TargetLength } from "#engine";
 
 /** Commander argument parsers that name the flag's rule when a value breaks it. */
 export const positiveNumber = (value: string): number => {
   const parsed = Number(value);
   if (!Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError(`expected a number > 0, got "${value}"`);
   return parsed;
+};
+
+/** --to's parser: a length in seconds or a multiple of the song's (engine/target-length.ts names the forms). */
+export const targetLength = (value: string): TargetLength => {
+  const length = readLength(value);
+  if (length === undefined) throw new InvalidArgumentError(`expected a length like ${LENGTH_FORMS}, got "${value}"`);
+  return length;
 };
 
 export const nonNegativeNumber = (value: string): number => {

@@ -25,6 +25,7 @@ export {
 export { DEFAULT_CROSSFADE_SECONDS, DEFAULT_ENGINE, DEFAULT_FADE_OUT_SECONDS, ENGINES } from "./extend/extend.ts";
 export { DEFAULT_FORM, type EngineName, FORM_SETTINGS, type FormName, type FormSetting } from "./extend/types.ts";
 export { DEFAULT_LIMITS, type InputLimits } from "./limits.ts";
+export { LENGTH_FORMS, lengthSeconds, readLength, type TargetLength } from "./target-length.ts";
 export { sniffFormat } from "./audio/format.ts";
 export { FORMAT_CHOICES, FORMAT_INFO, OPUS_RATE, type ResolvedOutput, resolveOutput } from "./audio/encode/index.ts";
 export { buildResultPage, relativePageLinks } from "./report/page.ts";

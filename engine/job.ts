@@ -18,6 +18,7 @@ import { analyseInput } from "./prepare-input.ts";
 import { pictureTitle, renderExtensionPicture } from "./report/picture.ts";
 import { defaultOutputFormat, encodeAudio, type OutputFormat } from "./audio/encode/index.ts";
 import type { ExtensionReport } from "./report/job-report.ts";
+import { lengthSeconds, type TargetLength } from "./target-length.ts";
 
 export type { ExtensionReport };
 
@@ -30,7 +31,8 @@ export type JobPhase = "analyse" | "picture" | "encode";
  */
 export interface ExtensionJobInput {
   readonly bytes: Uint8Array;
-  readonly targetSeconds: number;
+  /** The result's duration: seconds, or a multiple of the decoded song's length (`{ times: 2 }`). */
+  readonly targetSeconds: number | RelativeTarget;
   readonly engine?: EngineName;
   /** A directory written by `harmonizer train`; without one, "hybrid" falls back to "remix". */
   readonly modelDir?: string;
@@ -70,6 +72,9 @@ export interface ExtensionJobOutput {
   readonly report: ExtensionReport;
   readonly audio: PcmAudio;
 }
+
+/** A result length relative to the song's (TargetLength's second form). */
+export type RelativeTarget = Extract<TargetLength, { times: number }>;
 
 const predictorCache = new Map<string, Promise<Predictor>>();
 
@@ -143,14 +148,15 @@ export async function runExtensionJob(job: ExtensionJobInput): Promise<Extension
   try {
     const decoded = await decodeAudio(job.bytes, { maxSeconds: limits.maxInputSeconds });
     checkInput(decoded, limits);
-    checkResultFits(job.targetSeconds, decoded, job.memoryBytes ?? availableMemoryBytes());
     const input: PcmAudio = { sampleRate: decoded.sampleRate, channels: decoded.channels };
+    const targetSeconds = lengthSeconds(job.targetSeconds, durationSeconds(input));
+    checkResultFits(targetSeconds, decoded, job.memoryBytes ?? availableMemoryBytes());
     const decodeMs = clock();
     const models = await loading;
     const modelMs = clock();
     const measure = job.measure !== false;
     const shared = await analyseInput(thread, input, { engine: models.engine, conductor: models.conductor, measure });
-    const result = await extendAudio(input, extendOptions(job, models, shared), limits);
+    const result = await extendAudio(input, extendOptions(job, targetSeconds, models, shared), limits);
     const extendMs = clock();
     const seconds = durationSeconds(result.audio);
     const measuring = measure
@@ -218,11 +224,12 @@ const shape = (audio: PcmAudio) => ({
 
 function extendOptions(
   job: ExtensionJobInput,
+  targetSeconds: number,
   models: LoadedModels,
   shared: SignalAnalysis | undefined,
 ): ExtendOptions {
   return {
-    targetSeconds: job.targetSeconds,
+    targetSeconds,
     beats: shared?.beats,
     engine: models.engine,
     predictor: models.predictor,

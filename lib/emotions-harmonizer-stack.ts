@@ -59,7 +59,7 @@ export class EmotionsHarmonizerStack extends Stack {
       outputBucket: this.storage.outputBucket,
       jobQueue: this.jobs.queue,
       topic: this.notifications.topic,
-      defaultTargetSeconds: settings.defaultTargetSeconds,
+      defaultTarget: settings.defaultTarget,
       limits,
     });
 

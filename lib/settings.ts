@@ -1,6 +1,7 @@
 import type { Construct } from "constructs";
 import { z } from "zod";
 import { ENGINES, type EngineName } from "../engine/extend/types.ts";
+import { LENGTH_FORMS, readLength } from "../contract/pipeline.ts";
 
 /**
  * Deploy-time settings, read from CDK context (`-c key=value` or cdk.json), validated in one place.
@@ -9,8 +10,11 @@ import { ENGINES, type EngineName } from "../engine/extend/types.ts";
 export interface DeploySettings {
   /** Where result links, rejections and alarms are emailed. */
   readonly notifyEmail: string;
-  /** Target duration when an upload carries no `target-seconds` metadata. */
-  readonly defaultTargetSeconds: number;
+  /**
+   * The result's length when an upload names none (no `target-seconds` metadata, no length folder): a length in
+   * the `--to` forms, "x2" (twice the song, the default) or "10m". A multiple is capped at the target limit.
+   */
+  readonly defaultTarget: string;
   /** EC2 instance type of the GPU hosts (one task per instance). */
   readonly gpuInstanceType: string;
   /** Most GPU tasks (and instances) running at once. */
@@ -61,7 +65,12 @@ const settingsSchema = z
           ? "notifyEmail is required: pass -c notifyEmail=you@example.com"
           : "notifyEmail must be a valid email address",
     }),
-    defaultTargetSeconds: integerSetting("defaultTargetSeconds", 20, 24 * 60 * 60, 180),
+    defaultTarget: z
+      .preprocess((value) => (typeof value === "number" ? String(value) : value), z.string())
+      .refine((value) => readLength(value) !== undefined, {
+        error: `defaultTarget must be a length like ${LENGTH_FORMS}`,
+      })
+      .default("x2"),
     gpuInstanceType: z
       .string({ error: "gpuInstanceType must be a string such as g4dn.xlarge" })
       .regex(GPU_INSTANCE_TYPE, {
@@ -89,12 +98,13 @@ const settingsSchema = z
         input: s.maxInputMinutes,
       });
     }
-    if (s.defaultTargetSeconds > s.maxTargetMinutes * 60) {
+    const defaultTarget = readLength(s.defaultTarget);
+    if (defaultTarget !== undefined && "seconds" in defaultTarget && defaultTarget.seconds > s.maxTargetMinutes * 60) {
       ctx.issues.push({
         code: "custom",
-        path: ["defaultTargetSeconds"],
-        message: `defaultTargetSeconds (${s.defaultTargetSeconds}) must not exceed maxTargetMinutes * 60 (${s.maxTargetMinutes * 60})`,
-        input: s.defaultTargetSeconds,
+        path: ["defaultTarget"],
+        message: `defaultTarget (${s.defaultTarget}, ${defaultTarget.seconds} s) must not exceed maxTargetMinutes * 60 (${s.maxTargetMinutes * 60})`,
+        input: s.defaultTarget,
       });
     }
   });

@@ -28,8 +28,8 @@ export interface UploadValidationProps {
   readonly jobQueue: IQueue;
   /** Rejections are announced here (its KMS key is granted too). */
   readonly topic: Topic;
-  /** Used when an upload has no `target-seconds` metadata. */
-  readonly defaultTargetSeconds: number;
+  /** Used when an upload names no length (no `target-seconds` metadata, no length folder): see DeploySettings. */
+  readonly defaultTarget: string;
   /** The deployed limits; the worker's task definition carries the same ones (contract/pipeline.ts LIMIT_ENV). */
   readonly limits: InputLimits;
   /**
@@ -107,7 +107,7 @@ export class UploadValidation extends Construct {
         INPUT_BUCKET: props.inputBucket.bucketName,
         OUTPUT_BUCKET: props.outputBucket.bucketName,
         TOPIC_ARN: props.topic.topicArn,
-        DEFAULT_TARGET_SECONDS: String(props.defaultTargetSeconds),
+        DEFAULT_TARGET: props.defaultTarget,
         ...limitsEnvironment(props.limits),
         POWERTOOLS_SERVICE_NAME: "upload-validator",
         NODE_OPTIONS: "--enable-source-maps",

@@ -1,4 +1,11 @@
-import { DEFAULT_LIMITS, type InputLimits, LIMIT_ENV } from "../../contract/pipeline.ts";
+import {
+  DEFAULT_LIMITS,
+  type InputLimits,
+  LENGTH_FORMS,
+  LIMIT_ENV,
+  readLength,
+  type TargetLength,
+} from "../../contract/pipeline.ts";
 import { ConfigurationError } from "./errors.ts";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -26,6 +33,16 @@ export function positiveNumberEnv(env: Env, name: string, fallback?: number): nu
     throw new ConfigurationError(`environment variable ${name} must be a positive number, got "${raw}"`);
   }
   return value;
+}
+
+/** A length in the `--to` forms (e.g. "x2", "10m") from the environment; ConfigurationError naming it otherwise. */
+export function lengthEnv(env: Env, name: string): TargetLength {
+  const text = requireEnv(env, name);
+  const length = readLength(text);
+  if (length === undefined) {
+    throw new ConfigurationError(`environment variable ${name} must be a length like ${LENGTH_FORMS}, got "${text}"`);
+  }
+  return length;
 }
 
 /**

@@ -17,7 +17,10 @@ export const JobMessageSchema = z.object({
   /** The validated version (versioned uploads bucket) and its size: the worker reads exactly that object or none. */
   versionId: z.string().min(1).optional(),
   size: z.number().int().nonnegative().optional(),
+  /** The result's length in seconds, as the validator worked it out from the upload's stated duration. */
   targetSeconds: z.number().positive().finite(),
+  /** When the upload asked for a multiple of its length (x2): the worker applies it to the decoded length. */
+  targetTimes: z.number().positive().finite().optional(),
   /** From the upload's `form` metadata. Messages queued before the field existed mean auto. */
   form: z.enum(FORM_SETTINGS).default(DEFAULT_FORM),
   input: z.object({

@@ -71,7 +71,7 @@ export async function runJobSteps(
       bytes,
       name: baseName(job.key),
       ...(outputFormat === undefined ? {} : { outputFormat }),
-      targetSeconds: job.targetSeconds,
+      targetSeconds: job.targetTimes === undefined ? job.targetSeconds : { times: job.targetTimes },
       form: job.form,
       engine: config.engine,
       limits: config.limits,

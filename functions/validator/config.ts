@@ -1,5 +1,5 @@
-import type { InputLimits } from "../../contract/pipeline.ts";
-import { optionalEnv, positiveNumberEnv, readLimitsEnv, requireEnv } from "#aws/shared/config.ts";
+import type { InputLimits, TargetLength } from "../../contract/pipeline.ts";
+import { lengthEnv, optionalEnv, positiveNumberEnv, readLimitsEnv, requireEnv } from "#aws/shared/config.ts";
 
 export interface ValidatorConfig {
   readonly jobQueueUrl: string;
@@ -7,7 +7,8 @@ export interface ValidatorConfig {
   readonly topicArn: string;
   /** When set, events from other buckets are ignored. */
   readonly inputBucket?: string | undefined;
-  readonly defaultTargetSeconds: number;
+  /** The result's length when an upload names none (DEFAULT_TARGET, e.g. "x2"). */
+  readonly defaultTarget: TargetLength;
   readonly limits: InputLimits;
   /** How much of the object's start is read to learn its format and duration. */
   readonly probeBytes: number;
@@ -22,7 +23,7 @@ export function readValidatorConfig(env: Readonly<Record<string, string | undefi
     outputBucket: requireEnv(env, "OUTPUT_BUCKET"),
     topicArn: requireEnv(env, "TOPIC_ARN"),
     inputBucket: optionalEnv(env, "INPUT_BUCKET"),
-    defaultTargetSeconds: positiveNumberEnv(env, "DEFAULT_TARGET_SECONDS"),
+    defaultTarget: lengthEnv(env, "DEFAULT_TARGET"),
     limits: readLimitsEnv(env),
     probeBytes: positiveNumberEnv(env, "PROBE_BYTES", DEFAULT_PROBE_BYTES),
   };

@@ -26,7 +26,7 @@ import {
   checkOutputFormat,
   checkUploadSize,
   resolveForm,
-  resolveTargetSeconds,
+  resolveTarget,
 } from "./validation.ts";
 
 export interface ValidatorDeps {
@@ -89,10 +89,10 @@ async function validateUpload(deps: ValidatorDeps, upload: UploadedObject): Prom
     checkUploadSize(object.contentLength, config.limits);
     probe = await inspectUpload(deps.s3, upload.bucket, object, config.probeBytes);
     const input = checkAudio(probe, config.limits);
-    const targetSeconds = resolveTargetSeconds(
-      object.metadata[TARGET_SECONDS_METADATA],
+    const target = resolveTarget(
+      { metadata: object.metadata[TARGET_SECONDS_METADATA], key: object.key },
       input.seconds,
-      config.defaultTargetSeconds,
+      config.defaultTarget,
       config.limits,
     );
     const form = resolveForm(object.metadata[FORM_METADATA]);
@@ -105,7 +105,8 @@ async function validateUpload(deps: ValidatorDeps, upload: UploadedObject): Prom
       ...(object.versionId === undefined || object.versionId === "null" ? {} : { versionId: object.versionId }),
       size: object.contentLength,
       etag: object.eTag,
-      targetSeconds,
+      targetSeconds: target.seconds,
+      ...(target.times === undefined ? {} : { targetTimes: target.times }),
       form,
       input,
       owner,

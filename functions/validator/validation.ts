@@ -1,6 +1,13 @@
 import { parseFormatName } from "../../engine/audio/encode/formats.ts";
-import { HarmonizerInputError } from "../../engine/errors.ts";
-import { checkTargetSeconds, type InputLimits } from "../../contract/pipeline.ts";
+import { HarmonizerInputError, isInputError } from "../../engine/errors.ts";
+import {
+  checkTargetSeconds,
+  type InputLimits,
+  lengthSeconds,
+  parseLength,
+  readLength,
+  type TargetLength,
+} from "../../contract/pipeline.ts";
 import { DEFAULT_FORM, FORM_SETTINGS, type FormSetting } from "../../engine/extend/types.ts";
 import { type AudioFormat, FORM_METADATA, TARGET_SECONDS_METADATA } from "../../contract/pipeline.ts";
 
@@ -82,26 +89,47 @@ export function checkAudio(probe: AudioProbe, limits: InputLimits): AcceptedInpu
   return { format, seconds, sampleRate, channels };
 }
 
+/** The job's target: seconds, and when it is a multiple of the song, that multiple (the worker applies it). */
+export interface ResolvedTarget {
+  readonly seconds: number;
+  readonly times?: number;
+}
+
 /**
- * The requested duration: the upload's `target-seconds` metadata, else the default. It must be a number, then
- * pass the one target rule (checkTargetSeconds: at least the song, at most the limit), as in the worker.
+ * The requested duration, from the first that names one: the upload's `target-seconds` metadata, the folder the
+ * file is in (`10m/song.mp3`, `x2/song.mp3`: a folder whose name is no length is just a folder), the deploy's
+ * default. Any form `--to` takes. A named target must pass the one target rule (checkTargetSeconds), as in the
+ * worker; the default multiple (twice the song) is capped at the target limit instead.
  */
-export function resolveTargetSeconds(
-  requested: string | undefined,
+export function resolveTarget(
+  upload: { readonly metadata: string | undefined; readonly key: string },
   inputSeconds: number,
-  defaultTargetSeconds: number,
+  defaultTarget: TargetLength,
   limits: InputLimits,
-): number {
-  const text = requested?.trim();
-  const target = text === undefined || text === "" ? defaultTargetSeconds : Number(text);
-  if (!Number.isFinite(target)) {
-    throw new HarmonizerInputError(
-      "INVALID_TARGET",
-      `${TARGET_SECONDS_METADATA} "${requested}" is not a number; give the wanted duration in seconds, at most ${limits.maxTargetSeconds}`,
-    );
+): ResolvedTarget {
+  const metadata = upload.metadata?.trim();
+  if (metadata !== undefined && metadata !== "") {
+    return checkedTarget(parseLength(metadata, TARGET_SECONDS_METADATA), inputSeconds, limits, "");
   }
-  checkTargetSeconds(target, inputSeconds, limits);
-  return target;
+  const folder = upload.key.split("/").at(-2);
+  const fromFolder = folder === undefined ? undefined : readLength(folder);
+  if (fromFolder !== undefined) {
+    return checkedTarget(fromFolder, inputSeconds, limits, ` (set by the folder "${folder}/")`);
+  }
+  const seconds = lengthSeconds(defaultTarget, inputSeconds);
+  if ("times" in defaultTarget && seconds > limits.maxTargetSeconds) return { seconds: limits.maxTargetSeconds };
+  return checkedTarget(defaultTarget, inputSeconds, limits, " (the service's default length)");
+}
+
+function checkedTarget(length: TargetLength, inputSeconds: number, limits: InputLimits, source: string) {
+  const seconds = lengthSeconds(length, inputSeconds);
+  try {
+    checkTargetSeconds(seconds, inputSeconds, limits);
+  } catch (error) {
+    if (!isInputError(error)) throw error;
+    throw new HarmonizerInputError(error.code, `${error.message}${source}`, { cause: error });
+  }
+  return "times" in length ? { seconds, times: length.times } : { seconds };
 }
 
 /** The requested form: the upload's `form` metadata (any case, spaces trimmed), else auto. */

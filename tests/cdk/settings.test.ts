@@ -10,7 +10,7 @@ describe("deploy settings", () => {
   it("fills in the documented defaults", () => {
     expect(parseSettings(email)).toEqual({
       notifyEmail: "owner@example.com",
-      defaultTargetSeconds: 180,
+      defaultTarget: "x2",
       gpuInstanceType: "g4dn.xlarge",
       maxTasks: 2,
       resultLinkDays: 7,
@@ -47,9 +47,10 @@ describe("deploy settings", () => {
       /maxInputMinutes \(90\) must not exceed maxTargetMinutes \(60\)/,
     ],
     [
-      { ...email, defaultTargetSeconds: 4000, maxTargetMinutes: 60 },
-      /defaultTargetSeconds \(4000\) must not exceed maxTargetMinutes \* 60 \(3600\)/,
+      { ...email, defaultTarget: "4000", maxTargetMinutes: 60 },
+      /defaultTarget \(4000, 4000 s\) must not exceed maxTargetMinutes \* 60 \(3600\)/,
     ],
+    [{ ...email, defaultTarget: "twice" }, /defaultTarget must be a length like 90, 1:30, .* or x2/],
   ])("rejects %j naming the setting and its rule", (raw, message) => {
     expect(() => parseSettings(raw)).toThrow(message);
   });
@@ -70,7 +71,7 @@ describe("deploy settings", () => {
         gpuInstanceType: "g5.2xlarge",
         maxTasks: "4",
         resultLinkDays: "3",
-        defaultTargetSeconds: "300",
+        defaultTarget: "5m",
         maxUploadMb: "50",
         maxInputMinutes: "10",
         maxTargetMinutes: "30",
@@ -94,7 +95,7 @@ describe("deploy settings", () => {
     });
     const validator = template.findResources("AWS::Lambda::Function")[logicalId(stack.validation.function)];
     expect(validator?.Properties.Environment.Variables).toMatchObject({
-      DEFAULT_TARGET_SECONDS: "300",
+      DEFAULT_TARGET: "5m",
       MAX_UPLOAD_BYTES: String(50 * 1024 * 1024),
       MAX_INPUT_SECONDS: "600",
       MAX_TARGET_SECONDS: "1800",

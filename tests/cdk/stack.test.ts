@@ -176,7 +176,7 @@ describe("upload validation", () => {
         "JOB_QUEUE_URL",
         "OUTPUT_BUCKET",
         "TOPIC_ARN",
-        "DEFAULT_TARGET_SECONDS",
+        "DEFAULT_TARGET",
         "MAX_UPLOAD_BYTES",
         "MAX_INPUT_SECONDS",
         "MAX_TARGET_SECONDS",
@@ -184,7 +184,7 @@ describe("upload validation", () => {
       ]),
     );
     expect(fn?.Properties?.Environment.Variables).toMatchObject({
-      DEFAULT_TARGET_SECONDS: "180",
+      DEFAULT_TARGET: "x2",
       MAX_UPLOAD_BYTES: String(200 * 1024 * 1024),
       MAX_INPUT_SECONDS: "1200",
       MAX_TARGET_SECONDS: "3600",

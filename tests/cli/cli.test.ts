@@ -167,7 +167,41 @@ describe("harmonizer extend", () => {
   it("rejects a bad flag value naming the rule", async () => {
     const result = await harmonizer("extend", song, "--to", "soon", "-o", join(dir, "z.wav"));
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toMatch(/expected a number > 0, got "soon"/);
+    expect(result.stderr).toMatch(/expected a length like .* got "soon"/);
+  });
+
+  it("--to takes lengths as people write them: x2 is twice the song, 0:40 is 40 s, both sample-exact", async () => {
+    for (const [to, seconds] of [
+      ["x2", 50],
+      ["0:40", 40],
+    ] as const) {
+      const output = join(dir, `to-${seconds}.wav`);
+      const run = [
+        "extend",
+        song,
+        "--to",
+        to,
+        "-o",
+        output,
+        "--no-progress",
+        "--no-picture",
+        "--no-page",
+        "--no-report",
+      ];
+      const { code, stderr } = await harmonizer(...run);
+      expect(code, stderr).toBe(0);
+      const result = await decodeAudio(await readFile(output));
+      expect(result.channels[0]?.length, `--to ${to}`).toBe(seconds * 44_100);
+    }
+  }, 90_000);
+
+  it("refuses a multiple over --max-target-minutes once the song's length is known, naming the limit", async () => {
+    const run = ["extend", song, "--to", "x3", "-o", join(dir, "x3.wav"), "--max-target-minutes", "1"];
+    const result = await harmonizer(...run);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /target of 75 s is too long; at most 60 s is possible; raise it with --max-target-minutes/,
+    );
   });
 });
 

@@ -159,7 +159,7 @@ describe("harmonizer extend messages", () => {
 
   it("marks the required options in --help", async () => {
     const extend = (await harmonizer(dir, "extend", "--help")).stdout;
-    expect(extend).toMatch(/^\s+--to <seconds>\s+\(required\) duration/m);
+    expect(extend).toMatch(/^\s+--to <length>\s+\(required\) duration/m);
     expect(extend).toMatch(/^\s+-o, --output <file>\s+\(required\) where/m);
     expect(extend.match(/\(required\)/g)).toHaveLength(2);
     // The defaults it names are the ones the default engine, the conductor, uses.
@@ -172,7 +172,8 @@ describe("harmonizer extend messages", () => {
   it.each([
     ["--engine", "turbo", /argument 'turbo' is invalid\. Allowed choices are .*remix/],
     ["--backend", "metal", /argument 'metal' is invalid\. Allowed choices are auto, tensorflow, wasm, cpu/],
-    ["--to", "soon", /expected a number > 0, got "soon"/],
+    ["--to", "soon", /expected a length like 90, 1:30, 10:00, 1:00:00, 90s, 10m, 1h, 1h30m, or x2 .*got "soon"/],
+    ["--to", "1:75", /expected a length like .*got "1:75"/],
   ])("refuses %s %s with exit code 2, like --form", async (flag, value, message) => {
     const result = await harmonizer(dir, "extend", song, "--to", "40", "-o", "x.wav", flag, value);
     expect(result.code).toBe(2);

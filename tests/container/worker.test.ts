@@ -26,15 +26,21 @@ const sine = (seconds: number) =>
     channels: [Float32Array.from({ length: seconds * 8_000 }, (_, i) => 0.3 * Math.sin(i / 5))],
   });
 
+/** These jobs name their target in seconds (the stand-in has no song to take a multiple of). */
+function secondsOf(input: ExtensionJobInput): number {
+  if (typeof input.targetSeconds !== "number") throw new Error("expected a target in seconds");
+  return input.targetSeconds;
+}
+
 function standInEngine(options: { delayMs: number; onStart?: (input: ExtensionJobInput) => void }): RunExtensionJob {
   return async (input) => {
     options.onStart?.(input);
     for (let t = 0; t < options.delayMs; t += 50) {
       await new Promise((resolve) => setTimeout(resolve, 50));
-      input.onProgress?.(t / 1000, input.targetSeconds);
+      input.onProgress?.(t / 1000, secondsOf(input));
     }
     return {
-      wav: sine(input.targetSeconds),
+      wav: sine(secondsOf(input)),
       picture: new Uint8Array([0x89, 0x50, 0x4e, 0x47]),
       report: {
         engine: "remix",

@@ -7,7 +7,7 @@ const validatorEnv = {
   JOB_QUEUE_URL: "https://sqs.example/jobs",
   OUTPUT_BUCKET: "out",
   TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:t",
-  DEFAULT_TARGET_SECONDS: "180",
+  DEFAULT_TARGET: "x2",
   MAX_UPLOAD_BYTES: "1000",
   MAX_INPUT_SECONDS: "600",
   MAX_TARGET_SECONDS: "3600",
@@ -22,7 +22,8 @@ describe("configuration from the environment", () => {
       maxInputSeconds: 600,
       maxTargetSeconds: 3600,
     });
-    expect(config.defaultTargetSeconds).toBe(180);
+    expect(config.defaultTarget).toEqual({ times: 2 });
+    expect(readValidatorConfig({ ...validatorEnv, DEFAULT_TARGET: "10m" }).defaultTarget).toEqual({ seconds: 600 });
   });
 
   it("names a missing or malformed variable", () => {

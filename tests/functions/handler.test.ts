@@ -12,7 +12,7 @@ const config = readValidatorConfig({
   INPUT_BUCKET: "uploads",
   OUTPUT_BUCKET: "results-bucket",
   TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:t",
-  DEFAULT_TARGET_SECONDS: "180",
+  DEFAULT_TARGET: "x2",
   MAX_UPLOAD_BYTES: "1000000",
   MAX_INPUT_SECONDS: "600",
   MAX_TARGET_SECONDS: "3600",

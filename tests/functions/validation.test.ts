@@ -3,12 +3,13 @@ import { checkTarget } from "../../engine/extend/extend.ts";
 import { describe, expect, it } from "vitest";
 import { HarmonizerInputError } from "../../engine/errors.ts";
 import { DEFAULT_LIMITS } from "../../engine/limits.ts";
+import type { TargetLength } from "../../engine/target-length.ts";
 import {
   audioFormatOf,
   checkAudio,
   checkUploadSize,
   resolveForm,
-  resolveTargetSeconds,
+  resolveTarget,
 } from "../../functions/validator/validation.ts";
 
 const limits = { ...DEFAULT_LIMITS, maxTargetSeconds: 600, maxInputSeconds: 300 };
@@ -23,31 +24,56 @@ function inputError(run: () => unknown): HarmonizerInputError {
   throw new Error("expected a HarmonizerInputError");
 }
 
-describe("resolveTargetSeconds", () => {
-  it("takes the target-seconds metadata, else the default", () => {
-    expect(resolveTargetSeconds("40", 25, 180, limits)).toBe(40);
-    expect(resolveTargetSeconds(" 90.5 ", 25, 180, limits)).toBe(90.5);
-    expect(resolveTargetSeconds(undefined, 25, 180, limits)).toBe(180);
-    expect(resolveTargetSeconds("", 25, 180, limits)).toBe(180);
+describe("resolveTarget", () => {
+  const twice = { times: 2 };
+  const target = (metadata: string | undefined, key = "song.mp3", song = 25, fallback: TargetLength = twice) =>
+    resolveTarget({ metadata, key }, song, fallback, limits);
+
+  it("takes the target-seconds metadata in any --to form, else the folder, else the default", () => {
+    expect(target("40")).toEqual({ seconds: 40 });
+    expect(target(" 90.5 ")).toEqual({ seconds: 90.5 });
+    expect(target("1:30")).toEqual({ seconds: 90 });
+    expect(target("x3")).toEqual({ seconds: 75, times: 3 });
+    expect(target("5m", "10m/song.mp3")).toEqual({ seconds: 300 });
+    expect(target(undefined, "10m/song.mp3")).toEqual({ seconds: 600 });
+    expect(target(undefined, "alice/x1.5/song.mp3")).toEqual({ seconds: 37.5, times: 1.5 });
+    expect(target(undefined, "song.mp3")).toEqual({ seconds: 50, times: 2 });
+    expect(target("", "holiday/song.mp3")).toEqual({ seconds: 50, times: 2 });
+    expect(target(undefined, "song.mp3", 25, { seconds: 180 })).toEqual({ seconds: 180 });
   });
 
-  it("rejects a target that is not a number, shorter than the song, or over the limit, naming the limit", () => {
-    expect(inputError(() => resolveTargetSeconds("three minutes", 25, 180, limits)).message).toMatch(
-      /not a number.*at most 600/,
+  it("only the folder the file is in names a length; other folders are just folders", () => {
+    expect(target(undefined, "10m/holiday/song.mp3")).toEqual({ seconds: 50, times: 2 });
+    expect(target(undefined, "10m.mp3")).toEqual({ seconds: 50, times: 2 });
+  });
+
+  it("caps the default multiple at the target limit, so a plain drop of a long song is extended, not refused", () => {
+    // 300 s (the input limit here) x2 = 600 s, exactly the limit; a 4-minute song x3 would be 720 s.
+    expect(target(undefined, "song.mp3", 300)).toEqual({ seconds: 600, times: 2 });
+    expect(target(undefined, "song.mp3", 240, { times: 3 })).toEqual({ seconds: 600 });
+  });
+
+  it("refuses a named target that is no length, shorter than the song or over the limit, naming where it came from", () => {
+    expect(inputError(() => target("three minutes")).message).toMatch(
+      /target-seconds "three minutes" is not a length; give one like 90, 1:30, .*x2/,
     );
-    const tooShort = inputError(() => resolveTargetSeconds("20", 25, 180, limits));
+    const tooShort = inputError(() => target("20"));
     expect(tooShort.code).toBe("INVALID_TARGET");
     expect(tooShort.message).toMatch(/shorter than the song \(25 s\)/);
-    expect(inputError(() => resolveTargetSeconds("601", 25, 180, limits)).message).toMatch(/at most 600 s/);
-    expect(inputError(() => resolveTargetSeconds("Infinity", 25, 180, limits)).code).toBe("INVALID_TARGET");
+    expect(inputError(() => target("601")).message).toMatch(/at most 600 s/);
+    expect(inputError(() => target(undefined, "1h/song.mp3")).message).toMatch(
+      /3600 s is too long; at most 600 s is possible \(set by the folder "1h\/"\)/,
+    );
+    expect(inputError(() => target(undefined, "x30/song.mp3")).message).toMatch(/set by the folder "x30\/"/);
+    expect(inputError(() => target("Infinity")).code).toBe("INVALID_TARGET");
   });
 
   it("applies the engine's one target rule: a target equal to the song is what the engine accepts too", () => {
     const song = { sampleRate: 8_000, channels: [new Float32Array(25 * 8_000)] };
-    for (const target of [20, 25, 30, 601]) {
+    for (const seconds of [20, 25, 30, 601]) {
       const validator = (() => {
         try {
-          resolveTargetSeconds(String(target), 25, 180, limits);
+          target(String(seconds));
           return "ok";
         } catch (e) {
           return (e as Error).name;
@@ -55,13 +81,13 @@ describe("resolveTargetSeconds", () => {
       })();
       const engine = (() => {
         try {
-          checkTarget(song, target, limits);
+          checkTarget(song, seconds, limits);
           return "ok";
         } catch (e) {
           return (e as Error).name;
         }
       })();
-      expect(validator, `target ${target} s`).toBe(engine);
+      expect(validator, `target ${seconds} s`).toBe(engine);
     }
   });
 });

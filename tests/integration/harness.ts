@@ -32,7 +32,7 @@ export function testValidator(
     JOB_QUEUE_URL: pipeline.jobQueueUrl,
     OUTPUT_BUCKET: pipeline.outputBucket,
     TOPIC_ARN: pipeline.topicArn,
-    DEFAULT_TARGET_SECONDS: "180",
+    DEFAULT_TARGET: "x2",
     ...TEST_LIMITS_ENV,
     ...env,
   });

@@ -1,6 +1,6 @@
 import { PutBucketVersioningCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { checkTargetSeconds, DEFAULT_LIMITS } from "../../contract/pipeline.ts";
+import { checkTargetSeconds, DEFAULT_LIMITS, lengthSeconds } from "../../contract/pipeline.ts";
 import type { AwsClients } from "#aws/shared/aws-clients.ts";
 import type { ExtensionJobOutput } from "../../engine/job.ts";
 import type { RunExtensionJob } from "../../container/worker/process-message.ts";
@@ -19,11 +19,11 @@ const tone = (seconds: number) =>
 function countingEngine(inputSeconds: number): RunExtensionJob & { runs: number } {
   const engine = async (input: Parameters<RunExtensionJob>[0]) => {
     engine.runs++;
-    checkTargetSeconds(input.targetSeconds, inputSeconds, input.limits ?? DEFAULT_LIMITS);
+    checkTargetSeconds(lengthSeconds(input.targetSeconds, inputSeconds), inputSeconds, input.limits ?? DEFAULT_LIMITS);
     return {
       wav: tone(1),
       picture: new Uint8Array([0x89, 0x50, 0x4e, 0x47]),
-      report: { engine: "remix", notes: [], output: { seconds: input.targetSeconds } },
+      report: { engine: "remix", notes: [], output: { seconds: lengthSeconds(input.targetSeconds, inputSeconds) } },
     } as unknown as ExtensionJobOutput;
   };
   engine.runs = 0;

@@ -1,0 +1,52 @@
+import { HarmonizerInputError } from "./errors.ts";
+
+/**
+ * A result length as people write it: seconds ("90", "1:30", "1:00:00", "90s", "10m", "1h30m") or a multiple of
+ * the song's own length ("x2", "x1.5"). The CLI's `--to`, the upload's `target-seconds` metadata, an upload's
+ * folder (`10m/song.mp3`) and the stack's default target all take these forms.
+ */
+export type TargetLength = { readonly seconds: number } | { readonly times: number };
+
+export const LENGTH_FORMS = "90, 1:30, 10:00, 1:00:00, 90s, 10m, 1h, 1h30m, or x2 (twice the song)";
+
+const CLOCK = /^(?:(\d+):)?(\d+):(\d+(?:\.\d+)?)$/;
+const UNITS = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?:in)?)?(?:(\d+(?:\.\d+)?)s)?$/;
+const TIMES = /^(?:x(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)x)$/;
+
+/** The length `text` names, or undefined when it is not one of LENGTH_FORMS (any case, spaces trimmed). */
+export function readLength(text: string): TargetLength | undefined {
+  const value = text.trim().toLowerCase();
+  if (value === "") return undefined;
+  const times = TIMES.exec(value);
+  if (times) return positive({ times: Number(times[1] ?? times[2]) });
+  if (/^\d+(?:\.\d+)?$/.test(value)) return positive({ seconds: Number(value) });
+  const clock = CLOCK.exec(value);
+  if (clock) {
+    const [, hours, minutes, seconds] = clock;
+    // "1:30" is minutes:seconds; "1:00:00" is hours:minutes:seconds. A field past its range is a typo.
+    if (Number(seconds) >= 60 || (hours !== undefined && Number(minutes) >= 60)) return undefined;
+    return positive({ seconds: Number(hours ?? 0) * 3600 + Number(minutes) * 60 + Number(seconds) });
+  }
+  const units = UNITS.exec(value);
+  if (units && units.slice(1).some((part) => part !== undefined)) {
+    const [, hours, minutes, seconds] = units.map((part) => Number(part ?? 0));
+    return positive({ seconds: hours! * 3600 + minutes! * 60 + seconds! });
+  }
+  return undefined;
+}
+
+function positive(length: TargetLength): TargetLength | undefined {
+  const value = "seconds" in length ? length.seconds : length.times;
+  return Number.isFinite(value) && value > 0 ? length : undefined;
+}
+
+/** Like readLength, but a text that names no length is refused, naming `what` and the accepted forms. */
+export function parseLength(text: string, what: string): TargetLength {
+  const length = readLength(text);
+  if (length !== undefined) return length;
+  throw new HarmonizerInputError("INVALID_TARGET", `${what} "${text}" is not a length; give one like ${LENGTH_FORMS}`);
+}
+
+/** Seconds of the result for a song `inputSeconds` long (a plain number is seconds already). */
+export const lengthSeconds = (length: number | TargetLength, inputSeconds: number): number =>
+  typeof length === "number" ? length : "seconds" in length ? length.seconds : length.times * inputSeconds;
