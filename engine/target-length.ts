@@ -28,7 +28,7 @@ export function readLength(text: string): TargetLength | undefined {
     return positive({ seconds: Number(hours ?? 0) * 3600 + Number(minutes) * 60 + Number(seconds) });
   }
   const units = UNITS.exec(value);
-  if (units && units.slice(1).some((part) => part !== undefined)) {
+  if (units?.slice(1).some((part) => part !== undefined)) {
     const [, hours, minutes, seconds] = units.map((part) => Number(part ?? 0));
     return positive({ seconds: hours! * 3600 + minutes! * 60 + seconds! });
   }
