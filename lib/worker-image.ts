@@ -31,7 +31,7 @@ export interface WorkerImageProps {
    * @default "container/Dockerfile"
    */
   readonly dockerfile?: string;
-  /** Checked against the libtensorflow download by the image build; without it the build stops and says so. */
+  /** Overrides the libtensorflow checksum the Dockerfile pins (its download is checked against it). */
   readonly libtensorflowSha256?: string | undefined;
 }
 
@@ -41,6 +41,9 @@ export function workerImage(props: WorkerImageProps = {}): ContainerImage {
     file: props.dockerfile ?? "container/Dockerfile",
     exclude: WORKER_IMAGE_EXCLUDES,
     platform: Platform.LINUX_AMD64,
-    buildArgs: { LIBTENSORFLOW_SHA256: props.libtensorflowSha256 ?? "" },
+    // Only an override is passed: an empty build argument would replace the Dockerfile's pinned checksum.
+    ...(props.libtensorflowSha256 === undefined
+      ? {}
+      : { buildArgs: { LIBTENSORFLOW_SHA256: props.libtensorflowSha256 } }),
   });
 }

@@ -10,14 +10,20 @@ beforeAll(() => {
 afterAll(() => synthesized?.cleanup());
 
 /** The build context `cdk deploy` hands to Docker: the staged copy of the repository, after the excludes. */
-function stagedImageContext(): { directory: string; dockerfile: string } {
+function stagedImageContext(): { directory: string; dockerfile: string; dockerBuildArgs?: Record<string, string> } {
   const manifest = JSON.parse(
     readFileSync(join(synthesized.assembly.directory, `${synthesized.stack.artifactId}.assets.json`), "utf8"),
-  ) as { dockerImages: Record<string, { source: { directory: string; dockerFile: string } }> };
+  ) as { dockerImages: Record<string, { source: ImageSource }> };
   const images = Object.values(manifest.dockerImages);
   expect(images).toHaveLength(1);
-  const { directory, dockerFile } = images[0]!.source;
-  return { directory: join(synthesized.assembly.directory, directory), dockerfile: dockerFile };
+  const { directory, dockerFile, dockerBuildArgs } = images[0]!.source;
+  return { directory: join(synthesized.assembly.directory, directory), dockerfile: dockerFile, dockerBuildArgs };
+}
+
+interface ImageSource {
+  readonly directory: string;
+  readonly dockerFile: string;
+  readonly dockerBuildArgs?: Record<string, string>;
 }
 
 describe("the worker image's build context", () => {
@@ -38,5 +44,12 @@ describe("the worker image's build context", () => {
     const top = readdirSync(directory);
     for (const left of ["tests", "corpus", "node_modules", "cdk.out", ".git", ".venv"]) expect(top).not.toContain(left);
     expect(readdirSync(join(directory, "models"))).toEqual(["conductor"]);
+  });
+});
+
+describe("the worker image's pins", () => {
+  it("leaves the Dockerfile's pinned libtensorflow checksum in force unless the deploy setting overrides it", () => {
+    // An empty LIBTENSORFLOW_SHA256 build argument would replace the pin and stop the build.
+    expect(stagedImageContext().dockerBuildArgs?.LIBTENSORFLOW_SHA256).toBeUndefined();
   });
 });

@@ -41,7 +41,7 @@ describe("container/Dockerfile", () => {
     const image = arg("CUDA_IMAGE") ?? "";
     // CUDA minor-version compatibility: a library built with 11.2 loads any 11.x runtime from 11.2 on.
     const [, major, minor2, ubuntu] =
-      /^nvidia\/cuda:(\d+)\.(\d+)\.\d+-cudnn8-runtime-ubuntu(\d+)\.04(@sha256:[0-9a-f]{64})?$/.exec(image) ?? [];
+      /^nvidia\/cuda:(\d+)\.(\d+)\.\d+-cudnn8-runtime-ubuntu(\d+)\.04@sha256:[0-9a-f]{64}$/.exec(image) ?? [];
     expect(major, image).toBe(cuda!.split(".")[0]);
     expect(Number(minor2)).toBeGreaterThanOrEqual(Number(cuda!.split(".")[1]));
     // Ubuntu 20.04 (and the CUDA 11.2 images on it) are end of life.
@@ -53,6 +53,11 @@ describe("container/Dockerfile", () => {
     expect(Number(arg("NODE_VERSION")?.split(".")[0])).toBeGreaterThanOrEqual(22);
     expect(dockerfile).toMatch(/gpg --batch --decrypt --output SHASUMS256\.txt SHASUMS256\.txt\.asc/);
     expect(dockerfile).toMatch(/SHASUMS256\.txt \| sha256sum -c/);
+  });
+
+  it("pins the base image by digest and libtensorflow by its SHA-256, so a plain docker build is reproducible", () => {
+    expect(arg("CUDA_IMAGE")).toMatch(/@sha256:[0-9a-f]{64}$/);
+    expect(arg("LIBTENSORFLOW_SHA256")).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it("checks libtensorflow against a SHA-256 and builds the addon from source (no unchecked download)", () => {
