@@ -8,11 +8,13 @@
 import type { AudioFormat } from "../engine/audio/format.ts";
 import { DEFAULT_FORM, FORM_SETTINGS, type FormSetting } from "../engine/extend/types.ts";
 import { checkTargetSeconds, decodeCapSeconds, DEFAULT_LIMITS, type InputLimits } from "../engine/limits.ts";
+import { checkStreamShape, decodedSampleBudget, overSampleBudget, STREAM_LIMITS } from "../engine/limits.ts";
 
 import { LENGTH_FORMS, lengthSeconds, parseLength, readLength, type TargetLength } from "../engine/target-length.ts";
 
 export { checkTargetSeconds, decodeCapSeconds, DEFAULT_FORM, DEFAULT_LIMITS, FORM_SETTINGS };
 export { LENGTH_FORMS, lengthSeconds, parseLength, readLength, type TargetLength };
+export { checkStreamShape, decodedSampleBudget, overSampleBudget, STREAM_LIMITS };
 export type { AudioFormat, FormSetting, InputLimits };
 
 /** Output-bucket prefixes. The validator ignores uploads under them (with a notice), so the pipeline never reacts to its own writes. */

@@ -89,3 +89,41 @@ export function checkResultFits(
       `available: at most ${Math.max(0, fitting)} s fits`,
   );
 }
+
+/** Sample rates and channel counts every entry point accepts: the validator refuses what the decoder would. */
+export const STREAM_LIMITS = { minSampleRate: 8_000, maxSampleRate: 192_000, maxChannels: 8 } as const;
+
+/**
+ * Decoded samples (frames x channels) one input may hold: the longest input at 48 kHz with 8 channels (or at
+ * 192 kHz in stereo), 1.8 GB as floats. Decoders stop at it before allocating more; the validator checks
+ * seconds x rate x channels against it.
+ */
+export const decodedSampleBudget = (limits: Pick<InputLimits, "maxInputSeconds">): number =>
+  decodeCapSeconds(limits) * 48_000 * STREAM_LIMITS.maxChannels;
+
+/** Refuses a stream whose rate or channel count is outside STREAM_LIMITS (UNSUPPORTED_CODEC, naming the range). */
+export function checkStreamShape(sampleRate: number, channels: number): void {
+  const { minSampleRate, maxSampleRate, maxChannels } = STREAM_LIMITS;
+  if (!(sampleRate >= minSampleRate && sampleRate <= maxSampleRate)) {
+    throw new HarmonizerInputError(
+      "UNSUPPORTED_CODEC",
+      `the sample rate is ${sampleRate} Hz; from ${minSampleRate} to ${maxSampleRate} Hz is accepted`,
+    );
+  }
+  if (!(channels >= 1 && channels <= maxChannels)) {
+    throw new HarmonizerInputError(
+      "UNSUPPORTED_CODEC",
+      `the file has ${channels} channels; from 1 to ${maxChannels} are accepted`,
+    );
+  }
+}
+
+/** TOO_LARGE: decoding `samples` (frames x channels) would pass the budget. */
+export function overSampleBudget(samples: number, budget: number): HarmonizerInputError {
+  const millions = (n: number) => `${(n / 1e6).toFixed(1)} million`;
+  return new HarmonizerInputError(
+    "TOO_LARGE",
+    `the audio holds more than ${millions(samples)} samples (seconds x sample rate x channels); ` +
+      `at most ${millions(budget)} are accepted`,
+  );
+}

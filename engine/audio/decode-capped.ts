@@ -4,7 +4,14 @@
  * length (a decompression bomb) is refused before its samples fill the memory.
  */
 import { HarmonizerInputError } from "../errors.ts";
-import { decodeCapSeconds } from "../limits.ts";
+import {
+  checkStreamShape,
+  decodeCapSeconds,
+  decodedSampleBudget,
+  DEFAULT_LIMITS,
+  overSampleBudget,
+} from "../limits.ts";
+import { SampleSink } from "./sample-sink.ts";
 
 /** What the wasm-audio-decoders all return. Errors are reported here, not thrown. */
 export interface WasmDecodeResult {
@@ -23,6 +30,10 @@ export interface StreamDecoder<R extends WasmDecodeResult> {
 export interface DecodeCap {
   /** The input limit in seconds; decoding stops once it has produced more than this plus 1 s. */
   readonly maxSeconds?: number | undefined;
+  /** Decoded samples (frames x channels) allowed; decoding stops (TOO_LARGE) before holding more. */
+  readonly maxSamples?: number | undefined;
+  /** Frames the header declares, if it does: the first allocation (a lie costs only growth, within the budget). */
+  readonly expectedFrames?: number | undefined;
   /** Checked after every chunk (e.g. FLAC: more samples than its header declares); throw to stop. */
   readonly check?: (framesSoFar: number) => void;
 }
@@ -37,44 +48,45 @@ export function tooLong(decodedSeconds: number, maxSeconds: number): HarmonizerI
   );
 }
 
-/** Feeds `bytes` to `decoder` chunk by chunk and joins the output; throws TOO_LONG past the cap. */
+/**
+ * Feeds `bytes` to `decoder` chunk by chunk into one SampleSink. The first output's rate and channel count must
+ * be within STREAM_LIMITS; every output is checked against the seconds cap and the sample budget before it is
+ * kept, so memory never holds more than the budget.
+ */
 export async function decodeCapped<R extends WasmDecodeResult>(
   decoder: StreamDecoder<R>,
   bytes: Uint8Array,
   cap: DecodeCap = {},
 ): Promise<R> {
-  const parts: R[] = [];
-  let frames = 0;
+  let first: R | undefined;
+  let sink: SampleSink | undefined;
+  const errors: R["errors"][number][] = [];
+  const maxSamples = cap.maxSamples ?? decodedSampleBudget(DEFAULT_LIMITS);
   const take = (part: R) => {
-    if (part.samplesDecoded === 0 && part.errors.length === 0) return;
-    parts.push(part);
-    frames += part.samplesDecoded;
-    cap.check?.(frames);
-    if (cap.maxSeconds !== undefined && part.sampleRate > 0) {
-      const seconds = frames / part.sampleRate;
+    errors.push(...part.errors);
+    if (part.samplesDecoded === 0) return;
+    if (first === undefined || sink === undefined) {
+      checkStreamShape(part.sampleRate, part.channelData.length);
+      first = part;
+      const maxFrames = Math.floor(maxSamples / part.channelData.length);
+      sink = new SampleSink(part.channelData.length, maxFrames, Math.min(maxFrames, cap.expectedFrames || 2 ** 20));
+    }
+    const frames = sink.length + part.samplesDecoded;
+    if (frames * part.channelData.length > maxSamples)
+      throw overSampleBudget(frames * part.channelData.length, maxSamples);
+    if (cap.maxSeconds !== undefined && first.sampleRate > 0) {
+      const seconds = frames / first.sampleRate;
       if (seconds > decodeCapSeconds({ maxInputSeconds: cap.maxSeconds })) throw tooLong(seconds, cap.maxSeconds);
     }
+    cap.check?.(frames);
+    sink.append(part.channelData, part.samplesDecoded);
   };
   for (let offset = 0; offset < bytes.length; offset += CHUNK_BYTES) {
     take(await decoder.decode(bytes.subarray(offset, Math.min(bytes.length, offset + CHUNK_BYTES))));
   }
   if (decoder.flush !== undefined) take(await decoder.flush());
-  return joinParts(parts);
-}
-
-function joinParts<R extends WasmDecodeResult>(parts: readonly R[]): R {
-  const first = parts[0];
-  if (first === undefined) return { channelData: [], samplesDecoded: 0, sampleRate: 0, errors: [] } as unknown as R;
-  const channelCount = Math.max(...parts.map((part) => part.channelData.length));
-  const total = parts.reduce((sum, part) => sum + part.samplesDecoded, 0);
-  const channelData = Array.from({ length: channelCount }, () => new Float32Array(total));
-  let at = 0;
-  for (const part of parts) {
-    part.channelData.forEach((channel, c) => {
-      channelData[c]!.set(channel.subarray(0, part.samplesDecoded), at);
-    });
-    at += part.samplesDecoded;
+  if (first === undefined || sink === undefined) {
+    return { channelData: [], samplesDecoded: 0, sampleRate: 0, errors } as unknown as R;
   }
-  const sampleRate = parts.find((part) => part.sampleRate > 0)?.sampleRate ?? 0;
-  return { ...first, channelData, samplesDecoded: total, sampleRate, errors: parts.flatMap((part) => part.errors) };
+  return { ...first, channelData: sink.channelData(), samplesDecoded: sink.length, errors };
 }

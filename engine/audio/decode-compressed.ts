@@ -3,7 +3,7 @@ import { OggVorbisDecoder } from "@wasm-audio-decoders/ogg-vorbis";
 import { MPEGDecoder } from "mpg123-decoder";
 import { OggOpusDecoder } from "ogg-opus-decoder";
 import { HarmonizerInputError } from "../errors.ts";
-import { decodeCapped, type WasmDecodeResult } from "./decode-capped.ts";
+import { type DecodeCap, decodeCapped, type WasmDecodeResult } from "./decode-capped.ts";
 import { losslessWavDepth, type DecodedAudio, type WavBitDepth } from "./decoded.ts";
 import type { AudioFormat } from "./format.ts";
 
@@ -77,29 +77,30 @@ async function withDecoder<D extends { ready: Promise<void>; free: () => void },
 
 /**
  * mpg123-decoder always returns two channels; a mono stream (`channels` 1) keeps one. Every decoder stops
- * once it has produced more than `maxSeconds` + 1 s (TOO_LONG), whatever the file's header claims.
+ * once it has produced more than `cap.maxSeconds` + 1 s (TOO_LONG) or the sample budget (TOO_LARGE), whatever
+ * the file's header claims.
  */
 export async function decodeMp3(
   bytes: Uint8Array,
   detail: string,
   channels: 1 | 2,
-  maxSeconds?: number,
+  cap: DecodeCap = {},
 ): Promise<DecodedAudio> {
   return withDecoder("mp3", new MPEGDecoder(), async (decoder) => {
-    const result = await decodeCapped({ decode: (chunk) => decoder.decode(chunk) }, bytes, { maxSeconds });
+    const result = await decodeCapped({ decode: (chunk) => decoder.decode(chunk) }, bytes, cap);
     return toDecoded("mp3", { ...result, channelData: result.channelData.slice(0, channels) }, detail);
   });
 }
 
-export async function decodeOggVorbis(bytes: Uint8Array, maxSeconds?: number): Promise<DecodedAudio> {
+export async function decodeOggVorbis(bytes: Uint8Array, cap: DecodeCap = {}): Promise<DecodedAudio> {
   return withDecoder("ogg-vorbis", new OggVorbisDecoder(), async (decoder) =>
-    toDecoded("ogg-vorbis", await decodeCapped(decoder, bytes, { maxSeconds }), "Vorbis"),
+    toDecoded("ogg-vorbis", await decodeCapped(decoder, bytes, cap), "Vorbis"),
   );
 }
 
-export async function decodeOggOpus(bytes: Uint8Array, maxSeconds?: number): Promise<DecodedAudio> {
+export async function decodeOggOpus(bytes: Uint8Array, cap: DecodeCap = {}): Promise<DecodedAudio> {
   return withDecoder("ogg-opus", new OggOpusDecoder(), async (decoder) =>
-    toDecoded("ogg-opus", await decodeCapped(decoder, bytes, { maxSeconds }), "Opus"),
+    toDecoded("ogg-opus", await decodeCapped(decoder, bytes, cap), "Opus"),
   );
 }
 
@@ -115,7 +116,7 @@ export function flacDeclaredFrames(bytes: Uint8Array, flacOffset: number): numbe
 }
 
 /** A FLAC that decodes to more samples than its STREAMINFO declares is refused as soon as it does. */
-export async function decodeFlac(bytes: Uint8Array, flacOffset: number, maxSeconds?: number): Promise<DecodedAudio> {
+export async function decodeFlac(bytes: Uint8Array, flacOffset: number, cap: DecodeCap = {}): Promise<DecodedAudio> {
   const declared = flacDeclaredFrames(bytes, flacOffset);
   const check = (frames: number) => {
     if (declared > 0 && frames > declared) {
@@ -126,7 +127,7 @@ export async function decodeFlac(bytes: Uint8Array, flacOffset: number, maxSecon
     }
   };
   return withDecoder("flac", new FLACDecoder(), async (decoder) => {
-    const result = await decodeCapped(decoder, bytes, { maxSeconds, check });
+    const result = await decodeCapped(decoder, bytes, { ...cap, check, expectedFrames: declared });
     for (const channel of result.channelData) rescaleFlacInPlace(channel, result.bitDepth);
     const decoded = toDecoded("flac", result, `FLAC ${result.bitDepth}-bit`, losslessWavDepth(result.bitDepth, false));
     if (declared > 0 && result.samplesDecoded < declared) {

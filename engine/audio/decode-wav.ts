@@ -1,7 +1,7 @@
 import wavefile from "wavefile";
 import { HarmonizerInputError } from "../errors.ts";
-import { decodeCapSeconds } from "../limits.ts";
-import { tooLong } from "./decode-capped.ts";
+import { checkStreamShape, decodeCapSeconds, overSampleBudget } from "../limits.ts";
+import { type DecodeCap, tooLong } from "./decode-capped.ts";
 import { losslessWavDepth, type DecodedAudio } from "./decoded.ts";
 import { readWavSamples } from "./wav-samples.ts";
 
@@ -52,7 +52,8 @@ function declaredDataBytes(wave: ParsedWave): number {
 }
 
 /** Decodes integer PCM (8/16/24/32-bit) and IEEE float (32/64-bit) WAV, RIFX and RF64 to floats in [-1, 1]. */
-export function decodeWav(bytes: Uint8Array, maxSeconds?: number): DecodedAudio {
+export function decodeWav(bytes: Uint8Array, cap: DecodeCap = {}): DecodedAudio {
+  const { maxSeconds, maxSamples } = cap;
   const wave = parse(bytes);
   const { numChannels, sampleRate, bitsPerSample } = wave.fmt;
   const formatTag = wave.fmt.audioFormat === FORMAT_EXTENSIBLE ? (wave.fmt.subformat[0] ?? 0) : wave.fmt.audioFormat;
@@ -68,6 +69,7 @@ export function decodeWav(bytes: Uint8Array, maxSeconds?: number): DecodedAudio 
   if (numChannels < 1 || sampleRate < 1) {
     throw corrupt(`header declares ${numChannels} channels at ${sampleRate} Hz`);
   }
+  checkStreamShape(sampleRate, numChannels);
   const bytesPerFrame = (bitsPerSample / 8) * numChannels;
   const available = wave.data.samples.length;
   // Streamed WAV (e.g. ffmpeg writing to a pipe) leaves 0xFFFFFFFF as "size unknown": read to the end.
@@ -83,6 +85,8 @@ export function decodeWav(bytes: Uint8Array, maxSeconds?: number): DecodedAudio 
   if (maxSeconds !== undefined && frames / sampleRate > decodeCapSeconds({ maxInputSeconds: maxSeconds })) {
     throw tooLong(frames / sampleRate, maxSeconds);
   }
+  if (maxSamples !== undefined && frames * numChannels > maxSamples)
+    throw overSampleBudget(frames * numChannels, maxSamples);
 
   const channels = readWavSamples(
     wave.data.samples,

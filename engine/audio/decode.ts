@@ -1,6 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { HarmonizerInputError } from "../errors.ts";
 import { corruptAudio, decodeFlac, decodeMp3, decodeOggOpus, decodeOggVorbis } from "./decode-compressed.ts";
+import { decodedSampleBudget, DEFAULT_LIMITS } from "../limits.ts";
+import type { DecodeCap } from "./decode-capped.ts";
 import { decodeWav } from "./decode-wav.ts";
 import type { DecodedAudio } from "./decoded.ts";
 import { sniffContainer } from "./format.ts";
@@ -26,27 +28,37 @@ const OGG_CODEC_NAMES: Record<OggCodec, string> = {
  * container with a codec we do not decode, CORRUPT_AUDIO for truncated or undecodable data.
  */
 export interface DecodeOptions {
-  /** The input limit: decoding stops (TOO_LONG) once more than this plus 1 s has been decoded. */
+  /**
+   * The input limit: decoding stops (TOO_LONG) once more than this plus 1 s has been decoded, or (TOO_LARGE) past
+   * decodedSampleBudget of it (of the default limit when not given). Rates and channels outside STREAM_LIMITS
+   * are refused (UNSUPPORTED_CODEC) before any sample is kept.
+   */
   readonly maxSeconds?: number | undefined;
 }
 
+/** The seconds cap and the sample budget that goes with it (decodedSampleBudget of the same limit). */
+function capFor(maxSeconds: number | undefined): DecodeCap {
+  const maxSamples = decodedSampleBudget(maxSeconds === undefined ? DEFAULT_LIMITS : { maxInputSeconds: maxSeconds });
+  return { maxSeconds, maxSamples };
+}
+
 export async function decodeAudio(bytes: Uint8Array, options: DecodeOptions = {}): Promise<DecodedAudio> {
-  const { maxSeconds } = options;
+  const cap = capFor(options.maxSeconds);
   const sniffed = sniffContainer(bytes);
   if (sniffed === undefined) {
     throw new HarmonizerInputError("NOT_AUDIO", `not an audio file: expected ${SUPPORTED}`);
   }
   switch (sniffed.container) {
     case "wav":
-      return decodeWav(bytes, maxSeconds);
+      return decodeWav(bytes, cap);
     case "flac":
-      return decodeFlac(bytes, sniffed.offset, maxSeconds);
+      return decodeFlac(bytes, sniffed.offset, cap);
     case "mp3": {
       const header = parseMpegFrameHeader(bytes, sniffed.firstFrame)!;
       if (mpegStreamIsTruncated(bytes, sniffed.firstFrame)) {
         throw corruptAudio("mp3", "the last MPEG frame is cut off (truncated?)");
       }
-      return decodeMp3(bytes, `MPEG-${header.version} Layer ${"I".repeat(header.layer)}`, header.channels, maxSeconds);
+      return decodeMp3(bytes, `MPEG-${header.version} Layer ${"I".repeat(header.layer)}`, header.channels, cap);
     }
     case "ogg": {
       const audioCodec = sniffed.codecs.find((codec) => codec === "opus" || codec === "vorbis");
@@ -61,7 +73,7 @@ export async function decodeAudio(bytes: Uint8Array, options: DecodeOptions = {}
       if (!sniffed.complete) {
         throw corruptAudio(format, "the last Ogg page is cut off or the stream has no end (truncated?)");
       }
-      return audioCodec === "opus" ? decodeOggOpus(bytes, maxSeconds) : decodeOggVorbis(bytes, maxSeconds);
+      return audioCodec === "opus" ? decodeOggOpus(bytes, cap) : decodeOggVorbis(bytes, cap);
     }
   }
 }

@@ -91,9 +91,18 @@ export async function inspectUpload(
   const format = audioFormatOf(probe);
   if (format === "wav") checkWavSize(start, object.contentLength);
   if (format === "mp3") return { ...probe, seconds: await checkMp3(start, object.contentLength - tags, probe.seconds) };
-  if ((format === "ogg-vorbis" || format === "ogg-opus") && startLength < object.contentLength && probe.sampleRate) {
-    const tailStart = Math.max(startLength, object.contentLength - OGG_TAIL_BYTES);
-    const tail = await readRange(s3, bucket, object, tailStart, object.contentLength - 1);
+  if ((format === "ogg-vorbis" || format === "ogg-opus") && probe.sampleRate) {
+    // Always from the last page, whatever the size: a bitrate estimate (Vorbis' nominal rate) can be far off.
+    const tail =
+      startLength === object.contentLength
+        ? start.subarray(Math.max(0, start.length - OGG_TAIL_BYTES))
+        : await readRange(
+            s3,
+            bucket,
+            object,
+            Math.max(0, object.contentLength - OGG_TAIL_BYTES),
+            object.contentLength - 1,
+          );
     return { ...probe, seconds: oggDurationSeconds(tail, format, probe.sampleRate) };
   }
   return probe;

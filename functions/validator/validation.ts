@@ -1,9 +1,12 @@
 import { parseFormatName } from "../../engine/audio/encode/formats.ts";
 import { HarmonizerInputError, isInputError } from "../../engine/errors.ts";
 import {
+  checkStreamShape,
   checkTargetSeconds,
+  decodedSampleBudget,
   type InputLimits,
   lengthSeconds,
+  overSampleBudget,
   parseLength,
   readLength,
   type TargetLength,
@@ -74,6 +77,7 @@ export function checkAudio(probe: AudioProbe, limits: InputLimits): AcceptedInpu
       "the file's duration, sample rate or channel count could not be read",
     );
   }
+  checkStreamShape(sampleRate, channels);
   if (seconds < limits.minInputSeconds) {
     throw new HarmonizerInputError(
       "TOO_SHORT",
@@ -86,6 +90,9 @@ export function checkAudio(probe: AudioProbe, limits: InputLimits): AcceptedInpu
       `the song is ${round1(seconds)} s long; at most ${limits.maxInputSeconds} s is accepted`,
     );
   }
+  // The worker's decoder stops at the same budget; a header that understates the length is caught there.
+  const samples = seconds * sampleRate * channels;
+  if (samples > decodedSampleBudget(limits)) throw overSampleBudget(samples, decodedSampleBudget(limits));
   return { format, seconds, sampleRate, channels };
 }
 

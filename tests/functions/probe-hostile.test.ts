@@ -5,7 +5,10 @@ import { inspectUpload, type StoredObject } from "../../functions/validator/prob
 import { checkAudio } from "../../functions/validator/validation.ts";
 import { DEFAULT_LIMITS } from "../../engine/limits.ts";
 import { mp3HeaderThenGarbage, mp3WithLargeTag, mp3WithLyingInfoHeader } from "../support/hostile-audio.ts";
-import { songWav } from "../support/wav.ts";
+import { encodeAudio } from "../../engine/audio/encode/index.ts";
+import { synthesizeSong } from "../../engine/synth/song.ts";
+import { constantFlac } from "../support/constant-flac.ts";
+import { encodeTestWav, songWav } from "../support/wav.ts";
 
 /** Serves ranged GetObject calls from `bytes`, as S3 would (the validator never reads more than it asks for). */
 function bucketHolding(bytes: Uint8Array): S3Client {
@@ -62,6 +65,45 @@ describe("the validator does not trust an upload's own header (issue 10, points 
     expect(await validate(cut)).toMatchObject({
       code: "CORRUPT_AUDIO",
       message: expect.stringMatching(/declares 960000 bytes but the file holds only 400000/),
+    });
+  });
+});
+
+describe("issue 20: Ogg durations of every size, and the work a file asks for bounded as the decoder bounds it", () => {
+  const song60 = synthesizeSong({ seconds: 60, sampleRate: 48_000, channels: 1, seed: 3 });
+
+  it.each(["ogg-opus", "ogg-vorbis"] as const)(
+    "reads a 60 s %s under the 1 MB probe from its last page",
+    async (format) => {
+      const bytes = await encodeAudio(song60, format);
+      expect(bytes.length).toBeLessThan(MB);
+      expect(await validate(bytes)).toMatchObject({ format, seconds: expect.closeTo(60, 1) });
+    },
+    60_000,
+  );
+
+  it.each([1, 8])("refuses a WAV at %i Hz, naming the accepted rates", async (rate) => {
+    const wav = encodeTestWav({ sampleRate: rate, channels: [new Float32Array(30 * rate).fill(0.25)] });
+    expect(await validate(wav)).toEqual({
+      code: "UNSUPPORTED_CODEC",
+      message: `the sample rate is ${rate} Hz; from 8000 to 192000 Hz is accepted`,
+    });
+  });
+
+  it("refuses the 1.6 MB FLAC of 8 channels x 640 kHz x 1190 s that crashed the workers", async () => {
+    const flac = constantFlac({ sampleRate: 640_000, channels: 8, seconds: 1190 });
+    expect(await validate(flac)).toMatchObject({
+      code: "UNSUPPORTED_CODEC",
+      message: expect.stringMatching(/640000 Hz/),
+    });
+  });
+
+  it("refuses 1190 s at 192 kHz x 8 channels by the decoder's sample budget", async () => {
+    const flac = constantFlac({ sampleRate: 192_000, channels: 8, seconds: 1190 });
+    expect(await validate(flac)).toEqual({
+      code: "TOO_LARGE",
+      message:
+        "the audio holds more than 1827.8 million samples (seconds x sample rate x channels); at most 461.2 million are accepted",
     });
   });
 });

@@ -1,0 +1,49 @@
+/**
+ * Where a streaming decoder's output is collected: one growing Float32Array per channel, so the decoded song
+ * exists once (not as a list of chunks joined into a second copy at the end). Growth is by half again, never
+ * past `maxFrames`; a good first guess (a header's frame count) means no growth at all.
+ */
+const FIRST_CAPACITY_FRAMES = 1 << 20;
+
+export class SampleSink {
+  private channels: Float32Array[] = [];
+  private frames = 0;
+
+  constructor(
+    private readonly channelCount: number,
+    private readonly maxFrames: number,
+    private readonly expectedFrames = FIRST_CAPACITY_FRAMES,
+  ) {}
+
+  get length(): number {
+    return this.frames;
+  }
+
+  /** Appends the first `count` samples of each channel in `part` (channels the sink does not have are dropped). */
+  append(part: readonly Float32Array[], count: number): void {
+    this.reserve(this.frames + count);
+    for (let c = 0; c < this.channelCount; c++) {
+      const source = part[c];
+      if (source !== undefined) this.channels[c]!.set(source.subarray(0, count), this.frames);
+    }
+    this.frames += count;
+  }
+
+  /** The samples so far, one view per channel (no copy). */
+  channelData(): Float32Array[] {
+    return this.channels.map((channel) => channel.subarray(0, this.frames));
+  }
+
+  private reserve(frames: number): void {
+    const capacity = this.channels[0]?.length ?? 0;
+    if (frames <= capacity) return;
+    const wanted = capacity === 0 ? Math.max(frames, this.expectedFrames) : Math.max(frames, Math.ceil(capacity * 1.5));
+    const next = Math.max(frames, Math.min(this.maxFrames, wanted));
+    this.channels = Array.from({ length: this.channelCount }, (_, c) => {
+      const grown = new Float32Array(next);
+      const old = this.channels[c];
+      if (old !== undefined) grown.set(old.subarray(0, this.frames));
+      return grown;
+    });
+  }
+}
