@@ -10,7 +10,9 @@ export interface JobQueueProps {
    */
   readonly visibilityTimeout?: Duration;
   /**
-   * Receives before a job is moved to the dead-letter queue.
+   * Attempts a job gets. The queue's redrive policy allows one receive more: on it the worker tells the owner
+   * about a job whose attempts all died without a word (killed for memory) and moves it to the dead-letter
+   * queue itself, so every failed job is mailed and counted (container/worker/dead-letter.ts).
    * @default 3
    */
   readonly maxReceiveCount?: number;
@@ -51,15 +53,17 @@ export class JobQueue extends Construct {
       enforceSSL: true,
       visibilityTimeout: this.visibilityTimeout,
       retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: this.maxReceiveCount },
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: this.maxReceiveCount + 1 },
     });
   }
 }
 
 /** Props that cannot work together fail synthesis at once, naming both. */
 function checkJobQueueProps(maxReceiveCount: number, deadLetterRetention: Duration, inputRetention?: Duration): void {
-  if (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1 || maxReceiveCount > 1000) {
-    throw new Error(`JobQueue maxReceiveCount must be a whole number from 1 to 1000 (SQS), got ${maxReceiveCount}`);
+  if (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1 || maxReceiveCount > 999) {
+    throw new Error(
+      `JobQueue maxReceiveCount must be a whole number from 1 to 999 (SQS allows 1000 receives, one is the reporting receive), got ${maxReceiveCount}`,
+    );
   }
   if (inputRetention !== undefined && deadLetterRetention.toSeconds() > inputRetention.toSeconds()) {
     throw new Error(

@@ -1,12 +1,30 @@
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 
 /**
- * One job, one run: the first message of a job claims it with a conditional put (If-None-Match: *) of a claim
- * object in the job's result folder. A second message with the same jobId (a duplicate S3 event) finds the
- * claim held by another message and is dropped; the same message received again (a retry, a job handed back
- * at shutdown) finds its own claim and goes on.
+ * One job, one run, and a run for every job. The first message of a job claims it with a conditional put
+ * (If-None-Match: *) of a claim object in the job's result folder (the job id names the upload's version). The
+ * claim says which message holds the job, until when (a lease: the job's deadline, after which no live run can
+ * hold it) and how it stands:
+ * - `running`: held. The same message received again (a retry, a job handed back) goes on; another message (a
+ *   duplicate event, or a redrive soon after a crash) waits until the lease ends; after it, the claim is stale
+ *   (the worker was killed) and the next message takes it over (If-Match on the claim's ETag).
+ * - `done`: the result was written and mailed; another message is a duplicate and is dropped.
+ * - `failed`: the owner was told the job failed; a redrive from the dead-letter queue (a new message) takes it.
  */
-export type ClaimResult = "claimed" | "held-by-another";
+export type ClaimState = "running" | "done" | "failed";
+
+export interface Claim {
+  readonly messageId: string;
+  readonly state: ClaimState;
+  readonly claimedAt: string;
+  /** ISO time after which a `running` claim is stale. */
+  readonly leaseUntil: string;
+}
+
+export type ClaimResult =
+  | { readonly status: "claimed"; readonly previous?: Claim | undefined }
+  | { readonly status: "done" }
+  | { readonly status: "held"; readonly until: Date };
 
 const httpStatus = (error: unknown): number | undefined =>
   (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
@@ -19,35 +37,95 @@ export const isConditionFailed = (error: unknown): boolean =>
     httpStatus(error) === 412 ||
     httpStatus(error) === 409);
 
-export async function claimJob(
-  s3: S3Client,
-  bucket: string,
-  key: string,
-  messageId: string,
-  now: Date,
-): Promise<ClaimResult> {
+const isNotFound = (error: unknown): boolean =>
+  error instanceof Error && (error.name === "NoSuchKey" || error.name === "NotFound" || httpStatus(error) === 404);
+
+export interface ClaimPlace {
+  readonly s3: S3Client;
+  readonly bucket: string;
+  readonly key: string;
+}
+
+/** The claim and its ETag, or undefined when there is none. */
+export async function readClaim(place: ClaimPlace): Promise<{ claim: Claim; etag: string } | undefined> {
   try {
-    await s3.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        IfNoneMatch: "*",
-        Body: JSON.stringify({ messageId, claimedAt: now.toISOString() }),
-        ContentType: "application/json",
-      }),
-    );
-    return "claimed";
+    const response = await place.s3.send(new GetObjectCommand({ Bucket: place.bucket, Key: place.key }));
+    const claim = JSON.parse((await response.Body?.transformToString()) ?? "{}") as Partial<Claim>;
+    return {
+      claim: {
+        messageId: String(claim.messageId ?? ""),
+        state: claim.state ?? "running",
+        claimedAt: String(claim.claimedAt ?? ""),
+        // Claims written before leases existed never expire by time; their job is long over.
+        leaseUntil: String(claim.leaseUntil ?? new Date(0).toISOString()),
+      },
+      etag: response.ETag ?? "",
+    };
   } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-    if (httpStatus(error) === 409) return "held-by-another";
-    const existing = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    const holder = (JSON.parse((await existing.Body?.transformToString()) ?? "{}") as { messageId?: unknown })
-      .messageId;
-    return holder === messageId ? "claimed" : "held-by-another";
+    if (isNotFound(error)) return undefined;
+    throw error;
   }
 }
 
-/** After a final failure: a redrive from the dead-letter queue (a new message) may claim the job again. */
-export async function releaseClaim(s3: S3Client, bucket: string, key: string): Promise<void> {
-  await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+async function writeClaim(place: ClaimPlace, claim: Claim, condition: { ifMatch?: string }): Promise<boolean> {
+  try {
+    await place.s3.send(
+      new PutObjectCommand({
+        Bucket: place.bucket,
+        Key: place.key,
+        ...(condition.ifMatch === undefined ? { IfNoneMatch: "*" } : { IfMatch: condition.ifMatch }),
+        Body: JSON.stringify(claim),
+        ContentType: "application/json",
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
+
+/** Claims the job for `messageId` until `leaseUntil`, or says why not (see ClaimState). */
+export async function claimJob(
+  place: ClaimPlace,
+  messageId: string,
+  now: Date,
+  leaseUntil: Date,
+): Promise<ClaimResult> {
+  const mine: Claim = {
+    messageId,
+    state: "running",
+    claimedAt: now.toISOString(),
+    leaseUntil: leaseUntil.toISOString(),
+  };
+  if (await writeClaim(place, mine, {})) return { status: "claimed" }; // the common case: the first claim
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const existing = await readClaim(place);
+    if (existing === undefined) {
+      if (await writeClaim(place, mine, {})) return { status: "claimed" };
+      continue;
+    }
+    const { claim, etag } = existing;
+    if (claim.state === "done")
+      return claim.messageId === messageId ? { status: "claimed", previous: claim } : { status: "done" };
+    const leaseOver = new Date(claim.leaseUntil).getTime() <= now.getTime();
+    if (claim.messageId !== messageId && claim.state === "running" && !leaseOver) {
+      return { status: "held", until: new Date(claim.leaseUntil) };
+    }
+    if (await writeClaim(place, mine, { ifMatch: etag })) return { status: "claimed", previous: claim };
+  }
+  return { status: "held", until: leaseUntil };
+}
+
+/** Marks the claim `done` (result mailed) or `failed` (failure mailed, a redrive may take it). */
+export async function settleClaim(place: ClaimPlace, messageId: string, state: "done" | "failed", now: Date) {
+  const claim: Claim = { messageId, state, claimedAt: now.toISOString(), leaseUntil: now.toISOString() };
+  await place.s3.send(
+    new PutObjectCommand({
+      Bucket: place.bucket,
+      Key: place.key,
+      Body: JSON.stringify(claim),
+      ContentType: "application/json",
+    }),
+  );
 }

@@ -6,7 +6,7 @@
  */
 import { Worker } from "node:worker_threads";
 import { HarmonizerInputError, type InputErrorCode } from "../../engine/errors.ts";
-import type { RunExtensionJob } from "./process-message.ts";
+import type { RunExtensionJob } from "./deps.ts";
 
 /** Messages from the thread (engine-thread-main.ts). */
 export type ThreadMessage =

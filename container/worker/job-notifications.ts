@@ -95,3 +95,20 @@ export function failureNotification(
     ].join("\n"),
   };
 }
+
+/** Every attempt ended without a word (the worker was killed, e.g. for memory, or its instance was lost). */
+export function silentFailureNotification(job: JobMessage, attempts: number, messageId: string): Notification {
+  return {
+    kind: "failure",
+    owner: job.owner,
+    jobId: job.jobId,
+    subject: `Failed: ${displayName(job.key)}`,
+    text: [
+      `Extending "${displayName(job.key)}" (job ${job.jobId}) was tried ${attempts} times, and each attempt stopped ` +
+        "without finishing or reporting an error (the worker was stopped, for example for running out of memory, " +
+        "or its instance was lost). It was moved to the dead-letter queue.",
+      `Job message: ${messageId}.`,
+      "Operators: look at the worker's logs for this job, then redrive the message: it will run again.",
+    ].join("\n"),
+  };
+}

@@ -5,12 +5,13 @@ import { HarmonizerInputError } from "../../engine/errors.ts";
 import type { JobMessage } from "#aws/shared/job-schema.ts";
 import { publishNotification } from "#aws/shared/notifications.ts";
 import { baseName, MAX_NAME_BYTES, type ResultKeys, resultKeys, truncateUtf8 } from "#aws/shared/object-keys.ts";
-import { claimJob, isConditionFailed } from "./claim.ts";
+import { type ClaimPlace, claimJob, isConditionFailed, settleClaim } from "./claim.ts";
+import type { WorkerConfig } from "./config.ts";
 import { type ResultLinks, type ResultSummary, resultNotification } from "./job-notifications.ts";
 import { linkLifetime, presignDownload } from "./presign.ts";
 import { FORMAT_INFO, parseFormatName } from "../../engine/audio/encode/formats.ts";
 import { copyOriginal, pageKeys, pageReport, publishResultPage, reportFormat } from "./result-page.ts";
-import type { WorkerDeps } from "./process-message.ts";
+import type { WorkerDeps } from "./deps.ts";
 import { resultExists, uploadResult } from "./results.ts";
 
 /** How a job's steps ended when they did not throw. */
@@ -19,6 +20,39 @@ export type StepsOutcome = "completed" | "renotified" | "duplicate" | "supersede
 /** Thrown inside a job once it has been handed back to the queue, so no later step runs. */
 export class JobAbandonedError extends Error {
   override readonly name: string = "JobAbandonedError";
+}
+
+/** Another message holds the job under a live lease: this one waits (invisible) until `until`, then looks again. */
+export class JobHeldError extends Error {
+  override readonly name: string = "JobHeldError";
+  constructor(readonly until: Date) {
+    super(`another message holds this job until ${until.toISOString()}`);
+  }
+}
+
+/** Where the job's claim lives: its result folder in the output bucket. */
+export const claimPlace = (deps: WorkerDeps, job: JobMessage): ClaimPlace => ({
+  s3: deps.s3,
+  bucket: deps.config.outputBucket,
+  key: resultKeys(job.jobId, job.key).claim,
+});
+
+/** A claim outlives any run that can hold it: the job's deadline plus 5 minutes for the upload and the email. */
+const claimLeaseSeconds = (config: WorkerConfig): number => config.jobDeadlineSeconds + 300;
+
+/** Claims the job; "done" when another message did it; throws JobHeldError while another message holds it. */
+async function claimOrWait(deps: WorkerDeps, place: ClaimPlace, messageId: string): Promise<"claimed" | "done"> {
+  const now = deps.now?.() ?? new Date();
+  const claim = await claimJob(place, messageId, now, new Date(now.getTime() + claimLeaseSeconds(deps.config) * 1000));
+  if (claim.status === "done") {
+    deps.logger.info("this job was done and mailed by another message (a duplicate event); dropping this one");
+    return "done";
+  }
+  if (claim.status === "held") throw new JobHeldError(claim.until);
+  if (claim.previous !== undefined && claim.previous.messageId !== messageId) {
+    deps.logger.warn("took over the job's claim", { previous: claim.previous });
+  }
+  return "claimed";
 }
 
 /**
@@ -36,18 +70,14 @@ export async function runJobSteps(
   const checkpoint = () => {
     if (cancel.aborted) throw cancel.reason instanceof Error ? cancel.reason : new JobAbandonedError("job abandoned");
   };
-  if (
-    (await claimJob(deps.s3, config.outputBucket, keys.claim, messageId, deps.now?.() ?? new Date())) ===
-    "held-by-another"
-  ) {
-    logger.info("another message holds this job (duplicate event); dropping this one");
-    return "duplicate";
-  }
+  const place = claimPlace(deps, job);
+  if ((await claimOrWait(deps, place, messageId)) === "done") return "duplicate";
   if (await resultExists(deps.s3, config.outputBucket, keys)) {
     logger.info("result already exists; notifying again");
     const stored = await readStoredReport(deps.s3, config.outputBucket, keys);
     checkpoint();
     await notifyResult(deps, job, keys, stored, true);
+    await settleClaim(place, messageId, "done", deps.now?.() ?? new Date());
     return "renotified";
   }
   const upload = await readValidatedUpload(deps, job);
@@ -98,6 +128,7 @@ export async function runJobSteps(
   await uploadResult(deps.s3, config.outputBucket, keys, { ...output, extra });
   checkpoint();
   await notifyResult(deps, job, keys, output.report, false);
+  await settleClaim(place, messageId, "done", deps.now?.() ?? new Date());
   return "completed";
 }
 

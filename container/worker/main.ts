@@ -8,7 +8,7 @@ import { readWorkerConfig } from "./config.ts";
 import { threadedRunJob } from "./engine-thread.ts";
 import { LIVENESS_FILE, startLiveness } from "./liveness.ts";
 import { locateModel, type ModelSource } from "./model-store.ts";
-import type { WorkerDeps } from "./process-message.ts";
+import type { WorkerDeps } from "./deps.ts";
 import { createTaskProtection } from "./task-protection.ts";
 import { resolveQueueUrl, runWorker } from "./worker.ts";
 

@@ -1,6 +1,7 @@
 import { GetQueueUrlCommand, type Message, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { WorkerConfig } from "./config.ts";
-import { type MessageOutcome, processMessage, type WorkerDeps } from "./process-message.ts";
+import type { WorkerDeps } from "./deps.ts";
+import { type MessageOutcome, processMessage } from "./process-message.ts";
 
 export interface RunOptions {
   /** SIGTERM: stop polling; the job in hand gets `graceMs` to finish, else it is handed back. */

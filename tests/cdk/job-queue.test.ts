@@ -12,14 +12,14 @@ import { logicalId } from "./synth.ts";
 const newStack = () => new Stack(new App(), "Queue");
 
 describe("JobQueue", () => {
-  it("moves a job to the dead-letter queue after maxReceiveCount receives and keeps it there for its retention", () => {
+  it("gives a job maxReceiveCount attempts plus the reporting receive, and keeps failed jobs for their retention", () => {
     const stack = newStack();
     const jobs = new JobQueue(stack, "Jobs", { maxReceiveCount: 4, deadLetterRetention: Duration.days(10) });
     const template = Template.fromStack(stack);
     template.hasResourceProperties("AWS::SQS::Queue", {
       RedrivePolicy: {
         deadLetterTargetArn: { "Fn::GetAtt": [logicalId(jobs.deadLetterQueue), "Arn"] },
-        maxReceiveCount: 4,
+        maxReceiveCount: 5, // 4 attempts, then the receive on which the worker reports and dead-letters
       },
     });
     template.hasResourceProperties("AWS::SQS::Queue", { MessageRetentionPeriod: 10 * 24 * 3600 });
@@ -36,9 +36,9 @@ describe("JobQueue", () => {
     ).not.toThrow();
   });
 
-  it.each([0, 1001, 2.5])("refuses maxReceiveCount %s", (maxReceiveCount) => {
+  it.each([0, 1000, 2.5])("refuses maxReceiveCount %s", (maxReceiveCount) => {
     expect(() => new JobQueue(newStack(), "Jobs", { maxReceiveCount })).toThrow(
-      /maxReceiveCount must be a whole number from 1 to 1000/,
+      /maxReceiveCount must be a whole number from 1 to 999/,
     );
   });
 });

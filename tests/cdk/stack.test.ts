@@ -155,12 +155,12 @@ describe("GPU workers", () => {
 });
 
 describe("job queue", () => {
-  it("moves a job to the dead-letter queue after 3 receives and hides running jobs for 30 min", () => {
+  it("gives a job 3 attempts (and the reporting receive) and hides running jobs for 30 min", () => {
     template.hasResourceProperties("AWS::SQS::Queue", {
       VisibilityTimeout: 1800,
       RedrivePolicy: {
         deadLetterTargetArn: { "Fn::GetAtt": [logicalId(stack.jobs.deadLetterQueue), "Arn"] },
-        maxReceiveCount: 3,
+        maxReceiveCount: 4,
       },
     });
   });

@@ -6,7 +6,7 @@ import type { FormSetting } from "../../engine/extend/types.ts";
 import type { ExtensionJobInput, ExtensionJobOutput } from "../../engine/job.ts";
 import type { AwsClients } from "#aws/shared/aws-clients.ts";
 import { type JobMessage, jobIdFor } from "#aws/shared/job-schema.ts";
-import type { RunExtensionJob } from "../../container/worker/process-message.ts";
+import type { RunExtensionJob } from "../../container/worker/deps.ts";
 import { runWorker } from "../../container/worker/worker.ts";
 import {
   createTestPipeline,

@@ -7,7 +7,7 @@ import { readValidatorConfig } from "../../functions/validator/config.ts";
 import { createValidator, type UploadOutcome } from "../../functions/validator/handler.ts";
 import { readWorkerConfig } from "../../container/worker/config.ts";
 import { locateModel } from "../../container/worker/model-store.ts";
-import type { RunExtensionJob, WorkerDeps } from "../../container/worker/process-message.ts";
+import type { RunExtensionJob, WorkerDeps } from "../../container/worker/deps.ts";
 import { NO_TASK_PROTECTION } from "../../container/worker/task-protection.ts";
 import { runWorker, type RunSummary } from "../../container/worker/worker.ts";
 import { drainS3Events, type TestPipeline } from "../support/aws.ts";

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import { checkTargetSeconds, DEFAULT_LIMITS, lengthSeconds } from "../../contract/pipeline.ts";
 import type { AwsClients } from "#aws/shared/aws-clients.ts";
 import type { ExtensionJobOutput } from "../../engine/job.ts";
-import type { RunExtensionJob } from "../../container/worker/process-message.ts";
+import type { RunExtensionJob } from "../../container/worker/deps.ts";
 import { createTestPipeline, drainNotifications, listKeys, motoClients, type TestPipeline } from "../support/aws.ts";
 import { encodeTestWav } from "../support/wav.ts";
 import { runWorkerUntilQueueEmpty, testValidator, testWorkerDeps, uploadAndValidate } from "./harness.ts";

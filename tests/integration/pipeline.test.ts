@@ -2,7 +2,7 @@ import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { runExtensionJob } from "../../engine/job.ts";
 import type { AwsClients } from "#aws/shared/aws-clients.ts";
-import type { RunExtensionJob } from "../../container/worker/process-message.ts";
+import type { RunExtensionJob } from "../../container/worker/deps.ts";
 import { runWorker } from "../../container/worker/worker.ts";
 import { threadedRunJob } from "../../container/worker/engine-thread.ts";
 import { createTestPipeline, drainNotifications, listKeys, motoClients } from "../support/aws.ts";

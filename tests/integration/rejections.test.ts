@@ -3,7 +3,7 @@ import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import type { AwsClients } from "#aws/shared/aws-clients.ts";
 import { type JobMessage, jobIdFor } from "#aws/shared/job-schema.ts";
-import type { RunExtensionJob } from "../../container/worker/process-message.ts";
+import type { RunExtensionJob } from "../../container/worker/deps.ts";
 import { createTestPipeline, drainNotifications, drainQueue, listKeys, motoClients } from "../support/aws.ts";
 import { songWav } from "../support/wav.ts";
 import { runWorkerUntilQueueEmpty, testValidator, testWorkerDeps, uploadAndValidate } from "./harness.ts";
@@ -130,7 +130,10 @@ describe("rejected uploads and poison messages (moto)", () => {
     expect(notices.map((n) => n.Message)).toEqual([
       expect.stringMatching(/"crash.wav" \(job [0-9a-f]{32}\) failed 3 times[\s\S]*GPU fell off/),
     ]);
-    // The claim is released, so a redrive (a new message) may run the job again.
-    expect(await listKeys(clients.s3, pipeline.outputBucket, "results/")).toEqual([]);
+    // The claim says the failure was reported, so a redrive (a new message) may run the job again.
+    const keys = await listKeys(clients.s3, pipeline.outputBucket, "results/");
+    expect(keys).toEqual([expect.stringMatching(/\/claim\.json$/)]);
+    const claim = await clients.s3.send(new GetObjectCommand({ Bucket: pipeline.outputBucket, Key: keys[0] }));
+    expect(JSON.parse((await claim.Body?.transformToString()) ?? "")).toMatchObject({ state: "failed" });
   });
 });

@@ -63,7 +63,11 @@ export async function createTestPipeline(
   const deadLetters = await createQueue(clients.sqs, `jobs-dlq-${id}`);
   const jobs = await createQueue(clients.sqs, `jobs-${id}`, {
     VisibilityTimeout: String(options.visibilityTimeoutSeconds),
-    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetters.arn, maxReceiveCount: options.maxReceiveCount }),
+    // One receive more than the worker's attempts, as lib/job-queue.ts: the receive that reports and dead-letters.
+    RedrivePolicy: JSON.stringify({
+      deadLetterTargetArn: deadLetters.arn,
+      maxReceiveCount: options.maxReceiveCount + 1,
+    }),
   });
   const notifications = await createQueue(clients.sqs, `notifications-${id}`);
   const { TopicArn } = await clients.sns.send(new CreateTopicCommand({ Name: `harmonizer-${id}` }));
