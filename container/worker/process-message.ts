@@ -175,3 +175,6 @@ function untilAborted<T>(
     );
   });
 }
+
+// Where these lived before deps.ts; kept so that older imports keep working.
+export type { RunExtensionJob, WorkerDeps } from "./deps.ts";

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import type { AwsClients } from "#aws/shared/aws-clients.ts";
 import type { ExtensionJobInput, ExtensionJobOutput } from "../../engine/job.ts";
 import { lengthSeconds } from "../../engine/target-length.ts";
-import type { RunExtensionJob } from "../../container/worker/process-message.ts";
+import type { RunExtensionJob } from "../../container/worker/deps.ts";
 import { createTestPipeline, drainNotifications, motoClients } from "../support/aws.ts";
 import { encodeTestWav } from "../support/wav.ts";
 import { runWorkerUntilQueueEmpty, testValidator, testWorkerDeps, uploadAndValidate } from "./harness.ts";
