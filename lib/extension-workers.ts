@@ -7,19 +7,14 @@ import {
   LogDrivers,
 } from "aws-cdk-lib/aws-ecs";
 import { QueueProcessingEc2Service } from "aws-cdk-lib/aws-ecs-patterns";
-import { Grant, type IRole, PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { type IRole, PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { IBucket } from "aws-cdk-lib/aws-s3";
 import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import type { Topic } from "aws-cdk-lib/aws-sns";
 import { Construct } from "constructs";
-import {
-  CLAIM_FILE,
-  type InputLimits,
-  LIVENESS_CHECK_COMMAND,
-  limitsEnvironment,
-  RESULTS_PREFIX,
-} from "../contract/pipeline.ts";
+import { CURRENT_MODEL_PREFIX } from "#aws/shared/model-keys.ts";
+import { type InputLimits, LIVENESS_CHECK_COMMAND, limitsEnvironment, RESULTS_PREFIX } from "../contract/pipeline.ts";
 import type { EngineName } from "../engine/extend/types.ts";
 import type { GpuCapacity } from "./gpu-capacity.ts";
 import type { JobQueue } from "./job-queue.ts";
@@ -150,7 +145,12 @@ export class ExtensionWorkers extends Construct {
       { Command: ["CMD-SHELL", LIVENESS_CHECK_COMMAND], Interval: 60, Timeout: 10, Retries: 3, StartPeriod: 300 },
     );
     grantWorkerAccess(this.service.taskDefinition.taskRole, props);
-    acknowledgeWorkerFindings(this, props);
+    props.capacity.hostLogs.allow(this.logGroup);
+    acknowledgeWorkerFindings({
+      ...props,
+      taskDefinition: this.service.taskDefinition,
+      cluster: props.capacity.cluster,
+    });
   }
 }
 
@@ -181,17 +181,11 @@ function checkWorkerProps(props: ExtensionWorkersProps, maxTasks: number): void 
 /** Exactly what a worker calls: read the upload and the model, write and re-read its results, notify, protect itself. */
 function grantWorkerAccess(taskRole: IRole, props: ExtensionWorkersProps): void {
   grantReadObjects(taskRole, props.inputBucket);
-  grantReadObjects(taskRole, props.modelsBucket);
+  grantReadObjects(taskRole, props.modelsBucket, CURRENT_MODEL_PREFIX);
   grantWriteObjects(taskRole, props.outputBucket, RESULTS_PREFIX);
   // A redelivered job whose result already exists only re-notifies: the worker checks with HeadObject.
   grantReadObjects(taskRole, props.outputBucket, RESULTS_PREFIX);
   grantPublish(taskRole, props.topic);
-  // After a job's final failure its claim is released, so a redrive from the dead-letter queue can run it.
-  Grant.addToPrincipal({
-    grantee: taskRole,
-    actions: ["s3:DeleteObject"],
-    resourceArns: [props.outputBucket.arnForObjects(`${RESULTS_PREFIX}*/${CLAIM_FILE}`)],
-  });
   props.jobs.deadLetterQueue.grantSendMessages(taskRole);
   // A worker protects its own task from scale-in while a job runs (the queue looks empty meanwhile).
   taskRole.addToPrincipalPolicy(

@@ -21,6 +21,7 @@ import {
 import { Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
+import { HostLogScope } from "./host-log-scope.ts";
 import { acknowledgeHostFindings } from "./worker-findings.ts";
 
 export interface GpuCapacityProps {
@@ -58,6 +59,8 @@ export class GpuCapacity extends Construct {
   public readonly hostRole: Role;
   public readonly capacityProvider: AsgCapacityProvider;
   public readonly maxInstances: number;
+  /** Which log groups the hosts may write (those of the tasks placed here): `hostLogs.allow(group)`. */
+  public readonly hostLogs: HostLogScope;
 
   constructor(scope: Construct, id: string, props: GpuCapacityProps = {}) {
     super(scope, id);
@@ -107,6 +110,7 @@ export class GpuCapacity extends Construct {
       targetCapacityPercent: 100,
     });
     this.cluster.addAsgCapacityProvider(this.capacityProvider);
+    this.hostLogs = HostLogScope.applyTo(this, this.hostRole);
     acknowledgeHostFindings(this);
   }
 

@@ -53,9 +53,16 @@ export class PipelineMonitoring extends Construct {
     const everyMinute = { period: Duration.minutes(1), statistic: "Maximum" };
 
     const failedJobs = props.deadLetterQueue.metricApproximateNumberOfMessagesVisible(everyMinute);
+    // One alarm per failed job, not per queue depth: the workers move each failed job to the dead-letter queue
+    // themselves (a send, which this metric counts; the redrive policy's moves are not counted), so the alarm
+    // fires in the minute a job fails and is OK again the next, ready for the next failure.
+    const jobsDeadLettered = props.deadLetterQueue.metricNumberOfMessagesSent({
+      period: Duration.minutes(1),
+      statistic: "Sum",
+    });
     this.failedJobsAlarm = new Alarm(this, "FailedJobs", {
       alarmDescription: `An extension job failed ${timesText(props.maxReceiveCount)} and is in the dead-letter queue.`,
-      metric: failedJobs,
+      metric: jobsDeadLettered,
       threshold: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,

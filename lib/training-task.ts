@@ -76,6 +76,7 @@ export class TrainingTask extends Construct {
       },
     });
 
+    props.capacity.hostLogs.allow(this.logGroup);
     const taskRole = this.taskDefinition.taskRole;
     grantReadObjects(taskRole, props.modelsBucket, TRAINING_SETS_PREFIX);
     grantWriteObjects(taskRole, props.modelsBucket, CANDIDATES_PREFIX);

@@ -133,6 +133,8 @@ function grantValidatorAccess(role: IRole, props: UploadValidationProps): void {
   grantReadObjects(role, props.inputBucket);
   props.jobQueue.grantSendMessages(role);
   grantWriteObjects(role, props.outputBucket, REJECTIONS_PREFIX);
+  // Rejection reports and the per-sender email counts are read back (one email per upload version, per hour).
+  grantReadObjects(role, props.outputBucket, REJECTIONS_PREFIX);
   grantPublish(role, props.topic);
   acknowledgeFinding(
     role,

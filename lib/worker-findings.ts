@@ -1,11 +1,29 @@
-import { CLAIM_FILE, RESULTS_PREFIX } from "../contract/pipeline.ts";
-import type { ExtensionWorkers, ExtensionWorkersProps } from "./extension-workers.ts";
-import type { GpuCapacity } from "./gpu-capacity.ts";
+import type { AutoScalingGroup } from "aws-cdk-lib/aws-autoscaling";
+import type { ICluster, TaskDefinition } from "aws-cdk-lib/aws-ecs";
+import type { IRole } from "aws-cdk-lib/aws-iam";
+import type { IBucket } from "aws-cdk-lib/aws-s3";
+import { CURRENT_MODEL_PREFIX } from "#aws/shared/model-keys.ts";
+import { RESULTS_PREFIX } from "../contract/pipeline.ts";
 import { acknowledgeFinding, nagToken, objectWildcardFinding } from "./nag-findings.ts";
 
+/** What the worker findings are about (plain parts, so that this module imports none of its callers). */
+export interface WorkerFindingTargets {
+  readonly taskDefinition: TaskDefinition;
+  readonly cluster: ICluster;
+  readonly inputBucket: IBucket;
+  readonly outputBucket: IBucket;
+  readonly modelsBucket: IBucket;
+}
+
+/** What the host findings are about. */
+export interface HostFindingTargets {
+  readonly hostRole: IRole;
+  readonly hosts: AutoScalingGroup;
+}
+
 /** cdk-nag findings of the extension workers that are the design, each on its construct with its reason. */
-export function acknowledgeWorkerFindings(workers: ExtensionWorkers, props: ExtensionWorkersProps): void {
-  const taskRole = workers.service.taskDefinition.taskRole;
+export function acknowledgeWorkerFindings(props: WorkerFindingTargets): void {
+  const taskRole = props.taskDefinition.taskRole;
   acknowledgeFinding(
     taskRole,
     objectWildcardFinding(props.inputBucket),
@@ -13,8 +31,9 @@ export function acknowledgeWorkerFindings(workers: ExtensionWorkers, props: Exte
   );
   acknowledgeFinding(
     taskRole,
-    objectWildcardFinding(props.modelsBucket),
-    "The worker downloads whichever model directory is current (a prefix of many files) from the models bucket.",
+    objectWildcardFinding(props.modelsBucket, CURRENT_MODEL_PREFIX),
+    "The worker downloads the current model directory (models/current/, many files) and nothing else of the " +
+      "models bucket.",
   );
   acknowledgeFinding(
     taskRole,
@@ -23,24 +42,18 @@ export function acknowledgeWorkerFindings(workers: ExtensionWorkers, props: Exte
   );
   acknowledgeFinding(
     taskRole,
-    `AwsSolutions-IAM5[Resource::${nagToken(props.outputBucket, "Arn")}/${RESULTS_PREFIX}*/${CLAIM_FILE}]`,
-    "After a job's final failure the worker deletes that job's claim object (results/<jobId>/claim.json) so a " +
-      "redrive can run it; it may delete no other object.",
-  );
-  acknowledgeFinding(
-    taskRole,
-    `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:task/${nagToken(props.capacity.cluster)}/*]`,
+    `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:task/${nagToken(props.cluster)}/*]`,
     "Task scale-in protection is set by the running task on itself; task IDs exist only at run time, " +
       "so the statement covers the tasks of this one cluster.",
   );
   acknowledgeFinding(
-    workers.service.taskDefinition.obtainExecutionRole(),
+    props.taskDefinition.obtainExecutionRole(),
     "AwsSolutions-IAM5[Resource::*]",
     "ecr:GetAuthorizationToken (pulling the worker image) has no resource-level permissions; the other " +
       "execution-role statements are scoped to the image repository, log group and presign secret.",
   );
   acknowledgeFinding(
-    workers.service.taskDefinition,
+    props.taskDefinition,
     "AwsSolutions-ECS2",
     "The environment holds only resource names (buckets, queue, topic) and tuning numbers, nothing secret; " +
       "the presigning key comes from Secrets Manager as ECS secrets.",
@@ -48,7 +61,7 @@ export function acknowledgeWorkerFindings(workers: ExtensionWorkers, props: Exte
 }
 
 /** cdk-nag findings of the GPU hosts (written by CDK's Cluster and the capacity's design), each with its reason. */
-export function acknowledgeHostFindings(capacity: GpuCapacity): void {
+export function acknowledgeHostFindings(capacity: HostFindingTargets): void {
   acknowledgeFinding(
     capacity.hostRole,
     "AwsSolutions-IAM5[Resource::*]",

@@ -10,6 +10,8 @@ export interface WorkerConfig {
   /** JOB_QUEUE_URL, or resolved from QUEUE_NAME (set by QueueProcessingEc2Service). */
   readonly queue: { readonly url: string } | { readonly name: string };
   readonly outputBucket: string;
+  /** The upload bucket the stack deployed this worker with: a job naming any other bucket is refused. */
+  readonly inputBucket?: string | undefined;
   readonly topicArn: string;
   readonly modelsBucket?: string | undefined;
   readonly modelPrefix: string;
@@ -67,6 +69,7 @@ export function readWorkerConfig(env: Env = process.env): WorkerConfig {
   return {
     queue: queueUrl !== undefined ? { url: queueUrl } : { name: queueName as string },
     outputBucket: requireEnv(env, "OUTPUT_BUCKET"),
+    inputBucket: optionalEnv(env, "INPUT_BUCKET"),
     topicArn: requireEnv(env, "TOPIC_ARN"),
     modelsBucket: optionalEnv(env, "MODELS_BUCKET"),
     modelPrefix: optionalEnv(env, "MODEL_PREFIX") ?? CURRENT_MODEL_PREFIX,

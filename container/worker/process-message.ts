@@ -48,6 +48,7 @@ export async function processMessage(
   let job: JobMessage;
   try {
     job = parseJobMessage(message.Body);
+    checkJobBucket(config.inputBucket, job);
   } catch (error) {
     if (!(error instanceof InvalidJobMessageError)) throw error;
     await deadLetterUnreadable(deps, message, error.message);
@@ -94,6 +95,18 @@ export async function processMessage(
     heartbeat.stop();
     await deps.protection.disable();
     logger.removeKeys(["messageId", "receiveCount", "jobId", "key"]);
+  }
+}
+
+/**
+ * A job may name only the upload bucket the worker was deployed with: a message naming another bucket (the
+ * models bucket, say) would copy that bucket's objects into results/ and mail links to them.
+ */
+function checkJobBucket(inputBucket: string | undefined, job: JobMessage): void {
+  if (inputBucket !== undefined && job.bucket !== inputBucket) {
+    throw new InvalidJobMessageError(
+      `the job names bucket "${job.bucket}"; this worker reads uploads only from "${inputBucket}"`,
+    );
   }
 }
 

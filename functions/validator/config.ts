@@ -12,6 +12,8 @@ export interface ValidatorConfig {
   readonly limits: InputLimits;
   /** How much of the object's start is read to learn its format and duration. */
   readonly probeBytes: number;
+  /** Rejection emails one sender gets per hour; the rest are listed in the next one after the hour. */
+  readonly rejectionEmailsPerHour: number;
 }
 
 const DEFAULT_PROBE_BYTES = 1024 * 1024;
@@ -26,5 +28,6 @@ export function readValidatorConfig(env: Readonly<Record<string, string | undefi
     defaultTarget: lengthEnv(env, "DEFAULT_TARGET"),
     limits: readLimitsEnv(env),
     probeBytes: positiveNumberEnv(env, "PROBE_BYTES", DEFAULT_PROBE_BYTES),
+    rejectionEmailsPerHour: positiveNumberEnv(env, "REJECTION_EMAILS_PER_HOUR", 5),
   };
 }

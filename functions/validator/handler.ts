@@ -18,7 +18,7 @@ import { displayName, type Notification, publishNotification } from "#aws/shared
 import { isReservedKey } from "#aws/shared/object-keys.ts";
 import { readValidatorConfig, type ValidatorConfig } from "./config.ts";
 import { headFirstExisting, inspectUpload, type StoredObject } from "./probe.ts";
-import { rejectUpload } from "./rejection.ts";
+import { type RejectionMail, rejectUpload } from "./rejection.ts";
 import { type UploadedObject, uploadedObjects } from "./s3-event.ts";
 import {
   type AudioProbe,
@@ -41,7 +41,13 @@ export interface ValidatorDeps {
 
 export type UploadOutcome =
   | { readonly status: "accepted"; readonly key: string; readonly job: JobMessage }
-  | { readonly status: "rejected"; readonly key: string; readonly code: InputErrorCode; readonly reason: string }
+  | {
+      readonly status: "rejected";
+      readonly key: string;
+      readonly code: InputErrorCode;
+      readonly reason: string;
+      readonly mail: RejectionMail;
+    }
   | { readonly status: "ignored"; readonly key: string; readonly why: string };
 
 /**
@@ -116,8 +122,15 @@ async function validateUpload(deps: ValidatorDeps, upload: UploadedObject): Prom
     return { status: "accepted", key: object.key, job };
   } catch (error) {
     if (!isInputError(error)) throw error;
-    await rejectUpload(
-      { s3: deps.s3, sns: deps.sns, outputBucket: config.outputBucket, topicArn: config.topicArn },
+    const now = deps.now?.() ?? new Date();
+    const mail = await rejectUpload(
+      {
+        s3: deps.s3,
+        sns: deps.sns,
+        outputBucket: config.outputBucket,
+        topicArn: config.topicArn,
+        emailsPerHour: config.rejectionEmailsPerHour,
+      },
       {
         version: 1,
         bucket: upload.bucket,
@@ -126,11 +139,12 @@ async function validateUpload(deps: ValidatorDeps, upload: UploadedObject): Prom
         reason: error.message,
         limits: config.limits,
         probe,
-        rejectedAt: (deps.now?.() ?? new Date()).toISOString(),
+        rejectedAt: now.toISOString(),
       },
-      owner,
+      { owner, uploader: upload.uploader, objectVersion: object.versionId ?? object.eTag },
+      now,
     );
-    return { status: "rejected", key: object.key, code: error.code, reason: error.message };
+    return { status: "rejected", key: object.key, code: error.code, reason: error.message, mail };
   }
 }
 
@@ -186,7 +200,7 @@ function logOutcome(deps: ValidatorDeps, outcome: UploadOutcome): void {
       return;
     case "rejected":
       deps.metrics.addMetric("UploadsRejected", MetricUnit.Count, 1);
-      deps.logger.info("upload rejected", { code: outcome.code, reason: outcome.reason });
+      deps.logger.info("upload rejected", { code: outcome.code, reason: outcome.reason, mail: outcome.mail });
       return;
     case "ignored":
       deps.logger.info("event ignored", { why: outcome.why });

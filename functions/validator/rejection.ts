@@ -1,9 +1,10 @@
-import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import type { InputErrorCode } from "../../engine/errors.ts";
 import type { InputLimits } from "../../engine/limits.ts";
 import { rejectionReportKey } from "#aws/shared/object-keys.ts";
 import { displayName, publishNotification } from "#aws/shared/notifications.ts";
+import { admitRejectionMail, type DigestOfHeld, senderOf, writeReportOnce } from "./rejection-mail.ts";
 import type { AudioProbe } from "./validation.ts";
 
 /** The JSON written to `rejections/<key>.json` in the output bucket. */
@@ -24,27 +25,65 @@ export interface RejectionTargets {
   readonly sns: SNSClient;
   readonly outputBucket: string;
   readonly topicArn: string;
+  /** Rejection emails a sender gets per hour before the rest wait for a digest. */
+  readonly emailsPerHour: number;
 }
 
-/** Writes the rejection report, then tells the owner (and the topic's subscribers) why. */
-export async function rejectUpload(targets: RejectionTargets, report: RejectionReport, owner?: string): Promise<void> {
-  await targets.s3.send(
-    new PutObjectCommand({
-      Bucket: targets.outputBucket,
-      Key: rejectionReportKey(report.key),
-      Body: JSON.stringify(report, null, 2),
-      ContentType: "application/json",
-    }),
-  );
+/** Who uploaded which version: the sender a rejection counts against, and the version a duplicate repeats. */
+export interface RejectedUpload {
+  readonly owner?: string | undefined;
+  readonly uploader?: string | undefined;
+  /** The object's VersionId, else its ETag. */
+  readonly objectVersion: string;
+}
+
+/** "mailed", "held" for the sender's digest, or "duplicate" (this version's rejection was reported already). */
+export type RejectionMail = "mailed" | "held" | "duplicate";
+
+/** Writes the rejection report once per object version, then tells the owner why, within the hourly allowance. */
+export async function rejectUpload(
+  targets: RejectionTargets,
+  report: RejectionReport,
+  upload: RejectedUpload,
+  now: Date,
+): Promise<RejectionMail> {
+  const place = { s3: targets.s3, bucket: targets.outputBucket };
+  const reportKey = rejectionReportKey(report.key);
+  if (!(await writeReportOnce(place, reportKey, { ...report, objectVersion: upload.objectVersion })))
+    return "duplicate";
+  const sender = senderOf(upload.owner, upload.uploader, report.key);
+  const decision = await admitRejectionMail(place, sender, report.key, targets.emailsPerHour, now);
+  if (!decision.send) return "held";
   await publishNotification(targets.sns, targets.topicArn, {
     kind: "rejection",
-    owner,
+    owner: upload.owner,
     subject: `Not extended: ${displayName(report.key)}`,
     text: [
       `Your upload "${displayName(report.key)}" was not extended.`,
       `Reason: ${displayName(report.reason)}.`,
       "",
-      `Details: s3://${targets.outputBucket}/${displayName(rejectionReportKey(report.key))}`,
+      `Details: s3://${targets.outputBucket}/${displayName(reportKey)}`,
+      ...(decision.lastBeforeDigest
+        ? [
+            "",
+            `That makes ${targets.emailsPerHour} rejection emails within the hour for these uploads, the most sent: ` +
+              "further rejections this hour are still reported under rejections/, and listed in the next rejection " +
+              "email after the hour.",
+          ]
+        : []),
+      ...digestLines(decision.digest),
     ].join("\n"),
   });
+  return "mailed";
+}
+
+function digestLines(digest: DigestOfHeld | undefined): string[] {
+  if (digest === undefined) return [];
+  const more = digest.count - digest.keys.length;
+  return [
+    "",
+    `Also rejected since ${digest.since} without an email of their own (${digest.count}):`,
+    ...digest.keys.map((key) => `- ${displayName(key)}`),
+    ...(more > 0 ? [`- and ${more} more (see rejections/ in the output bucket)`] : []),
+  ];
 }

@@ -13,6 +13,8 @@ export interface UploadedObject {
   readonly size?: number | undefined;
   readonly eTag?: string | undefined;
   readonly versionId?: string | undefined;
+  /** The uploader's principal id (the event's userIdentity), which rejection emails are counted against. */
+  readonly uploader?: string | undefined;
 }
 
 /**
@@ -65,6 +67,10 @@ function uploadFromS3Record(record: Record<string, unknown>): UploadedObject[] {
       size: typeof s3.object.size === "number" ? s3.object.size : undefined,
       eTag: typeof s3.object.eTag === "string" ? s3.object.eTag : undefined,
       versionId: typeof s3.object.versionId === "string" ? s3.object.versionId : undefined,
+      uploader:
+        isObject(record.userIdentity) && typeof record.userIdentity.principalId === "string"
+          ? record.userIdentity.principalId
+          : undefined,
     },
   ];
 }

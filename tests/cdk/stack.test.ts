@@ -311,7 +311,7 @@ describe("notifications and monitoring", () => {
   it("alarms to the topic when a job reaches the dead-letter queue or waits over an hour", () => {
     const toTopic = [{ Ref: logicalId(stack.notifications.topic) }];
     template.hasResourceProperties("AWS::CloudWatch::Alarm", {
-      MetricName: "ApproximateNumberOfMessagesVisible",
+      MetricName: "NumberOfMessagesSent",
       Dimensions: [
         { Name: "QueueName", Value: { "Fn::GetAtt": [logicalId(stack.jobs.deadLetterQueue), "QueueName"] } },
       ],

@@ -27,9 +27,11 @@ export function testValidator(
   clients: AwsClients,
   pipeline: TestPipeline,
   env: Readonly<Record<string, string>> = {},
+  now?: () => Date,
 ): (event: unknown) => Promise<UploadOutcome[]> {
   const config = readValidatorConfig({
     JOB_QUEUE_URL: pipeline.jobQueueUrl,
+    INPUT_BUCKET: pipeline.inputBucket,
     OUTPUT_BUCKET: pipeline.outputBucket,
     TOPIC_ARN: pipeline.topicArn,
     DEFAULT_TARGET: "x2",
@@ -38,7 +40,7 @@ export function testValidator(
   });
   const logger = quietLogger();
   const metrics = new Metrics({ namespace: "HarmonizerTest", serviceName: "validator", logger });
-  return createValidator({ config, ...clients, logger, metrics });
+  return createValidator({ config, ...clients, logger, metrics, ...(now === undefined ? {} : { now }) });
 }
 
 /** The worker's dependencies as container/worker/main.ts wires them, against moto, with the given engine. */
@@ -51,6 +53,7 @@ export function testWorkerDeps(
   const config = readWorkerConfig({
     ...TEST_LIMITS_ENV,
     JOB_QUEUE_URL: pipeline.jobQueueUrl,
+    INPUT_BUCKET: pipeline.inputBucket,
     OUTPUT_BUCKET: pipeline.outputBucket,
     TOPIC_ARN: pipeline.topicArn,
     MODELS_BUCKET: pipeline.modelsBucket,

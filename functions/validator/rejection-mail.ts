@@ -1,0 +1,135 @@
+/**
+ * Which rejections are mailed. A refused upload whose event is delivered twice is mailed once (the rejection
+ * report names the object version it was written for); and each sender (the upload's `notify` address, else
+ * the uploader's identity, else the key's first folder) gets at most `perHour` rejection emails an hour. The
+ * rejections past that are still reported under rejections/, and the sender's next rejection email after the
+ * hour lists them (a digest). State lives in the output bucket, written with conditional puts, so concurrent
+ * validators count each rejection once.
+ */
+import { createHash } from "node:crypto";
+import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { REJECTIONS_PREFIX } from "../../contract/pipeline.ts";
+
+const HOUR_MS = 3_600_000;
+/** Keys listed in a digest; the count covers the rest. */
+const DIGEST_KEYS = 50;
+
+export interface MailPlace {
+  readonly s3: S3Client;
+  readonly bucket: string;
+}
+
+export type MailDecision =
+  | { readonly send: true; readonly lastBeforeDigest: boolean; readonly digest: DigestOfHeld | undefined }
+  | { readonly send: false; readonly why: string };
+
+export interface DigestOfHeld {
+  readonly count: number;
+  readonly keys: readonly string[];
+  readonly since: string;
+}
+
+interface SenderWindow {
+  readonly windowStart: string;
+  readonly sent: number;
+  readonly heldCount: number;
+  readonly held: readonly string[];
+}
+
+const httpStatus = (error: unknown): number | undefined =>
+  (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+const conditionFailed = (error: unknown) => httpStatus(error) === 412 || httpStatus(error) === 409;
+const notFound = (error: unknown) =>
+  error instanceof Error && (error.name === "NoSuchKey" || error.name === "NotFound" || httpStatus(error) === 404);
+
+async function readJson<T>(place: MailPlace, key: string): Promise<{ value: T; etag: string } | undefined> {
+  try {
+    const response = await place.s3.send(new GetObjectCommand({ Bucket: place.bucket, Key: key }));
+    return { value: JSON.parse((await response.Body?.transformToString()) ?? "{}") as T, etag: response.ETag ?? "" };
+  } catch (error) {
+    if (notFound(error)) return undefined;
+    throw error;
+  }
+}
+
+/** Puts `value` at `key` if it is still as read (`etag`, or absent when undefined); false when it changed. */
+export async function putIfUnchanged(place: MailPlace, key: string, value: unknown, etag?: string): Promise<boolean> {
+  try {
+    await place.s3.send(
+      new PutObjectCommand({
+        Bucket: place.bucket,
+        Key: key,
+        Body: JSON.stringify(value, null, 2),
+        ContentType: "application/json",
+        ...(etag === undefined ? { IfNoneMatch: "*" } : { IfMatch: etag }),
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (conditionFailed(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * Writes the rejection report for this object version unless one is there already: false for a duplicate
+ * delivery of the same upload's event (or a concurrent one), true when this rejection is new.
+ */
+export async function writeReportOnce(
+  place: MailPlace,
+  key: string,
+  report: { readonly objectVersion: string },
+): Promise<boolean> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const existing = await readJson<{ objectVersion?: string }>(place, key);
+    if (existing?.value.objectVersion === report.objectVersion) return false;
+    if (await putIfUnchanged(place, key, report, existing?.etag)) return true;
+  }
+  return false;
+}
+
+/** The sender a rejection counts against. */
+export function senderOf(owner: string | undefined, uploader: string | undefined, key: string): string {
+  if (owner !== undefined) return `notify:${owner.toLowerCase()}`;
+  if (uploader !== undefined) return `uploader:${uploader}`;
+  const slash = key.indexOf("/");
+  return slash < 0 ? "folder:(top)" : `folder:${key.slice(0, slash)}`;
+}
+
+const windowKey = (sender: string) =>
+  `${REJECTIONS_PREFIX}.mail/${createHash("sha256").update(sender).digest("hex").slice(0, 32)}.json`;
+
+/** Counts this rejection against its sender's hour and says whether to mail it (and what the digest holds). */
+export async function admitRejectionMail(
+  place: MailPlace,
+  sender: string,
+  uploadKey: string,
+  perHour: number,
+  now: Date,
+): Promise<MailDecision> {
+  const key = windowKey(sender);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const existing = await readJson<SenderWindow>(place, key);
+    const current = existing?.value;
+    const expired = current === undefined || now.getTime() - Date.parse(current.windowStart) >= HOUR_MS;
+    if (expired) {
+      const fresh: SenderWindow = { windowStart: now.toISOString(), sent: 1, heldCount: 0, held: [] };
+      if (!(await putIfUnchanged(place, key, fresh, existing?.etag))) continue;
+      const digest =
+        current !== undefined && current.heldCount > 0
+          ? { count: current.heldCount, keys: current.held, since: current.windowStart }
+          : undefined;
+      return { send: true, lastBeforeDigest: perHour === 1, digest };
+    }
+    if (current.sent < perHour) {
+      if (!(await putIfUnchanged(place, key, { ...current, sent: current.sent + 1 }, existing?.etag))) continue;
+      return { send: true, lastBeforeDigest: current.sent + 1 === perHour, digest: undefined };
+    }
+    const held = current.held.length < DIGEST_KEYS ? [...current.held, uploadKey] : current.held;
+    if (!(await putIfUnchanged(place, key, { ...current, heldCount: current.heldCount + 1, held }, existing?.etag)))
+      continue;
+    return { send: false, why: `${perHour} rejection emails this hour already went to ${sender}` };
+  }
+  // Lost the race five times: mail rather than drop a rejection.
+  return { send: true, lastBeforeDigest: false, digest: undefined };
+}
