@@ -22,6 +22,7 @@ export {
   hasModel,
   runExtensionJob,
 } from "./job.ts";
+export { createJobRunner, type JobRunner } from "./batch.ts";
 export { DEFAULT_CROSSFADE_SECONDS, DEFAULT_ENGINE, DEFAULT_FADE_OUT_SECONDS, ENGINES } from "./extend/extend.ts";
 export { DEFAULT_FORM, type EngineName, FORM_SETTINGS, type FormName, type FormSetting } from "./extend/types.ts";
 export { DEFAULT_LIMITS, type InputLimits } from "./limits.ts";
