@@ -7,6 +7,7 @@ import { HOP } from "../analysis/features.ts";
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import { CLICK_RATIO_THRESHOLD } from "../quality/clicks.ts";
 import { buildJumpGraph } from "../remix/jump-graph.ts";
+import { cutPositions } from "../remix/plan.ts";
 import { alignStart, type LoopJoin, measureLoopJoin } from "./loop-join.ts";
 
 /** A loop: a player plays the song up to `end` (exclusive), then goes on from `start`, forever. */
@@ -61,7 +62,9 @@ export function findLoopPointsIn(audio: PcmAudio, analysis: SignalAnalysis, opti
   const phase = beats.method === "grid" ? undefined : downbeatPhase(beats);
   const form = analyseForm(beats, { downbeatPhase: phase });
   const graph = buildJumpGraph(beats, { loudness: createLoudnessProfile(audio), downbeatPhase: phase });
-  const at = (beat: number) => beats.beats[beat] ?? beats.length;
+  // A little before each beat, as the planner cuts: the join then lies before the attack, not inside it.
+  const cuts = cutPositions(beats, 0);
+  const at = (beat: number) => cuts[beat] ?? beats.length;
   const minLength = (options.minShare ?? 0.35) * frameCount(audio);
   const bars = form.bars.filter((b) => b >= graph.firstPlayable && b <= graph.lastPlayable + 1);
   const candidates: { start: number; end: number; cost: number }[] = [];
@@ -72,7 +75,11 @@ export function findLoopPointsIn(audio: PcmAudio, analysis: SignalAnalysis, opti
     }
   }
   if (candidates.length === 0) {
-    return { found: false, reason: `no two bar lines of the song are at least ${describeShare(options)} apart`, candidates: 0 };
+    return {
+      found: false,
+      reason: `no two bar lines of the song are at least ${describeShare(options)} apart`,
+      candidates: 0,
+    };
   }
   candidates.sort((a, b) => a.cost - b.cost);
   const mono = downmix(audio);
