@@ -72,8 +72,8 @@ const STEP_SEARCH_SECONDS = 0.0015;
 /**
  * The loop start within ±searchSamples of `start` whose surroundings best match the loop end's, sample by sample:
  * the squared difference of the MATCH_SECONDS before and after each point (beats are found on a frame grid of about
- * 23 ms). Then, within STEP_SEARCH_SECONDS of that, the start whose first sample (all channels) is closest to what
- * the value and slope of the loop's last two samples predict: the step a player makes there has no corner.
+ * 23 ms). Then, within STEP_SEARCH_SECONDS of that, the start whose nearest samples (all channels) are closest to
+ * the end's: the step a player makes across the join is then close to the song's own.
  */
 export function alignStart(audio: PcmAudio, mono: Float32Array, start: number, end: number, searchSamples: number) {
   const half = Math.round(MATCH_SECONDS * audio.sampleRate);
@@ -95,8 +95,10 @@ export function alignStart(audio: PcmAudio, mono: Float32Array, start: number, e
   bestError = Infinity;
   for (let candidate = Math.max(1, coarse - step); candidate <= Math.min(end - 2, coarse + step); candidate++) {
     let error = 0;
-    // The sample played after end - 1 against the one its value and slope predict.
-    for (const x of audio.channels) error += (x[candidate]! - (2 * x[end - 1]! - x[end - 2]!)) ** 2;
+    // The two samples either side of the join against those either side of the end: the step a player makes from
+    // end - 1 to the start is then close to the song's own step there.
+    for (const x of audio.channels)
+      for (let k = -2; k < 2; k++) error += ((x[end + k] ?? 0) - (x[candidate + k] ?? 0)) ** 2;
     if (error < bestError) {
       bestError = error;
       best = candidate;
