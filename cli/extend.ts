@@ -88,7 +88,7 @@ function withExtendOptions(command: Command): Command {
     .requiredOption(
       "-o, --output <file>",
       required(
-        "where to write the extended song; .wav .flac .mp3 .ogg .opus pick the format, no extension keeps the input's",
+        "where to write the extended song (a folder when <input> is one); .wav .flac .mp3 .ogg .opus pick the format, no extension keeps the input's",
       ),
     )
     .option("--format <name>", `output format, whatever -o's extension: ${FORMAT_CHOICES}`)
