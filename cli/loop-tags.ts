@@ -10,7 +10,7 @@ import {
   type XiphComment,
 } from "node-taglib-sharp";
 
-/** The tags PyMusicLooper writes and game engines (RPG Maker, Ren'Py, GZDoom, ...) read: samples of the decoded song. */
+/** The tags PyMusicLooper writes and game engines (RPG Maker, GZDoom, ...) read: samples of the decoded song. */
 export interface LoopTags {
   readonly LOOPSTART: number;
   readonly LOOPLENGTH: number;

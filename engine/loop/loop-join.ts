@@ -27,8 +27,15 @@ export const MATCH_SECONDS = 0.02;
 /**
  * The join of the loop [start, end) (samples): a player plays up to end - 1, then start. Measured with the seam
  * metrics of the extension's report (the same functions, the same reference: the song's own beats and onsets).
+ * `mono`: downmix(audio), when the caller has it.
  */
-export function measureLoopJoin(audio: PcmAudio, analysis: SignalAnalysis, start: number, end: number): LoopJoin {
+export function measureLoopJoin(
+  audio: PcmAudio,
+  analysis: SignalAnalysis,
+  start: number,
+  end: number,
+  mono: Float32Array = downmix(audio),
+): LoopJoin {
   const sampleRate = audio.sampleRate;
   const context = Math.round(CONTEXT_SECONDS * sampleRate);
   const before = Math.min(context, end);
@@ -44,7 +51,6 @@ export function measureLoopJoin(audio: PcmAudio, analysis: SignalAnalysis, start
   };
   const seam = before / sampleRate;
   const metrics = measureSeams(joined, [seam], before, seamReferenceOf(analysis), (_, stage) => stage());
-  const mono = downmix(audio);
   return {
     clickRatio: clickRatio(joined.channels, sampleRate, before),
     loudnessChangeLu: metrics.seamLoudnessChangeLu,

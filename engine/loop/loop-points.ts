@@ -86,7 +86,7 @@ export function findLoopPointsIn(audio: PcmAudio, analysis: SignalAnalysis, opti
   const search = Math.round(1.5 * HOP * analysis.signal.factor);
   const measured = pickDistinct(candidates, CANDIDATES_MEASURED).map(({ start, end, cost }): LoopPoints => {
     const exactStart = alignStart(audio, mono, at(start), at(end), search);
-    const join = measureLoopJoin(audio, analysis, exactStart, at(end));
+    const join = measureLoopJoin(audio, analysis, exactStart, at(end), mono);
     return { sampleRate: audio.sampleRate, start: exactStart, end: at(end), cost, join };
   });
   const passing = measured.filter((loop) => failedLimit(loop) === undefined);
