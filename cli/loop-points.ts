@@ -97,7 +97,7 @@ function printLoop(loop: LoopPoints, song: SongLoop): void {
   console.log(`loop: ${describeSpan(loop)}, ${((loop.end - loop.start) / loop.sampleRate).toFixed(3)} s`);
   console.log(`  LOOPSTART=${loop.start} LOOPLENGTH=${loop.end - loop.start} (samples at ${song.sampleRate} Hz)`);
   console.log(
-    `  join: click ratio ${join.clickRatio.toFixed(1)} (limit ${SEAMLESS.clickRatio}), loudness change ` +
+    `  join: step ratio ${join.stepRatio.toFixed(1)} (limit ${SEAMLESS.stepRatio}; click ratio ${join.clickRatio.toFixed(1)}), loudness change ` +
       `${figure(join.loudnessChangeLu, 2)} LU (limit ${SEAMLESS.loudnessChangeLu}), beat shift ` +
       `${figure(join.beatPhaseError, 2)} beat (limit ${SEAMLESS.beatPhaseError}), onset bump ${figure(join.fluxZ, 1)} sd, ` +
       `jump cost ${loop.cost.toFixed(2)} (limit ${SEAMLESS.cost})`,

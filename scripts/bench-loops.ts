@@ -37,7 +37,7 @@ const f = (value: number | null | undefined, digits = 2) =>
 
 /** Whether a join passes the join limits of SEAMLESS (the jump cost aside: it is defined on our beats only). */
 const clean = (join: LoopJoin) =>
-  join.clickRatio <= SEAMLESS.clickRatio &&
+  join.stepRatio <= SEAMLESS.stepRatio &&
   Math.abs(join.loudnessChangeLu ?? 0) <= SEAMLESS.loudnessChangeLu &&
   (join.beatPhaseError ?? 0) <= SEAMLESS.beatPhaseError;
 
@@ -67,9 +67,9 @@ async function measureSong(song: string, executable: string | undefined): Promis
 
 function printRows(rows: readonly Row[]): void {
   console.log(
-    "| song | length s | tool | loop s (start–end) | click ratio | loudness change LU | beat shift | onset bump sd | waveform error | passes | wall s |",
+    "| song | length s | tool | loop s (start–end) | step ratio | click ratio | loudness change LU | beat shift | onset bump sd | waveform error | passes | wall s |",
   );
-  console.log("|---|---|---|---|---|---|---|---|---|---|---|");
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
   for (const row of rows) {
     const rate = row.sampleRate;
     for (const [tool, loop] of [
@@ -77,7 +77,7 @@ function printRows(rows: readonly Row[]): void {
       ["PyMusicLooper", row.theirs],
     ] as const) {
       if (loop === undefined) {
-        console.log(`| ${row.song} | ${f(row.seconds, 1)} | ${tool} | none | | | | | | | |`);
+        console.log(`| ${row.song} | ${f(row.seconds, 1)} | ${tool} | none | | | | | | | | |`);
         continue;
       }
       const { join } = loop;
@@ -85,7 +85,7 @@ function printRows(rows: readonly Row[]): void {
       const passes = clean(join) ? "yes" : "no";
       const said = "found" in loop && !loop.found ? " (says: no seamless loop)" : "";
       console.log(
-        `| ${row.song} | ${f(row.seconds, 1)} | ${tool}${said} | ${span} | ${f(join.clickRatio, 1)} | ${f(join.loudnessChangeLu)} | ${f(join.beatPhaseError)} | ${f(join.fluxZ, 1)} | ${f(join.waveformError)} | ${passes} | ${f(loop.wall, 1)} |`,
+        `| ${row.song} | ${f(row.seconds, 1)} | ${tool}${said} | ${span} | ${f(join.stepRatio, 1)} | ${f(join.clickRatio, 1)} | ${f(join.loudnessChangeLu)} | ${f(join.beatPhaseError)} | ${f(join.fluxZ, 1)} | ${f(join.waveformError)} | ${passes} | ${f(loop.wall, 1)} |`,
       );
     }
   }
@@ -99,7 +99,7 @@ function printMedians(rows: readonly Row[]): void {
     const loops = rows.map(pick).filter((l) => l !== undefined);
     const joins = loops.map((l) => l.join);
     console.log(
-      `${tool}: ${loops.length} loops; median click ratio ${f(median(joins.map((j) => j.clickRatio)), 1)}, ` +
+      `${tool}: ${loops.length} loops; median step ratio ${f(median(joins.map((j) => j.stepRatio)), 1)}, click ratio ${f(median(joins.map((j) => j.clickRatio)), 1)}, ` +
         `|loudness change| ${f(median(joins.map((j) => Math.abs(j.loudnessChangeLu ?? NaN))))} LU, beat shift ` +
         `${f(median(joins.map((j) => j.beatPhaseError ?? NaN)))}, onset bump ${f(median(joins.map((j) => j.fluxZ ?? NaN)), 1)} sd, ` +
         `waveform error ${f(median(joins.map((j) => j.waveformError)))}; ${joins.filter(clean).length} pass the join limits; ` +

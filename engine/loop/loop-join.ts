@@ -7,7 +7,15 @@ import { seamReferenceOf } from "../quality/span.ts";
 
 /** How a loop's join sounds, measured on the audio a player makes: the loop's end followed by its start. */
 export interface LoopJoin {
-  /** Largest sample step at the join over the median step around it, worst channel (a click above 8). */
+  /**
+   * The jump the join adds: |sample played after end - 1 (the start) - sample the song plays there (the end)| over the
+   * song's median step in the 20 ms around the end, worst channel. 0 for a perfect join; above 8 it clicks.
+   */
+  readonly stepRatio: number;
+  /**
+   * The extension report's click figure at the join: largest step within 2 ms over the median step around it. It
+   * reads the music too (an attack right after the start measures high however clean the join): see stepRatio.
+   */
   readonly clickRatio: number;
   /** Short-term loudness of the 3 s after the join minus the 3 s before, LU. */
   readonly loudnessChangeLu: number | null;
@@ -21,7 +29,7 @@ export interface LoopJoin {
 
 /** Context kept on each side of the join when it is measured. */
 const CONTEXT_SECONDS = 10;
-/** Window compared sample by sample across a join (see waveformError and alignStart). */
+/** Window compared sample by sample across a join (see waveformError and alignJoin). */
 export const MATCH_SECONDS = 0.02;
 
 /**
@@ -52,12 +60,30 @@ export function measureLoopJoin(
   const seam = before / sampleRate;
   const metrics = measureSeams(joined, [seam], before, seamReferenceOf(analysis), (_, stage) => stage());
   return {
+    stepRatio: stepRatio(audio.channels, start, end, Math.round(CLICK_CONTEXT_SECONDS * sampleRate)),
     clickRatio: clickRatio(joined.channels, sampleRate, before),
     loudnessChangeLu: metrics.seamLoudnessChangeLu,
     fluxZ: metrics.seamFluxZ,
     beatPhaseError: metrics.beatPhaseErrorAtSeams,
     waveformError: waveformDifference(mono, end, start, Math.round(MATCH_SECONDS * sampleRate)),
   };
+}
+
+const CLICK_CONTEXT_SECONDS = 0.02;
+
+/** See LoopJoin.stepRatio; `context`: samples either side of the end the median step is taken over. */
+export function stepRatio(channels: readonly Float32Array[], start: number, end: number, context: number): number {
+  let worst = 0;
+  for (const x of channels) {
+    const steps: number[] = [];
+    for (let i = Math.max(0, end - context); i < Math.min(x.length - 1, end + context); i++)
+      steps.push(Math.abs(x[i + 1]! - x[i]!));
+    steps.sort((a, b) => a - b);
+    const median = steps[Math.floor(steps.length / 2)] ?? 0;
+    const jump = Math.abs((x[start] ?? 0) - (x[end] ?? 0));
+    worst = Math.max(worst, median > 1e-7 ? jump / median : jump > 1e-4 ? Infinity : 0);
+  }
+  return worst;
 }
 
 /** RMS of x[a + k] - x[b + k] over k in [0, length) over the RMS of x[a + k]; 0 when identical. */
@@ -72,16 +98,23 @@ export function waveformDifference(x: Float32Array, a: number, b: number, length
   return energy > 0 ? Math.sqrt(difference / energy) : difference > 0 ? Infinity : 0;
 }
 
-/** Samples either side of the coarse match where the start may move to make the step across the join smallest. */
-const STEP_SEARCH_SECONDS = 0.0015;
+/** How far the start and the end may each move from the coarse match to make the step across the join smallest. */
+const STEP_SEARCH_SECONDS = 0.005;
 
 /**
- * The loop start within ±searchSamples of `start` whose surroundings best match the loop end's, sample by sample:
- * the squared difference of the MATCH_SECONDS before and after each point (beats are found on a frame grid of about
- * 23 ms). Then, within STEP_SEARCH_SECONDS of that, the start whose nearest samples (all channels) are closest to
- * the end's: the step a player makes across the join is then close to the song's own.
+ * The loop's exact start and end. First the start within ±searchSamples of `start` whose surroundings best match the
+ * end's, sample by sample: the squared difference of the MATCH_SECONDS before and after each point (beats are found
+ * on a frame grid of about 23 ms). Then both points, each within STEP_SEARCH_SECONDS of that, where the two samples
+ * either side of the join (all channels) are closest to those either side of the end: the step a player makes from
+ * end - 1 to the start is then close to the song's own step there, with no click.
  */
-export function alignStart(audio: PcmAudio, mono: Float32Array, start: number, end: number, searchSamples: number) {
+export function alignJoin(
+  audio: PcmAudio,
+  mono: Float32Array,
+  start: number,
+  end: number,
+  searchSamples: number,
+): { start: number; end: number } {
   const half = Math.round(MATCH_SECONDS * audio.sampleRate);
   let coarse = start;
   let bestError = Infinity;
@@ -96,18 +129,22 @@ export function alignStart(audio: PcmAudio, mono: Float32Array, start: number, e
       coarse = candidate;
     }
   }
-  const step = Math.round(STEP_SEARCH_SECONDS * audio.sampleRate);
-  let best = coarse;
-  bestError = Infinity;
-  for (let candidate = Math.max(1, coarse - step); candidate <= Math.min(end - 2, coarse + step); candidate++) {
-    let error = 0;
-    // The two samples either side of the join against those either side of the end: the step a player makes from
-    // end - 1 to the start is then close to the song's own step there.
-    for (const x of audio.channels)
-      for (let k = -2; k < 2; k++) error += ((x[end + k] ?? 0) - (x[candidate + k] ?? 0)) ** 2;
-    if (error < bestError) {
-      bestError = error;
-      best = candidate;
+  return smallestStep(audio.channels, coarse, end, Math.round(STEP_SEARCH_SECONDS * audio.sampleRate));
+}
+
+/** The start and end, each within ±reach of the given ones, whose neighbourhoods match best (see alignJoin). */
+function smallestStep(channels: readonly Float32Array[], start: number, end: number, reach: number) {
+  const length = channels[0]?.length ?? 0;
+  let best = { start, end };
+  let bestError = Infinity;
+  for (let e = Math.max(2, end - reach); e <= Math.min(length - 2, end + reach); e++) {
+    for (let c = Math.max(2, start - reach); c <= Math.min(e - 2, start + reach); c++) {
+      let error = 0;
+      for (const x of channels) for (let k = -2; k < 2; k++) error += (x[e + k]! - x[c + k]!) ** 2;
+      if (error < bestError) {
+        bestError = error;
+        best = { start: c, end: e };
+      }
     }
   }
   return best;

@@ -8,7 +8,7 @@ import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import { CLICK_RATIO_THRESHOLD } from "../quality/clicks.ts";
 import { buildJumpGraph } from "../remix/jump-graph.ts";
 import { cutPositions } from "../remix/plan.ts";
-import { alignStart, type LoopJoin, measureLoopJoin } from "./loop-join.ts";
+import { alignJoin, type LoopJoin, measureLoopJoin } from "./loop-join.ts";
 
 /** A loop: a player plays the song up to `end` (exclusive), then goes on from `start`, forever. */
 export interface LoopPoints {
@@ -36,7 +36,8 @@ export interface LoopSearchOptions {
 export const SEAMLESS = {
   /** The planner's jump cost: 4-beat context distance plus level and loudness changes (near-identical is 0.3). */
   cost: 0.6,
-  clickRatio: CLICK_RATIO_THRESHOLD,
+  /** LoopJoin.stepRatio: the extension report's click threshold, on the jump the join adds. */
+  stepRatio: CLICK_RATIO_THRESHOLD,
   loudnessChangeLu: 1.5,
   beatPhaseError: 0.15,
 } as const;
@@ -85,9 +86,9 @@ export function findLoopPointsIn(audio: PcmAudio, analysis: SignalAnalysis, opti
   const mono = downmix(audio);
   const search = Math.round(1.5 * HOP * analysis.signal.factor);
   const measured = pickDistinct(candidates, CANDIDATES_MEASURED).map(({ start, end, cost }): LoopPoints => {
-    const exactStart = alignStart(audio, mono, at(start), at(end), search);
-    const join = measureLoopJoin(audio, analysis, exactStart, at(end), mono);
-    return { sampleRate: audio.sampleRate, start: exactStart, end: at(end), cost, join };
+    const exact = alignJoin(audio, mono, at(start), at(end), search);
+    const join = measureLoopJoin(audio, analysis, exact.start, exact.end, mono);
+    return { sampleRate: audio.sampleRate, ...exact, cost, join };
   });
   const passing = measured.filter((loop) => failedLimit(loop) === undefined);
   if (passing.length === 0) {
@@ -108,8 +109,8 @@ export function failedLimit(loop: LoopPoints): string | undefined {
   const { join } = loop;
   if (!(loop.cost <= SEAMLESS.cost))
     return `differs in sound or level from what the song plays there (cost ${loop.cost.toFixed(2)}, limit ${SEAMLESS.cost})`;
-  if (!(join.clickRatio <= SEAMLESS.clickRatio))
-    return `clicks (step ${join.clickRatio.toFixed(1)} times the usual, limit ${SEAMLESS.clickRatio})`;
+  if (!(join.stepRatio <= SEAMLESS.stepRatio))
+    return `clicks (a jump of ${join.stepRatio.toFixed(1)} times the song's usual step, limit ${SEAMLESS.stepRatio})`;
   const loudness = Math.abs(join.loudnessChangeLu ?? 0);
   if (!(loudness <= SEAMLESS.loudnessChangeLu))
     return `changes the loudness by ${loudness.toFixed(1)} LU (limit ${SEAMLESS.loudnessChangeLu})`;

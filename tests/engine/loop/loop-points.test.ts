@@ -19,6 +19,7 @@ describe("findLoopPoints", () => {
     expect(start).toBeGreaterThanOrEqual(introSamples - periodSamples / 8);
     // The waveform after the end is the one after the start: the join is inaudible.
     expect(join.waveformError).toBeLessThan(1e-6);
+    expect(join.stepRatio).toBe(0);
     expect(join.clickRatio).toBeLessThan(8);
     expect(Math.abs(join.loudnessChangeLu ?? 0)).toBeLessThan(0.1);
   });
