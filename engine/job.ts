@@ -137,17 +137,14 @@ async function loadModels(job: ExtensionJobInput, engine: EngineName, notes: str
 }
 
 export function runExtensionJob(job: ExtensionJobInput): Promise<ExtensionJobOutput> {
-  return runJobOnThread(job, undefined);
+  return runJobOnThread(job);
 }
 
 /**
- * The job on `sharedThread`, a measuring thread that outlives it (see createJobRunner), idle when handed over; without
+ * The job on `shared`, a measuring thread that outlives it (see createJobRunner), idle when handed over; without
  * one the job starts its own and stops it when done.
  */
-export async function runJobOnThread(
-  job: ExtensionJobInput,
-  sharedThread: MeasureThread | undefined,
-): Promise<ExtensionJobOutput> {
+export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThread): Promise<ExtensionJobOutput> {
   const limits = job.limits ?? DEFAULT_LIMITS;
   const clock = stopwatch();
   const notes: string[] = [];
@@ -155,7 +152,7 @@ export async function runJobOnThread(
   // second thread loads its modules. A bad input is still reported first, a bad model once the input is good.
   const loading = loadModels(job, job.engine ?? DEFAULT_ENGINE, notes);
   loading.catch(() => undefined);
-  const thread = sharedThread ?? startMeasureThread();
+  const thread = shared ?? startMeasureThread();
   try {
     const decoded = await decodeAudio(job.bytes, { maxSeconds: limits.maxInputSeconds });
     checkInput(decoded, limits);
@@ -223,7 +220,7 @@ export async function runJobOnThread(
       audio: result.audio,
     };
   } finally {
-    if (!sharedThread) thread.stop();
+    if (!shared) thread.stop();
   }
 }
 
