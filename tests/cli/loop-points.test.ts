@@ -58,6 +58,13 @@ afterAll(async () => {
 });
 
 describe("harmonizer loop-points", () => {
+  it("is listed by --help and documents its flags", async () => {
+    expect((await harmonizer("--help")).stdout).toMatch(/^\s+loop-points /m);
+    const help = (await harmonizer("loop-points", "--help")).stdout;
+    for (const flag of ["--json", "--tag", "--output", "--force", "--min-share"]) expect(help).toContain(flag);
+    expect((await harmonizer("extend", "--help")).stdout).toContain("--recursive");
+  });
+
   it("prints the loop in samples and seconds with its join's figures, and the same as JSON", async () => {
     const text = await harmonizer("loop-points", join(dir, "song.wav"));
     expect(text.code).toBe(0);
