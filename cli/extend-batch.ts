@@ -14,7 +14,7 @@ import { checkTargetLimit } from "./extend-checks.ts";
 import { printFolderSummary, type FileOutcome } from "./extend-batch-summary.ts";
 import { chooseModel, type ExtendFlags, filesToWrite, runJob, writeOutputs } from "./extend.ts";
 import { listSongs, type SongFile } from "./folder.ts";
-import { UsageError } from "./options.ts";
+import { SYSCALL_VERBS, UsageError } from "./options.ts";
 import { checkOutputPaths, describeFileError, refuseExistingOutput, refuseForeignFiles } from "./output.ts";
 
 /** A path without an extension: resolveOutput then gives the input's own format, or --format's. */
@@ -115,9 +115,10 @@ async function extendSong(song: SongFile, flags: ExtendFlags, context: BatchCont
   }
 }
 
+/** A file-system error in words ("cannot write out/a.wav: the disk is full"), as main.ts gives them. */
 function fileErrorMessage(error: unknown, path: string): string | undefined {
-  const syscallPath = (error as NodeJS.ErrnoException | undefined)?.path;
-  return describeFileError(error, "read or write", typeof syscallPath === "string" ? syscallPath : path);
+  const { syscall, path: where } = (error ?? {}) as NodeJS.ErrnoException;
+  return describeFileError(error, SYSCALL_VERBS[syscall ?? ""] ?? "use", typeof where === "string" ? where : path);
 }
 
 function describeOutcome(outcome: FileOutcome): string {
