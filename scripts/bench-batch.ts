@@ -1,13 +1,14 @@
 /**
  * A folder of songs in one command against one command per song, beside PyMusicLooper's folder mode.
  *
- *   npx tsx scripts/bench-batch.ts --to 600 [--runs 1] [--pymusiclooper PATH] SONG...
+ *   npx tsx scripts/bench-batch.ts --to 600 [--runs 1] [--lean] [--pymusiclooper PATH] SONG...
  *
  * The songs are copied into a fresh folder. Then, alternately and --runs times each: `harmonizer extend DIR -o OUT`
  * (one process: the model and the measuring thread load once), `harmonizer extend SONG -o OUT/...` once per song, and
  * PyMusicLooper's `extend --path DIR --extended-length SECONDS --format WAV` (its folder mode, if given). Prints each
  * one's wall time, per song, the folder command's saving per song and the load average before and after (the machine
- * may be shared: compare within one run, where the commands alternate).
+ * may be shared: compare within one run, where the commands alternate). --lean: the harmonizer writes the song alone
+ * (--no-report --no-picture --no-page: no quality analysis), as PyMusicLooper does.
  */
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
@@ -28,16 +29,18 @@ function timed(executable: string, args: readonly string[]): number {
 const program = new Command()
   .requiredOption("--to <seconds>", "length of every result", Number)
   .option("--runs <n>", "alternations", Number, 1)
+  .option("--lean", "the harmonizer writes the song alone (no report, picture or page)", false)
   .option("--pymusiclooper <path>", "PyMusicLooper's executable (without it that column is skipped)")
   .argument("<songs...>")
   .parse();
-const options = program.opts<{ to: number; runs: number; pymusiclooper?: string }>();
+const options = program.opts<{ to: number; runs: number; lean: boolean; pymusiclooper?: string }>();
 const songs = program.processedArgs[0] as string[];
 const work = mkdtempSync(join(tmpdir(), "bench-batch-"));
 const folder = join(work, "songs");
 spawnSync("mkdir", ["-p", folder]);
 for (const song of songs) copyFileSync(song, join(folder, basename(song)));
-const flags = ["--to", String(options.to), "--no-progress"];
+const lean = options.lean ? ["--no-report", "--no-picture", "--no-page"] : [];
+const flags = ["--to", String(options.to), "--no-progress", ...lean];
 
 const contenders: Record<string, (out: string) => number> = {
   "harmonizer extend DIR (one process)": (out) => timed(process.execPath, [CLI, "extend", folder, "-o", out, ...flags]),
@@ -65,7 +68,7 @@ if (options.pymusiclooper) {
 }
 
 console.log(
-  `${songs.length} songs to ${options.to} s; load average before: ${loadavg()
+  `${songs.length} songs to ${options.to} s${options.lean ? " (lean)" : ""}; load average before: ${loadavg()
     .map((l) => l.toFixed(2))
     .join(" ")}`,
 );
