@@ -11,6 +11,7 @@ import {
   DEFAULT_LIMITS,
   ENGINES,
   type EngineName,
+  type ExtensionJobInput,
   type ExtensionJobOutput,
   FORM_SETTINGS,
   FORMAT_CHOICES,
@@ -37,7 +38,8 @@ import {
   refuseForeignFiles,
   writeFileAtomic,
 } from "./output.ts";
-import { secondsProgress } from "./progress.ts";
+import { phaseProgress, secondsProgress } from "./progress.ts";
+import { isFolder } from "./folder.ts";
 
 /** --form's parser: a refusal like the engine's own (exit code 2), naming the allowed values. */
 export const formSetting = (value: string): FormSetting => {
@@ -48,7 +50,7 @@ export const formSetting = (value: string): FormSetting => {
   throw error;
 };
 
-interface ExtendFlags {
+export interface ExtendFlags {
   to: TargetLength;
   output: string;
   model?: string;
@@ -66,12 +68,13 @@ interface ExtendFlags {
   json: boolean;
   force: boolean;
   progress: boolean;
+  recursive: boolean;
 }
 
 export function extendCommand(): Command {
   const command = new Command("extend")
-    .description("extend a song (WAV, MP3, Ogg Vorbis/Opus, FLAC) to an exact duration, in its own format or another")
-    .argument("<input>", "the song to extend");
+    .description("extend a song (WAV, MP3, Ogg Vorbis/Opus, FLAC), or every song in a folder, to an exact duration")
+    .argument("<input>", "the song to extend, or a folder of songs (then -o names the folder for the results)");
   return withExtendOptions(command).action(extend);
 }
 
@@ -85,7 +88,7 @@ function withExtendOptions(command: Command): Command {
     .requiredOption(
       "-o, --output <file>",
       required(
-        "where to write the extended song; .wav .flac .mp3 .ogg .opus pick the format, no extension keeps the input's",
+        "where to write the extended song (a folder when <input> is one); .wav .flac .mp3 .ogg .opus pick the format, no extension keeps the input's",
       ),
     )
     .option("--format <name>", `output format, whatever -o's extension: ${FORMAT_CHOICES}`)
@@ -132,10 +135,12 @@ function withExtendOptions(command: Command): Command {
     )
     .option("--force", "replace -o when it already exists (else refused before any work)", false)
     .option("--json", "print a JSON summary on stdout", false)
-    .option("--no-progress", "hide the progress bar");
+    .option("--no-progress", "hide the progress bar")
+    .option("--recursive", "with a folder as <input>: its subfolders too (their structure is kept under -o)", false);
 }
 
 async function extend(inputPath: string, flags: ExtendFlags): Promise<void> {
+  if (isFolder(inputPath)) return (await import("./extend-batch.ts")).extendFolder(inputPath, flags);
   const modelDir = chooseModel(flags);
   checkOutputPaths(inputPath, flags.output, filesToWrite(flags));
   checkTargetLimit(flags.to, flags.maxTargetMinutes);
@@ -169,7 +174,7 @@ async function extend(inputPath: string, flags: ExtendFlags): Promise<void> {
  * The conductor engine uses the shipped conductor unless --model names another; the raw-audio engines look for a
  * model trained into models/default. A --model without a model in it is refused.
  */
-function chooseModel(flags: ExtendFlags): string | undefined {
+export function chooseModel(flags: ExtendFlags): string | undefined {
   if (flags.model !== undefined && !hasModel(flags.model)) {
     throw new HarmonizerInputError(
       "MODEL_NOT_FOUND",
@@ -180,17 +185,18 @@ function chooseModel(flags: ExtendFlags): string | undefined {
   return flags.model ?? (rawAudio && hasModel(DEFAULT_MODEL_DIR) ? DEFAULT_MODEL_DIR : undefined);
 }
 
-/** The extension job with the flags' settings, its progress on stderr. */
-async function runJob(
+/** The extension job with the flags' settings, its progress on stderr; `run`: a batch's runner (createJobRunner). */
+export async function runJob(
   bytes: Uint8Array,
   inputPath: string,
   modelDir: string | undefined,
   flags: ExtendFlags,
+  run: (job: ExtensionJobInput) => Promise<ExtensionJobOutput> = runExtensionJob,
 ): Promise<ExtensionJobOutput> {
   const showProgress = flags.progress && !flags.json;
   const progress = secondsProgress("extending", showProgress);
   const phases = phaseProgress(showProgress, progress.stop);
-  return runExtensionJob({
+  return run({
     bytes,
     targetSeconds: "seconds" in flags.to ? flags.to.seconds : flags.to,
     engine: flags.engine,
@@ -224,36 +230,16 @@ async function runJob(
 const describeChoice = (output: ResolvedOutput): string =>
   output.reason === "-o's extension" ? "from -o's extension" : output.reason;
 
-const PHASE_LABELS = { analyse: "measuring", picture: "drawing", encode: "encoding" } as const;
-
-/** One bar per phase after the extension (measuring, drawing, encoding), each replacing the one before. */
-function phaseProgress(enabled: boolean, stopExtending: () => void) {
-  let phase: keyof typeof PHASE_LABELS | undefined;
-  let bar: ReturnType<typeof secondsProgress> | undefined;
-  return {
-    update: (next: keyof typeof PHASE_LABELS, done: number, total: number) => {
-      if (next !== phase) {
-        if (bar === undefined) stopExtending();
-        else bar.stop();
-        phase = next;
-        bar = secondsProgress(PHASE_LABELS[next], enabled);
-      }
-      bar!.update(done, total);
-    },
-    stop: () => bar?.stop(),
-  };
-}
-
 /** The result page beside the output: <output name>.html. */
 const pagePath = (output: string): string => `${join(dirname(output), parse(output).name)}.html`;
 
 /** The files extend writes: the WAV, and the picture and the report unless turned off. */
-function filesToWrite(flags: ExtendFlags): string[] {
+export function filesToWrite(flags: ExtendFlags): string[] {
   return [flags.output, ...filesBeside(flags)];
 }
 
 /** The picture, the report and the page, unless turned off. */
-function filesBeside(flags: ExtendFlags): string[] {
+export function filesBeside(flags: ExtendFlags): string[] {
   const paths = outputPaths(flags.output);
   return [
     ...(flags.picture ? [paths.picture] : []),
@@ -266,7 +252,7 @@ function filesBeside(flags: ExtendFlags): string[] {
  * Writes the WAV, and beside it the picture and the report unless turned off; returns what was written where.
  * Each file appears complete or not at all (see writeFileAtomic), even on Ctrl-C.
  */
-async function writeOutputs(
+export async function writeOutputs(
   flags: ExtendFlags,
   job: ExtensionJobOutput,
   inputPath: string,

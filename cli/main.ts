@@ -4,6 +4,7 @@ import { BackendUnavailableError, isInputError } from "#engine";
 import { evaluateCommand } from "./evaluate.ts";
 import { extendCommand } from "./extend.ts";
 import { infoCommand } from "./info.ts";
+import { loopPointsCommand } from "./loop-points.ts";
 import { SYSCALL_VERBS, USAGE_EXIT_CODE, UsageError } from "./options.ts";
 import { describeFileError } from "./output.ts";
 import { trainCommand } from "./train.ts";
@@ -17,6 +18,7 @@ const program = new Command("harmonizer")
   .showHelpAfterError()
   .exitOverride()
   .addCommand(extendCommand())
+  .addCommand(loopPointsCommand())
   .addCommand(trainCommand())
   .addCommand(evaluateCommand())
   .addCommand(infoCommand())

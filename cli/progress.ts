@@ -61,3 +61,23 @@ export function epochProgress(epochs: number): { onProgress: (event: TrainModelP
     },
   };
 }
+
+const PHASE_LABELS = { analyse: "measuring", picture: "drawing", encode: "encoding" } as const;
+
+/** One bar per phase after the extension (measuring, drawing, encoding), each replacing the one before. */
+export function phaseProgress(enabled: boolean, stopExtending: () => void) {
+  let phase: keyof typeof PHASE_LABELS | undefined;
+  let bar: ReturnType<typeof secondsProgress> | undefined;
+  return {
+    update: (next: keyof typeof PHASE_LABELS, done: number, total: number) => {
+      if (next !== phase) {
+        if (bar === undefined) stopExtending();
+        else bar.stop();
+        phase = next;
+        bar = secondsProgress(PHASE_LABELS[next], enabled);
+      }
+      bar!.update(done, total);
+    },
+    stop: () => bar?.stop(),
+  };
+}

@@ -22,6 +22,18 @@ export {
   hasModel,
   runExtensionJob,
 } from "./job.ts";
+export { createJobRunner, type JobRunner } from "./batch.ts";
+
+// Loop points: where a song can loop seamlessly (for game engines and players), found with the planner's analysis.
+export {
+  failedLimit,
+  findSongLoop,
+  type LoopJoin,
+  type LoopPoints,
+  type LoopSearch,
+  SEAMLESS,
+  type SongLoop,
+} from "./loop/index.ts";
 export { DEFAULT_CROSSFADE_SECONDS, DEFAULT_ENGINE, DEFAULT_FADE_OUT_SECONDS, ENGINES } from "./extend/extend.ts";
 export { DEFAULT_FORM, type EngineName, FORM_SETTINGS, type FormName, type FormSetting } from "./extend/types.ts";
 export { DEFAULT_LIMITS, type InputLimits } from "./limits.ts";

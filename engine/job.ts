@@ -12,7 +12,7 @@ import { selectBackend, type BackendChoice } from "./model/backend.ts";
 import { loadModel, modelKind } from "./model/io.ts";
 import { createPredictor } from "./model/predictor.ts";
 import type { SignalAnalysis } from "./analysis/beats.ts";
-import { startMeasureThread } from "./quality/measure-thread.ts";
+import { startMeasureThread, type MeasureThread } from "./quality/measure-thread.ts";
 import { seamReferenceOf } from "./quality/span.ts";
 import { analyseInput } from "./prepare-input.ts";
 import { pictureTitle, renderExtensionPicture } from "./report/picture.ts";
@@ -136,7 +136,15 @@ async function loadModels(job: ExtensionJobInput, engine: EngineName, notes: str
   };
 }
 
-export async function runExtensionJob(job: ExtensionJobInput): Promise<ExtensionJobOutput> {
+export function runExtensionJob(job: ExtensionJobInput): Promise<ExtensionJobOutput> {
+  return runJobOnThread(job);
+}
+
+/**
+ * The job on `shared`, a measuring thread that outlives it (see createJobRunner), idle when handed over; without
+ * one the job starts its own and stops it when done.
+ */
+export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThread): Promise<ExtensionJobOutput> {
   const limits = job.limits ?? DEFAULT_LIMITS;
   const clock = stopwatch();
   const notes: string[] = [];
@@ -144,7 +152,7 @@ export async function runExtensionJob(job: ExtensionJobInput): Promise<Extension
   // second thread loads its modules. A bad input is still reported first, a bad model once the input is good.
   const loading = loadModels(job, job.engine ?? DEFAULT_ENGINE, notes);
   loading.catch(() => undefined);
-  const thread = startMeasureThread();
+  const thread = shared ?? startMeasureThread();
   try {
     const decoded = await decodeAudio(job.bytes, { maxSeconds: limits.maxInputSeconds });
     checkInput(decoded, limits);
@@ -212,7 +220,7 @@ export async function runExtensionJob(job: ExtensionJobInput): Promise<Extension
       audio: result.audio,
     };
   } finally {
-    thread.stop();
+    if (!shared) thread.stop();
   }
 }
 

@@ -16,6 +16,9 @@ let reference: OriginalAnalysis | undefined;
 let failure: string | undefined;
 
 function analyse({ original, shared, measure }: ThreadOriginal): void {
+  // A thread may serve one job after another (see engine/batch.ts): nothing of the previous original stays.
+  reference = undefined;
+  failure = undefined;
   try {
     const analysis = shared ?? analyseSignal(original);
     if (!shared) post({ type: "analysis", analysis });

@@ -38,7 +38,8 @@ export interface MeasureThread {
   /**
    * Hands the thread the original and resolves to its analysis (beats and frame features): `shared` itself when
    * given, else found in the thread. Then, unless `measure` is false, the thread analyses the original's share of
-   * the measurement. Falls back to analysing in this thread when the thread fails first. Call once.
+   * the measurement. Falls back to analysing in this thread when the thread fails first. Call once per job: a thread
+   * that finished a job (its report or analysis received) may be handed the next job's original.
    */
   analyse(original: PcmAudio, options?: { shared?: SignalAnalysis; measure?: boolean }): Promise<SignalAnalysis>;
   /** Measures `request` against the original; rejects when the thread fails or stops first. */
