@@ -25,7 +25,8 @@ describe("harmonizer extend --engine neural with a model that diverges", () => {
     const args = ["extend", join(dir, "song.wav"), "--to", "60", "-o", output, "--engine", "neural"];
     const run = await runHarmonizer([...args, "--model", join(dir, "model"), "--no-progress"]);
     expect(run.code).toBe(0);
-    const stop = /the neural chain stopped at prediction 2 \(0:3\d\): its prediction is \d+\.\d dB louder than the song/;
+    const stop =
+      /the neural chain stopped at prediction 2 \(0:3\d\): its prediction is \d+\.\d dB louder than the song/;
     expect(run.stderr).toMatch(new RegExp(`note: ${stop.source}`));
     const report = JSON.parse(await readFile(join(dir, "out.report.json"), "utf8")) as { notes: string[] };
     expect(report.notes.join("\n")).toMatch(stop);

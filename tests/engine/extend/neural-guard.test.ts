@@ -71,7 +71,12 @@ describe("the neural engine stays sane", () => {
     expect(result.notes[0]).toMatch(
       /the neural chain stopped at its first prediction: its prediction turned to noise \(spectral flatness 0\.5\d; the song's 0\.\d\d, the limit 0\.30\); the model-free planner made the whole extension/,
     );
-    const planned = await extendAudio(song, { targetSeconds: 45, engine: "remix", form: "continue", fadeOutSeconds: 3 });
+    const planned = await extendAudio(song, {
+      targetSeconds: 45,
+      engine: "remix",
+      form: "continue",
+      fadeOutSeconds: 3,
+    });
     expect(result.audio.channels).toEqual(planned.audio.channels);
   });
 
