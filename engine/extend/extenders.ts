@@ -53,6 +53,12 @@ function engineExtender(engine: EngineName, models: Models): Extender {
       conductor: engine === "conductor" ? models.conductor : undefined,
       fadeOutSeconds: DEFAULT_FADE_OUT_SECONDS,
     });
-    return { audio: result.audio, seams: [...result.seams], introSeconds: result.introSeconds, form: result.form };
+    return {
+      audio: result.audio,
+      seams: [...result.seams],
+      introSeconds: result.introSeconds,
+      form: result.form,
+      notes: result.notes,
+    };
   };
 }

@@ -9,6 +9,8 @@ export interface ExtenderResult extends BaselineResult {
   readonly introSeconds?: number;
   /** The form the engine used ("song" or "continue"), when it says. */
   readonly form?: string;
+  /** The engine's notes (ExtendResult.notes), when it has any. */
+  readonly notes?: readonly string[];
 }
 
 /** Something that extends a song: an engine or a baseline. */

@@ -3,6 +3,7 @@ import type { Predictor } from "../model/port.ts";
 import type { BeatAnalysis } from "../analysis/beats.ts";
 import { CHROMA_BINS, MFCC_COEFFICIENTS, frameFeatures, meanOverFrames } from "../analysis/features.ts";
 import { vectorDistance, type BeatVectoriser } from "../analysis/beat-vectors.ts";
+import { chainFault, chunkHealth } from "../analysis/chain-health.ts";
 import type { PhraseSteering } from "./phrase-plan.ts";
 import type { SourceRange } from "./plan.ts";
 import { ANALYSIS_RATE, resampleMono } from "../analysis/signal.ts";
@@ -30,14 +31,16 @@ export function createGuideSteering(context: GuideContext): PhraseSteering {
   const weight = context.weight ?? 4;
   let decisions = 0;
   let steered = 0;
+  let stopped: string | undefined;
   const beatSeconds = analysis.beatSamples / analysis.sampleRate;
   const horizonBeats = Math.max(1, Math.floor(predictor.horizonSeconds / beatSeconds));
 
   return {
     summary: () =>
-      `the model chose ${steered} of ${decisions} phrases against the rules' first choice (one prediction per phrase)`,
+      `the model chose ${steered} of ${decisions} phrases against the rules' first choice (one prediction per phrase)` +
+      (stopped ? `; ${stopped}` : ""),
     async choose(choices, phrases, ranges) {
-      if (choices.length <= 1) return 0;
+      if (choices.length <= 1 || stopped) return 0;
       decisions++;
       const contextSamples = Math.round(predictor.contextSeconds * analysis.sampleRate);
       const heard = tailOfResult(mono, ranges, contextSamples);
@@ -46,6 +49,15 @@ export function createGuideSteering(context: GuideContext): PhraseSteering {
         Math.round(predictor.contextSeconds * predictor.sampleRate),
       );
       const prediction = await predictor.predict(modelInput);
+      const fault = chainFault(chunkHealth(modelInput, predictor.sampleRate), [
+        chunkHealth(prediction, predictor.sampleRate),
+      ]);
+      if (fault) {
+        const at = ranges.reduce((sum, r) => sum + r.end - r.start, 0) / analysis.sampleRate;
+        stopped = `at ${at.toFixed(1)} s ${fault}: the rules alone chose every phrase from there on`;
+        decisions--;
+        return 0;
+      }
       const predicted = predictionVectors(prediction, predictor.sampleRate, beatSeconds, horizonBeats, vectoriser);
       let best = 0;
       let bestScore = Infinity;

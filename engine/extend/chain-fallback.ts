@@ -1,0 +1,58 @@
+import { frameCount, type PcmAudio } from "../audio/pcm.ts";
+import { remixExtend } from "../remix/index.ts";
+import { crossfadeInto } from "./shaping.ts";
+import type { ExtendResult } from "./types.ts";
+
+export interface FallbackOptions {
+  readonly targetSeconds: number;
+  readonly fadeOutSeconds: number;
+  /** Crossfade from the model's last sane second into the planner's material, seconds. */
+  readonly crossfadeSeconds: number;
+  /** Crossfade at the planner's own joins, seconds. */
+  readonly plannerCrossfadeSeconds: number;
+}
+
+/**
+ * The rest of a neural chain that had to stop: the model-free planner continues the song (continue form) and its
+ * extension is crossfaded onto the end of the chain's sane part. `kept` holds that part, one array per channel at
+ * the input's rate (empty when the first prediction already failed: then the result is the planner's alone).
+ * `seams` are the chain's own seams, seconds in the result. The result is exactly round(targetSeconds * rate) frames.
+ */
+export async function finishWithPlanner(
+  input: PcmAudio,
+  kept: readonly Float32Array[],
+  seams: readonly number[],
+  options: FallbackOptions,
+): Promise<Omit<ExtendResult, "notes" | "engine"> & { readonly plannerNotes: readonly string[] }> {
+  const sampleRate = input.sampleRate;
+  const inputFrames = frameCount(input);
+  const keptFrames = kept[0]?.length ?? 0;
+  const targetFrames = Math.round(options.targetSeconds * sampleRate);
+  const overlap = keptFrames === 0 ? 0 : Math.min(keptFrames, Math.round(options.crossfadeSeconds * sampleRate));
+  const plannerFrames = targetFrames - inputFrames - keptFrames + overlap;
+  const planned = await remixExtend(input, {
+    targetSeconds: (inputFrames + plannerFrames) / sampleRate,
+    fadeOutSeconds: options.fadeOutSeconds,
+    crossfadeSeconds: options.plannerCrossfadeSeconds,
+    form: "continue",
+  });
+  const joinAt = inputFrames + keptFrames - overlap;
+  const channels = input.channels.map((original, c) => {
+    const out = new Float32Array(targetFrames);
+    out.set(original.subarray(0, inputFrames));
+    out.set(kept[c] ?? new Float32Array(0), inputFrames);
+    const tail = planned.audio.channels[c]!.subarray(inputFrames, inputFrames + plannerFrames);
+    crossfadeInto(out, joinAt, tail, overlap);
+    return out;
+  });
+  const shift = (joinAt - inputFrames) / sampleRate;
+  return {
+    audio: { sampleRate, channels },
+    form: "continue",
+    formReason: "the neural engine always continues after the whole input",
+    introSeconds: inputFrames / sampleRate,
+    seams: [...seams.filter((s) => s < joinAt / sampleRate), ...planned.seams.map((s) => s + shift)],
+    chunks: seams.length + planned.segments.length,
+    plannerNotes: planned.notes,
+  };
+}
