@@ -74,8 +74,10 @@ export class EmotionsHarmonizerStack extends Stack {
       instanceType: settings.gpuInstanceType,
       // One instance more than the workers may use, so a training run never waits for the queue to drain.
       maxInstances: settings.maxTasks + 1,
+      warmPoolInstances: settings.warmPoolInstances,
     });
-    const image = workerImage({ libtensorflowSha256: settings.libtensorflowSha256 });
+    const { image, asset } = workerImage(this, { libtensorflowSha256: settings.libtensorflowSha256 });
+    this.gpu.prePull(asset);
     this.workers = new ExtensionWorkers(this.gpu, "Service", {
       capacity: this.gpu,
       image,

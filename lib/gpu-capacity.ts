@@ -1,5 +1,6 @@
-import { RemovalPolicy } from "aws-cdk-lib";
-import { AutoScalingGroup, BlockDeviceVolume, EbsDeviceVolumeType } from "aws-cdk-lib/aws-autoscaling";
+import { RemovalPolicy, Stack } from "aws-cdk-lib";
+import { AutoScalingGroup, BlockDeviceVolume, EbsDeviceVolumeType, PoolState } from "aws-cdk-lib/aws-autoscaling";
+import type { DockerImageAsset } from "aws-cdk-lib/aws-ecr-assets";
 import {
   FlowLogDestination,
   GatewayVpcEndpointAwsService,
@@ -41,6 +42,13 @@ export interface GpuCapacityProps {
    */
   readonly rootVolumeGiB?: number;
   /**
+   * Stopped GPU instances kept booted-once in an Auto Scaling warm pool, the worker image already pulled (see
+   * `prePull`): the first job after a quiet period starts one (about a minute) instead of launching a new
+   * instance and pulling the image. A stopped instance costs its EBS volume only.
+   * @default 0 (no warm pool)
+   */
+  readonly warmPoolInstances?: number;
+  /**
    * Retention of the VPC flow logs.
    * @default RetentionDays.ONE_MONTH
    */
@@ -61,6 +69,7 @@ export class GpuCapacity extends Construct {
   public readonly maxInstances: number;
   /** Which log groups the hosts may write (those of the tasks placed here): `hostLogs.allow(group)`. */
   public readonly hostLogs: HostLogScope;
+  public readonly warmPoolInstances: number;
 
   constructor(scope: Construct, id: string, props: GpuCapacityProps = {}) {
     super(scope, id);
@@ -111,13 +120,51 @@ export class GpuCapacity extends Construct {
     });
     this.cluster.addAsgCapacityProvider(this.capacityProvider);
     this.hostLogs = HostLogScope.applyTo(this, this.hostRole);
+    this.warmPoolInstances = props.warmPoolInstances ?? 0;
+    if (this.warmPoolInstances > 0) keepWarmPool(this.hosts, this.warmPoolInstances, this.maxInstances);
     acknowledgeHostFindings(this);
+  }
+
+  /**
+   * Pulls `image` when an instance first boots (into the warm pool, or a fresh launch), so that a task placed
+   * on a woken instance finds it cached (ECS_IMAGE_PULL_BEHAVIOR=prefer-cached). A failed pull only costs time.
+   */
+  prePull(image: DockerImageAsset): void {
+    if (this.warmPoolInstances === 0) return;
+    image.repository.grantPull(this.hostRole);
+    const { region, account, urlSuffix } = Stack.of(this);
+    this.hosts.userData.addCommands(
+      "echo ECS_IMAGE_PULL_BEHAVIOR=prefer-cached >> /etc/ecs/ecs.config",
+      "command -v aws >/dev/null || yum install -y awscli",
+      `(aws ecr get-login-password --region ${region} | docker login --username AWS --password-stdin ` +
+        `${account}.dkr.ecr.${region}.${urlSuffix} && docker pull ${image.imageUri}) || echo "pre-pull failed"`,
+    );
   }
 
   /** The capacity provider strategy that places a service or task here (and starts an instance for it). */
   get placement(): CapacityProviderStrategy[] {
     return [{ capacityProvider: this.capacityProvider.capacityProviderName, weight: 1 }];
   }
+}
+
+/**
+ * A warm pool of stopped instances under the ECS capacity provider. ECS_WARM_POOLS_CHECK keeps the ECS agent
+ * from registering an instance while it is being prepared for the pool; reuseOnScaleIn puts an idle instance
+ * back into the pool (stopped) instead of terminating it.
+ */
+function keepWarmPool(hosts: AutoScalingGroup, size: number, maxInstances: number): void {
+  if (!Number.isInteger(size) || size < 0 || size > maxInstances) {
+    throw new Error(
+      `GpuCapacity warmPoolInstances must be a whole number from 0 to maxInstances (${maxInstances}), got ${size}`,
+    );
+  }
+  hosts.userData.addCommands("echo ECS_WARM_POOLS_CHECK=true >> /etc/ecs/ecs.config");
+  hosts.addWarmPool({
+    minSize: size,
+    maxGroupPreparedCapacity: size,
+    poolState: PoolState.STOPPED,
+    reuseOnScaleIn: true,
+  });
 }
 
 /**

@@ -19,6 +19,11 @@ export interface DeploySettings {
   readonly gpuInstanceType: string;
   /** Most GPU tasks (and instances) running at once. */
   readonly maxTasks: number;
+  /**
+   * Stopped GPU instances kept ready in a warm pool (image pulled): the first job after a quiet period starts one
+   * instead of launching a new instance. 0 (the default) keeps none; each costs its EBS volume while stopped.
+   */
+  readonly warmPoolInstances: number;
   /** Lifetime of the emailed result link; SigV4 presigned URLs live at most 7 days. */
   readonly resultLinkDays: number;
   readonly maxUploadMb: number;
@@ -78,6 +83,7 @@ const settingsSchema = z
       })
       .default("g4dn.xlarge"),
     maxTasks: integerSetting("maxTasks", 1, 20, 2),
+    warmPoolInstances: integerSetting("warmPoolInstances", 0, 20, 0),
     resultLinkDays: integerSetting("resultLinkDays", 1, 7, 7, " (SigV4 presigned links live at most 7 days)"),
     maxUploadMb: integerSetting("maxUploadMb", 1, 2048, 200),
     maxInputMinutes: integerSetting("maxInputMinutes", 1, 120, 20),
@@ -96,6 +102,14 @@ const settingsSchema = z
         path: ["maxInputMinutes"],
         message: `maxInputMinutes (${s.maxInputMinutes}) must not exceed maxTargetMinutes (${s.maxTargetMinutes})`,
         input: s.maxInputMinutes,
+      });
+    }
+    if (s.warmPoolInstances > s.maxTasks) {
+      ctx.issues.push({
+        code: "custom",
+        path: ["warmPoolInstances"],
+        message: `warmPoolInstances (${s.warmPoolInstances}) must not exceed maxTasks (${s.maxTasks})`,
+        input: s.warmPoolInstances,
       });
     }
     const defaultTarget = readLength(s.defaultTarget);

@@ -1,5 +1,6 @@
-import { Platform } from "aws-cdk-lib/aws-ecr-assets";
+import { DockerImageAsset, Platform } from "aws-cdk-lib/aws-ecr-assets";
 import { ContainerImage } from "aws-cdk-lib/aws-ecs";
+import type { Construct } from "constructs";
 import { REPOSITORY_ROOT } from "./upload-validation.ts";
 
 /**
@@ -36,8 +37,15 @@ export interface WorkerImageProps {
 }
 
 /** The one GPU image (container/Dockerfile): the extension workers and the training task both run it. */
-export function workerImage(props: WorkerImageProps = {}): ContainerImage {
-  return ContainerImage.fromAsset(props.directory ?? REPOSITORY_ROOT, {
+export interface WorkerImage {
+  readonly image: ContainerImage;
+  /** The asset behind it: its URI and repository, for hosts that pull it ahead of a task (GpuCapacity.prePull). */
+  readonly asset: DockerImageAsset;
+}
+
+export function workerImage(scope: Construct, props: WorkerImageProps = {}): WorkerImage {
+  const asset = new DockerImageAsset(scope, "WorkerImage", {
+    directory: props.directory ?? REPOSITORY_ROOT,
     file: props.dockerfile ?? "container/Dockerfile",
     exclude: WORKER_IMAGE_EXCLUDES,
     platform: Platform.LINUX_AMD64,
@@ -46,4 +54,5 @@ export function workerImage(props: WorkerImageProps = {}): ContainerImage {
       ? {}
       : { buildArgs: { LIBTENSORFLOW_SHA256: props.libtensorflowSha256 } }),
   });
+  return { asset, image: ContainerImage.fromDockerImageAsset(asset) };
 }

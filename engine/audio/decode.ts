@@ -7,7 +7,7 @@ import { decodeWav } from "./decode-wav.ts";
 import type { DecodedAudio } from "./decoded.ts";
 import { sniffContainer } from "./format.ts";
 import { mpegStreamIsTruncated, parseMpegFrameHeader } from "./mpeg.ts";
-import type { OggCodec } from "./ogg.ts";
+import { lastGranulePosition, type OggCodec } from "./ogg.ts";
 
 const SUPPORTED = "WAV, MP3, Ogg Vorbis, Ogg Opus or FLAC";
 
@@ -73,7 +73,10 @@ export async function decodeAudio(bytes: Uint8Array, options: DecodeOptions = {}
       if (!sniffed.complete) {
         throw corruptAudio(format, "the last Ogg page is cut off or the stream has no end (truncated?)");
       }
-      return audioCodec === "opus" ? decodeOggOpus(bytes, cap) : decodeOggVorbis(bytes, cap);
+      // The last page's granule is the length: one allocation of the right size (a little over, for pre-skip).
+      const granule = lastGranulePosition(bytes.subarray(Math.max(0, bytes.length - 65_536)));
+      const expected = { ...cap, expectedFrames: granule === undefined ? undefined : Number(granule) + 8192 };
+      return audioCodec === "opus" ? decodeOggOpus(bytes, expected) : decodeOggVorbis(bytes, expected);
     }
   }
 }

@@ -84,3 +84,18 @@ export function inspectOgg(bytes: Uint8Array): OggInspection {
   const allEnded = ended.size > 0 && [...ended.values()].every(Boolean);
   return { codecs, complete: pagesWhole && allEnded };
 }
+
+/**
+ * Granule position of the last complete page header found in `tail` (the end of a stream), or undefined: the
+ * stream's length in samples (Vorbis: at its rate; Opus: at 48 kHz, its pre-skip included).
+ */
+export function lastGranulePosition(tail: Uint8Array): bigint | undefined {
+  const view = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
+  for (let i = tail.length - PAGE_HEADER_BYTES; i >= 0; i--) {
+    if (isOggPage(tail, i) && tail[i + 4] === 0) {
+      const granule = view.getBigInt64(i + 6, true);
+      if (granule >= 0n) return granule;
+    }
+  }
+  return undefined;
+}

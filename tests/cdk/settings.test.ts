@@ -13,6 +13,7 @@ describe("deploy settings", () => {
       defaultTarget: "x2",
       gpuInstanceType: "g4dn.xlarge",
       maxTasks: 2,
+      warmPoolInstances: 0,
       resultLinkDays: 7,
       maxUploadMb: 200,
       maxInputMinutes: 20,

@@ -5,6 +5,7 @@ import type { AwsClients } from "#aws/shared/aws-clients.ts";
 import type { ExtensionJobOutput } from "../../engine/job.ts";
 import type { RunExtensionJob } from "../../container/worker/deps.ts";
 import { createTestPipeline, drainNotifications, listKeys, motoClients, type TestPipeline } from "../support/aws.ts";
+import { constantFlac } from "../support/constant-flac.ts";
 import { encodeTestWav } from "../support/wav.ts";
 import { runWorkerUntilQueueEmpty, testValidator, testWorkerDeps, uploadAndValidate } from "./harness.ts";
 
@@ -138,5 +139,37 @@ describe("hostile uploads (moto)", () => {
     expect(others).toEqual([]);
     expect(notice?.MessageAttributes?.owner?.Value).toBe("listener@example.com");
     expect(notice?.Message).toMatch(/"results\/my song.wav" was not extended[\s\S]*reserved/);
+  });
+
+  // Issue 20: the review's new cases, through the real validator over moto.
+  it.each([
+    [
+      "a 1 Hz WAV",
+      () => encodeTestWav({ sampleRate: 1, channels: [new Float32Array(30).fill(0.3)] }),
+      /1 Hz; from 8000/,
+    ],
+    [
+      "an 8 Hz WAV",
+      () => encodeTestWav({ sampleRate: 8, channels: [new Float32Array(240).fill(0.3)] }),
+      /8 Hz; from 8000/,
+    ],
+    [
+      "the 1.6 MB FLAC of 8 channels x 640 kHz x 1190 s",
+      () => constantFlac({ sampleRate: 640_000, channels: 8, seconds: 1190 }),
+      /640000 Hz; from 8000 to 192000 Hz/,
+    ],
+  ])("issue 20: refuses %s by email, naming the accepted range, and queues no job", async (_name, body, reason) => {
+    const pipeline = await pipelineWith();
+    const [outcome] = await uploadAndValidate(clients, pipeline, testValidator(clients, pipeline), {
+      key: "hostile.bin",
+      body: body(),
+    });
+    expect(outcome).toMatchObject({
+      status: "rejected",
+      code: "UNSUPPORTED_CODEC",
+      reason: expect.stringMatching(reason),
+    });
+    const [notice] = await drainNotifications(clients.sqs, pipeline.notificationQueueUrl);
+    expect(notice?.Message).toMatch(reason);
   });
 });
