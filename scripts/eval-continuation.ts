@@ -131,7 +131,7 @@ async function run(): Promise<void> {
   else printTable(rows, Object.keys(engines));
 }
 
-const line = (cells: readonly string[]) => console.log(cells.map((c) => c.padEnd(28)).join(""));
+const line = (cells: readonly string[]) => console.log(cells.map((c, i) => c.padEnd(i === 0 ? 34 : 14)).join(""));
 
 function printTable(rows: readonly Row[], engines: readonly string[]): void {
   const tracks = [...new Set(rows.map((r) => r.track))];

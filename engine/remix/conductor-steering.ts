@@ -11,6 +11,11 @@ const FRAME_STEP_SECONDS = 0.5;
  * music, so candidates differ by 0.1–0.5) weighs this much more than the rules' own cost beyond the best choice's.
  */
 const PREDICTION_WEIGHT = 4;
+/**
+ * Continue form's pull toward the input's recent material (follow.ts) is a guess at where the song goes; the conductor
+ * predicts that from the same recent seconds, so it keeps only this share of the pull and its prediction decides the rest.
+ */
+const FOLLOW_SHARE = 0.5;
 
 /**
  * The conductor decides where the song goes next: at each phrase boundary it reads the last contextFrames seconds of
@@ -47,7 +52,11 @@ export function createConductorSteering(
         let distance = 0;
         for (let k = 0; k < predicted.length; k++)
           distance += frameDistance(predicted[k]!, frameAt(Math.min(length - sampleRate, start + k * sampleRate)));
-        const score = choice.cost - choices[0]!.cost + (PREDICTION_WEIGHT * distance) / Math.max(1, predicted.length);
+        const score =
+          choice.cost -
+          FOLLOW_SHARE * (choice.follow ?? 0) -
+          (choices[0]!.cost - FOLLOW_SHARE * (choices[0]!.follow ?? 0)) +
+          (PREDICTION_WEIGHT * distance) / Math.max(1, predicted.length);
         if (score < bestScore) {
           bestScore = score;
           best = index;

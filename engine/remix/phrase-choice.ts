@@ -5,6 +5,7 @@ import type { SongForm } from "../analysis/form.ts";
 import type { JumpGraph } from "./jump-graph.ts";
 import type { PhraseSteering } from "./phrase-plan.ts";
 import type { SourceRange } from "./plan.ts";
+import { runReplayLag } from "./replay-check.ts";
 
 /** After the intro, no stretch longer than this is copied contiguously from the input. */
 export const MAX_VERBATIM_SECONDS = 45;
@@ -79,6 +80,8 @@ export interface Phrase {
 export interface PhraseChoice {
   readonly phrase: number;
   readonly cost: number;
+  /** The part of `cost` that is continue form's pull toward where the song was heading (follow.ts). */
+  readonly follow?: number;
 }
 
 /** What the walk has done so far; choosePhrase updates it. */
@@ -117,6 +120,8 @@ export interface ChoiceEnvironment {
   readonly random: () => number;
   readonly steering?: PhraseSteering;
   readonly heard: () => SourceRange[];
+  /** Continue form: the extra cost of phrase `index` at output `position` for straying from where the song was heading. */
+  readonly follow?: (index: number, position: number) => number;
 }
 
 /** Picks the next phrase (rules, then the steering's say among the best 12), and records it in `state`. */
@@ -133,9 +138,12 @@ export async function choosePhrase(
   let pick = choices[0]!;
   if (env.steering && choices.length > 1) {
     // When every choice breaks a rule (a short song stretched far), the model still chooses among the least bad.
-    const best = choices[0]!.cost;
+    // Admitted by the rules alone: the continue form's pull toward where the song was heading (follow) is a prior the
+    // steering weighs against its own prediction, not a rule.
+    const rules = (c: PhraseChoice) => c.cost - (c.follow ?? 0);
+    const best = Math.min(...choices.map(rules));
     const limit = best >= REPEAT_COST ? best + ADMISSIBLE_MARGIN : Math.min(REPEAT_COST, best + ADMISSIBLE_MARGIN);
-    const ranked = choices.filter((c) => c.cost <= limit).slice(0, 12);
+    const ranked = choices.filter((c, i) => i === 0 || rules(c) <= limit).slice(0, 12);
     const index = await env.steering.choose(ranked, phrases, env.heard(), state.position);
     pick = ranked[Math.max(0, Math.min(ranked.length - 1, index))]!;
   }
@@ -195,13 +203,20 @@ function rankChoices(
       if (!graph.samePlaceInBar(join.place, phrase.start)) cost += 2;
     }
     if (state.history.repeats(phrase.start)) cost += REPEAT_COST;
-    if (replaysBackToBack(state, index, at(phrase.end) - at(phrase.start), analysis.sampleRate)) {
+    // The first phrase after a continued input is heard from its lead-in on: that counts as played too.
+    const played = at(phrase.end) - at(phrase.start) + (join.leadIn ?? 0);
+    if (replaysBackToBack(state, index, played, analysis.sampleRate)) {
       cost += replayCost(state, index, analysis.sampleRate);
+    } else if (env.follow) {
+      const replay = { maxLag: MIN_REPLAY_SECONDS * analysis.sampleRate, sampleRate: analysis.sampleRate };
+      const lag = runReplayLag(env.heard(), { start: at(phrase.start), end: at(phrase.end) }, natural, join, replay);
+      if (lag !== undefined) cost += REPEAT_COST * (2 - lag / replay.maxLag);
     }
     const ago = (state.position - state.lastHeard[index]!) / analysis.sampleRate;
     if (ago < RECENT_SECONDS) cost += 4 + 4 * (1 - ago / RECENT_SECONDS);
-    cost += 0.5 * state.timesUsed[index]! + 0.25 * env.random();
-    ranked.push({ phrase: index, cost });
+    const follow = env.follow?.(index, state.position) ?? 0;
+    cost += 0.5 * state.timesUsed[index]! + 0.25 * env.random() + follow;
+    ranked.push({ phrase: index, cost, follow });
   }
   if (ranked.length === 0) {
     // Every phrase would make the run too long (a song of one phrase): any other phrase.

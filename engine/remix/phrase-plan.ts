@@ -4,6 +4,7 @@ import type { SongForm } from "../analysis/form.ts";
 import type { JumpGraph } from "./jump-graph.ts";
 import { cutPositions, type RemixPlan, type SourceRange } from "./plan.ts";
 import { chooseSongExit, type WalkStep } from "./song-exit.ts";
+import { followWeight, recentLikeness } from "./follow.ts";
 import {
   bodyPhrases,
   choosePhrase,
@@ -29,7 +30,7 @@ export {
  */
 export interface PhraseSteering {
   choose(
-    choices: readonly { phrase: number; cost: number }[],
+    choices: readonly { phrase: number; cost: number; follow?: number }[],
     phrases: readonly Phrase[],
     heard: readonly SourceRange[],
     position: number,
@@ -76,7 +77,8 @@ export async function planPhrases(
   const start = song ? songStart(form, at) : continueStart(analysis, graph, cuts, options.crossfadeSamples);
   const state: WalkState = {
     history: createSlotHistory(gramSize(phrases, at, sampleRate)),
-    // Continue form has played the whole input already, every phrase at its own place.
+    // Continue form has played the whole input already, every phrase at its own place; its pull toward the input's
+    // last seconds (follow.ts) outweighs the "heard in the last 30 s" cost for the phrases most like them.
     lastHeard: phrases.map((p) => (song ? -Infinity : at(p.end))),
     lastStarted: phrases.map((p) => (song ? -Infinity : at(p.start))),
     soundAlikes: soundAlikes(phrases, graph),
@@ -92,6 +94,10 @@ export async function planPhrases(
     if (song ? phraseStart < form.introEndBeat : phraseStart <= graph.lastPlayable) state.history.push(phraseStart);
   const steps: WalkStep[] = [...start.steps];
   let next = start.next;
+  const likeness = song ? undefined : recentLikeness(analysis, graph, phrases);
+  const follow =
+    likeness &&
+    ((index: number, position: number) => followWeight((position - length) / sampleRate) * likeness[index]!);
   const heard = (): SourceRange[] =>
     (song ? [] : [{ start: 0, end: length }]).concat(toRanges(steps, cuts, length, start.firstRangeStart));
   while (state.position < walkUntil && phrases.length > 0) {
@@ -108,6 +114,7 @@ export async function planPhrases(
       random: options.random,
       steering: options.steering,
       heard,
+      follow,
     };
     const pick = await choosePhrase(phrases, state, context, environment);
     const phrase = phrases[pick]!;
