@@ -21,7 +21,8 @@ import { createTestPipeline, drainNotifications, drainS3Events, motoClients } fr
 import { startMoto } from "../tests/support/moto.ts";
 import { testValidator, testWorkerDeps } from "../tests/integration/harness.ts";
 
-const DEFAULT_SONG = "/work/music/root/usr/share/games/asc/music/machine_wars.mp3";
+/** A 3:04 Ogg Vorbis from outside the training corpus (Debian's frozen-bubble-data). */
+const DEFAULT_SONG = "/work/music/root/usr/share/games/frozen-bubble/snd/frozen-mainzik-2p.ogg";
 
 async function main(): Promise<void> {
   const options = new Command()
@@ -68,7 +69,10 @@ async function main(): Promise<void> {
     const notices = await drainNotifications(clients.sqs, pipeline.notificationQueueUrl);
     lap("email on the topic's subscriber queue");
     const total = stages.reduce((sum, [, seconds]) => sum + seconds, 0);
-    console.log(`song: ${options.song} (${(body.length / 1048576).toFixed(1)} MB), key ${key}`);
+    const input = outcomes[0].job.input;
+    console.log(
+      `song: ${options.song} (${(body.length / 1048576).toFixed(1)} MB, ${input.seconds.toFixed(1)} s), key ${key}`,
+    );
     console.log(
       `outcome: ${run.outcomes.join(", ")}; notices: ${notices.map((n) => n.MessageAttributes?.kind?.Value).join(", ")}`,
     );
