@@ -16,7 +16,14 @@ import { startMeasureThread, type MeasureThread } from "./quality/measure-thread
 import { seamReferenceOf } from "./quality/span.ts";
 import { analyseInput } from "./prepare-input.ts";
 import { pictureTitle, renderExtensionPicture } from "./report/picture.ts";
-import { defaultOutputFormat, encodeAudio, type OutputFormat } from "./audio/encode/index.ts";
+import {
+  defaultOutputFormat,
+  encodeStream,
+  MemorySink,
+  type OutputFormat,
+  type OutputSink,
+} from "./audio/encode/index.ts";
+import type { AudioStream } from "./audio/stream.ts";
 import type { ExtensionReport } from "./report/job-report.ts";
 import { lengthSeconds, type TargetLength } from "./target-length.ts";
 
@@ -57,6 +64,11 @@ export interface ExtensionJobInput {
   readonly picture?: boolean;
   /** Progress of the phases after the extension, in seconds of the result handled (analysis: estimated). */
   readonly onPhase?: (phase: JobPhase, doneSeconds: number, totalSeconds: number) => void;
+  /**
+   * Where the encoded result is written as it is made (a file beside its final name, an upload); without one it is
+   * kept in memory as `encoded`. The caller finishes it (renames, completes) once the job resolves.
+   */
+  readonly sink?: OutputSink;
 }
 
 export interface ExtensionJobOutput {
@@ -65,11 +77,12 @@ export interface ExtensionJobOutput {
    * first read (the CLI writes only `encoded`: a 10-minute float WAV is 212 MB and about a second to pack).
    */
   readonly wav: Uint8Array;
-  /** The result in report.outputFormat (the same bytes as `wav` when that is the WAV flavour). */
+  /** The result in report.outputFormat (the same bytes as `wav` when that is the WAV flavour); empty with a sink. */
   readonly encoded: Uint8Array;
   /** The PNG; empty when the job was asked for no picture. */
   readonly picture: Uint8Array;
   readonly report: ExtensionReport;
+  /** The whole result, rendered on first read (not enumerable). */
   readonly audio: PcmAudio;
 }
 
@@ -158,15 +171,16 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThr
     checkInput(decoded, limits);
     const input: PcmAudio = { sampleRate: decoded.sampleRate, channels: decoded.channels };
     const targetSeconds = lengthSeconds(job.targetSeconds, durationSeconds(input));
-    checkResultFits(targetSeconds, decoded, job.memoryBytes ?? availableMemoryBytes());
+    const measure = job.measure !== false;
+    // The quality analysis reads the whole result at once; rendering, drawing and encoding read it window by window.
+    if (measure) checkResultFits(targetSeconds, decoded, job.memoryBytes ?? availableMemoryBytes());
     const decodeMs = clock();
     const models = await loading;
     const modelMs = clock();
-    const measure = job.measure !== false;
     const shared = await analyseInput(thread, input, { engine: models.engine, conductor: models.conductor, measure });
     const result = await extendAudio(input, extendOptions(job, targetSeconds, models, shared), limits);
     const extendMs = clock();
-    const seconds = durationSeconds(result.audio);
+    const seconds = result.stream.length / result.stream.sampleRate;
     const measuring = measure
       ? thread.measureBeside(
           { original: input, result: result.audio, seams: result.seams, introSeconds: result.introSeconds },
@@ -180,7 +194,7 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThr
     clock(); // The seams just measured here count in "analyse" (from measureBeside to the report), not in "picture".
     const picture = job.picture === false ? new Uint8Array(0) : drawResult(job, input, result);
     const pictureMs = clock();
-    const { encoded, outputFormat } = await encodeResult(job, decoded, result.audio);
+    const { encoded, outputFormat } = await encodeResult(job, decoded, result.stream);
     const encodeMs = clock();
     const quality = await measuring?.report;
     const report: ExtensionReport = {
@@ -192,7 +206,7 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThr
       formReason: result.formReason,
       introSeconds: result.introSeconds,
       input: { format: decoded.format, ...shape(input) },
-      output: shape(result.audio),
+      output: { seconds, sampleRate: result.stream.sampleRate, channels: result.stream.channelCount },
       chunks: result.chunks,
       seams: result.seams,
       timingsMs: {
@@ -207,8 +221,8 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThr
       outputFormat,
     };
     const wavFormat = defaultOutputFormat({ format: "wav", bitDepth: decoded.bitDepth ?? "32f" });
-    let wav = outputFormat === wavFormat ? encoded : undefined;
-    return {
+    let wav = outputFormat === wavFormat && !job.sink ? encoded : undefined;
+    const output = {
       get wav() {
         // Lossless inputs keep their own depth (the original part stays sample-identical); lossy ones are float.
         wav ??= encodeWav(result.audio, decoded.bitDepth ?? "32f");
@@ -217,8 +231,9 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThr
       encoded,
       picture,
       report,
-      audio: result.audio,
     };
+    Object.defineProperty(output, "audio", { get: () => result.audio, enumerable: false });
+    return output as ExtensionJobOutput;
   } finally {
     if (!shared) thread.stop();
   }
@@ -270,19 +285,20 @@ function drawResult(job: ExtensionJobInput, input: PcmAudio, result: ExtendResul
   return picture;
 }
 
-/** The result in the output format asked for, and that format. */
-async function encodeResult(job: ExtensionJobInput, decoded: DecodedAudio, audio: PcmAudio) {
+/** The result in the output format asked for, written to the job's sink or into memory, and that format. */
+async function encodeResult(job: ExtensionJobInput, decoded: DecodedAudio, stream: AudioStream) {
   const outputFormat =
     typeof job.outputFormat === "function"
       ? job.outputFormat(decoded)
       : (job.outputFormat ?? defaultOutputFormat(decoded));
-  const seconds = durationSeconds(audio);
-  const encoded = await encodeAudio(audio, outputFormat, {
+  const seconds = stream.length / stream.sampleRate;
+  const memory = job.sink ? undefined : new MemorySink();
+  await encodeStream(stream, outputFormat, job.sink ?? memory!, {
     // 24-bit only for 24-bit or float sources: a lossy source has no detail below 16 bits, only bigger files.
     flacBits: decoded.bitDepth === 24 || decoded.bitDepth === "32f" ? 24 : 16,
     onProgress: (done, total) => job.onPhase?.("encode", (done / total) * seconds, seconds),
   });
-  return { encoded, outputFormat };
+  return { encoded: memory?.bytes() ?? new Uint8Array(0), outputFormat };
 }
 
 /** Each call returns the milliseconds since the previous one. */
