@@ -265,11 +265,11 @@ function extendOptions(
 }
 
 function drawResult(job: ExtensionJobInput, input: PcmAudio, result: ExtendResult): Uint8Array {
-  const seconds = durationSeconds(result.audio);
+  const seconds = result.stream.length / result.stream.sampleRate;
   job.onPhase?.("picture", 0, seconds);
   const picture = renderExtensionPicture({
     original: input,
-    result: result.audio,
+    result: result.stream,
     seams: result.seams,
     introSeconds: result.introSeconds,
     boundaryLabel: result.form === "song" ? "intro ends" : "extension starts",
