@@ -69,12 +69,18 @@ export interface ExtensionJobInput {
    * kept in memory as `encoded`. The caller finishes it (renames, completes) once the job resolves.
    */
   readonly sink?: OutputSink;
+  /**
+   * Where the lossless WAV download (`wav`: the input's depth, float for lossy inputs) is written as well, window by
+   * window; with it, `wav` is empty.
+   */
+  readonly wavSink?: OutputSink;
 }
 
 export interface ExtensionJobOutput {
   /**
    * The result as WAV (the input's depth for lossless inputs, else 32-bit float), for a lossless download. Made when
-   * first read (the CLI writes only `encoded`: a 10-minute float WAV is 212 MB and about a second to pack).
+   * first read (the CLI writes only `encoded`: a 10-minute float WAV is 212 MB and about a second to pack). Empty when
+   * the job was given a sink or a wavSink.
    */
   readonly wav: Uint8Array;
   /** The result in report.outputFormat (the same bytes as `wav` when that is the WAV flavour); empty with a sink. */
@@ -195,6 +201,8 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThr
     const picture = job.picture === false ? new Uint8Array(0) : drawResult(job, input, result);
     const pictureMs = clock();
     const { encoded, outputFormat } = await encodeResult(job, decoded, result.stream);
+    const wavFormat = defaultOutputFormat({ format: "wav", bitDepth: decoded.bitDepth ?? "32f" });
+    if (job.wavSink) await encodeStream(result.stream, wavFormat, job.wavSink);
     const encodeMs = clock();
     const quality = await measuring?.report;
     const report: ExtensionReport = {
@@ -220,8 +228,8 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThr
       quality,
       outputFormat,
     };
-    const wavFormat = defaultOutputFormat({ format: "wav", bitDepth: decoded.bitDepth ?? "32f" });
-    let wav = outputFormat === wavFormat && !job.sink ? encoded : undefined;
+    // With sinks the files went out as they were made: nothing is kept (and the result is not rendered again).
+    let wav = job.wavSink || job.sink ? new Uint8Array(0) : outputFormat === wavFormat ? encoded : undefined;
     const output = {
       get wav() {
         // Lossless inputs keep their own depth (the original part stays sample-identical); lossy ones are float.

@@ -9,7 +9,8 @@ import { type ClaimPlace, claimJob, isConditionFailed, settleClaim } from "./cla
 import type { WorkerConfig } from "./config.ts";
 import { type ResultLinks, type ResultSummary, resultNotification } from "./job-notifications.ts";
 import { linkLifetime, presignDownload } from "./presign.ts";
-import { FORMAT_INFO, parseFormatName } from "../../engine/audio/encode/formats.ts";
+import { defaultOutputFormat, FORMAT_INFO, parseFormatName } from "../../engine/audio/encode/formats.ts";
+import { createS3Sink, type S3Sink } from "./s3-sink.ts";
 import { copyOriginal, pageKeys, pageReport, publishResultPage, reportFormat } from "./result-page.ts";
 import type { WorkerDeps } from "./deps.ts";
 import { resultExists, uploadResult } from "./results.ts";
@@ -95,41 +96,76 @@ export async function runJobSteps(
     engine: config.engine,
   });
 
+  // The result goes up as it is encoded (s3-sink.ts): in its own format, and as the lossless WAV download.
+  const expected = outputFormat ?? defaultOutputFormat({ format: job.input.format });
+  const resultKey = pageKeys(keys, expected, job.input.format).result;
+  const uploading = (key: string, contentType: string) =>
+    countingSink(createS3Sink(deps.s3, { bucket: config.outputBucket, key, contentType }));
+  const sink = uploading(resultKey, FORMAT_INFO[expected].mimeType);
+  const wavSink = resultKey === keys.wav ? undefined : uploading(keys.wav, "audio/wav");
   let lastLogged = 0;
-  const output = await deps.runJob(
-    {
-      bytes,
-      name: baseName(job.key),
-      ...(outputFormat === undefined ? {} : { outputFormat }),
-      targetSeconds: job.targetTimes === undefined ? job.targetSeconds : { times: job.targetTimes },
-      form: job.form,
-      engine: config.engine,
-      limits: config.limits,
-      ...(model.dir === undefined ? {} : { modelDir: model.dir, modelLabel: model.description }),
-      onProgress: (done, total) => {
-        checkpoint(); // throwing here stops an in-process engine between chunks
-        if (done - lastLogged >= 30 || done >= total) {
-          lastLogged = done;
-          logger.info("progress", { doneSeconds: done, totalSeconds: total });
-        }
+  try {
+    const output = await deps.runJob(
+      {
+        bytes,
+        name: baseName(job.key),
+        ...(outputFormat === undefined ? {} : { outputFormat }),
+        targetSeconds: job.targetTimes === undefined ? job.targetSeconds : { times: job.targetTimes },
+        form: job.form,
+        engine: config.engine,
+        limits: config.limits,
+        ...(model.dir === undefined ? {} : { modelDir: model.dir, modelLabel: model.description }),
+        onProgress: (done, total) => {
+          checkpoint(); // throwing here stops an in-process engine between chunks
+          if (done - lastLogged >= 30 || done >= total) {
+            lastLogged = done;
+            logger.info("progress", { doneSeconds: done, totalSeconds: total });
+          }
+        },
+        sink,
+        ...(wavSink === undefined ? {} : { wavSink }),
       },
-    },
-    cancel,
-  );
-  checkpoint();
-  const format = reportFormat(output.report);
-  const resultKey = pageKeys(keys, format, job.input.format).result;
-  const extra =
-    resultKey === keys.wav || output.encoded === undefined
-      ? []
-      : [{ key: resultKey, body: output.encoded, contentType: FORMAT_INFO[format].mimeType }];
-  // The page's "before" player: a copy of the upload beside the result (the links may read only results/).
-  await copyOriginal(deps.s3, job, config.outputBucket, pageKeys(keys, format, job.input.format).original);
-  await uploadResult(deps.s3, config.outputBucket, keys, { ...output, extra });
-  checkpoint();
-  await notifyResult(deps, job, keys, output.report, false);
-  await settleClaim(place, messageId, "done", deps.now?.() ?? new Date());
+      cancel,
+    );
+    checkpoint();
+    // An engine that returned its bytes instead of writing them (a stand-in) has them written now.
+    await sink.finish(wavSink === undefined ? output.wav : output.encoded);
+    await wavSink?.finish(output.wav);
+    const format = reportFormat(output.report);
+    // The page's "before" player: a copy of the upload beside the result (the links may read only results/).
+    await copyOriginal(deps.s3, job, config.outputBucket, pageKeys(keys, format, job.input.format).original);
+    await uploadResult(deps.s3, config.outputBucket, keys, { picture: output.picture, report: output.report });
+    checkpoint();
+    await notifyResult(deps, job, keys, output.report, false);
+    await settleClaim(place, messageId, "done", deps.now?.() ?? new Date());
+  } finally {
+    await sink.abort();
+    await wavSink?.abort();
+  }
   return "completed";
+}
+
+/**
+ * An S3 sink that knows whether anything was written to it; finish writes `fallback` first when nothing was, and
+ * makes no object when there is nothing at all.
+ */
+function countingSink(sink: S3Sink) {
+  let written = 0;
+  return {
+    write: (bytes: Uint8Array) => {
+      written += bytes.length;
+      return sink.write(bytes);
+    },
+    patch: (offset: number, bytes: Uint8Array) => sink.patch(offset, bytes),
+    finish: async (fallback: Uint8Array | undefined) => {
+      if (written === 0 && fallback !== undefined) {
+        written = fallback.length;
+        await sink.write(fallback);
+      }
+      if (written > 0) await sink.finish();
+    },
+    abort: () => sink.abort(),
+  };
 }
 
 /**
