@@ -7,7 +7,7 @@ import type { Conductor, EngineName, ExtendOptions, ExtendResult, FormSetting, P
 import { HarmonizerInputError } from "./errors.ts";
 import { loadConductor } from "./model/conductor.ts";
 import { SHIPPED_CONDUCTOR_DIR } from "./model/shipped.ts";
-import { availableMemoryBytes, checkResultFits, DEFAULT_LIMITS, type InputLimits } from "./limits.ts";
+import { availableMemoryBytes, DEFAULT_LIMITS, measureShortfall, type InputLimits } from "./limits.ts";
 import { selectBackend, type BackendChoice } from "./model/backend.ts";
 import { loadModel, modelKind } from "./model/io.ts";
 import { createPredictor } from "./model/predictor.ts";
@@ -177,9 +177,14 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThr
     checkInput(decoded, limits);
     const input: PcmAudio = { sampleRate: decoded.sampleRate, channels: decoded.channels };
     const targetSeconds = lengthSeconds(job.targetSeconds, durationSeconds(input));
-    const measure = job.measure !== false;
-    // The quality analysis reads the whole result at once; rendering, drawing and encoding read it window by window.
-    if (measure) checkResultFits(targetSeconds, decoded, job.memoryBytes ?? availableMemoryBytes());
+    // The quality analysis reads the whole result at once (rendering, drawing and encoding read it window by
+    // window): a result too long to measure in this memory is made all the same, and the report says why unmeasured.
+    const shortfall =
+      job.measure === false
+        ? undefined
+        : measureShortfall(targetSeconds, decoded, job.memoryBytes ?? availableMemoryBytes());
+    if (shortfall !== undefined) notes.push(`quality not measured: ${shortfall}`);
+    const measure = job.measure !== false && shortfall === undefined;
     const decodeMs = clock();
     const models = await loading;
     const modelMs = clock();
