@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { checkInput, decodeAudio, encodeWav, type DecodedAudio } from "./audio/index.ts";
+import { checkInput, decodeAudio, type DecodedAudio } from "./audio/index.ts";
 import { durationSeconds, type PcmAudio } from "./audio/pcm.ts";
 import { DEFAULT_ENGINE, DEFAULT_FADE_OUT_SECONDS, extendAudio } from "./extend/extend.ts";
 import type { Conductor, EngineName, ExtendOptions, ExtendResult, FormSetting, Predictor } from "./extend/types.ts";
@@ -16,14 +16,8 @@ import { startMeasureThread, type MeasureThread } from "./quality/measure-thread
 import { seamReferenceOf } from "./quality/span.ts";
 import { analyseInput } from "./prepare-input.ts";
 import { pictureTitle, renderExtensionPicture } from "./report/picture.ts";
-import {
-  defaultOutputFormat,
-  encodeStream,
-  MemorySink,
-  type OutputFormat,
-  type OutputSink,
-} from "./audio/encode/index.ts";
-import type { AudioStream } from "./audio/stream.ts";
+import type { OutputFormat, OutputSink } from "./audio/encode/index.ts";
+import { encodeResult, jobOutput } from "./job-output.ts";
 import type { ExtensionReport } from "./report/job-report.ts";
 import { lengthSeconds, type TargetLength } from "./target-length.ts";
 
@@ -177,14 +171,7 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThr
     checkInput(decoded, limits);
     const input: PcmAudio = { sampleRate: decoded.sampleRate, channels: decoded.channels };
     const targetSeconds = lengthSeconds(job.targetSeconds, durationSeconds(input));
-    // The quality analysis reads the whole result at once (rendering, drawing and encoding read it window by
-    // window): a result too long to measure in this memory is made all the same, and the report says why unmeasured.
-    const shortfall =
-      job.measure === false
-        ? undefined
-        : measureShortfall(targetSeconds, decoded, job.memoryBytes ?? availableMemoryBytes());
-    if (shortfall !== undefined) notes.push(`quality not measured: ${shortfall}`);
-    const measure = job.measure !== false && shortfall === undefined;
+    const measure = measuresResult(job, targetSeconds, decoded, notes);
     const decodeMs = clock();
     const models = await loading;
     const modelMs = clock();
@@ -206,8 +193,6 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThr
     const picture = job.picture === false ? new Uint8Array(0) : drawResult(job, input, result);
     const pictureMs = clock();
     const { encoded, outputFormat } = await encodeResult(job, decoded, result.stream);
-    const wavFormat = defaultOutputFormat({ format: "wav", bitDepth: decoded.bitDepth ?? "32f" });
-    if (job.wavSink) await encodeStream(result.stream, wavFormat, job.wavSink);
     const encodeMs = clock();
     const quality = await measuring?.report;
     const report: ExtensionReport = {
@@ -233,20 +218,7 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThr
       quality,
       outputFormat,
     };
-    // With sinks the files went out as they were made: nothing is kept (and the result is not rendered again).
-    let wav = job.wavSink || job.sink ? new Uint8Array(0) : outputFormat === wavFormat ? encoded : undefined;
-    const output = {
-      get wav() {
-        // Lossless inputs keep their own depth (the original part stays sample-identical); lossy ones are float.
-        wav ??= encodeWav(result.audio, decoded.bitDepth ?? "32f");
-        return wav;
-      },
-      encoded,
-      picture,
-      report,
-    };
-    Object.defineProperty(output, "audio", { get: () => result.audio, enumerable: false });
-    return output as ExtensionJobOutput;
+    return jobOutput(job, decoded, result, { encoded, outputFormat, picture, report });
   } finally {
     if (!shared) thread.stop();
   }
@@ -298,20 +270,15 @@ function drawResult(job: ExtensionJobInput, input: PcmAudio, result: ExtendResul
   return picture;
 }
 
-/** The result in the output format asked for, written to the job's sink or into memory, and that format. */
-async function encodeResult(job: ExtensionJobInput, decoded: DecodedAudio, stream: AudioStream) {
-  const outputFormat =
-    typeof job.outputFormat === "function"
-      ? job.outputFormat(decoded)
-      : (job.outputFormat ?? defaultOutputFormat(decoded));
-  const seconds = stream.length / stream.sampleRate;
-  const memory = job.sink ? undefined : new MemorySink();
-  await encodeStream(stream, outputFormat, job.sink ?? memory!, {
-    // 24-bit only for 24-bit or float sources: a lossy source has no detail below 16 bits, only bigger files.
-    flacBits: decoded.bitDepth === 24 || decoded.bitDepth === "32f" ? 24 : 16,
-    onProgress: (done, total) => job.onPhase?.("encode", (done / total) * seconds, seconds),
-  });
-  return { encoded: memory?.bytes() ?? new Uint8Array(0), outputFormat };
+/**
+ * Whether the quality analysis runs: it reads the whole result at once (rendering, drawing and encoding read it window
+ * by window), so a result too long to measure in this memory is made all the same, and the notes say why unmeasured.
+ */
+function measuresResult(job: ExtensionJobInput, targetSeconds: number, decoded: DecodedAudio, notes: string[]) {
+  if (job.measure === false) return false;
+  const shortfall = measureShortfall(targetSeconds, decoded, job.memoryBytes ?? availableMemoryBytes());
+  if (shortfall !== undefined) notes.push(`quality not measured: ${shortfall}`);
+  return shortfall === undefined;
 }
 
 /** Each call returns the milliseconds since the previous one. */

@@ -10,7 +10,7 @@ import type { WorkerConfig } from "./config.ts";
 import { type ResultLinks, type ResultSummary, resultNotification } from "./job-notifications.ts";
 import { linkLifetime, presignDownload } from "./presign.ts";
 import { defaultOutputFormat, FORMAT_INFO, parseFormatName } from "../../engine/audio/encode/formats.ts";
-import { createS3Sink, type S3Sink } from "./s3-sink.ts";
+import { resultUploads } from "./s3-sink.ts";
 import { copyOriginal, pageKeys, pageReport, publishResultPage, reportFormat } from "./result-page.ts";
 import type { WorkerDeps } from "./deps.ts";
 import { resultExists, uploadResult } from "./results.ts";
@@ -98,12 +98,11 @@ export async function runJobSteps(
 
   // The result goes up as it is encoded (s3-sink.ts): in its own format, and as the lossless WAV download.
   const expected = outputFormat ?? defaultOutputFormat({ format: job.input.format });
-  const resultKey = pageKeys(keys, expected, job.input.format).result;
-  const uploading = (key: string, contentType: string) =>
-    countingSink(createS3Sink(deps.s3, { bucket: config.outputBucket, key, contentType }));
-  const sink = uploading(resultKey, FORMAT_INFO[expected].mimeType);
-  const wavSink = resultKey === keys.wav ? undefined : uploading(keys.wav, "audio/wav");
-  let lastLogged = 0;
+  const uploads = resultUploads(deps.s3, config.outputBucket, {
+    result: pageKeys(keys, expected, job.input.format).result,
+    wav: keys.wav,
+    contentType: FORMAT_INFO[expected].mimeType,
+  });
   try {
     const output = await deps.runJob(
       {
@@ -115,22 +114,14 @@ export async function runJobSteps(
         engine: config.engine,
         limits: config.limits,
         ...(model.dir === undefined ? {} : { modelDir: model.dir, modelLabel: model.description }),
-        onProgress: (done, total) => {
-          checkpoint(); // throwing here stops an in-process engine between chunks
-          if (done - lastLogged >= 30 || done >= total) {
-            lastLogged = done;
-            logger.info("progress", { doneSeconds: done, totalSeconds: total });
-          }
-        },
-        sink,
-        ...(wavSink === undefined ? {} : { wavSink }),
+        onProgress: progressLog(deps, checkpoint),
+        sink: uploads.sink,
+        ...(uploads.wavSink === undefined ? {} : { wavSink: uploads.wavSink }),
       },
       cancel,
     );
     checkpoint();
-    // An engine that returned its bytes instead of writing them (a stand-in) has them written now.
-    await sink.finish(wavSink === undefined ? output.wav : output.encoded);
-    await wavSink?.finish(output.wav);
+    await uploads.finish(output);
     const format = reportFormat(output.report);
     // The page's "before" player: a copy of the upload beside the result (the links may read only results/).
     await copyOriginal(deps.s3, job, config.outputBucket, pageKeys(keys, format, job.input.format).original);
@@ -139,32 +130,20 @@ export async function runJobSteps(
     await notifyResult(deps, job, keys, output.report, false);
     await settleClaim(place, messageId, "done", deps.now?.() ?? new Date());
   } finally {
-    await sink.abort();
-    await wavSink?.abort();
+    await uploads.abort();
   }
   return "completed";
 }
 
-/**
- * An S3 sink that knows whether anything was written to it; finish writes `fallback` first when nothing was, and
- * makes no object when there is nothing at all.
- */
-function countingSink(sink: S3Sink) {
-  let written = 0;
-  return {
-    write: (bytes: Uint8Array) => {
-      written += bytes.length;
-      return sink.write(bytes);
-    },
-    patch: (offset: number, bytes: Uint8Array) => sink.patch(offset, bytes),
-    finish: async (fallback: Uint8Array | undefined) => {
-      if (written === 0 && fallback !== undefined) {
-        written = fallback.length;
-        await sink.write(fallback);
-      }
-      if (written > 0) await sink.finish();
-    },
-    abort: () => sink.abort(),
+/** Logs the engine's progress every 30 s of result; `checkpoint` throwing stops an in-process engine between chunks. */
+function progressLog(deps: WorkerDeps, checkpoint: () => void) {
+  let lastLogged = 0;
+  return (done: number, total: number) => {
+    checkpoint();
+    if (done - lastLogged >= 30 || done >= total) {
+      lastLogged = done;
+      deps.logger.info("progress", { doneSeconds: done, totalSeconds: total });
+    }
   };
 }
 

@@ -102,3 +102,55 @@ export function createS3Sink(
     },
   };
 }
+
+/**
+ * The uploads of one job's result: `sink` for the result in its own format, `wavSink` for the lossless WAV download
+ * when that is another object (a WAV result is both).
+ */
+export function resultUploads(
+  s3: S3Client,
+  bucket: string,
+  keys: { readonly result: string; readonly wav: string; readonly contentType: string },
+) {
+  const sink = countingSink(createS3Sink(s3, { bucket, key: keys.result, contentType: keys.contentType }));
+  const wavSink =
+    keys.result === keys.wav
+      ? undefined
+      : countingSink(createS3Sink(s3, { bucket, key: keys.wav, contentType: "audio/wav" }));
+  return {
+    sink,
+    wavSink,
+    /** Completes both; an engine that returned its bytes instead of writing them (a stand-in) has them written now. */
+    async finish(output: { readonly wav?: Uint8Array; readonly encoded?: Uint8Array }) {
+      await sink.finish(wavSink === undefined ? output.wav : output.encoded);
+      await wavSink?.finish(output.wav);
+    },
+    async abort() {
+      await sink.abort();
+      await wavSink?.abort();
+    },
+  };
+}
+
+/**
+ * An S3 sink that knows whether anything was written to it; finish writes `fallback` first when nothing was, and
+ * makes no object when there is nothing at all.
+ */
+function countingSink(sink: S3Sink) {
+  let written = 0;
+  return {
+    write: (bytes: Uint8Array) => {
+      written += bytes.length;
+      return sink.write(bytes);
+    },
+    patch: (offset: number, bytes: Uint8Array) => sink.patch(offset, bytes),
+    finish: async (fallback: Uint8Array | undefined) => {
+      if (written === 0 && fallback !== undefined) {
+        written = fallback.length;
+        await sink.write(fallback);
+      }
+      if (written > 0) await sink.finish();
+    },
+    abort: () => sink.abort(),
+  };
+}
