@@ -114,7 +114,7 @@ export function renderExtensionPicture(input: PictureInput): Uint8Array {
       { text: "original", colour: ORIGINAL_COLOUR, line: false },
       { text: "extension", colour: EXTENSION_COLOUR, line: false },
       { text: input.boundaryLabel ?? "extension starts", colour: START_COLOUR, line: true },
-      { text: "seams", colour: SEAM_COLOUR, line: true },
+      { text: denseSeams(input.seams.length, plotWidth) ? "seams (ticks)" : "seams", colour: SEAM_COLOUR, line: true },
     ],
     right,
     40,
@@ -131,9 +131,12 @@ export function renderExtensionPicture(input: PictureInput): Uint8Array {
     set(markerX, y, START_COLOUR);
     set(markerX + 1, y, START_COLOUR);
   }
+  // A long result has more seams than the plots have room for lines: they become ticks above the waveform.
+  const dense = denseSeams(input.seams.length, plotWidth);
   for (const seam of input.seams) {
     const x = xOf(seam * sampleRate);
-    for (let y = waveTop; y < specTop + specHeight; y++) set(x, y, SEAM_COLOUR, y < specTop ? 0.9 : 0.6);
+    if (dense) for (let y = waveTop - 8; y < waveTop; y++) set(x, y, SEAM_COLOUR, 0.8);
+    else for (let y = waveTop; y < specTop + specHeight; y++) set(x, y, SEAM_COLOUR, y < specTop ? 0.9 : 0.6);
   }
   drawTimeAxis(total / sampleRate, { left, plotWidth, y: axisY, imageWidth: width }, AXIS_COLOUR, set);
 
@@ -141,6 +144,10 @@ export function renderExtensionPicture(input: PictureInput): Uint8Array {
   // less than half the time, the file about 1 % larger.
   return signPng(new Uint8Array(PNG.sync.write(png, { filterType: 2 })));
 }
+
+/** More than one seam per this many pixels of the plots: lines across them would hide the music. */
+const SEAM_SPACING_PIXELS = 8;
+const denseSeams = (seams: number, plotWidth: number) => seams * SEAM_SPACING_PIXELS > plotWidth;
 
 interface Area {
   readonly left: number;
