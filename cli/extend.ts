@@ -14,6 +14,7 @@ import {
   type ExtensionJobInput,
   type ExtensionJobOutput,
   FORM_SETTINGS,
+  type OutputSink,
   FORMAT_CHOICES,
   FORMAT_INFO,
   type FormSetting,
@@ -33,6 +34,7 @@ import { DEFAULT_MODEL_DIR, nonNegativeNumber, positiveNumber, required, targetL
 import {
   checkOutputPaths,
   describeFileError,
+  openFileAtomic,
   outputPaths,
   refuseExistingOutput,
   refuseForeignFiles,
@@ -159,8 +161,17 @@ async function extend(inputPath: string, flags: ExtendFlags): Promise<void> {
   refuseExistingOutput(output.path, flags.force);
   refuseForeignFiles(filesBeside(resolved));
   const started = performance.now();
-  const job = await runJob(bytes, inputPath, modelDir, flags);
-  const written = await writeOutputs(resolved, job, inputPath);
+  // The result is encoded straight into a file beside -o, renamed into place once the job has succeeded.
+  const audioFile = await openFileAtomic(outputPaths(resolved.output).audio);
+  let written: Record<string, string>;
+  let job: ExtensionJobOutput;
+  try {
+    job = await runJob(bytes, inputPath, modelDir, flags, runExtensionJob, audioFile.sink);
+    await audioFile.commit();
+    written = await writeOutputs(resolved, job, inputPath, { audioInPlace: true });
+  } finally {
+    await audioFile.abort();
+  }
   const wallSeconds = (performance.now() - started) / 1000;
   if (flags.json) {
     console.log(JSON.stringify({ ...job.report, files: written, wallSeconds }, null, 2));
@@ -192,6 +203,7 @@ export async function runJob(
   modelDir: string | undefined,
   flags: ExtendFlags,
   run: (job: ExtensionJobInput) => Promise<ExtensionJobOutput> = runExtensionJob,
+  sink?: OutputSink,
 ): Promise<ExtensionJobOutput> {
   const showProgress = flags.progress && !flags.json;
   const progress = secondsProgress("extending", showProgress);
@@ -217,6 +229,7 @@ export async function runJob(
     measure: flags.report,
     picture: flags.picture,
     onPhase: phases.update,
+    ...(sink === undefined ? {} : { sink }),
   })
     .catch((error: unknown) => {
       throw explainRefusal(error, flags.engine);
@@ -249,16 +262,18 @@ export function filesBeside(flags: ExtendFlags): string[] {
 }
 
 /**
- * Writes the WAV, and beside it the picture and the report unless turned off; returns what was written where.
+ * Writes the result (unless `audioInPlace`: the job encoded it into its file already), and beside it the picture and
+ * the report unless turned off; returns what was written where.
  * Each file appears complete or not at all (see writeFileAtomic), even on Ctrl-C.
  */
 export async function writeOutputs(
   flags: ExtendFlags,
   job: ExtensionJobOutput,
   inputPath: string,
+  { audioInPlace = false } = {},
 ): Promise<Record<string, string>> {
   const paths = outputPaths(flags.output);
-  await writeFileAtomic(paths.audio, job.encoded);
+  if (!audioInPlace) await writeFileAtomic(paths.audio, job.encoded);
   const files: Record<string, string> = { audio: paths.audio };
   if (flags.picture) {
     await writeFileAtomic(paths.picture, job.picture);

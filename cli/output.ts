@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { closeSync, openSync, readSync, realpathSync, statSync, unlinkSync } from "node:fs";
 import { isSignedByHarmonizer } from "#engine";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { type FileHandle, mkdir, open, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join, parse, resolve } from "node:path";
 import { UsageError } from "./options.ts";
 
@@ -122,20 +122,65 @@ export async function writeFileAtomic(
   path: string,
   data: string | Uint8Array | AsyncIterable<Uint8Array>,
 ): Promise<void> {
+  const file = await openFileAtomic(path);
+  try {
+    await writeFile(file.handle, data);
+    await file.commit();
+  } finally {
+    await file.abort();
+  }
+}
+
+/** A file being written beside `path` (see writeFileAtomic): commit renames it into place, abort removes it. */
+export interface AtomicFile {
+  readonly handle: FileHandle;
+  /** The bytes written so far, appended to and patched in place (an engine OutputSink). */
+  readonly sink: { write(bytes: Uint8Array): Promise<void>; patch(offset: number, bytes: Uint8Array): Promise<void> };
+  commit(): Promise<void>;
+  /** Removes the temporary file unless committed; safe to call after commit. */
+  abort(): Promise<void>;
+}
+
+/** Opens the hidden temporary file for `path`; Ctrl-C removes it until it is committed or aborted. */
+export async function openFileAtomic(path: string): Promise<AtomicFile> {
   await mkdir(dirname(path), { recursive: true });
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString("hex")}.partial`);
   if (pending.size === 0) process.on("SIGINT", removePendingAndExit);
   pending.add(temporary);
-  try {
-    await writeFile(temporary, data);
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  } finally {
-    pending.delete(temporary);
-    if (pending.size === 0) process.off("SIGINT", removePendingAndExit);
-  }
+  const handle = await open(temporary, "wx");
+  let position = 0;
+  let done = false;
+  const settle = async (finish: () => Promise<void>) => {
+    if (done) return;
+    done = true;
+    try {
+      await handle.close();
+      await finish();
+    } finally {
+      pending.delete(temporary);
+      if (pending.size === 0) process.off("SIGINT", removePendingAndExit);
+    }
+  };
+  return {
+    handle,
+    sink: {
+      write: async (bytes) => {
+        await handle.write(bytes, 0, bytes.length, position);
+        position += bytes.length;
+      },
+      patch: async (offset, bytes) => {
+        await handle.write(bytes, 0, bytes.length, offset);
+      },
+    },
+    commit: () =>
+      settle(async () => {
+        await rename(temporary, path).catch(async (error: unknown) => {
+          await rm(temporary, { force: true });
+          throw error;
+        });
+      }),
+    abort: () => settle(() => rm(temporary, { force: true })),
+  };
 }
 
 const PLAIN_WORDS: Readonly<Record<string, string>> = {

@@ -39,7 +39,15 @@ export { DEFAULT_FORM, type EngineName, FORM_SETTINGS, type FormName, type FormS
 export { DEFAULT_LIMITS, type InputLimits } from "./limits.ts";
 export { LENGTH_FORMS, lengthSeconds, readLength, type TargetLength } from "./target-length.ts";
 export { sniffFormat } from "./audio/format.ts";
-export { FORMAT_CHOICES, FORMAT_INFO, OPUS_RATE, type ResolvedOutput, resolveOutput } from "./audio/encode/index.ts";
+export {
+  FORMAT_CHOICES,
+  FORMAT_INFO,
+  MemorySink,
+  OPUS_RATE,
+  type OutputSink,
+  type ResolvedOutput,
+  resolveOutput,
+} from "./audio/encode/index.ts";
 export { buildResultPage, relativePageLinks } from "./report/page.ts";
 export { GENERATOR, isSignedByHarmonizer } from "./report/signature.ts";
 export { HarmonizerInputError, type InputErrorCode, isInputError } from "./errors.ts";

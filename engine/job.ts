@@ -1,13 +1,13 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { checkInput, decodeAudio, encodeWav, type DecodedAudio } from "./audio/index.ts";
+import { checkInput, decodeAudio, type DecodedAudio } from "./audio/index.ts";
 import { durationSeconds, type PcmAudio } from "./audio/pcm.ts";
 import { DEFAULT_ENGINE, DEFAULT_FADE_OUT_SECONDS, extendAudio } from "./extend/extend.ts";
 import type { Conductor, EngineName, ExtendOptions, ExtendResult, FormSetting, Predictor } from "./extend/types.ts";
 import { HarmonizerInputError } from "./errors.ts";
 import { loadConductor } from "./model/conductor.ts";
 import { SHIPPED_CONDUCTOR_DIR } from "./model/shipped.ts";
-import { availableMemoryBytes, checkResultFits, DEFAULT_LIMITS, type InputLimits } from "./limits.ts";
+import { availableMemoryBytes, DEFAULT_LIMITS, measureShortfall, type InputLimits } from "./limits.ts";
 import { selectBackend, type BackendChoice } from "./model/backend.ts";
 import { loadModel, modelKind } from "./model/io.ts";
 import { createPredictor } from "./model/predictor.ts";
@@ -16,7 +16,8 @@ import { startMeasureThread, type MeasureThread } from "./quality/measure-thread
 import { seamReferenceOf } from "./quality/span.ts";
 import { analyseInput } from "./prepare-input.ts";
 import { pictureTitle, renderExtensionPicture } from "./report/picture.ts";
-import { defaultOutputFormat, encodeAudio, type OutputFormat } from "./audio/encode/index.ts";
+import type { OutputFormat, OutputSink } from "./audio/encode/index.ts";
+import { encodeResult, jobOutput } from "./job-output.ts";
 import type { ExtensionReport } from "./report/job-report.ts";
 import { lengthSeconds, type TargetLength } from "./target-length.ts";
 
@@ -57,19 +58,31 @@ export interface ExtensionJobInput {
   readonly picture?: boolean;
   /** Progress of the phases after the extension, in seconds of the result handled (analysis: estimated). */
   readonly onPhase?: (phase: JobPhase, doneSeconds: number, totalSeconds: number) => void;
+  /**
+   * Where the encoded result is written as it is made (a file beside its final name, an upload); without one it is
+   * kept in memory as `encoded`. The caller finishes it (renames, completes) once the job resolves.
+   */
+  readonly sink?: OutputSink;
+  /**
+   * Where the lossless WAV download (`wav`: the input's depth, float for lossy inputs) is written as well, window by
+   * window; with it, `wav` is empty.
+   */
+  readonly wavSink?: OutputSink;
 }
 
 export interface ExtensionJobOutput {
   /**
    * The result as WAV (the input's depth for lossless inputs, else 32-bit float), for a lossless download. Made when
-   * first read (the CLI writes only `encoded`: a 10-minute float WAV is 212 MB and about a second to pack).
+   * first read (the CLI writes only `encoded`: a 10-minute float WAV is 212 MB and about a second to pack). Empty when
+   * the job was given a sink or a wavSink.
    */
   readonly wav: Uint8Array;
-  /** The result in report.outputFormat (the same bytes as `wav` when that is the WAV flavour). */
+  /** The result in report.outputFormat (the same bytes as `wav` when that is the WAV flavour); empty with a sink. */
   readonly encoded: Uint8Array;
   /** The PNG; empty when the job was asked for no picture. */
   readonly picture: Uint8Array;
   readonly report: ExtensionReport;
+  /** The whole result, rendered on first read (not enumerable). */
   readonly audio: PcmAudio;
 }
 
@@ -158,15 +171,14 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThr
     checkInput(decoded, limits);
     const input: PcmAudio = { sampleRate: decoded.sampleRate, channels: decoded.channels };
     const targetSeconds = lengthSeconds(job.targetSeconds, durationSeconds(input));
-    checkResultFits(targetSeconds, decoded, job.memoryBytes ?? availableMemoryBytes());
+    const measure = measuresResult(job, targetSeconds, decoded, notes);
     const decodeMs = clock();
     const models = await loading;
     const modelMs = clock();
-    const measure = job.measure !== false;
     const shared = await analyseInput(thread, input, { engine: models.engine, conductor: models.conductor, measure });
     const result = await extendAudio(input, extendOptions(job, targetSeconds, models, shared), limits);
     const extendMs = clock();
-    const seconds = durationSeconds(result.audio);
+    const seconds = result.stream.length / result.stream.sampleRate;
     const measuring = measure
       ? thread.measureBeside(
           { original: input, result: result.audio, seams: result.seams, introSeconds: result.introSeconds },
@@ -180,7 +192,7 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThr
     clock(); // The seams just measured here count in "analyse" (from measureBeside to the report), not in "picture".
     const picture = job.picture === false ? new Uint8Array(0) : drawResult(job, input, result);
     const pictureMs = clock();
-    const { encoded, outputFormat } = await encodeResult(job, decoded, result.audio);
+    const { encoded, outputFormat } = await encodeResult(job, decoded, result.stream);
     const encodeMs = clock();
     const quality = await measuring?.report;
     const report: ExtensionReport = {
@@ -192,7 +204,7 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThr
       formReason: result.formReason,
       introSeconds: result.introSeconds,
       input: { format: decoded.format, ...shape(input) },
-      output: shape(result.audio),
+      output: { seconds, sampleRate: result.stream.sampleRate, channels: result.stream.channelCount },
       chunks: result.chunks,
       seams: result.seams,
       timingsMs: {
@@ -206,19 +218,7 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThr
       quality,
       outputFormat,
     };
-    const wavFormat = defaultOutputFormat({ format: "wav", bitDepth: decoded.bitDepth ?? "32f" });
-    let wav = outputFormat === wavFormat ? encoded : undefined;
-    return {
-      get wav() {
-        // Lossless inputs keep their own depth (the original part stays sample-identical); lossy ones are float.
-        wav ??= encodeWav(result.audio, decoded.bitDepth ?? "32f");
-        return wav;
-      },
-      encoded,
-      picture,
-      report,
-      audio: result.audio,
-    };
+    return jobOutput(job, decoded, result, { encoded, outputFormat, picture, report });
   } finally {
     if (!shared) thread.stop();
   }
@@ -250,11 +250,11 @@ function extendOptions(
 }
 
 function drawResult(job: ExtensionJobInput, input: PcmAudio, result: ExtendResult): Uint8Array {
-  const seconds = durationSeconds(result.audio);
+  const seconds = result.stream.length / result.stream.sampleRate;
   job.onPhase?.("picture", 0, seconds);
   const picture = renderExtensionPicture({
     original: input,
-    result: result.audio,
+    result: result.stream,
     seams: result.seams,
     introSeconds: result.introSeconds,
     boundaryLabel: result.form === "song" ? "intro ends" : "extension starts",
@@ -270,19 +270,15 @@ function drawResult(job: ExtensionJobInput, input: PcmAudio, result: ExtendResul
   return picture;
 }
 
-/** The result in the output format asked for, and that format. */
-async function encodeResult(job: ExtensionJobInput, decoded: DecodedAudio, audio: PcmAudio) {
-  const outputFormat =
-    typeof job.outputFormat === "function"
-      ? job.outputFormat(decoded)
-      : (job.outputFormat ?? defaultOutputFormat(decoded));
-  const seconds = durationSeconds(audio);
-  const encoded = await encodeAudio(audio, outputFormat, {
-    // 24-bit only for 24-bit or float sources: a lossy source has no detail below 16 bits, only bigger files.
-    flacBits: decoded.bitDepth === 24 || decoded.bitDepth === "32f" ? 24 : 16,
-    onProgress: (done, total) => job.onPhase?.("encode", (done / total) * seconds, seconds),
-  });
-  return { encoded, outputFormat };
+/**
+ * Whether the quality analysis runs: it reads the whole result at once (rendering, drawing and encoding read it window
+ * by window), so a result too long to measure in this memory is made all the same, and the notes say why unmeasured.
+ */
+function measuresResult(job: ExtensionJobInput, targetSeconds: number, decoded: DecodedAudio, notes: string[]) {
+  if (job.measure === false) return false;
+  const shortfall = measureShortfall(targetSeconds, decoded, job.memoryBytes ?? availableMemoryBytes());
+  if (shortfall !== undefined) notes.push(`quality not measured: ${shortfall}`);
+  return shortfall === undefined;
 }
 
 /** Each call returns the milliseconds since the previous one. */

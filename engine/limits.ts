@@ -13,7 +13,8 @@ export interface InputLimits {
 export const DEFAULT_LIMITS: InputLimits = {
   minInputSeconds: 20,
   maxInputSeconds: 20 * 60,
-  maxTargetSeconds: 60 * 60,
+  // Rendering, drawing and encoding read the result window by window: memory does not grow with the target.
+  maxTargetSeconds: 10 * 60 * 60,
   maxUploadBytes: 200 * 1024 * 1024,
 };
 
@@ -51,9 +52,9 @@ export function checkTargetSeconds(targetSeconds: number, inputSeconds: number, 
 }
 
 /**
- * Bytes a job holds per byte of its result's float samples: the result, its copy for the measuring thread, its
- * encoding and the analysis copies. Measured about 1.9 (0.68 MB per second of a 44.1 kHz stereo result, above a
- * 0.5 GB base); 3 leaves room for the page and the picture.
+ * Bytes the quality analysis holds per byte of the result's float samples (it reads the whole result at once: the
+ * result, its copy for the measuring thread and the analysis copies). Measured about 1.9 (0.68 MB per second of a
+ * 44.1 kHz stereo result, above a 0.5 GB base); 3 leaves room. Rendering, drawing and encoding need no such room.
  */
 const MEMORY_PER_RESULT_BYTE = 3;
 const BASE_MEMORY_BYTES = 0.5 * 1024 ** 3;
@@ -67,26 +68,24 @@ export function availableMemoryBytes(): number {
 }
 
 /**
- * Refuses a target whose result cannot be held in `memoryBytes` (or in one typed array per channel), before any
- * work: a target raised past the limits must fail with a reason, not exhaust the machine. Throws INVALID_TARGET
- * naming the memory needed, the memory there is and the longest target that fits.
+ * Why a result of `targetSeconds` cannot be measured in `memoryBytes` (or held in one typed array per channel), in
+ * words naming the memory needed, the memory there is and the longest result that can be; undefined when it can.
  */
-export function checkResultFits(
+export function measureShortfall(
   targetSeconds: number,
   audio: { readonly sampleRate: number; readonly channels: readonly unknown[] },
   memoryBytes: number,
-): void {
+): string | undefined {
   const bytesPerSecond = audio.sampleRate * Math.max(1, audio.channels.length) * 4 * MEMORY_PER_RESULT_BYTE;
   const fitting = Math.floor(
     Math.min((memoryBytes - BASE_MEMORY_BYTES) / bytesPerSecond, MAX_CHANNEL_SAMPLES / audio.sampleRate),
   );
-  if (targetSeconds <= fitting) return;
+  if (targetSeconds <= fitting) return undefined;
   const gb = (bytes: number) => (bytes / 1024 ** 3).toFixed(1);
-  throw new HarmonizerInputError(
-    "INVALID_TARGET",
-    `a ${round1(targetSeconds)} s result at ${audio.sampleRate} Hz with ${audio.channels.length} channel(s) needs about ` +
-      `${gb(BASE_MEMORY_BYTES + targetSeconds * bytesPerSecond)} GB of memory to make, and ${gb(memoryBytes)} GB is ` +
-      `available: at most ${Math.max(0, fitting)} s fits`,
+  return (
+    `measuring a ${round1(targetSeconds)} s result at ${audio.sampleRate} Hz with ${audio.channels.length} channel(s) ` +
+    `needs about ${gb(BASE_MEMORY_BYTES + targetSeconds * bytesPerSecond)} GB of memory, and ${gb(memoryBytes)} GB is ` +
+    `available: at most ${Math.max(0, fitting)} s can be measured`
   );
 }
 

@@ -87,7 +87,7 @@ const settingsSchema = z
     resultLinkDays: integerSetting("resultLinkDays", 1, 7, 7, " (SigV4 presigned links live at most 7 days)"),
     maxUploadMb: integerSetting("maxUploadMb", 1, 2048, 200),
     maxInputMinutes: integerSetting("maxInputMinutes", 1, 120, 20),
-    maxTargetMinutes: integerSetting("maxTargetMinutes", 1, 240, 60),
+    maxTargetMinutes: integerSetting("maxTargetMinutes", 1, 600, 600),
     engine: z.enum(ENGINES, { error: `engine must be one of ${ENGINES.join(", ")}` }).optional(),
     libtensorflowSha256: z
       .string()

@@ -3,17 +3,26 @@ import { parentPort } from "node:worker_threads";
 import { isInputError } from "../../engine/errors.ts";
 import { type ExtensionJobInput, runExtensionJob } from "../../engine/job.ts";
 import type { ThreadMessage } from "./engine-thread.ts";
+import { isSinkReply, relayedSink, settleSinkReply, type SinkName, type SinkReply } from "./thread-sinks.ts";
 
 const post = (message: ThreadMessage, transfer: ArrayBuffer[] = []) => parentPort?.postMessage(message, transfer);
 
-parentPort?.on("message", async (input: ExtensionJobInput) => {
+/** A job as posted: the input, and which of its sinks the main thread holds (their operations are relayed). */
+export type ThreadJob = ExtensionJobInput & { readonly relayed?: readonly SinkName[] };
+
+parentPort?.on("message", async (message: ThreadJob | SinkReply) => {
+  if (isSinkReply(message)) return settleSinkReply(message);
+  const { relayed = [], ...input } = message;
+  const port = parentPort!;
   try {
     const output = await runExtensionJob({
       ...input,
+      ...Object.fromEntries(relayed.map((name) => [name, relayedSink(port, name)])),
       onProgress: (done, total) => post({ type: "progress", done, total }),
     });
-    // Everything but the decoded PCM (the worker writes files, it never needs samples); byte arrays are moved.
-    const { audio: _samples, ...files } = output;
+    // Everything but the decoded PCM (the worker writes files, it never needs samples; `audio` is not enumerable);
+    // byte arrays are moved.
+    const files = { ...output };
     // Only arrays that own their whole buffer are moved (a pooled Buffer's memory is shared, and copied instead).
     const owned = (value: unknown): value is Uint8Array =>
       value instanceof Uint8Array &&

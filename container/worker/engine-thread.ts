@@ -7,12 +7,14 @@
 import { Worker } from "node:worker_threads";
 import { HarmonizerInputError, type InputErrorCode } from "../../engine/errors.ts";
 import type { RunExtensionJob } from "./deps.ts";
+import { type SinkRequest, serveSinkRequest } from "./thread-sinks.ts";
 
 /** Messages from the thread (engine-thread-main.ts). */
 export type ThreadMessage =
   | { readonly type: "progress"; readonly done: number; readonly total: number }
   | { readonly type: "done"; readonly output: Omit<Awaited<ReturnType<RunExtensionJob>>, "audio"> }
-  | { readonly type: "error"; readonly name: string; readonly message: string; readonly code?: InputErrorCode };
+  | { readonly type: "error"; readonly name: string; readonly message: string; readonly code?: InputErrorCode }
+  | SinkRequest;
 
 export interface EngineThreadOptions {
   /** The thread's TypeScript module; tests pass a stand-in. */
@@ -38,7 +40,10 @@ export function threadedRunJob(options: EngineThreadOptions = {}): RunExtensionJ
     new Promise((resolve, reject) => {
       thread ??= start();
       const worker = thread;
-      const { onProgress, ...rest } = input;
+      const { onProgress, sink, wavSink, ...rest } = input;
+      // The sinks stay here (they hold S3 uploads); the thread's writes to them are relayed (thread-sinks.ts).
+      const sinks = { sink, wavSink };
+      const relayed = (["sink", "wavSink"] as const).filter((name) => sinks[name] !== undefined);
       const bytes =
         input.bytes.byteOffset === 0 && input.bytes.byteLength === input.bytes.buffer.byteLength
           ? input.bytes
@@ -58,7 +63,9 @@ export function threadedRunJob(options: EngineThreadOptions = {}): RunExtensionJ
       const onCancel = () => fail(cancel?.reason ?? new Error("the job was cancelled"));
       const onExit = (code: number) => fail(new Error(`the engine thread exited (code ${code}) without a result`));
       const onMessage = (message: ThreadMessage) => {
-        if (message.type === "progress") {
+        if (message.type === "sink") {
+          void serveSinkRequest(message, sinks, (reply) => worker.postMessage(reply));
+        } else if (message.type === "progress") {
           try {
             onProgress?.(message.done, message.total);
           } catch (error) {
@@ -76,7 +83,7 @@ export function threadedRunJob(options: EngineThreadOptions = {}): RunExtensionJ
       cancel?.addEventListener("abort", onCancel, { once: true });
       worker.on("message", onMessage).on("error", fail).on("exit", onExit);
       worker.ref(); // while a job runs, its result is what the process waits for
-      worker.postMessage({ ...rest, bytes }, [bytes.buffer as ArrayBuffer]);
+      worker.postMessage({ ...rest, bytes, relayed }, [bytes.buffer as ArrayBuffer]);
     });
 }
 

@@ -9,7 +9,8 @@ import { type ClaimPlace, claimJob, isConditionFailed, settleClaim } from "./cla
 import type { WorkerConfig } from "./config.ts";
 import { type ResultLinks, type ResultSummary, resultNotification } from "./job-notifications.ts";
 import { linkLifetime, presignDownload } from "./presign.ts";
-import { FORMAT_INFO, parseFormatName } from "../../engine/audio/encode/formats.ts";
+import { defaultOutputFormat, FORMAT_INFO, parseFormatName } from "../../engine/audio/encode/formats.ts";
+import { resultUploads } from "./s3-sink.ts";
 import { copyOriginal, pageKeys, pageReport, publishResultPage, reportFormat } from "./result-page.ts";
 import type { WorkerDeps } from "./deps.ts";
 import { resultExists, uploadResult } from "./results.ts";
@@ -95,41 +96,55 @@ export async function runJobSteps(
     engine: config.engine,
   });
 
-  let lastLogged = 0;
-  const output = await deps.runJob(
-    {
-      bytes,
-      name: baseName(job.key),
-      ...(outputFormat === undefined ? {} : { outputFormat }),
-      targetSeconds: job.targetTimes === undefined ? job.targetSeconds : { times: job.targetTimes },
-      form: job.form,
-      engine: config.engine,
-      limits: config.limits,
-      ...(model.dir === undefined ? {} : { modelDir: model.dir, modelLabel: model.description }),
-      onProgress: (done, total) => {
-        checkpoint(); // throwing here stops an in-process engine between chunks
-        if (done - lastLogged >= 30 || done >= total) {
-          lastLogged = done;
-          logger.info("progress", { doneSeconds: done, totalSeconds: total });
-        }
+  // The result goes up as it is encoded (s3-sink.ts): in its own format, and as the lossless WAV download.
+  const expected = outputFormat ?? defaultOutputFormat({ format: job.input.format });
+  const uploads = resultUploads(deps.s3, config.outputBucket, {
+    result: pageKeys(keys, expected, job.input.format).result,
+    wav: keys.wav,
+    contentType: FORMAT_INFO[expected].mimeType,
+  });
+  try {
+    const output = await deps.runJob(
+      {
+        bytes,
+        name: baseName(job.key),
+        ...(outputFormat === undefined ? {} : { outputFormat }),
+        targetSeconds: job.targetTimes === undefined ? job.targetSeconds : { times: job.targetTimes },
+        form: job.form,
+        engine: config.engine,
+        limits: config.limits,
+        ...(model.dir === undefined ? {} : { modelDir: model.dir, modelLabel: model.description }),
+        onProgress: progressLog(deps, checkpoint),
+        sink: uploads.sink,
+        ...(uploads.wavSink === undefined ? {} : { wavSink: uploads.wavSink }),
       },
-    },
-    cancel,
-  );
-  checkpoint();
-  const format = reportFormat(output.report);
-  const resultKey = pageKeys(keys, format, job.input.format).result;
-  const extra =
-    resultKey === keys.wav || output.encoded === undefined
-      ? []
-      : [{ key: resultKey, body: output.encoded, contentType: FORMAT_INFO[format].mimeType }];
-  // The page's "before" player: a copy of the upload beside the result (the links may read only results/).
-  await copyOriginal(deps.s3, job, config.outputBucket, pageKeys(keys, format, job.input.format).original);
-  await uploadResult(deps.s3, config.outputBucket, keys, { ...output, extra });
-  checkpoint();
-  await notifyResult(deps, job, keys, output.report, false);
-  await settleClaim(place, messageId, "done", deps.now?.() ?? new Date());
+      cancel,
+    );
+    checkpoint();
+    await uploads.finish(output);
+    const format = reportFormat(output.report);
+    // The page's "before" player: a copy of the upload beside the result (the links may read only results/).
+    await copyOriginal(deps.s3, job, config.outputBucket, pageKeys(keys, format, job.input.format).original);
+    await uploadResult(deps.s3, config.outputBucket, keys, { picture: output.picture, report: output.report });
+    checkpoint();
+    await notifyResult(deps, job, keys, output.report, false);
+    await settleClaim(place, messageId, "done", deps.now?.() ?? new Date());
+  } finally {
+    await uploads.abort();
+  }
   return "completed";
+}
+
+/** Logs the engine's progress every 30 s of result; `checkpoint` throwing stops an in-process engine between chunks. */
+function progressLog(deps: WorkerDeps, checkpoint: () => void) {
+  let lastLogged = 0;
+  return (done: number, total: number) => {
+    checkpoint();
+    if (done - lastLogged >= 30 || done >= total) {
+      lastLogged = done;
+      deps.logger.info("progress", { doneSeconds: done, totalSeconds: total });
+    }
+  };
 }
 
 /**

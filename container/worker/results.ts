@@ -3,7 +3,8 @@ import { Upload } from "@aws-sdk/lib-storage";
 import type { ResultKeys } from "#aws/shared/object-keys.ts";
 
 export interface ResultFiles {
-  readonly wav: Uint8Array;
+  /** The WAV, when it was not already uploaded as it was encoded (s3-sink.ts). */
+  readonly wav?: Uint8Array;
   /** The engine draws it unless told not to (the worker never tells it so). */
   readonly picture?: Uint8Array | undefined;
   /** JSON-able report of the extension. */
@@ -23,14 +24,16 @@ export async function resultExists(s3: S3Client, bucket: string, keys: ResultKey
 
 const PART_BYTES = 16 * 1024 * 1024;
 
-/** Uploads the WAV (multipart: results can be hundreds of MB), the picture, then the report. */
+/** Uploads the WAV when given (multipart: results can be hundreds of MB), the picture, then the report. */
 export async function uploadResult(s3: S3Client, bucket: string, keys: ResultKeys, files: ResultFiles): Promise<void> {
-  await new Upload({
-    client: s3,
-    params: { Bucket: bucket, Key: keys.wav, Body: files.wav, ContentType: "audio/wav" },
-    partSize: PART_BYTES,
-    queueSize: 2,
-  }).done();
+  if (files.wav !== undefined) {
+    await new Upload({
+      client: s3,
+      params: { Bucket: bucket, Key: keys.wav, Body: files.wav, ContentType: "audio/wav" },
+      partSize: PART_BYTES,
+      queueSize: 2,
+    }).done();
+  }
   if (files.picture !== undefined) {
     await s3.send(
       new PutObjectCommand({ Bucket: bucket, Key: keys.picture, Body: files.picture, ContentType: "image/png" }),

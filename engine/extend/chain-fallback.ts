@@ -1,3 +1,4 @@
+import { streamOf } from "../audio/stream.ts";
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import { remixExtend } from "../remix/index.ts";
 import { crossfadeInto } from "./shaping.ts";
@@ -46,8 +47,10 @@ export async function finishWithPlanner(
     return out;
   });
   const shift = (joinAt - inputFrames) / sampleRate;
+  const audio = { sampleRate, channels };
   return {
-    audio: { sampleRate, channels },
+    audio,
+    stream: streamOf(audio),
     form: "continue",
     formReason: "the neural engine always continues after the whole input",
     introSeconds: inputFrames / sampleRate,

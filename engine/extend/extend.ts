@@ -1,4 +1,5 @@
 import { durationSeconds, type PcmAudio } from "../audio/pcm.ts";
+import { withWholeAudio } from "../audio/stream.ts";
 import { HarmonizerInputError } from "../errors.ts";
 import { checkTargetSeconds, DEFAULT_LIMITS, type InputLimits } from "../limits.ts";
 import { remixExtend } from "../remix/index.ts";
@@ -64,14 +65,16 @@ export async function extendAudio(
     conductor,
     onProgress: options.onProgress,
   });
-  return {
-    audio: remix.audio,
-    engine: guide ? "hybrid" : conductor ? "conductor" : "remix",
-    form: remix.form,
-    formReason: remix.formReason,
-    introSeconds: remix.introSeconds,
-    seams: remix.seams,
-    chunks: remix.segments.length,
-    notes: [...notes, ...remix.notes],
-  };
+  return withWholeAudio(
+    {
+      engine: guide ? "hybrid" : conductor ? "conductor" : "remix",
+      form: remix.form,
+      formReason: remix.formReason,
+      introSeconds: remix.introSeconds,
+      seams: remix.seams,
+      chunks: remix.segments.length,
+      notes: [...notes, ...remix.notes],
+    },
+    remix.stream,
+  );
 }

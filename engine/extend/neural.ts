@@ -1,3 +1,4 @@
+import { streamOf } from "../audio/stream.ts";
 import { monoAt, resample, rms } from "../audio/index.ts";
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import { finishWithPlanner } from "./chain-fallback.ts";
@@ -91,8 +92,11 @@ export async function extendWithModel(
     fadeOutTail(out, targetFrames, Math.min(Math.round(options.fadeOutSeconds * sampleRate), extensionFrames));
     return out;
   });
+  const audio = { sampleRate, channels };
+  // The neural chain is made whole (it is not a default engine); it is read as a stream like the others.
   return {
-    audio: { sampleRate, channels },
+    audio,
+    stream: streamOf(audio),
     engine: "neural",
     form: "continue",
     formReason: "the neural engine always continues after the whole input",

@@ -1,6 +1,7 @@
 import type { BeatAnalysis } from "../analysis/beats.ts";
 import type { FormName, FormSetting } from "../analysis/form.ts";
 import type { PcmAudio } from "../audio/pcm.ts";
+import type { AudioStream } from "../audio/stream.ts";
 import type { Conductor, Predictor } from "../model/port.ts";
 
 export type { Conductor, Predictor };
@@ -39,8 +40,13 @@ export interface ExtendOptions {
 }
 
 export interface ExtendResult {
-  /** Same sample rate and channel count as the input; its first part is the input, sample for sample. */
+  /**
+   * Same sample rate and channel count as the input; its first part is the input, sample for sample. Rendered as a
+   * whole on first read: long results are read through `stream` instead.
+   */
   readonly audio: PcmAudio;
+  /** The result window by window (the remix engines render each window from the plan as it is read). */
+  readonly stream: AudioStream;
   readonly engine: EngineName;
   /** The form actually used, and why (e.g. "auto: the input ends with a 6.2 s fade-out"). */
   readonly form: FormName;

@@ -19,22 +19,17 @@ import { shortestLoopSeconds, slidingBlocks, verbatimFraction, type SlidingBlock
 import type { FoundCopies } from "./copies.ts";
 import type { QualityReport } from "./report.ts";
 import { median, type SeamMetrics } from "./seams.ts";
-import { measuredSpan, measureResultSeams, NO_SEAM_METRICS, seamReferenceOf, type MeasuredSpan } from "./span.ts";
+import {
+  type ExtensionToMeasure,
+  measuredSpan,
+  measureResultSeams,
+  NO_SEAM_METRICS,
+  seamReferenceOf,
+  type MeasuredSpan,
+} from "./span.ts";
 import { chromaCosine, mfccFrechetDistance } from "./timbre.ts";
 
-export interface ExtensionToMeasure {
-  readonly original: PcmAudio;
-  /** Starts with the original's opening (the whole original, or in song form its intro); the rest is measured. */
-  readonly result: PcmAudio;
-  /** Join points in the result, seconds. */
-  readonly seams: readonly number[];
-  /**
-   * Where the kept opening ends in the result, seconds (the engine's ExtendResult.introSeconds). Timbre, harmony,
-   * tempo, loops, verbatim fraction and integrated loudness are measured on the result after it, and verbatim runs
-   * are counted after it. Default: the original's length (the result starts with the whole original).
-   */
-  readonly introSeconds?: number;
-}
+export type { ExtensionToMeasure };
 
 /**
  * How the extension's features, tempo and loudness are obtained (the seams are always measured on the result's own

@@ -1,7 +1,21 @@
-import { frameCount } from "../audio/pcm.ts";
+import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import type { SignalAnalysis } from "../analysis/beats.ts";
-import type { ExtensionToMeasure } from "./measure.ts";
 import { measureSeams, type SeamMetrics, type SeamReference } from "./seams.ts";
+
+/** What the quality analysis measures: the input, the result and where the result joins it. */
+export interface ExtensionToMeasure {
+  readonly original: PcmAudio;
+  /** Starts with the original's opening (the whole original, or in song form its intro); the rest is measured. */
+  readonly result: PcmAudio;
+  /** Join points in the result, seconds. */
+  readonly seams: readonly number[];
+  /**
+   * Where the kept opening ends in the result, seconds (the engine's ExtendResult.introSeconds). Timbre, harmony,
+   * tempo, loops, verbatim fraction and integrated loudness are measured on the result after it, and verbatim runs
+   * are counted after it. Default: the original's length (the result starts with the whole original).
+   */
+  readonly introSeconds?: number;
+}
 
 /** The part of a result that measureExtension measures: after the kept opening, with the seams inside the result. */
 export interface MeasuredSpan {

@@ -1,6 +1,7 @@
 import { loudnessOfPower, powerOfLoudness } from "../audio/k-weighting.ts";
 import { SHORT_TERM_SECONDS, shortTermLufsAt } from "../audio/loudness.ts";
 import { SILENCE_LUFS } from "../analysis/continuity.ts";
+import type { Timeline } from "./timeline.ts";
 
 /**
  * The gain stage under level-ride.ts: applies smooth gain curves to the output in place, remembers what it applied
@@ -12,7 +13,8 @@ import { SILENCE_LUFS } from "../analysis/continuity.ts";
 export type RawLoudness = (from: number, to: number) => number;
 
 export interface Fader {
-  readonly out: Float32Array[];
+  /** The output as rendered so far; the gains are added to it as operations. */
+  readonly timeline: Timeline;
   readonly sampleRate: number;
   /** Samples per block of the gain history (10 ms). */
   readonly block: number;
@@ -24,32 +26,65 @@ export interface Fader {
 
 const BLOCK_SECONDS = 0.01;
 
-export function createFader(out: Float32Array[], sampleRate: number, rawLoudness?: RawLoudness): Fader {
+export function createFader(timeline: Timeline, rawLoudness?: RawLoudness): Fader {
+  const sampleRate = timeline.sampleRate;
   const block = Math.max(1, Math.round(BLOCK_SECONDS * sampleRate));
-  const history = new Float32Array(Math.ceil((out[0]?.length ?? 0) / block) + 1);
-  return { out, sampleRate, block, history, rawLoudness };
+  const history = new Float32Array(Math.ceil(timeline.length / block) + 1);
+  return { timeline, sampleRate, block, history, rawLoudness };
 }
 
 /**
  * Multiplies the output's [from, to) by the gain gainDb(i) (dB), computed at the ends of each 10 ms block and
  * interpolated between (the curves change over tens of ms or more). Where it is 0 dB, samples are left exactly as
- * they are.
+ * they are. `gainDb` must not change afterwards: it is called again whenever a window is rendered.
  */
 export function applyGain(fader: Fader, from: number, to: number, gainDb: (i: number) => number): void {
-  const { out, block, history } = fader;
-  for (let b = Math.floor(from / block); b * block < to; b++) {
+  const { block, history } = fader;
+  let first = Infinity;
+  let last = -Infinity;
+  forEachBlock(block, from, to, from, to, gainDb, (start, end) => {
+    history[Math.floor(start / block)]! += (((gainDb(start) + gainDb(end - 1)) / 2) * (end - start)) / block;
+    first = Math.min(first, start);
+    last = Math.max(last, end);
+  });
+  if (last <= first) return;
+  fader.timeline.add({
+    from: first,
+    to: last,
+    apply: (out, offset, windowFrom, windowTo) => {
+      forEachBlock(block, from, to, windowFrom, windowTo, gainDb, (start, end, a, slope, blockStart) => {
+        for (const channel of out) {
+          for (let i = start; i < end; i++) channel[i - offset]! *= a + slope * (i - blockStart);
+        }
+      });
+    },
+  });
+}
+
+/**
+ * The 10 ms blocks of the gain over [from, to) that meet [windowFrom, windowTo) and are not 0 dB at both ends: the
+ * samples [start, end) of each within the window, its gain `a` at blockStart and slope per sample.
+ */
+function forEachBlock(
+  block: number,
+  from: number,
+  to: number,
+  windowFrom: number,
+  windowTo: number,
+  gainDb: (i: number) => number,
+  visit: (start: number, end: number, a: number, slope: number, blockStart: number) => void,
+): void {
+  const stop = Math.min(to, windowTo);
+  for (let b = Math.floor(Math.max(from, windowFrom) / block); b * block < stop; b++) {
     const start = Math.max(from, b * block);
     const last = Math.min(to, (b + 1) * block) - 1;
     if (last < start) continue;
     const first = gainDb(start);
     const final = gainDb(last);
     if (first === 0 && final === 0) continue;
-    history[b]! += (((first + final) / 2) * (last - start + 1)) / block;
     const a = 10 ** (first / 20);
     const slope = last > start ? (10 ** (final / 20) - a) / (last - start) : 0;
-    for (const channel of out) {
-      for (let i = start; i <= last; i++) channel[i]! *= a + slope * (i - start);
-    }
+    visit(Math.max(start, windowFrom), Math.min(last + 1, windowTo), a, slope, start);
   }
 }
 
@@ -58,12 +93,12 @@ export function applyGain(fader: Fader, from: number, to: number, gainDb: (i: nu
  * rendered), LUFS. Undefined where a side does not fit.
  */
 export function levelStep(fader: Fader, seam: number): { before: number; after: number } | undefined {
-  const { out, sampleRate, block, history, rawLoudness } = fader;
+  const { timeline, sampleRate, block, history, rawLoudness } = fader;
   const span = Math.round(SHORT_TERM_SECONDS * sampleRate);
-  if (seam - span < 0 || seam + span > (out[0]?.length ?? 0)) return undefined;
+  if (seam - span < 0 || seam + span > timeline.length) return undefined;
   if (!rawLoudness) {
-    const audio = { sampleRate, channels: out };
-    return { before: shortTermLufsAt(audio, seam - span), after: shortTermLufsAt(audio, seam) };
+    const audio = { sampleRate, channels: timeline.read(seam - span, seam + span) };
+    return { before: shortTermLufsAt(audio, 0), after: shortTermLufsAt(audio, span) };
   }
   let sum = 0;
   for (let at = seam - span; at < seam; at += block) {

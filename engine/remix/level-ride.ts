@@ -1,4 +1,5 @@
 import { applyGain, createFader, levelStep, type Fader, type RawLoudness } from "./fader.ts";
+import { copyOp, Timeline } from "./timeline.ts";
 
 /**
  * Riding the level across joins, as an engineer rides a fader. Where a join steps between material of different
@@ -86,9 +87,20 @@ interface JoinRide {
 
 /** Rides the level of `out` (every channel alike) in place across each join; see the file's comment. */
 export function rideLevels(out: Float32Array[], options: LevelRideOptions): LevelRideSummary {
-  const { sampleRate, transitionSamples: w } = options;
-  const fader = createFader(out, sampleRate, options.rawLoudness);
   const total = out[0]?.length ?? 0;
+  const timeline = new Timeline(out.length, total, options.sampleRate);
+  timeline.add(copyOp(out, 0, 0, total));
+  const summary = rideLevelsOn(timeline, options);
+  const ridden = timeline.read(0, total);
+  for (const [c, channel] of out.entries()) channel.set(ridden[c]!);
+  return summary;
+}
+
+/** Adds to `timeline` the gains that ride its level (every channel alike) across each join. */
+export function rideLevelsOn(timeline: Timeline, options: LevelRideOptions): LevelRideSummary {
+  const { sampleRate, transitionSamples: w } = options;
+  const fader = createFader(timeline, options.rawLoudness);
+  const total = timeline.length;
   const rideLength = Math.round(RIDE_SECONDS * sampleRate);
   const unityFrom = Math.min(total, options.unityFrom ?? total);
   let ride: Ride | undefined;
@@ -99,7 +111,8 @@ export function rideLevels(out: Float32Array[], options: LevelRideOptions): Leve
     if (seam < options.protectedEnd || seam > unityFrom) continue;
     const from = Math.max(seam - w, options.protectedEnd, appliedTo);
     const to = Math.min(total, from + 2 * w);
-    applyGain(fader, appliedTo, from, (i) => rideDb(ride, i));
+    const running = ride;
+    applyGain(fader, appliedTo, from, (i) => rideDb(running, i));
     const join = chooseJoinRide(fader, seam, rideDb(ride, from), {
       sinkFrom: Math.max(appliedTo, from - rideLength),
       sinkTo: from,
@@ -124,7 +137,8 @@ export function rideLevels(out: Float32Array[], options: LevelRideOptions): Leve
       largestStepLu = Math.max(largestStepLu, Math.abs(join.step));
     }
   }
-  applyGain(fader, appliedTo, Math.min(total, ride ? ride.start + ride.length : appliedTo), (i) => rideDb(ride, i));
+  const last = ride;
+  applyGain(fader, appliedTo, Math.min(total, last ? last.start + last.length : appliedTo), (i) => rideDb(last, i));
   return { ridden, largestStepLu };
 }
 
@@ -170,7 +184,7 @@ function chooseJoinRide(fader: Fader, seam: number, carried: number, limits: Joi
   if (step < 0) return { ride: { start: seam, delta: step, length: limits.rideLength }, step };
   const boost = { start: seam, delta: step, length: limits.rideLength };
   const delta = limitBoost(
-    fader.out,
+    fader.timeline,
     boost,
     typeof limits.peak === "number" ? limits.peak : limits.peak(),
     limits.sinkTo,
@@ -187,13 +201,15 @@ function intoEnding(step: number, limits: JoinLimits, carry: JoinRide): JoinRide
 }
 
 /** A boost's delta, lowered where needed so that no sample from `from` on exceeds `peak`. */
-function limitBoost(out: Float32Array[], ride: Ride, peak: number, from: number): number {
-  const end = Math.min(out[0]?.length ?? 0, ride.start + ride.length);
+function limitBoost(timeline: Timeline, ride: Ride, peak: number, from: number): number {
+  const end = Math.min(timeline.length, ride.start + ride.length);
+  // The output as rendered so far: no gain reaches past `from` yet.
+  const out = timeline.read(Math.min(from, end), end);
   const peakDb = 20 * Math.log10(peak);
   let delta = ride.delta;
   for (let i = from; i < end; i++) {
     let sample = 0;
-    for (const channel of out) sample = Math.max(sample, Math.abs(channel[i]!));
+    for (const channel of out) sample = Math.max(sample, Math.abs(channel[i - from]!));
     if (sample === 0) continue;
     // Within the crossfade the gain is at most the full delta; after it, the ride's shape.
     const shape = i < ride.start ? 1 : rideDb({ ...ride, delta: 1 }, i);

@@ -1,4 +1,5 @@
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
+import { streamOf, withWholeAudio, type AudioStream } from "../audio/stream.ts";
 import { downbeatPhase } from "../analysis/bars.ts";
 import { createBeatVectoriser } from "../analysis/beat-vectors.ts";
 import { analyseBeats, type BeatAnalysis } from "../analysis/beats.ts";
@@ -45,6 +46,9 @@ export interface RemixOptions {
 }
 
 export interface RemixResult {
+  /** The result, rendered window by window as it is read. */
+  readonly stream: AudioStream;
+  /** The whole result, rendered on first read. */
   readonly audio: PcmAudio;
   readonly form: FormName;
   readonly formReason: string;
@@ -88,15 +92,18 @@ export async function remixExtend(input: PcmAudio, options: RemixOptions): Promi
     );
   }
   if (target === length) {
-    return {
-      audio: { sampleRate, channels: input.channels.map((c) => c.slice()) },
-      form: "continue",
-      formReason: "the input already has the target length",
-      introSeconds: length / sampleRate,
-      seams: [],
-      segments: [],
-      notes: ["the input already has the target length"],
-    };
+    const copy = { sampleRate, channels: input.channels.map((c) => c.slice()) };
+    return withWholeAudio(
+      {
+        form: "continue" as const,
+        formReason: "the input already has the target length",
+        introSeconds: length / sampleRate,
+        seams: [],
+        segments: [],
+        notes: ["the input already has the target length"],
+      },
+      streamOf(copy),
+    );
   }
   const analysis = options.beats ?? analyseBeats(input);
   const beatless = analysis.method === "grid";
@@ -124,12 +131,16 @@ export async function remixExtend(input: PcmAudio, options: RemixOptions): Promi
   const choice = chooseForm(analysed, options.form ?? "auto");
   const result = await extendInForm(analysed, choice.form, options);
   options.onProgress?.(target / sampleRate, target / sampleRate);
-  return {
-    ...result,
-    form: choice.form,
-    formReason: choice.reason,
-    notes: [beatNote, ...(blendNote ? [blendNote] : []), ...result.notes],
-  };
+  const { stream, ...made } = result;
+  return withWholeAudio(
+    {
+      ...made,
+      form: choice.form,
+      formReason: choice.reason,
+      notes: [beatNote, ...(blendNote ? [blendNote] : []), ...result.notes],
+    },
+    stream,
+  );
 }
 
 /**
@@ -173,7 +184,7 @@ async function extendInForm(
   { input, analysis, form, graph, loudness, crossfadeSamples, target }: Analysed,
   formName: FormName,
   options: RemixOptions,
-): Promise<Omit<RemixResult, "form" | "formReason">> {
+): Promise<Omit<RemixResult, "form" | "formReason" | "audio">> {
   const sampleRate = input.sampleRate;
   const length = frameCount(input);
   const steering =
@@ -233,7 +244,7 @@ async function extendInForm(
   for (const shortfall of plan.shortfalls) notes.push(`variety: ${shortfall}`);
   if (steering) notes.push(steering.summary());
   return {
-    audio: rendered.audio,
+    stream: rendered,
     introSeconds: plan.introSamples / sampleRate,
     seams: rendered.seams,
     segments: rendered.segments,

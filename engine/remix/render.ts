@@ -5,7 +5,9 @@ import { downmix, rmsDb } from "../analysis/signal.ts";
 import { quietestShift } from "./quiet-join.ts";
 import type { LoudnessProfile } from "../analysis/continuity.ts";
 import { copiedLoudness, type CopiedPiece } from "./fader.ts";
-import { rideLevels, type LevelRideSummary } from "./level-ride.ts";
+import { rideLevelsOn, type LevelRideSummary } from "./level-ride.ts";
+import type { AudioStream } from "../audio/stream.ts";
+import { copyOp, Timeline, type TimelineOp } from "./timeline.ts";
 
 /** One stretch of the original as it appears in the result (seconds). */
 export interface RemixSegment {
@@ -14,8 +16,8 @@ export interface RemixSegment {
   readonly seconds: number;
 }
 
-export interface RenderedRemix {
-  readonly audio: PcmAudio;
+/** A rendered plan: read any window of it (see timeline.ts); its joins and level rides are known up front. */
+export interface RenderedRemix extends AudioStream {
   /** Join points in the result, seconds. */
   readonly seams: number[];
   readonly segments: RemixSegment[];
@@ -48,10 +50,10 @@ const QUIET_SEARCH_SECONDS = 0.03;
 const SAFETY_FADE_SECONDS = 0.005;
 
 /**
- * Writes the original untouched, then each planned range, joining non-contiguous ranges at zero crossings
- * with an equal-power crossfade centred on the join. The join right after the original can't overlap the
- * original's samples, so the outgoing side there is the original's last samples mirrored in time
- * (continuous in value, so no step). All channels are cut at the same positions.
+ * Plans the writing of the original untouched, then each planned range, joining non-contiguous ranges at zero
+ * crossings with an equal-power crossfade centred on the join. The join right after the original can't overlap the
+ * original's samples, so the outgoing side there is the original's last samples mirrored in time (continuous in
+ * value, so no step). All channels are cut at the same positions. Nothing is rendered until a window is read.
  */
 export function renderPlan(input: PcmAudio, plan: RemixPlan, options: RenderOptions): RenderedRemix {
   const sampleRate = input.sampleRate;
@@ -60,11 +62,8 @@ export function renderPlan(input: PcmAudio, plan: RemixPlan, options: RenderOpti
   const mono = downmix(input);
   const ranges = alignJoins(mono, plan.ranges, sampleRate, options.crossfadeSamples, true);
   const half = Math.max(1, Math.round(options.crossfadeSamples / 2));
-  const out = input.channels.map((channel) => {
-    const samples = new Float32Array(target);
-    samples.set(channel.subarray(0, Math.min(length, target)));
-    return samples;
-  });
+  const timeline = new Timeline(input.channels.length, target, sampleRate);
+  timeline.add(copyOp(input.channels, 0, 0, Math.min(length, target)));
   const seams: number[] = [];
   const segments: RemixSegment[] = [];
   let position = length;
@@ -73,9 +72,7 @@ export function renderPlan(input: PcmAudio, plan: RemixPlan, options: RenderOpti
   for (const [index, range] of ranges.entries()) {
     if (position >= target) break;
     const count = Math.min(range.end - range.start, target - position);
-    input.channels.forEach((channel, c) => {
-      out[c]!.set(channel.subarray(range.start, range.start + count), position);
-    });
+    timeline.add(copyOp(input.channels, position, range.start, count));
     segments.push({
       outputStart: position / sampleRate,
       sourceStart: range.start / sampleRate,
@@ -86,19 +83,20 @@ export function renderPlan(input: PcmAudio, plan: RemixPlan, options: RenderOpti
       const probe = Math.round(ENTRANCE_PROBE_SECONDS * sampleRate);
       const jump = rmsDb(mono, range.start, range.start + probe) - rmsDb(mono, length - probe, length);
       if (options.entranceFadeSamples && jump > ENTRANCE_LEVEL_JUMP_DB) {
-        fadeIn(out, position, Math.min(options.entranceFadeSamples, count));
+        timeline.add(fadeInOp(position, Math.min(options.entranceFadeSamples, count)));
       }
-      mirrorCrossfade(input, out, length, 2 * half, target);
+      timeline.add(mirrorCrossfadeOp(input, length, 2 * half, target));
       seams.push(position / sampleRate);
     } else if (previous && previous.end !== range.start) {
-      centredCrossfade(input, out, position, previous.end, range.start, half, length, target);
+      const op = centredCrossfadeOp(input, position, previous.end, range.start, half, length, target);
+      if (op) timeline.add(op);
       seams.push(position / sampleRate);
     }
     lastStart = position;
     pieces.push({ output: position, source: range.start, count });
     position += count;
   }
-  const levels = rideLevels(out, {
+  const levels = rideLevelsOn(timeline, {
     sampleRate,
     seams: seams.map((s) => Math.round(s * sampleRate)),
     protectedEnd: length,
@@ -109,11 +107,25 @@ export function renderPlan(input: PcmAudio, plan: RemixPlan, options: RenderOpti
     rawLoudness: options.loudness ? copiedLoudness(pieces, options.loudness.lufs) : undefined,
   });
   if (plan.ending.kind === "fade") {
-    fadeOut(out, plan.ending.fadeStart, target);
+    timeline.add(fadeOutOp(plan.ending.fadeStart, target));
   } else if (position >= target && target > length) {
-    fadeOut(out, Math.max(length, target - Math.round(SAFETY_FADE_SECONDS * sampleRate)), target);
+    timeline.add(fadeOutOp(Math.max(length, target - Math.round(SAFETY_FADE_SECONDS * sampleRate)), target));
   }
-  return { audio: { sampleRate, channels: out }, seams, segments, levels };
+  return renderedFrom(timeline, { seams, segments, levels });
+}
+
+/** The timeline as a RenderedRemix. */
+export function renderedFrom(
+  timeline: Timeline,
+  made: Pick<RenderedRemix, "seams" | "segments" | "levels">,
+): RenderedRemix {
+  return {
+    ...made,
+    sampleRate: timeline.sampleRate,
+    channelCount: timeline.channelCount,
+    length: timeline.length,
+    read: (from, to) => timeline.read(from, to),
+  };
 }
 
 /** The largest sample magnitude of the input, every channel. */
@@ -190,59 +202,84 @@ function bestShift(centre: number, search: number, limit: number, cost: (p: numb
 
 /**
  * out[at + k] for k in [-half, half): outgoing source[a + k] fades out while incoming source[b + k] fades in.
- * Output before `protectedEnd` (the untouched original) is never written.
+ * Output before `protectedEnd` (the untouched original) is never written. Undefined where no crossfade fits.
  */
-export function centredCrossfade(
+export function centredCrossfadeOp(
   input: PcmAudio,
-  out: Float32Array[],
   at: number,
   a: number,
   b: number,
   half: number,
   protectedEnd: number,
   target: number,
-): void {
+): TimelineOp | undefined {
   const length = frameCount(input);
   const h = Math.min(half, a, b, length - a, length - b, at - protectedEnd, target - at);
-  if (h <= 0) return;
-  for (let k = -h; k < h; k++) {
-    const t = (k + h + 0.5) / (2 * h);
-    const fadeIn = Math.sin((Math.PI / 2) * t);
-    const fadeOutGain = Math.cos((Math.PI / 2) * t);
-    input.channels.forEach((channel, c) => {
-      out[c]![at + k] = fadeOutGain * channel[a + k]! + fadeIn * channel[b + k]!;
-    });
-  }
+  if (h <= 0) return undefined;
+  return {
+    from: at - h,
+    to: at + h,
+    apply: (out, offset, from, to) => {
+      for (let k = from - at; k < to - at; k++) {
+        const t = (k + h + 0.5) / (2 * h);
+        const fadeIn = Math.sin((Math.PI / 2) * t);
+        const fadeOutGain = Math.cos((Math.PI / 2) * t);
+        input.channels.forEach((channel, c) => {
+          out[c]![at + k - offset] = fadeOutGain * channel[a + k]! + fadeIn * channel[b + k]!;
+        });
+      }
+    },
+  };
 }
 
 /**
  * The first join: the original's tail mirrored in time fades out over the new material already written at
  * out[length...] (faded in or not).
  */
-function mirrorCrossfade(input: PcmAudio, out: Float32Array[], length: number, span: number, target: number): void {
+function mirrorCrossfadeOp(input: PcmAudio, length: number, span: number, target: number): TimelineOp {
   const n = Math.min(span, length, target - length);
-  for (let k = 0; k < n; k++) {
-    const t = (k + 0.5) / n;
-    const fadeInGain = Math.sin((Math.PI / 2) * t);
-    const fadeOutGain = Math.cos((Math.PI / 2) * t);
-    input.channels.forEach((channel, c) => {
-      out[c]![length + k] = fadeOutGain * channel[length - 1 - k]! + fadeInGain * out[c]![length + k]!;
-    });
-  }
+  return {
+    from: length,
+    to: length + Math.max(0, n),
+    apply: (out, offset, from, to) => {
+      for (let k = from - length; k < to - length; k++) {
+        const t = (k + 0.5) / n;
+        const fadeInGain = Math.sin((Math.PI / 2) * t);
+        const fadeOutGain = Math.cos((Math.PI / 2) * t);
+        input.channels.forEach((channel, c) => {
+          const i = length + k - offset;
+          out[c]![i] = fadeOutGain * channel[length - 1 - k]! + fadeInGain * out[c]![i]!;
+        });
+      }
+    },
+  };
 }
 
-/** Raised-cosine fade from silence over [from, from + n). */
-function fadeIn(out: Float32Array[], from: number, n: number): void {
-  for (const channel of out) {
-    for (let i = 0; i < n; i++) channel[from + i]! *= 0.5 * (1 - Math.cos((Math.PI * (i + 0.5)) / n));
-  }
+/** Raised-cosine fade from silence over [start, start + n). */
+function fadeInOp(start: number, n: number): TimelineOp {
+  return {
+    from: start,
+    to: start + n,
+    apply: (out, offset, from, to) => {
+      for (const channel of out) {
+        for (let i = from - start; i < to - start; i++) {
+          channel[start + i - offset]! *= 0.5 * (1 - Math.cos((Math.PI * (i + 0.5)) / n));
+        }
+      }
+    },
+  };
 }
 
-/** Raised-cosine fade to silence over [from, to). */
-export function fadeOut(out: Float32Array[], from: number, to: number): void {
-  const n = to - from;
-  if (n <= 0) return;
-  for (const channel of out) {
-    for (let i = from; i < to; i++) channel[i]! *= 0.5 * (1 + Math.cos((Math.PI * (i - from + 1)) / n));
-  }
+/** Raised-cosine fade to silence over [start, end). */
+export function fadeOutOp(start: number, end: number): TimelineOp {
+  const n = end - start;
+  return {
+    from: start,
+    to: end,
+    apply: (out, offset, from, to) => {
+      for (const channel of out) {
+        for (let i = from; i < to; i++) channel[i - offset]! *= 0.5 * (1 + Math.cos((Math.PI * (i - start + 1)) / n));
+      }
+    },
+  };
 }

@@ -3,8 +3,17 @@ import type { PcmAudio } from "../audio/pcm.ts";
 import { downmix } from "../analysis/signal.ts";
 import type { LoudnessProfile } from "../analysis/continuity.ts";
 import { copiedLoudness, type CopiedPiece } from "./fader.ts";
-import { rideLevels } from "./level-ride.ts";
-import { alignJoins, centredCrossfade, fadeOut, peakOf, type RenderedRemix, type RemixSegment } from "./render.ts";
+import { rideLevelsOn } from "./level-ride.ts";
+import {
+  alignJoins,
+  centredCrossfadeOp,
+  fadeOutOp,
+  peakOf,
+  renderedFrom,
+  type RenderedRemix,
+  type RemixSegment,
+} from "./render.ts";
+import { copyOp, Timeline } from "./timeline.ts";
 import type { RemixPlan } from "./plan.ts";
 
 /** Where the output is cut inside sound (a trimmed ending), or padded after a last sample that is not silent. */
@@ -19,7 +28,7 @@ function ownStepInto(at: number | undefined, sampleRate: number, loudness: Loudn
 /**
  * Writes a song-form plan: every range of the input in order, each non-contiguous join crossfaded (equal power,
  * centred on the join, at the smoothest nearby zero crossing), then the pad: silence after the input's last
- * sample, or its trailing silence cut. The output has exactly `targetSamples` samples.
+ * sample, or its trailing silence cut. The output has exactly `targetSamples` samples, rendered window by window.
  */
 export function renderSong(
   input: PcmAudio,
@@ -30,7 +39,7 @@ export function renderSong(
   const target = options.targetSamples;
   const ranges = alignJoins(downmix(input), plan.ranges, sampleRate, options.crossfadeSamples, false);
   const half = Math.max(1, Math.round(options.crossfadeSamples / 2));
-  const out = input.channels.map(() => new Float32Array(target));
+  const timeline = new Timeline(input.channels.length, target, sampleRate);
   const seams: number[] = [];
   const segments: RemixSegment[] = [];
   let position = 0;
@@ -39,12 +48,11 @@ export function renderSong(
   for (const [index, range] of ranges.entries()) {
     if (position >= target) break;
     const count = Math.min(range.end - range.start, target - position);
-    input.channels.forEach((channel, c) => {
-      out[c]!.set(channel.subarray(range.start, range.start + count), position);
-    });
+    timeline.add(copyOp(input.channels, position, range.start, count));
     const previous = ranges[index - 1];
     if (previous && previous.end !== range.start) {
-      centredCrossfade(input, out, position, previous.end, range.start, half, 0, target);
+      const op = centredCrossfadeOp(input, position, previous.end, range.start, half, 0, target);
+      if (op) timeline.add(op);
       seams.push(position / sampleRate);
     }
     if (index > 0)
@@ -59,7 +67,7 @@ export function renderSong(
   }
   const seamSamples = seams.map((s) => Math.round(s * sampleRate));
   // The intro, up to the first join, and the song's own ending (the last range) are heard at their own level.
-  const levels = rideLevels(out, {
+  const levels = rideLevelsOn(timeline, {
     sampleRate,
     seams: seamSamples,
     protectedEnd: seamSamples[0] ?? target,
@@ -71,8 +79,8 @@ export function renderSong(
   });
   const safety = Math.round(SAFETY_FADE_SECONDS * sampleRate);
   const end = Math.min(position, target);
-  const boundarySounds = out.some((channel) => Math.abs(channel[end - 1] ?? 0) > 1e-3);
+  const boundarySounds = end > 0 && timeline.read(end - 1, end).some((channel) => Math.abs(channel[0]!) > 1e-3);
   // Padded after, or cut at, a sample that is not silent: a 5 ms fade instead of a step.
-  if (position !== target && boundarySounds) fadeOut(out, Math.max(0, end - safety), end);
-  return { audio: { sampleRate, channels: out }, seams, segments, levels };
+  if (position !== target && boundarySounds) timeline.add(fadeOutOp(Math.max(0, end - safety), end));
+  return renderedFrom(timeline, { seams, segments, levels });
 }

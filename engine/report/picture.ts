@@ -1,6 +1,7 @@
 import { PNG } from "pngjs";
 import { signPng } from "./signature.ts";
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
+import { STREAM_WINDOW_FRAMES, streamOf, type AudioStream } from "../audio/stream.ts";
 import { forEachSpectrumAt } from "./spectrum.ts";
 import { drawText, textWidth } from "./font.ts";
 import { ANALYSIS_RATE } from "../analysis/signal.ts";
@@ -9,8 +10,8 @@ import { drawFrequencyAxis, drawTimeAxis, formatTime, type Rgb, type Setter } fr
 
 export interface PictureInput {
   readonly original: PcmAudio;
-  /** Starts with the original (or its intro); the rest is the extension. */
-  readonly result: PcmAudio;
+  /** Starts with the original (or its intro); the rest is the extension. Read window by window (any length). */
+  readonly result: PcmAudio | AudioStream;
   /** Join points in the result, seconds. */
   readonly seams: readonly number[];
   /** Up to here (seconds) the result is the input, sample for sample; default: the original's length. */
@@ -92,8 +93,9 @@ export function renderExtensionPicture(input: PictureInput): Uint8Array {
   const left = 80;
   const right = width - 20;
   const plotWidth = right - left;
-  const sampleRate = input.result.sampleRate;
-  const total = Math.max(1, frameCount(input.result));
+  const result = "read" in input.result ? input.result : streamOf(input.result);
+  const sampleRate = result.sampleRate;
+  const total = Math.max(1, result.length);
   const keptLength = Math.min(
     total,
     Math.round((input.introSeconds ?? frameCount(input.original) / sampleRate) * sampleRate),
@@ -112,15 +114,15 @@ export function renderExtensionPicture(input: PictureInput): Uint8Array {
       { text: "original", colour: ORIGINAL_COLOUR, line: false },
       { text: "extension", colour: EXTENSION_COLOUR, line: false },
       { text: input.boundaryLabel ?? "extension starts", colour: START_COLOUR, line: true },
-      { text: "seams", colour: SEAM_COLOUR, line: true },
+      { text: denseSeams(input.seams.length, plotWidth) ? "seams (ticks)" : "seams", colour: SEAM_COLOUR, line: true },
     ],
     right,
     40,
     set,
   );
 
-  drawWaveform(input.result, keptLength, { left, plotWidth, top: waveTop, height: waveHeight }, set);
-  const nyquist = drawSpectrogram(input.result, { left, plotWidth, top: specTop, height: specHeight }, set);
+  drawWaveform(result, keptLength, { left, plotWidth, top: waveTop, height: waveHeight }, set);
+  const nyquist = drawSpectrogram(result, { left, plotWidth, top: specTop, height: specHeight }, set);
   drawFrequencyAxis({ lowHz: LOW_HZ, highHz: nyquist }, { left, top: specTop, height: specHeight }, AXIS_COLOUR, set);
 
   // Where the extension begins, and each seam.
@@ -129,9 +131,12 @@ export function renderExtensionPicture(input: PictureInput): Uint8Array {
     set(markerX, y, START_COLOUR);
     set(markerX + 1, y, START_COLOUR);
   }
+  // A long result has more seams than the plots have room for lines: they become ticks above the waveform.
+  const dense = denseSeams(input.seams.length, plotWidth);
   for (const seam of input.seams) {
     const x = xOf(seam * sampleRate);
-    for (let y = waveTop; y < specTop + specHeight; y++) set(x, y, SEAM_COLOUR, y < specTop ? 0.9 : 0.6);
+    if (dense) for (let y = waveTop - 8; y < waveTop; y++) set(x, y, SEAM_COLOUR, 0.8);
+    else for (let y = waveTop; y < specTop + specHeight; y++) set(x, y, SEAM_COLOUR, y < specTop ? 0.9 : 0.6);
   }
   drawTimeAxis(total / sampleRate, { left, plotWidth, y: axisY, imageWidth: width }, AXIS_COLOUR, set);
 
@@ -140,6 +145,10 @@ export function renderExtensionPicture(input: PictureInput): Uint8Array {
   return signPng(new Uint8Array(PNG.sync.write(png, { filterType: 2 })));
 }
 
+/** More than one seam per this many pixels of the plots: lines across them would hide the music. */
+const SEAM_SPACING_PIXELS = 8;
+const denseSeams = (seams: number, plotWidth: number) => seams * SEAM_SPACING_PIXELS > plotWidth;
+
 interface Area {
   readonly left: number;
   readonly plotWidth: number;
@@ -147,24 +156,24 @@ interface Area {
   readonly height: number;
 }
 
-function drawWaveform(audio: PcmAudio, originalLength: number, area: Area, set: Setter): void {
-  const total = Math.max(1, frameCount(audio));
+function drawWaveform(audio: AudioStream, originalLength: number, area: Area, set: Setter): void {
+  const total = Math.max(1, audio.length);
   const middle = area.top + area.height / 2;
   for (let column = 0; column < area.plotWidth; column++) {
     const from = Math.floor((column / area.plotWidth) * total);
     const to = Math.max(from + 1, Math.floor(((column + 1) / area.plotWidth) * total));
-    let low = 0;
+    // Past the end counts as 0, as a missing sample would.
+    let low = to > audio.length ? 0 : Infinity;
     let high = 0;
-    for (const channel of audio.channels) {
-      // Past the end counts as 0, as a missing sample would.
-      if (to > channel.length) low = Math.min(low, 0);
-      const end = Math.min(to, channel.length);
-      for (let i = from; i < end; i++) {
-        const s = channel[i]!;
-        if (s < low) low = s;
-        if (s > high) high = s;
+    for (let start = from; start < Math.min(to, audio.length); start += STREAM_WINDOW_FRAMES) {
+      for (const channel of audio.read(start, Math.min(to, audio.length, start + STREAM_WINDOW_FRAMES))) {
+        for (const s of channel) {
+          if (s < low) low = s;
+          if (s > high) high = s;
+        }
       }
     }
+    low = Math.min(low, 0);
     const colour = from >= originalLength ? EXTENSION_COLOUR : ORIGINAL_COLOUR;
     const y0 = Math.round(middle - (high * area.height) / 2);
     const y1 = Math.round(middle - (low * area.height) / 2);
@@ -173,7 +182,7 @@ function drawWaveform(audio: PcmAudio, originalLength: number, area: Area, set: 
 }
 
 /** Draws the spectrogram; returns its top frequency (the analysis copy's Nyquist), in Hz. */
-function drawSpectrogram(audio: PcmAudio, area: Area, set: Setter): number {
+function drawSpectrogram(audio: AudioStream, area: Area, set: Setter): number {
   const signal = analysisSignalNear(audio, area.plotWidth, 2048);
   const nyquist = signal.sampleRate / 2;
   const frameSize = 2048;
@@ -204,20 +213,32 @@ function drawSpectrogram(audio: PcmAudio, area: Area, set: Setter): number {
   return nyquist;
 }
 
-/** The analysis copy of the result (analysisSignal) around each of `columns` evenly spaced centres: all the spectrogram reads. */
+/**
+ * The analysis copy of the result (analysisSignal) around each of `columns` evenly spaced centres: all the
+ * spectrogram reads. Each frame is read from its own window of the result (sparse-signal.ts's analysisSignalIn).
+ */
 function analysisSignalNear(
-  audio: PcmAudio,
+  audio: AudioStream,
   columns: number,
   frameSize: number,
 ): { samples: Float32Array; sampleRate: number; centres: number[] } {
   const factor = Math.max(1, Math.floor(audio.sampleRate / ANALYSIS_RATE));
-  const length = Math.floor(frameCount(audio) / factor);
+  const length = Math.floor(audio.length / factor);
   const centres = Array.from({ length: columns }, (_, c) => Math.round(((c + 0.5) / columns) * length));
-  const signal = analysisSignalIn(
-    audio,
-    centres.map((centre) => [centre - frameSize / 2, centre + frameSize / 2] as const),
-  );
-  return { samples: signal.samples, sampleRate: signal.sampleRate, centres };
+  const samples = new Float32Array(columns * frameSize);
+  centres.forEach((centre, column) => {
+    const first = Math.max(0, centre - frameSize / 2);
+    const end = Math.min(length, centre + frameSize / 2);
+    if (end <= first) return;
+    const window = { sampleRate: audio.sampleRate, channels: audio.read(first * factor, end * factor) };
+    const frame = analysisSignalIn(window, [[0, end - first]]).samples;
+    samples.set(frame, column * frameSize + (first - (centre - frameSize / 2)));
+  });
+  return {
+    samples,
+    sampleRate: audio.sampleRate / factor,
+    centres: centres.map((_, column) => column * frameSize + frameSize / 2),
+  };
 }
 
 /** heat() at 256 levels, computed once: the spectrogram colours over a million pixels. */

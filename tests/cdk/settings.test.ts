@@ -17,7 +17,7 @@ describe("deploy settings", () => {
       resultLinkDays: 7,
       maxUploadMb: 200,
       maxInputMinutes: 20,
-      maxTargetMinutes: 60,
+      maxTargetMinutes: 600,
     });
   });
 

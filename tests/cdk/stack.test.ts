@@ -187,7 +187,7 @@ describe("upload validation", () => {
       DEFAULT_TARGET: "x2",
       MAX_UPLOAD_BYTES: String(200 * 1024 * 1024),
       MAX_INPUT_SECONDS: "1200",
-      MAX_TARGET_SECONDS: "3600",
+      MAX_TARGET_SECONDS: "36000",
     });
     expect(fn?.Properties?.LoggingConfig).toEqual({ LogGroup: { Ref: logicalId(stack.validation.logGroup) } });
     const logGroup = resourcesOf("AWS::Logs::LogGroup")[logicalId(stack.validation.logGroup)];

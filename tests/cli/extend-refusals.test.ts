@@ -69,10 +69,10 @@ describe("harmonizer extend messages", () => {
   });
 
   it("names --max-target-minutes when the target is over the limit", async () => {
-    const result = await harmonizer(dir, "extend", song, "--to", "4000", "-o", "long.wav");
+    const result = await harmonizer(dir, "extend", song, "--to", "40000", "-o", "long.wav");
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(
-      /--to 4000 s is longer than the limit of 60 min \(3600 s\); raise it with --max-target-minutes/,
+      /--to 40000 s is longer than the limit of 600 min \(36000 s\); raise it with --max-target-minutes/,
     );
   });
 
@@ -118,28 +118,6 @@ describe("harmonizer extend messages", () => {
     expect(replaced.code).toBe(0);
     expect((await readFile(notes)).subarray(0, 4).toString()).toBe("RIFF");
   }, 120_000);
-
-  it("refuses a raised limit's target that cannot be held in memory, at once, saying how much fits", async () => {
-    // 200,000 s at 22.05 kHz is more samples than one channel can hold on any machine, whatever its memory.
-    const started = performance.now();
-    const result = await harmonizer(
-      dir,
-      "extend",
-      song,
-      "--to",
-      "200000",
-      "--max-target-minutes",
-      "5000",
-      "-o",
-      "huge.wav",
-    );
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/a 200000 s result at 22050 Hz with 1 channel\(s\) needs about [\d.]+ GB of memory/);
-    expect(result.stderr).toMatch(/at most \d+ s fits/);
-    expectPlainWords(result.stderr);
-    expect(await readdir(dir)).not.toContain("huge.wav");
-    expect(performance.now() - started).toBeLessThan(60_000);
-  });
 
   it("for a too-short input, says what the chosen engine needs the length for (a model only where there is one)", async () => {
     const short = join(dir, "short.wav");

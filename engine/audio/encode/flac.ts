@@ -1,7 +1,9 @@
 import { createRequire } from "node:module";
 import type { Flac } from "libflacjs";
 import type { PcmAudio } from "../pcm.ts";
-import { ByteSink, ENCODE_BLOCK_FRAMES, yieldToEventLoop, type EncodeProgress } from "./bytes.ts";
+import { streamOf, type AudioStream } from "../stream.ts";
+import { ENCODE_BLOCK_FRAMES, yieldToEventLoop, type EncodeProgress } from "./bytes.ts";
+import { MemorySink, type OutputSink } from "./sink.ts";
 
 /** libFLAC's default compression level (`flac -5`). */
 export const FLAC_COMPRESSION_LEVEL = 5;
@@ -40,6 +42,9 @@ function toIntegers(channel: Float32Array, start: number, end: number, bits: num
   return out;
 }
 
+/** "fLaC", the STREAMINFO block's header and STREAMINFO itself: the bytes patched at the end. */
+const STREAMINFO_END = 8 + 34;
+
 /** Puts the final STREAMINFO (frame sizes, MD5) that libFLAC reports at the end into the header it wrote first. */
 function patchStreamInfo(
   file: Uint8Array,
@@ -55,15 +60,27 @@ function patchStreamInfo(
   }
 }
 
+/** encodeFlacStream into memory. */
+export async function encodeFlac(audio: PcmAudio, bits: 16 | 24, onProgress?: EncodeProgress): Promise<Uint8Array> {
+  const sink = new MemorySink();
+  await encodeFlacStream(streamOf(audio), bits, sink, onProgress);
+  return sink.bytes();
+}
+
 /**
  * FLAC (libFLAC 1.3 via libflac.js, level 5) at `bits` per sample (16 or 24). Lossless at that depth: a 16- or
  * 24-bit input written at its own depth decodes to the very same samples. STREAMINFO carries the exact length.
  */
-export async function encodeFlac(audio: PcmAudio, bits: 16 | 24, onProgress?: EncodeProgress): Promise<Uint8Array> {
+export async function encodeFlacStream(
+  audio: AudioStream,
+  bits: 16 | 24,
+  sink: OutputSink,
+  onProgress?: EncodeProgress,
+): Promise<void> {
   const flac = await loadFlac();
-  const channelCount = audio.channels.length;
+  const channelCount = audio.channelCount;
   if (channelCount < 1 || channelCount > 8) throw new RangeError(`FLAC carries 1 to 8 channels, not ${channelCount}`);
-  const frames = audio.channels[0]!.length;
+  const frames = audio.length;
   const encoder = flac.create_libflac_encoder(
     audio.sampleRate,
     channelCount,
@@ -73,12 +90,24 @@ export async function encodeFlac(audio: PcmAudio, bits: 16 | 24, onProgress?: En
     false,
   );
   if (!encoder) throw new Error("libFLAC could not create an encoder");
-  const sink = new ByteSink();
+  // libFLAC hands its bytes over synchronously: they are queued and written out between blocks.
+  let queue: Uint8Array[] = [];
+  const head = new Uint8Array(STREAMINFO_END);
+  let written = 0;
+  const drain = async () => {
+    const chunks = queue;
+    queue = [];
+    for (const chunk of chunks) await sink.write(chunk);
+  };
   let streamInfo: Parameters<typeof patchStreamInfo>[1] | undefined;
   try {
     const status = flac.init_encoder_stream(
       encoder,
-      (data) => sink.push(data),
+      (data) => {
+        if (written < STREAMINFO_END) head.set(data.subarray(0, STREAMINFO_END - written), written);
+        written += data.length;
+        queue.push(data.slice());
+      },
       (metadata) => {
         if (metadata !== undefined) streamInfo = metadata;
       },
@@ -86,18 +115,21 @@ export async function encodeFlac(audio: PcmAudio, bits: 16 | 24, onProgress?: En
     if (status !== 0) throw new Error(`libFLAC could not start encoding (init status ${status})`);
     for (let start = 0; start < frames; start += ENCODE_BLOCK_FRAMES) {
       const end = Math.min(frames, start + ENCODE_BLOCK_FRAMES);
-      const blocks = audio.channels.map((channel) => toIntegers(channel, start, end, bits));
+      const blocks = audio.read(start, end).map((channel) => toIntegers(channel, 0, end - start, bits));
       if (!flac.FLAC__stream_encoder_process(encoder, blocks, end - start)) {
         throw new Error(`libFLAC failed while encoding (state ${flac.FLAC__stream_encoder_get_state(encoder)})`);
       }
+      await drain();
       onProgress?.(end, frames);
       if (end < frames) await yieldToEventLoop();
     }
     if (!flac.FLAC__stream_encoder_finish(encoder)) throw new Error("libFLAC could not finish the stream");
+    await drain();
   } finally {
     flac.FLAC__stream_encoder_delete(encoder);
   }
-  const file = sink.bytes();
-  if (streamInfo !== undefined) patchStreamInfo(file, streamInfo);
-  return file;
+  if (streamInfo !== undefined && written >= STREAMINFO_END) {
+    patchStreamInfo(head, streamInfo);
+    await sink.patch(0, head);
+  }
 }

@@ -1,11 +1,13 @@
-import { encodeWav } from "../encode-wav.ts";
 import type { PcmAudio } from "../pcm.ts";
+import { streamOf, type AudioStream } from "../stream.ts";
 import type { EncodeProgress } from "./bytes.ts";
-import { encodeFlac } from "./flac.ts";
+import { encodeFlacStream } from "./flac.ts";
 import type { OutputFormat } from "./formats.ts";
-import { encodeMp3 } from "./mp3.ts";
-import { encodeOggOpus } from "./opus.ts";
-import { encodeOggVorbis } from "./vorbis.ts";
+import { encodeMp3Stream } from "./mp3.ts";
+import { encodeOggOpusStream } from "./opus.ts";
+import { MemorySink, type OutputSink } from "./sink.ts";
+import { encodeOggVorbisStream } from "./vorbis.ts";
+import { writeWavStream } from "./wav-stream.ts";
 
 export type { EncodeProgress } from "./bytes.ts";
 export type { OutputFormat, ResolvedOutput } from "./formats.ts";
@@ -18,6 +20,7 @@ export {
   resolveOutput,
 } from "./formats.ts";
 export { OPUS_RATE } from "./opus.ts";
+export { MemorySink, type OutputSink } from "./sink.ts";
 
 export interface EncodeAudioOptions {
   /** FLAC only: 16 or 24 bits (default 24; 16 when the source was 16-bit). */
@@ -31,22 +34,35 @@ export async function encodeAudio(
   format: OutputFormat,
   options: EncodeAudioOptions = {},
 ): Promise<Uint8Array> {
-  const frames = audio.channels[0]?.length ?? 0;
+  const sink = new MemorySink();
+  await encodeStream(streamOf(audio), format, sink, options);
+  return sink.bytes();
+}
+
+/** The stream, read window by window, written to `sink` as a file in `format` (see encodeAudio). */
+export async function encodeStream(
+  stream: AudioStream,
+  format: OutputFormat,
+  sink: OutputSink,
+  options: EncodeAudioOptions = {},
+): Promise<void> {
   switch (format) {
     case "wav16":
     case "wav24":
-    case "wav32f": {
-      const bytes = encodeWav(audio, format === "wav16" ? 16 : format === "wav24" ? 24 : "32f");
-      options.onProgress?.(frames, frames);
-      return bytes;
-    }
+    case "wav32f":
+      return writeWavStream(
+        stream,
+        format === "wav16" ? 16 : format === "wav24" ? 24 : "32f",
+        sink,
+        options.onProgress,
+      );
     case "flac":
-      return encodeFlac(audio, options.flacBits ?? 24, options.onProgress);
+      return encodeFlacStream(stream, options.flacBits ?? 24, sink, options.onProgress);
     case "mp3":
-      return encodeMp3(audio, options.onProgress);
+      return encodeMp3Stream(stream, sink, options.onProgress);
     case "ogg-vorbis":
-      return encodeOggVorbis(audio, options.onProgress);
+      return encodeOggVorbisStream(stream, sink, options.onProgress);
     case "ogg-opus":
-      return encodeOggOpus(audio, options.onProgress);
+      return encodeOggOpusStream(stream, sink, options.onProgress);
   }
 }

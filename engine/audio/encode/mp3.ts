@@ -1,8 +1,10 @@
 import { createMp3Encoder } from "wasm-media-encoders";
-import { resampleForEncoder } from "./polyphase.ts";
 import type { PcmAudio } from "../pcm.ts";
-import { ByteSink, ENCODE_BLOCK_FRAMES, yieldToEventLoop, type EncodeProgress } from "./bytes.ts";
-import { buildLameTagFrame } from "./lame-tag.ts";
+import { streamOf, type AudioStream } from "../stream.ts";
+import { ENCODE_BLOCK_FRAMES, yieldToEventLoop, type EncodeProgress } from "./bytes.ts";
+import { buildLameTagFrame, lameTagFrameSize, MpegFrameTracker } from "./lame-tag.ts";
+import { resampledStream } from "./polyphase.ts";
+import { MemorySink, type OutputSink } from "./sink.ts";
 
 /** Sample rates MPEG-1/2/2.5 Layer III can carry. */
 const MP3_RATES = [8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000] as const;
@@ -18,17 +20,29 @@ export function mp3SampleRate(sampleRate: number): Mp3Rate {
   return sampleRate % 11025 === 0 ? 44100 : 48000;
 }
 
+/** encodeMp3Stream into memory. */
+export async function encodeMp3(audio: PcmAudio, onProgress?: EncodeProgress): Promise<Uint8Array> {
+  const sink = new MemorySink();
+  await encodeMp3Stream(streamOf(audio), sink, onProgress);
+  return sink.bytes();
+}
+
 /**
  * MP3 (LAME -V 0, joint stereo) with a Xing and LAME tag giving the encoder delay and padding, so decoders that
  * honour it (mpg123, ffmpeg, browsers) return exactly the encoded samples. Mono stays mono; more than two channels
- * are refused (MP3 carries at most two). Rates MP3 cannot carry are resampled first.
+ * are refused (MP3 carries at most two). Rates MP3 cannot carry are resampled first. The tag's place is reserved
+ * before the first audio frame and filled in at the end.
  */
-export async function encodeMp3(audio: PcmAudio, onProgress?: EncodeProgress): Promise<Uint8Array> {
-  const channelCount = audio.channels.length;
+export async function encodeMp3Stream(
+  input: AudioStream,
+  sink: OutputSink,
+  onProgress?: EncodeProgress,
+): Promise<void> {
+  const channelCount = input.channelCount;
   if (channelCount < 1 || channelCount > 2) throw new RangeError(`MP3 carries 1 or 2 channels, not ${channelCount}`);
-  const source = await resampleForEncoder(audio, mp3SampleRate(audio.sampleRate));
+  const source = await resampledStream(input, mp3SampleRate(input.sampleRate));
   const sampleRate = mp3SampleRate(source.sampleRate);
-  const frames = source.channels[0]!.length;
+  const frames = source.length;
   const encoder = await createMp3Encoder();
   encoder.configure({
     sampleRate,
@@ -36,18 +50,31 @@ export async function encodeMp3(audio: PcmAudio, onProgress?: EncodeProgress): P
     vbrQuality: MP3_VBR_QUALITY,
     outputSampleRate: sampleRate,
   });
-  const sink = new ByteSink();
+  const tracker = new MpegFrameTracker();
+  let pending: Uint8Array[] = [];
+  let reserved = false;
+  // Until the first frame's header is known, the tag's size is not: the first bytes wait.
+  const put = async (bytes: Uint8Array) => {
+    if (bytes.length === 0) return;
+    tracker.push(bytes);
+    if (!reserved) {
+      pending.push(bytes.slice());
+      if (tracker.firstHeader === undefined) return;
+      reserved = true;
+      await sink.write(new Uint8Array(lameTagFrameSize(tracker).frameBytes));
+      for (const chunk of pending) await sink.write(chunk);
+      pending = [];
+      return;
+    }
+    await sink.write(bytes);
+  };
   for (let start = 0; start < frames; start += ENCODE_BLOCK_FRAMES) {
     const end = Math.min(frames, start + ENCODE_BLOCK_FRAMES);
-    sink.push(encoder.encode(source.channels.map((channel) => channel.subarray(start, end))));
+    await put(encoder.encode(source.read(start, end)));
     onProgress?.(end, frames);
     if (end < frames) await yieldToEventLoop();
   }
-  sink.push(encoder.finalize());
-  const audioFrames = sink.bytes();
-  const tag = buildLameTagFrame({ audio: audioFrames, samples: frames, vbr: true });
-  const file = new Uint8Array(tag.length + audioFrames.length);
-  file.set(tag);
-  file.set(audioFrames, tag.length);
-  return file;
+  await put(encoder.finalize());
+  if (!reserved) throw new Error("the MP3 encoder wrote no frames");
+  await sink.patch(0, buildLameTagFrame({ audio: tracker, samples: frames, vbr: true }));
 }

@@ -51,7 +51,12 @@ export class OggStreamWriter {
     this.pendingGranule = granule;
   }
 
-  /** Writes what is pending as the last page (end of stream) and returns the whole file. */
+  /** The pages completed since the last call, to be written out (they are forgotten here). */
+  takePages(): Uint8Array[] {
+    return this.pages.splice(0, this.pages.length);
+  }
+
+  /** Writes what is pending as the last page (end of stream) and returns the pages not yet taken, joined. */
   finish(): Uint8Array {
     this.flush(FLAG_END_OF_STREAM);
     let total = 0;

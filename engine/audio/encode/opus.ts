@@ -1,6 +1,8 @@
 import { Application, createEncoder, Signal } from "libopus-wasm";
 import type { PcmAudio } from "../pcm.ts";
-import { resampleForEncoder } from "./polyphase.ts";
+import { streamOf, type AudioStream } from "../stream.ts";
+import { resampledStream } from "./polyphase.ts";
+import { MemorySink, type OutputSink } from "./sink.ts";
 import { yieldToEventLoop, type EncodeProgress } from "./bytes.ts";
 import { OggStreamWriter } from "./ogg-writer.ts";
 
@@ -35,17 +37,31 @@ function opusTags(): Uint8Array {
   return tags;
 }
 
+/** encodeOggOpusStream into memory. */
+export async function encodeOggOpus(audio: PcmAudio, onProgress?: EncodeProgress): Promise<Uint8Array> {
+  const sink = new MemorySink();
+  await encodeOggOpusStream(streamOf(audio), sink, onProgress);
+  return sink.bytes();
+}
+
+/** Opus frames read from the source at a time. */
+const FRAMES_PER_READ = 64;
+
 /**
  * Ogg Opus (RFC 7845) at 48 kHz. The header's pre-skip is the encoder's lookahead, and the last page's granule
  * position is pre-skip + the sample count, so a conforming decoder drops the encoder's delay at the start and
  * its padding at the end: exactly round(n * 48000 / rate) samples come back.
  */
-export async function encodeOggOpus(audio: PcmAudio, onProgress?: EncodeProgress): Promise<Uint8Array> {
-  const channelCount = audio.channels.length;
+export async function encodeOggOpusStream(
+  audio: AudioStream,
+  sink: OutputSink,
+  onProgress?: EncodeProgress,
+): Promise<void> {
+  const channelCount = audio.channelCount;
   if (channelCount < 1 || channelCount > 2)
     throw new RangeError(`Opus (mapping family 0) carries 1 or 2 channels, not ${channelCount}`);
-  const source = await resampleForEncoder(audio, OPUS_RATE);
-  const frames = source.channels[0]!.length;
+  const source = await resampledStream(audio, OPUS_RATE);
+  const frames = source.length;
   const encoder = await createEncoder({
     sampleRate: OPUS_RATE,
     channels: channelCount as 1 | 2,
@@ -62,22 +78,26 @@ export async function encodeOggOpus(audio: PcmAudio, onProgress?: EncodeProgress
     writer.writeHeaderPacket(opusTags());
     const total = frames + preSkip; // the lookahead must be flushed out with zeros
     const pcm = new Float32Array(FRAME * channelCount);
-    for (let start = 0; start < total; start += FRAME) {
-      pcm.fill(0);
-      const end = Math.min(frames, start + FRAME);
-      for (let c = 0; c < channelCount; c++) {
-        const channel = source.channels[c]!;
-        for (let i = start; i < end; i++) pcm[(i - start) * channelCount + c] = channel[i]!;
+    const span = FRAME * FRAMES_PER_READ;
+    for (let block = 0; block < total; block += span) {
+      const window = source.read(Math.min(frames, block), Math.min(frames, block + span));
+      for (let start = block; start < Math.min(total, block + span); start += FRAME) {
+        pcm.fill(0);
+        const end = Math.min(frames, start + FRAME);
+        for (let c = 0; c < channelCount; c++) {
+          const channel = window[c]!;
+          for (let i = start; i < end; i++) pcm[(i - start) * channelCount + c] = channel[i - block]!;
+        }
+        writer.writePacket(encoder.encodeFloat(pcm), Math.min(start + FRAME, total));
       }
-      const granule = Math.min(start + FRAME, total);
-      writer.writePacket(encoder.encodeFloat(pcm), granule);
-      if ((start / FRAME) % 500 === 499) {
-        onProgress?.(Math.min(frames, start + FRAME), frames);
+      for (const page of writer.takePages()) await sink.write(page);
+      if ((block / span) % 8 === 7) {
+        onProgress?.(Math.min(frames, block + span), frames);
         await yieldToEventLoop();
       }
     }
     onProgress?.(frames, frames);
-    return writer.finish();
+    await sink.write(writer.finish());
   } finally {
     encoder.free();
   }

@@ -1,4 +1,5 @@
 import type { PcmAudio } from "../pcm.ts";
+import { streamOf, wholeAudio, type AudioStream } from "../stream.ts";
 import { resample } from "../resample.ts";
 
 /**
@@ -52,29 +53,44 @@ function phaseTable(up: number, down: number): Float32Array[] {
   return table;
 }
 
-function resampleOne(input: Float32Array, up: number, down: number, table: Float32Array[]): Float32Array {
-  const length = Math.round((input.length * up) / down);
-  const output = new Float32Array(length);
+/**
+ * Output samples [k0, k1) of `input` resampled by up/down. `window` holds input samples from `base` on (all the taps
+ * need); `inputLength` is the whole input's, so edges are handled as in a one-piece pass and windows join exactly.
+ */
+function resampleWindow(
+  window: Float32Array,
+  base: number,
+  inputLength: number,
+  k0: number,
+  k1: number,
+  up: number,
+  down: number,
+  table: Float32Array[],
+): Float32Array {
+  const output = new Float32Array(k1 - k0);
   const half = TAPS / 2;
-  let n0 = 0; // input sample at or before the output instant
-  let phase = 0; // how far past it, in 1/up of a sample
-  for (let k = 0; k < length; k++) {
+  let n0 = Math.floor((k0 * down) / up); // input sample at or before the output instant
+  let phase = (k0 * down) % up; // how far past it, in 1/up of a sample
+  for (let k = k0; k < k1; k++) {
     const row = table[phase]!;
     const first = n0 - half + 1;
     let acc = 0;
-    if (first >= 0 && first + TAPS <= input.length) {
+    if (first >= 0 && first + TAPS <= inputLength) {
       for (let j = 0; j < TAPS; j += 4) {
-        const i = first + j;
+        const i = first + j - base;
         acc +=
-          input[i]! * row[j]! + input[i + 1]! * row[j + 1]! + input[i + 2]! * row[j + 2]! + input[i + 3]! * row[j + 3]!;
+          window[i]! * row[j]! +
+          window[i + 1]! * row[j + 1]! +
+          window[i + 2]! * row[j + 2]! +
+          window[i + 3]! * row[j + 3]!;
       }
     } else {
       for (let j = 0; j < TAPS; j++) {
         const n = first + j;
-        if (n >= 0 && n < input.length) acc += input[n]! * row[j]!;
+        if (n >= 0 && n < inputLength) acc += window[n - base]! * row[j]!;
       }
     }
-    output[k] = acc;
+    output[k - k0] = acc;
     phase += down;
     while (phase >= up) {
       phase -= up;
@@ -87,10 +103,32 @@ function resampleOne(input: Float32Array, up: number, down: number, table: Float
 /** `audio` at `targetRate`: each channel round(n * target / rate) samples long; the same rate returns it as is. */
 export async function resampleForEncoder(audio: PcmAudio, targetRate: number): Promise<PcmAudio> {
   if (audio.sampleRate === targetRate) return audio;
-  const divisor = gcd(targetRate, audio.sampleRate);
+  return wholeAudio(await resampledStream(streamOf(audio), targetRate));
+}
+
+/**
+ * The stream at `targetRate`, resampled window by window as it is read (round(n * target / rate) frames); the same
+ * rate returns it as is. Ratios with too many phases go to libsamplerate, which needs the whole audio.
+ */
+export async function resampledStream(stream: AudioStream, targetRate: number): Promise<AudioStream> {
+  if (stream.sampleRate === targetRate) return stream;
+  const divisor = gcd(targetRate, stream.sampleRate);
   const up = targetRate / divisor;
-  const down = audio.sampleRate / divisor;
-  if (up > MAX_PHASES) return resample(audio, targetRate);
+  const down = stream.sampleRate / divisor;
+  if (up > MAX_PHASES) return streamOf(await resample(wholeAudio(stream), targetRate));
   const table = phaseTable(up, down);
-  return { sampleRate: targetRate, channels: audio.channels.map((channel) => resampleOne(channel, up, down, table)) };
+  const half = TAPS / 2;
+  return {
+    sampleRate: targetRate,
+    channelCount: stream.channelCount,
+    length: Math.round((stream.length * up) / down),
+    read: (k0, k1) => {
+      if (k1 <= k0) return Array.from({ length: stream.channelCount }, () => new Float32Array(0));
+      const from = Math.max(0, Math.floor((k0 * down) / up) - half + 1);
+      const to = Math.min(stream.length, Math.floor(((k1 - 1) * down) / up) + half + 1);
+      return stream
+        .read(from, Math.max(from, to))
+        .map((window) => resampleWindow(window, from, stream.length, k0, k1, up, down, table));
+    },
+  };
 }

@@ -1,0 +1,66 @@
+import { encodeWav } from "../encode-wav.ts";
+import type { AudioStream } from "../stream.ts";
+import { writeWavSamples } from "../wav-samples.ts";
+import { ENCODE_BLOCK_FRAMES, yieldToEventLoop, type EncodeProgress } from "./bytes.ts";
+import type { OutputSink } from "./sink.ts";
+
+/** RIFF sizes are 32-bit: a larger file is written as RF64 (EBU Tech 3306), which ffmpeg, sox and DAWs read. */
+const RIFF_LIMIT = 0xffff_ffff;
+
+/** The header of a WAV holding `frames` frames: RIFF as wavefile writes it, or RF64 with a ds64 chunk when larger. */
+export function wavHeader(
+  sampleRate: number,
+  channelCount: number,
+  depth: 16 | 24 | "32f",
+  frames: number,
+  riffLimit = RIFF_LIMIT,
+): Uint8Array {
+  const riff = encodeWav(
+    { sampleRate, channels: Array.from({ length: channelCount }, () => new Float32Array(0)) },
+    depth,
+  );
+  const dataBytes = frames * channelCount * (depth === 16 ? 2 : depth === 24 ? 3 : 4);
+  const riffBytes = riff.length - 8 + dataBytes;
+  if (riffBytes <= riffLimit) {
+    const view = new DataView(riff.buffer, riff.byteOffset, riff.byteLength);
+    view.setUint32(4, riffBytes, true);
+    view.setUint32(riff.length - 4, dataBytes, true);
+    return riff;
+  }
+  const ds64 = 8 + 28;
+  const header = new Uint8Array(riff.length + ds64);
+  const view = new DataView(header.buffer);
+  header.set([..."RF64"].map((c) => c.charCodeAt(0)));
+  view.setUint32(4, 0xffff_ffff, true);
+  header.set(riff.subarray(8, 12), 8); // "WAVE"
+  header.set(
+    [..."ds64"].map((c) => c.charCodeAt(0)),
+    12,
+  );
+  view.setUint32(16, 28, true);
+  view.setBigUint64(20, BigInt(riffBytes + ds64), true);
+  view.setBigUint64(28, BigInt(dataBytes), true);
+  view.setBigUint64(36, BigInt(frames), true);
+  view.setUint32(44, 0, true); // no table of other chunk sizes
+  header.set(riff.subarray(12), 12 + ds64); // fmt and the data chunk's header
+  view.setUint32(header.length - 4, 0xffff_ffff, true);
+  return header;
+}
+
+/** The stream as a WAV (see encodeWav for the depths), written window by window; RF64 past 4 GB. */
+export async function writeWavStream(
+  stream: AudioStream,
+  depth: 16 | 24 | "32f",
+  sink: OutputSink,
+  onProgress?: EncodeProgress,
+): Promise<void> {
+  if (stream.channelCount === 0) throw new RangeError("cannot write a WAV file with no channels");
+  await sink.write(wavHeader(stream.sampleRate, stream.channelCount, depth, stream.length));
+  for (let start = 0; start < stream.length; start += ENCODE_BLOCK_FRAMES) {
+    const end = Math.min(stream.length, start + ENCODE_BLOCK_FRAMES);
+    await sink.write(writeWavSamples(stream.read(start, end), depth));
+    onProgress?.(end, stream.length);
+    if (end < stream.length) await yieldToEventLoop();
+  }
+  if (stream.length === 0) onProgress?.(0, 0);
+}

@@ -1,0 +1,70 @@
+import { encodeWav } from "./audio/encode-wav.ts";
+import type { DecodedAudio } from "./audio/decoded.ts";
+import {
+  defaultOutputFormat,
+  encodeStream,
+  MemorySink,
+  type OutputFormat,
+  type OutputSink,
+} from "./audio/encode/index.ts";
+import type { PcmAudio } from "./audio/pcm.ts";
+import type { AudioStream } from "./audio/stream.ts";
+import type { ExtensionReport } from "./report/job-report.ts";
+
+/** Where a job's encoded files go (engine/job.ts ExtensionJobInput's fields of the same names). */
+export interface EncodeTargets {
+  readonly outputFormat?: OutputFormat | ((input: DecodedAudio) => OutputFormat);
+  readonly sink?: OutputSink;
+  readonly wavSink?: OutputSink;
+  readonly onPhase?: (phase: "encode", doneSeconds: number, totalSeconds: number) => void;
+}
+
+/** The input's own WAV flavour: its depth for lossless inputs, float for lossy ones. */
+const wavFormatOf = (decoded: DecodedAudio): OutputFormat =>
+  defaultOutputFormat({ format: "wav", bitDepth: decoded.bitDepth ?? "32f" });
+
+/**
+ * The result in the output format asked for, written to the job's sink or into memory (`encoded`), and the WAV
+ * download to the wavSink when there is one; returns the format.
+ */
+export async function encodeResult(job: EncodeTargets, decoded: DecodedAudio, stream: AudioStream) {
+  const outputFormat =
+    typeof job.outputFormat === "function"
+      ? job.outputFormat(decoded)
+      : (job.outputFormat ?? defaultOutputFormat(decoded));
+  const seconds = stream.length / stream.sampleRate;
+  const memory = job.sink ? undefined : new MemorySink();
+  await encodeStream(stream, outputFormat, job.sink ?? memory!, {
+    // 24-bit only for 24-bit or float sources: a lossy source has no detail below 16 bits, only bigger files.
+    flacBits: decoded.bitDepth === 24 || decoded.bitDepth === "32f" ? 24 : 16,
+    onProgress: (done, total) => job.onPhase?.("encode", (done / total) * seconds, seconds),
+  });
+  if (job.wavSink) await encodeStream(stream, wavFormatOf(decoded), job.wavSink);
+  return { encoded: memory?.bytes() ?? new Uint8Array(0), outputFormat };
+}
+
+/**
+ * The job's output: `wav` made on first read unless the files went to sinks (then nothing is kept, and the result is
+ * not rendered again), `audio` the whole result on first read (not enumerable: spreading the output skips it).
+ */
+export function jobOutput(
+  job: EncodeTargets,
+  decoded: DecodedAudio,
+  result: { readonly audio: PcmAudio },
+  made: { encoded: Uint8Array; outputFormat: OutputFormat; picture: Uint8Array; report: ExtensionReport },
+) {
+  const { encoded, outputFormat, picture, report } = made;
+  let wav = job.wavSink || job.sink ? new Uint8Array(0) : outputFormat === wavFormatOf(decoded) ? encoded : undefined;
+  const output = {
+    get wav() {
+      // Lossless inputs keep their own depth (the original part stays sample-identical); lossy ones are float.
+      wav ??= encodeWav(result.audio, decoded.bitDepth ?? "32f");
+      return wav;
+    },
+    encoded,
+    picture,
+    report,
+  };
+  Object.defineProperty(output, "audio", { get: () => result.audio, enumerable: false });
+  return output as typeof output & { readonly audio: PcmAudio };
+}

@@ -1,0 +1,74 @@
+/**
+ * A result described as an ordered list of operations on output samples (copy a stretch of the input, crossfade
+ * at a join, ride the level, fade) instead of as samples. Any window [from, to) is rendered by running, in the
+ * order they were added, the operations that touch it, each limited to the window: every operation reads and
+ * writes the same output sample only (and the input), so a window comes out exactly as the same samples of a
+ * one-piece render would. Memory: the operations (a few per join), never the result.
+ */
+
+export interface TimelineOp {
+  /** Output samples [from, to) the operation may change. */
+  readonly from: number;
+  readonly to: number;
+  /** Applies the operation to out[c][i - offset] for output samples i in [from, to) (already within the op's span). */
+  apply(out: Float32Array[], offset: number, from: number, to: number): void;
+}
+
+/** Operations are found through buckets of this many output samples. */
+const BUCKET = 1 << 16;
+/** Not `>>`: a 10-hour result at 96 kHz has more samples than a 32-bit integer holds. */
+const bucketOf = (sample: number): number => Math.floor(sample / BUCKET);
+
+export class Timeline {
+  private readonly ops: TimelineOp[] = [];
+  private readonly buckets: number[][] = [];
+
+  constructor(
+    readonly channelCount: number,
+    readonly length: number,
+    readonly sampleRate: number,
+  ) {}
+
+  add(op: TimelineOp): void {
+    const from = Math.max(0, op.from);
+    const to = Math.min(this.length, op.to);
+    if (to <= from) return;
+    const index = this.ops.length;
+    this.ops.push(op);
+    for (let b = bucketOf(from); b <= bucketOf(to - 1); b++) {
+      const bucket = this.buckets[b] ?? [];
+      bucket.push(index);
+      this.buckets[b] = bucket;
+    }
+  }
+
+  /** Output samples [from, to) of every channel, as the operations added so far make them. */
+  read(from: number, to: number): Float32Array[] {
+    const out = Array.from({ length: this.channelCount }, () => new Float32Array(Math.max(0, to - from)));
+    if (to <= from) return out;
+    const first = bucketOf(from);
+    const last = bucketOf(to - 1);
+    const seen = new Set<number>();
+    for (let b = first; b <= last; b++) for (const index of this.buckets[b] ?? []) seen.add(index);
+    for (const index of [...seen].sort((a, b) => a - b)) {
+      const op = this.ops[index]!;
+      const a = Math.max(from, op.from);
+      const z = Math.min(to, op.to);
+      if (z > a) op.apply(out, from, a, z);
+    }
+    return out;
+  }
+}
+
+/** Copies input samples [source, source + count) to output samples [at, at + count). */
+export function copyOp(input: readonly Float32Array[], at: number, source: number, count: number): TimelineOp {
+  return {
+    from: at,
+    to: at + count,
+    apply: (out, offset, from, to) => {
+      input.forEach((channel, c) => {
+        out[c]!.set(channel.subarray(source + from - at, source + to - at), from - offset);
+      });
+    },
+  };
+}

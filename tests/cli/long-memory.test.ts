@@ -1,0 +1,67 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { encodeWav } from "../../engine/audio/index.ts";
+import { synthesizeSong } from "../../engine/synth/song.ts";
+import { CLI } from "../support/cli.ts";
+
+const folder = mkdtempSync(join(tmpdir(), "harmonizer-long-"));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+/** Runs `harmonizer extend` and samples the process's peak resident set (Linux /proc) while it runs, in MB. */
+function peakResidentMb(args: readonly string[]): Promise<{ code: number | null; peakMb: number; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    let peakKb = 0;
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const sample = () => {
+      try {
+        const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+        peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+      } catch {
+        // exited between two samples
+      }
+    };
+    const timer = setInterval(sample, 20);
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      clearInterval(timer);
+      resolve({ code, peakMb: peakKb / 1024, stderr });
+    });
+  });
+}
+
+describe.runIf(process.platform === "linux")("a long result in constant memory", () => {
+  it("peak memory does not grow from a 5-minute to a 20-minute result of a 30 s song", async () => {
+    // 44.1 kHz stereo: the 20-minute result alone would be 423 MB of float samples, 318 MB more than the 5-minute one.
+    const song = join(folder, "song.wav");
+    writeFileSync(song, encodeWav(synthesizeSong({ seconds: 30, sampleRate: 44_100, channels: 2, seed: 3 }), 16));
+    const run = (minutes: number) =>
+      peakResidentMb([
+        "extend",
+        song,
+        "--to",
+        String(minutes * 60),
+        "-o",
+        join(folder, `out-${minutes}.wav`),
+        "--engine",
+        "remix",
+        "--no-report",
+        "--no-picture",
+        "--no-page",
+        "--no-progress",
+      ]);
+    const short = await run(5);
+    const long = await run(20);
+    expect(short.code, short.stderr).toBe(0);
+    expect(long.code, long.stderr).toBe(0);
+    // The WAV files have the full lengths (16-bit stereo: 4 bytes a frame after a 44-byte header).
+    expect(statSync(join(folder, "out-20.wav")).size).toBe(44 + 20 * 60 * 44_100 * 4);
+    expect(long.peakMb - short.peakMb, `5 min: ${short.peakMb} MB, 20 min: ${long.peakMb} MB`).toBeLessThan(40);
+  }, 300_000);
+});
