@@ -56,8 +56,9 @@ describe("train", () => {
     const data = path.join(dir, "data");
     await placeholderFiles(data, 0);
     for (let n = 0; n < 5; n++) {
-      const samples = await periodicLoader(40)(`song-${n}.wav`, 800);
-      await writeFile(path.join(data, `song-${n}.wav`), encodeTestWav({ sampleRate: 800, channels: [samples] }));
+      // 8 kHz: the lowest rate the decoder accepts (STREAM_LIMITS); the training resamples to the model's own.
+      const samples = await periodicLoader(40)(`song-${n}.wav`, 8_000);
+      await writeFile(path.join(data, `song-${n}.wav`), encodeTestWav({ sampleRate: 8_000, channels: [samples] }));
     }
     const { loadAudio: _synthetic, ...realDecoding } = common();
     const report = await train({ ...realDecoding, epochs: 2 });
