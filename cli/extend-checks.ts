@@ -1,4 +1,12 @@
-import { FORMAT_INFO, HarmonizerInputError, isInputError, type TargetLength } from "#engine";
+import {
+  FORMAT_INFO,
+  HarmonizerInputError,
+  isInputError,
+  isLossy,
+  QUALITY_KBPS_RANGE,
+  type ResolvedOutput,
+  type TargetLength,
+} from "#engine";
 import { UsageError } from "./options.ts";
 
 /** Why each engine needs the minimum input length, for the message when an input is shorter. */
@@ -54,4 +62,34 @@ export function noExtensionNote(
   const info = FORMAT_INFO[output.format];
   const label = format === undefined && info.extension === ".wav" ? "WAV" : info.label;
   return `note: -o has no extension: writing ${output.path} (${label}, ${why})`;
+}
+
+/** The song, --to and -o, or a usage error naming every one of them that is missing. */
+export function requireAll<F extends { to?: unknown; output?: string }>(
+  input: string | undefined,
+  flags: F,
+): [string, F & { to: NonNullable<F["to"]>; output: string }] {
+  const missing = [
+    ...(input === undefined ? ["the song to extend (<input>)"] : []),
+    ...(flags.to === undefined ? ["--to <length>"] : []),
+    ...(flags.output === undefined ? ["-o <file>"] : []),
+  ];
+  if (missing.length > 0) {
+    const list = missing.length === 1 ? missing[0] : `${missing.slice(0, -1).join(", ")} and ${missing.at(-1)}`;
+    throw new UsageError(`missing: ${list} (see harmonizer extend --help)`);
+  }
+  return [input!, flags as F & { to: NonNullable<F["to"]>; output: string }];
+}
+
+/** Refuses, before any work, a --quality the output's format cannot use or reach, naming what it can. */
+export function checkQuality(kbps: number | undefined, output: ResolvedOutput): void {
+  if (kbps === undefined) return;
+  const { label } = FORMAT_INFO[output.format];
+  if (!isLossy(output.format))
+    throw new UsageError(
+      `--quality sets a lossy format's bitrate; ${output.path} is ${label}, which keeps every sample`,
+    );
+  const [lowest, highest] = QUALITY_KBPS_RANGE[output.format];
+  if (kbps < lowest || kbps > highest)
+    throw new UsageError(`--quality ${kbps}: ${label} reaches ${lowest} to ${highest} kbit/s`);
 }

@@ -1,4 +1,4 @@
-import { checkTargets, type ExtensionReport, OPUS_RATE, type TargetCheck } from "#engine";
+import { checkTargets, type ExtensionReport, OPUS_RATE, type SeamReading, type TargetCheck } from "#engine";
 
 /** What `harmonizer extend` tells the terminal after the headline: lines for stdout, warnings for stderr. */
 export interface ExtendSummary {
@@ -57,10 +57,63 @@ export function targetTable(checks: readonly TargetCheck[]): string[] {
   );
 }
 
-export function missedTargets(checks: readonly TargetCheck[]): string[] {
+/** The seam targets and the per-seam miss that shows where each is missed. */
+const SEAM_MISSES: Readonly<Record<string, SeamReading["missed"][number]>> = {
+  clicksAtSeams: "click",
+  seamFluxZ: "flux",
+  seamLoudnessChangeLu: "loudness",
+};
+
+/** One warning per missed target; a missed seam target names the joins that miss it (`seams`: the report's list). */
+export function missedTargets(checks: readonly TargetCheck[], seams: readonly SeamReading[] = []): string[] {
   return checks
     .filter((check) => check.met === false)
-    .map((check) => `${check.label} ${formatValue(check.value, targetUnit(check.target))} (target ${check.target})`);
+    .map((check) => {
+      const miss = SEAM_MISSES[check.key];
+      const at = seams
+        .filter((seam) => miss !== undefined && seam.missed.includes(miss))
+        .map((s) => clock(s.atSeconds));
+      const where = at.length === 0 ? "" : `: at ${listed(at)}`;
+      return `${check.label} ${formatValue(check.value, targetUnit(check.target))} (target ${check.target})${where}`;
+    });
+}
+
+const listed = (items: readonly string[], max = MAX_LISTED_SEAMS) =>
+  `${items.slice(0, max).join(", ")}${items.length > max ? ", …" : ""}`;
+
+/** 83.64 -> "1:23.6": a join's time, precise enough to find it in a player. */
+export function joinClock(seconds: number): string {
+  const tenths = Math.max(0, Math.round(seconds * 10));
+  const whole = Math.floor(tenths / 10);
+  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}.${tenths % 10}`;
+}
+
+const MISS_WORDS = { click: "click", flux: "seam flux z", loudness: "loudness change" } as const;
+
+/** One line per join that misses a per-join target: where it is, which song positions it joins, what it misses. */
+export function joinsToHear(seams: readonly SeamReading[]): string[] {
+  const missing = seams.filter((seam) => seam.missed.length > 0);
+  if (missing.length === 0) return [];
+  return [
+    `joins to listen to (${missing.length} of ${seams.length}; each in the report's seamList):`,
+    ...missing.map((seam) => {
+      const source =
+        seam.fromSeconds === null || seam.toSeconds === null
+          ? ""
+          : ` (song ${joinClock(seam.fromSeconds)} -> ${joinClock(seam.toSeconds)})`;
+      return `  ${joinClock(seam.atSeconds)}${source}: ${seam.missed.map((miss) => missFigure(seam, miss)).join(", ")}`;
+    }),
+  ];
+}
+
+function missFigure(seam: SeamReading, miss: SeamReading["missed"][number]): string {
+  if (miss === "click") {
+    const own = seam.ownStep === null ? "" : `, the song's own ${seam.ownStep.toFixed(3)}`;
+    return `${MISS_WORDS.click} (step ${seam.step.toFixed(3)}${own})`;
+  }
+  if (miss === "flux") return `${MISS_WORDS.flux} ${seam.fluxZ?.toFixed(1)} (limit 1.5)`;
+  const change = seam.loudnessChangeLu ?? 0;
+  return `${MISS_WORDS.loudness} ${change > 0 ? "+" : ""}${change.toFixed(1)} LU (limit ±1 LU)`;
 }
 
 export interface ExtendRun {
@@ -90,9 +143,26 @@ function headline(report: ExtensionReport, run: ExtendRun): string {
   return (
     `${run.input} (${input.seconds.toFixed(1)} s) -> ${run.files.audio} (${output.seconds.toFixed(1)} s, ` +
     `${output.channels} ch, ${rate}) with the ${report.engine} engine` +
-    `${report.backend ? ` on ${report.backend}` : ""}: ${report.chunks} chunks, ${report.seams.length} seams, ` +
+    `${report.backend ? ` on ${report.backend}` : ""}: ${piecesPhrase(report)}, ` +
     `${run.wallSeconds.toFixed(1)} s`
   );
+}
+
+/** After the format's name: a lossy result's encoder setting, why, and the headroom it was given ("" for lossless). */
+export function encodingPhrase(report: Pick<ExtensionReport, "encoding">): string {
+  const { encoding } = report;
+  if (encoding === undefined) return "";
+  const lowered = encoding.headroomDb < 0 ? `, ${encoding.headroomDb.toFixed(1)} dB to stay under full scale` : "";
+  return `; ${encoding.setting}, for ${encoding.reason}${lowered}`;
+}
+
+/** "1 seam", "2 seams". */
+export const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
+/** What the result is made of: its seams, and for the neural engine its 10 s predictions (remix pieces are its seams). */
+export function piecesPhrase(report: Pick<ExtensionReport, "engine" | "chunks" | "seams">): string {
+  const seams = count(report.seams.length, "seam");
+  return report.engine === "neural" ? `${count(report.chunks, "prediction")} of 10 s, ${seams}` : seams;
 }
 
 /** The form and why, the seams, and every quality target with its figure and whether it was met. */
@@ -105,7 +175,8 @@ export function extendSummary(report: ExtensionReport, checks: readonly TargetCh
       seamsLine(report.seams),
       report.quality === undefined ? "quality: not measured (--no-report)" : `quality targets: ${met} of ${judged} met`,
       ...targetTable(checks),
+      ...joinsToHear(report.quality?.seamList ?? []),
     ],
-    warnings: missedTargets(checks),
+    warnings: missedTargets(checks, report.quality?.seamList),
   };
 }

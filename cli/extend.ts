@@ -1,36 +1,26 @@
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command } from "commander";
 import { readFile } from "node:fs/promises";
 import { dirname, join, parse } from "node:path";
 import {
-  BACKEND_CHOICES,
-  type BackendChoice,
   buildResultPage,
-  DEFAULT_ENGINE,
-  DEFAULT_FADE_OUT_SECONDS,
-  DEFAULT_FORM,
   DEFAULT_LIMITS,
-  ENGINES,
-  type EngineName,
   type ExtensionJobInput,
   type ExtensionJobOutput,
-  FORM_SETTINGS,
   type OutputSink,
-  FORMAT_CHOICES,
   FORMAT_INFO,
-  type FormSetting,
   GENERATOR,
   HarmonizerInputError,
   hasModel,
   relativePageLinks,
   type ResolvedOutput,
-  type TargetLength,
   resolveOutput,
   runExtensionJob,
   sniffFormat,
 } from "#engine";
-import { checkTargetLimit, explainRefusal, noExtensionNote } from "./extend-checks.ts";
-import { printExtendSummary } from "./extend-summary.ts";
-import { DEFAULT_MODEL_DIR, nonNegativeNumber, positiveNumber, required, targetLength } from "./options.ts";
+import { checkQuality, checkTargetLimit, explainRefusal, noExtensionNote, requireAll } from "./extend-checks.ts";
+import { type ExtendFlags, withExtendOptions } from "./extend-options.ts";
+import { encodingPhrase, printExtendSummary } from "./extend-summary.ts";
+import { DEFAULT_MODEL_DIR } from "./options.ts";
 import {
   checkOutputPaths,
   describeFileError,
@@ -43,102 +33,16 @@ import {
 import { phaseProgress, secondsProgress } from "./progress.ts";
 import { isFolder } from "./folder.ts";
 
-/** --form's parser: a refusal like the engine's own (exit code 2), naming the allowed values. */
-export const formSetting = (value: string): FormSetting => {
-  const form = FORM_SETTINGS.find((allowed) => allowed === value);
-  if (form !== undefined) return form;
-  const error = new InvalidArgumentError(`expected one of ${FORM_SETTINGS.join(", ")}, got "${value}"`);
-  error.exitCode = 2;
-  throw error;
-};
-
-export interface ExtendFlags {
-  to: TargetLength;
-  output: string;
-  model?: string;
-  engine: EngineName;
-  form: FormSetting;
-  backend: BackendChoice;
-  fadeOut: number;
-  crossfade?: number;
-  maxInputMinutes: number;
-  maxTargetMinutes: number;
-  picture: boolean;
-  report: boolean;
-  page: boolean;
-  format?: string;
-  json: boolean;
-  force: boolean;
-  progress: boolean;
-  recursive: boolean;
-}
+export type { ExtendFlags };
 
 export function extendCommand(): Command {
   const command = new Command("extend")
     .description("extend a song (WAV, MP3, Ogg Vorbis/Opus, FLAC), or every song in a folder, to an exact duration")
-    .argument("<input>", "the song to extend, or a folder of songs (then -o names the folder for the results)");
-  return withExtendOptions(command).action(extend);
-}
-
-function withExtendOptions(command: Command): Command {
-  return command
-    .requiredOption(
-      "--to <length>",
-      required("duration of the result: 90, 1:30, 10:00, 1:00:00, 90s, 10m, 1h30m, or x2 (twice the song)"),
-      targetLength,
-    )
-    .requiredOption(
-      "-o, --output <file>",
-      required(
-        "where to write the extended song (a folder when <input> is one); .wav .flac .mp3 .ogg .opus pick the format, no extension keeps the input's",
-      ),
-    )
-    .option("--format <name>", `output format, whatever -o's extension: ${FORMAT_CHOICES}`)
-    .option(
-      "--model <dir>",
-      `trained model directory (default: the shipped conductor for --engine conductor; ${DEFAULT_MODEL_DIR}, when it exists, for hybrid and neural)`,
-    )
-    .addOption(new Option("--engine <name>", "how the extension is made").choices(ENGINES).default(DEFAULT_ENGINE))
-    .addOption(
-      new Option(
-        "--form <name>",
-        "song (intro, re-sequenced body, own ending), continue (all of the input, then more) or auto",
-      )
-        .choices(FORM_SETTINGS)
-        .argParser(formSetting)
-        .default(DEFAULT_FORM),
-    )
-    .addOption(
-      new Option("--backend <name>", "TensorFlow.js backend for the model").choices(BACKEND_CHOICES).default("auto"),
-    )
-    .option("--fade-out <seconds>", "length of the closing fade-out", nonNegativeNumber, DEFAULT_FADE_OUT_SECONDS)
-    .option(
-      "--crossfade <seconds>",
-      "crossfade at each seam (default: neural 0.5, conductor/remix/hybrid 0.02, lengthened to up to 0.12 for soft attacks)",
-      nonNegativeNumber,
-    )
-    .option(
-      "--max-input-minutes <minutes>",
-      "refuse longer inputs",
-      positiveNumber,
-      DEFAULT_LIMITS.maxInputSeconds / 60,
-    )
-    .option(
-      "--max-target-minutes <minutes>",
-      "refuse longer targets",
-      positiveNumber,
-      DEFAULT_LIMITS.maxTargetSeconds / 60,
-    )
-    .option("--no-picture", "do not write the waveform/spectrogram PNG beside the output")
-    .option("--no-report", "do not write the JSON quality report beside the output (and skip the quality analysis)")
-    .option(
-      "--no-page",
-      "do not write the result page (<name>.html, the output's name without its extension: players, picture, quality)",
-    )
-    .option("--force", "replace -o when it already exists (else refused before any work)", false)
-    .option("--json", "print a JSON summary on stdout", false)
-    .option("--no-progress", "hide the progress bar")
-    .option("--recursive", "with a folder as <input>: its subfolders too (their structure is kept under -o)", false);
+    .argument("[input]", "the song to extend, or a folder of songs (then -o names the folder for the results)")
+    // Checked in the action, so that a bare `extend` names everything missing at once (commander stops at the first).
+    .usage("<input> --to <length> -o <file> [options]");
+  type Parsed = Omit<ExtendFlags, "to" | "output"> & Partial<ExtendFlags>;
+  return withExtendOptions(command).action((input?: string, flags?: Parsed) => extend(...requireAll(input, flags!)));
 }
 
 async function extend(inputPath: string, flags: ExtendFlags): Promise<void> {
@@ -158,6 +62,7 @@ async function extend(inputPath: string, flags: ExtendFlags): Promise<void> {
     if (!flags.json) console.error(noExtensionNote(output, flags.format));
   }
   if (output.mismatch !== undefined) console.error(`warning: ${output.mismatch}`);
+  checkQuality(flags.quality, output);
   refuseExistingOutput(output.path, flags.force);
   refuseForeignFiles(filesBeside(resolved));
   const started = performance.now();
@@ -178,7 +83,9 @@ async function extend(inputPath: string, flags: ExtendFlags): Promise<void> {
     return;
   }
   printExtendSummary(job.report, { input: inputPath, files: written, wallSeconds });
-  console.log(`format: ${FORMAT_INFO[job.report.outputFormat].label} (${describeChoice(output)})`);
+  console.log(
+    `format: ${FORMAT_INFO[job.report.outputFormat].label} (${describeChoice(output)})${encodingPhrase(job.report)}`,
+  );
 }
 
 /**
@@ -217,6 +124,7 @@ export async function runJob(
     backend: flags.backend,
     fadeOutSeconds: flags.fadeOut,
     crossfadeSeconds: flags.crossfade,
+    qualityKbps: flags.quality,
     limits: {
       ...DEFAULT_LIMITS,
       maxInputSeconds: flags.maxInputMinutes * 60,

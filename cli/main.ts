@@ -4,6 +4,7 @@ import { BackendUnavailableError, isInputError } from "#engine";
 import { evaluateCommand } from "./evaluate.ts";
 import { extendCommand } from "./extend.ts";
 import { infoCommand } from "./info.ts";
+import { handleInterrupts } from "./interrupt.ts";
 import { loopPointsCommand } from "./loop-points.ts";
 import { SYSCALL_VERBS, USAGE_EXIT_CODE, UsageError } from "./options.ts";
 import { describeFileError } from "./output.ts";
@@ -33,6 +34,7 @@ function fileErrorMessage(error: unknown): string | undefined {
   return describeFileError(error, SYSCALL_VERBS[syscall ?? ""] ?? "use", path);
 }
 
+handleInterrupts();
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

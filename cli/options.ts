@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from "commander";
-import { LENGTH_FORMS, readLength, type TargetLength } from "#engine";
+import { FORM_SETTINGS, type FormSetting, LENGTH_FORMS, readLength, type TargetLength } from "#engine";
 
 /** Commander argument parsers that name the flag's rule when a value breaks it. */
 export const positiveNumber = (value: string): number => {
@@ -55,3 +55,12 @@ export const USAGE_EXIT_CODE = 2;
 
 /** Marks a required option in --help, where commander alone shows nothing. */
 export const required = (description: string): string => `(required) ${description}`;
+
+/** --form's parser: a refusal like the engine's own (exit code 2), naming the allowed values. */
+export const formSetting = (value: string): FormSetting => {
+  const form = FORM_SETTINGS.find((allowed) => allowed === value);
+  if (form !== undefined) return form;
+  const error = new InvalidArgumentError(`expected one of ${FORM_SETTINGS.join(", ")}, got "${value}"`);
+  error.exitCode = 2;
+  throw error;
+};

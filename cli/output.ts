@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { closeSync, openSync, readSync, realpathSync, statSync, unlinkSync } from "node:fs";
+import { closeSync, openSync, readSync, realpathSync, statSync } from "node:fs";
 import { isSignedByHarmonizer } from "#engine";
 import { type FileHandle, mkdir, open, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join, parse, resolve } from "node:path";
+import { removeOnInterrupt } from "./interrupt.ts";
 import { UsageError } from "./options.ts";
 
 /** The files `harmonizer extend` writes for one -o: the WAV, and beside it the picture and the report. */
@@ -40,13 +41,19 @@ function statOrUndefined(path: string): ReturnType<typeof statSync> {
 const isDirectory = (path: string): boolean => statOrUndefined(path)?.isDirectory() ?? false;
 
 /**
- * Refuses, before any work, an -o the job could not write or should not: an existing directory, or a path that is
- * the input itself (which would be overwritten). `written` are the files that will be written (see outputPaths).
+ * Refuses, before any work, an -o the job could not write or should not: an existing directory or a path ending
+ * with a separator, or a path that is the input itself (which would be overwritten). `written` are the files that will be written (see outputPaths).
  */
 export function checkOutputPaths(input: string, output: string, written: readonly string[]): void {
+  const example = () => join(output, `${parse(input).name}-extended.wav`);
   if (isDirectory(output)) {
-    const example = join(output, `${parse(input).name}-extended.wav`);
-    throw new UsageError(`-o ${output} is a folder; give a file name for the extended song, e.g. -o ${example}`);
+    throw new UsageError(`-o ${output} is a folder; give a file name for the extended song, e.g. -o ${example()}`);
+  }
+  // "newdir/" that does not exist yet: without this, the song would be written as the hidden file newdir/.wav.
+  if (/[\\/]$/.test(output)) {
+    throw new UsageError(
+      `-o ${output} ends with "${output.at(-1)}", so it names a folder; give a file name for the extended song, e.g. -o ${example()}`,
+    );
   }
   const source = canonical(input);
   for (const path of written) {
@@ -99,21 +106,6 @@ function fileInTheWay(folder: string): string | undefined {
   return parent === folder ? undefined : fileInTheWay(parent);
 }
 
-/** Temporary files being written; removed if the user presses Ctrl-C before they are renamed into place. */
-const pending = new Set<string>();
-
-function removePendingAndExit(): void {
-  for (const path of pending) {
-    try {
-      unlinkSync(path);
-    } catch {
-      // already gone
-    }
-  }
-  console.error("harmonizer: interrupted; no partial output was left behind");
-  process.exit(130);
-}
-
 /**
  * Writes `data` to `path` so that `path` only ever holds a complete file: the bytes go to a hidden temporary file in
  * the same folder, which is renamed over `path` once written. On a failure or Ctrl-C the temporary file is removed.
@@ -145,8 +137,7 @@ export interface AtomicFile {
 export async function openFileAtomic(path: string): Promise<AtomicFile> {
   await mkdir(dirname(path), { recursive: true });
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString("hex")}.partial`);
-  if (pending.size === 0) process.on("SIGINT", removePendingAndExit);
-  pending.add(temporary);
+  const interrupt = removeOnInterrupt(temporary);
   const handle = await open(temporary, "wx");
   let position = 0;
   let done = false;
@@ -157,8 +148,7 @@ export async function openFileAtomic(path: string): Promise<AtomicFile> {
       await handle.close();
       await finish();
     } finally {
-      pending.delete(temporary);
-      if (pending.size === 0) process.off("SIGINT", removePendingAndExit);
+      interrupt.done();
     }
   };
   return {

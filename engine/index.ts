@@ -42,9 +42,11 @@ export { sniffFormat } from "./audio/format.ts";
 export {
   FORMAT_CHOICES,
   FORMAT_INFO,
+  isLossy,
   MemorySink,
   OPUS_RATE,
   type OutputSink,
+  QUALITY_KBPS_RANGE,
   type ResolvedOutput,
   resolveOutput,
 } from "./audio/encode/index.ts";
@@ -81,6 +83,7 @@ export {
   formatMedianTable,
   medianReports,
   type QualityReport,
+  type SeamReading,
   type TargetCheck,
 } from "./quality/index.ts";
 

@@ -1,3 +1,4 @@
+import { prepareLossyEncode } from "./audio/encode/choose.ts";
 import { encodeWav } from "./audio/encode-wav.ts";
 import type { DecodedAudio } from "./audio/decoded.ts";
 import {
@@ -13,6 +14,9 @@ import type { ExtensionReport } from "./report/job-report.ts";
 
 /** Where a job's encoded files go (engine/job.ts ExtensionJobInput's fields of the same names). */
 export interface EncodeTargets {
+  /** The input's bytes and --quality: a lossy result is encoded at their bitrate (see prepareLossyEncode). */
+  readonly bytes: Uint8Array;
+  readonly qualityKbps?: number;
   readonly outputFormat?: OutputFormat | ((input: DecodedAudio) => OutputFormat);
   readonly sink?: OutputSink;
   readonly wavSink?: OutputSink;
@@ -34,13 +38,16 @@ export async function encodeResult(job: EncodeTargets, decoded: DecodedAudio, st
       : (job.outputFormat ?? defaultOutputFormat(decoded));
   const seconds = stream.length / stream.sampleRate;
   const memory = job.sink ? undefined : new MemorySink();
-  await encodeStream(stream, outputFormat, job.sink ?? memory!, {
+  const { bytes, qualityKbps } = job;
+  const lossy = await prepareLossyEncode(outputFormat, stream, { bytes, decoded, qualityKbps });
+  await encodeStream(lossy?.stream ?? stream, outputFormat, job.sink ?? memory!, {
     // 24-bit only for 24-bit or float sources: a lossy source has no detail below 16 bits, only bigger files.
     flacBits: decoded.bitDepth === 24 || decoded.bitDepth === "32f" ? 24 : 16,
+    setting: lossy?.setting,
     onProgress: (done, total) => job.onPhase?.("encode", (done / total) * seconds, seconds),
   });
   if (job.wavSink) await encodeStream(stream, wavFormatOf(decoded), job.wavSink);
-  return { encoded: memory?.bytes() ?? new Uint8Array(0), outputFormat };
+  return { encoded: memory?.bytes() ?? new Uint8Array(0), outputFormat, encoding: lossy?.encoding };
 }
 
 /**

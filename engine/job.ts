@@ -14,6 +14,7 @@ import { createPredictor } from "./model/predictor.ts";
 import type { SignalAnalysis } from "./analysis/beats.ts";
 import { startMeasureThread, type MeasureThread } from "./quality/measure-thread.ts";
 import { seamReferenceOf } from "./quality/span.ts";
+import type { SeamMetrics } from "./quality/seams.ts";
 import { analyseInput } from "./prepare-input.ts";
 import { pictureTitle, renderExtensionPicture } from "./report/picture.ts";
 import type { OutputFormat, OutputSink } from "./audio/encode/index.ts";
@@ -52,6 +53,8 @@ export interface ExtensionJobInput {
   readonly name?: string;
   /** The result's file format, or how to choose it from the decoded input; default: the input's own format. */
   readonly outputFormat?: OutputFormat | ((input: DecodedAudio) => OutputFormat);
+  /** A lossy result's bitrate, kbit/s; default: the input's own when it is lossy (see prepareLossyEncode). */
+  readonly qualityKbps?: number;
   /** false: no quality analysis (report.quality is absent); default true. */
   readonly measure?: boolean;
   /** false: no picture (output.picture is empty); default true. */
@@ -161,8 +164,7 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThr
   const limits = job.limits ?? DEFAULT_LIMITS;
   const clock = stopwatch();
   const notes: string[] = [];
-  // While the input decodes, the model loads (the backend's WebAssembly compiles off the main thread) and the
-  // second thread loads its modules. A bad input is still reported first, a bad model once the input is good.
+  // The model and the second thread load while the input decodes; a bad input is still reported before a bad model.
   const loading = loadModels(job, job.engine ?? DEFAULT_ENGINE, notes);
   loading.catch(() => undefined);
   const thread = shared ?? startMeasureThread();
@@ -179,9 +181,10 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThr
     const result = await extendAudio(input, extendOptions(job, targetSeconds, models, shared), limits);
     const extendMs = clock();
     const seconds = result.stream.length / result.stream.sampleRate;
+    const { seams, seamSources, introSeconds } = result;
     const measuring = measure
       ? thread.measureBeside(
-          { original: input, result: result.audio, seams: result.seams, introSeconds: result.introSeconds },
+          { original: input, result: result.audio, seams, seamSources, introSeconds },
           {
             notes,
             onProgress: (done, total) => job.onPhase?.("analyse", (done / total) * seconds, seconds),
@@ -190,9 +193,9 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThr
         )
       : undefined;
     clock(); // The seams just measured here count in "analyse" (from measureBeside to the report), not in "picture".
-    const picture = job.picture === false ? new Uint8Array(0) : drawResult(job, input, result);
+    const picture = job.picture === false ? new Uint8Array(0) : drawResult(job, input, result, measuring?.seams);
     const pictureMs = clock();
-    const { encoded, outputFormat } = await encodeResult(job, decoded, result.stream);
+    const { encoded, outputFormat, encoding } = await encodeResult(job, decoded, result.stream);
     const encodeMs = clock();
     const quality = await measuring?.report;
     const report: ExtensionReport = {
@@ -217,6 +220,7 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThr
       },
       quality,
       outputFormat,
+      encoding,
     };
     return jobOutput(job, decoded, result, { encoded, outputFormat, picture, report });
   } finally {
@@ -249,13 +253,15 @@ function extendOptions(
   };
 }
 
-function drawResult(job: ExtensionJobInput, input: PcmAudio, result: ExtendResult): Uint8Array {
+function drawResult(job: ExtensionJobInput, input: PcmAudio, result: ExtendResult, seams?: SeamMetrics) {
   const seconds = result.stream.length / result.stream.sampleRate;
   job.onPhase?.("picture", 0, seconds);
   const picture = renderExtensionPicture({
     original: input,
     result: result.stream,
     seams: result.seams,
+    seamSources: result.seamSources,
+    missedSeams: seams?.seamList.filter((s) => s.missed.length > 0).map((s) => s.atSeconds),
     introSeconds: result.introSeconds,
     boundaryLabel: result.form === "song" ? "intro ends" : "extension starts",
     title: pictureTitle({

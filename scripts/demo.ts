@@ -2,7 +2,9 @@
  * `npm run demo`: the main job end to end on a fresh clone, nothing downloaded beyond npm.
  * 1. makes a few synthetic songs (training data) and a 25 s stereo 44.1 kHz "song" to extend;
  * 2. trains the small preset briefly (`harmonizer train`);
- * 3. extends the song to 60 s with the default engine and the model (`harmonizer extend`);
+ * 3. extends the song to 60 s three ways (`harmonizer extend`, see demoRuns): the default engine (the shipped
+ *    conductor), the hybrid engine steered by the model just trained, and the neural engine (that model alone);
+ *    each run names its engine, and the demo stops if its report shows another;
  * 4. prints a summary. Everything lands in out/demo/.
  * With the Debian corpus fetched (scripts/fetch-corpus.sh), pass --corpus to train on real music instead.
  */
@@ -12,6 +14,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { encodeWav } from "#engine/audio/index.ts";
 import { synthesizeSong } from "#engine/synth/song.ts";
+import { demoRuns } from "./demo-runs.ts";
 
 const { values } = parseArgs({
   options: {
@@ -51,24 +54,23 @@ console.log(`made the song to extend: ${input} (25 s, stereo, 44.1 kHz)`);
 
 const model = join(out, "model");
 harmonizer("train", "--data", values.corpus ?? songs, "--out", model, "--epochs", values.epochs, "--no-progress");
-const output = join(out, "song-extended.wav");
-harmonizer("extend", input, "--to", values.to, "-o", output, "--model", model, "--no-progress");
-harmonizer(
-  "extend",
-  input,
-  "--to",
-  values.to,
-  "-o",
-  join(out, "song-neural.wav"),
-  "--model",
-  model,
-  "--engine",
-  "neural",
-  "--no-progress",
-);
+const results: { path: string; engine: string; seconds: number; what: string }[] = [];
+for (const run of demoRuns(model)) {
+  const path = join(out, run.file);
+  console.log(`\n${run.engine} engine: ${run.what}`);
+  harmonizer("extend", input, "--to", values.to, "-o", path, ...run.args, "--no-progress");
+  const report = JSON.parse(await readFile(path.replace(/\.wav$/, ".report.json"), "utf8"));
+  // The demo says which engine it runs: a fallback (a model missing or of the wrong kind) must not pass unnoticed.
+  if (report.engine !== run.engine) {
+    throw new Error(
+      `the demo asked for the ${run.engine} engine, but the ${report.engine} engine ran: ${report.notes.join("; ")}`,
+    );
+  }
+  results.push({ path, engine: report.engine, seconds: report.output.seconds, what: run.what });
+}
 
-const report = JSON.parse(await readFile(join(out, "song-extended.report.json"), "utf8"));
 console.log("\nDemo finished. Listen to:");
-console.log(`  ${output}            (${report.engine} engine, ${report.output.seconds.toFixed(1)} s)`);
-console.log(`  ${join(out, "song-neural.wav")}   (the raw encoder–decoder, for comparison)`);
-console.log(`  picture: ${join(out, "song-extended.png")}; report: ${join(out, "song-extended.report.json")}`);
+for (const result of results) {
+  console.log(`  ${result.path} (${result.engine} engine, ${result.seconds.toFixed(1)} s): ${result.what}`);
+}
+console.log(`  each with its picture (.png), report (.report.json) and page (.html) beside it, in ${out}`);

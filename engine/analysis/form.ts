@@ -166,8 +166,15 @@ export function detectEnding(analysis: BeatAnalysis): { hasEnding: boolean; endi
   }
   return {
     hasEnding: false,
-    endingReason: `it is still at full level (${drop.toFixed(0)} dB below typical) when it stops: a clip or a loop`,
+    endingReason: `it is still at full level (${againstTypical(drop)}) when it stops: a clip or a loop`,
   };
+}
+
+/** A level `drop` dB under the typical one in words: "3 dB below typical", "2 dB above typical", never "-0 dB below". */
+export function againstTypical(drop: number): string {
+  const db = Math.round(drop);
+  if (db === 0) return "at its typical level";
+  return db > 0 ? `${db} dB below typical` : `${-db} dB above typical`;
 }
 
 const seconds = (analysis: BeatAnalysis, beat: number) =>

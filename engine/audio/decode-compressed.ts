@@ -4,6 +4,7 @@ import { MPEGDecoder } from "mpg123-decoder";
 import { OggOpusDecoder } from "ogg-opus-decoder";
 import { HarmonizerInputError } from "../errors.ts";
 import { type DecodeCap, decodeCapped, type WasmDecodeResult } from "./decode-capped.ts";
+import { decoderErrorInWords } from "./decoder-errors.ts";
 import { losslessWavDepth, type DecodedAudio, type WavBitDepth } from "./decoded.ts";
 import type { AudioFormat } from "./format.ts";
 
@@ -29,7 +30,11 @@ function toDecoded(
   const firstError = result.errors[0];
   if (firstError !== undefined) {
     const where = firstError.frameNumber === undefined ? "" : ` at frame ${firstError.frameNumber}`;
-    throw corruptAudio(format, `${result.errors.length} decoding error(s), first${where}: ${firstError.message}`);
+    const count = `${result.errors.length} decoding error${result.errors.length === 1 ? "" : "s"}`;
+    const words = decoderErrorInWords(firstError.message);
+    throw words === undefined
+      ? corruptAudio(format, `${count}, the first${where}: ${firstError.message}`)
+      : corruptAudio(format, `${words} (${count}, the first${where})`, new Error(firstError.message));
   }
   if (result.samplesDecoded === 0 || result.channelData.length === 0 || result.sampleRate <= 0) {
     throw corruptAudio(format, "no samples could be decoded");

@@ -43,6 +43,8 @@ function capFor(maxSeconds: number | undefined): DecodeCap {
 }
 
 export async function decodeAudio(bytes: Uint8Array, options: DecodeOptions = {}): Promise<DecodedAudio> {
+  if (bytes.length === 0)
+    throw new HarmonizerInputError("NOT_AUDIO", `the file is empty (0 bytes): expected ${SUPPORTED}`);
   const cap = capFor(options.maxSeconds);
   const sniffed = sniffContainer(bytes);
   if (sniffed === undefined) {

@@ -4,6 +4,7 @@ import { HarmonizerInputError } from "../errors.ts";
 import { checkTargetSeconds, DEFAULT_LIMITS, type InputLimits } from "../limits.ts";
 import { remixExtend } from "../remix/index.ts";
 import { extendWithModel } from "./neural.ts";
+import { seamSources } from "./seam-sources.ts";
 import type { EngineName, ExtendOptions, ExtendResult } from "./types.ts";
 
 export { DEFAULT_ENGINE, ENGINES } from "./types.ts";
@@ -72,6 +73,7 @@ export async function extendAudio(
       formReason: remix.formReason,
       introSeconds: remix.introSeconds,
       seams: remix.seams,
+      seamSources: seamSources(remix.seams, remix.segments),
       chunks: remix.segments.length,
       notes: [...notes, ...remix.notes],
     },

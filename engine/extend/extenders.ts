@@ -56,6 +56,7 @@ function engineExtender(engine: EngineName, models: Models): Extender {
     return {
       audio: result.audio,
       seams: [...result.seams],
+      seamSources: result.seamSources,
       introSeconds: result.introSeconds,
       form: result.form,
       notes: result.notes,

@@ -2,6 +2,7 @@ import type { BeatAnalysis } from "../analysis/beats.ts";
 import type { FormName, FormSetting } from "../analysis/form.ts";
 import type { PcmAudio } from "../audio/pcm.ts";
 import type { AudioStream } from "../audio/stream.ts";
+import type { SeamSource } from "../quality/report.ts";
 import type { Conductor, Predictor } from "../model/port.ts";
 
 export type { Conductor, Predictor };
@@ -58,6 +59,8 @@ export interface ExtendResult {
   readonly introSeconds: number;
   /** Times (seconds, in the result) where generated or re-arranged material is joined. */
   readonly seams: readonly number[];
+  /** Where each seam joins the input, in seams' order; absent when the material is generated (neural). */
+  readonly seamSources?: readonly SeamSource[];
   /** Number of 10 s predictions (neural/hybrid) or remix segments appended. */
   readonly chunks: number;
   /** Human-readable remarks, e.g. "no trained model: used the remix engine". */

@@ -57,8 +57,9 @@ export function measureLoopJoin(
       return out;
     }),
   };
-  const seam = before / sampleRate;
-  const metrics = measureSeams(joined, [seam], before, seamReferenceOf(analysis), (_, stage) => stage());
+  // The seam leaves the song at `end` and enters it at `start`.
+  const seam = { at: before, source: { fromSeconds: end / sampleRate, toSeconds: start / sampleRate } };
+  const metrics = measureSeams(joined, audio, [seam], before, seamReferenceOf(analysis), (_, stage) => stage());
   return {
     stepRatio: stepRatio(audio.channels, start, end, Math.round(CLICK_CONTEXT_SECONDS * sampleRate)),
     clickRatio: clickRatio(joined.channels, sampleRate, before),

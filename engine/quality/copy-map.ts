@@ -1,4 +1,5 @@
 import type { FoundCopies } from "./copies.ts";
+import type { SeamSource } from "./report.ts";
 
 /**
  * Where each part of the result came from: the stretches that are sample-exact copies of the input (copies.ts),
@@ -81,5 +82,24 @@ export function blockCopies(
     const start = boundary + i * hopSamples;
     const segment = segmentHolding(segments, start, start + span);
     return segment ? index.get(segment)! : -1;
+  });
+}
+
+/**
+ * The result's pieces after `boundary` as the engine placed them (seam k starts a piece that plays the input from
+ * sources[k].toSeconds), as segments, each cut to the input's length (`inputLength`, samples). Not verified sample for
+ * sample like copySegments: a piece whose level was ridden across a join is still the input's beats where it says.
+ */
+export function placedSegments(
+  seams: readonly number[],
+  sources: readonly SeamSource[],
+  place: { readonly boundary: number; readonly end: number; readonly sampleRate: number; readonly inputLength: number },
+): CopySegment[] {
+  const { boundary, end, sampleRate, inputLength } = place;
+  return seams.flatMap((seam, k) => {
+    const start = Math.max(boundary, Math.round(seam * sampleRate));
+    const offset = Math.round(seam * sampleRate) - Math.round(sources[k]!.toSeconds * sampleRate);
+    const stop = Math.min(end, Math.round((seams[k + 1] ?? Infinity) * sampleRate), inputLength + offset);
+    return stop > start ? [{ start, end: stop, offset }] : [];
   });
 }

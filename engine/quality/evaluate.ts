@@ -1,7 +1,7 @@
 import type { PcmAudio } from "../audio/pcm.ts";
 import type { BaselineResult } from "./baselines.ts";
 import { analyseOriginal, measureExtension } from "./measure.ts";
-import type { QualityReport } from "./report.ts";
+import type { QualityReport, SeamSource } from "./report.ts";
 
 /** What an extender returns: the baselines' result, plus where the kept opening ends when the engine says (ExtendResult.introSeconds). */
 export interface ExtenderResult extends BaselineResult {
@@ -11,6 +11,8 @@ export interface ExtenderResult extends BaselineResult {
   readonly form?: string;
   /** The engine's notes (ExtendResult.notes), when it has any. */
   readonly notes?: readonly string[];
+  /** Where each seam joins the input, when the engine says (ExtendResult.seamSources). */
+  readonly seamSources?: readonly SeamSource[];
 }
 
 /** Something that extends a song: an engine or a baseline. */
@@ -43,7 +45,13 @@ export async function evaluateEngines(
     const started = performance.now();
     const result = await extend(own, targetSeconds);
     const seconds = (performance.now() - started) / 1000;
-    const measured = { original: input, result: result.audio, seams: result.seams, introSeconds: result.introSeconds };
+    const measured = {
+      original: input,
+      result: result.audio,
+      seams: result.seams,
+      seamSources: result.seamSources,
+      introSeconds: result.introSeconds,
+    };
     const report = await measureExtension(measured, { originalAnalysis });
     evaluations.push({ engine, form: result.form, report, seconds });
   }

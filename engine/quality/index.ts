@@ -7,7 +7,7 @@ export {
   type MeasureOptions,
   type OriginalAnalysis,
 } from "./measure.ts";
-export type { QualityReport } from "./report.ts";
+export type { QualityReport, SeamReading, SeamSource } from "./report.ts";
 export { loopBaseline, silenceBaseline, type BaselineResult } from "./baselines.ts";
 export {
   evaluateEngines,

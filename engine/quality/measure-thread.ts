@@ -48,7 +48,8 @@ export interface MeasureThread {
    * measure() with its fallback: measured in this thread (with a note in `notes`) if the measuring thread fails
    * before the job is done with it. With `seamReference` (seamReferenceOf the original's analysis) the seam metrics
    * are measured in this thread, before this returns, while the other thread measures the rest: the two threads'
-   * shares of the work after an extension even out. `ms`: from this call to the report.
+   * shares of the work after an extension even out. `ms`: from this call to the report; `seams`: the seam metrics
+   * measured here, when they were.
    */
   measureBeside(
     extension: ExtensionToMeasure,
@@ -57,7 +58,7 @@ export interface MeasureThread {
       readonly onProgress?: (done: number, total: number) => void;
       readonly seamReference?: SeamReference;
     },
-  ): { report: Promise<QualityReport>; ms: Promise<number> };
+  ): { report: Promise<QualityReport>; ms: Promise<number>; seams?: SeamMetrics };
   /** Ends the thread (call once done, or when the job fails); a pending measure() then rejects. */
   stop(): void;
   /** Whether stop() was called. */
@@ -118,7 +119,7 @@ export function startMeasureThread(): MeasureThread {
         () => Math.round(performance.now() - started),
         () => 0,
       );
-      return { report, ms };
+      return { report, ms, seams };
     },
   };
 }

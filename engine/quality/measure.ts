@@ -3,7 +3,7 @@ import { analyseBeatsFromFrames, type BeatAnalysis, type SignalAnalysis } from "
 import { frameFeatures, type FrameFeatures } from "../analysis/features.ts";
 import { createBeatVectoriser, type BeatVectoriser } from "../analysis/beat-vectors.ts";
 import { analysisSignal, type AnalysisSignal } from "../analysis/signal.ts";
-import { blockCopies, copySegments, coveredShare, type CopySegment } from "./copy-map.ts";
+import { blockCopies, copySegments, coveredShare, type CopySegment, placedSegments } from "./copy-map.ts";
 import {
   analyseExtensionDirect,
   analyseExtensionMapped,
@@ -188,7 +188,15 @@ function measureBody(
   const sampleRate = original.sampleRate;
   const empty = emptyMetrics(span.seams.length, reference);
   const segments = copySegments(copies, boundary, frameCount(result));
-  const extension = analyseExtension(reference, result, boundary, segments, settings);
+  const placed =
+    input.seamSources &&
+    placedSegments(input.seams, input.seamSources, {
+      boundary,
+      end: frameCount(result),
+      sampleRate,
+      inputLength: frameCount(original),
+    });
+  const extension = analyseExtension(reference, result, boundary, { segments, placed }, settings);
   const silent = !Number.isFinite(extension.integratedLufs);
   const frames = extension.frames;
   const blocks = timed("extension: blocks", () => slidingBlocks(frames, reference.blockFrames, reference.vectoriser));
@@ -223,7 +231,7 @@ function analyseExtension(
   reference: OriginalAnalysis,
   result: PcmAudio,
   boundary: number,
-  segments: readonly CopySegment[],
+  { segments, placed }: { readonly segments: readonly CopySegment[]; readonly placed?: readonly CopySegment[] },
   settings: { readonly path: MeasurePath; readonly timed: Timed },
 ): ExtensionAnalysis {
   const end = frameCount(result);
@@ -235,8 +243,10 @@ function analyseExtension(
   // Too little is copied sample for sample to map the frames (phrases whose level is ridden across a join are the
   // input's beats at another gain): the samples are analysed, but the tempo is still read from the input's beats where
   // the copies carry enough of them. The beat tracker's own reading of an extension wanders, by 13 % and more on
-  // unchanged audio, and a change of level moves no beat.
-  return mapped ?? analyseExtensionDirect(result, boundary, settings.timed, mappedTempoBpm(reference.beats, segments));
+  // unchanged audio, and a change of level moves no beat. Where the copies are too short for that (a 10 s extension
+  // ridden in level: a song without a clear beat read 62 % off), the engine's own account of what it placed is read.
+  const copied = mappedTempoBpm(reference.beats, segments) ?? (placed && mappedTempoBpm(reference.beats, placed));
+  return mapped ?? analyseExtensionDirect(result, boundary, settings.timed, copied);
 }
 
 /** The report when there is nothing after the intro to measure: only the seam count and the original's own figures. */

@@ -7,15 +7,51 @@
  * input, its frame features, beats and K-weighted power are the input's, read at the copied place (the "mapped"
  * path of measure.ts; tests/engine/quality/mapped-path.test.ts states how close it stays to analysing every sample).
  */
+/** Where a seam joins the input: the input's position the result leaves there, and the one it enters, seconds. */
+export interface SeamSource {
+  readonly fromSeconds: number;
+  readonly toSeconds: number;
+}
+
+/** One seam as the report lists it, with the figures behind the seam metrics. */
+export interface SeamReading {
+  /** Where the seam is in the result, seconds. */
+  readonly atSeconds: number;
+  /** The input's positions on either side (see SeamSource); null when the seam's material is not the input's. */
+  readonly fromSeconds: number | null;
+  readonly toSeconds: number | null;
+  /** Largest sample step within ±2 ms of the seam (full scale 1), and its ratio to the median step around it. */
+  readonly step: number;
+  readonly stepRatio: number;
+  /** The input's own largest step within ±2 ms of fromSeconds and of toSeconds, the larger; null when unknown. */
+  readonly ownStep: number | null;
+  /** Whether the seam clicks (see QualityReport.clicksAtSeams). */
+  readonly click: boolean;
+  /** Spectral flux z-score at the seam (see seamFluxZ); null when the song has too few beats to compare. */
+  readonly fluxZ: number | null;
+  /** Short-term loudness after minus before, LU (signed; see seamLoudnessChangeLu); null within 3 s of an end. */
+  readonly loudnessChangeLu: number | null;
+  /** Beat phase shift, fraction of a beat (see beatPhaseErrorAtSeams); null within 4 s of an end. */
+  readonly beatPhaseShift: number | null;
+  /** The targets this seam misses on its own: "click", "flux" (z > 1.5), "loudness" (|change| > 1 LU). */
+  readonly missed: readonly SeamMiss[];
+}
+
+export type SeamMiss = "click" | "flux" | "loudness";
+
 export interface QualityReport {
   /** Seconds of audio added after the original. */
   readonly extensionSeconds: number;
   /** Number of seams reported by the engine. */
   readonly seamCount: number;
+  /** Every seam measured (those inside the measured part), in order, with its own figures. */
+  readonly seamList: readonly SeamReading[];
   /**
    * Clicks at seams, count; lower is better (target 0). A seam clicks when the largest sample-to-sample jump
    * within ±2 ms of it exceeds CLICK_RATIO_THRESHOLD (8) times the median absolute first difference of the
-   * 20 ms on either side: a hard cut with a step does, a crossfade at a zero crossing does not.
+   * 20 ms on either side (a hard cut with a step does, a crossfade at a zero crossing does not) and, where the
+   * input's positions on either side are known, CLICK_OWN_STEP_FACTOR (2) times the input's own largest jump
+   * within ±2 ms of them (a drum hit right after a cut is as steep in the song itself).
    */
   readonly clicksAtSeams: number;
   /**
@@ -34,7 +70,9 @@ export interface QualityReport {
    * Tempo of the extension against the original's, absolute % difference; lower is better (target <= 2). Mapped:
    * the mean spacing of the input's beats where the copies place them in the extension (across seams too) against
    * the input's own mean spacing, so playing the input's faster or slower sections, or joins that add or drop part
-   * of a beat, read as a difference; otherwise the beat tracker's reading of the extension.
+   * of a beat, read as a difference; where too little is copied sample for sample (a level ridden across the joins),
+   * the input's beats where the engine says it placed them (seamSources); otherwise the beat tracker's reading of the
+   * extension.
    */
   readonly tempoDifferencePercent: number | null;
   /**

@@ -5,7 +5,8 @@ import { SILENCE_LUFS } from "../analysis/continuity.ts";
 import { fluxInRanges, FRAME_SIZE, HOP, type FrameFeatures } from "../analysis/features.ts";
 import { ANALYSIS_RATE } from "../analysis/signal.ts";
 import { detrendedEnvelope } from "../analysis/tempo-fallback.ts";
-import { countClicks } from "./clicks.ts";
+import type { SeamReading } from "./report.ts";
+import { seamReadings, type SeamPlace } from "./seam-list.ts";
 import { analysisSignalIn } from "./sparse-signal.ts";
 
 /** Seam metrics of measureExtension: flux at the seams, loudness change across them, beat phase shift. */
@@ -29,6 +30,7 @@ export interface SeamReference {
 }
 
 export interface SeamMetrics {
+  readonly seamList: readonly SeamReading[];
   readonly clicksAtSeams: number;
   readonly seamFluxZ: number | null;
   readonly seamLoudnessChangeLu: number | null;
@@ -47,36 +49,35 @@ const LEAD_SECONDS = 5;
  */
 export function measureSeams(
   result: PcmAudio,
-  seams: readonly number[],
+  original: PcmAudio,
+  seams: readonly SeamPlace[],
   boundary: number,
   reference: SeamReference,
   timed: <T>(name: string, stage: () => T) => T,
 ): SeamMetrics {
   const sampleRate = result.sampleRate;
   const windowStart = boundary - Math.min(boundary, Math.round(LEAD_SECONDS * sampleRate));
-  const seamSamples = seams.map((s) => Math.round(s * sampleRate));
+  const seamSamples = seams.map((s) => s.at);
   const window = { sampleRate, channels: result.channels.map((c) => c.subarray(windowStart)) };
   const grid = timed("window: flux around seams", () => fluxAroundSeams(window, seamSamples, windowStart));
   const framesPerSecond = grid.sampleRate / grid.hop;
+  const fluxZ = seamFluxZScores(reference.frames, reference.beats, reference.factor, grid, grid.seamFrames);
+  const loudnessChangeLu = timed("seam loudness", () => seamSamples.map((p) => loudnessChangeAt(result, p)));
+  // Read even where the extension is silent (measureExtension then reports null): the seams may be measured in
+  // another thread than the extension's loudness.
+  const beatPhaseShifts = timed("beat phase", () => {
+    const envelope = detrendedEnvelope(grid.flux, framesPerSecond);
+    return grid.seamFrames.map((f) => beatPhaseShift(grid, envelope, f, reference.beatFrames));
+  });
+  const seamList = timed("clicks", () =>
+    seamReadings(result, original, seams, { fluxZ, loudnessChangeLu, beatPhaseShift: beatPhaseShifts }),
+  );
   return {
-    clicksAtSeams: timed("clicks", () => countClicks(result.channels, sampleRate, seams)),
-    seamFluxZ: median(seamFluxZScores(reference.frames, reference.beats, reference.factor, grid, grid.seamFrames)),
-    seamLoudnessChangeLu: timed("seam loudness", () =>
-      median(
-        seamSamples
-          .map((p) => loudnessChangeAt(result, p))
-          .filter(Number.isFinite)
-          .map(Math.abs),
-      ),
-    ),
-    // Read even where the extension is silent (measureExtension then reports null): the seams may be measured in
-    // another thread than the extension's loudness.
-    beatPhaseErrorAtSeams: timed("beat phase", () => {
-      const envelope = detrendedEnvelope(grid.flux, framesPerSecond);
-      return median(
-        grid.seamFrames.map((f) => beatPhaseShift(grid, envelope, f, reference.beatFrames)).filter((e) => e !== null),
-      );
-    }),
+    seamList,
+    clicksAtSeams: seamList.filter((s) => s.click).length,
+    seamFluxZ: median(fluxZ),
+    seamLoudnessChangeLu: median(loudnessChangeLu.filter(Number.isFinite).map(Math.abs)),
+    beatPhaseErrorAtSeams: median(beatPhaseShifts.filter((e) => e !== null)),
   };
 }
 

@@ -1,6 +1,8 @@
+import type { SeamSource } from "./report.ts";
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import type { SignalAnalysis } from "../analysis/beats.ts";
 import { measureSeams, type SeamMetrics, type SeamReference } from "./seams.ts";
+import type { SeamPlace } from "./seam-list.ts";
 
 /** What the quality analysis measures: the input, the result and where the result joins it. */
 export interface ExtensionToMeasure {
@@ -9,6 +11,8 @@ export interface ExtensionToMeasure {
   readonly result: PcmAudio;
   /** Join points in the result, seconds. */
   readonly seams: readonly number[];
+  /** Where each seam joins the input (ExtendResult.seamSources); absent when the engine did not say. */
+  readonly seamSources?: readonly SeamSource[];
   /**
    * Where the kept opening ends in the result, seconds (the engine's ExtendResult.introSeconds). Timbre, harmony,
    * tempo, loops, verbatim fraction and integrated loudness are measured on the result after it, and verbatim runs
@@ -23,6 +27,8 @@ export interface MeasuredSpan {
   readonly boundary: number;
   /** The seams within the result, seconds. */
   readonly seams: readonly number[];
+  /** The same seams as places in the result, with the input's positions on either side when the engine gave them. */
+  readonly places: readonly SeamPlace[];
   /** Samples the result is longer than the original. */
   readonly extensionLength: number;
   /**
@@ -32,7 +38,7 @@ export interface MeasuredSpan {
   readonly measurable: boolean;
 }
 
-export function measuredSpan({ original, result, seams, introSeconds }: ExtensionToMeasure): MeasuredSpan {
+export function measuredSpan({ original, result, seams, seamSources, introSeconds }: ExtensionToMeasure): MeasuredSpan {
   const sampleRate = original.sampleRate;
   const resultLength = frameCount(result);
   const extensionLength = Math.max(0, resultLength - frameCount(original));
@@ -40,9 +46,13 @@ export function measuredSpan({ original, result, seams, introSeconds }: Extensio
     resultLength,
     Math.max(0, Math.round((introSeconds ?? frameCount(original) / sampleRate) * sampleRate)),
   );
+  const inside = (s: number) => s * sampleRate >= 0 && s * sampleRate < resultLength;
   return {
     boundary,
-    seams: seams.filter((s) => s * sampleRate >= 0 && s * sampleRate < resultLength),
+    seams: seams.filter(inside),
+    places: seams
+      .map((s, i) => ({ at: Math.round(s * sampleRate), source: seamSources?.[i] }))
+      .filter((_, i) => inside(seams[i]!)),
     extensionLength,
     measurable: resultLength - boundary >= sampleRate,
   };
@@ -54,6 +64,7 @@ export function seamReferenceOf({ signal, frames, beats }: SignalAnalysis): Seam
 }
 
 export const NO_SEAM_METRICS: SeamMetrics = {
+  seamList: [],
   clicksAtSeams: 0,
   seamFluxZ: null,
   seamLoudnessChangeLu: null,
@@ -72,5 +83,5 @@ export function measureResultSeams(
 ): SeamMetrics {
   const span = measuredSpan(input);
   if (!span.measurable) return NO_SEAM_METRICS;
-  return measureSeams(input.result, span.seams, span.boundary, reference, timed);
+  return measureSeams(input.result, input.original, span.places, span.boundary, reference, timed);
 }

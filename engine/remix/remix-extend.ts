@@ -45,6 +45,9 @@ export interface RemixOptions {
   readonly seed?: number;
 }
 
+/** "1 join", "2 joins". */
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
 export interface RemixResult {
   /** The result, rendered window by window as it is read. */
   readonly stream: AudioStream;
@@ -218,7 +221,7 @@ async function extendInForm(
     formName === "song"
       ? `song form: the input's first ${seconds(plan.introSamples)} s (its intro), a body re-ordered from its phrases, then its ending`
       : `continue form: the whole input (${seconds(length)} s), then a body re-ordered from its phrases`,
-    `${rendered.seams.length} joins, ${rendered.segments.length} runs of the input after the first join`,
+    `${count(rendered.seams.length, "join")}, ${count(rendered.segments.length, "run")} of the input after the first join`,
   ];
   if (plan.ending.kind === "outro") {
     notes.push(`ends with the input's own last ${seconds(length - (plan.ranges.at(-1)?.start ?? 0))} s`);

@@ -32,4 +32,9 @@ export interface ExtensionReport {
   /** Absent when the job was asked not to measure. */
   readonly quality?: QualityReport;
   readonly outputFormat: OutputFormat;
+  /**
+   * Lossy results only: the encoder's setting ("quality 8.59", "VBR -V 2.34", "CBR 320 kbit/s"), why, and the gain
+   * (dB, 0 or below) that kept the encode 1 dB below full scale (see withLossyHeadroom).
+   */
+  readonly encoding?: { readonly setting: string; readonly reason: string; readonly headroomDb: number };
 }

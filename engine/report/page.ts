@@ -4,6 +4,7 @@ import { FORMAT_INFO } from "../audio/encode/formats.ts";
 import { checkTargets, type TargetCheck } from "../quality/targets.ts";
 import { PAGE_CSS } from "./page-style.ts";
 import { GENERATOR } from "./signature.ts";
+import { JOIN_LEAD_IN_SECONDS, joinsSection } from "./page-joins.ts";
 
 /**
  * The result page: one self-contained index.html (inline CSS and a few lines of inline script; no external fonts,
@@ -41,7 +42,7 @@ export interface ResultPageInput {
   readonly leadInSeconds?: number;
 }
 
-const LEAD_IN_SECONDS = 5;
+const LEAD_IN_SECONDS = JOIN_LEAD_IN_SECONDS;
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
@@ -140,16 +141,19 @@ export function buildResultPage(input: ResultPageInput): string {
 </section>
 ${downloads(input)}
 ${picture}
+${joinsSection(report.seams, report.quality?.seamList, input.leadInSeconds ?? LEAD_IN_SECONDS)}
 ${qualitySection(report)}
 <footer><p class="muted">Made by Emotions Harmonizer. Engine ${escapeHtml(report.engine)}${report.backend ? ` on ${escapeHtml(report.backend)}` : ""}; ${escapeHtml(report.formReason)}.</p></footer>
 </main>
 <script>
-document.getElementById("play-join").addEventListener("click", function () {
-  var original = document.getElementById("original");
-  var result = document.getElementById("result");
-  original.pause();
-  result.currentTime = Number(this.dataset.from);
-  result.play();
+document.querySelectorAll("button[data-from]").forEach(function (button) {
+  button.addEventListener("click", function () {
+    var original = document.getElementById("original");
+    var result = document.getElementById("result");
+    original.pause();
+    result.currentTime = Number(this.dataset.from);
+    result.play();
+  });
 });
 </script>
 </body>

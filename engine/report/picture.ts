@@ -7,6 +7,8 @@ import { drawText, textWidth } from "./font.ts";
 import { ANALYSIS_RATE } from "../analysis/signal.ts";
 import { analysisSignalIn } from "../quality/sparse-signal.ts";
 import { drawFrequencyAxis, drawTimeAxis, formatTime, type Rgb, type Setter } from "./axes.ts";
+import { addedSpans, inSpans } from "./picture-spans.ts";
+import type { SeamSource } from "../quality/report.ts";
 
 export interface PictureInput {
   readonly original: PcmAudio;
@@ -18,6 +20,13 @@ export interface PictureInput {
   readonly introSeconds?: number;
   /** The legend's name for the line at introSeconds; default "extension starts". */
   readonly boundaryLabel?: string;
+  /**
+   * Where each seam joins the input (ExtendResult.seamSources): the waveform then paints only what replays input
+   * already heard as the extension (see addedSpans); without them, everything after introSeconds.
+   */
+  readonly seamSources?: readonly SeamSource[];
+  /** Seams (seconds) that miss a target (the report's seamList): drawn thicker, in their own colour. */
+  readonly missedSeams?: readonly number[];
   readonly title?: string;
   readonly width?: number;
   readonly height?: number;
@@ -38,6 +47,7 @@ const BACKGROUND: Rgb = [18, 18, 24];
 const ORIGINAL_COLOUR: Rgb = [90, 170, 255];
 const EXTENSION_COLOUR: Rgb = [255, 160, 60];
 const SEAM_COLOUR: Rgb = [255, 60, 90];
+const MISSED_SEAM_COLOUR: Rgb = [255, 230, 0];
 const START_COLOUR: Rgb = [120, 255, 140];
 const AXIS_COLOUR: Rgb = [200, 200, 210];
 const LOW_HZ = 40;
@@ -68,8 +78,9 @@ function drawLegend(
 
 /**
  * A PNG (default 1600x900) of the whole result: a title (by default "extended"; see pictureTitle), a legend, the
- * waveform (original blue, extension orange), a log-frequency spectrogram with a kHz axis, a green line where the
- * extension begins, red lines at seams, and a time axis whose labels all fit inside the picture.
+ * waveform (the song blue, what the extension adds or repeats orange: see addedSpans), a log-frequency spectrogram
+ * with a kHz axis, a green line where the extension begins, red lines at seams (thick yellow ones where a seam misses
+ * a target), and a time axis whose labels all fit inside the picture.
  */
 export function renderExtensionPicture(input: PictureInput): Uint8Array {
   const width = input.width ?? 1600;
@@ -109,19 +120,10 @@ export function renderExtensionPicture(input: PictureInput): Uint8Array {
   const specHeight = axisY - 10 - specTop;
 
   drawText((x, y) => set(x, y, AXIS_COLOUR), fitText(input.title ?? "extended", right - 12), 12, 12, TEXT_SCALE);
-  drawLegend(
-    [
-      { text: "original", colour: ORIGINAL_COLOUR, line: false },
-      { text: "extension", colour: EXTENSION_COLOUR, line: false },
-      { text: input.boundaryLabel ?? "extension starts", colour: START_COLOUR, line: true },
-      { text: denseSeams(input.seams.length, plotWidth) ? "seams (ticks)" : "seams", colour: SEAM_COLOUR, line: true },
-    ],
-    right,
-    40,
-    set,
-  );
+  drawLegend(legendEntries(input, denseSeams(input.seams.length, plotWidth)), right, 40, set);
 
-  drawWaveform(result, keptLength, { left, plotWidth, top: waveTop, height: waveHeight }, set);
+  const added = addedSpans(input.seams, input.seamSources, keptLength, total, sampleRate);
+  drawWaveform(result, added, { left, plotWidth, top: waveTop, height: waveHeight }, set);
   const nyquist = drawSpectrogram(result, { left, plotWidth, top: specTop, height: specHeight }, set);
   drawFrequencyAxis({ lowHz: LOW_HZ, highHz: nyquist }, { left, top: specTop, height: specHeight }, AXIS_COLOUR, set);
 
@@ -138,11 +140,31 @@ export function renderExtensionPicture(input: PictureInput): Uint8Array {
     if (dense) for (let y = waveTop - 8; y < waveTop; y++) set(x, y, SEAM_COLOUR, 0.8);
     else for (let y = waveTop; y < specTop + specHeight; y++) set(x, y, SEAM_COLOUR, y < specTop ? 0.9 : 0.6);
   }
+  const missedXs = (input.missedSeams ?? []).map((seam) => xOf(seam * sampleRate));
+  drawMissedSeams(missedXs, [waveTop - 8, specTop, specTop + specHeight], set);
   drawTimeAxis(total / sampleRate, { left, plotWidth, y: axisY, imageWidth: width }, AXIS_COLOUR, set);
 
   // One filter for every row ("up": the plots are mostly vertical stripes) instead of trying all five per row:
   // less than half the time, the file about 1 % larger.
   return signPng(new Uint8Array(PNG.sync.write(png, { filterType: 2 })));
+}
+
+/** The legend: the waveform's two colours, then the lines drawn across the plots. */
+function legendEntries(input: PictureInput, dense: boolean) {
+  return [
+    { text: "original", colour: ORIGINAL_COLOUR, line: false },
+    { text: input.seamSources ? "repeated" : "extension", colour: EXTENSION_COLOUR, line: false },
+    { text: input.boundaryLabel ?? "extension starts", colour: START_COLOUR, line: true },
+    { text: dense ? "seams (ticks)" : "seams", colour: SEAM_COLOUR, line: true },
+    ...(input.missedSeams?.length ? [{ text: "seams missing a target", colour: MISSED_SEAM_COLOUR, line: true }] : []),
+  ];
+}
+
+/** Seams that miss a target (their x): 3 px wide, opaque from `top` down to the spectrogram, then 70 %, to `bottom`. */
+function drawMissedSeams(xs: readonly number[], [top, spectrogram, bottom]: readonly number[], set: Setter): void {
+  for (const x of xs)
+    for (let y = top!; y < bottom!; y++)
+      for (let dx = -1; dx <= 1; dx++) set(x + dx, y, MISSED_SEAM_COLOUR, y < spectrogram! ? 1 : 0.7);
 }
 
 /** More than one seam per this many pixels of the plots: lines across them would hide the music. */
@@ -156,7 +178,8 @@ interface Area {
   readonly height: number;
 }
 
-function drawWaveform(audio: AudioStream, originalLength: number, area: Area, set: Setter): void {
+/** The waveform: the song in ORIGINAL_COLOUR, the `added` spans (samples) in EXTENSION_COLOUR. */
+function drawWaveform(audio: AudioStream, added: readonly [number, number][], area: Area, set: Setter): void {
   const total = Math.max(1, audio.length);
   const middle = area.top + area.height / 2;
   for (let column = 0; column < area.plotWidth; column++) {
@@ -174,7 +197,7 @@ function drawWaveform(audio: AudioStream, originalLength: number, area: Area, se
       }
     }
     low = Math.min(low, 0);
-    const colour = from >= originalLength ? EXTENSION_COLOUR : ORIGINAL_COLOUR;
+    const colour = inSpans(added, from) ? EXTENSION_COLOUR : ORIGINAL_COLOUR;
     const y0 = Math.round(middle - (high * area.height) / 2);
     const y1 = Math.round(middle - (low * area.height) / 2);
     for (let y = y0; y <= y1; y++) set(area.left + column, y, colour);

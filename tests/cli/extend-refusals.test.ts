@@ -52,6 +52,37 @@ describe("harmonizer extend refuses an output it must not write, before any work
     expect(performance.now() - started).toBeLessThan(15_000); // refused up front, not after extending
   });
 
+  it("refuses -o newdir/ (a folder not made yet) with exit 2, writing no hidden newdir/.wav", async () => {
+    const work = await mkdtemp(join(dir, "slash-"));
+    const result = await harmonizer(work, "extend", song, "--to", "40", "-o", "newdir/");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('-o newdir/ ends with "/", so it names a folder; give a file name');
+    expect(result.stderr).toContain("e.g. -o newdir/song-extended.wav");
+    expectPlainWords(result.stderr);
+    expect(await readdir(work)).toEqual([]);
+  });
+
+  it("refuses a --quality the output cannot use or reach, before any work, naming what it can", async () => {
+    const over = await harmonizer(dir, "extend", song, "--to", "40", "-o", "q.mp3", "--quality", "400");
+    expect(over.code).toBe(2);
+    expect(over.stderr).toContain("--quality 400: MP3 reaches 32 to 320 kbit/s");
+    const lossless = await harmonizer(dir, "extend", song, "--to", "40", "-o", "q.wav", "--quality", "128");
+    expect(lossless.code).toBe(2);
+    expect(lossless.stderr).toMatch(/--quality sets a lossy format's bitrate; q\.wav is WAV/);
+    expect(await readdir(dir)).not.toContain("q.mp3");
+  });
+
+  it("names everything missing when extend is given nothing: the song, --to and -o", async () => {
+    const result = await harmonizer(dir, "extend");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/missing: the song to extend \(<input>\), --to <length> and -o <file>/);
+    const some = await harmonizer(dir, "extend", song);
+    expect(some.code).toBe(2);
+    expect(some.stderr).toMatch(/missing: --to <length> and -o <file>/);
+    const one = await harmonizer(dir, "extend", song, "--to", "40");
+    expect(one.stderr).toMatch(/missing: -o <file>/);
+  });
+
   it("refuses -o under a path whose folder is a file, naming it", async () => {
     const result = await harmonizer(dir, "extend", song, "--to", "40", "-o", join(song, "out.wav"));
     expect(result.code).toBe(2);

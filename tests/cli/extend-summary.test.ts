@@ -1,14 +1,33 @@
 import { describe, expect, it } from "vitest";
 import {
   clock,
+  count,
   formatValue,
   formLine,
+  joinClock,
+  joinsToHear,
   missedTargets,
+  piecesPhrase,
   seamsLine,
   targetTable,
   targetUnit,
 } from "../../cli/extend-summary.ts";
-import type { TargetCheck } from "../../engine/quality/index.ts";
+import type { SeamReading, TargetCheck } from "../../engine/quality/index.ts";
+
+const seam = (atSeconds: number, missed: SeamReading["missed"], figures: Partial<SeamReading> = {}): SeamReading => ({
+  atSeconds,
+  fromSeconds: 100.04,
+  toSeconds: 10.42,
+  step: 0.05,
+  stepRatio: 3,
+  ownStep: 0.04,
+  click: missed.includes("click"),
+  fluxZ: 0.2,
+  loudnessChangeLu: -0.3,
+  beatPhaseShift: 0.05,
+  missed,
+  ...figures,
+});
 
 const checks: TargetCheck[] = [
   { key: "clicksAtSeams", label: "clicks at seams", value: 0, target: "0", met: true },
@@ -63,5 +82,37 @@ describe("extend's terminal summary", () => {
       "  ends with the song's ending     yes  target yes      ok",
     ]);
     expect(missedTargets(checks)).toEqual(["longest verbatim run 88.2 s (target <= 45 s)"]);
+  });
+
+  it("names the joins that miss a target, with the song positions they join, and where each missed target is missed", () => {
+    const seams = [
+      seam(83.64, ["click"], { step: 0.412, ownStep: 0.05 }),
+      seam(120, []),
+      seam(150.01, ["flux", "loudness"], { fluxZ: 2.64, loudnessChangeLu: 1.46 }),
+    ];
+    expect(joinsToHear(seams)).toEqual([
+      "joins to listen to (2 of 3; each in the report's seamList):",
+      "  1:23.6 (song 1:40.0 -> 0:10.4): click (step 0.412, the song's own 0.050)",
+      "  2:30.0 (song 1:40.0 -> 0:10.4): seam flux z 2.6 (limit 1.5), loudness change +1.5 LU (limit ±1 LU)",
+    ]);
+    expect(joinsToHear([seam(120, [])])).toEqual([]);
+    const missed: TargetCheck[] = [
+      { key: "clicksAtSeams", label: "clicks at seams", value: 1, target: "0", met: false },
+      { key: "seamFluxZ", label: "seam flux z", value: 1.8, target: "<= 1.5", met: false },
+      { key: "longestVerbatimRunSeconds", label: "longest verbatim run", value: 50, target: "<= 45 s", met: false },
+    ];
+    expect(missedTargets(missed, seams)).toEqual([
+      "clicks at seams 1 (target 0): at 1:24",
+      "seam flux z 1.80 (target <= 1.5): at 2:30",
+      "longest verbatim run 50 s (target <= 45 s)",
+    ]);
+  });
+
+  it("writes join times to the tenth, and counts in the singular and plural", () => {
+    expect([joinClock(83.64), joinClock(0), joinClock(59.96)]).toEqual(["1:23.6", "0:00.0", "1:00.0"]);
+    expect([count(1, "seam"), count(0, "seam"), count(32, "seam")]).toEqual(["1 seam", "0 seams", "32 seams"]);
+    expect(piecesPhrase({ engine: "conductor", chunks: 32, seams: Array(32).fill(1) })).toBe("32 seams");
+    expect(piecesPhrase({ engine: "remix", chunks: 1, seams: [40] })).toBe("1 seam");
+    expect(piecesPhrase({ engine: "neural", chunks: 3, seams: [1, 2, 3] })).toBe("3 predictions of 10 s, 3 seams");
   });
 });

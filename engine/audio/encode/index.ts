@@ -6,6 +6,7 @@ import type { OutputFormat } from "./formats.ts";
 import { encodeMp3Stream } from "./mp3.ts";
 import { encodeOggOpusStream } from "./opus.ts";
 import { MemorySink, type OutputSink } from "./sink.ts";
+import { type LossyFormat, type LossySetting, settingForKbps } from "./quality.ts";
 import { encodeOggVorbisStream } from "./vorbis.ts";
 import { writeWavStream } from "./wav-stream.ts";
 
@@ -20,12 +21,27 @@ export {
   resolveOutput,
 } from "./formats.ts";
 export { OPUS_RATE } from "./opus.ts";
+export {
+  describeSetting,
+  inputKbps,
+  isLossy,
+  type LossyFormat,
+  type LossySetting,
+  QUALITY_KBPS_RANGE,
+} from "./quality.ts";
 export { MemorySink, type OutputSink } from "./sink.ts";
 
 export interface EncodeAudioOptions {
   /** FLAC only: 16 or 24 bits (default 24; 16 when the source was 16-bit). */
   readonly flacBits?: 16 | 24;
+  /** Lossy formats: the encoder's setting (chooseLossySetting); default each format's own (-V 0, quality 6, 160 kbit/s). */
+  readonly setting?: LossySetting;
   readonly onProgress?: EncodeProgress;
+}
+
+/** The setting of a lossy `format` that gives about `kbps` kbit/s on this audio (see settingForKbps). */
+export function chooseLossySetting(format: LossyFormat, audio: PcmAudio, kbps: number): Promise<LossySetting> {
+  return settingForKbps(format, audio, kbps, (excerpt, setting) => encodeAudio(excerpt, setting.format, { setting }));
 }
 
 /** The audio as a file in `format`. Lossy formats keep the exact length (gapless headers, pre-skip, granule). */
@@ -58,11 +74,18 @@ export async function encodeStream(
       );
     case "flac":
       return encodeFlacStream(stream, options.flacBits ?? 24, sink, options.onProgress);
-    case "mp3":
-      return encodeMp3Stream(stream, sink, options.onProgress);
-    case "ogg-vorbis":
-      return encodeOggVorbisStream(stream, sink, options.onProgress);
-    case "ogg-opus":
-      return encodeOggOpusStream(stream, sink, options.onProgress);
+    case "mp3": {
+      const setting = options.setting?.format === "mp3" ? options.setting : undefined;
+      const mp3 = setting && ("cbrKbps" in setting ? { bitrate: setting.cbrKbps } : { vbrQuality: setting.vbrQuality });
+      return encodeMp3Stream(stream, sink, options.onProgress, mp3);
+    }
+    case "ogg-vorbis": {
+      const setting = options.setting?.format === "ogg-vorbis" ? options.setting : undefined;
+      return encodeOggVorbisStream(stream, sink, options.onProgress, setting?.quality);
+    }
+    case "ogg-opus": {
+      const setting = options.setting?.format === "ogg-opus" ? options.setting : undefined;
+      return encodeOggOpusStream(stream, sink, options.onProgress, setting?.bitrate);
+    }
   }
 }

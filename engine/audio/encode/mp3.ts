@@ -13,6 +13,11 @@ type Mp3Rate = (typeof MP3_RATES)[number];
 /** LAME's VBR quality: 0 is "-V 0", about 245 kbit/s for stereo music, transparent for nearly everything. */
 export const MP3_VBR_QUALITY = 0;
 
+/** LAME's VBR quality (0 best, 9.999 leanest), or a constant bitrate in kbit/s. */
+export type Mp3Setting =
+  | { readonly vbrQuality: number }
+  | { readonly bitrate: 32 | 40 | 48 | 64 | 80 | 96 | 112 | 128 | 160 | 192 | 224 | 256 | 320 };
+
 /** The input's rate when MP3 carries it; otherwise 48 kHz (or 44.1 kHz for rates in its family). */
 export function mp3SampleRate(sampleRate: number): Mp3Rate {
   const exact = MP3_RATES.find((rate) => rate === sampleRate);
@@ -37,6 +42,7 @@ export async function encodeMp3Stream(
   input: AudioStream,
   sink: OutputSink,
   onProgress?: EncodeProgress,
+  setting: Mp3Setting = { vbrQuality: MP3_VBR_QUALITY },
 ): Promise<void> {
   const channelCount = input.channelCount;
   if (channelCount < 1 || channelCount > 2) throw new RangeError(`MP3 carries 1 or 2 channels, not ${channelCount}`);
@@ -47,7 +53,7 @@ export async function encodeMp3Stream(
   encoder.configure({
     sampleRate,
     channels: channelCount as 1 | 2,
-    vbrQuality: MP3_VBR_QUALITY,
+    ...setting,
     outputSampleRate: sampleRate,
   });
   const tracker = new MpegFrameTracker();
@@ -76,5 +82,5 @@ export async function encodeMp3Stream(
   }
   await put(encoder.finalize());
   if (!reserved) throw new Error("the MP3 encoder wrote no frames");
-  await sink.patch(0, buildLameTagFrame({ audio: tracker, samples: frames, vbr: true }));
+  await sink.patch(0, buildLameTagFrame({ audio: tracker, samples: frames, vbr: "vbrQuality" in setting }));
 }

@@ -56,6 +56,7 @@ export async function encodeOggOpusStream(
   audio: AudioStream,
   sink: OutputSink,
   onProgress?: EncodeProgress,
+  bitrate?: number,
 ): Promise<void> {
   const channelCount = audio.channelCount;
   if (channelCount < 1 || channelCount > 2)
@@ -67,7 +68,7 @@ export async function encodeOggOpusStream(
     channels: channelCount as 1 | 2,
     application: Application.Audio,
     signal: Signal.Music,
-    bitrate: OPUS_BITRATE[channelCount as 1 | 2],
+    bitrate: bitrate ?? OPUS_BITRATE[channelCount as 1 | 2],
     complexity: 10,
     vbr: true,
   });

@@ -15,20 +15,21 @@ export async function encodeOggVorbis(audio: PcmAudio, onProgress?: EncodeProgre
 }
 
 /**
- * Ogg Vorbis (libvorbis, VBR quality 6) at the audio's own rate. libvorbis sets the last page's granule position to
- * the number of samples given, which is how Vorbis decoders know where to stop: the length is exact.
+ * Ogg Vorbis (libvorbis, VBR `quality`, by default 6) at the audio's own rate. libvorbis sets the last page's granule
+ * position to the number of samples given, which is how Vorbis decoders know where to stop: the length is exact.
  */
 export async function encodeOggVorbisStream(
   audio: AudioStream,
   sink: OutputSink,
   onProgress?: EncodeProgress,
+  quality: number = VORBIS_QUALITY,
 ): Promise<void> {
   const channelCount = audio.channelCount;
   if (channelCount < 1 || channelCount > 2)
     throw new RangeError(`this Vorbis encoder takes 1 or 2 channels, not ${channelCount}`);
   const frames = audio.length;
   const encoder = await createOggEncoder();
-  encoder.configure({ sampleRate: audio.sampleRate, channels: channelCount as 1 | 2, vbrQuality: VORBIS_QUALITY });
+  encoder.configure({ sampleRate: audio.sampleRate, channels: channelCount as 1 | 2, vbrQuality: quality });
   for (let start = 0; start < frames; start += ENCODE_BLOCK_FRAMES) {
     const end = Math.min(frames, start + ENCODE_BLOCK_FRAMES);
     await sink.write(encoder.encode(audio.read(start, end)));

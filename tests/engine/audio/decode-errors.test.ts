@@ -23,13 +23,19 @@ describe("decodeAudio on input that is not audio", () => {
   it.each([
     ["random bytes", randomBytes(64 * 1024)],
     ["a text file", new TextEncoder().encode("Dear user,\nthis is not a song.\n".repeat(200))],
-    ["an empty file", new Uint8Array(0)],
     ["a PNG image", Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...randomBytes(2000)])],
   ])("refuses %s as NOT_AUDIO, listing the formats it accepts", async (_, bytes) => {
     expect(sniffFormat(bytes)).toBeUndefined();
     const error = await decodeError(bytes);
     expect(error.code).toBe("NOT_AUDIO");
     expect(error.message).toBe(NOT_AUDIO_MESSAGE);
+  });
+});
+
+describe("decodeAudio on an empty file", () => {
+  it("says the file is empty (not that it is no audio file), with the formats it accepts", async () => {
+    const error = await decodeError(new Uint8Array(0));
+    expectCode(error, "NOT_AUDIO", /^the file is empty \(0 bytes\): expected WAV, MP3, Ogg Vorbis, Ogg Opus or FLAC$/);
   });
 });
 
@@ -72,7 +78,16 @@ describe("decodeAudio on truncated or corrupt files", () => {
     const bytes = Uint8Array.from(await fixtureBytes("sine440-stereo-44k1.ogg"));
     // Keep the page structure (so the container is whole) but scramble the packets after the headers.
     const scrambled = scramblePageBodies(bytes, 3);
-    expectCode(await decodeError(scrambled), "CORRUPT_AUDIO", /^corrupt Ogg Vorbis file: \d+ decoding error/);
+    expectCode(await decodeError(scrambled), "CORRUPT_AUDIO", /^corrupt Ogg Vorbis file: .*\d+ decoding errors?/);
+  });
+
+  it("says in words that an Ogg Vorbis file's headers are damaged, not the decoder's OV_EBADHEADER", async () => {
+    const bytes = Uint8Array.from(await fixtureBytes("sine440-stereo-44k1.ogg"));
+    // Bytes 300-600 lie in the setup header (the codebooks): flipped, every packet after it fails.
+    for (let i = 300; i < 600; i++) bytes[i]! ^= 0x5a;
+    const error = await decodeError(bytes);
+    expectCode(error, "CORRUPT_AUDIO", /^corrupt Ogg Vorbis file: its Vorbis headers .* are damaged/);
+    expect(error.message).not.toMatch(/OV_|_headerin|vorbis_synthesis/);
   });
 
   it("refuses an ID3 tag followed by a lone MPEG frame header with no frame as NOT_AUDIO", async () => {

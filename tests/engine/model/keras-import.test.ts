@@ -77,13 +77,13 @@ async function largestDifference(modelDir: string): Promise<{ difference: number
 }
 
 describe("import-keras", () => {
-  it("imports the seed's Keras .h5 and predicts Keras's outputs to within 1e-5", async () => {
+  it("imports the seed's Keras .h5 and predicts Keras's outputs to within 1e-6 (measured 8.9e-8: float32 rounding)", async () => {
     const out = path.join(work, "from-h5");
     const summary = await importKerasToDir(h5, out);
     expect(summary.parameters).toBe(facts.parameters);
     const { difference, peak } = await largestDifference(out);
     expect(peak).toBeGreaterThan(0.05); // a fixture whose outputs are all near 0 would prove nothing
-    expect(difference).toBeLessThan(1e-5);
+    expect(difference).toBeLessThan(1e-6);
 
     const { meta, model } = await loadModel(out);
     model.dispose();
@@ -97,7 +97,7 @@ describe("import-keras", () => {
   it("imports the same model from tensorflowjs_converter's output folder to the same outputs", async () => {
     const out = path.join(work, "from-tfjs");
     await importKerasToDir(converted, out);
-    expect((await largestDifference(out)).difference).toBeLessThan(1e-5);
+    expect((await largestDifference(out)).difference).toBeLessThan(1e-6);
     expect((await loadModel(out)).meta.imported?.format).toBe("tensorflowjs-converter");
   });
 

@@ -165,6 +165,7 @@ describe("the medians table", () => {
   const report = (form: Partial<QualityReport>): QualityReport => ({
     extensionSeconds: 60,
     seamCount: 3,
+    seamList: [],
     clicksAtSeams: 0,
     seamFluxZ: 0,
     seamLoudnessChangeLu: 0.2,

@@ -134,6 +134,21 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== "true")("the result 
     expect(at).toBeGreaterThanOrEqual(from - 0.05);
     expect(at).toBeLessThan(from + 2);
 
+    // Each join has its own button: the last one's plays from 5 s before the last join.
+    const seams = job.report.seams;
+    await page.evaluate(() => (globalThis as unknown as InPage).document.getElementById("result").pause());
+    await page.click(`#join-${seams.length} button.play-before`);
+    const lastFrom = Math.max(0, seams.at(-1)! - 5);
+    await page.waitForFunction((from) => {
+      const result = (globalThis as unknown as InPage).document.getElementById("result");
+      return !result.paused && result.currentTime >= from - 0.05;
+    }, lastFrom);
+    const atLast: number = await page.evaluate(
+      () => (globalThis as unknown as InPage).document.getElementById("result").currentTime,
+    );
+    expect(atLast).toBeGreaterThanOrEqual(lastFrom - 0.05);
+    expect(atLast).toBeLessThan(lastFrom + 2);
+
     await mkdir(join(SCREENSHOT, ".."), { recursive: true });
     await writeFile(SCREENSHOT, await page.screenshot({ fullPage: true }));
     expect(requests).toContain("/results/job-1/picture.png");

@@ -64,6 +64,37 @@ describe("the result page", () => {
     expect(html).toContain("the links don't expire");
   });
 
+  it("has a 'play 5 s before' button for every join, its figures, and marks the joins that miss a target", () => {
+    const html = buildResultPage({ songName: "s.mp3", report: job.report, links: LINKS });
+    const rows = [...html.matchAll(/<tr class="join (met|missed|na)" id="join-\d+">(.*?)<\/tr>/g)];
+    const seams = job.report.seams;
+    expect(seams.length).toBeGreaterThan(1);
+    expect(rows).toHaveLength(seams.length);
+    const list = job.report.quality!.seamList;
+    rows.forEach((row, i) => {
+      expect(row[2]).toContain(`data-from="${Math.max(0, seams[i]! - 5).toFixed(2)}">play 5 s before</button>`);
+      expect(row[1]).toBe(list[i]!.missed.length > 0 ? "missed" : "met");
+    });
+    const missing = list.filter((seam) => seam.missed.length > 0).length;
+    expect(html).toContain(`Joins: ${missing} of ${seams.length} miss a target`);
+
+    // A join that clicks reads as missed, named, with the song positions it joins.
+    const clicked = list.map((seam, i) => (i === 1 ? { ...seam, click: true, missed: ["click" as const] } : seam));
+    const quality = { ...job.report.quality!, seamList: clicked };
+    const marked = buildResultPage({ songName: "s.mp3", report: { ...job.report, quality }, links: LINKS });
+    const second = /<tr class="join (\w+)" id="join-2">(.*?)<\/tr>/.exec(marked)!;
+    expect(second[1]).toBe("missed");
+    expect(second[2]).toContain('<td class="status">click</td>');
+    expect(second[2]).toMatch(/<td>\d+:\d\d\.\d → \d+:\d\d\.\d<\/td>/);
+  });
+
+  it("keeps the join buttons when the quality was not measured", () => {
+    const { quality: _omitted, ...unmeasured } = job.report;
+    const html = buildResultPage({ songName: "s.mp3", report: unmeasured, links: LINKS });
+    expect([...html.matchAll(/class="play-before"/g)]).toHaveLength(job.report.seams.length);
+    expect(html).toContain("not measured");
+  });
+
   it("says when the quality was not measured", () => {
     const { quality: _omitted, ...unmeasured } = job.report;
     const html = buildResultPage({ songName: "s.mp3", report: unmeasured, links: LINKS });

@@ -1,0 +1,112 @@
+import { type Command, Option } from "commander";
+import {
+  BACKEND_CHOICES,
+  type BackendChoice,
+  DEFAULT_ENGINE,
+  DEFAULT_FADE_OUT_SECONDS,
+  DEFAULT_FORM,
+  DEFAULT_LIMITS,
+  ENGINES,
+  type EngineName,
+  FORM_SETTINGS,
+  FORMAT_CHOICES,
+  type FormSetting,
+  type TargetLength,
+} from "#engine";
+import {
+  DEFAULT_MODEL_DIR,
+  formSetting,
+  nonNegativeNumber,
+  positiveNumber,
+  required,
+  targetLength,
+} from "./options.ts";
+
+/** `harmonizer extend`'s flags, as commander parses them. */
+export interface ExtendFlags {
+  to: TargetLength;
+  output: string;
+  model?: string;
+  engine: EngineName;
+  form: FormSetting;
+  backend: BackendChoice;
+  fadeOut: number;
+  crossfade?: number;
+  maxInputMinutes: number;
+  maxTargetMinutes: number;
+  picture: boolean;
+  report: boolean;
+  page: boolean;
+  format?: string;
+  quality?: number;
+  json: boolean;
+  force: boolean;
+  progress: boolean;
+  recursive: boolean;
+}
+
+const QUALITY_HELP =
+  "a lossy result's bitrate in kbit/s (mp3 32-320, ogg 48-500, opus 6-510; VBR formats come near it); default: the input's own when it is lossy, else -V 0 / quality 6 / 160";
+
+/** Adds extend's flags, with their help and defaults, to `command`. */
+export function withExtendOptions(command: Command): Command {
+  return command
+    .option(
+      "--to <length>",
+      required("duration of the result: 90, 1:30, 10:00, 1:00:00, 90s, 10m, 1h30m, or x2 (twice the song)"),
+      targetLength,
+    )
+    .option(
+      "-o, --output <file>",
+      required(
+        "where to write the extended song (a folder when <input> is one); .wav .flac .mp3 .ogg .opus pick the format, no extension keeps the input's",
+      ),
+    )
+    .option("--format <name>", `output format, whatever -o's extension: ${FORMAT_CHOICES}`)
+    .option("--quality <kbps>", QUALITY_HELP, positiveNumber)
+    .option(
+      "--model <dir>",
+      `trained model directory (default: the shipped conductor for --engine conductor; ${DEFAULT_MODEL_DIR}, when it exists, for hybrid and neural)`,
+    )
+    .addOption(new Option("--engine <name>", "how the extension is made").choices(ENGINES).default(DEFAULT_ENGINE))
+    .addOption(
+      new Option(
+        "--form <name>",
+        "song (intro, re-sequenced body, own ending), continue (all of the input, then more) or auto",
+      )
+        .choices(FORM_SETTINGS)
+        .argParser(formSetting)
+        .default(DEFAULT_FORM),
+    )
+    .addOption(
+      new Option("--backend <name>", "TensorFlow.js backend for the model").choices(BACKEND_CHOICES).default("auto"),
+    )
+    .option("--fade-out <seconds>", "length of the closing fade-out", nonNegativeNumber, DEFAULT_FADE_OUT_SECONDS)
+    .option(
+      "--crossfade <seconds>",
+      "crossfade at each seam (default: neural 0.5, conductor/remix/hybrid 0.02, lengthened to up to 0.12 for soft attacks)",
+      nonNegativeNumber,
+    )
+    .option(
+      "--max-input-minutes <minutes>",
+      "refuse longer inputs",
+      positiveNumber,
+      DEFAULT_LIMITS.maxInputSeconds / 60,
+    )
+    .option(
+      "--max-target-minutes <minutes>",
+      "refuse longer targets",
+      positiveNumber,
+      DEFAULT_LIMITS.maxTargetSeconds / 60,
+    )
+    .option("--no-picture", "do not write the waveform/spectrogram PNG beside the output")
+    .option("--no-report", "do not write the JSON quality report beside the output (and skip the quality analysis)")
+    .option(
+      "--no-page",
+      "do not write the result page (<name>.html, the output's name without its extension: players, picture, quality)",
+    )
+    .option("--force", "replace -o when it already exists (else refused before any work)", false)
+    .option("--json", "print a JSON summary on stdout", false)
+    .option("--no-progress", "hide the progress bar")
+    .option("--recursive", "with a folder as <input>: its subfolders too (their structure is kept under -o)", false);
+}

@@ -1,0 +1,16 @@
+import { describe, expect, it } from "vitest";
+import { demoRuns } from "../../scripts/demo-runs.ts";
+
+describe("npm run demo", () => {
+  it("passes each extension the engine it names, the trained model only to the engines that use one", () => {
+    const runs = demoRuns("out/demo/model");
+    expect(runs.map((run) => run.engine)).toEqual(["conductor", "hybrid", "neural"]);
+    for (const run of runs) {
+      const engine = run.args[run.args.indexOf("--engine") + 1];
+      expect(engine).toBe(run.engine);
+      // A raw-audio model given to the conductor engine would make it run as hybrid.
+      expect(run.args.includes("--model")).toBe(run.engine !== "conductor");
+    }
+    expect(new Set(runs.map((run) => run.file)).size).toBe(runs.length);
+  });
+});
