@@ -163,6 +163,7 @@ function outroPlan(walk: FinishedWalk, options: PhrasePlanOptions, shortfalls: s
     );
   }
   const ranges = toRanges(steps.slice(0, exit.keep), cuts, length, start.firstRangeStart);
+  const leadInSamples = song ? undefined : leadInOf(steps, cuts, ranges);
   ranges.push({ start: at(exit.endingBeat) + exit.shift, end: length });
   return {
     form: options.form,
@@ -170,6 +171,7 @@ function outroPlan(walk: FinishedWalk, options: PhrasePlanOptions, shortfalls: s
     ending: { kind: "outro", beat: exit.endingBeat, padSamples: exit.padSamples },
     introSamples: song ? at(form.introEndBeat) : length,
     shortfalls,
+    leadInSamples,
   };
 }
 
@@ -263,11 +265,25 @@ function fadePlan(
     ideal,
   );
   const fadeStart = Math.abs(onBeat - ideal) <= Math.abs(beatLength) && onBeat > length ? onBeat : ideal;
+  const ranges = toRanges(steps, cuts, length, start.firstRangeStart);
   return {
     form: options.form,
-    ranges: toRanges(steps, cuts, length, start.firstRangeStart),
+    ranges,
     ending: { kind: "fade", fadeStart: Math.max(length, Math.min(target, fadeStart)) },
     introSamples: length,
     shortfalls,
+    leadInSamples: leadInOf(steps, cuts, ranges),
   };
+}
+
+/** Continue form: samples of the first range before its first beat's cut. */
+function leadInOf(
+  steps: readonly WalkStep[],
+  cuts: readonly number[],
+  ranges: readonly SourceRange[],
+): number | undefined {
+  const first = steps[0];
+  const range = ranges[0];
+  if (!first || !range) return undefined;
+  return Math.max(0, cuts[first.beat]! + first.shift - range.start);
 }

@@ -25,6 +25,11 @@ export interface RemixPlan {
   readonly introSamples: number;
   /** Rules the song was too short or too uniform to keep, in words. */
   readonly shortfalls: string[];
+  /**
+   * Continue form: samples of the first range read before its first beat's cut (the lead-in up to the continued
+   * beat grid). An entrance fade after a quiet tail ends there, so the incoming beat keeps its attack.
+   */
+  readonly leadInSamples?: number;
 }
 
 /** Where a beat's audio is cut: a little before the detected beat, so crossfades end before the attack. */

@@ -83,7 +83,9 @@ export function renderPlan(input: PcmAudio, plan: RemixPlan, options: RenderOpti
       const probe = Math.round(ENTRANCE_PROBE_SECONDS * sampleRate);
       const jump = rmsDb(mono, range.start, range.start + probe) - rmsDb(mono, length - probe, length);
       if (options.entranceFadeSamples && jump > ENTRANCE_LEVEL_JUMP_DB) {
-        timeline.add(fadeInOp(position, Math.min(options.entranceFadeSamples, count)));
+        // Only the lead-in is faded: the incoming beat's attack, at the end of it, is heard whole.
+        const leadIn = plan.leadInSamples ?? options.entranceFadeSamples;
+        timeline.add(fadeInOp(position, Math.min(options.entranceFadeSamples, leadIn, count)));
       }
       timeline.add(mirrorCrossfadeOp(input, length, 2 * half, target));
       seams.push(position / sampleRate);
