@@ -27,8 +27,14 @@ export const decodeCapSeconds = (limits: Pick<InputLimits, "maxInputSeconds">): 
 const round1 = (x: number): string => (Math.round(x * 10) / 10).toString();
 
 /**
- * The one target rule (validator, worker and engine): a finite number of seconds, at least the song's
- * length, at most limits.maxTargetSeconds. Throws INVALID_TARGET naming the limit.
+ * The shortest target any song may be shortened to, seconds: the validator knows only the duration, so this is the
+ * lower bound it can check; the engine then refines it from the song's form (its intro, one phrase and its ending).
+ */
+export const MIN_TARGET_SECONDS = 20;
+
+/**
+ * The one target rule (validator, worker and engine): a finite number of seconds, at least MIN_TARGET_SECONDS (or
+ * the song's length, when that is shorter), at most limits.maxTargetSeconds. Throws INVALID_TARGET naming the limit.
  */
 export function checkTargetSeconds(targetSeconds: number, inputSeconds: number, limits: InputLimits): void {
   if (!Number.isFinite(targetSeconds)) {
@@ -37,10 +43,12 @@ export function checkTargetSeconds(targetSeconds: number, inputSeconds: number, 
       `the target must be a number of seconds, got ${targetSeconds}; at most ${limits.maxTargetSeconds} s is possible`,
     );
   }
-  if (targetSeconds < inputSeconds) {
+  const shortest = Math.min(inputSeconds, MIN_TARGET_SECONDS);
+  if (targetSeconds < shortest) {
     throw new HarmonizerInputError(
       "INVALID_TARGET",
-      `the target of ${round1(targetSeconds)} s is shorter than the song (${round1(inputSeconds)} s); ask for at least ${round1(inputSeconds)} s`,
+      `the target of ${round1(targetSeconds)} s is too short; ask for at least ${round1(shortest)} s ` +
+        `(a song is shortened to no less than its intro, one phrase and its ending, and never below ${MIN_TARGET_SECONDS} s)`,
     );
   }
   if (targetSeconds > limits.maxTargetSeconds) {

@@ -32,6 +32,12 @@ export async function extendAudio(
   checkTarget(input, options.targetSeconds, limits);
   const { engine, predictor } = options;
   if (engine === "neural") {
+    if (options.targetSeconds < durationSeconds(input)) {
+      throw new HarmonizerInputError(
+        "INVALID_TARGET",
+        `the neural engine only lengthens (it continues the whole song): the target of ${options.targetSeconds} s is shorter than the song (${durationSeconds(input).toFixed(1)} s); shorten with --engine remix`,
+      );
+    }
     if (!predictor) {
       throw new HarmonizerInputError(
         "MODEL_NOT_FOUND",

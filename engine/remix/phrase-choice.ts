@@ -7,10 +7,9 @@ import type { PhraseSteering } from "./phrase-plan.ts";
 import type { SourceRange } from "./plan.ts";
 import { runReplayLag } from "./replay-check.ts";
 
-/** After the intro, no stretch longer than this is copied contiguously from the input. */
-export const MAX_VERBATIM_SECONDS = 45;
-/** No stretch of the output this long occurs twice in the same order. */
-export const MAX_REPEAT_SECONDS = 30;
+import { MAX_REPEAT_SECONDS, MAX_VERBATIM_SECONDS } from "../variety.ts";
+
+export { MAX_REPEAT_SECONDS, MAX_VERBATIM_SECONDS };
 /** A phrase heard less than this long ago is not played again when another will do. */
 const RECENT_SECONDS = 30;
 /**

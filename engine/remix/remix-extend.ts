@@ -17,6 +17,8 @@ import { RIDE_SECONDS } from "./level-ride.ts";
 import { renderPlan, type RemixSegment } from "./render.ts";
 import { bodyPhrases, planPhrases, type PhraseSteering } from "./phrase-plan.ts";
 import { renderSong } from "./song-render.ts";
+import { type EditedPlan, planEdits } from "./edit-plan.ts";
+import { describeEdits, refuseTooShort } from "./need.ts";
 
 /** Shortest crossfade at joins in songs without a clear beat, seconds. */
 export const BEATLESS_CROSSFADE_SECONDS = 0.12;
@@ -88,11 +90,8 @@ export async function remixExtend(input: PcmAudio, options: RemixOptions): Promi
   if (input.channels.length === 0 || length === 0) {
     throw new HarmonizerInputError("SILENT", "the input has no samples; at least 20 s of audio is needed");
   }
-  if (!Number.isFinite(options.targetSeconds) || target < length) {
-    throw new HarmonizerInputError(
-      "INVALID_TARGET",
-      `target ${options.targetSeconds} s is shorter than the input (${(length / sampleRate).toFixed(2)} s); it must be at least the input's length`,
-    );
+  if (!Number.isFinite(options.targetSeconds) || target <= 0) {
+    throw new HarmonizerInputError("INVALID_TARGET", `target ${options.targetSeconds} s is not a length of time`);
   }
   if (target === length) {
     const copy = { sampleRate, channels: input.channels.map((c) => c.slice()) };
@@ -166,11 +165,25 @@ function joinCrossfadeSeconds(analysis: BeatAnalysis, asked: number): number {
 }
 
 /** Song form when asked for or when the input has an ending of its own, and there is enough body to re-order. */
-function chooseForm({ analysis, form, graph }: Analysed, setting: FormSetting): { form: FormName; reason: string } {
-  if (setting === "continue") return { form: "continue", reason: "continue: asked for with --form continue" };
+function chooseForm(
+  { analysis, form, graph, target }: Analysed,
+  setting: FormSetting,
+): { form: FormName; reason: string } {
+  const shorter = target < analysis.length;
+  if (setting === "continue" && !shorter)
+    return { form: "continue", reason: "continue: asked for with --form continue" };
   const at = (beat: number) => (analysis.beats[beat] ?? analysis.length) / analysis.sampleRate;
   const body = at(form.endingStartBeat) - at(form.introEndBeat);
-  if (body < MIN_BODY_SECONDS || bodyPhrases(form, graph, form.endingStartBeat).length < 2) {
+  const tooLittle = body < MIN_BODY_SECONDS || bodyPhrases(form, graph, form.endingStartBeat).length < 2;
+  if (shorter) {
+    if (tooLittle)
+      throw new HarmonizerInputError(
+        "INVALID_TARGET",
+        `the song has ${body.toFixed(1)} s of body between its intro and its ending, too little to leave phrases out (at least ${MIN_BODY_SECONDS} s); ask for at least its length, ${(analysis.length / analysis.sampleRate).toFixed(1)} s`,
+      );
+    return { form: "song", reason: "song: a shorter target keeps the intro and the ending and leaves phrases out" };
+  }
+  if (tooLittle) {
     return {
       form: "continue",
       reason: `continue: between its intro and its ending the song has ${body.toFixed(1)} s of body, too little to re-order (song form needs ${MIN_BODY_SECONDS} s)`,
@@ -196,17 +209,22 @@ async function extendInForm(
       ? createConductorSteering(input, options.conductor, cutPositions(analysis, crossfadeSamples))
       : undefined) ??
     (options.guide ? guideSteering(input, analysis, graph, options.guide) : undefined);
-  const plan = await planPhrases(analysis, graph, form, {
-    form: formName,
-    ending: formName === "song" || form.hasEnding ? "outro" : "fade",
-    targetSamples: target,
-    crossfadeSamples,
-    fadeOutSamples: Math.round(options.fadeOutSeconds * sampleRate),
-    random: mulberry32(options.seed ?? 1),
-    pulse: analysis.method === "grid" ? undefined : createPulseProfile(analysis),
-    steering,
-    onProgress: (position) => options.onProgress?.(0.9 * (position / sampleRate), target / sampleRate),
-  });
+  const pulse = analysis.method === "grid" ? undefined : createPulseProfile(analysis);
+  const edited =
+    formName === "song" ? planByNeed({ analysis, graph, form, crossfadeSamples, target }, pulse) : undefined;
+  const plan =
+    edited?.plan ??
+    (await planPhrases(analysis, graph, form, {
+      form: formName,
+      ending: formName === "song" || form.hasEnding ? "outro" : "fade",
+      targetSamples: target,
+      crossfadeSamples,
+      fadeOutSamples: Math.round(options.fadeOutSeconds * sampleRate),
+      random: mulberry32(options.seed ?? 1),
+      pulse,
+      steering,
+      onProgress: (position) => options.onProgress?.(0.9 * (position / sampleRate), target / sampleRate),
+    }));
   const rendered =
     formName === "song"
       ? renderSong(input, plan, { targetSamples: target, crossfadeSamples, loudness })
@@ -217,10 +235,14 @@ async function extendInForm(
           entranceFadeSamples: Math.round(Math.min(1, Math.max(0.25, analysis.beatSamples / sampleRate)) * sampleRate),
         });
   const seconds = (samples: number) => (samples / sampleRate).toFixed(1);
+  const cuts = cutPositions(analysis, crossfadeSamples);
   const notes = [
-    formName === "song"
-      ? `song form: the input's first ${seconds(plan.introSamples)} s (its intro), a body re-ordered from its phrases, then its ending`
-      : `continue form: the whole input (${seconds(length)} s), then a body re-ordered from its phrases`,
+    edited
+      ? `song form, planned by need: the input's first ${seconds(plan.introSamples)} s (its intro), its body, then its ending`
+      : formName === "song"
+        ? `song form: the input's first ${seconds(plan.introSamples)} s (its intro), a body re-ordered from its phrases, then its ending`
+        : `continue form: the whole input (${seconds(length)} s), then a body re-ordered from its phrases`,
+    ...(edited ? describeEdits(edited.edits, edited.leftOut, cuts, analysis) : []),
     `${count(rendered.seams.length, "join")}, ${count(rendered.segments.length, "run")} of the input after the first join`,
   ];
   if (plan.ending.kind === "outro") {
@@ -245,7 +267,8 @@ async function extendInForm(
       `level ridden across ${ridden} of ${rendered.seams.length} joins (steps up to ${largestStepLu.toFixed(1)} LU spread over ${RIDE_SECONDS} s)`,
     );
   for (const shortfall of plan.shortfalls) notes.push(`variety: ${shortfall}`);
-  if (steering) notes.push(steering.summary());
+  if (steering)
+    notes.push(edited ? "the model does not steer a plan by need (the song keeps its own order)" : steering.summary());
   return {
     stream: rendered,
     introSeconds: plan.introSamples / sampleRate,
@@ -253,6 +276,26 @@ async function extendInForm(
     segments: rendered.segments,
     notes,
   };
+}
+
+/**
+ * Song form up to twice the song's length, and shorter: the song in its own order with the fewest edits that reach
+ * the target (edit-plan.ts). Above twice the length, or when no edits fit, undefined: the walk re-sequences the body.
+ */
+function planByNeed(
+  { analysis, graph, form, crossfadeSamples, target }: Omit<Analysed, "input" | "loudness">,
+  pulse: ReturnType<typeof createPulseProfile> | undefined,
+): EditedPlan | undefined {
+  if (target > 2 * analysis.length) return undefined;
+  const cuts = cutPositions(analysis, crossfadeSamples);
+  if (target < analysis.length) refuseTooShort(target, analysis, form, cuts);
+  const edited = planEdits(analysis, graph, form, { targetSamples: target, crossfadeSamples, pulse });
+  if (!edited && target < analysis.length)
+    throw new HarmonizerInputError(
+      "INVALID_TARGET",
+      `no set of whole bars of this song leaves exactly ${((analysis.length - target) / analysis.sampleRate).toFixed(1)} s out; ask for its length or more`,
+    );
+  return edited;
 }
 
 /** The raw-audio encoder–decoder as a phrase steering (the hybrid engine). */

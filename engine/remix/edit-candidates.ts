@@ -1,0 +1,124 @@
+import type { SongForm } from "../analysis/form.ts";
+import type { JumpGraph } from "./jump-graph.ts";
+import { MIN_REPLAY_SECONDS } from "./phrase-choice.ts";
+
+/**
+ * One edit of the song in its own order, at bar lines of its body ("sites": the bar lines from the intro's end to
+ * the ending's start). "repeat": at `site` the song goes back to `from` and plays [from, site) again (one join, the
+ * span heard twice in a row). "insert": at `site` the span [from, to) from elsewhere in the body is played, then the
+ * song resumes at `site` (two joins). "cut": at `site` the song skips to `to` (one join, [site, to) left out).
+ */
+export interface Edit {
+  readonly kind: "repeat" | "insert" | "cut";
+  /** Beats. */
+  readonly site: number;
+  readonly from: number;
+  readonly to: number;
+  /** Samples added (repeat, insert) or left out (cut). */
+  readonly amount: number;
+  /** The edit's footprint in song order, as site indices: edits follow one another without overlapping. */
+  readonly lo: number;
+  readonly hi: number;
+  readonly cost: number;
+}
+
+export interface EditSettings {
+  readonly graph: JumpGraph;
+  readonly form: SongForm;
+  readonly cuts: readonly number[];
+  readonly length: number;
+  readonly sampleRate: number;
+  /** Lengthening (repeats and inserts) or shortening (cuts). */
+  readonly direction: "add" | "remove";
+  /** Longest span a repeat or insert may add, samples (the scaled repeat limit, and no more than needed). */
+  readonly maxSpanSamples: number;
+}
+
+/** Each join costs this much on top of how it sounds: the fewest edits that reach the target. */
+const JOIN_COST = 1;
+/** An end of an edit on a bar line that is not a phrase start (a bar group rather than a whole phrase). */
+const OFF_PHRASE_COST = 0.6;
+/** A span heard twice in a row sooner than MIN_REPLAY_SECONDS is a back-to-back loop: allowed, not preferred. */
+const LOOP_COST = 3;
+const LOUDNESS_FREE_LU = 0.75;
+const LOUDNESS_COST_PER_LU = 3;
+const OFF_METRE_COST = 2;
+
+/** The bar lines where edits may start and end: from the intro's end to the ending's start, both included. */
+export function editSites(form: SongForm, graph: JumpGraph): number[] {
+  const last = Math.min(form.endingStartBeat, graph.lastPlayable + 1);
+  const sites = form.bars.filter((b) => b >= form.introEndBeat && b <= last);
+  if (sites[0] !== form.introEndBeat) sites.unshift(form.introEndBeat);
+  if (sites.at(-1) !== form.endingStartBeat && form.endingStartBeat > sites.at(-1)!) sites.push(form.endingStartBeat);
+  return sites;
+}
+
+/** Every edit the song allows in this direction, with its cost (lower is less audible). */
+export function editCandidates(sites: readonly number[], settings: EditSettings): Edit[] {
+  const { graph, form, cuts, length, sampleRate } = settings;
+  const at = (beat: number) => cuts[beat] ?? length;
+  const phraseStarts = new Set(form.phraseStarts);
+  phraseStarts.add(form.introEndBeat);
+  phraseStarts.add(form.endingStartBeat);
+  const scale = typicalJoinCost(sites, graph);
+  const join = (from: number, to: number): number => {
+    const change = graph.loudnessChange(from + 1, to);
+    return (
+      JOIN_COST +
+      graph.transitionCost(from, to) / scale +
+      LOUDNESS_COST_PER_LU * Math.max(0, change - LOUDNESS_FREE_LU) +
+      (graph.samePlaceInBar(from + 1, to) ? 0 : OFF_METRE_COST)
+    );
+  };
+  const offPhrase = (beat: number) => (phraseStarts.has(beat) ? 0 : OFF_PHRASE_COST);
+  const edits: Edit[] = [];
+  for (let i = 0; i < sites.length; i++) {
+    for (let k = i + 1; k < sites.length; k++) {
+      const [a, b] = [sites[i]!, sites[k]!];
+      const amount = at(b) - at(a);
+      const ends = offPhrase(a) + offPhrase(b);
+      if (settings.direction === "remove") {
+        edits.push({ kind: "cut", site: a, from: a, to: b, amount, lo: i, hi: k, cost: join(a - 1, b) + ends });
+        continue;
+      }
+      if (amount > settings.maxSpanSamples) break;
+      const loop = amount < MIN_REPLAY_SECONDS * sampleRate ? LOOP_COST : 0;
+      edits.push({ kind: "repeat", site: b, from: a, to: b, amount, lo: i, hi: k, cost: join(b - 1, a) + ends + loop });
+      if (ends === 0) edits.push(...insertions(sites, i, k, { at, join, phraseStarts, sampleRate }));
+    }
+  }
+  return edits;
+}
+
+/** The phrase span [sites[i], sites[k]) played at another phrase start at least MIN_REPLAY_SECONDS away from it. */
+function insertions(
+  sites: readonly number[],
+  i: number,
+  k: number,
+  helpers: {
+    at: (beat: number) => number;
+    join: (from: number, to: number) => number;
+    phraseStarts: ReadonlySet<number>;
+    sampleRate: number;
+  },
+): Edit[] {
+  const { at, join, phraseStarts, sampleRate } = helpers;
+  const [from, to] = [sites[i]!, sites[k]!];
+  const gap = MIN_REPLAY_SECONDS * sampleRate;
+  const edits: Edit[] = [];
+  for (const [q, site] of sites.entries()) {
+    if (!phraseStarts.has(site) || q === 0) continue;
+    if (at(site) > at(from) - gap && at(site) < at(to) + gap) continue;
+    const cost = join(site - 1, from) + join(to - 1, site);
+    edits.push({ kind: "insert", site, from, to, amount: at(to) - at(from), lo: q, hi: q, cost });
+  }
+  return edits;
+}
+
+/** Lower quartile of the raw costs of jumping between sites: costs are compared to what this song offers. */
+function typicalJoinCost(sites: readonly number[], graph: JumpGraph): number {
+  const costs: number[] = [];
+  for (const a of sites) for (const b of sites) if (a !== b && a > 0) costs.push(graph.transitionCost(a - 1, b));
+  costs.sort((x, y) => x - y);
+  return Math.max(1e-6, costs[Math.floor(costs.length / 4)] ?? 1);
+}

@@ -1,0 +1,73 @@
+import type { BeatAnalysis } from "../analysis/beats.ts";
+import type { SongForm } from "../analysis/form.ts";
+import { HarmonizerInputError } from "../errors.ts";
+import type { Edit } from "./edit-candidates.ts";
+import type { SourceRange } from "./plan.ts";
+
+/** Song time as m:ss.s. */
+export function songTime(samples: number, sampleRate: number): string {
+  const seconds = samples / sampleRate;
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes}:${(seconds - 60 * minutes).toFixed(1).padStart(4, "0")}`;
+}
+
+/**
+ * The shortest sensible result, samples: the intro, one phrase of the body (its median phrase) and the song's own
+ * ending, less a bar of the ending's trailing silence or padding the fit may use.
+ */
+export function shortestResultSamples(analysis: BeatAnalysis, form: SongForm, cuts: readonly number[]): number {
+  const at = (beat: number) => cuts[beat] ?? analysis.length;
+  const phrases: number[] = [];
+  for (const [i, start] of form.phraseStarts.entries()) {
+    const end = Math.min(form.phraseStarts[i + 1] ?? form.endingStartBeat, form.endingStartBeat);
+    if (start >= form.introEndBeat && end > start) phrases.push(at(end) - at(start));
+  }
+  phrases.sort((a, b) => a - b);
+  const phrase = phrases[Math.floor(phrases.length / 2)] ?? 0;
+  return at(form.introEndBeat) + phrase + (analysis.length - at(form.endingStartBeat)) - 4 * analysis.beatSamples;
+}
+
+/** Refuses a shortening below the shortest sensible result, naming that length and what it is made of. */
+export function refuseTooShort(targetSamples: number, analysis: BeatAnalysis, form: SongForm, cuts: readonly number[]) {
+  const shortest = shortestResultSamples(analysis, form, cuts);
+  if (targetSamples >= shortest) return;
+  const at = (beat: number) => cuts[beat] ?? analysis.length;
+  const s = (samples: number) => (samples / analysis.sampleRate).toFixed(1);
+  throw new HarmonizerInputError(
+    "INVALID_TARGET",
+    `the target of ${s(targetSamples)} s is shorter than this song can be made: its intro (${s(at(form.introEndBeat))} s), ` +
+      `one phrase and its ending (${s(analysis.length - at(form.endingStartBeat))} s) take at least ${s(Math.ceil(shortest))} s; ` +
+      `ask for at least ${(Math.ceil((10 * shortest) / analysis.sampleRate) / 10).toFixed(1)} s`,
+  );
+}
+
+/** The report's account of an edit plan: what was repeated or left out, in song time. */
+export function describeEdits(
+  edits: readonly Edit[],
+  leftOut: readonly SourceRange[],
+  cuts: readonly number[],
+  analysis: BeatAnalysis,
+): string[] {
+  const rate = analysis.sampleRate;
+  const at = (beat: number) => cuts[beat] ?? analysis.length;
+  const span = (from: number, to: number) => `${songTime(at(from), rate)}–${songTime(at(to), rate)}`;
+  const words = edits.map((edit) =>
+    edit.kind === "repeat"
+      ? `${span(edit.from, edit.to)} played twice`
+      : edit.kind === "insert"
+        ? `${span(edit.from, edit.to)} played again at ${songTime(at(edit.site), rate)}`
+        : `${span(edit.site, edit.to)} left out`,
+  );
+  const notes = [
+    edits.length === 0
+      ? "the song in its own order, unedited"
+      : `the song in its own order with ${edits.length} edit${edits.length === 1 ? "" : "s"} (song time): ${words.join("; ")}`,
+  ];
+  if (leftOut.length > 0) {
+    const total = leftOut.reduce((sum, r) => sum + r.end - r.start, 0);
+    notes.push(
+      `left out (song time): ${leftOut.map((r) => `${songTime(r.start, rate)}–${songTime(r.end, rate)}`).join(", ")} (${(total / rate).toFixed(1)} s)`,
+    );
+  }
+  return notes;
+}
