@@ -1,6 +1,7 @@
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import { findAnchors } from "./anchors.ts";
 import { scanBlocks, type BlockScan } from "./blocks.ts";
+import { coveragePercent } from "./coverage.ts";
 import { findCopyRuns, longestRunAfter, offsetsCopying, type AnchoredAudio, type FoundCopies } from "./copies.ts";
 import type { QualityReport } from "./report.ts";
 import {
@@ -24,6 +25,9 @@ export type FormMetrics = Pick<
   | "endsWithInputEnding"
   | "longestInternalSilenceSeconds"
   | "originalLongestInternalSilenceSeconds"
+  | "coveragePercent"
+  | "originalSeconds"
+  | "resultSeconds"
 >;
 
 export interface FormOptions {
@@ -102,6 +106,9 @@ export function measureForm(
       threshold,
       original.sampleRate,
     ),
+    coveragePercent: coveragePercent(original, originalScan, copies, result, threshold),
+    originalSeconds: frameCount(original) / original.sampleRate,
+    resultSeconds: frameCount(result) / sampleRate,
   };
 }
 

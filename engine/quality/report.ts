@@ -111,7 +111,7 @@ export interface QualityReport {
   // Form and variety: is the song extended, or replayed? From sample-exact copies (engine/quality/form.ts).
   /**
    * Longest stretch of the result after introSeconds that is one contiguous sample-exact copy of the input,
-   * seconds (a copy that starts before introSeconds counts from there); lower is better (target <= 45).
+   * seconds (a copy that starts before introSeconds counts from there); lower is better (target <= 45, more for results adding less than the song: engine/variety.ts).
    */
   readonly longestVerbatimRunSeconds: number;
   /**
@@ -141,4 +141,13 @@ export interface QualityReport {
   readonly longestInternalSilenceSeconds: number;
   /** The same on the input, seconds. */
   readonly originalLongestInternalSilenceSeconds: number;
+  /**
+   * Share of the input's sounding material (its 40 ms blocks above the silence threshold) heard in the result in
+   * sample-exact copies, percent; higher is better (target >= 98 when the result is between the input's length and
+   * twice it; reported otherwise). null when the input has no sound. See coverage.ts.
+   */
+  readonly coveragePercent: number | null;
+  /** Length of the input and of the result, seconds (the variety targets scale with what was added). */
+  readonly originalSeconds: number;
+  readonly resultSeconds: number;
 }

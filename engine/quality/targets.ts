@@ -1,3 +1,4 @@
+import { MAX_REPEAT_SECONDS, MAX_VERBATIM_SECONDS, scaledLimitSeconds } from "../variety.ts";
 import type { QualityReport } from "./report.ts";
 
 /** One quality target and whether a report meets it (for the CLI's summary and the job report). */
@@ -62,20 +63,7 @@ export function checkTargets(report: QualityReport, options: TargetOptions): Tar
       target: "0 or >= 20 s",
       met: report.extensionSeconds > 0 ? report.shortestLoopSeconds === 0 || report.shortestLoopSeconds >= 20 : null,
     },
-    {
-      key: "longestVerbatimRunSeconds",
-      label: "longest verbatim run",
-      value: report.longestVerbatimRunSeconds,
-      target: "<= 45 s",
-      met: report.longestVerbatimRunSeconds <= 45,
-    },
-    {
-      key: "longestRepeatedStretchSeconds",
-      label: "longest repeated stretch",
-      value: report.longestRepeatedStretchSeconds,
-      target: "< 30 s",
-      met: report.longestRepeatedStretchSeconds < 30,
-    },
+    ...varietyChecks(report),
     {
       key: "introReplays",
       label: "intro replays",
@@ -97,6 +85,44 @@ export function checkTargets(report: QualityReport, options: TargetOptions): Tar
       target: `<= ${round(silenceLimit)} s`,
       // The limit is the input's own silence + 0.5 s; 1e-9 absorbs the rounding of that sum.
       met: report.longestInternalSilenceSeconds <= silenceLimit + 1e-9,
+    },
+  ];
+}
+
+/** Coverage is judged when every second of the song should play: a result between its length and twice it. */
+const COVERAGE_TARGET_PERCENT = 98;
+
+/**
+ * The verbatim and repeat limits scaled to what the result adds (engine/variety.ts), and coverage. A shortened or
+ * unchanged result adds nothing: its runs are the song's own, not judged.
+ */
+function varietyChecks(report: QualityReport): TargetCheck[] {
+  const added = report.resultSeconds - report.originalSeconds;
+  const verbatim = scaledLimitSeconds(MAX_VERBATIM_SECONDS, report.originalSeconds, added);
+  const repeat = scaledLimitSeconds(MAX_REPEAT_SECONDS, report.originalSeconds, added);
+  const judged = Number.isFinite(verbatim);
+  const lengthened = added > 0 && report.resultSeconds <= 2 * report.originalSeconds + 1e-6;
+  return [
+    {
+      key: "longestVerbatimRunSeconds",
+      label: "longest verbatim run",
+      value: report.longestVerbatimRunSeconds,
+      target: judged ? `<= ${round(verbatim)} s` : "none (nothing added)",
+      met: judged ? report.longestVerbatimRunSeconds <= verbatim + 1e-9 : null,
+    },
+    {
+      key: "longestRepeatedStretchSeconds",
+      label: "longest repeated stretch",
+      value: report.longestRepeatedStretchSeconds,
+      target: judged ? `< ${round(repeat)} s` : "none (nothing added)",
+      met: judged ? report.longestRepeatedStretchSeconds < repeat : null,
+    },
+    {
+      key: "coveragePercent",
+      label: "coverage of the song",
+      value: report.coveragePercent,
+      target: `>= ${COVERAGE_TARGET_PERCENT} %`,
+      met: lengthened && report.coveragePercent !== null ? report.coveragePercent >= COVERAGE_TARGET_PERCENT : null,
     },
   ];
 }

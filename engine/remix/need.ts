@@ -1,8 +1,11 @@
 import type { BeatAnalysis } from "../analysis/beats.ts";
 import type { SongForm } from "../analysis/form.ts";
 import { HarmonizerInputError } from "../errors.ts";
+import type { PulseProfile } from "../analysis/continuity.ts";
 import type { Edit } from "./edit-candidates.ts";
-import type { SourceRange } from "./plan.ts";
+import { type EditedPlan, planEdits } from "./edit-plan.ts";
+import type { JumpGraph } from "./jump-graph.ts";
+import { cutPositions, type SourceRange } from "./plan.ts";
 
 /** Song time as m:ss.s. */
 export function songTime(samples: number, sampleRate: number): string {
@@ -70,4 +73,36 @@ export function describeEdits(
     );
   }
   return notes;
+}
+
+/** Continue form: whether the extension has room for a phrase and the song's own ending again (else it fades out). */
+export function endingFitsAfter(analysis: BeatAnalysis, form: SongForm, target: number): boolean {
+  const ending = analysis.length - (analysis.beats[form.endingStartBeat] ?? analysis.length);
+  return target - analysis.length >= ending + 4 * analysis.beatSamples;
+}
+
+/**
+ * Song form up to twice the song's length, and shorter: the song in its own order with the fewest edits that reach
+ * the target (edit-plan.ts). Above twice the length, or when no edits fit, undefined: the walk re-sequences the body.
+ */
+export function planByNeed(
+  {
+    analysis,
+    graph,
+    form,
+    crossfadeSamples,
+    target,
+  }: { analysis: BeatAnalysis; graph: JumpGraph; form: SongForm; crossfadeSamples: number; target: number },
+  pulse: PulseProfile | undefined,
+): EditedPlan | undefined {
+  if (target > 2 * analysis.length) return undefined;
+  const cuts = cutPositions(analysis, crossfadeSamples);
+  if (target < analysis.length) refuseTooShort(target, analysis, form, cuts);
+  const edited = planEdits(analysis, graph, form, { targetSamples: target, crossfadeSamples, pulse });
+  if (!edited && target < analysis.length)
+    throw new HarmonizerInputError(
+      "INVALID_TARGET",
+      `no set of whole bars of this song leaves exactly ${((analysis.length - target) / analysis.sampleRate).toFixed(1)} s out; ask for its length or more`,
+    );
+  return edited;
 }

@@ -100,7 +100,8 @@ export async function planPhrases(
     ((index: number, position: number) => followWeight((position - length) / sampleRate) * likeness[index]!);
   const heard = (): SourceRange[] =>
     (song ? [] : [{ start: 0, end: length }]).concat(toRanges(steps, cuts, length, start.firstRangeStart));
-  while (state.position < walkUntil && phrases.length > 0) {
+  // At least one phrase: the exit into the ending needs a walk to leave.
+  while ((state.position < walkUntil || steps.length === start.steps.length) && phrases.length > 0) {
     const first = steps.length === start.steps.length;
     const context =
       first && !song

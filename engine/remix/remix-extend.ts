@@ -17,8 +17,7 @@ import { RIDE_SECONDS } from "./level-ride.ts";
 import { renderPlan, type RemixSegment } from "./render.ts";
 import { bodyPhrases, planPhrases, type PhraseSteering } from "./phrase-plan.ts";
 import { renderSong } from "./song-render.ts";
-import { type EditedPlan, planEdits } from "./edit-plan.ts";
-import { describeEdits, refuseTooShort } from "./need.ts";
+import { describeEdits, endingFitsAfter, planByNeed } from "./need.ts";
 
 /** Shortest crossfade at joins in songs without a clear beat, seconds. */
 export const BEATLESS_CROSSFADE_SECONDS = 0.12;
@@ -216,7 +215,7 @@ async function extendInForm(
     edited?.plan ??
     (await planPhrases(analysis, graph, form, {
       form: formName,
-      ending: formName === "song" || form.hasEnding ? "outro" : "fade",
+      ending: formName === "song" || (form.hasEnding && endingFitsAfter(analysis, form, target)) ? "outro" : "fade",
       targetSamples: target,
       crossfadeSamples,
       fadeOutSamples: Math.round(options.fadeOutSeconds * sampleRate),
@@ -276,26 +275,6 @@ async function extendInForm(
     segments: rendered.segments,
     notes,
   };
-}
-
-/**
- * Song form up to twice the song's length, and shorter: the song in its own order with the fewest edits that reach
- * the target (edit-plan.ts). Above twice the length, or when no edits fit, undefined: the walk re-sequences the body.
- */
-function planByNeed(
-  { analysis, graph, form, crossfadeSamples, target }: Omit<Analysed, "input" | "loudness">,
-  pulse: ReturnType<typeof createPulseProfile> | undefined,
-): EditedPlan | undefined {
-  if (target > 2 * analysis.length) return undefined;
-  const cuts = cutPositions(analysis, crossfadeSamples);
-  if (target < analysis.length) refuseTooShort(target, analysis, form, cuts);
-  const edited = planEdits(analysis, graph, form, { targetSamples: target, crossfadeSamples, pulse });
-  if (!edited && target < analysis.length)
-    throw new HarmonizerInputError(
-      "INVALID_TARGET",
-      `no set of whole bars of this song leaves exactly ${((analysis.length - target) / analysis.sampleRate).toFixed(1)} s out; ask for its length or more`,
-    );
-  return edited;
 }
 
 /** The raw-audio encoder–decoder as a phrase steering (the hybrid engine). */

@@ -113,7 +113,7 @@ describe("harmonizer extend", () => {
   });
 
   it.each([
-    ["a target shorter than the song", ["--to", "10"], /target of 10 s is shorter than the song \(25 s\)/],
+    ["a target shorter than any song is made", ["--to", "10"], /target of 10 s is too short; ask for at least 20 s/],
     [
       "a model directory without a model",
       ["--to", "40", "--model", "/nonexistent-model"],

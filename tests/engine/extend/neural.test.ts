@@ -84,10 +84,12 @@ describe("neural engine (chained 10 s predictions)", () => {
     expect(result.notes.join(" ")).toMatch(/quieter than the song; gain capped at \+24 dB/);
   });
 
-  it("refuses a target shorter than the input, naming both lengths", async () => {
+  it("refuses to shorten (it only continues the whole song), naming both lengths and the engine that shortens", async () => {
     await expect(
       extendAudio(song, { targetSeconds: 20, engine: "neural", predictor: tonePredictor(), fadeOutSeconds: 1 }),
-    ).rejects.toThrow(/target of 20 s is shorter than the song \(25 s\)/);
+    ).rejects.toThrow(
+      /neural engine only lengthens.*target of 20 s is shorter than the song \(25\.0 s\).*--engine remix/,
+    );
   });
 
   it("refuses the neural engine without a model, saying how to get one", async () => {

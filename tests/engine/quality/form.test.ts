@@ -144,11 +144,14 @@ describe("an extension in song form: intro, re-sequenced 8 s passages of the mid
     expect(measureForm(song, cut, { introSeconds: 20.25 }).endsWithInputEnding).toBe(false);
   });
 
-  test("meets every quality target", async () => {
+  test("meets every quality target but coverage: 20.25-22.25 s and 74.25-75.25 s of the song never play", async () => {
     const report = await measureExtension({ original: song, result, seams, introSeconds: 20.25 });
     const checks = checkTargets(report, { inputHasEnding: true });
     expect(checks.map((c) => c.key)).toContain("endsWithInputEnding");
-    expect(checks.filter((c) => c.met !== true)).toEqual([]);
+    expect(checks.filter((c) => c.met !== true).map((c) => c.key)).toEqual(["coveragePercent"]);
+    // 3 s of the 88 sounding seconds left out (96.6 %), less the unconfirmed 20-40 ms at the edges of each copy.
+    expect(report.coveragePercent!).toBeGreaterThan(95.5);
+    expect(report.coveragePercent!).toBeLessThanOrEqual(100 * (85 / 88));
     expect(report.extensionSeconds).toBeCloseTo(25, 6);
   });
 });
@@ -186,6 +189,9 @@ describe("the medians table", () => {
     endsWithInputEnding: true,
     longestInternalSilenceSeconds: 0,
     originalLongestInternalSilenceSeconds: 0,
+    coveragePercent: 100,
+    originalSeconds: 120,
+    resultSeconds: 180,
     ...form,
   });
   const runs = [

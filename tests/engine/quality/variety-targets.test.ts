@@ -1,0 +1,75 @@
+import { describe, expect, test } from "vitest";
+import type { QualityReport } from "../../../engine/quality/report.ts";
+import { checkTargets } from "../../../engine/quality/targets.ts";
+import { scaledLimitSeconds } from "../../../engine/variety.ts";
+
+/** A report of a 240 s song made `resultSeconds` long, with the given form figures. */
+function report(resultSeconds: number, figures: Partial<QualityReport>): QualityReport {
+  return {
+    extensionSeconds: resultSeconds - 10,
+    seamCount: 2,
+    clicksAtSeams: 0,
+    seamFluxZ: 0,
+    seamLoudnessChangeLu: 0.2,
+    integratedLoudnessDifferenceLu: 0,
+    tempoDifferencePercent: 0,
+    beatPhaseErrorAtSeams: 0,
+    timbreDistance: 0,
+    harmonySimilarity: 1,
+    shortestLoopSeconds: 0,
+    originalShortestLoopSeconds: 0,
+    verbatimFraction: 1,
+    originalTempoBpm: 120,
+    extensionTempoBpm: 120,
+    longestVerbatimRunSeconds: 40,
+    longestRepeatedStretchSeconds: 8,
+    originalLongestRepeatedStretchSeconds: 0,
+    introReplays: 1,
+    endsWithInputEnding: true,
+    longestInternalSilenceSeconds: 0,
+    originalLongestInternalSilenceSeconds: 0,
+    coveragePercent: 100,
+    originalSeconds: 240,
+    resultSeconds,
+    ...figures,
+  };
+}
+
+const check = (r: QualityReport, key: string) => checkTargets(r, { inputHasEnding: true }).find((c) => c.key === key)!;
+
+describe("variety limits scale with what is added", () => {
+  test("the limit is the base for a song's length added or more, and grows towards the song's length below that", () => {
+    expect(scaledLimitSeconds(45, 240, 240)).toBe(45);
+    expect(scaledLimitSeconds(45, 240, 600)).toBe(45);
+    expect(scaledLimitSeconds(45, 240, 10)).toBeCloseTo(45 + 195 * (230 / 240), 9);
+    expect(scaledLimitSeconds(45, 240, 60)).toBeCloseTo(45 + 195 * 0.75, 9);
+    expect(scaledLimitSeconds(45, 240, 0)).toBe(Number.POSITIVE_INFINITY);
+    expect(scaledLimitSeconds(45, 240, -60)).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  test("+10 s: a 200 s verbatim run and a 10 s phrase heard twice meet the targets; at 3x the song they do not", () => {
+    const small = report(250, { longestVerbatimRunSeconds: 200, longestRepeatedStretchSeconds: 10 });
+    expect(check(small, "longestVerbatimRunSeconds")).toMatchObject({ met: true, target: "<= 231.88 s" });
+    expect(check(small, "longestRepeatedStretchSeconds").met).toBe(true);
+    const large = report(720, { longestVerbatimRunSeconds: 200, longestRepeatedStretchSeconds: 31 });
+    expect(check(large, "longestVerbatimRunSeconds")).toMatchObject({ met: false, target: "<= 45 s" });
+    expect(check(large, "longestRepeatedStretchSeconds")).toMatchObject({ met: false, target: "< 30 s" });
+  });
+
+  test("a shortened song adds nothing: its runs are not judged", () => {
+    const shorter = report(180, { longestVerbatimRunSeconds: 120, coveragePercent: 74 });
+    expect(check(shorter, "longestVerbatimRunSeconds")).toMatchObject({ met: null, target: "none (nothing added)" });
+    expect(check(shorter, "coveragePercent").met).toBeNull();
+  });
+});
+
+describe("coverage", () => {
+  test("is judged (>= 98 %) from the song's length to twice it, and reported above", () => {
+    expect(check(report(250, { coveragePercent: 97.9 }), "coveragePercent")).toMatchObject({
+      met: false,
+      target: ">= 98 %",
+    });
+    expect(check(report(480, { coveragePercent: 98.5 }), "coveragePercent").met).toBe(true);
+    expect(check(report(600, { coveragePercent: 80 }), "coveragePercent")).toMatchObject({ met: null, value: 80 });
+  });
+});

@@ -1,0 +1,84 @@
+import { describe, expect, test } from "vitest";
+import type { PcmAudio } from "../../../engine/audio/pcm.ts";
+import { measureForm } from "../../../engine/quality/form.ts";
+import { remixExtend } from "../../../engine/remix/index.ts";
+import { clickSong } from "./signals.ts";
+
+const rate = 22050;
+const options = { fadeOutSeconds: 4, crossfadeSeconds: 0.02 };
+
+/** A 120 s song with an intro (rising out of silence over 5 s), a body of distinct bars, and a fade to 1 s of silence. */
+function songWithForm(seconds: number, seed: number): PcmAudio {
+  const song = clickSong({ seconds, seed, endingSeconds: 1 });
+  return { sampleRate: rate, channels: song.channels.map((c) => c.map((v, i) => v * Math.min(1, i / (5 * rate)))) };
+}
+
+const song = songWithForm(120, 31);
+const input = song.channels[0]!;
+const same = (a: Float32Array, b: Float32Array) => a.length === b.length && a.every((v, i) => v === b[i]);
+
+describe("plan by need: a little longer keeps the whole song", () => {
+  test.each([10, 60])(
+    "+%i s: exact, the intro and the ending kept, every second of the song heard, few joins",
+    async (added) => {
+      const result = await remixExtend(song, { ...options, targetSeconds: 120 + added, seed: 1 });
+      const out = result.audio.channels[0]!;
+      expect(out.length).toBe((120 + added) * rate);
+      expect(result.form).toBe("song");
+      const intro = Math.round(result.introSeconds * rate);
+      expect(same(out.subarray(0, intro), input.subarray(0, intro))).toBe(true);
+      const form = measureForm(song, result.audio, { introSeconds: result.introSeconds });
+      expect(form.endsWithInputEnding).toBe(true);
+      expect(form.introReplays).toBe(1);
+      expect(form.coveragePercent!).toBeGreaterThanOrEqual(98);
+      // The fewest edits: a repeat (one join) or a phrase played again elsewhere (two joins) per 30 s or so added.
+      expect(result.seams.length).toBeLessThanOrEqual(2 * Math.ceil(added / 30));
+      expect(result.notes.join("\n")).toMatch(/song in its own order with \d+ edits?/);
+    },
+  );
+
+  test("twice the song's length still plays every second of it", async () => {
+    const result = await remixExtend(song, { ...options, targetSeconds: 240, seed: 1 });
+    expect(result.audio.channels[0]!.length).toBe(240 * rate);
+    const form = measureForm(song, result.audio, { introSeconds: result.introSeconds });
+    expect(form.coveragePercent!).toBeGreaterThanOrEqual(98);
+    expect(form.endsWithInputEnding).toBe(true);
+  });
+
+  test("continue form already covers the song: the whole input, then a continuation", async () => {
+    const result = await remixExtend(song, { ...options, targetSeconds: 130, seed: 1, form: "continue" });
+    expect(same(result.audio.channels[0]!.subarray(0, input.length), input)).toBe(true);
+    expect(measureForm(song, result.audio).coveragePercent!).toBeGreaterThanOrEqual(98);
+  });
+});
+
+describe("shorten", () => {
+  test("to 75 %: exact, phrases left out at bar lines in song order, the intro and the ending kept, and reported", async () => {
+    const result = await remixExtend(song, { ...options, targetSeconds: 90, seed: 1 });
+    const out = result.audio.channels[0]!;
+    expect(out.length).toBe(90 * rate);
+    expect(result.form).toBe("song");
+    const intro = Math.round(result.introSeconds * rate);
+    expect(intro).toBeGreaterThan(0);
+    expect(same(out.subarray(0, intro), input.subarray(0, intro))).toBe(true);
+    const form = measureForm(song, result.audio, { introSeconds: result.introSeconds });
+    expect(form.endsWithInputEnding).toBe(true);
+    // Only left out, never re-ordered: every later run starts further on in the song, on a bar line (2 s at 120 BPM).
+    const starts = result.segments.map((s) => s.sourceStart);
+    for (let i = 1; i < starts.length; i++) expect(starts[i]!).toBeGreaterThan(starts[i - 1]!);
+    for (const start of starts) expect(Math.abs(start / 2 - Math.round(start / 2))).toBeLessThan(0.03);
+    const leftOut = result.notes.find((n) => n.startsWith("left out (song time)"));
+    expect(leftOut).toMatch(/left out \(song time\): \d:\d\d\.\d–\d:\d\d\.\d.*\((2\d|30)\.\d s\)/);
+    expect(form.coveragePercent!).toBeGreaterThan(70);
+    expect(form.coveragePercent!).toBeLessThan(82);
+  });
+
+  test("refuses a target below the intro, a phrase and the ending, naming the shortest length", async () => {
+    const error = await remixExtend(song, { ...options, targetSeconds: 12 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "INVALID_TARGET" });
+    expect((error as Error).message).toMatch(/shorter than this song can be made.*ask for at least \d+\.\d s/);
+    const shortest = Number(/ask for at least (\d+\.\d) s/.exec((error as Error).message)![1]);
+    const result = await remixExtend(song, { ...options, targetSeconds: shortest, seed: 1 });
+    expect(result.audio.channels[0]!.length).toBe(Math.round(shortest * rate));
+  });
+});
