@@ -46,8 +46,7 @@ export function refuseTooShort(targetSamples: number, analysis: BeatAnalysis, fo
 
 /** The report's account of an edit plan: what was repeated or left out, in song time. */
 export function describeEdits(
-  edits: readonly Edit[],
-  leftOut: readonly SourceRange[],
+  { edits, leftOut }: Pick<EditedPlan, "edits" | "leftOut">,
   cuts: readonly number[],
   analysis: BeatAnalysis,
 ): string[] {

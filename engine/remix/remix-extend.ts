@@ -234,14 +234,13 @@ async function extendInForm(
           entranceFadeSamples: Math.round(Math.min(1, Math.max(0.25, analysis.beatSamples / sampleRate)) * sampleRate),
         });
   const seconds = (samples: number) => (samples / sampleRate).toFixed(1);
-  const cuts = cutPositions(analysis, crossfadeSamples);
   const notes = [
     edited
       ? `song form, planned by need: the input's first ${seconds(plan.introSamples)} s (its intro), its body, then its ending`
       : formName === "song"
         ? `song form: the input's first ${seconds(plan.introSamples)} s (its intro), a body re-ordered from its phrases, then its ending`
         : `continue form: the whole input (${seconds(length)} s), then a body re-ordered from its phrases`,
-    ...(edited ? describeEdits(edited.edits, edited.leftOut, cuts, analysis) : []),
+    ...(edited ? describeEdits(edited, cutPositions(analysis, crossfadeSamples), analysis) : []),
     `${count(rendered.seams.length, "join")}, ${count(rendered.segments.length, "run")} of the input after the first join`,
   ];
   if (plan.ending.kind === "outro") {
