@@ -53,7 +53,9 @@ export function withExtendOptions(command: Command): Command {
   return command
     .option(
       "--to <length>",
-      required("duration of the result: 90, 1:30, 10:00, 1:00:00, 90s, 10m, 1h30m, or x2 (twice the song)"),
+      required(
+        "duration of the result: 90, 1:30, 10:00, 1:00:00, 90s, 10m, 1h30m, or x2 (twice the song); shorter than the song leaves phrases out",
+      ),
       targetLength,
     )
     .option(

@@ -130,6 +130,7 @@ function formatPerTrack(evaluations: readonly (EngineEvaluation & { track: strin
         `intro x${cell(report.introReplays)}`,
         `ending ${report.endsWithInputEnding ? "yes" : "no"}`,
         `silence ${cell(report.longestInternalSilenceSeconds)} s (input ${cell(report.originalLongestInternalSilenceSeconds)})`,
+        `coverage ${cell(report.coveragePercent)} %`,
         `extend ${seconds.toFixed(1)} s`,
       ].join("  "),
     )

@@ -82,6 +82,7 @@ export const TABLE_METRICS: readonly {
   { key: "introReplays", label: "intro replays (target 1)", better: "lower" },
   { key: "endsWithInputEnding", label: "ends with input's ending (share)", better: "higher" },
   { key: "longestInternalSilenceSeconds", label: "longest internal silence (s)", better: "lower" },
+  { key: "coveragePercent", label: "coverage of the song (%)", better: "higher" },
   { key: "originalLongestInternalSilenceSeconds", label: "input's longest internal silence (s)", better: "info" },
   { key: "seamCount", label: "seams", better: "info" },
 ];

@@ -16,6 +16,8 @@ export interface Edit {
   readonly to: number;
   /** Samples added (repeat, insert) or left out (cut). */
   readonly amount: number;
+  /** Source sample where the song plays on after the edit. */
+  readonly resume: number;
   /** The edit's footprint in song order, as site indices: edits follow one another without overlapping. */
   readonly lo: number;
   readonly hi: number;
@@ -39,7 +41,7 @@ const JOIN_COST = 1;
 /** An end of an edit on a bar line that is not a phrase start (a bar group rather than a whole phrase). */
 const OFF_PHRASE_COST = 0.6;
 /** A span heard twice in a row sooner than MIN_REPLAY_SECONDS is a back-to-back loop: allowed, not preferred. */
-const LOOP_COST = 3;
+const LOOP_COST = 6;
 const LOUDNESS_FREE_LU = 0.75;
 const LOUDNESS_COST_PER_LU = 3;
 const OFF_METRE_COST = 2;
@@ -78,12 +80,23 @@ export function editCandidates(sites: readonly number[], settings: EditSettings)
       const amount = at(b) - at(a);
       const ends = offPhrase(a) + offPhrase(b);
       if (settings.direction === "remove") {
-        edits.push({ kind: "cut", site: a, from: a, to: b, amount, lo: i, hi: k, cost: join(a - 1, b) + ends });
+        edits.push({
+          kind: "cut",
+          site: a,
+          from: a,
+          to: b,
+          amount,
+          resume: at(b),
+          lo: i,
+          hi: k,
+          cost: join(a - 1, b) + ends,
+        });
         continue;
       }
       if (amount > settings.maxSpanSamples) break;
       const loop = amount < MIN_REPLAY_SECONDS * sampleRate ? LOOP_COST : 0;
-      edits.push({ kind: "repeat", site: b, from: a, to: b, amount, lo: i, hi: k, cost: join(b - 1, a) + ends + loop });
+      const cost = join(b - 1, a) + ends + loop;
+      edits.push({ kind: "repeat", site: b, from: a, to: b, amount, resume: at(a), lo: i, hi: k, cost });
       if (ends === 0) edits.push(...insertions(sites, i, k, { at, join, phraseStarts, sampleRate }));
     }
   }
@@ -110,7 +123,7 @@ function insertions(
     if (!phraseStarts.has(site) || q === 0) continue;
     if (at(site) > at(from) - gap && at(site) < at(to) + gap) continue;
     const cost = join(site - 1, from) + join(to - 1, site);
-    edits.push({ kind: "insert", site, from, to, amount: at(to) - at(from), lo: q, hi: q, cost });
+    edits.push({ kind: "insert", site, from, to, amount: at(to) - at(from), resume: at(site), lo: q, hi: q, cost });
   }
   return edits;
 }

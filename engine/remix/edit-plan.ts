@@ -24,7 +24,7 @@ const MIN_RUN_SECONDS = 8;
 /** Silence after the song's ending, per beat, against an edit's cost (an edit costs about 2). */
 const PAD_COST_PER_BEAT = 0.8;
 /** A run after the last edit longer than the verbatim limit costs this much per second over. */
-const LONG_TAIL_COST_PER_SECOND = 0.2;
+const LONG_TAIL_COST_PER_SECOND = 1;
 
 /**
  * Plans by need, in song form: the song in its own order with the fewest, least audible edits that bring it to the
@@ -90,6 +90,8 @@ interface Search {
 interface Cell {
   readonly cost: number;
   readonly amount: number;
+  /** Source sample where the song plays on after the last edit: the run since then is heard contiguously. */
+  readonly resume: number;
   readonly edit: number;
   readonly previous: Cell | undefined;
 }
@@ -101,7 +103,7 @@ interface Cell {
 function chooseEdits(edits: readonly Edit[], positions: readonly number[], search: Search): Edit[] | undefined {
   const buckets = Math.ceil(search.window[1] / search.bucket) + 2;
   const best: (Cell | undefined)[][] = positions.map(() => new Array<Cell | undefined>(buckets));
-  best[0]![0] = { cost: 0, amount: 0, edit: -1, previous: undefined };
+  best[0]![0] = { cost: 0, amount: 0, resume: positions[0]!, edit: -1, previous: undefined };
   const order = edits.map((_, i) => i).sort((a, b) => edits[a]!.lo - edits[b]!.lo);
   let windowLo = -1;
   let windowMin: (Cell | undefined)[] = [];
@@ -114,20 +116,23 @@ function chooseEdits(edits: readonly Edit[], positions: readonly number[], searc
     for (let d = 0; d < buckets; d++) {
       const from = windowMin[d];
       if (!from) continue;
+      // A repeat's join comes after the span it repeats: the run before it reaches that far.
+      if (positions[edit.lo]! - from.resume + (edit.kind === "repeat" ? edit.amount : 0) > search.maxRun) continue;
       const amount = from.amount + edit.amount;
       const next = Math.round(amount / search.bucket);
       if (next >= buckets || amount > search.window[1]) continue;
       const cost = from.cost + edit.cost;
       const cell = best[edit.hi]![next];
-      if (!cell || cost < cell.cost) best[edit.hi]![next] = { cost, amount, edit: index, previous: from };
+      if (!cell || cost < cell.cost)
+        best[edit.hi]![next] = { cost, amount, resume: edit.resume, edit: index, previous: from };
     }
   }
   let chosen: { cell: Cell; total: number } | undefined;
-  for (const [j, row] of best.entries()) {
-    const tailRun = search.tail + (positions.at(-1)! - positions[j]!);
-    const tailCost = (LONG_TAIL_COST_PER_SECOND * Math.max(0, tailRun - search.maxRun)) / search.sampleRate;
+  for (const row of best) {
     for (const cell of row) {
       if (!cell || cell.amount < search.window[0] || cell.amount > search.window[1]) continue;
+      const tailRun = search.tail + (positions.at(-1)! - cell.resume);
+      const tailCost = (LONG_TAIL_COST_PER_SECOND * Math.max(0, tailRun - search.maxRun)) / search.sampleRate;
       const pad = search.direction === "add" ? search.wanted - cell.amount : cell.amount - search.wanted;
       const total = cell.cost + search.padCost(pad) + (Number.isFinite(tailCost) ? tailCost : 0);
       if (!chosen || total < chosen.total) chosen = { cell, total };
@@ -149,13 +154,14 @@ function cheapestBefore(
 ): (Cell | undefined)[] {
   const out = new Array<Cell | undefined>(best[0]!.length);
   for (let j = 0; j <= lo; j++) {
-    const run = positions[lo]! - positions[j]!;
-    // From the intro's end (j = 0, no edit yet) any run up to maxRun will do.
-    if (run > search.maxRun || (j > 0 && run < search.minRun)) continue;
     const row = best[j]!;
     for (let d = 0; d < row.length; d++) {
       const cell = row[d];
-      if (cell && (j > 0 || cell.edit < 0) && (!out[d] || cell.cost < out[d]!.cost)) out[d] = cell;
+      if (!cell || (j === 0 && cell.edit >= 0)) continue;
+      // From the intro's end (no edit yet) any run up to maxRun will do; between edits, at least minRun.
+      const run = positions[lo]! - cell.resume;
+      if (run > search.maxRun || (cell.edit >= 0 && run < search.minRun)) continue;
+      if (!out[d] || cell.cost < out[d]!.cost) out[d] = cell;
     }
   }
   return out;

@@ -2,6 +2,7 @@ import { describe, expect, test } from "vitest";
 import type { PcmAudio } from "../../../engine/audio/pcm.ts";
 import { measureForm } from "../../../engine/quality/form.ts";
 import { remixExtend } from "../../../engine/remix/index.ts";
+import { scaledLimitSeconds } from "../../../engine/variety.ts";
 import { clickSong } from "./signals.ts";
 
 const rate = 22050;
@@ -31,6 +32,9 @@ describe("plan by need: a little longer keeps the whole song", () => {
       expect(form.endsWithInputEnding).toBe(true);
       expect(form.introReplays).toBe(1);
       expect(form.coveragePercent!).toBeGreaterThanOrEqual(98);
+      // The variety limits scale with what is added: 45 s plus most of the rest of the song for a small addition.
+      expect(form.longestVerbatimRunSeconds).toBeLessThanOrEqual(scaledLimitSeconds(45, 120, added));
+      expect(form.longestRepeatedStretchSeconds).toBeLessThan(scaledLimitSeconds(30, 120, added));
       // The fewest edits: a repeat (one join) or a phrase played again elsewhere (two joins) per 30 s or so added.
       expect(result.seams.length).toBeLessThanOrEqual(2 * Math.ceil(added / 30));
       expect(result.notes.join("\n")).toMatch(/song in its own order with \d+ edits?/);
@@ -43,6 +47,9 @@ describe("plan by need: a little longer keeps the whole song", () => {
     const form = measureForm(song, result.audio, { introSeconds: result.introSeconds });
     expect(form.coveragePercent!).toBeGreaterThanOrEqual(98);
     expect(form.endsWithInputEnding).toBe(true);
+    // A song's length added: the full variety rules (a beat of tolerance for the joins' alignment).
+    expect(form.longestVerbatimRunSeconds).toBeLessThanOrEqual(45.5);
+    expect(form.longestRepeatedStretchSeconds).toBeLessThan(30);
   });
 
   test("continue form already covers the song: the whole input, then a continuation", async () => {
