@@ -2,10 +2,9 @@ import type { BeatAnalysis } from "../analysis/beats.ts";
 import type { SongForm } from "../analysis/form.ts";
 import { HarmonizerInputError } from "../errors.ts";
 import type { PulseProfile } from "../analysis/continuity.ts";
-import type { Edit } from "./edit-candidates.ts";
 import { type EditedPlan, planEdits } from "./edit-plan.ts";
 import type { JumpGraph } from "./jump-graph.ts";
-import { cutPositions, type SourceRange } from "./plan.ts";
+import { cutPositions } from "./plan.ts";
 
 /** Song time as m:ss.s. */
 export function songTime(samples: number, sampleRate: number): string {
