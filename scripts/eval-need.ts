@@ -29,8 +29,8 @@ const TARGETS: readonly { label: string; seconds: (song: number) => number }[] =
   { label: "75 %", seconds: (song) => Math.round(75 * song) / 100 },
 ];
 
-/** How far before a join its crossfade and alignment may change samples, seconds (render.ts: 30 ms + crossfade). */
-const JOIN_REACH_SECONDS = 0.05;
+/** How far before a join its crossfade and alignment may change samples, seconds (render.ts: 30 ms + half of 120 ms). */
+const JOIN_REACH_SECONDS = 0.1;
 
 interface NeedRun {
   track: string;
@@ -69,7 +69,8 @@ async function run(options: NeedOptions): Promise<void> {
         { original: input, result: result.audio, seams: result.seams, introSeconds: result.introSeconds },
         { originalAnalysis },
       );
-      // The first join may sit right at the intro's end: its crossfade and zero-crossing search reach 50 ms back.
+      // The first join may sit right at the intro's end: its crossfade (up to 120 ms for soft attacks, centred) and
+      // its search for a smooth join (30 ms) reach up to 90 ms back.
       const intro = Math.round(((result.introSeconds ?? songSeconds) - JOIN_REACH_SECONDS) * input.sampleRate);
       const out = result.audio.channels;
       const line: NeedRun = {

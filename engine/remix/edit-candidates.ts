@@ -97,17 +97,18 @@ export function editCandidates(sites: readonly number[], settings: EditSettings)
       const loop = amount < MIN_REPLAY_SECONDS * sampleRate ? LOOP_COST : 0;
       const cost = join(b - 1, a) + ends + loop;
       edits.push({ kind: "repeat", site: b, from: a, to: b, amount, resume: at(a), lo: i, hi: k, cost });
-      if (ends === 0) edits.push(...insertions(sites, i, k, { at, join, phraseStarts, sampleRate }));
+      edits.push(...insertions(sites, i, k, ends, { at, join, phraseStarts, sampleRate }));
     }
   }
   return edits;
 }
 
-/** The phrase span [sites[i], sites[k]) played at another phrase start at least MIN_REPLAY_SECONDS away from it. */
+/** The span [sites[i], sites[k]) played at a phrase start at least MIN_REPLAY_SECONDS away from it. */
 function insertions(
   sites: readonly number[],
   i: number,
   k: number,
+  ends: number,
   helpers: {
     at: (beat: number) => number;
     join: (from: number, to: number) => number;
@@ -122,7 +123,7 @@ function insertions(
   for (const [q, site] of sites.entries()) {
     if (!phraseStarts.has(site) || q === 0) continue;
     if (at(site) > at(from) - gap && at(site) < at(to) + gap) continue;
-    const cost = join(site - 1, from) + join(to - 1, site);
+    const cost = join(site - 1, from) + join(to - 1, site) + ends;
     edits.push({ kind: "insert", site, from, to, amount: at(to) - at(from), resume: at(site), lo: q, hi: q, cost });
   }
   return edits;
