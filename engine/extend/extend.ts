@@ -35,7 +35,7 @@ export async function extendAudio(
     if (options.targetSeconds < durationSeconds(input)) {
       throw new HarmonizerInputError(
         "INVALID_TARGET",
-        `the neural engine only lengthens (it continues the whole song): the target of ${options.targetSeconds} s is shorter than the song (${durationSeconds(input).toFixed(1)} s); shorten with --engine remix`,
+        `the neural engine only lengthens (it continues the whole song): the target of ${options.targetSeconds} s is shorter than the song (${durationSeconds(input).toFixed(1)} s); the conductor and remix engines shorten`,
       );
     }
     if (!predictor) {

@@ -35,11 +35,12 @@ export function refuseTooShort(targetSamples: number, analysis: BeatAnalysis, fo
   if (targetSamples >= shortest) return;
   const at = (beat: number) => cuts[beat] ?? analysis.length;
   const s = (samples: number) => (samples / analysis.sampleRate).toFixed(1);
+  const least = (Math.ceil((10 * shortest) / analysis.sampleRate) / 10).toFixed(1);
   throw new HarmonizerInputError(
     "INVALID_TARGET",
     `the target of ${s(targetSamples)} s is shorter than this song can be made: its intro (${s(at(form.introEndBeat))} s), ` +
-      `one phrase and its ending (${s(analysis.length - at(form.endingStartBeat))} s) take at least ${s(Math.ceil(shortest))} s; ` +
-      `ask for at least ${(Math.ceil((10 * shortest) / analysis.sampleRate) / 10).toFixed(1)} s`,
+      `one phrase and its ending (${s(analysis.length - at(form.endingStartBeat))} s) take at least ${least} s; ` +
+      `ask for at least ${least} s`,
   );
 }
 

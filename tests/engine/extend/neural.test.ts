@@ -88,7 +88,7 @@ describe("neural engine (chained 10 s predictions)", () => {
     await expect(
       extendAudio(song, { targetSeconds: 20, engine: "neural", predictor: tonePredictor(), fadeOutSeconds: 1 }),
     ).rejects.toThrow(
-      /neural engine only lengthens.*target of 20 s is shorter than the song \(25\.0 s\).*--engine remix/,
+      /neural engine only lengthens.*target of 20 s is shorter than the song \(25\.0 s\).*conductor and remix engines shorten/,
     );
   });
 
