@@ -3,6 +3,7 @@ import {
   HarmonizerInputError,
   isInputError,
   isLossy,
+  MIN_TARGET_SECONDS,
   QUALITY_KBPS_RANGE,
   type ResolvedOutput,
   type TargetLength,
@@ -36,12 +37,18 @@ export function explainRefusal(error: unknown, engine: string): unknown {
 }
 
 /**
- * Refuses a target over --max-target-minutes before any work, naming the flag that raises the limit. A multiple of
- * the song's length (x2) is checked by the engine once the song is decoded.
+ * Refuses a target over --max-target-minutes, or under the shortest any song is made, before any work, naming the
+ * flag that raises the limit. A multiple of the song's length (x2) is checked by the engine once the song is decoded.
  */
 export function checkTargetLimit(target: TargetLength, maxTargetMinutes: number): void {
   if (!("seconds" in target)) return;
   const targetSeconds = target.seconds;
+  if (targetSeconds < MIN_TARGET_SECONDS) {
+    throw new UsageError(
+      `the target of ${targetSeconds} s is too short; ask for at least ${MIN_TARGET_SECONDS} s ` +
+        `(a song is shortened to no less than its intro, one phrase and its ending, and never below ${MIN_TARGET_SECONDS} s)`,
+    );
+  }
   if (targetSeconds > maxTargetMinutes * 60) {
     throw new UsageError(
       `--to ${targetSeconds} s is longer than the limit of ${maxTargetMinutes} min (${maxTargetMinutes * 60} s); ` +

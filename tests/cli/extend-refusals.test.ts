@@ -107,6 +107,13 @@ describe("harmonizer extend messages", () => {
     );
   });
 
+  it("refuses a target under the shortest any song is made before reading the input", async () => {
+    const result = await harmonizer(dir, "extend", join(dir, "no-such-song.mp3"), "--to", "12", "-o", "short.wav");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/the target of 12 s is too short; ask for at least 20 s/);
+    expect(result.stderr).not.toMatch(/no-such-song/);
+  });
+
   it("never replaces a file of the user's beside the output, and replaces its own on a second run", async () => {
     const folder = join(dir, "cover");
     await mkdir(folder, { recursive: true });
