@@ -36,6 +36,8 @@ export interface EditSettings {
   readonly maxSpanSamples: number;
 }
 
+/** A span is offered for insertion at its cheapest this many phrase starts (a long song has hundreds). */
+const INSERT_SITES = 8;
 /** Each join costs this much on top of how it sounds: the fewest edits that reach the target. */
 const JOIN_COST = 1;
 /** An end of an edit on a bar line that is not a phrase start (a bar group rather than a whole phrase). */
@@ -126,7 +128,7 @@ function insertions(
     const cost = join(site - 1, from) + join(to - 1, site) + ends;
     edits.push({ kind: "insert", site, from, to, amount: at(to) - at(from), resume: at(site), lo: q, hi: q, cost });
   }
-  return edits;
+  return edits.sort((a, b) => a.cost - b.cost).slice(0, INSERT_SITES);
 }
 
 /** Lower quartile of the raw costs of jumping between sites: costs are compared to what this song offers. */

@@ -19,6 +19,8 @@ export interface EditedPlan {
   readonly leftOut: readonly SourceRange[];
 }
 
+/** Amounts are searched in at most this many steps (a 20-minute song doubled: 0.8 s steps). */
+const MAX_BUCKETS = 1500;
 /** Edits follow one another at least this far apart: a phrase of the song between two departures from it. */
 const MIN_RUN_SECONDS = 8;
 /** Silence after the song's ending, per beat, against an edit's cost (an edit costs about 2). */
@@ -61,7 +63,8 @@ export function planEdits(
   const chosen = chooseEdits(edits, sites.map(at), {
     window: [window[0]!, window[1]!],
     wanted,
-    bucket: Math.max(1, Math.round(beatSamples / 2)),
+    // Half a beat, coarser for large amounts (each cell keeps its exact amount): the search stays within MAX_BUCKETS.
+    bucket: Math.max(1, Math.round(beatSamples / 2), Math.ceil(window[1]! / MAX_BUCKETS)),
     minRun: MIN_RUN_SECONDS * sampleRate,
     maxRun,
     tail: length - at(sites.at(-1)!),
@@ -153,7 +156,9 @@ function cheapestBefore(
   search: Search,
 ): (Cell | undefined)[] {
   const out = new Array<Cell | undefined>(best[0]!.length);
-  for (let j = 0; j <= lo; j++) {
+  // A plan's last edit resumes at or before its site j, so sites further back than maxRun only leave longer runs.
+  for (let j = lo; j >= 0; j--) {
+    if (j > 0 && positions[lo]! - positions[j]! > search.maxRun) j = 0;
     const row = best[j]!;
     for (let d = 0; d < row.length; d++) {
       const cell = row[d];
