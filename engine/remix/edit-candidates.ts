@@ -36,8 +36,10 @@ export interface EditSettings {
   readonly maxSpanSamples: number;
 }
 
+/** Longer spans added are whole phrases (both ends on phrase starts); shorter ones may be any bar group. */
+const MAX_BAR_GROUP_SECONDS = 16;
 /** A span is offered for insertion at its cheapest this many phrase starts (a long song has hundreds). */
-const INSERT_SITES = 8;
+const INSERT_SITES = 6;
 /** Each join costs this much on top of how it sounds: the fewest edits that reach the target. */
 const JOIN_COST = 1;
 /** An end of an edit on a bar line that is not a phrase start (a bar group rather than a whole phrase). */
@@ -96,6 +98,7 @@ export function editCandidates(sites: readonly number[], settings: EditSettings)
         continue;
       }
       if (amount > settings.maxSpanSamples) break;
+      if (ends > 0 && amount > MAX_BAR_GROUP_SECONDS * sampleRate) continue;
       const loop = amount < MIN_REPLAY_SECONDS * sampleRate ? LOOP_COST : 0;
       const cost = join(b - 1, a) + ends + loop;
       edits.push({ kind: "repeat", site: b, from: a, to: b, amount, resume: at(a), lo: i, hi: k, cost });

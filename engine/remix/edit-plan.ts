@@ -19,8 +19,8 @@ export interface EditedPlan {
   readonly leftOut: readonly SourceRange[];
 }
 
-/** Amounts are searched in at most this many steps (a 20-minute song doubled: 0.8 s steps). */
-const MAX_BUCKETS = 1500;
+/** Amounts are searched in at most this many steps (a 20-minute song doubled: 3 s steps; each plan keeps its exact amount). */
+const MAX_BUCKETS = 400;
 /** Edits follow one another at least this far apart: a phrase of the song between two departures from it. */
 const MIN_RUN_SECONDS = 8;
 /** Silence after the song's ending, per beat, against an edit's cost (an edit costs about 2). */
@@ -109,21 +109,21 @@ function chooseEdits(edits: readonly Edit[], positions: readonly number[], searc
   best[0]![0] = { cost: 0, amount: 0, resume: positions[0]!, edit: -1, previous: undefined };
   const order = edits.map((_, i) => i).sort((a, b) => edits[a]!.lo - edits[b]!.lo);
   let windowLo = -1;
-  let windowMin: (Cell | undefined)[] = [];
+  let reachable: Cell[] = [];
   for (const index of order) {
     const edit = edits[index]!;
     if (edit.lo !== windowLo) {
       windowLo = edit.lo;
-      windowMin = cheapestBefore(best, positions, edit.lo, search);
+      reachable = cheapestBefore(best, positions, edit.lo, search);
     }
-    for (let d = 0; d < buckets; d++) {
-      const from = windowMin[d];
-      if (!from) continue;
-      // A repeat's join comes after the span it repeats: the run before it reaches that far.
-      if (positions[edit.lo]! - from.resume + (edit.kind === "repeat" ? edit.amount : 0) > search.maxRun) continue;
+    // A repeat's join comes after the span it repeats: the run before it reaches that far.
+    const runFrom = positions[edit.lo]! + (edit.kind === "repeat" ? edit.amount : 0) - search.maxRun;
+    for (const from of reachable) {
       const amount = from.amount + edit.amount;
+      if (amount > search.window[1]) break;
+      if (from.resume < runFrom) continue;
       const next = Math.round(amount / search.bucket);
-      if (next >= buckets || amount > search.window[1]) continue;
+      if (next >= buckets) continue;
       const cost = from.cost + edit.cost;
       const cell = best[edit.hi]![next];
       if (!cell || cost < cell.cost)
@@ -148,13 +148,16 @@ function chooseEdits(edits: readonly Edit[], positions: readonly number[], searc
   return path.reverse();
 }
 
-/** For each bucket, the cheapest plan ending at a site from which an edit starting at site `lo` keeps the run rules. */
+/**
+ * For each bucket, the cheapest plan ending at a site from which an edit starting at site `lo` keeps the run rules;
+ * the buckets reached, by amount.
+ */
 function cheapestBefore(
   best: readonly (Cell | undefined)[][],
   positions: readonly number[],
   lo: number,
   search: Search,
-): (Cell | undefined)[] {
+): Cell[] {
   const out = new Array<Cell | undefined>(best[0]!.length);
   // A plan's last edit resumes at or before its site j, so sites further back than maxRun only leave longer runs.
   for (let j = lo; j >= 0; j--) {
@@ -169,7 +172,7 @@ function cheapestBefore(
       if (!out[d] || cell.cost < out[d]!.cost) out[d] = cell;
     }
   }
-  return out;
+  return out.filter((cell): cell is Cell => cell !== undefined).sort((a, b) => a.amount - b.amount);
 }
 
 /** The edits as ranges of the input, each join read where it keeps the pulse; the pad makes the result exact. */
