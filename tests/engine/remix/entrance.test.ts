@@ -37,7 +37,7 @@ describe("the continuation's entrance after a quiet tail", () => {
     };
     const target = length + 6 * rate;
     const out = renderPlan(input, plan, { targetSamples: target, crossfadeSamples: 441, entranceFadeSamples: rate });
-    const result = out.audio.channels[0]!;
+    const result = out.read(0, out.length)[0]!;
     const source = input.channels[0]!;
     const attackOut = length + leadIn + (downbeat - cut);
     const probe = Math.round(0.02 * rate);
