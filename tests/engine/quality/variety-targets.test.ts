@@ -29,6 +29,7 @@ function report(resultSeconds: number, figures: Partial<QualityReport>): Quality
     longestInternalSilenceSeconds: 0,
     originalLongestInternalSilenceSeconds: 0,
     coveragePercent: 100,
+    seamList: [],
     originalSeconds: 240,
     resultSeconds,
     ...figures,
