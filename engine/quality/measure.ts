@@ -92,7 +92,7 @@ const SHARED_STAGES = 2;
 /** The stages of measureExtension after the original's, in order; the extension's three depend on the path. */
 const EXTENSION_STAGES = { mapped: MAPPED_STAGES, direct: DIRECT_STAGES } as const;
 const BODY_STAGES = ["extension: blocks", "timbre + harmony", "extension: loops", "verbatim"] as const;
-const SEAM_STAGES = ["window: flux around seams", "clicks", "seam loudness", "beat phase"] as const;
+const SEAM_STAGES = ["window: flux around seams", "seam loudness", "beat phase", "clicks"] as const;
 
 /** The stage names a measurement times, in order (its progress counts these). */
 export function measureStages(
