@@ -9,10 +9,17 @@ describe("the job measures the result in its own thread", () => {
     const bytes = encodeWav(synthesizeSong({ seconds: 30, sampleRate: 22050, channels: 2, seed: 4 }), 16);
     const job = await runExtensionJob({ bytes, targetSeconds: 70, engine: "remix", picture: false });
     const decoded = await decodeAudio(bytes);
+    // Where each seam joins the song is the engine's (not a measurement); the report carries it in its seam list.
+    const seamSources = (job.report.quality?.seamList ?? []).map((s) => ({
+      fromSeconds: s.fromSeconds ?? Number.NaN,
+      toSeconds: s.toSeconds ?? Number.NaN,
+    }));
+    expect(seamSources.every((s) => Number.isFinite(s.fromSeconds) && Number.isFinite(s.toSeconds))).toBe(true);
     const here = await measureExtension({
       original: { sampleRate: decoded.sampleRate, channels: decoded.channels },
       result: job.audio,
       seams: job.report.seams,
+      seamSources,
       introSeconds: job.report.introSeconds,
     });
     expect(job.report.quality).toEqual(here);
