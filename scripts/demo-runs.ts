@@ -24,3 +24,16 @@ export function demoRuns(modelDir: string): DemoRun[] {
     run("neural", "the model just trained generates the audio itself, for comparison", "song-neural.wav", modelDir),
   ];
 }
+
+/**
+ * Why a run's report shows another engine than it asked for, when that is the engine's own guard at work (the
+ * neural chain's prediction turned to noise or diverged, and the planner took over, saying so); undefined for any
+ * other mismatch, which the demo must not let pass (a model missing or of the wrong kind).
+ */
+export function explainedFallback(
+  run: Pick<DemoRun, "engine">,
+  report: { readonly engine: string; readonly notes: readonly string[] },
+): string | undefined {
+  if (report.engine === run.engine || run.engine !== "neural") return undefined;
+  return report.notes.find((note) => note.startsWith("the neural chain stopped"));
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { demoRuns } from "../../scripts/demo-runs.ts";
+import { demoRuns, explainedFallback } from "../../scripts/demo-runs.ts";
 
 describe("npm run demo", () => {
   it("passes each extension the engine it names, the trained model only to the engines that use one", () => {
@@ -12,5 +12,16 @@ describe("npm run demo", () => {
       expect(run.args.includes("--model")).toBe(run.engine !== "conductor");
     }
     expect(new Set(runs.map((run) => run.file)).size).toBe(runs.length);
+  });
+
+  it("lets only the neural chain's own guard stand for another engine, and says which note explains it", () => {
+    const stopped = "the neural chain stopped at its first prediction: its prediction turned to noise";
+    const neural = { engine: "neural" as const };
+    expect(explainedFallback(neural, { engine: "remix", notes: ["47 beats", stopped] })).toBe(stopped);
+    expect(
+      explainedFallback(neural, { engine: "remix", notes: ["no trained model in out/demo/model"] }),
+    ).toBeUndefined();
+    expect(explainedFallback({ engine: "hybrid" }, { engine: "remix", notes: [stopped] })).toBeUndefined();
+    expect(explainedFallback(neural, { engine: "neural", notes: [] })).toBeUndefined();
   });
 });
