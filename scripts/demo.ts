@@ -69,7 +69,8 @@ for (const run of demoRuns(model)) {
       `the demo asked for the ${run.engine} engine, but the ${report.engine} engine ran: ${report.notes.join("; ")}`,
     );
   }
-  const what = fallback === undefined ? run.what : `the ${run.engine} engine's prediction failed its checks (see above)`;
+  const what =
+    fallback === undefined ? run.what : `the ${run.engine} engine's prediction failed its checks (see above)`;
   results.push({ path, engine: report.engine, seconds: report.output.seconds, what });
 }
 
