@@ -10,6 +10,7 @@ import {
 } from "../../../engine/quality/index.ts";
 import { synthesizeSong } from "../../../engine/synth/song.ts";
 import { clickSong } from "../remix/signals.ts";
+import { passingReport } from "./fixtures/quality-report.ts";
 
 const rate = 22050;
 
@@ -165,35 +166,8 @@ test("runs are timed exactly at any sample rate: a 6.5 s copy at 48 kHz after a 
 });
 
 describe("the medians table", () => {
-  const report = (form: Partial<QualityReport>): QualityReport => ({
-    extensionSeconds: 60,
-    seamCount: 3,
-    seamList: [],
-    clicksAtSeams: 0,
-    seamFluxZ: 0,
-    seamLoudnessChangeLu: 0.2,
-    integratedLoudnessDifferenceLu: 0.1,
-    tempoDifferencePercent: 0.5,
-    beatPhaseErrorAtSeams: 0.05,
-    timbreDistance: 0.3,
-    harmonySimilarity: 0.99,
-    shortestLoopSeconds: 0,
-    originalShortestLoopSeconds: 0,
-    verbatimFraction: 0.99,
-    originalTempoBpm: 120,
-    extensionTempoBpm: 120,
-    longestVerbatimRunSeconds: 10,
-    longestRepeatedStretchSeconds: 8,
-    originalLongestRepeatedStretchSeconds: 0,
-    introReplays: 1,
-    endsWithInputEnding: true,
-    longestInternalSilenceSeconds: 0,
-    originalLongestInternalSilenceSeconds: 0,
-    coveragePercent: 100,
-    originalSeconds: 120,
-    resultSeconds: 180,
-    ...form,
-  });
+  const report = (form: Partial<QualityReport>): QualityReport =>
+    passingReport({ originalSeconds: 120, resultSeconds: 180, seamCount: 3, ...form });
   const runs = [
     { engine: "remix", seconds: 1, report: report({ introReplays: 1, longestVerbatimRunSeconds: 12 }) },
     {

@@ -2,39 +2,11 @@ import { describe, expect, test } from "vitest";
 import type { QualityReport } from "../../../engine/quality/report.ts";
 import { checkTargets } from "../../../engine/quality/targets.ts";
 import { scaledLimitSeconds } from "../../../engine/variety.ts";
+import { passingReport } from "./fixtures/quality-report.ts";
 
 /** A report of a 240 s song made `resultSeconds` long, with the given form figures. */
-function report(resultSeconds: number, figures: Partial<QualityReport>): QualityReport {
-  return {
-    extensionSeconds: resultSeconds - 10,
-    seamCount: 2,
-    clicksAtSeams: 0,
-    seamFluxZ: 0,
-    seamLoudnessChangeLu: 0.2,
-    integratedLoudnessDifferenceLu: 0,
-    tempoDifferencePercent: 0,
-    beatPhaseErrorAtSeams: 0,
-    timbreDistance: 0,
-    harmonySimilarity: 1,
-    shortestLoopSeconds: 0,
-    originalShortestLoopSeconds: 0,
-    verbatimFraction: 1,
-    originalTempoBpm: 120,
-    extensionTempoBpm: 120,
-    longestVerbatimRunSeconds: 40,
-    longestRepeatedStretchSeconds: 8,
-    originalLongestRepeatedStretchSeconds: 0,
-    introReplays: 1,
-    endsWithInputEnding: true,
-    longestInternalSilenceSeconds: 0,
-    originalLongestInternalSilenceSeconds: 0,
-    coveragePercent: 100,
-    seamList: [],
-    originalSeconds: 240,
-    resultSeconds,
-    ...figures,
-  };
-}
+const report = (resultSeconds: number, figures: Partial<QualityReport>): QualityReport =>
+  passingReport({ originalSeconds: 240, resultSeconds, longestVerbatimRunSeconds: 40, ...figures });
 
 const check = (r: QualityReport, key: string) => checkTargets(r, { inputHasEnding: true }).find((c) => c.key === key)!;
 
