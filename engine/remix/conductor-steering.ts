@@ -1,7 +1,7 @@
 import { perAudio, type PcmAudio } from "../audio/pcm.ts";
 import { frameDistance, secondFrames } from "../analysis/second-frames.ts";
 import type { Conductor } from "../model/port.ts";
-import type { PhraseSteering } from "./phrase-plan.ts";
+import type { PhraseSteering } from "./phrase.ts";
 import type { SourceRange } from "./plan.ts";
 
 /** Input frames are kept every this many seconds, so any second of the input is described within a quarter second. */

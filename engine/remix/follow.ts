@@ -1,6 +1,6 @@
 import type { BeatAnalysis } from "../analysis/beats.ts";
 import type { JumpGraph } from "./jump-graph.ts";
-import type { Phrase } from "./phrase-choice.ts";
+import type { Phrase } from "./phrase.ts";
 
 /**
  * Continue form goes where the song was heading. What the next minutes of a song are like is mostly its last 20–30 s

@@ -4,7 +4,7 @@ import type { BeatAnalysis } from "../analysis/beats.ts";
 import { CHROMA_BINS, MFCC_COEFFICIENTS, frameFeatures, meanOverFrames } from "../analysis/features.ts";
 import { vectorDistance, type BeatVectoriser } from "../analysis/beat-vectors.ts";
 import { chainFault, chunkHealth } from "../analysis/chain-health.ts";
-import type { PhraseSteering } from "./phrase-plan.ts";
+import type { PhraseSteering } from "./phrase.ts";
 import type { SourceRange } from "./plan.ts";
 import { ANALYSIS_RATE, resampleMono } from "../analysis/signal.ts";
 

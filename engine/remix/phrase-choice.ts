@@ -3,7 +3,7 @@ import type { BeatAnalysis } from "../analysis/beats.ts";
 import type { PulseProfile } from "../analysis/continuity.ts";
 import type { SongForm } from "../analysis/form.ts";
 import type { JumpGraph } from "./jump-graph.ts";
-import type { PhraseSteering } from "./phrase-plan.ts";
+import type { Phrase, PhraseChoice, PhraseSteering } from "./phrase.ts";
 import type { SourceRange } from "./plan.ts";
 import { runReplayLag } from "./replay-check.ts";
 
@@ -68,20 +68,6 @@ const REPEAT_COST = 25;
 const ADMISSIBLE_MARGIN = 1.5;
 /** Each further phrase of an unbroken run of the song costs this much more: runs of 2–4 phrases, then a new order. */
 const RUN_COST_PER_PHRASE = 0.35;
-
-/** A phrase of the song's body: beats [start, end). */
-export interface Phrase {
-  readonly start: number;
-  readonly end: number;
-}
-
-/** One option at a phrase boundary, with what the planner's own rules say of it (lower is better). */
-export interface PhraseChoice {
-  readonly phrase: number;
-  readonly cost: number;
-  /** The part of `cost` that is continue form's pull toward where the song was heading (follow.ts). */
-  readonly follow?: number;
-}
 
 /** What the walk has done so far; choosePhrase updates it. */
 export interface WalkState {

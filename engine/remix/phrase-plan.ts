@@ -12,32 +12,11 @@ import {
   gramSize,
   MAX_VERBATIM_SECONDS,
   soundAlikes,
-  type Phrase,
   type WalkState,
 } from "./phrase-choice.ts";
+import type { Phrase, PhraseSteering } from "./phrase.ts";
 
-export {
-  bodyPhrases,
-  MAX_REPEAT_SECONDS,
-  MAX_VERBATIM_SECONDS,
-  type Phrase,
-  type PhraseChoice,
-} from "./phrase-choice.ts";
-
-/**
- * Chooses among the ranked options at a phrase boundary (the model): returns the index into `choices`.
- * `heard` is the output so far as ranges of the input, from the output's first sample.
- */
-export interface PhraseSteering {
-  choose(
-    choices: readonly { phrase: number; cost: number; follow?: number }[],
-    phrases: readonly Phrase[],
-    heard: readonly SourceRange[],
-    position: number,
-  ): Promise<number>;
-  /** What the steering did, for the report (e.g. "the model chose 7 of 19 phrases"). */
-  summary(): string;
-}
+export { bodyPhrases, MAX_REPEAT_SECONDS, MAX_VERBATIM_SECONDS } from "./phrase-choice.ts";
 
 export interface PhrasePlanOptions {
   readonly form: "song" | "continue";

@@ -15,7 +15,8 @@ import { buildJumpGraph, type JumpGraph } from "./jump-graph.ts";
 import { cutPositions } from "./plan.ts";
 import { RIDE_SECONDS } from "./level-ride.ts";
 import { renderPlan, type RemixSegment } from "./render.ts";
-import { bodyPhrases, planPhrases, type PhraseSteering } from "./phrase-plan.ts";
+import type { PhraseSteering } from "./phrase.ts";
+import { bodyPhrases, planPhrases } from "./phrase-plan.ts";
 import { renderSong } from "./song-render.ts";
 import { describeEdits, endingFitsAfter, planByNeed } from "./need.ts";
 

@@ -1,13 +1,8 @@
 import { describe, expect, test } from "vitest";
 import type { BeatAnalysis } from "../../../engine/analysis/beats.ts";
 import type { JumpGraph } from "../../../engine/remix/jump-graph.ts";
-import {
-  choosePhrase,
-  createSlotHistory,
-  soundAlikes,
-  type Phrase,
-  type WalkState,
-} from "../../../engine/remix/phrase-choice.ts";
+import { choosePhrase, createSlotHistory, soundAlikes, type WalkState } from "../../../engine/remix/phrase-choice.ts";
+import type { Phrase } from "../../../engine/remix/phrase.ts";
 
 /**
  * Four 8-beat phrases of one-second beats; the song plays its first phrase again as its third (a chorus): beats
