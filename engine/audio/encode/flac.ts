@@ -11,7 +11,7 @@ export const FLAC_COMPRESSION_LEVEL = 5;
 let library: Promise<Flac> | undefined;
 
 /** libflac.js's WASM build, loaded once; it announces itself through a "ready" event. */
-function loadFlac(): Promise<Flac> {
+export function loadFlac(): Promise<Flac> {
   library ??= new Promise<Flac>((resolve, reject) => {
     const factory = createRequire(import.meta.url)("libflacjs") as (variant: string) => Flac;
     // Its Emscripten loader would fetch() the .wasm by path when fetch exists (Node 18+), which fails on a plain
@@ -32,7 +32,7 @@ function loadFlac(): Promise<Flac> {
 }
 
 /** Integer samples at the engine's scale (2^(bits-1), as decodeFlac and encodeWav use), clamped. */
-function toIntegers(channel: Float32Array, start: number, end: number, bits: number): Int32Array<ArrayBuffer> {
+export function toIntegers(channel: Float32Array, start: number, end: number, bits: number): Int32Array<ArrayBuffer> {
   const scale = 2 ** (bits - 1);
   const out = new Int32Array(end - start);
   for (let i = start; i < end; i++) {
@@ -43,10 +43,10 @@ function toIntegers(channel: Float32Array, start: number, end: number, bits: num
 }
 
 /** "fLaC", the STREAMINFO block's header and STREAMINFO itself: the bytes patched at the end. */
-const STREAMINFO_END = 8 + 34;
+export const STREAMINFO_END = 8 + 34;
 
 /** Puts the final STREAMINFO (frame sizes, MD5) that libFLAC reports at the end into the header it wrote first. */
-function patchStreamInfo(
+export function patchStreamInfo(
   file: Uint8Array,
   info: { min_framesize: number; max_framesize: number; md5sum: string },
 ): void {

@@ -1,0 +1,68 @@
+import type { AudioStream } from "../stream.ts";
+import type { EncodeProgress } from "./bytes.ts";
+import { FLAC_BLOCK, type FlacSegment } from "./flac-segment.ts";
+import { FlacJoiner } from "./flac-join.ts";
+import type { Mp3Frames } from "./mp3-frames.ts";
+import { Mp3Joiner } from "./mp3-join.ts";
+import { mp3SampleRate, type Mp3Setting } from "./mp3.ts";
+import { encodeSegments } from "./parallel.ts";
+import { resampledStream } from "./polyphase.ts";
+import type { EncodeThreads } from "./segment-threads.ts";
+import type { SegmentPlan } from "./segments.ts";
+import type { OutputSink } from "./sink.ts";
+
+/** About 2^20 samples (24 s at 44.1 kHz) per segment: 8 MB of stereo samples in flight per segment. */
+export const FLAC_PLAN: SegmentPlan = { unit: FLAC_BLOCK, units: 256, preRoll: 0, postRoll: 0 };
+
+/** MP3 frames of 1,152 samples (MPEG-1) or 576 (MPEG-2/2.5, rates up to 24 kHz). */
+export function mp3Plan(sampleRate: number): SegmentPlan {
+  const unit = sampleRate >= 32_000 ? 1152 : 576;
+  // Eight frames of overlap on each side: JOIN_SPAN for the choice of the join, the rest for the encoders to settle.
+  return { unit, units: Math.round(2 ** 20 / unit), preRoll: 8, postRoll: 8 };
+}
+
+/** FLAC as encodeFlacStream writes it, its segments encoded on `threads`. */
+export async function encodeFlacParallel(
+  stream: AudioStream,
+  bits: 16 | 24,
+  sink: OutputSink,
+  threads: EncodeThreads,
+  onProgress?: EncodeProgress,
+): Promise<void> {
+  const joiner = new FlacJoiner(sink, stream.length);
+  await encodeSegments(
+    stream,
+    FLAC_PLAN,
+    threads,
+    (_, channels) => ({ codec: "flac", channels, sampleRate: stream.sampleRate, bits }),
+    (_, result) => joiner.add(result as FlacSegment),
+    onProgress,
+  );
+  await joiner.finish();
+}
+
+/** MP3 as encodeMp3Stream writes it (resampled the same way), its segments encoded on `threads`. */
+export async function encodeMp3Parallel(
+  input: AudioStream,
+  sink: OutputSink,
+  setting: Mp3Setting,
+  threads: EncodeThreads,
+  onProgress?: EncodeProgress,
+): Promise<{ bumped: number; joinShifts: number[] }> {
+  if (input.channelCount < 1 || input.channelCount > 2) {
+    throw new RangeError(`MP3 carries 1 or 2 channels, not ${input.channelCount}`);
+  }
+  const stream = await resampledStream(input, mp3SampleRate(input.sampleRate));
+  const plan = mp3Plan(stream.sampleRate);
+  const joiner = new Mp3Joiner(sink, "vbrQuality" in setting, plan.unit);
+  await encodeSegments(
+    stream,
+    plan,
+    threads,
+    (_, channels) => ({ codec: "mp3", channels, sampleRate: stream.sampleRate, setting }),
+    (segment, result) => joiner.add(segment, result as Mp3Frames),
+    onProgress,
+  );
+  await joiner.finish(stream.length);
+  return { bumped: joiner.bumped, joinShifts: joiner.joinShifts };
+}

@@ -1,0 +1,40 @@
+import type { AudioStream } from "../stream.ts";
+import type { EncodeProgress } from "./bytes.ts";
+import type { SegmentJob, SegmentResult } from "./segment-job.ts";
+import { type Segment, type SegmentPlan, segmentSamples, segmentsOf } from "./segments.ts";
+import type { EncodeThreads } from "./segment-threads.ts";
+
+/** Segments being encoded or waiting to be joined, per thread: enough to keep every thread busy, and no more. */
+const IN_FLIGHT_PER_THREAD = 2;
+
+/**
+ * Encodes `stream` segment by segment on `threads` and hands the results to `join` in order. Only a few segments
+ * are held at a time (their samples while they are encoded, their bytes until it is their turn), so memory does not
+ * grow with the length of the stream.
+ */
+export async function encodeSegments(
+  stream: AudioStream,
+  plan: SegmentPlan,
+  threads: EncodeThreads & { readonly count: number },
+  job: (segment: Segment, channels: Float32Array[]) => SegmentJob,
+  join: (segment: Segment, result: SegmentResult) => Promise<void>,
+  onProgress?: EncodeProgress,
+): Promise<void> {
+  const waiting: { segment: Segment; result: Promise<SegmentResult> }[] = [];
+  const joinOldest = async () => {
+    const { segment, result } = waiting.shift()!;
+    await join(segment, await result);
+    onProgress?.(Math.min(stream.length, segment.endUnit * plan.unit), stream.length);
+  };
+  try {
+    for (const segment of segmentsOf(stream.length, plan)) {
+      const result = threads.run(job(segment, segmentSamples(stream, segment)));
+      result.catch(() => {}); // awaited in order below; a failure there ends the encode
+      waiting.push({ segment, result });
+      if (waiting.length >= threads.count * IN_FLIGHT_PER_THREAD) await joinOldest();
+    }
+    while (waiting.length > 0) await joinOldest();
+  } finally {
+    waiting.length = 0;
+  }
+}

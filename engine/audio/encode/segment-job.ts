@@ -1,0 +1,43 @@
+import { encodeFlacSegment, type FlacSegment } from "./flac-segment.ts";
+import { encodeMp3Segment, type Mp3Segment } from "./mp3-segment.ts";
+import type { Mp3Setting } from "./mp3.ts";
+import { encodeOpusSegment, type OpusSegment } from "./opus-segment.ts";
+
+/** One segment's encoding, as sent to an encoding thread (the samples are transferred, not copied). */
+export type SegmentJob =
+  | { readonly codec: "flac"; readonly channels: Float32Array[]; readonly sampleRate: number; readonly bits: 16 | 24 }
+  | {
+      readonly codec: "mp3";
+      readonly channels: Float32Array[];
+      readonly sampleRate: number;
+      readonly setting: Mp3Setting;
+    }
+  | {
+      readonly codec: "opus";
+      readonly channels: Float32Array[];
+      readonly bitrate: number;
+      /** Zeros fed after the samples (the last segment flushes the encoder's lookahead with them). */
+      readonly flushZeros: number;
+    };
+
+export type SegmentResult = FlacSegment | Mp3Segment | OpusSegment;
+
+/** Encodes one segment (in an encoding thread, or here when there is none). */
+export function encodeSegment(job: SegmentJob): Promise<SegmentResult> {
+  switch (job.codec) {
+    case "flac":
+      return encodeFlacSegment(job.channels, job.sampleRate, job.bits);
+    case "mp3":
+      return encodeMp3Segment(job.channels, job.sampleRate, job.setting);
+    case "opus":
+      return encodeOpusSegment(job.channels, job.bitrate, job.flushZeros);
+  }
+}
+
+/** The buffers of a result, to be transferred rather than copied between threads. */
+export function transferablesOf(result: SegmentResult): ArrayBuffer[] {
+  const buffers = Object.values(result)
+    .filter((value): value is ArrayBufferView => ArrayBuffer.isView(value))
+    .map((view) => view.buffer);
+  return [...new Set(buffers)].filter((buffer): buffer is ArrayBuffer => buffer instanceof ArrayBuffer);
+}
