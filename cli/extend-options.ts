@@ -17,6 +17,7 @@ import {
   DEFAULT_MODEL_DIR,
   formSetting,
   nonNegativeNumber,
+  positiveInteger,
   positiveNumber,
   required,
   targetLength,
@@ -39,6 +40,7 @@ export interface ExtendFlags {
   page: boolean;
   format?: string;
   quality?: number;
+  encodeThreads?: number;
   json: boolean;
   force: boolean;
   progress: boolean;
@@ -66,6 +68,11 @@ export function withExtendOptions(command: Command): Command {
     )
     .option("--format <name>", `output format, whatever -o's extension: ${FORMAT_CHOICES}`)
     .option("--quality <kbps>", QUALITY_HELP, positiveNumber)
+    .option(
+      "--encode-threads <n>",
+      "threads encoding a FLAC, MP3 or Opus result in segments (default: one per core; 1: in one piece)",
+      positiveInteger,
+    )
     .option(
       "--model <dir>",
       `trained model directory (default: the shipped conductor for --engine conductor; ${DEFAULT_MODEL_DIR}, when it exists, for hybrid and neural)`,

@@ -125,6 +125,7 @@ export async function runJob(
     fadeOutSeconds: flags.fadeOut,
     crossfadeSeconds: flags.crossfade,
     qualityKbps: flags.quality,
+    encodeThreads: flags.encodeThreads,
     limits: {
       ...DEFAULT_LIMITS,
       maxInputSeconds: flags.maxInputMinutes * 60,

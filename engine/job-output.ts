@@ -20,6 +20,8 @@ export interface EncodeTargets {
   readonly outputFormat?: OutputFormat | ((input: DecodedAudio) => OutputFormat);
   readonly sink?: OutputSink;
   readonly wavSink?: OutputSink;
+  /** Threads encoding the result (encodeStream's `threads`): default one per core, 1 for none. */
+  readonly encodeThreads?: number;
   readonly onPhase?: (phase: "encode", doneSeconds: number, totalSeconds: number) => void;
 }
 
@@ -44,6 +46,7 @@ export async function encodeResult(job: EncodeTargets, decoded: DecodedAudio, st
     // 24-bit only for 24-bit or float sources: a lossy source has no detail below 16 bits, only bigger files.
     flacBits: decoded.bitDepth === 24 || decoded.bitDepth === "32f" ? 24 : 16,
     setting: lossy?.setting,
+    threads: job.encodeThreads,
     onProgress: (done, total) => job.onPhase?.("encode", (done / total) * seconds, seconds),
   });
   if (job.wavSink) await encodeStream(stream, wavFormatOf(decoded), job.wavSink);

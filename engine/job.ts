@@ -18,7 +18,7 @@ import type { SeamMetrics } from "./quality/seams.ts";
 import { analyseInput } from "./prepare-input.ts";
 import { pictureTitle, renderExtensionPicture } from "./report/picture.ts";
 import type { OutputFormat, OutputSink } from "./audio/encode/index.ts";
-import { encodeResult, jobOutput } from "./job-output.ts";
+import { type EncodeTargets, encodeResult, jobOutput } from "./job-output.ts";
 import type { ExtensionReport } from "./report/job-report.ts";
 import { lengthSeconds, type TargetLength } from "./target-length.ts";
 
@@ -31,7 +31,7 @@ export type JobPhase = "analyse" | "picture" | "encode";
  * The one entry point both adapters (the local CLI and the AWS worker) call: bytes of a song in,
  * the extended WAV, its picture and its JSON report out. No I/O besides reading the model directory.
  */
-export interface ExtensionJobInput {
+export interface ExtensionJobInput extends Pick<EncodeTargets, "encodeThreads"> {
   readonly bytes: Uint8Array;
   /** The result's duration: seconds, or a multiple of the decoded song's length (`{ times: 2 }`). */
   readonly targetSeconds: number | RelativeTarget;

@@ -5,6 +5,9 @@ import { FlacJoiner } from "./flac-join.ts";
 import type { Mp3Frames } from "./mp3-frames.ts";
 import { Mp3Joiner } from "./mp3-join.ts";
 import { mp3SampleRate, type Mp3Setting } from "./mp3.ts";
+import { OPUS_RATE } from "./opus.ts";
+import { OpusJoiner } from "./opus-join.ts";
+import { OPUS_FRAME, type OpusSegment } from "./opus-segment.ts";
 import { encodeSegments } from "./parallel.ts";
 import { resampledStream } from "./polyphase.ts";
 import type { EncodeThreads } from "./segment-threads.ts";
@@ -28,11 +31,12 @@ export async function encodeFlacParallel(
   sink: OutputSink,
   threads: EncodeThreads,
   onProgress?: EncodeProgress,
+  plan = FLAC_PLAN,
 ): Promise<void> {
   const joiner = new FlacJoiner(sink, stream.length);
   await encodeSegments(
     stream,
-    FLAC_PLAN,
+    plan,
     threads,
     (_, channels) => ({ codec: "flac", channels, sampleRate: stream.sampleRate, bits }),
     (_, result) => joiner.add(result as FlacSegment),
@@ -48,12 +52,13 @@ export async function encodeMp3Parallel(
   setting: Mp3Setting,
   threads: EncodeThreads,
   onProgress?: EncodeProgress,
+  units?: number,
 ): Promise<{ bumped: number; joinShifts: number[] }> {
   if (input.channelCount < 1 || input.channelCount > 2) {
     throw new RangeError(`MP3 carries 1 or 2 channels, not ${input.channelCount}`);
   }
   const stream = await resampledStream(input, mp3SampleRate(input.sampleRate));
-  const plan = mp3Plan(stream.sampleRate);
+  const plan = { ...mp3Plan(stream.sampleRate), ...(units && { units }) };
   const joiner = new Mp3Joiner(sink, "vbrQuality" in setting, plan.unit);
   await encodeSegments(
     stream,
@@ -65,4 +70,37 @@ export async function encodeMp3Parallel(
   );
   await joiner.finish(stream.length);
   return { bumped: joiner.bumped, joinShifts: joiner.joinShifts };
+}
+
+/** Opus packets of 20 ms; half a second of pre-roll for the encoder to converge (it needs about 80 ms). */
+export const OPUS_PLAN: SegmentPlan = {
+  unit: OPUS_FRAME,
+  units: Math.round(2 ** 20 / OPUS_FRAME),
+  preRoll: 25,
+  postRoll: 3,
+};
+
+/** Ogg Opus as encodeOggOpusStream writes it (resampled the same way), its segments encoded on `threads`. */
+export async function encodeOpusParallel(
+  input: AudioStream,
+  sink: OutputSink,
+  bitrate: number,
+  threads: EncodeThreads,
+  onProgress?: EncodeProgress,
+  plan = OPUS_PLAN,
+): Promise<void> {
+  if (input.channelCount < 1 || input.channelCount > 2) {
+    throw new RangeError(`Opus (mapping family 0) carries 1 or 2 channels, not ${input.channelCount}`);
+  }
+  const stream = await resampledStream(input, OPUS_RATE);
+  const joiner = new OpusJoiner(sink, input.channelCount, input.sampleRate, stream.length);
+  await encodeSegments(
+    stream,
+    plan,
+    threads,
+    (segment, channels) => ({ codec: "opus", channels, bitrate, flush: segment.last }),
+    (segment, result) => joiner.add(segment, result as OpusSegment),
+    onProgress,
+  );
+  await joiner.finish();
 }

@@ -122,7 +122,8 @@ export class FlacJoiner {
     const header = this.header;
     if (header === undefined) throw new Error("no FLAC segment was written");
     const info = 8;
-    const put24 = (at: number, value: number) => header.set([(value >> 16) & 0xff, (value >> 8) & 0xff, value & 0xff], info + at);
+    const put24 = (at: number, value: number) =>
+      header.set([(value >> 16) & 0xff, (value >> 8) & 0xff, value & 0xff], info + at);
     put24(4, this.minFrame);
     put24(7, this.maxFrame);
     const total = this.totalSamples;

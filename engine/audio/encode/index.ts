@@ -3,8 +3,17 @@ import { streamOf, type AudioStream } from "../stream.ts";
 import type { EncodeProgress } from "./bytes.ts";
 import { encodeFlacStream } from "./flac.ts";
 import type { OutputFormat } from "./formats.ts";
-import { encodeMp3Stream } from "./mp3.ts";
-import { encodeOggOpusStream } from "./opus.ts";
+import {
+  encodeFlacParallel,
+  encodeMp3Parallel,
+  encodeOpusParallel,
+  FLAC_PLAN,
+  mp3Plan,
+  OPUS_PLAN,
+} from "./encode-parallel.ts";
+import { encodeMp3Stream, MP3_VBR_QUALITY, mp3SampleRate } from "./mp3.ts";
+import { parallelFor } from "./parallel.ts";
+import { encodeOggOpusStream, OPUS_BITRATE } from "./opus.ts";
 import { MemorySink, type OutputSink } from "./sink.ts";
 import { type LossyFormat, type LossySetting, settingForKbps } from "./quality.ts";
 import { encodeOggVorbisStream } from "./vorbis.ts";
@@ -37,6 +46,11 @@ export interface EncodeAudioOptions {
   /** Lossy formats: the encoder's setting (chooseLossySetting); default each format's own (-V 0, quality 6, 160 kbit/s). */
   readonly setting?: LossySetting;
   readonly onProgress?: EncodeProgress;
+  /**
+   * Threads encoding FLAC, MP3 and Opus in segments (encode-parallel.ts), by default one per core; 1 encodes here, in
+   * one piece. Results shorter than two segments (about 48 s) are encoded in one piece either way.
+   */
+  readonly threads?: number;
 }
 
 /** The setting of a lossy `format` that gives about `kbps` kbit/s on this audio (see settingForKbps). */
@@ -72,11 +86,23 @@ export async function encodeStream(
         sink,
         options.onProgress,
       );
-    case "flac":
-      return encodeFlacStream(stream, options.flacBits ?? 24, sink, options.onProgress);
+    case "flac": {
+      const bits = options.flacBits ?? 24;
+      const parallel = await parallelFor(stream, FLAC_PLAN, options.threads);
+      if (parallel)
+        return parallel.use((threads) => encodeFlacParallel(stream, bits, sink, threads, options.onProgress));
+      return encodeFlacStream(stream, bits, sink, options.onProgress);
+    }
     case "mp3": {
       const setting = options.setting?.format === "mp3" ? options.setting : undefined;
       const mp3 = setting && ("cbrKbps" in setting ? { bitrate: setting.cbrKbps } : { vbrQuality: setting.vbrQuality });
+      const parallel = await parallelFor(stream, mp3Plan(mp3SampleRate(stream.sampleRate)), options.threads);
+      if (parallel) {
+        const chosen = mp3 ?? { vbrQuality: MP3_VBR_QUALITY };
+        return parallel.use(async (threads) => {
+          await encodeMp3Parallel(stream, sink, chosen, threads, options.onProgress);
+        });
+      }
       return encodeMp3Stream(stream, sink, options.onProgress, mp3);
     }
     case "ogg-vorbis": {
@@ -85,6 +111,11 @@ export async function encodeStream(
     }
     case "ogg-opus": {
       const setting = options.setting?.format === "ogg-opus" ? options.setting : undefined;
+      const parallel = await parallelFor(stream, OPUS_PLAN, options.threads);
+      if (parallel) {
+        const bitrate = setting?.bitrate ?? OPUS_BITRATE[stream.channelCount as 1 | 2];
+        return parallel.use((threads) => encodeOpusParallel(stream, sink, bitrate, threads, options.onProgress));
+      }
       return encodeOggOpusStream(stream, sink, options.onProgress, setting?.bitrate);
     }
   }

@@ -62,7 +62,8 @@ export function splitMp3Frames(bytes: Uint8Array): Mp3Frames {
   const offsets: number[] = [];
   for (let at = 0; at < bytes.length; ) {
     const header = parseMpegFrameHeader(bytes, at);
-    if (header === undefined || at + header.frameBytes > bytes.length) throw new Error(`no whole MP3 frame at byte ${at}`);
+    if (header === undefined || at + header.frameBytes > bytes.length)
+      throw new Error(`no whole MP3 frame at byte ${at}`);
     offsets.push(at);
     at += header.frameBytes;
   }
@@ -96,7 +97,7 @@ export function splitMp3Frames(bytes: Uint8Array): Mp3Frames {
     slotTotal += end - at - 4 - sideBytes;
   }
   const stream = new Uint8Array(slotTotal);
-  slots.forEach((slot, i) => stream.set(slot, slotStarts[i]!));
+  for (let i = 0; i < count; i++) stream.set(slots[i]!, slotStarts[i]!);
   for (let i = 0; i < count; i++) mainOffsets[i + 1] = mainOffsets[i]! + sizes[i]!;
   const mainData = new Uint8Array(mainOffsets[count]!);
   for (let i = 0; i < count; i++) {

@@ -46,11 +46,14 @@ export class Mp3Joiner {
 
   async add(segment: Segment, frames: Mp3Frames): Promise<void> {
     const run: Run = { frames, offset: segment.from / this.unit };
-    if (process.env.H8_DEBUG) console.error("segment", segment, "count", frames.count, "prev next", this.previous?.next);
+    if (process.env.H8_DEBUG)
+      console.error("segment", segment, "count", frames.count, "prev next", this.previous?.next);
     const join = this.previous === undefined ? 0 : this.chooseJoin(this.previous, run, segment.firstUnit);
     if (this.previous !== undefined) {
       for (let n = this.previous.next; n < join; n++) {
-        this.packer.add(frameOf(this.previous.run, n, n + 1 === join ? run.frames.begins[join - run.offset] : undefined));
+        this.packer.add(
+          frameOf(this.previous.run, n, n + 1 === join ? run.frames.begins[join - run.offset] : undefined),
+        );
       }
       this.joinShifts.push(join - segment.firstUnit);
     }
@@ -70,7 +73,9 @@ export class Mp3Joiner {
     const last = previous.run.offset + previous.run.frames.count;
     const candidates: number[] = [];
     for (let d = 0; d <= JOIN_SPAN; d++) candidates.push(...(d === 0 ? [start] : [start - d, start + d]));
-    const usable = candidates.filter((n) => n >= previous.next && n < last && n >= run.offset + 1 && n - run.offset < run.frames.count);
+    const usable = candidates.filter(
+      (n) => n >= previous.next && n < last && n >= run.offset + 1 && n - run.offset < run.frames.count,
+    );
     let fallback: number | undefined;
     for (const n of usable) {
       const fit = this.fitsAt(previous, run, n);

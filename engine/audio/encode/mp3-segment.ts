@@ -13,7 +13,12 @@ export async function encodeMp3Segment(
   setting: Mp3Setting,
 ): Promise<Mp3Segment> {
   const encoder = await createMp3Encoder();
-  encoder.configure({ sampleRate: sampleRate as 44100, channels: channels.length as 1 | 2, ...setting, outputSampleRate: sampleRate as 44100 });
+  encoder.configure({
+    sampleRate: sampleRate as 44100,
+    channels: channels.length as 1 | 2,
+    ...setting,
+    outputSampleRate: sampleRate as 44100,
+  });
   const length = channels[0]?.length ?? 0;
   const parts: Uint8Array[] = [];
   for (let start = 0; start < length; start += ENCODE_BLOCK_FRAMES) {

@@ -25,16 +25,19 @@ export function createOpusEncoder(channels: number, bitrate: number) {
   });
 }
 
-/** The samples (48 kHz) and `flushZeros` zeros after them as 20 ms Opus packets (the last one zero-filled). */
+/**
+ * The samples (48 kHz) as 20 ms Opus packets (the last one zero-filled); with `flush` (the stream's end), followed by
+ * the encoder's lookahead in zeros, as encodeOggOpusStream does, so that the last samples come out.
+ */
 export async function encodeOpusSegment(
   channels: readonly Float32Array[],
   bitrate: number,
-  flushZeros: number,
+  flush: boolean,
 ): Promise<OpusSegment> {
   const encoder = await createOpusEncoder(channels.length, bitrate);
   try {
     const length = channels[0]?.length ?? 0;
-    const total = length + flushZeros;
+    const total = length + (flush ? encoder.getLookahead() : 0);
     const count = channels.length;
     const pcm = new Float32Array(OPUS_FRAME * count);
     const packets: Uint8Array[] = [];
@@ -52,7 +55,9 @@ export async function encodeOpusSegment(
       offsets[i + 1] = offsets[i]! + packet.length;
     });
     const joined = new Uint8Array(offsets[packets.length]!);
-    packets.forEach((packet, i) => joined.set(packet, offsets[i]!));
+    packets.forEach((packet, i) => {
+      joined.set(packet, offsets[i]!);
+    });
     return { packets: joined, offsets, lookahead: encoder.getLookahead() };
   } finally {
     encoder.free();

@@ -8,12 +8,12 @@ import { OggStreamWriter } from "./ogg-writer.ts";
 
 /** Opus always decodes at 48 kHz; the encoder is fed 48 kHz too. */
 export const OPUS_RATE = 48_000;
-const FRAME = 960; // 20 ms
+const FRAME = 960; // 20 ms (OPUS_FRAME)
 /** VBR target: 160 kbit/s for stereo music (transparent in listening tests), 96 kbit/s for mono. */
 export const OPUS_BITRATE = { 1: 96_000, 2: 160_000 } as const;
 const VENDOR = "Emotions Harmonizer (libopus via libopus-wasm)";
 
-function opusHead(channels: number, preSkip: number, inputRate: number): Uint8Array {
+export function opusHead(channels: number, preSkip: number, inputRate: number): Uint8Array {
   const head = new Uint8Array(19);
   const view = new DataView(head.buffer);
   head.set([..."OpusHead"].map((c) => c.charCodeAt(0)));
@@ -26,7 +26,7 @@ function opusHead(channels: number, preSkip: number, inputRate: number): Uint8Ar
   return head;
 }
 
-function opusTags(): Uint8Array {
+export function opusTags(): Uint8Array {
   const vendor = new TextEncoder().encode(VENDOR);
   const tags = new Uint8Array(8 + 4 + vendor.length + 4);
   const view = new DataView(tags.buffer);

@@ -1,8 +1,8 @@
 import type { AudioStream } from "../stream.ts";
 import type { EncodeProgress } from "./bytes.ts";
 import type { SegmentJob, SegmentResult } from "./segment-job.ts";
-import { type Segment, type SegmentPlan, segmentSamples, segmentsOf } from "./segments.ts";
-import type { EncodeThreads } from "./segment-threads.ts";
+import { type Segment, type SegmentPlan, segmentCount, segmentSamples, segmentsOf } from "./segments.ts";
+import { defaultEncodeThreads, type EncodeThreads, startEncodeThreads } from "./segment-threads.ts";
 
 /** Segments being encoded or waiting to be joined, per thread: enough to keep every thread busy, and no more. */
 const IN_FLIGHT_PER_THREAD = 2;
@@ -37,4 +37,26 @@ export async function encodeSegments(
   } finally {
     waiting.length = 0;
   }
+}
+
+/**
+ * Encoding threads for `stream` cut by `plan`, when it is worth it: more than one thread asked for (default: one per
+ * core) and at least two segments. `use` runs an encode on them and ends them after.
+ */
+export async function parallelFor(
+  stream: AudioStream,
+  plan: SegmentPlan,
+  threads = defaultEncodeThreads(),
+): Promise<{ use: (encode: (threads: EncodeThreads) => Promise<void>) => Promise<void> } | undefined> {
+  if (threads < 2 || segmentCount(stream.length, plan) < 2) return undefined;
+  return {
+    use: async (encode) => {
+      const started = startEncodeThreads(threads);
+      try {
+        await encode(started);
+      } finally {
+        await started.stop();
+      }
+    },
+  };
 }

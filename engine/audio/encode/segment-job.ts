@@ -16,8 +16,8 @@ export type SegmentJob =
       readonly codec: "opus";
       readonly channels: Float32Array[];
       readonly bitrate: number;
-      /** Zeros fed after the samples (the last segment flushes the encoder's lookahead with them). */
-      readonly flushZeros: number;
+      /** Whether the segment ends the stream (its encoder's lookahead is flushed out with zeros). */
+      readonly flush: boolean;
     };
 
 export type SegmentResult = FlacSegment | Mp3Segment | OpusSegment;
@@ -30,7 +30,7 @@ export function encodeSegment(job: SegmentJob): Promise<SegmentResult> {
     case "mp3":
       return encodeMp3Segment(job.channels, job.sampleRate, job.setting);
     case "opus":
-      return encodeOpusSegment(job.channels, job.bitrate, job.flushZeros);
+      return encodeOpusSegment(job.channels, job.bitrate, job.flush);
   }
 }
 

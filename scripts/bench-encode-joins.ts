@@ -1,0 +1,98 @@
+/**
+ * Parallel encoding's joins, measured: a song (outside the corpus) encoded in one piece and in segments on several
+ * threads, each format; both decoded by the project's decoder and by ffmpeg. Prints the lengths (asked, project
+ * decoder, ffmpeg), the wall times side by side with the load average, and the worst join: the largest difference
+ * from the one-piece decode, each decode's error against the encoded samples, largest step and click ratio.
+ *
+ *   npx tsx scripts/bench-encode-joins.ts [--song FILE] [--seconds 120] [--formats flac,mp3,ogg-opus] [--threads 2]
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { Command } from "commander";
+import { decodeAudio, decodeAudioFile } from "../engine/audio/decode.ts";
+import { FLAC_PLAN, mp3Plan, OPUS_PLAN } from "../engine/audio/encode/encode-parallel.ts";
+import { encodeStream, MemorySink, type OutputFormat } from "../engine/audio/encode/index.ts";
+import { joinFigures } from "../engine/audio/encode/join-figures.ts";
+import { mp3SampleRate } from "../engine/audio/encode/mp3.ts";
+import { OPUS_RATE } from "../engine/audio/encode/opus.ts";
+import { resampledStream } from "../engine/audio/encode/polyphase.ts";
+import { segmentsOf } from "../engine/audio/encode/segments.ts";
+import type { PcmAudio } from "../engine/audio/pcm.ts";
+import { streamOf, wholeAudio } from "../engine/audio/stream.ts";
+
+const SONG = "/work/music/root/usr/share/games/asc/music/time_to_strike.mp3";
+
+/** Samples per channel ffmpeg decodes from `bytes` (from a file: read from a pipe, an MP3's end padding stays). */
+function ffmpegLength(bytes: Uint8Array, channels: number): number {
+  const dir = mkdtempSync(join(tmpdir(), "joins-"));
+  try {
+    writeFileSync(join(dir, "in"), bytes);
+    const run = spawnSync(
+      "ffmpeg",
+      ["-v", "error", "-i", join(dir, "in"), "-f", "f32le", "-c:a", "pcm_f32le", "pipe:1"],
+      {
+        maxBuffer: 1 << 30,
+      },
+    );
+    return run.status === 0 ? run.stdout.length / 4 / channels : Number.NaN;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Where each segment after the first starts, in samples of the encoded (and decoded) stream. */
+function joinsOf(format: OutputFormat, rate: number, length: number): number[] {
+  const plan = format === "flac" ? FLAC_PLAN : format === "mp3" ? mp3Plan(rate) : OPUS_PLAN;
+  const delay = format === "ogg-opus" ? 312 : format === "mp3" ? 1105 : 0;
+  return [...segmentsOf(length, plan)].slice(1).map((segment) => segment.firstUnit * plan.unit - delay);
+}
+
+async function encodeTimed(audio: PcmAudio, format: OutputFormat, threads: number) {
+  const sink = new MemorySink();
+  const started = performance.now();
+  await encodeStream(streamOf(audio), format, sink, { threads, flacBits: 16 });
+  return { bytes: sink.bytes(), seconds: (performance.now() - started) / 1000 };
+}
+
+const fixed = (x: number, digits = 4) => x.toFixed(digits);
+
+async function main(): Promise<void> {
+  const options = new Command()
+    .option("--song <file>", "the song", SONG)
+    .option("--seconds <n>", "seconds of it", "120")
+    .option("--formats <list>", "formats", "flac,mp3,ogg-opus")
+    .option("--threads <n>", "encoding threads", "2")
+    .parse()
+    .opts<{ song: string; seconds: string; formats: string; threads: string }>();
+  const song = await decodeAudioFile(options.song);
+  const frames = Math.min(song.channels[0]!.length, Math.round(Number(options.seconds) * song.sampleRate));
+  const audio = { sampleRate: song.sampleRate, channels: song.channels.map((c) => c.slice(0, frames)) };
+  console.log(`${options.song}: ${frames} samples at ${song.sampleRate} Hz; load average ${fixed(loadavg()[0]!, 1)}`);
+  console.log(
+    "\n| format | samples asked | project decoder | ffmpeg | one piece | parallel | joins | worst join: max diff | error rms one / par | largest step one / par | click ratio one / par |",
+  );
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|");
+  for (const format of options.formats.split(",") as OutputFormat[]) {
+    const rate =
+      format === "mp3" ? mp3SampleRate(audio.sampleRate) : format === "ogg-opus" ? OPUS_RATE : audio.sampleRate;
+    const source = wholeAudio(await resampledStream(streamOf(audio), rate));
+    const asked = source.channels[0]!.length;
+    const one = await encodeTimed(audio, format, 1);
+    const par = await encodeTimed(audio, format, Number(options.threads));
+    const oneDecoded = await decodeAudio(one.bytes);
+    const parDecoded = await decodeAudio(par.bytes);
+    const joins = joinsOf(format, rate, asked);
+    const figures = joinFigures(parDecoded, oneDecoded, source, joins, 6 * 1152);
+    const worst = figures.reduce((a, b) => (b.maxDifference > a.maxDifference ? b : a), figures[0]!);
+    const step = (x: { onePiece: number; parallel: number }, d = 4) =>
+      `${fixed(x.onePiece, d)} / ${fixed(x.parallel, d)}`;
+    console.log(
+      `| ${format} | ${asked} | ${parDecoded.channels[0]!.length} | ${ffmpegLength(par.bytes, audio.channels.length)} | ${fixed(one.seconds, 1)} s | ${fixed(par.seconds, 1)} s | ${joins.length} | ${worst ? fixed(worst.maxDifference) : "–"} | ${worst ? step(worst.errorRms, 5) : "–"} | ${worst ? step(worst.largestStep) : "–"} | ${worst ? step(worst.clickRatio, 1) : "–"} |`,
+    );
+  }
+  console.log(`load average after: ${fixed(loadavg()[0]!, 1)}`);
+}
+
+await main();
