@@ -5,13 +5,14 @@
  * the load average before and after (the machine may be shared: compare within one run).
  *
  *   npx tsx scripts/bench-long.ts [--song FILE] [--lengths 600,3600,36000] [--formats wav,mp3]
- *                                 [--pymusiclooper PATH] [--measure]
+ *                                 [--pymusiclooper PATH] [--no-looper] [--measure] [--encode-threads 1,2]
  *
  * The song: --song, else the first 3:30 of an MP3 of asc-music (Debian, outside the corpus) re-encoded at 192 kbit/s
  * 44.1 kHz by ffmpeg, else a generated 3:30 song written by the engine's own MP3 encoder. The harmonizer runs with
  * its picture and without the quality report and page (the quality analysis still reads the whole result at once:
  * --measure turns it on, as far as the memory allows). PyMusicLooper (PyPI, 3.6.0; its first call compiles for about
- * 2 minutes, which is not counted: a warm-up run comes first) is skipped with a note when it is not found.
+ * 2 minutes, which is not counted: a warm-up run comes first) is skipped with a note when it is not found, or with
+ * --no-looper. --encode-threads runs each job once per thread count given (harmonizer's --encode-threads), side by side.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -99,25 +100,40 @@ async function main(): Promise<void> {
     .option("--formats <list>", "wav (16-bit) and/or mp3", "wav,mp3")
     .option("--pymusiclooper <path>")
     .option("--measure", "with the quality report (as far as the memory allows)", false)
+    .option("--no-looper", "skip PyMusicLooper")
+    .option("--encode-threads <list>", "harmonizer's --encode-threads, one run each (default: its own default)")
     .parse()
-    .opts<{ song?: string; lengths: string; formats: string; pymusiclooper?: string; measure: boolean }>();
+    .opts<{
+      song?: string;
+      lengths: string;
+      formats: string;
+      pymusiclooper?: string;
+      measure: boolean;
+      looper: boolean;
+      encodeThreads?: string;
+    }>();
   const work = mkdtempSync(join(tmpdir(), "bench-long-"));
   try {
     const song = await pickSong(options.song, work);
-    const looper = findPyMusicLooper(options.pymusiclooper);
+    const looper = options.looper ? findPyMusicLooper(options.pymusiclooper) : undefined;
+    const threadCounts = options.encodeThreads?.split(",").map(Number) ?? [undefined];
     if (!looper)
       process.stderr.write("PyMusicLooper not found (pip install pymusiclooper==3.6.0): its column is skipped\n");
     const lengths = options.lengths.split(",").map(Number);
     const formats = options.formats.split(",") as ("wav" | "mp3")[];
     const loadBefore = loadavg()[0]!;
     if (looper) await runLooper(looper, song, 60, "wav", work); // warm-up: numba compiles on the first call
-    const rows: { length: number; format: string; ours: Measured; theirs?: Measured }[] = [];
+    const rows: { length: number; format: string; threads?: number; ours: Measured; theirs?: Measured }[] = [];
     for (const length of lengths) {
       for (const format of formats) {
-        const ours = await runHarmonizer(song, length, format, work, options.measure);
         const theirs = looper ? await runLooper(looper, song, length, format, work) : undefined;
-        rows.push({ length, format, ours, theirs });
-        process.stderr.write(`${clock(length)} ${format}: ${wall(ours)}, ${mb(ours)}\n`);
+        for (const threads of threadCounts) {
+          const ours = await runHarmonizer(song, length, format, work, options.measure, threads);
+          rows.push({ length, format, threads, ours, theirs });
+          process.stderr.write(
+            `${clock(length)} ${format} (${threads ?? "default"} threads): ${wall(ours)}, ${mb(ours)}\n`,
+          );
+        }
       }
     }
     console.log(
@@ -127,14 +143,15 @@ async function main(): Promise<void> {
       "\n| job | harmonizer wall | harmonizer peak RSS | PyMusicLooper wall | PyMusicLooper peak RSS | wall ratio |",
     );
     console.log("|---|---|---|---|---|---|");
-    for (const { length, format, ours, theirs } of rows) {
+    for (const { length, format, threads, ours, theirs } of rows) {
       const ratio = theirs?.ok && ours.ok ? (ours.seconds / theirs.seconds).toFixed(2) : "–";
       console.log(
-        `| ${clock(length)}, ${format === "wav" ? "16-bit WAV" : "MP3"} out | ${wall(ours)} | ${mb(ours)} | ${theirs ? wall(theirs) : "–"} | ${theirs ? mb(theirs) : "–"} | ${ratio} |`,
+        `| ${clock(length)}, ${format === "wav" ? "16-bit WAV" : "MP3"} out${threads ? `, ${threads} encoding thread${threads > 1 ? "s" : ""}` : ""} | ${wall(ours)} | ${mb(ours)} | ${theirs ? wall(theirs) : "–"} | ${theirs ? mb(theirs) : "–"} | ${ratio} |`,
       );
     }
     for (const format of formats) {
-      const of = (length: number) => rows.find((r) => r.length === length && r.format === format)?.ours;
+      const of = (length: number) =>
+        rows.find((r) => r.length === length && r.format === format && r.threads === threadCounts.at(-1))?.ours;
       const base = of(lengths[0]!);
       for (const length of lengths.slice(1)) {
         const other = of(length);
@@ -149,7 +166,14 @@ async function main(): Promise<void> {
   }
 }
 
-async function runHarmonizer(song: string, length: number, format: "wav" | "mp3", work: string, withReport: boolean) {
+async function runHarmonizer(
+  song: string,
+  length: number,
+  format: "wav" | "mp3",
+  work: string,
+  withReport: boolean,
+  threads?: number,
+) {
   const out = join(work, `h-${length}.${format}`);
   const result = await measure(process.execPath, [
     join(ROOT, "bin/harmonizer.mjs"),
@@ -164,6 +188,7 @@ async function runHarmonizer(song: string, length: number, format: "wav" | "mp3"
     "--no-progress",
     "--no-page",
     ...(withReport ? [] : ["--no-report"]),
+    ...(threads ? ["--encode-threads", String(threads)] : []),
   ]);
   for (const file of readdirSync(work)) if (file.startsWith(`h-${length}.`)) rmSync(join(work, file));
   return result;

@@ -46,8 +46,7 @@ export class Mp3Joiner {
 
   async add(segment: Segment, frames: Mp3Frames): Promise<void> {
     const run: Run = { frames, offset: segment.from / this.unit };
-    if (process.env.H8_DEBUG)
-      console.error("segment", segment, "count", frames.count, "prev next", this.previous?.next);
+    console.error("segment", segment, "count", frames.count, "prev next", this.previous?.next);
     const join = this.previous === undefined ? 0 : this.chooseJoin(this.previous, run, segment.firstUnit);
     if (this.previous !== undefined) {
       for (let n = this.previous.next; n < join; n++) {
