@@ -46,7 +46,6 @@ export class Mp3Joiner {
 
   async add(segment: Segment, frames: Mp3Frames): Promise<void> {
     const run: Run = { frames, offset: segment.from / this.unit };
-    console.error("segment", segment, "count", frames.count, "prev next", this.previous?.next);
     const join = this.previous === undefined ? 0 : this.chooseJoin(this.previous, run, segment.firstUnit);
     if (this.previous !== undefined) {
       for (let n = this.previous.next; n < join; n++) {
