@@ -3,7 +3,7 @@ import type { EncodeProgress } from "./bytes.ts";
 import { FLAC_BLOCK, type FlacSegment } from "./flac-segment.ts";
 import { FlacJoiner } from "./flac-join.ts";
 import type { Mp3Frames } from "./mp3-frames.ts";
-import { Mp3Joiner } from "./mp3-join.ts";
+import { JOIN_SPAN, Mp3Joiner } from "./mp3-join.ts";
 import { mp3SampleRate, type Mp3Setting } from "./mp3.ts";
 import { OPUS_RATE } from "./opus.ts";
 import { OpusJoiner } from "./opus-join.ts";
@@ -20,8 +20,8 @@ export const FLAC_PLAN: SegmentPlan = { unit: FLAC_BLOCK, units: 256, preRoll: 0
 /** MP3 frames of 1,152 samples (MPEG-1) or 576 (MPEG-2/2.5, rates up to 24 kHz). */
 export function mp3Plan(sampleRate: number): SegmentPlan {
   const unit = sampleRate >= 32_000 ? 1152 : 576;
-  // Eight frames of overlap on each side: JOIN_SPAN for the choice of the join, the rest for the encoders to settle.
-  return { unit, units: Math.round(2 ** 20 / unit), preRoll: 8, postRoll: 8 };
+  // 16 frames of overlap on each side: JOIN_SPAN for the choice of the join, the rest for the encoders to settle.
+  return { unit, units: Math.round(2 ** 20 / unit), preRoll: JOIN_SPAN + 6, postRoll: JOIN_SPAN + 6 };
 }
 
 /** FLAC as encodeFlacStream writes it, its segments encoded on `threads`. */

@@ -1,3 +1,4 @@
+import { ENCODE_BLOCK_FRAMES, yieldToEventLoop } from "./bytes.ts";
 import { FLAC_COMPRESSION_LEVEL, loadFlac, toIntegers } from "./flac.ts";
 
 /** libFLAC's block size at level 5: the unit a FLAC stream is cut into segments by. */
@@ -47,8 +48,13 @@ export async function encodeFlacSegment(
       (samples > 0 ? frames : header).push(data.slice());
     });
     if (status !== 0) throw new Error(`libFLAC could not start encoding (init status ${status})`);
-    if (length > 0 && !flac.FLAC__stream_encoder_process(encoder, integers, length)) {
-      throw new Error(`libFLAC failed while encoding (state ${flac.FLAC__stream_encoder_get_state(encoder)})`);
+    for (let start = 0; start < length; start += ENCODE_BLOCK_FRAMES) {
+      const end = Math.min(length, start + ENCODE_BLOCK_FRAMES);
+      const block = integers.map((channel) => channel.subarray(start, end));
+      if (!flac.FLAC__stream_encoder_process(encoder, block, end - start)) {
+        throw new Error(`libFLAC failed while encoding (state ${flac.FLAC__stream_encoder_get_state(encoder)})`);
+      }
+      await yieldToEventLoop(); // see encodeMp3Segment
     }
     if (!flac.FLAC__stream_encoder_finish(encoder)) throw new Error("libFLAC could not finish the stream");
   } finally {

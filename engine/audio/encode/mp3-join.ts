@@ -8,10 +8,12 @@ import type { OutputSink } from "./sink.ts";
  * segments.ts), into one stream. All encoders share the one-piece stream's frame grid, so frame n of any of them
  * codes the same samples; around each join both encoders have coded the same signal, and the decoder's overlap-add
  * of the last frame of one with the first of the other cancels as within one encoder, up to quantisation. The join
- * frame is chosen within `JOIN_SPAN` frames of the segment's start where the new encoder's first frame needs no more
- * reservoir than the old one leaves (else the frame gets a higher bitrate: Mp3Packer).
+ * frame is chosen within `JOIN_SPAN` frames of the segment's start where the old encoder leaves at least the
+ * reservoir the new one had there; failing that, one from which a few frames at higher bitrates (Mp3Packer) catch up.
  */
-export const JOIN_SPAN = 3;
+export const JOIN_SPAN = 10;
+/** Frames after a join within which the packed stream must have caught up with the new encoder's reservoir. */
+const SYNC_FRAMES = 64;
 
 /** Frames of one encoder, by their number in the whole stream. */
 interface Run {
@@ -84,17 +86,28 @@ export class Mp3Joiner {
     return fallback;
   }
 
-  /** Whether the new encoder's frame `n` fits after the old encoder's frames up to it, and at its own bitrate. */
+  /**
+   * Whether the new encoder's frames from `n` on fit after the old encoder's frames up to it: "as encoded" when the
+   * reservoir left is at least the new encoder's own at once, "bumped" when it catches up within SYNC_FRAMES with
+   * some frames at a higher bitrate, "no" when a frame would not fit at all.
+   */
   private fitsAt(previous: { run: Run; next: number }, run: Run, n: number): "as encoded" | "bumped" | "no" {
     let available = this.packer.available;
     for (let m = previous.next; m < n; m++) {
-      const result = this.packer.simulate(frameOf(previous.run, m), available);
+      const next = m + 1 === n ? run.frames.begins[n - run.offset] : undefined;
+      const result = this.packer.simulate(frameOf(previous.run, m, next), available);
       if (result === undefined) return "no";
       available = result.available;
     }
-    const first = frameOf(run, n);
-    const result = this.packer.simulate(first, available);
-    if (result === undefined) return "no";
-    return result.bumped ? "bumped" : "as encoded";
+    const last = Math.min(run.offset + run.frames.count, n + SYNC_FRAMES);
+    let bumped = false;
+    for (let m = n; m < last; m++) {
+      const result = this.packer.simulate(frameOf(run, m), available);
+      if (result === undefined) return "no";
+      bumped ||= result.bumped || !result.synced;
+      if (result.synced && !result.bumped) return bumped ? "bumped" : "as encoded";
+      available = result.available;
+    }
+    return "no";
   }
 }

@@ -66,14 +66,17 @@ export class Mp3Packer {
   }
 
   /** What placing `frame` after `available` bytes of reservoir would leave, and whether it needs a higher bitrate. */
-  simulate(frame: PackFrame, available: number): { available: number; bumped: boolean } | undefined {
+  simulate(frame: PackFrame, available: number): { available: number; bumped: boolean; synced: boolean } | undefined {
     const index = this.bitrateFor(frame, available);
     if (index === undefined) return undefined;
     const slot = parseMpegFrameHeader(withBitrate(frame.header, index), 0)!.frameBytes - 4 - frame.sideInfo.length;
     const maxBegin = sideInfoLayout(frame.header).mpeg1 ? 511 : 255;
+    const left = Math.min(maxBegin, available + slot - frame.mainData.length);
     return {
-      available: Math.min(maxBegin, available + slot - frame.mainData.length),
+      available: left,
       bumped: index !== frame.header[2]! >> 4,
+      // At least the reservoir the encoder left: from here on its frames fit as it made them.
+      synced: frame.nextBegin === undefined || left >= frame.nextBegin,
     };
   }
 

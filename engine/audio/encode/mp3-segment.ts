@@ -1,18 +1,25 @@
 import { createMp3Encoder } from "wasm-media-encoders";
-import { ENCODE_BLOCK_FRAMES } from "./bytes.ts";
+import { ENCODE_BLOCK_FRAMES, yieldToEventLoop } from "./bytes.ts";
 import { splitMp3Frames, type Mp3Frames } from "./mp3-frames.ts";
 import type { Mp3Setting } from "./mp3.ts";
 
 /** One segment of an MP3 stream, encoded on its own from its first sample, taken apart frame by frame. */
 export type Mp3Segment = Mp3Frames;
 
-/** The samples (at an MP3 rate) encoded by LAME as in encodeMp3Stream, then flushed: every frame, taken apart. */
+let reused: ReturnType<typeof createMp3Encoder> | undefined;
+
+/**
+ * The samples (at an MP3 rate) encoded by LAME as in encodeMp3Stream, then flushed: every frame, taken apart. One
+ * encoder per thread, configured afresh for each segment (a new one each time would leave its WebAssembly memory,
+ * tens of MB, to the garbage collector).
+ */
 export async function encodeMp3Segment(
   channels: readonly Float32Array[],
   sampleRate: number,
   setting: Mp3Setting,
 ): Promise<Mp3Segment> {
-  const encoder = await createMp3Encoder();
+  reused ??= createMp3Encoder();
+  const encoder = await reused;
   encoder.configure({
     sampleRate: sampleRate as 44100,
     channels: channels.length as 1 | 2,
@@ -24,6 +31,7 @@ export async function encodeMp3Segment(
   for (let start = 0; start < length; start += ENCODE_BLOCK_FRAMES) {
     const end = Math.min(length, start + ENCODE_BLOCK_FRAMES);
     parts.push(encoder.encode(channels.map((channel) => channel.subarray(start, end))).slice());
+    await yieldToEventLoop(); // when this is the job's own thread, its progress and signals go on
   }
   parts.push(encoder.finalize().slice());
   const bytes = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));

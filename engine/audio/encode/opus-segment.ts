@@ -1,4 +1,5 @@
 import { Application, createEncoder, Signal } from "libopus-wasm";
+import { yieldToEventLoop } from "./bytes.ts";
 
 /** Samples per Opus packet here (20 ms at 48 kHz). */
 export const OPUS_FRAME = 960;
@@ -49,6 +50,7 @@ export async function encodeOpusSegment(
         for (let i = start; i < end; i++) pcm[(i - start) * count + c] = channel[i]!;
       }
       packets.push(encoder.encodeFloat(pcm).slice());
+      if (packets.length % 64 === 0) await yieldToEventLoop(); // see encodeMp3Segment
     }
     const offsets = new Uint32Array(packets.length + 1);
     packets.forEach((packet, i) => {

@@ -4,8 +4,8 @@ import type { SegmentJob, SegmentResult } from "./segment-job.ts";
 import { type Segment, type SegmentPlan, segmentCount, segmentSamples, segmentsOf } from "./segments.ts";
 import { defaultEncodeThreads, type EncodeThreads, startEncodeThreads } from "./segment-threads.ts";
 
-/** Segments being encoded or waiting to be joined, per thread: enough to keep every thread busy, and no more. */
-const IN_FLIGHT_PER_THREAD = 2;
+/** Segments being encoded or waiting to be joined beyond one per thread: enough to keep every thread busy. */
+const IN_FLIGHT_SPARE = 1;
 
 /**
  * Encodes `stream` segment by segment on `threads` and hands the results to `join` in order. Only a few segments
@@ -31,7 +31,7 @@ export async function encodeSegments(
       const result = threads.run(job(segment, segmentSamples(stream, segment)));
       result.catch(() => {}); // awaited in order below; a failure there ends the encode
       waiting.push({ segment, result });
-      if (waiting.length >= threads.count * IN_FLIGHT_PER_THREAD) await joinOldest();
+      if (waiting.length >= threads.count + IN_FLIGHT_SPARE) await joinOldest();
     }
     while (waiting.length > 0) await joinOldest();
   } finally {

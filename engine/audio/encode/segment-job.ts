@@ -1,7 +1,7 @@
-import { encodeFlacSegment, type FlacSegment } from "./flac-segment.ts";
-import { encodeMp3Segment, type Mp3Segment } from "./mp3-segment.ts";
+import type { FlacSegment } from "./flac-segment.ts";
 import type { Mp3Setting } from "./mp3.ts";
-import { encodeOpusSegment, type OpusSegment } from "./opus-segment.ts";
+import type { Mp3Segment } from "./mp3-segment.ts";
+import type { OpusSegment } from "./opus-segment.ts";
 
 /** One segment's encoding, as sent to an encoding thread (the samples are transferred, not copied). */
 export type SegmentJob =
@@ -22,15 +22,18 @@ export type SegmentJob =
 
 export type SegmentResult = FlacSegment | Mp3Segment | OpusSegment;
 
-/** Encodes one segment (in an encoding thread, or here when there is none). */
-export function encodeSegment(job: SegmentJob): Promise<SegmentResult> {
+/**
+ * Encodes one segment (in an encoding thread). Each codec's module is loaded when first needed: a thread holds only
+ * the WebAssembly of the codec it encodes.
+ */
+export async function encodeSegment(job: SegmentJob): Promise<SegmentResult> {
   switch (job.codec) {
     case "flac":
-      return encodeFlacSegment(job.channels, job.sampleRate, job.bits);
+      return (await import("./flac-segment.ts")).encodeFlacSegment(job.channels, job.sampleRate, job.bits);
     case "mp3":
-      return encodeMp3Segment(job.channels, job.sampleRate, job.setting);
+      return (await import("./mp3-segment.ts")).encodeMp3Segment(job.channels, job.sampleRate, job.setting);
     case "opus":
-      return encodeOpusSegment(job.channels, job.bitrate, job.flush);
+      return (await import("./opus-segment.ts")).encodeOpusSegment(job.channels, job.bitrate, job.flush);
   }
 }
 

@@ -1,10 +1,12 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import type { SegmentJob, SegmentResult } from "./segment-job.ts";
+import { encodeSegment, type SegmentJob, type SegmentResult } from "./segment-job.ts";
 
 /**
- * Threads (`node:worker_threads`) that encode segments: each takes one job at a time from a shared queue. They
- * start on first use and load the encoders' WebAssembly once each; stop() ends them.
+ * `count` encoders of segments: this thread and count - 1 threads (`node:worker_threads`), each taking one job at a
+ * time from a shared queue (the threads first; this one when they are all busy). This thread encodes too because each
+ * thread costs about 30 MB (its V8 isolate and the codec's WebAssembly memory) while this one is mostly waiting.
+ * Threads start on first use and load the codec once each; stop() ends them.
  */
 export interface EncodeThreads {
   readonly count: number;
@@ -32,9 +34,23 @@ export function startEncodeThreads(count: number): EncodeThreads {
   const workers: Worker[] = [];
   let nextId = 0;
   let failure: Error | undefined;
+  let localBusy = false;
 
+  const runHere = (task: Pending) => {
+    localBusy = true;
+    encodeSegment(task.job)
+      .then(task.resolve, (error: Error) => task.reject(new Error(`encoding a segment failed: ${error.message}`)))
+      .finally(() => {
+        localBusy = false;
+        dispatch();
+      });
+  };
   const dispatch = () => {
-    while (queue.length > 0 && (idle.length > 0 || workers.length < count)) {
+    while (queue.length > 0 && (idle.length > 0 || workers.length < count - 1 || !localBusy)) {
+      if (idle.length === 0 && workers.length >= count - 1) {
+        runHere(queue.shift()!);
+        continue;
+      }
       const worker = idle.pop() ?? spawn();
       const task = queue.shift()!;
       busy.set(worker, task);

@@ -9,6 +9,7 @@ import {
   encodeMp3Parallel,
   encodeOpusParallel,
   FLAC_PLAN,
+  mp3Plan,
   OPUS_PLAN,
 } from "../../../engine/audio/encode/encode-parallel.ts";
 import { encodeFlacStream } from "../../../engine/audio/encode/flac.ts";
@@ -98,7 +99,7 @@ describe("encoding in parallel segments", () => {
     expect(decoded.channels[0]!.length).toBe(stream.length);
     expect(ffmpegLength(parallel, channels)).toBe(stream.length);
     const unit = rate >= 32_000 ? 1152 : 576;
-    const segments = [...segmentsOf(stream.length, { unit, units: MP3_UNITS, preRoll: 8, postRoll: 8 })].slice(1);
+    const segments = [...segmentsOf(stream.length, { ...mp3Plan(rate), units: MP3_UNITS })].slice(1);
     // The decoder's output for frame n starts 576 + 529 samples before the samples it coded.
     const joins = segments.map((segment, i) => (segment.firstUnit + joinShifts[i]!) * unit - 1105);
     expectSeamlessJoins(decoded, await decodeAudio(onePiece), song, joins);
