@@ -14,7 +14,7 @@ import { Command } from "commander";
 import { decodeAudio, decodeAudioFile } from "../engine/audio/decode.ts";
 import { FLAC_PLAN, mp3Plan, OPUS_PLAN } from "../engine/audio/encode/encode-parallel.ts";
 import { encodeStream, MemorySink, type OutputFormat } from "../engine/audio/encode/index.ts";
-import { joinFigures } from "../engine/audio/encode/join-figures.ts";
+import { joinFigures } from "../engine/quality/encode-joins.ts";
 import { mp3SampleRate } from "../engine/audio/encode/mp3.ts";
 import { OPUS_RATE } from "../engine/audio/encode/opus.ts";
 import { resampledStream } from "../engine/audio/encode/polyphase.ts";

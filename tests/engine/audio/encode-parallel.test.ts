@@ -13,7 +13,7 @@ import {
   OPUS_PLAN,
 } from "../../../engine/audio/encode/encode-parallel.ts";
 import { encodeFlacStream } from "../../../engine/audio/encode/flac.ts";
-import { joinFigures } from "../../../engine/audio/encode/join-figures.ts";
+import { joinFigures } from "../../../engine/quality/encode-joins.ts";
 import { encodeMp3Stream } from "../../../engine/audio/encode/mp3.ts";
 import { encodeOggOpusStream, OPUS_BITRATE } from "../../../engine/audio/encode/opus.ts";
 import { resampledStream } from "../../../engine/audio/encode/polyphase.ts";

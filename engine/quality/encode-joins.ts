@@ -1,5 +1,5 @@
-import { clickRatio } from "../../quality/clicks.ts";
-import type { PcmAudio } from "../pcm.ts";
+import type { PcmAudio } from "../audio/pcm.ts";
+import { clickRatio } from "./clicks.ts";
 
 /**
  * How a segment join of a parallel encode compares with the same place in a one-piece encode of the same samples,
