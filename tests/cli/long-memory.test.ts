@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -64,4 +64,34 @@ describe.runIf(process.platform === "linux")("a long result in constant memory",
     expect(statSync(join(folder, "out-20.wav")).size).toBe(44 + 20 * 60 * 44_100 * 4);
     expect(long.peakMb - short.peakMb, `5 min: ${short.peakMb} MB, 20 min: ${long.peakMb} MB`).toBeLessThan(40);
   }, 300_000);
+
+  it("peak memory does not grow either when the result is encoded in segments on two threads (FLAC)", async () => {
+    const song = join(folder, "song-flac.wav");
+    writeFileSync(song, encodeWav(synthesizeSong({ seconds: 30, sampleRate: 44_100, channels: 2, seed: 4 }), 16));
+    const run = (minutes: number) =>
+      peakResidentMb([
+        "extend",
+        song,
+        "--to",
+        String(minutes * 60),
+        "-o",
+        join(folder, `out-${minutes}.flac`),
+        "--encode-threads",
+        "2",
+        ...["--engine", "remix", "--no-report", "--no-picture", "--no-page", "--no-progress"],
+      ]);
+    const short = await run(5);
+    const long = await run(20);
+    expect(short.code, short.stderr).toBe(0);
+    expect(long.code, long.stderr).toBe(0);
+    expect(ffmpegFrames(join(folder, "out-20.flac"))).toBe(20 * 60 * 44_100);
+    expect(long.peakMb - short.peakMb, `5 min: ${short.peakMb} MB, 20 min: ${long.peakMb} MB`).toBeLessThan(40);
+  }, 300_000);
 });
+
+/** Samples per channel ffmpeg decodes from a stereo file. */
+function ffmpegFrames(path: string): number {
+  const args = ["-v", "error", "-i", path, "-f", "s16le", "-c:a", "pcm_s16le", "pipe:1"];
+  const run = spawnSync("ffmpeg", args, { maxBuffer: 1 << 30 });
+  return run.status === 0 ? run.stdout.length / 4 : Number.NaN;
+}
