@@ -105,6 +105,24 @@ describe("encoding in parallel segments", () => {
     expectSeamlessJoins(decoded, await decodeAudio(onePiece), song, joins);
   });
 
+  it("MP3 at full bitrate with the reservoir in use (a dense mix): 45 joins all find room, exact length", async () => {
+    // Failed before the join search checked that the packed reservoir keeps up with the new encoder's ("an MP3
+    // frame's data does not fit at any bitrate").
+    const song = synthesizeSong({ seconds: 30, sampleRate: 44_100, channels: 2, seed: 3 });
+    const stream = streamOf(song);
+    let joinShifts: number[] = [];
+    const parallel = await bytesOf(async (sink) => {
+      ({ joinShifts } = await encodeMp3Parallel(stream, sink, { vbrQuality: 0 }, threads, undefined, 25));
+    });
+    expect(joinShifts.length).toBe(45);
+    const decoded = await decodeAudio(parallel);
+    expect(decoded.channels[0]!.length).toBe(stream.length);
+    const onePiece = await decodeAudio(await bytesOf((sink) => encodeMp3Stream(stream, sink)));
+    const segments = [...segmentsOf(stream.length, { ...mp3Plan(44_100), units: 25 })].slice(1);
+    const joins = segments.map((segment, i) => (segment.firstUnit + joinShifts[i]!) * 1152 - 1105);
+    expectSeamlessJoins(decoded, onePiece, song, joins);
+  });
+
   it("Opus: exact length in both decoders (pre-skip, end trimming), joins without a click", async () => {
     const song = synthesizeSong({ seconds: 11.2, sampleRate: 44_100, channels: 2, seed: 9 });
     const stream = streamOf(song);
