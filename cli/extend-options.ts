@@ -1,4 +1,4 @@
-import { type Command, Option } from "commander";
+import { type Command, InvalidArgumentError, Option } from "commander";
 import {
   BACKEND_CHOICES,
   type BackendChoice,
@@ -17,7 +17,6 @@ import {
   DEFAULT_MODEL_DIR,
   formSetting,
   nonNegativeNumber,
-  positiveInteger,
   positiveNumber,
   required,
   targetLength,
@@ -50,6 +49,16 @@ export interface ExtendFlags {
 const QUALITY_HELP =
   "a lossy result's bitrate in kbit/s (mp3 32-320, ogg 48-500, opus 6-510; VBR formats come near it); default: the input's own when it is lossy, else -V 0 / quality 6 / 160";
 
+/** More encoding threads than this only cost memory (about 30 MB and a segment each), on any machine here. */
+const MAX_ENCODE_THREADS = 32;
+
+const encodeThreads = (value: string): number => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1 || parsed > MAX_ENCODE_THREADS)
+    throw new InvalidArgumentError(`expected a whole number from 1 to ${MAX_ENCODE_THREADS}, got "${value}"`);
+  return parsed;
+};
+
 /** Adds extend's flags, with their help and defaults, to `command`. */
 export function withExtendOptions(command: Command): Command {
   return command
@@ -70,8 +79,8 @@ export function withExtendOptions(command: Command): Command {
     .option("--quality <kbps>", QUALITY_HELP, positiveNumber)
     .option(
       "--encode-threads <n>",
-      "threads encoding a FLAC, MP3 or Opus result in segments (default: one per core; 1: in one piece)",
-      positiveInteger,
+      `threads encoding a FLAC, MP3 or Opus result in segments, 1 to ${MAX_ENCODE_THREADS} (default: one per core; 1: in one piece)`,
+      encodeThreads,
     )
     .option(
       "--model <dir>",
