@@ -161,31 +161,50 @@ export function alignJoins(
       (p) => Math.abs(mono[p]! - last) + Math.abs(mono[p + 1]! - mono[p]! - slope),
     );
   }
+  // A long result makes the same joins (the same two input positions) many times over: each is searched once.
+  const quietest = memoisePair((a, b) => quietestShift(mono, a, b, quietSearch, sampleRate, half));
+  const zeroCrossing = memoisePair((a, b) =>
+    bestShift(0, search, Number.MAX_SAFE_INTEGER, (d) => {
+      if (a + d < 1 || b + d < 1 || a + d + 1 >= length || b + d + 1 >= length) return Infinity;
+      const slopeA = mono[a + d + 1]! - mono[a + d]!;
+      const slopeB = mono[b + d + 1]! - mono[b + d]!;
+      return Math.abs(mono[a + d]!) + Math.abs(mono[b + d]!) + 0.5 * Math.abs(slopeA - slopeB);
+    }),
+  );
   for (let i = 1; i < adjusted.length; i++) {
     const previous = adjusted[i - 1]!;
     const range = adjusted[i]!;
     if (previous.end === range.start) continue;
     // First the smoothest join up to 30 ms before the planned cut (a beat's attack may start a little before
     // the tracked beat), then the nearest shared zero crossing.
-    const early = quietestShift(mono, previous.end, range.start, quietSearch, sampleRate, half);
+    const early = quietest(previous.end, range.start);
     if (previous.end + early > previous.start && range.start + early < range.end) {
       previous.end += early;
       range.start += early;
     }
     const a = previous.end;
     const b = range.start;
-    const shifted = bestShift(0, search, Number.MAX_SAFE_INTEGER, (d) => {
-      if (a + d < 1 || b + d < 1 || a + d + 1 >= length || b + d + 1 >= length) return Infinity;
-      const slopeA = mono[a + d + 1]! - mono[a + d]!;
-      const slopeB = mono[b + d + 1]! - mono[b + d]!;
-      return Math.abs(mono[a + d]!) + Math.abs(mono[b + d]!) + 0.5 * Math.abs(slopeA - slopeB);
-    });
+    const shifted = zeroCrossing(a, b);
     if (a + shifted > previous.start && b + shifted < range.end) {
       previous.end = a + shifted;
       range.start = b + shifted;
     }
   }
   return adjusted;
+}
+
+/** `shift` remembered for every pair of input positions it was asked about. */
+function memoisePair(shift: (a: number, b: number) => number): (a: number, b: number) => number {
+  const known = new Map<string, number>();
+  return (a, b) => {
+    const key = `${a},${b}`;
+    let value = known.get(key);
+    if (value === undefined) {
+      value = shift(a, b);
+      known.set(key, value);
+    }
+    return value;
+  };
 }
 
 function bestShift(centre: number, search: number, limit: number, cost: (p: number) => number): number {
