@@ -3,6 +3,7 @@ import type { PulseProfile } from "../analysis/continuity.ts";
 import type { SongForm } from "../analysis/form.ts";
 import type { JumpGraph } from "./jump-graph.ts";
 import { cutPositions, type RemixPlan, type SourceRange } from "./plan.ts";
+import { type PlayedBeat, shortestRepeatSamples } from "./repeat-distance.ts";
 import { chooseSongExit, type WalkStep } from "./song-exit.ts";
 import { followWeight, recentLikeness } from "./follow.ts";
 import {
@@ -10,6 +11,7 @@ import {
   choosePhrase,
   createSlotHistory,
   gramSize,
+  MAX_REPEAT_SECONDS,
   MAX_VERBATIM_SECONDS,
   soundAlikes,
   type WalkState,
@@ -68,9 +70,11 @@ export async function planPhrases(
     current: -1,
     shift: 0,
     shortfalls: new Set<string>(),
+    repeats: [],
   };
   for (const phraseStart of form.phraseStarts)
-    if (song ? phraseStart < form.introEndBeat : phraseStart <= graph.lastPlayable) state.history.push(phraseStart);
+    if (song ? phraseStart < form.introEndBeat : phraseStart <= graph.lastPlayable)
+      state.history.push(phraseStart, at(phraseStart));
   const steps: WalkStep[] = [...start.steps];
   let next = start.next;
   const likeness = song ? undefined : recentLikeness(analysis, graph, phrases);
@@ -108,8 +112,25 @@ export async function planPhrases(
     options.onProgress?.(Math.min(state.position, target));
   }
   const shortfalls = [...state.shortfalls];
-  if (!outro) return fadePlan(steps, cuts, length, start, options, shortfalls);
-  return outroPlan({ analysis, graph, form, cuts, steps, start, costScale: state.costScale ?? 1 }, options, shortfalls);
+  const walk = { analysis, graph, form, cuts, steps, start, costScale: state.costScale ?? 1, repeats: state.repeats };
+  if (!outro) return fadePlan(walk, options, shortfalls);
+  return outroPlan(walk, options, shortfalls);
+}
+
+/**
+ * When the result plays a MAX_REPEAT_SECONDS stretch of the song twice in the same order (`played`: its beats, the
+ * ending's included), the shortfall in words with the shortest distance between two such plays; else undefined.
+ * `until`: where the kept walk ends (the walk's forced repeats after it are not played).
+ */
+function repeatShortfall(walk: FinishedWalk, played: readonly PlayedBeat[], until: number): string | undefined {
+  const { sampleRate, beatSamples } = walk.analysis;
+  const shortest = shortestRepeatSamples(played, Math.ceil((MAX_REPEAT_SECONDS * sampleRate) / beatSamples));
+  if (shortest === undefined) return undefined;
+  const seconds = shortest / sampleRate;
+  const whole = Math.round(seconds);
+  const apart = whole >= 60 ? `${Math.floor(whole / 60)} min ${whole % 60} s` : `${whole} s`;
+  const forced = walk.repeats.some((r) => r.at < until);
+  return `a stretch of ${MAX_REPEAT_SECONDS} s or more had to be played twice in the same order${forced ? " (too few distinct phrases for this length)" : ""}; the closest two plays of the same ${MAX_REPEAT_SECONDS} s stretch start ${apart} apart`;
 }
 
 /** What the walk leaves for its exit into the input's own ending. */
@@ -121,6 +142,7 @@ interface FinishedWalk {
   readonly steps: readonly WalkStep[];
   readonly start: WalkStart;
   readonly costScale: number;
+  readonly repeats: WalkState["repeats"];
 }
 
 /** The walk up to its best exit, then the input's ending fitted to the target. */
@@ -142,6 +164,13 @@ function outroPlan(walk: FinishedWalk, options: PhrasePlanOptions, shortfalls: s
       `the ending could not be fitted within a bar of the target: ${(exit.padSamples / sampleRate).toFixed(1)} s of padding`,
     );
   }
+  const last = steps[exit.keep - 1]!;
+  const exitAt = steps[exit.keep]?.outputStart ?? last.outputStart + at(last.beat + 1) - at(last.beat);
+  const ending = cuts
+    .slice(exit.endingBeat)
+    .map((cut, b) => ({ beat: exit.endingBeat + b, outputStart: exitAt + cut - at(exit.endingBeat) }));
+  const repeated = repeatShortfall(walk, [...steps.slice(0, exit.keep), ...ending], exitAt);
+  if (repeated) shortfalls.unshift(repeated);
   const ranges = toRanges(steps.slice(0, exit.keep), cuts, length, start.firstRangeStart);
   const leadInSamples = song ? undefined : leadInOf(steps, cuts, ranges);
   ranges.push({ start: at(exit.endingBeat) + exit.shift, end: length });
@@ -228,15 +257,12 @@ function toRanges(
 }
 
 /** Continue form without an ending: the walk to the target, fading out from a beat near target - fade. */
-function fadePlan(
-  steps: readonly WalkStep[],
-  cuts: readonly number[],
-  length: number,
-  start: WalkStart,
-  options: PhrasePlanOptions,
-  shortfalls: string[],
-): RemixPlan {
+function fadePlan(walk: FinishedWalk, options: PhrasePlanOptions, shortfalls: string[]): RemixPlan {
+  const { steps, cuts, start } = walk;
+  const length = walk.analysis.length;
   const target = options.targetSamples;
+  const repeated = repeatShortfall(walk, steps, target);
+  if (repeated) shortfalls.unshift(repeated);
   const fadeLength = Math.min(options.fadeOutSamples, Math.max(0, target - length));
   const ideal = target - fadeLength;
   const beatLength = steps.length > 1 ? steps[1]!.outputStart - steps[0]!.outputStart : fadeLength;

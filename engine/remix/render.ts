@@ -2,7 +2,7 @@ import { peak } from "../audio/levels.ts";
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import type { RemixPlan, SourceRange } from "./plan.ts";
 import { downmix, rmsDb } from "../analysis/signal.ts";
-import { quietestShift } from "./quiet-join.ts";
+import { memoisePair, quietestShift } from "./quiet-join.ts";
 import type { LoudnessProfile } from "../analysis/continuity.ts";
 import { copiedLoudness, type CopiedPiece } from "./fader.ts";
 import { rideLevelsOn, type LevelRideSummary } from "./level-ride.ts";
@@ -191,20 +191,6 @@ export function alignJoins(
     }
   }
   return adjusted;
-}
-
-/** `shift` remembered for every pair of input positions it was asked about. */
-function memoisePair(shift: (a: number, b: number) => number): (a: number, b: number) => number {
-  const known = new Map<string, number>();
-  return (a, b) => {
-    const key = `${a},${b}`;
-    let value = known.get(key);
-    if (value === undefined) {
-      value = shift(a, b);
-      known.set(key, value);
-    }
-    return value;
-  };
 }
 
 function bestShift(centre: number, search: number, limit: number, cost: (p: number) => number): number {
