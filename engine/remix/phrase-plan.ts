@@ -3,15 +3,16 @@ import type { PulseProfile } from "../analysis/continuity.ts";
 import type { SongForm } from "../analysis/form.ts";
 import type { JumpGraph } from "./jump-graph.ts";
 import { cutPositions, type RemixPlan, type SourceRange } from "./plan.ts";
-import { type PlayedBeat, shortestRepeatSamples } from "./repeat-distance.ts";
+import { FRESH_SECONDS, LONG_RESULT_SECONDS, reuseBlocks } from "./block-reuse.ts";
+import { type PlayedBeat, repeatShortfall } from "./repeat-distance.ts";
 import { chooseSongExit, type WalkStep } from "./song-exit.ts";
+import { leadInOf, toRanges } from "./walk-ranges.ts";
 import { followWeight, recentLikeness } from "./follow.ts";
 import {
   bodyPhrases,
   choosePhrase,
   createSlotHistory,
   gramSize,
-  MAX_REPEAT_SECONDS,
   MAX_VERBATIM_SECONDS,
   soundAlikes,
   type WalkState,
@@ -56,6 +57,78 @@ export async function planPhrases(
   const walkUntil = outro ? target - (length - at(form.endingStartBeat)) + 1.5 * phraseSamples : target;
   const song = options.form === "song";
   const start = song ? songStart(form, at) : continueStart(analysis, graph, cuts, options.crossfadeSamples);
+  const state = startState(phrases, graph, form, at, start, song, sampleRate);
+  const steps: WalkStep[] = [...start.steps];
+  let next = start.next;
+  const likeness = song ? undefined : recentLikeness(analysis, graph, phrases);
+  const follow =
+    likeness &&
+    ((index: number, position: number) => followWeight((position - length) / sampleRate) * likeness[index]!);
+  const heard = (): SourceRange[] =>
+    (song ? [] : [{ start: 0, end: length }]).concat(toRanges(steps, cuts, length, start.firstRangeStart));
+  const long = target >= LONG_RESULT_SECONDS * sampleRate;
+  const freshUntil = long ? Math.min(walkUntil, start.position + FRESH_SECONDS * sampleRate) : walkUntil;
+  /** Where each phrase of the walk starts in `steps`. */
+  const phraseSteps: number[] = [];
+  // At least one phrase: the exit into the ending needs a walk to leave.
+  while ((state.position < freshUntil || steps.length === start.steps.length) && phrases.length > 0) {
+    const first = steps.length === start.steps.length;
+    const context =
+      first && !song
+        ? { from: start.contextBeat, place: next, natural: -1, stop: length, leadIn: start.leadIn }
+        : { from: next - 1, place: next, natural: next, stop: at(next) + state.shift };
+    const environment = {
+      analysis,
+      graph,
+      cuts,
+      pulse: options.pulse,
+      random: options.random,
+      steering: options.steering,
+      heard,
+      follow,
+    };
+    const pick = await choosePhrase(phrases, state, context, environment);
+    // A long result out of fresh orders plays what it has planned again as blocks (block-reuse.ts).
+    if (long && state.repeats.length > 0 && phraseSteps.length > 1) break;
+    const phrase = phrases[pick]!;
+    phraseSteps.push(steps.length);
+    state.lastStarted[pick] = state.position;
+    for (let b = phrase.start; b < phrase.end; b++) {
+      steps.push({ beat: b, outputStart: state.position, shift: state.shift });
+      state.position += at(b + 1) - at(b);
+    }
+    state.lastHeard[pick] = state.position;
+    next = phrase.end;
+    options.onProgress?.(Math.min(state.position, target));
+  }
+  const shortfalls = [...state.shortfalls];
+  const blocks =
+    long && state.position < walkUntil && phraseSteps.length > 1
+      ? reuseBlocks(steps, phraseSteps, state.position, walkUntil, { graph, pulse: options.pulse, at, analysis })
+      : undefined;
+  const costScale = state.costScale ?? 1;
+  const walk = { analysis, graph, form, cuts, steps, start, costScale, repeats: state.repeats, blocks };
+  if (!outro) return fadePlan(walk, options, shortfalls);
+  return outroPlan(walk, options, shortfalls);
+}
+
+/** repeatShortfall of the walk's result; `until`: where the kept walk ends (forced repeats after it are not played). */
+function walkRepeats(walk: FinishedWalk, played: readonly PlayedBeat[], until: number): string | undefined {
+  const forced = walk.repeats.some((r) => r.at < until);
+  const reasons = [forced ? "too few distinct phrases for this length" : undefined, walk.blocks].filter(Boolean);
+  return repeatShortfall(played, walk.analysis, reasons.length > 0 ? reasons.join(": ") : undefined);
+}
+
+/** The walk's state before its first phrase: the intro (song form) or the whole input (continue form) heard. */
+function startState(
+  phrases: readonly Phrase[],
+  graph: JumpGraph,
+  form: SongForm,
+  at: (beat: number) => number,
+  start: WalkStart,
+  song: boolean,
+  sampleRate: number,
+): WalkState {
   const state: WalkState = {
     history: createSlotHistory(gramSize(phrases, at, sampleRate)),
     // Continue form has played the whole input already, every phrase at its own place; its pull toward the input's
@@ -75,62 +148,7 @@ export async function planPhrases(
   for (const phraseStart of form.phraseStarts)
     if (song ? phraseStart < form.introEndBeat : phraseStart <= graph.lastPlayable)
       state.history.push(phraseStart, at(phraseStart));
-  const steps: WalkStep[] = [...start.steps];
-  let next = start.next;
-  const likeness = song ? undefined : recentLikeness(analysis, graph, phrases);
-  const follow =
-    likeness &&
-    ((index: number, position: number) => followWeight((position - length) / sampleRate) * likeness[index]!);
-  const heard = (): SourceRange[] =>
-    (song ? [] : [{ start: 0, end: length }]).concat(toRanges(steps, cuts, length, start.firstRangeStart));
-  // At least one phrase: the exit into the ending needs a walk to leave.
-  while ((state.position < walkUntil || steps.length === start.steps.length) && phrases.length > 0) {
-    const first = steps.length === start.steps.length;
-    const context =
-      first && !song
-        ? { from: start.contextBeat, place: next, natural: -1, stop: length, leadIn: start.leadIn }
-        : { from: next - 1, place: next, natural: next, stop: at(next) + state.shift };
-    const environment = {
-      analysis,
-      graph,
-      cuts,
-      pulse: options.pulse,
-      random: options.random,
-      steering: options.steering,
-      heard,
-      follow,
-    };
-    const pick = await choosePhrase(phrases, state, context, environment);
-    const phrase = phrases[pick]!;
-    state.lastStarted[pick] = state.position;
-    for (let b = phrase.start; b < phrase.end; b++) {
-      steps.push({ beat: b, outputStart: state.position, shift: state.shift });
-      state.position += at(b + 1) - at(b);
-    }
-    state.lastHeard[pick] = state.position;
-    next = phrase.end;
-    options.onProgress?.(Math.min(state.position, target));
-  }
-  const shortfalls = [...state.shortfalls];
-  const walk = { analysis, graph, form, cuts, steps, start, costScale: state.costScale ?? 1, repeats: state.repeats };
-  if (!outro) return fadePlan(walk, options, shortfalls);
-  return outroPlan(walk, options, shortfalls);
-}
-
-/**
- * When the result plays a MAX_REPEAT_SECONDS stretch of the song twice in the same order (`played`: its beats, the
- * ending's included), the shortfall in words with the shortest distance between two such plays; else undefined.
- * `until`: where the kept walk ends (the walk's forced repeats after it are not played).
- */
-function repeatShortfall(walk: FinishedWalk, played: readonly PlayedBeat[], until: number): string | undefined {
-  const { sampleRate, beatSamples } = walk.analysis;
-  const shortest = shortestRepeatSamples(played, Math.ceil((MAX_REPEAT_SECONDS * sampleRate) / beatSamples));
-  if (shortest === undefined) return undefined;
-  const seconds = shortest / sampleRate;
-  const whole = Math.round(seconds);
-  const apart = whole >= 60 ? `${Math.floor(whole / 60)} min ${whole % 60} s` : `${whole} s`;
-  const forced = walk.repeats.some((r) => r.at < until);
-  return `a stretch of ${MAX_REPEAT_SECONDS} s or more had to be played twice in the same order${forced ? " (too few distinct phrases for this length)" : ""}; the closest two plays of the same ${MAX_REPEAT_SECONDS} s stretch start ${apart} apart`;
+  return state;
 }
 
 /** What the walk leaves for its exit into the input's own ending. */
@@ -143,6 +161,8 @@ interface FinishedWalk {
   readonly start: WalkStart;
   readonly costScale: number;
   readonly repeats: WalkState["repeats"];
+  /** How the walk's body was played again as whole blocks (long results), in words. */
+  readonly blocks?: string;
 }
 
 /** The walk up to its best exit, then the input's ending fitted to the target. */
@@ -169,7 +189,7 @@ function outroPlan(walk: FinishedWalk, options: PhrasePlanOptions, shortfalls: s
   const ending = cuts
     .slice(exit.endingBeat)
     .map((cut, b) => ({ beat: exit.endingBeat + b, outputStart: exitAt + cut - at(exit.endingBeat) }));
-  const repeated = repeatShortfall(walk, [...steps.slice(0, exit.keep), ...ending], exitAt);
+  const repeated = walkRepeats(walk, [...steps.slice(0, exit.keep), ...ending], exitAt);
   if (repeated) shortfalls.unshift(repeated);
   const ranges = toRanges(steps.slice(0, exit.keep), cuts, length, start.firstRangeStart);
   const leadInSamples = song ? undefined : leadInOf(steps, cuts, ranges);
@@ -237,31 +257,12 @@ function continueStart(
   };
 }
 
-/** Consecutive beats merged into ranges; the first range starts where `firstRangeStart` says. */
-function toRanges(
-  steps: readonly WalkStep[],
-  cuts: readonly number[],
-  length: number,
-  firstRangeStart?: (cut: number) => number,
-): SourceRange[] {
-  const ranges: { start: number; end: number }[] = [];
-  for (const [i, step] of steps.entries()) {
-    const cut = cuts[step.beat]! + step.shift;
-    const start = i === 0 && firstRangeStart ? Math.max(0, firstRangeStart(cut)) : cut;
-    const end = (cuts[step.beat + 1] ?? length) + step.shift;
-    const previous = ranges[ranges.length - 1];
-    if (previous && previous.end === start) previous.end = end;
-    else ranges.push({ start, end });
-  }
-  return ranges;
-}
-
 /** Continue form without an ending: the walk to the target, fading out from a beat near target - fade. */
 function fadePlan(walk: FinishedWalk, options: PhrasePlanOptions, shortfalls: string[]): RemixPlan {
   const { steps, cuts, start } = walk;
   const length = walk.analysis.length;
   const target = options.targetSamples;
-  const repeated = repeatShortfall(walk, steps, target);
+  const repeated = walkRepeats(walk, steps, target);
   if (repeated) shortfalls.unshift(repeated);
   const fadeLength = Math.min(options.fadeOutSamples, Math.max(0, target - length));
   const ideal = target - fadeLength;
@@ -280,16 +281,4 @@ function fadePlan(walk: FinishedWalk, options: PhrasePlanOptions, shortfalls: st
     shortfalls,
     leadInSamples: leadInOf(steps, cuts, ranges),
   };
-}
-
-/** Continue form: samples of the first range before its first beat's cut. */
-function leadInOf(
-  steps: readonly WalkStep[],
-  cuts: readonly number[],
-  ranges: readonly SourceRange[],
-): number | undefined {
-  const first = steps[0];
-  const range = ranges[0];
-  if (!first || !range) return undefined;
-  return Math.max(0, cuts[first.beat]! + first.shift - range.start);
 }

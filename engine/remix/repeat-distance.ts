@@ -3,6 +3,8 @@
  * gives when the song's phrases ran out of fresh orders (engine/variety.ts's MAX_REPEAT_SECONDS rule).
  */
 
+import { MAX_REPEAT_SECONDS } from "../variety.ts";
+
 /** One beat of the result: the input's beat `beat` played from output sample `outputStart`. */
 export interface PlayedBeat {
   readonly beat: number;
@@ -55,4 +57,26 @@ export function shortestRepeatSamples(played: readonly PlayedBeat[], windowBeats
     latest.set(key, start);
   }
   return shortest;
+}
+
+/** 75.4 -> "1:15", 3725 -> "1:02:05". */
+export function clockOf(seconds: number): string {
+  const whole = Math.max(0, Math.round(seconds));
+  const [h, m, s] = [Math.floor(whole / 3600), Math.floor((whole % 3600) / 60), whole % 60];
+  const two = (n: number) => String(n).padStart(2, "0");
+  return h > 0 ? `${h}:${two(m)}:${two(s)}` : `${m}:${two(s)}`;
+}
+
+/**
+ * When `played` (the result's beats, its ending's included) plays a MAX_REPEAT_SECONDS stretch of the song twice in
+ * the same order: the shortfall in words, why (`reason`), and the shortest distance between two such plays (m:ss).
+ */
+export function repeatShortfall(
+  played: readonly PlayedBeat[],
+  song: { readonly sampleRate: number; readonly beatSamples: number },
+  reason: string | undefined,
+): string | undefined {
+  const shortest = shortestRepeatSamples(played, Math.ceil((MAX_REPEAT_SECONDS * song.sampleRate) / song.beatSamples));
+  if (shortest === undefined) return undefined;
+  return `a stretch of ${MAX_REPEAT_SECONDS} s or more had to be played twice in the same order${reason ? ` (${reason})` : ""}; the closest two plays of the same ${MAX_REPEAT_SECONDS} s stretch start ${clockOf(shortest / song.sampleRate)} apart`;
 }

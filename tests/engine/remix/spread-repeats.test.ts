@@ -32,19 +32,32 @@ function shortestRepeat(result: RemixResult): number {
   return shortest;
 }
 
+/** The distance the planner reports in its variety note, seconds. */
+function reportedRepeat(result: RemixResult): number {
+  const note = result.notes.find((n) => n.startsWith("variety: a stretch of 30 s")) ?? "";
+  const match = /the closest two plays of the same 30 s stretch start (\d+):(\d\d) apart/.exec(note);
+  expect(match, result.notes.join("\n")).not.toBeNull();
+  return Number(match![1]) * 60 + Number(match![2]);
+}
+
 describe("variety at any length", () => {
-  // A 50 s song with an ending, stretched to 6 minutes: its phrases run out of fresh orders.
+  // A 50 s song with an ending (four 8 s phrases between its intro and its ending): it runs out of fresh orders.
   const song = clickSong({ seconds: 50, seed: 5, endingSeconds: 1 });
+  const options = { fadeOutSeconds: 4, crossfadeSeconds: 0.02, seed: 1 };
 
   test("says how far apart the closest two plays of a repeated 30 s stretch are", async () => {
-    const result = await remixExtend(song, { fadeOutSeconds: 4, crossfadeSeconds: 0.02, targetSeconds: 360, seed: 1 });
+    const result = await remixExtend(song, { ...options, targetSeconds: 360 });
     const measured = shortestRepeat(result);
-    const note = result.notes.find((n) => n.startsWith("variety: a stretch of 30 s"));
-    const [, minutes, seconds] =
-      /the closest two plays of the same 30 s stretch start (?:(\d+) min )?(\d+) s apart/.exec(note!)!;
-    const reported = Number(minutes ?? 0) * 60 + Number(seconds);
     expect(Number.isFinite(measured)).toBe(true);
-    // The planner counts whole phrases from their starts; the segments see the same repeat within a beat or two.
-    expect(Math.abs(reported - measured)).toBeLessThanOrEqual(3);
+    // The planner counts beats; the segments see the same repeat within a beat or two.
+    expect(Math.abs(reportedRepeat(result) - measured)).toBeLessThanOrEqual(3);
   }, 60_000);
+
+  test("a long result out of fresh orders plays what it planned again as whole blocks: the repeats far apart", async () => {
+    const result = await remixExtend(song, { ...options, targetSeconds: 1500 });
+    expect(result.audio.channels[0]!.length).toBe(1500 * 22050);
+    const measured = shortestRepeat(result);
+    expect(measured).toBeGreaterThanOrEqual(120);
+    expect(Math.abs(reportedRepeat(result) - measured)).toBeLessThanOrEqual(3);
+  }, 120_000);
 });
