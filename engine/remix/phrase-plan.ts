@@ -113,7 +113,7 @@ export async function planPhrases(
 }
 
 /** repeatShortfall of the walk's result; `until`: where the kept walk ends (forced repeats after it are not played). */
-function walkRepeats(walk: FinishedWalk, played: readonly PlayedBeat[], until: number): string | undefined {
+function walkRepeats(walk: FinishedWalk, played: readonly PlayedBeat[], until: number) {
   const forced = walk.repeats.some((r) => r.at < until);
   const reasons = [forced ? "too few distinct phrases for this length" : undefined, walk.blocks].filter(Boolean);
   return repeatShortfall(played, walk.analysis, reasons.length > 0 ? reasons.join(": ") : undefined);
@@ -190,7 +190,7 @@ function outroPlan(walk: FinishedWalk, options: PhrasePlanOptions, shortfalls: s
     .slice(exit.endingBeat)
     .map((cut, b) => ({ beat: exit.endingBeat + b, outputStart: exitAt + cut - at(exit.endingBeat) }));
   const repeated = walkRepeats(walk, [...steps.slice(0, exit.keep), ...ending], exitAt);
-  if (repeated) shortfalls.unshift(repeated);
+  if (repeated) shortfalls.unshift(repeated.note);
   const ranges = toRanges(steps.slice(0, exit.keep), cuts, length, start.firstRangeStart);
   const leadInSamples = song ? undefined : leadInOf(steps, cuts, ranges);
   ranges.push({ start: at(exit.endingBeat) + exit.shift, end: length });
@@ -200,6 +200,7 @@ function outroPlan(walk: FinishedWalk, options: PhrasePlanOptions, shortfalls: s
     ending: { kind: "outro", beat: exit.endingBeat, padSamples: exit.padSamples },
     introSamples: song ? at(form.introEndBeat) : length,
     shortfalls,
+    shortestRepeatSeconds: repeated && repeated.shortestSamples / walk.analysis.sampleRate,
     leadInSamples,
   };
 }
@@ -263,7 +264,7 @@ function fadePlan(walk: FinishedWalk, options: PhrasePlanOptions, shortfalls: st
   const length = walk.analysis.length;
   const target = options.targetSamples;
   const repeated = walkRepeats(walk, steps, target);
-  if (repeated) shortfalls.unshift(repeated);
+  if (repeated) shortfalls.unshift(repeated.note);
   const fadeLength = Math.min(options.fadeOutSamples, Math.max(0, target - length));
   const ideal = target - fadeLength;
   const beatLength = steps.length > 1 ? steps[1]!.outputStart - steps[0]!.outputStart : fadeLength;
@@ -279,6 +280,7 @@ function fadePlan(walk: FinishedWalk, options: PhrasePlanOptions, shortfalls: st
     ending: { kind: "fade", fadeStart: Math.max(length, Math.min(target, fadeStart)) },
     introSamples: length,
     shortfalls,
+    shortestRepeatSeconds: repeated && repeated.shortestSamples / walk.analysis.sampleRate,
     leadInSamples: leadInOf(steps, cuts, ranges),
   };
 }

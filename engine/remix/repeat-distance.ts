@@ -69,14 +69,16 @@ export function clockOf(seconds: number): string {
 
 /**
  * When `played` (the result's beats, its ending's included) plays a MAX_REPEAT_SECONDS stretch of the song twice in
- * the same order: the shortfall in words, why (`reason`), and the shortest distance between two such plays (m:ss).
+ * the same order: the shortfall in words, why (`reason`), and the shortest distance between two such plays (m:ss), and
+ * that distance in samples.
  */
 export function repeatShortfall(
   played: readonly PlayedBeat[],
   song: { readonly sampleRate: number; readonly beatSamples: number },
   reason: string | undefined,
-): string | undefined {
+): { readonly note: string; readonly shortestSamples: number } | undefined {
   const shortest = shortestRepeatSamples(played, Math.ceil((MAX_REPEAT_SECONDS * song.sampleRate) / song.beatSamples));
   if (shortest === undefined) return undefined;
-  return `a stretch of ${MAX_REPEAT_SECONDS} s or more had to be played twice in the same order${reason ? ` (${reason})` : ""}; the closest two plays of the same ${MAX_REPEAT_SECONDS} s stretch start ${clockOf(shortest / song.sampleRate)} apart`;
+  const note = `a stretch of ${MAX_REPEAT_SECONDS} s or more had to be played twice in the same order${reason ? ` (${reason})` : ""}; the closest two plays of the same ${MAX_REPEAT_SECONDS} s stretch start ${clockOf(shortest / song.sampleRate)} apart`;
+  return { note, shortestSamples: shortest };
 }

@@ -51,6 +51,7 @@ describe("variety at any length", () => {
     expect(Number.isFinite(measured)).toBe(true);
     // The planner counts beats; the segments see the same repeat within a beat or two.
     expect(Math.abs(reportedRepeat(result) - measured)).toBeLessThanOrEqual(3);
+    expect(Math.abs(result.shortestRepeatSeconds! - measured)).toBeLessThanOrEqual(3);
   }, 60_000);
 
   test("a long result out of fresh orders plays what it planned again as whole blocks: the repeats far apart", async () => {
