@@ -78,7 +78,9 @@ export function appendBlocks(
   };
   // A loop start whose join makes a stretch the walk has already played would repeat it a block too soon.
   const replayed = straddlingRepeats(steps, first, windowBeats);
-  const score = (k: number) => replayed(k) * 1000 + cost(k);
+  // Nor one the walk played in its last MAX_REPEAT_SECONDS: that would be heard as a back-to-back loop.
+  const recent = new Set(steps.slice(-windowBeats).map((s) => s.beat));
+  const score = (k: number) => replayed(k) * 1000 + (recent.has(steps[k]!.beat) ? 500 : 0) + cost(k);
   const candidates = phraseSteps.filter((k) => k <= latest);
   const k = candidates.reduce((best, c) => (score(c) < score(best) ? c : best), candidates[0] ?? first);
   const shift = pulse ? pulse.alignment(at(last.beat + 1) + last.shift, at(steps[k]!.beat)) : 0;

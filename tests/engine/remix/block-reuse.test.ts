@@ -47,4 +47,11 @@ describe("long results as whole blocks", () => {
     const block = blocks.from - blocks.blockStart;
     expect(shortestRepeatSamples(played, 8)).toBe(block);
   });
+
+  test("never loop back to a phrase the walk has just played (a back-to-back loop)", () => {
+    // The walk ends with phrase 4, and the cheapest join leads back to it, at the walk's start.
+    const { steps, phraseSteps } = walkOf([4, 0, 8, 12, 16, 20, 24, 4]);
+    const blocks = appendBlocks(steps, phraseSteps, 320, 700, { graph: graphWith(4), at, windowBeats: 4 });
+    expect(blocks.blockStart).toBe(120);
+  });
 });
