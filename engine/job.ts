@@ -210,6 +210,7 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThr
       output: { seconds, sampleRate: result.stream.sampleRate, channels: result.stream.channelCount },
       chunks: result.chunks,
       seams: result.seams,
+      shortestRepeatSeconds: result.shortestRepeatSeconds,
       timingsMs: {
         decode: decodeMs,
         model: modelMs,

@@ -87,7 +87,7 @@ export function createPulseProfile(analysis: BeatAnalysis): PulseProfile {
    * Offset in [0, period) samples from `position` to the first comb tooth at or after it, and how clearly
    * that phase wins over the opposite one (0: a tie, 1: nothing on the off-beat).
    */
-  const readPulse = (position: number, side: "before" | "after"): { offset: number; clarity: number } => {
+  const computePulse = (position: number, side: "before" | "after"): { offset: number; clarity: number } => {
     const centre = toFrame(position);
     const from = side === "before" ? centre - span : centre;
     const to = side === "before" ? centre : centre + span;
@@ -105,6 +105,16 @@ export function createPulseProfile(analysis: BeatAnalysis): PulseProfile {
     const clarity = sums[best]! > 0 ? (sums[best]! - opposite) / sums[best]! : 0;
     const tooth = (best / steps) * periodFrames * hopSamples + offsetSamples;
     return { offset: (((tooth - position) % period) + period) % period, clarity };
+  };
+  // The planner reads the pulse at the same few thousand places again and again (every join it weighs).
+  const read = { before: new Map<number, { offset: number; clarity: number }>(), after: new Map() };
+  const readPulse = (position: number, side: "before" | "after") => {
+    let pulse = read[side].get(position);
+    if (!pulse) {
+      pulse = computePulse(position, side);
+      read[side].set(position, pulse);
+    }
+    return pulse;
   };
   /** A difference of offsets as the shortest signed shift, in [-period / 2, period / 2). */
   const wrap = (difference: number) => {

@@ -82,6 +82,7 @@ export async function extendAudio(
       seamSources: seamSources(remix.seams, remix.segments),
       chunks: remix.segments.length,
       notes: [...notes, ...remix.notes],
+      shortestRepeatSeconds: remix.shortestRepeatSeconds,
     },
     remix.stream,
   );

@@ -65,4 +65,9 @@ export interface ExtendResult {
   readonly chunks: number;
   /** Human-readable remarks, e.g. "no trained model: used the remix engine". */
   readonly notes: readonly string[];
+  /**
+   * Seconds between the closest two plays of the same 30 s stretch in the plan (engine/variety.ts's MAX_REPEAT_SECONDS),
+   * when the planner had to repeat one; absent otherwise and for generated material.
+   */
+  readonly shortestRepeatSeconds?: number;
 }

@@ -30,21 +30,23 @@ export function createConductorSteering(
   const sampleRate = input.sampleRate;
   const frames = conductorFrames(input);
   const length = input.channels[0]?.length ?? 0;
-  /** The second frame of the input starting nearest to sample `position`. */
-  const frameAt = (position: number): Float32Array => {
-    const index = Math.round(position / sampleRate / FRAME_STEP_SECONDS);
-    return frames[Math.max(0, Math.min(frames.length - 1, index))]!;
-  };
+  /** Index of the second frame of the input starting nearest to sample `position`. */
+  const frameIndex = (position: number): number =>
+    Math.max(0, Math.min(frames.length - 1, Math.round(position / sampleRate / FRAME_STEP_SECONDS)));
+  const frameAt = (position: number): Float32Array => frames[frameIndex(position)]!;
+  const predict = cachedPredictions(conductor);
   let decisions = 0;
   let changed = 0;
   return {
     summary: () =>
-      `the conductor chose ${changed} of ${decisions} phrases against the rules' first choice (one 10 s prediction per phrase, ${conductor.backend})`,
+      `the conductor chose ${changed} of ${decisions} phrases against the rules' first choice (one 10 s prediction per phrase, ${conductor.backend}${predict.reused() > 0 ? `; ${predict.reused()} of them reused: the same last ${conductor.contextFrames} s heard before` : ""})`,
     async choose(choices, phrases, heard) {
       if (choices.length <= 1) return 0;
       decisions++;
-      const context = contextFrames(heard, conductor.contextFrames, sampleRate).map(frameAt);
-      const predicted = await conductor.predict(context);
+      const predicted = await predict(
+        contextFrames(heard, conductor.contextFrames, sampleRate).map(frameIndex),
+        frames,
+      );
       let best = 0;
       let bestScore = Infinity;
       choices.forEach((choice, index) => {
@@ -66,6 +68,37 @@ export function createConductorSteering(
       return best;
     },
   };
+}
+
+/**
+ * Most predictions the planner would make again when a long result is planned: the same phrases heard in the same order
+ * give the same context (the last contextFrames seconds), and the model gives the same prediction. Kept by the indices of
+ * the context's frames, the latest PREDICTIONS_KEPT of them (about 2 kB each).
+ */
+const PREDICTIONS_KEPT = 4096;
+
+interface CachedPredictions {
+  (context: readonly number[], frames: readonly Float32Array[]): Promise<Float32Array[]>;
+  /** Predictions answered from the cache so far. */
+  reused(): number;
+}
+
+function cachedPredictions(conductor: Conductor): CachedPredictions {
+  const kept = new Map<string, Float32Array[]>();
+  let reused = 0;
+  const predict = async (context: readonly number[], frames: readonly Float32Array[]) => {
+    const key = context.join(",");
+    const known = kept.get(key);
+    if (known) {
+      reused++;
+      return known;
+    }
+    const predicted = await conductor.predict(context.map((index) => frames[index]!));
+    if (kept.size >= PREDICTIONS_KEPT) kept.delete(kept.keys().next().value!);
+    kept.set(key, predicted);
+    return predicted;
+  };
+  return Object.assign(predict, { reused: () => reused });
 }
 
 /**

@@ -125,9 +125,23 @@ export function copiedLoudness(
   sourceLufs: (start: number, end: number) => number,
 ): RawLoudness {
   const sorted = [...pieces].sort((a, b) => a.output - b.output);
+  // The furthest output any piece up to each one reaches: the first piece that can meet `from` is found by bisection
+  // (a long result has thousands of pieces and is read at every join).
+  const reach = new Float64Array(sorted.length);
+  sorted.forEach((piece, i) => {
+    reach[i] = Math.max(i > 0 ? reach[i - 1]! : -Infinity, piece.output + piece.count);
+  });
   return (from, to) => {
     let energy = 0;
-    for (const piece of sorted) {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (reach[mid]! > from) hi = mid;
+      else lo = mid + 1;
+    }
+    for (let i = lo; i < sorted.length && sorted[i]!.output < to; i++) {
+      const piece = sorted[i]!;
       const a = Math.max(from, piece.output);
       const b = Math.min(to, piece.output + piece.count);
       if (b <= a) continue;

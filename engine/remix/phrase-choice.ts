@@ -64,6 +64,13 @@ const LOUDNESS_PENALTY_PER_LU = 3;
 const PULSE_PENALTY = 1.5;
 /** Cost of a choice that would repeat a stretch of the output in the same order. */
 const REPEAT_COST = 25;
+/**
+ * When repeats cannot be avoided (the song's phrases have run out of fresh orders), a repeat of a stretch heard
+ * SPREAD_SECONDS ago costs SPREAD_COST / 2 more, one heard just now SPREAD_COST more: the repeats spread as far apart
+ * as the material allows.
+ */
+const SPREAD_COST = 12;
+const SPREAD_SECONDS = 60;
 /** The model chooses among the choices within this much of the rules' best (and never a repeat). */
 const ADMISSIBLE_MARGIN = 1.5;
 /** Each further phrase of an unbroken run of the song costs this much more: runs of 2–4 phrases, then a new order. */
@@ -85,6 +92,8 @@ export interface WalkState {
   shift: number;
   costScale?: number;
   readonly shortfalls: Set<string>;
+  /** Every repeat of a MAX_REPEAT_SECONDS stretch the walk had to make: where (output), and how long after its last play. */
+  readonly repeats: { readonly at: number; readonly distance: number }[];
 }
 
 /** Where the next phrase joins: after beat `from`, in the bar place of beat `place`; `natural` is the song's own next beat. */
@@ -133,17 +142,14 @@ export async function choosePhrase(
     pick = ranked[Math.max(0, Math.min(ranked.length - 1, index))]!;
   }
   const phrase = phrases[pick.phrase]!;
-  if (state.history.repeats(phrase.start)) {
-    state.shortfalls.add(
-      `a stretch of ${MAX_REPEAT_SECONDS} s or more had to be played twice in the same order (too few distinct phrases for this length)`,
-    );
-  }
+  const playedBefore = state.history.lastPlayed(phrase.start);
+  if (playedBefore !== undefined) state.repeats.push({ at: state.position, distance: state.position - playedBefore });
   if (replaysBackToBack(state, pick.phrase, at(phrase.end) - at(phrase.start), analysis.sampleRate)) {
     state.shortfalls.add(
       `a phrase had to be played again back to back, within ${MIN_REPLAY_SECONDS} s of its last start (too few distinct phrases for this length)`,
     );
   }
-  state.history.push(phrase.start);
+  state.history.push(phrase.start, state.position);
   if (phrase.start !== join.natural) {
     state.runStart = state.position;
     state.runPhrases = 0;
@@ -187,7 +193,11 @@ function rankChoices(
       if (pulse) cost += PULSE_PENALTY * (1 - pulse.clarity(join.stop, at(phrase.start) - (join.leadIn ?? 0)));
       if (!graph.samePlaceInBar(join.place, phrase.start)) cost += 2;
     }
-    if (state.history.repeats(phrase.start)) cost += REPEAT_COST;
+    const playedBefore = state.history.lastPlayed(phrase.start);
+    if (playedBefore !== undefined) {
+      const ago = (state.position - playedBefore) / (SPREAD_SECONDS * analysis.sampleRate);
+      cost += REPEAT_COST + SPREAD_COST / (1 + ago);
+    }
     // The first phrase after a continued input is heard from its lead-in on: that counts as played too.
     const played = at(phrase.end) - at(phrase.start) + (join.leadIn ?? 0);
     if (replaysBackToBack(state, index, played, analysis.sampleRate)) {
@@ -214,9 +224,13 @@ function rankChoices(
 }
 
 export interface SlotHistory {
-  /** Whether playing `phrase` next would repeat a run of `size` phrases already played in this order. */
-  repeats(phrase: number): boolean;
-  push(phrase: number): void;
+  /**
+   * Whether playing `phrase` next would repeat a run of `size` phrases already played in this order: the output
+   * position where that run's last phrase started the last time, or undefined.
+   */
+  lastPlayed(phrase: number): number | undefined;
+  /** `phrase` is played from output position `position`. */
+  push(phrase: number, position: number): void;
 }
 
 /**
@@ -225,14 +239,15 @@ export interface SlotHistory {
  * and last ones included) played twice in the same order; so keeping every such run unique rules it out.
  */
 export function createSlotHistory(size: number): SlotHistory {
-  const slots: number[] = [];
-  const seen = new Set<string>();
-  const key = (last: number) => [...slots.slice(-(size - 1)), last].join(",");
+  const recent: number[] = [];
+  const seen = new Map<string, number>();
+  const key = (last: number) => [...recent, last].join(",");
   return {
-    repeats: (phrase) => slots.length >= size - 1 && seen.has(key(phrase)),
-    push(phrase) {
-      if (slots.length >= size - 1) seen.add(key(phrase));
-      slots.push(phrase);
+    lastPlayed: (phrase) => (recent.length >= size - 1 ? seen.get(key(phrase)) : undefined),
+    push(phrase, position) {
+      if (recent.length >= size - 1) seen.set(key(phrase), position);
+      recent.push(phrase);
+      if (recent.length > size - 1) recent.shift();
     },
   };
 }

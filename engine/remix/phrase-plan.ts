@@ -3,7 +3,10 @@ import type { PulseProfile } from "../analysis/continuity.ts";
 import type { SongForm } from "../analysis/form.ts";
 import type { JumpGraph } from "./jump-graph.ts";
 import { cutPositions, type RemixPlan, type SourceRange } from "./plan.ts";
+import { FRESH_SECONDS, LONG_RESULT_SECONDS, reuseBlocks } from "./block-reuse.ts";
+import { type PlayedBeat, repeatShortfall } from "./repeat-distance.ts";
 import { chooseSongExit, type WalkStep } from "./song-exit.ts";
+import { leadInOf, toRanges } from "./walk-ranges.ts";
 import { followWeight, recentLikeness } from "./follow.ts";
 import {
   bodyPhrases,
@@ -54,23 +57,7 @@ export async function planPhrases(
   const walkUntil = outro ? target - (length - at(form.endingStartBeat)) + 1.5 * phraseSamples : target;
   const song = options.form === "song";
   const start = song ? songStart(form, at) : continueStart(analysis, graph, cuts, options.crossfadeSamples);
-  const state: WalkState = {
-    history: createSlotHistory(gramSize(phrases, at, sampleRate)),
-    // Continue form has played the whole input already, every phrase at its own place; its pull toward the input's
-    // last seconds (follow.ts) outweighs the "heard in the last 30 s" cost for the phrases most like them.
-    lastHeard: phrases.map((p) => (song ? -Infinity : at(p.end))),
-    lastStarted: phrases.map((p) => (song ? -Infinity : at(p.start))),
-    soundAlikes: soundAlikes(phrases, graph),
-    timesUsed: phrases.map(() => 0),
-    position: start.position,
-    runStart: start.position,
-    runPhrases: 0,
-    current: -1,
-    shift: 0,
-    shortfalls: new Set<string>(),
-  };
-  for (const phraseStart of form.phraseStarts)
-    if (song ? phraseStart < form.introEndBeat : phraseStart <= graph.lastPlayable) state.history.push(phraseStart);
+  const state = startState(phrases, graph, form, at, start, song, sampleRate);
   const steps: WalkStep[] = [...start.steps];
   let next = start.next;
   const likeness = song ? undefined : recentLikeness(analysis, graph, phrases);
@@ -79,8 +66,12 @@ export async function planPhrases(
     ((index: number, position: number) => followWeight((position - length) / sampleRate) * likeness[index]!);
   const heard = (): SourceRange[] =>
     (song ? [] : [{ start: 0, end: length }]).concat(toRanges(steps, cuts, length, start.firstRangeStart));
+  const long = target >= LONG_RESULT_SECONDS * sampleRate;
+  const freshUntil = long ? Math.min(walkUntil, start.position + FRESH_SECONDS * sampleRate) : walkUntil;
+  /** Where each phrase of the walk starts in `steps`. */
+  const phraseSteps: number[] = [];
   // At least one phrase: the exit into the ending needs a walk to leave.
-  while ((state.position < walkUntil || steps.length === start.steps.length) && phrases.length > 0) {
+  while ((state.position < freshUntil || steps.length === start.steps.length) && phrases.length > 0) {
     const first = steps.length === start.steps.length;
     const context =
       first && !song
@@ -97,7 +88,10 @@ export async function planPhrases(
       follow,
     };
     const pick = await choosePhrase(phrases, state, context, environment);
+    // A long result out of fresh orders plays what it has planned again as blocks (block-reuse.ts).
+    if (long && state.repeats.length > 0 && phraseSteps.length > 1) break;
     const phrase = phrases[pick]!;
+    phraseSteps.push(steps.length);
     state.lastStarted[pick] = state.position;
     for (let b = phrase.start; b < phrase.end; b++) {
       steps.push({ beat: b, outputStart: state.position, shift: state.shift });
@@ -108,8 +102,53 @@ export async function planPhrases(
     options.onProgress?.(Math.min(state.position, target));
   }
   const shortfalls = [...state.shortfalls];
-  if (!outro) return fadePlan(steps, cuts, length, start, options, shortfalls);
-  return outroPlan({ analysis, graph, form, cuts, steps, start, costScale: state.costScale ?? 1 }, options, shortfalls);
+  const blocks =
+    long && state.position < walkUntil && phraseSteps.length > 1
+      ? reuseBlocks(steps, phraseSteps, state.position, walkUntil, { graph, pulse: options.pulse, at, analysis })
+      : undefined;
+  const costScale = state.costScale ?? 1;
+  const walk = { analysis, graph, form, cuts, steps, start, costScale, repeats: state.repeats, blocks };
+  if (!outro) return fadePlan(walk, options, shortfalls);
+  return outroPlan(walk, options, shortfalls);
+}
+
+/** repeatShortfall of the walk's result; `until`: where the kept walk ends (forced repeats after it are not played). */
+function walkRepeats(walk: FinishedWalk, played: readonly PlayedBeat[], until: number) {
+  const forced = walk.repeats.some((r) => r.at < until);
+  const reasons = [forced ? "too few distinct phrases for this length" : undefined, walk.blocks].filter(Boolean);
+  return repeatShortfall(played, walk.analysis, reasons.length > 0 ? reasons.join(": ") : undefined);
+}
+
+/** The walk's state before its first phrase: the intro (song form) or the whole input (continue form) heard. */
+function startState(
+  phrases: readonly Phrase[],
+  graph: JumpGraph,
+  form: SongForm,
+  at: (beat: number) => number,
+  start: WalkStart,
+  song: boolean,
+  sampleRate: number,
+): WalkState {
+  const state: WalkState = {
+    history: createSlotHistory(gramSize(phrases, at, sampleRate)),
+    // Continue form has played the whole input already, every phrase at its own place; its pull toward the input's
+    // last seconds (follow.ts) outweighs the "heard in the last 30 s" cost for the phrases most like them.
+    lastHeard: phrases.map((p) => (song ? -Infinity : at(p.end))),
+    lastStarted: phrases.map((p) => (song ? -Infinity : at(p.start))),
+    soundAlikes: soundAlikes(phrases, graph),
+    timesUsed: phrases.map(() => 0),
+    position: start.position,
+    runStart: start.position,
+    runPhrases: 0,
+    current: -1,
+    shift: 0,
+    shortfalls: new Set<string>(),
+    repeats: [],
+  };
+  for (const phraseStart of form.phraseStarts)
+    if (song ? phraseStart < form.introEndBeat : phraseStart <= graph.lastPlayable)
+      state.history.push(phraseStart, at(phraseStart));
+  return state;
 }
 
 /** What the walk leaves for its exit into the input's own ending. */
@@ -121,6 +160,9 @@ interface FinishedWalk {
   readonly steps: readonly WalkStep[];
   readonly start: WalkStart;
   readonly costScale: number;
+  readonly repeats: WalkState["repeats"];
+  /** How the walk's body was played again as whole blocks (long results), in words. */
+  readonly blocks?: string;
 }
 
 /** The walk up to its best exit, then the input's ending fitted to the target. */
@@ -142,6 +184,13 @@ function outroPlan(walk: FinishedWalk, options: PhrasePlanOptions, shortfalls: s
       `the ending could not be fitted within a bar of the target: ${(exit.padSamples / sampleRate).toFixed(1)} s of padding`,
     );
   }
+  const last = steps[exit.keep - 1]!;
+  const exitAt = steps[exit.keep]?.outputStart ?? last.outputStart + at(last.beat + 1) - at(last.beat);
+  const ending = cuts
+    .slice(exit.endingBeat)
+    .map((cut, b) => ({ beat: exit.endingBeat + b, outputStart: exitAt + cut - at(exit.endingBeat) }));
+  const repeated = walkRepeats(walk, [...steps.slice(0, exit.keep), ...ending], exitAt);
+  if (repeated) shortfalls.unshift(repeated.note);
   const ranges = toRanges(steps.slice(0, exit.keep), cuts, length, start.firstRangeStart);
   const leadInSamples = song ? undefined : leadInOf(steps, cuts, ranges);
   ranges.push({ start: at(exit.endingBeat) + exit.shift, end: length });
@@ -151,6 +200,7 @@ function outroPlan(walk: FinishedWalk, options: PhrasePlanOptions, shortfalls: s
     ending: { kind: "outro", beat: exit.endingBeat, padSamples: exit.padSamples },
     introSamples: song ? at(form.introEndBeat) : length,
     shortfalls,
+    shortestRepeatSeconds: repeated && repeated.shortestSamples / walk.analysis.sampleRate,
     leadInSamples,
   };
 }
@@ -208,35 +258,13 @@ function continueStart(
   };
 }
 
-/** Consecutive beats merged into ranges; the first range starts where `firstRangeStart` says. */
-function toRanges(
-  steps: readonly WalkStep[],
-  cuts: readonly number[],
-  length: number,
-  firstRangeStart?: (cut: number) => number,
-): SourceRange[] {
-  const ranges: { start: number; end: number }[] = [];
-  for (const [i, step] of steps.entries()) {
-    const cut = cuts[step.beat]! + step.shift;
-    const start = i === 0 && firstRangeStart ? Math.max(0, firstRangeStart(cut)) : cut;
-    const end = (cuts[step.beat + 1] ?? length) + step.shift;
-    const previous = ranges[ranges.length - 1];
-    if (previous && previous.end === start) previous.end = end;
-    else ranges.push({ start, end });
-  }
-  return ranges;
-}
-
 /** Continue form without an ending: the walk to the target, fading out from a beat near target - fade. */
-function fadePlan(
-  steps: readonly WalkStep[],
-  cuts: readonly number[],
-  length: number,
-  start: WalkStart,
-  options: PhrasePlanOptions,
-  shortfalls: string[],
-): RemixPlan {
+function fadePlan(walk: FinishedWalk, options: PhrasePlanOptions, shortfalls: string[]): RemixPlan {
+  const { steps, cuts, start } = walk;
+  const length = walk.analysis.length;
   const target = options.targetSamples;
+  const repeated = walkRepeats(walk, steps, target);
+  if (repeated) shortfalls.unshift(repeated.note);
   const fadeLength = Math.min(options.fadeOutSamples, Math.max(0, target - length));
   const ideal = target - fadeLength;
   const beatLength = steps.length > 1 ? steps[1]!.outputStart - steps[0]!.outputStart : fadeLength;
@@ -252,18 +280,7 @@ function fadePlan(
     ending: { kind: "fade", fadeStart: Math.max(length, Math.min(target, fadeStart)) },
     introSamples: length,
     shortfalls,
+    shortestRepeatSeconds: repeated && repeated.shortestSamples / walk.analysis.sampleRate,
     leadInSamples: leadInOf(steps, cuts, ranges),
   };
-}
-
-/** Continue form: samples of the first range before its first beat's cut. */
-function leadInOf(
-  steps: readonly WalkStep[],
-  cuts: readonly number[],
-  ranges: readonly SourceRange[],
-): number | undefined {
-  const first = steps[0];
-  const range = ranges[0];
-  if (!first || !range) return undefined;
-  return Math.max(0, cuts[first.beat]! + first.shift - range.start);
 }

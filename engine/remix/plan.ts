@@ -25,6 +25,8 @@ export interface RemixPlan {
   readonly introSamples: number;
   /** Rules the song was too short or too uniform to keep, in words. */
   readonly shortfalls: string[];
+  /** Seconds between the closest two plays of the same MAX_REPEAT_SECONDS stretch; absent when none repeats. */
+  readonly shortestRepeatSeconds?: number;
   /**
    * Continue form: samples of the first range read before its first beat's cut (the lead-in up to the continued
    * beat grid). An entrance fade after a quiet tail ends there, so the incoming beat keeps its attack.

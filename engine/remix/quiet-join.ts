@@ -26,7 +26,8 @@ export function quietestShift(
   let bestRatio = Infinity;
   for (let d = 0; d >= -search; d -= 4) {
     if (a + d - reach < 0 || b + d - reach < 0 || a + d + reach >= length || b + d + reach >= length) continue;
-    for (let k = -reach; k <= reach; k++) {
+    // Only the steps within seamHalf + context of the join are read.
+    for (let k = -seamHalf - context; k <= Math.min(reach, seamHalf + context); k++) {
       const outgoing = k < half ? mono[a + d + k]! : 0;
       const incoming = k >= -half ? mono[b + d + k]! : 0;
       rendered[k + reach] = fadeOut[k + reach]! * outgoing + fadeIn[k + reach]! * incoming;
@@ -44,6 +45,20 @@ export function quietestShift(
     }
   }
   return best;
+}
+
+/** `shift` remembered for every pair of input positions it was asked about (a join search is made once per pair). */
+export function memoisePair(shift: (a: number, b: number) => number): (a: number, b: number) => number {
+  const known = new Map<string, number>();
+  return (a, b) => {
+    const key = `${a},${b}`;
+    let value = known.get(key);
+    if (value === undefined) {
+      value = shift(a, b);
+      known.set(key, value);
+    }
+    return value;
+  };
 }
 
 /** Equal-power gains over k in [-reach, reach], centred on the join: the crossfade runs over [-half, half). */

@@ -64,6 +64,7 @@ export interface RemixResult {
   /** The stretches of the input placed after the first seam. */
   readonly segments: RemixSegment[];
   readonly notes: string[];
+  readonly shortestRepeatSeconds?: number;
 }
 
 /** What both forms need from the analysis of the input. */
@@ -201,8 +202,7 @@ async function extendInForm(
   formName: FormName,
   options: RemixOptions,
 ): Promise<Omit<RemixResult, "form" | "formReason" | "audio">> {
-  const sampleRate = input.sampleRate;
-  const length = frameCount(input);
+  const [sampleRate, length] = [input.sampleRate, frameCount(input)];
   const steering =
     options.phraseSteering ??
     (options.conductor
@@ -271,6 +271,7 @@ async function extendInForm(
   return {
     stream: rendered,
     introSeconds: plan.introSamples / sampleRate,
+    shortestRepeatSeconds: plan.shortestRepeatSeconds,
     seams: rendered.seams,
     segments: rendered.segments,
     notes,

@@ -2,7 +2,7 @@ import { peak } from "../audio/levels.ts";
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import type { RemixPlan, SourceRange } from "./plan.ts";
 import { downmix, rmsDb } from "../analysis/signal.ts";
-import { quietestShift } from "./quiet-join.ts";
+import { memoisePair, quietestShift } from "./quiet-join.ts";
 import type { LoudnessProfile } from "../analysis/continuity.ts";
 import { copiedLoudness, type CopiedPiece } from "./fader.ts";
 import { rideLevelsOn, type LevelRideSummary } from "./level-ride.ts";
@@ -161,25 +161,30 @@ export function alignJoins(
       (p) => Math.abs(mono[p]! - last) + Math.abs(mono[p + 1]! - mono[p]! - slope),
     );
   }
+  // A long result makes the same joins (the same two input positions) many times over: each is searched once.
+  const quietest = memoisePair((a, b) => quietestShift(mono, a, b, quietSearch, sampleRate, half));
+  const zeroCrossing = memoisePair((a, b) =>
+    bestShift(0, search, Number.MAX_SAFE_INTEGER, (d) => {
+      if (a + d < 1 || b + d < 1 || a + d + 1 >= length || b + d + 1 >= length) return Infinity;
+      const slopeA = mono[a + d + 1]! - mono[a + d]!;
+      const slopeB = mono[b + d + 1]! - mono[b + d]!;
+      return Math.abs(mono[a + d]!) + Math.abs(mono[b + d]!) + 0.5 * Math.abs(slopeA - slopeB);
+    }),
+  );
   for (let i = 1; i < adjusted.length; i++) {
     const previous = adjusted[i - 1]!;
     const range = adjusted[i]!;
     if (previous.end === range.start) continue;
     // First the smoothest join up to 30 ms before the planned cut (a beat's attack may start a little before
     // the tracked beat), then the nearest shared zero crossing.
-    const early = quietestShift(mono, previous.end, range.start, quietSearch, sampleRate, half);
+    const early = quietest(previous.end, range.start);
     if (previous.end + early > previous.start && range.start + early < range.end) {
       previous.end += early;
       range.start += early;
     }
     const a = previous.end;
     const b = range.start;
-    const shifted = bestShift(0, search, Number.MAX_SAFE_INTEGER, (d) => {
-      if (a + d < 1 || b + d < 1 || a + d + 1 >= length || b + d + 1 >= length) return Infinity;
-      const slopeA = mono[a + d + 1]! - mono[a + d]!;
-      const slopeB = mono[b + d + 1]! - mono[b + d]!;
-      return Math.abs(mono[a + d]!) + Math.abs(mono[b + d]!) + 0.5 * Math.abs(slopeA - slopeB);
-    });
+    const shifted = zeroCrossing(a, b);
     if (a + shifted > previous.start && b + shifted < range.end) {
       previous.end = a + shifted;
       range.start = b + shifted;

@@ -69,6 +69,9 @@ export function chooseSongExit(
       const ending = length - at(beat);
       if (ending < MIN_ENDING_SHARE * fullEnding) break;
       const natural = beat === next;
+      // The pulse moves the ending by at most half a beat: an exit that cannot fit with any such shift is not read.
+      const unshifted = context.targetSamples - exitAt - ending;
+      if (unshifted - beatSamples > maxPad || unshifted + beatSamples < -trailingQuiet) continue;
       const shift = natural
         ? previous.shift
         : context.pulse

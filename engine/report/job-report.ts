@@ -17,6 +17,8 @@ export interface ExtensionReport {
   readonly output: { seconds: number; sampleRate: number; channels: number };
   readonly chunks: number;
   readonly seams: readonly number[];
+  /** Seconds between the closest two plays of the same 30 s stretch, when the planner had to repeat one. */
+  readonly shortestRepeatSeconds?: number;
   /**
    * Milliseconds per step. The quality analysis runs in its own thread (the original's part during the extension):
    * `analyse` is from the result to its report, beside `picture` and `encode`, which the main thread spends meanwhile.

@@ -35,8 +35,9 @@ describe("phrases that sound the same", () => {
       current: 0,
       shift: 0,
       shortfalls: new Set(),
+      repeats: [],
     };
-    state.history.push(0);
+    state.history.push(0, 0);
     const pick = await choosePhrase(
       phrases,
       state,
