@@ -1,5 +1,7 @@
 import { resolve } from "node:path";
 import { Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
+import { Rule, Schedule } from "aws-cdk-lib/aws-events";
+import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
 import { type IRole, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { Architecture, Runtime } from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
@@ -43,6 +45,12 @@ export interface UploadValidationProps {
    * @default functions/validator/handler.ts in the repository
    */
   readonly entry?: string;
+  /**
+   * How often the validator mails the rejections held back in hours that are over (one digest per sender), so a
+   * flood that stops is still reported.
+   * @default Duration.minutes(15)
+   */
+  readonly digestSweepEvery?: Duration;
   /**
    * @default 512
    */
@@ -123,6 +131,11 @@ export class UploadValidation extends Construct {
     });
 
     grantValidatorAccess(role, props);
+    new Rule(this, "DigestSweep", {
+      description: "Mails rejections held back by the hourly allowance, one digest per sender",
+      schedule: Schedule.rate(props.digestSweepEvery ?? Duration.minutes(15)),
+      targets: [new LambdaFunction(this.function, { retryAttempts: 2 })],
+    });
     props.inputBucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(this.function));
     acknowledgeNotificationsHandler(Stack.of(this));
   }

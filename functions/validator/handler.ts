@@ -18,7 +18,7 @@ import { displayName, type Notification, publishNotification } from "#aws/shared
 import { isReservedKey } from "#aws/shared/object-keys.ts";
 import { readValidatorConfig, type ValidatorConfig } from "./config.ts";
 import { headFirstExisting, inspectUpload, type StoredObject } from "./probe.ts";
-import { type RejectionMail, rejectUpload } from "./rejection.ts";
+import { mailHeldDigests, type RejectionMail, type RejectionTargets, rejectUpload } from "./rejection.ts";
 import { type UploadedObject, uploadedObjects } from "./s3-event.ts";
 import {
   type AudioProbe,
@@ -48,7 +48,9 @@ export type UploadOutcome =
       readonly reason: string;
       readonly mail: RejectionMail;
     }
-  | { readonly status: "ignored"; readonly key: string; readonly why: string };
+  | { readonly status: "ignored"; readonly key: string; readonly why: string }
+  /** The schedule's sweep mailed a sender's held-back rejections as one digest. */
+  | { readonly status: "digest"; readonly sender: string; readonly count: number };
 
 /**
  * The validator: for every uploaded object, either queues a job or writes a rejection report and
@@ -56,6 +58,7 @@ export type UploadOutcome =
  */
 export function createValidator(deps: ValidatorDeps): (event: unknown) => Promise<UploadOutcome[]> {
   return async (event) => {
+    if (isScheduledEvent(event)) return sweepHeldRejections(deps);
     const outcomes: UploadOutcome[] = [];
     try {
       for (const upload of uploadedObjects(event)) {
@@ -124,13 +127,7 @@ async function validateUpload(deps: ValidatorDeps, upload: UploadedObject): Prom
     if (!isInputError(error)) throw error;
     const now = deps.now?.() ?? new Date();
     const mail = await rejectUpload(
-      {
-        s3: deps.s3,
-        sns: deps.sns,
-        outputBucket: config.outputBucket,
-        topicArn: config.topicArn,
-        emailsPerHour: config.rejectionEmailsPerHour,
-      },
+      rejectionTargets(deps),
       {
         version: 1,
         bucket: upload.bucket,
@@ -146,6 +143,28 @@ async function validateUpload(deps: ValidatorDeps, upload: UploadedObject): Prom
     );
     return { status: "rejected", key: object.key, code: error.code, reason: error.message, mail };
   }
+}
+
+const rejectionTargets = ({ s3, sns, config }: ValidatorDeps): RejectionTargets => ({
+  s3,
+  sns,
+  outputBucket: config.outputBucket,
+  topicArn: config.topicArn,
+  emailsPerHour: config.rejectionEmailsPerHour,
+});
+
+/** The EventBridge schedule's event (lib/upload-validation.ts invokes this function with it every 15 minutes). */
+function isScheduledEvent(event: unknown): boolean {
+  const fields = event as { source?: unknown; "detail-type"?: unknown } | null;
+  return typeof event === "object" && fields?.source === "aws.events" && fields["detail-type"] === "Scheduled Event";
+}
+
+/** Sends the rejections held back in hours that are over, one digest per sender, even when no upload follows. */
+async function sweepHeldRejections(deps: ValidatorDeps): Promise<UploadOutcome[]> {
+  const held = await mailHeldDigests(rejectionTargets(deps), deps.now?.() ?? new Date());
+  const outcomes = held.map(({ sender, digest }): UploadOutcome => ({ status: "digest", sender, count: digest.count }));
+  for (const outcome of outcomes) logOutcome(deps, outcome);
+  return outcomes;
 }
 
 /** Why an upload is none of the validator's business, or undefined when it is. */
@@ -204,6 +223,9 @@ function logOutcome(deps: ValidatorDeps, outcome: UploadOutcome): void {
       return;
     case "ignored":
       deps.logger.info("event ignored", { why: outcome.why });
+      return;
+    case "digest":
+      deps.logger.info("held rejections mailed as a digest", { sender: outcome.sender, count: outcome.count });
       return;
   }
 }

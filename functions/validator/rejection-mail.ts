@@ -2,8 +2,8 @@
  * Which rejections are mailed. A refused upload whose event is delivered twice is mailed once (the rejection
  * report names the object version it was written for); and each sender (the upload's `notify` address, else
  * the uploader's identity, else the key's first folder) gets at most `perHour` rejection emails an hour. The
- * rejections past that are still reported under rejections/, and the sender's next rejection email after the
- * hour lists them (a digest). State lives in the output bucket, written with conditional puts, so concurrent
+ * rejections past that are still reported under rejections/, and listed in one digest email after the hour: the
+ * scheduled sweep (rejection-digest.ts) sends it, or the sender's next rejection email if that comes first. State lives in the output bucket, written with conditional puts, so concurrent
  * validators count each rejection once.
  */
 import { createHash } from "node:crypto";
@@ -29,8 +29,11 @@ export interface DigestOfHeld {
   readonly since: string;
 }
 
-interface SenderWindow {
+export interface SenderWindow {
   readonly windowStart: string;
+  /** Who the window counts, and the address the digest goes to (kept for the scheduled sweep). */
+  readonly sender?: string | undefined;
+  readonly owner?: string | undefined;
   readonly sent: number;
   readonly heldCount: number;
   readonly held: readonly string[];
@@ -42,7 +45,7 @@ const conditionFailed = (error: unknown) => httpStatus(error) === 412 || httpSta
 const notFound = (error: unknown) =>
   error instanceof Error && (error.name === "NoSuchKey" || error.name === "NotFound" || httpStatus(error) === 404);
 
-async function readJson<T>(place: MailPlace, key: string): Promise<{ value: T; etag: string } | undefined> {
+export async function readJson<T>(place: MailPlace, key: string): Promise<{ value: T; etag: string } | undefined> {
   try {
     const response = await place.s3.send(new GetObjectCommand({ Bucket: place.bucket, Key: key }));
     return { value: JSON.parse((await response.Body?.transformToString()) ?? "{}") as T, etag: response.ETag ?? "" };
@@ -96,13 +99,20 @@ export function senderOf(owner: string | undefined, uploader: string | undefined
   return slash < 0 ? "folder:(top)" : `folder:${key.slice(0, slash)}`;
 }
 
+/** Where the per-sender windows live. */
+export const MAIL_WINDOWS_PREFIX = `${REJECTIONS_PREFIX}.mail/`;
+
+export const isWindowOver = (window: SenderWindow, now: Date) =>
+  now.getTime() - Date.parse(window.windowStart) >= HOUR_MS;
+
 const windowKey = (sender: string) =>
-  `${REJECTIONS_PREFIX}.mail/${createHash("sha256").update(sender).digest("hex").slice(0, 32)}.json`;
+  `${MAIL_WINDOWS_PREFIX}${createHash("sha256").update(sender).digest("hex").slice(0, 32)}.json`;
 
 /** Counts this rejection against its sender's hour and says whether to mail it (and what the digest holds). */
 export async function admitRejectionMail(
   place: MailPlace,
   sender: string,
+  owner: string | undefined,
   uploadKey: string,
   perHour: number,
   now: Date,
@@ -111,9 +121,8 @@ export async function admitRejectionMail(
   for (let attempt = 0; attempt < 5; attempt++) {
     const existing = await readJson<SenderWindow>(place, key);
     const current = existing?.value;
-    const expired = current === undefined || now.getTime() - Date.parse(current.windowStart) >= HOUR_MS;
-    if (expired) {
-      const fresh: SenderWindow = { windowStart: now.toISOString(), sent: 1, heldCount: 0, held: [] };
+    if (current === undefined || isWindowOver(current, now)) {
+      const fresh: SenderWindow = { windowStart: now.toISOString(), sender, owner, sent: 1, heldCount: 0, held: [] };
       if (!(await putIfUnchanged(place, key, fresh, existing?.etag))) continue;
       const digest =
         current !== undefined && current.heldCount > 0
@@ -126,8 +135,8 @@ export async function admitRejectionMail(
       return { send: true, lastBeforeDigest: current.sent + 1 === perHour, digest: undefined };
     }
     const held = current.held.length < DIGEST_KEYS ? [...current.held, uploadKey] : current.held;
-    if (!(await putIfUnchanged(place, key, { ...current, heldCount: current.heldCount + 1, held }, existing?.etag)))
-      continue;
+    const holding = { ...current, sender, owner, heldCount: current.heldCount + 1, held };
+    if (!(await putIfUnchanged(place, key, holding, existing?.etag))) continue;
     return { send: false, why: `${perHour} rejection emails this hour already went to ${sender}` };
   }
   // Lost the race five times: mail rather than drop a rejection.

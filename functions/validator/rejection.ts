@@ -4,6 +4,7 @@ import type { InputErrorCode } from "../../engine/errors.ts";
 import type { InputLimits } from "../../engine/limits.ts";
 import { rejectionReportKey } from "#aws/shared/object-keys.ts";
 import { displayName, publishNotification } from "#aws/shared/notifications.ts";
+import { type HeldDigest, takeHeldDigests } from "./rejection-digest.ts";
 import { admitRejectionMail, type DigestOfHeld, senderOf, writeReportOnce } from "./rejection-mail.ts";
 import type { AudioProbe } from "./validation.ts";
 
@@ -52,7 +53,7 @@ export async function rejectUpload(
   if (!(await writeReportOnce(place, reportKey, { ...report, objectVersion: upload.objectVersion })))
     return "duplicate";
   const sender = senderOf(upload.owner, upload.uploader, report.key);
-  const decision = await admitRejectionMail(place, sender, report.key, targets.emailsPerHour, now);
+  const decision = await admitRejectionMail(place, sender, upload.owner, report.key, targets.emailsPerHour, now);
   if (!decision.send) return "held";
   await publishNotification(targets.sns, targets.topicArn, {
     kind: "rejection",
@@ -67,14 +68,34 @@ export async function rejectUpload(
         ? [
             "",
             `That makes ${targets.emailsPerHour} rejection emails within the hour for these uploads, the most sent: ` +
-              "further rejections this hour are still reported under rejections/, and listed in the next rejection " +
-              "email after the hour.",
+              "further rejections this hour are still reported under rejections/, and listed in one digest email " +
+              "after the hour.",
           ]
         : []),
       ...digestLines(decision.digest),
     ].join("\n"),
   });
   return "mailed";
+}
+
+/** Mails each sender's rejections held back in an hour that is over, one digest email per sender. */
+export async function mailHeldDigests(targets: RejectionTargets, now: Date): Promise<HeldDigest[]> {
+  const held = await takeHeldDigests({ s3: targets.s3, bucket: targets.outputBucket }, now);
+  for (const { owner, digest } of held) {
+    const hourEnd = new Date(Date.parse(digest.since) + 3_600_000).toISOString();
+    await publishNotification(targets.sns, targets.topicArn, {
+      kind: "rejection",
+      owner,
+      subject: `Not extended: ${digest.count} uploads (rejection digest)`,
+      text: [
+        `At most ${targets.emailsPerHour} rejection emails an hour go to one sender; these uploads were refused in ` +
+          `the hour to ${hourEnd} after that.`,
+        `Each one's reason is in its report under s3://${targets.outputBucket}/rejections/.`,
+        ...digestLines(digest),
+      ].join("\n"),
+    });
+  }
+  return held;
 }
 
 function digestLines(digest: DigestOfHeld | undefined): string[] {

@@ -46,6 +46,25 @@ describe("every failed job is heard (issue 20, point 4)", () => {
   });
 });
 
+describe("held-back rejections are mailed when the flood stops (issue 20, point 4)", () => {
+  it("invokes the validator every 15 minutes, which may list only rejections/ of the output bucket", () => {
+    const validator = logicalId(stack.validation.function);
+    const rules = Object.values(template.findResources("AWS::Events::Rule") as Record<string, Resource>);
+    const sweep = rules.filter((rule) => JSON.stringify(rule.Properties?.Targets).includes(validator));
+    expect(sweep).toHaveLength(1);
+    expect(sweep[0]?.Properties).toMatchObject({ ScheduleExpression: "rate(15 minutes)", State: "ENABLED" });
+    template.hasResourceProperties("AWS::Lambda::Permission", {
+      Action: "lambda:InvokeFunction",
+      Principal: "events.amazonaws.com",
+      FunctionName: { "Fn::GetAtt": [validator, "Arn"] },
+    });
+    const statements = statementsOf(logicalId(stack.validation.function.role!));
+    const listing = statements.filter((s) => actions(s).includes("s3:ListBucket"));
+    const onOutput = listing.filter((s) => JSON.stringify(s).includes(logicalId(stack.storage.outputBucket)));
+    expect(onOutput.map((s) => JSON.stringify(s.Condition))).toEqual([expect.stringContaining('"rejections/*"')]);
+  });
+});
+
 describe("least privilege where it was loose (issue 20, point 5)", () => {
   const taskRole = () => logicalId(stack.workers.service.taskDefinition.taskRole);
 

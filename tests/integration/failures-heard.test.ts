@@ -66,6 +66,46 @@ describe("failures are heard, once each, and no louder than that (moto)", () => 
     for (const n of [4, 5, 6, 7]) expect(digest?.Message).toContain(`- flood/${n}.txt`);
   });
 
+  it("mails the held-back rejections as one digest after the hour when the flood stops (the schedule's sweep)", async () => {
+    const pipeline = await createTestPipeline(clients, { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 });
+    let clock = new Date("2026-12-06T10:00:00Z");
+    const validator = testValidator(clients, pipeline, { REJECTION_EMAILS_PER_HOUR: "2" }, () => clock);
+    for (let n = 1; n <= 5; n++)
+      await uploadAndValidate(clients, pipeline, validator, {
+        key: `burst/${n}.txt`,
+        body: notText(n),
+        metadata: { notify: "Owner@Example.com" },
+      });
+    expect(await drainNotifications(clients.sqs, pipeline.notificationQueueUrl)).toHaveLength(2);
+
+    // Silence. The schedule invokes the validator every 15 minutes; within the hour it holds on.
+    clock = new Date("2026-12-06T10:45:00Z");
+    expect(await validator(scheduledEvent(clock))).toEqual([]);
+    expect(await drainNotifications(clients.sqs, pipeline.notificationQueueUrl)).toEqual([]);
+
+    clock = new Date("2026-12-06T11:00:00Z");
+    expect(await validator(scheduledEvent(clock))).toEqual([
+      expect.objectContaining({ status: "digest", sender: "notify:owner@example.com", count: 3 }),
+    ]);
+    const [digest, ...others] = await drainNotifications(clients.sqs, pipeline.notificationQueueUrl);
+    expect(others).toEqual([]);
+    expect(digest?.MessageAttributes?.kind?.Value).toBe("rejection");
+    expect(digest?.MessageAttributes?.owner?.Value).toBe("Owner@Example.com");
+    expect(digest?.Message).toMatch(/rejected since 2026-12-06T10:00:00.000Z without an email of their own \(3\)/);
+    for (const n of [3, 4, 5]) expect(digest?.Message).toContain(`- burst/${n}.txt`);
+
+    // Sent once: the next sweep and the sender's next rejection carry no second copy.
+    clock = new Date("2026-12-06T11:15:00Z");
+    expect(await validator(scheduledEvent(clock))).toEqual([]);
+    await uploadAndValidate(clients, pipeline, validator, {
+      key: "burst/6.txt",
+      body: notText(6),
+      metadata: { notify: "owner@example.com" },
+    });
+    const [next] = await drainNotifications(clients.sqs, pipeline.notificationQueueUrl);
+    expect(next?.Message).not.toMatch(/Also rejected/);
+  });
+
   it("refuses a job that names another bucket than the deployed upload bucket (the models bucket, say)", async () => {
     const pipeline = await createTestPipeline(clients, { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 });
     const [accepted] = await uploadAndValidate(clients, pipeline, testValidator(clients, pipeline), {
@@ -94,4 +134,17 @@ describe("failures are heard, once each, and no louder than that (moto)", () => 
     const [notice] = await drainNotifications(clients.sqs, pipeline.notificationQueueUrl);
     expect(notice?.Message).toMatch(/names bucket "models-[^"]+"; this worker reads uploads only from "input-/);
   });
+});
+
+/** The event an EventBridge schedule delivers to its Lambda target. */
+const scheduledEvent = (time: Date) => ({
+  version: "0",
+  id: "7bf73129-1428-4cd3-a780-95db273d1602",
+  "detail-type": "Scheduled Event",
+  source: "aws.events",
+  account: "123456789012",
+  time: time.toISOString().replace(/\.\d{3}Z$/, "Z"),
+  region: "us-east-1",
+  resources: ["arn:aws:events:us-east-1:123456789012:rule/rejection-digests"],
+  detail: {},
 });
