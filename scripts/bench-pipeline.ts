@@ -6,7 +6,7 @@
  * Starts moto on 127.0.0.1, builds the test pipeline (buckets, queues, topic with an SQS subscriber), uploads the
  * song, hands its S3 event to the real validator, runs the real worker loop with the engine in a worker thread (as
  * the container does; WASM/CPU here, no GPU) and waits for the email on the topic's queue. Prints each stage's
- * seconds and the load average. What moto cannot show (the SQS-driven scale-out of a GPU instance, its boot and the
+ * seconds, the worker process's peak resident memory and the load average. What moto cannot show (the SQS-driven scale-out of a GPU instance, its boot and the
  * image pull) is estimated in docs/cloud-latency.md from AWS's published figures.
  */
 import { readFileSync } from "node:fs";
@@ -78,6 +78,8 @@ async function main(): Promise<void> {
     );
     for (const [stage, seconds] of stages) console.log(`${seconds.toFixed(2).padStart(8)} s  ${stage}`);
     console.log(`${total.toFixed(2).padStart(8)} s  upload -> email (engine ${engineSeconds.toFixed(1)} s of it)`);
+    // The worker and its engine thread share this process, as in the container: its peak is the task's memory need.
+    console.log(`peak resident memory of the worker process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
     console.log(
       `load average (1, 5, 15 min): ${loadavg()
         .map((x) => x.toFixed(2))
