@@ -6,7 +6,7 @@ import type { DecodeCap } from "./decode-capped.ts";
 import { decodeWav } from "./decode-wav.ts";
 import type { DecodedAudio } from "./decoded.ts";
 import { sniffContainer } from "./format.ts";
-import { mpegStreamIsTruncated, parseMpegFrameHeader } from "./mpeg.ts";
+import { parseMpegFrameHeader, walkMpegFrames } from "./mpeg.ts";
 import { lastGranulePosition, type OggCodec } from "./ogg.ts";
 
 const SUPPORTED = "WAV, MP3, Ogg Vorbis, Ogg Opus or FLAC";
@@ -57,10 +57,11 @@ export async function decodeAudio(bytes: Uint8Array, options: DecodeOptions = {}
       return decodeFlac(bytes, sniffed.offset, cap);
     case "mp3": {
       const header = parseMpegFrameHeader(bytes, sniffed.firstFrame)!;
-      if (mpegStreamIsTruncated(bytes, sniffed.firstFrame)) {
-        throw corruptAudio("mp3", "the last MPEG frame is cut off (truncated?)");
-      }
-      return decodeMp3(bytes, `MPEG-${header.version} Layer ${"I".repeat(header.layer)}`, header.channels, cap);
+      const frames = walkMpegFrames(bytes, sniffed.firstFrame);
+      if (frames.truncated) throw corruptAudio("mp3", "the last MPEG frame is cut off (truncated?)");
+      // The frames' sample count sizes the one buffer (within the budget), instead of growing it as it fills.
+      const detail = `MPEG-${header.version} Layer ${"I".repeat(header.layer)}`;
+      return decodeMp3(bytes, detail, header.channels, { ...cap, expectedFrames: frames.samples });
     }
     case "ogg": {
       const audioCodec = sniffed.codecs.find((codec) => codec === "opus" || codec === "vorbis");

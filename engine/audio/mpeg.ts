@@ -1,6 +1,6 @@
 /**
- * MPEG audio (MP1/MP2/MP3) frame headers: enough to recognise an MP3 stream from its bytes and
- * to tell whether its last frame is complete. Decoding itself is mpg123-decoder's job.
+ * MPEG audio (MP1/MP2/MP3) frame headers: enough to recognise an MP3 stream from its bytes, to tell whether its
+ * last frame is complete and how many samples its frames hold. Decoding itself is mpg123-decoder's job.
  */
 
 export interface MpegFrameHeader {
@@ -14,6 +14,8 @@ export interface MpegFrameHeader {
   readonly channels: 1 | 2;
   /** Highest bitrate (bit/s) this version and layer allow (320 kbit/s for MPEG-1 Layer III). */
   readonly maxBitrate: number;
+  /** Samples per channel one frame decodes to: 384 (Layer I), 1152, or 576 (Layer III of MPEG-2 and 2.5). */
+  readonly samplesPerFrame: number;
 }
 
 const BITRATES_KBPS: Record<string, readonly number[]> = {
@@ -57,7 +59,8 @@ export function parseMpegFrameHeader(bytes: Uint8Array, offset: number): MpegFra
   else frameBytes = Math.floor((144 * bitrate) / sampleRate) + padding;
   const channels = bytes[offset + 3]! >> 6 === 3 ? 1 : 2;
   const maxBitrate = BITRATES_KBPS[`${version === 1 ? 1 : 2}-${layer}`]![14]! * 1000;
-  return { version, layer, sampleRate, frameBytes, channels, maxBitrate };
+  const samplesPerFrame = layer === 1 ? 384 : layer === 3 && version !== 1 ? 576 : 1152;
+  return { version, layer, sampleRate, frameBytes, channels, maxBitrate, samplesPerFrame };
 }
 
 /** Bytes taken by ID3v2 tags at the very start (several may follow each other). */
@@ -116,20 +119,50 @@ export function findFirstMpegFrame(bytes: Uint8Array): number | undefined {
   return undefined;
 }
 
+export interface MpegFrameWalk {
+  /** The first run of frames ends inside a frame (a cut-off file). */
+  readonly truncated: boolean;
+  /**
+   * Samples per channel in every frame found, past any junk between runs of frames as the decoder resyncs: at least
+   * what they decode to (the decoder drops the encoder's delay and a Xing/Info frame).
+   */
+  readonly samples: number;
+}
+
 /**
- * Walks the frames from `firstFrame`. True when the data ends inside a frame (a cut-off file).
- * A run of frames that ends at a tag (ID3v1, APE) or other non-frame bytes counts as complete.
+ * Walks the frames from `firstFrame`, counting their samples. The first run of frames decides `truncated`: ending at
+ * a tag (ID3v1, APE) or other non-frame bytes counts as complete. Frames after such bytes (two valid headers in a
+ * row, as findFirstMpegFrame asks) are counted too, since the decoder finds them.
  */
-export function mpegStreamIsTruncated(bytes: Uint8Array, firstFrame: number): boolean {
-  let offset = firstFrame;
+export function walkMpegFrames(bytes: Uint8Array, firstFrame: number): MpegFrameWalk {
+  const first = walkRun(bytes, firstFrame);
+  let samples = first.samples;
+  for (let offset = first.end + 1; offset + 4 <= bytes.length && !first.truncated; offset++) {
+    const header = parseMpegFrameHeader(bytes, offset);
+    if (header === undefined) continue;
+    const next = offset + header.frameBytes;
+    if (next !== bytes.length && parseMpegFrameHeader(bytes, next) === undefined) continue;
+    const run = walkRun(bytes, offset);
+    samples += run.samples;
+    offset = run.end;
+  }
+  return { truncated: first.truncated, samples };
+}
+
+/** One run of back-to-back frames from `start`: its samples, where it ends and whether its last frame is cut. */
+function walkRun(bytes: Uint8Array, start: number): { samples: number; end: number; truncated: boolean } {
+  let offset = start;
+  let samples = 0;
   for (;;) {
     const header = parseMpegFrameHeader(bytes, offset);
     if (header === undefined) {
       // A header cut in the middle: the last 1-3 bytes start with the sync byte.
-      return bytes.length - offset < 4 && bytes.length - offset > 0 && bytes[offset] === 0xff;
+      const cut = bytes.length - offset < 4 && bytes.length - offset > 0 && bytes[offset] === 0xff;
+      return { samples, end: offset, truncated: cut };
     }
-    if (offset + header.frameBytes > bytes.length) return true;
+    if (offset + header.frameBytes > bytes.length) return { samples, end: offset, truncated: true };
+    samples += header.samplesPerFrame;
     offset += header.frameBytes;
-    if (offset === bytes.length) return false;
+    if (offset === bytes.length) return { samples, end: offset, truncated: false };
   }
 }

@@ -27,6 +27,17 @@ describe("decoding stops at the input limit plus 1 s (decompression bombs)", () 
     expect(decoded.channels[0]!.length / decoded.sampleRate).toBeGreaterThan(9.5);
   });
 
+  it("decodes a 60 s MP3 into one buffer sized from its frames: no growth, no room to spare past 4 frames", async () => {
+    const decoded = await decodeAudio(mp3WithLyingInfoHeader(30), { maxSeconds: 600 });
+    const samples = decoded.channels[0]!.length;
+    expect(samples / decoded.sampleRate).toBeGreaterThan(59);
+    // The samples are a view of the buffer the decoder filled; growing by half as it fills left up to a third unused.
+    const capacity = decoded.channels[0]!.buffer.byteLength / Float32Array.BYTES_PER_ELEMENT;
+    expect(capacity).toBeGreaterThanOrEqual(samples);
+    // Left over: the Info frame and the encoder delay and padding the decoder drops, well under 4 frames.
+    expect(capacity - samples).toBeLessThanOrEqual(4 * 1152);
+  });
+
   it("refuses a FLAC holding more samples than its STREAMINFO declares", async () => {
     const error = await refusal(decodeAudio(flacDeclaring(44_100)));
     expect(error?.code).toBe("CORRUPT_AUDIO");
