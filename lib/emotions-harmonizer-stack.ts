@@ -91,6 +91,9 @@ export class EmotionsHarmonizerStack extends Stack {
       maxTasks: settings.maxTasks,
       engine: settings.engine,
       limits,
+      memoryLimitMiB: settings.workerMemoryMiB,
+      // The soft limit (placement) 2 GiB below the hard one, as before the setting (12 of 14 GiB).
+      memoryReservationMiB: Math.max(1024, settings.workerMemoryMiB - 2048),
     });
     this.training = new TrainingTask(this.gpu, "Training", {
       capacity: this.gpu,

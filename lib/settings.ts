@@ -20,6 +20,11 @@ export interface DeploySettings {
   /** Most GPU tasks (and instances) running at once. */
   readonly maxTasks: number;
   /**
+   * The worker container's memory limit, MiB (docs/cloud-latency.md#memory). The engine reads it (the container's
+   * limit) and measures a result's quality only when that fits; rendering, encoding and upload stream.
+   */
+  readonly workerMemoryMiB: number;
+  /**
    * Stopped GPU instances kept ready in a warm pool (image pulled): the first job after a quiet period starts one
    * instead of launching a new instance. 0 (the default) keeps none; each costs its EBS volume while stopped.
    */
@@ -45,6 +50,28 @@ export class DeploySettingsError extends Error {
 
 /** NVIDIA instance families the ECS GPU AMI and CUDA builds of TensorFlow support. */
 const GPU_INSTANCE_TYPE = /^(g4dn|g5|g6|g6e|gr6|p3|p3dn|p4d|p4de|p5|p5e)\.(\d*xlarge|metal)$/;
+
+/** Memory of the GPU instance sizes the docs name, GiB (AWS's published figures); other types are not checked. */
+const GPU_INSTANCE_MEMORY_GIB: Readonly<Record<string, number>> = {
+  "g4dn.xlarge": 16,
+  "g4dn.2xlarge": 32,
+  "g4dn.4xlarge": 64,
+  "g5.xlarge": 16,
+  "g5.2xlarge": 32,
+  "g5.4xlarge": 64,
+  "g6.xlarge": 16,
+  "g6.2xlarge": 32,
+  "g6.4xlarge": 64,
+  "g6e.xlarge": 32,
+  "p3.2xlarge": 61,
+};
+/** What a host keeps for itself (the OS and the ECS agent): a g4dn.xlarge registers about 15 GiB of its 16. */
+const HOST_MEMORY_MIB = 1024;
+/**
+ * The least memory a worker is deployed with: a streamed 1-hour job whose quality is not measured peaked at 621 MB
+ * (docs/cloud-latency.md#memory); 3 GiB leaves room for the model and a result of about 40 minutes measured whole.
+ */
+export const MIN_WORKER_MEMORY_MIB = 3072;
 
 /** Context values from `-c` arrive as strings, from cdk.json as numbers: accept both. */
 const integerSetting = (name: string, min: number, max: number, fallback: number, why = "") =>
@@ -83,6 +110,7 @@ const settingsSchema = z
       })
       .default("g4dn.xlarge"),
     maxTasks: integerSetting("maxTasks", 1, 20, 2),
+    workerMemoryMiB: integerSetting("workerMemoryMiB", MIN_WORKER_MEMORY_MIB, 1_048_576, 14_336),
     warmPoolInstances: integerSetting("warmPoolInstances", 0, 20, 0),
     resultLinkDays: integerSetting("resultLinkDays", 1, 7, 7, " (SigV4 presigned links live at most 7 days)"),
     maxUploadMb: integerSetting("maxUploadMb", 1, 2048, 200),
@@ -110,6 +138,17 @@ const settingsSchema = z
         path: ["warmPoolInstances"],
         message: `warmPoolInstances (${s.warmPoolInstances}) must not exceed maxTasks (${s.maxTasks})`,
         input: s.warmPoolInstances,
+      });
+    }
+    const hostMiB = (GPU_INSTANCE_MEMORY_GIB[s.gpuInstanceType] ?? Number.POSITIVE_INFINITY) * 1024 - HOST_MEMORY_MIB;
+    if (s.workerMemoryMiB > hostMiB) {
+      ctx.issues.push({
+        code: "custom",
+        path: ["workerMemoryMiB"],
+        message:
+          `workerMemoryMiB (${s.workerMemoryMiB}) does not fit a ${s.gpuInstanceType} ` +
+          `(${GPU_INSTANCE_MEMORY_GIB[s.gpuInstanceType]} GiB): at most ${hostMiB}, leaving ${HOST_MEMORY_MIB} MiB for the host`,
+        input: s.workerMemoryMiB,
       });
     }
     const defaultTarget = readLength(s.defaultTarget);

@@ -13,6 +13,7 @@ describe("deploy settings", () => {
       defaultTarget: "x2",
       gpuInstanceType: "g4dn.xlarge",
       maxTasks: 2,
+      workerMemoryMiB: 14_336,
       warmPoolInstances: 0,
       resultLinkDays: 7,
       maxUploadMb: 200,
@@ -37,6 +38,11 @@ describe("deploy settings", () => {
     ],
     [{ ...email, resultLinkDays: 0 }, /resultLinkDays must be at least 1/],
     [{ ...email, maxTasks: "0" }, /maxTasks must be at least 1/],
+    [{ ...email, workerMemoryMiB: "2048" }, /workerMemoryMiB must be at least 3072/],
+    [
+      { ...email, workerMemoryMiB: "16384" },
+      /workerMemoryMiB \(16384\) does not fit a g4dn\.xlarge \(16 GiB\): at most 15360, leaving 1024 MiB for the host/,
+    ],
     [{ ...email, maxTasks: "two" }, /maxTasks must be a whole number from 1 to 20/],
     [{ ...email, maxTasks: 1.5 }, /maxTasks must be a whole number from 1 to 20/],
     [{ ...email, gpuInstanceType: "m5.xlarge" }, /gpuInstanceType must be an NVIDIA GPU instance type/],
@@ -64,6 +70,15 @@ describe("deploy settings", () => {
 
   it("stops synthesis of the app when notifyEmail is missing", () => {
     expect(() => createHarmonizerApp({ context: { ...CDK_JSON_CONTEXT } })).toThrow(/notifyEmail is required/);
+  });
+
+  it("gives the worker container the memory workerMemoryMiB names (hard limit), 2 GiB less reserved", () => {
+    const { template, stack, cleanup } = synthHarmonizer({ context: { workerMemoryMiB: "6144" } });
+    const definition = template.findResources("AWS::ECS::TaskDefinition")[
+      logicalId(stack.workers.service.taskDefinition)
+    ];
+    expect(definition?.Properties.ContainerDefinitions[0]).toMatchObject({ Memory: 6144, MemoryReservation: 4096 });
+    cleanup();
   });
 
   it("flows into the template: GPU type, task limit, link lifetime and validator limits", () => {
