@@ -74,9 +74,8 @@ describe("deploy settings", () => {
 
   it("gives the worker container the memory workerMemoryMiB names (hard limit), 2 GiB less reserved", () => {
     const { template, stack, cleanup } = synthHarmonizer({ context: { workerMemoryMiB: "6144" } });
-    const definition = template.findResources("AWS::ECS::TaskDefinition")[
-      logicalId(stack.workers.service.taskDefinition)
-    ];
+    const definition =
+      template.findResources("AWS::ECS::TaskDefinition")[logicalId(stack.workers.service.taskDefinition)];
     expect(definition?.Properties.ContainerDefinitions[0]).toMatchObject({ Memory: 6144, MemoryReservation: 4096 });
     cleanup();
   });
