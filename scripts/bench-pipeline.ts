@@ -24,6 +24,9 @@ import { testValidator, testWorkerDeps } from "../tests/integration/harness.ts";
 /** A 3:04 Ogg Vorbis from outside the training corpus (Debian's frozen-bubble-data). */
 const DEFAULT_SONG = "/work/music/root/usr/share/games/frozen-bubble/snd/frozen-mainzik-2p.ogg";
 
+/** The stack's default target limit (maxTargetMinutes 600), not the tests' 1 hour. */
+const DEPLOYED_TARGET_LIMIT = { MAX_TARGET_SECONDS: String(600 * 60) };
+
 async function main(): Promise<void> {
   const options = new Command()
     .option("--song <file>", "the song to upload", DEFAULT_SONG)
@@ -51,7 +54,7 @@ async function main(): Promise<void> {
     while (events.length === 0)
       events = (await drainS3Events(clients.sqs, pipeline.triggerQueueUrl)).filter(hasRecords);
     lap("S3 event delivered");
-    const validator = testValidator(clients, pipeline);
+    const validator = testValidator(clients, pipeline, DEPLOYED_TARGET_LIMIT);
     const outcomes = (await Promise.all(events.map((event) => validator(event)))).flat();
     if (outcomes[0]?.status !== "accepted") throw new Error(`not accepted: ${JSON.stringify(outcomes)}`);
     lap("validator (head, probe, checks, job queued)");
@@ -65,7 +68,10 @@ async function main(): Promise<void> {
       lap("engine (decode, extend to the target, measure, picture, encode)");
       return output;
     };
-    const deps = { ...testWorkerDeps(clients, pipeline, timedEngine), queueUrl: pipeline.jobQueueUrl };
+    const deps = {
+      ...testWorkerDeps(clients, pipeline, timedEngine, DEPLOYED_TARGET_LIMIT),
+      queueUrl: pipeline.jobQueueUrl,
+    };
     const run = await runWorker(deps, { shutdown: new AbortController().signal, graceMs: 0, maxMessages: 1 });
     lap("worker: upload the results, the page, the email");
     const notices = await drainNotifications(clients.sqs, pipeline.notificationQueueUrl);
