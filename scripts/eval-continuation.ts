@@ -4,9 +4,11 @@
  * the timbre distance of engine/quality (Fréchet distance of MFCC 1–12 statistics; lower is closer).
  *
  *   npx tsx scripts/eval-continuation.ts [--corpus corpus] [--conductor models/conductor] [--files A.ogg B.mp3 ...]
- *     [--no-corpus] [--json]
+ *     [--no-corpus] [--windows] [--json]
  *
- * --files adds tracks from outside the corpus (also 181 s or more); --no-corpus leaves the corpus's out.
+ * --files adds tracks from outside the corpus (also 181 s or more); --no-corpus leaves the corpus's out. --windows also
+ * prints, per track, the distance of the input's own last 5–60 s to the true continuation: what a continuation made
+ * only of that much recent material would score, before any rule on loops and repeats.
  * Engines: conductor (the model chooses each phrase), remix (the rules alone) and the loop-the-last-10-s baseline.
  * Also prints, per engine, how many of the quality targets each extension meets (checkTargets), which engine is
  * closest on each track, how often the conductor beats each other engine, and how many phrases it chose against the
@@ -21,6 +23,7 @@ import { analysisSignal } from "#engine/analysis/signal.ts";
 import { makeExtenders } from "#engine/extend/extenders.ts";
 import { loadConductor } from "#engine/model/conductor.ts";
 import { checkTargets, measureExtension, type Extender, type TargetCheck } from "#engine/quality/index.ts";
+import type { SeamSource } from "#engine/quality/report.ts";
 import { medianOf } from "#engine/quality/evaluate.ts";
 import { mfccFrechetDistance } from "#engine/quality/timbre.ts";
 import { loadCorpusSplit } from "./corpus.ts";
@@ -35,6 +38,8 @@ interface Row {
   readonly targetsMet: number;
   readonly targets: number;
   readonly seconds: number;
+  /** Share of the extension (60–180 s) played from the input's last RECENT_SHARE_SECONDS, when the engine says. */
+  readonly recentShare?: number;
   /** The conductor's phrases chosen against the rules' first choice, of its decisions (from its notes). */
   readonly steered?: { readonly changed: number; readonly decisions: number };
 }
@@ -46,6 +51,29 @@ const trackName = (path: string): string =>
 function steeredOf(notes: readonly string[] | undefined): Row["steered"] {
   const match = notes?.join("\n").match(/chose (\d+) of (\d+) phrases against the rules' first choice/);
   return match ? { changed: Number(match[1]), decisions: Number(match[2]) } : undefined;
+}
+
+const RECENT_SHARE_SECONDS = 20;
+const WINDOWS = [5, 10, 20, 30, 45, 60];
+
+/**
+ * Share of the result's CUT_SECONDS..TARGET_SECONDS played from the input's last RECENT_SHARE_SECONDS, from the seams
+ * and where each enters the input (a stretch runs from its seam to the next); undefined without seam sources.
+ */
+function recentShare(seams: readonly number[], sources: readonly SeamSource[] | undefined): number | undefined {
+  if (!sources || sources.length !== seams.length) return undefined;
+  let recent = 0;
+  seams.forEach((at, i) => {
+    const from = Math.max(CUT_SECONDS, at);
+    const to = Math.min(TARGET_SECONDS, seams[i + 1] ?? TARGET_SECONDS);
+    if (to <= from) return;
+    const source = sources[i]!.toSeconds + (from - at);
+    recent += Math.max(
+      0,
+      Math.min(CUT_SECONDS, source + to - from) - Math.max(CUT_SECONDS - RECENT_SHARE_SECONDS, source),
+    );
+  });
+  return recent / (TARGET_SECONDS - CUT_SECONDS);
 }
 
 const slice = (audio: PcmAudio, from: number, to: number): PcmAudio => ({
@@ -68,11 +96,20 @@ function missedTargets(checks: readonly TargetCheck[]): string {
   return missed.length > 0 ? ` (missed: ${missed.join(", ")})` : "";
 }
 
-async function scoreTrack(path: string, engines: Record<string, Extender>): Promise<Row[]> {
+async function scoreTrack(path: string, engines: Record<string, Extender>, windows: boolean): Promise<Row[]> {
   const decoded = await decodeAudioFile(path);
   const track: PcmAudio = { sampleRate: decoded.sampleRate, channels: decoded.channels };
   const opening = slice(track, 0, CUT_SECONDS);
   const truth = features(slice(track, CUT_SECONDS, TARGET_SECONDS));
+  if (windows) {
+    const input = features(opening);
+    const perSecond = input.frameCount / CUT_SECONDS;
+    const cells = WINDOWS.map(
+      (w) =>
+        `last ${w} s ${mfccFrechetDistance(input, Math.round((CUT_SECONDS - w) * perSecond), input.frameCount, truth).toFixed(2)}`,
+    );
+    process.stderr.write(`  the input's own: ${cells.join(", ")}\n`);
+  }
   const rows: Row[] = [];
   for (const [engine, extend] of Object.entries(engines)) {
     // A fresh audio object per engine: analyses are kept per object, and one engine's must not time another's.
@@ -90,6 +127,7 @@ async function scoreTrack(path: string, engines: Record<string, Extender>): Prom
     });
     const checks = checkTargets(report, { inputHasEnding: result.form === "song" }).filter((c) => c.met !== null);
     const steered = steeredOf(result.notes);
+    const share = recentShare(result.seams, result.seamSources);
     rows.push({
       track: trackName(path),
       engine,
@@ -98,9 +136,10 @@ async function scoreTrack(path: string, engines: Record<string, Extender>): Prom
       targets: checks.length,
       seconds,
       ...(steered ? { steered } : {}),
+      ...(share === undefined ? {} : { recentShare: share }),
     });
     process.stderr.write(
-      `  ${engine}: distance ${distance.toFixed(2)}, targets ${rows.at(-1)!.targetsMet}/${checks.length}${missedTargets(checks)}, ${seconds.toFixed(1)} s${steered ? `, chose ${steered.changed} of ${steered.decisions}` : ""}\n`,
+      `  ${engine}: distance ${distance.toFixed(2)}, targets ${rows.at(-1)!.targetsMet}/${checks.length}${missedTargets(checks)}, ${seconds.toFixed(1)} s${share === undefined ? "" : `, ${Math.round(100 * share)} % from the input's last ${RECENT_SHARE_SECONDS} s`}${steered ? `, chose ${steered.changed} of ${steered.decisions}` : ""}\n`,
     );
   }
   return rows;
@@ -112,9 +151,10 @@ async function run(): Promise<void> {
     .option("--no-corpus", "leave the corpus's held-out tracks out (only --files)")
     .option("--conductor <dir>", "conductor model", "models/conductor")
     .option("--files <paths...>", "more tracks, from outside the corpus", [])
+    .option("--windows", "also print how close the input's own last 5-60 s are to the true continuation", false)
     .option("--json", "print JSON", false)
     .parse(process.argv)
-    .opts<{ corpus: string | false; conductor: string; files: string[]; json: boolean }>();
+    .opts<{ corpus: string | false; conductor: string; files: string[]; windows: boolean; json: boolean }>();
   const paths = [...(options.corpus ? (await loadCorpusSplit(options.corpus)).test : []), ...options.files];
   const engines = makeExtenders(["conductor", "remix", "loop"], { conductor: await loadConductor(options.conductor) });
   const rows: Row[] = [];
@@ -125,7 +165,7 @@ async function run(): Promise<void> {
     process.stderr.write(
       `${trackName(path)} (${seconds.toFixed(0)} s): first ${CUT_SECONDS} s -> ${TARGET_SECONDS} s\n`,
     );
-    rows.push(...(await scoreTrack(path, engines)));
+    rows.push(...(await scoreTrack(path, engines, options.windows)));
   }
   if (options.json) console.log(JSON.stringify(rows, null, 2));
   else printTable(rows, Object.keys(engines));
@@ -151,6 +191,13 @@ function printTable(rows: readonly Row[], engines: readonly string[]): void {
   line([
     "median targets met",
     ...engines.map((e) => `${median(e, (r) => r.targetsMet)} of ${median(e, (r) => r.targets)}`),
+  ]);
+  line([
+    `median share from last ${RECENT_SHARE_SECONDS} s`,
+    ...engines.map((e) => {
+      const share = median(e, (r) => r.recentShare ?? Number.NaN);
+      return share === null ? "-" : `${Math.round(100 * share)} %`;
+    }),
   ]);
   line(["median seconds to extend", ...engines.map((e) => median(e, (r) => r.seconds)?.toFixed(1) ?? "-")]);
   const [first, ...others] = engines;
