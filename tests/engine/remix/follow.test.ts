@@ -3,7 +3,7 @@ import type { BeatAnalysis } from "../../../engine/analysis/beats.ts";
 import type { PcmAudio } from "../../../engine/audio/pcm.ts";
 import { recentLikeness } from "../../../engine/remix/follow.ts";
 import type { JumpGraph } from "../../../engine/remix/jump-graph.ts";
-import type { Phrase } from "../../../engine/remix/phrase-choice.ts";
+import type { Phrase } from "../../../engine/remix/phrase.ts";
 import { remixExtend } from "../../../engine/remix/index.ts";
 import { synthesizeSong } from "../../../engine/synth/song.ts";
 
