@@ -11,24 +11,15 @@ import type { Phrase } from "./phrase.ts";
 export const RECENT_SECONDS = 30;
 const RECENCY_HALF_LIFE_SECONDS = 8;
 export const HALF_LIFE_SECONDS = 90;
-/** The cost, in the planner's units, of a phrase UNLIKE_STEP further from the recent material than the closest phrase. */
+/** The cost, in the planner's units, of a phrase as unlike the recent material as the song's median phrase. */
 export const FOLLOW_WEIGHT = 8;
-/**
- * Beat-distance units (beat-vectors.ts: copies measure about 0.1, different beats of a song 0.5 and more) in which a
- * phrase's distance from the recent material is counted, up to MAX_UNLIKENESS steps. Counted in these fixed units, not
- * against the song's own median phrase: a song whose phrases all sound alike gets little pull (the rules keep their
- * variety), a song that has moved on to new material gets a strong pull away from the old (ranked against the median,
- * the old material of such a song cost no more than its median, and a continuation mixed it back in).
- */
-const UNLIKE_STEP = 0.07;
-const MAX_UNLIKENESS = 4;
 /** Beats of a phrase compared with the recent material (its first bars carry its character). */
 const BEATS_COMPARED = 16;
 
 /**
  * For each phrase, how unlike the input's last RECENT_SECONDS it is: the mean distance of its beats to the beats of
  * that window, each weighted by its recency (halving every RECENCY_HALF_LIFE_SECONDS back from the input's end: the
- * last 10 s weigh most), beyond the closest phrase's, in UNLIKE_STEPs (0 for the closest, at most MAX_UNLIKENESS).
+ * last 10 s weigh most), scaled so the closest phrase is 0 and the median 1 (at most 2).
  */
 export function recentLikeness(analysis: BeatAnalysis, graph: JumpGraph, phrases: readonly Phrase[]): number[] {
   const { sampleRate, length } = analysis;
@@ -48,8 +39,11 @@ export function recentLikeness(analysis: BeatAnalysis, graph: JumpGraph, phrases
     }
     return count > 0 ? sum / count : Infinity;
   });
-  const lowest = Math.min(...raw);
-  return raw.map((d) => (Number.isFinite(d) ? Math.min(MAX_UNLIKENESS, (d - lowest) / UNLIKE_STEP) : MAX_UNLIKENESS));
+  const finite = raw.filter(Number.isFinite).sort((a, b) => a - b);
+  const lowest = finite[0] ?? 0;
+  const median = finite[Math.floor(finite.length / 2)] ?? lowest;
+  const spread = Math.max(1e-6, median - lowest);
+  return raw.map((d) => (Number.isFinite(d) ? Math.min(2, (d - lowest) / spread) : 2));
 }
 
 /** The weight of the recent material at `secondsIn` seconds of continuation: 1 at the input's end, halving from there. */
