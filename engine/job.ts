@@ -7,14 +7,14 @@ import type { Conductor, EngineName, ExtendOptions, ExtendResult, FormSetting, P
 import { HarmonizerInputError } from "./errors.ts";
 import { loadConductor } from "./model/conductor.ts";
 import { SHIPPED_CONDUCTOR_DIR } from "./model/shipped.ts";
-import { availableMemoryBytes, DEFAULT_LIMITS, measureShortfall, type InputLimits } from "./limits.ts";
+import { DEFAULT_LIMITS, type InputLimits } from "./limits.ts";
 import { selectBackend, type BackendChoice } from "./model/backend.ts";
 import { loadModel, modelKind } from "./model/io.ts";
 import { createPredictor } from "./model/predictor.ts";
 import type { SignalAnalysis } from "./analysis/beats.ts";
 import { startMeasureThread, type MeasureThread } from "./quality/measure-thread.ts";
-import { seamReferenceOf } from "./quality/span.ts";
-import type { SeamMetrics } from "./quality/seams.ts";
+import { measureExtension } from "./quality/measure.ts";
+import type { QualityReport } from "./quality/report.ts";
 import { analyseInput } from "./prepare-input.ts";
 import { pictureTitle, renderExtensionPicture } from "./report/picture.ts";
 import type { OutputFormat, OutputSink } from "./audio/encode/index.ts";
@@ -42,8 +42,6 @@ export interface ExtensionJobInput extends Pick<EncodeTargets, "encodeThreads"> 
   readonly modelLabel?: string;
   readonly backend?: BackendChoice;
   readonly limits?: InputLimits;
-  /** The memory the job may use, bytes; default: the container's limit or the machine's (availableMemoryBytes). */
-  readonly memoryBytes?: number;
   readonly fadeOutSeconds?: number;
   readonly crossfadeSeconds?: number;
   /** Song form, continuation, or "auto" (the default: the engine decides from the input). */
@@ -173,7 +171,7 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThr
     checkInput(decoded, limits);
     const input: PcmAudio = { sampleRate: decoded.sampleRate, channels: decoded.channels };
     const targetSeconds = lengthSeconds(job.targetSeconds, durationSeconds(input));
-    const measure = measuresResult(job, targetSeconds, decoded, notes);
+    const measure = job.measure !== false;
     const decodeMs = clock();
     const models = await loading;
     const modelMs = clock();
@@ -181,23 +179,12 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThr
     const result = await extendAudio(input, extendOptions(job, targetSeconds, models, shared), limits);
     const extendMs = clock();
     const seconds = result.stream.length / result.stream.sampleRate;
-    const { seams, seamSources, introSeconds } = result;
-    const measuring = measure
-      ? thread.measureBeside(
-          { original: input, result: result.audio, seams, seamSources, introSeconds },
-          {
-            notes,
-            onProgress: (done, total) => job.onPhase?.("analyse", (done / total) * seconds, seconds),
-            seamReference: shared && seamReferenceOf(shared),
-          },
-        )
-      : undefined;
-    clock(); // The seams just measured here count in "analyse" (from measureBeside to the report), not in "picture".
-    const picture = job.picture === false ? new Uint8Array(0) : drawResult(job, input, result, measuring?.seams);
+    const quality = measure ? await measureResult(job, input, result, shared) : undefined;
+    const analyseMs = clock();
+    const picture = job.picture === false ? new Uint8Array(0) : drawResult(job, input, result, quality);
     const pictureMs = clock();
     const { encoded, outputFormat, encoding } = await encodeResult(job, decoded, result.stream);
     const encodeMs = clock();
-    const quality = await measuring?.report;
     const report: ExtensionReport = {
       engine: result.engine,
       backend: (models.conductor ?? models.predictor)?.backend,
@@ -215,7 +202,7 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThr
         decode: decodeMs,
         model: modelMs,
         extend: extendMs,
-        analyse: (await measuring?.ms) ?? 0,
+        analyse: measure ? analyseMs : 0,
         picture: pictureMs,
         encode: encodeMs,
       },
@@ -254,7 +241,7 @@ function extendOptions(
   };
 }
 
-function drawResult(job: ExtensionJobInput, input: PcmAudio, result: ExtendResult, seams?: SeamMetrics) {
+function drawResult(job: ExtensionJobInput, input: PcmAudio, result: ExtendResult, quality?: QualityReport) {
   const seconds = result.stream.length / result.stream.sampleRate;
   job.onPhase?.("picture", 0, seconds);
   const picture = renderExtensionPicture({
@@ -262,7 +249,7 @@ function drawResult(job: ExtensionJobInput, input: PcmAudio, result: ExtendResul
     result: result.stream,
     seams: result.seams,
     seamSources: result.seamSources,
-    missedSeams: seams?.seamList.filter((s) => s.missed.length > 0).map((s) => s.atSeconds),
+    missedSeams: quality?.seamList.filter((s) => s.missed.length > 0).map((s) => s.atSeconds),
     introSeconds: result.introSeconds,
     boundaryLabel: result.form === "song" ? "intro ends" : "extension starts",
     title: pictureTitle({
@@ -278,14 +265,25 @@ function drawResult(job: ExtensionJobInput, input: PcmAudio, result: ExtendResul
 }
 
 /**
- * Whether the quality analysis runs: it reads the whole result at once (rendering, drawing and encoding read it window
- * by window), so a result too long to measure in this memory is made all the same, and the notes say why unmeasured.
+ * The quality report, measured in this thread from the result's stream (a window at a time, engine/quality/
+ * sample-source.ts: the memory it holds does not grow with the result). The input's own analysis (its beats and
+ * frames) comes from the other thread; the rest of the input's share is small and made here.
  */
-function measuresResult(job: ExtensionJobInput, targetSeconds: number, decoded: DecodedAudio, notes: string[]) {
-  if (job.measure === false) return false;
-  const shortfall = measureShortfall(targetSeconds, decoded, job.memoryBytes ?? availableMemoryBytes());
-  if (shortfall !== undefined) notes.push(`quality not measured: ${shortfall}`);
-  return shortfall === undefined;
+async function measureResult(
+  job: ExtensionJobInput,
+  input: PcmAudio,
+  result: ExtendResult,
+  shared: SignalAnalysis | undefined,
+): Promise<QualityReport> {
+  const seconds = result.stream.length / result.stream.sampleRate;
+  const { seams, seamSources, introSeconds } = result;
+  return measureExtension(
+    { original: input, result: result.stream, seams, seamSources, introSeconds },
+    {
+      signalAnalysis: shared,
+      onProgress: (done, total) => job.onPhase?.("analyse", (done / total) * seconds, seconds),
+    },
+  );
 }
 
 /** Each call returns the milliseconds since the previous one. */

@@ -1,4 +1,3 @@
-import { totalmem } from "node:os";
 import { HarmonizerInputError } from "./errors.ts";
 
 /** Limits every entry point (CLI, validator Lambda, worker) applies the same way. */
@@ -57,44 +56,6 @@ export function checkTargetSeconds(targetSeconds: number, inputSeconds: number, 
       `the target of ${round1(targetSeconds)} s is too long; at most ${limits.maxTargetSeconds} s is possible`,
     );
   }
-}
-
-/**
- * Bytes the quality analysis holds per byte of the result's float samples (it reads the whole result at once: the
- * result, its copy for the measuring thread and the analysis copies). Measured about 1.9 (0.68 MB per second of a
- * 44.1 kHz stereo result, above a 0.5 GB base); 3 leaves room. Rendering, drawing and encoding need no such room.
- */
-const MEMORY_PER_RESULT_BYTE = 3;
-const BASE_MEMORY_BYTES = 0.5 * 1024 ** 3;
-/** The longest channel a typed array holds (V8's limit, in samples). */
-const MAX_CHANNEL_SAMPLES = 2 ** 32 - 1;
-
-/** The memory this process may use, bytes: the container's limit when there is one, else the machine's. */
-export function availableMemoryBytes(): number {
-  const constrained = process.constrainedMemory?.() ?? 0;
-  return Math.min(totalmem(), constrained > 0 ? constrained : Number.POSITIVE_INFINITY);
-}
-
-/**
- * Why a result of `targetSeconds` cannot be measured in `memoryBytes` (or held in one typed array per channel), in
- * words naming the memory needed, the memory there is and the longest result that can be; undefined when it can.
- */
-export function measureShortfall(
-  targetSeconds: number,
-  audio: { readonly sampleRate: number; readonly channels: readonly unknown[] },
-  memoryBytes: number,
-): string | undefined {
-  const bytesPerSecond = audio.sampleRate * Math.max(1, audio.channels.length) * 4 * MEMORY_PER_RESULT_BYTE;
-  const fitting = Math.floor(
-    Math.min((memoryBytes - BASE_MEMORY_BYTES) / bytesPerSecond, MAX_CHANNEL_SAMPLES / audio.sampleRate),
-  );
-  if (targetSeconds <= fitting) return undefined;
-  const gb = (bytes: number) => (bytes / 1024 ** 3).toFixed(1);
-  return (
-    `measuring a ${round1(targetSeconds)} s result at ${audio.sampleRate} Hz with ${audio.channels.length} channel(s) ` +
-    `needs about ${gb(BASE_MEMORY_BYTES + targetSeconds * bytesPerSecond)} GB of memory, and ${gb(memoryBytes)} GB is ` +
-    `available: at most ${Math.max(0, fitting)} s can be measured`
-  );
 }
 
 /** Sample rates and channel counts every entry point accepts: the validator refuses what the decoder would. */

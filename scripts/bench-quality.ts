@@ -113,7 +113,7 @@ function caseSpecs(): CaseSpec[] {
 }
 
 /** The case from the cache folder, or made and stored there. */
-async function loadCase(dir: string, spec: CaseSpec): Promise<ExtensionToMeasure> {
+async function loadCase(dir: string, spec: CaseSpec): Promise<ExtensionToMeasure & { readonly result: PcmAudio }> {
   const metaFile = join(dir, `${spec.name}.json`);
   const samplesFile = join(dir, `${spec.name}.f32`);
   if (existsSync(metaFile) && existsSync(samplesFile)) {

@@ -91,7 +91,11 @@ export const powerOfLoudness = (lufs: number): number => 10 ** ((lufs + 0.691) /
 
 /** BS.1770 gated loudness: 400 ms blocks every 100 ms, -70 LUFS absolute gate, -10 LU relative gate. */
 export function gatedLoudness(power: Float32Array, sampleRate: number): number {
-  const blocks = windowMeans(power, Math.round(0.4 * sampleRate), Math.round(0.1 * sampleRate));
+  return gatedBlockLoudness(windowMeans(power, Math.round(0.4 * sampleRate), Math.round(0.1 * sampleRate)));
+}
+
+/** gatedLoudness from the mean power of its 400 ms blocks (windowMeans, or a meter fed the power piece by piece). */
+export function gatedBlockLoudness(blocks: Float64Array): number {
   const aboveAbsolute = [...blocks].filter((block) => loudnessOfPower(block) > -70);
   if (aboveAbsolute.length === 0) return -Infinity;
   const mean = (values: number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;

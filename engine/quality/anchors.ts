@@ -1,5 +1,6 @@
 import type { PcmAudio } from "../audio/pcm.ts";
 import { levelAt, type BlockScan } from "./blocks.ts";
+import { sampleSource, type SampleSource } from "./sample-source.ts";
 
 /**
  * Content-defined anchors for finding sample-exact copies. The engines copy input samples verbatim, so a stretch
@@ -16,7 +17,7 @@ export interface Anchors {
   /** W: each anchor is the loudest sample within ±W samples (20 ms at the audio's rate). */
   readonly radius: number;
   /** Sample indices, increasing. */
-  readonly positions: Int32Array;
+  readonly positions: Float64Array;
   /** Hash of the ANCHOR_SPAN frames from each position. */
   readonly hashes: Uint32Array;
 }
@@ -33,12 +34,12 @@ export function channelBits(audio: PcmAudio): Uint32Array[] {
  * anchors except within 20 ms of its edges. Each anchor is the first maximum of its W-sample block, so only those
  * are tested, against a neighbouring block only when that block is louder.
  */
-export function findAnchors(audio: PcmAudio, scan: BlockScan): Anchors {
+export function findAnchors(audio: PcmAudio | SampleSource, scan: BlockScan): Anchors {
+  const source = sampleSource(audio);
   const { blockSamples: radius, frames: length, max, arg } = scan;
-  const floor = ANCHOR_FLOOR * Math.max(1, audio.channels.length);
-  const level = (i: number) => levelAt(audio, i);
+  const floor = ANCHOR_FLOOR * Math.max(1, source.channelCount);
+  const level = (i: number) => levelAt(source, i);
   const blocks = max.length;
-  const bits = channelBits(audio);
   const positions: number[] = [];
   const hashes: number[] = [];
   for (let k = 0; k < blocks; k++) {
@@ -59,9 +60,10 @@ export function findAnchors(audio: PcmAudio, scan: BlockScan): Anchors {
     )
       continue;
     positions.push(i);
-    hashes.push(spanHash(bits, i));
+    const { bits, base } = source.span(i, i + ANCHOR_SPAN);
+    hashes.push(spanHash(bits, i - base));
   }
-  return { radius, positions: Int32Array.from(positions), hashes: Uint32Array.from(hashes) };
+  return { radius, positions: Float64Array.from(positions), hashes: Uint32Array.from(hashes) };
 }
 
 /** Whether any level in [from, to) is >= v (or > v when `strict`). */

@@ -1,4 +1,5 @@
-import { frameCount, type PcmAudio } from "../audio/pcm.ts";
+import type { PcmAudio } from "../audio/pcm.ts";
+import { sampleSource, type SampleSource } from "./sample-source.ts";
 
 /**
  * One pass over every sample, shared by the anchor search and the silence measure: for each 20 ms block, the
@@ -13,74 +14,91 @@ export interface BlockScan {
   readonly channelCount: number;
   /** Largest |sum of channels| in each block. */
   readonly max: Float64Array;
-  /** Index (sample) of the first sample reaching it. */
-  readonly arg: Int32Array;
+  /** Index (sample) of the first sample reaching it (a float: a 10-hour result at 96 kHz passes 2^31). */
+  readonly arg: Float64Array;
   /** Sum over the block's samples and channels of x². */
   readonly sumOfSquares: Float64Array;
 }
 
 export const SCAN_BLOCK_SECONDS = 0.02;
 
-export function scanBlocks(audio: PcmAudio): BlockScan {
-  const frames = frameCount(audio);
-  const size = Math.max(1, Math.round(SCAN_BLOCK_SECONDS * audio.sampleRate));
+/** Blocks scanned per span read (about 1.5 s at 44.1 kHz): a stream is read window by window. */
+const BLOCKS_PER_READ = 75;
+
+export function scanBlocks(audio: PcmAudio | SampleSource): BlockScan {
+  const source = sampleSource(audio);
+  const frames = source.length;
+  const size = Math.max(1, Math.round(SCAN_BLOCK_SECONDS * source.sampleRate));
   const count = Math.ceil(frames / size);
-  const max = new Float64Array(count);
-  const arg = new Int32Array(count);
-  const sumOfSquares = new Float64Array(count);
-  const channels = audio.channels;
+  const scan = {
+    blockSamples: size,
+    frames,
+    channelCount: source.channelCount,
+    max: new Float64Array(count),
+    arg: new Float64Array(count),
+    sumOfSquares: new Float64Array(count),
+  };
+  for (let first = 0; first < count; first += BLOCKS_PER_READ) {
+    const last = Math.min(count, first + BLOCKS_PER_READ);
+    const { channels, base } = source.span(first * size, Math.min(frames, last * size));
+    for (let k = first; k < last; k++) scanBlock(scan, k, channels, base);
+  }
+  return scan;
+}
+
+/** Block k of the scan, from channels starting at frame `base`. */
+function scanBlock(scan: BlockScan, k: number, channels: readonly Float32Array[], base: number): void {
+  const size = scan.blockSamples;
+  const from = k * size;
+  const end = Math.min(scan.frames, from + size);
   const [left, right] = channels;
-  for (let k = 0; k < count; k++) {
-    const from = k * size;
-    const end = Math.min(frames, from + size);
-    let best = -1;
-    let at = from;
-    let power = 0;
-    if (left && right && channels.length === 2) {
-      for (let i = from; i < end; i++) {
-        const a = left[i]!;
-        const b = right[i]!;
-        power += a * a + b * b;
-        const v = Math.abs(a + b);
-        if (v > best) {
-          best = v;
-          at = i;
-        }
-      }
-    } else if (left && channels.length === 1) {
-      for (let i = from; i < end; i++) {
-        const a = left[i]!;
-        power += a * a;
-        const v = Math.abs(a);
-        if (v > best) {
-          best = v;
-          at = i;
-        }
-      }
-    } else {
-      for (let i = from; i < end; i++) {
-        let sum = 0;
-        for (const c of channels) {
-          sum += c[i]!;
-          power += c[i]! * c[i]!;
-        }
-        const v = Math.abs(sum);
-        if (v > best) {
-          best = v;
-          at = i;
-        }
+  let best = -1;
+  let at = from;
+  let power = 0;
+  if (left && right && channels.length === 2) {
+    for (let i = from; i < end; i++) {
+      const a = left[i - base]!;
+      const b = right[i - base]!;
+      power += a * a + b * b;
+      const v = Math.abs(a + b);
+      if (v > best) {
+        best = v;
+        at = i;
       }
     }
-    max[k] = best;
-    arg[k] = at;
-    sumOfSquares[k] = power;
+  } else if (left && channels.length === 1) {
+    for (let i = from; i < end; i++) {
+      const a = left[i - base]!;
+      power += a * a;
+      const v = Math.abs(a);
+      if (v > best) {
+        best = v;
+        at = i;
+      }
+    }
+  } else {
+    for (let i = from; i < end; i++) {
+      let sum = 0;
+      for (const c of channels) {
+        sum += c[i - base]!;
+        power += c[i - base]! * c[i - base]!;
+      }
+      const v = Math.abs(sum);
+      if (v > best) {
+        best = v;
+        at = i;
+      }
+    }
   }
-  return { blockSamples: size, frames, channelCount: channels.length, max, arg, sumOfSquares };
+  scan.max[k] = best;
+  scan.arg[k] = at;
+  scan.sumOfSquares[k] = power;
 }
 
 /** |sum of the channels| at one sample (what BlockScan.max holds per block). */
-export function levelAt(audio: PcmAudio, i: number): number {
+export function levelAt(source: SampleSource, i: number): number {
+  const { channels, base } = source.span(i, i + 1);
   let sum = 0;
-  for (const c of audio.channels) sum += c[i]!;
+  for (const c of channels) sum += c[i - base]!;
   return Math.abs(sum);
 }

@@ -1,5 +1,5 @@
-import { frameCount, type PcmAudio } from "../audio/pcm.ts";
-import { ANCHOR_SPAN, channelBits, matchingFrames, sampledFramesMatch, type Anchors } from "./anchors.ts";
+import { ANCHOR_SPAN, matchingFrames, sampledFramesMatch, type Anchors } from "./anchors.ts";
+import type { SampleSource } from "./sample-source.ts";
 
 /**
  * Sample-exact copies found by matching anchors (see anchors.ts). A copy run is a stretch of the target that
@@ -40,9 +40,9 @@ export interface CopySearch {
   readonly minOffsetSamples?: number;
 }
 
-/** Audio with its anchors (findAnchors), so each signal is anchored once however many searches use it. */
+/** A signal with its anchors (findAnchors), so each signal is anchored once however many searches use it. */
 export interface AnchoredAudio {
-  readonly audio: PcmAudio;
+  readonly source: SampleSource;
   readonly anchors: Anchors;
 }
 
@@ -79,17 +79,13 @@ export function findCopyRuns(
   search: CopySearch = {},
 ): FoundCopies {
   const selfSearch = source === "self";
-  const sourceAudio = selfSearch ? target.audio : source.audio;
-  if (
-    sourceAudio.channels.length !== target.audio.channels.length ||
-    sourceAudio.sampleRate !== target.audio.sampleRate
-  ) {
+  const targetBits = target.source;
+  const sourceBits = selfSearch ? targetBits : source.source;
+  if (sourceBits.channelCount !== targetBits.channelCount || sourceBits.sampleRate !== targetBits.sampleRate) {
     return { runs: [], exact: () => ({ start: 0, end: 0, offset: 0 }) };
   }
-  const targetBits = channelBits(target.audio);
-  const sourceBits = selfSearch ? targetBits : channelBits(sourceAudio);
-  const targetLength = frameCount(target.audio);
-  const sourceLength = frameCount(sourceAudio);
+  const targetLength = targetBits.length;
+  const sourceLength = sourceBits.length;
   const minOffset = selfSearch ? Math.max(1, search.minOffsetSamples ?? 1) : -Infinity;
   const index = new Map<number, number[]>();
   const remember = (hash: number, position: number) => {
@@ -106,7 +102,7 @@ export function findCopyRuns(
       remember(source.anchors.hashes[k]!, p);
     });
 
-  const stride = Math.max(1, Math.round(CHECK_SECONDS * target.audio.sampleRate));
+  const stride = Math.max(1, Math.round(CHECK_SECONDS * targetBits.sampleRate));
   const { positions, hashes, radius } = target.anchors;
   const runs: RunBounds[] = [];
   const close = (run: OpenRun, offset: number) => {
@@ -130,13 +126,13 @@ export function findCopyRuns(
     const hash = hashes[k]!;
     for (const s of index.get(hash) ?? []) {
       const offset = t - s;
-      if (offset < minOffset || !sampledFramesMatch(targetBits, t, sourceBits, s, ANCHOR_SPAN, 1)) continue;
+      if (offset < minOffset || !rangesMatch(targetBits, t, sourceBits, s, ANCHOR_SPAN, 1)) continue;
       const run = open.get(offset);
       const gapStart = run ? positions[run.last]! + ANCHOR_SPAN : 0;
       if (
         run &&
         run.last === k - 1 &&
-        sampledFramesMatch(targetBits, gapStart, sourceBits, gapStart - offset, t - gapStart, stride)
+        rangesMatch(targetBits, gapStart, sourceBits, gapStart - offset, t - gapStart, stride)
       ) {
         run.last = k;
         continue;
@@ -151,18 +147,41 @@ export function findCopyRuns(
   return { runs, exact: exactEdges(targetBits, sourceBits, stride) };
 }
 
-type ChannelBits = ReturnType<typeof channelBits>;
+/** sampledFramesMatch on frames [a, a + n) of `x` and [b, b + n) of `y` (both inside their signals). */
+function rangesMatch(x: SampleSource, a: number, y: SampleSource, b: number, n: number, stride: number): boolean {
+  if (n <= 0) return true;
+  const xs = x.span(a, a + n);
+  const ys = y.span(b, b + n);
+  return sampledFramesMatch(xs.bits, a - xs.base, ys.bits, b - ys.base, n, stride);
+}
+
+/** matchingFrames from frame a of `x` and frame b of `y`, read from the two sources. */
+function framesMatching(
+  x: SampleSource,
+  a: number,
+  y: SampleSource,
+  b: number,
+  limit: number,
+  backward: boolean,
+  stride: number,
+): number {
+  const n = Math.max(0, backward ? Math.min(limit, a, b) : Math.min(limit, x.length - a, y.length - b));
+  if (n === 0) return 0;
+  const xs = backward ? x.span(a - n, a) : x.span(a, a + n);
+  const ys = backward ? y.span(b - n, b) : y.span(b, b + n);
+  return matchingFrames(xs.bits, a - xs.base, ys.bits, b - ys.base, n, backward, stride);
+}
 
 /** A run's exact edges, found sample by sample within its bounds the first time they are asked for. */
-function exactEdges(targetBits: ChannelBits, sourceBits: ChannelBits, stride: number): (run: RunBounds) => CopyRun {
+function exactEdges(targetBits: SampleSource, sourceBits: SampleSource, stride: number): (run: RunBounds) => CopyRun {
   const found = new Map<RunBounds, CopyRun>();
   return (run) => {
     const known = found.get(run);
     if (known) return known;
     const { offset, first, last } = run;
     const start =
-      first - matchingFrames(targetBits, first, sourceBits, first - offset, first - run.lowest, true, stride);
-    const end = last + matchingFrames(targetBits, last, sourceBits, last - offset, run.highest - last, false, stride);
+      first - framesMatching(targetBits, first, sourceBits, first - offset, first - run.lowest, true, stride);
+    const end = last + framesMatching(targetBits, last, sourceBits, last - offset, run.highest - last, false, stride);
     const copy = { start, end, offset };
     found.set(run, copy);
     return copy;

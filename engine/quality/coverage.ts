@@ -15,10 +15,10 @@ export function coveragePercent(
   original: PcmAudio,
   originalScan: BlockScan,
   copies: FoundCopies,
-  result: PcmAudio,
+  resultLength: number,
   thresholdDb: number,
 ): number | null {
-  const heard = heardIntervals(copies, frameCount(result));
+  const heard = heardIntervals(copies, resultLength);
   const levels = blockLevelsDb(originalScan);
   const block = silenceBlockSamples(originalScan);
   const length = frameCount(original);

@@ -1,5 +1,4 @@
-import { frameCount, type PcmAudio } from "../audio/pcm.ts";
-import { gatedLoudness, kWeightedPower } from "../audio/k-weighting.ts";
+import type { PcmAudio } from "../audio/pcm.ts";
 import { analyseBeatsFromFrames, type BeatAnalysis } from "../analysis/beats.ts";
 import {
   CHROMA_BINS,
@@ -9,9 +8,10 @@ import {
   MFCC_COEFFICIENTS,
   type FrameFeatures,
 } from "../analysis/features.ts";
-import { analysisSignal, type AnalysisSignal } from "../analysis/signal.ts";
+import { ANALYSIS_RATE, analysisSignal, type AnalysisSignal } from "../analysis/signal.ts";
 import { segmentHolding, type CopySegment } from "./copy-map.ts";
-import { integratedLoudness } from "./loudness.ts";
+import { kWeighting, loudnessMeter } from "./loudness-meter.ts";
+import { windowOf, type SampleSource } from "./sample-source.ts";
 
 /**
  * What the metrics read from the extension (the result from `boundary` on) besides its seams: its frame features on
@@ -51,29 +51,47 @@ export const MAPPED_STAGES = [
  * the tempo read from the input's beats the extension copies (mappedTempoBpm), used instead of the beat tracker's.
  */
 export function analyseExtensionDirect(
-  result: PcmAudio,
+  result: SampleSource,
   boundary: number,
   timed: Timed,
   copiedTempoBpm?: number,
 ): ExtensionAnalysis {
   const [signalStage, beatStage, loudnessStage] = DIRECT_STAGES;
-  const extension = { sampleRate: result.sampleRate, channels: result.channels.map((c) => c.subarray(boundary)) };
-  const { signal, frames } = timed(signalStage, () => {
-    const signal = analysisSignal(extension);
-    return { signal, frames: frameFeatures(signal.samples, signal.sampleRate) };
+  const length = result.length - boundary;
+  const factor = Math.max(1, Math.floor(result.sampleRate / ANALYSIS_RATE));
+  const frames = timed(signalStage, () => {
+    const analysisLength = Math.floor(length / factor);
+    const count = analysisLength < FRAME_SIZE ? 1 : 1 + Math.floor((analysisLength - FRAME_SIZE) / HOP);
+    const frames = emptyFrames(result.sampleRate / factor, count);
+    computeFrames(result, boundary, factor, [[0, count - 1]], frames, true);
+    return frames;
   });
-  const length = frameCount(extension);
-  const tempoBpm = timed(
-    beatStage,
-    () =>
-      copiedTempoBpm ??
-      analyseBeatsFromFrames(result.sampleRate, length, signal.samples, frames, signal.factor).tempoBpm,
-  );
+  const tempoBpm = timed(beatStage, () => {
+    if (copiedTempoBpm !== undefined) return copiedTempoBpm;
+    // The beat tracker reads the whole extension's analysis signal (a fifth of its float samples at 44.1 kHz
+    // stereo): only when the copies carry too few beats to read the tempo from.
+    const signal = analysisSignalOf(result, boundary);
+    return analyseBeatsFromFrames(result.sampleRate, length, signal.samples, frames, signal.factor).tempoBpm;
+  });
   return {
     frames,
     tempoBpm,
-    integratedLufs: timed(loudnessStage, () => integratedLoudness(extension)),
+    integratedLufs: timed(loudnessStage, () => mappedLoudness(undefined, result, boundary, [])),
   };
+}
+
+/** analysisSignal of result samples [from, end), downmixed window by window (each a whole number of factors). */
+function analysisSignalOf(result: SampleSource, from: number): AnalysisSignal {
+  const factor = Math.max(1, Math.floor(result.sampleRate / ANALYSIS_RATE));
+  const samples = new Float32Array(Math.floor((result.length - from) / factor));
+  const step = factor * PIECE_ANALYSIS_SAMPLES;
+  for (let at = 0; at < samples.length; at += PIECE_ANALYSIS_SAMPLES) {
+    const part = analysisSignal(
+      windowOf(result, from + at * factor, Math.min(result.length, from + at * factor + step)),
+    );
+    samples.set(part.samples.subarray(0, samples.length - at), at);
+  }
+  return { samples, sampleRate: result.sampleRate / factor, factor };
 }
 
 /**
@@ -84,24 +102,15 @@ export function analyseExtensionDirect(
  */
 export function mappedFrames(
   input: InputFigures,
-  result: PcmAudio,
+  result: SampleSource,
   boundary: number,
   segments: readonly CopySegment[],
 ): FrameFeatures {
   const { factor } = input.signal;
   const source = input.frames;
-  const analysisLength = Math.floor((frameCount(result) - boundary) / factor);
+  const analysisLength = Math.floor((result.length - boundary) / factor);
   const count = analysisLength < FRAME_SIZE ? 1 : 1 + Math.floor((analysisLength - FRAME_SIZE) / HOP);
-  const frames: FrameFeatures = {
-    sampleRate: input.signal.sampleRate,
-    frameSize: FRAME_SIZE,
-    hop: HOP,
-    frameCount: count,
-    chroma: new Float32Array(count * CHROMA_BINS),
-    mfcc: new Float32Array(count * MFCC_COEFFICIENTS),
-    levelDb: new Float32Array(count),
-    flux: new Float32Array(count),
-  };
+  const frames = emptyFrames(input.signal.sampleRate, count);
   const unmapped: number[] = [];
   for (let f = 0; f < count; f++) {
     const start = boundary + f * HOP * factor;
@@ -110,47 +119,100 @@ export function mappedFrames(
     if (g < 0 || g >= source.frameCount) unmapped.push(f);
     else copyFrame(source, g, frames, f);
   }
-  computeFrames(result, boundary, factor, runsOf(unmapped), frames);
+  computeFrames(result, boundary, factor, runsOf(unmapped), frames, false);
   return frames;
 }
 
-function copyFrame(from: FrameFeatures, g: number, to: FrameFeatures, f: number): void {
+function emptyFrames(sampleRate: number, count: number): FrameFeatures {
+  return {
+    sampleRate,
+    frameSize: FRAME_SIZE,
+    hop: HOP,
+    frameCount: count,
+    chroma: new Float32Array(count * CHROMA_BINS),
+    mfcc: new Float32Array(count * MFCC_COEFFICIENTS),
+    levelDb: new Float32Array(count),
+    flux: new Float32Array(count),
+  };
+}
+
+function copyFrame(from: FrameFeatures, g: number, to: FrameFeatures, f: number, flux = false): void {
   to.chroma.set(from.chroma.subarray(g * CHROMA_BINS, (g + 1) * CHROMA_BINS), f * CHROMA_BINS);
   to.mfcc.set(from.mfcc.subarray(g * MFCC_COEFFICIENTS, (g + 1) * MFCC_COEFFICIENTS), f * MFCC_COEFFICIENTS);
   to.levelDb[f] = from.levelDb[g]!;
+  if (flux) to.flux[f] = from.flux[g]!;
 }
 
 /**
- * Frames [first, last] of each run, computed from the result's samples into `frames`, in one frameFeatures call: the
- * runs' samples laid end to end, each starting on the hop grid, so that every run's frames keep their alignment.
+ * Analysis samples per frameFeatures call (about 6 minutes at 22.05 kHz): a long result's frames are computed a
+ * piece at a time, in pieces of whole hops that overlap by a frame, so that each frame (and its flux, which reads the
+ * frame before) has all its samples in one piece. A short extension is one piece, read as before. Pieces restart
+ * the level's running sum of squares: a frame's level may differ from a one-piece reading in its last bits.
+ */
+const PIECE_ANALYSIS_SAMPLES = HOP * 4096 * 2;
+
+/**
+ * Frames [first, last] of each run, computed from the result's samples into `frames`: the runs' samples laid end to
+ * end, each starting on the hop grid so that every run's frames keep their alignment, in pieces of at most
+ * PIECE_ANALYSIS_SAMPLES (a run longer than that is cut into overlapping pieces). `flux`: also copy the flux.
  */
 function computeFrames(
-  result: PcmAudio,
+  result: SampleSource,
   boundary: number,
   factor: number,
   runs: readonly [number, number][],
   frames: FrameFeatures,
+  flux: boolean,
 ): void {
-  if (runs.length === 0) return;
+  const maxFrames = PIECE_ANALYSIS_SAMPLES / HOP - Math.ceil(FRAME_SIZE / HOP);
+  // [first computed, first kept, last]: a cut run's later pieces start a frame early, so that their first kept
+  // frame's flux reads the frame before it.
+  let batch: [number, number, number][] = [];
+  let batchFrames = 0;
+  const flush = () => {
+    if (batch.length > 0) computeRuns(result, boundary, factor, batch, frames, flux);
+    batch = [];
+    batchFrames = 0;
+  };
+  for (const [first, last] of runs) {
+    let kept = first;
+    while (kept <= last) {
+      const from = kept === first ? first : kept - 1;
+      const to = Math.min(last, from + maxFrames - 1);
+      const size = to - from + 1 + Math.ceil(FRAME_SIZE / HOP);
+      if (batchFrames + size > maxFrames) flush();
+      batch.push([from, kept, to]);
+      batchFrames += size;
+      kept = to + 1;
+    }
+  }
+  flush();
+}
+
+/** computeFrames for runs whose samples fit one frameFeatures call. */
+function computeRuns(
+  result: SampleSource,
+  boundary: number,
+  factor: number,
+  runs: readonly [number, number, number][],
+  frames: FrameFeatures,
+  flux: boolean,
+): void {
   const starts: number[] = [];
   let length = 0;
-  for (const [first, last] of runs) {
+  for (const [first, , last] of runs) {
     starts.push(length);
     length += Math.ceil(((last - first) * HOP + FRAME_SIZE) / HOP) * HOP;
   }
   const samples = new Float32Array(length + FRAME_SIZE);
-  runs.forEach(([first, last], k) => {
+  runs.forEach(([first, , last], k) => {
     const from = boundary + first * HOP * factor;
     const to = boundary + (last * HOP + FRAME_SIZE) * factor;
-    const part = analysisSignal({
-      sampleRate: result.sampleRate,
-      channels: result.channels.map((c) => c.subarray(from, to)),
-    });
-    samples.set(part.samples, starts[k]!);
+    samples.set(analysisSignal(windowOf(result, from, to)).samples, starts[k]!);
   });
   const computed = frameFeatures(samples, frames.sampleRate);
-  runs.forEach(([first, last], k) => {
-    for (let f = first; f <= last; f++) copyFrame(computed, starts[k]! / HOP + f - first, frames, f);
+  runs.forEach(([first, kept, last], k) => {
+    for (let f = kept; f <= last; f++) copyFrame(computed, starts[k]! / HOP + f - first, frames, f, flux);
   });
 }
 
@@ -222,36 +284,46 @@ const FILTER_SETTLE_SECONDS = 0.1;
 /**
  * Integrated loudness of result samples [from, end): the input's K-weighted power copied where the result copies
  * the input, the result's own computed elsewhere and for FILTER_SETTLE_SECONDS after every join (the filter's memory
- * differs there), starting as integratedLoudness would: with the filter at rest at `from`.
+ * differs there), starting as integratedLoudness would: with the filter at rest at `from`. Read in order, a window at
+ * a time (loudness-meter.ts). Without `input`, all of it is computed.
  */
-export function mappedLoudness(input: InputFigures, result: PcmAudio, from: number, segments: readonly CopySegment[]) {
-  const end = frameCount(result);
+export function mappedLoudness(
+  input: InputFigures | undefined,
+  result: SampleSource,
+  from: number,
+  segments: readonly CopySegment[],
+): number {
+  const end = result.length;
   const settle = Math.round(FILTER_SETTLE_SECONDS * result.sampleRate);
-  const power = new Float32Array(end - from);
-  const computed: [number, number][] = [];
+  const meter = loudnessMeter(result.sampleRate);
+  const compute = (first: number, last: number) => {
+    if (last <= first) return;
+    const warm = Math.max(from, first - settle);
+    const filter = kWeighting(result.sampleRate, result.channelCount);
+    for (let at = warm; at < last; at += READ_FRAMES) {
+      const power = filter.power(windowOf(result, at, Math.min(last, at + READ_FRAMES)).channels);
+      meter.pushPower(at < first ? power.subarray(first - at) : power);
+    }
+  };
   let cursor = from;
-  for (const { start, end: stop, offset } of segments) {
-    if (start > cursor) computed.push([cursor, start]);
-    power.set(input.power.subarray(start - offset, stop - offset), start - from);
-    computed.push([start, Math.min(stop, start + settle)]);
+  for (const { start, end: stop, offset } of input ? segments : []) {
+    compute(cursor, start);
+    const settled = Math.min(stop, start + settle);
+    compute(start, settled);
+    meter.pushPower(input!.power.subarray(settled - offset, stop - offset));
     cursor = stop;
   }
-  if (cursor < end) computed.push([cursor, end]);
-  for (const [first, last] of computed) {
-    const warm = Math.max(from, first - settle);
-    const part = kWeightedPower({
-      sampleRate: result.sampleRate,
-      channels: result.channels.map((c) => c.subarray(warm, last)),
-    });
-    power.set(part.subarray(first - warm), first - from);
-  }
-  return gatedLoudness(power, result.sampleRate);
+  compute(cursor, end);
+  return meter.loudness();
 }
+
+/** Frames read at a time where the loudness is computed from the result's samples. */
+const READ_FRAMES = 1 << 16;
 
 /** The mapped analysis (mappedTempoBpm, mappedFrames, mappedLoudness); undefined when too few beats are copied. */
 export function analyseExtensionMapped(
   input: InputFigures,
-  result: PcmAudio,
+  result: SampleSource,
   boundary: number,
   segments: readonly CopySegment[],
   timed: Timed,

@@ -4,6 +4,7 @@ import { scanBlocks, type BlockScan } from "./blocks.ts";
 import { coveragePercent } from "./coverage.ts";
 import { findCopyRuns, longestRunAfter, offsetsCopying, type AnchoredAudio, type FoundCopies } from "./copies.ts";
 import type { QualityReport } from "./report.ts";
+import { sampleSource, type MeasuredAudio } from "./sample-source.ts";
 import {
   blockLevelsDb,
   longestInternalSilenceSeconds,
@@ -58,11 +59,13 @@ export interface ResultCopies {
   readonly copies: FoundCopies;
 }
 
-export function findResultCopies(original: PcmAudio, result: PcmAudio): ResultCopies {
-  const originalScan = scanBlocks(original);
-  const resultScan = scanBlocks(result);
-  const input: AnchoredAudio = { audio: original, anchors: findAnchors(original, originalScan) };
-  const output: AnchoredAudio = { audio: result, anchors: findAnchors(result, resultScan) };
+export function findResultCopies(original: PcmAudio, result: MeasuredAudio): ResultCopies {
+  const inputSource = sampleSource(original);
+  const resultSource = sampleSource(result);
+  const originalScan = scanBlocks(inputSource);
+  const resultScan = scanBlocks(resultSource);
+  const input: AnchoredAudio = { source: inputSource, anchors: findAnchors(inputSource, originalScan) };
+  const output: AnchoredAudio = { source: resultSource, anchors: findAnchors(resultSource, resultScan) };
   return { originalScan, resultScan, input, output, copies: findCopyRuns(output, input) };
 }
 
@@ -75,17 +78,18 @@ export function findResultCopies(original: PcmAudio, result: PcmAudio): ResultCo
  */
 export function measureForm(
   original: PcmAudio,
-  result: PcmAudio,
+  result: MeasuredAudio,
   options: FormOptions = {},
   found: ResultCopies = findResultCopies(original, result),
 ): FormMetrics {
   const sampleRate = result.sampleRate;
+  const resultLength = found.output.source.length;
   const { originalScan, resultScan, input, output, copies } = found;
   const originalLevels = blockLevelsDb(originalScan);
   const resultLevels = blockLevelsDb(resultScan);
   const threshold = silenceThresholdDb(originalLevels);
   const originalSound = soundSpan(original, originalScan, originalLevels, threshold);
-  const resultSound = soundSpan(result, resultScan, resultLevels, threshold);
+  const resultSound = soundSpan(found.output.source, resultScan, resultLevels, threshold);
 
   const minOffsetSamples = Math.round(MIN_REPEAT_OFFSET_SECONDS * sampleRate);
   const repeats = findCopyRuns(output, "self", { minOffsetSamples });
@@ -106,9 +110,9 @@ export function measureForm(
       threshold,
       original.sampleRate,
     ),
-    coveragePercent: coveragePercent(original, originalScan, copies, result, threshold),
+    coveragePercent: coveragePercent(original, originalScan, copies, resultLength, threshold),
     originalSeconds: frameCount(original) / original.sampleRate,
-    resultSeconds: frameCount(result) / sampleRate,
+    resultSeconds: resultLength / sampleRate,
   };
 }
 

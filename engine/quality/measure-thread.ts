@@ -15,7 +15,7 @@ import type { SeamMetrics, SeamReference } from "./seams.ts";
 import { measureResultSeams } from "./span.ts";
 
 /** What the main thread sends: the extension to measure (its original is the one the thread was started with). */
-export type ThreadRequest = Omit<ExtensionToMeasure, "original">;
+export type ThreadRequest = Omit<ExtensionToMeasure, "original" | "result"> & { readonly result: PcmAudio };
 /** The original, sent once: with the engine's analysis of it when there is one, and whether to measure at all. */
 export interface ThreadOriginal {
   readonly original: PcmAudio;
@@ -44,21 +44,6 @@ export interface MeasureThread {
   analyse(original: PcmAudio, options?: { shared?: SignalAnalysis; measure?: boolean }): Promise<SignalAnalysis>;
   /** Measures `request` against the original; rejects when the thread fails or stops first. */
   measure(request: ThreadRequest, onProgress?: (done: number, total: number) => void): Promise<QualityReport>;
-  /**
-   * measure() with its fallback: measured in this thread (with a note in `notes`) if the measuring thread fails
-   * before the job is done with it. With `seamReference` (seamReferenceOf the original's analysis) the seam metrics
-   * are measured in this thread, before this returns, while the other thread measures the rest: the two threads'
-   * shares of the work after an extension even out. `ms`: from this call to the report; `seams`: the seam metrics
-   * measured here, when they were.
-   */
-  measureBeside(
-    extension: ExtensionToMeasure,
-    options: {
-      readonly notes: string[];
-      readonly onProgress?: (done: number, total: number) => void;
-      readonly seamReference?: SeamReference;
-    },
-  ): { report: Promise<QualityReport>; ms: Promise<number>; seams?: SeamMetrics };
   /** Ends the thread (call once done, or when the job fails); a pending measure() then rejects. */
   stop(): void;
   /** Whether stop() was called. */
@@ -93,33 +78,6 @@ export function startMeasureThread(): MeasureThread {
     stop: thread.stop,
     get stopped() {
       return thread.stopped;
-    },
-    measureBeside: (extension, { notes, onProgress, seamReference }) => {
-      const started = performance.now();
-      const { original: _, ...request } = extension;
-      let seams: SeamMetrics | undefined;
-      const report = thread.measure(request, onProgress, seamReference !== undefined).catch((error: Error) => {
-        // Stopped: the job failed elsewhere first, and nobody waits for a report.
-        if (thread.stopped) throw error;
-        notes.push(`the quality was measured in the main thread: ${error.message}`);
-        return measureExtension(extension, {
-          signalAnalysis: shared,
-          onProgress,
-          seams: seams && Promise.resolve(seams),
-        });
-      });
-      if (seamReference) {
-        seams = measureResultSeams(extension, seamReference);
-        thread.post({ type: "seams", metrics: seams });
-      }
-      // A failed report fails the job where it is awaited; when the job failed first, nobody awaits it: neither it
-      // nor its timing may then fail again, unhandled.
-      report.catch(() => {});
-      const ms = report.then(
-        () => Math.round(performance.now() - started),
-        () => 0,
-      );
-      return { report, ms, seams };
     },
   };
 }

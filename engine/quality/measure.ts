@@ -28,6 +28,7 @@ import {
   type MeasuredSpan,
 } from "./span.ts";
 import { chromaCosine, mfccFrechetDistance } from "./timbre.ts";
+import { sampleSource, type SampleSource } from "./sample-source.ts";
 
 export type { ExtensionToMeasure };
 
@@ -156,15 +157,17 @@ export async function measureExtension(
     options.originalAnalysis?.audio === input.original
       ? options.originalAnalysis
       : analyseOriginal(input.original, options.signalAnalysis, timed);
-  const found = timed("form", () => findResultCopies(input.original, input.result));
-  const form = measureForm(input.original, input.result, { introSeconds: input.introSeconds }, found);
-  const span = measuredSpan(input);
+  // One source for every reader of the result: a stream's kept windows serve them all.
+  const measured = { ...input, result: sampleSource(input.result) };
+  const found = timed("form", () => findResultCopies(measured.original, measured.result));
+  const form = measureForm(measured.original, measured.result, { introSeconds: input.introSeconds }, found);
+  const span = measuredSpan(measured);
   if (!span.measurable) {
     options.onProgress?.(stages.length, stages.length);
     return { ...emptyMetrics(span.seams.length, reference), ...form };
   }
-  const body = measureBody(input, span, reference, found.copies, { path: options.path ?? "mapped", timed });
-  const seams = options.seams ? await options.seams : measureResultSeams(input, seamReferenceOf(reference), timed);
+  const body = measureBody(measured, span, reference, found.copies, { path: options.path ?? "mapped", timed });
+  const seams = options.seams ? await options.seams : measureResultSeams(measured, seamReferenceOf(reference), timed);
   options.onProgress?.(stages.length, stages.length);
   // No beat phase in silence.
   const beatPhaseErrorAtSeams = body.extensionTempoBpm === null ? null : seams.beatPhaseErrorAtSeams;
@@ -176,7 +179,7 @@ type SignalMetrics = Omit<QualityReport, keyof FormMetrics>;
 
 /** The result after introSeconds against the original: every metric but the form and the seam ones. */
 function measureBody(
-  input: ExtensionToMeasure,
+  input: ExtensionToMeasure & { readonly result: SampleSource },
   span: MeasuredSpan,
   reference: OriginalAnalysis,
   copies: FoundCopies,
@@ -187,12 +190,12 @@ function measureBody(
   const { boundary, extensionLength } = span;
   const sampleRate = original.sampleRate;
   const empty = emptyMetrics(span.seams.length, reference);
-  const segments = copySegments(copies, boundary, frameCount(result));
+  const segments = copySegments(copies, boundary, result.length);
   const placed =
     input.seamSources &&
     placedSegments(input.seams, input.seamSources, {
       boundary,
-      end: frameCount(result),
+      end: result.length,
       sampleRate,
       inputLength: frameCount(original),
     });
@@ -229,12 +232,12 @@ function measureBody(
 /** The extension's frames, tempo and loudness by the path asked for (mapped falls back to direct, see MeasurePath). */
 function analyseExtension(
   reference: OriginalAnalysis,
-  result: PcmAudio,
+  result: SampleSource,
   boundary: number,
   { segments, placed }: { readonly segments: readonly CopySegment[]; readonly placed?: readonly CopySegment[] },
   settings: { readonly path: MeasurePath; readonly timed: Timed },
 ): ExtensionAnalysis {
-  const end = frameCount(result);
+  const end = result.length;
   if (settings.path === "direct") return analyseExtensionDirect(result, boundary, settings.timed);
   const mapped =
     coveredShare(segments, boundary, end) >= MIN_MAPPED_SHARE

@@ -8,6 +8,7 @@ import { detrendedEnvelope } from "../analysis/tempo-fallback.ts";
 import type { SeamReading } from "./report.ts";
 import { seamReadings, type SeamPlace } from "./seam-list.ts";
 import { analysisSignalIn } from "./sparse-signal.ts";
+import { sampleSource, windowOf, type MeasuredAudio } from "./sample-source.ts";
 
 /** Seam metrics of measureExtension: flux at the seams, loudness change across them, beat phase shift. */
 
@@ -42,42 +43,77 @@ export interface SeamMetrics {
 // inside the window despite frame rounding and the seam guard.
 const LEAD_SECONDS = 5;
 
+/** Samples read on either side of a seam: the flux margin (about 4.6 s) and the loudness sides (3 s), with room. */
+const SEAM_READ_SECONDS = 6;
+
 /**
- * The seam metrics, from the result's own samples around each seam (seconds): the onset envelope is computed on the
- * frame grid of the measured part with LEAD_SECONDS before it (`boundary`: where the measured part starts, samples),
- * but only within reach of a seam. `timed` names and times each stage (see measure.ts).
+ * The seam metrics, from the result's own samples around each seam: the onset envelope on the frame grid of the
+ * measured part with LEAD_SECONDS before it (`boundary`: where the measured part starts, samples), read from a window
+ * around each seam that starts on that grid (so each seam's figures are those a whole-result reading gives, while only
+ * one window of a long result is held). `timed` names and times each stage (see measure.ts).
  */
 export function measureSeams(
-  result: PcmAudio,
+  result: MeasuredAudio,
   original: PcmAudio,
   seams: readonly SeamPlace[],
   boundary: number,
   reference: SeamReference,
   timed: <T>(name: string, stage: () => T) => T,
 ): SeamMetrics {
-  const sampleRate = result.sampleRate;
-  const windowStart = boundary - Math.min(boundary, Math.round(LEAD_SECONDS * sampleRate));
-  const seamSamples = seams.map((s) => s.at);
-  const window = { sampleRate, channels: result.channels.map((c) => c.subarray(windowStart)) };
-  const grid = timed("window: flux around seams", () => fluxAroundSeams(window, seamSamples, windowStart));
-  const framesPerSecond = grid.sampleRate / grid.hop;
-  const fluxZ = seamFluxZScores(reference.frames, reference.beats, reference.factor, grid, grid.seamFrames);
-  const loudnessChangeLu = timed("seam loudness", () => seamSamples.map((p) => loudnessChangeAt(result, p)));
-  // Read even where the extension is silent (measureExtension then reports null): the seams may be measured in
-  // another thread than the extension's loudness.
-  const beatPhaseShifts = timed("beat phase", () => {
-    const envelope = detrendedEnvelope(grid.flux, framesPerSecond);
-    return grid.seamFrames.map((f) => beatPhaseShift(grid, envelope, f, reference.beatFrames));
+  const source = sampleSource(result);
+  const sampleRate = source.sampleRate;
+  const gridStart = boundary - Math.min(boundary, Math.round(LEAD_SECONDS * sampleRate));
+  const factor = Math.max(1, Math.floor(sampleRate / ANALYSIS_RATE));
+  const reach = Math.round(SEAM_READ_SECONDS * sampleRate);
+  const readings = seams.map((seam) => {
+    const hops = Math.max(0, Math.floor((seam.at - reach - gridStart) / (HOP * factor)));
+    const from = gridStart + hops * HOP * factor;
+    const window = windowOf(source, from, seam.at + reach);
+    return seamReading(window, from, seam, original, reference, timed);
   });
-  const seamList = timed("clicks", () =>
-    seamReadings(result, original, seams, { fluxZ, loudnessChangeLu, beatPhaseShift: beatPhaseShifts }),
-  );
+  const fluxZ = readings.flatMap((r) => (r.fluxZ === undefined ? [] : [r.fluxZ]));
+  const loudnessChangeLu = readings.map((r) => r.loudnessChangeLu);
+  const beatPhaseShifts = readings.map((r) => r.beatPhaseShift);
+  const seamList = readings.map((r) => r.reading);
   return {
     seamList,
     clicksAtSeams: seamList.filter((s) => s.click).length,
     seamFluxZ: median(fluxZ),
     seamLoudnessChangeLu: median(loudnessChangeLu.filter(Number.isFinite).map(Math.abs)),
     beatPhaseErrorAtSeams: median(beatPhaseShifts.filter((e) => e !== null)),
+  };
+}
+
+/** One seam's figures, from `window` (result samples from `from` on, reaching its end or 6 s past the seam). */
+function seamReading(
+  window: PcmAudio,
+  from: number,
+  seam: SeamPlace,
+  original: PcmAudio,
+  reference: SeamReference,
+  timed: <T>(name: string, stage: () => T) => T,
+) {
+  const at = seam.at - from;
+  const grid = timed("window: flux around seams", () => fluxAroundSeams(window, [at], 0));
+  const framesPerSecond = grid.sampleRate / grid.hop;
+  const fluxZ = seamFluxZScores(reference.frames, reference.beats, reference.factor, grid, grid.seamFrames)[0];
+  const loudnessChangeLu = timed("seam loudness", () => loudnessChangeAt(window, at));
+  const phaseShift = timed("beat phase", () => {
+    const envelope = detrendedEnvelope(grid.flux, framesPerSecond);
+    return beatPhaseShift(grid, envelope, grid.seamFrames[0]!, reference.beatFrames);
+  });
+  const [reading] = timed("clicks", () =>
+    seamReadings(window, original, [{ ...seam, at }], {
+      fluxZ: [fluxZ ?? null],
+      loudnessChangeLu: [loudnessChangeLu],
+      beatPhaseShift: [phaseShift],
+    }),
+  );
+  return {
+    fluxZ,
+    loudnessChangeLu,
+    beatPhaseShift: phaseShift,
+    reading: { ...reading!, atSeconds: seam.at / window.sampleRate },
   };
 }
 

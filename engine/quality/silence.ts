@@ -1,4 +1,5 @@
-import { frameCount, type PcmAudio } from "../audio/pcm.ts";
+import type { PcmAudio } from "../audio/pcm.ts";
+import { sampleSource, type SampleSource } from "./sample-source.ts";
 import type { BlockScan } from "./blocks.ts";
 
 /**
@@ -57,7 +58,7 @@ export interface SoundSpan {
  * first and last sample whose |mono| reaches the threshold amplitude within them. Undefined when all is silent.
  */
 export function soundSpan(
-  audio: PcmAudio,
+  audio: PcmAudio | SampleSource,
   scan: BlockScan,
   levelsDb: Float64Array,
   thresholdDb: number,
@@ -66,9 +67,13 @@ export function soundSpan(
   if (firstBlock < 0) return undefined;
   const lastBlock = levelsDb.findLastIndex((l) => l >= thresholdDb);
   const block = silenceBlockSamples(scan);
-  const length = frameCount(audio);
+  const source = sampleSource(audio);
+  const length = source.length;
   const amplitude = 10 ** (thresholdDb / 20);
-  const mono = (i: number) => Math.abs(audio.channels.reduce((sum, c) => sum + c[i]!, 0)) / audio.channels.length;
+  const mono = (i: number) => {
+    const { channels, base } = source.span(i, i + 1);
+    return Math.abs(channels.reduce((sum, c) => sum + c[i - base]!, 0)) / channels.length;
+  };
   let first = firstBlock * block;
   const firstEnd = Math.min(length, first + block);
   while (first < firstEnd - 1 && mono(first) < amplitude) first++;

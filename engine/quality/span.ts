@@ -3,12 +3,16 @@ import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import type { SignalAnalysis } from "../analysis/beats.ts";
 import { measureSeams, type SeamMetrics, type SeamReference } from "./seams.ts";
 import type { SeamPlace } from "./seam-list.ts";
+import { sampleSource, type MeasuredAudio } from "./sample-source.ts";
 
 /** What the quality analysis measures: the input, the result and where the result joins it. */
 export interface ExtensionToMeasure {
   readonly original: PcmAudio;
-  /** Starts with the original's opening (the whole original, or in song form its intro); the rest is measured. */
-  readonly result: PcmAudio;
+  /**
+   * Starts with the original's opening (the whole original, or in song form its intro); the rest is measured. A
+   * stream (or a source of one) is read a window at a time: a result of any length is measured in bounded memory.
+   */
+  readonly result: MeasuredAudio;
   /** Join points in the result, seconds. */
   readonly seams: readonly number[];
   /** Where each seam joins the input (ExtendResult.seamSources); absent when the engine did not say. */
@@ -40,7 +44,7 @@ export interface MeasuredSpan {
 
 export function measuredSpan({ original, result, seams, seamSources, introSeconds }: ExtensionToMeasure): MeasuredSpan {
   const sampleRate = original.sampleRate;
-  const resultLength = frameCount(result);
+  const resultLength = sampleSource(result).length;
   const extensionLength = Math.max(0, resultLength - frameCount(original));
   const boundary = Math.min(
     resultLength,

@@ -2,8 +2,7 @@ import { describe, expect, test } from "vitest";
 import { analyseSignal } from "../../../engine/analysis/beats.ts";
 import type { PcmAudio } from "../../../engine/audio/pcm.ts";
 import { loopBaseline } from "../../../engine/quality/baselines.ts";
-import { measureExtension, measureStages } from "../../../engine/quality/measure.ts";
-import { startMeasureThread } from "../../../engine/quality/measure-thread.ts";
+import { measureExtension } from "../../../engine/quality/measure.ts";
 import { measureResultSeams, seamReferenceOf } from "../../../engine/quality/span.ts";
 import { synthesizeSong } from "../../../engine/synth/song.ts";
 
@@ -33,26 +32,5 @@ describe("the seam metrics measured apart from the rest (another thread's share 
     }
     expect((await measureExtension(silenced(60))).beatPhaseErrorAtSeams).toBeNull();
     expect((await measureExtension(extension)).beatPhaseErrorAtSeams).not.toBeNull();
-  }, 120_000);
-
-  test("the measuring thread, given a seam reference, returns the same report, and its progress counts only its own stages", async () => {
-    const thread = startMeasureThread();
-    try {
-      const shared = await thread.analyse(song);
-      const progress: [number, number][] = [];
-      const { report } = thread.measureBeside(extension, {
-        notes: [],
-        seamReference: seamReferenceOf(shared),
-        onProgress: (done, total) => progress.push([done, total]),
-      });
-      expect(await report).toEqual(await measureExtension(extension));
-      // Its progress ends at its own total: neither the original's three stages (done before the extension came) nor
-      // the four seam stages are counted there.
-      const [done, total] = progress.at(-1)!;
-      expect(done).toBe(total);
-      expect(total).toBe(measureStages({ signalAnalysis: shared }).length - 3 - 4);
-    } finally {
-      thread.stop();
-    }
   }, 120_000);
 });
