@@ -69,7 +69,7 @@ export function measureSeams(
     const hops = Math.max(0, Math.floor((seam.at - reach - gridStart) / (HOP * factor)));
     const from = gridStart + hops * HOP * factor;
     const window = windowOf(source, from, seam.at + reach);
-    return seamReading(window, from, seam, original, reference, timed);
+    return seamReading(window, { from, origin: hops }, seam, original, reference, timed);
   });
   const fluxZ = readings.flatMap((r) => (r.fluxZ === undefined ? [] : [r.fluxZ]));
   const loudnessChangeLu = readings.map((r) => r.loudnessChangeLu);
@@ -84,10 +84,13 @@ export function measureSeams(
   };
 }
 
-/** One seam's figures, from `window` (result samples from `from` on, reaching its end or 6 s past the seam). */
+/**
+ * One seam's figures, from `window` (result samples from `from` on, reaching its end or 6 s past the seam; `origin`:
+ * the frame of the measured part's grid it starts at).
+ */
 function seamReading(
   window: PcmAudio,
-  from: number,
+  { from, origin }: { readonly from: number; readonly origin: number },
   seam: SeamPlace,
   original: PcmAudio,
   reference: SeamReference,
@@ -100,7 +103,7 @@ function seamReading(
   const loudnessChangeLu = timed("seam loudness", () => loudnessChangeAt(window, at));
   const phaseShift = timed("beat phase", () => {
     const envelope = detrendedEnvelope(grid.flux, framesPerSecond);
-    return beatPhaseShift(grid, envelope, grid.seamFrames[0]!, reference.beatFrames);
+    return beatPhaseShift(grid, envelope, grid.seamFrames[0]! + origin, reference.beatFrames, origin);
   });
   const [reading] = timed("clicks", () =>
     seamReadings(window, original, [{ ...seam, at }], {
@@ -188,17 +191,19 @@ const SEAM_GUARD_FRAMES = 2;
 /**
  * Beat phase (comb filter over the onset envelope with the original's period) in the 4 s before and after the
  * seam, both measured on the same absolute frame grid: the circular difference as a fraction of a beat.
- * `envelope` is detrendedEnvelope(frames.flux).
+ * `envelope` is detrendedEnvelope(frames.flux). `origin`: the grid frame at which `frames` and `envelope` start (a
+ * window of a longer grid; `seamFrame` counts on that longer grid, so the comb's teeth fall where they fall on it).
  */
 export function beatPhaseShift(
   frames: FrameGrid,
   envelope: Float32Array,
   seamFrame: number,
   periodFrames: number,
+  origin = 0,
 ): number | null {
   const framesPerSecond = frames.sampleRate / frames.hop;
   const span = Math.round(4 * framesPerSecond);
-  if (seamFrame - span < 0 || seamFrame + span > frames.frameCount || !(periodFrames > 1)) return null;
+  if (seamFrame - span < 0 || seamFrame + span > frames.frameCount + origin || !(periodFrames > 1)) return null;
   const phase = (from: number, to: number): number => {
     let best = 0;
     let bestSum = -1;
@@ -208,7 +213,7 @@ export function beatPhaseShift(
       let sum = 0;
       const firstK = Math.ceil((from - offset) / periodFrames);
       for (let k = firstK; offset + k * periodFrames < to; k++)
-        sum += envelope[Math.round(offset + k * periodFrames)] ?? 0;
+        sum += envelope[Math.round(offset + k * periodFrames) - origin] ?? 0;
       if (sum > bestSum) {
         bestSum = sum;
         best = offset;

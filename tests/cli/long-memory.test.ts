@@ -37,31 +37,31 @@ function peakResidentMb(args: readonly string[]): Promise<{ code: number | null;
 }
 
 describe.runIf(process.platform === "linux")("a long result in constant memory", () => {
+  const song = join(folder, "song.wav");
+  // 44.1 kHz stereo: the 20-minute result alone would be 423 MB of float samples, 318 MB more than the 5-minute one.
+  writeFileSync(song, encodeWav(synthesizeSong({ seconds: 30, sampleRate: 44_100, channels: 2, seed: 3 }), 16));
+  const run = (minutes: number, name: string, extra: readonly string[]) =>
+    peakResidentMb([
+      "extend",
+      song,
+      "--to",
+      String(minutes * 60),
+      "-o",
+      join(folder, `${name}-${minutes}.wav`),
+      "--engine",
+      "remix",
+      "--no-progress",
+      ...extra,
+    ]);
+
   it("peak memory does not grow from a 5-minute to a 20-minute result of a 30 s song", async () => {
-    // 44.1 kHz stereo: the 20-minute result alone would be 423 MB of float samples, 318 MB more than the 5-minute one.
-    const song = join(folder, "song.wav");
-    writeFileSync(song, encodeWav(synthesizeSong({ seconds: 30, sampleRate: 44_100, channels: 2, seed: 3 }), 16));
-    const run = (minutes: number) =>
-      peakResidentMb([
-        "extend",
-        song,
-        "--to",
-        String(minutes * 60),
-        "-o",
-        join(folder, `out-${minutes}.wav`),
-        "--engine",
-        "remix",
-        "--no-report",
-        "--no-picture",
-        "--no-page",
-        "--no-progress",
-      ]);
-    const short = await run(5);
-    const long = await run(20);
+    const extra = ["--no-report", "--no-picture", "--no-page"];
+    const short = await run(5, "bare", extra);
+    const long = await run(20, "bare", extra);
     expect(short.code, short.stderr).toBe(0);
     expect(long.code, long.stderr).toBe(0);
     // The WAV files have the full lengths (16-bit stereo: 4 bytes a frame after a 44-byte header).
-    expect(statSync(join(folder, "out-20.wav")).size).toBe(44 + 20 * 60 * 44_100 * 4);
+    expect(statSync(join(folder, "bare-20.wav")).size).toBe(44 + 20 * 60 * 44_100 * 4);
     expect(long.peakMb - short.peakMb, `5 min: ${short.peakMb} MB, 20 min: ${long.peakMb} MB`).toBeLessThan(40);
   }, 300_000);
 
@@ -87,6 +87,17 @@ describe.runIf(process.platform === "linux")("a long result in constant memory",
     expect(ffmpegFrames(join(folder, "out-20.flac"))).toBe(20 * 60 * 44_100);
     expect(long.peakMb - short.peakMb, `5 min: ${short.peakMb} MB, 20 min: ${long.peakMb} MB`).toBeLessThan(40);
   }, 300_000);
+
+  it("nor with the quality report, the picture and the page on (the report measures the result as a stream)", async () => {
+    const short = await run(5, "full", []);
+    const long = await run(20, "full", []);
+    expect(short.code, short.stderr).toBe(0);
+    expect(long.code, long.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(folder, "full-20.report.json"), "utf8"));
+    expect(report.quality.resultSeconds).toBe(1200);
+    expect(report.quality.seamCount).toBeGreaterThan(10);
+    expect(long.peakMb - short.peakMb, `5 min: ${short.peakMb} MB, 20 min: ${long.peakMb} MB`).toBeLessThan(40);
+  }, 900_000);
 });
 
 /** Samples per channel ffmpeg decodes from a stereo file. */
