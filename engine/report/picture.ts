@@ -7,7 +7,18 @@ import { drawText, textWidth } from "./font.ts";
 import { ANALYSIS_RATE } from "../analysis/signal.ts";
 import { analysisSignalIn } from "../quality/sparse-signal.ts";
 import { drawFrequencyAxis, drawTimeAxis, formatTime, type Rgb, type Setter } from "./axes.ts";
-import { addedSpans, inSpans } from "./picture-spans.ts";
+import { addedSpans } from "./picture-spans.ts";
+import {
+  AXIS_COLOUR,
+  drawWaveform,
+  EXTENSION_COLOUR,
+  MISSED_SEAM_COLOUR,
+  ORIGINAL_COLOUR,
+  SEAM_COLOUR,
+  START_COLOUR,
+  type Area,
+} from "./picture-waveform.ts";
+import { drawZoomStrip, ZOOM_BAND_HEIGHT, zoomAroundFirstJoin } from "./picture-zoom.ts";
 import type { SeamSource } from "../quality/report.ts";
 
 export interface PictureInput {
@@ -44,12 +55,6 @@ export function pictureTitle(parts: {
 }
 
 const BACKGROUND: Rgb = [18, 18, 24];
-const ORIGINAL_COLOUR: Rgb = [90, 170, 255];
-const EXTENSION_COLOUR: Rgb = [255, 160, 60];
-const SEAM_COLOUR: Rgb = [255, 60, 90];
-const MISSED_SEAM_COLOUR: Rgb = [255, 230, 0];
-const START_COLOUR: Rgb = [120, 255, 140];
-const AXIS_COLOUR: Rgb = [200, 200, 210];
 const LOW_HZ = 40;
 const TEXT_SCALE = 2;
 
@@ -77,7 +82,8 @@ function drawLegend(
 }
 
 /**
- * A PNG (default 1600x900) of the whole result: a title (by default "extended"; see pictureTitle), a legend, the
+ * A PNG (default 1600x900, and ZOOM_BAND_HEIGHT more for a long result's strip around its first join: see
+ * picture-zoom.ts) of the whole result: a title (by default "extended"; see pictureTitle), a legend, the
  * waveform (the song blue, what the extension adds or repeats orange: see addedSpans), a log-frequency spectrogram
  * with a kHz axis, a green line where the extension begins, red lines at seams (thick yellow ones where a seam misses
  * a target), and a time axis whose labels all fit inside the picture.
@@ -85,16 +91,25 @@ function drawLegend(
 export function renderExtensionPicture(input: PictureInput): Uint8Array {
   const width = input.width ?? 1600;
   const height = input.height ?? 900;
-  const png = new PNG({ width, height });
+  const result = "read" in input.result ? input.result : streamOf(input.result);
+  const sampleRate = result.sampleRate;
+  const total = Math.max(1, result.length);
+  const keptLength = Math.min(
+    total,
+    Math.round((input.introSeconds ?? frameCount(input.original) / sampleRate) * sampleRate),
+  );
+  const zoom = zoomAroundFirstJoin(input.seams, keptLength, total, sampleRate);
+  const imageHeight = height + (zoom ? ZOOM_BAND_HEIGHT : 0);
+  const png = new PNG({ width, height: imageHeight });
   const set: Setter = (x, y, [r, g, b], alpha = 1) => {
-    if (x < 0 || y < 0 || x >= width || y >= height) return;
+    if (x < 0 || y < 0 || x >= width || y >= imageHeight) return;
     const i = (y * width + Math.round(x)) * 4;
     png.data[i] = Math.round(png.data[i]! * (1 - alpha) + r * alpha);
     png.data[i + 1] = Math.round(png.data[i + 1]! * (1 - alpha) + g * alpha);
     png.data[i + 2] = Math.round(png.data[i + 2]! * (1 - alpha) + b * alpha);
     png.data[i + 3] = 255;
   };
-  for (let i = 0; i < width * height * 4; i += 4) {
+  for (let i = 0; i < width * imageHeight * 4; i += 4) {
     png.data[i] = BACKGROUND[0];
     png.data[i + 1] = BACKGROUND[1];
     png.data[i + 2] = BACKGROUND[2];
@@ -104,13 +119,6 @@ export function renderExtensionPicture(input: PictureInput): Uint8Array {
   const left = 80;
   const right = width - 20;
   const plotWidth = right - left;
-  const result = "read" in input.result ? input.result : streamOf(input.result);
-  const sampleRate = result.sampleRate;
-  const total = Math.max(1, result.length);
-  const keptLength = Math.min(
-    total,
-    Math.round((input.introSeconds ?? frameCount(input.original) / sampleRate) * sampleRate),
-  );
   const xOf = (sample: number) => left + Math.round((sample / total) * (plotWidth - 1));
   const header = 64;
   const waveTop = header + 10;
@@ -143,6 +151,15 @@ export function renderExtensionPicture(input: PictureInput): Uint8Array {
   const missedXs = (input.missedSeams ?? []).map((seam) => xOf(seam * sampleRate));
   drawMissedSeams(missedXs, [waveTop - 8, specTop, specTop + specHeight], set);
   drawTimeAxis(total / sampleRate, { left, plotWidth, y: axisY, imageWidth: width }, AXIS_COLOUR, set);
+  if (zoom) {
+    const marks = {
+      added,
+      seams: input.seams.map((s) => Math.round(s * sampleRate)),
+      missed: (input.missedSeams ?? []).map((s) => Math.round(s * sampleRate)),
+      keptLength,
+    };
+    drawZoomStrip(result, zoom, marks, { left, plotWidth, top: height + 40, height: ZOOM_BAND_HEIGHT - 80 }, set);
+  }
 
   // One filter for every row ("up": the plots are mostly vertical stripes) instead of trying all five per row:
   // less than half the time, the file about 1 % larger.
@@ -170,39 +187,6 @@ function drawMissedSeams(xs: readonly number[], [top, spectrogram, bottom]: read
 /** More than one seam per this many pixels of the plots: lines across them would hide the music. */
 const SEAM_SPACING_PIXELS = 8;
 const denseSeams = (seams: number, plotWidth: number) => seams * SEAM_SPACING_PIXELS > plotWidth;
-
-interface Area {
-  readonly left: number;
-  readonly plotWidth: number;
-  readonly top: number;
-  readonly height: number;
-}
-
-/** The waveform: the song in ORIGINAL_COLOUR, the `added` spans (samples) in EXTENSION_COLOUR. */
-function drawWaveform(audio: AudioStream, added: readonly [number, number][], area: Area, set: Setter): void {
-  const total = Math.max(1, audio.length);
-  const middle = area.top + area.height / 2;
-  for (let column = 0; column < area.plotWidth; column++) {
-    const from = Math.floor((column / area.plotWidth) * total);
-    const to = Math.max(from + 1, Math.floor(((column + 1) / area.plotWidth) * total));
-    // Past the end counts as 0, as a missing sample would.
-    let low = to > audio.length ? 0 : Infinity;
-    let high = 0;
-    for (let start = from; start < Math.min(to, audio.length); start += STREAM_WINDOW_FRAMES) {
-      for (const channel of audio.read(start, Math.min(to, audio.length, start + STREAM_WINDOW_FRAMES))) {
-        for (const s of channel) {
-          if (s < low) low = s;
-          if (s > high) high = s;
-        }
-      }
-    }
-    low = Math.min(low, 0);
-    const colour = inSpans(added, from) ? EXTENSION_COLOUR : ORIGINAL_COLOUR;
-    const y0 = Math.round(middle - (high * area.height) / 2);
-    const y1 = Math.round(middle - (low * area.height) / 2);
-    for (let y = y0; y <= y1; y++) set(area.left + column, y, colour);
-  }
-}
 
 /** Draws the spectrogram; returns its top frequency (the analysis copy's Nyquist), in Hz. */
 function drawSpectrogram(audio: AudioStream, area: Area, set: Setter): number {

@@ -2,6 +2,7 @@ import { PNG } from "pngjs";
 import { describe, expect, test } from "vitest";
 import type { AudioStream } from "../../../engine/audio/stream.ts";
 import { renderExtensionPicture } from "../../../engine/report/picture.ts";
+import { ZOOM_BAND_HEIGHT } from "../../../engine/report/picture-zoom.ts";
 
 /** A quiet tone `seconds` long, computed window by window (never whole). */
 function tone(seconds: number): AudioStream {
@@ -46,5 +47,28 @@ describe("the picture of a long result", () => {
     expect(redInRow(dense, waveformRow)).toBe(0);
     // The ticks: a row just above the waveform holds one per seam's column.
     expect(redInRow(dense, 70)).toBeGreaterThanOrEqual(390);
+  });
+
+  test("a long result gets a strip around its first join below the overview; a short one does not", () => {
+    const original = { sampleRate: 8000, channels: [new Float32Array(8000 * 30)] };
+    const draw = (seconds: number) =>
+      PNG.sync.read(
+        Buffer.from(
+          renderExtensionPicture({ original, result: tone(seconds), seams: [30, 95, 160], introSeconds: 30 }),
+        ),
+      );
+    expect(draw(540).height).toBe(900);
+    const long = draw(1200);
+    expect(long.height).toBe(900 + ZOOM_BAND_HEIGHT);
+    // The strip spans 20 s centred on the join at 0:30: the seam's red line is in its middle column, and the
+    // seams at 1:35 and 2:40 are outside it.
+    const stripRow = 900 + 40 + 20;
+    const reds: number[] = [];
+    for (let x = 0; x < long.width; x++) {
+      const i = (stripRow * long.width + x) * 4;
+      if (long.data[i]! > 200 && long.data[i + 1]! < 110 && long.data[i + 2]! < 140) reds.push(x);
+    }
+    expect(reds.length).toBeGreaterThan(0);
+    expect(reds.every((x) => Math.abs(x - (80 + 1500 / 2)) <= 2)).toBe(true);
   });
 });
