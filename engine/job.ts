@@ -175,7 +175,12 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThr
     const decodeMs = clock();
     const models = await loading;
     const modelMs = clock();
-    const shared = await analyseInput(thread, input, { engine: models.engine, conductor: models.conductor, measure });
+    // The thread only finds the input's beats and frames: the report is measured here, from the result's stream.
+    const shared = await analyseInput(thread, input, {
+      engine: models.engine,
+      conductor: models.conductor,
+      measure: false,
+    });
     const result = await extendAudio(input, extendOptions(job, targetSeconds, models, shared), limits);
     const extendMs = clock();
     const seconds = result.stream.length / result.stream.sampleRate;

@@ -23,17 +23,28 @@ export function loudnessMeter(sampleRate: number): LoudnessMeter {
   let sum = 0;
   let end = 0;
   let start = 0;
+  let write = 0;
+  let read = 0;
   return {
     pushPower: (power) => {
       if (windowFrames < 1) return;
-      for (let i = 0; i < power.length; i++) {
-        const value = power[i]!;
-        ring[end % ringSize] = value;
-        sum += value;
-        end++;
+      let i = 0;
+      while (i < power.length) {
+        // Add up to the next block's end, then drop what precedes its start: windowMeans' order of operations.
         const windowStart = means.length * hopFrames;
+        const stop = Math.min(power.length, i + windowStart + windowFrames - end);
+        for (; i < stop; i++) {
+          const value = power[i]!;
+          ring[write] = value;
+          if (++write === ringSize) write = 0;
+          sum += value;
+          end++;
+        }
         if (end !== windowStart + windowFrames) continue;
-        while (start < windowStart) sum -= ring[start++ % ringSize]!;
+        for (; start < windowStart; start++) {
+          sum -= ring[read]!;
+          if (++read === ringSize) read = 0;
+        }
         means.push(sum / windowFrames);
       }
     },
