@@ -269,11 +269,7 @@ function drawResult(job: ExtensionJobInput, input: PcmAudio, result: ExtendResul
   return picture;
 }
 
-/**
- * The quality report, measured in this thread from the result's stream (a window at a time, engine/quality/
- * sample-source.ts: the memory it holds does not grow with the result). The input's own analysis (its beats and
- * frames) comes from the other thread; the rest of the input's share is small and made here.
- */
+/** The quality report, measured here from the result's stream (engine/quality/sample-source.ts: bounded memory). */
 async function measureResult(
   job: ExtensionJobInput,
   input: PcmAudio,

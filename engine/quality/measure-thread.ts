@@ -9,10 +9,9 @@
 import { Worker } from "node:worker_threads";
 import type { PcmAudio } from "../audio/pcm.ts";
 import { analyseSignal, type SignalAnalysis } from "../analysis/beats.ts";
-import { measureExtension, type ExtensionToMeasure } from "./measure.ts";
+import type { ExtensionToMeasure } from "./measure.ts";
 import type { QualityReport } from "./report.ts";
-import type { SeamMetrics, SeamReference } from "./seams.ts";
-import { measureResultSeams } from "./span.ts";
+import type { SeamMetrics } from "./seams.ts";
 
 /** What the main thread sends: the extension to measure (its original is the one the thread was started with). */
 export type ThreadRequest = Omit<ExtensionToMeasure, "original" | "result"> & { readonly result: PcmAudio };

@@ -1,7 +1,7 @@
 import { PNG } from "pngjs";
 import { signPng } from "./signature.ts";
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
-import { STREAM_WINDOW_FRAMES, streamOf, type AudioStream } from "../audio/stream.ts";
+import { streamOf, type AudioStream } from "../audio/stream.ts";
 import { forEachSpectrumAt } from "./spectrum.ts";
 import { drawText, textWidth } from "./font.ts";
 import { ANALYSIS_RATE } from "../analysis/signal.ts";
