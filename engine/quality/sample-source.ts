@@ -57,20 +57,21 @@ function streamSource(stream: AudioStream): SampleSource {
   // result's own earlier copies does, rarely evict each other); the older of the two gives way.
   const slots: ({ index: number; span: SourceSpan; used: number } | undefined)[] = new Array(KEPT_CHUNKS);
   let clock = 0;
+  // The chunk read last: most reads (a scan, a copy walked in order) stay in it.
+  let last: { index: number; span: SourceSpan; used: number } | undefined;
   const chunk = (index: number): SourceSpan => {
+    if (last?.index === index) return last.span;
     const a = index % KEPT_CHUNKS;
     const b = (Math.imul(index, 0x9e3779b1) >>> 0) % KEPT_CHUNKS;
-    for (const slot of [slots[a], slots[b]]) {
-      if (slot?.index === index) {
-        slot.used = ++clock;
-        return slot.span;
-      }
+    let found = slots[a]?.index === index ? slots[a] : slots[b]?.index === index ? slots[b] : undefined;
+    if (!found) {
+      const base = index * CHUNK_FRAMES;
+      found = { index, span: spanOf(stream.read(base, Math.min(stream.length, base + CHUNK_FRAMES)), base), used: 0 };
+      slots[(slots[a]?.used ?? -1) <= (slots[b]?.used ?? -1) ? a : b] = found;
     }
-    const base = index * CHUNK_FRAMES;
-    const span = spanOf(stream.read(base, Math.min(stream.length, base + CHUNK_FRAMES)), base);
-    const older = (slots[a]?.used ?? -1) <= (slots[b]?.used ?? -1) ? a : b;
-    slots[older] = { index, span, used: ++clock };
-    return span;
+    found.used = ++clock;
+    last = found;
+    return found.span;
   };
   return {
     sampleRate: stream.sampleRate,
