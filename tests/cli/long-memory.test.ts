@@ -96,7 +96,11 @@ describe.runIf(process.platform === "linux")("a long result in constant memory",
     const report = JSON.parse(readFileSync(join(folder, "full-20.report.json"), "utf8"));
     expect(report.quality.resultSeconds).toBe(1200);
     expect(report.quality.seamCount).toBeGreaterThan(10);
-    expect(long.peakMb - short.peakMb, `5 min: ${short.peakMb} MB, 20 min: ${long.peakMb} MB`).toBeLessThan(40);
+    // The measurement allocates and drops windows all along, so its peak moves with the garbage collector's timing:
+    // runs of these jobs here peaked at 347-364 MB (5 min) and 361-419 MB (20 min), hence a wider bound than the
+    // other test's. Holding the 20-minute result once would add 318 MB; before the report was a stream the 20-minute
+    // run peaked 890 MB above the 5-minute one (515 and 1,405 MB).
+    expect(long.peakMb - short.peakMb, `5 min: ${short.peakMb} MB, 20 min: ${long.peakMb} MB`).toBeLessThan(100);
   }, 900_000);
 });
 
