@@ -1,7 +1,7 @@
 /**
  * Upload -> email on the local pipeline (moto): the time of each stage for one song, extended to 10 minutes.
  *
- *   npx tsx scripts/bench-pipeline.ts [--song FILE] [--to 10m] [--memory-gb N]
+ *   npx tsx scripts/bench-pipeline.ts [--song FILE] [--to 10m]
  *
  * Starts moto on 127.0.0.1, builds the test pipeline (buckets, queues, topic with an SQS subscriber), uploads the
  * song, hands its S3 event to the real validator, runs the real worker loop with the engine in a worker thread (as
@@ -31,10 +31,8 @@ async function main(): Promise<void> {
   const options = new Command()
     .option("--song <file>", "the song to upload", DEFAULT_SONG)
     .option("--to <length>", "the target (a folder name the validator reads: 10m, 1h, x2)", "10m")
-    .option("--memory-gb <gb>", "the memory the engine may use, as a container limit of that size would tell it")
     .parse()
-    .opts<{ song: string; to: string; memoryGb?: string }>();
-  const memoryBytes = options.memoryGb === undefined ? undefined : Number(options.memoryGb) * 1024 ** 3;
+    .opts<{ song: string; to: string }>();
   const moto = await startMoto();
   const stages: [string, number][] = [];
   try {
@@ -63,7 +61,7 @@ async function main(): Promise<void> {
     const timedEngine: RunExtensionJob = async (input, cancel) => {
       lap("worker: receive, claim, download the upload, load the model");
       const started = performance.now();
-      const output = await engine(memoryBytes === undefined ? input : { ...input, memoryBytes }, cancel);
+      const output = await engine(input, cancel);
       engineSeconds = (performance.now() - started) / 1000;
       lap("engine (decode, extend to the target, measure, picture, encode)");
       return output;
