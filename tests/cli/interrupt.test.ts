@@ -51,3 +51,28 @@ describe.skipIf(!existsSync(SCRIPT))("Ctrl-C during extend", () => {
     expect((await readdir(dir)).sort()).toEqual(["song.wav"]);
   }, 180_000);
 });
+
+describe("a stop from outside during extend (kill, a service manager)", () => {
+  it("on SIGTERM removes the output being written, says it was interrupted and exits 143", async () => {
+    const child = spawn(process.execPath, [CLI, "extend", "song.wav", "--to", "1200", "-o", "out.wav"], {
+      cwd: dir,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+    });
+    const closed = new Promise<number | null>((done) => child.on("close", done));
+    // Stop it once the result is being written beside its final name.
+    let partial: string | undefined;
+    for (let i = 0; i < 1200 && partial === undefined; i++) {
+      partial = (await readdir(dir)).find((name) => name !== "song.wav");
+      if (partial === undefined) await new Promise((wait) => setTimeout(wait, 100));
+    }
+    expect(partial).toBeDefined();
+    child.kill("SIGTERM");
+    expect(await closed).toBe(143);
+    expect(output).toMatch(/harmonizer: interrupted/);
+    expect((await readdir(dir)).sort()).toEqual(["song.wav"]);
+  }, 180_000);
+});
