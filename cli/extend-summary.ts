@@ -126,7 +126,12 @@ export interface ExtendRun {
 /** The terminal's account of one extension: headline, form, seams, quality targets; notes and misses on stderr. */
 export function printExtendSummary(report: ExtensionReport, run: ExtendRun): void {
   const checks =
-    report.quality === undefined ? [] : checkTargets(report.quality, { inputHasEnding: report.form === "song" });
+    report.quality === undefined
+      ? []
+      : checkTargets(report.quality, {
+          inputHasEnding: report.form === "song",
+          shortestRepeatSeconds: report.shortestRepeatSeconds,
+        });
   const summary = extendSummary(report, checks);
   for (const note of report.notes) console.error(`note: ${note}`);
   console.log(headline(report, run));

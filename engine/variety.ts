@@ -22,3 +22,9 @@ export function scaledLimitSeconds(base: number, songSeconds: number, addedSecon
   const share = Math.min(1, addedSeconds / songSeconds);
   return Math.max(base, base + (songSeconds - base) * (1 - share));
 }
+
+/**
+ * When the song's phrases run out of fresh orders and a stretch must play again, the two plays of the same 30 s should
+ * start at least this many song lengths apart (the planner spreads them: engine/remix/block-reuse.ts).
+ */
+export const MIN_REPEAT_DISTANCE_SONGS = 2;

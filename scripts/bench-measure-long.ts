@@ -67,7 +67,12 @@ async function extend(song: string, length: number, engine: string, work: string
   let measured: Pick<Run, "measureSeconds" | "targets"> = {};
   if (existsSync(reportPath)) {
     const json = JSON.parse(readFileSync(reportPath, "utf8"));
-    const checks = json.quality ? checkTargets(json.quality, { inputHasEnding: json.form === "song" }) : [];
+    const checks = json.quality
+      ? checkTargets(json.quality, {
+          inputHasEnding: json.form === "song",
+          shortestRepeatSeconds: json.shortestRepeatSeconds,
+        })
+      : [];
     const met = checks.filter((c) => c.met === true).length;
     const judged = checks.filter((c) => c.met !== null).length;
     measured = {

@@ -1,4 +1,4 @@
-import { MAX_REPEAT_SECONDS, MAX_VERBATIM_SECONDS, scaledLimitSeconds } from "../variety.ts";
+import { MAX_REPEAT_SECONDS, MAX_VERBATIM_SECONDS, MIN_REPEAT_DISTANCE_SONGS, scaledLimitSeconds } from "../variety.ts";
 import type { QualityReport } from "./report.ts";
 
 /** One quality target and whether a report meets it (for the CLI's summary and the job report). */
@@ -16,6 +16,11 @@ export interface TargetCheck {
 export interface TargetOptions {
   /** Whether the input has an ending of its own (e.g. the engine chose song form); else endsWithInputEnding is not judged. */
   readonly inputHasEnding: boolean;
+  /**
+   * Set when the plan had to play a 30 s stretch twice (the song ran out of fresh orders): how far apart the closest
+   * two plays start. The repeat target then judges that distance instead of the longest repeated stretch.
+   */
+  readonly shortestRepeatSeconds?: number;
 }
 
 /** Allowed growth of the longest internal silence over the input's own, seconds. */
@@ -63,7 +68,7 @@ export function checkTargets(report: QualityReport, options: TargetOptions): Tar
       target: "0 or >= 20 s",
       met: report.extensionSeconds > 0 ? report.shortestLoopSeconds === 0 || report.shortestLoopSeconds >= 20 : null,
     },
-    ...varietyChecks(report),
+    ...varietyChecks(report, options.shortestRepeatSeconds),
     {
       key: "introReplays",
       label: "intro replays",
@@ -96,7 +101,7 @@ const COVERAGE_TARGET_PERCENT = 98;
  * The verbatim and repeat limits scaled to what the result adds (engine/variety.ts), and coverage. A shortened or
  * unchanged result adds nothing: its runs are the song's own, not judged.
  */
-function varietyChecks(report: QualityReport): TargetCheck[] {
+function varietyChecks(report: QualityReport, shortestRepeatSeconds: number | undefined): TargetCheck[] {
   const added = report.resultSeconds - report.originalSeconds;
   const verbatim = scaledLimitSeconds(MAX_VERBATIM_SECONDS, report.originalSeconds, added);
   const repeat = scaledLimitSeconds(MAX_REPEAT_SECONDS, report.originalSeconds, added);
@@ -110,13 +115,15 @@ function varietyChecks(report: QualityReport): TargetCheck[] {
       target: judged ? `<= ${round(verbatim)} s` : "none (nothing added)",
       met: judged ? report.longestVerbatimRunSeconds <= verbatim + 1e-9 : null,
     },
-    {
-      key: "longestRepeatedStretchSeconds",
-      label: "longest repeated stretch",
-      value: report.longestRepeatedStretchSeconds,
-      target: judged ? `< ${round(repeat)} s` : "none (nothing added)",
-      met: judged ? report.longestRepeatedStretchSeconds < repeat : null,
-    },
+    judged && shortestRepeatSeconds !== undefined
+      ? repeatDistanceCheck(report, shortestRepeatSeconds)
+      : {
+          key: "longestRepeatedStretchSeconds",
+          label: "longest repeated stretch",
+          value: report.longestRepeatedStretchSeconds,
+          target: judged ? `< ${round(repeat)} s` : "none (nothing added)",
+          met: judged ? report.longestRepeatedStretchSeconds < repeat : null,
+        },
     {
       key: "coveragePercent",
       label: "coverage of the song",
@@ -125,6 +132,18 @@ function varietyChecks(report: QualityReport): TargetCheck[] {
       met: lengthened && report.coveragePercent !== null ? report.coveragePercent >= COVERAGE_TARGET_PERCENT : null,
     },
   ];
+}
+
+/** A result that had to repeat: are the closest two plays of the same 30 s stretch spread far enough apart? */
+function repeatDistanceCheck(report: QualityReport, shortestRepeatSeconds: number): TargetCheck {
+  const distance = MIN_REPEAT_DISTANCE_SONGS * report.originalSeconds;
+  return {
+    key: "shortestRepeatSeconds",
+    label: `closest repeat of ${MAX_REPEAT_SECONDS} s`,
+    value: shortestRepeatSeconds,
+    target: `>= ${round(distance)} s`,
+    met: shortestRepeatSeconds >= distance,
+  };
 }
 
 /** 1.5 -> "1.5", 0.54 -> "0.54": the target as a short figure. */

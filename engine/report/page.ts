@@ -25,7 +25,15 @@ export interface PageLinks {
 /** What the page reads from the job's report (an ExtensionReport has it all). */
 export type PageReport = Pick<
   ExtensionReport,
-  "engine" | "backend" | "form" | "formReason" | "introSeconds" | "seams" | "quality" | "outputFormat"
+  | "engine"
+  | "backend"
+  | "form"
+  | "formReason"
+  | "introSeconds"
+  | "seams"
+  | "quality"
+  | "outputFormat"
+  | "shortestRepeatSeconds"
 > & {
   readonly input: { readonly seconds: number };
   readonly output: { readonly seconds: number };
@@ -70,7 +78,10 @@ function qualitySection(report: PageReport): string {
   if (report.quality === undefined) {
     return `<section><h2>Quality</h2><p class="muted">Not measured for this result (the analysis was turned off).</p></section>`;
   }
-  const checks = checkTargets(report.quality, { inputHasEnding: report.form === "song" });
+  const checks = checkTargets(report.quality, {
+    inputHasEnding: report.form === "song",
+    shortestRepeatSeconds: report.shortestRepeatSeconds,
+  });
   const judged = checks.filter((c) => c.met !== null);
   const met = judged.filter((c) => c.met === true).length;
   const rows = checks

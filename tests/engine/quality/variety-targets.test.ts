@@ -46,3 +46,25 @@ describe("coverage", () => {
     expect(check(report(600, { coveragePercent: 80 }), "coveragePercent")).toMatchObject({ met: null, value: 80 });
   });
 });
+
+describe("a result that had to repeat (the song ran out of fresh orders)", () => {
+  const tenHours = report(36_000, { longestRepeatedStretchSeconds: 3_600 });
+  const repeatCheck = (shortestRepeatSeconds: number) =>
+    checkTargets(tenHours, { inputHasEnding: true, shortestRepeatSeconds }).find((c) =>
+      c.key.toLowerCase().includes("repeat"),
+    )!;
+
+  test("is judged by how far apart the closest two plays of a 30 s stretch are: twice the song's length or more", () => {
+    expect(repeatCheck(3_600)).toMatchObject({
+      key: "shortestRepeatSeconds",
+      value: 3_600,
+      target: ">= 480 s",
+      met: true,
+    });
+    expect(repeatCheck(32)).toMatchObject({ key: "shortestRepeatSeconds", met: false });
+  });
+
+  test("without the plan's distance the longest repeated stretch is judged as before", () => {
+    expect(check(tenHours, "longestRepeatedStretchSeconds")).toMatchObject({ met: false, target: "< 30 s" });
+  });
+});
