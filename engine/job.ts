@@ -12,7 +12,7 @@ import { selectBackend, type BackendChoice } from "./model/backend.ts";
 import { loadModel, modelKind } from "./model/io.ts";
 import { createPredictor } from "./model/predictor.ts";
 import type { SignalAnalysis } from "./analysis/beats.ts";
-import { startMeasureThread, type MeasureThread } from "./quality/measure-thread.ts";
+import { inSharedMemory, startMeasureThread, type MeasureThread } from "./quality/measure-thread.ts";
 import { measureExtension } from "./quality/measure.ts";
 import type { QualityReport } from "./quality/report.ts";
 import { analyseInput } from "./prepare-input.ts";
@@ -167,7 +167,8 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThr
   loading.catch(() => undefined);
   const thread = shared ?? startMeasureThread();
   try {
-    const decoded = await decodeAudio(job.bytes, { maxSeconds: limits.maxInputSeconds });
+    // One copy of the input, in the shared memory the second thread reads too (the decoder's own copy is let go).
+    const decoded = inSharedMemory(await decodeAudio(job.bytes, { maxSeconds: limits.maxInputSeconds }));
     checkInput(decoded, limits);
     const input: PcmAudio = { sampleRate: decoded.sampleRate, channels: decoded.channels };
     const targetSeconds = lengthSeconds(job.targetSeconds, durationSeconds(input));

@@ -146,11 +146,16 @@ function spawn(): Spawned {
   };
 }
 
-/** The audio copied into SharedArrayBuffers: both threads read the same memory. */
-function inSharedMemory(audio: PcmAudio): PcmAudio {
+/**
+ * The audio in SharedArrayBuffers, so that both threads read the same memory: channels already shared are kept as
+ * they are, others copied.
+ */
+export function inSharedMemory<T extends PcmAudio>(audio: T): T {
+  if (audio.channels.every((channel) => channel.buffer instanceof SharedArrayBuffer)) return audio;
   return {
-    sampleRate: audio.sampleRate,
+    ...audio,
     channels: audio.channels.map((channel) => {
+      if (channel.buffer instanceof SharedArrayBuffer) return channel;
       const shared = new Float32Array(new SharedArrayBuffer(channel.byteLength));
       shared.set(channel);
       return shared;
