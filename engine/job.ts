@@ -165,6 +165,7 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThr
   // The model and the second thread load while the input decodes; a bad input is still reported before a bad model.
   const loading = loadModels(job, job.engine ?? DEFAULT_ENGINE, notes);
   loading.catch(() => undefined);
+  const ownThread = shared === undefined;
   const thread = shared ?? startMeasureThread();
   try {
     // One copy of the input, in the shared memory the second thread reads too (the decoder's own copy is let go).
@@ -182,6 +183,8 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThr
       conductor: models.conductor,
       measure: false,
     });
+    // Its work for this job is done: a thread of its own is ended now, its heap freed before the result is made.
+    if (ownThread) thread.stop();
     const result = await extendAudio(input, extendOptions(job, targetSeconds, models, shared), limits);
     const extendMs = clock();
     const seconds = result.stream.length / result.stream.sampleRate;
@@ -218,7 +221,7 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThr
     };
     return jobOutput(job, decoded, result, { encoded, outputFormat, picture, report });
   } finally {
-    if (!shared) thread.stop();
+    if (ownThread) thread.stop();
   }
 }
 
