@@ -79,6 +79,8 @@ function copyFrame(from: FrameFeatures, g: number, to: FrameFeatures, f: number,
  * the level's running sum of squares: a frame's level may differ from a one-piece reading in its last bits.
  */
 export const PIECE_ANALYSIS_SAMPLES = HOP * 4096 * 2;
+/** Analysis samples read from the result at a time while a piece is filled. */
+const READ_STEP_ANALYSIS_SAMPLES = 1 << 16;
 
 /**
  * Frames [first, last] of each run, computed from the result's samples into `frames`: the runs' samples laid end to
@@ -137,7 +139,13 @@ function computeRuns(
   runs.forEach(([first, , last], k) => {
     const from = boundary + first * HOP * factor;
     const to = boundary + (last * HOP + FRAME_SIZE) * factor;
-    samples.set(analysisSignal(windowOf(result, from, to)).samples, starts[k]!);
+    // Read in steps (a whole multiple of the decimation): the same analysis samples as one window, without a piece's
+    // worth of stereo result and its mono copy held at once (about 100 MB).
+    const step = READ_STEP_ANALYSIS_SAMPLES * factor;
+    for (let at = from; at < to; at += step) {
+      const part = analysisSignal(windowOf(result, at, Math.min(to, at + step))).samples;
+      samples.set(part, starts[k]! + (at - from) / factor);
+    }
   });
   const computed = frameFeatures(samples, frames.sampleRate);
   runs.forEach(([first, kept, last], k) => {
