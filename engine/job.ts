@@ -165,10 +165,9 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThr
   // The model and the second thread load while the input decodes; a bad input is still reported before a bad model.
   const loading = loadModels(job, job.engine ?? DEFAULT_ENGINE, notes);
   loading.catch(() => undefined);
-  const ownThread = shared === undefined;
   const thread = shared ?? startMeasureThread();
   try {
-    // One copy of the input, in the shared memory the second thread reads too (the decoder's own copy is let go).
+    // One copy of the input, in memory both threads read (the decoder's own is let go).
     const decoded = inSharedMemory(await decodeAudio(job.bytes, { maxSeconds: limits.maxInputSeconds }));
     checkInput(decoded, limits);
     const input: PcmAudio = { sampleRate: decoded.sampleRate, channels: decoded.channels };
@@ -177,18 +176,18 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThr
     const decodeMs = clock();
     const models = await loading;
     const modelMs = clock();
-    // The thread only finds the input's beats and frames: the report is measured here, from the result's stream.
-    const shared = await analyseInput(thread, input, {
+    // The thread only finds the input's beats and frames (the report is measured here, from the result's stream);
+    // then a thread of the job's own ends, its heap freed before the result is made.
+    const analysis = await analyseInput(thread, input, {
       engine: models.engine,
       conductor: models.conductor,
       measure: false,
     });
-    // Its work for this job is done: a thread of its own is ended now, its heap freed before the result is made.
-    if (ownThread) thread.stop();
-    const result = await extendAudio(input, extendOptions(job, targetSeconds, models, shared), limits);
+    if (!shared) thread.stop();
+    const result = await extendAudio(input, extendOptions(job, targetSeconds, models, analysis), limits);
     const extendMs = clock();
     const seconds = result.stream.length / result.stream.sampleRate;
-    const quality = measure ? await measureResult(job, input, result, shared) : undefined;
+    const quality = measure ? await measureResult(job, input, result, analysis) : undefined;
     const analyseMs = clock();
     const picture = job.picture === false ? new Uint8Array(0) : drawResult(job, input, result, quality);
     const pictureMs = clock();
@@ -221,7 +220,7 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThr
     };
     return jobOutput(job, decoded, result, { encoded, outputFormat, picture, report });
   } finally {
-    if (ownThread) thread.stop();
+    if (!shared) thread.stop();
   }
 }
 
@@ -282,13 +281,9 @@ async function measureResult(
 ): Promise<QualityReport> {
   const seconds = result.stream.length / result.stream.sampleRate;
   const { seams, seamSources, introSeconds } = result;
-  return measureExtension(
-    { original: input, result: result.stream, seams, seamSources, introSeconds },
-    {
-      signalAnalysis: shared,
-      onProgress: (done, total) => job.onPhase?.("analyse", (done / total) * seconds, seconds),
-    },
-  );
+  const onProgress = (done: number, total: number) => job.onPhase?.("analyse", (done / total) * seconds, seconds);
+  const extension = { original: input, result: result.stream, seams, seamSources, introSeconds };
+  return measureExtension(extension, { signalAnalysis: shared, onProgress });
 }
 
 /** Each call returns the milliseconds since the previous one. */
