@@ -40,7 +40,8 @@ export class SampleSink {
     const wanted = capacity === 0 ? Math.max(frames, this.expectedFrames) : Math.max(frames, Math.ceil(capacity * 1.5));
     const next = Math.max(frames, Math.min(this.maxFrames, wanted));
     this.channels = Array.from({ length: this.channelCount }, (_, c) => {
-      const grown = new Float32Array(next);
+      // Shared memory, so that a job's second thread reads the decoded song as it is (no copy to share it).
+      const grown = new Float32Array(new SharedArrayBuffer(next * Float32Array.BYTES_PER_ELEMENT));
       const old = this.channels[c];
       if (old !== undefined) grown.set(old.subarray(0, this.frames));
       return grown;

@@ -147,18 +147,22 @@ function spawn(): Spawned {
 }
 
 /**
- * The audio in SharedArrayBuffers, so that both threads read the same memory: channels already shared are kept as
- * they are, others copied.
+ * The audio in SharedArrayBuffers, so that both threads read the same memory: a shared channel that fills (nearly)
+ * its whole buffer is kept as it is (a decoder's, engine/audio/sample-sink.ts), any other copied.
  */
 export function inSharedMemory<T extends PcmAudio>(audio: T): T {
-  if (audio.channels.every((channel) => channel.buffer instanceof SharedArrayBuffer)) return audio;
+  if (audio.channels.every(isSharedWhole)) return audio;
   return {
     ...audio,
     channels: audio.channels.map((channel) => {
-      if (channel.buffer instanceof SharedArrayBuffer) return channel;
+      if (isSharedWhole(channel)) return channel;
       const shared = new Float32Array(new SharedArrayBuffer(channel.byteLength));
       shared.set(channel);
       return shared;
     }),
   };
 }
+
+/** Shared, and no more than 64 KiB of its buffer left out (a decoder's first guess a little over the length). */
+const isSharedWhole = (channel: Float32Array) =>
+  channel.buffer instanceof SharedArrayBuffer && channel.buffer.byteLength - channel.byteLength <= 1 << 16;
