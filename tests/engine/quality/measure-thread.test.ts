@@ -3,7 +3,9 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { expect, test } from "vitest";
 import { analyseSignal } from "../../../engine/analysis/beats.ts";
-import { startMeasureThread } from "../../../engine/quality/measure-thread.ts";
+import { decodeAudio } from "../../../engine/audio/decode.ts";
+import { encodeAudio } from "../../../engine/audio/encode/index.ts";
+import { inSharedMemory, startMeasureThread } from "../../../engine/quality/measure-thread.ts";
 import { synthesizeSong } from "../../../engine/synth/song.ts";
 
 test("a stopped measuring thread rejects the measurement instead of leaving the job waiting", async () => {
@@ -45,3 +47,16 @@ test("a measurement asked for while the analysis is pending keeps the process al
   );
   expect(run.stdout.trim()).toBe(JSON.stringify({ seamCount: 0 }));
 }, 90_000);
+
+test("a decoded song is handed to the thread as it is (one copy in memory); audio held elsewhere is copied", async () => {
+  const song = synthesizeSong({ seconds: 12, sampleRate: 44_100, channels: 2, seed: 2 });
+  for (const format of ["mp3", "flac", "ogg-vorbis"] as const) {
+    const decoded = await decodeAudio(await encodeAudio(song, format));
+    const handed = inSharedMemory(decoded);
+    for (const [c, channel] of decoded.channels.entries()) expect(handed.channels[c], format).toBe(channel);
+  }
+  const copied = inSharedMemory(song);
+  expect(copied.channels[0]).not.toBe(song.channels[0]);
+  expect(copied.channels[0]!.buffer).toBeInstanceOf(SharedArrayBuffer);
+  expect(Array.from(copied.channels[1]!)).toEqual(Array.from(song.channels[1]!));
+}, 60_000);
