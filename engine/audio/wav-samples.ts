@@ -84,8 +84,12 @@ export function writeWavSamples(channels: readonly Float32Array[], depth: 16 | 2
     for (let c = 0; c < channelCount; c++) {
       const channel = channels[c]!;
       for (let i = 0, at = c; i < frames; i++, at += channelCount) {
-        const value = Math.round(channel[i]! * 32_768);
-        shorts[at] = value < -32_768 ? -32_768 : Math.min(value, 32_767);
+        // floor(x + 0.5) is Math.round for every float32 sample scaled by 2^15 (x + 0.5 is exact: checked for all
+        // of them in [-1.01, 1.01]), and about 4x faster here with the clamp as branches.
+        let value = Math.floor(channel[i]! * 32_768 + 0.5);
+        if (value < -32_768) value = -32_768;
+        else if (value > 32_767) value = 32_767;
+        shorts[at] = value;
       }
     }
     return output;

@@ -28,7 +28,8 @@ export function drawWaveform(audio: AudioStream, added: readonly [number, number
     let high = 0;
     for (let start = from; start < Math.min(to, audio.length); start += STREAM_WINDOW_FRAMES) {
       for (const channel of audio.read(start, Math.min(to, audio.length, start + STREAM_WINDOW_FRAMES))) {
-        for (const s of channel) {
+        for (let i = 0; i < channel.length; i++) {
+          const s = channel[i]!;
           if (s < low) low = s;
           if (s > high) high = s;
         }
