@@ -64,15 +64,21 @@ function sampleReader(view: DataView, format: WavSampleFormat, little: boolean):
  * (rounded, clamped to the integer range) or 32-bit float as it is: float has room for overs (peaks
  * above 1), and clamping them would change a decoded input's own samples.
  */
-export function writeWavSamples(channels: readonly Float32Array[], depth: 16 | 24 | "32f"): Uint8Array {
+export function writeWavSamples(
+  channels: readonly Float32Array[],
+  depth: 16 | 24 | "32f",
+  into?: ArrayBuffer,
+): Uint8Array {
   const channelCount = channels.length;
   const frames = channels[0]?.length ?? 0;
   const bytes = depth === 16 ? 2 : depth === 24 ? 3 : 4;
-  const output = new Uint8Array(frames * channelCount * bytes);
+  // `into`, when large enough, is reused (a long stream's blocks): fewer fresh buffers for the garbage collector.
+  const size = frames * channelCount * bytes;
+  const output = into && into.byteLength >= size ? new Uint8Array(into, 0, size) : new Uint8Array(size);
   // Typed-array views write in the platform's byte order: little-endian on every machine Node ships for.
   const native = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
   if (native && depth === "32f") {
-    const floats = new Float32Array(output.buffer);
+    const floats = new Float32Array(output.buffer, 0, size / 4);
     for (let c = 0; c < channelCount; c++) {
       const channel = channels[c]!;
       for (let i = 0, at = c; i < frames; i++, at += channelCount) floats[at] = channel[i]!;
@@ -80,7 +86,7 @@ export function writeWavSamples(channels: readonly Float32Array[], depth: 16 | 2
     return output;
   }
   if (native && depth === 16) {
-    const shorts = new Int16Array(output.buffer);
+    const shorts = new Int16Array(output.buffer, 0, size / 2);
     for (let c = 0; c < channelCount; c++) {
       const channel = channels[c]!;
       for (let i = 0, at = c; i < frames; i++, at += channelCount) {
@@ -101,7 +107,7 @@ export function writeWavSamples(channels: readonly Float32Array[], depth: 16 | 2
 function writeWithView(channels: readonly Float32Array[], depth: 16 | 24 | "32f", output: Uint8Array, bytes: number) {
   const channelCount = channels.length;
   const frames = channels[0]?.length ?? 0;
-  const view = new DataView(output.buffer);
+  const view = new DataView(output.buffer, 0, output.byteLength);
   const scale = depth === "32f" ? 1 : 2 ** (depth - 1);
   const low = depth === "32f" ? -Infinity : -scale;
   const high = depth === "32f" ? Infinity : scale - 1;

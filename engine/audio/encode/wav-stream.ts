@@ -66,11 +66,14 @@ export async function writeWavStream(
 ): Promise<void> {
   if (stream.channelCount === 0) throw new RangeError("cannot write a WAV file with no channels");
   let writing = sink.write(wavHeader(stream.sampleRate, stream.channelCount, depth, stream.length));
-  for (let start = 0; start < stream.length; start += WAV_BLOCK_FRAMES) {
+  // Two buffers in turn: one is being written while the next block is packed into the other.
+  const blockBytes = WAV_BLOCK_FRAMES * stream.channelCount * (depth === 16 ? 2 : depth === 24 ? 3 : 4);
+  const buffers = [new ArrayBuffer(blockBytes), new ArrayBuffer(blockBytes)];
+  for (let start = 0, turn = 0; start < stream.length; start += WAV_BLOCK_FRAMES, turn ^= 1) {
     // A failed write is reported by the await below, not as an unhandled rejection while this block renders.
     writing.catch(() => undefined);
     const end = Math.min(stream.length, start + WAV_BLOCK_FRAMES);
-    const bytes = writeWavSamples(stream.read(start, end), depth);
+    const bytes = writeWavSamples(stream.read(start, end), depth, buffers[turn]);
     await writing;
     writing = sink.write(bytes);
     onProgress?.(end, stream.length);
