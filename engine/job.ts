@@ -16,7 +16,7 @@ import { inSharedMemory, startMeasureThread, type MeasureThread } from "./qualit
 import { measureExtension } from "./quality/measure.ts";
 import type { QualityReport } from "./quality/report.ts";
 import { analyseInput } from "./prepare-input.ts";
-import { pictureTitle, renderExtensionPicture } from "./report/picture.ts";
+import { drawResult, streamForPicture } from "./job-picture.ts";
 import type { OutputFormat, OutputSink } from "./audio/encode/index.ts";
 import { type EncodeTargets, encodeResult, jobOutput } from "./job-output.ts";
 import type { ExtensionReport } from "./report/job-report.ts";
@@ -189,10 +189,12 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThr
     const seconds = result.stream.length / result.stream.sampleRate;
     const quality = measure ? await measureResult(job, input, result, analysis) : undefined;
     const analyseMs = clock();
-    const picture = job.picture === false ? new Uint8Array(0) : drawResult(job, input, result, quality);
-    const pictureMs = clock();
-    const { encoded, outputFormat, encoding } = await encodeResult(job, decoded, result.stream);
+    // Encoded first: the encoder's pass over the result also gathers the picture's waveform.
+    const tapped = job.picture === false ? undefined : streamForPicture(result.stream);
+    const { encoded, outputFormat, encoding } = await encodeResult(job, decoded, tapped?.stream ?? result.stream);
     const encodeMs = clock();
+    const picture = tapped ? drawResult(job, input, result, quality, tapped.peaks) : new Uint8Array(0);
+    const pictureMs = clock();
     const report: ExtensionReport = {
       engine: result.engine,
       backend: (models.conductor ?? models.predictor)?.backend,
@@ -247,29 +249,6 @@ function extendOptions(
     form: job.form,
     onProgress: job.onProgress,
   };
-}
-
-function drawResult(job: ExtensionJobInput, input: PcmAudio, result: ExtendResult, quality?: QualityReport) {
-  const seconds = result.stream.length / result.stream.sampleRate;
-  job.onPhase?.("picture", 0, seconds);
-  const picture = renderExtensionPicture({
-    original: input,
-    result: result.stream,
-    seams: result.seams,
-    seamSources: result.seamSources,
-    missedSeams: quality?.seamList.filter((s) => s.missed.length > 0).map((s) => s.atSeconds),
-    introSeconds: result.introSeconds,
-    boundaryLabel: result.form === "song" ? "intro ends" : "extension starts",
-    title: pictureTitle({
-      name: job.name ?? "song",
-      engine: result.engine,
-      form: result.form,
-      inputSeconds: durationSeconds(input),
-      outputSeconds: seconds,
-    }),
-  });
-  job.onPhase?.("picture", seconds, seconds);
-  return picture;
 }
 
 /** The quality report, measured here from the result's stream (engine/quality/sample-source.ts: bounded memory). */

@@ -64,15 +64,21 @@ function sampleReader(view: DataView, format: WavSampleFormat, little: boolean):
  * (rounded, clamped to the integer range) or 32-bit float as it is: float has room for overs (peaks
  * above 1), and clamping them would change a decoded input's own samples.
  */
-export function writeWavSamples(channels: readonly Float32Array[], depth: 16 | 24 | "32f"): Uint8Array {
+export function writeWavSamples(
+  channels: readonly Float32Array[],
+  depth: 16 | 24 | "32f",
+  into?: ArrayBuffer,
+): Uint8Array {
   const channelCount = channels.length;
   const frames = channels[0]?.length ?? 0;
   const bytes = depth === 16 ? 2 : depth === 24 ? 3 : 4;
-  const output = new Uint8Array(frames * channelCount * bytes);
+  // `into`, when large enough, is reused (a long stream's blocks): fewer fresh buffers for the garbage collector.
+  const size = frames * channelCount * bytes;
+  const output = into && into.byteLength >= size ? new Uint8Array(into, 0, size) : new Uint8Array(size);
   // Typed-array views write in the platform's byte order: little-endian on every machine Node ships for.
   const native = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
   if (native && depth === "32f") {
-    const floats = new Float32Array(output.buffer);
+    const floats = new Float32Array(output.buffer, 0, size / 4);
     for (let c = 0; c < channelCount; c++) {
       const channel = channels[c]!;
       for (let i = 0, at = c; i < frames; i++, at += channelCount) floats[at] = channel[i]!;
@@ -80,12 +86,16 @@ export function writeWavSamples(channels: readonly Float32Array[], depth: 16 | 2
     return output;
   }
   if (native && depth === 16) {
-    const shorts = new Int16Array(output.buffer);
+    const shorts = new Int16Array(output.buffer, 0, size / 2);
     for (let c = 0; c < channelCount; c++) {
       const channel = channels[c]!;
       for (let i = 0, at = c; i < frames; i++, at += channelCount) {
-        const value = Math.round(channel[i]! * 32_768);
-        shorts[at] = value < -32_768 ? -32_768 : Math.min(value, 32_767);
+        // floor(x + 0.5) is Math.round for every float32 sample scaled by 2^15 (x + 0.5 is exact: checked for all
+        // of them in [-1.01, 1.01]), and about 4x faster here with the clamp as branches.
+        let value = Math.floor(channel[i]! * 32_768 + 0.5);
+        if (value < -32_768) value = -32_768;
+        else if (value > 32_767) value = 32_767;
+        shorts[at] = value;
       }
     }
     return output;
@@ -97,7 +107,7 @@ export function writeWavSamples(channels: readonly Float32Array[], depth: 16 | 2
 function writeWithView(channels: readonly Float32Array[], depth: 16 | 24 | "32f", output: Uint8Array, bytes: number) {
   const channelCount = channels.length;
   const frames = channels[0]?.length ?? 0;
-  const view = new DataView(output.buffer);
+  const view = new DataView(output.buffer, 0, output.byteLength);
   const scale = depth === "32f" ? 1 : 2 ** (depth - 1);
   const low = depth === "32f" ? -Infinity : -scale;
   const high = depth === "32f" ? Infinity : scale - 1;

@@ -223,6 +223,7 @@ export function centredCrossfadeOp(
   const length = frameCount(input);
   const h = Math.min(half, a, b, length - a, length - b, at - protectedEnd, target - at);
   if (h <= 0) return undefined;
+  const channels = input.channels;
   return {
     from: at - h,
     to: at + h,
@@ -231,9 +232,10 @@ export function centredCrossfadeOp(
         const t = (k + h + 0.5) / (2 * h);
         const fadeIn = Math.sin((Math.PI / 2) * t);
         const fadeOutGain = Math.cos((Math.PI / 2) * t);
-        input.channels.forEach((channel, c) => {
+        for (let c = 0; c < channels.length; c++) {
+          const channel = channels[c]!;
           out[c]![at + k - offset] = fadeOutGain * channel[a + k]! + fadeIn * channel[b + k]!;
-        });
+        }
       }
     },
   };
@@ -253,10 +255,10 @@ function mirrorCrossfadeOp(input: PcmAudio, length: number, span: number, target
         const t = (k + 0.5) / n;
         const fadeInGain = Math.sin((Math.PI / 2) * t);
         const fadeOutGain = Math.cos((Math.PI / 2) * t);
-        input.channels.forEach((channel, c) => {
-          const i = length + k - offset;
-          out[c]![i] = fadeOutGain * channel[length - 1 - k]! + fadeInGain * out[c]![i]!;
-        });
+        const i = length + k - offset;
+        for (let c = 0; c < input.channels.length; c++) {
+          out[c]![i] = fadeOutGain * input.channels[c]![length - 1 - k]! + fadeInGain * out[c]![i]!;
+        }
       }
     },
   };

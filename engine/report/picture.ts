@@ -1,5 +1,6 @@
 import { PNG } from "pngjs";
 import { signPng } from "./signature.ts";
+import type { ColumnPeaks } from "./waveform-peaks.ts";
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import { streamOf, type AudioStream } from "../audio/stream.ts";
 import { forEachSpectrumAt } from "./spectrum.ts";
@@ -41,7 +42,12 @@ export interface PictureInput {
   readonly title?: string;
   readonly width?: number;
   readonly height?: number;
+  /** The waveform's columns gathered while the result was encoded (see waveform-peaks.ts and waveformColumns). */
+  readonly peaks?: ColumnPeaks;
 }
+
+/** The waveform's pixel columns in a picture `width` wide (the plots leave 80 px on the left, 20 on the right). */
+export const waveformColumns = (width = 1600): number => width - 100;
 
 /** The picture's title: file name, engine, form and both durations. */
 export function pictureTitle(parts: {
@@ -118,7 +124,7 @@ export function renderExtensionPicture(input: PictureInput): Uint8Array {
 
   const left = 80;
   const right = width - 20;
-  const plotWidth = right - left;
+  const plotWidth = waveformColumns(width);
   const xOf = (sample: number) => left + Math.round((sample / total) * (plotWidth - 1));
   const header = 64;
   const waveTop = header + 10;
@@ -131,7 +137,7 @@ export function renderExtensionPicture(input: PictureInput): Uint8Array {
   drawLegend(legendEntries(input, denseSeams(input.seams.length, plotWidth)), right, 40, set);
 
   const added = addedSpans(input.seams, input.seamSources, keptLength, total, sampleRate);
-  drawWaveform(result, added, { left, plotWidth, top: waveTop, height: waveHeight }, set);
+  drawWaveform(result, added, { left, plotWidth, top: waveTop, height: waveHeight }, set, input.peaks);
   const nyquist = drawSpectrogram(result, { left, plotWidth, top: specTop, height: specHeight }, set);
   drawFrequencyAxis({ lowHz: LOW_HZ, highHz: nyquist }, { left, top: specTop, height: specHeight }, AXIS_COLOUR, set);
 

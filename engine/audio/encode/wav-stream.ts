@@ -1,7 +1,7 @@
 import { encodeWav } from "../encode-wav.ts";
 import type { AudioStream } from "../stream.ts";
 import { writeWavSamples } from "../wav-samples.ts";
-import { ENCODE_BLOCK_FRAMES, yieldToEventLoop, type EncodeProgress } from "./bytes.ts";
+import { yieldToEventLoop, type EncodeProgress } from "./bytes.ts";
 import type { OutputSink } from "./sink.ts";
 
 /** RIFF sizes are 32-bit: a larger file is written as RF64 (EBU Tech 3306), which ffmpeg, sox and DAWs read. */
@@ -47,7 +47,17 @@ export function wavHeader(
   return header;
 }
 
-/** The stream as a WAV (see encodeWav for the depths), written window by window; RF64 past 4 GB. */
+/**
+ * Frames rendered and written per step: 1 MiB of 16-bit stereo, so a 10-hour WAV is about 6,000 writes instead of
+ * 24,000, each large enough for the file system to take in one go.
+ */
+const WAV_BLOCK_FRAMES = 1 << 18;
+
+/**
+ * The stream as a WAV (see encodeWav for the depths), written window by window; RF64 past 4 GB. Each block is
+ * rendered while the previous one is being written (the sink's writes still come one after another), so rendering
+ * and the file system's copy run side by side.
+ */
 export async function writeWavStream(
   stream: AudioStream,
   depth: 16 | 24 | "32f",
@@ -55,12 +65,20 @@ export async function writeWavStream(
   onProgress?: EncodeProgress,
 ): Promise<void> {
   if (stream.channelCount === 0) throw new RangeError("cannot write a WAV file with no channels");
-  await sink.write(wavHeader(stream.sampleRate, stream.channelCount, depth, stream.length));
-  for (let start = 0; start < stream.length; start += ENCODE_BLOCK_FRAMES) {
-    const end = Math.min(stream.length, start + ENCODE_BLOCK_FRAMES);
-    await sink.write(writeWavSamples(stream.read(start, end), depth));
+  let writing = sink.write(wavHeader(stream.sampleRate, stream.channelCount, depth, stream.length));
+  // Two buffers in turn: one is being written while the next block is packed into the other.
+  const blockBytes = WAV_BLOCK_FRAMES * stream.channelCount * (depth === 16 ? 2 : depth === 24 ? 3 : 4);
+  const buffers = [new ArrayBuffer(blockBytes), new ArrayBuffer(blockBytes)];
+  for (let start = 0, turn = 0; start < stream.length; start += WAV_BLOCK_FRAMES, turn ^= 1) {
+    // A failed write is reported by the await below, not as an unhandled rejection while this block renders.
+    writing.catch(() => undefined);
+    const end = Math.min(stream.length, start + WAV_BLOCK_FRAMES);
+    const bytes = writeWavSamples(stream.read(start, end), depth, buffers[turn]);
+    await writing;
+    writing = sink.write(bytes);
     onProgress?.(end, stream.length);
     if (end < stream.length) await yieldToEventLoop();
   }
+  await writing;
   if (stream.length === 0) onProgress?.(0, 0);
 }
