@@ -6,10 +6,11 @@ import type { JumpGraph } from "./jump-graph.ts";
 import type { Phrase, PhraseChoice, PhraseSteering } from "./phrase.ts";
 import type { SourceRange } from "./plan.ts";
 import { runReplayLag } from "./replay-check.ts";
+import { createSlotHistory, gramSize, type SlotHistory } from "./slot-history.ts";
 
 import { MAX_REPEAT_SECONDS, MAX_VERBATIM_SECONDS } from "../variety.ts";
 
-export { MAX_REPEAT_SECONDS, MAX_VERBATIM_SECONDS };
+export { createSlotHistory, gramSize, MAX_REPEAT_SECONDS, MAX_VERBATIM_SECONDS };
 /** A phrase heard less than this long ago is not played again when another will do. */
 const RECENT_SECONDS = 30;
 /**
@@ -116,6 +117,8 @@ export interface ChoiceEnvironment {
   readonly heard: () => SourceRange[];
   /** Continue form: the extra cost of phrase `index` at output `position` for straying from where the song was heading. */
   readonly follow?: (index: number, position: number) => number;
+  /** Re-ranks the choices by what each leads to a few phrases on (look-ahead.ts). */
+  readonly lookAhead?: (choices: PhraseChoice[], state: WalkState, join: JoinContext) => PhraseChoice[];
 }
 
 /** Picks the next phrase (rules, then the steering's say among the best 12), and records it in `state`. */
@@ -125,10 +128,9 @@ export async function choosePhrase(
   join: JoinContext,
   env: ChoiceEnvironment,
 ): Promise<number> {
-  const { analysis, graph, cuts, pulse } = env;
-  const at = (beat: number) => cuts[beat] ?? analysis.length;
-  state.costScale ??= typicalCost(graph, phrases);
-  const choices = rankChoices(phrases, state, join, env, state.costScale);
+  state.costScale ??= typicalCost(env.graph, phrases);
+  const ranked = rankChoices(phrases, state, join, env, state.costScale);
+  const choices = env.lookAhead && ranked.length > 1 ? env.lookAhead(ranked, state, join) : ranked;
   let pick = choices[0]!;
   if (env.steering && choices.length > 1) {
     // When every choice breaks a rule (a short song stretched far), the model still chooses among the least bad.
@@ -137,14 +139,28 @@ export async function choosePhrase(
     const rules = (c: PhraseChoice) => c.cost - (c.follow ?? 0);
     const best = Math.min(...choices.map(rules));
     const limit = best >= REPEAT_COST ? best + ADMISSIBLE_MARGIN : Math.min(REPEAT_COST, best + ADMISSIBLE_MARGIN);
-    const ranked = choices.filter((c, i) => i === 0 || rules(c) <= limit).slice(0, 12);
-    const index = await env.steering.choose(ranked, phrases, env.heard(), state.position);
-    pick = ranked[Math.max(0, Math.min(ranked.length - 1, index))]!;
+    const admitted = choices.filter((c, i) => i === 0 || rules(c) <= limit).slice(0, 12);
+    const index = await env.steering.choose(admitted, phrases, env.heard(), state.position);
+    pick = admitted[Math.max(0, Math.min(admitted.length - 1, index))]!;
   }
-  const phrase = phrases[pick.phrase]!;
+  recordPick(phrases, state, pick.phrase, join, env);
+  return pick.phrase;
+}
+
+/** Records in `state` that phrase `pick` is played next from `state.position` (its repeats, run, pulse shift, notes). */
+export function recordPick(
+  phrases: readonly Phrase[],
+  state: WalkState,
+  pick: number,
+  join: JoinContext,
+  env: Pick<ChoiceEnvironment, "analysis" | "cuts" | "pulse">,
+): void {
+  const { analysis, pulse } = env;
+  const at = (beat: number) => env.cuts[beat] ?? analysis.length;
+  const phrase = phrases[pick]!;
   const playedBefore = state.history.lastPlayed(phrase.start);
   if (playedBefore !== undefined) state.repeats.push({ at: state.position, distance: state.position - playedBefore });
-  if (replaysBackToBack(state, pick.phrase, at(phrase.end) - at(phrase.start), analysis.sampleRate)) {
+  if (replaysBackToBack(state, pick, at(phrase.end) - at(phrase.start), analysis.sampleRate)) {
     state.shortfalls.add(
       `a phrase had to be played again back to back, within ${MIN_REPLAY_SECONDS} s of its last start (too few distinct phrases for this length)`,
     );
@@ -156,19 +172,18 @@ export async function choosePhrase(
     state.shift = pulse ? pulse.alignment(join.stop, at(phrase.start) - (join.leadIn ?? 0)) : 0;
   }
   state.runPhrases++;
-  state.timesUsed[pick.phrase]!++;
-  state.current = pick.phrase;
+  state.timesUsed[pick]!++;
+  state.current = pick;
   if (
     state.position + at(phrase.end) - at(phrase.start) - state.runStart >
     MAX_VERBATIM_SECONDS * analysis.sampleRate
   ) {
     state.shortfalls.add(`a stretch longer than ${MAX_VERBATIM_SECONDS} s is copied contiguously`);
   }
-  return pick.phrase;
 }
 
 /** Every phrase as a choice at this join, cheapest first. */
-function rankChoices(
+export function rankChoices(
   phrases: readonly Phrase[],
   state: WalkState,
   join: JoinContext,
@@ -193,25 +208,29 @@ function rankChoices(
       if (pulse) cost += PULSE_PENALTY * (1 - pulse.clarity(join.stop, at(phrase.start) - (join.leadIn ?? 0)));
       if (!graph.samePlaceInBar(join.place, phrase.start)) cost += 2;
     }
+    let repeat = 0;
+    let loops = false;
     const playedBefore = state.history.lastPlayed(phrase.start);
     if (playedBefore !== undefined) {
       const ago = (state.position - playedBefore) / (SPREAD_SECONDS * analysis.sampleRate);
-      cost += REPEAT_COST + SPREAD_COST / (1 + ago);
+      repeat += REPEAT_COST + SPREAD_COST / (1 + ago);
     }
     // The first phrase after a continued input is heard from its lead-in on: that counts as played too.
     const played = at(phrase.end) - at(phrase.start) + (join.leadIn ?? 0);
-    if (replaysBackToBack(state, index, played, analysis.sampleRate)) {
-      cost += replayCost(state, index, analysis.sampleRate);
+    const backToBack = replaysBackToBack(state, index, played, analysis.sampleRate);
+    if (backToBack) {
+      repeat += replayCost(state, index, analysis.sampleRate);
     } else if (env.follow) {
       const replay = { maxLag: MIN_REPLAY_SECONDS * analysis.sampleRate, sampleRate: analysis.sampleRate };
       const lag = runReplayLag(env.heard(), { start: at(phrase.start), end: at(phrase.end) }, natural, join, replay);
-      if (lag !== undefined) cost += REPEAT_COST * (2 - lag / replay.maxLag);
+      if (lag !== undefined) repeat += REPEAT_COST * (2 - lag / replay.maxLag);
+      if (lag !== undefined) loops = true;
     }
     const ago = (state.position - state.lastHeard[index]!) / analysis.sampleRate;
     if (ago < RECENT_SECONDS) cost += 4 + 4 * (1 - ago / RECENT_SECONDS);
     const follow = env.follow?.(index, state.position) ?? 0;
-    cost += 0.5 * state.timesUsed[index]! + 0.25 * env.random() + follow;
-    ranked.push({ phrase: index, cost, follow });
+    cost += repeat + 0.5 * state.timesUsed[index]! + 0.25 * env.random() + follow;
+    ranked.push({ phrase: index, cost, follow, repeat, backToBack: backToBack || loops });
   }
   if (ranked.length === 0) {
     // Every phrase would make the run too long (a song of one phrase): any other phrase.
@@ -221,41 +240,6 @@ function rankChoices(
     if (ranked.length === 0) ranked.push({ phrase: 0, cost: 0 });
   }
   return ranked.sort((a, b) => a.cost - b.cost);
-}
-
-export interface SlotHistory {
-  /**
-   * Whether playing `phrase` next would repeat a run of `size` phrases already played in this order: the output
-   * position where that run's last phrase started the last time, or undefined.
-   */
-  lastPlayed(phrase: number): number | undefined;
-  /** `phrase` is played from output position `position`. */
-  push(phrase: number, position: number): void;
-}
-
-/**
- * Phrases in the output so far (by start beat), and every run of `size` consecutive ones. A stretch of
- * MAX_REPEAT_SECONDS played twice in the same order would contain `size` consecutive phrases (its partial first
- * and last ones included) played twice in the same order; so keeping every such run unique rules it out.
- */
-export function createSlotHistory(size: number): SlotHistory {
-  const recent: number[] = [];
-  const seen = new Map<string, number>();
-  const key = (last: number) => [...recent, last].join(",");
-  return {
-    lastPlayed: (phrase) => (recent.length >= size - 1 ? seen.get(key(phrase)) : undefined),
-    push(phrase, position) {
-      if (recent.length >= size - 1) seen.set(key(phrase), position);
-      recent.push(phrase);
-      if (recent.length > size - 1) recent.shift();
-    },
-  };
-}
-
-/** Phrases per run that a repeated MAX_REPEAT_SECONDS stretch must contain (at least 2). */
-export function gramSize(phrases: readonly Phrase[], at: (beat: number) => number, sampleRate: number): number {
-  const longest = Math.max(1, ...phrases.map((p) => (at(p.end) - at(p.start)) / sampleRate));
-  return Math.max(2, Math.ceil(MAX_REPEAT_SECONDS / longest));
 }
 
 /** Phrases from the intro's end up to `untilBeat`, inside the playable part of the song. */

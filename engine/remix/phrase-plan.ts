@@ -8,6 +8,7 @@ import { type PlayedBeat, repeatShortfall } from "./repeat-distance.ts";
 import { chooseSongExit, type WalkStep } from "./song-exit.ts";
 import { leadInOf, toRanges } from "./walk-ranges.ts";
 import { followWeight, recentLikeness } from "./follow.ts";
+import { lookAhead } from "./look-ahead.ts";
 import {
   bodyPhrases,
   choosePhrase,
@@ -87,7 +88,8 @@ export async function planPhrases(
       heard,
       follow,
     };
-    const pick = await choosePhrase(phrases, state, context, environment);
+    const ahead = lookAhead(phrases, environment, freshUntil);
+    const pick = await choosePhrase(phrases, state, context, { ...environment, lookAhead: ahead });
     // A long result out of fresh orders plays what it has planned again as blocks (block-reuse.ts).
     if (long && state.repeats.length > 0 && phraseSteps.length > 1) break;
     const phrase = phrases[pick]!;

@@ -12,6 +12,10 @@ export interface PhraseChoice {
   readonly cost: number;
   /** The part of `cost` that is continue form's pull toward where the song was heading (follow.ts). */
   readonly follow?: number;
+  /** The part of `cost` for breaking the variety rules: a repeated stretch or a back-to-back replay. */
+  readonly repeat?: number;
+  /** Whether the choice replays material back to back (a loop), the worst of the variety rules' faults. */
+  readonly backToBack?: boolean;
 }
 
 /**
