@@ -46,13 +46,22 @@ describe("variety at any length", () => {
   const options = { fadeOutSeconds: 4, crossfadeSeconds: 0.02, seed: 1 };
 
   test("says how far apart the closest two plays of a repeated 30 s stretch are", async () => {
-    const result = await remixExtend(song, { ...options, targetSeconds: 360 });
+    // 15 minutes: more than the song's fresh orders cover (6 minutes of it now plays no 30 s stretch twice).
+    const result = await remixExtend(song, { ...options, targetSeconds: 900 });
     const measured = shortestRepeat(result);
     expect(Number.isFinite(measured)).toBe(true);
     // The planner counts beats; the segments see the same repeat within a beat or two.
     expect(Math.abs(reportedRepeat(result) - measured)).toBeLessThanOrEqual(3);
     expect(Math.abs(result.shortestRepeatSeconds! - measured)).toBeLessThanOrEqual(3);
   }, 60_000);
+
+  test("below 20 minutes the walk looks ahead: the 10-minute result's closest repeat is minutes apart", async () => {
+    // The greedy walk ran into its repeats one phrase at a time: 0:32 apart at 10 minutes.
+    const result = await remixExtend(song, { ...options, targetSeconds: 600 });
+    const measured = shortestRepeat(result);
+    expect(measured).toBeGreaterThanOrEqual(120);
+    expect(Math.abs(reportedRepeat(result) - measured)).toBeLessThanOrEqual(3);
+  }, 120_000);
 
   test("a long result out of fresh orders plays what it planned again as whole blocks: the repeats far apart", async () => {
     const result = await remixExtend(song, { ...options, targetSeconds: 1500 });
