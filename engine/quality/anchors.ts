@@ -88,28 +88,6 @@ export function spanHash(bits: readonly Uint32Array[], at: number): number {
 }
 
 /**
- * Whether frames [a, a + n) of `x` equal frames [b, b + n) of `y`, judged on every `stride`-th frame and the last
- * (the caller keeps both ranges inside the arrays).
- */
-export function sampledFramesMatch(
-  x: readonly Uint32Array[],
-  a: number,
-  y: readonly Uint32Array[],
-  b: number,
-  n: number,
-  stride: number,
-): boolean {
-  if (n <= 0) return true;
-  for (let c = 0; c < x.length; c++) {
-    const xc = x[c]!;
-    const yc = y[c]!;
-    for (let k = 0; k < n; k += stride) if (xc[a + k] !== yc[b + k]) return false;
-    if (xc[a + n - 1] !== yc[b + n - 1]) return false;
-  }
-  return true;
-}
-
-/**
  * How many frames from frame a of `x` and frame b of `y` on are bit-identical in every channel, at most `limit`
  * (and never past either end). With `backward`, counts frames a - 1, a - 2, ... against b - 1, b - 2, ....
  * With `stride` > 1, the walk first hops `stride` frames at a time (checking the last frame of each hop) and then

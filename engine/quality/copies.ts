@@ -1,4 +1,4 @@
-import { ANCHOR_SPAN, matchingFrames, sampledFramesMatch, type Anchors } from "./anchors.ts";
+import { ANCHOR_SPAN, matchingFrames, type Anchors } from "./anchors.ts";
 import type { SampleSource } from "./sample-source.ts";
 
 /**
@@ -147,12 +147,23 @@ export function findCopyRuns(
   return { runs, exact: exactEdges(targetBits, sourceBits, stride) };
 }
 
-/** sampledFramesMatch on frames [a, a + n) of `x` and [b, b + n) of `y` (both inside their signals). */
+/**
+ * sampledFramesMatch on frames [a, a + n) of `x` and [b, b + n) of `y` (both inside their signals): frames 0,
+ * stride, 2 stride, ... and the last, each read where the sources keep it. A gap between two anchors is often longer
+ * than a stream's kept window: asking for the whole gap at once would render it again for one frame in 220.
+ */
 function rangesMatch(x: SampleSource, a: number, y: SampleSource, b: number, n: number, stride: number): boolean {
   if (n <= 0) return true;
-  const xs = x.span(a, a + n);
-  const ys = y.span(b, b + n);
-  return sampledFramesMatch(xs.bits, a - xs.base, ys.bits, b - ys.base, n, stride);
+  let xs = x.span(a, a + 1);
+  let ys = y.span(b, b + 1);
+  for (let k = 0; ; k = Math.min(k + stride, n - 1)) {
+    const i = a + k;
+    const j = b + k;
+    if (i - xs.base >= xs.bits[0]!.length) xs = x.span(i, i + 1);
+    if (j - ys.base >= ys.bits[0]!.length) ys = y.span(j, j + 1);
+    for (let c = 0; c < xs.bits.length; c++) if (xs.bits[c]![i - xs.base] !== ys.bits[c]![j - ys.base]) return false;
+    if (k === n - 1) return true;
+  }
 }
 
 /** matchingFrames from frame a of `x` and frame b of `y`, read from the two sources. */
