@@ -29,6 +29,26 @@ export interface ExtensionAnalysis {
 /** Runs a named stage (measure.ts times each one and reports progress by them). */
 export type Timed = <T>(name: string, stage: () => T) => T;
 
+/**
+ * Runs a stage, adds its milliseconds to `timings[name]` when timings are wanted, and reports progress: the share of
+ * `stages` (the planned names) done so far, each name counted once.
+ */
+export function stageTimer(
+  stages: readonly string[],
+  options: { readonly timings?: Record<string, number>; readonly onProgress?: (done: number, total: number) => void },
+): Timed {
+  const done = new Set<string>();
+  return (name, stage) => {
+    const started = performance.now();
+    const value = stage();
+    if (options.timings) options.timings[name] = (options.timings[name] ?? 0) + performance.now() - started;
+    // A fallback from the mapped path runs other extension stages than planned: as many, so the count holds.
+    done.add(name);
+    options.onProgress?.(Math.min(done.size, stages.length), stages.length);
+    return value;
+  };
+}
+
 export const DIRECT_STAGES = ["extension: signal + features", "extension: beats", "extension: loudness"] as const;
 export const MAPPED_STAGES = [
   "extension: tempo (mapped)",

@@ -167,19 +167,24 @@ export function slidingBlocks(frames: FrameFeatures, blockFrames: number, vector
   const size = BEAT_VECTOR_SIZE;
   const vectors = new Float32Array(count * size);
   const silent = new Uint8Array(count);
-  const chromaSums = runningSums(frames.chroma, CHROMA_BINS);
-  const mfccSums = runningSums(frames.mfcc, MFCC_COEFFICIENTS);
-  const powerSums = runningSums(
-    frames.levelDb.map((db) => 10 ** (db / 10)),
-    1,
+  const chromaSums = runningSums(frames.chroma, CHROMA_BINS, blockFrames);
+  const mfccSums = runningSums(frames.mfcc, MFCC_COEFFICIENTS, blockFrames);
+  // Each level as the float32 it was when the levels were converted to power in one array.
+  const power = Float32Array.from(
+    frames.levelDb.subarray(0, Math.min(frames.frameCount, blockFrames + count)),
+    (db) => 10 ** (db / 10),
   );
+  const powerSums = runningSums(power, 1, blockFrames);
   const chroma = new Float32Array(CHROMA_BINS);
   const mfcc = new Float32Array(MFCC_COEFFICIENTS);
   for (let i = 0; i < count; i++) {
-    meanOf(chromaSums, CHROMA_BINS, i, blockFrames, chroma);
-    meanOf(mfccSums, MFCC_COEFFICIENTS, i, blockFrames, mfcc);
-    const power = (powerSums[i + blockFrames]! - powerSums[i]!) / blockFrames;
-    const level = power > 0 ? 10 * Math.log10(power) : -120;
+    chromaSums.reach(i + blockFrames);
+    mfccSums.reach(i + blockFrames);
+    powerSums.reach(i + blockFrames);
+    chromaSums.mean(i, blockFrames, chroma);
+    mfccSums.mean(i, blockFrames, mfcc);
+    const blockPower = (powerSums.at(i + blockFrames, 0) - powerSums.at(i, 0)) / blockFrames;
+    const level = blockPower > 0 ? 10 * Math.log10(blockPower) : -120;
     vectors.set(vectoriser.vectorise(chroma, mfcc, level), i * size);
     silent[i] = level < SILENT_BLOCK_DB ? 1 : 0;
   }
@@ -194,15 +199,29 @@ export function slidingBlocks(frames: FrameFeatures, blockFrames: number, vector
   };
 }
 
-/** sums[(f * dims) + d] = sum of values[g * dims + d] over frames g < f. */
-function runningSums(values: Float32Array, dims: number): Float64Array {
-  const frames = values.length / dims;
-  const sums = new Float64Array((frames + 1) * dims);
-  for (let f = 0; f < frames; f++)
-    for (let d = 0; d < dims; d++) sums[(f + 1) * dims + d] = sums[f * dims + d]! + values[f * dims + d]!;
-  return sums;
-}
-
-function meanOf(sums: Float64Array, dims: number, from: number, length: number, out: Float32Array): void {
-  for (let d = 0; d < dims; d++) out[d] = (sums[(from + length) * dims + d]! - sums[from * dims + d]!) / length;
+/**
+ * Running sums of `values` (frames of `dims`): row f is the sum of frames g < f, made one row after the other in
+ * float64 and kept for the last `span` + 1 rows only (a block needs its first and its end row): a 10-hour result's
+ * rows would take about 30 MB an hour.
+ */
+function runningSums(values: Float32Array, dims: number, span: number) {
+  const rows = span + 1;
+  const ring = new Float64Array(rows * dims);
+  let made = 0;
+  const at = (f: number, d: number) => ring[(f % rows) * dims + d]!;
+  return {
+    at,
+    /** Makes rows up to f. */
+    reach(f: number): void {
+      for (; made < f; made++) {
+        const from = (made % rows) * dims;
+        const to = ((made + 1) % rows) * dims;
+        for (let d = 0; d < dims; d++) ring[to + d] = ring[from + d]! + values[made * dims + d]!;
+      }
+    },
+    /** Mean of frames [from, from + length) into `out` (rows from and from + length made and still kept). */
+    mean(from: number, length: number, out: Float32Array): void {
+      for (let d = 0; d < dims; d++) out[d] = (at(from + length, d) - at(from, d)) / length;
+    },
+  };
 }

@@ -10,6 +10,7 @@ import {
   DIRECT_STAGES,
   MAPPED_STAGES,
   mappedTempoBpm,
+  stageTimer,
   type ExtensionAnalysis,
   type Timed,
 } from "./extension-analysis.ts";
@@ -159,14 +160,13 @@ export async function measureExtension(
       : analyseOriginal(input.original, options.signalAnalysis, timed);
   // One source for every reader of the result: a stream's kept windows serve them all.
   const measured = { ...input, result: sampleSource(input.result) };
-  const found = timed("form", () => findResultCopies(measured.original, measured.result));
-  const form = measureForm(measured.original, measured.result, { introSeconds: input.introSeconds }, found);
+  const { form, copies } = formAndCopies(measured, input.introSeconds, timed);
   const span = measuredSpan(measured);
   if (!span.measurable) {
     options.onProgress?.(stages.length, stages.length);
     return { ...emptyMetrics(span.seams.length, reference), ...form };
   }
-  const body = measureBody(measured, span, reference, found.copies, { path: options.path ?? "mapped", timed });
+  const body = measureBody(measured, span, reference, copies, { path: options.path ?? "mapped", timed });
   const seams = options.seams ? await options.seams : measureResultSeams(measured, seamReferenceOf(reference), timed);
   options.onProgress?.(stages.length, stages.length);
   // No beat phase in silence.
@@ -201,32 +201,58 @@ function measureBody(
     });
   const extension = analyseExtension(reference, result, boundary, { segments, placed }, settings);
   const silent = !Number.isFinite(extension.integratedLufs);
-  const frames = extension.frames;
-  const blocks = timed("extension: blocks", () => slidingBlocks(frames, reference.blockFrames, reference.vectoriser));
+  const { blocks, hop, frameSize, timbreDistance, harmonySimilarity } = framesMeasured(extension, reference, timed);
   const originalTempo = reference.beats.tempoBpm;
   return {
     ...empty,
     extensionSeconds: extensionLength / sampleRate,
     integratedLoudnessDifferenceLu: finiteOrNull(extension.integratedLufs - reference.integratedLufs),
     tempoDifferencePercent: silent ? null : (100 * Math.abs(extension.tempoBpm - originalTempo)) / originalTempo,
-    timbreDistance: timed("timbre + harmony", () =>
-      mfccFrechetDistance(frames, 0, frames.frameCount, reference.frames),
-    ),
-    harmonySimilarity: chromaCosine(frames, 0, reference.frames),
+    timbreDistance,
+    harmonySimilarity,
     shortestLoopSeconds: timed("extension: loops", () =>
       shortestLoopSeconds(
         blocks,
         undefined,
         blockCopies(blocks, segments, {
           boundary,
-          hopSamples: frames.hop * reference.signal.factor,
-          frameSamples: frames.frameSize * reference.signal.factor,
+          hopSamples: hop * reference.signal.factor,
+          frameSamples: frameSize * reference.signal.factor,
         }),
       ),
     ),
     verbatimFraction: timed("verbatim", () => verbatimFraction(blocks, reference.blocks)),
     extensionTempoBpm: silent ? null : extension.tempoBpm,
   };
+}
+
+/**
+ * What the loop and verbatim metrics need of the extension's frames (its one-beat blocks), and the metrics read from
+ * the frames themselves. Takes the frames out of `extension`: they are not held while the blocks are compared (about
+ * 17 MB per hour of result).
+ */
+function framesMeasured(extension: { frames?: FrameFeatures }, reference: OriginalAnalysis, timed: Timed) {
+  const frames = extension.frames!;
+  extension.frames = undefined;
+  return {
+    hop: frames.hop,
+    frameSize: frames.frameSize,
+    timbreDistance: timed("timbre + harmony", () =>
+      mfccFrechetDistance(frames, 0, frames.frameCount, reference.frames),
+    ),
+    harmonySimilarity: chromaCosine(frames, 0, reference.frames),
+    blocks: timed("extension: blocks", () => slidingBlocks(frames, reference.blockFrames, reference.vectoriser)),
+  };
+}
+
+/** The form metrics, and the copies of the input they found (the scans and anchors are not kept). */
+function formAndCopies(
+  measured: ExtensionToMeasure & { readonly result: SampleSource },
+  introSeconds: number | undefined,
+  timed: Timed,
+) {
+  const found = timed("form", () => findResultCopies(measured.original, measured.result));
+  return { form: measureForm(measured.original, measured.result, { introSeconds }, found), copies: found.copies };
 }
 
 /** The extension's frames, tempo and loudness by the path asked for (mapped falls back to direct, see MeasurePath). */
@@ -267,23 +293,6 @@ function emptyMetrics(seamCount: number, reference: OriginalAnalysis): SignalMet
     verbatimFraction: null,
     originalTempoBpm: reference.beats.tempoBpm,
     extensionTempoBpm: null,
-  };
-}
-
-/**
- * Runs a stage, adds its milliseconds to `timings[name]` when timings are wanted, and reports progress: the share of
- * `stages` (the planned names) done so far, each name counted once.
- */
-function stageTimer(stages: readonly string[], options: Pick<MeasureOptions, "timings" | "onProgress">): Timed {
-  const done = new Set<string>();
-  return (name, stage) => {
-    const started = performance.now();
-    const value = stage();
-    if (options.timings) options.timings[name] = (options.timings[name] ?? 0) + performance.now() - started;
-    // A fallback from the mapped path runs other extension stages than planned: as many, so the count holds.
-    done.add(name);
-    options.onProgress?.(Math.min(done.size, stages.length), stages.length);
-    return value;
   };
 }
 
