@@ -160,7 +160,7 @@ export async function measureExtension(
       : analyseOriginal(input.original, options.signalAnalysis, timed);
   // One source for every reader of the result: a stream's kept windows serve them all.
   const measured = { ...input, result: sampleSource(input.result) };
-  const { form, copies } = formAndCopies(measured, input.introSeconds, timed);
+  const { form, copies } = formAndCopies(measured, timed);
   const span = measuredSpan(measured);
   if (!span.measurable) {
     options.onProgress?.(stages.length, stages.length);
@@ -246,13 +246,10 @@ function framesMeasured(extension: { frames?: FrameFeatures }, reference: Origin
 }
 
 /** The form metrics, and the copies of the input they found (the scans and anchors are not kept). */
-function formAndCopies(
-  measured: ExtensionToMeasure & { readonly result: SampleSource },
-  introSeconds: number | undefined,
-  timed: Timed,
-) {
-  const found = timed("form", () => findResultCopies(measured.original, measured.result));
-  return { form: measureForm(measured.original, measured.result, { introSeconds }, found), copies: found.copies };
+function formAndCopies(measured: ExtensionToMeasure & { readonly result: SampleSource }, timed: Timed) {
+  const { original, result, introSeconds } = measured;
+  const found = timed("form", () => findResultCopies(original, result));
+  return { form: measureForm(original, result, { introSeconds }, found), copies: found.copies };
 }
 
 /** The extension's frames, tempo and loudness by the path asked for (mapped falls back to direct, see MeasurePath). */
