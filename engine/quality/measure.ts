@@ -237,11 +237,11 @@ function framesMeasured(extension: { frames?: FrameFeatures }, reference: Origin
   return {
     hop: frames.hop,
     frameSize: frames.frameSize,
+    blocks: timed("extension: blocks", () => slidingBlocks(frames, reference.blockFrames, reference.vectoriser)),
     timbreDistance: timed("timbre + harmony", () =>
       mfccFrechetDistance(frames, 0, frames.frameCount, reference.frames),
     ),
     harmonySimilarity: chromaCosine(frames, 0, reference.frames),
-    blocks: timed("extension: blocks", () => slidingBlocks(frames, reference.blockFrames, reference.vectoriser)),
   };
 }
 

@@ -3,6 +3,7 @@ import { gatedLoudness, kWeightedPower } from "../../../engine/audio/k-weighting
 import { streamOf } from "../../../engine/audio/stream.ts";
 import { extendAudio } from "../../../engine/extend/extend.ts";
 import { kWeighting, loudnessMeter } from "../../../engine/quality/loudness-meter.ts";
+import { measureForm } from "../../../engine/quality/form.ts";
 import { measureExtension } from "../../../engine/quality/measure.ts";
 import { sampleSource } from "../../../engine/quality/sample-source.ts";
 import { synthesizeSong } from "../../../engine/synth/song.ts";
@@ -26,6 +27,32 @@ describe("the quality report measured from a stream", () => {
       expect(streamed.seamCount).toBeGreaterThan(2);
       expect(streamed).toEqual(whole);
     }
+  }, 300_000);
+
+  test("the form metrics render a streamed result at most 4 times over (the copy search reads from the kept windows)", async () => {
+    // Scan, anchors, copies of the input, earlier copies of itself: each reads the result in order. Checking the
+    // frames between two anchors by rendering the whole gap again read this result 9.5 times over.
+    const song = synthesizeSong({ seconds: 30, sampleRate: 44_100, channels: 2, seed: 5 });
+    const result = await extendAudio(song, {
+      targetSeconds: 120,
+      engine: "remix",
+      form: "continue",
+      fadeOutSeconds: 6,
+    });
+    const stream = result.stream;
+    let rendered = 0;
+    const counted = {
+      sampleRate: stream.sampleRate,
+      channelCount: stream.channelCount,
+      length: stream.length,
+      read: (from: number, to: number) => {
+        rendered += to - from;
+        return stream.read(from, to);
+      },
+    };
+    const streamed = measureForm(song, counted, { introSeconds: result.introSeconds });
+    expect(streamed).toEqual(measureForm(song, result.audio, { introSeconds: result.introSeconds }));
+    expect(rendered / stream.length).toBeLessThanOrEqual(4);
   }, 300_000);
 
   test("reads any window of a stream as the whole audio holds it, across the kept windows' edges", () => {
