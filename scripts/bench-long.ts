@@ -14,49 +14,19 @@
  * 2 minutes, which is not counted: a warm-up run comes first) is skipped with a note when it is not found, or with
  * --no-looper. --encode-threads runs each job once per thread count given (harmonizer's --encode-threads), side by side.
  */
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Command } from "commander";
 import { encodeAudio } from "../engine/audio/encode/index.ts";
 import { synthesizeSong } from "../engine/synth/song.ts";
+import { type Measured, measureProcess } from "./measure-process.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const ASC_MP3 = "/work/music/root/usr/share/games/asc/music/frontiers.mp3";
 
-interface Measured {
-  readonly seconds: number;
-  readonly peakMb: number;
-  readonly ok: boolean;
-  readonly note: string;
-}
-
 /** Runs a command to its end, sampling its peak resident set every 50 ms. */
-function measure(command: string, args: readonly string[]): Promise<Measured> {
-  return new Promise((done) => {
-    const started = performance.now();
-    const child = spawn(command, args, { stdio: ["ignore", "ignore", "pipe"] });
-    let peakKb = 0;
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-2000);
-    });
-    const timer = setInterval(() => {
-      try {
-        const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
-        peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
-      } catch {
-        // exited between two samples
-      }
-    }, 50);
-    child.on("exit", (code) => {
-      clearInterval(timer);
-      const lastLine = stderr.trim().split("\n").at(-1) ?? "";
-      done({ seconds: (performance.now() - started) / 1000, peakMb: peakKb / 1024, ok: code === 0, note: lastLine });
-    });
-  });
-}
 
 async function pickSong(given: string | undefined, work: string): Promise<string> {
   if (given) return given;
@@ -175,7 +145,7 @@ async function runHarmonizer(
   threads?: number,
 ) {
   const out = join(work, `h-${length}.${format}`);
-  const result = await measure(process.execPath, [
+  const result = await measureProcess(process.execPath, [
     join(ROOT, "bin/harmonizer.mjs"),
     "extend",
     song,
@@ -196,7 +166,7 @@ async function runHarmonizer(
 
 async function runLooper(looper: string, song: string, length: number, format: "wav" | "mp3", work: string) {
   const dir = mkdtempSync(join(work, "pml-"));
-  const result = await measure(looper, [
+  const result = await measureProcess(looper, [
     "extend",
     "--path",
     song,

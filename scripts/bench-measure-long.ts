@@ -1,18 +1,9 @@
-/**
- * What the quality report costs on long results (issue 22 item 3): `harmonizer extend` of one song to each length,
- * 16-bit WAV out, with the report, picture and page on (the default) and, beside it, with --no-report --no-page.
- * Prints each run's wall time, its measuring time (the report's timingsMs.analyse), its peak resident memory (VmHWM
- * sampled from /proc: Linux only), how measuring scales with the length, and the load average before and after (the
- * machine may be shared: compare within one run).
- *
- *   npx tsx scripts/bench-measure-long.ts --song FILE [--lengths 600,3600,36000] [--engine conductor]
- */
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Command } from "commander";
 import { checkTargets } from "../engine/quality/targets.ts";
+import { measureProcess } from "./measure-process.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 
@@ -28,30 +19,7 @@ interface Run {
 
 /** Runs the CLI to its end, sampling its peak resident set every 50 ms. */
 function run(args: readonly string[]): Promise<Omit<Run, "measureSeconds" | "targets">> {
-  return new Promise((done) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [join(ROOT, "bin/harmonizer.mjs"), ...args], {
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    let peakKb = 0;
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-2000);
-    });
-    const timer = setInterval(() => {
-      try {
-        const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
-        peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
-      } catch {
-        // exited between two samples
-      }
-    }, 50);
-    child.on("exit", (code) => {
-      clearInterval(timer);
-      const note = stderr.trim().split("\n").at(-1) ?? "";
-      done({ seconds: (performance.now() - started) / 1000, peakMb: peakKb / 1024, ok: code === 0, note });
-    });
-  });
+  return measureProcess(process.execPath, [join(ROOT, "bin/harmonizer.mjs"), ...args]);
 }
 
 async function extend(song: string, length: number, engine: string, work: string, report: boolean): Promise<Run> {

@@ -10,7 +10,8 @@ import {
   PIECE_ANALYSIS_SAMPLES,
 } from "./extension-frames.ts";
 export type { InputFigures };
-import { kWeighting, loudnessMeter } from "./loudness-meter.ts";
+import { kWeighting } from "../audio/k-weighting.ts";
+import { loudnessMeter } from "./loudness-meter.ts";
 import { windowOf, type SampleSource } from "./sample-source.ts";
 
 /**

@@ -1,4 +1,4 @@
-import { channelWeight, gatedBlockLoudness, kWeightingFilters } from "../audio/k-weighting.ts";
+import { gatedBlockLoudness } from "../audio/k-weighting.ts";
 
 /**
  * Integrated loudness (BS.1770 gating) of a signal fed piece by piece, in order: the K-weighted power of each piece,
@@ -49,43 +49,5 @@ export function loudnessMeter(sampleRate: number): LoudnessMeter {
       }
     },
     loudness: () => gatedBlockLoudness(Float64Array.from(means)),
-  };
-}
-
-/** A K-weighting filter (kWeightedPower's two stages per channel) whose memory carries from one piece to the next. */
-export interface KWeighting {
-  /** The K-weighted power of the next frames (every channel, equally long). */
-  power(channels: readonly Float32Array[]): Float32Array;
-}
-
-/** A filter at rest. */
-export function kWeighting(sampleRate: number, channelCount: number): KWeighting {
-  const [[s0, s1, s2, sa1, sa2], [h0, h1, h2, ha1, ha2]] = kWeightingFilters(sampleRate);
-  // Per channel: x1, x2, y1, y2, z1, z2.
-  const memory = Array.from({ length: channelCount }, () => new Float64Array(6));
-  return {
-    power: (channels) => {
-      const frames = channels[0]?.length ?? 0;
-      const power = new Float32Array(frames);
-      channels.forEach((channel, index) => {
-        const weight = channelWeight(index);
-        const m = memory[index]!;
-        let [x1, x2, y1, y2, z1, z2] = m as unknown as [number, number, number, number, number, number];
-        for (let i = 0; i < frames; i++) {
-          const x = channel[i]!;
-          const y = s0 * x + s1 * x1 + s2 * x2 - sa1 * y1 - sa2 * y2;
-          x2 = x1;
-          x1 = x;
-          const z = h0 * y + h1 * y1 + h2 * y2 - ha1 * z1 - ha2 * z2;
-          y2 = y1;
-          y1 = y;
-          z2 = z1;
-          z1 = z;
-          power[i]! += weight * z * z;
-        }
-        m.set([x1, x2, y1, y2, z1, z2]);
-      });
-      return power;
-    },
   };
 }

@@ -1,0 +1,36 @@
+/** Runs a command and measures it as a whole process: wall time and peak resident memory (VmHWM, sampled). */
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+
+export interface Measured {
+  readonly seconds: number;
+  readonly peakMb: number;
+  readonly ok: boolean;
+  /** The last line it wrote to stderr. */
+  readonly note: string;
+}
+
+export function measureProcess(command: string, args: readonly string[]): Promise<Measured> {
+  return new Promise((done) => {
+    const started = performance.now();
+    const child = spawn(command, args, { stdio: ["ignore", "ignore", "pipe"] });
+    let peakKb = 0;
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-2000);
+    });
+    const timer = setInterval(() => {
+      try {
+        const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+        peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+      } catch {
+        // exited between two samples
+      }
+    }, 50);
+    child.on("exit", (code) => {
+      clearInterval(timer);
+      const lastLine = stderr.trim().split("\n").at(-1) ?? "";
+      done({ seconds: (performance.now() - started) / 1000, peakMb: peakKb / 1024, ok: code === 0, note: lastLine });
+    });
+  });
+}
