@@ -40,14 +40,14 @@ describe.runIf(process.platform === "linux")("a long result in constant memory",
   const song = join(folder, "song.wav");
   // 44.1 kHz stereo: the 20-minute result alone would be 423 MB of float samples, 318 MB more than the 5-minute one.
   writeFileSync(song, encodeWav(synthesizeSong({ seconds: 30, sampleRate: 44_100, channels: 2, seed: 3 }), 16));
-  const run = (minutes: number, name: string, extra: readonly string[]) =>
+  const run = (minutes: number, name: string, extra: readonly string[], input = song, extension = "wav") =>
     peakResidentMb([
       "extend",
-      song,
+      input,
       "--to",
       String(minutes * 60),
       "-o",
-      join(folder, `${name}-${minutes}.wav`),
+      join(folder, `${name}-${minutes}.${extension}`),
       "--engine",
       "remix",
       "--no-progress",
@@ -66,22 +66,11 @@ describe.runIf(process.platform === "linux")("a long result in constant memory",
   }, 300_000);
 
   it("peak memory does not grow either when the result is encoded in segments on two threads (FLAC)", async () => {
-    const song = join(folder, "song-flac.wav");
-    writeFileSync(song, encodeWav(synthesizeSong({ seconds: 30, sampleRate: 44_100, channels: 2, seed: 4 }), 16));
-    const run = (minutes: number) =>
-      peakResidentMb([
-        "extend",
-        song,
-        "--to",
-        String(minutes * 60),
-        "-o",
-        join(folder, `out-${minutes}.flac`),
-        "--encode-threads",
-        "2",
-        ...["--engine", "remix", "--no-report", "--no-picture", "--no-page", "--no-progress"],
-      ]);
-    const short = await run(5);
-    const long = await run(20);
+    const flacSong = join(folder, "song-flac.wav");
+    writeFileSync(flacSong, encodeWav(synthesizeSong({ seconds: 30, sampleRate: 44_100, channels: 2, seed: 4 }), 16));
+    const extra = ["--encode-threads", "2", "--no-report", "--no-picture", "--no-page"];
+    const short = await run(5, "out", extra, flacSong, "flac");
+    const long = await run(20, "out", extra, flacSong, "flac");
     expect(short.code, short.stderr).toBe(0);
     expect(long.code, long.stderr).toBe(0);
     expect(ffmpegFrames(join(folder, "out-20.flac"))).toBe(20 * 60 * 44_100);
