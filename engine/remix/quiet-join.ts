@@ -19,32 +19,85 @@ export function quietestShift(
   const seamHalf = Math.max(1, Math.round(STEP_WINDOW_SECONDS * sampleRate));
   const context = Math.round(CLICK_CONTEXT_SECONDS * sampleRate);
   const reach = Math.max(half, seamHalf + context) + 1;
-  const { fadeOut, fadeIn } = crossfadeGains(reach, half);
-  const rendered = new Float32Array(2 * reach + 1);
+  const join: JoinWindow = {
+    mono,
+    half,
+    reach,
+    ...crossfadeGains(reach, half),
+    rendered: new Float32Array(2 * reach + 1),
+  };
+  const { rendered } = join;
   const around = new Float64Array(2 * context);
+  // The context's steps after the seam: up to seamHalf + context, within the rendered window.
+  const rightEnd = Math.min(reach + seamHalf + context, rendered.length - 1);
   let best = 0;
   let bestRatio = Infinity;
   for (let d = 0; d >= -search; d -= 4) {
     if (a + d - reach < 0 || b + d - reach < 0 || a + d + reach >= length || b + d + reach >= length) continue;
-    // Only the steps within seamHalf + context of the join are read.
-    for (let k = -seamHalf - context; k <= Math.min(reach, seamHalf + context); k++) {
-      const outgoing = k < half ? mono[a + d + k]! : 0;
-      const incoming = k >= -half ? mono[b + d + k]! : 0;
-      rendered[k + reach] = fadeOut[k + reach]! * outgoing + fadeIn[k + reach]! * incoming;
-    }
-    const step = (k: number) => Math.abs(rendered[k + reach + 1]! - rendered[k + reach]!);
+    renderJoin(join, a + d, b + d, -seamHalf - context, seamHalf);
     let peak = 0;
-    for (let k = -seamHalf; k < seamHalf; k++) peak = Math.max(peak, step(k));
+    for (let i = reach - seamHalf; i < reach + seamHalf; i++)
+      peak = Math.max(peak, Math.abs(rendered[i + 1]! - rendered[i]!));
+    // A shift whose median step is at most `floor` cannot beat the best so far: counting the steps at or below it
+    // settles most shifts before the context after the seam is rendered whole, and without selecting the median.
+    const floor = beatingMedianFloor(peak, bestRatio - 1e-9) ?? -1;
+    const k = Math.floor((context + Math.max(0, rightEnd - reach - seamHalf)) / 2);
+    let atMost = 0;
     let n = 0;
-    for (let k = -seamHalf - context; k < -seamHalf; k++) around[n++] = step(k);
-    for (let k = seamHalf; k < seamHalf + context && k + reach + 1 < rendered.length; k++) around[n++] = step(k);
-    const ratio = peak / Math.max(1e-9, n > 0 ? kthSmallest(around, n, Math.floor(n / 2)) : 0);
+    for (let i = reach - seamHalf - context; i < reach - seamHalf; i++) {
+      const step = Math.abs(rendered[i + 1]! - rendered[i]!);
+      around[n++] = step;
+      if (step <= floor) atMost++;
+    }
+    for (let i = reach + seamHalf; i < rightEnd && atMost <= k; i++) {
+      renderJoin(join, a + d, b + d, i + 1 - reach, i + 1 - reach);
+      const step = Math.abs(rendered[i + 1]! - rendered[i]!);
+      around[n++] = step;
+      if (step <= floor) atMost++;
+    }
+    if (atMost > k) continue;
+    const ratio = stepRatio(peak, n > 0 ? kthSmallest(around, n, k) : 0);
     if (ratio < bestRatio - 1e-9) {
       bestRatio = ratio;
       best = d;
     }
   }
   return best;
+}
+
+/** The mono crossfade of a join search and its gains over k in [-reach, reach] (the crossfade over [-half, half)). */
+interface JoinWindow {
+  readonly mono: Float32Array;
+  readonly half: number;
+  readonly reach: number;
+  readonly fadeOut: Float64Array;
+  readonly fadeIn: Float64Array;
+  /** Sample k of the join at rendered[k + reach], rounded to float32 as a rendered sample is. */
+  readonly rendered: Float32Array;
+}
+
+/** Renders k in [from, to] of the join of outgoing mono[a + k] and incoming mono[b + k]. */
+function renderJoin(join: JoinWindow, a: number, b: number, from: number, to: number): void {
+  const { mono, half, reach, fadeOut, fadeIn, rendered } = join;
+  for (let k = from; k <= to; k++) {
+    const outgoing = k < half ? mono[a + k]! : 0;
+    const incoming = k >= -half ? mono[b + k]! : 0;
+    rendered[k + reach] = fadeOut[k + reach]! * outgoing + fadeIn[k + reach]! * incoming;
+  }
+}
+
+/** The ratio a join's largest step makes with its context's median step. */
+const stepRatio = (peak: number, median: number) => peak / Math.max(1e-9, median);
+
+/**
+ * A median step m0 with stepRatio(peak, m0) >= bound: no median at or below it makes a ratio under the bound (the
+ * ratio only falls as the median grows). Undefined when there is none to offer (no bound yet, or rounding).
+ */
+function beatingMedianFloor(peak: number, bound: number): number | undefined {
+  if (!(bound < Infinity)) return undefined;
+  if (bound <= 0) return Infinity;
+  const m0 = peak / bound;
+  return stepRatio(peak, m0) >= bound ? m0 : undefined;
 }
 
 /** `shift` remembered for every pair of input positions it was asked about (a join search is made once per pair). */

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { downmix } from "../../../engine/analysis/signal.ts";
 import { mulberry32 } from "../../../engine/random.ts";
-import { kthSmallest } from "../../../engine/remix/quiet-join.ts";
+import { kthSmallest, quietestShift } from "../../../engine/remix/quiet-join.ts";
+import { synthesizeSong } from "../../../engine/synth/song.ts";
+import { clickSong } from "./signals.ts";
 
 describe("kthSmallest", () => {
   it("gives the value sorting would put at k, for every k, with ties", () => {
@@ -9,5 +12,66 @@ describe("kthSmallest", () => {
     const sorted = [...values].sort((a, b) => a - b);
     for (let k = 0; k < values.length; k++)
       expect(kthSmallest(Float64Array.from(values), values.length, k)).toBe(sorted[k]);
+  });
+});
+
+/** The join search as first written: every shift rendered whole and its median selected. */
+function everyShiftSelected(mono: Float32Array, a: number, b: number, search: number, rate: number, half: number) {
+  const seamHalf = Math.max(1, Math.round(0.002 * rate));
+  const context = Math.round(0.02 * rate);
+  const reach = Math.max(half, seamHalf + context) + 1;
+  const gain = (k: number, f: (x: number) => number) =>
+    f((Math.PI / 2) * Math.min(1, Math.max(0, (k + half + 0.5) / (2 * half))));
+  const rendered = new Float32Array(2 * reach + 1);
+  let best = 0;
+  let bestRatio = Infinity;
+  for (let d = 0; d >= -search; d -= 4) {
+    if (a + d - reach < 0 || b + d - reach < 0 || a + d + reach >= mono.length || b + d + reach >= mono.length)
+      continue;
+    for (let k = -seamHalf - context; k <= Math.min(reach, seamHalf + context); k++) {
+      const outgoing = k < half ? mono[a + d + k]! : 0;
+      const incoming = k >= -half ? mono[b + d + k]! : 0;
+      rendered[k + reach] = gain(k, Math.cos) * outgoing + gain(k, Math.sin) * incoming;
+    }
+    const step = (k: number) => Math.abs(rendered[k + reach + 1]! - rendered[k + reach]!);
+    let peak = 0;
+    for (let k = -seamHalf; k < seamHalf; k++) peak = Math.max(peak, step(k));
+    const around = new Float64Array(2 * context);
+    let n = 0;
+    for (let k = -seamHalf - context; k < -seamHalf; k++) around[n++] = step(k);
+    for (let k = seamHalf; k < seamHalf + context && k + reach + 1 < rendered.length; k++) around[n++] = step(k);
+    const sorted = around.subarray(0, n).sort();
+    const ratio = peak / Math.max(1e-9, n > 0 ? sorted[Math.floor(n / 2)]! : 0);
+    if (ratio < bestRatio - 1e-9) {
+      bestRatio = ratio;
+      best = d;
+    }
+  }
+  return best;
+}
+
+describe("quietestShift", () => {
+  it("picks the shift a full median at every shift picks, on music, silence and both crossfade widths", () => {
+    const rate = 22_050;
+    const song = downmix(synthesizeSong({ seconds: 20, sampleRate: rate, seed: 4 }));
+    const clicks = downmix(clickSong({ seconds: 20, sampleRate: rate, seed: 9 }));
+    // Silence in the middle of the song: flat joins (no step at all) and joins into and out of silence.
+    song.fill(0, 8 * rate, 10 * rate);
+    const random = mulberry32(5);
+    const search = Math.round(0.03 * rate);
+    let moved = 0;
+    for (const mono of [song, clicks]) {
+      for (let pair = 0; pair < 20; pair++) {
+        const a = Math.floor(random() * mono.length);
+        const b = pair % 5 === 0 ? a + 1 : Math.floor(random() * mono.length);
+        for (const half of [Math.round(0.04 * rate), 40]) {
+          const expected = everyShiftSelected(mono, a, b, search, rate, half);
+          expect(quietestShift(mono, a, b, search, rate, half)).toBe(expected);
+          if (expected !== 0) moved++;
+        }
+      }
+    }
+    // The searches must have had something to find.
+    expect(moved).toBeGreaterThan(30);
   });
 });
