@@ -53,34 +53,105 @@ export interface KWeighting {
 
 /** A filter at rest. */
 export function kWeighting(sampleRate: number, channelCount: number): KWeighting {
-  const [[s0, s1, s2, sa1, sa2], [h0, h1, h2, ha1, ha2]] = kWeightingFilters(sampleRate);
+  const [shelf, highPass] = kWeightingFilters(sampleRate);
   // Per channel: x1, x2, y1, y2, z1, z2.
   const memory = Array.from({ length: channelCount }, () => new Float64Array(6));
   return {
     power: (channels) => {
-      const frames = channels[0]?.length ?? 0;
-      const power = new Float32Array(frames);
-      channels.forEach((channel, index) => {
-        const weight = channelWeight(index);
-        const m = memory[index]!;
-        let [x1, x2, y1, y2, z1, z2] = m as unknown as [number, number, number, number, number, number];
-        for (let i = 0; i < frames; i++) {
-          const x = channel[i]!;
-          const y = s0 * x + s1 * x1 + s2 * x2 - sa1 * y1 - sa2 * y2;
-          x2 = x1;
-          x1 = x;
-          const z = h0 * y + h1 * y1 + h2 * y2 - ha1 * z1 - ha2 * z2;
-          y2 = y1;
-          y1 = y;
-          z2 = z1;
-          z1 = z;
-          power[i]! += weight * z * z;
-        }
-        m.set([x1, x2, y1, y2, z1, z2]);
-      });
+      const power = new Float32Array(channels[0]?.length ?? 0);
+      // Two channels per pass: their filters are independent chains the processor runs side by side. Each sample's
+      // power is still summed channel by channel, in channel order.
+      for (let c = 0; c < channels.length; c += 2) {
+        const second = channels[c + 1];
+        if (second) addPowerOfTwo(power, [channels[c]!, second], [memory[c]!, memory[c + 1]!], c, shelf, highPass);
+        else addPower(power, channels[c]!, memory[c]!, channelWeight(c), shelf, highPass);
+      }
       return power;
     },
   };
+}
+
+/** power[i] += weight * (K-weighted channel[i])^2, the filter's memory carried in `m` (x1, x2, y1, y2, z1, z2). */
+function addPower(
+  power: Float32Array,
+  channel: Float32Array,
+  m: Float64Array,
+  weight: number,
+  shelf: Biquad,
+  highPass: Biquad,
+) {
+  const [s0, s1, s2, sa1, sa2] = shelf;
+  const [h0, h1, h2, ha1, ha2] = highPass;
+  let x1 = m[0]!,
+    x2 = m[1]!,
+    y1 = m[2]!,
+    y2 = m[3]!,
+    z1 = m[4]!,
+    z2 = m[5]!;
+  for (let i = 0; i < channel.length; i++) {
+    const x = channel[i]!;
+    const y = s0 * x + s1 * x1 + s2 * x2 - sa1 * y1 - sa2 * y2;
+    x2 = x1;
+    x1 = x;
+    const z = h0 * y + h1 * y1 + h2 * y2 - ha1 * z1 - ha2 * z2;
+    y2 = y1;
+    y1 = y;
+    z2 = z1;
+    z1 = z;
+    power[i]! += weight * z * z;
+  }
+  m.set([x1, x2, y1, y2, z1, z2]);
+}
+
+/** addPower for channels `first` and `first + 1` in one pass: the same sums, in the same order. */
+function addPowerOfTwo(
+  power: Float32Array,
+  [a, b]: readonly [Float32Array, Float32Array],
+  [ma, mb]: readonly [Float64Array, Float64Array],
+  first: number,
+  shelf: Biquad,
+  highPass: Biquad,
+) {
+  const [s0, s1, s2, sa1, sa2] = shelf;
+  const [h0, h1, h2, ha1, ha2] = highPass;
+  const wa = channelWeight(first);
+  const wb = channelWeight(first + 1);
+  let ax1 = ma[0]!,
+    ax2 = ma[1]!,
+    ay1 = ma[2]!,
+    ay2 = ma[3]!,
+    az1 = ma[4]!,
+    az2 = ma[5]!;
+  let bx1 = mb[0]!,
+    bx2 = mb[1]!,
+    by1 = mb[2]!,
+    by2 = mb[3]!,
+    bz1 = mb[4]!,
+    bz2 = mb[5]!;
+  for (let i = 0; i < power.length; i++) {
+    const ax = a[i]!;
+    const bx = b[i]!;
+    const ay = s0 * ax + s1 * ax1 + s2 * ax2 - sa1 * ay1 - sa2 * ay2;
+    const by = s0 * bx + s1 * bx1 + s2 * bx2 - sa1 * by1 - sa2 * by2;
+    ax2 = ax1;
+    ax1 = ax;
+    bx2 = bx1;
+    bx1 = bx;
+    const az = h0 * ay + h1 * ay1 + h2 * ay2 - ha1 * az1 - ha2 * az2;
+    const bz = h0 * by + h1 * by1 + h2 * by2 - ha1 * bz1 - ha2 * bz2;
+    ay2 = ay1;
+    ay1 = ay;
+    az2 = az1;
+    az1 = az;
+    by2 = by1;
+    by1 = by;
+    bz2 = bz1;
+    bz1 = bz;
+    // As two `power[i] +=` would: the first channel's term rounded to float32 before the second is added.
+    power[i] = Math.fround(power[i]! + wa * az * az) + wb * bz * bz;
+  }
+  ma.set([ax1, ax2, ay1, ay2, az1, az2]);
+  mb.set([bx1, bx2, by1, by2, bz1, bz2]);
 }
 
 /** Mean of `power` over windows of `windowFrames` starting every `hopFrames` (whole windows only). */

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { dbfs, integratedLufs, peak, rms, shortTermLufs, type PcmAudio } from "../../../engine/audio/index.ts";
-import { gatedLoudness, kWeightedPower } from "../../../engine/audio/k-weighting.ts";
+import {
+  channelWeight,
+  gatedLoudness,
+  kWeightedPower,
+  kWeighting,
+  kWeightingFilters,
+} from "../../../engine/audio/k-weighting.ts";
 import { randomBytes, sine } from "./signals.ts";
 
 /** Noise whose level follows `envelope(t)`, deterministic. */
@@ -55,6 +61,45 @@ describe("integratedLufs", () => {
     const withSurrounds = integratedLufs({ sampleRate: 48000, channels: [tone, tone, silent, tone, tone] });
     expect(frontOnly).toBeCloseTo(-6.02, 1);
     expect(withSurrounds - frontOnly).toBeCloseTo(10 * Math.log10(1 + 1.41), 1);
+  });
+});
+
+/** The K-weighted power as first written: one channel after the other, each added to the frame's sum. */
+function powerChannelByChannel(channels: Float32Array[], sampleRate: number): Float32Array {
+  const [[s0, s1, s2, sa1, sa2], [h0, h1, h2, ha1, ha2]] = kWeightingFilters(sampleRate);
+  const power = new Float32Array(channels[0]!.length);
+  channels.forEach((channel, index) => {
+    const x = [0, 0, 0];
+    const y = [0, 0, 0];
+    const z = [0, 0, 0];
+    for (let i = 0; i < channel.length; i++) {
+      x.unshift(channel[i]!);
+      y.unshift(s0 * x[0]! + s1 * x[1]! + s2 * x[2]! - sa1 * y[0]! - sa2 * y[1]!);
+      z.unshift(h0 * y[0]! + h1 * y[1]! + h2 * y[2]! - ha1 * z[0]! - ha2 * z[1]!);
+      for (const memory of [x, y, z]) memory.pop();
+      power[i]! += channelWeight(index) * z[0]! * z[0]!;
+    }
+  });
+  return power;
+}
+
+describe("kWeightedPower", () => {
+  it("gives the channel-by-channel sums to the last bit for 1, 2, 3 and 5 channels, whole or piece by piece", () => {
+    const channels = [1, 2, 3, 4, 5].map((seed) => shapedNoise(1, 44_100, (t) => (t < 0.5 ? 0.8 : 0.05), seed));
+    for (const count of [1, 2, 3, 5]) {
+      const audio = { sampleRate: 44_100, channels: channels.slice(0, count) };
+      const expected = powerChannelByChannel(audio.channels, 44_100);
+      expect(kWeightedPower(audio)).toEqual(expected);
+      const filter = kWeighting(44_100, count);
+      const inPieces = new Float32Array(expected.length);
+      for (const [from, to] of [
+        [0, 997],
+        [997, 30_000],
+        [30_000, 44_100],
+      ] as const)
+        inPieces.set(filter.power(audio.channels.map((c) => c.subarray(from, to))), from);
+      expect(inPieces).toEqual(expected);
+    }
   });
 });
 
