@@ -9,8 +9,13 @@ export interface AudioStream {
   readonly channelCount: number;
   /** Frames (samples per channel). */
   readonly length: number;
-  /** Frames [from, to) of every channel, 0 <= from <= to <= length; the arrays may be views and must not be changed. */
-  read(from: number, to: number): Float32Array[];
+  /**
+   * Frames [from, to) of every channel, 0 <= from <= to <= length; the arrays may be views and must not be changed.
+   * `into` (one array per channel, each at least to - from long) is room the stream may render into and return views
+   * of, instead of fresh arrays: a reader that asks window after window passes the same room each time, once it is
+   * done with the window before. A stream that has no use for it ignores it.
+   */
+  read(from: number, to: number, into?: Float32Array[]): Float32Array[];
 }
 
 /** Frames per window when a stream is read through (1.5 s at 44.1 kHz: 0.5 MB per stereo float window). */

@@ -126,7 +126,7 @@ export function renderedFrom(
     sampleRate: timeline.sampleRate,
     channelCount: timeline.channelCount,
     length: timeline.length,
-    read: (from, to) => timeline.read(from, to),
+    read: (from, to, into) => timeline.read(from, to, into),
   };
 }
 

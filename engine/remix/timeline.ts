@@ -42,9 +42,13 @@ export class Timeline {
     }
   }
 
-  /** Output samples [from, to) of every channel, as the operations added so far make them. */
-  read(from: number, to: number): Float32Array[] {
-    const out = Array.from({ length: this.channelCount }, () => new Float32Array(Math.max(0, to - from)));
+  /** Output samples [from, to) of every channel, as the operations added so far make them (see AudioStream.read). */
+  read(from: number, to: number, into?: Float32Array[]): Float32Array[] {
+    const frames = Math.max(0, to - from);
+    const out =
+      into && into.length === this.channelCount && into.every((c) => c.length >= frames)
+        ? into.map((c) => c.subarray(0, frames).fill(0))
+        : Array.from({ length: this.channelCount }, () => new Float32Array(frames));
     if (to <= from) return out;
     const first = bucketOf(from);
     const last = bucketOf(to - 1);

@@ -75,8 +75,8 @@ export function tapPeaks(stream: AudioStream, peaks: ColumnPeaks): AudioStream {
     sampleRate: stream.sampleRate,
     channelCount: stream.channelCount,
     length: stream.length,
-    read: (from, to) => {
-      const channels = stream.read(from, to);
+    read: (from, to, into) => {
+      const channels = stream.read(from, to, into);
       peaks.observe(from, channels);
       return channels;
     },

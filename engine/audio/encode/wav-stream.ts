@@ -69,11 +69,13 @@ export async function writeWavStream(
   // Two buffers in turn: one is being written while the next block is packed into the other.
   const blockBytes = WAV_BLOCK_FRAMES * stream.channelCount * (depth === 16 ? 2 : depth === 24 ? 3 : 4);
   const buffers = [new ArrayBuffer(blockBytes), new ArrayBuffer(blockBytes)];
+  // And one room for the rendered block: it is packed into bytes before the next block is read.
+  const rendered = Array.from({ length: stream.channelCount }, () => new Float32Array(WAV_BLOCK_FRAMES));
   for (let start = 0, turn = 0; start < stream.length; start += WAV_BLOCK_FRAMES, turn ^= 1) {
     // A failed write is reported by the await below, not as an unhandled rejection while this block renders.
     writing.catch(() => undefined);
     const end = Math.min(stream.length, start + WAV_BLOCK_FRAMES);
-    const bytes = writeWavSamples(stream.read(start, end), depth, buffers[turn]);
+    const bytes = writeWavSamples(stream.read(start, end, rendered), depth, buffers[turn]);
     await writing;
     writing = sink.write(bytes);
     onProgress?.(end, stream.length);

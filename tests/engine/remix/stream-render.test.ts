@@ -15,13 +15,21 @@ function steppedSong(endingSeconds?: number): PcmAudio {
   };
 }
 
-/** The result read through in windows of `frames` (the last one shorter), joined. */
-function readInWindows(result: RemixResult, frames: number): Float32Array[] {
+/**
+ * The result read through in windows of `frames` (the last one shorter), joined; with `room`, every window is read
+ * into the same arrays (filled with noise first: what a window left there must not leak into the next).
+ */
+function readInWindows(result: RemixResult, frames: number, room = false): Float32Array[] {
   const { stream } = result;
   const out = Array.from({ length: stream.channelCount }, () => new Float32Array(stream.length));
+  const into = room
+    ? Array.from({ length: stream.channelCount }, () => Float32Array.from({ length: frames }, () => Math.random()))
+    : undefined;
   for (let from = 0; from < stream.length; from += frames) {
     const to = Math.min(stream.length, from + frames);
-    for (const [c, channel] of stream.read(from, to).entries()) out[c]!.set(channel, from);
+    const channels = stream.read(from, to, into);
+    if (into) expect(channels.every((channel, c) => channel.buffer === into[c]!.buffer)).toBe(true);
+    for (const [c, channel] of channels.entries()) out[c]!.set(channel, from);
   }
   return out;
 }
@@ -42,9 +50,11 @@ describe("the rendering as a stream of windows", () => {
       const whole = result.stream.read(0, result.stream.length);
       expect(whole[0]!.length).toBe(Math.round(170.3 * input.sampleRate));
       for (const frames of [997, 4096, 65_536, 1_000_003]) {
-        const windows = readInWindows(result, frames);
-        for (const [c, channel] of windows.entries())
-          expect(same(channel, whole[c]!), `${frames}-frame windows`).toBe(true);
+        for (const room of [false, true]) {
+          const windows = readInWindows(result, frames, room);
+          for (const [c, channel] of windows.entries())
+            expect(same(channel, whole[c]!), `${frames}-frame windows${room ? ", read into one room" : ""}`).toBe(true);
+        }
       }
       // A window read on its own, out of order, around a join.
       const at = Math.round(result.seams[2]! * input.sampleRate);
