@@ -48,7 +48,8 @@ export interface EncodeAudioOptions {
   readonly onProgress?: EncodeProgress;
   /**
    * Threads encoding FLAC, MP3 and Opus in segments (encode-parallel.ts), by default one per core; 1 encodes here, in
-   * one piece. Results shorter than two segments (about 48 s) are encoded in one piece either way.
+   * one piece. Results shorter than two segments (about 48 s) are encoded in one piece either way. A WAV of 12 s or
+   * more is packed in a second thread when this is 2 or more (wav-stream.ts), the same bytes.
    */
   readonly threads?: number;
 }
@@ -85,6 +86,7 @@ export async function encodeStream(
         format === "wav16" ? 16 : format === "wav24" ? 24 : "32f",
         sink,
         options.onProgress,
+        options.threads,
       );
     case "flac": {
       const bits = options.flacBits ?? 24;

@@ -2,6 +2,8 @@ import { encodeWav } from "../encode-wav.ts";
 import type { AudioStream } from "../stream.ts";
 import { writeWavSamples } from "../wav-samples.ts";
 import { yieldToEventLoop, type EncodeProgress } from "./bytes.ts";
+import { defaultEncodeThreads } from "./segment-threads.ts";
+import { startWavPacker, type WavPacker } from "./wav-pack-thread.ts";
 import type { OutputSink } from "./sink.ts";
 
 /** RIFF sizes are 32-bit: a larger file is written as RF64 (EBU Tech 3306), which ffmpeg, sox and DAWs read. */
@@ -55,17 +57,39 @@ const WAV_BLOCK_FRAMES = 1 << 18;
 
 /**
  * The stream as a WAV (see encodeWav for the depths), written window by window; RF64 past 4 GB. Each block is
- * rendered while the previous one is being written (the sink's writes still come one after another), so rendering
- * and the file system's copy run side by side.
+ * rendered while the previous one is being packed and written (the sink's writes still come one after another): in
+ * a second thread when `threads` (default: one per core) allows it and the result is two blocks or more, else here,
+ * rendering and the file system's copy side by side. The bytes are the same either way.
  */
 export async function writeWavStream(
   stream: AudioStream,
   depth: 16 | 24 | "32f",
   sink: OutputSink,
   onProgress?: EncodeProgress,
+  threads = defaultEncodeThreads(),
 ): Promise<void> {
   if (stream.channelCount === 0) throw new RangeError("cannot write a WAV file with no channels");
-  let writing = sink.write(wavHeader(stream.sampleRate, stream.channelCount, depth, stream.length));
+  const header = sink.write(wavHeader(stream.sampleRate, stream.channelCount, depth, stream.length));
+  if (threads < 2 || stream.length < 2 * WAV_BLOCK_FRAMES) await writeHere(stream, depth, sink, header, onProgress);
+  else {
+    const packer = startWavPacker(depth);
+    try {
+      await writeThroughPacker(stream, packer, sink, header, onProgress);
+    } finally {
+      await packer.stop();
+    }
+  }
+  if (stream.length === 0) onProgress?.(0, 0);
+}
+
+async function writeHere(
+  stream: AudioStream,
+  depth: 16 | 24 | "32f",
+  sink: OutputSink,
+  header: Promise<void>,
+  onProgress?: EncodeProgress,
+): Promise<void> {
+  let writing = header;
   // Two buffers in turn: one is being written while the next block is packed into the other.
   const blockBytes = WAV_BLOCK_FRAMES * stream.channelCount * (depth === 16 ? 2 : depth === 24 ? 3 : 4);
   const buffers = [new ArrayBuffer(blockBytes), new ArrayBuffer(blockBytes)];
@@ -82,5 +106,53 @@ export async function writeWavStream(
     if (end < stream.length) await yieldToEventLoop();
   }
   await writing;
-  if (stream.length === 0) onProgress?.(0, 0);
+}
+
+/** Blocks being packed at once: one in the packing thread's hands, the next waiting, while this one renders. */
+const BLOCKS_IN_FLIGHT = 2;
+
+async function writeThroughPacker(
+  stream: AudioStream,
+  packer: WavPacker,
+  sink: OutputSink,
+  header: Promise<void>,
+  onProgress?: EncodeProgress,
+): Promise<void> {
+  let writing = header;
+  const packing: Promise<{ channels: Float32Array[]; bytes: Uint8Array; end: number }>[] = [];
+  const rooms: Float32Array[][] = [];
+  const spareBytes: ArrayBuffer[] = [];
+  let written: Uint8Array | undefined;
+  // The oldest block packed, written once the block before it is.
+  const writeOldest = async () => {
+    const packed = await packing.shift()!;
+    rooms.push(packed.channels.map((c) => new Float32Array(c.buffer)));
+    await writing;
+    // Used again once written (unless the sink moved it away).
+    if (written && written.buffer.byteLength > 0) spareBytes.push(written.buffer as ArrayBuffer);
+    written = packed.bytes;
+    writing = sink.write(packed.bytes);
+    writing.catch(() => undefined);
+    onProgress?.(packed.end, stream.length);
+  };
+  try {
+    for (let start = 0; start < stream.length; start += WAV_BLOCK_FRAMES) {
+      while (packing.length >= BLOCKS_IN_FLIGHT) await writeOldest();
+      const end = Math.min(stream.length, start + WAV_BLOCK_FRAMES);
+      const room = rooms.pop() ?? Array.from({ length: stream.channelCount }, () => new Float32Array(WAV_BLOCK_FRAMES));
+      const channels = stream.read(start, end, room);
+      // The room travels to the packing thread; a stream that answered with arrays of its own is copied into it.
+      const block = room.map((r, c) => {
+        const view = r.subarray(0, end - start);
+        if (channels[c]!.buffer !== r.buffer || channels[c]!.byteOffset !== 0) view.set(channels[c]!);
+        return view;
+      });
+      packing.push(packer.pack(block, spareBytes.pop()).then((packed) => ({ ...packed, end })));
+    }
+    while (packing.length > 0) await writeOldest();
+    await writing;
+  } finally {
+    // Nothing left to fail unnoticed once this call has failed.
+    for (const pending of packing) pending.catch(() => undefined);
+  }
 }
