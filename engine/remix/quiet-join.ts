@@ -100,9 +100,14 @@ function beatingMedianFloor(peak: number, bound: number): number | undefined {
   return stepRatio(peak, m0) >= bound ? m0 : undefined;
 }
 
-/** `shift` remembered for every pair of input positions it was asked about (a join search is made once per pair). */
-export function memoisePair(shift: (a: number, b: number) => number): (a: number, b: number) => number {
-  const known = new Map<string, number>();
+/**
+ * `shift` remembered for every pair of input positions it was asked about (a join search is made once per pair),
+ * starting from the pairs already `known` (keys "a,b").
+ */
+export function memoisePair(
+  shift: (a: number, b: number) => number,
+  known = new Map<string, number>(),
+): (a: number, b: number) => number {
   return (a, b) => {
     const key = `${a},${b}`;
     let value = known.get(key);

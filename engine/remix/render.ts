@@ -2,6 +2,7 @@ import { peak } from "../audio/levels.ts";
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import type { RemixPlan, SourceRange } from "./plan.ts";
 import { downmix, rmsDb } from "../analysis/signal.ts";
+import { quietShiftsOfJoins } from "./join-search-threads.ts";
 import { memoisePair, quietestShift } from "./quiet-join.ts";
 import type { LoudnessProfile } from "../analysis/continuity.ts";
 import { copiedLoudness, type CopiedPiece } from "./fader.ts";
@@ -161,8 +162,10 @@ export function alignJoins(
       (p) => Math.abs(mono[p]! - last) + Math.abs(mono[p + 1]! - mono[p]! - slope),
     );
   }
-  // A long result makes the same joins (the same two input positions) many times over: each is searched once.
-  const quietest = memoisePair((a, b) => quietestShift(mono, a, b, quietSearch, sampleRate, half));
+  // A long result makes the same joins (the same two input positions) many times over: each is searched once, all of
+  // them up front, on two threads.
+  const known = quietShiftsOfJoins(mono, ranges, quietSearch, sampleRate, half);
+  const quietest = memoisePair((a, b) => quietestShift(mono, a, b, quietSearch, sampleRate, half), known);
   const zeroCrossing = memoisePair((a, b) =>
     bestShift(0, search, Number.MAX_SAFE_INTEGER, (d) => {
       if (a + d < 1 || b + d < 1 || a + d + 1 >= length || b + d + 1 >= length) return Infinity;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { downmix } from "../../../engine/analysis/signal.ts";
 import { mulberry32 } from "../../../engine/random.ts";
+import { type JoinSearchJob, searchQuietJoins, takePairs } from "../../../engine/remix/join-search-threads.ts";
 import { kthSmallest, quietestShift } from "../../../engine/remix/quiet-join.ts";
 import { synthesizeSong } from "../../../engine/synth/song.ts";
 import { clickSong } from "./signals.ts";
@@ -73,5 +74,41 @@ describe("quietestShift", () => {
     }
     // The searches must have had something to find.
     expect(moved).toBeGreaterThan(30);
+  });
+});
+
+describe("the join search on two threads", () => {
+  const rate = 44_100;
+  const mono = downmix(synthesizeSong({ seconds: 30, sampleRate: rate, seed: 6 }));
+  const random = mulberry32(3);
+  const pairs = Array.from(
+    { length: 80 },
+    () => [1, 2].map(() => 2_000 + Math.floor(random() * 1_300_000)) as [number, number],
+  );
+  const search = Math.round(0.03 * rate);
+  const alone = pairs.map(([a, b]) => quietestShift(mono, a, b, search, rate, 1_744));
+
+  it("gives each pair the shift one thread finds, for many pairs and for a few", () => {
+    expect(searchQuietJoins(mono, pairs, search, rate, 1_744)).toEqual(alone);
+    expect(searchQuietJoins(mono, pairs.slice(0, 5), search, rate, 1_744)).toEqual(alone.slice(0, 5));
+    expect(new Set(alone).size).toBeGreaterThan(10);
+  });
+
+  it("shares out the pairs through one counter: two takers search each pair once between them", () => {
+    const job: JoinSearchJob = {
+      mono,
+      pairs: Int32Array.from(pairs.flat()),
+      shifts: new Int32Array(pairs.length).fill(1),
+      next: new Int32Array(1),
+      search,
+      sampleRate: rate,
+      half: 1_744,
+    };
+    // The other taker has already taken the first 30 pairs (and is still on them): this one searches the rest.
+    job.next[0] = 30;
+    takePairs(job);
+    expect([...job.shifts.subarray(0, 30)].every((shift) => shift === 1)).toBe(true);
+    expect([...job.shifts.subarray(30)]).toEqual(alone.slice(30));
+    expect(job.next[0]).toBeGreaterThanOrEqual(pairs.length);
   });
 });
