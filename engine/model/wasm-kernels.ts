@@ -32,7 +32,7 @@ let matvec: MatVec | undefined;
 /** Installs the kernels when the WASM backend is registered; calling it again changes nothing. */
 export function useWasmFastKernels(): void {
   const backend = tf.findBackend("wasm") as BackendWasm | null;
-  if (backend === null || originals.size > 0) return;
+  if (backend === null || originals.has("_FusedMatMul")) return;
   const memory = (backend.wasm as unknown as { asm?: { memory?: unknown } }).asm?.memory;
   if (memory instanceof Wasm.Memory) {
     // the module imports the backend's own memory, so it reads weights and writes outputs in place
@@ -40,7 +40,18 @@ export function useWasmFastKernels(): void {
     matvec = (new Wasm.Instance(module, { env: { memory } }).exports as { matvec: MatVec }).matvec;
     replaceKernel("_FusedMatMul", fusedMatMulOneRow);
   }
-  replaceKernel("Slice", sliceFromHeap);
+  useWasmCopyKernels();
+}
+
+/**
+ * Installs only the kernels that move values without computing any (Slice, Concat): a model's predictions stay the
+ * same to the last bit, faster (the conductor's many small crops and joins of columns). Calling it again changes
+ * nothing.
+ */
+export function useWasmCopyKernels(): void {
+  if (tf.findBackend("wasm") === null) return;
+  if (!originals.has("Slice")) replaceKernel("Slice", sliceFromHeap);
+  if (!originals.has("Concat")) replaceKernel("Concat", concatFromHeap);
 }
 
 /** Puts the backend's own kernels back (tests compare the two). */
@@ -108,5 +119,31 @@ function sliceFromHeap(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
   const count = tf.util.sizeFromShape(size);
   // Views taken after makeOutput: an allocation can grow the heap, which detaches earlier views.
   backend.typedArrayFromHeap(out).set(backend.typedArrayFromHeap(x).subarray(offset, offset + count));
+  return out;
+}
+
+/**
+ * Concat of numeric tensors: the backend copies each input's part of each outer index with a subarray and a set (two
+ * [28, 1] columns side by side: 56 of them); this copies value by value.
+ */
+function concatFromHeap(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
+  const backend = args.backend as BackendWasm;
+  const inputs = args.inputs as unknown as tf.TensorInfo[];
+  if (inputs.length < 2 || inputs.some((t) => t.dtype === "string" || tf.util.sizeFromShape(t.shape) === 0))
+    return original("Concat", args);
+  const shapes = inputs.map((t) => t.shape);
+  const axis = tf.util.parseAxisParam(args.attrs?.axis as number, shapes[0]!)[0]!;
+  tf.backend_util.assertParamsConsistent(shapes, axis);
+  const out = backend.makeOutput(tf.backend_util.computeOutShape(shapes, axis), inputs[0]!.dtype);
+  const outer = tf.util.sizeFromShape(shapes[0]!.slice(0, axis));
+  const inner = shapes.map((shape) => tf.util.sizeFromShape(shape.slice(axis)));
+  const stride = inner.reduce((sum, n) => sum + n, 0);
+  // Views taken after makeOutput: an allocation can grow the heap, which detaches earlier views.
+  const to = backend.typedArrayFromHeap(out);
+  for (let i = 0, offset = 0; i < inputs.length; offset += inner[i]!, i++) {
+    const from = backend.typedArrayFromHeap(inputs[i]!);
+    const n = inner[i]!;
+    for (let o = 0; o < outer; o++) for (let j = 0; j < n; j++) to[o * stride + offset + j] = from[o * n + j]!;
+  }
   return out;
 }

@@ -4,7 +4,8 @@ import { selectBackend } from "../../../engine/model/backend.ts";
 import { buildModel } from "../../../engine/model/build.ts";
 import { makeMeta } from "../../../engine/model/io.ts";
 import { createPredictor } from "../../../engine/model/predictor.ts";
-import { restoreWasmKernels, useWasmFastKernels } from "../../../engine/model/wasm-kernels.ts";
+import { loadConductor } from "../../../engine/model/conductor.ts";
+import { restoreWasmKernels, useWasmCopyKernels, useWasmFastKernels } from "../../../engine/model/wasm-kernels.ts";
 import { maxDifference, seedShaped } from "./seed-shaped.ts";
 
 beforeAll(async () => {
@@ -67,5 +68,74 @@ describe("the WASM prediction path", () => {
     const big = tf.zeros([64 * 1024 * 1024]);
     expect(Array.from(tf.slice(x, [2, 3, 0], [1, 1, 5]).dataSync())).toEqual([0, 1, 2, 3, 4].map((k) => at(2, 3, k)));
     tf.dispose([x, big]);
+  });
+
+  it("joins tensors along every axis, of every numeric type, to the values the backend's own Concat gives", () => {
+    const cases = [
+      {
+        shapes: [
+          [28, 1],
+          [28, 1],
+        ],
+        axis: -1,
+      },
+      {
+        shapes: [
+          [1, 28, 1],
+          [1, 28, 1],
+          [1, 28, 3],
+        ],
+        axis: 2,
+      },
+      {
+        shapes: [
+          [2, 3, 4],
+          [5, 3, 4],
+        ],
+        axis: 0,
+      },
+      {
+        shapes: [
+          [2, 3, 4],
+          [2, 1, 4],
+          [2, 0, 4],
+        ],
+        axis: 1,
+      },
+      { shapes: [[6], [7]], axis: 0 },
+    ];
+    for (const dtype of ["float32", "int32", "bool"] as const) {
+      for (const { shapes, axis } of cases) {
+        const xs = shapes.map((shape, k) =>
+          tf.tidy(() => tf.randomUniform(shape, -50, 50, "float32", k + 1).cast(dtype)),
+        );
+        restoreWasmKernels();
+        const before = tf.concat(xs, axis);
+        useWasmCopyKernels();
+        // once, after a heap growth between making the inputs and joining them
+        const big = dtype === "float32" && axis === -1 ? tf.zeros([64 * 1024 * 1024]) : undefined;
+        const fast = tf.concat(xs, axis);
+        expect(fast.shape).toEqual(before.shape);
+        expect(fast.dtype).toBe(dtype);
+        expect(Array.from(fast.dataSync())).toEqual(Array.from(before.dataSync()));
+        tf.dispose([...xs, before, fast, ...(big ? [big] : [])]);
+      }
+    }
+  });
+
+  it("leaves the shipped conductor's predictions the same to the last bit", async () => {
+    const conductor = await loadConductor(new URL("../../../models/conductor", import.meta.url).pathname, "wasm");
+    const contexts = [3, 7].map((seed) =>
+      Array.from({ length: conductor.contextFrames }, (_, t) =>
+        Float32Array.from({ length: conductor.featureSize }, (_, i) => Math.sin(seed * (t * 31 + i)) * 3),
+      ),
+    );
+    const predictAll = () => Promise.all(contexts.map((context) => conductor.predict(context)));
+    restoreWasmKernels();
+    const before = await predictAll();
+    useWasmCopyKernels();
+    const fast = await predictAll();
+    expect(fast).toEqual(before);
+    expect(before[0]![0]!.some((v) => v !== 0)).toBe(true);
   });
 });
