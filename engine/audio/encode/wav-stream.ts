@@ -118,6 +118,8 @@ async function writeThroughPacker(
   header: Promise<void>,
   onProgress?: EncodeProgress,
 ): Promise<void> {
+  // Failures are reported where each promise is awaited, not as unhandled rejections while a block renders.
+  header.catch(() => undefined);
   let writing = header;
   const packing: Promise<{ channels: Float32Array[]; bytes: Uint8Array; end: number }>[] = [];
   const rooms: Float32Array[][] = [];
@@ -135,24 +137,21 @@ async function writeThroughPacker(
     writing.catch(() => undefined);
     onProgress?.(packed.end, stream.length);
   };
-  try {
-    for (let start = 0; start < stream.length; start += WAV_BLOCK_FRAMES) {
-      while (packing.length >= BLOCKS_IN_FLIGHT) await writeOldest();
-      const end = Math.min(stream.length, start + WAV_BLOCK_FRAMES);
-      const room = rooms.pop() ?? Array.from({ length: stream.channelCount }, () => new Float32Array(WAV_BLOCK_FRAMES));
-      const channels = stream.read(start, end, room);
-      // The room travels to the packing thread; a stream that answered with arrays of its own is copied into it.
-      const block = room.map((r, c) => {
-        const view = r.subarray(0, end - start);
-        if (channels[c]!.buffer !== r.buffer || channels[c]!.byteOffset !== 0) view.set(channels[c]!);
-        return view;
-      });
-      packing.push(packer.pack(block, spareBytes.pop()).then((packed) => ({ ...packed, end })));
-    }
-    while (packing.length > 0) await writeOldest();
-    await writing;
-  } finally {
-    // Nothing left to fail unnoticed once this call has failed.
-    for (const pending of packing) pending.catch(() => undefined);
+  for (let start = 0; start < stream.length; start += WAV_BLOCK_FRAMES) {
+    while (packing.length >= BLOCKS_IN_FLIGHT) await writeOldest();
+    const end = Math.min(stream.length, start + WAV_BLOCK_FRAMES);
+    const room = rooms.pop() ?? Array.from({ length: stream.channelCount }, () => new Float32Array(WAV_BLOCK_FRAMES));
+    const channels = stream.read(start, end, room);
+    // The room travels to the packing thread; a stream that answered with arrays of its own is copied into it.
+    const block = room.map((r, c) => {
+      const view = r.subarray(0, end - start);
+      if (channels[c]!.buffer !== r.buffer || channels[c]!.byteOffset !== 0) view.set(channels[c]!);
+      return view;
+    });
+    const packed = packer.pack(block, spareBytes.pop()).then((reply) => ({ ...reply, end }));
+    packed.catch(() => undefined);
+    packing.push(packed);
   }
+  while (packing.length > 0) await writeOldest();
+  await writing;
 }

@@ -54,14 +54,18 @@ describe("a long WAV packed in a second thread", () => {
       expect(Buffer.from(channel.buffer).equals(Buffer.from(before[c]!.buffer))).toBe(true);
   });
 
-  it("reports a failed write", async () => {
-    let writes = 0;
-    const failing: OutputSink = {
-      write: async () => {
-        if (++writes === 3) throw new Error("disk full");
-      },
-      patch: async () => undefined,
-    };
-    await expect(encodeStream(streamOf(noise()), "wav16", failing, { threads: 2 })).rejects.toThrow(/disk full/);
+  it("reports a failed write, the header's or a block's", async () => {
+    for (const failing of [1, 3]) {
+      let writes = 0;
+      const sink: OutputSink = {
+        write: async () => {
+          if (++writes === failing) throw new Error(`disk full at write ${failing}`);
+        },
+        patch: async () => undefined,
+      };
+      await expect(encodeStream(streamOf(noise()), "wav16", sink, { threads: 2 })).rejects.toThrow(
+        `disk full at write ${failing}`,
+      );
+    }
   });
 });
