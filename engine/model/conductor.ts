@@ -8,6 +8,7 @@ import type { Conductor } from "./port.ts";
 import { destandardise, standardiseInto, type Standardisation } from "./standardise.ts";
 import { disposeModel } from "./dispose.ts";
 import { useWasmCopyKernels } from "./wasm-kernels.ts";
+import { checkedForwardPass } from "./forward.ts";
 
 /**
  * Wraps a loaded feature model as the planner's Conductor: [contextFrames][featureSize] raw frames in,
@@ -29,8 +30,10 @@ export function createConductor(loaded: LoadedModel): Conductor {
       `this conductor was trained on features "${meta.features.version}", but this engine computes "${SECOND_FRAMES_VERSION}"; train it again`,
     );
   }
-  // The same predictions to the last bit, faster: only the kernels that copy values are replaced.
+  // The same predictions to the last bit, faster: only the kernels that copy values are replaced, and the layers are
+  // called without apply()'s bookkeeping when that gives apply's output.
   if (tf.getBackend() === "wasm") useWasmCopyKernels();
+  const forward = checkedForwardPass(model);
   const standardisation: Standardisation = meta.features.standardisation;
   const featureSize = frameWidth(config);
   const { encoderSteps, decoderSteps } = config;
@@ -49,9 +52,10 @@ export function createConductor(loaded: LoadedModel): Conductor {
       });
       // [1, encoderSteps, featureSize] -> [1, decoderSteps, featureSize]. apply(), not predict(): one sample needs
       // no batching loop, and predict's costs a third of the time of this small model.
-      const output = tf.tidy(
-        () => model.apply(tf.tensor3d(x, [1, encoderSteps, featureSize]), { training: false }) as tf.Tensor,
-      );
+      const output = tf.tidy(() => {
+        const input = tf.tensor3d(x, [1, encoderSteps, featureSize]);
+        return forward ? forward(input) : (model.apply(input, { training: false }) as tf.Tensor);
+      });
       try {
         const y = await output.data();
         return Array.from({ length: decoderSteps }, (_, t) => destandardise(y, standardisation, t * featureSize));
