@@ -25,8 +25,12 @@ export interface JoinSearchJob {
 
 /** Shifts are 0 or earlier. */
 const NOT_SEARCHED = 1;
-/** Below this many pairs a second thread would not be up and running before this one is done. */
-const PAIRS_FOR_A_SECOND_THREAD = 24;
+/**
+ * Below this many pairs (about 5 ms each) a second thread would hardly be up and running before this one is done, and
+ * its memory (an isolate, the input's mono copy) would buy little: a 10-minute result of a 3:30 song has 28 pairs,
+ * an hour of it 226.
+ */
+const PAIRS_FOR_A_SECOND_THREAD = 64;
 
 const BOOT = new URL("../threads/boot.mjs", import.meta.url);
 const ENTRY = new URL("./join-search-thread-main.ts", import.meta.url);
