@@ -11,8 +11,10 @@ import { OPUS_FRAME, type OpusSegment } from "./opus-segment.ts";
 import { encodeSegments } from "./parallel.ts";
 import { resampledStream } from "./polyphase.ts";
 import type { EncodeThreads } from "./segment-threads.ts";
-import type { SegmentPlan } from "./segments.ts";
+import { type SegmentPlan, segmentSamples } from "./segments.ts";
 import type { OutputSink } from "./sink.ts";
+import { VorbisJoiner, type VorbisJoinCounts } from "./vorbis-join.ts";
+import type { VorbisSegment } from "./vorbis-segment.ts";
 
 /** About 2^20 samples (24 s at 44.1 kHz) per segment: 8 MB of stereo samples in flight per segment. */
 export const FLAC_PLAN: SegmentPlan = { unit: FLAC_BLOCK, units: 256, preRoll: 0, postRoll: 0 };
@@ -103,4 +105,40 @@ export async function encodeOpusParallel(
     onProgress,
   );
   await joiner.finish();
+}
+
+/**
+ * Vorbis segments start on a grid of 2,048 samples (a whole number of half short blocks, and of the 64-sample steps
+ * libvorbis's transient search takes, at every rate), with 1.5 s of pre-roll (at 44.1 kHz) for the two encoders'
+ * blocks to fall into step (vorbis-join.ts) and 0.6 s of post-roll for the join to be made in.
+ */
+export const VORBIS_PLAN: SegmentPlan = { unit: 2048, units: 512, preRoll: 32, postRoll: 12 };
+
+/** Ogg Vorbis as encodeOggVorbisStream writes it (VBR `quality`), its segments encoded on `threads`. */
+export async function encodeVorbisParallel(
+  stream: AudioStream,
+  sink: OutputSink,
+  quality: number,
+  threads: EncodeThreads,
+  onProgress?: EncodeProgress,
+  plan = VORBIS_PLAN,
+): Promise<VorbisJoinCounts> {
+  if (stream.channelCount < 1 || stream.channelCount > 2) {
+    throw new RangeError(`this Vorbis encoder takes 1 or 2 channels, not ${stream.channelCount}`);
+  }
+  const job = (channels: Float32Array[]) =>
+    ({ codec: "vorbis", channels, sampleRate: stream.sampleRate, quality }) as const;
+  const joiner = new VorbisJoiner(sink, stream.length, plan, async (from, to) => {
+    return (await threads.run(job(segmentSamples(stream, { from, to })))) as VorbisSegment;
+  });
+  await encodeSegments(
+    stream,
+    plan,
+    threads,
+    (_, channels) => job(channels),
+    (segment, result) => joiner.add(segment, result as VorbisSegment),
+    onProgress,
+  );
+  await joiner.finish();
+  return joiner.counts;
 }

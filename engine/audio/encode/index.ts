@@ -7,16 +7,18 @@ import {
   encodeFlacParallel,
   encodeMp3Parallel,
   encodeOpusParallel,
+  encodeVorbisParallel,
   FLAC_PLAN,
   mp3Plan,
   OPUS_PLAN,
+  VORBIS_PLAN,
 } from "./encode-parallel.ts";
 import { encodeMp3Stream, MP3_VBR_QUALITY, mp3SampleRate } from "./mp3.ts";
 import { parallelFor } from "./parallel.ts";
 import { encodeOggOpusStream, OPUS_BITRATE } from "./opus.ts";
 import { MemorySink, type OutputSink } from "./sink.ts";
 import { type LossyFormat, type LossySetting, settingForKbps } from "./quality.ts";
-import { encodeOggVorbisStream } from "./vorbis.ts";
+import { encodeOggVorbisStream, VORBIS_QUALITY } from "./vorbis.ts";
 import { writeWavStream } from "./wav-stream.ts";
 
 export type { EncodeProgress } from "./bytes.ts";
@@ -47,9 +49,9 @@ export interface EncodeAudioOptions {
   readonly setting?: LossySetting;
   readonly onProgress?: EncodeProgress;
   /**
-   * Threads encoding FLAC, MP3 and Opus in segments (encode-parallel.ts), by default one per core; 1 encodes here, in
-   * one piece. Results shorter than two segments (about 48 s) are encoded in one piece either way. A WAV of 12 s or
-   * more is packed in a second thread when this is 2 or more (wav-stream.ts), the same bytes.
+   * Threads encoding FLAC, MP3, Opus and Vorbis in segments (encode-parallel.ts), by default one per core; 1 encodes
+   * here, in one piece. Results shorter than two segments (about 48 s) are encoded in one piece either way. A WAV of
+   * 12 s or more is packed in a second thread when this is 2 or more (wav-stream.ts), the same bytes.
    */
   readonly threads?: number;
 }
@@ -109,6 +111,13 @@ export async function encodeStream(
     }
     case "ogg-vorbis": {
       const setting = options.setting?.format === "ogg-vorbis" ? options.setting : undefined;
+      const parallel = await parallelFor(stream, VORBIS_PLAN, options.threads);
+      if (parallel) {
+        const quality = setting?.quality ?? VORBIS_QUALITY;
+        return parallel.use(async (threads) => {
+          await encodeVorbisParallel(stream, sink, quality, threads, options.onProgress);
+        });
+      }
       return encodeOggVorbisStream(stream, sink, options.onProgress, setting?.quality);
     }
     case "ogg-opus": {

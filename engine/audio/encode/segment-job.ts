@@ -2,6 +2,7 @@ import type { FlacSegment } from "./flac-segment.ts";
 import type { Mp3Setting } from "./mp3.ts";
 import type { Mp3Segment } from "./mp3-segment.ts";
 import type { OpusSegment } from "./opus-segment.ts";
+import type { VorbisSegment } from "./vorbis-segment.ts";
 
 /** One segment's encoding, as sent to an encoding thread (the samples are transferred, not copied). */
 export type SegmentJob =
@@ -18,9 +19,15 @@ export type SegmentJob =
       readonly bitrate: number;
       /** Whether the segment ends the stream (its encoder's lookahead is flushed out with zeros). */
       readonly flush: boolean;
+    }
+  | {
+      readonly codec: "vorbis";
+      readonly channels: Float32Array[];
+      readonly sampleRate: number;
+      readonly quality: number;
     };
 
-export type SegmentResult = FlacSegment | Mp3Segment | OpusSegment;
+export type SegmentResult = FlacSegment | Mp3Segment | OpusSegment | VorbisSegment;
 
 /**
  * Encodes one segment (in an encoding thread). Each codec's module is loaded when first needed: a thread holds only
@@ -34,6 +41,8 @@ export async function encodeSegment(job: SegmentJob): Promise<SegmentResult> {
       return (await import("./mp3-segment.ts")).encodeMp3Segment(job.channels, job.sampleRate, job.setting);
     case "opus":
       return (await import("./opus-segment.ts")).encodeOpusSegment(job.channels, job.bitrate, job.flush);
+    case "vorbis":
+      return (await import("./vorbis-segment.ts")).encodeVorbisSegment(job.channels, job.sampleRate, job.quality);
   }
 }
 

@@ -52,6 +52,6 @@ export function* segmentsOf(frames: number, plan: SegmentPlan): Generator<Segmen
 export const segmentCount = (frames: number, plan: SegmentPlan): number => [...segmentsOf(frames, plan)].length;
 
 /** The samples a segment's encoder is fed, copied out of the stream into buffers of their own (to be transferred). */
-export function segmentSamples(stream: AudioStream, segment: Segment): Float32Array[] {
+export function segmentSamples(stream: AudioStream, segment: Pick<Segment, "from" | "to">): Float32Array[] {
   return stream.read(segment.from, segment.to).map((channel) => channel.slice());
 }
