@@ -28,7 +28,9 @@ function packed(packets: readonly Uint8Array[]): { bytes: Uint8Array; offsets: U
     offsets[i + 1] = offsets[i]! + packet.length;
   });
   const bytes = new Uint8Array(offsets[packets.length]!);
-  packets.forEach((packet, i) => bytes.set(packet, offsets[i]!));
+  packets.forEach((packet, i) => {
+    bytes.set(packet, offsets[i]!);
+  });
   return { bytes, offsets };
 }
 
