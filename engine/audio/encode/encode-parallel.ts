@@ -138,6 +138,7 @@ export async function encodeVorbisParallel(
     (_, channels) => job(channels),
     (segment, result) => joiner.add(segment, result as VorbisSegment),
     onProgress,
+    (segment) => joiner.place(segment),
   );
   await joiner.finish();
   return joiner.counts;

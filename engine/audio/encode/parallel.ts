@@ -10,7 +10,7 @@ const IN_FLIGHT_SPARE = 1;
 /**
  * Encodes `stream` segment by segment on `threads` and hands the results to `join` in order. Only a few segments
  * are held at a time (their samples while they are encoded, their bytes until it is their turn), so memory does not
- * grow with the length of the stream.
+ * grow with the length of the stream. `place` may move a segment's encode start (Vorbis puts its encoders in step).
  */
 export async function encodeSegments(
   stream: AudioStream,
@@ -19,6 +19,7 @@ export async function encodeSegments(
   job: (segment: Segment, channels: Float32Array[]) => SegmentJob,
   join: (segment: Segment, result: SegmentResult) => Promise<void>,
   onProgress?: EncodeProgress,
+  place: (segment: Segment) => Segment = (segment) => segment,
 ): Promise<void> {
   const waiting: { segment: Segment; result: Promise<SegmentResult> }[] = [];
   const joinOldest = async () => {
@@ -27,7 +28,8 @@ export async function encodeSegments(
     onProgress?.(Math.min(stream.length, segment.endUnit * plan.unit), stream.length);
   };
   try {
-    for (const segment of segmentsOf(stream.length, plan)) {
+    for (const planned of segmentsOf(stream.length, plan)) {
+      const segment = place(planned);
       const result = threads.run(job(segment, segmentSamples(stream, segment)));
       result.catch(() => {}); // awaited in order below; a failure there ends the encode
       waiting.push({ segment, result });

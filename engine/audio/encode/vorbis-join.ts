@@ -50,7 +50,7 @@ export interface VorbisJoinCounts {
  * early (on the lattice), and the join is made at the first pair of consecutive blocks both encoders placed alike
  * (the same centres and sizes, hence the same windows on both sides of the join), preferring one whose packets are
  * identical. Where they never coincide (a stretch with no transient, the two encoders a whole long block apart), the
- * segment is encoded again, started in step with the previous encoder's long blocks; failing that, from that
+ * segment is encoded again from a start shifted to put its long blocks on the previous encoder's; failing that, from that
  * encoder's own start, which reproduces its blocks exactly. Granule positions are the one-piece stream's (block
  * centres, the last one the stream's length), so decoders trim the end to the exact length.
  */
@@ -60,6 +60,8 @@ export class VorbisJoiner {
   private held: Block[] = [];
   private heldStart = 0;
   private heldEnd = 0;
+  /** Where a fresh encoder's long blocks fall, relative to its start, modulo half a long block (once seen). */
+  private lead: number | undefined;
   private shortBlock = 0;
   private longBlock = 0;
   readonly counts: VorbisJoinCounts = { joins: 0, identical: 0, rephased: 0, replayed: 0, at: [] };
@@ -83,8 +85,9 @@ export class VorbisJoiner {
       }
     } else {
       let splice = this.spliceOf(blocks, start);
-      if (splice === undefined) {
-        start = this.inStep(segment.from);
+      const inStep = splice === undefined ? this.inStep(blocks, segment.from) : undefined;
+      if (inStep !== undefined) {
+        start = inStep;
         blocks = blocksOf(await this.reencode(start, segment.to), start);
         splice = this.spliceOf(blocks, start);
         this.counts.rephased++;
@@ -149,13 +152,33 @@ export class VorbisJoiner {
   }
 
   /**
-   * A start at or after `from` for an encoder whose long blocks fall on the held encoder's: libvorbis begins with a
-   * short block at its first sample, and without a transient its next block is long, a quarter of each size later.
+   * A start for the segment's encoder (first started at `from`, giving `blocks`) that puts its long blocks on the held
+   * encoder's: both are on the same lattice, so they differ by a whole number of half short blocks; shifting the
+   * start by that shifts a stretch without transients alike. Undefined when the last long blocks already agree.
    */
-  private inStep(from: number): number {
-    const lead = this.shortBlock / 4 + this.longBlock / 4;
-    const long = this.held.find((block) => block.long && block.centre >= from + lead);
-    if (long === undefined) return this.heldStart;
-    return long.centre - lead;
+  private inStep(blocks: readonly Block[], from: number): number | undefined {
+    const lastLong = (list: readonly Block[]) => list.findLast((block) => block.long && block.centre <= this.heldEnd);
+    const held = lastLong(this.held);
+    const next = lastLong(blocks);
+    if (held === undefined || next === undefined) return undefined;
+    const shift = this.modPeriod(held.centre - next.centre);
+    if (shift === 0) return undefined;
+    this.lead = this.modPeriod(next.centre - from);
+    return from + shift;
+  }
+
+  private modPeriod(x: number): number {
+    const period = this.longBlock / 2;
+    return ((x % period) + period) % period;
+  }
+
+  /**
+   * The segment, its encode started where a fresh encoder's long blocks fall on the latest held ones: once a join has
+   * needed a second encode (a stretch without transients), the segments dispatched after it start in step.
+   */
+  place(segment: Segment): Segment {
+    const held = this.held.findLast((block) => block.long);
+    if (this.lead === undefined || held === undefined || segment.index === 0) return segment;
+    return { ...segment, from: segment.from + this.modPeriod(held.centre - segment.from - this.lead) };
   }
 }
