@@ -1,10 +1,11 @@
 /**
- * Long versions: a 3–4 minute MP3 extended to 10 minutes, 1 hour and 10 hours, as a 16-bit WAV and as an MP3, beside
- * PyMusicLooper on the same jobs. Prints each job's wall time and peak resident memory (the process's VmHWM, sampled
+ * Long versions: a 3–4 minute MP3 extended to 10 minutes, 1 hour and 10 hours, as a 16-bit WAV and as an MP3 (or Ogg
+ * Vorbis), beside
+ * PyMusicLooper on the same jobs. Prints each job's wall time, CPU time (all threads) and peak resident memory (the process's VmHWM, sampled
  * from /proc while it runs: Linux only), the ratios to PyMusicLooper, how 1 h and 10 h scale against 10 minutes, and
  * the load average before and after (the machine may be shared: compare within one run).
  *
- *   npx tsx scripts/bench-long.ts [--song FILE] [--lengths 600,3600,36000] [--formats wav,mp3]
+ *   npx tsx scripts/bench-long.ts [--song FILE] [--lengths 600,3600,36000] [--formats wav,mp3,ogg]
  *                                 [--pymusiclooper PATH] [--no-looper] [--measure] [--encode-threads 1,2]
  *
  * The song: --song, else the first 3:30 of an MP3 of asc-music (Debian, outside the corpus) re-encoded at 192 kbit/s
@@ -61,13 +62,16 @@ function findPyMusicLooper(given: string | undefined): string | undefined {
 
 const mb = (m: Measured) => (m.ok ? `${Math.round(m.peakMb)} MB` : "failed");
 const wall = (m: Measured) => (m.ok ? `${m.seconds.toFixed(1)} s` : `failed: ${m.note}`);
+const cpu = (m: Measured) => (m.ok ? `${m.cpuSeconds.toFixed(1)} s` : "–");
+type Format = "wav" | "mp3" | "ogg";
+const FORMAT_LABELS: Record<Format, string> = { wav: "16-bit WAV", mp3: "MP3", ogg: "Ogg Vorbis" };
 const clock = (s: number) => (s >= 3600 ? `${s / 3600} h` : `${s / 60} min`);
 
 async function main(): Promise<void> {
   const options = new Command()
     .option("--song <file>")
     .option("--lengths <list>", "target lengths, seconds", "600,3600,36000")
-    .option("--formats <list>", "wav (16-bit) and/or mp3", "wav,mp3")
+    .option("--formats <list>", "wav (16-bit), mp3 and/or ogg (Vorbis)", "wav,mp3")
     .option("--pymusiclooper <path>")
     .option("--measure", "with the quality report (as far as the memory allows)", false)
     .option("--no-looper", "skip PyMusicLooper")
@@ -90,7 +94,7 @@ async function main(): Promise<void> {
     if (!looper)
       process.stderr.write("PyMusicLooper not found (pip install pymusiclooper==3.6.0): its column is skipped\n");
     const lengths = options.lengths.split(",").map(Number);
-    const formats = options.formats.split(",") as ("wav" | "mp3")[];
+    const formats = options.formats.split(",") as Format[];
     const loadBefore = loadavg()[0]!;
     if (looper) await runLooper(looper, song, 60, "wav", work); // warm-up: numba compiles on the first call
     const rows: { length: number; format: string; threads?: number; ours: Measured; theirs?: Measured }[] = [];
@@ -110,13 +114,13 @@ async function main(): Promise<void> {
       `song: ${song} (${statSync(song).size} bytes); load average ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after`,
     );
     console.log(
-      "\n| job | harmonizer wall | harmonizer peak RSS | PyMusicLooper wall | PyMusicLooper peak RSS | wall ratio |",
+      "\n| job | harmonizer wall | harmonizer CPU | harmonizer peak RSS | PyMusicLooper wall | PyMusicLooper peak RSS | wall ratio |",
     );
-    console.log("|---|---|---|---|---|---|");
+    console.log("|---|---|---|---|---|---|---|");
     for (const { length, format, threads, ours, theirs } of rows) {
       const ratio = theirs?.ok && ours.ok ? (ours.seconds / theirs.seconds).toFixed(2) : "–";
       console.log(
-        `| ${clock(length)}, ${format === "wav" ? "16-bit WAV" : "MP3"} out${threads ? `, ${threads} encoding thread${threads > 1 ? "s" : ""}` : ""} | ${wall(ours)} | ${mb(ours)} | ${theirs ? wall(theirs) : "–"} | ${theirs ? mb(theirs) : "–"} | ${ratio} |`,
+        `| ${clock(length)}, ${FORMAT_LABELS[format as Format]} out${threads ? `, ${threads} encoding thread${threads > 1 ? "s" : ""}` : ""} | ${wall(ours)} | ${cpu(ours)} | ${mb(ours)} | ${theirs ? wall(theirs) : "–"} | ${theirs ? mb(theirs) : "–"} | ${ratio} |`,
       );
     }
     for (const format of formats) {
@@ -139,7 +143,7 @@ async function main(): Promise<void> {
 async function runHarmonizer(
   song: string,
   length: number,
-  format: "wav" | "mp3",
+  format: Format,
   work: string,
   withReport: boolean,
   threads?: number,
@@ -164,7 +168,7 @@ async function runHarmonizer(
   return result;
 }
 
-async function runLooper(looper: string, song: string, length: number, format: "wav" | "mp3", work: string) {
+async function runLooper(looper: string, song: string, length: number, format: Format, work: string) {
   const dir = mkdtempSync(join(work, "pml-"));
   const result = await measureProcess(looper, [
     "extend",
