@@ -1,4 +1,6 @@
-import { createOggEncoder } from "wasm-media-encoders";
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { createEncoder } from "wasm-media-encoders";
 import { ENCODE_BLOCK_FRAMES, yieldToEventLoop } from "./bytes.ts";
 import { oggPackets } from "./ogg-packets.ts";
 import { isLongBlock, vorbisBlocks } from "./vorbis-blocks.ts";
@@ -19,7 +21,23 @@ export interface VorbisSegment {
   readonly longBlock: number;
 }
 
-let reused: ReturnType<typeof createOggEncoder> | undefined;
+let compiled: WebAssembly.Module | undefined;
+let wasm: Promise<Buffer> | undefined;
+
+/**
+ * A libvorbis instance of its own for each segment (its WebAssembly compiled once per thread), rather than one instance
+ * configured again: wasm-media-encoders 0.7.0's `enc_free` clears the `vorbis_info` before the `vorbis_dsp_state`, so
+ * `vorbis_dsp_clear` no longer knows the channel count or the setup and leaves the PCM buffers and the floor, residue
+ * and psychoacoustic lookups allocated, about 1.1 MB of WebAssembly memory per configure that a long result's hundreds
+ * of segments would pile up (tests/engine/audio/vorbis-segment-memory.test.ts). An instance's memory goes with it.
+ */
+async function newOggEncoder() {
+  if (compiled) return createEncoder("audio/ogg", compiled);
+  wasm ??= readFile(createRequire(import.meta.url).resolve("wasm-media-encoders/wasm/ogg"));
+  return createEncoder("audio/ogg", await wasm, (module) => {
+    compiled = module;
+  });
+}
 
 /** Packets back to back with their offsets. */
 function packed(packets: readonly Uint8Array[]): { bytes: Uint8Array; offsets: Uint32Array } {
@@ -37,15 +55,14 @@ function packed(packets: readonly Uint8Array[]): { bytes: Uint8Array; offsets: U
 /**
  * The samples encoded by libvorbis as encodeOggVorbisStream does (VBR `quality`), then flushed. libvorbis centres its
  * first block on the first sample, so block k of the result is centred at the segment's start plus the sum of the
- * half-overlaps before it (vorbis-blocks.ts). One encoder per thread, configured afresh for each segment.
+ * half-overlaps before it (vorbis-blocks.ts).
  */
 export async function encodeVorbisSegment(
   channels: readonly Float32Array[],
   sampleRate: number,
   quality: number,
 ): Promise<VorbisSegment> {
-  reused ??= createOggEncoder();
-  const encoder = await reused;
+  const encoder = await newOggEncoder();
   encoder.configure({ sampleRate: sampleRate as 44100, channels: channels.length as 1 | 2, vbrQuality: quality });
   const length = channels[0]?.length ?? 0;
   const pages: Uint8Array[] = [];
