@@ -49,9 +49,9 @@ export interface VorbisJoinCounts {
  * blocks coincide, and their packets are mostly the same bytes. So each segment's encoder starts `preRoll` units
  * early (on the lattice), and the join is made at the first pair of consecutive blocks both encoders placed alike
  * (the same centres and sizes, hence the same windows on both sides of the join), preferring one whose packets are
- * identical. Where they never coincide (a stretch with no transient, the two encoders a whole long block apart), the
- * segment is encoded again from a start shifted to put its long blocks on the previous encoder's; failing that, from that
- * encoder's own start, which reproduces its blocks exactly. Granule positions are the one-piece stream's (block
+ * identical. Where they never coincide (a stretch with no transient, the two encoders' long blocks out of step), the
+ * segment is encoded again from a start shifted to put its long blocks on the previous encoder's; failing that, from
+ * that encoder's own start, which reproduces its blocks exactly. Granule positions are the one-piece stream's (block
  * centres, the last one the stream's length), so decoders trim the end to the exact length.
  */
 export class VorbisJoiner {
