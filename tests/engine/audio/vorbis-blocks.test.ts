@@ -43,7 +43,7 @@ describe("Vorbis blocks read back from libvorbis's own stream", () => {
         centres.push(k === 0 ? 0 : centres[k - 1]! + blocks.sizes[long[k - 1] ? 1 : 0] / 4 + size / 4);
       });
       const pages = pageGranules(bytes);
-    expect(pages.length).toBeGreaterThan(5);
+      expect(pages.length).toBeGreaterThan(5);
       let ended = 0;
       for (const [i, page] of pages.entries()) {
         ended += page.packetsEnded;
