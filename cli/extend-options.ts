@@ -79,7 +79,7 @@ export function withExtendOptions(command: Command): Command {
     .option("--quality <kbps>", QUALITY_HELP, positiveNumber)
     .option(
       "--encode-threads <n>",
-      `threads encoding a FLAC, MP3, Opus or Vorbis result in segments, 1 to ${MAX_ENCODE_THREADS} (default: one per core; 1: in one piece)`,
+      `threads encoding a FLAC, MP3, Opus or Vorbis result in segments (a WAV: packed on a second thread from 2), 1 to ${MAX_ENCODE_THREADS} (default: one per core; 1: all in one thread)`,
       encodeThreads,
     )
     .option(
