@@ -58,11 +58,6 @@ export interface MeasureOptions {
   readonly timings?: Record<string, number>;
   /** After each stage: stages done, and how many this measurement runs (see measureStages). */
   readonly onProgress?: (done: number, total: number) => void;
-  /**
-   * The seam metrics, measured elsewhere with measureResultSeams (e.g. in another thread while this one measures the
-   * rest); default: measured here.
-   */
-  readonly seams?: Promise<SeamMetrics>;
 }
 
 /** Everything measureExtension needs from the original, independent of the extension. */
@@ -97,12 +92,9 @@ const BODY_STAGES = ["extension: blocks", "timbre + harmony", "extension: loops"
 const SEAM_STAGES = ["window: flux around seams", "seam loudness", "beat phase", "clicks"] as const;
 
 /** The stage names a measurement times, in order (its progress counts these). */
-export function measureStages(
-  options: Pick<MeasureOptions, "originalAnalysis" | "signalAnalysis" | "path" | "seams">,
-): string[] {
+export function measureStages(options: Pick<MeasureOptions, "originalAnalysis" | "signalAnalysis" | "path">): string[] {
   const original = options.originalAnalysis ? [] : ORIGINAL_STAGES.slice(options.signalAnalysis ? SHARED_STAGES : 0);
-  const seams = options.seams ? [] : SEAM_STAGES;
-  return [...original, "form", ...EXTENSION_STAGES[options.path ?? "mapped"], ...BODY_STAGES, ...seams];
+  return [...original, "form", ...EXTENSION_STAGES[options.path ?? "mapped"], ...BODY_STAGES, ...SEAM_STAGES];
 }
 
 /** Analyses the original once: features and beats (taken from `shared` when the engine made them), one-beat blocks, its own loops, loudness. */
@@ -167,7 +159,7 @@ export async function measureExtension(
     return { ...emptyMetrics(span.seams.length, reference), ...form };
   }
   const body = measureBody(measured, span, reference, copies, { path: options.path ?? "mapped", timed });
-  const seams = options.seams ? await options.seams : measureResultSeams(measured, seamReferenceOf(reference), timed);
+  const seams = measureResultSeams(measured, seamReferenceOf(reference), timed);
   options.onProgress?.(stages.length, stages.length);
   // No beat phase in silence.
   const beatPhaseErrorAtSeams = body.extensionTempoBpm === null ? null : seams.beatPhaseErrorAtSeams;
