@@ -1,5 +1,5 @@
 import { analyseBeatsFromFrames, type BeatAnalysis } from "../analysis/beats.ts";
-import { FRAME_SIZE, HOP, type FrameFeatures } from "../analysis/features.ts";
+import { FRAME_SIZE, HOP } from "../analysis/features.ts";
 import { ANALYSIS_RATE, analysisSignal, type AnalysisSignal } from "../analysis/signal.ts";
 import type { CopySegment } from "./copy-map.ts";
 import {
@@ -11,6 +11,7 @@ import {
 } from "./extension-frames.ts";
 export type { InputFigures };
 import { kWeighting } from "../audio/k-weighting.ts";
+import { wholeRows, type FrameRows } from "./frame-rows.ts";
 import { loudnessMeter } from "./loudness-meter.ts";
 import { windowOf, type SampleSource } from "./sample-source.ts";
 
@@ -20,8 +21,8 @@ import { windowOf, type SampleSource } from "./sample-source.ts";
  * analysis where the extension is a sample-exact copy of the input (see analyseExtensionMapped).
  */
 export interface ExtensionAnalysis {
-  /** chroma, mfcc and levelDb per frame (flux is not read and is 0 on the mapped path). */
-  readonly frames: FrameFeatures;
+  /** chroma, mfcc and levelDb per frame (flux is not read). */
+  readonly frames: FrameRows;
   readonly tempoBpm: number;
   /** LUFS; -Infinity when the extension is silent. */
   readonly integratedLufs: number;
@@ -85,7 +86,7 @@ export function analyseExtensionDirect(
     return analyseBeatsFromFrames(result.sampleRate, length, signal.samples, frames, signal.factor).tempoBpm;
   });
   return {
-    frames,
+    frames: wholeRows(frames),
     tempoBpm,
     integratedLufs: timed(loudnessStage, () => mappedLoudness(undefined, result, boundary, [])),
   };

@@ -3,7 +3,7 @@ import { analyseBeatsFromFrames, type BeatAnalysis, type SignalAnalysis } from "
 import { frameFeatures, type FrameFeatures } from "../analysis/features.ts";
 import { createBeatVectoriser, type BeatVectoriser } from "../analysis/beat-vectors.ts";
 import { analysisSignal, type AnalysisSignal } from "../analysis/signal.ts";
-import { blockCopies, copySegments, coveredShare, type CopySegment, placedSegments } from "./copy-map.ts";
+import { blockCopy, copySegments, coveredShare, type CopySegment, placedSegments } from "./copy-map.ts";
 import {
   analyseExtensionDirect,
   analyseExtensionMapped,
@@ -16,7 +16,7 @@ import {
 } from "./extension-analysis.ts";
 import { findResultCopies, measureForm, type FormMetrics } from "./form.ts";
 import { gatedLoudness, kWeightedPower } from "../audio/k-weighting.ts";
-import { shortestLoopSeconds, slidingBlocks, verbatimFraction, type SlidingBlocks } from "./loops.ts";
+import { extensionLoops, shortestLoopSeconds, slidingBlocks, type SlidingBlocks } from "./loops.ts";
 import type { FoundCopies } from "./copies.ts";
 import type { QualityReport } from "./report.ts";
 import { median, type SeamMetrics } from "./seams.ts";
@@ -88,7 +88,7 @@ const ORIGINAL_STAGES = [
 const SHARED_STAGES = 2;
 /** The stages of measureExtension after the original's, in order; the extension's three depend on the path. */
 const EXTENSION_STAGES = { mapped: MAPPED_STAGES, direct: DIRECT_STAGES } as const;
-const BODY_STAGES = ["extension: blocks", "timbre + harmony", "extension: loops", "verbatim"] as const;
+const BODY_STAGES = ["timbre + harmony", "extension: blocks, loops, verbatim"] as const;
 const SEAM_STAGES = ["window: flux around seams", "seam loudness", "beat phase", "clicks"] as const;
 
 /** The stage names a measurement times, in order (its progress counts these). */
@@ -193,47 +193,24 @@ function measureBody(
     });
   const extension = analyseExtension(reference, result, boundary, { segments, placed }, settings);
   const silent = !Number.isFinite(extension.integratedLufs);
-  const { blocks, hop, frameSize, timbreDistance, harmonySimilarity } = framesMeasured(extension, reference, timed);
+  const { frames } = extension;
   const originalTempo = reference.beats.tempoBpm;
+  const copyOf = blockCopy(reference.blockFrames, segments, {
+    boundary,
+    hopSamples: frames.hop * reference.signal.factor,
+    frameSamples: frames.frameSize * reference.signal.factor,
+  });
   return {
     ...empty,
     extensionSeconds: extensionLength / sampleRate,
     integratedLoudnessDifferenceLu: finiteOrNull(extension.integratedLufs - reference.integratedLufs),
     tempoDifferencePercent: silent ? null : (100 * Math.abs(extension.tempoBpm - originalTempo)) / originalTempo,
-    timbreDistance,
-    harmonySimilarity,
-    shortestLoopSeconds: timed("extension: loops", () =>
-      shortestLoopSeconds(
-        blocks,
-        undefined,
-        blockCopies(blocks, segments, {
-          boundary,
-          hopSamples: hop * reference.signal.factor,
-          frameSamples: frameSize * reference.signal.factor,
-        }),
-      ),
-    ),
-    verbatimFraction: timed("verbatim", () => verbatimFraction(blocks, reference.blocks)),
-    extensionTempoBpm: silent ? null : extension.tempoBpm,
-  };
-}
-
-/**
- * What the loop and verbatim metrics need of the extension's frames (its one-beat blocks), and the metrics read from
- * the frames themselves. Takes the frames out of `extension`: they are not held while the blocks are compared (about
- * 17 MB per hour of result).
- */
-function framesMeasured(extension: { frames?: FrameFeatures }, reference: OriginalAnalysis, timed: Timed) {
-  const frames = extension.frames!;
-  extension.frames = undefined;
-  return {
-    hop: frames.hop,
-    frameSize: frames.frameSize,
-    blocks: timed("extension: blocks", () => slidingBlocks(frames, reference.blockFrames, reference.vectoriser)),
     timbreDistance: timed("timbre + harmony", () =>
       mfccFrechetDistance(frames, 0, frames.frameCount, reference.frames),
     ),
     harmonySimilarity: chromaCosine(frames, 0, reference.frames),
+    ...timed("extension: blocks, loops, verbatim", () => extensionLoops(frames, reference, copyOf)),
+    extensionTempoBpm: silent ? null : extension.tempoBpm,
   };
 }
 
