@@ -95,9 +95,10 @@ export interface Block {
 
 /**
  * The shortest period (seconds) at which a stretch is followed straight away by a near-identical copy of itself (see
- * loops.ts shortestLoopSeconds), found while the blocks are pushed in order: only the last maxLag + 1 are kept, and
- * each lag keeps its last window of matches. For every lag the blocks are compared in the same order, by the same
- * rule, as a sweep of that lag alone; the answer is the smallest lag whose window filled, 0 when none did.
+ * loops.ts shortestLoopSeconds), found while the blocks are pushed in order: only the last maxLag + 1 are kept. Every
+ * lag compares the blocks in the same order, by the same rule, as a sweep of that lag alone would, and keeps where
+ * its matches in its last window were (a window can only fill up at a match, or when it first reaches its length, so
+ * only then is it checked); the answer is the smallest lag whose window filled, 0 when none did.
  */
 export function lagSearch(grid: BlockGrid, size: number, maxPeriodSeconds: number) {
   const { count, blockFrames, stride, frameSeconds } = grid;
@@ -109,36 +110,52 @@ export function lagSearch(grid: BlockGrid, size: number, maxPeriodSeconds: numbe
   const projections = new Float64Array(kept);
   const copies = new Int32Array(kept);
   const lags = Math.max(0, maxLag - blockFrames + 1);
-  // Per lag: its window (in compared blocks), where its ring of window + 1 matches starts, and its counts.
+  // Per lag (k = lag - blockFrames): its window in compared blocks (never shorter for a longer lag), and a ring of
+  // the steps of its matches within the window.
   const windows = Int32Array.from({ length: lags }, (_, k) =>
     Math.ceil(Math.max(k + blockFrames, minRunFrames) / stride),
   );
   const starts = new Float64Array(lags + 1);
-  for (let k = 0; k < lags; k++) starts[k + 1] = starts[k]! + windows[k]! + 1;
-  const matches = new Uint8Array(starts[lags]!);
-  const lengths = new Float64Array(lags);
-  const inWindow = new Int32Array(lags);
+  for (let k = 0; k < lags; k++) starts[k + 1] = starts[k]! + windows[k]!;
+  const steps = new Float64Array(starts[lags]!);
+  const heads = new Int32Array(lags);
+  const sizes = new Int32Array(lags);
   let best = Infinity;
   let pushed = 0;
+  let step = 0;
+  let filling = 0;
+  const filled = (k: number) => sizes[k]! >= MATCHING_SHARE * windows[k]!;
   const visit = (i: number) => {
     const a = i % kept;
     for (let lag = blockFrames; lag <= maxLag && lag < best && i + lag < count; lag++) {
-      const b = (i + lag) % kept;
-      const match =
-        !silent[a] &&
-        !silent[b] &&
-        (copies[a]! < 0 || copies[a] !== copies[b]) &&
-        Math.abs(projections[a]! - projections[b]!) < NEAR_IDENTICAL_DISTANCE + PROJECTION_SLACK &&
-        closerThan(vectors, a, vectors, b, size, NEAR_IDENTICAL_DISTANCE);
+      let b = a + lag;
+      if (b >= kept) b -= kept;
+      if (
+        silent[a] ||
+        silent[b] ||
+        (copies[a]! >= 0 && copies[a] === copies[b]) ||
+        !(Math.abs(projections[a]! - projections[b]!) < NEAR_IDENTICAL_DISTANCE + PROJECTION_SLACK) ||
+        !closerThan(vectors, a, vectors, b, size, NEAR_IDENTICAL_DISTANCE)
+      )
+        continue;
       const k = lag - blockFrames;
       const window = windows[k]!;
-      const length = lengths[k]!;
-      matches[starts[k]! + (length % (window + 1))] = match ? 1 : 0;
-      inWindow[k]! += match ? 1 : 0;
-      lengths[k] = length + 1;
-      if (length + 1 > window) inWindow[k]! -= matches[starts[k]! + ((length - window) % (window + 1))]!;
-      if (length + 1 >= window && inWindow[k]! >= MATCHING_SHARE * window) best = lag;
+      const start = starts[k]!;
+      while (sizes[k]! > 0 && steps[start + heads[k]!]! <= step - window) {
+        heads[k] = heads[k]! + 1 === window ? 0 : heads[k]! + 1;
+        sizes[k]!--;
+      }
+      steps[start + ((heads[k]! + sizes[k]!) % window)] = step;
+      sizes[k]!++;
+      if (step + 1 >= window && filled(k)) best = lag;
     }
+    // The lags whose window reaches its length at this step: checked once even without a match now.
+    while (filling < lags && windows[filling]! < step + 1) filling++;
+    for (let k = filling; k < lags && windows[k] === step + 1; k++) {
+      const lag = k + blockFrames;
+      if (lag < best && i + lag < count && filled(k)) best = lag;
+    }
+    step++;
   };
   return {
     /** Block `pushed`: pushed in order, 0 to count - 1. */
