@@ -13,6 +13,10 @@ import type { AnalysisSignal } from "../analysis/signal.ts";
 import type { BeatAnalysis } from "../analysis/beats.ts";
 import { windowOf, type SampleSource } from "./sample-source.ts";
 import { indexedRows, type FrameRows } from "./frame-rows.ts";
+import type { Steps } from "./steps.ts";
+
+/** Frames mapped between two steps. */
+const STEP_FRAMES = 65_536;
 
 /** The input's analysis that the mapped path reads. */
 export interface InputFigures {
@@ -30,12 +34,12 @@ export interface InputFigures {
  * frames would smooth the MFCC spread that the timbre distance compares), kept as its index. Every other frame (seams,
  * crossfades, anything generated) is computed from the result's own samples and held.
  */
-export function mappedFrames(
+export function* mappedFrames(
   input: InputFigures,
   result: SampleSource,
   boundary: number,
   segments: readonly CopySegment[],
-): FrameRows {
+): Steps<FrameRows> {
   const { factor } = input.signal;
   const source = input.frames;
   const analysisLength = Math.floor((result.length - boundary) / factor);
@@ -44,6 +48,7 @@ export function mappedFrames(
   const unmapped: [number, number][] = [];
   let computed = 0;
   for (let f = 0; f < count; f++) {
+    if (f % STEP_FRAMES === 0) yield;
     const start = boundary + f * HOP * factor;
     const segment = segmentHolding(segments, start, start + FRAME_SIZE * factor);
     const g = segment ? Math.round((start - segment.offset) / (HOP * factor)) : -1;
@@ -56,7 +61,7 @@ export function mappedFrames(
     }
   }
   const own = emptyFrames(input.signal.sampleRate, computed);
-  computeFrames(result, boundary, factor, unmapped, own, false, (f) => -1 - refs[f]!);
+  yield* computeFrames(result, boundary, factor, unmapped, own, false, (f) => -1 - refs[f]!);
   return indexedRows(source, own, refs);
 }
 
@@ -95,7 +100,7 @@ const READ_STEP_ANALYSIS_SAMPLES = 1 << 16;
  * samples laid end to end, each starting on the hop grid so that every run's frames keep their alignment, in pieces of
  * at most PIECE_ANALYSIS_SAMPLES (a run longer than that is cut into overlapping pieces). `flux`: also copy the flux.
  */
-export function computeFrames(
+export function* computeFrames(
   result: SampleSource,
   boundary: number,
   factor: number,
@@ -103,40 +108,40 @@ export function computeFrames(
   frames: FrameFeatures,
   flux: boolean,
   slot: (f: number) => number = (f) => f,
-): void {
+): Steps<void> {
   const maxFrames = PIECE_ANALYSIS_SAMPLES / HOP - Math.ceil(FRAME_SIZE / HOP);
   // [first computed, first kept, last]: a cut run's later pieces start a frame early, so that their first kept
   // frame's flux reads the frame before it.
   let batch: [number, number, number][] = [];
   let batchFrames = 0;
-  const flush = () => {
-    if (batch.length > 0) computeRuns(result, boundary, factor, batch, { frames, flux, slot });
+  function* flush(): Steps<void> {
+    if (batch.length > 0) yield* computeRuns(result, boundary, factor, batch, { frames, flux, slot });
     batch = [];
     batchFrames = 0;
-  };
+  }
   for (const [first, last] of runs) {
     let kept = first;
     while (kept <= last) {
       const from = kept === first ? first : kept - 1;
       const to = Math.min(last, from + maxFrames - 1);
       const size = to - from + 1 + Math.ceil(FRAME_SIZE / HOP);
-      if (batchFrames + size > maxFrames) flush();
+      if (batchFrames + size > maxFrames) yield* flush();
       batch.push([from, kept, to]);
       batchFrames += size;
       kept = to + 1;
     }
   }
-  flush();
+  yield* flush();
 }
 
 /** computeFrames for runs whose samples fit one frameFeatures call. */
-function computeRuns(
+function* computeRuns(
   result: SampleSource,
   boundary: number,
   factor: number,
   runs: readonly [number, number, number][],
   into: { readonly frames: FrameFeatures; readonly flux: boolean; readonly slot: (f: number) => number },
-): void {
+): Steps<void> {
   const { frames, flux, slot } = into;
   const starts: number[] = [];
   let length = 0;
@@ -145,7 +150,7 @@ function computeRuns(
     length += Math.ceil(((last - first) * HOP + FRAME_SIZE) / HOP) * HOP;
   }
   const samples = new Float32Array(length + FRAME_SIZE);
-  runs.forEach(([first, , last], k) => {
+  for (const [k, [first, , last]] of runs.entries()) {
     const from = boundary + first * HOP * factor;
     const to = boundary + (last * HOP + FRAME_SIZE) * factor;
     // Read in steps (a whole multiple of the decimation): the same analysis samples as one window, without a piece's
@@ -154,8 +159,9 @@ function computeRuns(
     for (let at = from; at < to; at += step) {
       const part = analysisSignal(windowOf(result, at, Math.min(to, at + step))).samples;
       samples.set(part, starts[k]! + (at - from) / factor);
+      yield;
     }
-  });
+  }
   const computed = frameFeatures(samples, frames.sampleRate);
   runs.forEach(([first, kept, last], k) => {
     for (let f = kept; f <= last; f++) copyFrame(computed, starts[k]! / HOP + f - first, frames, slot(f), flux);

@@ -9,10 +9,13 @@ import {
   verbatimCounter,
 } from "./block-compare.ts";
 import { rowsOf, type FrameRows } from "./frame-rows.ts";
+import type { Steps } from "./steps.ts";
 import { SILENT_BLOCK_DB } from "./timbre.ts";
 
 export type { SlidingBlocks };
 
+/** Blocks compared between two steps (steps.ts). */
+const STEP_BLOCKS = 1024;
 /** Default longest period the loop search looks for, seconds. */
 const MAX_PERIOD_SECONDS = 40;
 
@@ -65,15 +68,16 @@ export function verbatimFraction(blocks: SlidingBlocks, reference: SlidingBlocks
  * copy of the input holds block i (-1 for none). Both searches project along the direction of the input's blocks
  * (which prunes as well: the extension is mostly the input); the answers do not depend on it.
  */
-export function extensionLoops(
+export function* extensionLoops(
   frames: FrameRows,
   reference: { readonly blocks: SlidingBlocks; readonly vectoriser: BeatVectoriser },
   copyOf: (block: number) => number,
-): { readonly shortestLoopSeconds: number; readonly verbatimFraction: number } {
+): Steps<{ readonly shortestLoopSeconds: number; readonly verbatimFraction: number }> {
   const maker = blockMaker(frames, reference.blocks.blockFrames, reference.vectoriser);
   const search = lagSearch(maker, BEAT_VECTOR_SIZE, MAX_PERIOD_SECONDS);
   const counter = verbatimCounter(reference.blocks);
   for (let i = 0; i < maker.count; i++) {
+    if (i % STEP_BLOCKS === 0) yield;
     const { vector, silent } = maker.next();
     const block: Block = {
       vector,

@@ -11,10 +11,11 @@ import {
   MAPPED_STAGES,
   mappedTempoBpm,
   stageTimer,
+  timedSteps,
   type ExtensionAnalysis,
   type Timed,
 } from "./extension-analysis.ts";
-import { findResultCopies, measureForm, type FormMetrics } from "./form.ts";
+import { formSteps, resultCopySteps, type FormMetrics } from "./form.ts";
 import { gatedLoudness, kWeightedPower } from "../audio/k-weighting.ts";
 import { extensionLoops, shortestLoopSeconds, slidingBlocks, type SlidingBlocks } from "./loops.ts";
 import type { FoundCopies } from "./copies.ts";
@@ -23,13 +24,14 @@ import { median, type SeamMetrics } from "./seams.ts";
 import {
   type ExtensionToMeasure,
   measuredSpan,
-  measureResultSeams,
+  resultSeamSteps,
   NO_SEAM_METRICS,
   seamReferenceOf,
   type MeasuredSpan,
 } from "./span.ts";
 import { chromaCosine, mfccFrechetDistance } from "./timbre.ts";
 import { sampleSource, type SampleSource } from "./sample-source.ts";
+import { finishYielding, type Steps } from "./steps.ts";
 
 export type { ExtensionToMeasure };
 
@@ -138,12 +140,14 @@ export function analyseOriginal(
 
 /**
  * Measures how well an extension matches its original and hides its seams, and its form (see QualityReport and
- * MeasurePath). The original is analysed once (or taken from options.originalAnalysis).
+ * MeasurePath). The original is analysed once (or taken from options.originalAnalysis). The event loop gets a turn
+ * about every 50 ms while the result is measured (steps.ts), so that a stop signal is handled at once.
  */
-export async function measureExtension(
-  input: ExtensionToMeasure,
-  options: MeasureOptions = {},
-): Promise<QualityReport> {
+export function measureExtension(input: ExtensionToMeasure, options: MeasureOptions = {}): Promise<QualityReport> {
+  return finishYielding(measureSteps(input, options));
+}
+
+function* measureSteps(input: ExtensionToMeasure, options: MeasureOptions): Steps<QualityReport> {
   const stages = measureStages(options);
   const timed = stageTimer(stages, options);
   const reference =
@@ -152,14 +156,14 @@ export async function measureExtension(
       : analyseOriginal(input.original, options.signalAnalysis, timed);
   // One source for every reader of the result: a stream's kept windows serve them all.
   const measured = { ...input, result: sampleSource(input.result) };
-  const { form, copies } = formAndCopies(measured, timed);
+  const { form, copies } = yield* timedSteps(timed, "form", formAndCopies(measured));
   const span = measuredSpan(measured);
   if (!span.measurable) {
     options.onProgress?.(stages.length, stages.length);
     return { ...emptyMetrics(span.seams.length, reference), ...form };
   }
-  const body = measureBody(measured, span, reference, copies, { path: options.path ?? "mapped", timed });
-  const seams = measureResultSeams(measured, seamReferenceOf(reference), timed);
+  const body = yield* measureBody(measured, span, reference, copies, { path: options.path ?? "mapped", timed });
+  const seams = yield* resultSeamSteps(measured, seamReferenceOf(reference), timed);
   options.onProgress?.(stages.length, stages.length);
   // No beat phase in silence.
   const beatPhaseErrorAtSeams = body.extensionTempoBpm === null ? null : seams.beatPhaseErrorAtSeams;
@@ -170,13 +174,13 @@ export async function measureExtension(
 type SignalMetrics = Omit<QualityReport, keyof FormMetrics>;
 
 /** The result after introSeconds against the original: every metric but the form and the seam ones. */
-function measureBody(
+function* measureBody(
   input: ExtensionToMeasure & { readonly result: SampleSource },
   span: MeasuredSpan,
   reference: OriginalAnalysis,
   copies: FoundCopies,
   settings: { readonly path: MeasurePath; readonly timed: Timed },
-): Omit<SignalMetrics, keyof SeamMetrics> {
+): Steps<Omit<SignalMetrics, keyof SeamMetrics>> {
   const { original, result } = input;
   const { timed } = settings;
   const { boundary, extensionLength } = span;
@@ -191,7 +195,7 @@ function measureBody(
       sampleRate,
       inputLength: frameCount(original),
     });
-  const extension = analyseExtension(reference, result, boundary, { segments, placed }, settings);
+  const extension = yield* analyseExtension(reference, result, boundary, { segments, placed }, settings);
   const silent = !Number.isFinite(extension.integratedLufs);
   const { frames } = extension;
   const originalTempo = reference.beats.tempoBpm;
@@ -209,31 +213,31 @@ function measureBody(
       mfccFrechetDistance(frames, 0, frames.frameCount, reference.frames),
     ),
     harmonySimilarity: chromaCosine(frames, 0, reference.frames),
-    ...timed("extension: blocks, loops, verbatim", () => extensionLoops(frames, reference, copyOf)),
+    ...(yield* timedSteps(timed, "extension: blocks, loops, verbatim", extensionLoops(frames, reference, copyOf))),
     extensionTempoBpm: silent ? null : extension.tempoBpm,
   };
 }
 
 /** The form metrics, and the copies of the input they found (the scans and anchors are not kept). */
-function formAndCopies(measured: ExtensionToMeasure & { readonly result: SampleSource }, timed: Timed) {
+function* formAndCopies(measured: ExtensionToMeasure & { readonly result: SampleSource }) {
   const { original, result, introSeconds } = measured;
-  const found = timed("form", () => findResultCopies(original, result));
-  return { form: measureForm(original, result, { introSeconds }, found), copies: found.copies };
+  const found = yield* resultCopySteps(original, result);
+  return { form: yield* formSteps(original, result, { introSeconds }, found), copies: found.copies };
 }
 
 /** The extension's frames, tempo and loudness by the path asked for (mapped falls back to direct, see MeasurePath). */
-function analyseExtension(
+function* analyseExtension(
   reference: OriginalAnalysis,
   result: SampleSource,
   boundary: number,
   { segments, placed }: { readonly segments: readonly CopySegment[]; readonly placed?: readonly CopySegment[] },
   settings: { readonly path: MeasurePath; readonly timed: Timed },
-): ExtensionAnalysis {
+): Steps<ExtensionAnalysis> {
   const end = result.length;
-  if (settings.path === "direct") return analyseExtensionDirect(result, boundary, settings.timed);
+  if (settings.path === "direct") return yield* analyseExtensionDirect(result, boundary, settings.timed);
   const mapped =
     coveredShare(segments, boundary, end) >= MIN_MAPPED_SHARE
-      ? analyseExtensionMapped(reference, result, boundary, segments, settings.timed)
+      ? yield* analyseExtensionMapped(reference, result, boundary, segments, settings.timed)
       : undefined;
   // Too little is copied sample for sample to map the frames (phrases whose level is ridden across a join are the
   // input's beats at another gain): the samples are analysed, but the tempo is still read from the input's beats where
@@ -241,7 +245,7 @@ function analyseExtension(
   // unchanged audio, and a change of level moves no beat. Where the copies are too short for that (a 10 s extension
   // ridden in level: a song without a clear beat read 62 % off), the engine's own account of what it placed is read.
   const copied = mappedTempoBpm(reference.beats, segments) ?? (placed && mappedTempoBpm(reference.beats, placed));
-  return mapped ?? analyseExtensionDirect(result, boundary, settings.timed, copied);
+  return mapped ?? (yield* analyseExtensionDirect(result, boundary, settings.timed, copied));
 }
 
 /** The report when there is nothing after the intro to measure: only the seam count and the original's own figures. */
