@@ -3,7 +3,7 @@ import type { SampleSource } from "./sample-source.ts";
 import type { Steps } from "./steps.ts";
 
 /** Anchors looked up between two steps. */
-const STEP_ANCHORS = 1024;
+const STEP_ANCHORS = 64;
 
 /**
  * Sample-exact copies found by matching anchors (see anchors.ts). A copy run is a stretch of the target that

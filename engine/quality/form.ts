@@ -112,13 +112,22 @@ export function* formSteps(
   const originalRepeats = yield* findCopyRuns(input, "self", { minOffsetSamples });
   const intro = Math.round((options.introSeconds ?? frameCount(original) / original.sampleRate) * sampleRate);
 
+  // The copies' exact edges are walked here, as each figure asks for them: a step each.
+  const longestVerbatimRunSeconds = longestRunAfter(copies, Math.max(0, intro)) / sampleRate;
+  yield;
+  const longestRepeatedStretchSeconds = longestRunAfter(repeats) / sampleRate;
+  yield;
+  const introReplays = originalSound ? countOpenings(copies, originalSound, sampleRate) : 0;
+  yield;
+  const endsWithInputEnding =
+    originalSound && resultSound ? endsWithEnding(copies, originalSound, resultSound, sampleRate) : false;
+  yield;
   return {
-    longestVerbatimRunSeconds: longestRunAfter(copies, Math.max(0, intro)) / sampleRate,
-    longestRepeatedStretchSeconds: longestRunAfter(repeats) / sampleRate,
+    longestVerbatimRunSeconds,
+    longestRepeatedStretchSeconds,
     originalLongestRepeatedStretchSeconds: longestRunAfter(originalRepeats) / sampleRate,
-    introReplays: originalSound ? countOpenings(copies, originalSound, sampleRate) : 0,
-    endsWithInputEnding:
-      originalSound && resultSound ? endsWithEnding(copies, originalSound, resultSound, sampleRate) : false,
+    introReplays,
+    endsWithInputEnding,
     longestInternalSilenceSeconds: longestInternalSilenceSeconds(resultScan, resultLevels, threshold, sampleRate),
     originalLongestInternalSilenceSeconds: longestInternalSilenceSeconds(
       originalScan,

@@ -31,7 +31,7 @@ import {
 } from "./span.ts";
 import { chromaCosine, mfccFrechetDistance } from "./timbre.ts";
 import { sampleSource, type SampleSource } from "./sample-source.ts";
-import { finishYielding, type Steps } from "./steps.ts";
+import { finish, finishYielding, type Steps } from "./steps.ts";
 
 export type { ExtensionToMeasure };
 
@@ -105,6 +105,11 @@ export function analyseOriginal(
   shared?: SignalAnalysis,
   timed: Timed = (_, s) => s(),
 ): OriginalAnalysis {
+  return finish(originalSteps(original, shared, timed));
+}
+
+/** analyseOriginal in steps (steps.ts): one per stage. */
+function* originalSteps(original: PcmAudio, shared: SignalAnalysis | undefined, timed: Timed): Steps<OriginalAnalysis> {
   const { signal, frames } =
     shared ??
     timed(ORIGINAL_STAGES[0], () => {
@@ -119,8 +124,11 @@ export function analyseOriginal(
   const vectoriser = createBeatVectoriser(beats);
   const { beatFrames } = seamReferenceOf({ signal, frames, beats });
   const blockFrames = Math.max(2, Math.round(beatFrames));
+  yield;
   const blocks = timed(ORIGINAL_STAGES[2], () => slidingBlocks(frames, blockFrames, vectoriser));
+  yield;
   const loop = timed(ORIGINAL_STAGES[3], () => shortestLoopSeconds(blocks));
+  yield;
   const power = timed(ORIGINAL_STAGES[4], () => kWeightedPower(original));
   const integratedLufs = frameCount(original) > 0 ? gatedLoudness(power, original.sampleRate) : -Infinity;
   return {
@@ -153,7 +161,7 @@ function* measureSteps(input: ExtensionToMeasure, options: MeasureOptions): Step
   const reference =
     options.originalAnalysis?.audio === input.original
       ? options.originalAnalysis
-      : analyseOriginal(input.original, options.signalAnalysis, timed);
+      : yield* originalSteps(input.original, options.signalAnalysis, timed);
   // One source for every reader of the result: a stream's kept windows serve them all.
   const measured = { ...input, result: sampleSource(input.result) };
   const { form, copies } = yield* timedSteps(timed, "form", formAndCopies(measured));
