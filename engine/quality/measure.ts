@@ -149,7 +149,7 @@ function* originalSteps(original: PcmAudio, shared: SignalAnalysis | undefined, 
 /**
  * Measures how well an extension matches its original and hides its seams, and its form (see QualityReport and
  * MeasurePath). The original is analysed once (or taken from options.originalAnalysis). The event loop gets a turn
- * about every 50 ms while the result is measured (steps.ts), so that a stop signal is handled at once.
+ * about every 200 ms while the result is measured (steps.ts), so that a stop signal is handled at once.
  */
 export function measureExtension(input: ExtensionToMeasure, options: MeasureOptions = {}): Promise<QualityReport> {
   return finishYielding(measureSteps(input, options));
