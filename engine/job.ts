@@ -178,11 +178,7 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThr
     const modelMs = clock();
     // The thread only finds the input's beats and frames (the report is measured here, from the result's stream);
     // then a thread of the job's own ends, its heap freed before the result is made.
-    const analysis = await analyseInput(thread, input, {
-      engine: models.engine,
-      conductor: models.conductor,
-      measure: false,
-    });
+    const analysis = await analyseInput(thread, input, { engine: models.engine, conductor: models.conductor });
     if (!shared) thread.stop();
     const result = await extendAudio(input, extendOptions(job, targetSeconds, models, analysis), limits);
     const extendMs = clock();

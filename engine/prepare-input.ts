@@ -8,20 +8,18 @@ import { conductorFrames } from "./remix/conductor-steering.ts";
 
 /**
  * The input's beats and frame features, found in the second thread while this one computes what else the engine
- * reads of the input; undefined for the neural engine, which reads none (the thread then only measures, if asked).
+ * reads of the input; undefined for the neural engine, which reads none (the thread is then stopped).
  */
 export async function analyseInput(
   thread: MeasureThread,
   input: PcmAudio,
-  settings: { readonly engine: EngineName; readonly conductor?: Conductor; readonly measure: boolean },
+  settings: { readonly engine: EngineName; readonly conductor?: Conductor },
 ): Promise<SignalAnalysis | undefined> {
-  const { measure } = settings;
   if (settings.engine === "neural") {
-    if (measure) void thread.analyse(input);
-    else thread.stop();
+    thread.stop();
     return undefined;
   }
-  const analysing = thread.analyse(input, { measure });
+  const analysing = thread.analyse(input);
   createLoudnessProfile(input);
   if (settings.conductor) await warmConductor(settings.conductor, conductorFrames(input));
   return analysing;

@@ -1,6 +1,10 @@
 import type { PcmAudio } from "../audio/pcm.ts";
 import { levelAt, type BlockScan } from "./blocks.ts";
 import { sampleSource, type SampleSource } from "./sample-source.ts";
+import type { Steps } from "./steps.ts";
+
+/** Blocks looked at between two steps. */
+const STEP_BLOCKS = 4096;
 
 /**
  * Content-defined anchors for finding sample-exact copies. The engines copy input samples verbatim, so a stretch
@@ -34,7 +38,7 @@ export function channelBits(audio: PcmAudio): Uint32Array[] {
  * anchors except within 20 ms of its edges. Each anchor is the first maximum of its W-sample block, so only those
  * are tested, against a neighbouring block only when that block is louder.
  */
-export function findAnchors(audio: PcmAudio | SampleSource, scan: BlockScan): Anchors {
+export function* findAnchors(audio: PcmAudio | SampleSource, scan: BlockScan): Steps<Anchors> {
   const source = sampleSource(audio);
   const { blockSamples: radius, frames: length, max, arg } = scan;
   const floor = ANCHOR_FLOOR * Math.max(1, source.channelCount);
@@ -43,6 +47,7 @@ export function findAnchors(audio: PcmAudio | SampleSource, scan: BlockScan): An
   const positions: number[] = [];
   const hashes: number[] = [];
   for (let k = 0; k < blocks; k++) {
+    if (k % STEP_BLOCKS === 0) yield;
     const i = arg[k]!;
     const v = max[k]!;
     if (v < floor || i + ANCHOR_SPAN > length) continue;

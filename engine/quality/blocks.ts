@@ -1,5 +1,6 @@
 import type { PcmAudio } from "../audio/pcm.ts";
 import { sampleSource, type SampleSource } from "./sample-source.ts";
+import type { Steps } from "./steps.ts";
 
 /**
  * One pass over every sample, shared by the anchor search and the silence measure: for each 20 ms block, the
@@ -25,7 +26,8 @@ export const SCAN_BLOCK_SECONDS = 0.02;
 /** Blocks scanned per span read (about 1.5 s at 44.1 kHz): a stream is read window by window. */
 const BLOCKS_PER_READ = 75;
 
-export function scanBlocks(audio: PcmAudio | SampleSource): BlockScan {
+/** The scan, in steps (one per span read). */
+export function* scanBlocks(audio: PcmAudio | SampleSource): Steps<BlockScan> {
   const source = sampleSource(audio);
   const frames = source.length;
   const size = Math.max(1, Math.round(SCAN_BLOCK_SECONDS * source.sampleRate));
@@ -42,6 +44,7 @@ export function scanBlocks(audio: PcmAudio | SampleSource): BlockScan {
     const last = Math.min(count, first + BLOCKS_PER_READ);
     const { channels, base } = source.span(first * size, Math.min(frames, last * size));
     for (let k = first; k < last; k++) scanBlock(scan, k, channels, base);
+    yield;
   }
   return scan;
 }

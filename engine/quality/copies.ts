@@ -1,5 +1,9 @@
 import { ANCHOR_SPAN, matchingFrames, type Anchors } from "./anchors.ts";
 import type { SampleSource } from "./sample-source.ts";
+import type { Steps } from "./steps.ts";
+
+/** Anchors looked up between two steps. */
+const STEP_ANCHORS = 64;
 
 /**
  * Sample-exact copies found by matching anchors (see anchors.ts). A copy run is a stretch of the target that
@@ -73,11 +77,11 @@ interface OpenRun {
  * edges lie within W + ANCHOR_SPAN of the neighbouring unmatched anchors: those are its bounds.
  * Cost: O(anchors x copies per anchor) lookups, one frame per 5 ms of every copy, and the edges asked for.
  */
-export function findCopyRuns(
+export function* findCopyRuns(
   target: AnchoredAudio,
   source: AnchoredAudio | "self",
   search: CopySearch = {},
-): FoundCopies {
+): Steps<FoundCopies> {
   const selfSearch = source === "self";
   const targetBits = target.source;
   const sourceBits = selfSearch ? targetBits : source.source;
@@ -122,6 +126,7 @@ export function findCopyRuns(
   };
   const open = new Map<number, OpenRun>();
   for (let k = 0; k < positions.length; k++) {
+    if (k % STEP_ANCHORS === 0) yield;
     const t = positions[k]!;
     const hash = hashes[k]!;
     for (const s of index.get(hash) ?? []) {

@@ -48,6 +48,11 @@ export function copySegments(copies: FoundCopies, from: number, to: number): Cop
 
 /** The segment holding all of [start, end), or undefined; `segments` as copySegments returns them. */
 export function segmentHolding(segments: readonly CopySegment[], start: number, end: number): CopySegment | undefined {
+  return segments[segmentIndexHolding(segments, start, end)];
+}
+
+/** The index of the segment holding all of [start, end), or -1. */
+function segmentIndexHolding(segments: readonly CopySegment[], start: number, end: number): number {
   let low = 0;
   let high = segments.length;
   while (low < high) {
@@ -56,7 +61,7 @@ export function segmentHolding(segments: readonly CopySegment[], start: number, 
     else high = mid;
   }
   const segment = segments[low];
-  return segment && segment.start <= start && end <= segment.end ? segment : undefined;
+  return segment && segment.start <= start && end <= segment.end ? low : -1;
 }
 
 /** Share (0..1) of [from, to) the segments cover. */
@@ -66,23 +71,21 @@ export function coveredShare(segments: readonly CopySegment[], from: number, to:
 }
 
 /**
- * For each one-beat block of the measured part (block i: analysis frames [i, i + blockFrames) counted from result
- * sample `boundary`, frame f starting at boundary + f * hopSamples and frameSamples long), the index of the segment
- * holding all its samples, or -1.
+ * For a one-beat block of the measured part (block i: analysis frames [i, i + blockFrames) counted from result sample
+ * `boundary`, frame f starting at boundary + f * hopSamples and frameSamples long), the index of the segment holding
+ * all its samples, or -1.
  */
-export function blockCopies(
-  blocks: { readonly count: number; readonly blockFrames: number },
+export function blockCopy(
+  blockFrames: number,
   segments: readonly CopySegment[],
   grid: { readonly boundary: number; readonly hopSamples: number; readonly frameSamples: number },
-): Int32Array {
+): (block: number) => number {
   const { boundary, hopSamples, frameSamples } = grid;
-  const index = new Map(segments.map((segment, i) => [segment, i]));
-  const span = (blocks.blockFrames - 1) * hopSamples + frameSamples;
-  return Int32Array.from({ length: blocks.count }, (_, i) => {
+  const span = (blockFrames - 1) * hopSamples + frameSamples;
+  return (i) => {
     const start = boundary + i * hopSamples;
-    const segment = segmentHolding(segments, start, start + span);
-    return segment ? index.get(segment)! : -1;
-  });
+    return segmentIndexHolding(segments, start, start + span);
+  };
 }
 
 /**

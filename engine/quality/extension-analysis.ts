@@ -1,5 +1,5 @@
 import { analyseBeatsFromFrames, type BeatAnalysis } from "../analysis/beats.ts";
-import { FRAME_SIZE, HOP, type FrameFeatures } from "../analysis/features.ts";
+import { FRAME_SIZE, HOP } from "../analysis/features.ts";
 import { ANALYSIS_RATE, analysisSignal, type AnalysisSignal } from "../analysis/signal.ts";
 import type { CopySegment } from "./copy-map.ts";
 import {
@@ -11,6 +11,8 @@ import {
 } from "./extension-frames.ts";
 export type { InputFigures };
 import { kWeighting } from "../audio/k-weighting.ts";
+import { wholeRows, type FrameRows } from "./frame-rows.ts";
+import type { Steps } from "./steps.ts";
 import { loudnessMeter } from "./loudness-meter.ts";
 import { windowOf, type SampleSource } from "./sample-source.ts";
 
@@ -20,15 +22,25 @@ import { windowOf, type SampleSource } from "./sample-source.ts";
  * analysis where the extension is a sample-exact copy of the input (see analyseExtensionMapped).
  */
 export interface ExtensionAnalysis {
-  /** chroma, mfcc and levelDb per frame (flux is not read and is 0 on the mapped path). */
-  readonly frames: FrameFeatures;
+  /** chroma, mfcc and levelDb per frame (flux is not read). */
+  readonly frames: FrameRows;
   readonly tempoBpm: number;
   /** LUFS; -Infinity when the extension is silent. */
   readonly integratedLufs: number;
 }
 
-/** Runs a named stage (measure.ts times each one and reports progress by them). */
-export type Timed = <T>(name: string, stage: () => T) => T;
+/**
+ * Runs a named stage (measure.ts times each one and reports progress by them); `started` (performance.now()): when
+ * the stage began, if before this call (see timedSteps).
+ */
+export type Timed = <T>(name: string, stage: () => T, started?: number) => T;
+
+/** A stage in steps (steps.ts), timed by `timed` from its first step to its end. */
+export function* timedSteps<T>(timed: Timed, name: string, steps: Steps<T>): Steps<T> {
+  const started = performance.now();
+  const value = yield* steps;
+  return timed(name, () => value, started);
+}
 
 /**
  * Runs a stage, adds its milliseconds to `timings[name]` when timings are wanted, and reports progress: the share of
@@ -39,8 +51,7 @@ export function stageTimer(
   options: { readonly timings?: Record<string, number>; readonly onProgress?: (done: number, total: number) => void },
 ): Timed {
   const done = new Set<string>();
-  return (name, stage) => {
-    const started = performance.now();
+  return (name, stage, started = performance.now()) => {
     const value = stage();
     if (options.timings) options.timings[name] = (options.timings[name] ?? 0) + performance.now() - started;
     // A fallback from the mapped path runs other extension stages than planned: as many, so the count holds.
@@ -61,22 +72,19 @@ export const MAPPED_STAGES = [
  * The extension analysed as measureExtension always did before the mapped path: all of its samples. `copiedTempoBpm`:
  * the tempo read from the input's beats the extension copies (mappedTempoBpm), used instead of the beat tracker's.
  */
-export function analyseExtensionDirect(
+export function* analyseExtensionDirect(
   result: SampleSource,
   boundary: number,
   timed: Timed,
   copiedTempoBpm?: number,
-): ExtensionAnalysis {
+): Steps<ExtensionAnalysis> {
   const [signalStage, beatStage, loudnessStage] = DIRECT_STAGES;
   const length = result.length - boundary;
   const factor = Math.max(1, Math.floor(result.sampleRate / ANALYSIS_RATE));
-  const frames = timed(signalStage, () => {
-    const analysisLength = Math.floor(length / factor);
-    const count = analysisLength < FRAME_SIZE ? 1 : 1 + Math.floor((analysisLength - FRAME_SIZE) / HOP);
-    const frames = emptyFrames(result.sampleRate / factor, count);
-    computeFrames(result, boundary, factor, [[0, count - 1]], frames, true);
-    return frames;
-  });
+  const analysisLength = Math.floor(length / factor);
+  const count = analysisLength < FRAME_SIZE ? 1 : 1 + Math.floor((analysisLength - FRAME_SIZE) / HOP);
+  const frames = emptyFrames(result.sampleRate / factor, count);
+  yield* timedSteps(timed, signalStage, computeFrames(result, boundary, factor, [[0, count - 1]], frames, true));
   const tempoBpm = timed(beatStage, () => {
     if (copiedTempoBpm !== undefined) return copiedTempoBpm;
     // The beat tracker reads the whole extension's analysis signal (a fifth of its float samples at 44.1 kHz
@@ -85,9 +93,9 @@ export function analyseExtensionDirect(
     return analyseBeatsFromFrames(result.sampleRate, length, signal.samples, frames, signal.factor).tempoBpm;
   });
   return {
-    frames,
+    frames: wholeRows(frames),
     tempoBpm,
-    integratedLufs: timed(loudnessStage, () => mappedLoudness(undefined, result, boundary, [])),
+    integratedLufs: yield* timedSteps(timed, loudnessStage, mappedLoudness(undefined, result, boundary, [])),
   };
 }
 
@@ -165,33 +173,35 @@ const FILTER_SETTLE_SECONDS = 0.1;
  * differs there), starting as integratedLoudness would: with the filter at rest at `from`. Read in order, a window at
  * a time (loudness-meter.ts). Without `input`, all of it is computed.
  */
-export function mappedLoudness(
+export function* mappedLoudness(
   input: InputFigures | undefined,
   result: SampleSource,
   from: number,
   segments: readonly CopySegment[],
-): number {
+): Steps<number> {
   const end = result.length;
   const settle = Math.round(FILTER_SETTLE_SECONDS * result.sampleRate);
   const meter = loudnessMeter(result.sampleRate);
-  const compute = (first: number, last: number) => {
+  function* compute(first: number, last: number): Steps<void> {
     if (last <= first) return;
     const warm = Math.max(from, first - settle);
     const filter = kWeighting(result.sampleRate, result.channelCount);
     for (let at = warm; at < last; at += READ_FRAMES) {
       const power = filter.power(windowOf(result, at, Math.min(last, at + READ_FRAMES)).channels);
       meter.pushPower(at < first ? power.subarray(first - at) : power);
+      yield;
     }
-  };
+  }
   let cursor = from;
   for (const { start, end: stop, offset } of input ? segments : []) {
-    compute(cursor, start);
+    yield* compute(cursor, start);
     const settled = Math.min(stop, start + settle);
-    compute(start, settled);
+    yield* compute(start, settled);
     meter.pushPower(input!.power.subarray(settled - offset, stop - offset));
     cursor = stop;
+    yield;
   }
-  compute(cursor, end);
+  yield* compute(cursor, end);
   return meter.loudness();
 }
 
@@ -199,19 +209,19 @@ export function mappedLoudness(
 const READ_FRAMES = 1 << 16;
 
 /** The mapped analysis (mappedTempoBpm, mappedFrames, mappedLoudness); undefined when too few beats are copied. */
-export function analyseExtensionMapped(
+export function* analyseExtensionMapped(
   input: InputFigures,
   result: SampleSource,
   boundary: number,
   segments: readonly CopySegment[],
   timed: Timed,
-): ExtensionAnalysis | undefined {
+): Steps<ExtensionAnalysis | undefined> {
   const [tempoStage, framesStage, loudnessStage] = MAPPED_STAGES;
   const tempoBpm = timed(tempoStage, () => mappedTempoBpm(input.beats, segments));
   if (tempoBpm === undefined) return undefined;
   return {
-    frames: timed(framesStage, () => mappedFrames(input, result, boundary, segments)),
+    frames: yield* timedSteps(timed, framesStage, mappedFrames(input, result, boundary, segments)),
     tempoBpm,
-    integratedLufs: timed(loudnessStage, () => mappedLoudness(input, result, boundary, segments)),
+    integratedLufs: yield* timedSteps(timed, loudnessStage, mappedLoudness(input, result, boundary, segments)),
   };
 }

@@ -12,6 +12,11 @@ import type { PcmAudio } from "../audio/pcm.ts";
 import type { AnalysisSignal } from "../analysis/signal.ts";
 import type { BeatAnalysis } from "../analysis/beats.ts";
 import { windowOf, type SampleSource } from "./sample-source.ts";
+import { indexedRows, type FrameRows } from "./frame-rows.ts";
+import type { Steps } from "./steps.ts";
+
+/** Frames mapped between two steps. */
+const STEP_FRAMES = 65_536;
 
 /** The input's analysis that the mapped path reads. */
 export interface InputFigures {
@@ -26,30 +31,38 @@ export interface InputFigures {
 /**
  * The extension's frames where a frame's samples lie inside one copied segment: the input's frame nearest to the same
  * audio (the copy rarely lands on the input's frame grid: at most half a hop, 11.6 ms, away; interpolating between two
- * frames would smooth the MFCC spread that the timbre distance compares). Every other frame (seams, crossfades,
- * anything generated) is computed from the result's own samples.
+ * frames would smooth the MFCC spread that the timbre distance compares), kept as its index. Every other frame (seams,
+ * crossfades, anything generated) is computed from the result's own samples and held.
  */
-export function mappedFrames(
+export function* mappedFrames(
   input: InputFigures,
   result: SampleSource,
   boundary: number,
   segments: readonly CopySegment[],
-): FrameFeatures {
+): Steps<FrameRows> {
   const { factor } = input.signal;
   const source = input.frames;
   const analysisLength = Math.floor((result.length - boundary) / factor);
   const count = analysisLength < FRAME_SIZE ? 1 : 1 + Math.floor((analysisLength - FRAME_SIZE) / HOP);
-  const frames = emptyFrames(input.signal.sampleRate, count);
-  const unmapped: number[] = [];
+  const refs = new Int32Array(count);
+  const unmapped: [number, number][] = [];
+  let computed = 0;
   for (let f = 0; f < count; f++) {
+    if (f % STEP_FRAMES === 0) yield;
     const start = boundary + f * HOP * factor;
     const segment = segmentHolding(segments, start, start + FRAME_SIZE * factor);
     const g = segment ? Math.round((start - segment.offset) / (HOP * factor)) : -1;
-    if (g < 0 || g >= source.frameCount) unmapped.push(f);
-    else copyFrame(source, g, frames, f);
+    if (g >= 0 && g < source.frameCount) refs[f] = g;
+    else {
+      refs[f] = -1 - computed++;
+      const run = unmapped.at(-1);
+      if (run && run[1] === f - 1) run[1] = f;
+      else unmapped.push([f, f]);
+    }
   }
-  computeFrames(result, boundary, factor, runsOf(unmapped), frames, false);
-  return frames;
+  const own = emptyFrames(input.signal.sampleRate, computed);
+  yield* computeFrames(result, boundary, factor, unmapped, own, false, (f) => -1 - refs[f]!);
+  return indexedRows(source, own, refs);
 }
 
 export function emptyFrames(sampleRate: number, count: number): FrameFeatures {
@@ -83,52 +96,53 @@ export const PIECE_ANALYSIS_SAMPLES = HOP * 4096 * 2;
 const READ_STEP_ANALYSIS_SAMPLES = 1 << 16;
 
 /**
- * Frames [first, last] of each run, computed from the result's samples into `frames`: the runs' samples laid end to
- * end, each starting on the hop grid so that every run's frames keep their alignment, in pieces of at most
- * PIECE_ANALYSIS_SAMPLES (a run longer than that is cut into overlapping pieces). `flux`: also copy the flux.
+ * Frames [first, last] of each run, computed from the result's samples into row `slot(f)` of `frames`: the runs'
+ * samples laid end to end, each starting on the hop grid so that every run's frames keep their alignment, in pieces of
+ * at most PIECE_ANALYSIS_SAMPLES (a run longer than that is cut into overlapping pieces). `flux`: also copy the flux.
  */
-export function computeFrames(
+export function* computeFrames(
   result: SampleSource,
   boundary: number,
   factor: number,
   runs: readonly [number, number][],
   frames: FrameFeatures,
   flux: boolean,
-): void {
+  slot: (f: number) => number = (f) => f,
+): Steps<void> {
   const maxFrames = PIECE_ANALYSIS_SAMPLES / HOP - Math.ceil(FRAME_SIZE / HOP);
   // [first computed, first kept, last]: a cut run's later pieces start a frame early, so that their first kept
   // frame's flux reads the frame before it.
   let batch: [number, number, number][] = [];
   let batchFrames = 0;
-  const flush = () => {
-    if (batch.length > 0) computeRuns(result, boundary, factor, batch, frames, flux);
+  function* flush(): Steps<void> {
+    if (batch.length > 0) yield* computeRuns(result, boundary, factor, batch, { frames, flux, slot });
     batch = [];
     batchFrames = 0;
-  };
+  }
   for (const [first, last] of runs) {
     let kept = first;
     while (kept <= last) {
       const from = kept === first ? first : kept - 1;
       const to = Math.min(last, from + maxFrames - 1);
       const size = to - from + 1 + Math.ceil(FRAME_SIZE / HOP);
-      if (batchFrames + size > maxFrames) flush();
+      if (batchFrames + size > maxFrames) yield* flush();
       batch.push([from, kept, to]);
       batchFrames += size;
       kept = to + 1;
     }
   }
-  flush();
+  yield* flush();
 }
 
 /** computeFrames for runs whose samples fit one frameFeatures call. */
-function computeRuns(
+function* computeRuns(
   result: SampleSource,
   boundary: number,
   factor: number,
   runs: readonly [number, number, number][],
-  frames: FrameFeatures,
-  flux: boolean,
-): void {
+  into: { readonly frames: FrameFeatures; readonly flux: boolean; readonly slot: (f: number) => number },
+): Steps<void> {
+  const { frames, flux, slot } = into;
   const starts: number[] = [];
   let length = 0;
   for (const [first, , last] of runs) {
@@ -136,7 +150,7 @@ function computeRuns(
     length += Math.ceil(((last - first) * HOP + FRAME_SIZE) / HOP) * HOP;
   }
   const samples = new Float32Array(length + FRAME_SIZE);
-  runs.forEach(([first, , last], k) => {
+  for (const [k, [first, , last]] of runs.entries()) {
     const from = boundary + first * HOP * factor;
     const to = boundary + (last * HOP + FRAME_SIZE) * factor;
     // Read in steps (a whole multiple of the decimation): the same analysis samples as one window, without a piece's
@@ -145,21 +159,11 @@ function computeRuns(
     for (let at = from; at < to; at += step) {
       const part = analysisSignal(windowOf(result, at, Math.min(to, at + step))).samples;
       samples.set(part, starts[k]! + (at - from) / factor);
+      yield;
     }
-  });
+  }
   const computed = frameFeatures(samples, frames.sampleRate);
   runs.forEach(([first, kept, last], k) => {
-    for (let f = kept; f <= last; f++) copyFrame(computed, starts[k]! / HOP + f - first, frames, f, flux);
+    for (let f = kept; f <= last; f++) copyFrame(computed, starts[k]! / HOP + f - first, frames, slot(f), flux);
   });
-}
-
-/** Ascending integers grouped into [first, last] runs of consecutive values. */
-function runsOf(values: readonly number[]): [number, number][] {
-  const runs: [number, number][] = [];
-  for (const v of values) {
-    const run = runs.at(-1);
-    if (run && run[1] === v - 1) run[1] = v;
-    else runs.push([v, v]);
-  }
-  return runs;
 }

@@ -5,6 +5,7 @@ import { coveragePercent } from "./coverage.ts";
 import { findCopyRuns, longestRunAfter, offsetsCopying, type AnchoredAudio, type FoundCopies } from "./copies.ts";
 import type { QualityReport } from "./report.ts";
 import { sampleSource, type MeasuredAudio } from "./sample-source.ts";
+import { finish, type Steps } from "./steps.ts";
 import {
   blockLevelsDb,
   longestInternalSilenceSeconds,
@@ -60,13 +61,18 @@ export interface ResultCopies {
 }
 
 export function findResultCopies(original: PcmAudio, result: MeasuredAudio): ResultCopies {
+  return finish(resultCopySteps(original, result));
+}
+
+/** findResultCopies in steps (steps.ts). */
+export function* resultCopySteps(original: PcmAudio, result: MeasuredAudio): Steps<ResultCopies> {
   const inputSource = sampleSource(original);
   const resultSource = sampleSource(result);
-  const originalScan = scanBlocks(inputSource);
-  const resultScan = scanBlocks(resultSource);
-  const input: AnchoredAudio = { source: inputSource, anchors: findAnchors(inputSource, originalScan) };
-  const output: AnchoredAudio = { source: resultSource, anchors: findAnchors(resultSource, resultScan) };
-  return { originalScan, resultScan, input, output, copies: findCopyRuns(output, input) };
+  const originalScan = yield* scanBlocks(inputSource);
+  const resultScan = yield* scanBlocks(resultSource);
+  const input: AnchoredAudio = { source: inputSource, anchors: yield* findAnchors(inputSource, originalScan) };
+  const output: AnchoredAudio = { source: resultSource, anchors: yield* findAnchors(resultSource, resultScan) };
+  return { originalScan, resultScan, input, output, copies: yield* findCopyRuns(output, input) };
 }
 
 /**
@@ -82,6 +88,16 @@ export function measureForm(
   options: FormOptions = {},
   found: ResultCopies = findResultCopies(original, result),
 ): FormMetrics {
+  return finish(formSteps(original, result, options, found));
+}
+
+/** measureForm in steps (steps.ts), from the copies found. */
+export function* formSteps(
+  original: PcmAudio,
+  result: MeasuredAudio,
+  options: FormOptions,
+  found: ResultCopies,
+): Steps<FormMetrics> {
   const sampleRate = result.sampleRate;
   const resultLength = found.output.source.length;
   const { originalScan, resultScan, input, output, copies } = found;
@@ -92,17 +108,26 @@ export function measureForm(
   const resultSound = soundSpan(found.output.source, resultScan, resultLevels, threshold);
 
   const minOffsetSamples = Math.round(MIN_REPEAT_OFFSET_SECONDS * sampleRate);
-  const repeats = findCopyRuns(output, "self", { minOffsetSamples });
-  const originalRepeats = findCopyRuns(input, "self", { minOffsetSamples });
+  const repeats = yield* findCopyRuns(output, "self", { minOffsetSamples });
+  const originalRepeats = yield* findCopyRuns(input, "self", { minOffsetSamples });
   const intro = Math.round((options.introSeconds ?? frameCount(original) / original.sampleRate) * sampleRate);
 
+  // The copies' exact edges are walked here, as each figure asks for them: a step each.
+  const longestVerbatimRunSeconds = longestRunAfter(copies, Math.max(0, intro)) / sampleRate;
+  yield;
+  const longestRepeatedStretchSeconds = longestRunAfter(repeats) / sampleRate;
+  yield;
+  const introReplays = originalSound ? countOpenings(copies, originalSound, sampleRate) : 0;
+  yield;
+  const endsWithInputEnding =
+    originalSound && resultSound ? endsWithEnding(copies, originalSound, resultSound, sampleRate) : false;
+  yield;
   return {
-    longestVerbatimRunSeconds: longestRunAfter(copies, Math.max(0, intro)) / sampleRate,
-    longestRepeatedStretchSeconds: longestRunAfter(repeats) / sampleRate,
+    longestVerbatimRunSeconds,
+    longestRepeatedStretchSeconds,
     originalLongestRepeatedStretchSeconds: longestRunAfter(originalRepeats) / sampleRate,
-    introReplays: originalSound ? countOpenings(copies, originalSound, sampleRate) : 0,
-    endsWithInputEnding:
-      originalSound && resultSound ? endsWithEnding(copies, originalSound, resultSound, sampleRate) : false,
+    introReplays,
+    endsWithInputEnding,
     longestInternalSilenceSeconds: longestInternalSilenceSeconds(resultScan, resultLevels, threshold, sampleRate),
     originalLongestInternalSilenceSeconds: longestInternalSilenceSeconds(
       originalScan,

@@ -1,87 +1,23 @@
 import { CHROMA_BINS, MFCC_COEFFICIENTS, type FrameFeatures } from "../analysis/features.ts";
-import { BEAT_VECTOR_SIZE, NEAR_IDENTICAL_DISTANCE, type BeatVectoriser } from "../analysis/beat-vectors.ts";
+import { BEAT_VECTOR_SIZE, type BeatVectoriser } from "../analysis/beat-vectors.ts";
+import {
+  type Block,
+  lagSearch,
+  projection,
+  type SlidingBlocks,
+  spreadDirection,
+  verbatimCounter,
+} from "./block-compare.ts";
+import { rowsOf, type FrameRows } from "./frame-rows.ts";
+import type { Steps } from "./steps.ts";
 import { SILENT_BLOCK_DB } from "./timbre.ts";
 
-/** Back-to-back repeats shorter than this are not reported (a held note is not a loop). */
-const MIN_REPEAT_SECONDS = 2;
-/** Share of a candidate repeat's blocks that must match (a few misaligned transients are forgiven). */
-const MATCHING_SHARE = 0.8;
+export type { SlidingBlocks };
 
-/**
- * One-beat block vectors starting at every analysis frame, with a silence flag per block.
- * Block i describes frames [i, i + blockFrames); blocks are compared `stride` frames apart.
- */
-export interface SlidingBlocks {
-  readonly count: number;
-  readonly blockFrames: number;
-  readonly stride: number;
-  readonly frameSeconds: number;
-  /** Length of one block vector. */
-  readonly size: number;
-  /** Block vectors, row-major [count * size]. */
-  readonly vectors: Float32Array;
-  /** 1 where the block is silent (never matches). [count] */
-  readonly silent: Uint8Array;
-}
-
-/** Rounding allowance for the projection test, far below any distance that matters. */
-const PROJECTION_SLACK = 1e-6;
-
-/**
- * Each vector's coordinate along a fixed unit direction. Two vectors closer than d differ by less than d along
- * any unit direction, so comparing projections first rejects most pairs without changing any answer.
- */
-function projections(blocks: SlidingBlocks, direction: Float64Array): Float64Array {
-  const { count, size, vectors } = blocks;
-  const out = new Float64Array(count);
-  for (let i = 0; i < count; i++) {
-    let p = 0;
-    for (let d = 0; d < size; d++) p += vectors[i * size + d]! * direction[d]!;
-    out[i] = p;
-  }
-  return out;
-}
-
-/** Unit direction of largest spread of the (non-silent) vectors, by a few power iterations: prunes best. */
-function spreadDirection(blocks: SlidingBlocks): Float64Array {
-  const { count, size, vectors, silent } = blocks;
-  const mean = new Float64Array(size);
-  let n = 0;
-  for (let i = 0; i < count; i++) {
-    if (silent[i]) continue;
-    n++;
-    for (let d = 0; d < size; d++) mean[d]! += vectors[i * size + d]!;
-  }
-  for (let d = 0; d < size; d++) mean[d]! /= Math.max(1, n);
-  let direction = new Float64Array(size).fill(1 / Math.sqrt(size));
-  const step = Math.max(1, Math.floor(count / 4000));
-  for (let iteration = 0; iteration < 8; iteration++) {
-    const next = new Float64Array(size);
-    for (let i = 0; i < count; i += step) {
-      if (silent[i]) continue;
-      let p = 0;
-      for (let d = 0; d < size; d++) p += (vectors[i * size + d]! - mean[d]!) * direction[d]!;
-      for (let d = 0; d < size; d++) next[d]! += p * (vectors[i * size + d]! - mean[d]!);
-    }
-    const norm = Math.hypot(...next);
-    if (!(norm > 0)) break;
-    for (let d = 0; d < size; d++) next[d]! /= norm;
-    direction = next;
-  }
-  return direction;
-}
-
-/** Euclidean distance between vector i of `a` and vector j of `b` below `limit`, giving up as soon as it can't be. */
-function closerThan(a: Float32Array, i: number, b: Float32Array, j: number, size: number, limit: number): boolean {
-  const bound = limit * limit;
-  let sum = 0;
-  for (let d = 0; d < size; d++) {
-    const diff = a[i * size + d]! - b[j * size + d]!;
-    sum += diff * diff;
-    if (sum >= bound) return false;
-  }
-  return true;
-}
+/** Blocks compared between two steps (steps.ts). */
+const STEP_BLOCKS = 1024;
+/** Default longest period the loop search looks for, seconds. */
+const MAX_PERIOD_SECONDS = 40;
 
 /**
  * Shortest period (seconds) at which a stretch is followed straight away by a near-identical copy of itself:
@@ -91,120 +27,137 @@ function closerThan(a: Float32Array, i: number, b: Float32Array, j: number, size
  * out pairs of blocks inside one copy: a repeat there is the song's own (a phrase it plays twice in a row, a steady
  * decay), carried by any copy of it, not a loop the extension made.
  */
-export function shortestLoopSeconds(blocks: SlidingBlocks, maxPeriodSeconds = 40, copyOf?: Int32Array): number {
-  const { count, blockFrames, stride, frameSeconds, size, vectors, silent } = blocks;
-  const maxLag = Math.min(count - 1, Math.floor(maxPeriodSeconds / frameSeconds));
-  const minRunFrames = MIN_REPEAT_SECONDS / frameSeconds;
-  const projection = projections(blocks, spreadDirection(blocks));
-  const matches = new Uint8Array(Math.ceil(count / stride) + 1);
-  for (let lag = blockFrames; lag <= maxLag; lag++) {
-    const window = Math.ceil(Math.max(lag, minRunFrames) / stride);
-    let length = 0;
-    let inWindow = 0;
-    for (let i = 0; i + lag < count; i += stride) {
-      const j = i + lag;
-      const match =
-        !silent[i] &&
-        !silent[j] &&
-        (copyOf === undefined || copyOf[i]! < 0 || copyOf[i] !== copyOf[j]) &&
-        Math.abs(projection[i]! - projection[j]!) < NEAR_IDENTICAL_DISTANCE + PROJECTION_SLACK &&
-        closerThan(vectors, i, vectors, j, size, NEAR_IDENTICAL_DISTANCE);
-      matches[length++] = match ? 1 : 0;
-      inWindow += match ? 1 : 0;
-      if (length > window) inWindow -= matches[length - 1 - window]!;
-      if (length >= window && inWindow >= MATCHING_SHARE * window) return lag * frameSeconds;
-    }
+export function shortestLoopSeconds(
+  blocks: SlidingBlocks,
+  maxPeriodSeconds = MAX_PERIOD_SECONDS,
+  copyOf?: Int32Array,
+): number {
+  const { count, size, vectors, silent } = blocks;
+  const direction = spreadDirection(blocks);
+  const search = lagSearch(blocks, size, maxPeriodSeconds);
+  for (let i = 0; i < count; i++) {
+    search.push({
+      vector: vectors.subarray(i * size, (i + 1) * size),
+      silent: silent[i] === 1,
+      projection: projection(vectors, i, size, direction),
+      copy: copyOf?.[i] ?? -1,
+    });
   }
-  return 0;
+  return search.seconds();
 }
 
 /** Fraction of the blocks (`stride` apart) with a near-identical, non-silent block at any offset in `reference`. */
 export function verbatimFraction(blocks: SlidingBlocks, reference: SlidingBlocks): number {
-  const size = blocks.size;
-  const direction = spreadDirection(reference);
-  // Every other frame of the reference: one-beat blocks one frame apart still measure well under the threshold.
-  // Those candidates, sorted by projection: only the ones within the threshold along it need a full comparison.
-  const candidates: number[] = [];
-  for (let j = 0; j < reference.count; j += 2) if (!reference.silent[j]) candidates.push(j);
-  const referenceProjection = projections(reference, direction);
-  candidates.sort((a, b) => referenceProjection[a]! - referenceProjection[b]!);
-  const sortedProjection = Float64Array.from(candidates, (j) => referenceProjection[j]!);
-  const sortedIndex = Int32Array.from(candidates);
-  const blockProjection = projections(blocks, direction);
-  let copied = 0;
-  let total = 0;
+  const { size, vectors, silent } = blocks;
+  const counter = verbatimCounter(reference);
   for (let i = 0; i < blocks.count; i += blocks.stride) {
-    total++;
-    if (blocks.silent[i]) continue;
-    const p = blockProjection[i]!;
-    let low = 0;
-    let high = sortedProjection.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (sortedProjection[mid]! <= p - NEAR_IDENTICAL_DISTANCE - PROJECTION_SLACK) low = mid + 1;
-      else high = mid;
-    }
-    for (
-      let k = low;
-      k < sortedProjection.length && sortedProjection[k]! < p + NEAR_IDENTICAL_DISTANCE + PROJECTION_SLACK;
-      k++
-    ) {
-      if (closerThan(blocks.vectors, i, reference.vectors, sortedIndex[k]!, size, NEAR_IDENTICAL_DISTANCE)) {
-        copied++;
-        break;
-      }
-    }
+    const vector = vectors.subarray(i * size, (i + 1) * size);
+    counter.push({
+      vector,
+      silent: silent[i] === 1,
+      projection: projection(vector, 0, size, counter.direction),
+      copy: -1,
+    });
   }
-  return total > 0 ? copied / total : 0;
+  return counter.fraction();
+}
+
+/**
+ * shortestLoopSeconds and verbatimFraction of the extension's blocks (frames' one-beat blocks, made one at a time and
+ * let go: none of them is held past maxPeriodSeconds), against the input's blocks. `copyOf(i)`: which sample-exact
+ * copy of the input holds block i (-1 for none). Both searches project along the direction of the input's blocks
+ * (which prunes as well: the extension is mostly the input); the answers do not depend on it.
+ */
+export function* extensionLoops(
+  frames: FrameRows,
+  reference: { readonly blocks: SlidingBlocks; readonly vectoriser: BeatVectoriser },
+  copyOf: (block: number) => number,
+): Steps<{ readonly shortestLoopSeconds: number; readonly verbatimFraction: number }> {
+  const maker = blockMaker(frames, reference.blocks.blockFrames, reference.vectoriser);
+  const search = lagSearch(maker, BEAT_VECTOR_SIZE, MAX_PERIOD_SECONDS);
+  const counter = verbatimCounter(reference.blocks);
+  for (let i = 0; i < maker.count; i++) {
+    if (i % STEP_BLOCKS === 0) yield;
+    const { vector, silent } = maker.next();
+    const block: Block = {
+      vector,
+      silent,
+      projection: projection(vector, 0, BEAT_VECTOR_SIZE, counter.direction),
+      copy: copyOf(i),
+    };
+    search.push(block);
+    if (i % maker.stride === 0) counter.push(block);
+  }
+  return { shortestLoopSeconds: search.seconds(), verbatimFraction: counter.fraction() };
 }
 
 /**
  * Block vectors at every frame offset (the loop detector needs frame-resolution lags): each block's mean chroma,
  * MFCC and power over its frames, from running sums (one pass, whatever the block length).
  */
-export function slidingBlocks(frames: FrameFeatures, blockFrames: number, vectoriser: BeatVectoriser): SlidingBlocks {
-  const count = Math.max(0, frames.frameCount - blockFrames + 1);
+export function slidingBlocks(
+  frames: FrameFeatures | FrameRows,
+  blockFrames: number,
+  vectoriser: BeatVectoriser,
+): SlidingBlocks {
+  const maker = blockMaker(rowsOf(frames), blockFrames, vectoriser);
   const size = BEAT_VECTOR_SIZE;
-  const vectors = new Float32Array(count * size);
-  const silent = new Uint8Array(count);
-  const chromaSums = runningSums(frames.chroma, CHROMA_BINS, blockFrames);
-  const mfccSums = runningSums(frames.mfcc, MFCC_COEFFICIENTS, blockFrames);
-  // Each level as the float32 it was when the levels were converted to power in one array.
-  const power = Float32Array.from(
-    frames.levelDb.subarray(0, Math.min(frames.frameCount, blockFrames + count)),
-    (db) => 10 ** (db / 10),
+  const vectors = new Float32Array(maker.count * size);
+  const silent = new Uint8Array(maker.count);
+  for (let i = 0; i < maker.count; i++) {
+    const block = maker.next();
+    vectors.set(block.vector, i * size);
+    silent[i] = block.silent ? 1 : 0;
+  }
+  const { count, stride, frameSeconds } = maker;
+  return { count, blockFrames, stride, frameSeconds, size, vectors, silent };
+}
+
+/** slidingBlocks' blocks one at a time, in order: next() makes block 0, then 1, ... up to count - 1. */
+function blockMaker(frames: FrameRows, blockFrames: number, vectoriser: BeatVectoriser) {
+  const count = Math.max(0, frames.frameCount - blockFrames + 1);
+  const chromaSums = runningSums(
+    CHROMA_BINS,
+    blockFrames,
+    (f, d) => frames.table(f).chroma[frames.row(f) * CHROMA_BINS + d]!,
   );
-  const powerSums = runningSums(power, 1, blockFrames);
+  const mfccSums = runningSums(
+    MFCC_COEFFICIENTS,
+    blockFrames,
+    (f, d) => frames.table(f).mfcc[frames.row(f) * MFCC_COEFFICIENTS + d]!,
+  );
+  // Each level as the float32 it was when the levels were converted to power in one array.
+  const powerSums = runningSums(1, blockFrames, (f) =>
+    Math.fround(10 ** (frames.table(f).levelDb[frames.row(f)]! / 10)),
+  );
   const chroma = new Float32Array(CHROMA_BINS);
   const mfcc = new Float32Array(MFCC_COEFFICIENTS);
-  for (let i = 0; i < count; i++) {
-    chromaSums.reach(i + blockFrames);
-    mfccSums.reach(i + blockFrames);
-    powerSums.reach(i + blockFrames);
-    chromaSums.mean(i, blockFrames, chroma);
-    mfccSums.mean(i, blockFrames, mfcc);
-    const blockPower = (powerSums.at(i + blockFrames, 0) - powerSums.at(i, 0)) / blockFrames;
-    const level = blockPower > 0 ? 10 * Math.log10(blockPower) : -120;
-    vectors.set(vectoriser.vectorise(chroma, mfcc, level), i * size);
-    silent[i] = level < SILENT_BLOCK_DB ? 1 : 0;
-  }
+  let i = 0;
   return {
     count,
     blockFrames,
     stride: Math.max(1, Math.round(blockFrames / 4)),
     frameSeconds: frames.hop / frames.sampleRate,
-    size,
-    vectors,
-    silent,
+    next(): { vector: Float32Array; silent: boolean } {
+      chromaSums.reach(i + blockFrames);
+      mfccSums.reach(i + blockFrames);
+      powerSums.reach(i + blockFrames);
+      chromaSums.mean(i, blockFrames, chroma);
+      mfccSums.mean(i, blockFrames, mfcc);
+      const blockPower = (powerSums.at(i + blockFrames, 0) - powerSums.at(i, 0)) / blockFrames;
+      const level = blockPower > 0 ? 10 * Math.log10(blockPower) : -120;
+      i++;
+      return { vector: vectoriser.vectorise(chroma, mfcc, level), silent: level < SILENT_BLOCK_DB };
+    },
   };
 }
 
 /**
- * Running sums of `values` (frames of `dims`): row f is the sum of frames g < f, made one row after the other in
- * float64 and kept for the last `span` + 1 rows only (a block needs its first and its end row): a 10-hour result's
- * rows would take about 30 MB an hour.
+ * Running sums of frames' values (`value(f, d)`, `dims` per frame): row f is the sum of frames g < f, made one row
+ * after the other in float64 and kept for the last `span` + 1 rows only (a block needs its first and its end row): a
+ * 10-hour result's rows would take about 30 MB an hour.
  */
-function runningSums(values: Float32Array, dims: number, span: number) {
+function runningSums(dims: number, span: number, value: (f: number, d: number) => number) {
   const rows = span + 1;
   const ring = new Float64Array(rows * dims);
   let made = 0;
@@ -216,7 +169,7 @@ function runningSums(values: Float32Array, dims: number, span: number) {
       for (; made < f; made++) {
         const from = (made % rows) * dims;
         const to = ((made + 1) % rows) * dims;
-        for (let d = 0; d < dims; d++) ring[to + d] = ring[from + d]! + values[made * dims + d]!;
+        for (let d = 0; d < dims; d++) ring[to + d] = ring[from + d]! + value(made, d);
       }
     },
     /** Mean of frames [from, from + length) into `out` (rows from and from + length made and still kept). */

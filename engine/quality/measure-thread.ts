@@ -1,49 +1,31 @@
 /**
- * The job's second thread (`node:worker_threads`), so that analysis runs beside the rest of a job on a second core.
- * Started before the input is decoded (it loads its modules meanwhile), it is then handed the original: it finds
- * its beats and frame features (the analysis the engine waits for) while the main thread prepares the rest of the
- * extension, goes on with the original's share of the measurement (blocks, loops, loudness) while the engine
- * extends the song, and measures the result while the job draws the picture and encodes. Audio is handed over in
- * shared memory (one copy, no transfer).
+ * The job's second thread (`node:worker_threads`), so that the input's analysis runs beside the rest of a job's start
+ * on a second core. Started before the input is decoded (it loads its modules meanwhile), it is then handed the
+ * original and finds its beats and frame features (the analysis the engine waits for) while the main thread prepares
+ * the rest of the extension. Audio is handed over in shared memory (one copy, no transfer). (The quality report is
+ * measured in the main thread, from the result's stream: engine/job.ts.)
  */
 import { Worker } from "node:worker_threads";
 import type { PcmAudio } from "../audio/pcm.ts";
 import { analyseSignal, type SignalAnalysis } from "../analysis/beats.ts";
-import type { ExtensionToMeasure } from "./measure.ts";
-import type { QualityReport } from "./report.ts";
-import type { SeamMetrics } from "./seams.ts";
 
-/** What the main thread sends: the extension to measure (its original is the one the thread was started with). */
-export type ThreadRequest = Omit<ExtensionToMeasure, "original" | "result"> & { readonly result: PcmAudio };
-/** The original, sent once: with the engine's analysis of it when there is one, and whether to measure at all. */
-export interface ThreadOriginal {
+/** What the main thread sends: the original to analyse. */
+export interface ThreadMessage {
+  readonly type: "original";
   readonly original: PcmAudio;
-  readonly shared?: SignalAnalysis;
-  readonly measure: boolean;
 }
-export type ThreadMessage =
-  | ({ readonly type: "original" } & ThreadOriginal)
-  /** seamsBeside: the seam metrics follow in a "seams" message (measured in the main thread meanwhile). */
-  | ({ readonly type: "measure"; readonly seamsBeside?: boolean } & ThreadRequest)
-  | { readonly type: "seams"; readonly metrics: SeamMetrics };
 /** What the thread sends back. */
 export type ThreadReply =
   | { readonly type: "analysis"; readonly analysis: SignalAnalysis }
-  | { readonly type: "progress"; readonly done: number; readonly total: number }
-  | { readonly type: "report"; readonly report: QualityReport }
   | { readonly type: "error"; readonly message: string };
 
 export interface MeasureThread {
   /**
-   * Hands the thread the original and resolves to its analysis (beats and frame features): `shared` itself when
-   * given, else found in the thread. Then, unless `measure` is false, the thread analyses the original's share of
-   * the measurement. Falls back to analysing in this thread when the thread fails first. Call once per job: a thread
-   * that finished a job (its report or analysis received) may be handed the next job's original.
+   * Resolves to the original's analysis (beats and frame features), found in the thread, or in this thread when the
+   * thread fails first. A thread that answered may be handed the next job's original.
    */
-  analyse(original: PcmAudio, options?: { shared?: SignalAnalysis; measure?: boolean }): Promise<SignalAnalysis>;
-  /** Measures `request` against the original; rejects when the thread fails or stops first. */
-  measure(request: ThreadRequest, onProgress?: (done: number, total: number) => void): Promise<QualityReport>;
-  /** Ends the thread (call once done, or when the job fails); a pending measure() then rejects. */
+  analyse(original: PcmAudio): Promise<SignalAnalysis>;
+  /** Ends the thread (call once done, or when the job fails). */
   stop(): void;
   /** Whether stop() was called. */
   readonly stopped: boolean;
@@ -55,25 +37,12 @@ const ENTRY = new URL("./measure-thread-main.ts", import.meta.url);
 /** Starts the thread; it waits for analyse(). */
 export function startMeasureThread(): MeasureThread {
   const thread = spawn();
-  let shared: SignalAnalysis | undefined;
   return {
-    analyse: async (original, options = {}) => {
-      const message: ThreadMessage = {
-        type: "original",
-        original: inSharedMemory(original),
-        shared: options.shared,
-        measure: options.measure ?? true,
-      };
-      if (options.shared) {
-        thread.post(message);
-        shared = options.shared;
-      } else {
-        const reply = thread.ask(message, (r) => (r.type === "analysis" ? r.analysis : undefined));
-        shared = await reply.catch(() => analyseSignal(original));
-      }
-      return shared;
+    analyse: (original) => {
+      const message: ThreadMessage = { type: "original", original: inSharedMemory(original) };
+      const reply = thread.ask(message, (r) => (r.type === "analysis" ? r.analysis : undefined));
+      return reply.catch(() => analyseSignal(original));
     },
-    measure: thread.measure,
     stop: thread.stop,
     get stopped() {
       return thread.stopped;
@@ -82,14 +51,6 @@ export function startMeasureThread(): MeasureThread {
 }
 
 interface Spawned extends Pick<MeasureThread, "stop" | "stopped"> {
-  /** MeasureThread.measure; with seamsBeside, the thread waits for a "seams" message to finish. */
-  measure(
-    request: ThreadRequest,
-    onProgress?: (done: number, total: number) => void,
-    seamsBeside?: boolean,
-  ): Promise<QualityReport>;
-  /** Posts `message`, expecting no reply (a failure shows in the next ask). */
-  post(message: ThreadMessage): void;
   /** Posts `message` and resolves to the first reply `accept` maps to a value; rejects on an error reply or exit. */
   ask<T>(message: ThreadMessage, accept: (reply: ThreadReply) => T | undefined): Promise<T>;
 }
@@ -128,14 +89,6 @@ function spawn(): Spawned {
     });
   return {
     ask,
-    post: (message) => {
-      if (!stopped) worker.postMessage(message);
-    },
-    measure: (request, onProgress, seamsBeside) =>
-      ask({ type: "measure", ...request, seamsBeside, result: inSharedMemory(request.result) }, (reply) => {
-        if (reply.type === "progress") onProgress?.(reply.done, reply.total);
-        return reply.type === "report" ? reply.report : undefined;
-      }),
     stop: () => {
       stopped = true;
       void worker.terminate();

@@ -3,7 +3,7 @@ import { analyseBeatsFromFrames, type BeatAnalysis, type SignalAnalysis } from "
 import { frameFeatures, type FrameFeatures } from "../analysis/features.ts";
 import { createBeatVectoriser, type BeatVectoriser } from "../analysis/beat-vectors.ts";
 import { analysisSignal, type AnalysisSignal } from "../analysis/signal.ts";
-import { blockCopies, copySegments, coveredShare, type CopySegment, placedSegments } from "./copy-map.ts";
+import { blockCopy, copySegments, coveredShare, type CopySegment, placedSegments } from "./copy-map.ts";
 import {
   analyseExtensionDirect,
   analyseExtensionMapped,
@@ -11,25 +11,27 @@ import {
   MAPPED_STAGES,
   mappedTempoBpm,
   stageTimer,
+  timedSteps,
   type ExtensionAnalysis,
   type Timed,
 } from "./extension-analysis.ts";
-import { findResultCopies, measureForm, type FormMetrics } from "./form.ts";
+import { formSteps, resultCopySteps, type FormMetrics } from "./form.ts";
 import { gatedLoudness, kWeightedPower } from "../audio/k-weighting.ts";
-import { shortestLoopSeconds, slidingBlocks, verbatimFraction, type SlidingBlocks } from "./loops.ts";
+import { extensionLoops, shortestLoopSeconds, slidingBlocks, type SlidingBlocks } from "./loops.ts";
 import type { FoundCopies } from "./copies.ts";
 import type { QualityReport } from "./report.ts";
 import { median, type SeamMetrics } from "./seams.ts";
 import {
   type ExtensionToMeasure,
   measuredSpan,
-  measureResultSeams,
+  resultSeamSteps,
   NO_SEAM_METRICS,
   seamReferenceOf,
   type MeasuredSpan,
 } from "./span.ts";
 import { chromaCosine, mfccFrechetDistance } from "./timbre.ts";
 import { sampleSource, type SampleSource } from "./sample-source.ts";
+import { finish, finishYielding, type Steps } from "./steps.ts";
 
 export type { ExtensionToMeasure };
 
@@ -58,11 +60,6 @@ export interface MeasureOptions {
   readonly timings?: Record<string, number>;
   /** After each stage: stages done, and how many this measurement runs (see measureStages). */
   readonly onProgress?: (done: number, total: number) => void;
-  /**
-   * The seam metrics, measured elsewhere with measureResultSeams (e.g. in another thread while this one measures the
-   * rest); default: measured here.
-   */
-  readonly seams?: Promise<SeamMetrics>;
 }
 
 /** Everything measureExtension needs from the original, independent of the extension. */
@@ -93,16 +90,13 @@ const ORIGINAL_STAGES = [
 const SHARED_STAGES = 2;
 /** The stages of measureExtension after the original's, in order; the extension's three depend on the path. */
 const EXTENSION_STAGES = { mapped: MAPPED_STAGES, direct: DIRECT_STAGES } as const;
-const BODY_STAGES = ["extension: blocks", "timbre + harmony", "extension: loops", "verbatim"] as const;
+const BODY_STAGES = ["timbre + harmony", "extension: blocks, loops, verbatim"] as const;
 const SEAM_STAGES = ["window: flux around seams", "seam loudness", "beat phase", "clicks"] as const;
 
 /** The stage names a measurement times, in order (its progress counts these). */
-export function measureStages(
-  options: Pick<MeasureOptions, "originalAnalysis" | "signalAnalysis" | "path" | "seams">,
-): string[] {
+export function measureStages(options: Pick<MeasureOptions, "originalAnalysis" | "signalAnalysis" | "path">): string[] {
   const original = options.originalAnalysis ? [] : ORIGINAL_STAGES.slice(options.signalAnalysis ? SHARED_STAGES : 0);
-  const seams = options.seams ? [] : SEAM_STAGES;
-  return [...original, "form", ...EXTENSION_STAGES[options.path ?? "mapped"], ...BODY_STAGES, ...seams];
+  return [...original, "form", ...EXTENSION_STAGES[options.path ?? "mapped"], ...BODY_STAGES, ...SEAM_STAGES];
 }
 
 /** Analyses the original once: features and beats (taken from `shared` when the engine made them), one-beat blocks, its own loops, loudness. */
@@ -111,6 +105,11 @@ export function analyseOriginal(
   shared?: SignalAnalysis,
   timed: Timed = (_, s) => s(),
 ): OriginalAnalysis {
+  return finish(originalSteps(original, shared, timed));
+}
+
+/** analyseOriginal in steps (steps.ts): one per stage. */
+function* originalSteps(original: PcmAudio, shared: SignalAnalysis | undefined, timed: Timed): Steps<OriginalAnalysis> {
   const { signal, frames } =
     shared ??
     timed(ORIGINAL_STAGES[0], () => {
@@ -125,8 +124,11 @@ export function analyseOriginal(
   const vectoriser = createBeatVectoriser(beats);
   const { beatFrames } = seamReferenceOf({ signal, frames, beats });
   const blockFrames = Math.max(2, Math.round(beatFrames));
+  yield;
   const blocks = timed(ORIGINAL_STAGES[2], () => slidingBlocks(frames, blockFrames, vectoriser));
+  yield;
   const loop = timed(ORIGINAL_STAGES[3], () => shortestLoopSeconds(blocks));
+  yield;
   const power = timed(ORIGINAL_STAGES[4], () => kWeightedPower(original));
   const integratedLufs = frameCount(original) > 0 ? gatedLoudness(power, original.sampleRate) : -Infinity;
   return {
@@ -146,28 +148,30 @@ export function analyseOriginal(
 
 /**
  * Measures how well an extension matches its original and hides its seams, and its form (see QualityReport and
- * MeasurePath). The original is analysed once (or taken from options.originalAnalysis).
+ * MeasurePath). The original is analysed once (or taken from options.originalAnalysis). The event loop gets a turn
+ * about every 200 ms while the result is measured (steps.ts), so that a stop signal is handled at once.
  */
-export async function measureExtension(
-  input: ExtensionToMeasure,
-  options: MeasureOptions = {},
-): Promise<QualityReport> {
+export function measureExtension(input: ExtensionToMeasure, options: MeasureOptions = {}): Promise<QualityReport> {
+  return finishYielding(measureSteps(input, options));
+}
+
+function* measureSteps(input: ExtensionToMeasure, options: MeasureOptions): Steps<QualityReport> {
   const stages = measureStages(options);
   const timed = stageTimer(stages, options);
   const reference =
     options.originalAnalysis?.audio === input.original
       ? options.originalAnalysis
-      : analyseOriginal(input.original, options.signalAnalysis, timed);
+      : yield* originalSteps(input.original, options.signalAnalysis, timed);
   // One source for every reader of the result: a stream's kept windows serve them all.
   const measured = { ...input, result: sampleSource(input.result) };
-  const { form, copies } = formAndCopies(measured, timed);
+  const { form, copies } = yield* timedSteps(timed, "form", formAndCopies(measured));
   const span = measuredSpan(measured);
   if (!span.measurable) {
     options.onProgress?.(stages.length, stages.length);
     return { ...emptyMetrics(span.seams.length, reference), ...form };
   }
-  const body = measureBody(measured, span, reference, copies, { path: options.path ?? "mapped", timed });
-  const seams = options.seams ? await options.seams : measureResultSeams(measured, seamReferenceOf(reference), timed);
+  const body = yield* measureBody(measured, span, reference, copies, { path: options.path ?? "mapped", timed });
+  const seams = yield* resultSeamSteps(measured, seamReferenceOf(reference), timed);
   options.onProgress?.(stages.length, stages.length);
   // No beat phase in silence.
   const beatPhaseErrorAtSeams = body.extensionTempoBpm === null ? null : seams.beatPhaseErrorAtSeams;
@@ -178,13 +182,13 @@ export async function measureExtension(
 type SignalMetrics = Omit<QualityReport, keyof FormMetrics>;
 
 /** The result after introSeconds against the original: every metric but the form and the seam ones. */
-function measureBody(
+function* measureBody(
   input: ExtensionToMeasure & { readonly result: SampleSource },
   span: MeasuredSpan,
   reference: OriginalAnalysis,
   copies: FoundCopies,
   settings: { readonly path: MeasurePath; readonly timed: Timed },
-): Omit<SignalMetrics, keyof SeamMetrics> {
+): Steps<Omit<SignalMetrics, keyof SeamMetrics>> {
   const { original, result } = input;
   const { timed } = settings;
   const { boundary, extensionLength } = span;
@@ -199,72 +203,49 @@ function measureBody(
       sampleRate,
       inputLength: frameCount(original),
     });
-  const extension = analyseExtension(reference, result, boundary, { segments, placed }, settings);
+  const extension = yield* analyseExtension(reference, result, boundary, { segments, placed }, settings);
   const silent = !Number.isFinite(extension.integratedLufs);
-  const { blocks, hop, frameSize, timbreDistance, harmonySimilarity } = framesMeasured(extension, reference, timed);
+  const { frames } = extension;
   const originalTempo = reference.beats.tempoBpm;
+  const copyOf = blockCopy(reference.blockFrames, segments, {
+    boundary,
+    hopSamples: frames.hop * reference.signal.factor,
+    frameSamples: frames.frameSize * reference.signal.factor,
+  });
   return {
     ...empty,
     extensionSeconds: extensionLength / sampleRate,
     integratedLoudnessDifferenceLu: finiteOrNull(extension.integratedLufs - reference.integratedLufs),
     tempoDifferencePercent: silent ? null : (100 * Math.abs(extension.tempoBpm - originalTempo)) / originalTempo,
-    timbreDistance,
-    harmonySimilarity,
-    shortestLoopSeconds: timed("extension: loops", () =>
-      shortestLoopSeconds(
-        blocks,
-        undefined,
-        blockCopies(blocks, segments, {
-          boundary,
-          hopSamples: hop * reference.signal.factor,
-          frameSamples: frameSize * reference.signal.factor,
-        }),
-      ),
-    ),
-    verbatimFraction: timed("verbatim", () => verbatimFraction(blocks, reference.blocks)),
-    extensionTempoBpm: silent ? null : extension.tempoBpm,
-  };
-}
-
-/**
- * What the loop and verbatim metrics need of the extension's frames (its one-beat blocks), and the metrics read from
- * the frames themselves. Takes the frames out of `extension`: they are not held while the blocks are compared (about
- * 17 MB per hour of result).
- */
-function framesMeasured(extension: { frames?: FrameFeatures }, reference: OriginalAnalysis, timed: Timed) {
-  const frames = extension.frames!;
-  extension.frames = undefined;
-  return {
-    hop: frames.hop,
-    frameSize: frames.frameSize,
-    blocks: timed("extension: blocks", () => slidingBlocks(frames, reference.blockFrames, reference.vectoriser)),
     timbreDistance: timed("timbre + harmony", () =>
       mfccFrechetDistance(frames, 0, frames.frameCount, reference.frames),
     ),
     harmonySimilarity: chromaCosine(frames, 0, reference.frames),
+    ...(yield* timedSteps(timed, "extension: blocks, loops, verbatim", extensionLoops(frames, reference, copyOf))),
+    extensionTempoBpm: silent ? null : extension.tempoBpm,
   };
 }
 
 /** The form metrics, and the copies of the input they found (the scans and anchors are not kept). */
-function formAndCopies(measured: ExtensionToMeasure & { readonly result: SampleSource }, timed: Timed) {
+function* formAndCopies(measured: ExtensionToMeasure & { readonly result: SampleSource }) {
   const { original, result, introSeconds } = measured;
-  const found = timed("form", () => findResultCopies(original, result));
-  return { form: measureForm(original, result, { introSeconds }, found), copies: found.copies };
+  const found = yield* resultCopySteps(original, result);
+  return { form: yield* formSteps(original, result, { introSeconds }, found), copies: found.copies };
 }
 
 /** The extension's frames, tempo and loudness by the path asked for (mapped falls back to direct, see MeasurePath). */
-function analyseExtension(
+function* analyseExtension(
   reference: OriginalAnalysis,
   result: SampleSource,
   boundary: number,
   { segments, placed }: { readonly segments: readonly CopySegment[]; readonly placed?: readonly CopySegment[] },
   settings: { readonly path: MeasurePath; readonly timed: Timed },
-): ExtensionAnalysis {
+): Steps<ExtensionAnalysis> {
   const end = result.length;
-  if (settings.path === "direct") return analyseExtensionDirect(result, boundary, settings.timed);
+  if (settings.path === "direct") return yield* analyseExtensionDirect(result, boundary, settings.timed);
   const mapped =
     coveredShare(segments, boundary, end) >= MIN_MAPPED_SHARE
-      ? analyseExtensionMapped(reference, result, boundary, segments, settings.timed)
+      ? yield* analyseExtensionMapped(reference, result, boundary, segments, settings.timed)
       : undefined;
   // Too little is copied sample for sample to map the frames (phrases whose level is ridden across a join are the
   // input's beats at another gain): the samples are analysed, but the tempo is still read from the input's beats where
@@ -272,7 +253,7 @@ function analyseExtension(
   // unchanged audio, and a change of level moves no beat. Where the copies are too short for that (a 10 s extension
   // ridden in level: a song without a clear beat read 62 % off), the engine's own account of what it placed is read.
   const copied = mappedTempoBpm(reference.beats, segments) ?? (placed && mappedTempoBpm(reference.beats, placed));
-  return mapped ?? analyseExtensionDirect(result, boundary, settings.timed, copied);
+  return mapped ?? (yield* analyseExtensionDirect(result, boundary, settings.timed, copied));
 }
 
 /** The report when there is nothing after the intro to measure: only the seam count and the original's own figures. */

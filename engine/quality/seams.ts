@@ -9,6 +9,7 @@ import type { SeamReading } from "./report.ts";
 import { seamReadings, type SeamPlace } from "./seam-list.ts";
 import { analysisSignalIn } from "./sparse-signal.ts";
 import { sampleSource, windowOf, type MeasuredAudio } from "./sample-source.ts";
+import { finish, type Steps } from "./steps.ts";
 
 /** Seam metrics of measureExtension: flux at the seams, loudness change across them, beat phase shift. */
 
@@ -60,17 +61,31 @@ export function measureSeams(
   reference: SeamReference,
   timed: <T>(name: string, stage: () => T) => T,
 ): SeamMetrics {
+  return finish(seamSteps(result, original, seams, boundary, reference, timed));
+}
+
+/** measureSeams in steps (steps.ts): one per seam. */
+export function* seamSteps(
+  result: MeasuredAudio,
+  original: PcmAudio,
+  seams: readonly SeamPlace[],
+  boundary: number,
+  reference: SeamReference,
+  timed: <T>(name: string, stage: () => T) => T,
+): Steps<SeamMetrics> {
   const source = sampleSource(result);
   const sampleRate = source.sampleRate;
   const gridStart = boundary - Math.min(boundary, Math.round(LEAD_SECONDS * sampleRate));
   const factor = Math.max(1, Math.floor(sampleRate / ANALYSIS_RATE));
   const reach = Math.round(SEAM_READ_SECONDS * sampleRate);
-  const readings = seams.map((seam) => {
+  const readings: ReturnType<typeof seamReading>[] = [];
+  for (const seam of seams) {
     const hops = Math.max(0, Math.floor((seam.at - reach - gridStart) / (HOP * factor)));
     const from = gridStart + hops * HOP * factor;
     const window = windowOf(source, from, seam.at + reach);
-    return seamReading(window, { from, origin: hops }, seam, original, reference, timed);
-  });
+    readings.push(seamReading(window, { from, origin: hops }, seam, original, reference, timed));
+    yield;
+  }
   const fluxZ = readings.flatMap((r) => (r.fluxZ === undefined ? [] : [r.fluxZ]));
   const loudnessChangeLu = readings.map((r) => r.loudnessChangeLu);
   const beatPhaseShifts = readings.map((r) => r.beatPhaseShift);

@@ -1,7 +1,8 @@
 import type { SeamSource } from "./report.ts";
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import type { SignalAnalysis } from "../analysis/beats.ts";
-import { measureSeams, type SeamMetrics, type SeamReference } from "./seams.ts";
+import { seamSteps, type SeamMetrics, type SeamReference } from "./seams.ts";
+import { finish, type Steps } from "./steps.ts";
 import type { SeamPlace } from "./seam-list.ts";
 import { sampleSource, type MeasuredAudio } from "./sample-source.ts";
 
@@ -76,16 +77,24 @@ export const NO_SEAM_METRICS: SeamMetrics = {
 };
 
 /**
- * The seam metrics of measureExtension on their own, for measuring them in another thread than the rest (pass the
- * result as MeasureOptions.seams). The beat phase is read even when the extension is silent: measureExtension then
- * reports null.
+ * The seam metrics of measureExtension on their own. The beat phase is read even when the extension is silent:
+ * measureExtension then reports null.
  */
 export function measureResultSeams(
   input: ExtensionToMeasure,
   reference: SeamReference,
   timed: <T>(name: string, stage: () => T) => T = (_, stage) => stage(),
 ): SeamMetrics {
+  return finish(resultSeamSteps(input, reference, timed));
+}
+
+/** measureResultSeams in steps (steps.ts). */
+export function* resultSeamSteps(
+  input: ExtensionToMeasure,
+  reference: SeamReference,
+  timed: <T>(name: string, stage: () => T) => T,
+): Steps<SeamMetrics> {
   const span = measuredSpan(input);
   if (!span.measurable) return NO_SEAM_METRICS;
-  return measureSeams(input.result, input.original, span.places, span.boundary, reference, timed);
+  return yield* seamSteps(input.result, input.original, span.places, span.boundary, reference, timed);
 }

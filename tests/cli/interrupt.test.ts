@@ -21,22 +21,30 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Runs `extend` on a terminal, types Ctrl-C once a progress bar has hidden the cursor; all it printed, and its code. */
-function extendThenCtrlC(): Promise<{ output: string; code: number | null }> {
-  const command = `${process.execPath} ${CLI} extend song.wav --to 1200 -o out.wav`;
+/**
+ * Runs `extend` on a terminal, types Ctrl-C once `when` is printed (default: a progress bar has hidden the cursor);
+ * all it printed, its code, and the seconds from the keystroke to its end.
+ */
+function extendThenCtrlC(
+  args = "song.wav --to 1200 -o out.wav",
+  when = HIDE_CURSOR,
+): Promise<{ output: string; code: number | null; seconds: number }> {
+  const command = `${process.execPath} ${CLI} extend ${args}`;
   const child = spawn(SCRIPT, ["-qfec", command, "/dev/null"], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
   let output = "";
-  let typed = false;
+  let typed: number | undefined;
   const read = (chunk: Buffer) => {
     output += chunk.toString("utf8");
-    if (!typed && output.includes(HIDE_CURSOR)) {
-      typed = true;
+    if (typed === undefined && output.includes(when)) {
+      typed = performance.now();
       child.stdin.write("\u0003");
     }
   };
   child.stdout.on("data", read);
   child.stderr.on("data", read);
-  return new Promise((done) => child.on("close", (code) => done({ output, code })));
+  return new Promise((done) =>
+    child.on("close", (code) => done({ output, code, seconds: (performance.now() - (typed ?? 0)) / 1000 })),
+  );
 }
 
 describe.skipIf(!existsSync(SCRIPT))("Ctrl-C during extend", () => {
@@ -50,6 +58,24 @@ describe.skipIf(!existsSync(SCRIPT))("Ctrl-C during extend", () => {
     expect(code).toBe(130);
     expect((await readdir(dir)).sort()).toEqual(["song.wav"]);
   }, 180_000);
+
+  it("while a long result is measured, ends within seconds (the measurement lets the stop through), leaving no file", async () => {
+    // Measuring this hour took 15-40 s on 2 shared cores; the stop waited for all of it before the measurement
+    // gave the event loop a turn between its steps.
+    await writeFile(
+      join(dir, "long.wav"),
+      encodeWav(synthesizeSong({ seconds: 40, sampleRate: 44_100, channels: 2, seed: 4 }), 16),
+    );
+    const { output, code, seconds } = await extendThenCtrlC(
+      "long.wav --to 3600 -o out.wav --engine remix",
+      "measuring",
+    );
+    await rm(join(dir, "long.wav"));
+    expect(output).toMatch(/harmonizer: interrupted/);
+    expect(code).toBe(130);
+    expect(seconds).toBeLessThan(5);
+    expect((await readdir(dir)).sort()).toEqual(["song.wav"]);
+  }, 300_000);
 });
 
 describe("a stop from outside during extend (kill, a service manager)", () => {
