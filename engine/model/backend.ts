@@ -63,7 +63,9 @@ async function activateBackend(name: BackendName): Promise<string> {
 async function loadTensorflowBackend(): Promise<void> {
   if (tf.findBackend("tensorflow") !== null) return;
   const moduleName = "@tensorflow/tfjs-node-gpu"; // a variable keeps bundlers and tsc from resolving the optional dependency
-  await import(moduleName);
+  // Required, not imported: importing CommonJS makes Node scan the package and all of TensorFlow.js it re-exports for
+  // export names (about 0.2 s) before the missing addon fails it, on every machine without a GPU.
+  createRequire(import.meta.url)(moduleName);
   if (tf.findBackend("tensorflow") === null)
     throw new Error(`${moduleName} loaded but registered no "tensorflow" backend`);
 }

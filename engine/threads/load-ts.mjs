@@ -8,13 +8,15 @@ import { createHash, randomUUID } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { cjsPackages, REQUIRE_BANNER } from "./cjs-packages.mjs";
 
 const DEFAULT_CACHE_DIR = fileURLToPath(new URL("../../node_modules/.cache/harmonizer/", import.meta.url));
 const PROJECT_FILES = ["package.json", "tsconfig.json"].map((name) =>
   fileURLToPath(new URL(`../../${name}`, import.meta.url)),
 );
+const CJS_PACKAGES_PLUGIN = fileURLToPath(new URL("./cjs-packages.mjs", import.meta.url));
 /** Part of the cache key: a change to how bundles are made invalidates the old ones. */
-const BUNDLE_FORMAT = "1";
+const BUNDLE_FORMAT = "2";
 /** Superseded bundles this old are deleted when a new one is written (younger ones may be loading right now). */
 const STALE_MS = 60_000;
 
@@ -60,16 +62,18 @@ async function build(entry) {
     platform: "node",
     format: "esm",
     target: "node20",
-    packages: "external",
+    mainFields: ["main"],
     sourcemap: "external",
     metafile: true,
     write: false,
     outdir: "out",
     logLevel: "silent",
-    plugins: [sourceLocations],
+    banner: { js: REQUIRE_BANNER },
+    plugins: [sourceLocations, cjsPackages],
   });
   const output = (suffix) => result.outputFiles.find((file) => file.path.endsWith(suffix)).text;
-  const files = [...Object.keys(result.metafile.inputs).map((path) => resolve(path)), ...PROJECT_FILES];
+  const sources = Object.keys(result.metafile.inputs).filter((path) => !path.includes(":"));
+  const files = [...sources.map((path) => resolve(path)), CJS_PACKAGES_PLUGIN, ...PROJECT_FILES];
   return {
     code: output(".js"),
     map: output(".js.map"),

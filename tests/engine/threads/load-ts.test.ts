@@ -61,6 +61,41 @@ describe("importTypeScript (the CLI's and the threads' module loader)", () => {
     expect(await bundles(cache)).toHaveLength(0);
   });
 
+  it("gives a CommonJS package's exports as Node's import would, and leaves ES module packages to Node", async () => {
+    const cjs = join(dir, "node_modules", "cjs-pkg");
+    const esm = join(dir, "node_modules", "esm-pkg");
+    await mkdir(cjs, { recursive: true });
+    await mkdir(esm, { recursive: true });
+    await writeFile(join(cjs, "package.json"), '{ "name": "cjs-pkg", "main": "lib.js" }\n');
+    await writeFile(join(cjs, "lib.js"), "exports.named = 1;\nexports.other = 2;\n");
+    await writeFile(join(esm, "package.json"), '{ "name": "esm-pkg", "type": "module", "main": "index.js" }\n');
+    await writeFile(join(esm, "index.js"), "export const where = import.meta.url;\n");
+    await writeFile(
+      join(dir, "entry.ts"),
+      [
+        'import whole, { named } from "cjs-pkg";',
+        'import * as namespace from "cjs-pkg";',
+        'import { where } from "esm-pkg";',
+        'const later = await import("cjs-pkg");',
+        "console.log(JSON.stringify([whole, named, namespace.other, namespace.default, later.named, later.default, where]));",
+      ].join("\n"),
+    );
+    const viaTsx = await run(join(dir, "cache"), { HARMONIZER_NO_BUNDLE: "1" });
+    const bundled = await run(join(dir, "cache"));
+    expect(await bundles(join(dir, "cache"))).toHaveLength(1);
+    expect(bundled).toBe(viaTsx);
+    const exports = { named: 1, other: 2 };
+    expect(JSON.parse(bundled)).toEqual([
+      exports,
+      1,
+      2,
+      exports,
+      1,
+      exports,
+      pathToFileURL(join(esm, "index.js")).href,
+    ]);
+  });
+
   it("lets an error thrown by the module propagate without running it a second time", async () => {
     const log = join(dir, "runs.log");
     await writeFile(
