@@ -1,14 +1,10 @@
 import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  File,
-  type Id3v2Tag,
-  Id3v2UserTextInformationFrame,
-  StringType,
-  TagTypes,
-  type XiphComment,
-} from "node-taglib-sharp";
+import type { Id3v2Tag, XiphComment } from "node-taglib-sharp";
+
+/** Loaded when a loop is tagged: the library and its text encodings cost every other command's start-up 0.1 s. */
+type TagLibrary = typeof import("node-taglib-sharp");
 
 /** The tags PyMusicLooper writes and game engines (RPG Maker, GZDoom, ...) read: samples of the decoded song. */
 export interface LoopTags {
@@ -32,9 +28,11 @@ export async function withLoopTags(song: string, format: TaggableFormat, tags: L
   try {
     const copy = join(folder, `song${TAGGABLE[format]}`);
     await copyFile(song, copy);
+    const library: TagLibrary = await import("node-taglib-sharp");
+    const { File, TagTypes } = library;
     const file = File.createFromPath(copy);
     try {
-      if (format === "mp3") setId3Tags(file.getTag(TagTypes.Id3v2, true) as Id3v2Tag, tags);
+      if (format === "mp3") setId3Tags(library, file.getTag(TagTypes.Id3v2, true) as Id3v2Tag, tags);
       else setXiphTags(file.getTag(TagTypes.Xiph, true) as XiphComment, tags);
       file.save();
     } finally {
@@ -50,7 +48,8 @@ function setXiphTags(comment: XiphComment, tags: LoopTags): void {
   for (const [key, value] of Object.entries(tags)) comment.setFieldAsStrings(key, String(value));
 }
 
-function setId3Tags(tag: Id3v2Tag, tags: LoopTags): void {
+function setId3Tags(library: TagLibrary, tag: Id3v2Tag, tags: LoopTags): void {
+  const { Id3v2UserTextInformationFrame, StringType } = library;
   const frames = tag.frames.filter((f) => f instanceof Id3v2UserTextInformationFrame);
   for (const [key, value] of Object.entries(tags)) {
     for (const old of frames.filter((f) => f.description.toUpperCase() === key)) tag.removeFrame(old);

@@ -1,13 +1,12 @@
-import LibSampleRate from "@alexanderolsen/libsamplerate-js";
 import type { PcmAudio } from "./pcm.ts";
 
 /** libsamplerate converters: "medium" is the default (97 dB SNR, 90 % bandwidth, ~30x real time per channel here). */
 export type ResampleQuality = "best" | "medium" | "fastest";
 
 const CONVERTERS = {
-  best: LibSampleRate.ConverterType.SRC_SINC_BEST_QUALITY,
-  medium: LibSampleRate.ConverterType.SRC_SINC_MEDIUM_QUALITY,
-  fastest: LibSampleRate.ConverterType.SRC_SINC_FASTEST,
+  best: "SRC_SINC_BEST_QUALITY",
+  medium: "SRC_SINC_MEDIUM_QUALITY",
+  fastest: "SRC_SINC_FASTEST",
 } as const;
 
 /**
@@ -29,7 +28,10 @@ export async function resampleChannel(
   if (samples.length === 0) return new Float32Array(0);
   const padded = new Float32Array(samples.length + Math.ceil(TAIL_PADDING * Math.max(1, sourceRate / targetRate)));
   padded.set(samples);
-  const converter = await LibSampleRate.create(1, sourceRate, targetRate, { converterType: CONVERTERS[quality] });
+  // Loaded when first needed: most jobs never resample, and the library (2 MB of JavaScript) costs start-up time.
+  const { default: LibSampleRate } = await import("@alexanderolsen/libsamplerate-js");
+  const converterType = LibSampleRate.ConverterType[CONVERTERS[quality]];
+  const converter = await LibSampleRate.create(1, sourceRate, targetRate, { converterType });
   try {
     const converted = converter.simple(padded);
     const output = new Float32Array(outputLength);
