@@ -1,7 +1,4 @@
-import { FLACDecoder } from "@wasm-audio-decoders/flac";
-import { OggVorbisDecoder } from "@wasm-audio-decoders/ogg-vorbis";
-import { MPEGDecoder } from "mpg123-decoder";
-import { OggOpusDecoder } from "ogg-opus-decoder";
+// The decoders are loaded when a file of their format arrives: a job reads one format, and each costs start-up time.
 import { HarmonizerInputError } from "../errors.ts";
 import { type DecodeCap, decodeCapped, type WasmDecodeResult } from "./decode-capped.ts";
 import { decoderErrorInWords } from "./decoder-errors.ts";
@@ -91,20 +88,22 @@ export async function decodeMp3(
   channels: 1 | 2,
   cap: DecodeCap = {},
 ): Promise<DecodedAudio> {
-  return withDecoder("mp3", new MPEGDecoder(), async (decoder) => {
+  return withDecoder("mp3", new (await import("mpg123-decoder")).MPEGDecoder(), async (decoder) => {
     const result = await decodeCapped({ decode: (chunk) => decoder.decode(chunk) }, bytes, cap);
     return toDecoded("mp3", { ...result, channelData: result.channelData.slice(0, channels) }, detail);
   });
 }
 
 export async function decodeOggVorbis(bytes: Uint8Array, cap: DecodeCap = {}): Promise<DecodedAudio> {
-  return withDecoder("ogg-vorbis", new OggVorbisDecoder(), async (decoder) =>
-    toDecoded("ogg-vorbis", await decodeCapped(decoder, bytes, cap), "Vorbis"),
+  return withDecoder(
+    "ogg-vorbis",
+    new (await import("@wasm-audio-decoders/ogg-vorbis")).OggVorbisDecoder(),
+    async (decoder) => toDecoded("ogg-vorbis", await decodeCapped(decoder, bytes, cap), "Vorbis"),
   );
 }
 
 export async function decodeOggOpus(bytes: Uint8Array, cap: DecodeCap = {}): Promise<DecodedAudio> {
-  return withDecoder("ogg-opus", new OggOpusDecoder(), async (decoder) =>
+  return withDecoder("ogg-opus", new (await import("ogg-opus-decoder")).OggOpusDecoder(), async (decoder) =>
     toDecoded("ogg-opus", await decodeCapped(decoder, bytes, cap), "Opus"),
   );
 }
@@ -131,7 +130,7 @@ export async function decodeFlac(bytes: Uint8Array, flacOffset: number, cap: Dec
       );
     }
   };
-  return withDecoder("flac", new FLACDecoder(), async (decoder) => {
+  return withDecoder("flac", new (await import("@wasm-audio-decoders/flac")).FLACDecoder(), async (decoder) => {
     const result = await decodeCapped(decoder, bytes, { ...cap, check, expectedFrames: declared });
     for (const channel of result.channelData) rescaleFlacInPlace(channel, result.bitDepth);
     const decoded = toDecoded("flac", result, `FLAC ${result.bitDepth}-bit`, losslessWavDepth(result.bitDepth, false));
