@@ -5,6 +5,7 @@
 // made or kept (no esbuild, a read-only tree, a build error) the sources run through tsx as before;
 // HARMONIZER_NO_BUNDLE=1 asks for that too (stack traces then name the sources' lines).
 import { createHash, randomUUID } from "node:crypto";
+import module from "node:module";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -25,6 +26,7 @@ const STALE_MS = 60_000;
  * the module runs is the module's own and propagates: it never runs twice.
  */
 export async function importTypeScript(entryUrl, options = {}) {
+  enableCompileCache(options.cacheDir ?? DEFAULT_CACHE_DIR);
   const bundle =
     process.env.HARMONIZER_NO_BUNDLE === "1"
       ? undefined
@@ -36,6 +38,18 @@ export async function importTypeScript(entryUrl, options = {}) {
   register();
   if (maps === false) process.setSourceMapsEnabled(false);
   return import(entryUrl);
+}
+
+/**
+ * Node 22.1 and later keep the code they compile (the bundle, TensorFlow.js, ...) in a folder of the cache and use it
+ * again while the sources are unchanged: about 0.07 s of the CLI's start-up. Earlier versions have no such cache.
+ */
+function enableCompileCache(cacheDir) {
+  try {
+    module.enableCompileCache?.(join(cacheDir, "compiled"));
+  } catch {
+    // Without the cache the modules are compiled as usual.
+  }
 }
 
 /** The path of an up-to-date bundle of `entry`, made if needed. */
