@@ -4,6 +4,7 @@
 // source) and libsamplerate's 2 MB, about 0.2-0.3 s of every start. esbuild's own CommonJS interop gives the module
 // the same values: `import x from` is module.exports (as in Node), `import * as` and named imports its properties.
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 
 const NAMESPACE = "harmonizer-cjs-package";
@@ -27,7 +28,8 @@ export const cjsPackages = {
       if (pluginData === OWN || path.startsWith("node:")) return undefined;
       const resolved = await builder.resolve(path, { importer, resolveDir, kind, pluginData: OWN });
       const found = resolved.errors.length === 0 && !resolved.external;
-      if (found && (kind === "import-statement" || kind === "dynamic-import") && isCommonJs(resolved.path)) {
+      const imported = kind === "import-statement" || kind === "dynamic-import";
+      if (found && imported && isCommonJs(resolved.path) && requiredFile(importer, path) === resolved.path) {
         return { path, namespace: NAMESPACE, pluginData: { importer } };
       }
       return { path, external: true };
@@ -38,6 +40,15 @@ export const cjsPackages = {
     }));
   },
 };
+
+/** The file require() loads (a package whose "exports" name another file for require than for import stays imported). */
+function requiredFile(importer, path) {
+  try {
+    return createRequire(importer).resolve(path);
+  } catch {
+    return undefined;
+  }
+}
 
 /** Node's rule: .cjs, or .js under a package.json whose type is not "module". */
 function isCommonJs(file) {

@@ -96,6 +96,18 @@ describe("importTypeScript (the CLI's and the threads' module loader)", () => {
     ]);
   });
 
+  it("imports a CommonJS package whose exports name another file for require than for import, as Node does", async () => {
+    const dual = join(dir, "node_modules", "dual-pkg");
+    await mkdir(dual, { recursive: true });
+    const exports = { import: "./imported.js", require: "./required.js" };
+    await writeFile(join(dual, "package.json"), JSON.stringify({ name: "dual-pkg", exports }));
+    await writeFile(join(dual, "imported.js"), 'exports.via = "import";\n');
+    await writeFile(join(dual, "required.js"), 'exports.via = "require";\n');
+    await writeFile(join(dir, "entry.ts"), 'import { via } from "dual-pkg";\nconsole.log(via);\n');
+    expect(await run(join(dir, "cache"))).toBe("import");
+    expect(await run(join(dir, "cache"), { HARMONIZER_NO_BUNDLE: "1" })).toBe("import");
+  });
+
   it("lets an error thrown by the module propagate without running it a second time", async () => {
     const log = join(dir, "runs.log");
     await writeFile(
