@@ -8,7 +8,8 @@
  *
  * --files adds tracks from outside the corpus (also 181 s or more); --no-corpus leaves the corpus's out. --windows also
  * prints, per track, the distance of the input's own last 5–60 s to the true continuation: what a continuation made
- * only of that much recent material would score, before any rule on loops and repeats.
+ * only of that much recent material would score, before any rule on loops and repeats; and the same for the input's
+ * body after its intro (as the engine's form analysis finds it), the material continue form re-orders.
  * Engines: conductor (the model chooses each phrase), remix (the rules alone) and the loop-the-last-10-s baseline.
  * Also prints, per engine, how many of the quality targets each extension meets (checkTargets), which engine is
  * closest on each track, how often the conductor beats each other engine, and how many phrases it chose against the
@@ -20,6 +21,9 @@ import { decodeAudioFile } from "#engine/audio/decode.ts";
 import type { PcmAudio } from "#engine/audio/pcm.ts";
 import { frameFeatures } from "#engine/analysis/features.ts";
 import { analysisSignal } from "#engine/analysis/signal.ts";
+import { downbeatPhase } from "#engine/analysis/bars.ts";
+import { analyseBeats } from "#engine/analysis/beats.ts";
+import { analyseForm } from "#engine/analysis/form.ts";
 import { makeExtenders } from "#engine/extend/extenders.ts";
 import { loadConductor } from "#engine/model/conductor.ts";
 import { checkTargets, measureExtension, type Extender, type TargetCheck } from "#engine/quality/index.ts";
@@ -83,6 +87,15 @@ const slice = (audio: PcmAudio, from: number, to: number): PcmAudio => ({
   ),
 });
 
+/** Where the engine's form analysis ends the intro: continue form plays only the phrases after it. */
+function introEndSeconds(audio: PcmAudio): number {
+  const analysis = analyseBeats(audio);
+  const form = analyseForm(analysis, {
+    downbeatPhase: analysis.method === "grid" ? undefined : downbeatPhase(analysis),
+  });
+  return (analysis.beats[form.introEndBeat] ?? 0) / analysis.sampleRate;
+}
+
 function features(audio: PcmAudio) {
   const signal = analysisSignal(audio);
   return frameFeatures(signal.samples, signal.sampleRate);
@@ -108,7 +121,11 @@ async function scoreTrack(path: string, engines: Record<string, Extender>, windo
       (w) =>
         `last ${w} s ${mfccFrechetDistance(input, Math.round((CUT_SECONDS - w) * perSecond), input.frameCount, truth).toFixed(2)}`,
     );
-    process.stderr.write(`  the input's own: ${cells.join(", ")}\n`);
+    const intro = introEndSeconds(opening);
+    const body = mfccFrechetDistance(input, Math.round(intro * perSecond), input.frameCount, truth);
+    process.stderr.write(
+      `  the input's own: ${cells.join(", ")}; its body after the intro (${intro.toFixed(1)} s on) ${body.toFixed(2)}\n`,
+    );
   }
   const rows: Row[] = [];
   for (const [engine, extend] of Object.entries(engines)) {
@@ -151,7 +168,11 @@ async function run(): Promise<void> {
     .option("--no-corpus", "leave the corpus's held-out tracks out (only --files)")
     .option("--conductor <dir>", "conductor model", "models/conductor")
     .option("--files <paths...>", "more tracks, from outside the corpus", [])
-    .option("--windows", "also print how close the input's own last 5-60 s are to the true continuation", false)
+    .option(
+      "--windows",
+      "also print how close the input's own last 5-60 s, and its body after the intro, are to the true continuation",
+      false,
+    )
     .option("--json", "print JSON", false)
     .parse(process.argv)
     .opts<{ corpus: string | false; conductor: string; files: string[]; windows: boolean; json: boolean }>();

@@ -115,8 +115,8 @@ export interface ChoiceEnvironment {
   readonly random: () => number;
   readonly steering?: PhraseSteering;
   readonly heard: () => SourceRange[];
-  /** Continue form: the extra cost of phrase `index` at output `position` for straying from where the song was heading. */
-  readonly follow?: (index: number, position: number) => number;
+  /** Continue form: the extra cost of phrase `index`, after the walk so far, for straying from where the song was heading. */
+  readonly follow?: (index: number, state: WalkState) => number;
   /** Re-ranks the choices by what each leads to a few phrases on (look-ahead.ts). */
   readonly lookAhead?: (choices: PhraseChoice[], state: WalkState, join: JoinContext) => PhraseChoice[];
 }
@@ -228,7 +228,7 @@ export function rankChoices(
     }
     const ago = (state.position - state.lastHeard[index]!) / analysis.sampleRate;
     if (ago < RECENT_SECONDS) cost += 4 + 4 * (1 - ago / RECENT_SECONDS);
-    const follow = env.follow?.(index, state.position) ?? 0;
+    const follow = env.follow?.(index, state) ?? 0;
     cost += repeat + 0.5 * state.timesUsed[index]! + 0.25 * env.random() + follow;
     ranked.push({ phrase: index, cost, follow, repeat, backToBack: backToBack || loops });
   }

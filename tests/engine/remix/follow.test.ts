@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { PcmAudio } from "../../../engine/audio/pcm.ts";
 import { remixExtend } from "../../../engine/remix/index.ts";
 import { synthesizeSong } from "../../../engine/synth/song.ts";
+import { clickSong } from "./signals.ts";
 
 const RATE = 22050;
 
@@ -38,5 +39,31 @@ describe("continue form follows where the song was heading", () => {
     expect(all).toBeGreaterThan(55);
     // 0.53 when the planner counted the input's last 30 s as heard and had no pull toward them.
     expect(recent / all).toBeGreaterThan(0.58);
+  });
+
+  it("spreads the continuation's time over the input's body: in the median song no 10 s of it plays 1.5x as long as another", async () => {
+    const ratios: number[] = [];
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const result = await remixExtend(clickSong({ seconds: 60, seed }), {
+        targetSeconds: 180,
+        fadeOutSeconds: 3,
+        crossfadeSeconds: 0.02,
+        form: "continue",
+      });
+      // Seconds of the continuation (60-177 s, before the fade) played from each 10 s of the body (20-60 s).
+      const played = [0, 0, 0, 0];
+      for (const segment of result.segments) {
+        const from = Math.max(60, segment.outputStart);
+        const to = Math.min(177, segment.outputStart + segment.seconds);
+        for (let t = from; t < to; t += 0.05) {
+          const source = segment.sourceStart + (t - segment.outputStart);
+          if (source >= 20) played[Math.min(3, Math.floor((source - 20) / 10))]! += 0.05;
+        }
+      }
+      ratios.push(Math.max(...played) / Math.min(...played));
+    }
+    ratios.sort((a, b) => a - b);
+    // 2.0 before the walk kept each phrase near its share of the body (1.7-2.3 on all six songs but one).
+    expect((ratios[2]! + ratios[3]!) / 2).toBeLessThan(1.5);
   });
 });
