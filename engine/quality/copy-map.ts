@@ -1,5 +1,6 @@
 import type { FoundCopies } from "./copies.ts";
 import type { SeamSource } from "./report.ts";
+import type { SampleSource, SourceSpan } from "./sample-source.ts";
 
 /**
  * Where each part of the result came from: the stretches that are sample-exact copies of the input (copies.ts),
@@ -105,4 +106,44 @@ export function placedSegments(
     const stop = Math.min(end, Math.round((seams[k + 1] ?? Infinity) * sampleRate), inputLength + offset);
     return stop > start ? [{ start, end: stop, offset }] : [];
   });
+}
+
+/**
+ * `result` read from `input` wherever a span lies within one copied segment (copySegments: the same samples, bit for
+ * bit), and from `result` elsewhere. A search of a streamed result against itself checks places anywhere in it,
+ * which the stream's kept windows rarely hold: each such check rendered a window again. A span served here holds
+ * exactly its segment's frames, so a reader walking past the segment's end asks again.
+ */
+export function copyBackedSource(
+  result: SampleSource,
+  input: SampleSource,
+  segments: readonly CopySegment[],
+): SampleSource {
+  const whole = input.span(0, input.length);
+  const views: (SourceSpan | undefined)[] = new Array(segments.length);
+  const view = (k: number): SourceSpan => {
+    const known = views[k];
+    if (known) return known;
+    const { start, end, offset } = segments[k]!;
+    const a = start - offset - whole.base;
+    const z = end - offset - whole.base;
+    const made = {
+      channels: whole.channels.map((c) => c.subarray(a, z)),
+      bits: whole.bits.map((c) => c.subarray(a, z)),
+      base: start,
+    };
+    views[k] = made;
+    return made;
+  };
+  return {
+    sampleRate: result.sampleRate,
+    channelCount: result.channelCount,
+    length: result.length,
+    span: (from, to) => {
+      const a = Math.max(0, Math.min(from, result.length));
+      const z = Math.max(a + 1, Math.min(to, result.length));
+      const k = segmentIndexHolding(segments, a, z);
+      return k < 0 ? result.span(from, to) : view(k);
+    },
+  };
 }

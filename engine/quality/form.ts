@@ -2,6 +2,7 @@ import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import { findAnchors } from "./anchors.ts";
 import { scanBlocks, type BlockScan } from "./blocks.ts";
 import { coveragePercent } from "./coverage.ts";
+import { copyBackedSource, copySegments } from "./copy-map.ts";
 import { findCopyRuns, longestRunAfter, offsetsCopying, type AnchoredAudio, type FoundCopies } from "./copies.ts";
 import type { QualityReport } from "./report.ts";
 import { sampleSource, type MeasuredAudio } from "./sample-source.ts";
@@ -108,7 +109,9 @@ export function* formSteps(
   const resultSound = soundSpan(found.output.source, resultScan, resultLevels, threshold);
 
   const minOffsetSamples = Math.round(MIN_REPEAT_OFFSET_SECONDS * sampleRate);
-  const repeats = yield* findCopyRuns(output, "self", { minOffsetSamples });
+  // The result's copies of itself are mostly copies of the input's copies: read those places from the input.
+  const backed = copyBackedSource(output.source, input.source, copySegments(copies, 0, resultLength));
+  const repeats = yield* findCopyRuns({ source: backed, anchors: output.anchors }, "self", { minOffsetSamples });
   const originalRepeats = yield* findCopyRuns(input, "self", { minOffsetSamples });
   const intro = Math.round((options.introSeconds ?? frameCount(original) / original.sampleRate) * sampleRate);
 

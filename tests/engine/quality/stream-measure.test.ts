@@ -56,6 +56,33 @@ describe("the quality report measured from a stream", () => {
     expect(rendered / stream.length).toBeLessThanOrEqual(4);
   }, 300_000);
 
+  test("a 10-minute streamed result is read at most 4 times over: its earlier copies of the input are read from the input", async () => {
+    // The search for the result's own earlier copies checks places anywhere in it, which the kept windows (about
+    // 95 s) rarely hold: it rendered this result 26.9 times over before it read copied places from the input.
+    const song = synthesizeSong({ seconds: 30, sampleRate: 44_100, channels: 2, seed: 5 });
+    const result = await extendAudio(song, {
+      targetSeconds: 600,
+      engine: "remix",
+      form: "continue",
+      fadeOutSeconds: 6,
+    });
+    const stream = result.stream;
+    let rendered = 0;
+    const counted = {
+      sampleRate: stream.sampleRate,
+      channelCount: stream.channelCount,
+      length: stream.length,
+      read: (from: number, to: number) => {
+        rendered += to - from;
+        return stream.read(from, to);
+      },
+    };
+    const streamed = measureForm(song, counted, { introSeconds: result.introSeconds });
+    expect(streamed.longestRepeatedStretchSeconds).toBeGreaterThan(60);
+    expect(streamed).toEqual(measureForm(song, result.audio, { introSeconds: result.introSeconds }));
+    expect(rendered / stream.length).toBeLessThanOrEqual(4);
+  }, 300_000);
+
   test("reads any window of a stream as the whole audio holds it, across the kept windows' edges", () => {
     const song = synthesizeSong({ seconds: 5, sampleRate: 22_050, channels: 2, seed: 2 });
     const source = sampleSource(streamOf(song));
