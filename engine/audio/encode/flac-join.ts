@@ -1,5 +1,6 @@
 import { createHash, type Hash } from "node:crypto";
-import { concat, type FlacSegment } from "./flac-segment.ts";
+import { concat } from "./bytes.ts";
+import type { FlacSegment } from "./flac-segment.ts";
 import type { OutputSink } from "./sink.ts";
 
 /**

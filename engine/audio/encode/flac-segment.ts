@@ -1,4 +1,4 @@
-import { ENCODE_BLOCK_FRAMES, yieldToEventLoop } from "./bytes.ts";
+import { concat, ENCODE_BLOCK_FRAMES, yieldToEventLoop } from "./bytes.ts";
 import { FLAC_COMPRESSION_LEVEL, loadFlac, toIntegers } from "./flac.ts";
 
 /** libFLAC's block size at level 5: the unit a FLAC stream is cut into segments by. */
@@ -66,14 +66,4 @@ export async function encodeFlacSegment(
     frameSizes: Uint32Array.from(frames, (frame) => frame.length),
     signatureBytes: signatureBytesOf(integers, bits / 8),
   };
-}
-
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }

@@ -1,4 +1,5 @@
 import { isOggPage } from "../ogg.ts";
+import { concat } from "./bytes.ts";
 
 /**
  * The packets of one logical Ogg stream (RFC 3533), in order, read back from its pages: a packet continues across
@@ -28,15 +29,4 @@ export function oggPackets(bytes: Uint8Array): Uint8Array[] {
   }
   if (parts.length > 0) throw new Error("the last Ogg packet is cut short");
   return packets;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!.slice();
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
