@@ -4,13 +4,14 @@
  * the timbre distance of engine/quality (Fréchet distance of MFCC 1–12 statistics; lower is closer).
  *
  *   npx tsx scripts/eval-continuation.ts [--corpus corpus] [--conductor models/conductor] [--files A.ogg B.mp3 ...]
- *     [--no-corpus] [--windows] [--json]
+ *     [--no-corpus] [--windows] [--engines conductor remix loop] [--json]
  *
  * --files adds tracks from outside the corpus (also 181 s or more); --no-corpus leaves the corpus's out. --windows also
  * prints, per track, the distance of the input's own last 5–60 s to the true continuation: what a continuation made
  * only of that much recent material would score, before any rule on loops and repeats; and the same for the input's
  * body after its intro (as the engine's form analysis finds it), the material continue form re-orders.
- * Engines: conductor (the model chooses each phrase), remix (the rules alone) and the loop-the-last-10-s baseline.
+ * Engines: conductor (the model chooses each phrase), remix (the rules alone) and the loop-the-last-10-s baseline
+ * (--engines runs only some of them).
  * Also prints, per engine, how many of the quality targets each extension meets (checkTargets), which engine is
  * closest on each track, how often the conductor beats each other engine, and how many phrases it chose against the
  * rules' first choice (from its notes).
@@ -24,7 +25,7 @@ import { analysisSignal } from "#engine/analysis/signal.ts";
 import { downbeatPhase } from "#engine/analysis/bars.ts";
 import { analyseBeats } from "#engine/analysis/beats.ts";
 import { analyseForm } from "#engine/analysis/form.ts";
-import { makeExtenders } from "#engine/extend/extenders.ts";
+import { type Candidate, makeExtenders } from "#engine/extend/extenders.ts";
 import { loadConductor } from "#engine/model/conductor.ts";
 import { checkTargets, measureExtension, type Extender, type TargetCheck } from "#engine/quality/index.ts";
 import type { SeamSource } from "#engine/quality/report.ts";
@@ -173,11 +174,19 @@ async function run(): Promise<void> {
       "also print how close the input's own last 5-60 s, and its body after the intro, are to the true continuation",
       false,
     )
+    .option("--engines <names...>", "engines to run (conductor, remix, loop)", ["conductor", "remix", "loop"])
     .option("--json", "print JSON", false)
     .parse(process.argv)
-    .opts<{ corpus: string | false; conductor: string; files: string[]; windows: boolean; json: boolean }>();
+    .opts<{
+      corpus: string | false;
+      conductor: string;
+      files: string[];
+      engines: Candidate[];
+      windows: boolean;
+      json: boolean;
+    }>();
   const paths = [...(options.corpus ? (await loadCorpusSplit(options.corpus)).test : []), ...options.files];
-  const engines = makeExtenders(["conductor", "remix", "loop"], { conductor: await loadConductor(options.conductor) });
+  const engines = makeExtenders(options.engines, { conductor: await loadConductor(options.conductor) });
   const rows: Row[] = [];
   for (const path of paths) {
     const decoded = await decodeAudioFile(path);

@@ -206,7 +206,7 @@ async function extendInForm(
   const steering =
     options.phraseSteering ??
     (options.conductor
-      ? createConductorSteering(input, options.conductor, cutPositions(analysis, crossfadeSamples))
+      ? createConductorSteering(input, options.conductor, cutPositions(analysis, crossfadeSamples), formName)
       : undefined) ??
     (options.guide ? guideSteering(input, analysis, graph, options.guide) : undefined);
   const pulse = analysis.method === "grid" ? undefined : createPulseProfile(analysis);

@@ -30,9 +30,15 @@ describe("the conductor steers the planner", () => {
     return b / result.segments.reduce((sum, s) => sum + s.seconds, 0);
   };
 
-  test("asks at phrase boundaries, plays more of the section it predicts, says so, and keeps the variety rules", async () => {
-    const plain = await remixExtend(song, { ...options, targetSeconds: 200, seed: 1 });
-    const conducted = await remixExtend(song, { ...options, targetSeconds: 200, seed: 1, conductor: hearsB });
+  test("in song form, asks at phrase boundaries, plays more of the section it predicts, says so, and keeps the variety rules", async () => {
+    const plain = await remixExtend(song, { ...options, targetSeconds: 200, seed: 1, form: "song" });
+    const conducted = await remixExtend(song, {
+      ...options,
+      targetSeconds: 200,
+      seed: 1,
+      form: "song",
+      conductor: hearsB,
+    });
     expect(calls).toBeGreaterThan(5);
     expect(conducted.notes.join(" ")).toMatch(/the conductor chose [1-9]\d* of \d+ phrases/);
     expect(shareOfB(conducted)).toBeGreaterThan(shareOfB(plain) + 0.05);
