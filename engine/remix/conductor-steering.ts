@@ -18,7 +18,7 @@ const PREDICTION_WEIGHT = 4;
  * choice. Given the rules' whole admitted set and half the pull and share, its choices took the continuation away
  * from the true one (docs/continuation.md: median 7.67 on 19 tracks, 1.04x looping, 5.48 for the rules alone).
  */
-export const TIE_MARGIN = 1;
+export const TIE_MARGIN = 3;
 
 /**
  * The conductor decides where the song goes next: at each phrase boundary it reads the last contextFrames seconds of

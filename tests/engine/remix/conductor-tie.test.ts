@@ -29,8 +29,8 @@ describe("the conductor breaks near-ties of continue form's rules", () => {
   };
 
   test("keeps the rules' first choice when the pull and share price the predicted phrase beyond the margin", async () => {
-    // B costs 2 more, all of it continue form's pull/share (follow): the rules alone would admit it.
-    const { index, summary } = await choose({ phrase: 1, cost: 2, follow: 2 });
+    // B costs 4 more, all of it continue form's pull and share (follow): the rules alone would admit it.
+    const { index, summary } = await choose({ phrase: 1, cost: 4, follow: 4 });
     expect(index).toBe(0);
     expect(summary).toMatch(/the conductor chose 0 of 0 phrases/);
   });
