@@ -37,21 +37,26 @@ export function frameCountOf(samples: Float32Array): number {
   return samples.length < FRAME_SIZE ? 1 : 1 + Math.floor((samples.length - FRAME_SIZE) / HOP);
 }
 
-/** One Hann-windowed FFT frame at a time: magnitudes (float32) and their log1p(100 m). */
-function createSpectrumReader(samples: Float32Array) {
-  const window = hann(FRAME_SIZE);
-  const full = samples.length >= FRAME_SIZE;
-  let start = 0;
-  const fill = (input: Float32Array) => {
-    if (full && start + FRAME_SIZE <= samples.length)
-      for (let i = 0; i < FRAME_SIZE; i++) input[i] = samples[start + i]! * window[i]!;
-    else for (let i = 0; i < FRAME_SIZE; i++) input[i] = (samples[start + i] ?? 0) * window[i]!;
-  };
-  return (frame: number, magnitudes: Float32Array, logMagnitudes: Float32Array): void => {
-    start = frame * HOP;
-    magnitudeSpectrum(FRAME_SIZE, fill, magnitudes);
-    for (let k = 0; k <= FRAME_SIZE / 2; k++) logMagnitudes[k] = Math.log1p(100 * magnitudes[k]!);
-  };
+const WINDOW = hann(FRAME_SIZE);
+
+/** One Hann-windowed FFT frame of `samples` at a time: magnitudes (float32) and their log1p(100 m). */
+function readSpectrum(
+  samples: Float32Array,
+  frame: number,
+  magnitudes: Float32Array,
+  logMagnitudes: Float32Array,
+): void {
+  const start = frame * HOP;
+  const inside = start + FRAME_SIZE <= samples.length;
+  magnitudeSpectrum(
+    FRAME_SIZE,
+    (input) => {
+      if (inside) for (let i = 0; i < FRAME_SIZE; i++) input[i] = samples[start + i]! * WINDOW[i]!;
+      else for (let i = 0; i < FRAME_SIZE; i++) input[i] = (samples[start + i] ?? 0) * WINDOW[i]!;
+    },
+    magnitudes,
+  );
+  for (let k = 0; k <= FRAME_SIZE / 2; k++) logMagnitudes[k] = Math.log1p(100 * magnitudes[k]!);
 }
 
 /** Half-wave rectified change of log magnitudes, per bin: the one definition of spectral flux. */
@@ -66,26 +71,64 @@ function positiveFlux(current: Float32Array, previous: Float32Array): number {
 
 /** Chroma, MFCC, level and flux of 2048-sample Hann frames at hop 512. */
 export function frameFeatures(samples: Float32Array, sampleRate: number): FrameFeatures {
+  const builder = frameFeatureBuilder(sampleRate);
+  builder.advance(samples, true);
+  return builder.result();
+}
+
+/** Frames whose whole window lies in the first `length` samples of a signal that may go on. */
+const completeFrames = (length: number) => (length < FRAME_SIZE ? 0 : 1 + Math.floor((length - FRAME_SIZE) / HOP));
+
+/**
+ * frameFeatures of a signal that arrives in pieces (a decoder's output): `advance` is handed the signal so far (the
+ * same samples as before, and more) and computes every frame whose window it holds; with `final` the signal is
+ * whole and the last frames (zero-padded) are computed too. The result is frameFeatures' of the whole signal, bit
+ * for bit: the frames are the same computation in the same order.
+ */
+export function frameFeatureBuilder(sampleRate: number) {
   const chromaBank = packBank(createChromaFilterBank(CHROMA_BINS, sampleRate, FRAME_SIZE));
   const melBank = packBank(createMelFilterBank(MEL_BANDS, sampleRate, FRAME_SIZE));
   const dct = dctMatrix(MEL_BANDS, MFCC_COEFFICIENTS);
-  const frameCount = frameCountOf(samples);
-  const chroma = new Float32Array(frameCount * CHROMA_BINS);
-  const mfcc = new Float32Array(frameCount * MFCC_COEFFICIENTS);
-  const levelDb = new Float32Array(frameCount);
-  const flux = new Float32Array(frameCount);
   const bins = FRAME_SIZE / 2 + 1;
   let previousLog = new Float32Array(bins);
   let currentLog = new Float32Array(bins);
   const magnitudes = new Float32Array(bins);
   const power = new Float32Array(bins);
   const logMel = new Float64Array(MEL_BANDS);
-  const squares = new Float64Array(samples.length + 1);
-  for (let i = 0; i < samples.length; i++) squares[i + 1] = squares[i]! + samples[i]! * samples[i]!;
-  const read = createSpectrumReader(samples);
+  let chroma = new Float32Array(0);
+  let mfcc = new Float32Array(0);
+  let levelDb = new Float32Array(0);
+  let flux = new Float32Array(0);
+  // Running sums of squares: squares[i] is the sum of the first i samples' squares.
+  let squares = new Float64Array(1);
+  let summed = 0;
+  let done = 0;
+  let frameCount = 0;
 
-  for (let f = 0; f < frameCount; f++) {
-    read(f, magnitudes, currentLog);
+  const reserve = (frames: number) => {
+    if (frames <= levelDb.length) return;
+    const room = Math.max(frames, Math.ceil(levelDb.length * 1.5));
+    const grow = (old: Float32Array, size: number) => {
+      const grown = new Float32Array(size);
+      grown.set(old);
+      return grown;
+    };
+    chroma = grow(chroma, room * CHROMA_BINS);
+    mfcc = grow(mfcc, room * MFCC_COEFFICIENTS);
+    levelDb = grow(levelDb, room);
+    flux = grow(flux, room);
+  };
+  const sumSquares = (samples: Float32Array) => {
+    if (samples.length + 1 > squares.length) {
+      const grown = new Float64Array(Math.max(samples.length + 1, Math.ceil(squares.length * 1.5)));
+      grown.set(squares.subarray(0, summed + 1));
+      squares = grown;
+    }
+    for (let i = summed; i < samples.length; i++) squares[i + 1] = squares[i]! + samples[i]! * samples[i]!;
+    summed = samples.length;
+  };
+  const frame = (samples: Float32Array, f: number) => {
+    readSpectrum(samples, f, magnitudes, currentLog);
     flux[f] = f === 0 ? 0 : positiveFlux(currentLog, previousLog);
     [previousLog, currentLog] = [currentLog, previousLog];
     for (let k = 0; k < bins; k++) power[k] = magnitudes[k]! * magnitudes[k]!;
@@ -99,8 +142,33 @@ export function frameFeatures(samples: Float32Array, sampleRate: number): FrameF
     const from = Math.min(samples.length, f * HOP);
     const energy = Math.max(0, squares[Math.min(samples.length, from + FRAME_SIZE)]! - squares[from]!);
     levelDb[f] = energy > 0 ? Math.max(-120, 10 * Math.log10(energy / FRAME_SIZE)) : -120;
-  }
-  return { sampleRate, frameSize: FRAME_SIZE, hop: HOP, frameCount, chroma, mfcc, levelDb, flux };
+  };
+
+  return {
+    advance(samples: Float32Array, final: boolean): void {
+      if (samples.length < summed) throw new RangeError("frameFeatureBuilder: the signal may only grow");
+      sumSquares(samples);
+      const until = final ? frameCountOf(samples) : completeFrames(samples.length);
+      reserve(until);
+      for (; done < until; done++) frame(samples, done);
+      if (final) frameCount = until;
+    },
+    /** The features of the whole signal (after advance(signal, true)). */
+    result(): FrameFeatures {
+      const cut = (values: Float32Array, dims: number) =>
+        values.length === frameCount * dims ? values : values.slice(0, frameCount * dims);
+      return {
+        sampleRate,
+        frameSize: FRAME_SIZE,
+        hop: HOP,
+        frameCount,
+        chroma: cut(chroma, CHROMA_BINS),
+        mfcc: cut(mfcc, MFCC_COEFFICIENTS),
+        levelDb: cut(levelDb, 1),
+        flux: cut(flux, 1),
+      };
+    },
+  };
 }
 
 /**
@@ -117,12 +185,11 @@ export function fluxInRanges(samples: Float32Array, ranges: readonly (readonly [
   const magnitudes = new Float32Array(bins);
   let previousLog = new Float32Array(bins);
   let currentLog = new Float32Array(bins);
-  const read = createSpectrumReader(samples);
   let previousFrame = -2;
   for (let f = 1; f < frameCount; f++) {
     if (!wanted[f]) continue;
-    if (previousFrame !== f - 1) read(f - 1, magnitudes, previousLog);
-    read(f, magnitudes, currentLog);
+    if (previousFrame !== f - 1) readSpectrum(samples, f - 1, magnitudes, previousLog);
+    readSpectrum(samples, f, magnitudes, currentLog);
     flux[f] = positiveFlux(currentLog, previousLog);
     [previousLog, currentLog] = [currentLog, previousLog];
     previousFrame = f;

@@ -1,0 +1,74 @@
+import { frameCount, type PcmAudio } from "../audio/pcm.ts";
+import { analyseBeatsFromFrames, analyseSignal, type SignalAnalysis } from "./beats.ts";
+import { frameFeatureBuilder } from "./features.ts";
+import { ANALYSIS_RATE } from "./signal.ts";
+
+/**
+ * analyseSignal of a song that arrives in pieces (a decoder's output, in the job's second thread): each piece's
+ * mono analysis copy and frame features are computed as it comes, so that most of the analysis is done by the time
+ * the song is whole; `finish` adds the rest and the beats. Bit for bit analyseSignal's result: the analysis copy is
+ * downmix and decimate's arithmetic sample by sample, the frames frameFeatureBuilder's. For one or two channels;
+ * other songs are analysed whole by `finish`.
+ */
+export interface SignalAnalysisStream {
+  /** The song so far: the same samples as last time, and more (a decoder's growing buffers). */
+  advance(channels: readonly Float32Array[], length: number): void;
+  /** The analysis of the whole song, whose first samples are those advanced over. */
+  finish(audio: PcmAudio): SignalAnalysis;
+}
+
+export function signalAnalysisStream(sampleRate: number, channelCount: number): SignalAnalysisStream {
+  const factor = Math.max(1, Math.floor(sampleRate / ANALYSIS_RATE));
+  const streamed = channelCount === 1 || channelCount === 2;
+  const frames = frameFeatureBuilder(sampleRate / factor);
+  let samples = new Float32Array(0);
+  let made = 0;
+
+  const extend = (channels: readonly Float32Array[], length: number) => {
+    const until = Math.floor(length / factor);
+    if (until > samples.length) {
+      const grown = new Float32Array(Math.max(until, Math.ceil(samples.length * 1.5)));
+      grown.set(samples.subarray(0, made));
+      samples = grown;
+    }
+    const [first, second] = channels as [Float32Array, Float32Array | undefined];
+    // downmix: two channels as fround(a + b) * 0.5 stored as float32; one channel as it is.
+    const mono = second
+      ? (j: number) => Math.fround(Math.fround(first[j]! + second[j]!) * 0.5)
+      : (j: number) => first[j]!;
+    for (let i = made; i < until; i++) {
+      if (factor === 1) samples[i] = mono(i);
+      else {
+        let sum = 0;
+        for (let k = 0; k < factor; k++) sum += mono(i * factor + k);
+        samples[i] = sum / factor;
+      }
+    }
+    made = until;
+  };
+
+  return {
+    advance(channels, length) {
+      if (!streamed || channels.length !== channelCount) return;
+      extend(channels, length);
+      frames.advance(samples.subarray(0, made), false);
+    },
+    finish(audio) {
+      const length = frameCount(audio);
+      const whole =
+        audio.channels.length === channelCount &&
+        made * factor <= length &&
+        audio.channels.every((c) => c.length === length);
+      if (!streamed || !whole || audio.sampleRate !== sampleRate) return analyseSignal(audio);
+      extend(audio.channels, length);
+      const signalSamples = made === samples.length ? samples : samples.slice(0, made);
+      frames.advance(signalSamples, true);
+      const features = frames.result();
+      return {
+        signal: { samples: signalSamples, sampleRate: sampleRate / factor, factor },
+        frames: features,
+        beats: analyseBeatsFromFrames(sampleRate, length, signalSamples, features, factor),
+      };
+    },
+  };
+}
