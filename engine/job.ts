@@ -168,7 +168,9 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThr
   const thread = shared ?? startMeasureThread();
   try {
     // One copy of the input, in memory both threads read (the decoder's own is let go).
-    const decoded = inSharedMemory(await decodeAudio(job.bytes, { maxSeconds: limits.maxInputSeconds }));
+    // The thread starts on the input's analysis while the rest of it decodes (the neural engine needs none).
+    const onSamples = job.engine === "neural" ? undefined : thread.feeder();
+    const decoded = inSharedMemory(await decodeAudio(job.bytes, { maxSeconds: limits.maxInputSeconds, onSamples }));
     checkInput(decoded, limits);
     const input: PcmAudio = { sampleRate: decoded.sampleRate, channels: decoded.channels };
     const targetSeconds = lengthSeconds(job.targetSeconds, durationSeconds(input));

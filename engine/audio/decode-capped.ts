@@ -11,6 +11,7 @@ import {
   DEFAULT_LIMITS,
   overSampleBudget,
 } from "../limits.ts";
+import type { PcmAudio } from "./pcm.ts";
 import { SampleSink } from "./sample-sink.ts";
 
 /** What the wasm-audio-decoders all return. Errors are reported here, not thrown. */
@@ -36,6 +37,27 @@ export interface DecodeCap {
   readonly expectedFrames?: number | undefined;
   /** Checked after every chunk (e.g. FLAC: more samples than its header declares); throw to stop. */
   readonly check?: (framesSoFar: number) => void;
+  /**
+   * Handed the samples decoded so far (views of the growing buffers, clamped to [-1, 1] as the result will be) every
+   * SAMPLES_REPORT_FRAMES or so, so that a second thread can start on them while the rest decodes. Not for a decoder
+   * whose samples are changed after decoding (FLAC's rescaling).
+   */
+  readonly onSamples?: ((decoded: PcmAudio) => void) | undefined;
+}
+
+/** How many new frames make a report to onSamples (1.5 s at 44.1 kHz). */
+const SAMPLES_REPORT_FRAMES = 1 << 16;
+
+/** Clamps each channel from `from` on to [-1, 1] (as the decoded result is: clamping twice changes nothing). */
+function clampFrom(channels: Float32Array[], from: number): Float32Array[] {
+  for (const channel of channels) {
+    for (let i = from; i < channel.length; i++) {
+      const value = channel[i]!;
+      if (value > 1) channel[i] = 1;
+      else if (value < -1) channel[i] = -1;
+    }
+  }
+  return channels;
 }
 
 /** Bytes handed to the decoder at a time: small, as a few bytes of FLAC or MP3 can stand for seconds of audio. */
@@ -80,7 +102,14 @@ export async function decodeCapped<R extends WasmDecodeResult>(
     }
     cap.check?.(frames);
     sink.append(part.channelData, part.samplesDecoded);
+    if (cap.onSamples && frames - reported >= SAMPLES_REPORT_FRAMES) {
+      reported = frames;
+      cap.onSamples({ sampleRate: first.sampleRate, channels: clampFrom(sink.channelData(), clamped) });
+      clamped = frames;
+    }
   };
+  let reported = 0;
+  let clamped = 0;
   for (let offset = 0; offset < bytes.length; offset += CHUNK_BYTES) {
     take(await decoder.decode(bytes.subarray(offset, Math.min(bytes.length, offset + CHUNK_BYTES))));
   }

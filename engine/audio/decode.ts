@@ -6,6 +6,7 @@ import type { DecodeCap } from "./decode-capped.ts";
 import { decodeWav } from "./decode-wav.ts";
 import type { DecodedAudio } from "./decoded.ts";
 import { sniffContainer } from "./format.ts";
+import type { PcmAudio } from "./pcm.ts";
 import { parseMpegFrameHeader, walkMpegFrames } from "./mpeg.ts";
 import { lastGranulePosition, type OggCodec } from "./ogg.ts";
 
@@ -34,6 +35,11 @@ export interface DecodeOptions {
    * are refused (UNSUPPORTED_CODEC) before any sample is kept.
    */
   readonly maxSeconds?: number | undefined;
+  /**
+   * Handed the samples decoded so far, now and then while an MP3, Vorbis or Opus file decodes (DecodeCap.onSamples:
+   * views of the buffers the result is made of, as they grow; WAV and FLAC: never).
+   */
+  readonly onSamples?: ((decoded: PcmAudio) => void) | undefined;
 }
 
 /** The seconds cap and the sample budget that goes with it (decodedSampleBudget of the same limit). */
@@ -46,6 +52,7 @@ export async function decodeAudio(bytes: Uint8Array, options: DecodeOptions = {}
   if (bytes.length === 0)
     throw new HarmonizerInputError("NOT_AUDIO", `the file is empty (0 bytes): expected ${SUPPORTED}`);
   const cap = capFor(options.maxSeconds);
+  const reporting = { ...cap, onSamples: options.onSamples };
   const sniffed = sniffContainer(bytes);
   if (sniffed === undefined) {
     throw new HarmonizerInputError("NOT_AUDIO", `not an audio file: expected ${SUPPORTED}`);
@@ -61,7 +68,7 @@ export async function decodeAudio(bytes: Uint8Array, options: DecodeOptions = {}
       if (frames.truncated) throw corruptAudio("mp3", "the last MPEG frame is cut off (truncated?)");
       // The frames' sample count sizes the one buffer (within the budget), instead of growing it as it fills.
       const detail = `MPEG-${header.version} Layer ${"I".repeat(header.layer)}`;
-      return decodeMp3(bytes, detail, header.channels, { ...cap, expectedFrames: frames.samples });
+      return decodeMp3(bytes, detail, header.channels, { ...reporting, expectedFrames: frames.samples });
     }
     case "ogg": {
       const audioCodec = sniffed.codecs.find((codec) => codec === "opus" || codec === "vorbis");
@@ -78,7 +85,7 @@ export async function decodeAudio(bytes: Uint8Array, options: DecodeOptions = {}
       }
       // The last page's granule is the length: one allocation of the right size (a little over, for pre-skip).
       const granule = lastGranulePosition(bytes.subarray(Math.max(0, bytes.length - 65_536)));
-      const expected = { ...cap, expectedFrames: granule === undefined ? undefined : Number(granule) + 8192 };
+      const expected = { ...reporting, expectedFrames: granule === undefined ? undefined : Number(granule) + 8192 };
       return audioCodec === "opus" ? decodeOggOpus(bytes, expected) : decodeOggVorbis(bytes, expected);
     }
   }

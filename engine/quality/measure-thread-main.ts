@@ -1,14 +1,30 @@
-/** The second thread (see measure-thread.ts): finds the beats and frame features of each original it is sent. */
+/**
+ * The second thread (see measure-thread.ts): finds the beats and frame features of each original it is sent, starting
+ * on the samples a decode reports as it goes (signalAnalysisStream) when the original continues them.
+ */
 import { parentPort } from "node:worker_threads";
 import { analyseSignal } from "../analysis/beats.ts";
+import { signalAnalysisStream, type SignalAnalysisStream } from "../analysis/signal-stream.ts";
 import type { ThreadMessage, ThreadReply } from "./measure-thread.ts";
 
 const post = (message: ThreadReply) => parentPort?.postMessage(message);
 
-parentPort?.on("message", ({ original }: ThreadMessage) => {
+let stream: SignalAnalysisStream | undefined;
+
+parentPort?.on("message", (message: ThreadMessage) => {
   try {
-    post({ type: "analysis", analysis: analyseSignal(original) });
+    if (message.type === "decoded") {
+      const { decoded, start } = message;
+      if (start) stream = signalAnalysisStream(decoded.sampleRate, decoded.channels.length);
+      stream?.advance(decoded.channels, decoded.channels[0]?.length ?? 0);
+      return;
+    }
+    const begun = message.continues ? stream : undefined;
+    stream = undefined;
+    post({ type: "analysis", analysis: begun ? begun.finish(message.original) : analyseSignal(message.original) });
   } catch (error) {
-    post({ type: "error", message: error instanceof Error ? error.message : String(error) });
+    // A failure on a decode's samples only loses the head start: the original is then analysed whole.
+    if (message.type === "decoded") stream = undefined;
+    else post({ type: "error", message: error instanceof Error ? error.message : String(error) });
   }
 });

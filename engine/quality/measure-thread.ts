@@ -9,11 +9,13 @@ import { Worker } from "node:worker_threads";
 import type { PcmAudio } from "../audio/pcm.ts";
 import { analyseSignal, type SignalAnalysis } from "../analysis/beats.ts";
 
-/** What the main thread sends: the original to analyse. */
-export interface ThreadMessage {
-  readonly type: "original";
-  readonly original: PcmAudio;
-}
+/**
+ * What the main thread sends: the input decoded so far (`start` on a decode's first), then the original to analyse,
+ * which `continues` what was sent before it when its channels are the very buffers those samples were in.
+ */
+export type ThreadMessage =
+  | { readonly type: "decoded"; readonly decoded: PcmAudio; readonly start: boolean }
+  | { readonly type: "original"; readonly original: PcmAudio; readonly continues: boolean };
 /** What the thread sends back. */
 export type ThreadReply =
   | { readonly type: "analysis"; readonly analysis: SignalAnalysis }
@@ -25,6 +27,11 @@ export interface MeasureThread {
    * thread fails first. A thread that answered may be handed the next job's original.
    */
   analyse(original: PcmAudio): Promise<SignalAnalysis>;
+  /**
+   * A decode's report of its samples so far (DecodeOptions.onSamples), for the thread to start the analysis on while
+   * the rest decodes; a new function for each decode.
+   */
+  feeder(): (decoded: PcmAudio) => void;
   /** Ends the thread (call once done, or when the job fails). */
   stop(): void;
   /** Whether stop() was called. */
@@ -37,11 +44,23 @@ const ENTRY = new URL("./measure-thread-main.ts", import.meta.url);
 /** Starts the thread; it waits for analyse(). */
 export function startMeasureThread(): MeasureThread {
   const thread = spawn();
+  let fed: PcmAudio | undefined;
   return {
     analyse: (original) => {
-      const message: ThreadMessage = { type: "original", original: inSharedMemory(original) };
+      const shared = inSharedMemory(original);
+      const message: ThreadMessage = { type: "original", original: shared, continues: continues(fed, shared) };
+      fed = undefined;
       const reply = thread.ask(message, (r) => (r.type === "analysis" ? r.analysis : undefined));
       return reply.catch(() => analyseSignal(original));
+    },
+    feeder: () => {
+      let start = true;
+      return (decoded) => {
+        if (thread.stopped) return;
+        thread.post({ type: "decoded", decoded, start });
+        start = false;
+        fed = decoded;
+      };
     },
     stop: thread.stop,
     get stopped() {
@@ -50,7 +69,19 @@ export function startMeasureThread(): MeasureThread {
   };
 }
 
+/** Whether `original` is the song `fed` was the start of: the same rate, and each channel the buffer fed from its start. */
+function continues(fed: PcmAudio | undefined, original: PcmAudio): boolean {
+  return (
+    fed !== undefined &&
+    fed.sampleRate === original.sampleRate &&
+    fed.channels.length === original.channels.length &&
+    original.channels.every((channel, c) => channel.byteOffset === 0 && channel.buffer === fed.channels[c]?.buffer)
+  );
+}
+
 interface Spawned extends Pick<MeasureThread, "stop" | "stopped"> {
+  /** Posts `message`, expecting no reply. */
+  post(message: ThreadMessage): void;
   /** Posts `message` and resolves to the first reply `accept` maps to a value; rejects on an error reply or exit. */
   ask<T>(message: ThreadMessage, accept: (reply: ThreadReply) => T | undefined): Promise<T>;
 }
@@ -89,6 +120,9 @@ function spawn(): Spawned {
     });
   return {
     ask,
+    post: (message) => {
+      if (!failure) worker.postMessage(message);
+    },
     stop: () => {
       stopped = true;
       void worker.terminate();

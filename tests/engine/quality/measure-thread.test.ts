@@ -52,3 +52,43 @@ test("a decoded song is handed to the thread as it is (one copy in memory); audi
   expect(copied.channels[0]!.buffer).toBeInstanceOf(SharedArrayBuffer);
   expect(Array.from(copied.channels[1]!)).toEqual(Array.from(song.channels[1]!));
 }, 60_000);
+
+test("the input's analysis started on a decode's samples as they come is the analysis of the decoded song", async () => {
+  const song = synthesizeSong({ seconds: 14, sampleRate: 44_100, channels: 2, seed: 6 });
+  const other = synthesizeSong({ seconds: 9, sampleRate: 44_100, channels: 2, seed: 7 });
+  const thread = startMeasureThread();
+  try {
+    for (const format of ["mp3", "ogg-vorbis", "flac"] as const) {
+      const bytes = await encodeAudio(song, format);
+      const reports: number[] = [];
+      const feed = thread.feeder();
+      const decoded = inSharedMemory(
+        await decodeAudio(bytes, {
+          onSamples: (part) => {
+            reports.push(part.channels[0]!.length);
+            feed(part);
+          },
+        }),
+      );
+      // The decode's own result is the same with or without reports (its samples clamped as they come).
+      const plain = await decodeAudio(bytes);
+      expect(
+        decoded.channels.map((c) => Array.from(c)),
+        format,
+      ).toEqual(plain.channels.map((c) => Array.from(c)));
+      expect(reports.length > 3, format).toBe(format !== "flac");
+      const there = await thread.analyse(decoded);
+      const here = analyseSignal(plain);
+      expect(there.beats.beats, format).toEqual(here.beats.beats);
+      expect(Array.from(there.frames.mfcc), format).toEqual(Array.from(here.frames.mfcc));
+      expect(Array.from(there.signal.samples), format).toEqual(Array.from(here.signal.samples));
+    }
+    // Samples fed from one song, then another song to analyse: the other is analysed whole.
+    const feed = thread.feeder();
+    await decodeAudio(await encodeAudio(song, "mp3"), { onSamples: feed });
+    const there = await thread.analyse(other);
+    expect(Array.from(there.frames.chroma)).toEqual(Array.from(analyseSignal(other).frames.chroma));
+  } finally {
+    thread.stop();
+  }
+}, 120_000);
