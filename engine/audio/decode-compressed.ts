@@ -1,4 +1,5 @@
 // The decoders are loaded when a file of their format arrives: a job reads one format, and each costs start-up time.
+import type { PcmAudio } from "./pcm.ts";
 import { HarmonizerInputError } from "../errors.ts";
 import { type DecodeCap, decodeCapped, type WasmDecodeResult } from "./decode-capped.ts";
 import { decoderErrorInWords } from "./decoder-errors.ts";
@@ -89,7 +90,10 @@ export async function decodeMp3(
   cap: DecodeCap = {},
 ): Promise<DecodedAudio> {
   return withDecoder("mp3", new (await import("mpg123-decoder")).MPEGDecoder(), async (decoder) => {
-    const result = await decodeCapped({ decode: (chunk) => decoder.decode(chunk) }, bytes, cap);
+    const report = cap.onSamples;
+    const kept =
+      report && ((decoded: PcmAudio) => report({ ...decoded, channels: decoded.channels.slice(0, channels) }));
+    const result = await decodeCapped({ decode: (chunk) => decoder.decode(chunk) }, bytes, { ...cap, onSamples: kept });
     return toDecoded("mp3", { ...result, channelData: result.channelData.slice(0, channels) }, detail);
   });
 }

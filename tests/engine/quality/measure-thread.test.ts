@@ -58,8 +58,14 @@ test("the input's analysis started on a decode's samples as they come is the ana
   const other = synthesizeSong({ seconds: 9, sampleRate: 44_100, channels: 2, seed: 7 });
   const thread = startMeasureThread();
   try {
-    for (const format of ["mp3", "ogg-vorbis", "flac"] as const) {
-      const bytes = await encodeAudio(song, format);
+    const mono = synthesizeSong({ seconds: 8, sampleRate: 48_000, channels: 1, seed: 4 });
+    for (const [format, input] of [
+      ["mp3", song],
+      ["ogg-vorbis", song],
+      ["flac", song],
+      ["mp3", mono],
+    ] as const) {
+      const bytes = await encodeAudio(input, format);
       const reports: number[] = [];
       const feed = thread.feeder();
       const decoded = inSharedMemory(
