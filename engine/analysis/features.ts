@@ -83,9 +83,10 @@ const completeFrames = (length: number) => (length < FRAME_SIZE ? 0 : 1 + Math.f
  * frameFeatures of a signal that arrives in pieces (a decoder's output): `advance` is handed the signal so far (the
  * same samples as before, and more) and computes every frame whose window it holds; with `final` the signal is
  * whole and the last frames (zero-padded) are computed too. The result is frameFeatures' of the whole signal, bit
- * for bit: the frames are the same computation in the same order.
+ * for bit: the frames are the same computation in the same order. `expectedLength` (samples) sizes the arrays at
+ * once, so that they need not grow as the signal comes.
  */
-export function frameFeatureBuilder(sampleRate: number) {
+export function frameFeatureBuilder(sampleRate: number, expectedLength = 0) {
   const chromaBank = packBank(createChromaFilterBank(CHROMA_BINS, sampleRate, FRAME_SIZE));
   const melBank = packBank(createMelFilterBank(MEL_BANDS, sampleRate, FRAME_SIZE));
   const dct = dctMatrix(MEL_BANDS, MFCC_COEFFICIENTS);
@@ -100,7 +101,7 @@ export function frameFeatureBuilder(sampleRate: number) {
   let levelDb = new Float32Array(0);
   let flux = new Float32Array(0);
   // Running sums of squares: squares[i] is the sum of the first i samples' squares.
-  let squares = new Float64Array(1);
+  let squares = new Float64Array(expectedLength + 1);
   let summed = 0;
   let done = 0;
   let frameCount = 0;
@@ -144,6 +145,7 @@ export function frameFeatureBuilder(sampleRate: number) {
     levelDb[f] = energy > 0 ? Math.max(-120, 10 * Math.log10(energy / FRAME_SIZE)) : -120;
   };
 
+  if (expectedLength > 0) reserve(Math.max(1, completeFrames(expectedLength)));
   return {
     advance(samples: Float32Array, final: boolean): void {
       if (samples.length < summed) throw new RangeError("frameFeatureBuilder: the signal may only grow");

@@ -20,7 +20,7 @@ export interface SignalAnalysisStream {
 export function signalAnalysisStream(sampleRate: number, channelCount: number): SignalAnalysisStream {
   const factor = Math.max(1, Math.floor(sampleRate / ANALYSIS_RATE));
   const streamed = channelCount === 1 || channelCount === 2;
-  const frames = frameFeatureBuilder(sampleRate / factor);
+  let frames: ReturnType<typeof frameFeatureBuilder> | undefined;
   let samples = new Float32Array(0);
   let made = 0;
 
@@ -50,6 +50,12 @@ export function signalAnalysisStream(sampleRate: number, channelCount: number): 
   return {
     advance(channels, length) {
       if (!streamed || channels.length !== channelCount) return;
+      if (frames === undefined) {
+        // A decoder's buffer is sized for the whole song: the arrays here are sized from it once.
+        const expected = Math.max(length, (channels[0]?.buffer.byteLength ?? 0) / Float32Array.BYTES_PER_ELEMENT);
+        samples = new Float32Array(Math.floor(expected / factor));
+        frames = frameFeatureBuilder(sampleRate / factor, samples.length);
+      }
       extend(channels, length);
       frames.advance(samples.subarray(0, made), false);
     },
@@ -62,8 +68,9 @@ export function signalAnalysisStream(sampleRate: number, channelCount: number): 
       if (!streamed || !whole || audio.sampleRate !== sampleRate) return analyseSignal(audio);
       extend(audio.channels, length);
       const signalSamples = made === samples.length ? samples : samples.slice(0, made);
-      frames.advance(signalSamples, true);
-      const features = frames.result();
+      const builder = frames ?? frameFeatureBuilder(sampleRate / factor);
+      builder.advance(signalSamples, true);
+      const features = builder.result();
       return {
         signal: { samples: signalSamples, sampleRate: sampleRate / factor, factor },
         frames: features,
