@@ -109,22 +109,14 @@ export function frameFeatureBuilder(sampleRate: number, expectedLength = 0) {
   const reserve = (frames: number) => {
     if (frames <= levelDb.length) return;
     const room = Math.max(frames, Math.ceil(levelDb.length * 1.5));
-    const grow = (old: Float32Array, size: number) => {
-      const grown = new Float32Array(size);
-      grown.set(old);
-      return grown;
-    };
-    chroma = grow(chroma, room * CHROMA_BINS);
-    mfcc = grow(mfcc, room * MFCC_COEFFICIENTS);
-    levelDb = grow(levelDb, room);
-    flux = grow(flux, room);
+    chroma = grownTo(chroma, room * CHROMA_BINS);
+    mfcc = grownTo(mfcc, room * MFCC_COEFFICIENTS);
+    levelDb = grownTo(levelDb, room);
+    flux = grownTo(flux, room);
   };
   const sumSquares = (samples: Float32Array) => {
-    if (samples.length + 1 > squares.length) {
-      const grown = new Float64Array(Math.max(samples.length + 1, Math.ceil(squares.length * 1.5)));
-      grown.set(squares.subarray(0, summed + 1));
-      squares = grown;
-    }
+    if (samples.length + 1 > squares.length)
+      squares = grownTo(squares, Math.max(samples.length + 1, Math.ceil(squares.length * 1.5)));
     for (let i = summed; i < samples.length; i++) squares[i + 1] = squares[i]! + samples[i]! * samples[i]!;
     summed = samples.length;
   };
@@ -171,6 +163,13 @@ export function frameFeatureBuilder(sampleRate: number, expectedLength = 0) {
       };
     },
   };
+}
+
+/** A copy of `values` in a longer array of their kind. */
+function grownTo<T extends Float32Array | Float64Array>(values: T, size: number): T {
+  const grown = new (values.constructor as new (size: number) => T)(size);
+  grown.set(values);
+  return grown;
 }
 
 /**
