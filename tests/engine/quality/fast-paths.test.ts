@@ -8,6 +8,7 @@ import { NEAR_IDENTICAL_DISTANCE } from "../../../engine/analysis/beat-vectors.t
 import { analyseOriginal, measureExtension } from "../../../engine/quality/measure.ts";
 import { analysisSignal } from "../../../engine/analysis/signal.ts";
 import { synthesizeSong } from "../../../engine/synth/song.ts";
+import { mulberry32 } from "../../../engine/random.ts";
 
 const song = synthesizeSong({ seconds: 30, sampleRate: 22050, channels: 2, seed: 5 });
 
@@ -76,7 +77,7 @@ describe("fast paths compute the same numbers", () => {
   });
 
   test("the pruned loop and verbatim searches find what a brute-force search finds", () => {
-    const random = mulberry(3);
+    const random = mulberry32(3);
     const size = 4;
     const make = (count: number, repeatFrom: number, period: number): SlidingBlocks => {
       const vectors = new Float32Array(count * size);
@@ -108,13 +109,3 @@ describe("fast paths compute the same numbers", () => {
     expect(shortestLoopSeconds(blocks)).toBeCloseTo(3.7, 9);
   });
 });
-
-function mulberry(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { NEAR_IDENTICAL_DISTANCE } from "../../../engine/analysis/beat-vectors.ts";
 import { shortestLoopSeconds, type SlidingBlocks } from "../../../engine/quality/loops.ts";
+import { mulberry32 } from "../../../engine/random.ts";
 
 /** The loop search as its definition reads: each lag swept on its own, smallest first, all pairs compared in full. */
 function sweptLagByLag(blocks: SlidingBlocks, maxPeriodSeconds: number, copyOf?: Int32Array): number {
@@ -29,7 +30,7 @@ function sweptLagByLag(blocks: SlidingBlocks, maxPeriodSeconds: number, copyOf?:
 
 describe("the loop search, fed one block at a time", () => {
   test("finds the period a lag-by-lag sweep finds, or none, on random repeats, silences and copies", () => {
-    const random = mulberry(11);
+    const random = mulberry32(11);
     let found = 0;
     for (let trial = 0; trial < 60; trial++) {
       const size = 4 + Math.floor(random() * 4);
@@ -59,13 +60,3 @@ describe("the loop search, fed one block at a time", () => {
     expect(found).toBeGreaterThan(10);
   });
 });
-
-function mulberry(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
