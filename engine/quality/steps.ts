@@ -21,13 +21,26 @@ const TURN_MS = 200;
 
 /** Runs `steps` to the end, letting the event loop turn about every TURN_MS. */
 export async function finishYielding<T>(steps: Steps<T>): Promise<T> {
-  let turn = performance.now();
+  let last = performance.now();
   for (;;) {
     const next = steps.next();
     if (next.done) return next.value;
-    if (performance.now() - turn >= TURN_MS) {
-      await new Promise((resume) => setImmediate(resume));
-      turn = performance.now();
+    if (performance.now() - last >= TURN_MS) {
+      await turn();
+      last = performance.now();
     }
   }
+}
+
+/** Lets the event loop turn once (a stop signal waiting is handled then). */
+export const turn = (): Promise<void> => new Promise((resume) => setImmediate(resume));
+
+/** For a loop of awaited steps: each call lets the event loop turn when TURN_MS have passed since its last turn. */
+export function turnEvery(): () => Promise<void> {
+  let last = performance.now();
+  return async () => {
+    if (performance.now() - last < TURN_MS) return;
+    await turn();
+    last = performance.now();
+  };
 }

@@ -2,11 +2,13 @@ import { resampleChannel } from "../audio/resample.ts";
 import type { Predictor } from "../model/port.ts";
 import type { BeatAnalysis } from "../analysis/beats.ts";
 import { CHROMA_BINS, MFCC_COEFFICIENTS, frameFeatures, meanOverFrames } from "../analysis/features.ts";
-import { vectorDistance, type BeatVectoriser } from "../analysis/beat-vectors.ts";
+import { createBeatVectoriser, vectorDistance, type BeatVectoriser } from "../analysis/beat-vectors.ts";
 import { chainFault, chunkHealth } from "../analysis/chain-health.ts";
 import type { PhraseSteering } from "./phrase.ts";
 import type { SourceRange } from "./plan.ts";
-import { ANALYSIS_RATE, resampleMono } from "../analysis/signal.ts";
+import { ANALYSIS_RATE, downmix, resampleMono } from "../analysis/signal.ts";
+import type { PcmAudio } from "../audio/pcm.ts";
+import type { JumpGraph } from "./jump-graph.ts";
 
 export interface GuideContext {
   readonly predictor: Predictor;
@@ -142,4 +144,25 @@ function sequenceDistance(predicted: Float32Array[], candidate: Float32Array[]):
   }
   // Paths that run out of playable beats early cover less of the prediction: count the gap as far.
   return (sum + (predicted.length - n) * 2) / predicted.length;
+}
+
+/** The raw-audio encoder–decoder as a phrase steering (the hybrid engine). */
+export function guideSteering(
+  input: PcmAudio,
+  analysis: BeatAnalysis,
+  graph: JumpGraph,
+  predictor: Predictor,
+): PhraseSteering {
+  const costs = graph.jumps
+    .map((j) => j[0]?.cost ?? Infinity)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
+  return createGuideSteering({
+    predictor,
+    analysis,
+    vectoriser: createBeatVectoriser(analysis),
+    mono: downmix(input),
+    lastPlayable: graph.lastPlayable,
+    costScale: Math.max(1e-6, costs[Math.floor(costs.length / 2)] ?? 1),
+  });
 }

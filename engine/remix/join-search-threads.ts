@@ -1,5 +1,8 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { downmix } from "../analysis/signal.ts";
+import type { PcmAudio } from "../audio/pcm.ts";
+import { finish, finishYielding, type Steps } from "../quality/steps.ts";
 import { quietestShift } from "./quiet-join.ts";
 
 /**
@@ -35,24 +38,45 @@ const PAIRS_FOR_A_SECOND_THREAD = 64;
 const BOOT = new URL("../threads/boot.mjs", import.meta.url);
 const ENTRY = new URL("./join-search-thread-main.ts", import.meta.url);
 
+/** Joins move up to this much earlier to where the crossfade is smoothest. */
+export const QUIET_SEARCH_SECONDS = 0.03;
+
+/** The input in mono, and the quiet shift of each join of a plan ("a,b" as memoisePair keys them). */
+export interface JoinShifts {
+  readonly mono: Float32Array;
+  readonly shifts: ReadonlyMap<string, number>;
+}
+
+/** The input's mono and its joins' shifts (joinShiftSteps), letting the event loop turn while they are searched. */
+export async function searchJoins(
+  input: PcmAudio,
+  ranges: readonly { readonly start: number; readonly end: number }[],
+  crossfadeSamples: number,
+): Promise<JoinShifts> {
+  const mono = downmix(input);
+  return { mono, shifts: await finishYielding(joinShiftSteps(mono, ranges, input.sampleRate, crossfadeSamples)) };
+}
+
 /**
  * quietestShift of every join of `ranges` (from each range's end to the next one's start, where they differ), keyed
  * "a,b" as memoisePair keeps them. Aligning a join leaves the next join's pair as planned, so these are all the pairs
- * alignJoins asks about.
+ * alignJoins asks about. In steps (quality/steps.ts), one per pair searched on this thread, so that a caller can let
+ * a stop through.
  */
-export function quietShiftsOfJoins(
+export function* joinShiftSteps(
   mono: Float32Array,
   ranges: readonly { readonly start: number; readonly end: number }[],
-  search: number,
   sampleRate: number,
-  half: number,
-): Map<string, number> {
+  crossfadeSamples: number,
+): Steps<Map<string, number>> {
+  const search = Math.round(QUIET_SEARCH_SECONDS * sampleRate);
+  const half = Math.max(1, Math.round(crossfadeSamples / 2));
   const pairs = new Map<string, [number, number]>();
   for (let i = 1; i < ranges.length; i++) {
     const [a, b] = [ranges[i - 1]!.end, ranges[i]!.start];
     if (a !== b) pairs.set(`${a},${b}`, [a, b]);
   }
-  const shifts = searchQuietJoins(mono, [...pairs.values()], search, sampleRate, half);
+  const shifts = yield* searchSteps(mono, [...pairs.values()], search, sampleRate, half);
   return new Map([...pairs.keys()].map((key, k) => [key, shifts[k]!]));
 }
 
@@ -64,8 +88,24 @@ export function searchQuietJoins(
   sampleRate: number,
   half: number,
 ): number[] {
-  if (pairs.length < PAIRS_FOR_A_SECOND_THREAD || availableParallelism() < 2)
-    return pairs.map(([a, b]) => quietestShift(mono, a, b, search, sampleRate, half));
+  return finish(searchSteps(mono, pairs, search, sampleRate, half));
+}
+
+function* searchSteps(
+  mono: Float32Array,
+  pairs: readonly (readonly [number, number])[],
+  search: number,
+  sampleRate: number,
+  half: number,
+): Steps<number[]> {
+  if (pairs.length < PAIRS_FOR_A_SECOND_THREAD || availableParallelism() < 2) {
+    const shifts: number[] = [];
+    for (const [a, b] of pairs) {
+      shifts.push(quietestShift(mono, a, b, search, sampleRate, half));
+      yield;
+    }
+    return shifts;
+  }
   const job: JoinSearchJob = {
     mono: mono.buffer instanceof SharedArrayBuffer ? mono : sharedCopy(mono),
     pairs: sharedInts(2 * pairs.length),
@@ -80,7 +120,7 @@ export function searchQuietJoins(
   // Its failure (or a late start) costs only its help.
   helper.on("error", () => undefined);
   try {
-    takePairs(job);
+    yield* pairSteps(job);
     return Array.from(job.shifts, (shift, k) =>
       shift === NOT_SEARCHED ? quietestShift(mono, pairs[k]![0], pairs[k]![1], search, sampleRate, half) : shift,
     );
@@ -91,6 +131,11 @@ export function searchQuietJoins(
 
 /** Searches pairs taken from the job's counter until it runs out. */
 export function takePairs(job: JoinSearchJob): void {
+  finish(pairSteps(job));
+}
+
+/** takePairs in steps, one per pair. */
+function* pairSteps(job: JoinSearchJob): Steps<void> {
   const count = job.shifts.length;
   for (let k = Atomics.add(job.next, 0, 1); k < count; k = Atomics.add(job.next, 0, 1)) {
     const shift = quietestShift(
@@ -102,6 +147,7 @@ export function takePairs(job: JoinSearchJob): void {
       job.half,
     );
     Atomics.store(job.shifts, k, shift);
+    yield;
   }
 }
 

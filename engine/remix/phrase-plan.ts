@@ -9,6 +9,7 @@ import { chooseSongExit, type WalkStep } from "./song-exit.ts";
 import { leadInOf, toRanges } from "./walk-ranges.ts";
 import { followWeight, recentLikeness, shareCost } from "./follow.ts";
 import { lookAhead } from "./look-ahead.ts";
+import { turnEvery } from "../quality/steps.ts";
 import {
   bodyPhrases,
   choosePhrase,
@@ -74,6 +75,7 @@ export async function planPhrases(
   const freshUntil = long ? Math.min(walkUntil, start.position + FRESH_SECONDS * sampleRate) : walkUntil;
   /** Where each phrase of the walk starts in `steps`. */
   const phraseSteps: number[] = [];
+  const turnIfDue = turnEvery(); // a stop is let through while a long result is walked
   // At least one phrase: the exit into the ending needs a walk to leave.
   while ((state.position < freshUntil || steps.length === start.steps.length) && phrases.length > 0) {
     const first = steps.length === start.steps.length;
@@ -105,6 +107,7 @@ export async function planPhrases(
     state.lastHeard[pick] = state.position;
     next = phrase.end;
     options.onProgress?.(Math.min(state.position, target));
+    await turnIfDue();
   }
   const shortfalls = [...state.shortfalls];
   const blocks =

@@ -1,20 +1,20 @@
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import { streamOf, withWholeAudio, type AudioStream } from "../audio/stream.ts";
 import { downbeatPhase } from "../analysis/bars.ts";
-import { createBeatVectoriser } from "../analysis/beat-vectors.ts";
 import { analyseBeats, type BeatAnalysis } from "../analysis/beats.ts";
 import { createLoudnessProfile, createPulseProfile, type LoudnessProfile } from "../analysis/continuity.ts";
 import { analyseForm, type FormName, type FormSetting, type SongForm } from "../analysis/form.ts";
-import { downmix } from "../analysis/signal.ts";
 import { HarmonizerInputError } from "../errors.ts";
 import type { Conductor, Predictor } from "../model/port.ts";
 import { createConductorSteering } from "./conductor-steering.ts";
 import { mulberry32 } from "../random.ts";
-import { createGuideSteering } from "./guide.ts";
+import { guideSteering } from "./guide.ts";
 import { buildJumpGraph, type JumpGraph } from "./jump-graph.ts";
-import { cutPositions } from "./plan.ts";
+import { searchJoins } from "./join-search-threads.ts";
+import { turn } from "../quality/steps.ts";
+import { cutPositions, type RemixPlan } from "./plan.ts";
 import { RIDE_SECONDS } from "./level-ride.ts";
-import { renderPlan, type RemixSegment } from "./render.ts";
+import { renderPlan, type RemixSegment, type RenderedRemix } from "./render.ts";
 import type { PhraseSteering } from "./phrase.ts";
 import { bodyPhrases, planPhrases } from "./phrase-plan.ts";
 import { renderSong } from "./song-render.ts";
@@ -113,7 +113,9 @@ export async function remixExtend(input: PcmAudio, options: RemixOptions): Promi
   const phase = beatless ? undefined : downbeatPhase(analysis);
   const form = analyseForm(analysis, { downbeatPhase: phase });
   const loudness = createLoudnessProfile(input);
+  await turn(); // a stop waiting since the input's analysis is handled before the jump graph and the walk
   const graph = buildJumpGraph(analysis, { loudness, downbeatPhase: phase, firstBeat: form.introEndBeat });
+  await turn();
   const crossfadeSeconds = joinCrossfadeSeconds(analysis, options.crossfadeSeconds);
   const analysed: Analysed = {
     input,
@@ -134,6 +136,7 @@ export async function remixExtend(input: PcmAudio, options: RemixOptions): Promi
   const choice = chooseForm(analysed, options.form ?? "auto");
   const result = await extendInForm(analysed, choice.form, options);
   options.onProgress?.(target / sampleRate, target / sampleRate);
+  await turn(); // a stop that came while planning is handled before the result is measured
   const { stream, ...made } = result;
   return withWholeAudio(
     {
@@ -198,10 +201,11 @@ function chooseForm(
 
 /** Plans with the phrase planner in the chosen form and renders the plan. */
 async function extendInForm(
-  { input, analysis, form, graph, loudness, crossfadeSamples, target }: Analysed,
+  analysed: Analysed,
   formName: FormName,
   options: RemixOptions,
 ): Promise<Omit<RemixResult, "form" | "formReason" | "audio">> {
+  const { input, analysis, form, graph, crossfadeSamples, target } = analysed;
   const [sampleRate, length] = [input.sampleRate, frameCount(input)];
   const steering =
     options.phraseSteering ??
@@ -225,15 +229,7 @@ async function extendInForm(
       steering,
       onProgress: (position) => options.onProgress?.(0.9 * (position / sampleRate), target / sampleRate),
     }));
-  const rendered =
-    formName === "song"
-      ? renderSong(input, plan, { targetSamples: target, crossfadeSamples, loudness })
-      : renderPlan(input, plan, {
-          targetSamples: target,
-          crossfadeSamples,
-          loudness,
-          entranceFadeSamples: Math.round(Math.min(1, Math.max(0.25, analysis.beatSamples / sampleRate)) * sampleRate),
-        });
+  const rendered = await renderInForm(analysed, plan, formName);
   const seconds = (samples: number) => (samples / sampleRate).toFixed(1);
   const notes = [
     edited
@@ -278,23 +274,16 @@ async function extendInForm(
   };
 }
 
-/** The raw-audio encoder–decoder as a phrase steering (the hybrid engine). */
-function guideSteering(
-  input: PcmAudio,
-  analysis: BeatAnalysis,
-  graph: JumpGraph,
-  predictor: Predictor,
-): PhraseSteering {
-  const costs = graph.jumps
-    .map((j) => j[0]?.cost ?? Infinity)
-    .filter(Number.isFinite)
-    .sort((a, b) => a - b);
-  return createGuideSteering({
-    predictor,
-    analysis,
-    vectoriser: createBeatVectoriser(analysis),
-    mono: downmix(input),
-    lastPlayable: graph.lastPlayable,
-    costScale: Math.max(1e-6, costs[Math.floor(costs.length / 2)] ?? 1),
-  });
+/** Renders the plan in its form, its joins searched first. */
+async function renderInForm(
+  { input, analysis, loudness, crossfadeSamples, target }: Analysed,
+  plan: RemixPlan,
+  formName: FormName,
+): Promise<RenderedRemix> {
+  // Searched here, not in the renderer, so that a stop is let through while a long result's many joins are.
+  const joinShifts = await searchJoins(input, plan.ranges, crossfadeSamples);
+  const options = { targetSamples: target, crossfadeSamples, loudness, joinShifts };
+  if (formName === "song") return renderSong(input, plan, options);
+  const entranceSeconds = Math.min(1, Math.max(0.25, analysis.beatSamples / input.sampleRate));
+  return renderPlan(input, plan, { ...options, entranceFadeSamples: Math.round(entranceSeconds * input.sampleRate) });
 }

@@ -2,7 +2,8 @@ import { peak } from "../audio/levels.ts";
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import type { RemixPlan, SourceRange } from "./plan.ts";
 import { downmix, rmsDb } from "../analysis/signal.ts";
-import { quietShiftsOfJoins } from "./join-search-threads.ts";
+import { finish } from "../quality/steps.ts";
+import { joinShiftSteps, type JoinShifts, QUIET_SEARCH_SECONDS } from "./join-search-threads.ts";
 import { memoisePair, quietestShift } from "./quiet-join.ts";
 import type { LoudnessProfile } from "../analysis/continuity.ts";
 import { copiedLoudness, type CopiedPiece } from "./fader.ts";
@@ -37,6 +38,8 @@ export interface RenderOptions {
   readonly entranceFadeSamples?: number;
   /** The input's short-term loudness (the planner's): the level ride reads the joins' levels from it. */
   readonly loudness?: Pick<LoudnessProfile, "lufs">;
+  /** The joins' quiet shifts, when searched beforehand (joinShiftSteps); else they are searched here. */
+  readonly joinShifts?: JoinShifts;
 }
 
 /** The continuation fades in when its first 20 ms are this much louder than the original's last 20 ms. */
@@ -45,8 +48,6 @@ const ENTRANCE_PROBE_SECONDS = 0.02;
 
 /** Joins move by at most this much to meet a zero crossing. */
 const ZERO_CROSSING_SEARCH_SECONDS = 0.0015;
-/** Joins move up to this much earlier to where the crossfade is smoothest. */
-const QUIET_SEARCH_SECONDS = 0.03;
 /** A very short fade where the result is cut inside sound (never inside the untouched original). */
 const SAFETY_FADE_SECONDS = 0.005;
 
@@ -60,8 +61,8 @@ export function renderPlan(input: PcmAudio, plan: RemixPlan, options: RenderOpti
   const sampleRate = input.sampleRate;
   const length = frameCount(input);
   const target = options.targetSamples;
-  const mono = downmix(input);
-  const ranges = alignJoins(mono, plan.ranges, sampleRate, options.crossfadeSamples, true);
+  const mono = options.joinShifts?.mono ?? downmix(input);
+  const ranges = alignJoins(mono, plan.ranges, sampleRate, options.crossfadeSamples, true, options.joinShifts?.shifts);
   const half = Math.max(1, Math.round(options.crossfadeSamples / 2));
   const timeline = new Timeline(input.channels.length, target, sampleRate);
   timeline.add(copyOp(input.channels, 0, 0, Math.min(length, target)));
@@ -144,6 +145,7 @@ export function alignJoins(
   sampleRate: number,
   crossfadeSamples: number,
   afterOriginal: boolean,
+  searched?: ReadonlyMap<string, number>,
 ): SourceRange[] {
   const length = mono.length;
   const search = Math.round(ZERO_CROSSING_SEARCH_SECONDS * sampleRate);
@@ -164,7 +166,7 @@ export function alignJoins(
   }
   // A long result makes the same joins (the same two input positions) many times over: each is searched once, all of
   // them up front, on two threads.
-  const known = quietShiftsOfJoins(mono, ranges, quietSearch, sampleRate, half);
+  const known = searched ? new Map(searched) : finish(joinShiftSteps(mono, ranges, sampleRate, crossfadeSamples));
   const quietest = memoisePair((a, b) => quietestShift(mono, a, b, quietSearch, sampleRate, half), known);
   const zeroCrossing = memoisePair((a, b) =>
     bestShift(0, search, Number.MAX_SAFE_INTEGER, (d) => {

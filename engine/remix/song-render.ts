@@ -15,6 +15,7 @@ import {
 } from "./render.ts";
 import { copyOp, Timeline } from "./timeline.ts";
 import type { RemixPlan } from "./plan.ts";
+import type { JoinShifts } from "./join-search-threads.ts";
 
 /** Where the output is cut inside sound (a trimmed ending), or padded after a last sample that is not silent. */
 const SAFETY_FADE_SECONDS = 0.005;
@@ -33,11 +34,12 @@ function ownStepInto(at: number | undefined, sampleRate: number, loudness: Loudn
 export function renderSong(
   input: PcmAudio,
   plan: RemixPlan,
-  options: { targetSamples: number; crossfadeSamples: number; loudness?: LoudnessProfile },
+  options: { targetSamples: number; crossfadeSamples: number; loudness?: LoudnessProfile; joinShifts?: JoinShifts },
 ): RenderedRemix {
   const sampleRate = input.sampleRate;
   const target = options.targetSamples;
-  const ranges = alignJoins(downmix(input), plan.ranges, sampleRate, options.crossfadeSamples, false);
+  const mono = options.joinShifts?.mono ?? downmix(input);
+  const ranges = alignJoins(mono, plan.ranges, sampleRate, options.crossfadeSamples, false, options.joinShifts?.shifts);
   const half = Math.max(1, Math.round(options.crossfadeSamples / 2));
   const timeline = new Timeline(input.channels.length, target, sampleRate);
   const seams: number[] = [];

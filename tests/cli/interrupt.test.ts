@@ -78,6 +78,41 @@ describe.skipIf(!existsSync(SCRIPT))("Ctrl-C during extend", () => {
   }, 300_000);
 });
 
+describe.skipIf(!existsSync(SCRIPT))("a stop from outside while a long result is planned", () => {
+  it("on SIGTERM ends within seconds (the planner lets the stop through), exits 143 and leaves no file", async () => {
+    // Planning this hour (the walk, block reuse, the join search) took 8-13 s on 2 shared cores, and the stop waited
+    // for all of it. On a terminal the "extending" bar starts at the walk's first phrase: planning has begun.
+    await writeFile(
+      join(dir, "plan.wav"),
+      encodeWav(synthesizeSong({ seconds: 40, sampleRate: 44_100, channels: 2, seed: 4 }), 16),
+    );
+    // The shell prints its id, then becomes the CLI: the signal goes to the CLI itself, not to `script`.
+    const command = `echo "pid $$"; exec ${process.execPath} ${CLI} extend plan.wav --to 3600 -o out.wav --engine remix`;
+    const child = spawn(SCRIPT, ["-qfec", command, "/dev/null"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    let sent: number | undefined;
+    const read = (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+      const pid = /pid (\d+)/.exec(output)?.[1];
+      if (sent === undefined && pid !== undefined && output.includes("extending")) {
+        sent = performance.now();
+        process.kill(Number(pid), "SIGTERM");
+      }
+    };
+    child.stdout.on("data", read);
+    child.stderr.on("data", read);
+    const code = await new Promise<number | null>((done) => child.on("close", done));
+    const seconds = (performance.now() - (sent ?? 0)) / 1000;
+    await rm(join(dir, "plan.wav"));
+    expect(sent).toBeDefined();
+    expect(output).toMatch(/harmonizer: interrupted/);
+    expect(output).not.toContain("measuring");
+    expect(code).toBe(143);
+    expect(seconds).toBeLessThan(5);
+    expect((await readdir(dir)).sort()).toEqual(["song.wav"]);
+  }, 300_000);
+});
+
 describe("a stop from outside during extend (kill, a service manager)", () => {
   it("on SIGTERM removes the output being written, says it was interrupted and exits 143", async () => {
     const child = spawn(process.execPath, [CLI, "extend", "song.wav", "--to", "1200", "-o", "out.wav"], {
