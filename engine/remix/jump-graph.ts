@@ -2,6 +2,7 @@ import { BEATS_PER_BAR } from "../analysis/bars.ts";
 import type { BeatAnalysis } from "../analysis/beats.ts";
 import type { LoudnessProfile } from "../analysis/continuity.ts";
 import { createBeatVectoriser, LEVEL_SCALE_DB, vectorDistance } from "../analysis/beat-vectors.ts";
+import { finish, type Steps } from "../quality/steps.ts";
 
 /** How many beats before a jump target must resemble the beats before the jump. */
 export const CONTEXT_BEATS = 4;
@@ -52,6 +53,11 @@ export interface JumpGraphOptions {
 }
 
 export function buildJumpGraph(analysis: BeatAnalysis, settings: JumpGraphOptions = {}): JumpGraph {
+  return finish(jumpGraphSteps(analysis, settings));
+}
+
+/** buildJumpGraph in steps (quality/steps.ts), one per beat's jumps, so that a caller can let a stop through. */
+export function* jumpGraphSteps(analysis: BeatAnalysis, settings: JumpGraphOptions = {}): Steps<JumpGraph> {
   const { vectors } = createBeatVectoriser(analysis);
   const n = vectors.length;
   const distance = distanceMatrix(vectors);
@@ -107,6 +113,7 @@ export function buildJumpGraph(analysis: BeatAnalysis, settings: JumpGraphOption
       options.push({ to, cost: transitionCost(from, to), loudnessChange: loudnessChange(from + 1, to) });
     }
     jumps.push(spreadOut(options, settings.maxJumpsPerBeat ?? 12));
+    yield;
   }
   const samePlaceInBar = (a: number, b: number) => phase === undefined || (a - b) % BEATS_PER_BAR === 0;
   return {

@@ -9,9 +9,9 @@ import type { Conductor, Predictor } from "../model/port.ts";
 import { createConductorSteering } from "./conductor-steering.ts";
 import { mulberry32 } from "../random.ts";
 import { guideSteering } from "./guide.ts";
-import { buildJumpGraph, type JumpGraph } from "./jump-graph.ts";
+import { jumpGraphSteps, type JumpGraph } from "./jump-graph.ts";
 import { searchJoins } from "./join-search-threads.ts";
-import { turn } from "../quality/steps.ts";
+import { finishYielding, turn } from "../quality/steps.ts";
 import { cutPositions, type RemixPlan } from "./plan.ts";
 import { RIDE_SECONDS } from "./level-ride.ts";
 import { renderPlan, type RemixSegment, type RenderedRemix } from "./render.ts";
@@ -114,8 +114,9 @@ export async function remixExtend(input: PcmAudio, options: RemixOptions): Promi
   const form = analyseForm(analysis, { downbeatPhase: phase });
   const loudness = createLoudnessProfile(input);
   await turn(); // a stop waiting since the input's analysis is handled before the jump graph and the walk
-  const graph = buildJumpGraph(analysis, { loudness, downbeatPhase: phase, firstBeat: form.introEndBeat });
-  await turn();
+  const graph = await finishYielding(
+    jumpGraphSteps(analysis, { loudness, downbeatPhase: phase, firstBeat: form.introEndBeat }),
+  );
   const crossfadeSeconds = joinCrossfadeSeconds(analysis, options.crossfadeSeconds);
   const analysed: Analysed = {
     input,
