@@ -22,7 +22,7 @@ const OWN_FORMAT = "result";
 
 /**
  * `harmonizer extend DIR -o OUTDIR`: every song in DIR (and its subfolders with --recursive) extended into the same
- * place under OUTDIR, one after another in this process (the model and the measuring thread load once). A song that
+ * place under OUTDIR, one after another in this process (the model and the input-analysis thread load once). A song that
  * is refused or fails is reported and the next one goes on; the summary lists each, and the exit code is 0 only
  * when every song was extended.
  */

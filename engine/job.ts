@@ -12,7 +12,7 @@ import { selectBackend, type BackendChoice } from "./model/backend.ts";
 import { loadModel, modelKind } from "./model/io.ts";
 import { createPredictor } from "./model/predictor.ts";
 import type { SignalAnalysis } from "./analysis/beats.ts";
-import { inSharedMemory, startMeasureThread, type MeasureThread } from "./quality/measure-thread.ts";
+import { inSharedMemory, startInputThread, type InputThread } from "./analysis/input-thread.ts";
 import { measureExtension } from "./quality/measure.ts";
 import type { QualityReport } from "./quality/report.ts";
 import { analyseInput } from "./prepare-input.ts";
@@ -155,17 +155,17 @@ export function runExtensionJob(job: ExtensionJobInput): Promise<ExtensionJobOut
 }
 
 /**
- * The job on `shared`, a measuring thread that outlives it (see createJobRunner), idle when handed over; without
+ * The job on `shared`, an input-analysis thread that outlives it (see createJobRunner), idle when handed over; without
  * one the job starts its own and stops it when done.
  */
-export async function runJobOnThread(job: ExtensionJobInput, shared?: MeasureThread): Promise<ExtensionJobOutput> {
+export async function runJobOnThread(job: ExtensionJobInput, shared?: InputThread): Promise<ExtensionJobOutput> {
   const limits = job.limits ?? DEFAULT_LIMITS;
   const clock = stopwatch();
   const notes: string[] = [];
   // The model and the second thread load while the input decodes; a bad input is still reported before a bad model.
   const loading = loadModels(job, job.engine ?? DEFAULT_ENGINE, notes);
   loading.catch(() => undefined);
-  const thread = shared ?? startMeasureThread();
+  const thread = shared ?? startInputThread();
   try {
     // One copy of the input, in memory both threads read (the decoder's own is let go).
     // The thread starts on the input's analysis while the rest of it decodes (the neural engine needs none).

@@ -3,7 +3,7 @@ import { createLoudnessProfile } from "./analysis/continuity.ts";
 import type { PcmAudio } from "./audio/pcm.ts";
 import type { EngineName } from "./extend/types.ts";
 import type { Conductor } from "./model/port.ts";
-import type { MeasureThread } from "./quality/measure-thread.ts";
+import type { InputThread } from "./analysis/input-thread.ts";
 import { conductorFrames } from "./remix/conductor-steering.ts";
 
 /**
@@ -11,7 +11,7 @@ import { conductorFrames } from "./remix/conductor-steering.ts";
  * reads of the input; undefined for the neural engine, which reads none (the thread is then stopped).
  */
 export async function analyseInput(
-  thread: MeasureThread,
+  thread: InputThread,
   input: PcmAudio,
   settings: { readonly engine: EngineName; readonly conductor?: Conductor },
 ): Promise<SignalAnalysis | undefined> {

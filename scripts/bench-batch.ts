@@ -4,7 +4,7 @@
  *   npx tsx scripts/bench-batch.ts --to 600 [--runs 1] [--lean] [--pymusiclooper PATH] SONG...
  *
  * The songs are copied into a fresh folder. Then, alternately and --runs times each: `harmonizer extend DIR -o OUT`
- * (one process: the model and the measuring thread load once), `harmonizer extend SONG -o OUT/...` once per song, and
+ * (one process: the model and the input-analysis thread load once), `harmonizer extend SONG -o OUT/...` once per song, and
  * PyMusicLooper's `extend --path DIR --extended-length SECONDS --format WAV` (its folder mode, if given). Prints each
  * one's wall time, per song, the folder command's saving per song and the load average before and after (the machine
  * may be shared: compare within one run, where the commands alternate). --lean: the harmonizer writes the song alone

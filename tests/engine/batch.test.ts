@@ -8,7 +8,7 @@ const song = (seed: number, seconds: number) =>
   encodeWav(synthesizeSong({ seconds, sampleRate: 22_050, channels: 1, seed }), 16);
 const settings = { targetSeconds: 50, engine: "remix", picture: false } as const;
 
-describe("createJobRunner: one measuring thread for a batch of jobs", () => {
+describe("createJobRunner: one input-analysis thread for a batch of jobs", () => {
   test("each job's report is the one it gets alone, whatever ran before it on the thread, a failed job included", async () => {
     const [first, second] = [song(1, 22), song(2, 26)];
     const runner = createJobRunner();

@@ -7,7 +7,7 @@
  */
 import { Worker } from "node:worker_threads";
 import type { PcmAudio } from "../audio/pcm.ts";
-import { analyseSignal, type SignalAnalysis } from "../analysis/beats.ts";
+import { analyseSignal, type SignalAnalysis } from "./beats.ts";
 
 /**
  * What the main thread sends: the input decoded so far (`start` on a decode's first), then the original to analyse,
@@ -21,7 +21,7 @@ export type ThreadReply =
   | { readonly type: "analysis"; readonly analysis: SignalAnalysis }
   | { readonly type: "error"; readonly message: string };
 
-export interface MeasureThread {
+export interface InputThread {
   /**
    * Resolves to the original's analysis (beats and frame features), found in the thread, or in this thread when the
    * thread fails first. A thread that answered may be handed the next job's original.
@@ -39,10 +39,10 @@ export interface MeasureThread {
 }
 
 const BOOT = new URL("../threads/boot.mjs", import.meta.url);
-const ENTRY = new URL("./measure-thread-main.ts", import.meta.url);
+const ENTRY = new URL("./input-thread-main.ts", import.meta.url);
 
 /** Starts the thread; it waits for analyse(). */
-export function startMeasureThread(): MeasureThread {
+export function startInputThread(): InputThread {
   const thread = spawn();
   let fed: PcmAudio | undefined;
   return {
@@ -79,7 +79,7 @@ function continues(fed: PcmAudio | undefined, original: PcmAudio): boolean {
   );
 }
 
-interface Spawned extends Pick<MeasureThread, "stop" | "stopped"> {
+interface Spawned extends Pick<InputThread, "stop" | "stopped"> {
   /** Posts `message`, expecting no reply. */
   post(message: ThreadMessage): void;
   /** Posts `message` and resolves to the first reply `accept` maps to a value; rejects on an error reply or exit. */
@@ -96,7 +96,7 @@ function spawn(): Spawned {
     failure ??= error;
   };
   worker.on("error", remember);
-  worker.on("exit", (code) => remember(new Error(`the measuring thread exited (code ${code})`)));
+  worker.on("exit", (code) => remember(new Error(`the input-analysis thread exited (code ${code})`)));
   // The thread keeps the process alive while any reply is awaited, and only then.
   let waiting = 0;
   const ask = <T>(message: ThreadMessage, accept: (reply: ThreadReply) => T | undefined): Promise<T> =>
@@ -108,9 +108,9 @@ function spawn(): Spawned {
         action();
       };
       const fail = (error: Error) => settle(() => reject(error));
-      const onExit = (code: number) => fail(new Error(`the measuring thread exited (code ${code}) without a reply`));
+      const onExit = (code: number) => fail(new Error(`the input-analysis thread exited (code ${code}) without a reply`));
       const onMessage = (reply: ThreadReply) => {
-        if (reply.type === "error") return fail(new Error(`the measuring thread failed: ${reply.message}`));
+        if (reply.type === "error") return fail(new Error(`the input-analysis thread failed: ${reply.message}`));
         const value = accept(reply);
         if (value !== undefined) settle(() => resolve(value));
       };

@@ -5,12 +5,12 @@ import { expect, test } from "vitest";
 import { analyseSignal } from "../../../engine/analysis/beats.ts";
 import { decodeAudio } from "../../../engine/audio/decode.ts";
 import { encodeAudio } from "../../../engine/audio/encode/index.ts";
-import { inSharedMemory, startMeasureThread } from "../../../engine/quality/measure-thread.ts";
+import { inSharedMemory, startInputThread } from "../../../engine/analysis/input-thread.ts";
 import { synthesizeSong } from "../../../engine/synth/song.ts";
 
 test("the thread finds the same beats and frame features the engine would find in its own thread", async () => {
   const song = synthesizeSong({ seconds: 30, sampleRate: 22050, channels: 2, seed: 5 });
-  const thread = startMeasureThread();
+  const thread = startInputThread();
   try {
     const there = await thread.analyse(song);
     const here = analyseSignal(song);
@@ -24,7 +24,7 @@ test("the thread finds the same beats and frame features the engine would find i
 
 test("when the thread is gone before it answers, the analysis is done here instead", async () => {
   const song = synthesizeSong({ seconds: 20, sampleRate: 22050, channels: 1, seed: 3 });
-  const thread = startMeasureThread();
+  const thread = startInputThread();
   thread.stop();
   const analysis = await thread.analyse(song);
   expect(analysis.beats.beats).toEqual(analyseSignal(song).beats.beats);
@@ -56,7 +56,7 @@ test("a decoded song is handed to the thread as it is (one copy in memory); audi
 test("the input's analysis started on a decode's samples as they come is the analysis of the decoded song", async () => {
   const song = synthesizeSong({ seconds: 14, sampleRate: 44_100, channels: 2, seed: 6 });
   const other = synthesizeSong({ seconds: 9, sampleRate: 44_100, channels: 2, seed: 7 });
-  const thread = startMeasureThread();
+  const thread = startInputThread();
   try {
     const mono = synthesizeSong({ seconds: 8, sampleRate: 48_000, channels: 1, seed: 4 });
     for (const [format, input] of [

@@ -1,11 +1,11 @@
 /**
- * The second thread (see measure-thread.ts): finds the beats and frame features of each original it is sent, starting
+ * The second thread (see input-thread.ts): finds the beats and frame features of each original it is sent, starting
  * on the samples a decode reports as it goes (signalAnalysisStream) when the original continues them.
  */
 import { parentPort } from "node:worker_threads";
-import { analyseSignal } from "../analysis/beats.ts";
-import { signalAnalysisStream, type SignalAnalysisStream } from "../analysis/signal-stream.ts";
-import type { ThreadMessage, ThreadReply } from "./measure-thread.ts";
+import { analyseSignal } from "./beats.ts";
+import { signalAnalysisStream, type SignalAnalysisStream } from "./signal-stream.ts";
+import type { ThreadMessage, ThreadReply } from "./input-thread.ts";
 
 const post = (message: ThreadReply) => parentPort?.postMessage(message);
 
