@@ -108,7 +108,8 @@ function spawn(): Spawned {
         action();
       };
       const fail = (error: Error) => settle(() => reject(error));
-      const onExit = (code: number) => fail(new Error(`the input-analysis thread exited (code ${code}) without a reply`));
+      const onExit = (code: number) =>
+        fail(new Error(`the input-analysis thread exited (code ${code}) without a reply`));
       const onMessage = (reply: ThreadReply) => {
         if (reply.type === "error") return fail(new Error(`the input-analysis thread failed: ${reply.message}`));
         const value = accept(reply);
