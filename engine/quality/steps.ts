@@ -1,3 +1,5 @@
+import { yieldToEventLoop } from "../audio/encode/bytes.ts";
+
 /**
  * A long computation cut into steps: a generator that yields between pieces of work (each a few milliseconds), so
  * that a caller can let the event loop turn in between (a stop signal is then handled at once, not when the whole
@@ -21,26 +23,20 @@ const TURN_MS = 200;
 
 /** Runs `steps` to the end, letting the event loop turn about every TURN_MS. */
 export async function finishYielding<T>(steps: Steps<T>): Promise<T> {
-  let last = performance.now();
+  const turnIfDue = turnEvery();
   for (;;) {
     const next = steps.next();
     if (next.done) return next.value;
-    if (performance.now() - last >= TURN_MS) {
-      await turn();
-      last = performance.now();
-    }
+    await turnIfDue();
   }
 }
-
-/** Lets the event loop turn once (a stop signal waiting is handled then). */
-export const turn = (): Promise<void> => new Promise((resume) => setImmediate(resume));
 
 /** For a loop of awaited steps: each call lets the event loop turn when TURN_MS have passed since its last turn. */
 export function turnEvery(): () => Promise<void> {
   let last = performance.now();
   return async () => {
     if (performance.now() - last < TURN_MS) return;
-    await turn();
+    await yieldToEventLoop();
     last = performance.now();
   };
 }

@@ -11,7 +11,8 @@ import { mulberry32 } from "../random.ts";
 import { guideSteering } from "./guide.ts";
 import { jumpGraphSteps, type JumpGraph } from "./jump-graph.ts";
 import { searchJoins } from "./join-search-threads.ts";
-import { finishYielding, turn } from "../quality/steps.ts";
+import { yieldToEventLoop } from "../audio/encode/bytes.ts";
+import { finishYielding } from "../quality/steps.ts";
 import { cutPositions, type RemixPlan } from "./plan.ts";
 import { RIDE_SECONDS } from "./level-ride.ts";
 import { renderPlan, type RemixSegment, type RenderedRemix } from "./render.ts";
@@ -113,7 +114,7 @@ export async function remixExtend(input: PcmAudio, options: RemixOptions): Promi
   const phase = beatless ? undefined : downbeatPhase(analysis);
   const form = analyseForm(analysis, { downbeatPhase: phase });
   const loudness = createLoudnessProfile(input);
-  await turn(); // a stop waiting since the input's analysis is handled before the jump graph and the walk
+  await yieldToEventLoop(); // a stop waiting since the input's analysis is handled before the jump graph and the walk
   const graph = await finishYielding(
     jumpGraphSteps(analysis, { loudness, downbeatPhase: phase, firstBeat: form.introEndBeat }),
   );
@@ -137,7 +138,7 @@ export async function remixExtend(input: PcmAudio, options: RemixOptions): Promi
   const choice = chooseForm(analysed, options.form ?? "auto");
   const result = await extendInForm(analysed, choice.form, options);
   options.onProgress?.(target / sampleRate, target / sampleRate);
-  await turn(); // a stop that came while planning is handled before the result is measured
+  await yieldToEventLoop(); // a stop that came while planning is handled before the result is measured
   const { stream, ...made } = result;
   return withWholeAudio(
     {
