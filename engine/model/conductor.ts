@@ -1,4 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
+import { stat } from "node:fs/promises";
+import path from "node:path";
 import { SECOND_FRAMES_VERSION } from "../analysis/second-frames.ts";
 import { HarmonizerInputError } from "../errors.ts";
 import { selectBackend, type BackendChoice } from "./backend.ts";
@@ -9,6 +11,7 @@ import { destandardise, standardiseInto, type Standardisation } from "./standard
 import { disposeModel } from "./dispose.ts";
 import { useWasmCopyKernels } from "./wasm-kernels.ts";
 import { checkedForwardPass } from "./forward.ts";
+import { loadOutlook, OUTLOOK_META_JSON } from "./outlook.ts";
 
 /**
  * Wraps a loaded feature model as the planner's Conductor: [contextFrames][featureSize] raw frames in,
@@ -68,9 +71,12 @@ export function createConductor(loaded: LoadedModel): Conductor {
 
 const conductorCache = new Map<string, Promise<Conductor>>();
 
+/** The folder, inside a conductor's, of its outlook (engine/model/outlook.ts): loaded with it when present. */
+export const OUTLOOK_DIR = "outlook";
+
 /**
- * Selects the backend, loads the model in modelDir once per (dir, backend) and wraps it as a Conductor; later calls
- * share it. Throws HarmonizerInputError MODEL_NOT_FOUND / INVALID_MODEL (also when the directory holds a predictor:
+ * Selects the backend, loads the model in modelDir (and its outlook, when modelDir/outlook holds one) once per
+ * (dir, backend) and wraps it as a Conductor; later calls share it. Throws HarmonizerInputError MODEL_NOT_FOUND / INVALID_MODEL (also when the directory holds a predictor:
  * check with modelKind first), BackendUnavailableError for a named backend that cannot run.
  */
 export function loadConductor(modelDir: string, backend: BackendChoice = "auto"): Promise<Conductor> {
@@ -80,12 +86,19 @@ export function loadConductor(modelDir: string, backend: BackendChoice = "auto")
     cached = (async () => {
       await selectBackend(backend);
       const loaded = await loadModel(modelDir);
+      let conductor: Conductor;
       try {
-        return createConductor(loaded);
+        conductor = createConductor(loaded);
       } catch (error) {
         disposeModel(loaded.model);
         throw error;
       }
+      const outlookDir = path.join(modelDir, OUTLOOK_DIR);
+      const hasOutlook = await stat(path.join(outlookDir, OUTLOOK_META_JSON)).then(
+        () => true,
+        () => false,
+      );
+      return hasOutlook ? { ...conductor, outlook: await loadOutlook(outlookDir) } : conductor;
     })();
     cached.catch(() => conductorCache.delete(key));
     conductorCache.set(key, cached);

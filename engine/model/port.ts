@@ -31,9 +31,27 @@ export interface Conductor {
   readonly featureSize: number;
   /** Backend actually used: "tensorflow", "wasm" or "cpu". */
   readonly backend: string;
+  /** Where the song is heading over the next minutes, when the conductor's folder holds an outlook (outlook/). */
+  readonly outlook?: Outlook;
   /**
    * context: [contextFrames][featureSize] raw secondFrames output, oldest first.
    * Returns [horizonFrames][featureSize] in the same raw feature space. Standardisation is inside.
    */
   predict(context: readonly Float32Array[]): Promise<Float32Array[]>;
+}
+
+/**
+ * Where a song is heading (engine/model/outlook.ts): the predicted summary of its next minutes, in the standardised
+ * space of its own frames.
+ */
+export interface Outlook {
+  /** Values per frame (FEATURE_SIZE of second-frames.ts). */
+  readonly featureSize: number;
+  /** Raw second frames ([seconds][featureSize]) standardised as the outlook's predictions are. */
+  standardise(frames: readonly ArrayLike<number>[]): Float32Array[];
+  /**
+   * frames: the song so far, one raw second frame per second, oldest first. Returns the predicted mean and standard
+   * deviation of every (standardised) feature over the next OUTLOOK_HORIZON_SECONDS.
+   */
+  predict(frames: readonly Float32Array[]): Promise<{ mean: Float32Array; std: Float32Array }>;
 }

@@ -2,6 +2,7 @@ import { perAudio, type PcmAudio } from "../audio/pcm.ts";
 import { frameDistance, secondFrames } from "../analysis/second-frames.ts";
 import type { FormName } from "../analysis/form.ts";
 import type { Conductor } from "../model/port.ts";
+import { createOutlookScore } from "./outlook-score.ts";
 import type { PhraseSteering } from "./phrase.ts";
 import type { SourceRange } from "./plan.ts";
 
@@ -18,7 +19,12 @@ const PREDICTION_WEIGHT = 4;
  * choice. Given the rules' whole admitted set and half the pull and share, its choices took the continuation away
  * from the true one (docs/continuation.md: median 7.67 on 19 tracks, 1.04x looping, 5.48 for the rules alone).
  */
-export const TIE_MARGIN = 3;
+export const TIE_MARGIN = Number(process.env.H28_MARGIN ?? 3);
+/**
+ * In continue form, with an outlook, each near-tie's distance from the outlook's prediction (continuation so far plus
+ * the phrase, beyond the closest near-tie's) weighs this much.
+ */
+export const OUTLOOK_WEIGHT = Number(process.env.H28_WEIGHT ?? 4);
 
 /**
  * The conductor decides where the song goes next: at each phrase boundary it reads the last contextFrames seconds of
@@ -41,12 +47,16 @@ export function createConductorSteering(
     Math.max(0, Math.min(frames.length - 1, Math.round(position / sampleRate / FRAME_STEP_SECONDS)));
   const frameAt = (position: number): Float32Array => frames[frameIndex(position)]!;
   const predict = cachedPredictions(conductor);
+  const outlook =
+    form === "continue" && conductor.outlook
+      ? createOutlookScore(conductor.outlook, frames, FRAME_STEP_SECONDS, { length, sampleRate })
+      : undefined;
   let decisions = 0;
   let changed = 0;
   return {
     summary: () =>
       `the conductor chose ${changed} of ${decisions} phrases against the rules' first choice (${form === "continue" ? `where the rules left two or more within ${TIE_MARGIN} of it; ` : ""}one 10 s prediction per phrase, ${conductor.backend}${predict.reused() > 0 ? `; ${predict.reused()} of them reused: the same last ${conductor.contextFrames} s heard before` : ""})`,
-    async choose(choices, phrases, heard) {
+    async choose(choices, phrases, heard, position) {
       const first = choices[0];
       const close = choices.flatMap((c, index) => (first && c.cost <= first.cost + margin ? [index] : []));
       if (!first || close.length <= 1) return 0;
@@ -55,9 +65,15 @@ export function createConductorSteering(
         contextFrames(heard, conductor.contextFrames, sampleRate).map(frameIndex),
         frames,
       );
+      const range = (index: number) => {
+        const phrase = phrases[choices[index]!.phrase]!;
+        return { start: cuts[phrase.start] ?? length, end: cuts[phrase.end] ?? length };
+      };
+      const outlooks = await outlook?.(close.map(range), heard, position);
+      const nearest = outlooks ? Math.min(...outlooks) : 0;
       let best = 0;
       let bestScore = Infinity;
-      for (const index of close) {
+      for (const [k, index] of close.entries()) {
         const choice = choices[index]!;
         const start = cuts[phrases[choice.phrase]!.start] ?? length;
         let distance = 0;
@@ -65,7 +81,8 @@ export function createConductorSteering(
           distance += frameDistance(predicted[k]!, frameAt(Math.min(length - sampleRate, start + k * sampleRate)));
         // The look-ahead may rank a cheaper choice below a dearer one: in continue form its order stands.
         const extra = form === "continue" ? Math.max(0, choice.cost - first.cost) : choice.cost - first.cost;
-        const score = extra + (PREDICTION_WEIGHT * distance) / Math.max(1, predicted.length);
+        const ahead = outlooks ? OUTLOOK_WEIGHT * (outlooks[k]! - nearest) : 0;
+        const score = extra + (PREDICTION_WEIGHT * distance) / Math.max(1, predicted.length) + ahead;
         if (score < bestScore) {
           bestScore = score;
           best = index;
