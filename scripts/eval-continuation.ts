@@ -4,14 +4,14 @@
  * the timbre distance of engine/quality (Fréchet distance of MFCC 1–12 statistics; lower is closer).
  *
  *   npx tsx scripts/eval-continuation.ts [--corpus corpus] [--conductor models/conductor] [--files A.ogg B.mp3 ...]
- *     [--no-corpus] [--windows] [--engines conductor remix loop] [--json]
+ *     [--no-corpus] [--windows] [--engines conductor remix loop] [--no-targets] [--json]
  *
  * --files adds tracks from outside the corpus (also 181 s or more); --no-corpus leaves the corpus's out. --windows also
  * prints, per track, the distance of the input's own last 5–60 s to the true continuation: what a continuation made
  * only of that much recent material would score, before any rule on loops and repeats; and the same for the input's
  * body after its intro (as the engine's form analysis finds it), the material continue form re-orders.
  * Engines: conductor (the model chooses each phrase), remix (the rules alone) and the loop-the-last-10-s baseline
- * (--engines runs only some of them).
+ * (--engines runs only some of them; --no-targets skips the quality targets, for quick comparisons of distances).
  * Also prints, per engine, how many of the quality targets each extension meets (checkTargets), which engine is
  * closest on each track, how often the conductor beats each other engine, and how many phrases it chose against the
  * rules' first choice (from its notes).
@@ -46,7 +46,13 @@ interface Row {
   /** Share of the extension (60–180 s) played from the input's last RECENT_SHARE_SECONDS, when the engine says. */
   readonly recentShare?: number;
   /** The conductor's phrases chosen against the rules' first choice, of its decisions (from its notes). */
-  readonly steered?: { readonly changed: number; readonly decisions: number };
+  readonly steered?: { readonly changed: number; readonly decisions: number; readonly outlook?: OutlookCount };
+}
+
+/** Of the conductor's decisions, those its outlook made, and those where the 10 s prediction would have chosen otherwise. */
+interface OutlookCount {
+  readonly weighed: number;
+  readonly changed: number;
 }
 
 /** A track's name: its file name, or its folder's when the file has a generic name (song.ogg). */
@@ -54,8 +60,17 @@ const trackName = (path: string): string =>
   basename(path) === "song.ogg" ? `${basename(dirname(path))}/song.ogg` : basename(path);
 
 function steeredOf(notes: readonly string[] | undefined): Row["steered"] {
-  const match = notes?.join("\n").match(/chose (\d+) of (\d+) phrases against the rules' first choice/);
-  return match ? { changed: Number(match[1]), decisions: Number(match[2]) } : undefined;
+  const text = notes?.join("\n") ?? "";
+  const match = text.match(/chose (\d+) of (\d+) phrases against the rules' first choice/);
+  const outlook = text.match(
+    /outlook of the next \d+ s decided (\d+) of them and chose otherwise than the 10 s prediction in (\d+)/,
+  );
+  if (!match) return undefined;
+  return {
+    changed: Number(match[1]),
+    decisions: Number(match[2]),
+    ...(outlook ? { outlook: { weighed: Number(outlook[1]), changed: Number(outlook[2]) } } : {}),
+  };
 }
 
 const RECENT_SHARE_SECONDS = 20;
@@ -110,7 +125,12 @@ function missedTargets(checks: readonly TargetCheck[]): string {
   return missed.length > 0 ? ` (missed: ${missed.join(", ")})` : "";
 }
 
-async function scoreTrack(path: string, engines: Record<string, Extender>, windows: boolean): Promise<Row[]> {
+async function scoreTrack(
+  path: string,
+  engines: Record<string, Extender>,
+  options: { windows: boolean; targets: boolean },
+): Promise<Row[]> {
+  const { windows } = options;
   const decoded = await decodeAudioFile(path);
   const track: PcmAudio = { sampleRate: decoded.sampleRate, channels: decoded.channels };
   const opening = slice(track, 0, CUT_SECONDS);
@@ -137,13 +157,17 @@ async function scoreTrack(path: string, engines: Record<string, Extender>, windo
     const seconds = (performance.now() - started) / 1000;
     const continuation = features(slice(result.audio, CUT_SECONDS, TARGET_SECONDS));
     const distance = mfccFrechetDistance(continuation, 0, continuation.frameCount, truth);
-    const report = await measureExtension({
-      original: opening,
-      result: result.audio,
-      seams: result.seams,
-      introSeconds: result.introSeconds,
-    });
-    const checks = checkTargets(report, { inputHasEnding: result.form === "song" }).filter((c) => c.met !== null);
+    const report = options.targets
+      ? await measureExtension({
+          original: opening,
+          result: result.audio,
+          seams: result.seams,
+          introSeconds: result.introSeconds,
+        })
+      : undefined;
+    const checks = report
+      ? checkTargets(report, { inputHasEnding: result.form === "song" }).filter((c) => c.met !== null)
+      : [];
     const steered = steeredOf(result.notes);
     const share = recentShare(result.seams, result.seamSources);
     rows.push({
@@ -157,7 +181,7 @@ async function scoreTrack(path: string, engines: Record<string, Extender>, windo
       ...(share === undefined ? {} : { recentShare: share }),
     });
     process.stderr.write(
-      `  ${engine}: distance ${distance.toFixed(2)}, targets ${rows.at(-1)!.targetsMet}/${checks.length}${missedTargets(checks)}, ${seconds.toFixed(1)} s${share === undefined ? "" : `, ${Math.round(100 * share)} % from the input's last ${RECENT_SHARE_SECONDS} s`}${steered ? `, chose ${steered.changed} of ${steered.decisions}` : ""}\n`,
+      `  ${engine}: distance ${distance.toFixed(2)}, targets ${rows.at(-1)!.targetsMet}/${checks.length}${missedTargets(checks)}, ${seconds.toFixed(1)} s${share === undefined ? "" : `, ${Math.round(100 * share)} % from the input's last ${RECENT_SHARE_SECONDS} s`}${steered ? `, chose ${steered.changed} of ${steered.decisions}` : ""}${steered?.outlook ? ` (the outlook decided ${steered.outlook.weighed}, ${steered.outlook.changed} of them otherwise than the 10 s prediction)` : ""}\n`,
     );
   }
   return rows;
@@ -174,6 +198,7 @@ async function run(): Promise<void> {
       "also print how close the input's own last 5-60 s, and its body after the intro, are to the true continuation",
       false,
     )
+    .option("--no-targets", "distances only: skip measuring the quality targets (several times faster)")
     .option("--engines <names...>", "engines to run (conductor, remix, loop)", ["conductor", "remix", "loop"])
     .option("--json", "print JSON", false)
     .parse(process.argv)
@@ -183,6 +208,7 @@ async function run(): Promise<void> {
       files: string[];
       engines: Candidate[];
       windows: boolean;
+      targets: boolean;
       json: boolean;
     }>();
   const paths = [...(options.corpus ? (await loadCorpusSplit(options.corpus)).test : []), ...options.files];
@@ -195,7 +221,7 @@ async function run(): Promise<void> {
     process.stderr.write(
       `${trackName(path)} (${seconds.toFixed(0)} s): first ${CUT_SECONDS} s -> ${TARGET_SECONDS} s\n`,
     );
-    rows.push(...(await scoreTrack(path, engines, options.windows)));
+    rows.push(...(await scoreTrack(path, engines, options)));
   }
   if (options.json) console.log(JSON.stringify(rows, null, 2));
   else printTable(rows, Object.keys(engines));
@@ -243,6 +269,11 @@ function printTable(rows: readonly Row[], engines: readonly string[]): void {
     const changed = steered.reduce((s, x) => s + x.changed, 0);
     const decisions = steered.reduce((s, x) => s + x.decisions, 0);
     console.log(`the conductor chose ${changed} of ${decisions} phrases against the rules' first choice`);
+    const outlooks = steered.flatMap((x) => (x.outlook ? [x.outlook] : []));
+    const weighed = outlooks.reduce((s, x) => s + x.weighed, 0);
+    const swayed = outlooks.reduce((s, x) => s + x.changed, 0);
+    if (outlooks.length > 0)
+      console.log(`its outlook decided ${weighed} of them, ${swayed} otherwise than its 10 s prediction would have`);
   }
 }
 

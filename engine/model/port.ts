@@ -49,9 +49,13 @@ export interface Outlook {
   readonly featureSize: number;
   /** Raw second frames ([seconds][featureSize]) standardised as the outlook's predictions are. */
   standardise(frames: readonly ArrayLike<number>[]): Float32Array[];
-  /**
-   * frames: the song so far, one raw second frame per second, oldest first. Returns the predicted mean and standard
-   * deviation of every (standardised) feature over the next OUTLOOK_HORIZON_SECONDS.
-   */
-  predict(frames: readonly Float32Array[]): Promise<{ mean: Float32Array; std: Float32Array }>;
+  /** frames: the song so far, one raw second frame per second, oldest first. */
+  predict(frames: readonly Float32Array[]): Promise<OutlookPrediction>;
+}
+
+/** What the outlook says of the next OUTLOOK_HORIZON_SECONDS of a song. */
+export interface OutlookPrediction {
+  /** Mean and standard deviation of every (standardised) feature. */
+  readonly mean: Float32Array;
+  readonly std: Float32Array;
 }

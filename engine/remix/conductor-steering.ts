@@ -2,6 +2,7 @@ import { perAudio, type PcmAudio } from "../audio/pcm.ts";
 import { frameDistance, secondFrames } from "../analysis/second-frames.ts";
 import type { FormName } from "../analysis/form.ts";
 import type { Conductor } from "../model/port.ts";
+import { OUTLOOK_HORIZON_SECONDS } from "../model/outlook-input.ts";
 import { createOutlookScore } from "./outlook-score.ts";
 import type { PhraseSteering } from "./phrase.ts";
 import type { SourceRange } from "./plan.ts";
@@ -19,12 +20,15 @@ const PREDICTION_WEIGHT = 4;
  * choice. Given the rules' whole admitted set and half the pull and share, its choices took the continuation away
  * from the true one (docs/continuation.md: median 7.67 on 19 tracks, 1.04x looping, 5.48 for the rules alone).
  */
-export const TIE_MARGIN = Number(process.env.H28_MARGIN ?? 3);
+export const TIE_MARGIN = 3;
 /**
- * In continue form, with an outlook, each near-tie's distance from the outlook's prediction (continuation so far plus
- * the phrase, beyond the closest near-tie's) weighs this much.
+ * In continue form, over the outlook's horizon (the first OUTLOOK_HORIZON_SECONDS of the continuation), the outlook
+ * decides the near-ties instead of the 10 s prediction: each one's score is its extra cost plus this much times its
+ * distance from the outlook's prediction (the continuation so far with the phrase next) beyond the nearest one's.
+ * Chosen on 12 tracks outside the protocol (docs/continuation.md): the 10 s prediction added to it, or a weight of 8,
+ * or a margin of 6, did worse there.
  */
-export const OUTLOOK_WEIGHT = Number(process.env.H28_WEIGHT ?? 4);
+export const OUTLOOK_WEIGHT = 4;
 
 /**
  * The conductor decides where the song goes next: at each phrase boundary it reads the last contextFrames seconds of
@@ -53,14 +57,19 @@ export function createConductorSteering(
       : undefined;
   let decisions = 0;
   let changed = 0;
+  /** Decisions the outlook made, and those where the 10 s prediction would have chosen otherwise. */
+  let weighed = 0;
+  let swayed = 0;
   return {
     summary: () =>
-      `the conductor chose ${changed} of ${decisions} phrases against the rules' first choice (${form === "continue" ? `where the rules left two or more within ${TIE_MARGIN} of it; ` : ""}one 10 s prediction per phrase, ${conductor.backend}${predict.reused() > 0 ? `; ${predict.reused()} of them reused: the same last ${conductor.contextFrames} s heard before` : ""})`,
+      `the conductor chose ${changed} of ${decisions} phrases against the rules' first choice (${form === "continue" ? `where the rules left two or more within ${TIE_MARGIN} of it; ` : ""}one 10 s prediction per phrase, ${conductor.backend}${predict.reused() > 0 ? `; ${predict.reused()} of them reused: the same last ${conductor.contextFrames} s heard before` : ""}${weighed > 0 ? `; its outlook of the next ${OUTLOOK_HORIZON_SECONDS} s decided ${weighed} of them and chose otherwise than the 10 s prediction in ${swayed}` : ""})`,
     async choose(choices, phrases, heard, position) {
       const first = choices[0];
       const close = choices.flatMap((c, index) => (first && c.cost <= first.cost + margin ? [index] : []));
       if (!first || close.length <= 1) return 0;
       decisions++;
+      // The look-ahead may rank a cheaper choice below a dearer one: in continue form its order stands.
+      const extraCost = (cost: number) => (form === "continue" ? Math.max(0, cost - first.cost) : cost - first.cost);
       const predicted = await predict(
         contextFrames(heard, conductor.contextFrames, sampleRate).map(frameIndex),
         frames,
@@ -69,24 +78,24 @@ export function createConductorSteering(
         const phrase = phrases[choices[index]!.phrase]!;
         return { start: cuts[phrase.start] ?? length, end: cuts[phrase.end] ?? length };
       };
-      const outlooks = await outlook?.(close.map(range), heard, position);
+      const heading = await outlook?.prediction(position);
+      const outlooks = heading && outlook?.distances(heading, close.map(range), heard, position);
       const nearest = outlooks ? Math.min(...outlooks) : 0;
-      let best = 0;
-      let bestScore = Infinity;
-      for (const [k, index] of close.entries()) {
+      const scores = close.map((index) => {
         const choice = choices[index]!;
         const start = cuts[phrases[choice.phrase]!.start] ?? length;
         let distance = 0;
-        for (let k = 0; k < predicted.length; k++)
-          distance += frameDistance(predicted[k]!, frameAt(Math.min(length - sampleRate, start + k * sampleRate)));
-        // The look-ahead may rank a cheaper choice below a dearer one: in continue form its order stands.
-        const extra = form === "continue" ? Math.max(0, choice.cost - first.cost) : choice.cost - first.cost;
-        const ahead = outlooks ? OUTLOOK_WEIGHT * (outlooks[k]! - nearest) : 0;
-        const score = extra + (PREDICTION_WEIGHT * distance) / Math.max(1, predicted.length) + ahead;
-        if (score < bestScore) {
-          bestScore = score;
-          best = index;
-        }
+        for (let t = 0; t < predicted.length; t++)
+          distance += frameDistance(predicted[t]!, frameAt(Math.min(length - sampleRate, start + t * sampleRate)));
+        return extraCost(choice.cost) + (PREDICTION_WEIGHT * distance) / Math.max(1, predicted.length);
+      });
+      const lowest = (values: readonly number[]) => close[values.indexOf(Math.min(...values))]!;
+      const best = outlooks
+        ? lowest(close.map((index, k) => extraCost(choices[index]!.cost) + OUTLOOK_WEIGHT * (outlooks[k]! - nearest)))
+        : lowest(scores);
+      if (outlooks) {
+        weighed++;
+        if (best !== lowest(scores)) swayed++;
       }
       if (best !== 0) changed++;
       return best;

@@ -1,26 +1,31 @@
 import { OUTLOOK_HORIZON_SECONDS, OUTLOOK_SCORED } from "../model/outlook-input.ts";
-import type { Outlook } from "../model/port.ts";
+import type { Outlook, OutlookPrediction } from "../model/port.ts";
 import type { SourceRange } from "./plan.ts";
 
 /**
  * How far a continuation's first minutes stray from where the outlook says the song is heading. The outlook predicts
  * the mean and deviation of every feature over the OUTLOOK_HORIZON_SECONDS after the input; a candidate phrase is
  * scored by the Fréchet distance (MFCC 1-12, as the continuation protocol measures timbre) between that prediction and
- * the continuation so far with the phrase played next. Past the horizon there is no score.
- *
- * The distance after each candidate (source ranges, in samples) is played from output position `position` after
- * `heard` (the output so far as source ranges, back to back; its first samples, as long as the input, are the input),
- * or undefined once the continuation has passed the horizon.
+ * the continuation so far with the phrase played next. Past the horizon there is no prediction.
  */
-export type OutlookScore = (
-  candidates: readonly SourceRange[],
-  heard: readonly SourceRange[],
-  position: number,
-) => Promise<number[] | undefined>;
+export interface OutlookScore {
+  /** The outlook's prediction (made once) while output position `position` is within its horizon, else undefined. */
+  prediction(position: number): Promise<OutlookPrediction | undefined>;
+  /**
+   * The distance from `prediction` after each candidate (source ranges, in samples) is played from output position
+   * `position` after `heard` (the output so far as source ranges, back to back; its first samples, as long as the
+   * input, are the input).
+   */
+  distances(
+    prediction: OutlookPrediction,
+    candidates: readonly SourceRange[],
+    heard: readonly SourceRange[],
+    position: number,
+  ): number[];
+}
 
 /**
- * frames: the input's raw second frames every stepSeconds (the conductor's); the outlook reads one a second. The
- * prediction is made at the first call and kept.
+ * frames: the input's raw second frames every stepSeconds (the conductor's); the outlook reads one a second.
  */
 export function createOutlookScore(
   outlook: Outlook,
@@ -31,7 +36,7 @@ export function createOutlookScore(
   const { length, sampleRate } = input;
   const perSecond = Math.max(1, Math.round(1 / stepSeconds));
   const standardised = outlook.standardise(frames);
-  let target: Promise<{ mean: Float32Array; std: Float32Array }> | undefined;
+  let target: Promise<OutlookPrediction> | undefined;
   const horizonEnd = length + OUTLOOK_HORIZON_SECONDS * sampleRate;
   const frameStep = stepSeconds * sampleRate;
 
@@ -49,28 +54,32 @@ export function createOutlookScore(
     }
   };
 
-  return async (candidates, heard, position) => {
-    if (position >= horizonEnd) return undefined;
-    target ??= outlook.predict(frames.filter((_, i) => i % perSecond === 0));
-    const { mean, std } = await target;
-    const sums = new Float64Array(2 * OUTLOOK_SCORED.length + 1);
-    let at = 0;
-    for (const range of heard) {
-      const from = Math.max(range.start, range.start + length - at);
-      if (from < range.end) add(sums, from, range.end);
-      at += range.end - range.start;
-    }
-    return candidates.map((candidate) => {
-      const withIt = Float64Array.from(sums);
-      add(withIt, candidate.start, Math.min(candidate.end, candidate.start + horizonEnd - position));
-      const count = Math.max(1, withIt[withIt.length - 1]!);
-      let distance = 0;
-      OUTLOOK_SCORED.forEach((d, k) => {
-        const m = withIt[2 * k]! / count;
-        const s = Math.sqrt(Math.max(0, withIt[2 * k + 1]! / count - m * m));
-        distance += (m - mean[d]!) ** 2 + (s - std[d]!) ** 2;
+  return {
+    async prediction(position) {
+      if (position >= horizonEnd) return undefined;
+      target ??= outlook.predict(frames.filter((_, i) => i % perSecond === 0));
+      return target;
+    },
+    distances({ mean, std }, candidates, heard, position) {
+      const sums = new Float64Array(2 * OUTLOOK_SCORED.length + 1);
+      let at = 0;
+      for (const range of heard) {
+        const from = Math.max(range.start, range.start + length - at);
+        if (from < range.end) add(sums, from, range.end);
+        at += range.end - range.start;
+      }
+      return candidates.map((candidate) => {
+        const withIt = Float64Array.from(sums);
+        add(withIt, candidate.start, Math.min(candidate.end, candidate.start + horizonEnd - position));
+        const count = Math.max(1, withIt[withIt.length - 1]!);
+        let distance = 0;
+        OUTLOOK_SCORED.forEach((d, k) => {
+          const m = withIt[2 * k]! / count;
+          const s = Math.sqrt(Math.max(0, withIt[2 * k + 1]! / count - m * m));
+          distance += (m - mean[d]!) ** 2 + (s - std[d]!) ** 2;
+        });
+        return distance;
       });
-      return distance;
-    });
+    },
   };
 }
