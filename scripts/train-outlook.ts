@@ -2,7 +2,7 @@
  * Trains the outlook (engine/model/outlook.ts), the conductor's model of where a song is heading, and prints how well
  * it predicts the next two minutes of the validation tracks against the summaries it reads.
  *
- *   npx tsx scripts/train-outlook.ts --corpus CORPUS [--extra A.ogg B.ogg ...] [--out models/conductor/outlook]
+ *   npx tsx scripts/train-outlook.ts --corpus CORPUS [--extra A.ogg B.ogg ...] [--out models/outlook]
  *     [--epochs 300] [--seed 1]
  *
  * Trains on the corpus's train split plus --extra (tracks from outside the corpus, never the continuation protocol's
@@ -69,7 +69,7 @@ async function run(): Promise<void> {
   const options = new Command()
     .requiredOption("--corpus <dir>", "corpus folder (its music/ holds the Wesnoth tracks)")
     .option("--extra <paths...>", "more training tracks, from outside the corpus", [])
-    .option("--out <dir>", "where the outlook is written", "models/conductor/outlook")
+    .option("--out <dir>", "where the outlook is written", "models/outlook")
     .option("--epochs <n>", "training epochs", "300")
     .option("--seed <n>", "initial weights' seed", "1")
     .option("--backend <name>", "auto, wasm or cpu", "auto")

@@ -25,8 +25,9 @@ export const TIE_MARGIN = 3;
  * In continue form, over the outlook's horizon (the first OUTLOOK_HORIZON_SECONDS of the continuation), the outlook
  * decides the near-ties instead of the 10 s prediction: each one's score is its extra cost plus this much times its
  * distance from the outlook's prediction (the continuation so far with the phrase next) beyond the nearest one's.
- * Chosen on 12 tracks outside the protocol (docs/continuation.md): the 10 s prediction added to it, or a weight of 8,
- * or a margin of 6, did worse there.
+ * Chosen on 12 tracks outside the continuation protocol (docs/continuation.md): the 10 s prediction added to it, or a
+ * weight of 8, or a margin of 6, did worse there. On the protocol's 19 tracks it chose no better than the 10 s
+ * prediction, so the shipped conductor has no outlook (models/outlook is trained, not installed).
  */
 export const OUTLOOK_WEIGHT = 4;
 
@@ -34,7 +35,8 @@ export const OUTLOOK_WEIGHT = 4;
  * The conductor decides where the song goes next: at each phrase boundary it reads the last contextFrames seconds of
  * the output (as second frames), predicts the next horizonFrames seconds, and of the choices the rules admit (in
  * continue form: those within TIE_MARGIN of the first), takes the one whose next seconds (the phrase, played on) are
- * closest to that prediction, each choice's extra cost added.
+ * closest to that prediction, each choice's extra cost added. A conductor with an outlook decides continue form's
+ * near-ties over the outlook's horizon by the outlook instead (OUTLOOK_WEIGHT).
  */
 export function createConductorSteering(
   input: PcmAudio,

@@ -1,11 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FEATURE_SIZE } from "../../../engine/analysis/second-frames.ts";
 import { selectBackend } from "../../../engine/model/backend.ts";
-import { loadConductor } from "../../../engine/model/conductor.ts";
+import { loadConductor, OUTLOOK_DIR } from "../../../engine/model/conductor.ts";
 import { OUTLOOK_WINDOWS, summaryOf } from "../../../engine/model/outlook-input.ts";
 import {
   buildOutlookModel,
@@ -15,7 +15,7 @@ import {
   outlookMeta,
   saveOutlook,
 } from "../../../engine/model/outlook.ts";
-import { SHIPPED_CONDUCTOR_DIR } from "../../../engine/model/shipped.ts";
+import { SHIPPED_CONDUCTOR_DIR, SHIPPED_OUTLOOK_DIR } from "../../../engine/model/shipped.ts";
 import type { Standardisation } from "../../../engine/model/standardise.ts";
 import { fitOutlook } from "../../../engine/training/outlook-train.ts";
 
@@ -49,16 +49,22 @@ describe("the outlook", () => {
     model.dispose();
   });
 
-  it("ships with the conductor, and predicts a mean and a non-negative deviation for every feature", async () => {
-    const conductor = await loadConductor(SHIPPED_CONDUCTOR_DIR, "cpu");
-    expect(conductor.outlook).toBeDefined();
+  it("is shipped in models/outlook, and predicts a mean and a non-negative deviation for every feature", async () => {
+    const outlook = await loadOutlook(SHIPPED_OUTLOOK_DIR);
     const before = tf.memory().numTensors;
-    const { mean, std } = await conductor.outlook!.predict(rawFrames(60));
+    const { mean, std } = await outlook.predict(rawFrames(60));
     expect(tf.memory().numTensors).toBe(before);
     expect(mean).toHaveLength(FEATURE_SIZE);
     expect(std).toHaveLength(FEATURE_SIZE);
     expect([...mean, ...std].every(Number.isFinite)).toBe(true);
     expect(Math.min(...std)).toBeGreaterThanOrEqual(0);
+  });
+
+  it("is loaded with a conductor whose folder holds it in outlook/, and the shipped conductor's does not", async () => {
+    await cp(SHIPPED_CONDUCTOR_DIR, dir, { recursive: true });
+    await cp(SHIPPED_OUTLOOK_DIR, path.join(dir, OUTLOOK_DIR), { recursive: true });
+    expect((await loadConductor(dir, "cpu")).outlook).toBeDefined();
+    expect((await loadConductor(SHIPPED_CONDUCTOR_DIR, "cpu")).outlook).toBeUndefined();
   });
 
   it("is a blend of what it reads: a song that never changes is predicted to stay as it is", async () => {
