@@ -80,17 +80,6 @@ export function* joinShiftSteps(
   return new Map([...pairs.keys()].map((key, k) => [key, shifts[k]!]));
 }
 
-/** quietestShift of each [a, b] pair, in order (see above). */
-export function searchQuietJoins(
-  mono: Float32Array,
-  pairs: readonly (readonly [number, number])[],
-  search: number,
-  sampleRate: number,
-  half: number,
-): number[] {
-  return finish(searchSteps(mono, pairs, search, sampleRate, half));
-}
-
 function* searchSteps(
   mono: Float32Array,
   pairs: readonly (readonly [number, number])[],

@@ -1,3 +1,5 @@
+import { loadJoin } from "./join-steps.ts";
+
 /** Half-width of the window whose sample steps a join should keep small (the ±2 ms a click lives in). */
 const STEP_WINDOW_SECONDS = 0.002;
 const CLICK_CONTEXT_SECONDS = 0.02;
@@ -19,71 +21,29 @@ export function quietestShift(
   const seamHalf = Math.max(1, Math.round(STEP_WINDOW_SECONDS * sampleRate));
   const context = Math.round(CLICK_CONTEXT_SECONDS * sampleRate);
   const reach = Math.max(half, seamHalf + context) + 1;
-  const join: JoinWindow = {
-    mono,
-    half,
-    reach,
-    ...crossfadeGains(reach, half),
-    rendered: new Float32Array(2 * reach + 1),
-  };
-  const { rendered } = join;
-  const around = new Float64Array(2 * context);
-  // The context's steps after the seam: up to seamHalf + context, within the rendered window.
-  const rightEnd = Math.min(reach + seamHalf + context, rendered.length - 1);
+  // Steps of the context before the seam, then after it (k up to seamHalf + context, within [-reach, reach]).
+  const rightEnd = Math.min(seamHalf + context, reach);
+  const n = context + Math.max(0, rightEnd - seamHalf);
+  const join = loadJoin(mono, [a, b], search, { reach, half, ...crossfadeGains(reach, half) }, n);
+  const k = Math.floor(n / 2);
   let best = 0;
   let bestRatio = Infinity;
   for (let d = 0; d >= -search; d -= 4) {
     if (a + d - reach < 0 || b + d - reach < 0 || a + d + reach >= length || b + d + reach >= length) continue;
-    renderJoin(join, a + d, b + d, -seamHalf - context, seamHalf);
-    let peak = 0;
-    for (let i = reach - seamHalf; i < reach + seamHalf; i++)
-      peak = Math.max(peak, Math.abs(rendered[i + 1]! - rendered[i]!));
+    const peak = join.largestStep(d, -seamHalf, seamHalf);
     // A shift whose median step is at most `floor` cannot beat the best so far: counting the steps at or below it
     // settles most shifts before the context after the seam is rendered whole, and without selecting the median.
     const floor = beatingMedianFloor(peak, bestRatio - 1e-9) ?? -1;
-    const k = Math.floor((context + Math.max(0, rightEnd - reach - seamHalf)) / 2);
-    let atMost = 0;
-    let n = 0;
-    for (let i = reach - seamHalf - context; i < reach - seamHalf; i++) {
-      const step = Math.abs(rendered[i + 1]! - rendered[i]!);
-      around[n++] = step;
-      if (step <= floor) atMost++;
-    }
-    for (let i = reach + seamHalf; i < rightEnd && atMost <= k; i++) {
-      renderJoin(join, a + d, b + d, i + 1 - reach, i + 1 - reach);
-      const step = Math.abs(rendered[i + 1]! - rendered[i]!);
-      around[n++] = step;
-      if (step <= floor) atMost++;
-    }
+    let atMost = join.gatherSteps(d, -seamHalf - context, -seamHalf, 0, floor, Infinity);
+    atMost += join.gatherSteps(d, seamHalf, rightEnd, context, floor, k - atMost);
     if (atMost > k) continue;
-    const ratio = stepRatio(peak, n > 0 ? kthSmallest(around, n, k) : 0);
+    const ratio = stepRatio(peak, n > 0 ? kthSmallest(join.steps, n, k) : 0);
     if (ratio < bestRatio - 1e-9) {
       bestRatio = ratio;
       best = d;
     }
   }
   return best;
-}
-
-/** The mono crossfade of a join search and its gains over k in [-reach, reach] (the crossfade over [-half, half)). */
-interface JoinWindow {
-  readonly mono: Float32Array;
-  readonly half: number;
-  readonly reach: number;
-  readonly fadeOut: Float64Array;
-  readonly fadeIn: Float64Array;
-  /** Sample k of the join at rendered[k + reach], rounded to float32 as a rendered sample is. */
-  readonly rendered: Float32Array;
-}
-
-/** Renders k in [from, to] of the join of outgoing mono[a + k] and incoming mono[b + k]. */
-function renderJoin(join: JoinWindow, a: number, b: number, from: number, to: number): void {
-  const { mono, half, reach, fadeOut, fadeIn, rendered } = join;
-  for (let k = from; k <= to; k++) {
-    const outgoing = k < half ? mono[a + k]! : 0;
-    const incoming = k >= -half ? mono[b + k]! : 0;
-    rendered[k + reach] = fadeOut[k + reach]! * outgoing + fadeIn[k + reach]! * incoming;
-  }
 }
 
 /** The ratio a join's largest step makes with its context's median step. */

@@ -1,3 +1,4 @@
+import { sampleRange } from "../audio/sample-kernels.ts";
 import type { AudioStream } from "../audio/stream.ts";
 
 /**
@@ -36,13 +37,16 @@ export class ColumnPeaks {
       const end = Math.min(to, this.columnEnd);
       let low = this.low[this.column]!;
       let high = this.high[this.column]!;
-      for (const channel of channels) {
-        for (let i = at - from; i < end - from; i++) {
-          const s = channel[i]!;
-          if (s < low) low = s;
-          if (s > high) high = s;
+      const range = sampleRange(channels, at - from, end - from, low, high);
+      if (range) ({ low, high } = range);
+      else
+        for (const channel of channels) {
+          for (let i = at - from; i < end - from; i++) {
+            const s = channel[i]!;
+            if (s < low) low = s;
+            if (s > high) high = s;
+          }
         }
-      }
       this.low[this.column] = low;
       this.high[this.column] = high;
       at = end;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { downmix } from "../../../engine/analysis/signal.ts";
 import { mulberry32 } from "../../../engine/random.ts";
-import { type JoinSearchJob, searchQuietJoins, takePairs } from "../../../engine/remix/join-search-threads.ts";
+import { type JoinSearchJob, searchJoins, takePairs } from "../../../engine/remix/join-search-threads.ts";
 import { kthSmallest, quietestShift } from "../../../engine/remix/quiet-join.ts";
 import { synthesizeSong } from "../../../engine/synth/song.ts";
 import { clickSong } from "./signals.ts";
@@ -79,7 +79,8 @@ describe("quietestShift", () => {
 
 describe("the join search on two threads", () => {
   const rate = 44_100;
-  const mono = downmix(synthesizeSong({ seconds: 30, sampleRate: rate, seed: 6 }));
+  const song = synthesizeSong({ seconds: 30, sampleRate: rate, seed: 6 });
+  const mono = downmix(song);
   const random = mulberry32(3);
   const pairs = Array.from(
     { length: 80 },
@@ -87,10 +88,17 @@ describe("the join search on two threads", () => {
   );
   const search = Math.round(0.03 * rate);
   const alone = pairs.map(([a, b]) => quietestShift(mono, a, b, search, rate, 1_744));
+  /** A plan whose joins are the pairs: range i ends at pair i's outgoing position, range i + 1 starts at its incoming. */
+  const rangesJoining = (joins: readonly (readonly [number, number])[]) =>
+    [{ start: 0, end: joins[0]![0] }].concat(
+      joins.map(([, b], i) => ({ start: b, end: joins[i + 1]?.[0] ?? b + 1_000 })),
+    );
 
-  it("gives each pair the shift one thread finds, for many pairs and for a few", () => {
-    expect(searchQuietJoins(mono, pairs, search, rate, 1_744)).toEqual(alone);
-    expect(searchQuietJoins(mono, pairs.slice(0, 5), search, rate, 1_744)).toEqual(alone.slice(0, 5));
+  it("gives each join of a plan the shift one thread finds, for many joins (two threads) and for a few", async () => {
+    for (const count of [pairs.length, 5]) {
+      const { shifts } = await searchJoins(song, rangesJoining(pairs.slice(0, count)), 2 * 1_744);
+      expect(pairs.slice(0, count).map(([a, b]) => shifts.get(`${a},${b}`))).toEqual(alone.slice(0, count));
+    }
     expect(new Set(alone).size).toBeGreaterThan(10);
   });
 

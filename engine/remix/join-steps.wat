@@ -1,0 +1,93 @@
+;; The sample steps of a crossfaded join, behind engine/remix/join-steps.ts (JOIN_STEPS_WASM holds its binary:
+;; `npx -p wabt@1.0.39 wat2wasm join-steps.wat`, base64). Two samples at a time in float64 lanes, with the same
+;; operations in the same order as the JavaScript it stands in for, so every value is the same to the last bit.
+;;
+;; Sample k of the join (k = 0 at the join) is fround(fadeOut[k] * outgoing + fadeIn[k] * incoming), where outgoing
+;; is the float32 at $out + 4k (0 from k = half on) and incoming the one at $in + 4k (0 before k = -half); the gains
+;; are float64s at $fadeOut and $fadeIn + 8 (k + reach), k in [-reach, reach].
+(module
+  (memory (export "memory") 1)
+  (global $fadeOut (mut i32) (i32.const 0))
+  (global $fadeIn (mut i32) (i32.const 0))
+  (global $reach (mut i32) (i32.const 0))
+  (global $half (mut f64) (f64.const 0))
+
+  (func (export "setGains") (param $fadeOut i32) (param $fadeIn i32) (param $reach i32) (param $half f64)
+    (global.set $fadeOut (local.get $fadeOut))
+    (global.set $fadeIn (local.get $fadeIn))
+    (global.set $reach (local.get $reach))
+    (global.set $half (local.get $half)))
+
+  ;; Samples k and k + 1 of the join, rounded to float32, as float64 lanes.
+  (func $pair (param $out i32) (param $in i32) (param $k i32) (result v128)
+    (local $ks v128) (local $g i32)
+    (local.set $ks (f64x2.convert_low_i32x4_s (i32x4.add (i32x4.splat (local.get $k)) (v128.const i32x4 0 1 0 0))))
+    (local.set $g (i32.shl (i32.add (local.get $k) (global.get $reach)) (i32.const 3)))
+    (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero
+      (f64x2.add
+        (f64x2.mul (v128.load (i32.add (global.get $fadeOut) (local.get $g)))
+          (v128.and (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $out) (i32.shl (local.get $k) (i32.const 2)))))
+                    (f64x2.lt (local.get $ks) (f64x2.splat (global.get $half)))))
+        (f64x2.mul (v128.load (i32.add (global.get $fadeIn) (local.get $g)))
+          (v128.and (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $in) (i32.shl (local.get $k) (i32.const 2)))))
+                    (f64x2.ge (local.get $ks) (f64x2.splat (f64.neg (global.get $half))))))))))
+
+  ;; Steps k and k + 1, |sample(k + 1) - sample(k)| and |sample(k + 2) - sample(k + 1)|, given $before holding
+  ;; sample k in its second lane; $after gets samples k + 1 and k + 2.
+  (func $steps (param $out i32) (param $in i32) (param $k i32) (param $before v128) (result v128 v128)
+    (local $after v128)
+    (local.set $after (call $pair (local.get $out) (local.get $in) (i32.add (local.get $k) (i32.const 1))))
+    (f64x2.abs (f64x2.sub (local.get $after)
+      (i8x16.shuffle 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 (local.get $before) (local.get $after))))
+    (local.get $after))
+
+  ;; The largest step for k in [from, to), Math.max over them (from - 1 must be in the window).
+  (func (export "largestStep") (param $out i32) (param $in i32) (param $from i32) (param $to i32) (result f64)
+    (local $k i32) (local $before v128) (local $step v128) (local $peak v128)
+    (local.set $before (call $pair (local.get $out) (local.get $in) (i32.sub (local.get $from) (i32.const 1))))
+    (local.set $k (local.get $from))
+    (block $done (loop $two
+      (br_if $done (i32.gt_s (i32.add (local.get $k) (i32.const 2)) (local.get $to)))
+      (call $steps (local.get $out) (local.get $in) (local.get $k) (local.get $before))
+      (local.set $before)
+      (local.set $step)
+      (local.set $peak (f64x2.max (local.get $peak) (local.get $step)))
+      (local.set $k (i32.add (local.get $k) (i32.const 2)))
+      (br $two)))
+    (if (i32.lt_s (local.get $k) (local.get $to)) (then
+      (call $steps (local.get $out) (local.get $in) (local.get $k) (local.get $before))
+      (local.set $before)
+      (local.set $step)
+      (local.set $peak (f64x2.max (local.get $peak)
+        (f64x2.replace_lane 1 (local.get $step) (f64.const 0))))))
+    (f64.max (f64x2.extract_lane 0 (local.get $peak)) (f64x2.extract_lane 1 (local.get $peak))))
+
+  ;; The steps for k in [from, to) into the float64s at $steps, counting those at or below $floor; stops once more
+  ;; than $enough are (two at a time: it may store one more, which only a caller that gives up then would read).
+  ;; Returns the count.
+  (func (export "gatherSteps") (param $out i32) (param $in i32) (param $from i32) (param $to i32) (param $at i32)
+        (param $floor f64) (param $enough i32) (result i32)
+    (local $k i32) (local $before v128) (local $step v128) (local $count i32)
+    (local.set $before (call $pair (local.get $out) (local.get $in) (i32.sub (local.get $from) (i32.const 1))))
+    (local.set $k (local.get $from))
+    (block $done (loop $two
+      (br_if $done (i32.gt_s (i32.add (local.get $k) (i32.const 2)) (local.get $to)))
+      (br_if $done (i32.gt_s (local.get $count) (local.get $enough)))
+      (call $steps (local.get $out) (local.get $in) (local.get $k) (local.get $before))
+      (local.set $before)
+      (local.set $step)
+      (v128.store (local.get $at) (local.get $step))
+      (local.set $count (i32.add (local.get $count)
+        (i32.popcnt (i64x2.bitmask (f64x2.le (local.get $step) (f64x2.splat (local.get $floor)))))))
+      (local.set $at (i32.add (local.get $at) (i32.const 16)))
+      (local.set $k (i32.add (local.get $k) (i32.const 2)))
+      (br $two)))
+    (if (i32.and (i32.lt_s (local.get $k) (local.get $to)) (i32.le_s (local.get $count) (local.get $enough))) (then
+      (call $steps (local.get $out) (local.get $in) (local.get $k) (local.get $before))
+      (local.set $before)
+      (local.set $step)
+      (f64.store (local.get $at) (f64x2.extract_lane 0 (local.get $step)))
+      (if (f64.le (f64x2.extract_lane 0 (local.get $step)) (local.get $floor)) (then
+        (local.set $count (i32.add (local.get $count) (i32.const 1)))))))
+    (local.get $count))
+)
