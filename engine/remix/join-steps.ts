@@ -6,20 +6,21 @@
  * into the module's memory (a few tens of kB), not the whole input.
  */
 const JOIN_STEPS_WASM =
-  "AGFzbQEAAAABKwVgBH9/f3wAYAN/f38Be2AEf39/ewJ7e2AEf39/fwF8YAd/f39/f3x/AX8DBgUAAQIDBAUDAQABBhwEfwFBAAt/AUEAC38BQQALfAFEAAAAAAAAAAALBzEEBm1lbW9yeQIACHNldEdhaW5zAAALbGFyZ2VzdFN0ZXAAAwtnYXRoZXJTdGVwcwAECuYDBRIAIAAkACABJAEgAiQCIAMkAwt+AgF7AX8gAv0R/QwAAAAAAQAAAAAAAAAAAAAA/a4B/f4BIQMgAiMCakEDdCEEIwAgBGr9AAQAIAAgAkECdGr9XQMA/V8gAyMD/RT9Sf1O/fIBIwEgBGr9AAQAIAEgAkECdGr9XQMA/V8gAyMDmv0U/Uz9Tv3yAf3wAf1e/V8LMQEBeyAAIAEgAkEBahABIQQgBCADIAT9DQgJCgsMDQ4PEBESExQVFhf98QH97AEgBAt9AgF/A3sgACABIAJBAWsQASEFIAIhBAJAA0AgBEECaiADSg0BIAAgASAEIAUQAiEFIQYgByAG/fUBIQcgBEECaiEEDAALCyAEIANIBEAgACABIAQgBRACIQUhBiAHIAZEAAAAAAAAAAD9IgH99QEhBwsgB/0hACAH/SEBpQuhAQMBfwJ7AX8gACABIAJBAWsQASEIIAIhBwJAA0AgB0ECaiADSg0BIAogBkoNASAAIAEgByAIEAIhCCEJIAQgCf0LBAAgCiAJIAX9FP1L/cQBaWohCiAEQRBqIQQgB0ECaiEHDAALCyAHIANIIAogBkxxBEAgACABIAcgCBACIQghCSAEIAn9IQA5AwAgCf0hACAFZQRAIApBAWohCgsLIAoL";
+  "AGFzbQEAAAABOAZgBH9/f3wAYAN/f38Be2AEf39/ewJ7e2AEf39/fwF8YAd/f39/f3x/AX9gCX9/f39/f398fwF/AwcGAAECAwQFBQMBAAEGHAR/AUEAC38BQQALfwFBAAt8AUQAAAAAAAAAAAsHJAMGbWVtb3J5AgAIc2V0R2FpbnMAAAxtZWFzdXJlU2hpZnQABQqUBQYSACAAJAAgASQBIAIkAiADJAMLfgIBewF/IAL9Ef0MAAAAAAEAAAAAAAAAAAAAAP2uAf3+ASEDIAIjAmpBA3QhBCMAIARq/QAEACAAIAJBAnRq/V0DAP1fIAMjA/0U/Un9Tv3yASMBIARq/QAEACABIAJBAnRq/V0DAP1fIAMjA5r9FP1M/U798gH98AH9Xv1fCzEBAXsgACABIAJBAWoQASEEIAQgAyAE/Q0ICQoLDA0ODxAREhMUFRYX/fEB/ewBIAQLfQIBfwN7IAAgASACQQFrEAEhBSACIQQCQANAIARBAmogA0oNASAAIAEgBCAFEAIhBSEGIAcgBv31ASEHIARBAmohBAwACwsgBCADSARAIAAgASAEIAUQAiEFIQYgByAGRAAAAAAAAAAA/SIB/fUBIQcLIAf9IQAgB/0hAaULoQEDAX8CewF/IAAgASACQQFrEAEhCCACIQcCQANAIAdBAmogA0oNASAKIAZKDQEgACABIAcgCBACIQghCSAEIAn9CwQAIAogCSAF/RT9S/3EAWlqIQogBEEQaiEEIAdBAmohBwwACwsgByADSCAKIAZMcQRAIAAgASAHIAgQAiEIIQkgBCAJ/SEAOQMAIAn9IQAgBWUEQCAKQQFqIQoLCyAKC6wBAgN8AX8gACABQQAgAmsgAhADIQkgBiAJOQMARAAAAAAAAPC/IQogB0QAAAAAAADwf2MEQCAHRAAAAAAAAAAAZQRARAAAAAAAAPB/IQoFIAkgB6MhCyAJRJXWJugLLhE+IAuloyAHZgRAIAshCgsLCyAAIAFBACACayADa0EAIAJrIAUgCkGAgICABBAEIQwgDCAAIAEgAiAEIAUgA0EDdGogCiAIIAxrEARqCw==";
 
 interface Exports {
   readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
   setGains(fadeOut: number, fadeIn: number, reach: number, half: number): void;
-  largestStep(outgoing: number, incoming: number, from: number, to: number): number;
-  gatherSteps(
+  measureShift(
     outgoing: number,
     incoming: number,
-    from: number,
-    to: number,
+    seamHalf: number,
+    context: number,
+    rightEnd: number,
     at: number,
-    floor: number,
-    enough: number,
+    peakAt: number,
+    bound: number,
+    k: number,
   ): number;
 }
 
@@ -39,28 +40,35 @@ function instance(): Exports {
   return kernel;
 }
 
-/** The join of outgoing input position a and incoming b, at any shift d of a search (both move by d). */
+/** The join of outgoing input position a and incoming b, searched at shifts d (both move by d). */
 export interface JoinSteps {
-  /** The largest step |sample(k + 1) - sample(k)| for k in [from, to) at shift d. */
-  largestStep(d: number, from: number, to: number): number;
   /**
-   * The steps for k in [from, to) at shift d into steps[at...], counting those at or below `floor`; it may stop once
-   * more than `enough` are (having stored up to one step more than that). Returns the count.
+   * Shift d: the seam's largest step |sample(k + 1) - sample(k)|, k in [-seamHalf, seamHalf), kept for peak(); then
+   * the context's steps (k in [-seamHalf - context, -seamHalf), then [seamHalf, rightEnd)) into \`steps\`, counting
+   * those at or below the median under which peak / median cannot fall below \`bound\`. Returns the count: above
+   * \`k\`, the median is that low, and the steps after the seam may be left unread (or one more read than needed).
    */
-  gatherSteps(d: number, from: number, to: number, at: number, floor: number, enough: number): number;
-  /** Where gatherSteps stores: valid until the next loadJoin. */
+  measureShift(d: number, bound: number, k: number): number;
+  /** The seam's largest step at the shift measured last. */
+  peak(): number;
+  /** The context's steps at the shift measured last: valid until the next loadJoin. */
   readonly steps: Float64Array;
+}
+
+/** Where the seam and its context lie around the join (k = 0), samples: see JoinSteps. */
+export interface StepWindows {
+  readonly seamHalf: number;
+  readonly context: number;
+  readonly rightEnd: number;
 }
 
 const PAGE = 65_536;
 const align16 = (bytes: number) => (bytes + 15) & ~15;
-/** gatherSteps' `enough` when there is no limit. */
-const NO_LIMIT = 2 ** 30;
 
 /**
  * The join searched at shifts d in [-search, 0], whose samples k lie in [-reach, reach]: the input's samples that can
  * reach (a - search - reach to a + reach, and the same around b, within the input), the gains over k in
- * [-reach, reach], and room for `stepCount` steps, loaded into the kernel's memory. Every sample asked for, k + d
+ * [-reach, reach], and room for the context's steps, loaded into the kernel's memory. Every sample asked for, k + d
  * included, must lie in the input.
  */
 export function loadJoin(
@@ -68,14 +76,16 @@ export function loadJoin(
   [a, b]: readonly [number, number],
   search: number,
   { reach, half, fadeOut, fadeIn }: { reach: number; half: number; fadeOut: Float64Array; fadeIn: Float64Array },
-  stepCount: number,
+  { seamHalf, context, rightEnd }: StepWindows,
 ): JoinSteps {
   const k = instance();
   const window = (at: number) => [Math.max(0, at - search - reach), Math.min(mono.length, at + reach + 1)] as const;
   const [aFrom, aTo] = window(a);
   const [bFrom, bTo] = window(b);
+  const stepCount = context + Math.max(0, rightEnd - seamHalf);
   const gainBytes = align16(8 * (2 * reach + 1));
-  const stepsAt = 2 * gainBytes;
+  const peakAt = 2 * gainBytes;
+  const stepsAt = peakAt + 16;
   const outAt = stepsAt + align16(8 * stepCount);
   const inAt = outAt + align16(4 * (aTo - aFrom));
   const bytes = inAt + 4 * (bTo - bFrom);
@@ -89,10 +99,11 @@ export function loadJoin(
   // The address of sample k = 0 of each side at shift d.
   const outgoing = (d: number) => outAt + 4 * (a + d - aFrom);
   const incoming = (d: number) => inAt + 4 * (b + d - bFrom);
+  const peak = new Float64Array(memory, peakAt, 1);
   return {
-    largestStep: (d, from, to) => k.largestStep(outgoing(d), incoming(d), from, to),
-    gatherSteps: (d, from, to, at, floor, enough) =>
-      k.gatherSteps(outgoing(d), incoming(d), from, to, stepsAt + 8 * at, floor, Math.min(NO_LIMIT, enough)),
+    measureShift: (d, bound, most) =>
+      k.measureShift(outgoing(d), incoming(d), seamHalf, context, rightEnd, stepsAt, peakAt, bound, most),
+    peak: () => peak[0]!,
     steps: new Float64Array(memory, stepsAt, stepCount),
   };
 }

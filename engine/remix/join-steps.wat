@@ -42,7 +42,7 @@
     (local.get $after))
 
   ;; The largest step for k in [from, to), Math.max over them (from - 1 must be in the window).
-  (func (export "largestStep") (param $out i32) (param $in i32) (param $from i32) (param $to i32) (result f64)
+  (func $largestStep (param $out i32) (param $in i32) (param $from i32) (param $to i32) (result f64)
     (local $k i32) (local $before v128) (local $step v128) (local $peak v128)
     (local.set $before (call $pair (local.get $out) (local.get $in) (i32.sub (local.get $from) (i32.const 1))))
     (local.set $k (local.get $from))
@@ -65,7 +65,7 @@
   ;; The steps for k in [from, to) into the float64s at $steps, counting those at or below $floor; stops once more
   ;; than $enough are (two at a time: it may store one more, which only a caller that gives up then would read).
   ;; Returns the count.
-  (func (export "gatherSteps") (param $out i32) (param $in i32) (param $from i32) (param $to i32) (param $at i32)
+  (func $gatherSteps (param $out i32) (param $in i32) (param $from i32) (param $to i32) (param $at i32)
         (param $floor f64) (param $enough i32) (result i32)
     (local $k i32) (local $before v128) (local $step v128) (local $count i32)
     (local.set $before (call $pair (local.get $out) (local.get $in) (i32.sub (local.get $from) (i32.const 1))))
@@ -90,4 +90,32 @@
       (if (f64.le (f64x2.extract_lane 0 (local.get $step)) (local.get $floor)) (then
         (local.set $count (i32.add (local.get $count) (i32.const 1)))))))
     (local.get $count))
+;; One shift of the search (quiet-join.ts quietestShift): the largest step of the seam, k in [-seamHalf, seamHalf),
+  ;; stored at $peakAt; then the context's steps, k in [-seamHalf - context, -seamHalf) at $at and in
+  ;; [seamHalf, rightEnd) after them, counting those at or below the median a shift needs to beat $bound (the best
+  ;; ratio so far less the margin: peak / max(1e-9, median) must fall under it). Returns the count: more than $k
+  ;; means the shift cannot beat the best (the steps after the seam may then be left unread).
+  (func (export "measureShift") (param $out i32) (param $in i32) (param $seamHalf i32) (param $context i32)
+        (param $rightEnd i32) (param $at i32) (param $peakAt i32) (param $bound f64) (param $k i32) (result i32)
+    (local $peak f64) (local $floor f64) (local $m0 f64) (local $count i32)
+    (local.set $peak (call $largestStep (local.get $out) (local.get $in)
+      (i32.sub (i32.const 0) (local.get $seamHalf)) (local.get $seamHalf)))
+    (f64.store (local.get $peakAt) (local.get $peak))
+    ;; The floor: a median at or below it makes a ratio of at least $bound (none without a bound: -1).
+    (local.set $floor (f64.const -1))
+    (if (f64.lt (local.get $bound) (f64.const inf)) (then
+      (if (f64.le (local.get $bound) (f64.const 0))
+        (then (local.set $floor (f64.const inf)))
+        (else
+          (local.set $m0 (f64.div (local.get $peak) (local.get $bound)))
+          (if (f64.ge (f64.div (local.get $peak) (f64.max (f64.const 1e-9) (local.get $m0))) (local.get $bound))
+            (then (local.set $floor (local.get $m0))))))))
+    (local.set $count (call $gatherSteps (local.get $out) (local.get $in)
+      (i32.sub (i32.sub (i32.const 0) (local.get $seamHalf)) (local.get $context))
+      (i32.sub (i32.const 0) (local.get $seamHalf))
+      (local.get $at) (local.get $floor) (i32.const 0x40000000)))
+    (i32.add (local.get $count) (call $gatherSteps (local.get $out) (local.get $in)
+      (local.get $seamHalf) (local.get $rightEnd)
+      (i32.add (local.get $at) (i32.shl (local.get $context) (i32.const 3)))
+      (local.get $floor) (i32.sub (local.get $k) (local.get $count)))))
 )

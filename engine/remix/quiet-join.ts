@@ -24,20 +24,17 @@ export function quietestShift(
   // Steps of the context before the seam, then after it (k up to seamHalf + context, within [-reach, reach]).
   const rightEnd = Math.min(seamHalf + context, reach);
   const n = context + Math.max(0, rightEnd - seamHalf);
-  const join = loadJoin(mono, [a, b], search, { reach, half, ...crossfadeGains(reach, half) }, n);
+  const gains = { reach, half, ...crossfadeGains(reach, half) };
+  const join = loadJoin(mono, [a, b], search, gains, { seamHalf, context, rightEnd });
   const k = Math.floor(n / 2);
   let best = 0;
   let bestRatio = Infinity;
   for (let d = 0; d >= -search; d -= 4) {
     if (a + d - reach < 0 || b + d - reach < 0 || a + d + reach >= length || b + d + reach >= length) continue;
-    const peak = join.largestStep(d, -seamHalf, seamHalf);
-    // A shift whose median step is at most `floor` cannot beat the best so far: counting the steps at or below it
+    // A shift whose median step is low enough cannot beat the best so far: counting the steps at or below that
     // settles most shifts before the context after the seam is rendered whole, and without selecting the median.
-    const floor = beatingMedianFloor(peak, bestRatio - 1e-9) ?? -1;
-    let atMost = join.gatherSteps(d, -seamHalf - context, -seamHalf, 0, floor, Infinity);
-    atMost += join.gatherSteps(d, seamHalf, rightEnd, context, floor, k - atMost);
-    if (atMost > k) continue;
-    const ratio = stepRatio(peak, n > 0 ? kthSmallest(join.steps, n, k) : 0);
+    if (join.measureShift(d, bestRatio - 1e-9, k) > k) continue;
+    const ratio = stepRatio(join.peak(), n > 0 ? kthSmallest(join.steps, n, k) : 0);
     if (ratio < bestRatio - 1e-9) {
       bestRatio = ratio;
       best = d;
@@ -48,17 +45,6 @@ export function quietestShift(
 
 /** The ratio a join's largest step makes with its context's median step. */
 const stepRatio = (peak: number, median: number) => peak / Math.max(1e-9, median);
-
-/**
- * A median step m0 with stepRatio(peak, m0) >= bound: no median at or below it makes a ratio under the bound (the
- * ratio only falls as the median grows). Undefined when there is none to offer (no bound yet, or rounding).
- */
-function beatingMedianFloor(peak: number, bound: number): number | undefined {
-  if (!(bound < Infinity)) return undefined;
-  if (bound <= 0) return Infinity;
-  const m0 = peak / bound;
-  return stepRatio(peak, m0) >= bound ? m0 : undefined;
-}
 
 /**
  * `shift` remembered for every pair of input positions it was asked about (a join search is made once per pair),
