@@ -12,6 +12,8 @@ export interface TimelineOp {
   readonly to: number;
   /** Applies the operation to out[c][i - offset] for output samples i in [from, to) (already within the op's span). */
   apply(out: Float32Array[], offset: number, from: number, to: number): void;
+  /** It sets every channel's samples of its span whatever they held (a copy): what came before it there is lost. */
+  readonly overwrites?: boolean;
 }
 
 /** Operations are found through buckets of this many output samples. */
@@ -45,17 +47,19 @@ export class Timeline {
   /** Output samples [from, to) of every channel, as the operations added so far make them (see AudioStream.read). */
   read(from: number, to: number, into?: Float32Array[]): Float32Array[] {
     const frames = Math.max(0, to - from);
-    const out =
-      into && into.length === this.channelCount && into.every((c) => c.length >= frames)
-        ? into.map((c) => c.subarray(0, frames).fill(0))
-        : Array.from({ length: this.channelCount }, () => new Float32Array(frames));
+    const reused = into && into.length === this.channelCount && into.every((c) => c.length >= frames);
+    const out = reused
+      ? into.map((c) => c.subarray(0, frames))
+      : Array.from({ length: this.channelCount }, () => new Float32Array(frames));
     if (to <= from) return out;
     const first = bucketOf(from);
     const last = bucketOf(to - 1);
     const seen = new Set<number>();
     for (let b = first; b <= last; b++) for (const index of this.buckets[b] ?? []) seen.add(index);
-    for (const index of [...seen].sort((a, b) => a - b)) {
-      const op = this.ops[index]!;
+    const ops = [...seen].sort((a, b) => a - b).map((index) => this.ops[index]!);
+    // Rendering starts from silence, except where a copy sets the samples anyway (most of a result).
+    if (reused) silenceUncovered(out, from, to, ops);
+    for (const op of ops) {
       const a = Math.max(from, op.from);
       const z = Math.min(to, op.to);
       if (z > a) op.apply(out, from, a, z);
@@ -64,9 +68,23 @@ export class Timeline {
   }
 }
 
-/** Copies input samples [source, source + count) to output samples [at, at + count). */
+/** Zeroes out[c][i - from] for the samples i in [from, to) that no overwriting operation of `ops` sets. */
+function silenceUncovered(out: Float32Array[], from: number, to: number, ops: readonly TimelineOp[]): void {
+  const covered = ops
+    .filter((op) => op.overwrites && op.to > from && op.from < to)
+    .map((op) => [Math.max(from, op.from), Math.min(to, op.to)] as const)
+    .sort((a, b) => a[0] - b[0]);
+  let at = from;
+  for (const [start, end] of [...covered, [to, to] as const]) {
+    if (start > at) for (const channel of out) channel.fill(0, at - from, start - from);
+    at = Math.max(at, end);
+  }
+}
+
+/** Copies input samples [source, source + count) to output samples [at, at + count) (every channel of the output). */
 export function copyOp(input: readonly Float32Array[], at: number, source: number, count: number): TimelineOp {
   return {
+    overwrites: true,
     from: at,
     to: at + count,
     apply: (out, offset, from, to) => {
