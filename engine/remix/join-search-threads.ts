@@ -29,9 +29,9 @@ export interface JoinSearchJob {
 /** Shifts are 0 or earlier. */
 const NOT_SEARCHED = 1;
 /**
- * Below this many pairs (about 5 ms each) a second thread would hardly be up and running before this one is done, and
- * its memory (an isolate, the input's mono copy) would buy little: a 10-minute result of a 3:30 song has 28 pairs,
- * an hour of it 226.
+ * Below this many pairs (2.5-4 ms each with the SIMD kernel at load 8, 13 ms before it) a second thread would hardly
+ * be up and running before this one is done, and its memory (an isolate, the input's mono copy) would buy little: a
+ * 10-minute result of a 3:30 song has 28 pairs, an hour of it 226.
  */
 const PAIRS_FOR_A_SECOND_THREAD = 64;
 

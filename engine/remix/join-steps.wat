@@ -44,13 +44,28 @@
   ;; The largest step for k in [from, to), Math.max over them (from - 1 must be in the window).
   (func $largestStep (param $out i32) (param $in i32) (param $from i32) (param $to i32) (result f64)
     (local $k i32) (local $before v128) (local $step v128) (local $peak v128)
+    (local $ks v128) (local $g i32) (local $after v128) (local $halves v128)
+    (local.set $halves (f64x2.splat (global.get $half)))
     (local.set $before (call $pair (local.get $out) (local.get $in) (i32.sub (local.get $from) (i32.const 1))))
     (local.set $k (local.get $from))
     (block $done (loop $two
       (br_if $done (i32.gt_s (i32.add (local.get $k) (i32.const 2)) (local.get $to)))
-      (call $steps (local.get $out) (local.get $in) (local.get $k) (local.get $before))
-      (local.set $before)
-      (local.set $step)
+      ;; $steps written out (as the loop's body it runs several times faster than called)
+      (local.set $ks (f64x2.convert_low_i32x4_s (i32x4.add (i32x4.splat (local.get $k)) (v128.const i32x4 1 2 0 0))))
+      (local.set $g (i32.shl (i32.add (i32.add (local.get $k) (i32.const 1)) (global.get $reach)) (i32.const 3)))
+      (local.set $after (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero
+        (f64x2.add
+          (f64x2.mul (v128.load (i32.add (global.get $fadeOut) (local.get $g)))
+            (v128.and (f64x2.promote_low_f32x4
+                        (v128.load64_zero offset=4 (i32.add (local.get $out) (i32.shl (local.get $k) (i32.const 2)))))
+                      (f64x2.lt (local.get $ks) (local.get $halves))))
+          (f64x2.mul (v128.load (i32.add (global.get $fadeIn) (local.get $g)))
+            (v128.and (f64x2.promote_low_f32x4
+                        (v128.load64_zero offset=4 (i32.add (local.get $in) (i32.shl (local.get $k) (i32.const 2)))))
+                      (f64x2.ge (local.get $ks) (f64x2.neg (local.get $halves)))))))))
+      (local.set $step (f64x2.abs (f64x2.sub (local.get $after)
+        (i8x16.shuffle 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 (local.get $before) (local.get $after)))))
+      (local.set $before (local.get $after))
       (local.set $peak (f64x2.max (local.get $peak) (local.get $step)))
       (local.set $k (i32.add (local.get $k) (i32.const 2)))
       (br $two)))
@@ -68,14 +83,29 @@
   (func $gatherSteps (param $out i32) (param $in i32) (param $from i32) (param $to i32) (param $at i32)
         (param $floor f64) (param $enough i32) (result i32)
     (local $k i32) (local $before v128) (local $step v128) (local $count i32)
+    (local $ks v128) (local $g i32) (local $after v128) (local $halves v128)
+    (local.set $halves (f64x2.splat (global.get $half)))
     (local.set $before (call $pair (local.get $out) (local.get $in) (i32.sub (local.get $from) (i32.const 1))))
     (local.set $k (local.get $from))
     (block $done (loop $two
       (br_if $done (i32.gt_s (i32.add (local.get $k) (i32.const 2)) (local.get $to)))
       (br_if $done (i32.gt_s (local.get $count) (local.get $enough)))
-      (call $steps (local.get $out) (local.get $in) (local.get $k) (local.get $before))
-      (local.set $before)
-      (local.set $step)
+      ;; $steps written out (as the loop's body it runs several times faster than called)
+      (local.set $ks (f64x2.convert_low_i32x4_s (i32x4.add (i32x4.splat (local.get $k)) (v128.const i32x4 1 2 0 0))))
+      (local.set $g (i32.shl (i32.add (i32.add (local.get $k) (i32.const 1)) (global.get $reach)) (i32.const 3)))
+      (local.set $after (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero
+        (f64x2.add
+          (f64x2.mul (v128.load (i32.add (global.get $fadeOut) (local.get $g)))
+            (v128.and (f64x2.promote_low_f32x4
+                        (v128.load64_zero offset=4 (i32.add (local.get $out) (i32.shl (local.get $k) (i32.const 2)))))
+                      (f64x2.lt (local.get $ks) (local.get $halves))))
+          (f64x2.mul (v128.load (i32.add (global.get $fadeIn) (local.get $g)))
+            (v128.and (f64x2.promote_low_f32x4
+                        (v128.load64_zero offset=4 (i32.add (local.get $in) (i32.shl (local.get $k) (i32.const 2)))))
+                      (f64x2.ge (local.get $ks) (f64x2.neg (local.get $halves)))))))))
+      (local.set $step (f64x2.abs (f64x2.sub (local.get $after)
+        (i8x16.shuffle 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 (local.get $before) (local.get $after)))))
+      (local.set $before (local.get $after))
       (v128.store (local.get $at) (local.get $step))
       (local.set $count (i32.add (local.get $count)
         (i32.popcnt (i64x2.bitmask (f64x2.le (local.get $step) (f64x2.splat (local.get $floor)))))))
