@@ -51,9 +51,6 @@ export interface KWeighting {
   power(channels: readonly Float32Array[]): Float32Array;
 }
 
-/** Frames filtered per call (see kWeighting). */
-const PIECE_FRAMES = 1 << 16;
-
 /** A filter at rest. */
 export function kWeighting(sampleRate: number, channelCount: number): KWeighting {
   const [shelf, highPass] = kWeightingFilters(sampleRate);
@@ -61,23 +58,13 @@ export function kWeighting(sampleRate: number, channelCount: number): KWeighting
   const memory = Array.from({ length: channelCount }, () => new Float64Array(6));
   return {
     power: (channels) => {
-      const frames = channels[0]?.length ?? 0;
-      const power = new Float32Array(frames);
+      const power = new Float32Array(channels[0]?.length ?? 0);
       // Two channels per pass: their filters are independent chains the processor runs side by side. Each sample's
-      // power is still summed channel by channel, in channel order. In pieces (the memory carries over, so the
-      // values are the same): a loop run once over a whole song is optimised while it runs, with less to go on, and
-      // ran about 2x slower than the same loop called again.
+      // power is still summed channel by channel, in channel order.
       for (let c = 0; c < channels.length; c += 2) {
         const second = channels[c + 1];
-        for (let from = 0; from < frames; from += PIECE_FRAMES) {
-          const to = Math.min(frames, from + PIECE_FRAMES);
-          const piece = power.subarray(from, to);
-          const first = channels[c]!.subarray(from, to);
-          if (second) {
-            const pair = [first, second.subarray(from, to)] as const;
-            addPowerOfTwo(piece, pair, [memory[c]!, memory[c + 1]!], c, shelf, highPass);
-          } else addPower(piece, first, memory[c]!, channelWeight(c), shelf, highPass);
-        }
+        if (second) addPowerOfTwo(power, [channels[c]!, second], [memory[c]!, memory[c + 1]!], c, shelf, highPass);
+        else addPower(power, channels[c]!, memory[c]!, channelWeight(c), shelf, highPass);
       }
       return power;
     },
