@@ -1,17 +1,17 @@
 /**
- * The join search's inner loops (quiet-join.ts) in WebAssembly SIMD (join-steps.wat): the crossfaded join's samples
- * two at a time in float64 lanes, with the same operations in the same order as the JavaScript they stand in for, so
- * that every step, and so every shift chosen, is the same to the last bit (tests/engine/remix/quiet-join.test.ts
- * checks the search against a plain JavaScript one). Each pair's two windows of the input and the gains are copied
- * into the module's memory (a few tens of kB), not the whole input.
+ * The join search (quiet-join.ts) in WebAssembly SIMD (join-steps.wat): the crossfaded join's samples two at a time
+ * in float64 lanes, with the same operations in the same order as the plain JavaScript search, so that every step,
+ * every median, and so every shift chosen, is the same to the last bit (tests/engine/remix/quiet-join.test.ts checks
+ * it against a plain JavaScript search). Each pair's two windows of the input and the gains are copied into the
+ * module's memory (a few tens of kB), not the whole input.
  */
 const JOIN_STEPS_WASM =
-  "AGFzbQEAAAABOAZgBH9/f3wAYAN/f38Be2AEf39/ewJ7e2AEf39/fwF8YAd/f39/f3x/AX9gCX9/f39/f398fwF/AwcGAAECAwQFBQMBAAEGHAR/AUEAC38BQQALfwFBAAt8AUQAAAAAAAAAAAsHJAMGbWVtb3J5AgAIc2V0R2FpbnMAAAxtZWFzdXJlU2hpZnQABQrNBwYSACAAJAAgASQBIAIkAiADJAMLfgIBewF/IAL9Ef0MAAAAAAEAAAAAAAAAAAAAAP2uAf3+ASEDIAIjAmpBA3QhBCMAIARq/QAEACAAIAJBAnRq/V0DAP1fIAMjA/0U/Un9Tv3yASMBIARq/QAEACABIAJBAnRq/V0DAP1fIAMjA5r9FP1M/U798gH98AH9Xv1fCzEBAXsgACABIAJBAWoQASEEIAQgAyAE/Q0ICQoLDA0ODxAREhMUFRYX/fEB/ewBIAQLmAIEAX8EewF/AnsjA/0UIQsgACABIAJBAWsQASEFIAIhBAJAA0AgBEECaiADSg0BIAT9Ef0MAQAAAAIAAAAAAAAAAAAAAP2uAf3+ASEIIARBAWojAmpBA3QhCSMAIAlq/QAEACAAIARBAnRq/V0DBP1fIAggC/1J/U798gEjASAJav0ABAAgASAEQQJ0av1dAwT9XyAIIAv97QH9TP1O/fIB/fAB/V79XyEKIAogBSAK/Q0ICQoLDA0ODxAREhMUFRYX/fEB/ewBIQYgCiEFIAcgBv31ASEHIARBAmohBAwACwsgBCADSARAIAAgASAEIAUQAiEFIQYgByAGRAAAAAAAAAAA/SIB/fUBIQcLIAf9IQAgB/0hAaULvgIGAX8CewF/AXsBfwJ7IwP9FCEOIAAgASACQQFrEAEhCCACIQcCQANAIAdBAmogA0oNASAKIAZKDQEgB/0R/QwBAAAAAgAAAAAAAAAAAAAA/a4B/f4BIQsgB0EBaiMCakEDdCEMIwAgDGr9AAQAIAAgB0ECdGr9XQME/V8gCyAO/Un9Tv3yASMBIAxq/QAEACABIAdBAnRq/V0DBP1fIAsgDv3tAf1M/U798gH98AH9Xv1fIQ0gDSAIIA39DQgJCgsMDQ4PEBESExQVFhf98QH97AEhCSANIQggBCAJ/QsEACAKIAkgBf0U/Uv9xAFpaiEKIARBEGohBCAHQQJqIQcMAAsLIAcgA0ggCiAGTHEEQCAAIAEgByAIEAIhCCEJIAQgCf0hADkDACAJ/SEAIAVlBEAgCkEBaiEKCwsgCgusAQIDfAF/IAAgAUEAIAJrIAIQAyEJIAYgCTkDAEQAAAAAAADwvyEKIAdEAAAAAAAA8H9jBEAgB0QAAAAAAAAAAGUEQEQAAAAAAADwfyEKBSAJIAejIQsgCUSV1iboCy4RPiALpaMgB2YEQCALIQoLCwsgACABQQAgAmsgA2tBACACayAFIApBgICAgAQQBCEMIAwgACABIAIgBCAFIANBA3RqIAogCCAMaxAEags=";
+  "AGFzbQEAAAABTwhgBH9/f3wAYAN/f38Be2AEf39/ewJ7e2AEf39/fwF8YAd/f39/f3x/AX9gCX9/f39/f398fwF/YAN/f38BfGAMf39/f39/f39/f39/AX8DCQgAAQIDBAUGBwUDAQABBhwEfwFBAAt/AUEAC38BQQALfAFEAAAAAAAAAAALByUDBm1lbW9yeQIACHNldEdhaW5zAAANcXVpZXRlc3RTaGlmdAAHCvUKCBIAIAAkACABJAEgAiQCIAMkAwt+AgF7AX8gAv0R/QwAAAAAAQAAAAAAAAAAAAAA/a4B/f4BIQMgAiMCakEDdCEEIwAgBGr9AAQAIAAgAkECdGr9XQMA/V8gAyMD/RT9Sf1O/fIBIwEgBGr9AAQAIAEgAkECdGr9XQMA/V8gAyMDmv0U/Uz9Tv3yAf3wAf1e/V8LMQEBeyAAIAEgAkEBahABIQQgBCADIAT9DQgJCgsMDQ4PEBESExQVFhf98QH97AEgBAuYAgQBfwR7AX8CeyMD/RQhCyAAIAEgAkEBaxABIQUgAiEEAkADQCAEQQJqIANKDQEgBP0R/QwBAAAAAgAAAAAAAAAAAAAA/a4B/f4BIQggBEEBaiMCakEDdCEJIwAgCWr9AAQAIAAgBEECdGr9XQME/V8gCCAL/Un9Tv3yASMBIAlq/QAEACABIARBAnRq/V0DBP1fIAggC/3tAf1M/U798gH98AH9Xv1fIQogCiAFIAr9DQgJCgsMDQ4PEBESExQVFhf98QH97AEhBiAKIQUgByAG/fUBIQcgBEECaiEEDAALCyAEIANIBEAgACABIAQgBRACIQUhBiAHIAZEAAAAAAAAAAD9IgH99QEhBwsgB/0hACAH/SEBpQu+AgYBfwJ7AX8BewF/AnsjA/0UIQ4gACABIAJBAWsQASEIIAIhBwJAA0AgB0ECaiADSg0BIAogBkoNASAH/RH9DAEAAAACAAAAAAAAAAAAAAD9rgH9/gEhCyAHQQFqIwJqQQN0IQwjACAMav0ABAAgACAHQQJ0av1dAwT9XyALIA79Sf1O/fIBIwEgDGr9AAQAIAEgB0ECdGr9XQME/V8gCyAO/e0B/Uz9Tv3yAf3wAf1e/V8hDSANIAggDf0NCAkKCwwNDg8QERITFBUWF/3xAf3sASEJIA0hCCAEIAn9CwQAIAogCSAF/RT9S/3EAWlqIQogBEEQaiEEIAdBAmohBwwACwsgByADSCAKIAZMcQRAIAAgASAHIAgQAiEIIQkgBCAJ/SEAOQMAIAn9IQAgBWUEQCAKQQFqIQoLCyAKC6wBAgN8AX8gACABQQAgAmsgAhADIQkgBiAJOQMARAAAAAAAAPC/IQogB0QAAAAAAADwf2MEQCAHRAAAAAAAAAAAZQRARAAAAAAAAPB/IQoFIAkgB6MhCyAJRJXWJugLLhE+IAuloyAHZgRAIAshCgsLCyAAIAFBACACayADa0EAIAJrIAUgCkGAgICABBAEIQwgDCAAIAEgAiAEIAUgA0EDdGogCiAIIAxrEARqC+8BAgR/AnwgAUEBayEEAkADQCADIARODQEgACADIARqQQF1QQN0aisDACEHIAMhBSAEIQYCQANAIAUgBkoNAQJAA0AgACAFQQN0aisDACAHY0UNASAFQQFqIQUMAAsLAkADQCAAIAZBA3RqKwMAIAdkRQ0BIAZBAWshBgwACwsgBSAGTARAIAAgBUEDdGorAwAhCCAAIAVBA3RqIAAgBkEDdGorAwA5AwAgACAGQQN0aiAIOQMAIAVBAWohBSAGQQFrIQYLDAALCyACIAZMBEAgBiEEBSACIAVIDQIgBSEDCwwACwsgACACQQN0aisDAAu1AQICfwN8RAAAAAAAAPB/IQ4CQANAIAxBACAJa0gNASAMIApOIAwgC0xxBEAgACAMQQJ0aiABIAxBAnRqIAIgAyAEIAUgBiAORJXWJugLLhE+oSAHEAUgB0wEQEQAAAAAAAAAACEPIAhBAEoEQCAFIAggBxAGIQ8LIAYrAwBEldYm6AsuET4gD6WjIRAgECAORJXWJugLLhE+oWMEQCAQIQ4gDCENCwsLIAxBBGshDAwACwsgDQs=";
 
 interface Exports {
   readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
   setGains(fadeOut: number, fadeIn: number, reach: number, half: number): void;
-  measureShift(
+  quietestShift(
     outgoing: number,
     incoming: number,
     seamHalf: number,
@@ -19,8 +19,11 @@ interface Exports {
     rightEnd: number,
     at: number,
     peakAt: number,
-    bound: number,
     k: number,
+    n: number,
+    search: number,
+    dLo: number,
+    dHi: number,
   ): number;
 }
 
@@ -40,22 +43,10 @@ function instance(): Exports {
   return kernel;
 }
 
-/** The join of outgoing input position a and incoming b, searched at shifts d (both move by d). */
-export interface JoinSteps {
-  /**
-   * Shift d: the seam's largest step |sample(k + 1) - sample(k)|, k in [-seamHalf, seamHalf), kept for peak(); then
-   * the context's steps (k in [-seamHalf - context, -seamHalf), then [seamHalf, rightEnd)) into \`steps\`, counting
-   * those at or below the median under which peak / median cannot fall below \`bound\`. Returns the count: above
-   * \`k\`, the median is that low, and the steps after the seam may be left unread (or one more read than needed).
-   */
-  measureShift(d: number, bound: number, k: number): number;
-  /** The seam's largest step at the shift measured last. */
-  peak(): number;
-  /** The context's steps at the shift measured last: valid until the next loadJoin. */
-  readonly steps: Float64Array;
-}
-
-/** Where the seam and its context lie around the join (k = 0), samples: see JoinSteps. */
+/**
+ * Where the seam and its context lie around the join (k = 0), samples: the seam's steps are those of k in
+ * [-seamHalf, seamHalf), the context's those of k in [-seamHalf - context, -seamHalf) and [seamHalf, rightEnd).
+ */
 export interface StepWindows {
   readonly seamHalf: number;
   readonly context: number;
@@ -66,20 +57,23 @@ const PAGE = 65_536;
 const align16 = (bytes: number) => (bytes + 15) & ~15;
 
 /**
- * The join searched at shifts d in [-search, 0], whose samples k lie in [-reach, reach]: the input's samples that can
- * reach (a - search - reach to a + reach, and the same around b, within the input), the gains over k in
- * [-reach, reach], and room for the context's steps, loaded into the kernel's memory. Every sample asked for, k + d
- * included, must lie in the input.
+ * The shift d in [-search, 0] (every 4th sample, where the join's samples k in [-reach, reach] lie in the input) whose
+ * join of outgoing mono[a + d + k] and incoming mono[b + d + k] has the smallest ratio of the seam's largest step to the
+ * context's median step (at least 1e-9), the first such when ratios lie within 1e-9: 0 when no shift beats it. A shift
+ * whose median is too low to beat the best so far is told by counting the steps at or below that floor, most before
+ * the context after the seam is rendered. The input's samples that can reach (a - search - reach to a + reach, and
+ * the same around b) and the gains over k in [-reach, reach] are loaded into the kernel's memory.
  */
-export function loadJoin(
+export function searchJoin(
   mono: Float32Array,
   [a, b]: readonly [number, number],
   search: number,
   { reach, half, fadeOut, fadeIn }: { reach: number; half: number; fadeOut: Float64Array; fadeIn: Float64Array },
   { seamHalf, context, rightEnd }: StepWindows,
-): JoinSteps {
+): number {
   const k = instance();
-  const window = (at: number) => [Math.max(0, at - search - reach), Math.min(mono.length, at + reach + 1)] as const;
+  const length = mono.length;
+  const window = (at: number) => [Math.max(0, at - search - reach), Math.min(length, at + reach + 1)] as const;
   const [aFrom, aTo] = window(a);
   const [bFrom, bTo] = window(b);
   const stepCount = context + Math.max(0, rightEnd - seamHalf);
@@ -96,14 +90,25 @@ export function loadJoin(
   new Float32Array(memory, outAt, aTo - aFrom).set(mono.subarray(aFrom, aTo));
   new Float32Array(memory, inAt, bTo - bFrom).set(mono.subarray(bFrom, bTo));
   k.setGains(0, gainBytes, reach, half);
-  // The address of sample k = 0 of each side at shift d.
-  const outgoing = (d: number) => outAt + 4 * (a + d - aFrom);
-  const incoming = (d: number) => inAt + 4 * (b + d - bFrom);
-  const peak = new Float64Array(memory, peakAt, 1);
-  return {
-    measureShift: (d, bound, most) =>
-      k.measureShift(outgoing(d), incoming(d), seamHalf, context, rightEnd, stepsAt, peakAt, bound, most),
-    peak: () => peak[0]!,
-    steps: new Float64Array(memory, stepsAt, stepCount),
-  };
+  // The shifts whose window [a + d - reach, a + d + reach] (and b's) lies in the input.
+  const dLo = Math.max(reach - a, reach - b);
+  const dHi = Math.min(length - 1 - reach - a, length - 1 - reach - b);
+  if (dLo > dHi) return 0;
+  // The address of sample k = 0 of each side at shift 0.
+  const [outgoing, incoming] = [outAt + 4 * (a - aFrom), inAt + 4 * (b - bFrom)];
+  const median = Math.floor(stepCount / 2);
+  return k.quietestShift(
+    outgoing,
+    incoming,
+    seamHalf,
+    context,
+    rightEnd,
+    stepsAt,
+    peakAt,
+    median,
+    stepCount,
+    search,
+    dLo,
+    dHi,
+  );
 }

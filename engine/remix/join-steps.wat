@@ -125,7 +125,7 @@
   ;; [seamHalf, rightEnd) after them, counting those at or below the median a shift needs to beat $bound (the best
   ;; ratio so far less the margin: peak / max(1e-9, median) must fall under it). Returns the count: more than $k
   ;; means the shift cannot beat the best (the steps after the seam may then be left unread).
-  (func (export "measureShift") (param $out i32) (param $in i32) (param $seamHalf i32) (param $context i32)
+  (func $measureShift (param $out i32) (param $in i32) (param $seamHalf i32) (param $context i32)
         (param $rightEnd i32) (param $at i32) (param $peakAt i32) (param $bound f64) (param $k i32) (result i32)
     (local $peak f64) (local $floor f64) (local $m0 f64) (local $count i32)
     (local.set $peak (call $largestStep (local.get $out) (local.get $in)
@@ -148,4 +148,75 @@
       (local.get $seamHalf) (local.get $rightEnd)
       (i32.add (local.get $at) (i32.shl (local.get $context) (i32.const 3)))
       (local.get $floor) (i32.sub (local.get $k) (local.get $count)))))
+
+  ;; The k-th smallest (0-based) of the n float64s at $at, reordering them: Hoare's quickselect (any selection gives
+  ;; the same value).
+  (func $kthSmallest (param $at i32) (param $n i32) (param $k i32) (result f64)
+    (local $lo i32) (local $hi i32) (local $i i32) (local $j i32) (local $pivot f64) (local $t f64)
+    (local.set $hi (i32.sub (local.get $n) (i32.const 1)))
+    (block $found (loop $narrow
+      (br_if $found (i32.ge_s (local.get $lo) (local.get $hi)))
+      (local.set $pivot (f64.load (i32.add (local.get $at)
+        (i32.shl (i32.shr_s (i32.add (local.get $lo) (local.get $hi)) (i32.const 1)) (i32.const 3)))))
+      (local.set $i (local.get $lo))
+      (local.set $j (local.get $hi))
+      (block $split (loop $partition
+        (br_if $split (i32.gt_s (local.get $i) (local.get $j)))
+        (block $up (loop $scanUp
+          (br_if $up (i32.eqz (f64.lt (f64.load (i32.add (local.get $at) (i32.shl (local.get $i) (i32.const 3))))
+                                      (local.get $pivot))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $scanUp)))
+        (block $down (loop $scanDown
+          (br_if $down (i32.eqz (f64.gt (f64.load (i32.add (local.get $at) (i32.shl (local.get $j) (i32.const 3))))
+                                        (local.get $pivot))))
+          (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+          (br $scanDown)))
+        (if (i32.le_s (local.get $i) (local.get $j)) (then
+          (local.set $t (f64.load (i32.add (local.get $at) (i32.shl (local.get $i) (i32.const 3)))))
+          (f64.store (i32.add (local.get $at) (i32.shl (local.get $i) (i32.const 3)))
+            (f64.load (i32.add (local.get $at) (i32.shl (local.get $j) (i32.const 3)))))
+          (f64.store (i32.add (local.get $at) (i32.shl (local.get $j) (i32.const 3))) (local.get $t))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (local.set $j (i32.sub (local.get $j) (i32.const 1)))))
+        (br $partition)))
+      (if (i32.le_s (local.get $k) (local.get $j))
+        (then (local.set $hi (local.get $j)))
+        (else
+          (br_if $found (i32.lt_s (local.get $k) (local.get $i)))
+          (local.set $lo (local.get $i))))
+      (br $narrow)))
+    (f64.load (i32.add (local.get $at) (i32.shl (local.get $k) (i32.const 3)))))
+
+  ;; The whole search of quiet-join.ts's quietestShift: shifts d = 0, -4, ... down to -$search, those in [$dLo, $dHi]
+  ;; (where the join's window lies in the input), $out and $in the addresses of each side's sample k = 0 at d = 0.
+  ;; A shift whose count passes $k cannot beat the best; otherwise its ratio, the seam's largest step over the
+  ;; median of the $n context steps (at least 1e-9), replaces the best when it is lower by more than 1e-9. Returns
+  ;; the best shift (0 when none is lower).
+  (func (export "quietestShift") (param $out i32) (param $in i32) (param $seamHalf i32) (param $context i32)
+        (param $rightEnd i32) (param $at i32) (param $peakAt i32) (param $k i32) (param $n i32)
+        (param $search i32) (param $dLo i32) (param $dHi i32) (result i32)
+    (local $d i32) (local $best i32) (local $bestRatio f64) (local $median f64) (local $ratio f64)
+    (local.set $bestRatio (f64.const inf))
+    (block $done (loop $shift
+      (br_if $done (i32.lt_s (local.get $d) (i32.sub (i32.const 0) (local.get $search))))
+      (if (i32.and (i32.ge_s (local.get $d) (local.get $dLo)) (i32.le_s (local.get $d) (local.get $dHi))) (then
+        (if (i32.le_s
+              (call $measureShift
+                (i32.add (local.get $out) (i32.shl (local.get $d) (i32.const 2)))
+                (i32.add (local.get $in) (i32.shl (local.get $d) (i32.const 2)))
+                (local.get $seamHalf) (local.get $context) (local.get $rightEnd) (local.get $at) (local.get $peakAt)
+                (f64.sub (local.get $bestRatio) (f64.const 1e-9)) (local.get $k))
+              (local.get $k))
+          (then
+            (local.set $median (f64.const 0))
+            (if (i32.gt_s (local.get $n) (i32.const 0))
+              (then (local.set $median (call $kthSmallest (local.get $at) (local.get $n) (local.get $k)))))
+            (local.set $ratio (f64.div (f64.load (local.get $peakAt)) (f64.max (f64.const 1e-9) (local.get $median))))
+            (if (f64.lt (local.get $ratio) (f64.sub (local.get $bestRatio) (f64.const 1e-9))) (then
+              (local.set $bestRatio (local.get $ratio))
+              (local.set $best (local.get $d))))))))
+      (local.set $d (i32.sub (local.get $d) (i32.const 4)))
+      (br $shift)))
+    (local.get $best))
 )

@@ -2,19 +2,9 @@ import { describe, expect, it } from "vitest";
 import { downmix } from "../../../engine/analysis/signal.ts";
 import { mulberry32 } from "../../../engine/random.ts";
 import { type JoinSearchJob, searchJoins, takePairs } from "../../../engine/remix/join-search-threads.ts";
-import { kthSmallest, quietestShift } from "../../../engine/remix/quiet-join.ts";
+import { quietestShift } from "../../../engine/remix/quiet-join.ts";
 import { synthesizeSong } from "../../../engine/synth/song.ts";
 import { clickSong } from "./signals.ts";
-
-describe("kthSmallest", () => {
-  it("gives the value sorting would put at k, for every k, with ties", () => {
-    const random = mulberry32(11);
-    const values = Array.from({ length: 301 }, () => Math.floor(random() * 40));
-    const sorted = [...values].sort((a, b) => a - b);
-    for (let k = 0; k < values.length; k++)
-      expect(kthSmallest(Float64Array.from(values), values.length, k)).toBe(sorted[k]);
-  });
-});
 
 /** The join search as first written: every shift rendered whole and its median selected. */
 function everyShiftSelected(mono: Float32Array, a: number, b: number, search: number, rate: number, half: number) {
