@@ -1,4 +1,5 @@
 import type { PcmAudio } from "./pcm.ts";
+import { kWeightedPair } from "./sample-kernels.ts";
 
 /**
  * ITU-R BS.1770-4 K-weighting and block loudness, for what ebur128-wasm does not expose
@@ -112,10 +113,12 @@ function addPowerOfTwo(
   shelf: Biquad,
   highPass: Biquad,
 ) {
-  const [s0, s1, s2, sa1, sa2] = shelf;
-  const [h0, h1, h2, ha1, ha2] = highPass;
   const wa = channelWeight(first);
   const wb = channelWeight(first + 1);
+  // The same loop in WebAssembly SIMD, both channels in one register (sample-kernels.ts), where there is one.
+  if (kWeightedPair(power, [a, b], [ma, mb], [...shelf, ...highPass, wa, wb])) return;
+  const [s0, s1, s2, sa1, sa2] = shelf;
+  const [h0, h1, h2, ha1, ha2] = highPass;
   let ax1 = ma[0]!,
     ax2 = ma[1]!,
     ay1 = ma[2]!,

@@ -1,4 +1,5 @@
-;; The per-sample loops of writing a WAV and gathering the picture's peaks, behind engine/audio/sample-kernels.ts
+;; The per-sample loops of writing a WAV, gathering the picture's peaks and K-weighting two channels, behind
+;; engine/audio/sample-kernels.ts
 ;; (SAMPLE_KERNELS_WASM holds its binary: `npx -p wabt@1.0.39 wat2wasm sample-kernels.wat`, base64).
 ;; Addresses are byte addresses in the module's own memory; sample counts are frames. Each kernel gives the values of
 ;; the JavaScript loop it stands in for, bit for bit (see the .ts).
@@ -160,4 +161,70 @@
       (br $one)))
     (f32.store (local.get $range) (local.get $low))
     (f32.store offset=4 (local.get $range) (local.get $high)))
+
+  ;; K-weighted power of two channels (engine/audio/k-weighting.ts addPowerOfTwo): both filter stages of channel a in
+  ;; the first float64 lane and of channel b in the second, the same products and sums in the same order, then
+  ;; power[i] = fround(fround(power[i] + wa * az * az) + wb * bz * bz). $state holds 12 float64s, the lanes' x1, x2,
+  ;; y1, y2, z1, z2 as pairs (read, then written back); $coeffs 12: s0 s1 s2 sa1 sa2 h0 h1 h2 ha1 ha2 wa wb.
+  (func (export "kPowerPair") (param $a i32) (param $b i32) (param $power i32) (param $frames i32)
+        (param $state i32) (param $coeffs i32)
+    (local $end i32) (local $x v128) (local $y v128) (local $z v128) (local $sq v128) (local $t f32)
+    (local $x1 v128) (local $x2 v128) (local $y1 v128) (local $y2 v128) (local $z1 v128) (local $z2 v128)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $sa1 v128) (local $sa2 v128)
+    (local $h0 v128) (local $h1 v128) (local $h2 v128) (local $ha1 v128) (local $ha2 v128) (local $w v128)
+    (local.set $x1 (v128.load (local.get $state)))
+    (local.set $x2 (v128.load offset=16 (local.get $state)))
+    (local.set $y1 (v128.load offset=32 (local.get $state)))
+    (local.set $y2 (v128.load offset=48 (local.get $state)))
+    (local.set $z1 (v128.load offset=64 (local.get $state)))
+    (local.set $z2 (v128.load offset=80 (local.get $state)))
+    (local.set $s0 (v128.load64_splat (local.get $coeffs)))
+    (local.set $s1 (v128.load64_splat offset=8 (local.get $coeffs)))
+    (local.set $s2 (v128.load64_splat offset=16 (local.get $coeffs)))
+    (local.set $sa1 (v128.load64_splat offset=24 (local.get $coeffs)))
+    (local.set $sa2 (v128.load64_splat offset=32 (local.get $coeffs)))
+    (local.set $h0 (v128.load64_splat offset=40 (local.get $coeffs)))
+    (local.set $h1 (v128.load64_splat offset=48 (local.get $coeffs)))
+    (local.set $h2 (v128.load64_splat offset=56 (local.get $coeffs)))
+    (local.set $ha1 (v128.load64_splat offset=64 (local.get $coeffs)))
+    (local.set $ha2 (v128.load64_splat offset=72 (local.get $coeffs)))
+    (local.set $w (v128.load offset=80 (local.get $coeffs)))
+    (local.set $end (i32.add (local.get $a) (i32.shl (local.get $frames) (i32.const 2))))
+    (block $done (loop $frame
+      (br_if $done (i32.ge_u (local.get $a) (local.get $end)))
+      (local.set $x (f64x2.replace_lane 1 (f64x2.splat (f64.promote_f32 (f32.load (local.get $a))))
+                                          (f64.promote_f32 (f32.load (local.get $b)))))
+      (local.set $y (f64x2.sub (f64x2.sub (f64x2.add (f64x2.add
+        (f64x2.mul (local.get $s0) (local.get $x))
+        (f64x2.mul (local.get $s1) (local.get $x1)))
+        (f64x2.mul (local.get $s2) (local.get $x2)))
+        (f64x2.mul (local.get $sa1) (local.get $y1)))
+        (f64x2.mul (local.get $sa2) (local.get $y2))))
+      (local.set $x2 (local.get $x1))
+      (local.set $x1 (local.get $x))
+      (local.set $z (f64x2.sub (f64x2.sub (f64x2.add (f64x2.add
+        (f64x2.mul (local.get $h0) (local.get $y))
+        (f64x2.mul (local.get $h1) (local.get $y1)))
+        (f64x2.mul (local.get $h2) (local.get $y2)))
+        (f64x2.mul (local.get $ha1) (local.get $z1)))
+        (f64x2.mul (local.get $ha2) (local.get $z2))))
+      (local.set $y2 (local.get $y1))
+      (local.set $y1 (local.get $y))
+      (local.set $z2 (local.get $z1))
+      (local.set $z1 (local.get $z))
+      (local.set $sq (f64x2.mul (f64x2.mul (local.get $w) (local.get $z)) (local.get $z)))
+      (local.set $t (f32.demote_f64 (f64.add (f64.promote_f32 (f32.load (local.get $power)))
+                                             (f64x2.extract_lane 0 (local.get $sq)))))
+      (f32.store (local.get $power)
+        (f32.demote_f64 (f64.add (f64.promote_f32 (local.get $t)) (f64x2.extract_lane 1 (local.get $sq)))))
+      (local.set $a (i32.add (local.get $a) (i32.const 4)))
+      (local.set $b (i32.add (local.get $b) (i32.const 4)))
+      (local.set $power (i32.add (local.get $power) (i32.const 4)))
+      (br $frame)))
+    (v128.store (local.get $state) (local.get $x1))
+    (v128.store offset=16 (local.get $state) (local.get $x2))
+    (v128.store offset=32 (local.get $state) (local.get $y1))
+    (v128.store offset=48 (local.get $state) (local.get $y2))
+    (v128.store offset=64 (local.get $state) (local.get $z1))
+    (v128.store offset=80 (local.get $state) (local.get $z2)))
 )
