@@ -21,6 +21,7 @@ import type { OutputFormat, OutputSink } from "./audio/encode/index.ts";
 import { type EncodeTargets, encodeResult, jobOutput } from "./job-output.ts";
 import type { ExtensionReport } from "./report/job-report.ts";
 import { lengthSeconds, type TargetLength } from "./target-length.ts";
+import { stage } from "./stages.ts";
 
 export type { ExtensionReport };
 
@@ -161,6 +162,7 @@ export function runExtensionJob(job: ExtensionJobInput): Promise<ExtensionJobOut
 export async function runJobOnThread(job: ExtensionJobInput, shared?: InputThread): Promise<ExtensionJobOutput> {
   const limits = job.limits ?? DEFAULT_LIMITS;
   const clock = stopwatch();
+  stage("job: start (decoding)");
   const notes: string[] = [];
   // The model and the second thread load while the input decodes; a bad input is still reported before a bad model.
   const loading = loadModels(job, job.engine ?? DEFAULT_ENGINE, notes);
@@ -171,19 +173,23 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: InputThrea
     // The thread starts on the input's analysis while the rest of it decodes (the neural engine needs none).
     const onSamples = job.engine === "neural" ? undefined : thread.feeder();
     const decoded = inSharedMemory(await decodeAudio(job.bytes, { maxSeconds: limits.maxInputSeconds, onSamples }));
+    stage("job: decoded");
     checkInput(decoded, limits);
     const input: PcmAudio = { sampleRate: decoded.sampleRate, channels: decoded.channels };
     const targetSeconds = lengthSeconds(job.targetSeconds, durationSeconds(input));
     const measure = job.measure !== false;
     const decodeMs = clock();
     const models = await loading;
+    stage("job: model loaded");
     const modelMs = clock();
     // The thread only finds the input's beats and frames (the report is measured here, from the result's stream);
     // then a thread of the job's own ends, its heap freed before the result is made.
     const analysis = await analyseInput(thread, input, { engine: models.engine, conductor: models.conductor });
+    stage("job: input analysed");
     if (!shared) thread.stop();
     const result = await extendAudio(input, extendOptions(job, targetSeconds, models, analysis), limits);
     const extendMs = clock();
+    stage("job: planned");
     const seconds = result.stream.length / result.stream.sampleRate;
     const quality = measure ? await measureResult(job, input, result, analysis) : undefined;
     const analyseMs = clock();
@@ -191,8 +197,10 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: InputThrea
     const tapped = job.picture === false ? undefined : streamForPicture(result.stream);
     const { encoded, outputFormat, encoding } = await encodeResult(job, decoded, tapped?.stream ?? result.stream);
     const encodeMs = clock();
+    stage("job: encoded");
     const picture = tapped ? drawResult(job, input, result, quality, tapped.peaks) : new Uint8Array(0);
     const pictureMs = clock();
+    stage("job: picture drawn");
     const report: ExtensionReport = {
       engine: result.engine,
       backend: (models.conductor ?? models.predictor)?.backend,

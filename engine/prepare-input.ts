@@ -5,6 +5,7 @@ import type { EngineName } from "./extend/types.ts";
 import type { Conductor } from "./model/port.ts";
 import type { InputThread } from "./analysis/input-thread.ts";
 import { conductorFrames } from "./remix/conductor-steering.ts";
+import { stage } from "./stages.ts";
 
 /**
  * The input's beats and frame features, found in the second thread while this one computes what else the engine
@@ -21,7 +22,13 @@ export async function analyseInput(
   }
   const analysing = thread.analyse(input);
   createLoudnessProfile(input);
-  if (settings.conductor) await warmConductor(settings.conductor, conductorFrames(input));
+  stage("loudness profile");
+  if (settings.conductor) {
+    const frames = conductorFrames(input);
+    stage("conductor frames");
+    await warmConductor(settings.conductor, frames);
+    stage("conductor warmed");
+  }
   return analysing;
 }
 

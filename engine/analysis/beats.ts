@@ -3,6 +3,7 @@ import { CHROMA_BINS, MFCC_COEFFICIENTS, frameFeatures, meanOverFrames, type Fra
 import { trackMusicTempo } from "./music-tempo-track.ts";
 import { analysisSignal, type AnalysisSignal } from "./signal.ts";
 import { detrendedEnvelope, estimateTempo, trackBeatsByDynamicProgramming } from "./tempo-fallback.ts";
+import { stage } from "../stages.ts";
 
 /** Below this onset-envelope autocorrelation the song is treated as beatless (ambient, rubato orchestral). */
 export const BEAT_CLARITY_THRESHOLD = 0.12;
@@ -99,6 +100,7 @@ export function analyseBeatsFromFrames(
   const firstFrame = Math.max(0, Math.floor((soundStart / factor - frames.frameSize / 2) / frames.hop));
   const lastFrame = Math.min(frames.frameCount, Math.ceil(soundEnd / factor / frames.hop));
   const tempo = estimateTempo(envelope.subarray(firstFrame, lastFrame), framesPerSecond);
+  stage("beats: tempo estimated");
 
   let method: BeatMethod = "grid";
   let beatSeconds: number[] = [];
@@ -124,6 +126,7 @@ export function analyseBeatsFromFrames(
   } else {
     beatSeconds = [gridPhase(envelope, framesPerSecond, soundStart / sampleRate, (f) => toOriginal(f) / sampleRate)];
   }
+  stage("beats: tracked");
   const beats = completeGrid(beatSeconds, period, length / sampleRate).map((s) => Math.round(s * sampleRate));
   const features = beatFeatures(frames, beats, factor, length);
   const sortedLevels = Array.from(features.levelDb).sort((a, b) => a - b);

@@ -6,6 +6,7 @@ import { parentPort } from "node:worker_threads";
 import { analyseSignal } from "./beats.ts";
 import { signalAnalysisStream, type SignalAnalysisStream } from "./signal-stream.ts";
 import type { ThreadMessage, ThreadReply } from "./input-thread.ts";
+import { stage } from "../stages.ts";
 
 const post = (message: ThreadReply) => parentPort?.postMessage(message);
 
@@ -15,13 +16,19 @@ parentPort?.on("message", (message: ThreadMessage) => {
   try {
     if (message.type === "decoded") {
       const { decoded, start } = message;
-      if (start) stream = signalAnalysisStream(decoded.sampleRate, decoded.channels.length);
+      if (start) {
+        stage("input thread: first samples");
+        stream = signalAnalysisStream(decoded.sampleRate, decoded.channels.length);
+      }
       stream?.advance(decoded.channels, decoded.channels[0]?.length ?? 0);
       return;
     }
+    stage("input thread: original received");
     const begun = message.continues ? stream : undefined;
     stream = undefined;
-    post({ type: "analysis", analysis: begun ? begun.finish(message.original) : analyseSignal(message.original) });
+    const analysis = begun ? begun.finish(message.original) : analyseSignal(message.original);
+    stage("input thread: analysis done");
+    post({ type: "analysis", analysis });
   } catch (error) {
     // A failure on a decode's samples only loses the head start: the original is then analysed whole.
     if (message.type === "decoded") stream = undefined;

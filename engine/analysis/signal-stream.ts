@@ -2,6 +2,7 @@ import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import { analyseBeatsFromFrames, analyseSignal, type SignalAnalysis } from "./beats.ts";
 import { frameFeatureBuilder } from "./features.ts";
 import { ANALYSIS_RATE } from "./signal.ts";
+import { stage } from "../stages.ts";
 
 /**
  * analyseSignal of a song that arrives in pieces (a decoder's output, in the job's second thread): each piece's
@@ -69,6 +70,7 @@ export function signalAnalysisStream(sampleRate: number, channelCount: number): 
       extend(audio.channels, length);
       const signalSamples = made === samples.length ? samples : samples.slice(0, made);
       const builder = frames ?? frameFeatureBuilder(sampleRate / factor);
+      stage("signal stream: decoded part done");
       builder.advance(signalSamples, true);
       const features = builder.result();
       return {

@@ -20,6 +20,7 @@ import type { PhraseSteering } from "./phrase.ts";
 import { bodyPhrases, planPhrases } from "./phrase-plan.ts";
 import { renderSong } from "./song-render.ts";
 import { describeEdits, endingFitsAfter, planByNeed } from "./need.ts";
+import { stage } from "../stages.ts";
 
 /** Shortest crossfade at joins in songs without a clear beat, seconds. */
 export const BEATLESS_CROSSFADE_SECONDS = 0.12;
@@ -115,9 +116,11 @@ export async function remixExtend(input: PcmAudio, options: RemixOptions): Promi
   const form = analyseForm(analysis, { downbeatPhase: phase });
   const loudness = createLoudnessProfile(input);
   await yieldToEventLoop(); // a stop waiting since the input's analysis is handled before the jump graph and the walk
+  stage("remix: form analysed");
   const graph = await finishYielding(
     jumpGraphSteps(analysis, { loudness, downbeatPhase: phase, firstBeat: form.introEndBeat }),
   );
+  stage("remix: jump graph");
   const crossfadeSeconds = joinCrossfadeSeconds(analysis, options.crossfadeSeconds);
   const analysed: Analysed = {
     input,
@@ -231,7 +234,9 @@ async function extendInForm(
       steering,
       onProgress: (position) => options.onProgress?.(0.9 * (position / sampleRate), target / sampleRate),
     }));
+  stage("remix: walk planned");
   const rendered = await renderInForm(analysed, plan, formName);
+  stage("remix: rendering set up");
   const seconds = (samples: number) => (samples / sampleRate).toFixed(1);
   const notes = [
     edited
@@ -284,6 +289,7 @@ async function renderInForm(
 ): Promise<RenderedRemix> {
   // Searched here, not in the renderer, so that a stop is let through while a long result's many joins are.
   const joinShifts = await searchJoins(input, plan.ranges, crossfadeSamples);
+  stage("remix: joins searched");
   const options = { targetSamples: target, crossfadeSamples, loudness, joinShifts };
   if (formName === "song") return renderSong(input, plan, options);
   const entranceSeconds = Math.min(1, Math.max(0.25, analysis.beatSamples / input.sampleRate));

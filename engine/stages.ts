@@ -1,0 +1,21 @@
+import { isMainThread, threadId } from "node:worker_threads";
+
+/**
+ * With HARMONIZER_STAGES=1 in the environment, `stage` prints each stage a job reaches to stderr, with the
+ * milliseconds since the process started, from every thread, to find a job's critical path (which thread waits for
+ * which). Without it, it does nothing.
+ */
+const on = process.env.HARMONIZER_STAGES === "1";
+const ORIGIN_VARIABLE = "HARMONIZER_STAGES_ORIGIN";
+
+// The main thread's start, passed on to the threads it starts later (they copy its environment).
+if (on && isMainThread) process.env[ORIGIN_VARIABLE] ??= String(performance.timeOrigin);
+const origin = Number(process.env[ORIGIN_VARIABLE] ?? performance.timeOrigin);
+
+export function stage(name: string): void {
+  if (!on) return;
+  const at = performance.timeOrigin + performance.now() - origin;
+  process.stderr.write(
+    `[stage] ${at.toFixed(0).padStart(6)} ms  ${isMainThread ? "main" : `thread ${threadId}`}  ${name}\n`,
+  );
+}
