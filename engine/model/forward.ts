@@ -1,25 +1,28 @@
 import * as tf from "@tensorflow/tfjs";
 
 /** The parts of tfjs-layers' graph a forward pass walks (public fields of its Container and Node classes). */
-interface GraphNode {
+export interface GraphNode {
   readonly outboundLayer: tf.layers.Layer;
   readonly inputTensors: readonly { readonly id: number }[];
   readonly outputTensors: readonly { readonly id: number }[];
 }
+interface GraphTensor {
+  readonly id: number;
+  readonly shape: readonly (number | null)[];
+}
 interface Graph {
-  readonly inputs: readonly { readonly id: number; readonly shape: readonly (number | null)[] }[];
+  readonly inputs: readonly GraphTensor[];
   readonly outputs: readonly { readonly id: number }[];
   readonly nodesByDepth?: Record<string, GraphNode[]>;
 }
 
 /**
- * A one-input, one-output layers model's forward pass at inference: node by node, deepest first (each node after
- * those it reads, as tfjs-layers runs them), each layer's call() on the tensors its node reads. The same kernels on
- * the same values as model.apply, without apply's bookkeeping around every layer (input checks, name scopes, the
- * feed dictionary): a small model of many layers, like the conductor, predicts in about three quarters of the time.
- * Undefined for a graph it does not walk. The caller disposes of the output; everything else is released.
+ * A one-input, one-output layers model's nodes in the order tfjs-layers runs them (deepest first: each node after
+ * those it reads), without the input layer; undefined for another kind of graph.
  */
-export function forwardPass(model: tf.LayersModel): ((x: tf.Tensor) => tf.Tensor) | undefined {
+export function graphNodes(
+  model: tf.LayersModel,
+): { input: GraphTensor; output: { readonly id: number }; nodes: GraphNode[] } | undefined {
   const graph = model as unknown as Graph;
   const [input, output] = [graph.inputs[0], graph.outputs[0]];
   if (graph.nodesByDepth === undefined || graph.inputs.length !== 1 || graph.outputs.length !== 1) return undefined;
@@ -30,6 +33,20 @@ export function forwardPass(model: tf.LayersModel): ((x: tf.Tensor) => tf.Tensor
   const nodes = depths
     .flatMap((depth) => graph.nodesByDepth?.[depth] ?? [])
     .filter((node) => node.outboundLayer.getClassName() !== "InputLayer");
+  return { input, output, nodes };
+}
+
+/**
+ * A one-input, one-output layers model's forward pass at inference: node by node (graphNodes' order), each layer's
+ * call() on the tensors its node reads. The same kernels on
+ * the same values as model.apply, without apply's bookkeeping around every layer (input checks, name scopes, the
+ * feed dictionary): a small model of many layers, like the conductor, predicts in about three quarters of the time.
+ * Undefined for a graph it does not walk. The caller disposes of the output; everything else is released.
+ */
+export function forwardPass(model: tf.LayersModel): ((x: tf.Tensor) => tf.Tensor) | undefined {
+  const graph = graphNodes(model);
+  if (graph === undefined) return undefined;
+  const { input, output, nodes } = graph;
   return (x) =>
     tf.tidy(() => {
       const values = new Map<number, tf.Tensor>([[input.id, x]]);
