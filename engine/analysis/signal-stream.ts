@@ -33,18 +33,8 @@ export function signalAnalysisStream(sampleRate: number, channelCount: number): 
       samples = grown;
     }
     const [first, second] = channels as [Float32Array, Float32Array | undefined];
-    // downmix: two channels as fround(a + b) * 0.5 stored as float32; one channel as it is.
-    const mono = second
-      ? (j: number) => Math.fround(Math.fround(first[j]! + second[j]!) * 0.5)
-      : (j: number) => first[j]!;
-    for (let i = made; i < until; i++) {
-      if (factor === 1) samples[i] = mono(i);
-      else {
-        let sum = 0;
-        for (let k = 0; k < factor; k++) sum += mono(i * factor + k);
-        samples[i] = sum / factor;
-      }
-    }
+    if (second) decimateStereo(first, second, samples, made, until, factor);
+    else decimateMono(first, samples, made, until, factor);
     made = until;
   };
 
@@ -80,4 +70,39 @@ export function signalAnalysisStream(sampleRate: number, channelCount: number): 
       };
     },
   };
+}
+
+/**
+ * samples[i] for i in [from, to): analysisSignal's downmix (fround(a + b) * 0.5, stored as float32) and box decimation
+ * (the factor's values summed from 0 in order, divided by the factor), written out for two channels: the same
+ * arithmetic, without a call per input sample.
+ */
+function decimateStereo(
+  first: Float32Array,
+  second: Float32Array,
+  samples: Float32Array,
+  from: number,
+  to: number,
+  factor: number,
+): void {
+  for (let i = from; i < to; i++) {
+    if (factor === 1) samples[i] = Math.fround(Math.fround(first[i]! + second[i]!) * 0.5);
+    else {
+      let sum = 0;
+      for (let j = i * factor; j < (i + 1) * factor; j++) sum += Math.fround(Math.fround(first[j]! + second[j]!) * 0.5);
+      samples[i] = sum / factor;
+    }
+  }
+}
+
+/** decimateStereo for one channel (the downmix is the channel itself). */
+function decimateMono(channel: Float32Array, samples: Float32Array, from: number, to: number, factor: number): void {
+  for (let i = from; i < to; i++) {
+    if (factor === 1) samples[i] = channel[i]!;
+    else {
+      let sum = 0;
+      for (let j = i * factor; j < (i + 1) * factor; j++) sum += channel[j]!;
+      samples[i] = sum / factor;
+    }
+  }
 }
