@@ -20,6 +20,8 @@ export interface WasmDecodeResult {
   samplesDecoded: number;
   sampleRate: number;
   errors: ReadonlyArray<{ message: string; frameNumber?: number }>;
+  /** Frames at the start already clamped to [-1, 1] (those reported to DecodeCap.onSamples); none when absent. */
+  clampedFrames?: number;
 }
 
 /** A streaming decoder: `decode` takes the next bytes and returns the samples they complete. */
@@ -117,5 +119,5 @@ export async function decodeCapped<R extends WasmDecodeResult>(
   if (first === undefined || sink === undefined) {
     return { channelData: [], samplesDecoded: 0, sampleRate: 0, errors } as unknown as R;
   }
-  return { ...first, channelData: sink.channelData(), samplesDecoded: sink.length, errors };
+  return { ...first, channelData: sink.channelData(), samplesDecoded: sink.length, errors, clampedFrames: clamped };
 }

@@ -37,7 +37,12 @@ function toDecoded(
   if (result.samplesDecoded === 0 || result.channelData.length === 0 || result.sampleRate <= 0) {
     throw corruptAudio(format, "no samples could be decoded");
   }
-  const channels = result.channelData.map((channel) => clampInPlace(channel.subarray(0, result.samplesDecoded)));
+  // The frames reported while decoding were clamped then (clamping twice changes nothing): the rest is clamped here.
+  const clamped = Math.min(result.clampedFrames ?? 0, result.samplesDecoded);
+  const channels = result.channelData.map((channel) => {
+    clampInPlace(channel.subarray(clamped, result.samplesDecoded));
+    return channel.subarray(0, result.samplesDecoded);
+  });
   return { sampleRate: result.sampleRate, channels, format, codecDetail: detail, bitDepth };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeAudio, decodeAudioFile, durationSeconds, peak, sniffFormat } from "../../../engine/audio/index.ts";
+import { encodeAudio } from "../../../engine/audio/encode/index.ts";
 import { dominantFrequency, fixtureBytes, FIXTURES } from "./signals.ts";
 
 interface Expected {
@@ -171,6 +172,24 @@ describe("decodeAudio", () => {
     view.setUint32(40, 0xffffffff, true); // data size (sox's plain header: "data" at 36)
     const audio = await decodeAudio(bytes);
     expect(audio.channels[0]).toHaveLength(22050);
+  });
+
+  it("clamps a loud MP3 to [-1, 1] whether its samples are reported while it decodes or not", async () => {
+    // A full-scale square wave: the decoded MP3 overshoots ±1 all through, before and after the last report.
+    const square = Float32Array.from({ length: 44_100 * 5 + 1234 }, (_, i) => (Math.floor(i / 50) % 2 ? 1 : -1));
+    const bytes = await encodeAudio({ sampleRate: 44_100, channels: [square, square.map((v) => -v)] }, "mp3");
+    let reports = 0;
+    const reported = await decodeAudio(bytes, { onSamples: () => reports++ });
+    const plain = await decodeAudio(bytes);
+    expect(reports).toBeGreaterThan(2);
+    for (const [c, channel] of reported.channels.entries()) {
+      const other = plain.channels[c]!;
+      expect(channel.length).toBe(other.length);
+      expect(channel.filter((v, i) => !Object.is(v, other[i])).length).toBe(0);
+      const tail = channel.subarray(channel.length - 10_000);
+      expect(tail.filter((v) => Math.abs(v) === 1).length).toBeGreaterThan(100);
+      expect(peak(channel)).toBe(1);
+    }
   });
 
   it("decodeAudioFile reads a path", async () => {
