@@ -190,6 +190,8 @@ describe("harmonizer extend messages", () => {
     ["--backend", "metal", /argument 'metal' is invalid\. Allowed choices are auto, tensorflow, wasm, cpu/],
     ["--to", "soon", /expected a length like 90, 1:30, 10:00, 1:00:00, 90s, 10m, 1h, 1h30m, or x2 .*got "soon"/],
     ["--to", "1:75", /expected a length like .*got "1:75"/],
+    ["--to", "0", /"0" is no time at all; ask for at least 20 s/],
+    ["--to", "x0", /"x0" is no time at all; ask for at least 20 s/],
     ["--encode-threads", "0", /expected a whole number from 1 to 32, got "0"/],
     ["--encode-threads", "2.5", /expected a whole number from 1 to 32, got "2.5"/],
   ])("refuses %s %s with exit code 2, like --form", async (flag, value, message) => {
