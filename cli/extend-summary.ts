@@ -111,9 +111,18 @@ function missFigure(seam: SeamReading, miss: SeamReading["missed"][number]): str
     const own = seam.ownStep === null ? "" : `, the song's own ${seam.ownStep.toFixed(3)}`;
     return `${MISS_WORDS.click} (step ${seam.step.toFixed(3)}${own})`;
   }
-  if (miss === "flux") return `${MISS_WORDS.flux} ${seam.fluxZ?.toFixed(1)} (limit 1.5)`;
+  if (miss === "flux") return `${MISS_WORDS.flux} ${pastLimit(seam.fluxZ ?? 0, 1.5)} (limit 1.5)`;
   const change = seam.loudnessChangeLu ?? 0;
-  return `${MISS_WORDS.loudness} ${change > 0 ? "+" : ""}${change.toFixed(1)} LU (limit ±1 LU)`;
+  return `${MISS_WORDS.loudness} ${change > 0 ? "+" : ""}${pastLimit(change, 1)} LU (limit ±1 LU)`;
+}
+
+/** `value` to one decimal, or to as many more as show it past `limit` (-1.0002 against ±1 is "-1.0002", not "-1.0"). */
+export function pastLimit(value: number, limit: number): string {
+  for (let digits = 1; digits < 4; digits++) {
+    const figure = value.toFixed(digits);
+    if (Math.abs(Number(figure)) > limit) return figure;
+  }
+  return value.toFixed(4);
 }
 
 export interface ExtendRun {
