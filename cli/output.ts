@@ -138,7 +138,10 @@ export async function openFileAtomic(path: string): Promise<AtomicFile> {
   await mkdir(dirname(path), { recursive: true });
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString("hex")}.partial`);
   const interrupt = removeOnInterrupt(temporary);
-  const handle = await open(temporary, "wx");
+  const handle = await open(temporary, "wx").catch((error: unknown) => {
+    interrupt.done();
+    throw asErrorWriting(error, path);
+  });
   let position = 0;
   let done = false;
   const settle = async (finish: () => Promise<void>) => {
@@ -171,6 +174,13 @@ export async function openFileAtomic(path: string): Promise<AtomicFile> {
       }),
     abort: () => settle(() => rm(temporary, { force: true })),
   };
+}
+
+/** A failure to create the hidden temporary file, told about the file the user named (the hidden name means nothing). */
+function asErrorWriting(error: unknown, path: string): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code !== "string") return error;
+  return Object.assign(new Error(`cannot write ${path}: ${code}`, { cause: error }), { code, syscall: "write", path });
 }
 
 const PLAIN_WORDS: Readonly<Record<string, string>> = {

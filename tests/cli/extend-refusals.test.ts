@@ -99,6 +99,14 @@ describe("harmonizer extend messages", () => {
     expectPlainWords(result.stderr);
   });
 
+  it("names the output, not its hidden temporary file, when its folder may not be written (sysfs: even root may not)", async () => {
+    const result = await harmonizer(dir, "extend", song, "--to", "40", "-o", "/sys/out.wav");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/cannot write \/sys\/out\.wav: (permission denied|the file system is read-only)/);
+    expect(result.stderr).not.toMatch(/partial/);
+    expectPlainWords(result.stderr);
+  });
+
   it("names --max-target-minutes when the target is over the limit", async () => {
     const result = await harmonizer(dir, "extend", song, "--to", "40000", "-o", "long.wav");
     expect(result.code).toBe(2);
