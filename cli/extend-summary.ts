@@ -32,6 +32,11 @@ export function targetUnit(target: string): string {
   return /[\d.]\s*([^\d\s.][^\s]*)\s*$/.exec(target)?.[1] ?? "";
 }
 
+/** The unit of a check's figure: its target's, else seconds for a figure in seconds (a target "none (nothing added)"). */
+function unitOf(check: TargetCheck): string {
+  return targetUnit(check.target) || (check.key.endsWith("Seconds") ? "s" : "");
+}
+
 export function formatValue(value: TargetCheck["value"], unit = ""): string {
   if (value === null) return "–";
   if (typeof value === "boolean") return value ? "yes" : "no";
@@ -46,7 +51,7 @@ const statusOf = (met: boolean | null): string => (met === null ? STATUS.none : 
 export function targetTable(checks: readonly TargetCheck[]): string[] {
   const rows = checks.map((check) => ({
     label: check.label,
-    value: formatValue(check.value, targetUnit(check.target)),
+    value: formatValue(check.value, unitOf(check)),
     target: `target ${check.target}`,
     status: statusOf(check.met),
   }));
@@ -74,7 +79,7 @@ export function missedTargets(checks: readonly TargetCheck[], seams: readonly Se
         .filter((seam) => miss !== undefined && seam.missed.includes(miss))
         .map((s) => clock(s.atSeconds));
       const where = at.length === 0 ? "" : `: at ${listed(at)}`;
-      return `${check.label} ${formatValue(check.value, targetUnit(check.target))} (target ${check.target})${where}`;
+      return `${check.label} ${formatValue(check.value, unitOf(check))} (target ${check.target})${where}`;
     });
 }
 

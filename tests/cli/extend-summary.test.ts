@@ -108,6 +108,28 @@ describe("extend's terminal summary", () => {
     ]);
   });
 
+  it("gives a figure in seconds its unit when its target names none (a shortened song adds nothing to judge)", () => {
+    const unjudged: TargetCheck[] = [
+      {
+        key: "longestVerbatimRunSeconds",
+        label: "longest verbatim run",
+        value: 106.2,
+        target: "none (nothing added)",
+        met: null,
+      },
+      {
+        key: "longestRepeatedStretchSeconds",
+        label: "longest repeated stretch",
+        value: 0,
+        target: "none (nothing added)",
+        met: null,
+      },
+    ];
+    const [verbatim, repeated] = targetTable(unjudged);
+    expect(verbatim).toMatch(/longest verbatim run\s+106\.2 s\s+target none \(nothing added\)\s+n\/a$/);
+    expect(repeated).toMatch(/longest repeated stretch\s+0 s\s+target none/);
+  });
+
   it("shows a figure just past its limit with the decimals that show it past, not rounded onto the limit", () => {
     const near = [seam(75, ["flux", "loudness"], { fluxZ: 1.52, loudnessChangeLu: -1.0002 })];
     expect(joinsToHear(near)[1]).toBe(
