@@ -142,7 +142,33 @@ describe("harmonizer extend messages", () => {
     const report = JSON.parse(await readFile(join(folder, "other.report.json"), "utf8"));
     expect(report.output.seconds).toBe(32);
     expect((await readFile(cover)).equals(image)).toBe(true);
-  }, 120_000);
+
+    // Turned off on a third run, its picture, report and page would describe the second result: it says so.
+    const bare = await harmonizer(
+      folder,
+      "extend",
+      song,
+      "--to",
+      "34",
+      "-o",
+      "other.wav",
+      "--force",
+      "--no-picture",
+      "--no-report",
+      "--no-page",
+    );
+    expect(bare.code).toBe(0);
+    for (const [name, flag] of [
+      ["other.png", "--no-picture"],
+      ["other.report.json", "--no-report"],
+      ["other.html", "--no-page"],
+    ]) {
+      expect(bare.stderr).toContain(
+        `warning: ${name} is from an earlier run and describes that result, not this one (${flag})`,
+      );
+    }
+    expect(bare.stderr).not.toContain("song.png");
+  }, 180_000);
 
   it("never replaces an existing -o (another song, the user's notes, an earlier result) unless --force", async () => {
     const folder = join(dir, "existing");
