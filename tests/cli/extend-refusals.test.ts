@@ -227,6 +227,7 @@ describe("harmonizer extend messages", () => {
     ["--to", "0", /"0" is no time at all; ask for at least 20 s/],
     ["--to", "x0", /"x0" is no time at all; ask for at least 20 s/],
     ["--encode-threads", "0", /expected a whole number from 1 to 32, got "0"/],
+    ["--crossfade", "99", /expected seconds from 0 to 5 \(longer blends eat the intro and whole phrases\), got "99"/],
     ["--encode-threads", "2.5", /expected a whole number from 1 to 32, got "2.5"/],
   ])("refuses %s %s with exit code 2, like --form", async (flag, value, message) => {
     const result = await harmonizer(dir, "extend", song, "--to", "40", "-o", "x.wav", flag, value);
