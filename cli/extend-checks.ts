@@ -20,13 +20,19 @@ const ENGINE_NEEDS: Readonly<Record<string, string>> = {
 
 /**
  * The engine's refusals in the command line's words: a too-short input says what the chosen engine needs the length
- * for; a target over the limit (a multiple like x3, known once the song is decoded) names the flag that raises it.
+ * for; an input over the limit, or a target over it (a multiple like x3, known once the song is decoded), names the
+ * flag that raises it.
  */
 export function explainRefusal(error: unknown, engine: string): unknown {
   if (!isInputError(error)) return error;
   if (error.code === "TOO_SHORT") {
     const need = ENGINE_NEEDS[engine] ?? `the ${engine} engine needs it`;
     return new HarmonizerInputError("TOO_SHORT", `${error.message} (${need})`, { cause: error });
+  }
+  if (error.code === "TOO_LONG") {
+    return new HarmonizerInputError("TOO_LONG", `${error.message}; raise it with --max-input-minutes`, {
+      cause: error,
+    });
   }
   if (error.code === "INVALID_TARGET" && error.message.includes("too long")) {
     return new HarmonizerInputError("INVALID_TARGET", `${error.message}; raise it with --max-target-minutes`, {

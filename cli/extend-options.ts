@@ -59,6 +59,21 @@ const encodeThreads = (value: string): number => {
   return parsed;
 };
 
+/**
+ * The longest --crossfade: the neural engine overlaps its predictions by at most half their 10 s anyway, and the
+ * beat-based engines start a longer blend so far before each cut that it eats the intro (0 s of it kept at 99 s).
+ */
+const MAX_CROSSFADE_SECONDS = 5;
+
+const crossfadeSeconds = (value: string): number => {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0 || parsed > MAX_CROSSFADE_SECONDS)
+    throw new InvalidArgumentError(
+      `expected seconds from 0 to ${MAX_CROSSFADE_SECONDS} (longer blends eat the intro and whole phrases), got "${value}"`,
+    );
+  return parsed;
+};
+
 /** Adds extend's flags, with their help and defaults, to `command`. */
 export function withExtendOptions(command: Command): Command {
   return command
@@ -102,8 +117,8 @@ export function withExtendOptions(command: Command): Command {
     .option("--fade-out <seconds>", "length of the closing fade-out", nonNegativeNumber, DEFAULT_FADE_OUT_SECONDS)
     .option(
       "--crossfade <seconds>",
-      "crossfade at each seam (default: neural 0.5, conductor/remix/hybrid 0.02, lengthened to up to 0.12 for soft attacks)",
-      nonNegativeNumber,
+      `crossfade at each seam, 0 to ${MAX_CROSSFADE_SECONDS} (default: neural 0.5, conductor/remix/hybrid 0.02, lengthened to up to 0.12 for soft attacks)`,
+      crossfadeSeconds,
     )
     .option(
       "--max-input-minutes <minutes>",

@@ -32,6 +32,11 @@ export function targetUnit(target: string): string {
   return /[\d.]\s*([^\d\s.][^\s]*)\s*$/.exec(target)?.[1] ?? "";
 }
 
+/** The unit of a check's figure: its target's, else seconds for a figure in seconds (a target "none (nothing added)"). */
+function unitOf(check: TargetCheck): string {
+  return targetUnit(check.target) || (check.key.endsWith("Seconds") ? "s" : "");
+}
+
 export function formatValue(value: TargetCheck["value"], unit = ""): string {
   if (value === null) return "–";
   if (typeof value === "boolean") return value ? "yes" : "no";
@@ -46,7 +51,7 @@ const statusOf = (met: boolean | null): string => (met === null ? STATUS.none : 
 export function targetTable(checks: readonly TargetCheck[]): string[] {
   const rows = checks.map((check) => ({
     label: check.label,
-    value: formatValue(check.value, targetUnit(check.target)),
+    value: formatValue(check.value, unitOf(check)),
     target: `target ${check.target}`,
     status: statusOf(check.met),
   }));
@@ -74,7 +79,7 @@ export function missedTargets(checks: readonly TargetCheck[], seams: readonly Se
         .filter((seam) => miss !== undefined && seam.missed.includes(miss))
         .map((s) => clock(s.atSeconds));
       const where = at.length === 0 ? "" : `: at ${listed(at)}`;
-      return `${check.label} ${formatValue(check.value, targetUnit(check.target))} (target ${check.target})${where}`;
+      return `${check.label} ${formatValue(check.value, unitOf(check))} (target ${check.target})${where}`;
     });
 }
 
@@ -111,9 +116,18 @@ function missFigure(seam: SeamReading, miss: SeamReading["missed"][number]): str
     const own = seam.ownStep === null ? "" : `, the song's own ${seam.ownStep.toFixed(3)}`;
     return `${MISS_WORDS.click} (step ${seam.step.toFixed(3)}${own})`;
   }
-  if (miss === "flux") return `${MISS_WORDS.flux} ${seam.fluxZ?.toFixed(1)} (limit 1.5)`;
+  if (miss === "flux") return `${MISS_WORDS.flux} ${pastLimit(seam.fluxZ ?? 0, 1.5)} (limit 1.5)`;
   const change = seam.loudnessChangeLu ?? 0;
-  return `${MISS_WORDS.loudness} ${change > 0 ? "+" : ""}${change.toFixed(1)} LU (limit ±1 LU)`;
+  return `${MISS_WORDS.loudness} ${change > 0 ? "+" : ""}${pastLimit(change, 1)} LU (limit ±1 LU)`;
+}
+
+/** `value` to one decimal, or to as many more as show it past `limit` (-1.0002 against ±1 is "-1.0002", not "-1.0"). */
+export function pastLimit(value: number, limit: number): string {
+  for (let digits = 1; digits < 4; digits++) {
+    const figure = value.toFixed(digits);
+    if (Math.abs(Number(figure)) > limit) return figure;
+  }
+  return value.toFixed(4);
 }
 
 export interface ExtendRun {

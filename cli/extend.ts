@@ -28,6 +28,7 @@ import {
   outputPaths,
   refuseExistingOutput,
   refuseForeignFiles,
+  staleFiles,
   writeFileAtomic,
 } from "./output.ts";
 import { phaseProgress, secondsProgress } from "./progress.ts";
@@ -78,6 +79,7 @@ async function extend(inputPath: string, flags: ExtendFlags): Promise<void> {
     await audioFile.abort();
   }
   const wallSeconds = (performance.now() - started) / 1000;
+  for (const stale of staleFiles(turnedOff(resolved))) console.error(`warning: ${stale}`);
   if (flags.json) {
     console.log(JSON.stringify({ ...job.report, files: written, wallSeconds }, null, 2));
     return;
@@ -168,6 +170,17 @@ export function filesBeside(flags: ExtendFlags): string[] {
     ...(flags.report ? [paths.report] : []),
     ...(flags.page ? [pagePath(flags.output)] : []),
   ];
+}
+
+/** The picture, the report and the page turned off, each with its flag. */
+function turnedOff(flags: ExtendFlags): (readonly [string, string])[] {
+  const paths = outputPaths(flags.output);
+  const files = [
+    [paths.picture, "--no-picture", flags.picture],
+    [paths.report, "--no-report", flags.report],
+    [pagePath(flags.output), "--no-page", flags.page],
+  ] as const;
+  return files.filter(([, , on]) => !on).map(([path, flag]) => [path, flag] as const);
 }
 
 /**

@@ -1,5 +1,13 @@
 import { InvalidArgumentError } from "commander";
-import { FORM_SETTINGS, type FormSetting, LENGTH_FORMS, readLength, type TargetLength } from "#engine";
+import {
+  FORM_SETTINGS,
+  type FormSetting,
+  LENGTH_FORMS,
+  namesZeroLength,
+  readLength,
+  type TargetLength,
+  ZERO_LENGTH_REFUSAL,
+} from "#engine";
 
 /** Commander argument parsers that name the flag's rule when a value breaks it. */
 export const positiveNumber = (value: string): number => {
@@ -11,8 +19,9 @@ export const positiveNumber = (value: string): number => {
 /** --to's parser: a length in seconds or a multiple of the song's (engine/target-length.ts names the forms). */
 export const targetLength = (value: string): TargetLength => {
   const length = readLength(value);
-  if (length === undefined) throw new InvalidArgumentError(`expected a length like ${LENGTH_FORMS}, got "${value}"`);
-  return length;
+  if (length !== undefined) return length;
+  if (namesZeroLength(value)) throw new InvalidArgumentError(`"${value}" ${ZERO_LENGTH_REFUSAL}`);
+  throw new InvalidArgumentError(`expected a length like ${LENGTH_FORMS}, got "${value}"`);
 };
 
 export const nonNegativeNumber = (value: string): number => {

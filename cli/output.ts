@@ -88,6 +88,16 @@ export function refuseForeignFiles(besides: readonly string[]): void {
   }
 }
 
+/**
+ * The harmonizer's own files beside -o that this run does not rewrite (`turnedOff`, each with the flag that turned it
+ * off): left from an earlier run, they describe that result, not the one just written.
+ */
+export function staleFiles(turnedOff: readonly (readonly [string, string])[]): string[] {
+  return turnedOff
+    .filter(([path]) => statOrUndefined(path)?.isFile() && isSignedByHarmonizer(firstBytes(path, 4096)))
+    .map(([path, flag]) => `${path} is from an earlier run and describes that result, not this one (${flag})`);
+}
+
 function firstBytes(path: string, count: number): Uint8Array {
   const buffer = new Uint8Array(count);
   const fd = openSync(path, "r");
@@ -138,7 +148,10 @@ export async function openFileAtomic(path: string): Promise<AtomicFile> {
   await mkdir(dirname(path), { recursive: true });
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString("hex")}.partial`);
   const interrupt = removeOnInterrupt(temporary);
-  const handle = await open(temporary, "wx");
+  const handle = await open(temporary, "wx").catch((error: unknown) => {
+    interrupt.done();
+    throw asErrorWriting(error, path);
+  });
   let position = 0;
   let done = false;
   const settle = async (finish: () => Promise<void>) => {
@@ -171,6 +184,13 @@ export async function openFileAtomic(path: string): Promise<AtomicFile> {
       }),
     abort: () => settle(() => rm(temporary, { force: true })),
   };
+}
+
+/** A failure to create the hidden temporary file, told about the file the user named (the hidden name means nothing). */
+function asErrorWriting(error: unknown, path: string): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code !== "string") return error;
+  return Object.assign(new Error(`cannot write ${path}: ${code}`, { cause: error }), { code, syscall: "write", path });
 }
 
 const PLAIN_WORDS: Readonly<Record<string, string>> = {

@@ -37,7 +37,14 @@ export {
 export { DEFAULT_CROSSFADE_SECONDS, DEFAULT_ENGINE, DEFAULT_FADE_OUT_SECONDS, ENGINES } from "./extend/extend.ts";
 export { DEFAULT_FORM, type EngineName, FORM_SETTINGS, type FormName, type FormSetting } from "./extend/types.ts";
 export { DEFAULT_LIMITS, type InputLimits, MIN_TARGET_SECONDS } from "./limits.ts";
-export { LENGTH_FORMS, lengthSeconds, readLength, type TargetLength } from "./target-length.ts";
+export {
+  LENGTH_FORMS,
+  lengthSeconds,
+  namesZeroLength,
+  readLength,
+  type TargetLength,
+  ZERO_LENGTH_REFUSAL,
+} from "./target-length.ts";
 export { sniffFormat } from "./audio/format.ts";
 export {
   FORMAT_CHOICES,

@@ -119,7 +119,11 @@ describe("harmonizer extend", () => {
       ["--to", "40", "--model", "/nonexistent-model"],
       /no trained model in \/nonexistent-model/,
     ],
-    ["an input longer than the configured limit", ["--to", "40", "--max-input-minutes", "0.3"], /limit|at most/i],
+    [
+      "an input longer than the configured limit",
+      ["--to", "40", "--max-input-minutes", "0.3"],
+      /at most 18\.0 s is accepted; raise it with --max-input-minutes/,
+    ],
   ])("refuses %s with a clear message and exit code 2", async (_name, flags, message) => {
     const result = await harmonizer("extend", song, "-o", join(dir, "never.wav"), ...flags);
     expect(result.code).toBe(2);

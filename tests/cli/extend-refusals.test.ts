@@ -99,6 +99,14 @@ describe("harmonizer extend messages", () => {
     expectPlainWords(result.stderr);
   });
 
+  it("names the output, not its hidden temporary file, when its folder may not be written (sysfs: even root may not)", async () => {
+    const result = await harmonizer(dir, "extend", song, "--to", "40", "-o", "/sys/out.wav");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/cannot write \/sys\/out\.wav: (permission denied|the file system is read-only)/);
+    expect(result.stderr).not.toMatch(/partial/);
+    expectPlainWords(result.stderr);
+  });
+
   it("names --max-target-minutes when the target is over the limit", async () => {
     const result = await harmonizer(dir, "extend", song, "--to", "40000", "-o", "long.wav");
     expect(result.code).toBe(2);
@@ -134,7 +142,33 @@ describe("harmonizer extend messages", () => {
     const report = JSON.parse(await readFile(join(folder, "other.report.json"), "utf8"));
     expect(report.output.seconds).toBe(32);
     expect((await readFile(cover)).equals(image)).toBe(true);
-  }, 120_000);
+
+    // Turned off on a third run, its picture, report and page would describe the second result: it says so.
+    const bare = await harmonizer(
+      folder,
+      "extend",
+      song,
+      "--to",
+      "34",
+      "-o",
+      "other.wav",
+      "--force",
+      "--no-picture",
+      "--no-report",
+      "--no-page",
+    );
+    expect(bare.code).toBe(0);
+    for (const [name, flag] of [
+      ["other.png", "--no-picture"],
+      ["other.report.json", "--no-report"],
+      ["other.html", "--no-page"],
+    ]) {
+      expect(bare.stderr).toContain(
+        `warning: ${name} is from an earlier run and describes that result, not this one (${flag})`,
+      );
+    }
+    expect(bare.stderr).not.toContain("song.png");
+  }, 180_000);
 
   it("never replaces an existing -o (another song, the user's notes, an earlier result) unless --force", async () => {
     const folder = join(dir, "existing");
@@ -190,7 +224,10 @@ describe("harmonizer extend messages", () => {
     ["--backend", "metal", /argument 'metal' is invalid\. Allowed choices are auto, tensorflow, wasm, cpu/],
     ["--to", "soon", /expected a length like 90, 1:30, 10:00, 1:00:00, 90s, 10m, 1h, 1h30m, or x2 .*got "soon"/],
     ["--to", "1:75", /expected a length like .*got "1:75"/],
+    ["--to", "0", /"0" is no time at all; ask for at least 20 s/],
+    ["--to", "x0", /"x0" is no time at all; ask for at least 20 s/],
     ["--encode-threads", "0", /expected a whole number from 1 to 32, got "0"/],
+    ["--crossfade", "99", /expected seconds from 0 to 5 \(longer blends eat the intro and whole phrases\), got "99"/],
     ["--encode-threads", "2.5", /expected a whole number from 1 to 32, got "2.5"/],
   ])("refuses %s %s with exit code 2, like --form", async (flag, value, message) => {
     const result = await harmonizer(dir, "extend", song, "--to", "40", "-o", "x.wav", flag, value);

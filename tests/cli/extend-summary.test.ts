@@ -108,6 +108,35 @@ describe("extend's terminal summary", () => {
     ]);
   });
 
+  it("gives a figure in seconds its unit when its target names none (a shortened song adds nothing to judge)", () => {
+    const unjudged: TargetCheck[] = [
+      {
+        key: "longestVerbatimRunSeconds",
+        label: "longest verbatim run",
+        value: 106.2,
+        target: "none (nothing added)",
+        met: null,
+      },
+      {
+        key: "longestRepeatedStretchSeconds",
+        label: "longest repeated stretch",
+        value: 0,
+        target: "none (nothing added)",
+        met: null,
+      },
+    ];
+    const [verbatim, repeated] = targetTable(unjudged);
+    expect(verbatim).toMatch(/longest verbatim run\s+106\.2 s\s+target none \(nothing added\)\s+n\/a$/);
+    expect(repeated).toMatch(/longest repeated stretch\s+0 s\s+target none/);
+  });
+
+  it("shows a figure just past its limit with the decimals that show it past, not rounded onto the limit", () => {
+    const near = [seam(75, ["flux", "loudness"], { fluxZ: 1.52, loudnessChangeLu: -1.0002 })];
+    expect(joinsToHear(near)[1]).toBe(
+      "  1:15.0 (song 1:40.0 -> 0:10.4): seam flux z 1.52 (limit 1.5), loudness change -1.0002 LU (limit ±1 LU)",
+    );
+  });
+
   it("writes join times to the tenth, and counts in the singular and plural", () => {
     expect([joinClock(83.64), joinClock(0), joinClock(59.96)]).toEqual(["1:23.6", "0:00.0", "1:00.0"]);
     expect([count(1, "seam"), count(0, "seam"), count(32, "seam")]).toEqual(["1 seam", "0 seams", "32 seams"]);

@@ -41,6 +41,14 @@ describe("lengths as people write them", () => {
     );
   });
 
+  it("tells a zero length by the shortest target, not by the forms", () => {
+    for (const text of ["0", "0s", "0:00", "x0", "0h0m"]) {
+      expect(() => parseLength(text, "target-seconds"), text).toThrow(
+        `target-seconds "${text}" is no time at all; ask for at least 20 s`,
+      );
+    }
+  });
+
   it("works a multiple out from the song's length", () => {
     expect(lengthSeconds({ times: 2 }, 201.5)).toBe(403);
     expect(lengthSeconds({ seconds: 600 }, 201.5)).toBe(600);
