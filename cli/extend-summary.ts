@@ -1,4 +1,11 @@
-import { checkTargets, type ExtensionReport, OPUS_RATE, type SeamReading, type TargetCheck } from "#engine";
+import {
+  checkTargets,
+  type ExtensionReport,
+  formatCheckValue,
+  OPUS_RATE,
+  type SeamReading,
+  type TargetCheck,
+} from "#engine";
 
 /** What `harmonizer extend` tells the terminal after the headline: lines for stdout, warnings for stderr. */
 export interface ExtendSummary {
@@ -27,23 +34,6 @@ export function seamsLine(seams: readonly number[], max = MAX_LISTED_SEAMS): str
   return `seams: ${seams.length} at ${listed}${seams.length > max ? ", …" : ""}`;
 }
 
-/** The unit a target names after its figure ("<= 45 s" -> "s", "<= 2 %" -> "%", "0" -> ""). */
-export function targetUnit(target: string): string {
-  return /[\d.]\s*([^\d\s.][^\s]*)\s*$/.exec(target)?.[1] ?? "";
-}
-
-/** The unit of a check's figure: its target's, else seconds for a figure in seconds (a target "none (nothing added)"). */
-function unitOf(check: TargetCheck): string {
-  return targetUnit(check.target) || (check.key.endsWith("Seconds") ? "s" : "");
-}
-
-export function formatValue(value: TargetCheck["value"], unit = ""): string {
-  if (value === null) return "–";
-  if (typeof value === "boolean") return value ? "yes" : "no";
-  const figure = Number.isInteger(value) ? String(value) : Math.abs(value) >= 10 ? value.toFixed(1) : value.toFixed(2);
-  return unit === "" ? figure : `${figure} ${unit}`;
-}
-
 const STATUS = { ok: "ok", missed: "MISSED", none: "n/a" } as const;
 const statusOf = (met: boolean | null): string => (met === null ? STATUS.none : met ? STATUS.ok : STATUS.missed);
 
@@ -51,7 +41,7 @@ const statusOf = (met: boolean | null): string => (met === null ? STATUS.none : 
 export function targetTable(checks: readonly TargetCheck[]): string[] {
   const rows = checks.map((check) => ({
     label: check.label,
-    value: formatValue(check.value, unitOf(check)),
+    value: formatCheckValue(check),
     target: `target ${check.target}`,
     status: statusOf(check.met),
   }));
@@ -79,7 +69,7 @@ export function missedTargets(checks: readonly TargetCheck[], seams: readonly Se
         .filter((seam) => miss !== undefined && seam.missed.includes(miss))
         .map((s) => clock(s.atSeconds));
       const where = at.length === 0 ? "" : `: at ${listed(at)}`;
-      return `${check.label} ${formatValue(check.value, unitOf(check))} (target ${check.target})${where}`;
+      return `${check.label} ${formatCheckValue(check)} (target ${check.target})${where}`;
     });
 }
 

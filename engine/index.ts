@@ -87,6 +87,7 @@ export { CANDIDATES, type Candidate } from "./extend/extenders.ts";
 export {
   checkTargets,
   type EngineEvaluation,
+  formatCheckValue,
   formatMedianTable,
   medianReports,
   type QualityReport,

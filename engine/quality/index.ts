@@ -21,4 +21,11 @@ export {
 export { CLICK_RATIO_THRESHOLD, clickRatio, countClicks } from "./clicks.ts";
 export { shortestLoopSeconds } from "./loops.ts";
 export { measureForm, type FormMetrics, type FormOptions } from "./form.ts";
-export { checkTargets, type TargetCheck, type TargetOptions } from "./targets.ts";
+export {
+  checkTargets,
+  formatCheckValue,
+  formatValue,
+  type TargetCheck,
+  type TargetOptions,
+  targetUnit,
+} from "./targets.ts";

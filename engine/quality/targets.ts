@@ -150,3 +150,20 @@ function repeatDistanceCheck(report: QualityReport, shortestRepeatSeconds: numbe
 function round(value: number): string {
   return String(Math.round(value * 100) / 100);
 }
+
+/** The unit a target names after its figure ("<= 45 s" -> "s", "<= 2 %" -> "%", "0" -> ""). */
+export function targetUnit(target: string): string {
+  return /[\d.]\s*([^\d\s.][^\s]*)\s*$/.exec(target)?.[1] ?? "";
+}
+
+/** A check's figure as the terminal and the page show it, with its unit: its target's, else "s" for a figure in seconds. */
+export function formatCheckValue(check: Pick<TargetCheck, "key" | "value" | "target">): string {
+  return formatValue(check.value, targetUnit(check.target) || (check.key.endsWith("Seconds") ? "s" : ""));
+}
+
+export function formatValue(value: TargetCheck["value"], unit = ""): string {
+  if (value === null) return "–";
+  if (typeof value === "boolean") return value ? "yes" : "no";
+  const figure = Number.isInteger(value) ? String(value) : Math.abs(value) >= 10 ? value.toFixed(1) : value.toFixed(2);
+  return unit === "" ? figure : `${figure} ${unit}`;
+}

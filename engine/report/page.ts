@@ -1,7 +1,7 @@
 import { dirname, relative, resolve, sep } from "node:path";
 import type { ExtensionReport } from "./job-report.ts";
 import { FORMAT_INFO } from "../audio/encode/formats.ts";
-import { checkTargets, type TargetCheck } from "../quality/targets.ts";
+import { checkTargets, formatCheckValue } from "../quality/targets.ts";
 import { PAGE_CSS } from "./page-style.ts";
 import { GENERATOR } from "./signature.ts";
 import { JOIN_LEAD_IN_SECONDS, joinsSection } from "./page-joins.ts";
@@ -61,17 +61,14 @@ export function clockTime(seconds: number): string {
   return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
 }
 
+/** What the job did to the song's length: a shorter result is "shortened", not "extended". */
+function lengthVerb(report: Pick<PageReport, "input" | "output">): string {
+  return report.output.seconds < report.input.seconds ? "shortened" : "extended";
+}
+
 /** Where the extension first joins: the first seam, else where the input (or its intro) ends. */
 export function firstJoinSeconds(report: Pick<ExtensionReport, "seams" | "introSeconds">): number {
   return report.seams[0] ?? report.introSeconds;
-}
-
-function formatFigure(value: TargetCheck["value"], target: string): string {
-  if (value === null) return "–";
-  if (typeof value === "boolean") return value ? "yes" : "no";
-  const unit = /[\d.]\s*([^\d\s.][^\s]*)\s*$/.exec(target)?.[1] ?? "";
-  const figure = Number.isInteger(value) ? String(value) : Math.abs(value) >= 10 ? value.toFixed(1) : value.toFixed(2);
-  return unit === "" ? figure : `${figure} ${unit}`;
 }
 
 function qualitySection(report: PageReport): string {
@@ -88,7 +85,7 @@ function qualitySection(report: PageReport): string {
     .map((check) => {
       const status = check.met === null ? ["na", "n/a"] : check.met ? ["met", "met"] : ["missed", "missed"];
       return (
-        `<tr class="${status[0]}"><td>${escapeHtml(check.label)}</td><td>${escapeHtml(formatFigure(check.value, check.target))}</td>` +
+        `<tr class="${status[0]}"><td>${escapeHtml(check.label)}</td><td>${escapeHtml(formatCheckValue(check))}</td>` +
         `<td>${escapeHtml(check.target)}</td><td class="status">${status[1]}</td></tr>`
       );
     })
@@ -138,13 +135,13 @@ export function buildResultPage(input: ResultPageInput): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <meta name="generator" content="${GENERATOR}">
-<title>${name}, extended to ${clockTime(report.output.seconds)}</title>
+<title>${name}, ${lengthVerb(report)} to ${clockTime(report.output.seconds)}</title>
 <style>${PAGE_CSS}</style>
 </head>
 <body>
 <main>
 <header><h1>${name}</h1>
-<p class="sub">${clockTime(report.input.seconds)} extended to <strong>${clockTime(report.output.seconds)}</strong> with the ${escapeHtml(report.engine)} engine, ${escapeHtml(report.form)} form; ${report.seams.length} join${report.seams.length === 1 ? "" : "s"}.</p></header>
+<p class="sub">${clockTime(report.input.seconds)} ${lengthVerb(report)} to <strong>${clockTime(report.output.seconds)}</strong> with the ${escapeHtml(report.engine)} engine, ${escapeHtml(report.form)} form; ${report.seams.length} join${report.seams.length === 1 ? "" : "s"}.</p></header>
 <section class="players">
 <div class="player"><h2>Before: the original</h2><audio id="original" controls preload="metadata" src="${escapeHtml(links.original)}"></audio><p class="muted">${clockTime(report.input.seconds)}</p></div>
 <div class="player"><h2>After: the result</h2><audio id="result" controls preload="metadata" src="${escapeHtml(links.result)}"></audio><p class="muted">${clockTime(report.output.seconds)}</p>

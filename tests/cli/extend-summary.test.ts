@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import {
   clock,
   count,
-  formatValue,
   formLine,
   joinClock,
   joinsToHear,
@@ -10,9 +9,8 @@ import {
   piecesPhrase,
   seamsLine,
   targetTable,
-  targetUnit,
 } from "../../cli/extend-summary.ts";
-import type { SeamReading, TargetCheck } from "../../engine/quality/index.ts";
+import { formatValue, type SeamReading, type TargetCheck, targetUnit } from "../../engine/quality/index.ts";
 
 const seam = (atSeconds: number, missed: SeamReading["missed"], figures: Partial<SeamReading> = {}): SeamReading => ({
   atSeconds,

@@ -114,4 +114,19 @@ describe("the result page", () => {
       picture: "long%20song.png",
     });
   });
+
+  it("says a shorter result was shortened, and shows its unjudged runs in seconds", () => {
+    const quality = job.report.quality!;
+    const report = {
+      ...job.report,
+      input: { ...job.report.input, seconds: 322 },
+      output: { ...job.report.output, seconds: 150 },
+      quality: { ...quality, originalSeconds: 322, resultSeconds: 150, longestVerbatimRunSeconds: 106.24 },
+    };
+    const html = buildResultPage({ songName: "s.mp3", report, links: LINKS });
+    expect(html).toContain("<title>s.mp3, shortened to 2:30</title>");
+    expect(html).toContain("5:22 shortened to <strong>2:30</strong>");
+    expect(html).not.toContain("extended to");
+    expect(html).toMatch(/<td>longest verbatim run<\/td><td>106\.2 s<\/td>/);
+  });
 });
