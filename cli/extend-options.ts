@@ -87,7 +87,7 @@ export function withExtendOptions(command: Command): Command {
     .option(
       "-o, --output <file>",
       required(
-        "where to write the extended song (a folder when <input> is one); .wav .flac .mp3 .ogg .opus pick the format, no extension keeps the input's",
+        "where to write the extended song (a folder when <input> is one); .wav .flac .mp3 .ogg .oga .opus pick the format, no extension keeps the input's",
       ),
     )
     .option("--format <name>", `output format, whatever -o's extension: ${FORMAT_CHOICES}`)
