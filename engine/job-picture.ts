@@ -3,6 +3,7 @@ import type { AudioStream } from "./audio/stream.ts";
 import type { ExtendResult } from "./extend/types.ts";
 import type { QualityReport } from "./quality/report.ts";
 import { pictureTitle, renderExtensionPicture, waveformColumns } from "./report/picture.ts";
+import { keptAndZoom } from "./report/picture-zoom.ts";
 import { ColumnPeaks, tapPeaks } from "./report/waveform-peaks.ts";
 
 export interface PictureTargets {
@@ -11,21 +12,31 @@ export interface PictureTargets {
 }
 
 /**
- * The result's stream for the encoder, and the waveform's columns it fills as the encoder reads it in order: the
- * picture drawn after the encoding then needs no second pass over a long result.
+ * The result's stream for the encoder, and the columns of the waveform and of the zoom strip (when the picture has
+ * one) it fills as the encoder reads it in order: the picture drawn after the encoding then reads none of a long
+ * result again.
  */
-export function streamForPicture(stream: AudioStream): { stream: AudioStream; peaks: ColumnPeaks } {
+export function streamForPicture(input: PcmAudio, result: ExtendResult): { stream: AudioStream; peaks: PicturePeaks } {
+  const { stream } = result;
   const peaks = new ColumnPeaks(stream.length, waveformColumns());
-  return { stream: tapPeaks(stream, peaks), peaks };
+  const { zoom } = keptAndZoom({ original: input, introSeconds: result.introSeconds, seams: result.seams }, stream);
+  const zoomPeaks = zoom && new ColumnPeaks(zoom.to - zoom.from, waveformColumns(), zoom.from);
+  return { stream: tapPeaks(stream, ...(zoomPeaks ? [peaks, zoomPeaks] : [peaks])), peaks: { peaks, zoomPeaks } };
 }
 
-/** The job's picture of its result (see renderExtensionPicture); `peaks` as streamForPicture gathered them. */
+/** What streamForPicture gathered. */
+export interface PicturePeaks {
+  readonly peaks: ColumnPeaks;
+  readonly zoomPeaks?: ColumnPeaks;
+}
+
+/** The job's picture of its result (see renderExtensionPicture); `gathered` by streamForPicture. */
 export function drawResult(
   job: PictureTargets,
   input: PcmAudio,
   result: ExtendResult,
   quality?: QualityReport,
-  peaks?: ColumnPeaks,
+  gathered?: PicturePeaks,
 ): Uint8Array {
   const seconds = result.stream.length / result.stream.sampleRate;
   job.onPhase?.("picture", 0, seconds);
@@ -44,7 +55,7 @@ export function drawResult(
       inputSeconds: durationSeconds(input),
       outputSeconds: seconds,
     }),
-    peaks,
+    ...gathered,
   });
   job.onPhase?.("picture", seconds, seconds);
   return picture;

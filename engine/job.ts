@@ -194,7 +194,7 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: InputThrea
     const quality = measure ? await measureResult(job, input, result, analysis) : undefined;
     const analyseMs = clock();
     // Encoded first: the encoder's pass over the result also gathers the picture's waveform.
-    const tapped = job.picture === false ? undefined : streamForPicture(result.stream);
+    const tapped = job.picture === false ? undefined : streamForPicture(input, result);
     const { encoded, outputFormat, encoding } = await encodeResult(job, decoded, tapped?.stream ?? result.stream);
     const encodeMs = clock();
     stage("job: encoded");

@@ -1,6 +1,8 @@
+import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import type { AudioStream } from "../audio/stream.ts";
 import { drawText, textWidth } from "./font.ts";
 import { formatTime, type Setter } from "./axes.ts";
+import type { ColumnPeaks } from "./waveform-peaks.ts";
 import {
   AXIS_COLOUR,
   type Area,
@@ -43,6 +45,21 @@ export function zoomAroundFirstJoin(
 }
 
 /**
+ * Where the picture of `result` ends the kept opening (samples; introSeconds, default the original's length) and
+ * its zoom strip's window, if it has one.
+ */
+export function keptAndZoom(
+  marks: { readonly original: PcmAudio; readonly introSeconds?: number; readonly seams: readonly number[] },
+  result: { readonly length: number; readonly sampleRate: number },
+): { keptLength: number; zoom: ZoomWindow | undefined } {
+  const { sampleRate } = result;
+  const total = Math.max(1, result.length);
+  const keptSeconds = marks.introSeconds ?? frameCount(marks.original) / sampleRate;
+  const keptLength = Math.min(total, Math.round(keptSeconds * sampleRate));
+  return { keptLength, zoom: zoomAroundFirstJoin(marks.seams, keptLength, total, sampleRate) };
+}
+
+/**
  * The strip: a title naming where it is, the waveform of the window (the overview's colours), the seams, missed seams
  * and the start of the extension inside it as lines, and its first, join and last times under it.
  */
@@ -58,6 +75,7 @@ export function drawZoomStrip(
   },
   area: Area,
   set: Setter,
+  peaks?: ColumnPeaks,
 ): void {
   const { from, to, join } = zoom;
   const rate = result.sampleRate;
@@ -70,7 +88,7 @@ export function drawZoomStrip(
     read: (a, z) => result.read(from + a, from + z),
   };
   const added = marks.added.map(([a, z]): [number, number] => [a - from, z - from]);
-  drawWaveform(part, added, area, set);
+  drawWaveform(part, added, area, set, peaks);
   const xOf = (sample: number) => area.left + Math.round(((sample - from) / (to - from)) * (area.plotWidth - 1));
   const line = (sample: number, colour: typeof AXIS_COLOUR, width: number) => {
     if (sample < from || sample >= to) return;

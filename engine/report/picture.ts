@@ -1,7 +1,7 @@
 import { PNG } from "pngjs";
 import { signPng } from "./signature.ts";
 import type { ColumnPeaks } from "./waveform-peaks.ts";
-import { frameCount, type PcmAudio } from "../audio/pcm.ts";
+import type { PcmAudio } from "../audio/pcm.ts";
 import { streamOf, type AudioStream } from "../audio/stream.ts";
 import { forEachSpectrumAt } from "./spectrum.ts";
 import { drawText, textWidth } from "./font.ts";
@@ -19,7 +19,7 @@ import {
   START_COLOUR,
   type Area,
 } from "./picture-waveform.ts";
-import { drawZoomStrip, ZOOM_BAND_HEIGHT, zoomAroundFirstJoin } from "./picture-zoom.ts";
+import { drawZoomStrip, keptAndZoom, ZOOM_BAND_HEIGHT } from "./picture-zoom.ts";
 import type { SeamSource } from "../quality/report.ts";
 
 export interface PictureInput {
@@ -44,6 +44,8 @@ export interface PictureInput {
   readonly height?: number;
   /** The waveform's columns gathered while the result was encoded (see waveform-peaks.ts and waveformColumns). */
   readonly peaks?: ColumnPeaks;
+  /** The same for the zoom strip's window (keptAndZoom's `zoom`), when the picture has one. */
+  readonly zoomPeaks?: ColumnPeaks;
 }
 
 /** The waveform's pixel columns in a picture `width` wide (the plots leave 80 px on the left, 20 on the right). */
@@ -100,27 +102,26 @@ export function renderExtensionPicture(input: PictureInput): Uint8Array {
   const result = "read" in input.result ? input.result : streamOf(input.result);
   const sampleRate = result.sampleRate;
   const total = Math.max(1, result.length);
-  const keptLength = Math.min(
-    total,
-    Math.round((input.introSeconds ?? frameCount(input.original) / sampleRate) * sampleRate),
-  );
-  const zoom = zoomAroundFirstJoin(input.seams, keptLength, total, sampleRate);
+  const { keptLength, zoom } = keptAndZoom(input, result);
   const imageHeight = height + (zoom ? ZOOM_BAND_HEIGHT : 0);
   const png = new PNG({ width, height: imageHeight });
   const set: Setter = (x, y, [r, g, b], alpha = 1) => {
     if (x < 0 || y < 0 || x >= width || y >= imageHeight) return;
     const i = (y * width + Math.round(x)) * 4;
-    png.data[i] = Math.round(png.data[i]! * (1 - alpha) + r * alpha);
-    png.data[i + 1] = Math.round(png.data[i + 1]! * (1 - alpha) + g * alpha);
-    png.data[i + 2] = Math.round(png.data[i + 2]! * (1 - alpha) + b * alpha);
-    png.data[i + 3] = 255;
+    const data = png.data;
+    // Opaque (most pixels): the blend below gives exactly Math.round(r), so skip reading the pixel.
+    if (alpha === 1) {
+      data[i] = Math.round(r);
+      data[i + 1] = Math.round(g);
+      data[i + 2] = Math.round(b);
+    } else {
+      data[i] = Math.round(data[i]! * (1 - alpha) + r * alpha);
+      data[i + 1] = Math.round(data[i + 1]! * (1 - alpha) + g * alpha);
+      data[i + 2] = Math.round(data[i + 2]! * (1 - alpha) + b * alpha);
+    }
+    data[i + 3] = 255;
   };
-  for (let i = 0; i < width * imageHeight * 4; i += 4) {
-    png.data[i] = BACKGROUND[0];
-    png.data[i + 1] = BACKGROUND[1];
-    png.data[i + 2] = BACKGROUND[2];
-    png.data[i + 3] = 255;
-  }
+  png.data.fill(Uint8Array.of(BACKGROUND[0], BACKGROUND[1], BACKGROUND[2], 255));
 
   const left = 80;
   const right = width - 20;
@@ -164,7 +165,8 @@ export function renderExtensionPicture(input: PictureInput): Uint8Array {
       missed: (input.missedSeams ?? []).map((s) => Math.round(s * sampleRate)),
       keptLength,
     };
-    drawZoomStrip(result, zoom, marks, { left, plotWidth, top: height + 40, height: ZOOM_BAND_HEIGHT - 80 }, set);
+    const area = { left, plotWidth, top: height + 40, height: ZOOM_BAND_HEIGHT - 80 };
+    drawZoomStrip(result, zoom, marks, area, set, input.zoomPeaks);
   }
 
   // One filter for every row ("up": the plots are mostly vertical stripes) instead of trying all five per row:

@@ -13,9 +13,11 @@ export class ColumnPeaks {
   private column = 0;
   private columnEnd = 0;
 
+  /** Columns across frames [start, start + length) of the stream (the zoom strip's window; default the whole). */
   constructor(
     readonly length: number,
     readonly columns: number,
+    readonly start = 0,
   ) {
     this.low = new Float64Array(columns);
     this.high = new Float64Array(columns);
@@ -27,9 +29,19 @@ export class ColumnPeaks {
     return this.length >= this.columns && this.next === this.length;
   }
 
-  /** Frames [from, from + channels[0].length), as the encoder read them: only a pass from 0 in order counts. */
+  /** Frames [from, from + channels[0].length), as the encoder read them: only a pass from `start` in order counts. */
   observe(from: number, channels: readonly Float32Array[]): void {
     if (this.complete || this.length < this.columns) return;
+    if (this.start !== 0) {
+      const first = Math.max(from, this.start);
+      const end = Math.min(from + (channels[0]?.length ?? 0), this.start + this.length);
+      if (end <= first) return;
+      const inside = channels.map((c) => c.subarray(first - from, end - from));
+      this.observeFrom(first - this.start, inside);
+    } else this.observeFrom(from, channels);
+  }
+
+  private observeFrom(from: number, channels: readonly Float32Array[]): void {
     if (from === 0) this.restart();
     const to = from + (channels[0]?.length ?? 0);
     if (from !== this.next || to > this.length) return;
@@ -73,15 +85,15 @@ export function columnSpan(column: number, columns: number, total: number): [num
   return [from, Math.max(from + 1, Math.floor(((column + 1) / columns) * total))];
 }
 
-/** `stream`, telling `peaks` about every window read from it. */
-export function tapPeaks(stream: AudioStream, peaks: ColumnPeaks): AudioStream {
+/** `stream`, telling each of `peaks` about every window read from it. */
+export function tapPeaks(stream: AudioStream, ...peaks: ColumnPeaks[]): AudioStream {
   return {
     sampleRate: stream.sampleRate,
     channelCount: stream.channelCount,
     length: stream.length,
     read: (from, to, into) => {
       const channels = stream.read(from, to, into);
-      peaks.observe(from, channels);
+      for (const each of peaks) each.observe(from, channels);
       return channels;
     },
   };

@@ -2,6 +2,7 @@ import { describe, expect, test } from "vitest";
 import { encodeStream, MemorySink } from "../../../engine/audio/encode/index.ts";
 import type { AudioStream } from "../../../engine/audio/stream.ts";
 import { renderExtensionPicture, waveformColumns } from "../../../engine/report/picture.ts";
+import { keptAndZoom } from "../../../engine/report/picture-zoom.ts";
 import { ColumnPeaks, tapPeaks } from "../../../engine/report/waveform-peaks.ts";
 
 /** Stereo, computed window by window: a tone whose level swells, a different peak in every column. */
@@ -22,8 +23,9 @@ function swell(seconds: number): AudioStream {
 describe("the waveform gathered while the result is encoded", () => {
   const result = swell(700);
   const original = { sampleRate: 8000, channels: [new Float32Array(8000 * 30), new Float32Array(8000 * 30)] };
-  const draw = (peaks?: ColumnPeaks) =>
-    renderExtensionPicture({ original, result, seams: [30, 200, 410], introSeconds: 30, peaks });
+  const marks = { original, seams: [30, 200, 410], introSeconds: 30 };
+  const draw = (peaks?: ColumnPeaks, zoomPeaks?: ColumnPeaks) =>
+    renderExtensionPicture({ ...marks, result, peaks, zoomPeaks });
 
   test("draws the same picture as reading the result again", async () => {
     const peaks = new ColumnPeaks(result.length, waveformColumns());
@@ -43,5 +45,18 @@ describe("the waveform gathered while the result is encoded", () => {
     // Wrong columns, had they been used, would change the waveform.
     peaks.low.fill(-1);
     expect(Buffer.from(draw(peaks)).equals(Buffer.from(draw()))).toBe(true);
+  });
+
+  test("the zoom strip's columns too: the same picture, and they are what it draws", async () => {
+    const { zoom } = keptAndZoom(marks, result);
+    if (!zoom) throw new Error("a 700 s result with a join after its opening has a zoom strip");
+    const peaks = new ColumnPeaks(result.length, waveformColumns());
+    const zoomPeaks = new ColumnPeaks(zoom.to - zoom.from, waveformColumns(), zoom.from);
+    await encodeStream(tapPeaks(result, peaks, zoomPeaks), "wav16", new MemorySink());
+    expect(zoomPeaks.complete).toBe(true);
+    const reading = Buffer.from(draw());
+    expect(Buffer.from(draw(peaks, zoomPeaks)).equals(reading)).toBe(true);
+    zoomPeaks.high.fill(0.99);
+    expect(Buffer.from(draw(peaks, zoomPeaks)).equals(reading)).toBe(false);
   });
 });
