@@ -4,6 +4,7 @@ import type { ExtendResult } from "./extend/types.ts";
 import type { QualityReport } from "./quality/report.ts";
 import { pictureTitle, renderExtensionPicture, waveformColumns } from "./report/picture.ts";
 import { keptAndZoom } from "./report/picture-zoom.ts";
+import { SpectrogramFrames } from "./report/spectrogram-frames.ts";
 import { ColumnPeaks, tapPeaks } from "./report/waveform-peaks.ts";
 
 export interface PictureTargets {
@@ -13,21 +14,24 @@ export interface PictureTargets {
 
 /**
  * The result's stream for the encoder, and the columns of the waveform and of the zoom strip (when the picture has
- * one) it fills as the encoder reads it in order: the picture drawn after the encoding then reads none of a long
- * result again.
+ * one) and the spectrogram's frames it fills as the encoder reads it in order: the picture drawn after the encoding
+ * then reads none of a long result again.
  */
 export function streamForPicture(input: PcmAudio, result: ExtendResult): { stream: AudioStream; peaks: PicturePeaks } {
   const { stream } = result;
   const peaks = new ColumnPeaks(stream.length, waveformColumns());
   const { zoom } = keptAndZoom({ original: input, introSeconds: result.introSeconds, seams: result.seams }, stream);
   const zoomPeaks = zoom && new ColumnPeaks(zoom.to - zoom.from, waveformColumns(), zoom.from);
-  return { stream: tapPeaks(stream, ...(zoomPeaks ? [peaks, zoomPeaks] : [peaks])), peaks: { peaks, zoomPeaks } };
+  const spectrogramFrames = new SpectrogramFrames(stream.length, stream.sampleRate, waveformColumns());
+  const observers = [peaks, spectrogramFrames, ...(zoomPeaks ? [zoomPeaks] : [])];
+  return { stream: tapPeaks(stream, ...observers), peaks: { peaks, zoomPeaks, spectrogramFrames } };
 }
 
 /** What streamForPicture gathered. */
 export interface PicturePeaks {
   readonly peaks: ColumnPeaks;
   readonly zoomPeaks?: ColumnPeaks;
+  readonly spectrogramFrames?: SpectrogramFrames;
 }
 
 /** The job's picture of its result (see renderExtensionPicture); `gathered` by streamForPicture. */

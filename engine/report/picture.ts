@@ -1,12 +1,11 @@
 import { PNG } from "pngjs";
 import { signPng } from "./signature.ts";
+import { type SpectrogramFrames, spectrogramSignal } from "./spectrogram-frames.ts";
 import type { ColumnPeaks } from "./waveform-peaks.ts";
 import type { PcmAudio } from "../audio/pcm.ts";
 import { streamOf, type AudioStream } from "../audio/stream.ts";
 import { forEachSpectrumAt } from "./spectrum.ts";
 import { drawText, textWidth } from "./font.ts";
-import { ANALYSIS_RATE } from "../analysis/signal.ts";
-import { analysisSignalIn } from "../quality/sparse-signal.ts";
 import { drawFrequencyAxis, drawTimeAxis, formatTime, type Rgb, type Setter } from "./axes.ts";
 import { addedSpans } from "./picture-spans.ts";
 import {
@@ -46,6 +45,8 @@ export interface PictureInput {
   readonly peaks?: ColumnPeaks;
   /** The same for the zoom strip's window (keptAndZoom's `zoom`), when the picture has one. */
   readonly zoomPeaks?: ColumnPeaks;
+  /** The spectrogram's frames gathered the same way (spectrogram-frames.ts). */
+  readonly spectrogramFrames?: SpectrogramFrames;
 }
 
 /** The waveform's pixel columns in a picture `width` wide (the plots leave 80 px on the left, 20 on the right). */
@@ -139,7 +140,8 @@ export function renderExtensionPicture(input: PictureInput): Uint8Array {
 
   const added = addedSpans(input.seams, input.seamSources, keptLength, total, sampleRate);
   drawWaveform(result, added, { left, plotWidth, top: waveTop, height: waveHeight }, set, input.peaks);
-  const nyquist = drawSpectrogram(result, { left, plotWidth, top: specTop, height: specHeight }, set);
+  const specArea = { left, plotWidth, top: specTop, height: specHeight };
+  const nyquist = drawSpectrogram(result, specArea, set, input.spectrogramFrames);
   drawFrequencyAxis({ lowHz: LOW_HZ, highHz: nyquist }, { left, top: specTop, height: specHeight }, AXIS_COLOUR, set);
 
   // Where the extension begins, and each seam.
@@ -197,8 +199,8 @@ const SEAM_SPACING_PIXELS = 8;
 const denseSeams = (seams: number, plotWidth: number) => seams * SEAM_SPACING_PIXELS > plotWidth;
 
 /** Draws the spectrogram; returns its top frequency (the analysis copy's Nyquist), in Hz. */
-function drawSpectrogram(audio: AudioStream, area: Area, set: Setter): number {
-  const signal = analysisSignalNear(audio, area.plotWidth, 2048);
+function drawSpectrogram(audio: AudioStream, area: Area, set: Setter, gathered?: SpectrogramFrames): number {
+  const signal = spectrogramSignal(audio, area.plotWidth, 2048, gathered);
   const nyquist = signal.sampleRate / 2;
   const frameSize = 2048;
   const binHz = signal.sampleRate / frameSize;
@@ -226,34 +228,6 @@ function drawSpectrogram(audio: AudioStream, area: Area, set: Setter): number {
     }
   });
   return nyquist;
-}
-
-/**
- * The analysis copy of the result (analysisSignal) around each of `columns` evenly spaced centres: all the
- * spectrogram reads. Each frame is read from its own window of the result (sparse-signal.ts's analysisSignalIn).
- */
-function analysisSignalNear(
-  audio: AudioStream,
-  columns: number,
-  frameSize: number,
-): { samples: Float32Array; sampleRate: number; centres: number[] } {
-  const factor = Math.max(1, Math.floor(audio.sampleRate / ANALYSIS_RATE));
-  const length = Math.floor(audio.length / factor);
-  const centres = Array.from({ length: columns }, (_, c) => Math.round(((c + 0.5) / columns) * length));
-  const samples = new Float32Array(columns * frameSize);
-  centres.forEach((centre, column) => {
-    const first = Math.max(0, centre - frameSize / 2);
-    const end = Math.min(length, centre + frameSize / 2);
-    if (end <= first) return;
-    const window = { sampleRate: audio.sampleRate, channels: audio.read(first * factor, end * factor) };
-    const frame = analysisSignalIn(window, [[0, end - first]]).samples;
-    samples.set(frame, column * frameSize + (first - (centre - frameSize / 2)));
-  });
-  return {
-    samples,
-    sampleRate: audio.sampleRate / factor,
-    centres: centres.map((_, column) => column * frameSize + frameSize / 2),
-  };
 }
 
 /** heat() at 256 levels, computed once: the spectrogram colours over a million pixels. */

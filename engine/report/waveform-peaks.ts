@@ -85,8 +85,13 @@ export function columnSpan(column: number, columns: number, total: number): [num
   return [from, Math.max(from + 1, Math.floor(((column + 1) / columns) * total))];
 }
 
+/** What tapPeaks tells about each window read (ColumnPeaks, SpectrogramFrames). */
+export interface StreamObserver {
+  observe(from: number, channels: readonly Float32Array[]): void;
+}
+
 /** `stream`, telling each of `peaks` about every window read from it. */
-export function tapPeaks(stream: AudioStream, ...peaks: ColumnPeaks[]): AudioStream {
+export function tapPeaks(stream: AudioStream, ...peaks: StreamObserver[]): AudioStream {
   return {
     sampleRate: stream.sampleRate,
     channelCount: stream.channelCount,
