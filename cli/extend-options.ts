@@ -94,7 +94,7 @@ export function withExtendOptions(command: Command): Command {
     .option("--quality <kbps>", QUALITY_HELP, positiveNumber)
     .option(
       "--encode-threads <n>",
-      `threads encoding a FLAC, MP3, Opus or Vorbis result in segments (a WAV: packed on a second thread from 2), 1 to ${MAX_ENCODE_THREADS} (default: one per core; 1: all in one thread)`,
+      `threads encoding a FLAC, MP3, Opus or Vorbis result in segments (a WAV: packed on a second thread only when given as 2 or more), 1 to ${MAX_ENCODE_THREADS} (default: one per core; 1: all in one thread)`,
       encodeThreads,
     )
     .option(

@@ -2,7 +2,6 @@ import { encodeWav } from "../encode-wav.ts";
 import type { AudioStream } from "../stream.ts";
 import { writeWavSamples } from "../wav-samples.ts";
 import { yieldToEventLoop, type EncodeProgress } from "./bytes.ts";
-import { defaultEncodeThreads } from "./segment-threads.ts";
 import { startWavPacker, type WavPacker } from "./wav-pack-thread.ts";
 import type { OutputSink } from "./sink.ts";
 
@@ -58,15 +57,16 @@ const WAV_BLOCK_FRAMES = 1 << 18;
 /**
  * The stream as a WAV (see encodeWav for the depths), written window by window; RF64 past 4 GB. Each block is
  * rendered while the previous one is being packed and written (the sink's writes still come one after another): in
- * a second thread when `threads` (default: one per core) allows it and the result is two blocks or more, else here,
- * rendering and the file system's copy side by side. The bytes are the same either way.
+ * a second thread when `threads` is 2 or more and the result is two blocks or more, else here, rendering and the
+ * file system's copy side by side. The bytes are the same either way. Default 1: with packing in a SIMD kernel the
+ * thread no longer paid (docs/long-versions.md, "The picture off the 1 h WAV job's tail").
  */
 export async function writeWavStream(
   stream: AudioStream,
   depth: 16 | 24 | "32f",
   sink: OutputSink,
   onProgress?: EncodeProgress,
-  threads = defaultEncodeThreads(),
+  threads = 1,
 ): Promise<void> {
   if (stream.channelCount === 0) throw new RangeError("cannot write a WAV file with no channels");
   const header = sink.write(wavHeader(stream.sampleRate, stream.channelCount, depth, stream.length));
