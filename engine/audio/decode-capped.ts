@@ -28,6 +28,11 @@ export interface WasmDecodeResult {
 export interface StreamDecoder<R extends WasmDecodeResult> {
   decode(chunk: Uint8Array): R | Promise<R>;
   flush?: () => Promise<R>;
+  /**
+   * Instead of `decode`, where the decoder can: hands each piece of output to `take` as it is made (views that
+   * `take` copies before the next), so that the decoder need not gather the pieces into a copy of its own.
+   */
+  decodeEach?: (chunk: Uint8Array, take: (part: WasmDecodeResult) => void) => void;
 }
 
 export interface DecodeCap {
@@ -45,6 +50,8 @@ export interface DecodeCap {
    * whose samples are changed after decoding (FLAC's rescaling).
    */
   readonly onSamples?: ((decoded: PcmAudio) => void) | undefined;
+  /** Clamp to [-1, 1] while copying into the result (all of it then counts as clamped: `clampedFrames`). */
+  readonly clampOnAppend?: boolean | undefined;
 }
 
 /** How many new frames make a report to onSamples (1.5 s at 44.1 kHz). */
@@ -103,7 +110,8 @@ export async function decodeCapped<R extends WasmDecodeResult>(
       if (seconds > decodeCapSeconds({ maxInputSeconds: cap.maxSeconds })) throw tooLong(seconds, cap.maxSeconds);
     }
     cap.check?.(frames);
-    sink.append(part.channelData, part.samplesDecoded);
+    sink.append(part.channelData, part.samplesDecoded, cap.clampOnAppend);
+    if (cap.clampOnAppend) clamped = frames;
     if (cap.onSamples && frames - reported >= SAMPLES_REPORT_FRAMES) {
       reported = frames;
       cap.onSamples({ sampleRate: first.sampleRate, channels: clampFrom(sink.channelData(), clamped) });
@@ -112,8 +120,11 @@ export async function decodeCapped<R extends WasmDecodeResult>(
   };
   let reported = 0;
   let clamped = 0;
+  const decodeEach = decoder.decodeEach;
   for (let offset = 0; offset < bytes.length; offset += CHUNK_BYTES) {
-    take(await decoder.decode(bytes.subarray(offset, Math.min(bytes.length, offset + CHUNK_BYTES))));
+    const chunk = bytes.subarray(offset, Math.min(bytes.length, offset + CHUNK_BYTES));
+    if (decodeEach !== undefined) decodeEach(chunk, take as (part: WasmDecodeResult) => void);
+    else take(await decoder.decode(chunk));
   }
   if (decoder.flush !== undefined) take(await decoder.flush());
   if (first === undefined || sink === undefined) {

@@ -5,6 +5,7 @@ import { type DecodeCap, decodeCapped, type WasmDecodeResult } from "./decode-ca
 import { decoderErrorInWords } from "./decoder-errors.ts";
 import { losslessWavDepth, type DecodedAudio, type WavBitDepth } from "./decoded.ts";
 import type { AudioFormat } from "./format.ts";
+import { directMpegReader } from "./mpeg-direct.ts";
 
 const FORMAT_NAMES: Record<AudioFormat, string> = {
   wav: "WAV",
@@ -98,7 +99,8 @@ export async function decodeMp3(
     const report = cap.onSamples;
     const kept =
       report && ((decoded: PcmAudio) => report({ ...decoded, channels: decoded.channels.slice(0, channels) }));
-    const result = await decodeCapped({ decode: (chunk) => decoder.decode(chunk) }, bytes, { ...cap, onSamples: kept });
+    const source = { decode: (chunk: Uint8Array) => decoder.decode(chunk), decodeEach: directMpegReader(decoder) };
+    const result = await decodeCapped(source, bytes, { ...cap, onSamples: kept, clampOnAppend: true });
     return toDecoded("mp3", { ...result, channelData: result.channelData.slice(0, channels) }, detail);
   });
 }

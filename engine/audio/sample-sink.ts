@@ -19,12 +19,17 @@ export class SampleSink {
     return this.frames;
   }
 
-  /** Appends the first `count` samples of each channel in `part` (channels the sink does not have are dropped). */
-  append(part: readonly Float32Array[], count: number): void {
+  /**
+   * Appends the first `count` samples of each channel in `part` (channels the sink does not have are dropped),
+   * clamped to [-1, 1] on the way when `clamp` is set (one pass instead of a copy and a clamp).
+   */
+  append(part: readonly Float32Array[], count: number, clamp = false): void {
     this.reserve(this.frames + count);
     for (let c = 0; c < this.channelCount; c++) {
       const source = part[c];
-      if (source !== undefined) this.channels[c]!.set(source.subarray(0, count), this.frames);
+      if (source === undefined) continue;
+      if (clamp) copyClamped(source, count, this.channels[c]!, this.frames);
+      else this.channels[c]!.set(source.subarray(0, count), this.frames);
     }
     this.frames += count;
   }
@@ -46,5 +51,13 @@ export class SampleSink {
       if (old !== undefined) grown.set(old.subarray(0, this.frames));
       return grown;
     });
+  }
+}
+
+/** target[at + i] = source[i] within [-1, 1], for i < count (NaN and -0 pass as they are, as in a clamp in place). */
+function copyClamped(source: Float32Array, count: number, target: Float32Array, at: number): void {
+  for (let i = 0; i < count; i++) {
+    const value = source[i]!;
+    target[at + i] = Math.min(1, Math.max(-1, value));
   }
 }
