@@ -42,6 +42,11 @@ const PAD_COST_PER_BEAT = 0.4;
 const SKIPPED_ENDING_COST_PER_BEAT = 2;
 /** Of the kept ending, at least this share is kept when the exit moves later into it. */
 const MIN_ENDING_SHARE = 0.5;
+/**
+ * A piece played between two joins is at least this long: a bar or two of a phrase between the join into it and the
+ * join into the ending is heard as a stutter (introzik.ogg continued to 250 s played 1.3 s between joins).
+ */
+export const MIN_PIECE_SECONDS = 4;
 
 /**
  * Where to leave the walk for the song's own ending: after `keep` steps, play the input from `endingBeat` to its
@@ -55,6 +60,32 @@ export function chooseSongExit(
   steps: readonly WalkStep[],
   context: ExitContext,
 ): SongExit {
+  const at = (beat: number) => cuts[beat] ?? analysis.length;
+  // Exits that leave a short piece between two joins only when no other exit fits.
+  const best =
+    bestExit(analysis, graph, cuts, steps, context, MIN_PIECE_SECONDS * analysis.sampleRate) ??
+    bestExit(analysis, graph, cuts, steps, context, 0);
+  if (best) return best;
+  // Nothing fits (a walk too short for the target): the whole walk, then the ending, padded or trimmed.
+  const last = steps[steps.length - 1]!;
+  const exitAt = last.outputStart + at(last.beat + 1) - at(last.beat);
+  return {
+    keep: steps.length,
+    endingBeat: context.endingBeat,
+    shift: 0,
+    padSamples: context.targetSamples - exitAt - (analysis.length - at(context.endingBeat)),
+  };
+}
+
+/** The cheapest exit whose join into the ending (if any) follows at least `minPiece` samples since the last join. */
+function bestExit(
+  analysis: BeatAnalysis,
+  graph: JumpGraph,
+  cuts: readonly number[],
+  steps: readonly WalkStep[],
+  context: ExitContext,
+  minPiece: number,
+): SongExit | undefined {
   const { length, beatSamples } = analysis;
   const at = (beat: number) => cuts[beat] ?? length;
   const fullEnding = length - at(context.endingBeat);
@@ -72,6 +103,7 @@ export function chooseSongExit(
       // The pulse moves the ending by at most half a beat: an exit that cannot fit with any such shift is not read.
       const unshifted = context.targetSamples - exitAt - ending;
       if (unshifted - beatSamples > maxPad || unshifted + beatSamples < -trailingQuiet) continue;
+      if (!natural && minPiece > 0 && runLength(steps, keep, at) < minPiece) continue;
       const shift = natural
         ? previous.shift
         : context.pulse
@@ -90,16 +122,7 @@ export function chooseSongExit(
       if (!best || cost < best.cost) best = { keep, endingBeat: beat, shift, padSamples: pad, cost };
     }
   }
-  if (best) return best;
-  // Nothing fits (a walk too short for the target): the whole walk, then the ending, padded or trimmed.
-  const last = steps[steps.length - 1]!;
-  const exitAt = last.outputStart + at(last.beat + 1) - at(last.beat);
-  return {
-    keep: steps.length,
-    endingBeat: context.endingBeat,
-    shift: 0,
-    padSamples: context.targetSamples - exitAt - fullEnding,
-  };
+  return best && { keep: best.keep, endingBeat: best.endingBeat, shift: best.shift, padSamples: best.padSamples };
 }
 
 /** Samples of the contiguous run of input that ends with step `keep - 1`. */

@@ -53,3 +53,31 @@ describe("the exit into the song's own ending", () => {
     expect(Math.abs(exit.padSamples)).toBeLessThanOrEqual(4 * BEAT);
   });
 });
+
+describe("the piece before the join into the ending", () => {
+  // 0.5 s beats. The walk plays beats 20-43 (12 s), then joins to beats 60-79. A target of 48 beats fits the whole
+  // ending exactly after one bar (2 s) of the second phrase: a join, 2 s, a join again, heard as a stutter.
+  const rate = { ...analysis, sampleRate: 2 * BEAT } as BeatAnalysis;
+  const walk: WalkStep[] = [
+    ...Array.from({ length: 24 }, (_, k) => ({ beat: 20 + k, outputStart: k * BEAT, shift: 0 })),
+    ...Array.from({ length: 20 }, (_, k) => ({ beat: 60 + k, outputStart: (24 + k) * BEAT, shift: 0 })),
+  ];
+  /** Seconds played since the last join when the walk is left after `keep` steps. */
+  const pieceBefore = (keep: number) => {
+    let first = keep - 1;
+    while (first > 0 && walk[first - 1]!.beat + 1 === walk[first]!.beat) first--;
+    return ((keep - first) * BEAT) / rate.sampleRate;
+  };
+
+  test("is at least 4 s long when an exit with a longer piece fits within a bar of the target", () => {
+    const exit = chooseSongExit(rate, graph, cuts, walk, {
+      firstStep: 1,
+      endingBeat: 100,
+      targetSamples: 48 * BEAT,
+      maxRunSamples: 45 * BEAT,
+      costScale: 1,
+    });
+    expect(pieceBefore(exit.keep)).toBeGreaterThanOrEqual(4);
+    expect(Math.abs(exit.padSamples)).toBeLessThanOrEqual(4 * BEAT);
+  });
+});
