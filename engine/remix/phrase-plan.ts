@@ -9,6 +9,7 @@ import { chooseSongExit, type WalkStep } from "./song-exit.ts";
 import { leadInOf, toRanges } from "./walk-ranges.ts";
 import { followWeight, recentLikeness, shareCost } from "./follow.ts";
 import { lookAhead } from "./look-ahead.ts";
+import { RIDE_SECONDS } from "./level-ride.ts";
 import { turnEvery } from "../quality/steps.ts";
 import {
   bodyPhrases,
@@ -186,6 +187,7 @@ function outroPlan(walk: FinishedWalk, options: PhrasePlanOptions, shortfalls: s
     maxRunSamples: MAX_VERBATIM_SECONDS * sampleRate,
     costScale: walk.costScale,
     pulse: options.pulse,
+    approachBeats: Math.ceil((RIDE_SECONDS * sampleRate) / analysis.beatSamples),
   });
   if (Math.abs(exit.padSamples) > 4 * analysis.beatSamples) {
     shortfalls.push(
@@ -201,11 +203,13 @@ function outroPlan(walk: FinishedWalk, options: PhrasePlanOptions, shortfalls: s
   if (repeated) shortfalls.unshift(repeated.note);
   const ranges = toRanges(steps.slice(0, exit.keep), cuts, length, start.firstRangeStart);
   const leadInSamples = song ? undefined : leadInOf(steps, cuts, ranges);
-  ranges.push({ start: at(exit.endingBeat) + exit.shift, end: length });
+  const entered = at(exit.endingBeat) + exit.shift;
+  ranges.push({ start: entered, end: length });
+  const approachSamples = Math.max(0, at(form.endingStartBeat) - entered);
   return {
     form: options.form,
     ranges,
-    ending: { kind: "outro", beat: exit.endingBeat, padSamples: exit.padSamples },
+    ending: { kind: "outro", beat: exit.endingBeat, padSamples: exit.padSamples, approachSamples },
     introSamples: song ? at(form.introEndBeat) : length,
     shortfalls,
     shortestRepeatSeconds: repeated && repeated.shortestSamples / walk.analysis.sampleRate,

@@ -7,8 +7,11 @@ export interface SourceRange {
 }
 
 export type Ending =
-  /** The song's own last part from beat `beat` on, then `padSamples` of silence (negative: trailing silence cut). */
-  | { readonly kind: "outro"; readonly beat: number; readonly padSamples: number }
+  /**
+   * The song's own last part from beat `beat` on, then `padSamples` of silence (negative: trailing silence cut).
+   * `approachSamples`: of that part, the samples before the song's ending proper (its approach, which may be ridden).
+   */
+  | { readonly kind: "outro"; readonly beat: number; readonly padSamples: number; readonly approachSamples?: number }
   /** The path runs to the target and fades out from `fadeStart` (samples in the result). */
   | { readonly kind: "fade"; readonly fadeStart: number };
 

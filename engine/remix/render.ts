@@ -106,7 +106,7 @@ export function renderPlan(input: PcmAudio, plan: RemixPlan, options: RenderOpti
     protectedEnd: length,
     transitionSamples: half,
     // The song's own ending, when it ends the result, is heard at its own level throughout.
-    unityFrom: plan.ending.kind === "outro" ? lastStart : undefined,
+    unityFrom: plan.ending.kind === "outro" ? lastStart + (plan.ending.approachSamples ?? 0) : undefined,
     peak: () => peakOf(input),
     rawLoudness: options.loudness ? copiedLoudness(pieces, options.loudness.lufs) : undefined,
   });

@@ -1,6 +1,7 @@
 import type { BeatAnalysis } from "../analysis/beats.ts";
 import type { PulseProfile } from "../analysis/continuity.ts";
 import type { JumpGraph } from "./jump-graph.ts";
+import { RIDE_FROM_LU } from "./level-ride.ts";
 
 /** One beat of the planned output. */
 export interface WalkStep {
@@ -20,6 +21,12 @@ export interface ExitContext {
   readonly maxRunSamples: number;
   readonly costScale: number;
   readonly pulse?: PulseProfile;
+  /**
+   * Beats of the song's own approach to its ending (the bars before `endingBeat`) the exit may enter instead, when a
+   * join straight into the ending would step its level by more than RIDE_FROM_LU beyond the song's own step there:
+   * the ending is heard at its own level, so only a join before it can be ridden.
+   */
+  readonly approachBeats?: number;
 }
 
 export interface SongExit {
@@ -61,10 +68,20 @@ export function chooseSongExit(
   context: ExitContext,
 ): SongExit {
   const at = (beat: number) => cuts[beat] ?? analysis.length;
+  const direct = { first: context.endingBeat, last: cuts.length - 1 };
   // Exits that leave a short piece between two joins only when no other exit fits.
+  const minPiece = MIN_PIECE_SECONDS * analysis.sampleRate;
   const best =
-    bestExit(analysis, graph, cuts, steps, context, MIN_PIECE_SECONDS * analysis.sampleRate) ??
-    bestExit(analysis, graph, cuts, steps, context, 0);
+    bestExit(analysis, graph, cuts, steps, context, { ...direct, minPiece }) ??
+    bestExit(analysis, graph, cuts, steps, context, { ...direct, minPiece: 0 });
+  const approach = context.approachBeats ?? 0;
+  if (best && approach > 0 && levelStepBeyondOwn(graph, steps, best) > RIDE_FROM_LU) {
+    // Into the song's approach, at least half a ride before its ending.
+    const last = context.endingBeat - Math.ceil(approach / 2);
+    const first = Math.max(graph.firstPlayable, context.endingBeat - approach);
+    const approached = bestExit(analysis, graph, cuts, steps, context, { first, last, minPiece });
+    if (approached) return approached;
+  }
   if (best) return best;
   // Nothing fits (a walk too short for the target): the whole walk, then the ending, padded or trimmed.
   const last = steps[steps.length - 1]!;
@@ -77,14 +94,24 @@ export function chooseSongExit(
   };
 }
 
-/** The cheapest exit whose join into the ending (if any) follows at least `minPiece` samples since the last join. */
+/** LU by which a join into the exit's beat steps the level beyond the song's own step at that beat (0 if natural). */
+function levelStepBeyondOwn(graph: JumpGraph, steps: readonly WalkStep[], exit: SongExit): number {
+  const next = steps[exit.keep - 1]!.beat + 1;
+  if (next === exit.endingBeat) return 0;
+  return graph.loudnessChange(next, exit.endingBeat) - graph.loudnessChange(exit.endingBeat, exit.endingBeat);
+}
+
+/**
+ * The cheapest exit into a beat from `first` to `last` whose join (if any) follows at least `minPiece` samples since
+ * the walk's last join.
+ */
 function bestExit(
   analysis: BeatAnalysis,
   graph: JumpGraph,
   cuts: readonly number[],
   steps: readonly WalkStep[],
   context: ExitContext,
-  minPiece: number,
+  { first, last, minPiece }: { first: number; last: number; minPiece: number },
 ): SongExit | undefined {
   const { length, beatSamples } = analysis;
   const at = (beat: number) => cuts[beat] ?? length;
@@ -96,7 +123,7 @@ function bestExit(
     const previous = steps[keep - 1]!;
     const exitAt = steps[keep]?.outputStart ?? previous.outputStart + at(previous.beat + 1) - at(previous.beat);
     const next = previous.beat + 1;
-    for (let beat = context.endingBeat; beat < cuts.length; beat++) {
+    for (let beat = first; beat <= last; beat++) {
       const ending = length - at(beat);
       if (ending < MIN_ENDING_SHARE * fullEnding) break;
       const natural = beat === next;
@@ -112,7 +139,8 @@ function bestExit(
       const pad = context.targetSamples - exitAt - (ending - shift);
       if (pad > maxPad || pad < -trailingQuiet) continue;
       let cost =
-        (Math.abs(pad) / beatSamples) * PAD_COST_PER_BEAT + (beat - context.endingBeat) * SKIPPED_ENDING_COST_PER_BEAT;
+        (Math.abs(pad) / beatSamples) * PAD_COST_PER_BEAT +
+        Math.max(0, beat - context.endingBeat) * SKIPPED_ENDING_COST_PER_BEAT;
       if (!natural) {
         cost += graph.transitionCost(previous.beat, beat) / context.costScale;
         if (!graph.samePlaceInBar(next, beat)) cost += OFF_METRE_COST;

@@ -74,7 +74,7 @@ export function renderSong(
     seams: seamSamples,
     protectedEnd: seamSamples[0] ?? target,
     transitionSamples: half,
-    unityFrom: lastStart,
+    unityFrom: lastStart + (plan.ending.kind === "outro" ? (plan.ending.approachSamples ?? 0) : 0),
     ownStepIntoUnity: ownStepInto(ranges.at(-1)?.start, input.sampleRate, options.loudness),
     peak: () => peakOf(input),
     rawLoudness: options.loudness ? copiedLoudness(pieces, options.loudness.lufs) : undefined,

@@ -81,3 +81,31 @@ describe("the piece before the join into the ending", () => {
     expect(Math.abs(exit.padSamples)).toBeLessThanOrEqual(4 * BEAT);
   });
 });
+
+describe("the approach to a louder ending", () => {
+  // Every join into the ending (beat 100 on) steps the level by 4 LU where the song itself steps 0: the ending is
+  // heard at its own level, so such a join can't be ridden. Joins into the bars before it step the same 4 LU.
+  const steep = {
+    ...graph,
+    firstPlayable: 0,
+    loudnessChange: (next: number, to: number) => (next === to ? 0 : 4),
+  } as JumpGraph;
+  const exitWith = (approachBeats?: number) =>
+    chooseSongExit(analysis, steep, cuts, steps, {
+      firstStep: 1,
+      endingBeat: 100,
+      targetSamples: 62 * BEAT,
+      maxRunSamples: 45 * BEAT,
+      costScale: 1,
+      approachBeats,
+    });
+
+  test("is entered a few bars before the ending, where the join can be ridden, instead of joining the ending itself", () => {
+    const exit = exitWith(8);
+    expect(exit.endingBeat).toBeGreaterThanOrEqual(92);
+    expect(exit.endingBeat).toBeLessThanOrEqual(96);
+    expect(Math.abs(exit.padSamples)).toBeLessThanOrEqual(4 * BEAT);
+    // Without an approach to ride, the ending itself is joined as before.
+    expect(exitWith(undefined).endingBeat).toBe(100);
+  });
+});
