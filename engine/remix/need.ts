@@ -4,7 +4,7 @@ import { HarmonizerInputError } from "../errors.ts";
 import type { PulseProfile } from "../analysis/continuity.ts";
 import { type EditedPlan, planEdits } from "./edit-plan.ts";
 import type { JumpGraph } from "./jump-graph.ts";
-import { cutPositions } from "./plan.ts";
+import { cutPositions, type Ending, type SourceRange } from "./plan.ts";
 
 /** Song time as m:ss.s. */
 export function songTime(samples: number, sampleRate: number): string {
@@ -71,6 +71,36 @@ export function describeEdits(
       `left out (song time): ${leftOut.map((r) => `${songTime(r.start, rate)}–${songTime(r.end, rate)}`).join(", ")} (${(total / rate).toFixed(1)} s)`,
     );
   }
+  return notes;
+}
+
+/** The report's account of how a plan ends with the song's own ending: how much of it, entered where, and the pad. */
+export function outroNotes(
+  ending: Extract<Ending, { kind: "outro" }>,
+  ranges: readonly SourceRange[],
+  analysis: BeatAnalysis,
+  form: SongForm,
+): string[] {
+  const { length, sampleRate } = analysis;
+  const seconds = (samples: number) => (samples / sampleRate).toFixed(1);
+  const notes = [`ends with the input's own last ${seconds(length - (ranges.at(-1)?.start ?? 0))} s`];
+  const endingStart = analysis.beats[form.endingStartBeat] ?? length;
+  const enteredAt = analysis.beats[ending.beat] ?? length;
+  const its = `its ending (the last ${seconds(length - endingStart)} s) is`;
+  const early = ending.approachSamples ?? 0;
+  if (enteredAt > endingStart)
+    notes.push(
+      `${its} joined ${seconds(enteredAt - endingStart)} s in: no exit into its start came within a bar of the target`,
+    );
+  else if (early > 0.05 * sampleRate)
+    notes.push(
+      `${its} entered ${seconds(early)} s early, ridden up to its level: a join straight into it stepped the level`,
+    );
+  const pad = ending.padSamples;
+  if (pad > 0.05 * sampleRate)
+    notes.push(`${seconds(pad)} s of silence after the song's own ending, to be exactly on time`);
+  if (pad < -0.05 * sampleRate)
+    notes.push(`${seconds(-pad)} s of the song's trailing silence cut, to be exactly on time`);
   return notes;
 }
 

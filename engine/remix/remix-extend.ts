@@ -19,7 +19,7 @@ import { renderPlan, type RemixSegment, type RenderedRemix } from "./render.ts";
 import type { PhraseSteering } from "./phrase.ts";
 import { bodyPhrases, planPhrases } from "./phrase-plan.ts";
 import { renderSong } from "./song-render.ts";
-import { describeEdits, endingFitsAfter, planByNeed } from "./need.ts";
+import { describeEdits, endingFitsAfter, outroNotes, planByNeed } from "./need.ts";
 import { stage } from "../stages.ts";
 
 /** Shortest crossfade at joins in songs without a clear beat, seconds. */
@@ -247,22 +247,8 @@ async function extendInForm(
     ...(edited ? describeEdits(edited, cutPositions(analysis, crossfadeSamples), analysis) : []),
     `${count(rendered.seams.length, "join")}, ${count(rendered.segments.length, "run")} of the input after the first join`,
   ];
-  if (plan.ending.kind === "outro") {
-    notes.push(`ends with the input's own last ${seconds(length - (plan.ranges.at(-1)?.start ?? 0))} s`);
-    const endingStart = analysis.beats[form.endingStartBeat] ?? length;
-    const enteredAt = analysis.beats[plan.ending.beat] ?? length;
-    if (enteredAt > endingStart)
-      notes.push(
-        `its ending (the last ${seconds(length - endingStart)} s) is joined ${seconds(enteredAt - endingStart)} s in: no exit into its start came within a bar of the target`,
-      );
-    const pad = plan.ending.padSamples;
-    if (pad > 0.05 * sampleRate)
-      notes.push(`${seconds(pad)} s of silence after the song's own ending, to be exactly on time`);
-    if (pad < -0.05 * sampleRate)
-      notes.push(`${seconds(-pad)} s of the song's trailing silence cut, to be exactly on time`);
-  } else {
-    notes.push(`ends with a ${seconds(target - plan.ending.fadeStart)} s fade (the input has no ending of its own)`);
-  }
+  if (plan.ending.kind === "outro") notes.push(...outroNotes(plan.ending, plan.ranges, analysis, form));
+  else notes.push(`ends with a ${seconds(target - plan.ending.fadeStart)} s fade (the input has no ending of its own)`);
   const { ridden, largestStepLu } = rendered.levels;
   if (ridden > 0)
     notes.push(
