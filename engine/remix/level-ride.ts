@@ -179,9 +179,8 @@ function chooseJoinRide(fader: Fader, seam: number, carried: number, limits: Joi
   ) {
     return { sink: { start: limits.sinkFrom, end: limits.sinkTo, depth: -step }, step };
   }
-  // Into the song's own ending nothing after the join is ridden: the outgoing side swells to meet a louder ending.
-  if (limits.rideLength <= limits.minLength)
-    return step < 0 && limits.ownStep !== undefined ? intoLouderEnding(fader, step, limits, carry) : carry;
+  // Into the song's own ending nothing after the join is ridden.
+  if (limits.rideLength <= limits.minLength) return carry;
   if (step < 0) return { ride: { start: seam, delta: step, length: limits.rideLength }, step };
   const boost = { start: seam, delta: step, length: limits.rideLength };
   const delta = limitBoost(
@@ -199,40 +198,6 @@ function intoEnding(step: number, limits: JoinLimits, carry: JoinRide): JoinRide
   if (excess <= RIDE_FROM_LU || limits.outgoingProtected) return carry;
   if (limits.sinkTo - limits.sinkFrom < MIN_SINK_SECONDS * limits.sampleRate) return carry;
   return { sink: { start: limits.sinkFrom, end: limits.sinkTo, depth: -excess }, step: excess };
-}
-
-/**
- * Into a louder ending: the outgoing phrase swells over the seconds before the join by the step beyond the song's own
- * into its ending (machine_wars.mp3 to 1:30:00 left a quiet bar of 1:06.8 straight for its ending at 4:39.3, +4.2 LU;
- * the song itself rises 1.4 LU there), as far as the input's own peak allows.
- */
-function intoLouderEnding(fader: Fader, step: number, limits: JoinLimits, carry: JoinRide): JoinRide {
-  const excess = -step - Math.max(0, -(limits.ownStep ?? 0));
-  if (excess <= RIDE_FROM_LU || limits.outgoingProtected) return carry;
-  if (limits.sinkTo - limits.sinkFrom < MIN_SINK_SECONDS * limits.sampleRate) return carry;
-  const swell = { start: limits.sinkFrom, end: limits.sinkTo, depth: excess };
-  const peak = typeof limits.peak === "number" ? limits.peak : limits.peak();
-  const depth = limitSwell(fader.timeline, swell, peak, limits.sinkTo + limits.minLength);
-  return depth > 0 ? { sink: { ...swell, depth }, step: -depth } : carry;
-}
-
-/** A swell's depth (dB, positive), lowered where needed so that no sample up to `to` exceeds `peak`. */
-function limitSwell(timeline: Timeline, swell: Sink, peak: number, to: number): number {
-  const end = Math.min(timeline.length, to);
-  const out = timeline.read(swell.start, end);
-  const peakDb = 20 * Math.log10(peak);
-  let depth = swell.depth;
-  for (let i = swell.start; i < end; i++) {
-    let sample = 0;
-    for (const channel of out) sample = Math.max(sample, Math.abs(channel[i - swell.start]!));
-    if (sample === 0) continue;
-    // Across the crossfade after the swell the gain returns to unity, as rideLevelsOn applies it.
-    const shape = i < swell.end ? sinkDb({ ...swell, depth: 1 }, i) : 1 - (i - swell.end + 0.5) / (end - swell.end);
-    if (shape <= 0) continue;
-    const headroom = peakDb - 20 * Math.log10(sample);
-    if (depth * shape > headroom) depth = Math.max(0, headroom / shape);
-  }
-  return depth;
 }
 
 /** A boost's delta, lowered where needed so that no sample from `from` on exceeds `peak`. */
