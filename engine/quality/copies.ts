@@ -62,10 +62,11 @@ const MAX_POSITIONS_PER_HASH = 64;
  */
 const CHECK_SECONDS = 0.005;
 
-/** A run being built: indices (into the target's anchors) of its first and last anchor. */
+/** A run being built: indices (into the target's anchors) of its first and last anchor, and its offset. */
 interface OpenRun {
-  first: number;
+  readonly first: number;
   last: number;
+  readonly offset: number;
 }
 
 /**
@@ -82,12 +83,54 @@ export function* findCopyRuns(
   source: AnchoredAudio | "self",
   search: CopySearch = {},
 ): Steps<FoundCopies> {
+  const sourceBits = source === "self" ? target.source : source.source;
+  if (!comparable(target.source, sourceBits)) return { runs: [], exact: () => ({ start: 0, end: 0, offset: 0 }) };
+  const runs: RunBounds[] = [];
+  yield* matchAnchors(target, source, search, (run) => runs.push(run));
+  return { runs, exact: exactEdges(target.source, sourceBits, checkStride(target.source)) };
+}
+
+/**
+ * longestRunAfter(findCopyRuns(target, "self", search)), without holding the runs: each run is read as it ends (its
+ * exact edges found while it could still be the longest), and a run ends as soon as the next anchor does not continue
+ * it. A result hours long copies itself tens of thousands of times over (issue 22).
+ */
+export function* longestSelfCopy(target: AnchoredAudio, search: CopySearch = {}): Steps<number> {
+  const edges = exactEdges(target.source, target.source, checkStride(target.source), false);
+  let longest = 0;
+  yield* matchAnchors(
+    target,
+    "self",
+    search,
+    (run) => {
+      if (run.highest - run.lowest <= longest) return;
+      const copy = edges(run);
+      longest = Math.max(longest, copy.end - Math.max(copy.start, 0));
+    },
+    true,
+  );
+  return longest;
+}
+
+const comparable = (a: SampleSource, b: SampleSource) =>
+  a.channelCount === b.channelCount && a.sampleRate === b.sampleRate;
+
+const checkStride = (audio: SampleSource) => Math.max(1, Math.round(CHECK_SECONDS * audio.sampleRate));
+
+/**
+ * The search behind findCopyRuns: each run found goes to `found`, when the same offset starts again or at the end;
+ * with `early`, as soon as an anchor does not continue it (the same runs, in another order: none is held open).
+ */
+function* matchAnchors(
+  target: AnchoredAudio,
+  source: AnchoredAudio | "self",
+  search: CopySearch,
+  found: (run: RunBounds) => void,
+  early = false,
+): Steps<void> {
   const selfSearch = source === "self";
   const targetBits = target.source;
   const sourceBits = selfSearch ? targetBits : source.source;
-  if (sourceBits.channelCount !== targetBits.channelCount || sourceBits.sampleRate !== targetBits.sampleRate) {
-    return { runs: [], exact: () => ({ start: 0, end: 0, offset: 0 }) };
-  }
   const targetLength = targetBits.length;
   const sourceLength = sourceBits.length;
   const minOffset = selfSearch ? Math.max(1, search.minOffsetSamples ?? 1) : -Infinity;
@@ -102,20 +145,19 @@ export function* findCopyRuns(
     }
   };
   if (!selfSearch)
-    source.anchors.positions.forEach((p, k) => {
-      remember(source.anchors.hashes[k]!, p);
-    });
+    for (let k = 0; k < source.anchors.count; k++) remember(source.anchors.hash(k), source.anchors.position(k));
 
-  const stride = Math.max(1, Math.round(CHECK_SECONDS * targetBits.sampleRate));
-  const { positions, hashes, radius } = target.anchors;
-  const runs: RunBounds[] = [];
-  const close = (run: OpenRun, offset: number) => {
-    const before = positions[run.first - 1];
-    const after = positions[run.last + 1];
-    runs.push({
+  const stride = checkStride(targetBits);
+  const anchors = target.anchors;
+  const { radius, count } = anchors;
+  const close = (run: OpenRun) => {
+    const { offset } = run;
+    const before = run.first > 0 ? anchors.position(run.first - 1) : undefined;
+    const after = run.last + 1 < count ? anchors.position(run.last + 1) : undefined;
+    found({
       offset,
-      first: positions[run.first]!,
-      last: positions[run.last]! + ANCHOR_SPAN,
+      first: anchors.position(run.first),
+      last: anchors.position(run.last) + ANCHOR_SPAN,
       lowest: Math.max(0, offset, before === undefined ? 0 : before - radius),
       highest: Math.min(
         targetLength,
@@ -125,31 +167,48 @@ export function* findCopyRuns(
     });
   };
   const open = new Map<number, OpenRun>();
-  for (let k = 0; k < positions.length; k++) {
+  // With `early`: the runs opened or continued at the anchor before, and at this one.
+  let previous: OpenRun[] = [];
+  let current: OpenRun[] = [];
+  for (let k = 0; k < count; k++) {
     if (k % STEP_ANCHORS === 0) yield;
-    const t = positions[k]!;
-    const hash = hashes[k]!;
+    const t = anchors.position(k);
+    const hash = anchors.hash(k);
     for (const s of index.get(hash) ?? []) {
       const offset = t - s;
       if (offset < minOffset || !rangesMatch(targetBits, t, sourceBits, s, ANCHOR_SPAN, 1)) continue;
       const run = open.get(offset);
-      const gapStart = run ? positions[run.last]! + ANCHOR_SPAN : 0;
+      const gapStart = run ? anchors.position(run.last) + ANCHOR_SPAN : 0;
       if (
         run &&
         run.last === k - 1 &&
         rangesMatch(targetBits, gapStart, sourceBits, gapStart - offset, t - gapStart, stride)
       ) {
         run.last = k;
+        if (early) current.push(run);
         continue;
       }
-      if (run) close(run, offset);
-      open.set(offset, { first: k, last: k });
+      if (run) close(run);
+      const opened = { first: k, last: k, offset };
+      open.set(offset, opened);
+      if (early) current.push(opened);
     }
     if (selfSearch) remember(hash, t);
+    if (early) {
+      // A run that this anchor did not continue can never be continued again.
+      for (const run of previous) {
+        if (run.last === k - 1 && open.get(run.offset) === run) {
+          close(run);
+          open.delete(run.offset);
+        }
+      }
+      const emptied = previous;
+      emptied.length = 0;
+      previous = current;
+      current = emptied;
+    }
   }
-  for (const [offset, run] of open) close(run, offset);
-
-  return { runs, exact: exactEdges(targetBits, sourceBits, stride) };
+  for (const run of open.values()) close(run);
 }
 
 /**
@@ -188,8 +247,16 @@ function framesMatching(
   return matchingFrames(xs.bits, a - xs.base, ys.bits, b - ys.base, n, backward, stride);
 }
 
-/** A run's exact edges, found sample by sample within its bounds the first time they are asked for. */
-function exactEdges(targetBits: SampleSource, sourceBits: SampleSource, stride: number): (run: RunBounds) => CopyRun {
+/**
+ * A run's exact edges, found sample by sample within its bounds the first time they are asked for (every time when not
+ * `remembered`).
+ */
+function exactEdges(
+  targetBits: SampleSource,
+  sourceBits: SampleSource,
+  stride: number,
+  remembered = true,
+): (run: RunBounds) => CopyRun {
   const found = new Map<RunBounds, CopyRun>();
   return (run) => {
     const known = found.get(run);
@@ -199,7 +266,7 @@ function exactEdges(targetBits: SampleSource, sourceBits: SampleSource, stride: 
       first - framesMatching(targetBits, first, sourceBits, first - offset, first - run.lowest, true, stride);
     const end = last + framesMatching(targetBits, last, sourceBits, last - offset, run.highest - last, false, stride);
     const copy = { start, end, offset };
-    found.set(run, copy);
+    if (remembered) found.set(run, copy);
     return copy;
   };
 }
