@@ -27,7 +27,7 @@ export interface Anchors {
   hash(k: number): number;
 }
 
-/** Anchors per stored piece: a result's anchors (about 27 a second of music) are held 12 bytes each, never copied. */
+/** Anchors per stored piece: held anchors take 12 bytes each and are never copied as they grow. */
 const PIECE_SHIFT = 16;
 const PIECE = 1 << PIECE_SHIFT;
 
@@ -76,28 +76,29 @@ export function channelBits(audio: PcmAudio): Uint32Array[] {
  * are tested, against a neighbouring block only when that block is louder.
  */
 export function* findAnchors(audio: PcmAudio | SampleSource, scan: BlockScan): Steps<Anchors> {
-  const finder = anchorFinder(sampleSource(audio));
+  const store = anchorStore(scan.blockSamples);
+  const finder = anchorFinder(sampleSource(audio), store.add);
   for (let k = 0; k < scan.max.length; k++) {
     if (k % STEP_BLOCKS === 0) yield;
     finder.add(k, scan.max[k]!, scan.arg[k]!);
   }
-  return finder.done();
+  finder.done();
+  return store.done();
 }
 
 /**
- * findAnchors fed block by block as a scan finds them (blocks.ts visitBlocks): block k is decided when block k + 1
- * comes (or at the end), reading `source` only within blocks k - 1 to k + 1, so a result read once in order is
- * anchored in the same pass.
+ * findAnchors fed block by block as a scan finds them (blocks.ts visitBlocks), each anchor handed to `found` as it is
+ * found: block k is decided when block k + 1 comes (or when done), reading `source` only within blocks k - 1 to k + 1,
+ * so a result read once in order is anchored in the same pass, and its anchors need not be held.
  */
-export function anchorFinder(source: SampleSource): {
-  add(k: number, max: number, arg: number): void;
-  done(): Anchors;
-} {
+export function anchorFinder(
+  source: SampleSource,
+  found: (position: number, hash: number) => void,
+): { add(k: number, max: number, arg: number): void; done(): void } {
   const radius = scanBlockSamples(source.sampleRate);
   const length = source.length;
   const floor = ANCHOR_FLOOR * Math.max(1, source.channelCount);
   const level = (i: number) => levelAt(source, i);
-  const store = anchorStore(radius);
   // Blocks k - 1 and k (the one to decide next), as (max, arg); k is -1 before the first block.
   let k = -1;
   let beforeMax = 0;
@@ -122,7 +123,7 @@ export function anchorFinder(source: SampleSource): {
     )
       return;
     const { bits, base } = source.span(i, i + ANCHOR_SPAN);
-    store.add(i, spanHash(bits, i - base));
+    found(i, spanHash(bits, i - base));
   };
   return {
     add(block, blockMax, blockArg) {
@@ -135,7 +136,6 @@ export function anchorFinder(source: SampleSource): {
     },
     done() {
       if (k >= 0) decide(-Infinity, 0);
-      return store.done();
     },
   };
 }

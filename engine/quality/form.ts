@@ -4,16 +4,17 @@ import { scanBlocks, type BlockScan } from "./blocks.ts";
 import { coveragePercent } from "./coverage.ts";
 import { copyBackedSource, copySegments } from "./copy-map.ts";
 import {
-  findCopyRuns,
+  copyRunFinder,
+  feedAnchors,
   longestRunAfter,
-  longestSelfCopy,
   offsetsCopying,
+  selfCopyFinder,
   type AnchoredAudio,
   type FoundCopies,
 } from "./copies.ts";
 import type { QualityReport } from "./report.ts";
-import { scanResult } from "./result-scan.ts";
-import { sampleSource, type MeasuredAudio } from "./sample-source.ts";
+import { recentSpans, scanResult } from "./result-scan.ts";
+import { sampleSource, type MeasuredAudio, type SampleSource } from "./sample-source.ts";
 import { finish, type Steps } from "./steps.ts";
 import {
   blockLevelsDb,
@@ -63,8 +64,8 @@ const ENDING_TOLERANCE_SECONDS = 1.5;
 
 /**
  * What the form metrics read from an extension, found once and read by them and by measure.ts: the input's scan, its
- * silence threshold (which judges the result too), both signals' anchors and silence, and the result-to-input copies.
- * The result is read in one pass that keeps nothing per block (result-scan.ts).
+ * silence threshold (which judges the result too), its anchors, both signals' silence, and the result-to-input
+ * copies. The result is read in one pass that keeps nothing per block or anchor (result-scan.ts).
  */
 export interface ResultCopies {
   readonly originalScan: BlockScan;
@@ -72,7 +73,7 @@ export interface ResultCopies {
   readonly originalSilence: SilenceSummary;
   readonly resultSilence: SilenceSummary;
   readonly input: AnchoredAudio;
-  readonly output: AnchoredAudio;
+  readonly result: SampleSource;
   /** Where the result copies the input, sample for sample. */
   readonly copies: FoundCopies;
 }
@@ -89,16 +90,17 @@ export function* resultCopySteps(original: PcmAudio, result: MeasuredAudio): Ste
   const originalLevels = blockLevelsDb(originalScan);
   const thresholdDb = silenceThresholdDb(originalLevels);
   const input: AnchoredAudio = { source: inputSource, anchors: yield* findAnchors(inputSource, originalScan) };
-  const scanned = yield* scanResult(resultSource, thresholdDb);
-  const output: AnchoredAudio = { source: resultSource, anchors: scanned.anchors };
+  const pass = recentSpans(resultSource);
+  const search = copyRunFinder(pass.near, input);
+  const resultSilence = yield* scanResult(pass, search.add, thresholdDb);
   return {
     originalScan,
     thresholdDb,
     originalSilence: silenceSummary(originalScan, originalLevels, thresholdDb),
-    resultSilence: scanned.silence,
+    resultSilence,
     input,
-    output,
-    copies: yield* findCopyRuns(output, input),
+    result: resultSource,
+    copies: search.done(),
   };
 }
 
@@ -126,16 +128,22 @@ export function* formSteps(
   found: ResultCopies,
 ): Steps<FormMetrics> {
   const sampleRate = result.sampleRate;
-  const resultLength = found.output.source.length;
-  const { originalScan, thresholdDb: threshold, originalSilence, resultSilence, input, output, copies } = found;
+  const { originalScan, thresholdDb: threshold, originalSilence, resultSilence, input, copies } = found;
+  const resultLength = found.result.length;
   const originalSound = soundSpan(original, originalSilence, threshold);
-  const resultSound = soundSpan(found.output.source, resultSilence, threshold);
+  const resultSound = soundSpan(found.result, resultSilence, threshold);
 
   const minOffsetSamples = Math.round(MIN_REPEAT_OFFSET_SECONDS * sampleRate);
   // The result's copies of itself are mostly copies of the input's copies: read those places from the input.
-  const backed = copyBackedSource(output.source, input.source, copySegments(copies, 0, resultLength));
-  const longestRepeat = yield* longestSelfCopy({ source: backed, anchors: output.anchors }, { minOffsetSamples });
-  const originalLongestRepeat = yield* longestSelfCopy(input, { minOffsetSamples });
+  // A second pass over the result gives its anchors again, in order, rather than holding them from the first.
+  const pass = recentSpans(found.result);
+  const backed = copyBackedSource(pass.near, input.source, copySegments(copies, 0, resultLength));
+  const repeats = selfCopyFinder(backed, { minOffsetSamples });
+  yield* scanResult(pass, repeats.add);
+  const originalRepeats = selfCopyFinder(input.source, { minOffsetSamples });
+  yield* feedAnchors(input.anchors, originalRepeats);
+  const longestRepeat = repeats.done();
+  const originalLongestRepeat = originalRepeats.done();
   const intro = Math.round((options.introSeconds ?? frameCount(original) / original.sampleRate) * sampleRate);
 
   // The copies' exact edges are walked here, as each figure asks for them: a step each.
