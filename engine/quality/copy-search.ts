@@ -48,6 +48,25 @@ const CHECK_SECONDS = 0.005;
 
 export const checkStride = (audio: SampleSource): number => Math.max(1, Math.round(CHECK_SECONDS * audio.sampleRate));
 
+/**
+ * Positions by hash: the source's anchors, or (without them) the target's own as they come, where a full list lets
+ * its oldest position go for the newest.
+ */
+function hashIndex(anchors: Anchors | undefined) {
+  const index = new Map<number, number[]>();
+  const remember = (hash: number, position: number) => {
+    const list = index.get(hash);
+    if (!list) index.set(hash, [position]);
+    else if (list.length < MAX_POSITIONS_PER_HASH) list.push(position);
+    else if (!anchors) {
+      list.shift();
+      list.push(position);
+    }
+  };
+  for (let k = 0; k < (anchors?.count ?? 0); k++) remember(anchors!.hash(k), anchors!.position(k));
+  return { remember, positions: (hash: number): readonly number[] => index.get(hash) ?? [] };
+}
+
 /** A run being built: where its first and last anchor lie, and the anchors either side of it once known. */
 interface OpenRun {
   readonly offset: number;
@@ -92,19 +111,7 @@ export function anchorMatcher(
   const targetLength = targetBits.length;
   const sourceLength = sourceBits.length;
   const minOffset = selfSearch ? Math.max(1, search.minOffsetSamples ?? 1) : -Infinity;
-  const index = new Map<number, number[]>();
-  const remember = (hash: number, position: number) => {
-    const list = index.get(hash);
-    if (!list) index.set(hash, [position]);
-    else if (list.length < MAX_POSITIONS_PER_HASH) list.push(position);
-    else if (selfSearch) {
-      list.shift();
-      list.push(position);
-    }
-  };
-  if (!selfSearch) {
-    for (let k = 0; k < source.anchors.count; k++) remember(source.anchors.hash(k), source.anchors.position(k));
-  }
+  const index = hashIndex(selfSearch ? undefined : source.anchors);
   const stride = checkStride(targetBits);
   const close = ({ offset, first, before, lastPosition, after }: OpenRun) =>
     found({
@@ -127,7 +134,7 @@ export function anchorMatcher(
   return {
     add(t, hash) {
       for (const run of previous) run.after = t;
-      for (const s of index.get(hash) ?? []) {
+      for (const s of index.positions(hash)) {
         const offset = t - s;
         if (offset < minOffset || !rangesMatch(targetBits, t, sourceBits, s, ANCHOR_SPAN, 1)) continue;
         const run = open.get(offset);
@@ -148,7 +155,7 @@ export function anchorMatcher(
         open.set(offset, opened);
         current.push(opened);
       }
-      if (selfSearch) remember(hash, t);
+      if (selfSearch) index.remember(hash, t);
       // A run that this anchor did not continue can never be continued again.
       for (const run of early ? previous : []) {
         if (run.last === k - 1 && open.get(run.offset) === run) {
