@@ -1,5 +1,5 @@
 import type { PcmAudio } from "../audio/pcm.ts";
-import { levelAt, type BlockScan } from "./blocks.ts";
+import { levelAt, scanBlockSamples, type BlockScan } from "./blocks.ts";
 import { sampleSource, type SampleSource } from "./sample-source.ts";
 import type { Steps } from "./steps.ts";
 
@@ -20,10 +20,47 @@ const ANCHOR_FLOOR = 1e-4;
 export interface Anchors {
   /** W: each anchor is the loudest sample within ±W samples (20 ms at the audio's rate). */
   readonly radius: number;
-  /** Sample indices, increasing. */
-  readonly positions: Float64Array;
-  /** Hash of the ANCHOR_SPAN frames from each position. */
-  readonly hashes: Uint32Array;
+  readonly count: number;
+  /** Sample index of anchor k (0 <= k < count), increasing with k. */
+  position(k: number): number;
+  /** Hash of the ANCHOR_SPAN frames from anchor k's position. */
+  hash(k: number): number;
+}
+
+/** Anchors per stored piece: held anchors take 12 bytes each and are never copied as they grow. */
+const PIECE_SHIFT = 16;
+const PIECE = 1 << PIECE_SHIFT;
+
+/** Anchors as they are found, in order: positions and hashes in typed pieces, the last one trimmed at the end. */
+function anchorStore(radius: number): { add(position: number, hash: number): void; done(): Anchors } {
+  const positions: Float64Array[] = [];
+  const hashes: Uint32Array[] = [];
+  let count = 0;
+  return {
+    add(position, hash) {
+      const piece = count >>> PIECE_SHIFT;
+      if (piece === positions.length) {
+        positions.push(new Float64Array(PIECE));
+        hashes.push(new Uint32Array(PIECE));
+      }
+      positions[piece]![count & (PIECE - 1)] = position;
+      hashes[piece]![count & (PIECE - 1)] = hash;
+      count++;
+    },
+    done() {
+      const last = positions.length - 1;
+      if (last >= 0) {
+        positions[last] = positions[last]!.slice(0, count - last * PIECE);
+        hashes[last] = hashes[last]!.slice(0, count - last * PIECE);
+      }
+      return {
+        radius,
+        count,
+        position: (k) => positions[k >>> PIECE_SHIFT]![k & (PIECE - 1)]!,
+        hash: (k) => hashes[k >>> PIECE_SHIFT]![k & (PIECE - 1)]!,
+      };
+    },
+  };
 }
 
 /** Each channel's samples as their IEEE-754 bits (a view, no copy): exact comparison, -0 and NaN included. */
@@ -39,36 +76,68 @@ export function channelBits(audio: PcmAudio): Uint32Array[] {
  * are tested, against a neighbouring block only when that block is louder.
  */
 export function* findAnchors(audio: PcmAudio | SampleSource, scan: BlockScan): Steps<Anchors> {
-  const source = sampleSource(audio);
-  const { blockSamples: radius, frames: length, max, arg } = scan;
+  const store = anchorStore(scan.blockSamples);
+  const finder = anchorFinder(sampleSource(audio), store.add);
+  for (let k = 0; k < scan.max.length; k++) {
+    if (k % STEP_BLOCKS === 0) yield;
+    finder.add(k, scan.max[k]!, scan.arg[k]!);
+  }
+  finder.done();
+  return store.done();
+}
+
+/**
+ * findAnchors fed block by block as a scan finds them (blocks.ts visitBlocks), each anchor handed to `found` as it is
+ * found: block k is decided when block k + 1 comes (or when done), reading `source` only within blocks k - 1 to k + 1,
+ * so a result read once in order is anchored in the same pass, and its anchors need not be held.
+ */
+export function anchorFinder(
+  source: SampleSource,
+  found: (position: number, hash: number) => void,
+): { add(k: number, max: number, arg: number): void; done(): void } {
+  const radius = scanBlockSamples(source.sampleRate);
+  const length = source.length;
   const floor = ANCHOR_FLOOR * Math.max(1, source.channelCount);
   const level = (i: number) => levelAt(source, i);
-  const blocks = max.length;
-  const positions: number[] = [];
-  const hashes: number[] = [];
-  for (let k = 0; k < blocks; k++) {
-    if (k % STEP_BLOCKS === 0) yield;
-    const i = arg[k]!;
-    const v = max[k]!;
-    if (v < floor || i + ANCHOR_SPAN > length) continue;
+  // Blocks k - 1 and k (the one to decide next), as (max, arg); k is -1 before the first block.
+  let k = -1;
+  let beforeMax = 0;
+  let beforeArg = 0;
+  let max = 0;
+  let arg = 0;
+  // The next block's (max, arg); -Infinity when block k is the last.
+  const decide = (nextMax: number, nextArg: number) => {
+    const i = arg;
+    const v = max;
+    if (v < floor || i + ANCHOR_SPAN > length) return;
     // A louder neighbouring block rules i out at once when its maximum lies within reach, else by a scan.
     if (
       k > 0 &&
-      max[k - 1]! >= v &&
-      (arg[k - 1]! >= i - radius || anyAtLeast(level, Math.max(0, i - radius), k * radius, v, false))
+      beforeMax >= v &&
+      (beforeArg >= i - radius || anyAtLeast(level, Math.max(0, i - radius), k * radius, v, false))
     )
-      continue;
+      return;
     if (
-      k + 1 < blocks &&
-      max[k + 1]! > v &&
-      (arg[k + 1]! <= i + radius || anyAtLeast(level, (k + 1) * radius, Math.min(length, i + radius + 1), v, true))
+      nextMax > v &&
+      (nextArg <= i + radius || anyAtLeast(level, (k + 1) * radius, Math.min(length, i + radius + 1), v, true))
     )
-      continue;
-    positions.push(i);
+      return;
     const { bits, base } = source.span(i, i + ANCHOR_SPAN);
-    hashes.push(spanHash(bits, i - base));
-  }
-  return { radius, positions: Float64Array.from(positions), hashes: Uint32Array.from(hashes) };
+    found(i, spanHash(bits, i - base));
+  };
+  return {
+    add(block, blockMax, blockArg) {
+      if (k >= 0) decide(blockMax, blockArg);
+      k = block;
+      beforeMax = max;
+      beforeArg = arg;
+      max = blockMax;
+      arg = blockArg;
+    },
+    done() {
+      if (k >= 0) decide(-Infinity, 0);
+    },
+  };
 }
 
 /** Whether any level in [from, to) is >= v (or > v when `strict`). */

@@ -26,34 +26,60 @@ export const SCAN_BLOCK_SECONDS = 0.02;
 /** Blocks scanned per span read (about 1.5 s at 44.1 kHz): a stream is read window by window. */
 const BLOCKS_PER_READ = 75;
 
-/** The scan, in steps (one per span read). */
+/** One block's figures, as the scan finds them in order: block k's largest |sum of channels|, where, and its power. */
+export type BlockVisit = (k: number, max: number, arg: number, sumOfSquares: number) => void;
+
+/** Samples per block at a rate (20 ms, at least 1). */
+export const scanBlockSamples = (sampleRate: number): number =>
+  Math.max(1, Math.round(SCAN_BLOCK_SECONDS * sampleRate));
+
+/** The scan, held whole, in steps (one per span read). */
 export function* scanBlocks(audio: PcmAudio | SampleSource): Steps<BlockScan> {
   const source = sampleSource(audio);
-  const frames = source.length;
-  const size = Math.max(1, Math.round(SCAN_BLOCK_SECONDS * source.sampleRate));
-  const count = Math.ceil(frames / size);
+  const count = Math.ceil(source.length / scanBlockSamples(source.sampleRate));
   const scan = {
-    blockSamples: size,
-    frames,
+    blockSamples: scanBlockSamples(source.sampleRate),
+    frames: source.length,
     channelCount: source.channelCount,
     max: new Float64Array(count),
     arg: new Float64Array(count),
     sumOfSquares: new Float64Array(count),
   };
-  for (let first = 0; first < count; first += BLOCKS_PER_READ) {
-    const last = Math.min(count, first + BLOCKS_PER_READ);
-    const { channels, base } = source.span(first * size, Math.min(frames, last * size));
-    for (let k = first; k < last; k++) scanBlock(scan, k, channels, base);
-    yield;
-  }
+  yield* visitBlocks(source, (k, max, arg, sumOfSquares) => {
+    scan.max[k] = max;
+    scan.arg[k] = arg;
+    scan.sumOfSquares[k] = sumOfSquares;
+  });
   return scan;
 }
 
-/** Block k of the scan, from channels starting at frame `base`. */
-function scanBlock(scan: BlockScan, k: number, channels: readonly Float32Array[], base: number): void {
-  const size = scan.blockSamples;
+/**
+ * The one pass over the samples: each block's figures handed to `visit` in order, nothing kept, in steps (one per
+ * span read). A result hours long is scanned without a float per block held (issue 22).
+ */
+export function* visitBlocks(source: SampleSource, visit: BlockVisit): Steps<void> {
+  const frames = source.length;
+  const size = scanBlockSamples(source.sampleRate);
+  const count = Math.ceil(frames / size);
+  for (let first = 0; first < count; first += BLOCKS_PER_READ) {
+    const last = Math.min(count, first + BLOCKS_PER_READ);
+    const { channels, base } = source.span(first * size, Math.min(frames, last * size));
+    for (let k = first; k < last; k++) scanBlock(k, size, frames, channels, base, visit);
+    yield;
+  }
+}
+
+/** Block k (blocks of `size`, `frames` in all) from channels starting at frame `base`. */
+function scanBlock(
+  k: number,
+  size: number,
+  frames: number,
+  channels: readonly Float32Array[],
+  base: number,
+  visit: BlockVisit,
+): void {
   const from = k * size;
-  const end = Math.min(scan.frames, from + size);
+  const end = Math.min(frames, from + size);
   const [left, right] = channels;
   let best = -1;
   let at = from;
@@ -93,9 +119,7 @@ function scanBlock(scan: BlockScan, k: number, channels: readonly Float32Array[]
       }
     }
   }
-  scan.max[k] = best;
-  scan.arg[k] = at;
-  scan.sumOfSquares[k] = power;
+  visit(k, best, at, power);
 }
 
 /** |sum of the channels| at one sample (what BlockScan.max holds per block). */

@@ -1,47 +1,26 @@
-import { ANCHOR_SPAN, matchingFrames, type Anchors } from "./anchors.ts";
+import type { Anchors } from "./anchors.ts";
+import { scanBlockSamples } from "./blocks.ts";
+import {
+  anchorMatcher,
+  checkStride,
+  type CopyRun,
+  type CopySearch,
+  exactEdges,
+  type AnchorMatcher,
+  type RunBounds,
+} from "./copy-search.ts";
 import type { SampleSource } from "./sample-source.ts";
 import type { Steps } from "./steps.ts";
 
+export type { AnchorMatcher, CopyRun, CopySearch, RunBounds } from "./copy-search.ts";
+
 /** Anchors looked up between two steps. */
 const STEP_ANCHORS = 64;
-
-/**
- * Sample-exact copies found by matching anchors (see anchors.ts). A copy run is a stretch of the target that
- * equals a stretch of the source bit for bit, every channel.
- */
-export interface CopyRun {
-  /** First sample of the stretch in the target. */
-  readonly start: number;
-  /** One past its last sample. */
-  readonly end: number;
-  /** Target position minus source position, samples: the target's [start, end) is the source's [start - offset, end - offset). */
-  readonly offset: number;
-}
-
-/**
- * A run as the anchors found it: where its matched anchors lie, and how far its exact edges can at most reach.
- * Edges are found only when a question needs them (copiesExactly): music made of exactly repeated loops has tens
- * of thousands of short copies, and walking each one's edges would read the audio many times over.
- */
-export interface RunBounds {
-  readonly offset: number;
-  /** Target samples [first, last) hold the run's matched anchors and their ANCHOR_SPAN frames: certainly copied. */
-  readonly first: number;
-  readonly last: number;
-  /** The run cannot start before `lowest` nor end after `highest` (target samples). */
-  readonly lowest: number;
-  readonly highest: number;
-}
 
 export interface FoundCopies {
   readonly runs: readonly RunBounds[];
   /** The run's exact edges (found once, then remembered). */
   readonly exact: (run: RunBounds) => CopyRun;
-}
-
-export interface CopySearch {
-  /** Searching the target against itself: only earlier copies at least this many samples back count. */
-  readonly minOffsetSamples?: number;
 }
 
 /** A signal with its anchors (findAnchors), so each signal is anchored once however many searches use it. */
@@ -50,158 +29,70 @@ export interface AnchoredAudio {
   readonly anchors: Anchors;
 }
 
-/** Source positions kept per hash: bounds the work on music made of one sample-exact loop repeated many times. */
-const MAX_POSITIONS_PER_HASH = 64;
-/**
- * Frames between two same-offset anchors are checked one every 5 ms (and the last) before the anchors join one run:
- * a different passage differs in nearly every frame, a fade or crossfade (5 ms or more in the engines) in every
- * frame it spans, so a check lands in it. Anchors alone are not enough: music whose bass and chords repeat exactly
- * while its drums vary matches at the anchors between drum hits. Checking every frame would read the audio once
- * per copy (memory-bound: as slow as the scan itself, times the copies). Edges are walked in 5 ms hops, then
- * frame by frame.
- */
-const CHECK_SECONDS = 0.005;
-
-/** A run being built: indices (into the target's anchors) of its first and last anchor. */
-interface OpenRun {
-  first: number;
-  last: number;
+/** A copy search fed anchors in order (AnchorMatcher), whose answer `done` gives once all are in. */
+export interface Finder<T> {
+  readonly add: AnchorMatcher["add"];
+  done(): T;
 }
 
-/**
- * Every run where `target` copies `source` (or, with source "self", an earlier part of itself). Target anchors are
- * looked up by hash and their ANCHOR_SPAN frames verified; consecutive anchors with the same offset continue one run
- * when the frames between them also match (see CHECK_SECONDS; a copied quiet passage may have no anchors for a
- * while). An anchor in between that does not match at that offset ends the run: inside a copy every anchor of the
- * target has its twin in the source (unless MAX_POSITIONS_PER_HASH cut its list). For the same reason a run's
- * edges lie within W + ANCHOR_SPAN of the neighbouring unmatched anchors: those are its bounds.
- * Cost: O(anchors x copies per anchor) lookups, one frame per 5 ms of every copy, and the edges asked for.
- */
-export function* findCopyRuns(
-  target: AnchoredAudio,
-  source: AnchoredAudio | "self",
-  search: CopySearch = {},
-): Steps<FoundCopies> {
-  const selfSearch = source === "self";
-  const targetBits = target.source;
-  const sourceBits = selfSearch ? targetBits : source.source;
-  if (sourceBits.channelCount !== targetBits.channelCount || sourceBits.sampleRate !== targetBits.sampleRate) {
-    return { runs: [], exact: () => ({ start: 0, end: 0, offset: 0 }) };
-  }
-  const targetLength = targetBits.length;
-  const sourceLength = sourceBits.length;
-  const minOffset = selfSearch ? Math.max(1, search.minOffsetSamples ?? 1) : -Infinity;
-  const index = new Map<number, number[]>();
-  const remember = (hash: number, position: number) => {
-    const list = index.get(hash);
-    if (!list) index.set(hash, [position]);
-    else if (list.length < MAX_POSITIONS_PER_HASH) list.push(position);
-    else if (selfSearch) {
-      list.shift();
-      list.push(position);
-    }
-  };
-  if (!selfSearch)
-    source.anchors.positions.forEach((p, k) => {
-      remember(source.anchors.hashes[k]!, p);
-    });
+const comparable = (a: SampleSource, b: SampleSource) =>
+  a.channelCount === b.channelCount && a.sampleRate === b.sampleRate;
 
-  const stride = Math.max(1, Math.round(CHECK_SECONDS * targetBits.sampleRate));
-  const { positions, hashes, radius } = target.anchors;
+/**
+ * Every run where `target` copies `source`, sample for sample (copy-search.ts), from the target's anchors fed in
+ * order (a result's come from its scan as it goes: result-scan.ts); `done` gives them once all are in.
+ */
+export function copyRunFinder(target: SampleSource, source: AnchoredAudio): Finder<FoundCopies> {
   const runs: RunBounds[] = [];
-  const close = (run: OpenRun, offset: number) => {
-    const before = positions[run.first - 1];
-    const after = positions[run.last + 1];
-    runs.push({
-      offset,
-      first: positions[run.first]!,
-      last: positions[run.last]! + ANCHOR_SPAN,
-      lowest: Math.max(0, offset, before === undefined ? 0 : before - radius),
-      highest: Math.min(
-        targetLength,
-        sourceLength + offset,
-        after === undefined ? Infinity : after + radius + ANCHOR_SPAN,
-      ),
-    });
+  const matcher = comparable(target, source.source)
+    ? anchorMatcher({ source: target, radius: scanBlockSamples(target.sampleRate) }, source, {}, (run) =>
+        runs.push(run),
+      )
+    : undefined;
+  return {
+    add: (position, hash) => matcher?.add(position, hash),
+    done() {
+      matcher?.done();
+      return { runs, exact: exactEdges(target, source.source, checkStride(target)) };
+    },
   };
-  const open = new Map<number, OpenRun>();
-  for (let k = 0; k < positions.length; k++) {
-    if (k % STEP_ANCHORS === 0) yield;
-    const t = positions[k]!;
-    const hash = hashes[k]!;
-    for (const s of index.get(hash) ?? []) {
-      const offset = t - s;
-      if (offset < minOffset || !rangesMatch(targetBits, t, sourceBits, s, ANCHOR_SPAN, 1)) continue;
-      const run = open.get(offset);
-      const gapStart = run ? positions[run.last]! + ANCHOR_SPAN : 0;
-      if (
-        run &&
-        run.last === k - 1 &&
-        rangesMatch(targetBits, gapStart, sourceBits, gapStart - offset, t - gapStart, stride)
-      ) {
-        run.last = k;
-        continue;
-      }
-      if (run) close(run, offset);
-      open.set(offset, { first: k, last: k });
-    }
-    if (selfSearch) remember(hash, t);
-  }
-  for (const [offset, run] of open) close(run, offset);
-
-  return { runs, exact: exactEdges(targetBits, sourceBits, stride) };
 }
 
 /**
- * sampledFramesMatch on frames [a, a + n) of `x` and [b, b + n) of `y` (both inside their signals): frames 0,
- * stride, 2 stride, ... and the last, each read where the sources keep it. A gap between two anchors is often longer
- * than a stream's kept window: asking for the whole gap at once would render it again for one frame in 220.
+ * The longest run (samples) where `target` copies an earlier part of itself, from its anchors fed in order: what
+ * longestRunAfter gives for all such runs, without holding them. Each run is read as it ends (its exact edges found
+ * while it could still be the longest), and a run ends as soon as the next anchor does not continue it: a result
+ * hours long copies itself tens of thousands of times over (issue 22).
  */
-function rangesMatch(x: SampleSource, a: number, y: SampleSource, b: number, n: number, stride: number): boolean {
-  if (n <= 0) return true;
-  let xs = x.span(a, a + 1);
-  let ys = y.span(b, b + 1);
-  for (let k = 0; ; k = Math.min(k + stride, n - 1)) {
-    const i = a + k;
-    const j = b + k;
-    if (i - xs.base >= xs.bits[0]!.length) xs = x.span(i, i + 1);
-    if (j - ys.base >= ys.bits[0]!.length) ys = y.span(j, j + 1);
-    for (let c = 0; c < xs.bits.length; c++) if (xs.bits[c]![i - xs.base] !== ys.bits[c]![j - ys.base]) return false;
-    if (k === n - 1) return true;
-  }
-}
-
-/** matchingFrames from frame a of `x` and frame b of `y`, read from the two sources. */
-function framesMatching(
-  x: SampleSource,
-  a: number,
-  y: SampleSource,
-  b: number,
-  limit: number,
-  backward: boolean,
-  stride: number,
-): number {
-  const n = Math.max(0, backward ? Math.min(limit, a, b) : Math.min(limit, x.length - a, y.length - b));
-  if (n === 0) return 0;
-  const xs = backward ? x.span(a - n, a) : x.span(a, a + n);
-  const ys = backward ? y.span(b - n, b) : y.span(b, b + n);
-  return matchingFrames(xs.bits, a - xs.base, ys.bits, b - ys.base, n, backward, stride);
-}
-
-/** A run's exact edges, found sample by sample within its bounds the first time they are asked for. */
-function exactEdges(targetBits: SampleSource, sourceBits: SampleSource, stride: number): (run: RunBounds) => CopyRun {
-  const found = new Map<RunBounds, CopyRun>();
-  return (run) => {
-    const known = found.get(run);
-    if (known) return known;
-    const { offset, first, last } = run;
-    const start =
-      first - framesMatching(targetBits, first, sourceBits, first - offset, first - run.lowest, true, stride);
-    const end = last + framesMatching(targetBits, last, sourceBits, last - offset, run.highest - last, false, stride);
-    const copy = { start, end, offset };
-    found.set(run, copy);
-    return copy;
+export function selfCopyFinder(target: SampleSource, search: CopySearch): Finder<number> {
+  const edges = exactEdges(target, target, checkStride(target), false);
+  let longest = 0;
+  const matcher = anchorMatcher(
+    { source: target, radius: scanBlockSamples(target.sampleRate) },
+    "self",
+    search,
+    (run) => {
+      if (run.highest - run.lowest <= longest) return;
+      const copy = edges(run);
+      longest = Math.max(longest, copy.end - Math.max(copy.start, 0));
+    },
+    true,
+  );
+  return {
+    add: matcher.add,
+    done() {
+      matcher.done();
+      return longest;
+    },
   };
+}
+
+/** Feeds held anchors to a search, in steps (one per STEP_ANCHORS anchors). */
+export function* feedAnchors(anchors: Anchors, matcher: AnchorMatcher): Steps<void> {
+  for (let k = 0; k < anchors.count; k++) {
+    if (k % STEP_ANCHORS === 0) yield;
+    matcher.add(anchors.position(k), anchors.hash(k));
+  }
 }
 
 /**

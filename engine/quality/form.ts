@@ -3,13 +3,24 @@ import { findAnchors } from "./anchors.ts";
 import { scanBlocks, type BlockScan } from "./blocks.ts";
 import { coveragePercent } from "./coverage.ts";
 import { copyBackedSource, copySegments } from "./copy-map.ts";
-import { findCopyRuns, longestRunAfter, offsetsCopying, type AnchoredAudio, type FoundCopies } from "./copies.ts";
+import {
+  copyRunFinder,
+  feedAnchors,
+  longestRunAfter,
+  offsetsCopying,
+  selfCopyFinder,
+  type AnchoredAudio,
+  type FoundCopies,
+} from "./copies.ts";
 import type { QualityReport } from "./report.ts";
-import { sampleSource, type MeasuredAudio } from "./sample-source.ts";
+import { recentSpans, scanResult } from "./result-scan.ts";
+import { sampleSource, type MeasuredAudio, type SampleSource } from "./sample-source.ts";
 import { finish, type Steps } from "./steps.ts";
 import {
   blockLevelsDb,
   longestInternalSilenceSeconds,
+  type SilenceSummary,
+  silenceSummary,
   silenceThresholdDb,
   soundSpan,
   type SoundSpan,
@@ -51,12 +62,18 @@ const ENDING_SHARE = 0.75;
 /** ...and its last sound lands within this many seconds of the result's last sound (trailing silence, padding). */
 const ENDING_TOLERANCE_SECONDS = 1.5;
 
-/** The scans, anchors and result-to-input copies of one extension: found once, read by the form metrics and measure.ts. */
+/**
+ * What the form metrics read from an extension, found once and read by them and by measure.ts: the input's scan, its
+ * silence threshold (which judges the result too), its anchors, both signals' silence, and the result-to-input
+ * copies. The result is read in one pass that keeps nothing per block or anchor (result-scan.ts).
+ */
 export interface ResultCopies {
   readonly originalScan: BlockScan;
-  readonly resultScan: BlockScan;
+  readonly thresholdDb: number;
+  readonly originalSilence: SilenceSummary;
+  readonly resultSilence: SilenceSummary;
   readonly input: AnchoredAudio;
-  readonly output: AnchoredAudio;
+  readonly result: SampleSource;
   /** Where the result copies the input, sample for sample. */
   readonly copies: FoundCopies;
 }
@@ -70,10 +87,21 @@ export function* resultCopySteps(original: PcmAudio, result: MeasuredAudio): Ste
   const inputSource = sampleSource(original);
   const resultSource = sampleSource(result);
   const originalScan = yield* scanBlocks(inputSource);
-  const resultScan = yield* scanBlocks(resultSource);
+  const originalLevels = blockLevelsDb(originalScan);
+  const thresholdDb = silenceThresholdDb(originalLevels);
   const input: AnchoredAudio = { source: inputSource, anchors: yield* findAnchors(inputSource, originalScan) };
-  const output: AnchoredAudio = { source: resultSource, anchors: yield* findAnchors(resultSource, resultScan) };
-  return { originalScan, resultScan, input, output, copies: yield* findCopyRuns(output, input) };
+  const pass = recentSpans(resultSource);
+  const search = copyRunFinder(pass.near, input);
+  const resultSilence = yield* scanResult(pass, search.add, thresholdDb);
+  return {
+    originalScan,
+    thresholdDb,
+    originalSilence: silenceSummary(originalScan, originalLevels, thresholdDb),
+    resultSilence,
+    input,
+    result: resultSource,
+    copies: search.done(),
+  };
 }
 
 /**
@@ -100,26 +128,28 @@ export function* formSteps(
   found: ResultCopies,
 ): Steps<FormMetrics> {
   const sampleRate = result.sampleRate;
-  const resultLength = found.output.source.length;
-  const { originalScan, resultScan, input, output, copies } = found;
-  const originalLevels = blockLevelsDb(originalScan);
-  const resultLevels = blockLevelsDb(resultScan);
-  const threshold = silenceThresholdDb(originalLevels);
-  const originalSound = soundSpan(original, originalScan, originalLevels, threshold);
-  const resultSound = soundSpan(found.output.source, resultScan, resultLevels, threshold);
+  const { originalScan, thresholdDb: threshold, originalSilence, resultSilence, input, copies } = found;
+  const resultLength = found.result.length;
+  const originalSound = soundSpan(original, originalSilence, threshold);
+  const resultSound = soundSpan(found.result, resultSilence, threshold);
 
   const minOffsetSamples = Math.round(MIN_REPEAT_OFFSET_SECONDS * sampleRate);
   // The result's copies of itself are mostly copies of the input's copies: read those places from the input.
-  const backed = copyBackedSource(output.source, input.source, copySegments(copies, 0, resultLength));
-  const repeats = yield* findCopyRuns({ source: backed, anchors: output.anchors }, "self", { minOffsetSamples });
-  const originalRepeats = yield* findCopyRuns(input, "self", { minOffsetSamples });
+  // A second pass over the result gives its anchors again, in order, rather than holding them from the first.
+  const pass = recentSpans(found.result);
+  const backed = copyBackedSource(pass.near, input.source, copySegments(copies, 0, resultLength));
+  const repeats = selfCopyFinder(backed, { minOffsetSamples });
+  yield* scanResult(pass, repeats.add);
+  const originalRepeats = selfCopyFinder(input.source, { minOffsetSamples });
+  yield* feedAnchors(input.anchors, originalRepeats);
+  const longestRepeat = repeats.done();
+  const originalLongestRepeat = originalRepeats.done();
   const intro = Math.round((options.introSeconds ?? frameCount(original) / original.sampleRate) * sampleRate);
 
   // The copies' exact edges are walked here, as each figure asks for them: a step each.
   const longestVerbatimRunSeconds = longestRunAfter(copies, Math.max(0, intro)) / sampleRate;
   yield;
-  const longestRepeatedStretchSeconds = longestRunAfter(repeats) / sampleRate;
-  yield;
+  const longestRepeatedStretchSeconds = longestRepeat / sampleRate;
   const introReplays = originalSound ? countOpenings(copies, originalSound, sampleRate) : 0;
   yield;
   const endsWithInputEnding =
@@ -128,16 +158,11 @@ export function* formSteps(
   return {
     longestVerbatimRunSeconds,
     longestRepeatedStretchSeconds,
-    originalLongestRepeatedStretchSeconds: longestRunAfter(originalRepeats) / sampleRate,
+    originalLongestRepeatedStretchSeconds: originalLongestRepeat / sampleRate,
     introReplays,
     endsWithInputEnding,
-    longestInternalSilenceSeconds: longestInternalSilenceSeconds(resultScan, resultLevels, threshold, sampleRate),
-    originalLongestInternalSilenceSeconds: longestInternalSilenceSeconds(
-      originalScan,
-      originalLevels,
-      threshold,
-      original.sampleRate,
-    ),
+    longestInternalSilenceSeconds: longestInternalSilenceSeconds(resultSilence, sampleRate),
+    originalLongestInternalSilenceSeconds: longestInternalSilenceSeconds(originalSilence, original.sampleRate),
     coveragePercent: coveragePercent(original, originalScan, copies, resultLength, threshold),
     originalSeconds: frameCount(original) / original.sampleRate,
     resultSeconds: resultLength / sampleRate,

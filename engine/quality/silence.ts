@@ -27,10 +27,19 @@ export function blockLevelsDb(scan: BlockScan): Float64Array {
   for (let k = 0; k < count; k++) {
     let sum = 0;
     for (let j = k * per; j < Math.min(scan.sumOfSquares.length, (k + 1) * per); j++) sum += scan.sumOfSquares[j]!;
-    const samples = Math.min(scan.frames, (k + 1) * per * scan.blockSamples) - k * per * scan.blockSamples;
-    levels[k] = 10 * Math.log10(sum / (samples * Math.max(1, scan.channelCount)));
+    levels[k] = levelDb(scan, k, sum);
   }
   return levels;
+}
+
+/** The shape of a scan (BlockScan without its figures). */
+type ScanShape = Pick<BlockScan, "blockSamples" | "frames" | "channelCount">;
+
+/** The level of 40 ms block k from the sum of its scan blocks' sums of squares. */
+function levelDb(scan: ScanShape, k: number, sum: number): number {
+  const per = SCAN_BLOCKS_PER_SILENCE_BLOCK;
+  const samples = Math.min(scan.frames, (k + 1) * per * scan.blockSamples) - k * per * scan.blockSamples;
+  return 10 * Math.log10(sum / (samples * Math.max(1, scan.channelCount)));
 }
 
 /**
@@ -46,6 +55,76 @@ export function silenceThresholdDb(levelsDb: Float64Array): number {
   return Math.max(LOWEST_THRESHOLD_DB, Math.min(HIGHEST_THRESHOLD_DB, median - BELOW_MEDIAN_DB));
 }
 
+/**
+ * What the silence figures read from a signal's 40 ms levels against a threshold: the first and last block at or above
+ * it (-1 when none is) and the longest run of silent blocks strictly between them.
+ */
+export interface SilenceSummary {
+  /** Samples per 40 ms block. */
+  readonly blockSamples: number;
+  readonly firstBlock: number;
+  readonly lastBlock: number;
+  readonly longestSilentBlocks: number;
+}
+
+/**
+ * The summary from levels fed one at a time, in order (none held): a block below the threshold extends the current
+ * silent run, one at or above it ends the stretch between two sounding blocks. A level that is neither (NaN) only
+ * breaks a run, as a scan of the held levels would.
+ */
+export function silenceTracker(blockSamples: number, thresholdDb: number) {
+  let firstBlock = -1;
+  let lastBlock = -1;
+  let longest = 0;
+  // Within the stretch since the last sounding block: the current silent run, and the longest one ended in it.
+  let current = 0;
+  let ended = 0;
+  let k = 0;
+  return {
+    add(level: number): void {
+      if (level >= thresholdDb) {
+        if (firstBlock >= 0) longest = Math.max(longest, ended, current);
+        else firstBlock = k;
+        lastBlock = k;
+        current = 0;
+        ended = 0;
+      } else if (level < thresholdDb) current++;
+      else {
+        ended = Math.max(ended, current);
+        current = 0;
+      }
+      k++;
+    },
+    summary: (): SilenceSummary => ({ blockSamples, firstBlock, lastBlock, longestSilentBlocks: longest }),
+  };
+}
+
+/** The summary of held levels (blockLevelsDb). */
+export function silenceSummary(scan: BlockScan, levelsDb: Float64Array, thresholdDb: number): SilenceSummary {
+  const tracker = silenceTracker(silenceBlockSamples(scan), thresholdDb);
+  for (const level of levelsDb) tracker.add(level);
+  return tracker.summary();
+}
+
+/**
+ * The 40 ms levels of a scan fed block by block (blocks.ts visitBlocks): `add` takes each scan block's sum of squares
+ * in order and hands `onLevel` each 40 ms block's level once its last scan block is in, the same numbers as
+ * blockLevelsDb.
+ */
+export function streamedLevels(
+  scan: ScanShape,
+  onLevel: (level: number) => void,
+): (k: number, sumOfSquares: number) => void {
+  const per = SCAN_BLOCKS_PER_SILENCE_BLOCK;
+  const count = Math.ceil(scan.frames / scan.blockSamples);
+  let sum = 0;
+  return (k, sumOfSquares) => {
+    if (k % per === 0) sum = 0;
+    sum += sumOfSquares;
+    if (k % per === per - 1 || k === count - 1) onLevel(levelDb(scan, Math.floor(k / per), sum));
+  };
+}
+
 export interface SoundSpan {
   /** First sample of the first non-silent block whose |mono| reaches the threshold level. */
   readonly first: number;
@@ -59,14 +138,11 @@ export interface SoundSpan {
  */
 export function soundSpan(
   audio: PcmAudio | SampleSource,
-  scan: BlockScan,
-  levelsDb: Float64Array,
+  silence: SilenceSummary,
   thresholdDb: number,
 ): SoundSpan | undefined {
-  const firstBlock = levelsDb.findIndex((l) => l >= thresholdDb);
+  const { firstBlock, lastBlock, blockSamples: block } = silence;
   if (firstBlock < 0) return undefined;
-  const lastBlock = levelsDb.findLastIndex((l) => l >= thresholdDb);
-  const block = silenceBlockSamples(scan);
   const source = sampleSource(audio);
   const length = source.length;
   const amplitude = 10 ** (thresholdDb / 20);
@@ -86,19 +162,6 @@ export function soundSpan(
  * Longest run of silent blocks strictly between the first and the last non-silent block, seconds (a multiple of
  * 40 ms; gaps shorter than one block can read 0). Lead-in and trailing silence are not counted.
  */
-export function longestInternalSilenceSeconds(
-  scan: BlockScan,
-  levelsDb: Float64Array,
-  thresholdDb: number,
-  sampleRate: number,
-): number {
-  const first = levelsDb.findIndex((l) => l >= thresholdDb);
-  const last = levelsDb.findLastIndex((l) => l >= thresholdDb);
-  let longest = 0;
-  let current = 0;
-  for (let k = first + 1; first >= 0 && k < last; k++) {
-    current = levelsDb[k]! < thresholdDb ? current + 1 : 0;
-    longest = Math.max(longest, current);
-  }
-  return (longest * silenceBlockSamples(scan)) / sampleRate;
+export function longestInternalSilenceSeconds(silence: SilenceSummary, sampleRate: number): number {
+  return (silence.longestSilentBlocks * silence.blockSamples) / sampleRate;
 }
