@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { instantiateBase64, Wasm } from "../wasm.ts";
 
 /**
  * Faster kernels for the WASM backend (tfjs-backend-wasm 4.22) on the two paths that dominate a batch-1 prediction of
@@ -18,14 +19,6 @@ const MATVEC_WASM =
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 type MatVec = (x: number, w: number, bias: number, y: number, k: number, n: number) => void;
 
-/** The slice of the WebAssembly JS API used here (the project's `lib` has no WebAssembly typings). */
-interface WasmApi {
-  Memory: abstract new (...args: never[]) => object;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { readonly exports: unknown };
-}
-const Wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
 const originals = new Map<string, tf.KernelConfig>();
 let matvec: MatVec | undefined;
 
@@ -36,8 +29,7 @@ export function useWasmFastKernels(): void {
   const memory = (backend.wasm as unknown as { asm?: { memory?: unknown } }).asm?.memory;
   if (memory instanceof Wasm.Memory) {
     // the module imports the backend's own memory, so it reads weights and writes outputs in place
-    const module = new Wasm.Module(Buffer.from(MATVEC_WASM, "base64"));
-    matvec = (new Wasm.Instance(module, { env: { memory } }).exports as { matvec: MatVec }).matvec;
+    matvec = (instantiateBase64(MATVEC_WASM, { env: { memory } }) as { matvec: MatVec }).matvec;
     replaceKernel("_FusedMatMul", fusedMatMulOneRow);
   }
   useWasmCopyKernels();
