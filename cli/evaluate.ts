@@ -85,9 +85,15 @@ async function evaluateModel(flags: EvaluateFlags): Promise<void> {
   const { table, fileCount, result, ...header } = scored;
   await printResults(flags, { ...header, ...result }, () => {
     const what = scored.kind === "conductor" ? `conductor ${flags.model}` : `model ${flags.model}`;
-    console.log(`${what} on ${scored.backend}, ${fileCount} ${flags.files} file(s) (split: ${scored.split})`);
+    console.log(`${what} on ${scored.backend}, ${scoredFiles(fileCount, flags.files)} (split: ${scored.split})`);
     console.log(table);
   });
+}
+
+/** What was scored, as a user reads it: "all 3 files of the data folder", "2 test files". */
+export function scoredFiles(count: number, which: FileChoice): string {
+  const files = count === 1 ? "file" : "files";
+  return which === "all" ? `all ${count} ${files} of the data folder` : `${count} ${which} ${files}`;
 }
 
 /** --engine: each engine and baseline extends every file; medians of every quality metric per engine. */

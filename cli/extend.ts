@@ -1,5 +1,4 @@
 import { Command } from "commander";
-import { readFile } from "node:fs/promises";
 import { dirname, join, parse } from "node:path";
 import {
   buildResultPage,
@@ -23,7 +22,6 @@ import { encodingPhrase, printExtendSummary } from "./extend-summary.ts";
 import { DEFAULT_MODEL_DIR } from "./options.ts";
 import {
   checkOutputPaths,
-  describeFileError,
   openFileAtomic,
   outputPaths,
   refuseExistingOutput,
@@ -33,6 +31,7 @@ import {
 } from "./output.ts";
 import { phaseProgress, secondsProgress } from "./progress.ts";
 import { isFolder } from "./folder.ts";
+import { readInputFile } from "./input.ts";
 
 export type { ExtendFlags };
 
@@ -51,11 +50,7 @@ async function extend(inputPath: string, flags: ExtendFlags): Promise<void> {
   const modelDir = chooseModel(flags);
   checkOutputPaths(inputPath, flags.output, filesToWrite(flags));
   checkTargetLimit(flags.to, flags.maxTargetMinutes);
-  const bytes = await readFile(inputPath).catch((cause: Error) => {
-    throw new HarmonizerInputError("NOT_AUDIO", describeFileError(cause, "read", inputPath) ?? cause.message, {
-      cause,
-    });
-  });
+  const bytes = await readInputFile(inputPath);
   const output = resolveOutput(flags.output, { format: sniffFormat(bytes) ?? "wav" }, flags.format);
   const resolved = { ...flags, output: output.path };
   if (output.path !== flags.output) {

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { selectBackend } from "../engine/model/backend.ts";
 import { importKerasToDir, modelFilesIn } from "../engine/model/keras/import.ts";
+import { requireInputPath } from "./input.ts";
 import { required, UsageError } from "./options.ts";
 
 interface ImportKerasFlags {
@@ -22,6 +23,7 @@ export function importKerasCommand(): Command {
     .requiredOption("--out <dir>", required("the model folder to write (model.json, weights, harmonizer.json)"))
     .option("--force", "replace a model already in --out (its files are removed first)", false)
     .action(async (source: string, flags: ImportKerasFlags) => {
+      await requireInputPath(source);
       const existing = await modelFilesIn(flags.out);
       if (existing.length > 0 && !flags.force) {
         throw new UsageError(

@@ -1,9 +1,9 @@
 import { Command, InvalidArgumentError } from "commander";
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { dirname, extname, join, parse } from "node:path";
 import { findSongLoop, type LoopPoints, SEAMLESS, type SongLoop, sniffFormat } from "#engine";
 import { isTaggable, withLoopTags } from "./loop-tags.ts";
+import { readInputFile } from "./input.ts";
 import { UsageError } from "./options.ts";
 import { checkOutputPaths, refuseExistingOutput, writeFileAtomic } from "./output.ts";
 
@@ -35,7 +35,7 @@ export function loopPointsCommand(): Command {
 
 async function loopPoints(song: string, flags: LoopFlags): Promise<void> {
   if (flags.output !== undefined && !flags.tag) throw new UsageError("-o names the tagged copy: it needs --tag");
-  const bytes = await readFile(song);
+  const bytes = await readInputFile(song);
   const copy = flags.tag ? taggedCopyPath(song, flags) : undefined;
   if (copy !== undefined && sniffFormat(bytes) === "wav") {
     throw new UsageError(

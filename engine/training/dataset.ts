@@ -13,6 +13,13 @@ const FOLDER_ERRORS: Readonly<Record<string, string>> = {
   EACCES: "permission denied",
 };
 
+/** Why a file cannot be read, in words instead of the system's code. */
+const FILE_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: "no such file",
+  EISDIR: "it is a folder, not a file",
+  EACCES: "permission denied",
+};
+
 /** Audio files under dir (recursively, following symbolic links), as sorted paths relative to dir. */
 export async function listAudioFiles(dir: string): Promise<string[]> {
   let entries: string[];
@@ -86,13 +93,8 @@ export async function readSplitFile(file: string): Promise<DataSplit> {
   try {
     return SplitFileSchema.parse(JSON.parse(await readFile(file, "utf8")));
   } catch (error) {
-    throw new HarmonizerInputError(
-      "NOT_AUDIO",
-      `cannot use split file ${file}: ${(error as Error).message.split("\n")[0]}`,
-      {
-        cause: error,
-      },
-    );
+    const reason = FILE_ERRORS[(error as NodeJS.ErrnoException).code ?? ""] ?? (error as Error).message.split("\n")[0];
+    throw new HarmonizerInputError("NOT_AUDIO", `cannot use split file ${file}: ${reason}`, { cause: error });
   }
 }
 

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -81,11 +82,21 @@ export async function evaluationFiles(
   split: DataSplit,
   source: string,
 ): Promise<readonly string[]> {
-  const names = options.files === "all" ? await listAudioFiles(options.dataDir) : split[options.files];
-  if (names.length > 0) return names;
+  const present = await listAudioFiles(options.dataDir);
+  const names = options.files === "all" ? present : split[options.files];
+  if (names.length === 0) {
+    throw new HarmonizerInputError(
+      "NOT_AUDIO",
+      `no ${options.files} files to evaluate in ${options.dataDir} (split: ${source})`,
+    );
+  }
+  const missing = names.filter((name) => !existsSync(path.join(options.dataDir, name)));
+  if (missing.length === 0) return names;
+  // A model's training report names the songs it was trained on: scoring it on another folder needs --files all.
   throw new HarmonizerInputError(
     "NOT_AUDIO",
-    `no ${options.files} files to evaluate in ${options.dataDir} (split: ${source})`,
+    `${missing.length} of the ${names.length} ${options.files} files of the split (${source}) are not in ` +
+      `${options.dataDir}, e.g. ${missing[0]}; give the folder that split was made from, --files all, or --split FILE`,
   );
 }
 

@@ -1,6 +1,7 @@
 import { selectBackend, type BackendChoice } from "../model/backend.ts";
 import { isFeatureModel } from "../model/config.ts";
 import { presetConfig } from "../model/presets.ts";
+import { type DataSplit, listAudioFiles, readSplitFile, splitFiles } from "./dataset.ts";
 import { type ConductorProgress, type ConductorTrainingReport, trainConductor } from "./conductor-train.ts";
 import type { TrainingKind, TrainingSettings } from "./defaults.ts";
 import { train, type TrainingReport, type TrainProgress } from "./train.ts";
@@ -37,10 +38,28 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
   const kind = trainingKind(preset);
   if (kind === "conductor" && options.resume)
     throw new RangeError(`resume is not supported with a feature preset (${preset}); its training takes minutes`);
+  // The data is read before the backend loads (a second or more): a missing folder or too few songs are refused at once.
+  const split = await trainingSplit(options);
   const backend = await selectBackend(options.backend ?? "auto");
   options.onBackend?.(backend);
-  const { backend: _choice, onBackend: _report, resume, validationBatchSize, ...common } = { ...options, preset };
+  const {
+    backend: _choice,
+    onBackend: _report,
+    resume,
+    validationBatchSize,
+    ...common
+  } = {
+    ...options,
+    preset,
+    split,
+  };
   if (kind === "conductor") return { kind, backend, report: await trainConductor(common) };
   const report = await train({ ...common, validationBatchSize, resume });
   return { kind, backend, report };
+}
+
+/** The split both trainers use: the split file's, else the seeded split of the data folder's songs. */
+async function trainingSplit(options: TrainModelOptions): Promise<DataSplit> {
+  const files = await listAudioFiles(options.dataDir);
+  return options.splitFile ? readSplitFile(options.splitFile) : splitFiles(files);
 }

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { KerasImportError, type KerasSource, type KerasWeight } from "./source.ts";
@@ -23,6 +24,11 @@ interface ConverterModelJson {
  */
 export async function openConverterDir(dir: string): Promise<KerasSource> {
   const file = path.join(dir, "model.json");
+  if (!existsSync(file)) {
+    throw new KerasImportError(
+      `${dir} is a folder without model.json; give the Keras .h5 file, or the folder tensorflowjs_converter wrote`,
+    );
+  }
   const json = JSON.parse(await readFile(file, "utf8")) as ConverterModelJson;
   const described = `the tensorflowjs_converter output in ${dir}`;
   if (json.format !== "layers-model" || json.modelTopology?.model_config === undefined || !json.weightsManifest) {
