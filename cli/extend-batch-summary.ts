@@ -7,6 +7,8 @@ export type FileOutcome =
       readonly inputSeconds: number;
       readonly outputSeconds: number;
       readonly wallSeconds: number;
+      /** The harmonizer's files beside the result left from an earlier run, no longer written (the flag that stopped it). */
+      readonly staleFiles?: readonly { readonly path: string; readonly flag: string }[];
     }
   | {
       readonly input: string;
@@ -34,6 +36,7 @@ export function printFolderSummary(summary: FolderSummary): void {
   const extended = of("extended");
   const refused = of("refused");
   const failed = of("failed");
+  warnOfStaleFiles(extended);
   if (summary.json) {
     const totals = {
       songs: outcomes.length,
@@ -54,4 +57,24 @@ export function printFolderSummary(summary: FolderSummary): void {
     if (outcome.status !== "extended") console.log(`  ${outcome.status} ${outcome.input}: ${outcome.reason}`);
   }
   if (otherFiles > 0) console.log(`${count(otherFiles, "other file")} left alone (not a song by its extension)`);
+}
+
+/** Shown in full at most; the --json summary lists every one. */
+const STALE_SHOWN = 5;
+
+/**
+ * One warning for the whole folder (a line per song would bury the summary) naming the files from an earlier run
+ * that now lie beside results they do not describe, as the single-song command warns of each.
+ */
+function warnOfStaleFiles(extended: readonly FileOutcome[]): void {
+  const stale = extended.flatMap((o) => (o.status === "extended" ? (o.staleFiles ?? []) : []));
+  if (stale.length === 0) return;
+  const flags = [...new Set(stale.map((s) => s.flag))].join(", ");
+  const shown = stale.slice(0, STALE_SHOWN).map((s) => s.path);
+  const more = stale.length > STALE_SHOWN ? ` and ${stale.length - STALE_SHOWN} more (--json lists them all)` : "";
+  const what =
+    stale.length === 1
+      ? "is from an earlier run and describes that result, not this one"
+      : "are from an earlier run and describe those results, not these";
+  console.error(`warning: ${count(stale.length, "file")} ${what} (${flags}): ${shown.join(", ")}${more}`);
 }

@@ -12,10 +12,10 @@ import {
 } from "#engine";
 import { checkTargetLimit } from "./extend-checks.ts";
 import { printFolderSummary, type FileOutcome } from "./extend-batch-summary.ts";
-import { chooseModel, type ExtendFlags, filesToWrite, runJob, writeOutputs } from "./extend.ts";
+import { chooseModel, type ExtendFlags, filesToWrite, runJob, turnedOff, writeOutputs } from "./extend.ts";
 import { listSongs, type SongFile } from "./folder.ts";
 import { SYSCALL_VERBS, UsageError } from "./options.ts";
-import { checkOutputPaths, describeFileError, refuseExistingOutput, refuseForeignFiles } from "./output.ts";
+import { checkOutputPaths, describeFileError, refuseExistingOutput, refuseForeignFiles, staleFiles } from "./output.ts";
 
 /** A path without an extension: resolveOutput then gives the input's own format, or --format's. */
 const OWN_FORMAT = "result";
@@ -96,10 +96,12 @@ async function extendSong(song: SongFile, flags: ExtendFlags, context: BatchCont
     await writeOutputs(resolved, job, song.path);
     for (const path of written) context.claimed.set(resolve(path), song.relative);
     const { input, output: result } = job.report;
+    const stale = staleFiles(turnedOff(resolved)).map(([path, flag]) => ({ path, flag }));
     return {
       ...base,
       status: "extended",
       output,
+      ...(stale.length > 0 && { staleFiles: stale }),
       inputSeconds: input.seconds,
       outputSeconds: result.seconds,
       wallSeconds: (performance.now() - started) / 1000,

@@ -27,6 +27,7 @@ import {
   refuseExistingOutput,
   refuseForeignFiles,
   staleFiles,
+  staleWarning,
   writeFileAtomic,
 } from "./output.ts";
 import { phaseProgress, secondsProgress } from "./progress.ts";
@@ -74,7 +75,7 @@ async function extend(inputPath: string, flags: ExtendFlags): Promise<void> {
     await audioFile.abort();
   }
   const wallSeconds = (performance.now() - started) / 1000;
-  for (const stale of staleFiles(turnedOff(resolved))) console.error(`warning: ${stale}`);
+  for (const stale of staleFiles(turnedOff(resolved))) console.error(`warning: ${staleWarning(stale)}`);
   if (flags.json) {
     console.log(JSON.stringify({ ...job.report, files: written, wallSeconds }, null, 2));
     return;
@@ -168,7 +169,7 @@ export function filesBeside(flags: ExtendFlags): string[] {
 }
 
 /** The picture, the report and the page turned off, each with its flag. */
-function turnedOff(flags: ExtendFlags): (readonly [string, string])[] {
+export function turnedOff(flags: ExtendFlags): (readonly [string, string])[] {
   const paths = outputPaths(flags.output);
   const files = [
     [paths.picture, "--no-picture", flags.picture],

@@ -92,11 +92,13 @@ export function refuseForeignFiles(besides: readonly string[]): void {
  * The harmonizer's own files beside -o that this run does not rewrite (`turnedOff`, each with the flag that turned it
  * off): left from an earlier run, they describe that result, not the one just written.
  */
-export function staleFiles(turnedOff: readonly (readonly [string, string])[]): string[] {
-  return turnedOff
-    .filter(([path]) => statOrUndefined(path)?.isFile() && isSignedByHarmonizer(firstBytes(path, 4096)))
-    .map(([path, flag]) => `${path} is from an earlier run and describes that result, not this one (${flag})`);
+export function staleFiles(turnedOff: readonly (readonly [string, string])[]): (readonly [string, string])[] {
+  return turnedOff.filter(([path]) => statOrUndefined(path)?.isFile() && isSignedByHarmonizer(firstBytes(path, 4096)));
 }
+
+/** The warning for one file staleFiles found. */
+export const staleWarning = ([path, flag]: readonly [string, string]): string =>
+  `${path} is from an earlier run and describes that result, not this one (${flag})`;
 
 function firstBytes(path: string, count: number): Uint8Array {
   const buffer = new Uint8Array(count);

@@ -92,6 +92,25 @@ describe("harmonizer extend DIR -o OUTDIR", () => {
     expect((await stat(join(out, "first.wav"))).size).toBeGreaterThan(30 * 22_050 * 2);
   });
 
+  it("warns once of the pictures and pages left from an earlier run that --no-picture / --no-page stop rewriting", async () => {
+    const pair = join(dir, "pair");
+    await mkdir(pair);
+    await writeFile(join(pair, "one.wav"), song(5));
+    await writeFile(join(pair, "two.wav"), song(6));
+    const out = join(dir, "pair-out");
+    expect((await harmonizer("extend", pair, "--to", "30", "-o", out, "--no-report")).code).toBe(0);
+    const again = await harmonizer("extend", pair, "--to", "32", "-o", out, "--force", "--no-picture", "--no-page");
+    expect(again.code).toBe(0);
+    const [one, two] = ["one", "two"].map((name) => join(out, name));
+    expect(again.stderr).toContain(
+      `warning: 4 files are from an earlier run and describe those results, not these (--no-picture, --no-page): ` +
+        `${one}.png, ${one}.html, ${two}.png, ${two}.html\n`,
+    );
+    const json = await harmonizer("extend", pair, "--to", "32", "-o", out, "--force", "--no-picture", "--json");
+    expect(JSON.parse(json.stdout).files[0].staleFiles).toEqual([{ path: `${one}.png`, flag: "--no-picture" }]);
+    expect(json.stderr).toContain(`warning: 2 files are from an earlier run`);
+  });
+
   it("refuses an -o that is a file or the input folder itself, and a folder without songs (exit 2)", async () => {
     const asFile = await harmonizer("extend", songs, "--to", "30", "-o", join(songs, "first.wav"));
     expect(asFile.code).toBe(2);
