@@ -56,6 +56,7 @@ export async function finishWithPlanner(
     introSeconds: inputFrames / sampleRate,
     seams: [...seams.filter((s) => s < joinAt / sampleRate), ...planned.seams.map((s) => s + shift)],
     chunks: seams.length + planned.segments.length,
+    ...(planned.fadeOutStartSeconds !== undefined && { fadeOutStartSeconds: planned.fadeOutStartSeconds + shift }),
     plannerNotes: planned.notes,
   };
 }

@@ -58,6 +58,7 @@ function engineExtender(engine: EngineName, models: Models): Extender {
       seams: [...result.seams],
       seamSources: result.seamSources,
       introSeconds: result.introSeconds,
+      fadeOutStartSeconds: result.fadeOutStartSeconds,
       form: result.form,
       notes: result.notes,
     };

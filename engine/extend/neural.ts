@@ -93,6 +93,7 @@ export async function extendWithModel(
     return out;
   });
   const audio = { sampleRate, channels };
+  const fadeFrames = Math.min(Math.round(options.fadeOutSeconds * sampleRate), extensionFrames);
   // The neural chain is made whole (it is not a default engine); it is read as a stream like the others.
   return {
     audio,
@@ -104,6 +105,7 @@ export async function extendWithModel(
     seams,
     chunks: chain.starts.length,
     notes,
+    ...(fadeFrames > 0 && { fadeOutStartSeconds: (targetFrames - fadeFrames) / sampleRate }),
   };
 }
 

@@ -70,4 +70,9 @@ export interface ExtendResult {
    * when the planner had to repeat one; absent otherwise and for generated material.
    */
   readonly shortestRepeatSeconds?: number;
+  /**
+   * Where the closing fade-out starts, seconds (it runs to the end of the result); absent when the song's own ending
+   * closes it. The level there is the fade's, so a join inside it is not judged by its loudness change.
+   */
+  readonly fadeOutStartSeconds?: number;
 }

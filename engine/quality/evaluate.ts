@@ -13,6 +13,8 @@ export interface ExtenderResult extends BaselineResult {
   readonly notes?: readonly string[];
   /** Where each seam joins the input, when the engine says (ExtendResult.seamSources). */
   readonly seamSources?: readonly SeamSource[];
+  /** Where the closing fade-out starts, when the engine says (ExtendResult.fadeOutStartSeconds). */
+  readonly fadeOutStartSeconds?: number;
 }
 
 /** Something that extends a song: an engine or a baseline. */
@@ -51,6 +53,7 @@ export async function evaluateEngines(
       seams: result.seams,
       seamSources: result.seamSources,
       introSeconds: result.introSeconds,
+      fadeOutStartSeconds: result.fadeOutStartSeconds,
     };
     const report = await measureExtension(measured, { originalAnalysis });
     evaluations.push({ engine, form: result.form, report, seconds });

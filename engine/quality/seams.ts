@@ -72,6 +72,7 @@ export function* seamSteps(
   boundary: number,
   reference: SeamReference,
   timed: <T>(name: string, stage: () => T) => T,
+  fadeStart = Number.POSITIVE_INFINITY,
 ): Steps<SeamMetrics> {
   const source = sampleSource(result);
   const sampleRate = source.sampleRate;
@@ -83,7 +84,9 @@ export function* seamSteps(
     const hops = Math.max(0, Math.floor((seam.at - reach - gridStart) / (HOP * factor)));
     const from = gridStart + hops * HOP * factor;
     const window = windowOf(source, from, seam.at + reach);
-    readings.push(seamReading(window, { from, origin: hops }, seam, original, reference, timed));
+    // A join whose 3 s after reach into the closing fade-out: the fade, not the join, sets the level there.
+    const inFade = seam.at + Math.round(SHORT_TERM_SECONDS * sampleRate) > fadeStart;
+    readings.push(seamReading(window, { from, origin: hops, inFade }, seam, original, reference, timed));
     yield;
   }
   const fluxZ = readings.flatMap((r) => (r.fluxZ === undefined ? [] : [r.fluxZ]));
@@ -101,11 +104,11 @@ export function* seamSteps(
 
 /**
  * One seam's figures, from `window` (result samples from `from` on, reaching its end or 6 s past the seam; `origin`:
- * the frame of the measured part's grid it starts at).
+ * the frame of the measured part's grid it starts at). In the closing fade (`inFade`) its loudness change is not read.
  */
 function seamReading(
   window: PcmAudio,
-  { from, origin }: { readonly from: number; readonly origin: number },
+  { from, origin, inFade }: { readonly from: number; readonly origin: number; readonly inFade: boolean },
   seam: SeamPlace,
   original: PcmAudio,
   reference: SeamReference,
@@ -115,7 +118,7 @@ function seamReading(
   const grid = timed("window: flux around seams", () => fluxAroundSeams(window, [at], 0));
   const framesPerSecond = grid.sampleRate / grid.hop;
   const fluxZ = seamFluxZScores(reference.frames, reference.beats, reference.factor, grid, grid.seamFrames)[0];
-  const loudnessChangeLu = timed("seam loudness", () => loudnessChangeAt(window, at));
+  const loudnessChangeLu = timed("seam loudness", () => (inFade ? Number.NaN : loudnessChangeAt(window, at)));
   const phaseShift = timed("beat phase", () => {
     const envelope = detrendedEnvelope(grid.flux, framesPerSecond);
     return beatPhaseShift(grid, envelope, grid.seamFrames[0]! + origin, reference.beatFrames, origin);

@@ -24,6 +24,11 @@ export interface ExtensionToMeasure {
    * are counted after it. Default: the original's length (the result starts with the whole original).
    */
   readonly introSeconds?: number;
+  /**
+   * Where the result's closing fade-out starts, seconds (ExtendResult.fadeOutStartSeconds). A join whose loudness
+   * sides reach into it gets no loudness change: the fade, not the join, sets the level there.
+   */
+  readonly fadeOutStartSeconds?: number;
 }
 
 /** The part of a result that measureExtension measures: after the kept opening, with the seams inside the result. */
@@ -41,9 +46,12 @@ export interface MeasuredSpan {
    * result no longer than the input is still measured after its intro (song form re-orders the body whatever is added).
    */
   readonly measurable: boolean;
+  /** Where the closing fade-out starts, samples; the result's length when there is none. */
+  readonly fadeStart: number;
 }
 
-export function measuredSpan({ original, result, seams, seamSources, introSeconds }: ExtensionToMeasure): MeasuredSpan {
+export function measuredSpan(extension: ExtensionToMeasure): MeasuredSpan {
+  const { original, result, seams, seamSources, introSeconds, fadeOutStartSeconds } = extension;
   const sampleRate = original.sampleRate;
   const resultLength = sampleSource(result).length;
   const extensionLength = Math.max(0, resultLength - frameCount(original));
@@ -60,6 +68,7 @@ export function measuredSpan({ original, result, seams, seamSources, introSecond
       .filter((_, i) => inside(seams[i]!)),
     extensionLength,
     measurable: resultLength - boundary >= sampleRate,
+    fadeStart: Math.min(resultLength, Math.round((fadeOutStartSeconds ?? Infinity) * sampleRate)),
   };
 }
 
@@ -96,5 +105,5 @@ export function* resultSeamSteps(
 ): Steps<SeamMetrics> {
   const span = measuredSpan(input);
   if (!span.measurable) return NO_SEAM_METRICS;
-  return yield* seamSteps(input.result, input.original, span.places, span.boundary, reference, timed);
+  return yield* seamSteps(input.result, input.original, span.places, span.boundary, reference, timed, span.fadeStart);
 }

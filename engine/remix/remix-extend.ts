@@ -67,6 +67,8 @@ export interface RemixResult {
   readonly segments: RemixSegment[];
   readonly notes: string[];
   readonly shortestRepeatSeconds?: number;
+  /** Where the closing fade-out starts, seconds (it runs to the end); absent when the song's own ending closes it. */
+  readonly fadeOutStartSeconds?: number;
 }
 
 /** What both forms need from the analysis of the input. */
@@ -261,6 +263,7 @@ async function extendInForm(
     stream: rendered,
     introSeconds: plan.introSamples / sampleRate,
     shortestRepeatSeconds: plan.shortestRepeatSeconds,
+    ...(plan.ending.kind === "fade" && { fadeOutStartSeconds: plan.ending.fadeStart / sampleRate }),
     seams: rendered.seams,
     segments: rendered.segments,
     notes,
