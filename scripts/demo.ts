@@ -1,11 +1,11 @@
 /**
  * `npm run demo`: the main job end to end on a fresh clone, nothing downloaded beyond npm.
- * 1. makes a few synthetic songs (training data) and a 25 s stereo 44.1 kHz "song" to extend;
+ * 1. makes a few synthetic songs (training data) and a 77.5 s stereo 44.1 kHz song with a form to extend (demoSong);
  * 2. trains the small preset briefly (`harmonizer train`);
- * 3. extends the song to 60 s three ways (`harmonizer extend`, see demoRuns): the default engine (the shipped
+ * 3. extends the song to 3:00 three ways (`harmonizer extend`, see demoRuns): the default engine (the shipped
  *    conductor), the hybrid engine steered by the model just trained, and the neural engine (that model alone);
  *    each run names its engine, and the demo stops if its report shows another;
- * 4. prints a summary. Everything lands in out/demo/.
+ * 4. prints a summary, with the quality targets each extension met and any it missed. Everything lands in out/demo/.
  * With the Debian corpus fetched (scripts/fetch-corpus.sh), pass --corpus to train on real music instead.
  */
 import { execFileSync } from "node:child_process";
@@ -14,14 +14,14 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { encodeWav } from "#engine/audio/index.ts";
 import { synthesizeSong } from "#engine/synth/song.ts";
-import { demoRuns, explainedFallback } from "./demo-runs.ts";
+import { DEMO_TARGET_SECONDS, demoRuns, demoSong, explainedFallback, targetsMet } from "./demo-runs.ts";
 
 const { values } = parseArgs({
   options: {
     out: { type: "string", default: "out/demo" },
     epochs: { type: "string", default: "2" },
     corpus: { type: "string" },
-    to: { type: "string", default: "60" },
+    to: { type: "string", default: String(DEMO_TARGET_SECONDS) },
   },
 });
 const out = resolve(values.out);
@@ -49,12 +49,17 @@ if (!values.corpus) {
   console.log(`made 6 synthetic 40 s songs in ${songs}`);
 }
 const input = join(out, "song.wav");
-await writeFile(input, encodeWav(synthesizeSong({ seconds: 25, sampleRate: 44100, bpm: 112, key: 3, seed: 99 }), 16));
-console.log(`made the song to extend: ${input} (25 s, stereo, 44.1 kHz)`);
+const song = demoSong();
+await writeFile(input, encodeWav(song, 16));
+const songSeconds = song.channels[0]!.length / song.sampleRate;
+console.log(
+  `made the song to extend: ${input} (${songSeconds.toFixed(1)} s, stereo, 44.1 kHz: an intro, two verses and ` +
+    "two choruses, each phrase with chords and a melody of its own, and an ending)",
+);
 
 const model = join(out, "model");
 harmonizer("train", "--data", values.corpus ?? songs, "--out", model, "--epochs", values.epochs, "--no-progress");
-const results: { path: string; engine: string; seconds: number; what: string }[] = [];
+const results: { path: string; engine: string; seconds: number; what: string; targets: string }[] = [];
 for (const run of demoRuns(model)) {
   const path = join(out, run.file);
   console.log(`\n${run.engine} engine: ${run.what}`);
@@ -71,11 +76,12 @@ for (const run of demoRuns(model)) {
   }
   const what =
     fallback === undefined ? run.what : `the ${run.engine} engine's prediction failed its checks (see above)`;
-  results.push({ path, engine: report.engine, seconds: report.output.seconds, what });
+  results.push({ path, engine: report.engine, seconds: report.output.seconds, what, targets: targetsMet(report) });
 }
 
 console.log("\nDemo finished. Listen to:");
 for (const result of results) {
   console.log(`  ${result.path} (${result.engine} engine, ${result.seconds.toFixed(1)} s): ${result.what}`);
+  console.log(`    ${result.targets}`);
 }
 console.log(`  each with its picture (.png), report (.report.json) and page (.html) beside it, in ${out}`);

@@ -69,7 +69,7 @@ export function synthesizeSong(options: SongOptions): PcmAudio {
   return { sampleRate, channels: [left, right] };
 }
 
-function tone(
+export function tone(
   frequency: number,
   seconds: number,
   sampleRate: number,
@@ -88,7 +88,7 @@ function tone(
   return out;
 }
 
-function kick(sampleRate: number): Float32Array {
+export function kick(sampleRate: number): Float32Array {
   const n = Math.round(0.25 * sampleRate);
   const out = new Float32Array(n);
   let phase = 0;
@@ -100,12 +100,12 @@ function kick(sampleRate: number): Float32Array {
   return out;
 }
 
-function snare(sampleRate: number, random: () => number): Float32Array {
+export function snare(sampleRate: number, random: () => number): Float32Array {
   const n = Math.round(0.18 * sampleRate);
   return Float32Array.from({ length: n }, (_, i) => (random() * 2 - 1) * Math.exp((-i / sampleRate) * 25));
 }
 
-function hat(sampleRate: number, random: () => number): Float32Array {
+export function hat(sampleRate: number, random: () => number): Float32Array {
   const n = Math.round(0.05 * sampleRate);
   let previous = 0;
   return Float32Array.from({ length: n }, (_, i) => {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { demoRuns, explainedFallback } from "../../scripts/demo-runs.ts";
+import { encodeWav } from "../../engine/audio/index.ts";
+import { passingReport } from "../engine/quality/fixtures/quality-report.ts";
+import { runExtensionJob } from "../../engine/job.ts";
+import { DEMO_TARGET_SECONDS, demoRuns, demoSong, explainedFallback, targetsMet } from "../../scripts/demo-runs.ts";
 
 describe("npm run demo", () => {
   it("passes each extension the engine it names, the trained model only to the engines that use one", () => {
@@ -23,5 +26,21 @@ describe("npm run demo", () => {
     ).toBeUndefined();
     expect(explainedFallback({ engine: "hybrid" }, { engine: "remix", notes: [stopped] })).toBeUndefined();
     expect(explainedFallback(neural, { engine: "neural", notes: [] })).toBeUndefined();
+  });
+
+  it("extends a fair song: the default engine meets every quality target on it, and the summary says so", async () => {
+    const job = await runExtensionJob({
+      bytes: encodeWav(demoSong(), 16),
+      targetSeconds: DEMO_TARGET_SECONDS,
+      engine: "conductor",
+      picture: false,
+    });
+    expect(job.report.form).toBe("song");
+    expect(targetsMet(job.report)).toMatch(/^all \d+ quality targets met$/);
+  }, 120_000);
+
+  it("names each missed target in the closing summary", () => {
+    const report = { form: "continue" as const, quality: passingReport({ shortestLoopSeconds: 12.8 }) };
+    expect(targetsMet(report)).toMatch(/^\d+ of \d+ quality targets met; missed: shortest back-to-back loop 12\.8 s/);
   });
 });
