@@ -114,6 +114,8 @@ async function train(flags: TrainFlags): Promise<void> {
   else printSummary(result, flags.out);
 }
 
+const count = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
 function printSummary(result: TrainModelResult, out: string): void {
   for (const note of result.kind === "audio" ? result.report.notes : []) console.error(`note: ${note}`);
   const report: TrainingReport | ConductorTrainingReport = result.report;
@@ -122,8 +124,8 @@ function printSummary(result: TrainModelResult, out: string): void {
   const test = result.kind === "audio" ? ` / ${files.test.length} test` : "";
   console.log(
     `trained ${report.preset ?? "custom"} preset${size} on ${result.backend}: ${files.train.length} train / ` +
-      `${files.validation.length} validation${test} files, ${windows.train} training windows, ` +
-      `${report.history.length} epochs in ${report.wallSeconds.toFixed(1)} s`,
+      `${files.validation.length} validation${test} files, ${count(windows.train, "training window")}, ` +
+      `${count(report.history.length, "epoch")} in ${report.wallSeconds.toFixed(1)} s`,
   );
   const best =
     result.kind === "audio" ? report.bestValidationLoss?.toExponential(3) : report.bestValidationLoss?.toFixed(4);

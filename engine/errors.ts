@@ -26,3 +26,14 @@ export class HarmonizerInputError extends Error {
 }
 
 export const isInputError = (error: unknown): error is HarmonizerInputError => error instanceof HarmonizerInputError;
+
+/**
+ * For `.catch`: an input error about one file of many (training data) with that file named first ("songs/a.wav: not
+ * an audio file: ..."); other errors pass as they are.
+ */
+export function namingFile(source: string): (error: unknown) => never {
+  return (error) => {
+    if (!isInputError(error) || error.message.includes(source)) throw error;
+    throw new HarmonizerInputError(error.code, `${source}: ${error.message}`, { cause: error });
+  };
+}

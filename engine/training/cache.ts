@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdir, open, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { decodeAudioFile, monoAt } from "../audio/index.ts";
+import { namingFile } from "../errors.ts";
 
 /** Reads an audio file as mono float32 at `sampleRate`. */
 export type MonoLoader = (file: string, sampleRate: number) => Promise<Float32Array>;
@@ -37,7 +38,7 @@ export async function cacheAudio(
   const cached = await stat(file).catch(() => undefined);
   if (cached?.isFile()) return { source, file, samples: cached.size / 4, sampleRate };
 
-  const mono = await load(source, sampleRate);
+  const mono = await load(source, sampleRate).catch(namingFile(source));
   await mkdir(cacheDir, { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, new Uint8Array(mono.buffer, mono.byteOffset, mono.byteLength));

@@ -3,6 +3,7 @@ import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { decodeAudioFile } from "../audio/decode.ts";
 import type { PcmAudio } from "../audio/pcm.ts";
+import { namingFile } from "../errors.ts";
 import { FEATURE_SIZE, SECOND_FRAMES_VERSION, secondFrames } from "../analysis/second-frames.ts";
 import type { FileFrames } from "./feature-windows.ts";
 
@@ -31,7 +32,7 @@ export async function cachedSecondFrames(
   const cached = await readFile(file).catch(() => undefined);
   if (cached !== undefined) return splitFrames(new Float32Array(Uint8Array.from(cached).buffer));
 
-  const frames = secondFrames(await load(source));
+  const frames = secondFrames(await load(source).catch(namingFile(source)));
   const flat = new Float32Array(frames.length * FEATURE_SIZE);
   frames.forEach((frame, k) => {
     flat.set(frame, k * FEATURE_SIZE);

@@ -73,6 +73,30 @@ describe("a missing input path, in every subcommand", () => {
   });
 });
 
+describe("a file of the training data that is not audio", () => {
+  it.each(["small", "conductor"])("is named when train (--preset %s) cannot decode it (exit 2)", async (preset) => {
+    const folder = join(dir, `with-notes-${preset}`);
+    await mkdir(folder);
+    const song = synthesizeSong({ seconds: 30, sampleRate: 8000, channels: 1, seed: 70 });
+    await writeFile(join(folder, "a.wav"), encodeWav(song, 16));
+    await writeFile(join(folder, "notes.wav"), "my notes, not a song");
+    const split = join(folder, "split.json");
+    await writeFile(split, JSON.stringify({ train: ["a.wav", "notes.wav"], validation: [], test: [] }));
+    const run = await harmonizer(
+      "train",
+      "--data",
+      folder,
+      "--split",
+      split,
+      "--preset",
+      preset,
+      "--out",
+      join(folder, "m"),
+    );
+    expectRefusalNaming(run, join(folder, "notes.wav"), /notes\.wav: not an audio file/);
+  });
+});
+
 describe("harmonizer evaluate on a folder of songs", () => {
   it("--files all says it scored all the folder's files", async () => {
     const run = await harmonizer("evaluate", "--data", data, "--model", SHIPPED_CONDUCTOR, "--files", "all");
