@@ -166,7 +166,7 @@ export function detectEnding(analysis: BeatAnalysis): { hasEnding: boolean; endi
   }
   return {
     hasEnding: false,
-    endingReason: `it is still at full level (${againstTypical(drop)}) when it stops: a clip or a loop`,
+    endingReason: `its last second is still ${againstTypical(drop)} when it stops: a clip or a loop`,
   };
 }
 
