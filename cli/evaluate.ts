@@ -98,7 +98,7 @@ export function scoredFiles(count: number, which: FileChoice): string {
 
 /** --engine: each engine and baseline extends every file; medians of every quality metric per engine. */
 async function evaluateEngines(flags: EvaluateFlags, candidates: Candidate[]): Promise<void> {
-  const { files, engines, runs } = await evaluateEnginesOnData({
+  const { files, skipped, engines, runs } = await evaluateEnginesOnData({
     dataDir: flags.data,
     candidates,
     files: flags.files,
@@ -109,8 +109,9 @@ async function evaluateEngines(flags: EvaluateFlags, candidates: Candidate[]): P
     minSeconds: flags.minSeconds,
     onFile: (name, seconds, target) =>
       flags.json || console.error(`${basename(name)}: ${seconds.toFixed(1)} s -> ${target} s`),
+    onSkip: (name, reason) => flags.json || console.error(`${basename(name)}: left out (${reason})`),
   });
-  const json = { files, engines, medians: medianReports(runs), runs };
+  const json = { files, skipped, engines, medians: medianReports(runs), runs };
   await printResults(flags, json, () => console.log(formatMedianTable(runs)));
 }
 

@@ -8,6 +8,7 @@ import { loadModelMeta, modelExists, modelKind, type ModelMeta } from "./model/i
 import { presetConfig } from "./model/presets.ts";
 import { SHIPPED_CONDUCTOR_DIR } from "./model/shipped.ts";
 import type { BackendChoice } from "./model/backend.ts";
+import { HarmonizerInputError } from "./errors.ts";
 import { evaluateEnginesOnFiles } from "./extend/evaluate-files.ts";
 import type { Candidate } from "./extend/extenders.ts";
 import { chooseSplit, evaluationFiles, type FileChoice } from "./training/evaluate-model.ts";
@@ -108,6 +109,8 @@ export interface EvaluateEnginesOnDataOptions {
   readonly stretch: number;
   readonly minSeconds: number;
   readonly onFile?: (name: string, seconds: number, targetSeconds: number) => void;
+  /** A file left out because `extend` would refuse it, and why. */
+  readonly onSkip?: (name: string, reason: string) => void;
 }
 
 /**
@@ -128,8 +131,18 @@ export async function evaluateEnginesOnData(options: EvaluateEnginesOnDataOption
       ? await loadConductor(isConductor ? options.modelDir : SHIPPED_CONDUCTOR_DIR, backend)
       : undefined,
   };
-  const runs = await evaluateEnginesOnFiles({ ...options, names, models });
-  return { files: names, engines: candidates, runs };
+  const skipped: { file: string; reason: string }[] = [];
+  const onSkip = (file: string, reason: string) => {
+    skipped.push({ file, reason });
+    options.onSkip?.(file, reason);
+  };
+  const runs = await evaluateEnginesOnFiles({ ...options, names, models, onSkip });
+  const files = names.filter((name) => !skipped.some((s) => s.file === name));
+  if (files.length === 0) {
+    const reasons = skipped.map((s) => `${s.file}: ${s.reason}`).join("; ");
+    throw new HarmonizerInputError("NOT_AUDIO", `none of the songs in ${options.dataDir} can be extended (${reasons})`);
+  }
+  return { files, skipped, engines: candidates, runs };
 }
 
 // Info: a preset's or a trained model's architecture and parameter count.

@@ -106,10 +106,14 @@ const ReportSplitSchema = z.object({
   }),
 });
 
-/** The split to score: the split file, else the one in the model's training report, else the seeded split. */
+/**
+ * The split to score: the split file, else the one in the model's training report, else the seeded split; none for
+ * --files all (every song of the folder is scored, however few).
+ */
 export async function chooseSplit(
-  options: Pick<ScoreModelOptions, "splitFile" | "modelDir" | "dataDir">,
+  options: Pick<ScoreModelOptions, "splitFile" | "modelDir" | "dataDir"> & { readonly files?: FileChoice },
 ): Promise<{ split: DataSplit; source: string }> {
+  if (options.files === "all") return { split: { train: [], validation: [], test: [] }, source: "none, --files all" };
   if (options.splitFile) return { split: await readSplitFile(options.splitFile), source: options.splitFile };
   const reportFile = path.join(options.modelDir, TRAINING_REPORT);
   const report = await readFile(reportFile, "utf8").then(

@@ -104,6 +104,23 @@ describe("harmonizer evaluate on a folder of songs", () => {
     expect(run.stdout.split("\n")[0]).toMatch(/^conductor .* on \w+, all 3 files of the data folder \(split: /);
   });
 
+  it("--engine leaves out, saying why, a song extend would refuse; --files all needs no split of 3 songs or more", async () => {
+    const pair = join(dir, "pair");
+    await mkdir(pair);
+    const song = synthesizeSong({ seconds: 30, sampleRate: 8000, channels: 1, seed: 90 });
+    await writeFile(join(pair, "song.wav"), encodeWav(song, 16));
+    const clip = synthesizeSong({ seconds: 2, sampleRate: 8000, channels: 1, seed: 91 });
+    await writeFile(join(pair, "clip.wav"), encodeWav(clip, 16));
+    const args = ["evaluate", "--data", pair, "--engine", "remix", "--files", "all", "--min-seconds", "40"];
+    const run = await harmonizer(...args);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^clip\.wav: left out \(input is 2\.0 s long; at least 20\.0 s is needed\)$/m);
+    const json = JSON.parse((await harmonizer(...args, "--json")).stdout);
+    expect(json.files).toEqual(["song.wav"]);
+    expect(json.skipped).toEqual([{ file: "clip.wav", reason: expect.stringMatching(/2\.0 s long/) }]);
+    expect(new Set(json.runs.map((r: { file: string }) => r.file))).toEqual(new Set(["song.wav"]));
+  });
+
   it("refuses a split naming songs the folder lacks before any work, saying how to score the folder (exit 2)", async () => {
     // The shipped conductor's training report names corpus songs: none of them is in this folder.
     const run = await harmonizer("evaluate", "--data", data, "--model", SHIPPED_CONDUCTOR);
