@@ -59,7 +59,7 @@ describe("harmonizer train --preset conductor, then evaluate and info --model", 
 
     const table = await harmonizer("evaluate", "--model", model, ...common);
     expect(table.code, table.stderr).toBe(0);
-    expect(table.stdout).toMatch(/1 test file\(s\) \(split: .*training-report\.json\)/);
+    expect(table.stdout).toMatch(/1 test file \(split: .*training-report\.json\)/);
     for (const row of ["conductor", "repeat the last second", "mean of the last 20 s", "mean of the input so far"]) {
       expect(table.stdout).toContain(row);
     }
