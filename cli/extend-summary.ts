@@ -2,7 +2,7 @@ import {
   checkTargets,
   type ExtensionReport,
   formatCheckValue,
-  OPUS_RATE,
+  encodedSampleRate,
   type SeamReading,
   type TargetCheck,
 } from "#engine";
@@ -146,9 +146,10 @@ export function printExtendSummary(report: ExtensionReport, run: ExtendRun): voi
 
 function headline(report: ExtensionReport, run: ExtendRun): string {
   const { input, output } = report;
-  // Opus is always 48 kHz: the file holds the result resampled.
-  const rate =
-    report.outputFormat === "ogg-opus" ? `${OPUS_RATE} Hz, from ${output.sampleRate} Hz` : `${output.sampleRate} Hz`;
+  // Opus is always 48 kHz, and MP3 has rates of its own (a 96 kHz song is written at 48 kHz): the file holds the result
+  // resampled.
+  const written = encodedSampleRate(report.outputFormat, output.sampleRate);
+  const rate = written === output.sampleRate ? `${written} Hz` : `${written} Hz, from ${output.sampleRate} Hz`;
   return (
     `${run.input} (${input.seconds.toFixed(1)} s) -> ${run.files.audio} (${output.seconds.toFixed(1)} s, ` +
     `${output.channels} ch, ${rate}) with the ${report.engine} engine` +

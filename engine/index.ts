@@ -52,6 +52,7 @@ export {
   FORMAT_INFO,
   isLossy,
   MemorySink,
+  encodedSampleRate,
   OPUS_RATE,
   type OutputSink,
   QUALITY_KBPS_RANGE,

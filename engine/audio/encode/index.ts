@@ -15,7 +15,7 @@ import {
 } from "./encode-parallel.ts";
 import { encodeMp3Stream, MP3_VBR_QUALITY, mp3SampleRate } from "./mp3.ts";
 import { parallelFor } from "./parallel.ts";
-import { encodeOggOpusStream, OPUS_BITRATE } from "./opus.ts";
+import { encodeOggOpusStream, OPUS_BITRATE, OPUS_RATE } from "./opus.ts";
 import { MemorySink, type OutputSink } from "./sink.ts";
 import { type LossyFormat, type LossySetting, settingForKbps } from "./quality.ts";
 import { encodeOggVorbisStream, VORBIS_QUALITY } from "./vorbis.ts";
@@ -41,6 +41,12 @@ export {
   QUALITY_KBPS_RANGE,
 } from "./quality.ts";
 export { MemorySink, type OutputSink } from "./sink.ts";
+
+/** The sample rate a file of `format` holds for a result at `sampleRate`: Opus is always 48 kHz, MP3 has its own rates. */
+export function encodedSampleRate(format: OutputFormat, sampleRate: number): number {
+  if (format === "ogg-opus") return OPUS_RATE;
+  return format === "mp3" ? mp3SampleRate(sampleRate) : sampleRate;
+}
 
 export interface EncodeAudioOptions {
   /** FLAC only: 16 or 24 bits (default 24; 16 when the source was 16-bit). */

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runHarmonizer } from "../../support/cli.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodeAudio } from "../../../engine/audio/index.ts";
+import { decodeAudio, encodeWav } from "../../../engine/audio/index.ts";
 import { encodeAudio } from "../../../engine/audio/encode/index.ts";
 import { synthesizeSong } from "../../../engine/synth/song.ts";
 
@@ -90,6 +90,16 @@ describe("harmonizer extend writes the format asked for", () => {
     const decoded = await decodeAudio(await readFile(join(dir, "out.flac")));
     expect([decoded.format, decoded.channels[0]!.length]).toEqual(["flac", 35 * RATE]);
     expect(result.stdout).toContain("format: FLAC (from -o's extension)");
+  }, 120_000);
+
+  it("-o out.mp3 of a 96 kHz song says the file holds 48 kHz, as it does", async () => {
+    const hires = join(dir, "hires.wav");
+    await writeFile(hires, encodeWav(synthesizeSong({ seconds: 22, sampleRate: 96_000, seed: 6 }), 24));
+    const quiet = ["--no-progress", "--no-report", "--no-picture", "--no-page"];
+    const result = await harmonizer("extend", hires, "--to", "30", "-o", join(dir, "hires.mp3"), ...quiet);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("2 ch, 48000 Hz, from 96000 Hz) with the");
+    expect((await decodeAudio(await readFile(join(dir, "hires.mp3")))).sampleRate).toBe(48_000);
   }, 120_000);
 
   it("an unknown extension is a clear error, exit 2, and nothing is written", async () => {
