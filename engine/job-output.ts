@@ -29,15 +29,18 @@ export interface EncodeTargets {
 const wavFormatOf = (decoded: DecodedAudio): OutputFormat =>
   defaultOutputFormat({ format: "wav", bitDepth: decoded.bitDepth ?? "32f" });
 
+/** The format the job writes: the one asked for, or the one its rule chooses for this input, else the input's own. */
+export function outputFormatOf(job: Pick<EncodeTargets, "outputFormat">, decoded: DecodedAudio): OutputFormat {
+  if (typeof job.outputFormat === "function") return job.outputFormat(decoded);
+  return job.outputFormat ?? defaultOutputFormat(decoded);
+}
+
 /**
  * The result in the output format asked for, written to the job's sink or into memory (`encoded`), and the WAV
  * download to the wavSink when there is one; returns the format.
  */
 export async function encodeResult(job: EncodeTargets, decoded: DecodedAudio, stream: AudioStream) {
-  const outputFormat =
-    typeof job.outputFormat === "function"
-      ? job.outputFormat(decoded)
-      : (job.outputFormat ?? defaultOutputFormat(decoded));
+  const outputFormat = outputFormatOf(job, decoded);
   const seconds = stream.length / stream.sampleRate;
   const memory = job.sink ? undefined : new MemorySink();
   const { bytes, qualityKbps } = job;

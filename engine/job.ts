@@ -17,8 +17,8 @@ import { measureExtension } from "./quality/measure.ts";
 import type { QualityReport } from "./quality/report.ts";
 import { analyseInput } from "./prepare-input.ts";
 import { drawResult, streamForPicture } from "./job-picture.ts";
-import type { OutputFormat, OutputSink } from "./audio/encode/index.ts";
-import { type EncodeTargets, encodeResult, jobOutput } from "./job-output.ts";
+import { checkChannelsFor, type OutputFormat, type OutputSink } from "./audio/encode/index.ts";
+import { type EncodeTargets, encodeResult, jobOutput, outputFormatOf } from "./job-output.ts";
 import type { ExtensionReport } from "./report/job-report.ts";
 import { lengthSeconds, type TargetLength } from "./target-length.ts";
 import { stage } from "./stages.ts";
@@ -175,6 +175,7 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: InputThrea
     const decoded = inSharedMemory(await decodeAudio(job.bytes, { maxSeconds: limits.maxInputSeconds, onSamples }));
     stage("job: decoded");
     checkInput(decoded, limits);
+    checkChannelsFor(outputFormatOf(job, decoded), decoded.channels.length);
     const input: PcmAudio = { sampleRate: decoded.sampleRate, channels: decoded.channels };
     const targetSeconds = lengthSeconds(job.targetSeconds, durationSeconds(input));
     const measure = job.measure !== false;

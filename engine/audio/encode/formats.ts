@@ -33,6 +33,29 @@ export const FORMAT_INFO: Readonly<Record<OutputFormat, FormatInfo>> = {
   "ogg-opus": { extension: ".opus", mimeType: "audio/ogg; codecs=opus", label: "Ogg Opus" },
 };
 
+/** The most channels each format's encoder here writes (WAV and FLAC: every count the decoder accepts, up to 8). */
+const MAX_CHANNELS: Readonly<Record<OutputFormat, number>> = {
+  wav16: 8,
+  wav24: 8,
+  wav32f: 8,
+  flac: 8,
+  mp3: 2,
+  "ogg-vorbis": 2,
+  "ogg-opus": 2,
+};
+
+/**
+ * Refuses (UNSUPPORTED_CODEC, before any work) a result `format` cannot carry: 5.1 into MP3, Vorbis or Opus, whose
+ * encoders here write 1 or 2 channels. It was found only when encoding, after the whole job, as an unexpected error.
+ */
+export function checkChannelsFor(format: OutputFormat, channels: number): void {
+  if (channels <= MAX_CHANNELS[format]) return;
+  throw new HarmonizerInputError(
+    "UNSUPPORTED_CODEC",
+    `${FORMAT_INFO[format].label} carries 1 or 2 channels, and this song has ${channels}: choose WAV or FLAC, which carry up to 8`,
+  );
+}
+
 /** Names accepted by --format and the `format` metadata key. */
 const FORMAT_NAMES: Readonly<Record<string, OutputFormat>> = {
   wav: "wav16",

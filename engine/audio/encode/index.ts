@@ -24,6 +24,7 @@ import { writeWavStream } from "./wav-stream.ts";
 export type { EncodeProgress } from "./bytes.ts";
 export type { OutputFormat, ResolvedOutput } from "./formats.ts";
 export {
+  checkChannelsFor,
   defaultOutputFormat,
   FORMAT_CHOICES,
   FORMAT_INFO,

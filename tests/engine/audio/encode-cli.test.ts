@@ -102,6 +102,25 @@ describe("harmonizer extend writes the format asked for", () => {
     expect((await decodeAudio(await readFile(join(dir, "hires.mp3")))).sampleRate).toBe(48_000);
   }, 120_000);
 
+  it("refuses 5.1 into MP3, Vorbis or Opus before the job runs (exit 2), naming the formats that carry it", async () => {
+    const stereo = synthesizeSong({ seconds: 22, sampleRate: RATE, seed: 7 });
+    const six = { sampleRate: RATE, channels: [0, 1, 0, 1, 0, 1].map((c) => stereo.channels[c]!) };
+    const surround = join(dir, "surround.wav");
+    await writeFile(surround, encodeWav(six, 16));
+    for (const [file, label] of [
+      ["six.mp3", "MP3"],
+      ["six.ogg", "Ogg Vorbis"],
+      ["six.opus", "Ogg Opus"],
+    ]) {
+      const result = await harmonizer("extend", surround, "--to", "30", "-o", join(dir, file!), "--no-progress");
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(
+        `harmonizer: ${label} carries 1 or 2 channels, and this song has 6: choose WAV or FLAC, which carry up to 8\n`,
+      );
+    }
+    expect((await readdir(dir)).filter((name) => name.startsWith("six"))).toEqual([]);
+  }, 120_000);
+
   it("an unknown extension is a clear error, exit 2, and nothing is written", async () => {
     const before = await readdir(dir);
     const result = await harmonizer("extend", song, "--to", "30", "-o", join(dir, "out.m4a"), "--no-progress");
