@@ -5,7 +5,7 @@ import { decodedSampleBudget, DEFAULT_LIMITS } from "../limits.ts";
 import type { DecodeCap } from "./decode-capped.ts";
 import { decodeWav } from "./decode-wav.ts";
 import type { DecodedAudio } from "./decoded.ts";
-import { sniffContainer } from "./format.ts";
+import { sniffContainer, unreadContainer } from "./format.ts";
 import type { PcmAudio } from "./pcm.ts";
 import { parseMpegFrameHeader, walkMpegFrames } from "./mpeg.ts";
 import { lastGranulePosition, type OggCodec } from "./ogg.ts";
@@ -55,6 +55,13 @@ export async function decodeAudio(bytes: Uint8Array, options: DecodeOptions = {}
   const reporting = { ...cap, onSamples: options.onSamples };
   const sniffed = sniffContainer(bytes);
   if (sniffed === undefined) {
+    const other = unreadContainer(bytes);
+    if (other !== undefined) {
+      throw new HarmonizerInputError(
+        "UNSUPPORTED_CODEC",
+        `the file is ${other}, which this program does not decode: convert it to ${SUPPORTED} first`,
+      );
+    }
     throw new HarmonizerInputError("NOT_AUDIO", `not an audio file: expected ${SUPPORTED}`);
   }
   switch (sniffed.container) {

@@ -47,3 +47,17 @@ export function sniffFormat(bytes: Uint8Array): AudioFormat | undefined {
   if (sniffed.codecs.includes("vorbis")) return "ogg-vorbis";
   return undefined;
 }
+
+/**
+ * A common audio container this program does not decode, from its first bytes (MP4/M4A, AIFF, WebM/Matroska,
+ * WMA/ASF, CAF), in words; undefined for anything else. A song in one of them is audio, only not one we read: saying
+ * "not an audio file" of an .m4a from a music store misleads.
+ */
+export function unreadContainer(bytes: Uint8Array): string | undefined {
+  if (ascii(bytes, 4, 4) === "ftyp") return "MP4/M4A (AAC or ALAC audio)";
+  if (ascii(bytes, 0, 4) === "FORM" && ["AIFF", "AIFC"].includes(ascii(bytes, 8, 4))) return "AIFF";
+  if (bytes[0] === 0x1a && bytes[1] === 0x45 && bytes[2] === 0xdf && bytes[3] === 0xa3) return "WebM/Matroska";
+  if (bytes[0] === 0x30 && bytes[1] === 0x26 && bytes[2] === 0xb2 && bytes[3] === 0x75) return "WMA/ASF";
+  if (ascii(bytes, 0, 4) === "caff") return "Core Audio (CAF)";
+  return undefined;
+}

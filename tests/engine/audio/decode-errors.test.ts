@@ -32,6 +32,22 @@ describe("decodeAudio on input that is not audio", () => {
   });
 });
 
+describe("decodeAudio on audio in a container it does not read", () => {
+  const ascii = (text: string) => [...text].map((c) => c.charCodeAt(0));
+  it.each([
+    ["an .m4a from a music store", [0, 0, 0, 0x20, ...ascii("ftypM4A "), 0, 0, 2, 0], "MP4/M4A (AAC or ALAC audio)"],
+    ["an AIFF", [...ascii("FORM"), 0, 1, 0, 0, ...ascii("AIFFCOMM")], "AIFF"],
+    ["a WebM", [0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81], "WebM/Matroska"],
+    ["a WMA", [0x30, 0x26, 0xb2, 0x75, 0x8e, 0x66, 0xcf, 0x11], "WMA/ASF"],
+  ])("names %s as a format it does not decode (UNSUPPORTED_CODEC), not as no audio", async (_, head, name) => {
+    const error = await decodeError(Uint8Array.from([...head, ...randomBytes(4000)]));
+    expectCode(error, "UNSUPPORTED_CODEC", /^the file is /);
+    expect(error.message).toBe(
+      `the file is ${name}, which this program does not decode: convert it to WAV, MP3, Ogg Vorbis, Ogg Opus or FLAC first`,
+    );
+  });
+});
+
 describe("decodeAudio on an empty file", () => {
   it("says the file is empty (not that it is no audio file), with the formats it accepts", async () => {
     const error = await decodeError(new Uint8Array(0));
