@@ -75,8 +75,9 @@ export function splitFiles(files: readonly string[], options: SplitOptions = {})
   if (split.train.length === 0) {
     throw new HarmonizerInputError(
       "TOO_SHORT",
-      `${files.length} audio file(s) leave none for training after holding out ${testCount} for test and ${validationCount} for ` +
-        `validation; at least 3 files are needed (or lower the test/validation fractions)`,
+      `${files.length} audio ${files.length === 1 ? "file leaves" : "files leave"} none for training after holding out ` +
+        `${testCount} for test and ${validationCount} for validation; at least 3 are needed, or a split of your own ` +
+        "(--split FILE: JSON {train, validation, test})",
     );
   }
   return split;
