@@ -266,9 +266,9 @@ async function measureResult(
   shared: SignalAnalysis | undefined,
 ): Promise<QualityReport> {
   const seconds = result.stream.length / result.stream.sampleRate;
-  const { seams, seamSources, introSeconds, fadeOutStartSeconds } = result;
+  const { seams, seamSources, introSeconds, closingFade } = result;
   const onProgress = (done: number, total: number) => job.onPhase?.("analyse", (done / total) * seconds, seconds);
-  const extension = { original: input, result: result.stream, seams, seamSources, introSeconds, fadeOutStartSeconds };
+  const extension = { original: input, result: result.stream, seams, seamSources, introSeconds, closingFade };
   return measureExtension(extension, { signalAnalysis: shared, onProgress });
 }
 

@@ -56,7 +56,9 @@ export async function finishWithPlanner(
     introSeconds: inputFrames / sampleRate,
     seams: [...seams.filter((s) => s < joinAt / sampleRate), ...planned.seams.map((s) => s + shift)],
     chunks: seams.length + planned.segments.length,
-    ...(planned.fadeOutStartSeconds !== undefined && { fadeOutStartSeconds: planned.fadeOutStartSeconds + shift }),
+    ...(planned.closingFade && {
+      closingFade: { ...planned.closingFade, startSeconds: planned.closingFade.startSeconds + shift },
+    }),
     plannerNotes: planned.notes,
   };
 }

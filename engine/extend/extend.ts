@@ -83,7 +83,7 @@ export async function extendAudio(
       chunks: remix.segments.length,
       notes: [...notes, ...remix.notes],
       shortestRepeatSeconds: remix.shortestRepeatSeconds,
-      fadeOutStartSeconds: remix.fadeOutStartSeconds,
+      closingFade: remix.closingFade,
     },
     remix.stream,
   );

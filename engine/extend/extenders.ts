@@ -58,7 +58,7 @@ function engineExtender(engine: EngineName, models: Models): Extender {
       seams: [...result.seams],
       seamSources: result.seamSources,
       introSeconds: result.introSeconds,
-      fadeOutStartSeconds: result.fadeOutStartSeconds,
+      closingFade: result.closingFade,
       form: result.form,
       notes: result.notes,
     };

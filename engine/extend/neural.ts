@@ -85,15 +85,15 @@ export async function extendWithModel(
   }
   if (chain.fault) return fallBack(input, extensions, seams, chain, options, notes);
 
+  const fadeFrames = Math.min(Math.round(options.fadeOutSeconds * sampleRate), extensionFrames);
   const channels = input.channels.map((original, c) => {
     const out = new Float32Array(targetFrames);
     out.set(original.subarray(0, inputFrames));
     out.set(extensions[c]!, inputFrames);
-    fadeOutTail(out, targetFrames, Math.min(Math.round(options.fadeOutSeconds * sampleRate), extensionFrames));
+    fadeOutTail(out, targetFrames, fadeFrames);
     return out;
   });
   const audio = { sampleRate, channels };
-  const fadeFrames = Math.min(Math.round(options.fadeOutSeconds * sampleRate), extensionFrames);
   // The neural chain is made whole (it is not a default engine); it is read as a stream like the others.
   return {
     audio,
@@ -105,7 +105,7 @@ export async function extendWithModel(
     seams,
     chunks: chain.starts.length,
     notes,
-    ...(fadeFrames > 0 && { fadeOutStartSeconds: (targetFrames - fadeFrames) / sampleRate }),
+    ...(fadeFrames > 0 && { closingFade: { startSeconds: (targetFrames - fadeFrames) / sampleRate, curve: "sine" } }),
   };
 }
 

@@ -1,3 +1,4 @@
+import { fadeOutGain } from "../audio/fade.ts";
 /**
  * Sample-level shaping shared by the extension engines: fades, crossfades and de-clicking.
  * All functions work in place on one channel unless they say otherwise.
@@ -8,8 +9,7 @@ export function fadeOutTail(samples: Float32Array, end: number, length: number):
   const n = Math.min(length, end);
   for (let i = 0; i < n; i++) {
     const position = end - n + i;
-    const remaining = (n - i - 1) / Math.max(1, n - 1);
-    samples[position] = (samples[position] ?? 0) * Math.sin((remaining * Math.PI) / 2);
+    samples[position] = (samples[position] ?? 0) * fadeOutGain("sine", i, n);
   }
 }
 

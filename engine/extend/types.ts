@@ -1,3 +1,4 @@
+import type { ClosingFade } from "../audio/fade.ts";
 import type { BeatAnalysis } from "../analysis/beats.ts";
 import type { FormName, FormSetting } from "../analysis/form.ts";
 import type { PcmAudio } from "../audio/pcm.ts";
@@ -71,8 +72,8 @@ export interface ExtendResult {
    */
   readonly shortestRepeatSeconds?: number;
   /**
-   * Where the closing fade-out starts, seconds (it runs to the end of the result); absent when the song's own ending
-   * closes it. The level there is the fade's, so a join inside it is not judged by its loudness change.
+   * The closing fade-out (where it starts, its curve; it runs to the end); absent when the song's own ending closes
+   * the result. The quality report reads a join's loudness change inside it with the fade's gain divided out.
    */
-  readonly fadeOutStartSeconds?: number;
+  readonly closingFade?: ClosingFade;
 }

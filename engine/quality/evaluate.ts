@@ -1,3 +1,4 @@
+import type { ClosingFade } from "../audio/fade.ts";
 import type { PcmAudio } from "../audio/pcm.ts";
 import type { BaselineResult } from "./baselines.ts";
 import { analyseOriginal, measureExtension } from "./measure.ts";
@@ -13,8 +14,8 @@ export interface ExtenderResult extends BaselineResult {
   readonly notes?: readonly string[];
   /** Where each seam joins the input, when the engine says (ExtendResult.seamSources). */
   readonly seamSources?: readonly SeamSource[];
-  /** Where the closing fade-out starts, when the engine says (ExtendResult.fadeOutStartSeconds). */
-  readonly fadeOutStartSeconds?: number;
+  /** The closing fade-out, when the engine says (ExtendResult.closingFade). */
+  readonly closingFade?: ClosingFade;
 }
 
 /** Something that extends a song: an engine or a baseline. */
@@ -53,7 +54,7 @@ export async function evaluateEngines(
       seams: result.seams,
       seamSources: result.seamSources,
       introSeconds: result.introSeconds,
-      fadeOutStartSeconds: result.fadeOutStartSeconds,
+      closingFade: result.closingFade,
     };
     const report = await measureExtension(measured, { originalAnalysis });
     evaluations.push({ engine, form: result.form, report, seconds });

@@ -1,3 +1,4 @@
+import { type ClosingFade, withoutFade } from "../audio/fade.ts";
 import { SHORT_TERM_SECONDS, shortTermLufsAt } from "../audio/loudness.ts";
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import type { BeatAnalysis } from "../analysis/beats.ts";
@@ -39,6 +40,13 @@ export interface SeamMetrics {
   readonly beatPhaseErrorAtSeams: number | null;
 }
 
+/** A closing fade-out's span in the result (samples) and its curve (ExtendResult.closingFade). */
+export interface ResultFade {
+  readonly start: number;
+  readonly end: number;
+  readonly curve: ClosingFade["curve"];
+}
+
 /** Context kept before the extension so that seams at its start have a "before". */
 // The beat-phase reading needs 4 s before a seam; the extra second keeps the first seam (at the original's end)
 // inside the window despite frame rounding and the seam guard.
@@ -72,7 +80,7 @@ export function* seamSteps(
   boundary: number,
   reference: SeamReference,
   timed: <T>(name: string, stage: () => T) => T,
-  fadeStart = Number.POSITIVE_INFINITY,
+  fade?: ResultFade,
 ): Steps<SeamMetrics> {
   const source = sampleSource(result);
   const sampleRate = source.sampleRate;
@@ -84,9 +92,10 @@ export function* seamSteps(
     const hops = Math.max(0, Math.floor((seam.at - reach - gridStart) / (HOP * factor)));
     const from = gridStart + hops * HOP * factor;
     const window = windowOf(source, from, seam.at + reach);
-    // A join whose 3 s after reach into the closing fade-out: the fade, not the join, sets the level there.
-    const inFade = seam.at + Math.round(SHORT_TERM_SECONDS * sampleRate) > fadeStart;
-    readings.push(seamReading(window, { from, origin: hops, inFade }, seam, original, reference, timed));
+    // A join whose 3 s after reach into the closing fade-out is read without it: the join's change, not the fade's.
+    const inFade = fade !== undefined && seam.at + Math.round(SHORT_TERM_SECONDS * sampleRate) > fade.start;
+    const level = inFade ? withoutFade(window, from, fade) : window;
+    readings.push(seamReading(window, { from, origin: hops, level }, seam, original, reference, timed));
     yield;
   }
   const fluxZ = readings.flatMap((r) => (r.fluxZ === undefined ? [] : [r.fluxZ]));
@@ -104,11 +113,12 @@ export function* seamSteps(
 
 /**
  * One seam's figures, from `window` (result samples from `from` on, reaching its end or 6 s past the seam; `origin`:
- * the frame of the measured part's grid it starts at). In the closing fade (`inFade`) its loudness change is not read.
+ * the frame of the measured part's grid it starts at). The loudness change is read on `level`: the window, or near the
+ * closing fade-out the window with the fade's gain divided out.
  */
 function seamReading(
   window: PcmAudio,
-  { from, origin, inFade }: { readonly from: number; readonly origin: number; readonly inFade: boolean },
+  { from, origin, level }: { readonly from: number; readonly origin: number; readonly level: PcmAudio },
   seam: SeamPlace,
   original: PcmAudio,
   reference: SeamReference,
@@ -118,7 +128,7 @@ function seamReading(
   const grid = timed("window: flux around seams", () => fluxAroundSeams(window, [at], 0));
   const framesPerSecond = grid.sampleRate / grid.hop;
   const fluxZ = seamFluxZScores(reference.frames, reference.beats, reference.factor, grid, grid.seamFrames)[0];
-  const loudnessChangeLu = timed("seam loudness", () => (inFade ? Number.NaN : loudnessChangeAt(window, at)));
+  const loudnessChangeLu = timed("seam loudness", () => loudnessChangeAt(level, at));
   const phaseShift = timed("beat phase", () => {
     const envelope = detrendedEnvelope(grid.flux, framesPerSecond);
     return beatPhaseShift(grid, envelope, grid.seamFrames[0]! + origin, reference.beatFrames, origin);

@@ -1,7 +1,8 @@
+import type { ClosingFade } from "../audio/fade.ts";
 import type { SeamSource } from "./report.ts";
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import type { SignalAnalysis } from "../analysis/beats.ts";
-import { seamSteps, type SeamMetrics, type SeamReference } from "./seams.ts";
+import { type ResultFade, seamSteps, type SeamMetrics, type SeamReference } from "./seams.ts";
 import { finish, type Steps } from "./steps.ts";
 import type { SeamPlace } from "./seam-list.ts";
 import { sampleSource, type MeasuredAudio } from "./sample-source.ts";
@@ -25,10 +26,10 @@ export interface ExtensionToMeasure {
    */
   readonly introSeconds?: number;
   /**
-   * Where the result's closing fade-out starts, seconds (ExtendResult.fadeOutStartSeconds). A join whose loudness
-   * sides reach into it gets no loudness change: the fade, not the join, sets the level there.
+   * The result's closing fade-out (ExtendResult.closingFade): a join whose loudness sides reach into it is read with
+   * the fade's gain divided out, the join's own change, not the fade's.
    */
-  readonly fadeOutStartSeconds?: number;
+  readonly closingFade?: ClosingFade;
 }
 
 /** The part of a result that measureExtension measures: after the kept opening, with the seams inside the result. */
@@ -46,12 +47,12 @@ export interface MeasuredSpan {
    * result no longer than the input is still measured after its intro (song form re-orders the body whatever is added).
    */
   readonly measurable: boolean;
-  /** Where the closing fade-out starts, samples; the result's length when there is none. */
-  readonly fadeStart: number;
+  /** The closing fade-out's span (samples in the result) and curve, when there is one. */
+  readonly fade?: ResultFade;
 }
 
 export function measuredSpan(extension: ExtensionToMeasure): MeasuredSpan {
-  const { original, result, seams, seamSources, introSeconds, fadeOutStartSeconds } = extension;
+  const { original, result, seams, seamSources, introSeconds, closingFade } = extension;
   const sampleRate = original.sampleRate;
   const resultLength = sampleSource(result).length;
   const extensionLength = Math.max(0, resultLength - frameCount(original));
@@ -68,7 +69,13 @@ export function measuredSpan(extension: ExtensionToMeasure): MeasuredSpan {
       .filter((_, i) => inside(seams[i]!)),
     extensionLength,
     measurable: resultLength - boundary >= sampleRate,
-    fadeStart: Math.min(resultLength, Math.round((fadeOutStartSeconds ?? Infinity) * sampleRate)),
+    ...(closingFade && {
+      fade: {
+        start: Math.min(resultLength, Math.round(closingFade.startSeconds * sampleRate)),
+        end: resultLength,
+        curve: closingFade.curve,
+      },
+    }),
   };
 }
 
@@ -105,5 +112,5 @@ export function* resultSeamSteps(
 ): Steps<SeamMetrics> {
   const span = measuredSpan(input);
   if (!span.measurable) return NO_SEAM_METRICS;
-  return yield* seamSteps(input.result, input.original, span.places, span.boundary, reference, timed, span.fadeStart);
+  return yield* seamSteps(input.result, input.original, span.places, span.boundary, reference, timed, span.fade);
 }

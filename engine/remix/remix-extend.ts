@@ -1,3 +1,4 @@
+import type { ClosingFade } from "../audio/fade.ts";
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import { streamOf, withWholeAudio, type AudioStream } from "../audio/stream.ts";
 import { downbeatPhase } from "../analysis/bars.ts";
@@ -67,8 +68,8 @@ export interface RemixResult {
   readonly segments: RemixSegment[];
   readonly notes: string[];
   readonly shortestRepeatSeconds?: number;
-  /** Where the closing fade-out starts, seconds (it runs to the end); absent when the song's own ending closes it. */
-  readonly fadeOutStartSeconds?: number;
+  /** The closing fade-out; absent when the song's own ending closes the result. */
+  readonly closingFade?: ClosingFade;
 }
 
 /** What both forms need from the analysis of the input. */
@@ -263,7 +264,9 @@ async function extendInForm(
     stream: rendered,
     introSeconds: plan.introSamples / sampleRate,
     shortestRepeatSeconds: plan.shortestRepeatSeconds,
-    ...(plan.ending.kind === "fade" && { fadeOutStartSeconds: plan.ending.fadeStart / sampleRate }),
+    ...(plan.ending.kind === "fade" && {
+      closingFade: { startSeconds: plan.ending.fadeStart / sampleRate, curve: "cosine" as const },
+    }),
     seams: rendered.seams,
     segments: rendered.segments,
     notes,

@@ -1,4 +1,5 @@
 import { peak } from "../audio/levels.ts";
+import { fadeOutGain } from "../audio/fade.ts";
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import type { RemixPlan, SourceRange } from "./plan.ts";
 import { downmix, rmsDb } from "../analysis/signal.ts";
@@ -292,7 +293,7 @@ export function fadeOutOp(start: number, end: number): TimelineOp {
     to: end,
     apply: (out, offset, from, to) => {
       for (const channel of out) {
-        for (let i = from; i < to; i++) channel[i - offset]! *= 0.5 * (1 + Math.cos((Math.PI * (i - start + 1)) / n));
+        for (let i = from; i < to; i++) channel[i - offset]! *= fadeOutGain("cosine", i - start, n);
       }
     },
   };
