@@ -1,8 +1,11 @@
+import type { FormSetting } from "../analysis/form.ts";
 import { streamOf } from "../audio/stream.ts";
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import { remixExtend } from "../remix/index.ts";
 import { crossfadeInto } from "./shaping.ts";
 import type { ExtendResult } from "./types.ts";
+
+type FallbackResult = Omit<ExtendResult, "notes" | "engine"> & { readonly plannerNotes: readonly string[] };
 
 export interface FallbackOptions {
   readonly targetSeconds: number;
@@ -11,12 +14,41 @@ export interface FallbackOptions {
   readonly crossfadeSeconds: number;
   /** Crossfade at the planner's own joins, seconds. */
   readonly plannerCrossfadeSeconds: number;
+  /** The planner's form when nothing of the chain is kept: the user's, else its own choice ("auto"). */
+  readonly form?: FormSetting;
+}
+
+/**
+ * The extension of a chain that failed at its first prediction: the planner's own, in the form it would choose for
+ * the song (song form keeps the song's ending at the end, where continuing after it would play the ending and any
+ * silence after it mid-result).
+ */
+async function plannerAlone(input: PcmAudio, options: FallbackOptions): Promise<FallbackResult> {
+  const planned = await remixExtend(input, {
+    targetSeconds: options.targetSeconds,
+    fadeOutSeconds: options.fadeOutSeconds,
+    crossfadeSeconds: options.plannerCrossfadeSeconds,
+    form: options.form,
+  });
+  const { audio, stream, form, formReason, introSeconds, seams, segments, notes, closingFade } = planned;
+  return {
+    audio,
+    stream,
+    form,
+    formReason,
+    introSeconds,
+    seams,
+    chunks: segments.length,
+    ...(closingFade && { closingFade }),
+    plannerNotes: notes,
+  };
 }
 
 /**
  * The rest of a neural chain that had to stop: the model-free planner continues the song (continue form) and its
  * extension is crossfaded onto the end of the chain's sane part. `kept` holds that part, one array per channel at
- * the input's rate (empty when the first prediction already failed: then the result is the planner's alone).
+ * the input's rate (empty when the first prediction already failed: then the result is the planner's alone, see
+ * plannerAlone).
  * `seams` are the chain's own seams, seconds in the result. The result is exactly round(targetSeconds * rate) frames.
  */
 export async function finishWithPlanner(
@@ -24,7 +56,8 @@ export async function finishWithPlanner(
   kept: readonly Float32Array[],
   seams: readonly number[],
   options: FallbackOptions,
-): Promise<Omit<ExtendResult, "notes" | "engine"> & { readonly plannerNotes: readonly string[] }> {
+): Promise<FallbackResult> {
+  if ((kept[0]?.length ?? 0) === 0) return plannerAlone(input, options);
   const sampleRate = input.sampleRate;
   const inputFrames = frameCount(input);
   const keptFrames = kept[0]?.length ?? 0;

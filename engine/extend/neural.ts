@@ -5,7 +5,7 @@ import { finishWithPlanner } from "./chain-fallback.ts";
 import { chainFault, chunkHealth, type ChunkHealth } from "../analysis/chain-health.ts";
 import { levelCeiling, limitToCeiling } from "./level-guard.ts";
 import { crossfadeInto, fadeOutTail, smoothJoin } from "./shaping.ts";
-import type { ExtendResult, Predictor } from "./types.ts";
+import type { ExtendResult, FormSetting, Predictor } from "./types.ts";
 
 export interface NeuralExtendOptions {
   readonly targetSeconds: number;
@@ -15,6 +15,8 @@ export interface NeuralExtendOptions {
   readonly maxGainDb?: number;
   /** Crossfade at the planner's joins when a chain that stopped is finished by the planner, seconds. */
   readonly plannerCrossfadeSeconds?: number;
+  /** The form the planner takes when the chain's first prediction already fails (then the extension is all its own). */
+  readonly form?: FormSetting;
   readonly onProgress?: (doneSeconds: number, totalSeconds: number) => void;
 }
 
@@ -173,6 +175,7 @@ async function fallBack(
     fadeOutSeconds: options.fadeOutSeconds,
     crossfadeSeconds: options.crossfadeSeconds,
     plannerCrossfadeSeconds: options.plannerCrossfadeSeconds ?? 0.02,
+    form: options.form,
   });
   const at = formatTime(frameCount(input) / input.sampleRate + keptSeconds);
   const stop =

@@ -34,7 +34,8 @@ export interface ExtendOptions {
   readonly fadeOutSeconds: number;
   /** Crossfade at each seam, seconds; each engine has its own default (neural 0.5 s, remix 0.02 s). */
   readonly crossfadeSeconds?: number;
-  /** Song form or continuation; "auto" (the default) decides from the input. The neural engine always continues. */
+  /** Song form or continuation; "auto" (the default) decides from the input. The neural engine always continues; when its
+   * first prediction fails its checks, the planner makes the whole extension in this form. */
   readonly form?: FormSetting;
   /** The input's beats, when the caller analysed it already (analyseSignal): not analysed again. */
   readonly beats?: BeatAnalysis;

@@ -5,6 +5,7 @@ import { extendAudio } from "../../../engine/extend/extend.ts";
 import type { Predictor } from "../../../engine/extend/types.ts";
 import { createPredictor } from "../../../engine/model/predictor.ts";
 import { mulberry32 } from "../../../engine/random.ts";
+import { synthesizeFormSong } from "../../../engine/synth/form-song.ts";
 import { synthesizeSong } from "../../../engine/synth/song.ts";
 import { growingModel } from "./growing-model.ts";
 
@@ -71,13 +72,30 @@ describe("the neural engine stays sane", () => {
     expect(result.notes[0]).toMatch(
       /the neural chain stopped at its first prediction: its prediction turned to noise \(spectral flatness 0\.5\d; the song's 0\.\d\d, the limit 0\.30\); the model-free planner made the whole extension/,
     );
-    const planned = await extendAudio(song, {
-      targetSeconds: 45,
-      engine: "remix",
+    const planned = await extendAudio(song, { targetSeconds: 45, engine: "remix", fadeOutSeconds: 3 });
+    expect(result.form).toBe(planned.form);
+    expect(result.audio.channels).toEqual(planned.audio.channels);
+  });
+
+  it("when the first prediction fails, the planner keeps a song's ending at the end (song form), unless told otherwise", async () => {
+    const formed = synthesizeFormSong({ sampleRate: 22050, seed: 2 });
+    const result = await extendAudio(formed, {
+      targetSeconds: 150,
+      engine: "neural",
+      predictor: noisePredictor(),
+      fadeOutSeconds: 3,
+    });
+    // Continuing after the whole song would play its ending and the silence after it mid-result.
+    expect(result.form).toBe("song");
+    expect(result.engine).toBe("remix");
+    const told = await extendAudio(formed, {
+      targetSeconds: 150,
+      engine: "neural",
+      predictor: noisePredictor(),
       form: "continue",
       fadeOutSeconds: 3,
     });
-    expect(result.audio.channels).toEqual(planned.audio.channels);
+    expect(told.form).toBe("continue");
   });
 
   it("the hybrid engine stops following a prediction that is noise, and says so", async () => {
