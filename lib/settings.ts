@@ -2,6 +2,7 @@ import type { Construct } from "constructs";
 import { z } from "zod";
 import { ENGINES, type EngineName } from "../engine/extend/types.ts";
 import { LENGTH_FORMS, readLength } from "../contract/pipeline.ts";
+import { MIN_TARGET_SECONDS } from "../engine/limits.ts";
 
 /**
  * Deploy-time settings, read from CDK context (`-c key=value` or cdk.json), validated in one place.
@@ -12,7 +13,7 @@ export interface DeploySettings {
   readonly notifyEmail: string;
   /**
    * The result's length when an upload names none (no `target-seconds` metadata, no length folder): a length in
-   * the `--to` forms, "x2" (twice the song, the default) or "10m". A multiple is capped at the target limit.
+   * the `--to` forms, "x2" (twice the song, the default) or "10m". A multiple is kept within the target limits; a fixed length is at least 20 s.
    */
   readonly defaultTarget: string;
   /** EC2 instance type of the GPU hosts (one task per instance). */
@@ -152,6 +153,14 @@ const settingsSchema = z
       });
     }
     const defaultTarget = readLength(s.defaultTarget);
+    if (defaultTarget !== undefined && "seconds" in defaultTarget && defaultTarget.seconds < MIN_TARGET_SECONDS) {
+      ctx.issues.push({
+        code: "custom",
+        path: ["defaultTarget"],
+        message: `defaultTarget (${s.defaultTarget}, ${defaultTarget.seconds} s) must be at least ${MIN_TARGET_SECONDS} s, the shortest result`,
+        input: s.defaultTarget,
+      });
+    }
     if (defaultTarget !== undefined && "seconds" in defaultTarget && defaultTarget.seconds > s.maxTargetMinutes * 60) {
       ctx.issues.push({
         code: "custom",

@@ -1,5 +1,6 @@
 import { parseFormatName } from "../../engine/audio/encode/formats.ts";
 import { HarmonizerInputError, isInputError } from "../../engine/errors.ts";
+import { MIN_TARGET_SECONDS } from "../../engine/limits.ts";
 import {
   checkStreamShape,
   checkTargetSeconds,
@@ -106,7 +107,7 @@ export interface ResolvedTarget {
  * The requested duration, from the first that names one: the upload's `target-seconds` metadata, the folder the
  * file is in (`10m/song.mp3`, `x2/song.mp3`: a folder whose name is no length is just a folder), the deploy's
  * default. Any form `--to` takes. A named target must pass the one target rule (checkTargetSeconds), as in the
- * worker; the default multiple (twice the song) is capped at the target limit instead.
+ * worker; the default multiple (twice the song) is kept within the target limit and the shortest result instead.
  */
 export function resolveTarget(
   upload: { readonly metadata: string | undefined; readonly key: string },
@@ -125,6 +126,9 @@ export function resolveTarget(
   }
   const seconds = lengthSeconds(defaultTarget, inputSeconds);
   if ("times" in defaultTarget && seconds > limits.maxTargetSeconds) return { seconds: limits.maxTargetSeconds };
+  // A default below one (x0.5) would refuse a plain drop of a short song: raise it to the shortest result instead.
+  const shortest = Math.min(inputSeconds, MIN_TARGET_SECONDS);
+  if ("times" in defaultTarget && seconds < shortest) return { seconds: shortest };
   return checkedTarget(defaultTarget, inputSeconds, limits, " (the service's default length)");
 }
 

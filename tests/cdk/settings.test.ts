@@ -58,6 +58,8 @@ describe("deploy settings", () => {
       /defaultTarget \(4000, 4000 s\) must not exceed maxTargetMinutes \* 60 \(3600\)/,
     ],
     [{ ...email, defaultTarget: "twice" }, /defaultTarget must be a length like 90, 1:30, .* or x2/],
+    // Every plain drop would be refused: no result is shorter than 20 s.
+    [{ ...email, defaultTarget: "10" }, /defaultTarget \(10, 10 s\) must be at least 20 s, the shortest result/],
   ])("rejects %j naming the setting and its rule", (raw, message) => {
     expect(() => parseSettings(raw)).toThrow(message);
   });

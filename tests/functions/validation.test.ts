@@ -53,6 +53,12 @@ describe("resolveTarget", () => {
     expect(target(undefined, "song.mp3", 240, { times: 3 })).toEqual({ seconds: 600 });
   });
 
+  it("raises a default multiple below one to the shortest result, so a plain drop of a short song is not refused", () => {
+    // -c defaultTarget=x0.5: a 30 s song would get 15 s, under the 20 s every result needs.
+    expect(target(undefined, "song.mp3", 30, { times: 0.5 })).toEqual({ seconds: 20 });
+    expect(target(undefined, "song.mp3", 60, { times: 0.5 })).toEqual({ seconds: 30, times: 0.5 });
+  });
+
   it("refuses a named target that is no length, below the shortest result or over the limit, naming where it came from", () => {
     expect(inputError(() => target("three minutes")).message).toMatch(
       /target-seconds "three minutes" is not a length; give one like 90, 1:30, .*x2/,
