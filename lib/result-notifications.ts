@@ -9,8 +9,9 @@ export interface ResultNotificationsProps {
   /** Receives result links, rejection notices and operational alarms. */
   readonly notifyEmail: string;
   /**
-   * What happens to the topic's KMS key when the stack is deleted.
-   * @default RemovalPolicy.RETAIN
+   * What happens to the topic's KMS key when the stack is deleted. It encrypts only the topic's messages, which go
+   * with the topic, so it is scheduled for deletion (after the 7-day pending window) rather than billed on.
+   * @default RemovalPolicy.DESTROY
    */
   readonly keyRemovalPolicy?: RemovalPolicy;
 }
@@ -29,7 +30,7 @@ export class ResultNotifications extends Construct {
       description: "Encrypts the Emotions Harmonizer notification topic",
       enableKeyRotation: true,
       pendingWindow: Duration.days(7),
-      removalPolicy: props.keyRemovalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: props.keyRemovalPolicy ?? RemovalPolicy.DESTROY,
     });
     // CloudWatch alarm actions publish to the encrypted topic as the CloudWatch service: this account's alarms only.
     this.key.addToResourcePolicy(

@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Match, type Template } from "aws-cdk-lib/assertions";
+import type { IConstruct } from "constructs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EmotionsHarmonizerStack } from "../../lib/emotions-harmonizer-stack.ts";
 import { logicalId, OWNER_EMAIL, synthHarmonizer } from "./synth.ts";
@@ -248,6 +251,50 @@ describe("result links", () => {
         Rules: Match.arrayWith([Match.objectLike({ Prefix: "results/", ExpirationInDays: 8, Status: "Enabled" })]),
       },
     });
+  });
+});
+
+describe("cdk destroy", () => {
+  it("keeps only the four buckets (uploads, results, models, access logs); nothing else is left to bill", () => {
+    const resources = template.toJSON().Resources as Record<string, Resource & { DeletionPolicy?: string }>;
+    const retained = Object.values(resources)
+      .filter((resource) => resource.DeletionPolicy === "Retain")
+      .map((resource) => resource.Type);
+    // A retained KMS key costs about $1 a month for as long as the account lives, and encrypts nothing once the topic is gone.
+    expect(retained).toEqual(["AWS::S3::Bucket", "AWS::S3::Bucket", "AWS::S3::Bucket", "AWS::S3::Bucket"]);
+    template.hasResource("AWS::KMS::Key", {
+      DeletionPolicy: "Delete",
+      Properties: Match.objectLike({ PendingWindowInDays: 7 }),
+    });
+  });
+});
+
+describe('the README\'s "How long files are kept"', () => {
+  it("names the expiry each bucket's lifecycle rules set", () => {
+    const readme = readFileSync(join(import.meta.dirname, "../../README.md"), "utf8");
+    const section = readme.split("#### How long files are kept")[1]?.split("\n### ")[0] ?? "";
+    const rulesOf = (bucket: IConstruct) =>
+      resourcesOf("AWS::S3::Bucket")[logicalId(bucket)]!.Properties!.LifecycleConfiguration.Rules as {
+        Prefix?: string;
+        ExpirationInDays?: number;
+        NoncurrentVersionExpiration?: { NoncurrentDays: number };
+      }[];
+    const uploads = rulesOf(stack.storage.inputBucket)[0]!;
+    const results = rulesOf(stack.storage.outputBucket);
+    const days = (prefix: string) => results.find((rule) => rule.Prefix === prefix)?.ExpirationInDays;
+    const deadLetters = resourcesOf("AWS::SQS::Queue")[logicalId(stack.jobs.deadLetterQueue)]!;
+    expect(section).toContain(`an upload ${uploads.ExpirationInDays} days after it arrives`);
+    expect(section).toContain(`which keeps a job ${deadLetters.Properties!.MessageRetentionPeriod / 86_400} days`);
+    expect(section).toContain(`of the same name after ${uploads.NoncurrentVersionExpiration!.NoncurrentDays} day`);
+    expect(days("results/")).toBe(stack.storage.resultLinkDays + 1);
+    expect(section).toContain("`resultLinkDays` + 1 days after it is written");
+    expect(section).toContain(`a rejection report after ${days("rejections/")} days`);
+    const accessLogs = rulesOf(stack.storage.accessLogBucket)[0]!;
+    expect(section).toContain(`the access logs after ${accessLogs.ExpirationInDays}`);
+    const models = rulesOf(stack.storage.modelsBucket)[0]!;
+    expect(section).toContain(
+      `a replaced model version for ${models.NoncurrentVersionExpiration!.NoncurrentDays} days`,
+    );
   });
 });
 
