@@ -183,7 +183,7 @@ function chooseForm(
 ): { form: FormName; reason: string } {
   const shorter = target < analysis.length;
   if (setting === "continue" && !shorter)
-    return { form: "continue", reason: "continue: asked for with --form continue" };
+    return { form: "continue", reason: "continue: asked for" };
   const at = (beat: number) => (analysis.beats[beat] ?? analysis.length) / analysis.sampleRate;
   const body = at(form.endingStartBeat) - at(form.introEndBeat);
   const tooLittle = body < MIN_BODY_SECONDS || bodyPhrases(form, graph, form.endingStartBeat).length < 2;
@@ -201,7 +201,7 @@ function chooseForm(
       reason: `continue: between its intro and its ending the song has ${body.toFixed(1)} s of body, too little to re-order (song form needs ${MIN_BODY_SECONDS} s)`,
     };
   }
-  if (setting === "song") return { form: "song", reason: `song: asked for with --form song (${form.endingReason})` };
+  if (setting === "song") return { form: "song", reason: `song: asked for (${form.endingReason})` };
   return form.hasEnding
     ? { form: "song", reason: `song: the input has an ending of its own (${form.endingReason})` }
     : { form: "continue", reason: `continue: the input has no ending of its own (${form.endingReason})` };

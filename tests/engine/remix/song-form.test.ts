@@ -89,10 +89,13 @@ describe("song form", () => {
     const continued = await remixExtend(song, { ...options, targetSeconds: 200, seed: 1, form: "continue" });
     expect(continued.form).toBe("continue");
     expect(continued.formReason).toMatch(/asked for/);
+    // The reason reaches the cloud's email and result page too, where the form is asked for by metadata, not --form.
+    expect(continued.formReason).not.toMatch(/--form/);
     const clip = clickSong({ seconds: 60, seed: 12 });
     const shaped = await remixExtend(clip, { ...options, targetSeconds: 150, seed: 1, form: "song" });
     expect(shaped.form).toBe("song");
     expect(shaped.formReason).toMatch(/asked for/);
+    expect(shaped.formReason).not.toMatch(/--form/);
     // Ends with the clip's own last seconds: at most 0.1 s of it trimmed (or padded) to be on time, and 5 ms faded.
     const out = shaped.audio.channels[0]!;
     const inputEnd = clip.channels[0]!.length;
