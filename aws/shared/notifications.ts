@@ -25,9 +25,15 @@ export function displayName(text: string): string {
   );
 }
 
-/** SNS limits subjects to 100 printable ASCII characters without line breaks. */
+/**
+ * SNS limits subjects to 100 printable ASCII characters without line breaks. Accents come off their letters (é -> e);
+ * each run of other characters (another script, emoji) becomes one "?", so the name does not silently vanish.
+ */
 export function snsSubject(subject: string): string {
-  const ascii = subject.normalize("NFKD").replace(/[^\x20-\x7e]/g, "");
+  const ascii = subject
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .replace(/[^\x20-\x7e]+/g, "?");
   return ascii.length <= 100 ? ascii : `${ascii.slice(0, 97)}...`;
 }
 

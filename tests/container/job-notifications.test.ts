@@ -48,3 +48,13 @@ describe("emails name the upload without letting its key forge lines (issue 10, 
     }
   });
 });
+
+describe("email subjects (SNS takes printable ASCII only)", () => {
+  it("keeps accented letters' base and marks every other non-ASCII run, so a name in another script does not vanish", () => {
+    expect(snsSubject("Extended: my song é.mp3")).toBe("Extended: my song e.mp3");
+    // "Extended: .mp3" told a Japanese or Greek user nothing: which upload, and was its name lost?
+    expect(snsSubject("Extended: 日本の歌.mp3")).toBe("Extended: ?.mp3");
+    expect(snsSubject("Extended: my song é 日本 ü.mp3")).toBe("Extended: my song e ? u.mp3");
+    expect(snsSubject(`Extended: ${"ж".repeat(200)}.wav`)).toBe("Extended: ?.wav");
+  });
+});
