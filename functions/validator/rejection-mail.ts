@@ -91,9 +91,11 @@ export async function writeReportOnce(
   return false;
 }
 
-/** The sender a rejection counts against. */
-export function senderOf(owner: string | undefined, uploader: string | undefined, key: string): string {
-  if (owner !== undefined) return `notify:${owner.toLowerCase()}`;
+/**
+ * The sender a rejection counts against: who uploaded it (the event's principal), else its top folder. Never the
+ * `notify` metadata: the uploader writes it freely, so a new address per upload would open a new allowance.
+ */
+export function senderOf(uploader: string | undefined, key: string): string {
   if (uploader !== undefined) return `uploader:${uploader}`;
   const slash = key.indexOf("/");
   return slash < 0 ? "folder:(top)" : `folder:${key.slice(0, slash)}`;

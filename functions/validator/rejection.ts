@@ -52,7 +52,7 @@ export async function rejectUpload(
   const reportKey = rejectionReportKey(report.key);
   if (!(await writeReportOnce(place, reportKey, { ...report, objectVersion: upload.objectVersion })))
     return "duplicate";
-  const sender = senderOf(upload.owner, upload.uploader, report.key);
+  const sender = senderOf(upload.uploader, report.key);
   const decision = await admitRejectionMail(place, sender, upload.owner, report.key, targets.emailsPerHour, now);
   if (!decision.send) return "held";
   await publishNotification(targets.sns, targets.topicArn, {

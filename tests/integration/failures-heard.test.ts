@@ -66,6 +66,23 @@ describe("failures are heard, once each, and no louder than that (moto)", () => 
     for (const n of [4, 5, 6, 7]) expect(digest?.Message).toContain(`- flood/${n}.txt`);
   });
 
+  it("counts a flood against its sender even when each upload names a new notify address", async () => {
+    const pipeline = await createTestPipeline(clients, { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 });
+    const validator = testValidator(clients, pipeline, { REJECTION_EMAILS_PER_HOUR: "3" }, () => new Date());
+    const mails: string[] = [];
+    for (let n = 1; n <= 6; n++) {
+      const [outcome] = await uploadAndValidate(clients, pipeline, validator, {
+        key: `flood/${n}.txt`,
+        body: notText(n),
+        // Every email goes to the deploy's notifyEmail: a fresh notify value must not open a fresh allowance.
+        metadata: { notify: `victim${n}@example.com` },
+      });
+      mails.push(outcome?.status === "rejected" ? outcome.mail : "?");
+    }
+    expect(mails).toEqual(["mailed", "mailed", "mailed", "held", "held", "held"]);
+    expect(await drainNotifications(clients.sqs, pipeline.notificationQueueUrl)).toHaveLength(3);
+  });
+
   it("mails the held-back rejections as one digest after the hour when the flood stops (the schedule's sweep)", async () => {
     const pipeline = await createTestPipeline(clients, { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 });
     let clock = new Date("2026-12-06T10:00:00Z");
@@ -85,7 +102,8 @@ describe("failures are heard, once each, and no louder than that (moto)", () => 
 
     clock = new Date("2026-12-06T11:00:00Z");
     expect(await validator(scheduledEvent(clock))).toEqual([
-      expect.objectContaining({ status: "digest", sender: "notify:owner@example.com", count: 3 }),
+      // moto's events name no principal, so the sender is the top folder (on S3: the uploader's principal).
+      expect.objectContaining({ status: "digest", sender: "folder:burst", count: 3 }),
     ]);
     const [digest, ...others] = await drainNotifications(clients.sqs, pipeline.notificationQueueUrl);
     expect(others).toEqual([]);
