@@ -24,6 +24,14 @@ export class JobAbandonedError extends Error {
 }
 
 /** Another message holds the job under a live lease: this one waits (invisible) until `until`, then looks again. */
+/**
+ * The validated version of the upload no longer exists (deleted, or expired: a replaced version after a day, every
+ * upload after the bucket's retention). No attempt can run it, so the owner is told at once, as for a bad song.
+ */
+export class UploadGoneError extends Error {
+  override readonly name: string = "UploadGoneError";
+}
+
 export class JobHeldError extends Error {
   override readonly name: string = "JobHeldError";
   constructor(readonly until: Date) {
@@ -167,6 +175,12 @@ async function readValidatedUpload(
       }),
     );
   } catch (error) {
+    if (error instanceof Error && error.name === "NoSuchVersion") {
+      throw new UploadGoneError(
+        "the uploaded file is no longer in the upload bucket (deleted, or expired before the job ran); upload it again",
+        { cause: error },
+      );
+    }
     if (isConditionFailed(error) || (error instanceof Error && error.name === "NoSuchKey")) {
       deps.logger.warn("the upload changed or vanished after validation; not running the old job", { error });
       return undefined;

@@ -14,7 +14,14 @@ import {
 import type { WorkerDeps } from "./deps.ts";
 import { setVisibility, startHeartbeat } from "./heartbeat.ts";
 import { failureNotification, inputErrorNotification } from "./job-notifications.ts";
-import { claimPlace, JobAbandonedError, JobHeldError, runJobSteps, type StepsOutcome } from "./job-steps.ts";
+import {
+  claimPlace,
+  JobAbandonedError,
+  JobHeldError,
+  runJobSteps,
+  type StepsOutcome,
+  UploadGoneError,
+} from "./job-steps.ts";
 
 export type MessageOutcome =
   | StepsOutcome
@@ -132,8 +139,11 @@ async function handleFailure(
     logger.warn("job abandoned at shutdown; message is visible again for another worker");
     return "abandoned";
   }
-  if (isInputError(error)) {
-    logger.info("the song cannot be extended", { code: error.code, reason: error.message });
+  if (isInputError(error) || error instanceof UploadGoneError) {
+    logger.info("the song cannot be extended", {
+      reason: error.message,
+      ...(isInputError(error) ? { code: error.code } : {}),
+    });
     await publishNotification(deps.sns, config.topicArn, inputErrorNotification(job, error.message));
     await deleteMessage(deps, receiptHandle);
     return "input-error";

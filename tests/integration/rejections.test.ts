@@ -1,4 +1,9 @@
-import { GetObjectCommand } from "@aws-sdk/client-s3";
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+} from "@aws-sdk/client-s3";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import type { AwsClients } from "#aws/shared/aws-clients.ts";
@@ -114,6 +119,50 @@ describe("rejected uploads and poison messages (moto)", () => {
     expect(notices[0]?.Message).toMatch(/cannot be read as a job and was moved to the dead-letter queue at once/);
     const results = await listKeys(clients.s3, pipeline.outputBucket, "results/");
     expect(results.filter((key) => !key.endsWith("/claim.json"))).toEqual([]);
+  });
+
+  it("tells the owner at once when the validated version is gone (expired, deleted), instead of 3 attempts and the DLQ", async () => {
+    // The deployed uploads bucket is versioned: a version replaced by a new upload of the same name expires after a
+    // day, every upload after 14; a job redriven from the dead-letter queue later than that can never run.
+    const pipeline = await createTestPipeline(clients, { visibilityTimeoutSeconds: 1, maxReceiveCount: 3 });
+    await clients.s3.send(
+      new PutBucketVersioningCommand({ Bucket: pipeline.inputBucket, VersioningConfiguration: { Status: "Enabled" } }),
+    );
+    const validated = await clients.s3.send(
+      new PutObjectCommand({ Bucket: pipeline.inputBucket, Key: "old song.wav", Body: songWav(25, 8_000, 1) }),
+    );
+    const versionId = validated.VersionId!;
+    await clients.s3.send(
+      new DeleteObjectCommand({ Bucket: pipeline.inputBucket, Key: "old song.wav", VersionId: versionId }),
+    );
+    const job: JobMessage = {
+      version: 1,
+      jobId: jobIdFor(pipeline.inputBucket, "old song.wav", versionId),
+      bucket: pipeline.inputBucket,
+      key: "old song.wav",
+      versionId,
+      etag: validated.ETag!.replaceAll('"', ""),
+      targetSeconds: 40,
+      form: "auto",
+      input: { format: "wav", seconds: 25, sampleRate: 8_000, channels: 1 },
+      owner: "listener@example.com",
+      submittedAt: new Date().toISOString(),
+    };
+    await clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: pipeline.jobQueueUrl, MessageBody: JSON.stringify(job) }),
+    );
+
+    const { outcomes } = await runWorkerUntilQueueEmpty(testWorkerDeps(clients, pipeline, engineMustNotRun));
+
+    expect(outcomes).toEqual(["input-error"]);
+    expect(await drainQueue(clients.sqs, pipeline.deadLetterQueueUrl)).toEqual([]);
+    const notices = await drainNotifications(clients.sqs, pipeline.notificationQueueUrl);
+    expect(notices.map((n) => [n.MessageAttributes?.kind?.Value, n.MessageAttributes?.owner?.Value])).toEqual([
+      ["rejection", "listener@example.com"],
+    ]);
+    expect(notices[0]?.Message).toMatch(
+      /"old song.wav" was not extended\.\nReason: the uploaded file is no longer in the upload bucket .*; upload it again/,
+    );
   });
 
   it("sends a job that keeps failing to the DLQ after 3 receives, with one failure notice", async () => {
