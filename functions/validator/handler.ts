@@ -173,6 +173,8 @@ function ignoreReason(config: ValidatorConfig, upload: UploadedObject): string |
   if (upload.bucket === config.outputBucket && upload.bucket !== config.inputBucket) return "the output bucket";
   if (isReservedKey(upload.key) && upload.bucket === config.outputBucket)
     return "a reserved prefix (the pipeline's own output)";
+  // The S3 console's "Create folder" (a length folder like 10m/) stores an empty object named for the folder.
+  if (upload.key.endsWith("/") && (upload.size ?? 0) === 0) return "a folder, not a song";
   return undefined;
 }
 

@@ -3,7 +3,7 @@ import type { AwsClients } from "#aws/shared/aws-clients.ts";
 import type { ExtensionJobInput, ExtensionJobOutput } from "../../engine/job.ts";
 import { lengthSeconds } from "../../engine/target-length.ts";
 import type { RunExtensionJob } from "../../container/worker/deps.ts";
-import { createTestPipeline, drainNotifications, motoClients } from "../support/aws.ts";
+import { createTestPipeline, drainNotifications, drainQueue, listKeys, motoClients } from "../support/aws.ts";
 import { encodeTestWav } from "../support/wav.ts";
 import { runWorkerUntilQueueEmpty, testValidator, testWorkerDeps, uploadAndValidate } from "./harness.ts";
 
@@ -65,6 +65,18 @@ describe("a plain drop works (moto): the length comes from metadata, the file's 
     });
     expect(outcome?.status === "accepted" && outcome.job).toMatchObject(expected);
     if (!("targetTimes" in expected)) expect(outcome?.status === "accepted" && outcome.job.targetTimes).toBeUndefined();
+  });
+
+  it("a folder made in the S3 console (an empty object named 10m/) is no upload: no email, no report, no job", async () => {
+    const pipeline = await pipelineWith();
+    const outcomes = await uploadAndValidate(clients, pipeline, testValidator(clients, pipeline), {
+      key: "10m/",
+      body: new Uint8Array(),
+    });
+    expect(outcomes).toEqual([expect.objectContaining({ status: "ignored", key: "10m/" })]);
+    expect(await drainNotifications(clients.sqs, pipeline.notificationQueueUrl)).toEqual([]);
+    expect(await listKeys(clients.s3, pipeline.outputBucket)).toEqual([]);
+    expect(await drainQueue(clients.sqs, pipeline.jobQueueUrl)).toEqual([]);
   });
 
   it("a folder asking for more than the limit is refused to the owner, naming the folder and the limit", async () => {
