@@ -117,7 +117,8 @@ export function resolveTarget(
 ): ResolvedTarget {
   const metadata = upload.metadata?.trim();
   if (metadata !== undefined && metadata !== "") {
-    return checkedTarget(parseLength(metadata, TARGET_SECONDS_METADATA), inputSeconds, limits, "");
+    const source = ` (set by the ${TARGET_SECONDS_METADATA} metadata "${metadata}")`;
+    return checkedTarget(parseLength(metadata, TARGET_SECONDS_METADATA), inputSeconds, limits, source);
   }
   const folder = upload.key.split("/").at(-2);
   const fromFolder = folder === undefined ? undefined : readLength(folder);

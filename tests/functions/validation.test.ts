@@ -69,6 +69,10 @@ describe("resolveTarget", () => {
     expect(tooShort.code).toBe("INVALID_TARGET");
     expect(tooShort.message).toMatch(/target of 19\.5 s is too short; ask for at least 20 s/);
     expect(inputError(() => target("601")).message).toMatch(/at most 600 s/);
+    // The README promises the email names where the length came from: the metadata too, not only a folder.
+    expect(inputError(() => target("x30")).message).toMatch(
+      /750 s is too long; at most 600 s is possible \(set by the target-seconds metadata "x30"\)/,
+    );
     expect(inputError(() => target(undefined, "1h/song.mp3")).message).toMatch(
       /3600 s is too long; at most 600 s is possible \(set by the folder "1h\/"\)/,
     );
