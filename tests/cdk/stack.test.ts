@@ -269,6 +269,18 @@ describe("cdk destroy", () => {
   });
 });
 
+describe("the README's Deploy section", () => {
+  it("names every output a user reads (the ECS pattern's own queue outputs aside)", () => {
+    const readme = readFileSync(join(import.meta.dirname, "../../README.md"), "utf8");
+    const deploy = readme.split("### Deploy")[1]?.split("\n### ")[0] ?? "";
+    const outputs = Object.keys(template.toJSON().Outputs as Record<string, unknown>).filter(
+      (name) => !name.startsWith("WorkersServiceSQSQueue"),
+    );
+    expect(outputs.length).toBeGreaterThan(5);
+    for (const name of outputs) expect(deploy, name).toContain(`\`${name}\``);
+  });
+});
+
 describe('the README\'s "How long files are kept"', () => {
   it("names the expiry each bucket's lifecycle rules set", () => {
     const readme = readFileSync(join(import.meta.dirname, "../../README.md"), "utf8");
