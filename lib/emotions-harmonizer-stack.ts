@@ -126,6 +126,13 @@ export class EmotionsHarmonizerStack extends Stack {
     new CfnOutput(this, "TopicArn", { value: this.notifications.topic.topicArn });
     new CfnOutput(this, "JobQueueUrl", { value: this.jobs.queue.queueUrl });
     new CfnOutput(this, "DeadLetterQueueUrl", { value: this.jobs.deadLetterQueue.queueUrl });
+    // The worker dead-letters a job by sending it, not through the redrive policy: name the destination explicitly.
+    new CfnOutput(this, "RedriveFailedJobs", {
+      description: "Run the jobs in the dead-letter queue again (each runs once) once the cause is fixed",
+      value:
+        `aws sqs start-message-move-task --source-arn ${this.jobs.deadLetterQueue.queueArn}` +
+        ` --destination-arn ${this.jobs.queue.queueArn}`,
+    });
     new CfnOutput(this, "ExampleUpload", {
       description: `Extend a song to 5 minutes (${FORM_METADATA}: ${FORM_SETTINGS.join(", ")})`,
       value: `aws s3 cp song.mp3 s3://${input}/ --metadata ${TARGET_SECONDS_METADATA}=300,${FORM_METADATA}=auto`,

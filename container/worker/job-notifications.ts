@@ -91,7 +91,7 @@ export function failureNotification(
         ? `${what} cannot be read as a job and was moved to the dead-letter queue at once.`
         : `${what} failed ${attempts} times and was moved to the dead-letter queue.`,
       `Last error: ${reason}`,
-      "Operators: inspect the dead-letter queue and redrive the message once the cause is fixed.",
+      "Operators: inspect the dead-letter queue and redrive the message once the cause is fixed (the stack output RedriveFailedJobs is the command).",
     ].join("\n"),
   };
 }
@@ -108,7 +108,7 @@ export function silentFailureNotification(job: JobMessage, attempts: number, mes
         "without finishing or reporting an error (the worker was stopped, for example for running out of memory, " +
         "or its instance was lost). It was moved to the dead-letter queue.",
       `Job message: ${messageId}.`,
-      "Operators: look at the worker's logs for this job, then redrive the message: it will run again.",
+      "Operators: look at the worker's logs for this job, then redrive the message (the stack output RedriveFailedJobs is the command): it will run again.",
     ].join("\n"),
   };
 }

@@ -269,6 +269,20 @@ describe("cdk destroy", () => {
   });
 });
 
+describe("the dead-letter queue", () => {
+  it("has a ready redrive command as an output, into the job queue by name (the worker dead-letters by a send)", () => {
+    // A message the worker sent to the dead-letter queue has no source queue on record: the destination is explicit.
+    const output = template.toJSON().Outputs.RedriveFailedJobs as { Value: { "Fn::Join": [string, unknown[]] } };
+    const parts = output.Value["Fn::Join"][1];
+    expect(parts).toEqual([
+      "aws sqs start-message-move-task --source-arn ",
+      { "Fn::GetAtt": [logicalId(stack.jobs.deadLetterQueue), "Arn"] },
+      " --destination-arn ",
+      { "Fn::GetAtt": [logicalId(stack.jobs.queue), "Arn"] },
+    ]);
+  });
+});
+
 describe("the README's Deploy section", () => {
   it("names every output a user reads (the ECS pattern's own queue outputs aside)", () => {
     const readme = readFileSync(join(import.meta.dirname, "../../README.md"), "utf8");

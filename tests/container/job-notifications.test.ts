@@ -4,6 +4,7 @@ import {
   failureNotification,
   inputErrorNotification,
   resultNotification,
+  silentFailureNotification,
 } from "../../container/worker/job-notifications.ts";
 import { snsSubject } from "#aws/shared/notifications.ts";
 
@@ -56,5 +57,12 @@ describe("email subjects (SNS takes printable ASCII only)", () => {
     expect(snsSubject("Extended: 日本の歌.mp3")).toBe("Extended: ?.mp3");
     expect(snsSubject("Extended: my song é 日本 ü.mp3")).toBe("Extended: my song e ? u.mp3");
     expect(snsSubject(`Extended: ${"ж".repeat(200)}.wav`)).toBe("Extended: ?.wav");
+  });
+});
+
+describe("failure emails", () => {
+  it("name the stack output that holds the redrive command", () => {
+    expect(failureNotification(job("a.wav"), 3, "boom", "m-1").text).toMatch(/stack output RedriveFailedJobs/);
+    expect(silentFailureNotification(job("a.wav"), 3, "m-1").text).toMatch(/stack output RedriveFailedJobs/);
   });
 });
