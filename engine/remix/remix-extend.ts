@@ -182,8 +182,7 @@ function chooseForm(
   setting: FormSetting,
 ): { form: FormName; reason: string } {
   const shorter = target < analysis.length;
-  if (setting === "continue" && !shorter)
-    return { form: "continue", reason: "continue: asked for" };
+  if (setting === "continue" && !shorter) return { form: "continue", reason: "continue: asked for" };
   const at = (beat: number) => (analysis.beats[beat] ?? analysis.length) / analysis.sampleRate;
   const body = at(form.endingStartBeat) - at(form.introEndBeat);
   const tooLittle = body < MIN_BODY_SECONDS || bodyPhrases(form, graph, form.endingStartBeat).length < 2;
