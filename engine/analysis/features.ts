@@ -100,8 +100,11 @@ export function frameFeatureBuilder(sampleRate: number, expectedLength = 0) {
   let mfcc = new Float32Array(0);
   let levelDb = new Float32Array(0);
   let flux = new Float32Array(0);
-  // Running sums of squares: squares[i] is the sum of the first i samples' squares.
-  let squares = new Float64Array(expectedLength + 1);
+  // Running sums of squares, kept where a frame's level reads them: marks[k] is the sum of the first k * HOP samples'
+  // squares (frames start and end on the hop grid), `total` the sum of all `summed` samples' (the last frame of a
+  // signal shorter than a frame ends there). 8 bytes a hop, not 8 bytes a sample.
+  let marks = new Float64Array(Math.floor(expectedLength / HOP) + 1);
+  let total = 0;
   let summed = 0;
   let done = 0;
   let frameCount = 0;
@@ -115,11 +118,17 @@ export function frameFeatureBuilder(sampleRate: number, expectedLength = 0) {
     flux = grownTo(flux, room);
   };
   const sumSquares = (samples: Float32Array) => {
-    if (samples.length + 1 > squares.length)
-      squares = grownTo(squares, Math.max(samples.length + 1, Math.ceil(squares.length * 1.5)));
-    for (let i = summed; i < samples.length; i++) squares[i + 1] = squares[i]! + samples[i]! * samples[i]!;
+    const needed = Math.floor(samples.length / HOP) + 1;
+    if (needed > marks.length) marks = grownTo(marks, Math.max(needed, Math.ceil(marks.length * 1.5)));
+    // The same additions in the same order as one running sum per sample: the same sums, bit for bit.
+    for (let i = summed; i < samples.length; ) {
+      const stop = Math.min(samples.length, (Math.floor(i / HOP) + 1) * HOP);
+      for (; i < stop; i++) total += samples[i]! * samples[i]!;
+      if (i % HOP === 0) marks[i / HOP] = total;
+    }
     summed = samples.length;
   };
+  const squaresTo = (index: number) => (index === summed ? total : marks[index / HOP]!);
   const frame = (samples: Float32Array, f: number) => {
     readSpectrum(samples, f, magnitudes, currentLog);
     flux[f] = f === 0 ? 0 : positiveFlux(currentLog, previousLog);
@@ -133,7 +142,7 @@ export function frameFeatureBuilder(sampleRate: number, expectedLength = 0) {
       mfcc[f * MFCC_COEFFICIENTS + c] = sum;
     }
     const from = Math.min(samples.length, f * HOP);
-    const energy = Math.max(0, squares[Math.min(samples.length, from + FRAME_SIZE)]! - squares[from]!);
+    const energy = Math.max(0, squaresTo(Math.min(samples.length, from + FRAME_SIZE)) - squaresTo(from));
     levelDb[f] = energy > 0 ? Math.max(-120, 10 * Math.log10(energy / FRAME_SIZE)) : -120;
   };
 

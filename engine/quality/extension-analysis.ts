@@ -2,17 +2,13 @@ import { analyseBeatsFromFrames, type BeatAnalysis } from "../analysis/beats.ts"
 import { FRAME_SIZE, HOP } from "../analysis/features.ts";
 import { ANALYSIS_RATE, analysisSignal, type AnalysisSignal } from "../analysis/signal.ts";
 import type { CopySegment } from "./copy-map.ts";
-import {
-  computeFrames,
-  emptyFrames,
-  type InputFigures,
-  mappedFrames,
-  PIECE_ANALYSIS_SAMPLES,
-} from "./extension-frames.ts";
+import { computeFrames, emptyFrames, type InputFigures, PIECE_ANALYSIS_SAMPLES } from "./extension-frames.ts";
 export type { InputFigures };
 import { kWeighting } from "../audio/k-weighting.ts";
-import { wholeRows, type FrameRows } from "./frame-rows.ts";
+import { wholeRows } from "./frame-rows.ts";
+import { mappedWalk, wholeWalk, type FrameWalk } from "./frame-walk.ts";
 import type { Steps } from "./steps.ts";
+import { stage as printStage } from "../stages.ts";
 import { loudnessMeter } from "./loudness-meter.ts";
 import { windowOf, type SampleSource } from "./sample-source.ts";
 
@@ -22,8 +18,8 @@ import { windowOf, type SampleSource } from "./sample-source.ts";
  * analysis where the extension is a sample-exact copy of the input (see analyseExtensionMapped).
  */
 export interface ExtensionAnalysis {
-  /** chroma, mfcc and levelDb per frame (flux is not read). */
-  readonly frames: FrameRows;
+  /** chroma, mfcc and levelDb per frame (flux is not read), in order. */
+  readonly frames: FrameWalk;
   readonly tempoBpm: number;
   /** LUFS; -Infinity when the extension is silent. */
   readonly integratedLufs: number;
@@ -54,6 +50,7 @@ export function stageTimer(
   return (name, stage, started = performance.now()) => {
     const value = stage();
     if (options.timings) options.timings[name] = (options.timings[name] ?? 0) + performance.now() - started;
+    if (!done.has(name)) printStage(`measure: ${name}`);
     // A fallback from the mapped path runs other extension stages than planned: as many, so the count holds.
     done.add(name);
     options.onProgress?.(Math.min(done.size, stages.length), stages.length);
@@ -93,7 +90,7 @@ export function* analyseExtensionDirect(
     return analyseBeatsFromFrames(result.sampleRate, length, signal.samples, frames, signal.factor).tempoBpm;
   });
   return {
-    frames: wholeRows(frames),
+    frames: wholeWalk(wholeRows(frames)),
     tempoBpm,
     integratedLufs: yield* timedSteps(timed, loudnessStage, mappedLoudness(undefined, result, boundary, [])),
   };
@@ -208,7 +205,7 @@ export function* mappedLoudness(
 /** Frames read at a time where the loudness is computed from the result's samples. */
 const READ_FRAMES = 1 << 16;
 
-/** The mapped analysis (mappedTempoBpm, mappedFrames, mappedLoudness); undefined when too few beats are copied. */
+/** The mapped analysis (mappedTempoBpm, mappedWalk, mappedLoudness); undefined when too few beats are copied. */
 export function* analyseExtensionMapped(
   input: InputFigures,
   result: SampleSource,
@@ -220,7 +217,7 @@ export function* analyseExtensionMapped(
   const tempoBpm = timed(tempoStage, () => mappedTempoBpm(input.beats, segments));
   if (tempoBpm === undefined) return undefined;
   return {
-    frames: yield* timedSteps(timed, framesStage, mappedFrames(input, result, boundary, segments)),
+    frames: yield* timedSteps(timed, framesStage, mappedWalk(input, result, boundary, segments)),
     tempoBpm,
     integratedLufs: yield* timedSteps(timed, loudnessStage, mappedLoudness(input, result, boundary, segments)),
   };

@@ -7,16 +7,11 @@ import {
   MFCC_COEFFICIENTS,
   type FrameFeatures,
 } from "../analysis/features.ts";
-import { segmentHolding, type CopySegment } from "./copy-map.ts";
 import type { PcmAudio } from "../audio/pcm.ts";
 import type { AnalysisSignal } from "../analysis/signal.ts";
 import type { BeatAnalysis } from "../analysis/beats.ts";
 import { windowOf, type SampleSource } from "./sample-source.ts";
-import { indexedRows, type FrameRows } from "./frame-rows.ts";
 import type { Steps } from "./steps.ts";
-
-/** Frames mapped between two steps. */
-const STEP_FRAMES = 65_536;
 
 /** The input's analysis that the mapped path reads. */
 export interface InputFigures {
@@ -26,43 +21,6 @@ export interface InputFigures {
   readonly beats: BeatAnalysis;
   /** kWeightedPower(audio). */
   readonly power: Float32Array;
-}
-
-/**
- * The extension's frames where a frame's samples lie inside one copied segment: the input's frame nearest to the same
- * audio (the copy rarely lands on the input's frame grid: at most half a hop, 11.6 ms, away; interpolating between two
- * frames would smooth the MFCC spread that the timbre distance compares), kept as its index. Every other frame (seams,
- * crossfades, anything generated) is computed from the result's own samples and held.
- */
-export function* mappedFrames(
-  input: InputFigures,
-  result: SampleSource,
-  boundary: number,
-  segments: readonly CopySegment[],
-): Steps<FrameRows> {
-  const { factor } = input.signal;
-  const source = input.frames;
-  const analysisLength = Math.floor((result.length - boundary) / factor);
-  const count = analysisLength < FRAME_SIZE ? 1 : 1 + Math.floor((analysisLength - FRAME_SIZE) / HOP);
-  const refs = new Int32Array(count);
-  const unmapped: [number, number][] = [];
-  let computed = 0;
-  for (let f = 0; f < count; f++) {
-    if (f % STEP_FRAMES === 0) yield;
-    const start = boundary + f * HOP * factor;
-    const segment = segmentHolding(segments, start, start + FRAME_SIZE * factor);
-    const g = segment ? Math.round((start - segment.offset) / (HOP * factor)) : -1;
-    if (g >= 0 && g < source.frameCount) refs[f] = g;
-    else {
-      refs[f] = -1 - computed++;
-      const run = unmapped.at(-1);
-      if (run && run[1] === f - 1) run[1] = f;
-      else unmapped.push([f, f]);
-    }
-  }
-  const own = emptyFrames(input.signal.sampleRate, computed);
-  yield* computeFrames(result, boundary, factor, unmapped, own, false, (f) => -1 - refs[f]!);
-  return indexedRows(source, own, refs);
 }
 
 export function emptyFrames(sampleRate: number, count: number): FrameFeatures {
@@ -95,10 +53,13 @@ export const PIECE_ANALYSIS_SAMPLES = HOP * 4096 * 2;
 /** Analysis samples read from the result at a time while a piece is filled. */
 const READ_STEP_ANALYSIS_SAMPLES = 1 << 16;
 
+/** A batch of computeFrames: [first computed, first kept, last] frames of each run, laid end to end in one piece. */
+export type FrameBatch = readonly (readonly [number, number, number])[];
+
 /**
- * Frames [first, last] of each run, computed from the result's samples into row `slot(f)` of `frames`: the runs'
- * samples laid end to end, each starting on the hop grid so that every run's frames keep their alignment, in pieces of
- * at most PIECE_ANALYSIS_SAMPLES (a run longer than that is cut into overlapping pieces). `flux`: also copy the flux.
+ * Frames [first, last] of each run, computed from the result's samples into consecutive rows of `frames` (from row 0,
+ * in the runs' order): the runs' samples laid end to end, each starting on the hop grid so that every run's frames keep
+ * their alignment, in pieces of at most PIECE_ANALYSIS_SAMPLES (batchRuns). `flux`: also copy the flux.
  */
 export function* computeFrames(
   result: SampleSource,
@@ -107,42 +68,59 @@ export function* computeFrames(
   runs: readonly [number, number][],
   frames: FrameFeatures,
   flux: boolean,
-  slot: (f: number) => number = (f) => f,
 ): Steps<void> {
+  let firstRow = 0;
+  for (const batch of batchRuns(runs)) {
+    yield* computeBatch(result, boundary, factor, batch, { frames, flux, firstRow });
+    firstRow += keptFrames(batch);
+  }
+}
+
+/** Frames a batch computes for its rows. */
+export const keptFrames = (batch: FrameBatch): number =>
+  batch.reduce((sum, [, kept, last]) => sum + last - kept + 1, 0);
+
+/**
+ * The runs ([first, last] frames, ascending) cut into batches whose samples fit one frameFeatures call (a run longer
+ * than that is cut into overlapping pieces): the same batches whatever reads them, so that a frame computed twice
+ * reads the same levels (a piece restarts the level's running sum).
+ */
+export function batchRuns(runs: readonly [number, number][]): FrameBatch[] {
   const maxFrames = PIECE_ANALYSIS_SAMPLES / HOP - Math.ceil(FRAME_SIZE / HOP);
+  const batches: FrameBatch[] = [];
   // [first computed, first kept, last]: a cut run's later pieces start a frame early, so that their first kept
   // frame's flux reads the frame before it.
   let batch: [number, number, number][] = [];
   let batchFrames = 0;
-  function* flush(): Steps<void> {
-    if (batch.length > 0) yield* computeRuns(result, boundary, factor, batch, { frames, flux, slot });
-    batch = [];
-    batchFrames = 0;
-  }
   for (const [first, last] of runs) {
     let kept = first;
     while (kept <= last) {
       const from = kept === first ? first : kept - 1;
       const to = Math.min(last, from + maxFrames - 1);
       const size = to - from + 1 + Math.ceil(FRAME_SIZE / HOP);
-      if (batchFrames + size > maxFrames) yield* flush();
+      if (batchFrames + size > maxFrames && batch.length > 0) {
+        batches.push(batch);
+        batch = [];
+        batchFrames = 0;
+      }
       batch.push([from, kept, to]);
       batchFrames += size;
       kept = to + 1;
     }
   }
-  yield* flush();
+  if (batch.length > 0) batches.push(batch);
+  return batches;
 }
 
-/** computeFrames for runs whose samples fit one frameFeatures call. */
-function* computeRuns(
+/** A batch's frames, computed from the result's samples into rows firstRow, firstRow + 1, ... of `frames`. */
+export function* computeBatch(
   result: SampleSource,
   boundary: number,
   factor: number,
-  runs: readonly [number, number, number][],
-  into: { readonly frames: FrameFeatures; readonly flux: boolean; readonly slot: (f: number) => number },
+  runs: FrameBatch,
+  into: { readonly frames: FrameFeatures; readonly flux: boolean; readonly firstRow: number },
 ): Steps<void> {
-  const { frames, flux, slot } = into;
+  const { frames, flux } = into;
   const starts: number[] = [];
   let length = 0;
   for (const [first, , last] of runs) {
@@ -163,7 +141,8 @@ function* computeRuns(
     }
   }
   const computed = frameFeatures(samples, frames.sampleRate);
+  let row = into.firstRow;
   runs.forEach(([first, kept, last], k) => {
-    for (let f = kept; f <= last; f++) copyFrame(computed, starts[k]! / HOP + f - first, frames, slot(f), flux);
+    for (let f = kept; f <= last; f++) copyFrame(computed, starts[k]! / HOP + f - first, frames, row++, flux);
   });
 }

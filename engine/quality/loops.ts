@@ -64,31 +64,45 @@ export function verbatimFraction(blocks: SlidingBlocks, reference: SlidingBlocks
 
 /**
  * shortestLoopSeconds and verbatimFraction of the extension's blocks (frames' one-beat blocks, made one at a time and
- * let go: none of them is held past maxPeriodSeconds), against the input's blocks. `copyOf(i)`: which sample-exact
- * copy of the input holds block i (-1 for none). Both searches project along the direction of the input's blocks
- * (which prunes as well: the extension is mostly the input); the answers do not depend on it.
+ * let go: none of them is held past maxPeriodSeconds), against the input's blocks, with the frames handed over a range
+ * at a time, in order (`push`: the blocks whose frames end by the range's end). `copyOf(i)`: which sample-exact copy
+ * of the input holds block i (-1 for none). Both searches project along the direction of the input's blocks (which
+ * prunes as well: the extension is mostly the input); the answers do not depend on it.
  */
-export function* extensionLoops(
+export function extensionLoops(
   frames: FrameRows,
   reference: { readonly blocks: SlidingBlocks; readonly vectoriser: BeatVectoriser },
   copyOf: (block: number) => number,
-): Steps<{ readonly shortestLoopSeconds: number; readonly verbatimFraction: number }> {
+) {
   const maker = blockMaker(frames, reference.blocks.blockFrames, reference.vectoriser);
   const search = lagSearch(maker, BEAT_VECTOR_SIZE, MAX_PERIOD_SECONDS);
   const counter = verbatimCounter(reference.blocks);
-  for (let i = 0; i < maker.count; i++) {
-    if (i % STEP_BLOCKS === 0) yield;
-    const { vector, silent } = maker.next();
-    const block: Block = {
-      vector,
-      silent,
-      projection: projection(vector, 0, BEAT_VECTOR_SIZE, counter.direction),
-      copy: copyOf(i),
-    };
-    search.push(block);
-    if (i % maker.stride === 0) counter.push(block);
-  }
-  return { shortestLoopSeconds: search.seconds(), verbatimFraction: counter.fraction() };
+  let i = 0;
+  return {
+    /**
+     * The frames from where the last push ended up to `to` can be read: makes the blocks that end by `to` and reads the
+     * rest of those frames into the running sums (each frame is read once, in order).
+     */
+    *push(to: number): Steps<void> {
+      for (; i < maker.count && i + maker.blockFrames <= to; i++) {
+        if (i % STEP_BLOCKS === 0) yield;
+        const { vector, silent } = maker.next();
+        const block: Block = {
+          vector,
+          silent,
+          projection: projection(vector, 0, BEAT_VECTOR_SIZE, counter.direction),
+          copy: copyOf(i),
+        };
+        search.push(block);
+        if (i % maker.stride === 0) counter.push(block);
+      }
+      // The next block reads frames from `to` on, in the next range.
+      maker.readTo(to);
+    },
+    result(): { readonly shortestLoopSeconds: number; readonly verbatimFraction: number } {
+      return { shortestLoopSeconds: search.seconds(), verbatimFraction: counter.fraction() };
+    },
+  };
 }
 
 /**
@@ -133,15 +147,22 @@ function blockMaker(frames: FrameRows, blockFrames: number, vectoriser: BeatVect
   const chroma = new Float32Array(CHROMA_BINS);
   const mfcc = new Float32Array(MFCC_COEFFICIENTS);
   let i = 0;
+  const readTo = (f: number) => {
+    chromaSums.reach(f);
+    mfccSums.reach(f);
+    powerSums.reach(f);
+  };
   return {
     count,
     blockFrames,
     stride: Math.max(1, Math.round(blockFrames / 4)),
     frameSeconds: frames.hop / frames.sampleRate,
+    /** Reads frames before f (at most up to the next block's end) into the running sums now. */
+    readTo(f: number): void {
+      readTo(Math.min(f, i + blockFrames));
+    },
     next(): { vector: Float32Array; silent: boolean } {
-      chromaSums.reach(i + blockFrames);
-      mfccSums.reach(i + blockFrames);
-      powerSums.reach(i + blockFrames);
+      readTo(i + blockFrames);
       chromaSums.mean(i, blockFrames, chroma);
       mfccSums.mean(i, blockFrames, mfcc);
       const blockPower = (powerSums.at(i + blockFrames, 0) - powerSums.at(i, 0)) / blockFrames;

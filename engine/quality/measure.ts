@@ -17,7 +17,8 @@ import {
 } from "./extension-analysis.ts";
 import { formSteps, resultCopySteps, type FormMetrics } from "./form.ts";
 import { gatedLoudness, kWeightedPower } from "../audio/k-weighting.ts";
-import { extensionLoops, shortestLoopSeconds, slidingBlocks, type SlidingBlocks } from "./loops.ts";
+import { shortestLoopSeconds, slidingBlocks, type SlidingBlocks } from "./loops.ts";
+import { FRAME_FIGURE_STAGES, frameFigures } from "./frame-figures.ts";
 import type { FoundCopies } from "./copies.ts";
 import type { QualityReport } from "./report.ts";
 import { median, type SeamMetrics } from "./seams.ts";
@@ -29,7 +30,6 @@ import {
   seamReferenceOf,
   type MeasuredSpan,
 } from "./span.ts";
-import { chromaCosine, mfccFrechetDistance } from "./timbre.ts";
 import { sampleSource, type SampleSource } from "./sample-source.ts";
 import { finish, finishYielding, type Steps } from "./steps.ts";
 
@@ -90,7 +90,7 @@ const ORIGINAL_STAGES = [
 const SHARED_STAGES = 2;
 /** The stages of measureExtension after the original's, in order; the extension's three depend on the path. */
 const EXTENSION_STAGES = { mapped: MAPPED_STAGES, direct: DIRECT_STAGES } as const;
-const BODY_STAGES = ["timbre + harmony", "extension: blocks, loops, verbatim"] as const;
+const BODY_STAGES = FRAME_FIGURE_STAGES;
 const SEAM_STAGES = ["window: flux around seams", "seam loudness", "beat phase", "clicks"] as const;
 
 /** The stage names a measurement times, in order (its progress counts these). */
@@ -205,23 +205,19 @@ function* measureBody(
     });
   const extension = yield* analyseExtension(reference, result, boundary, { segments, placed }, settings);
   const silent = !Number.isFinite(extension.integratedLufs);
-  const { frames } = extension;
+  const { rows } = extension.frames;
   const originalTempo = reference.beats.tempoBpm;
   const copyOf = blockCopy(reference.blockFrames, segments, {
     boundary,
-    hopSamples: frames.hop * reference.signal.factor,
-    frameSamples: frames.frameSize * reference.signal.factor,
+    hopSamples: rows.hop * reference.signal.factor,
+    frameSamples: rows.frameSize * reference.signal.factor,
   });
   return {
     ...empty,
     extensionSeconds: extensionLength / sampleRate,
     integratedLoudnessDifferenceLu: finiteOrNull(extension.integratedLufs - reference.integratedLufs),
     tempoDifferencePercent: silent ? null : (100 * Math.abs(extension.tempoBpm - originalTempo)) / originalTempo,
-    timbreDistance: timed("timbre + harmony", () =>
-      mfccFrechetDistance(frames, 0, frames.frameCount, reference.frames),
-    ),
-    harmonySimilarity: chromaCosine(frames, 0, reference.frames),
-    ...(yield* timedSteps(timed, "extension: blocks, loops, verbatim", extensionLoops(frames, reference, copyOf))),
+    ...(yield* frameFigures(extension.frames, reference, copyOf, timed)),
     extensionTempoBpm: silent ? null : extension.tempoBpm,
   };
 }
