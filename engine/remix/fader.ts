@@ -1,11 +1,11 @@
 import { loudnessOfPower, powerOfLoudness } from "../audio/k-weighting.ts";
 import { SHORT_TERM_SECONDS, shortTermLufsAt } from "../audio/loudness.ts";
 import { SILENCE_LUFS } from "../analysis/continuity.ts";
-import type { Timeline } from "./timeline.ts";
+import type { Timeline, TimelineOp } from "./timeline.ts";
 
 /**
  * The gain stage under level-ride.ts: applies smooth gain curves to the output in place, remembers what it applied
- * (per 10 ms block), and reads the short-term loudness on either side of a join, from the output's own samples or,
+ * (per 10 ms block, while a later join may read it), and reads the short-term loudness on either side of a join, from the output's own samples or,
  * faster, from the input's loudness profile where the output copies the input.
  */
 
@@ -19,7 +19,7 @@ export interface Fader {
   /** Samples per block of the gain history (10 ms). */
   readonly block: number;
   /** Mean gain applied so far in each block, dB. */
-  readonly history: Float32Array;
+  readonly history: GainHistory;
   /** Without it, loudness is measured on the output's samples (K-weighted, as the quality metric does). */
   readonly rawLoudness?: RawLoudness;
 }
@@ -29,8 +29,38 @@ const BLOCK_SECONDS = 0.01;
 export function createFader(timeline: Timeline, rawLoudness?: RawLoudness): Fader {
   const sampleRate = timeline.sampleRate;
   const block = Math.max(1, Math.round(BLOCK_SECONDS * sampleRate));
-  const history = new Float32Array(Math.ceil(timeline.length / block) + 1);
-  return { timeline, sampleRate, block, history, rawLoudness };
+  return { timeline, sampleRate, block, history: gainHistory(), rawLoudness };
+}
+
+/**
+ * The gain applied per block (dB, as a float32), kept only for the blocks a later join can still read: levelStep reads
+ * the short-term window before each join, joins in order, and lets go of the blocks before it. (One float per block
+ * of the whole result was 14 MB for 10 hours, and stayed with the rendering operations.)
+ */
+export interface GainHistory {
+  at(block: number): number;
+  add(block: number, db: number): void;
+  /** Blocks before `block` are never read again: a gain added there is dropped. */
+  forget(block: number): void;
+}
+
+function gainHistory(): GainHistory {
+  const gains = new Map<number, number>();
+  let forgotten = 0;
+  return {
+    at(block) {
+      if (block < forgotten) throw new RangeError(`gain history: block ${block} was let go (joins come in order)`);
+      return gains.get(block) ?? 0;
+    },
+    add(block, db) {
+      if (block >= forgotten) gains.set(block, Math.fround((gains.get(block) ?? 0) + db));
+    },
+    forget(block) {
+      if (block <= forgotten) return;
+      forgotten = block;
+      for (const kept of gains.keys()) if (kept < block) gains.delete(kept);
+    },
+  };
 }
 
 /**
@@ -43,22 +73,23 @@ export function applyGain(fader: Fader, from: number, to: number, gainDb: (i: nu
   let first = Infinity;
   let last = -Infinity;
   forEachBlock(block, from, to, from, to, gainDb, (start, end) => {
-    history[Math.floor(start / block)]! += (((gainDb(start) + gainDb(end - 1)) / 2) * (end - start)) / block;
+    history.add(Math.floor(start / block), (((gainDb(start) + gainDb(end - 1)) / 2) * (end - start)) / block);
     first = Math.min(first, start);
     last = Math.max(last, end);
   });
   if (last <= first) return;
-  fader.timeline.add({
-    from: first,
-    to: last,
-    apply: (out, offset, windowFrom, windowTo) => {
-      forEachBlock(block, from, to, windowFrom, windowTo, gainDb, (start, end, a, slope, blockStart) => {
-        for (const channel of out) {
-          for (let i = start; i < end; i++) channel[i - offset]! *= a + slope * (i - blockStart);
-        }
-      });
-    },
-  });
+  fader.timeline.add({ from: first, to: last, apply: gainOp(block, from, to, gainDb) });
+}
+
+/** The rendering of applyGain's gain: a function of its own, so that it holds on to nothing else (the history). */
+function gainOp(block: number, from: number, to: number, gainDb: (i: number) => number): TimelineOp["apply"] {
+  return (out, offset, windowFrom, windowTo) => {
+    forEachBlock(block, from, to, windowFrom, windowTo, gainDb, (start, end, a, slope, blockStart) => {
+      for (const channel of out) {
+        for (let i = start; i < end; i++) channel[i - offset]! *= a + slope * (i - blockStart);
+      }
+    });
+  };
 }
 
 /**
@@ -90,7 +121,8 @@ function forEachBlock(
 
 /**
  * Short-term loudness (EBU R128, 3 s) of the output before `seam` (with the gain applied so far) and after it (as
- * rendered), LUFS. Undefined where a side does not fit.
+ * rendered), LUFS. Undefined where a side does not fit. Joins are read in order (the gain history before this one's
+ * window is let go).
  */
 export function levelStep(fader: Fader, seam: number): { before: number; after: number } | undefined {
   const { timeline, sampleRate, block, history, rawLoudness } = fader;
@@ -103,9 +135,10 @@ export function levelStep(fader: Fader, seam: number): { before: number; after: 
   let sum = 0;
   for (let at = seam - span; at < seam; at += block) {
     const end = Math.min(seam, at + block);
-    const gain = history[Math.floor(at / block)]!;
+    const gain = history.at(Math.floor(at / block));
     sum += (end - at) * powerOfLoudness(rawLoudness(at, end) + gain);
   }
+  history.forget(Math.floor((seam - span) / block));
   return { before: loudnessOfPower(sum / span), after: rawLoudness(seam, seam + span) };
 }
 
