@@ -70,11 +70,28 @@ export function* computeFrames(
   flux: boolean,
 ): Steps<void> {
   let firstRow = 0;
-  for (const batch of batchRuns(runs)) {
-    yield* computeBatch(result, boundary, factor, batch, { frames, flux, firstRow });
+  const batches = batchRuns(runs);
+  const scratch = batchScratch(batches);
+  for (const batch of batches) {
+    yield* computeBatch(result, boundary, factor, batch, { frames, flux, firstRow, scratch });
     firstRow += keptFrames(batch);
   }
 }
+
+/** Analysis samples a batch's runs take laid end to end (each from a hop), and where each starts. */
+function batchLayout(batch: FrameBatch): { readonly starts: number[]; readonly length: number } {
+  const starts: number[] = [];
+  let length = 0;
+  for (const [first, , last] of batch) {
+    starts.push(length);
+    length += Math.ceil(((last - first) * HOP + FRAME_SIZE) / HOP) * HOP;
+  }
+  return { starts, length };
+}
+
+/** One buffer for the samples of every batch in turn (up to 16 MB each: not allocated anew per batch). */
+export const batchScratch = (batches: readonly FrameBatch[]): Float32Array =>
+  new Float32Array(Math.max(0, ...batches.map((batch) => batchLayout(batch).length + FRAME_SIZE)));
 
 /** Frames a batch computes for its rows. */
 export const keptFrames = (batch: FrameBatch): number =>
@@ -112,22 +129,26 @@ export function batchRuns(runs: readonly [number, number][]): FrameBatch[] {
   return batches;
 }
 
-/** A batch's frames, computed from the result's samples into rows firstRow, firstRow + 1, ... of `frames`. */
+/**
+ * A batch's frames, computed from the result's samples into rows firstRow, firstRow + 1, ... of `frames`, its samples
+ * laid out in `scratch` (batchScratch).
+ */
 export function* computeBatch(
   result: SampleSource,
   boundary: number,
   factor: number,
   runs: FrameBatch,
-  into: { readonly frames: FrameFeatures; readonly flux: boolean; readonly firstRow: number },
+  into: {
+    readonly frames: FrameFeatures;
+    readonly flux: boolean;
+    readonly firstRow: number;
+    readonly scratch: Float32Array;
+  },
 ): Steps<void> {
   const { frames, flux } = into;
-  const starts: number[] = [];
-  let length = 0;
-  for (const [first, , last] of runs) {
-    starts.push(length);
-    length += Math.ceil(((last - first) * HOP + FRAME_SIZE) / HOP) * HOP;
-  }
-  const samples = new Float32Array(length + FRAME_SIZE);
+  const { starts, length } = batchLayout(runs);
+  // Zero where no run's samples go (a run's end rounded up to a hop, the frame after the last).
+  const samples = into.scratch.subarray(0, length + FRAME_SIZE).fill(0);
   for (const [k, [first, , last]] of runs.entries()) {
     const from = boundary + first * HOP * factor;
     const to = boundary + (last * HOP + FRAME_SIZE) * factor;
