@@ -100,12 +100,7 @@ export function frameFeatureBuilder(sampleRate: number, expectedLength = 0) {
   let mfcc = new Float32Array(0);
   let levelDb = new Float32Array(0);
   let flux = new Float32Array(0);
-  // Running sums of squares, kept where a frame's level reads them: marks[k] is the sum of the first k * HOP samples'
-  // squares (frames start and end on the hop grid), `total` the sum of all `summed` samples' (the last frame of a
-  // signal shorter than a frame ends there). 8 bytes a hop, not 8 bytes a sample.
-  let marks = new Float64Array(Math.floor(expectedLength / HOP) + 1);
-  let total = 0;
-  let summed = 0;
+  const squares = squareSums(expectedLength);
   let done = 0;
   let frameCount = 0;
 
@@ -117,18 +112,6 @@ export function frameFeatureBuilder(sampleRate: number, expectedLength = 0) {
     levelDb = grownTo(levelDb, room);
     flux = grownTo(flux, room);
   };
-  const sumSquares = (samples: Float32Array) => {
-    const needed = Math.floor(samples.length / HOP) + 1;
-    if (needed > marks.length) marks = grownTo(marks, Math.max(needed, Math.ceil(marks.length * 1.5)));
-    // The same additions in the same order as one running sum per sample: the same sums, bit for bit.
-    for (let i = summed; i < samples.length; ) {
-      const stop = Math.min(samples.length, (Math.floor(i / HOP) + 1) * HOP);
-      for (; i < stop; i++) total += samples[i]! * samples[i]!;
-      if (i % HOP === 0) marks[i / HOP] = total;
-    }
-    summed = samples.length;
-  };
-  const squaresTo = (index: number) => (index === summed ? total : marks[index / HOP]!);
   const frame = (samples: Float32Array, f: number) => {
     readSpectrum(samples, f, magnitudes, currentLog);
     flux[f] = f === 0 ? 0 : positiveFlux(currentLog, previousLog);
@@ -142,15 +125,15 @@ export function frameFeatureBuilder(sampleRate: number, expectedLength = 0) {
       mfcc[f * MFCC_COEFFICIENTS + c] = sum;
     }
     const from = Math.min(samples.length, f * HOP);
-    const energy = Math.max(0, squaresTo(Math.min(samples.length, from + FRAME_SIZE)) - squaresTo(from));
+    const energy = Math.max(0, squares.to(Math.min(samples.length, from + FRAME_SIZE)) - squares.to(from));
     levelDb[f] = energy > 0 ? Math.max(-120, 10 * Math.log10(energy / FRAME_SIZE)) : -120;
   };
 
   if (expectedLength > 0) reserve(Math.max(1, completeFrames(expectedLength)));
   return {
     advance(samples: Float32Array, final: boolean): void {
-      if (samples.length < summed) throw new RangeError("frameFeatureBuilder: the signal may only grow");
-      sumSquares(samples);
+      if (samples.length < squares.summed()) throw new RangeError("frameFeatureBuilder: the signal may only grow");
+      squares.add(samples);
       const until = final ? frameCountOf(samples) : completeFrames(samples.length);
       reserve(until);
       for (; done < until; done++) frame(samples, done);
@@ -171,6 +154,33 @@ export function frameFeatureBuilder(sampleRate: number, expectedLength = 0) {
         flux: cut(flux, 1),
       };
     },
+  };
+}
+
+/**
+ * Running sums of squares of a signal that may grow, kept where a frame's level reads them: `to(i)` is the sum of the
+ * first i samples' squares, for i on the hop grid (frames start and end there) or i the length summed so far (the last
+ * frame of a signal shorter than a frame ends there). 8 bytes a hop, not 8 bytes a sample.
+ */
+function squareSums(expectedLength: number) {
+  let marks = new Float64Array(Math.floor(expectedLength / HOP) + 1);
+  let total = 0;
+  let summed = 0;
+  return {
+    summed: () => summed,
+    /** Sums the samples past those summed before (the same signal, grown). */
+    add(samples: Float32Array): void {
+      const needed = Math.floor(samples.length / HOP) + 1;
+      if (needed > marks.length) marks = grownTo(marks, Math.max(needed, Math.ceil(marks.length * 1.5)));
+      // The same additions in the same order as one running sum per sample: the same sums, bit for bit.
+      for (let i = summed; i < samples.length; ) {
+        const stop = Math.min(samples.length, (Math.floor(i / HOP) + 1) * HOP);
+        for (; i < stop; i++) total += samples[i]! * samples[i]!;
+        if (i % HOP === 0) marks[i / HOP] = total;
+      }
+      summed = samples.length;
+    },
+    to: (index: number): number => (index === summed ? total : marks[index / HOP]!),
   };
 }
 
