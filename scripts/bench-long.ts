@@ -10,8 +10,8 @@
  *
  * The song: --song, else the first 3:30 of an MP3 of asc-music (Debian, outside the corpus) re-encoded at 192 kbit/s
  * 44.1 kHz by ffmpeg, else a generated 3:30 song written by the engine's own MP3 encoder. The harmonizer runs with
- * its picture and without the quality report and page (the quality analysis still reads the whole result at once:
- * --measure turns it on, as far as the memory allows). PyMusicLooper (PyPI, 3.6.0; its first call compiles for about
+ * its picture and without the quality report and page; --measure turns the report on (the CLI's default; its memory
+ * does not grow with the length either, docs/long-versions.md). PyMusicLooper (PyPI, 3.6.0; its first call compiles for about
  * 2 minutes, which is not counted: a warm-up run comes first) is skipped with a note when it is not found, or with
  * --no-looper. --encode-threads runs each job once per thread count given (harmonizer's --encode-threads), side by side.
  */
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     .option("--lengths <list>", "target lengths, seconds", "600,3600,36000")
     .option("--formats <list>", "wav (16-bit), mp3 and/or ogg (Vorbis)", "wav,mp3")
     .option("--pymusiclooper <path>")
-    .option("--measure", "with the quality report (as far as the memory allows)", false)
+    .option("--measure", "with the quality report (the CLI's default)", false)
     .option("--no-looper", "skip PyMusicLooper")
     .option("--encode-threads <list>", "harmonizer's --encode-threads, one run each (default: its own default)")
     .parse()
