@@ -4,7 +4,7 @@ import { ANALYSIS_RATE, analysisSignal, type AnalysisSignal } from "../analysis/
 import type { CopySegment } from "./copy-map.ts";
 import { computeFrames, emptyFrames, type InputFigures, PIECE_ANALYSIS_SAMPLES } from "./extension-frames.ts";
 export type { InputFigures };
-import { kWeighting } from "../audio/k-weighting.ts";
+import { kWeighting, kWeightedPower } from "../audio/k-weighting.ts";
 import { wholeRows } from "./frame-rows.ts";
 import { mappedWalk, wholeWalk, type FrameWalk } from "./frame-walk.ts";
 import type { Steps } from "./steps.ts";
@@ -189,12 +189,14 @@ export function* mappedLoudness(
       yield;
     }
   }
+  // The input's power per sample (37 MB for 3:30 of stereo 44.1 kHz), made for this stage only.
+  const inputPower = input && segments.length > 0 ? kWeightedPower(input.audio) : undefined;
   let cursor = from;
-  for (const { start, end: stop, offset } of input ? segments : []) {
+  for (const { start, end: stop, offset } of inputPower ? segments : []) {
     yield* compute(cursor, start);
     const settled = Math.min(stop, start + settle);
     yield* compute(start, settled);
-    meter.pushPower(input!.power.subarray(settled - offset, stop - offset));
+    meter.pushPower(inputPower!.subarray(settled - offset, stop - offset));
     cursor = stop;
     yield;
   }

@@ -19,8 +19,6 @@ export interface InputFigures {
   readonly signal: AnalysisSignal;
   readonly frames: FrameFeatures;
   readonly beats: BeatAnalysis;
-  /** kWeightedPower(audio). */
-  readonly power: Float32Array;
 }
 
 export function emptyFrames(sampleRate: number, count: number): FrameFeatures {
@@ -70,10 +68,8 @@ export function* computeFrames(
   flux: boolean,
 ): Steps<void> {
   let firstRow = 0;
-  const batches = batchRuns(runs);
-  const scratch = batchScratch(batches);
-  for (const batch of batches) {
-    yield* computeBatch(result, boundary, factor, batch, { frames, flux, firstRow, scratch });
+  for (const batch of batchRuns(runs)) {
+    yield* computeBatch(result, boundary, factor, batch, { frames, flux, firstRow });
     firstRow += keptFrames(batch);
   }
 }
@@ -88,10 +84,6 @@ function batchLayout(batch: FrameBatch): { readonly starts: number[]; readonly l
   }
   return { starts, length };
 }
-
-/** One buffer for the samples of every batch in turn (up to 16 MB each: not allocated anew per batch). */
-export const batchScratch = (batches: readonly FrameBatch[]): Float32Array =>
-  new Float32Array(Math.max(0, ...batches.map((batch) => batchLayout(batch).length + FRAME_SIZE)));
 
 /** Frames a batch computes for its rows. */
 export const keptFrames = (batch: FrameBatch): number =>
@@ -129,10 +121,7 @@ export function batchRuns(runs: readonly [number, number][]): FrameBatch[] {
   return batches;
 }
 
-/**
- * A batch's frames, computed from the result's samples into rows firstRow, firstRow + 1, ... of `frames`, its samples
- * laid out in `scratch` (batchScratch).
- */
+/** A batch's frames, computed from the result's samples into rows firstRow, firstRow + 1, ... of `frames`. */
 export function* computeBatch(
   result: SampleSource,
   boundary: number,
@@ -142,13 +131,12 @@ export function* computeBatch(
     readonly frames: FrameFeatures;
     readonly flux: boolean;
     readonly firstRow: number;
-    readonly scratch: Float32Array;
   },
 ): Steps<void> {
   const { frames, flux } = into;
   const { starts, length } = batchLayout(runs);
-  // Zero where no run's samples go (a run's end rounded up to a hop, the frame after the last).
-  const samples = into.scratch.subarray(0, length + FRAME_SIZE).fill(0);
+  // Held while the batch is computed only (up to 16 MB).
+  const samples = new Float32Array(length + FRAME_SIZE);
   for (const [k, [first, , last]] of runs.entries()) {
     const from = boundary + first * HOP * factor;
     const to = boundary + (last * HOP + FRAME_SIZE) * factor;

@@ -2,7 +2,6 @@ import { FRAME_SIZE, HOP } from "../analysis/features.ts";
 import { segmentHolding, type CopySegment } from "./copy-map.ts";
 import {
   batchRuns,
-  batchScratch,
   computeBatch,
   emptyFrames,
   type FrameBatch,
@@ -85,14 +84,13 @@ export function* mappedWalk(
       return ref >= 0 ? ref : -1 - ref;
     },
   };
-  function* computed(batch: FrameBatch, scratch: Float32Array): Steps<void> {
+  function* computed(batch: FrameBatch): Steps<void> {
     own = emptyFrames(sampleRate, keptFrames(batch));
-    yield* computeBatch(result, boundary, factor, batch, { frames: own, flux: false, firstRow: 0, scratch });
+    yield* computeBatch(result, boundary, factor, batch, { frames: own, flux: false, firstRow: 0 });
   }
   return {
     rows,
     *walk(visit) {
-      const scratch = batchScratch(batches);
       let next = 0;
       // Rows of the batch in `own` handed out so far, and how many it has.
       let used = 0;
@@ -105,7 +103,7 @@ export function* mappedWalk(
             // The range ends before a frame of the next batch.
             if (to > from) break;
             const batch = batches[next++]!;
-            yield* computed(batch, scratch);
+            yield* computed(batch);
             used = 0;
             held = keptFrames(batch);
           }

@@ -9,6 +9,7 @@ import {
   analyseExtensionMapped,
   DIRECT_STAGES,
   MAPPED_STAGES,
+  mappedLoudness,
   mappedTempoBpm,
   stageTimer,
   timedSteps,
@@ -16,7 +17,6 @@ import {
   type Timed,
 } from "./extension-analysis.ts";
 import { formSteps, resultCopySteps, type FormMetrics } from "./form.ts";
-import { gatedLoudness, kWeightedPower } from "../audio/k-weighting.ts";
 import { shortestLoopSeconds, slidingBlocks, type SlidingBlocks } from "./loops.ts";
 import { FRAME_FIGURE_STAGES, frameFigures } from "./frame-figures.ts";
 import type { FoundCopies } from "./copies.ts";
@@ -74,8 +74,6 @@ export interface OriginalAnalysis {
   readonly blockFrames: number;
   readonly blocks: SlidingBlocks;
   readonly shortestLoopSeconds: number;
-  /** K-weighted power per sample (kWeightedPower), which the mapped path copies. */
-  readonly power: Float32Array;
   readonly integratedLufs: number;
 }
 
@@ -129,8 +127,13 @@ function* originalSteps(original: PcmAudio, shared: SignalAnalysis | undefined, 
   yield;
   const loop = timed(ORIGINAL_STAGES[3], () => shortestLoopSeconds(blocks));
   yield;
-  const power = timed(ORIGINAL_STAGES[4], () => kWeightedPower(original));
-  const integratedLufs = frameCount(original) > 0 ? gatedLoudness(power, original.sampleRate) : -Infinity;
+  // Read window by window: the same figure as gatedLoudness(kWeightedPower(original)), without a float per sample
+  // held (the mapped path makes the power again while it needs it).
+  const integratedLufs = yield* timedSteps(
+    timed,
+    ORIGINAL_STAGES[4],
+    mappedLoudness(undefined, sampleSource(original), 0, []),
+  );
   return {
     audio: original,
     signal,
@@ -141,7 +144,6 @@ function* originalSteps(original: PcmAudio, shared: SignalAnalysis | undefined, 
     blockFrames,
     blocks,
     shortestLoopSeconds: loop,
-    power,
     integratedLufs,
   };
 }
