@@ -53,9 +53,8 @@ describe("the quality report's memory", () => {
   test("does not grow with the length of a streamed result: 40 minutes of a 30 s song hold what 10 minutes do", async () => {
     // 22.05 kHz mono keeps the runs short; what grew with the length grew per 20 ms block and per anchor, not per
     // sample: the one pass's three floats per block, the anchors and the copies of the result's own earlier passages
-    // (main: +25.4 and +69.8 MB). Still held per frame or per anchor, and so growing a little (runs here: 1-3 MB for
-    // the 30 minutes more): the extension's frame indices and the frames computed at its joins, the loudness means,
-    // the self-search's hash index.
+    // (main: +25.4 and +69.8 MB). Still held per join or per anchor, and so growing a little (runs here: 2-3 MB for
+    // the 30 minutes more): the loudness means, the self-search's hash index.
     const song = synthesizeSong({ seconds: 30, sampleRate: 22_050, channels: 1, seed: 5 });
     const short = await measuringPeakMb(song, 10);
     const long = await measuringPeakMb(song, 40);
