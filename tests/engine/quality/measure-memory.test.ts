@@ -2,6 +2,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { describe, expect, test } from "vitest";
 import { extendAudio } from "../../../engine/extend/extend.ts";
+import { PIECE_ANALYSIS_SAMPLES } from "../../../engine/quality/extension-frames.ts";
 import { measureExtension } from "../../../engine/quality/measure.ts";
 import { synthesizeSong } from "../../../engine/synth/song.ts";
 
@@ -58,6 +59,11 @@ describe("the quality report's memory", () => {
     const song = synthesizeSong({ seconds: 30, sampleRate: 22_050, channels: 1, seed: 5 });
     const short = await measuringPeakMb(song, 10);
     const long = await measuringPeakMb(song, 40);
-    expect(long - short, `10 min: +${short.toFixed(1)} MB, 40 min: +${long.toFixed(1)} MB`).toBeLessThan(8);
+    // The frames the result does not copy from the input are computed a batch at a time from one piece of its mono
+    // analysis samples, at most PIECE_ANALYSIS_SAMPLES long (16 MB): a fixed window, which the 10-minute result's few
+    // joins may not fill and the 40-minute one's do. A sample taken while a batch is in flight holds it (seen once in
+    // CI: +5.4 and +20.1 MB), so the bound allows that window on top of the 8 MB.
+    const pieceMb = (PIECE_ANALYSIS_SAMPLES * Float32Array.BYTES_PER_ELEMENT) / 2 ** 20;
+    expect(long - short, `10 min: +${short.toFixed(1)} MB, 40 min: +${long.toFixed(1)} MB`).toBeLessThan(8 + pieceMb);
   }, 600_000);
 });
