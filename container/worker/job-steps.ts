@@ -23,7 +23,6 @@ export class JobAbandonedError extends Error {
   override readonly name: string = "JobAbandonedError";
 }
 
-/** Another message holds the job under a live lease: this one waits (invisible) until `until`, then looks again. */
 /**
  * The validated version of the upload no longer exists (deleted, or expired: a replaced version after a day, every
  * upload after the bucket's retention). No attempt can run it, so the owner is told at once, as for a bad song.
@@ -32,6 +31,7 @@ export class UploadGoneError extends Error {
   override readonly name: string = "UploadGoneError";
 }
 
+/** Another message holds the job under a live lease: this one waits (invisible) until `until`, then looks again. */
 export class JobHeldError extends Error {
   override readonly name: string = "JobHeldError";
   constructor(readonly until: Date) {
