@@ -2,10 +2,12 @@ import type { FormSetting } from "../analysis/form.ts";
 import { streamOf } from "../audio/stream.ts";
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import { remixExtend } from "../remix/index.ts";
+import { plannerFields } from "./planner-fields.ts";
 import { crossfadeInto } from "./shaping.ts";
 import type { ExtendResult } from "./types.ts";
 
-type FallbackResult = Omit<ExtendResult, "notes" | "engine"> & { readonly plannerNotes: readonly string[] };
+/** An engine's result without its engine and notes (the caller words them), the planner's notes beside it. */
+type FallbackResult = Omit<ExtendResult, "notes" | "engine" | "audio"> & { readonly plannerNotes: readonly string[] };
 
 export interface FallbackOptions {
   readonly targetSeconds: number;
@@ -30,18 +32,7 @@ async function plannerAlone(input: PcmAudio, options: FallbackOptions): Promise<
     crossfadeSeconds: options.plannerCrossfadeSeconds,
     form: options.form,
   });
-  const { audio, stream, form, formReason, introSeconds, seams, segments, notes, closingFade } = planned;
-  return {
-    audio,
-    stream,
-    form,
-    formReason,
-    introSeconds,
-    seams,
-    chunks: segments.length,
-    ...(closingFade && { closingFade }),
-    plannerNotes: notes,
-  };
+  return { ...plannerFields(planned), stream: planned.stream, plannerNotes: planned.notes };
 }
 
 /**
@@ -80,10 +71,8 @@ export async function finishWithPlanner(
     return out;
   });
   const shift = (joinAt - inputFrames) / sampleRate;
-  const audio = { sampleRate, channels };
   return {
-    audio,
-    stream: streamOf(audio),
+    stream: streamOf({ sampleRate, channels }),
     form: "continue",
     formReason: "the neural engine always continues after the whole input",
     introSeconds: inputFrames / sampleRate,

@@ -4,7 +4,7 @@ import { HarmonizerInputError } from "../errors.ts";
 import { checkTargetSeconds, DEFAULT_LIMITS, type InputLimits } from "../limits.ts";
 import { remixExtend } from "../remix/index.ts";
 import { extendWithModel } from "./neural.ts";
-import { seamSources } from "./seam-sources.ts";
+import { plannerFields } from "./planner-fields.ts";
 import type { EngineName, ExtendOptions, ExtendResult } from "./types.ts";
 
 export { DEFAULT_ENGINE, ENGINES } from "./types.ts";
@@ -74,16 +74,9 @@ export async function extendAudio(
   });
   return withWholeAudio(
     {
+      ...plannerFields(remix),
       engine: guide ? "hybrid" : conductor ? "conductor" : "remix",
-      form: remix.form,
-      formReason: remix.formReason,
-      introSeconds: remix.introSeconds,
-      seams: remix.seams,
-      seamSources: seamSources(remix.seams, remix.segments),
-      chunks: remix.segments.length,
       notes: [...notes, ...remix.notes],
-      shortestRepeatSeconds: remix.shortestRepeatSeconds,
-      closingFade: remix.closingFade,
     },
     remix.stream,
   );

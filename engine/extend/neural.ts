@@ -1,4 +1,4 @@
-import { streamOf } from "../audio/stream.ts";
+import { streamOf, withWholeAudio } from "../audio/stream.ts";
 import { monoAt, resample, rms } from "../audio/index.ts";
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import { finishWithPlanner } from "./chain-fallback.ts";
@@ -182,11 +182,11 @@ async function fallBack(
     keptSeconds === 0
       ? `the neural chain stopped at its first prediction: ${fault.reason}; the model-free planner made the whole extension`
       : `the neural chain stopped at prediction ${fault.prediction} (${at}): ${fault.reason}; the model-free planner made the rest after ${keptSeconds.toFixed(1)} s of the model's output`;
-  return {
-    ...finished,
-    engine: keptSeconds === 0 ? "remix" : "neural",
-    notes: [stop, ...notes, ...finished.plannerNotes],
-  };
+  const { stream, plannerNotes, ...fields } = finished;
+  return withWholeAudio(
+    { ...fields, engine: keptSeconds === 0 ? "remix" : "neural", notes: [stop, ...notes, ...plannerNotes] },
+    stream,
+  );
 }
 
 /** The gain that brings the prediction to the song's level, at most `maxGainDb` (a note says when that caps it). */
