@@ -12,6 +12,7 @@ import {
   medianReports,
   scoreModel,
 } from "#engine";
+import { count } from "./extend-summary.ts";
 import { DEFAULT_MODEL_DIR, positiveNumber, required } from "./options.ts";
 
 interface EvaluateFlags {
@@ -91,9 +92,8 @@ async function evaluateModel(flags: EvaluateFlags): Promise<void> {
 }
 
 /** What was scored, as a user reads it: "all 3 files of the data folder", "2 test files". */
-export function scoredFiles(count: number, which: FileChoice): string {
-  const files = count === 1 ? "file" : "files";
-  return which === "all" ? `all ${count} ${files} of the data folder` : `${count} ${which} ${files}`;
+export function scoredFiles(files: number, which: FileChoice): string {
+  return which === "all" ? `all ${count(files, "file")} of the data folder` : count(files, `${which} file`);
 }
 
 /** --engine: each engine and baseline extends every file; medians of every quality metric per engine. */

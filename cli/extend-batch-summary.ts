@@ -1,3 +1,4 @@
+import { count } from "./extend-summary.ts";
 /** What became of one song of a folder. */
 export type FileOutcome =
   | {
@@ -23,8 +24,6 @@ export interface FolderSummary {
   readonly wallSeconds: number;
   readonly json: boolean;
 }
-
-const count = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /**
  * The folder's summary on stdout: how many songs were extended, refused (the song or the command line was not

@@ -19,6 +19,7 @@ import {
   required,
   UsageError,
 } from "./options.ts";
+import { count } from "./extend-summary.ts";
 import { epochProgress } from "./progress.ts";
 
 interface TrainFlags {
@@ -113,8 +114,6 @@ async function train(flags: TrainFlags): Promise<void> {
   if (flags.json) console.log(JSON.stringify(result.report, null, 2));
   else printSummary(result, flags.out);
 }
-
-const count = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 function printSummary(result: TrainModelResult, out: string): void {
   for (const note of result.kind === "audio" ? result.report.notes : []) console.error(`note: ${note}`);
