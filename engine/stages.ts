@@ -24,7 +24,16 @@ export function stage(name: string): void {
 
 function memory(): string {
   const { rss, heapUsed, arrayBuffers } = process.memoryUsage();
-  const peak = /VmHWM:\s*(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
+  const peak = /VmHWM:\s*(\d+) kB/.exec(procStatus())?.[1];
   const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0).padStart(4);
   return `rss ${mb(rss)} peak ${peak === undefined ? "   ?" : mb(Number(peak) * 1024)} heap ${mb(heapUsed)} buffers ${mb(arrayBuffers)} MB`;
+}
+
+/** The process's status lines where Linux keeps them; "" elsewhere (the peak then prints as "?"). */
+function procStatus(): string {
+  try {
+    return readFileSync("/proc/self/status", "utf8");
+  } catch {
+    return "";
+  }
 }
