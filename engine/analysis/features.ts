@@ -34,7 +34,12 @@ interface PackedBank {
 }
 
 export function frameCountOf(samples: Float32Array): number {
-  return samples.length < FRAME_SIZE ? 1 : 1 + Math.floor((samples.length - FRAME_SIZE) / HOP);
+  return frameCountOfLength(samples.length);
+}
+
+/** Frames of FRAME_SIZE every HOP in `length` samples (one, padded, when shorter than a frame). */
+export function frameCountOfLength(length: number): number {
+  return length < FRAME_SIZE ? 1 : 1 + Math.floor((length - FRAME_SIZE) / HOP);
 }
 
 const WINDOW = hann(FRAME_SIZE);

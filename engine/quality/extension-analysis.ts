@@ -1,5 +1,5 @@
 import { analyseBeatsFromFrames, type BeatAnalysis } from "../analysis/beats.ts";
-import { FRAME_SIZE, HOP } from "../analysis/features.ts";
+import { frameCountOfLength } from "../analysis/features.ts";
 import { ANALYSIS_RATE, analysisSignal, type AnalysisSignal } from "../analysis/signal.ts";
 import type { CopySegment } from "./copy-map.ts";
 import { computeFrames, emptyFrames, type InputFigures, PIECE_ANALYSIS_SAMPLES } from "./extension-frames.ts";
@@ -79,7 +79,7 @@ export function* analyseExtensionDirect(
   const length = result.length - boundary;
   const factor = Math.max(1, Math.floor(result.sampleRate / ANALYSIS_RATE));
   const analysisLength = Math.floor(length / factor);
-  const count = analysisLength < FRAME_SIZE ? 1 : 1 + Math.floor((analysisLength - FRAME_SIZE) / HOP);
+  const count = frameCountOfLength(analysisLength);
   const frames = emptyFrames(result.sampleRate / factor, count);
   yield* timedSteps(timed, signalStage, computeFrames(result, boundary, factor, [[0, count - 1]], frames, true));
   const tempoBpm = timed(beatStage, () => {

@@ -1,4 +1,4 @@
-import { FRAME_SIZE, HOP } from "../analysis/features.ts";
+import { FRAME_SIZE, frameCountOfLength, HOP } from "../analysis/features.ts";
 import { segmentHolding, type CopySegment } from "./copy-map.ts";
 import {
   batchRuns,
@@ -52,7 +52,7 @@ export function* mappedWalk(
   const { factor, sampleRate } = input.signal;
   const source = input.frames;
   const analysisLength = Math.floor((result.length - boundary) / factor);
-  const count = analysisLength < FRAME_SIZE ? 1 : 1 + Math.floor((analysisLength - FRAME_SIZE) / HOP);
+  const count = frameCountOfLength(analysisLength);
   /** The input frame that frame f copies, or -1. */
   const inputFrame = (f: number): number => {
     const start = boundary + f * HOP * factor;
