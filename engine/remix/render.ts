@@ -237,10 +237,10 @@ export function centredCrossfadeOp(
       for (let k = from - at; k < to - at; k++) {
         const t = (k + h + 0.5) / (2 * h);
         const fadeIn = Math.sin((Math.PI / 2) * t);
-        const fadeOutGain = Math.cos((Math.PI / 2) * t);
+        const fadeOut = Math.cos((Math.PI / 2) * t);
         for (let c = 0; c < channels.length; c++) {
           const channel = channels[c]!;
-          out[c]![at + k - offset] = fadeOutGain * channel[a + k]! + fadeIn * channel[b + k]!;
+          out[c]![at + k - offset] = fadeOut * channel[a + k]! + fadeIn * channel[b + k]!;
         }
       }
     },
@@ -259,11 +259,11 @@ function mirrorCrossfadeOp(input: PcmAudio, length: number, span: number, target
     apply: (out, offset, from, to) => {
       for (let k = from - length; k < to - length; k++) {
         const t = (k + 0.5) / n;
-        const fadeInGain = Math.sin((Math.PI / 2) * t);
-        const fadeOutGain = Math.cos((Math.PI / 2) * t);
+        const fadeIn = Math.sin((Math.PI / 2) * t);
+        const fadeOut = Math.cos((Math.PI / 2) * t);
         const i = length + k - offset;
         for (let c = 0; c < input.channels.length; c++) {
-          out[c]![i] = fadeOutGain * input.channels[c]![length - 1 - k]! + fadeInGain * out[c]![i]!;
+          out[c]![i] = fadeOut * input.channels[c]![length - 1 - k]! + fadeIn * out[c]![i]!;
         }
       }
     },
