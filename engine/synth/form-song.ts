@@ -1,6 +1,6 @@
 import type { PcmAudio } from "../audio/pcm.ts";
 import { mulberry32 } from "../random.ts";
-import { hat, kick, snare, tone } from "./song.ts";
+import { hat, kick, SCALE, snare, stereoMix, tone } from "./song.ts";
 
 /**
  * A synthetic song with a form, for the demo: an intro rising out of silence, two verses and two choruses (the chorus
@@ -47,7 +47,6 @@ const FORM: readonly Phrase[] = [
   ...LAST_CHORUS,
 ];
 const BEATS_PER_PHRASE = 16;
-const SCALE = [0, 2, 4, 5, 7, 9, 11, 12];
 /** The held closing chord, beats, and the silence after it, seconds. */
 const ENDING_BEATS = 8;
 const TRAILING_SILENCE_SECONDS = 1.5;
@@ -62,17 +61,9 @@ export function synthesizeFormSong(options: FormSongOptions): PcmAudio {
   const random = mulberry32(options.seed ?? 1);
   const beat = 60 / bpm;
   const frames = Math.round(formSongSeconds(bpm) * sampleRate);
-  const left = new Float32Array(frames);
-  const right = new Float32Array(frames);
-  const add = (at: number, samples: Float32Array, pan: number, gain: number) => {
-    const start = Math.round(at * sampleRate);
-    const l = gain * Math.cos(((pan + 1) * Math.PI) / 4);
-    const r = gain * Math.sin(((pan + 1) * Math.PI) / 4);
-    for (let i = 0; i < samples.length && start + i < frames; i++) {
-      left[start + i]! += samples[i]! * l;
-      right[start + i]! += samples[i]! * r;
-    }
-  };
+  const mix = stereoMix(frames, sampleRate);
+  const add = (at: number, samples: Float32Array, pan: number, gain: number) =>
+    mix.add(Math.round(at * sampleRate), samples, pan, gain);
   const pitch = (semitones: number) => 220 * 2 ** (((options.key ?? 0) + semitones) / 12);
   const melodies = Array.from({ length: 7 }, () =>
     Array.from({ length: BEATS_PER_PHRASE }, () => SCALE[Math.floor(random() * SCALE.length)]!),
@@ -105,8 +96,5 @@ export function synthesizeFormSong(options: FormSongOptions): PcmAudio {
   for (const interval of [0, 4, 7, 12]) {
     add(end, tone(pitch(interval), beat * ENDING_BEATS, sampleRate, "sine"), 0.3, 0.08);
   }
-  const peak = Math.max(1e-9, ...[left, right].map((ch) => ch.reduce((m, s) => Math.max(m, Math.abs(s)), 0)));
-  for (const channel of [left, right]) for (let i = 0; i < frames; i++) channel[i]! *= 0.8 / peak;
-  if (options.channels === 1) return { sampleRate, channels: [left.map((s, i) => (s + right[i]!) / 2)] };
-  return { sampleRate, channels: [left, right] };
+  return mix.mixed(options.channels ?? 2);
 }

@@ -19,7 +19,8 @@ export interface SongOptions {
 const PROGRESSION = [0, 7, 9, 5]; // I - V - vi - IV, in semitones above the tonic
 const MAJOR_TRIAD = [0, 4, 7];
 const MINOR_TRIAD = [0, 3, 7];
-const SCALE = [0, 2, 4, 5, 7, 9, 11, 12];
+/** The major scale's degrees, in semitones above the tonic, up to its octave. */
+export const SCALE = [0, 2, 4, 5, 7, 9, 11, 12];
 
 export function synthesizeSong(options: SongOptions): PcmAudio {
   const { seconds, sampleRate } = options;
@@ -29,17 +30,7 @@ export function synthesizeSong(options: SongOptions): PcmAudio {
   const random = mulberry32(options.seed ?? 1);
   const frames = Math.round(seconds * sampleRate);
   const beat = 60 / bpm;
-  const left = new Float32Array(frames);
-  const right = new Float32Array(frames);
-  const add = (start: number, samples: Float32Array, pan: number, gain: number) => {
-    const l = gain * Math.cos(((pan + 1) * Math.PI) / 4);
-    const r = gain * Math.sin(((pan + 1) * Math.PI) / 4);
-    for (let i = 0; i < samples.length && start + i < frames; i++) {
-      const s = samples[i] ?? 0;
-      left[start + i]! += s * l;
-      right[start + i]! += s * r;
-    }
-  };
+  const { add, mixed } = stereoMix(frames, sampleRate);
   const melody = Array.from({ length: 16 }, () => SCALE[Math.floor(random() * SCALE.length)] ?? 0);
 
   for (let b = 0; b * beat < seconds; b++) {
@@ -59,14 +50,37 @@ export function synthesizeSong(options: SongOptions): PcmAudio {
     const note = melody[b % melody.length] ?? 0;
     add(start, tone(tonic * 2 ** ((note + 12) / 12), beat * 0.7, sampleRate, "triangle"), -0.5, 0.07);
   }
-  const peak = Math.max(1e-9, ...[left, right].map((ch) => ch.reduce((m, s) => Math.max(m, Math.abs(s)), 0)));
-  const scale = 0.8 / peak;
-  for (let i = 0; i < frames; i++) {
-    left[i]! *= scale;
-    right[i]! *= scale;
-  }
-  if (channelCount === 1) return { sampleRate, channels: [left.map((s, i) => (s + (right[i] ?? 0)) / 2)] };
-  return { sampleRate, channels: [left, right] };
+  return mixed(channelCount);
+}
+
+/**
+ * A stereo mix of `frames` frames: `add` places a sound at a frame with an equal-power pan (-1 left, 1 right) and a
+ * gain; `mixed` gives the mix with its peak at 0.8, as stereo or its mono downmix.
+ */
+export function stereoMix(frames: number, sampleRate: number) {
+  const left = new Float32Array(frames);
+  const right = new Float32Array(frames);
+  return {
+    add(start: number, samples: Float32Array, pan: number, gain: number): void {
+      const l = gain * Math.cos(((pan + 1) * Math.PI) / 4);
+      const r = gain * Math.sin(((pan + 1) * Math.PI) / 4);
+      for (let i = 0; i < samples.length && start + i < frames; i++) {
+        const s = samples[i] ?? 0;
+        left[start + i]! += s * l;
+        right[start + i]! += s * r;
+      }
+    },
+    mixed(channels: 1 | 2): PcmAudio {
+      const peak = Math.max(1e-9, ...[left, right].map((ch) => ch.reduce((m, s) => Math.max(m, Math.abs(s)), 0)));
+      const scale = 0.8 / peak;
+      for (let i = 0; i < frames; i++) {
+        left[i]! *= scale;
+        right[i]! *= scale;
+      }
+      if (channels === 1) return { sampleRate, channels: [left.map((s, i) => (s + (right[i] ?? 0)) / 2)] };
+      return { sampleRate, channels: [left, right] };
+    },
+  };
 }
 
 export function tone(
