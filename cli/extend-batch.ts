@@ -15,7 +15,8 @@ import { printFolderSummary, type FileOutcome } from "./extend-batch-summary.ts"
 import { chooseModel, type ExtendFlags, filesToWrite, runJob, turnedOff, writeOutputs } from "./extend.ts";
 import { listSongs, type SongFile } from "./folder.ts";
 import { SYSCALL_VERBS, UsageError } from "./options.ts";
-import { checkOutputPaths, describeFileError, refuseExistingOutput, refuseForeignFiles, staleFiles } from "./output.ts";
+import { describeFileError } from "../engine/file-errors.ts";
+import { checkOutputPaths, refuseExistingOutput, refuseForeignFiles, staleFiles } from "./output.ts";
 
 /** A path without an extension: resolveOutput then gives the input's own format, or --format's. */
 const OWN_FORMAT = "result";

@@ -1,6 +1,6 @@
 import { readFile, stat } from "node:fs/promises";
 import { HarmonizerInputError } from "#engine";
-import { describeFileError } from "./output.ts";
+import { describeFileError } from "../engine/file-errors.ts";
 
 /**
  * The input a command was given must be there: a path that cannot be found is refused before any work, in words and

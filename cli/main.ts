@@ -7,7 +7,7 @@ import { infoCommand } from "./info.ts";
 import { handleInterrupts } from "./interrupt.ts";
 import { loopPointsCommand } from "./loop-points.ts";
 import { SYSCALL_VERBS, USAGE_EXIT_CODE, UsageError } from "./options.ts";
-import { describeFileError } from "./output.ts";
+import { describeFileError } from "../engine/file-errors.ts";
 import { trainCommand } from "./train.ts";
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {

@@ -194,24 +194,3 @@ function asErrorWriting(error: unknown, path: string): unknown {
   if (typeof code !== "string") return error;
   return Object.assign(new Error(`cannot write ${path}: ${code}`, { cause: error }), { code, syscall: "write", path });
 }
-
-const PLAIN_WORDS: Readonly<Record<string, string>> = {
-  ENOENT: "no such file or folder",
-  EISDIR: "it is a folder, not a file",
-  ENOTDIR: "a part of the path is a file, not a folder",
-  EACCES: "permission denied",
-  EPERM: "not permitted",
-  EEXIST: "it already exists",
-  ENOSPC: "the disk is full",
-  EROFS: "the file system is read-only",
-  EMFILE: "too many open files",
-  ENAMETOOLONG: "the name is too long",
-  ELOOP: "too many symbolic links",
-};
-
-/** A file-system error in words instead of its code, e.g. "cannot read a.wav: no such file or folder". */
-export function describeFileError(error: unknown, verb: string, path: string): string | undefined {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (typeof code !== "string" || !/^E[A-Z]+$/.test(code)) return undefined;
-  return `cannot ${verb} ${path}: ${PLAIN_WORDS[code] ?? "the operating system refused"}`;
-}

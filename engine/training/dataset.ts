@@ -2,23 +2,10 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { HarmonizerInputError } from "../errors.ts";
+import { fileErrorReason } from "../file-errors.ts";
 import { mulberry32 } from "../random.ts";
 
 export const AUDIO_EXTENSIONS = [".wav", ".mp3", ".ogg", ".opus", ".flac"] as const;
-
-/** Why a folder cannot be listed, in words instead of the system's code. */
-const FOLDER_ERRORS: Readonly<Record<string, string>> = {
-  ENOENT: "no such folder",
-  ENOTDIR: "it is a file, not a folder",
-  EACCES: "permission denied",
-};
-
-/** Why a file cannot be read, in words instead of the system's code. */
-const FILE_ERRORS: Readonly<Record<string, string>> = {
-  ENOENT: "no such file",
-  EISDIR: "it is a folder, not a file",
-  EACCES: "permission denied",
-};
 
 /** Audio files under dir (recursively, following symbolic links), as sorted paths relative to dir. */
 export async function listAudioFiles(dir: string): Promise<string[]> {
@@ -26,7 +13,7 @@ export async function listAudioFiles(dir: string): Promise<string[]> {
   try {
     entries = await readdir(dir, { recursive: true });
   } catch (error) {
-    const reason = FOLDER_ERRORS[(error as NodeJS.ErrnoException).code ?? ""] ?? (error as Error).message;
+    const reason = fileErrorReason(error, "folder") ?? (error as Error).message;
     throw new HarmonizerInputError("NOT_AUDIO", `cannot read the training data folder ${dir}: ${reason}`, {
       cause: error,
     });
@@ -94,7 +81,7 @@ export async function readSplitFile(file: string): Promise<DataSplit> {
   try {
     return SplitFileSchema.parse(JSON.parse(await readFile(file, "utf8")));
   } catch (error) {
-    const reason = FILE_ERRORS[(error as NodeJS.ErrnoException).code ?? ""] ?? (error as Error).message.split("\n")[0];
+    const reason = fileErrorReason(error) ?? (error as Error).message.split("\n")[0];
     throw new HarmonizerInputError("NOT_AUDIO", `cannot use split file ${file}: ${reason}`, { cause: error });
   }
 }

@@ -62,7 +62,7 @@ describe("a missing input path, in every subcommand", () => {
     expect(missing.stderr).not.toMatch(/backend:/);
     const split = join(dir, "no-such-split.json");
     const noSplit = await harmonizer("train", "--data", data, "--split", split, "--out", join(dir, "model"));
-    expectRefusalNaming(noSplit, split, /cannot use split file .*: no such file$/m);
+    expectRefusalNaming(noSplit, split, /cannot use split file .*: no such file or folder$/m);
     expect(noSplit.stderr).not.toMatch(/backend:/);
   });
 
