@@ -4,9 +4,11 @@
  * the timbre distance of engine/quality (Fréchet distance of MFCC 1–12 statistics; lower is closer).
  *
  *   npx tsx scripts/eval-continuation.ts [--corpus corpus] [--conductor models/conductor] [--files A.ogg B.mp3 ...]
- *     [--no-corpus] [--windows] [--engines conductor remix loop] [--no-targets] [--json]
+ *     [--files-from scripts/fresh-music.txt [--files-root DIR]] [--no-corpus] [--windows]
+ *     [--engines conductor remix loop] [--no-targets] [--json]
  *
- * --files adds tracks from outside the corpus (also 181 s or more); --no-corpus leaves the corpus's out. --windows also
+ * --files adds tracks from outside the corpus (also 181 s or more), --files-from those a list file names (relative
+ * paths under --files-root); --no-corpus leaves the corpus's out. --windows also
  * prints, per track, the distance of the input's own last 5–60 s to the true continuation: what a continuation made
  * only of that much recent material would score, before any rule on loops and repeats; and the same for the input's
  * body after its intro (as the engine's form analysis finds it), the material continue form re-orders.
@@ -16,7 +18,6 @@
  * closest on each track, how often the conductor beats each other engine, and how many phrases it chose against the
  * rules' first choice (from its notes).
  */
-import { basename, dirname } from "node:path";
 import { Command } from "commander";
 import { decodeAudioFile } from "#engine/audio/decode.ts";
 import type { PcmAudio } from "#engine/audio/pcm.ts";
@@ -32,6 +33,7 @@ import type { SeamSource } from "#engine/quality/report.ts";
 import { medianOf } from "#engine/quality/evaluate.ts";
 import { mfccFrechetDistance } from "#engine/quality/timbre.ts";
 import { loadCorpusSplit } from "./corpus.ts";
+import { readTrackList, trackNames } from "./eval-tracks.ts";
 
 const CUT_SECONDS = 60;
 const TARGET_SECONDS = 180;
@@ -43,6 +45,8 @@ interface Row {
   readonly targetsMet: number;
   readonly targets: number;
   readonly seconds: number;
+  /** CPU time of the whole process (every thread) while the engine extended. */
+  readonly cpuSeconds: number;
   /** Share of the extension (60–180 s) played from the input's last RECENT_SHARE_SECONDS, when the engine says. */
   readonly recentShare?: number;
   /** The conductor's phrases chosen against the rules' first choice, of its decisions (from its notes). */
@@ -54,10 +58,6 @@ interface OutlookCount {
   readonly weighed: number;
   readonly changed: number;
 }
-
-/** A track's name: its file name, or its folder's when the file has a generic name (song.ogg). */
-const trackName = (path: string): string =>
-  basename(path) === "song.ogg" ? `${basename(dirname(path))}/song.ogg` : basename(path);
 
 function steeredOf(notes: readonly string[] | undefined): Row["steered"] {
   const text = notes?.join("\n") ?? "";
@@ -127,6 +127,7 @@ function missedTargets(checks: readonly TargetCheck[]): string {
 
 async function scoreTrack(
   path: string,
+  name: string,
   engines: Record<string, Extender>,
   options: { windows: boolean; targets: boolean },
 ): Promise<Row[]> {
@@ -153,8 +154,11 @@ async function scoreTrack(
     // A fresh audio object per engine: analyses are kept per object, and one engine's must not time another's.
     const own: PcmAudio = { sampleRate: opening.sampleRate, channels: opening.channels };
     const started = performance.now();
+    const cpuStarted = process.cpuUsage();
     const result = await extend(own, TARGET_SECONDS);
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuStarted);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     const continuation = features(slice(result.audio, CUT_SECONDS, TARGET_SECONDS));
     const distance = mfccFrechetDistance(continuation, 0, continuation.frameCount, truth);
     const report = options.targets
@@ -171,17 +175,18 @@ async function scoreTrack(
     const steered = steeredOf(result.notes);
     const share = recentShare(result.seams, result.seamSources);
     rows.push({
-      track: trackName(path),
+      track: name,
       engine,
       distance,
       targetsMet: checks.filter((c) => c.met).length,
       targets: checks.length,
       seconds,
+      cpuSeconds,
       ...(steered ? { steered } : {}),
       ...(share === undefined ? {} : { recentShare: share }),
     });
     process.stderr.write(
-      `  ${engine}: distance ${distance.toFixed(2)}, targets ${rows.at(-1)!.targetsMet}/${checks.length}${missedTargets(checks)}, ${seconds.toFixed(1)} s${share === undefined ? "" : `, ${Math.round(100 * share)} % from the input's last ${RECENT_SHARE_SECONDS} s`}${steered ? `, chose ${steered.changed} of ${steered.decisions}` : ""}${steered?.outlook ? ` (the outlook decided ${steered.outlook.weighed}, ${steered.outlook.changed} of them otherwise than the 10 s prediction)` : ""}\n`,
+      `  ${engine}: distance ${distance.toFixed(2)}, targets ${rows.at(-1)!.targetsMet}/${checks.length}${missedTargets(checks)}, ${seconds.toFixed(1)} s (CPU ${cpuSeconds.toFixed(1)} s)${share === undefined ? "" : `, ${Math.round(100 * share)} % from the input's last ${RECENT_SHARE_SECONDS} s`}${steered ? `, chose ${steered.changed} of ${steered.decisions}` : ""}${steered?.outlook ? ` (the outlook decided ${steered.outlook.weighed}, ${steered.outlook.changed} of them otherwise than the 10 s prediction)` : ""}\n`,
     );
   }
   return rows;
@@ -193,6 +198,8 @@ async function run(): Promise<void> {
     .option("--no-corpus", "leave the corpus's held-out tracks out (only --files)")
     .option("--conductor <dir>", "conductor model", "models/conductor")
     .option("--files <paths...>", "more tracks, from outside the corpus", [])
+    .option("--files-from <list>", "more tracks, one path a line (e.g. scripts/fresh-music.txt)")
+    .option("--files-root <dir>", "the folder --files-from's relative paths are under", "/")
     .option(
       "--windows",
       "also print how close the input's own last 5-60 s, and its body after the intro, are to the true continuation",
@@ -206,12 +213,19 @@ async function run(): Promise<void> {
       corpus: string | false;
       conductor: string;
       files: string[];
+      filesFrom?: string;
+      filesRoot: string;
       engines: Candidate[];
       windows: boolean;
       targets: boolean;
       json: boolean;
     }>();
-  const paths = [...(options.corpus ? (await loadCorpusSplit(options.corpus)).test : []), ...options.files];
+  const paths = [
+    ...(options.corpus ? (await loadCorpusSplit(options.corpus)).test : []),
+    ...options.files,
+    ...(options.filesFrom ? await readTrackList(options.filesFrom, options.filesRoot) : []),
+  ];
+  const names = trackNames(paths);
   const engines = makeExtenders(options.engines, { conductor: await loadConductor(options.conductor) });
   const rows: Row[] = [];
   for (const path of paths) {
@@ -219,9 +233,9 @@ async function run(): Promise<void> {
     const seconds = decoded.channels[0]!.length / decoded.sampleRate;
     if (seconds < TARGET_SECONDS + 1) continue;
     process.stderr.write(
-      `${trackName(path)} (${seconds.toFixed(0)} s): first ${CUT_SECONDS} s -> ${TARGET_SECONDS} s\n`,
+      `${names.get(path)} (${seconds.toFixed(0)} s): first ${CUT_SECONDS} s -> ${TARGET_SECONDS} s\n`,
     );
-    rows.push(...(await scoreTrack(path, engines, options)));
+    rows.push(...(await scoreTrack(path, names.get(path)!, engines, options)));
   }
   if (options.json) console.log(JSON.stringify(rows, null, 2));
   else printTable(rows, Object.keys(engines));
@@ -256,6 +270,7 @@ function printTable(rows: readonly Row[], engines: readonly string[]): void {
     }),
   ]);
   line(["median seconds to extend", ...engines.map((e) => median(e, (r) => r.seconds)?.toFixed(1) ?? "-")]);
+  line(["median CPU seconds to extend", ...engines.map((e) => median(e, (r) => r.cpuSeconds)?.toFixed(1) ?? "-")]);
   const [first, ...others] = engines;
   for (const other of others) {
     const wins = tracks.filter((t) => distance(t, first!) < distance(t, other)).length;

@@ -1,0 +1,43 @@
+/** Which tracks an evaluation script runs, and what its tables call them. */
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { isAbsolute, resolve, sep } from "node:path";
+
+/**
+ * The tracks a list file names, one path a line ('#' starts a comment, blank lines are skipped); a relative path is
+ * resolved against `root` (the folder the Debian packages were unpacked into, or / where they are installed). Throws,
+ * naming them, when listed files are missing, so that a run never scores fewer tracks than its list says.
+ */
+export async function readTrackList(listFile: string, root: string): Promise<string[]> {
+  const paths = (await readFile(listFile, "utf8"))
+    .split(/\r?\n/)
+    .map((line) => line.replace(/#.*/, "").trim())
+    .filter((line) => line.length > 0)
+    .map((line) => (isAbsolute(line) ? line : resolve(root, line)));
+  const missing = paths.filter((path) => !existsSync(path));
+  if (missing.length > 0)
+    throw new Error(
+      `${missing.length} of the ${paths.length} tracks listed in ${listFile} are missing under ${root} (first: ${missing[0]}); pass the folder the packages were unpacked into as --files-root`,
+    );
+  return paths;
+}
+
+/**
+ * A name per track: its file name, or the shortest end of its path that no other track shares (two packages may both
+ * hold music/music002.ogg); a file with a generic name (song.ogg) always keeps its folder.
+ */
+export function trackNames(paths: readonly string[]): Map<string, string> {
+  const parts = paths.map((path) => path.split(sep).filter((p) => p.length > 0));
+  const suffix = (i: number, n: number) => parts[i]!.slice(-n).join("/");
+  return new Map(
+    paths.map((path, i) => {
+      let n = parts[i]!.at(-1) === "song.ogg" ? 2 : 1;
+      while (
+        n < parts[i]!.length &&
+        parts.some((_, j) => j !== i && paths[j] !== path && suffix(j, n) === suffix(i, n))
+      )
+        n += 1;
+      return [path, suffix(i, n)];
+    }),
+  );
+}
