@@ -16,7 +16,13 @@ import { chooseModel, type ExtendFlags, filesToWrite, runJob, turnedOff, writeOu
 import { listSongs, type SongFile } from "./folder.ts";
 import { SYSCALL_VERBS, UsageError } from "./options.ts";
 import { describeFileError } from "../engine/file-errors.ts";
-import { checkOutputPaths, refuseExistingOutput, refuseForeignFiles, staleFiles } from "./output.ts";
+import {
+  checkOutputPaths,
+  refuseExistingOutput,
+  refuseForeignFiles,
+  refuseOtherResults,
+  staleFiles,
+} from "./output.ts";
 
 /** A path without an extension: resolveOutput then gives the input's own format, or --format's. */
 const OWN_FORMAT = "result";
@@ -93,6 +99,7 @@ async function extendSong(song: SongFile, flags: ExtendFlags, context: BatchCont
     }
     refuseExistingOutput(output, flags.force);
     refuseForeignFiles(written.slice(1));
+    refuseOtherResults(song.path, output, written.slice(1), flags.force);
     const job = await runJob(bytes, song.path, context.modelDir, { ...flags, output: OWN_FORMAT }, context.runner.run);
     await writeOutputs(resolved, job, song.path);
     for (const path of written) context.claimed.set(resolve(path), song.relative);

@@ -138,7 +138,11 @@ export function withExtendOptions(command: Command): Command {
       "--no-page",
       "do not write the result page (<name>.html, the output's name without its extension: players, picture, quality)",
     )
-    .option("--force", "replace -o when it already exists (else refused before any work)", false)
+    .option(
+      "--force",
+      "replace -o when it already exists, and the picture, report and page of another result of the same name (else refused before any work)",
+      false,
+    )
     .option("--json", "print a JSON summary on stdout", false)
     .option("--no-progress", "hide the progress bar")
     .option("--recursive", "with a folder as <input>: its subfolders too (their structure is kept under -o)", false);

@@ -26,6 +26,7 @@ import {
   outputPaths,
   refuseExistingOutput,
   refuseForeignFiles,
+  refuseOtherResults,
   staleFiles,
   staleWarning,
   writeFileAtomic,
@@ -62,6 +63,7 @@ async function extend(inputPath: string, flags: ExtendFlags): Promise<void> {
   checkQuality(flags.quality, output);
   refuseExistingOutput(output.path, flags.force);
   refuseForeignFiles(filesBeside(resolved));
+  refuseOtherResults(inputPath, output.path, filesBeside(resolved), flags.force);
   const started = performance.now();
   // The result is encoded straight into a file beside -o, renamed into place once the job has succeeded.
   const audioFile = await openFileAtomic(outputPaths(resolved.output).audio);

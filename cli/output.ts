@@ -3,6 +3,7 @@ import { closeSync, openSync, readSync, realpathSync, statSync } from "node:fs";
 import { isSignedByHarmonizer } from "#engine";
 import { type FileHandle, mkdir, open, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join, parse, resolve } from "node:path";
+import { SONG_EXTENSIONS } from "./folder.ts";
 import { removeOnInterrupt } from "./interrupt.ts";
 import { UsageError } from "./options.ts";
 
@@ -87,6 +88,31 @@ export function refuseForeignFiles(besides: readonly string[]): void {
     );
   }
 }
+
+/**
+ * Refuses, before any work, to take the picture, report and page of another result: `take.flac` and `-o take.wav`
+ * share `take.png`, `take.report.json` and `take.html`, and replacing them would leave take.flac described by
+ * nothing, or by the new result. --force replaces them.
+ */
+export function refuseOtherResults(input: string, output: string, besides: readonly string[], force: boolean): void {
+  if (force) return;
+  const ours = besides.filter(
+    (path) => statOrUndefined(path)?.isFile() && isSignedByHarmonizer(firstBytes(path, 4096)),
+  );
+  if (ours.length === 0) return;
+  const { dir, name } = parse(output);
+  const mine = [canonical(output), canonical(input)];
+  const other = SONG_EXTENSIONS.map((extension) => join(dir, name + extension)).find(
+    (path) => statOrUndefined(path)?.isFile() && !mine.includes(canonical(path)),
+  );
+  if (other === undefined) return;
+  throw new UsageError(
+    `${listed(ours.map((path) => basename(path)))} ${ours.length === 1 ? "was" : "were"} written beside ${basename(other)} (the same name); -o ${output} would replace ${ours.length === 1 ? "it" : "them"}: choose another -o, or pass --force to replace ${ours.length === 1 ? "it" : "them"}`,
+  );
+}
+
+const listed = (names: readonly string[]): string =>
+  names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
 
 /**
  * The harmonizer's own files beside -o that this run does not rewrite (`turnedOff`, each with the flag that turned it

@@ -191,6 +191,26 @@ describe("harmonizer extend messages", () => {
     expect((await readFile(notes)).subarray(0, 4).toString()).toBe("RIFF");
   }, 120_000);
 
+  it("never leaves another result of the same name (take.flac beside -o take.wav) without its own picture, report and page", async () => {
+    const folder = join(dir, "formats");
+    await mkdir(folder, { recursive: true });
+    expect((await harmonizer(folder, "extend", song, "--to", "30", "-o", "take.flac")).code).toBe(0);
+    const described = await readFile(join(folder, "take.report.json"), "utf8");
+
+    const refused = await harmonizer(folder, "extend", song, "--to", "40", "-o", "take.wav");
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      "take.png, take.report.json and take.html were written beside take.flac (the same name); -o take.wav would replace them: choose another -o, or pass --force",
+    );
+    expectPlainWords(refused.stderr);
+    expect(await readFile(join(folder, "take.report.json"), "utf8")).toBe(described);
+    expect((await readdir(folder)).sort()).toEqual(["take.flac", "take.html", "take.png", "take.report.json"]);
+
+    const forced = await harmonizer(folder, "extend", song, "--to", "40", "-o", "take.wav", "--force");
+    expect(forced.code).toBe(0);
+    expect(JSON.parse(await readFile(join(folder, "take.report.json"), "utf8")).output.seconds).toBe(40);
+  }, 120_000);
+
   it("for a too-short input, says what the chosen engine needs the length for (a model only where there is one)", async () => {
     const short = join(dir, "short.wav");
     await writeFile(short, encodeWav(synthesizeSong({ seconds: 8, sampleRate: 22_050, channels: 1 }), 16));
