@@ -123,7 +123,12 @@ export class EmotionsHarmonizerStack extends Stack {
     new CfnOutput(this, "InputBucketName", { value: input, description: "Drop songs here" });
     new CfnOutput(this, "OutputBucketName", { value: this.storage.outputBucket.bucketName });
     new CfnOutput(this, "ModelsBucketName", { value: this.storage.modelsBucket.bucketName });
-    new CfnOutput(this, "TopicArn", { value: this.notifications.topic.topicArn });
+    new CfnOutput(this, "TopicArn", {
+      value: this.notifications.topic.topicArn,
+      description:
+        "Every email goes out here; notifyEmail is subscribed unfiltered. An upload's notify metadata only sets the " +
+        "owner attribute: that address gets mail once subscribed with a filter policy on owner, and confirmed",
+    });
     new CfnOutput(this, "JobQueueUrl", { value: this.jobs.queue.queueUrl });
     new CfnOutput(this, "DeadLetterQueueUrl", { value: this.jobs.deadLetterQueue.queueUrl });
     // The worker dead-letters a job by sending it, not through the redrive policy: name the destination explicitly.

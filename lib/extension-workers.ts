@@ -14,7 +14,13 @@ import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import type { Topic } from "aws-cdk-lib/aws-sns";
 import { Construct } from "constructs";
 import { CURRENT_MODEL_PREFIX } from "#aws/shared/model-keys.ts";
-import { type InputLimits, LIVENESS_CHECK_COMMAND, limitsEnvironment, RESULTS_PREFIX } from "../contract/pipeline.ts";
+import {
+  type InputLimits,
+  LIVENESS_CHECK_COMMAND,
+  limitsEnvironment,
+  REJECTIONS_PREFIX,
+  RESULTS_PREFIX,
+} from "../contract/pipeline.ts";
 import type { EngineName } from "../engine/extend/types.ts";
 import type { GpuCapacity } from "./gpu-capacity.ts";
 import type { JobQueue } from "./job-queue.ts";
@@ -183,6 +189,8 @@ function grantWorkerAccess(taskRole: IRole, props: ExtensionWorkersProps): void 
   grantReadObjects(taskRole, props.inputBucket);
   grantReadObjects(taskRole, props.modelsBucket, CURRENT_MODEL_PREFIX);
   grantWriteObjects(taskRole, props.outputBucket, RESULTS_PREFIX);
+  // A song the engine refuses once decoded gets a rejection report, as the validator writes for what it refuses.
+  grantWriteObjects(taskRole, props.outputBucket, REJECTIONS_PREFIX);
   // A redelivered job whose result already exists only re-notifies: the worker checks with HeadObject.
   grantReadObjects(taskRole, props.outputBucket, RESULTS_PREFIX);
   grantPublish(taskRole, props.topic);

@@ -3,7 +3,7 @@ import type { ICluster, TaskDefinition } from "aws-cdk-lib/aws-ecs";
 import type { IRole } from "aws-cdk-lib/aws-iam";
 import type { IBucket } from "aws-cdk-lib/aws-s3";
 import { CURRENT_MODEL_PREFIX } from "#aws/shared/model-keys.ts";
-import { RESULTS_PREFIX } from "../contract/pipeline.ts";
+import { REJECTIONS_PREFIX, RESULTS_PREFIX } from "../contract/pipeline.ts";
 import { acknowledgeFinding, nagToken, objectWildcardFinding } from "./nag-findings.ts";
 
 /** What the worker findings are about (plain parts, so that this module imports none of its callers). */
@@ -39,6 +39,12 @@ export function acknowledgeWorkerFindings(props: WorkerFindingTargets): void {
     taskRole,
     objectWildcardFinding(props.outputBucket, RESULTS_PREFIX),
     "Each job writes its own results/<jobId>/ folder; writes are limited to the results/ prefix.",
+  );
+  acknowledgeFinding(
+    taskRole,
+    objectWildcardFinding(props.outputBucket, REJECTIONS_PREFIX),
+    "A song the engine refuses gets its rejection report at rejections/<upload key>.json (any user-chosen key), " +
+      "as the validator writes them; writes are limited to the rejections/ prefix.",
   );
   acknowledgeFinding(
     taskRole,

@@ -8,7 +8,8 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/clie
  * - `running`: held. The same message received again (a retry, a job handed back) goes on; another message (a
  *   duplicate event, or a redrive soon after a crash) waits until the lease ends; after it, the claim is stale
  *   (the worker was killed) and the next message takes it over (If-Match on the claim's ETag).
- * - `done`: the result was written and mailed; another message is a duplicate and is dropped.
+ * - `done`: the result was written and mailed, or the song was refused and the owner told (refusal.ts); another
+ *   message is a duplicate and is dropped.
  * - `failed`: the owner was told the job failed; a redrive from the dead-letter queue (a new message) takes it.
  */
 export type ClaimState = "running" | "done" | "failed";
@@ -117,7 +118,7 @@ export async function claimJob(
   return { status: "held", until: leaseUntil };
 }
 
-/** Marks the claim `done` (result mailed) or `failed` (failure mailed, a redrive may take it). */
+/** Marks the claim `done` (result or refusal mailed) or `failed` (failure mailed, a redrive may take it). */
 export async function settleClaim(place: ClaimPlace, messageId: string, state: "done" | "failed", now: Date) {
   const claim: Claim = { messageId, state, claimedAt: now.toISOString(), leaseUntil: now.toISOString() };
   await place.s3.send(

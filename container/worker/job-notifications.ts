@@ -61,14 +61,21 @@ export function resultNotification(
   };
 }
 
-/** The song itself cannot be extended (the engine's HarmonizerInputError message names the limit). */
-export function inputErrorNotification(job: JobMessage, reason: string): Notification {
+/**
+ * The song itself cannot be extended (the engine's HarmonizerInputError message names the limit); `details`, the
+ * rejection report's s3:// location, as the validator's rejection emails give it.
+ */
+export function inputErrorNotification(job: JobMessage, reason: string, details?: string): Notification {
   return {
     kind: "rejection",
     owner: job.owner,
     jobId: job.jobId,
     subject: `Not extended: ${displayName(job.key)}`,
-    text: `Your upload "${displayName(job.key)}" was not extended.\nReason: ${displayName(reason)}.`,
+    text: [
+      `Your upload "${displayName(job.key)}" was not extended.`,
+      `Reason: ${displayName(reason)}.`,
+      ...(details === undefined ? [] : ["", `Details: ${displayName(details)}`]),
+    ].join("\n"),
   };
 }
 

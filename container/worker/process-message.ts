@@ -2,7 +2,6 @@ import type { Message } from "@aws-sdk/client-sqs";
 import { isInputError } from "../../engine/errors.ts";
 import { errorMessage, InvalidJobMessageError } from "#aws/shared/errors.ts";
 import { type JobMessage, parseJobMessage } from "#aws/shared/job-schema.ts";
-import { publishNotification } from "#aws/shared/notifications.ts";
 import { settleClaim } from "./claim.ts";
 import {
   deadLetterUnreadable,
@@ -13,7 +12,7 @@ import {
 } from "./dead-letter.ts";
 import type { WorkerDeps } from "./deps.ts";
 import { setVisibility, startHeartbeat } from "./heartbeat.ts";
-import { failureNotification, inputErrorNotification } from "./job-notifications.ts";
+import { failureNotification } from "./job-notifications.ts";
 import {
   claimPlace,
   JobAbandonedError,
@@ -22,6 +21,7 @@ import {
   type StepsOutcome,
   UploadGoneError,
 } from "./job-steps.ts";
+import { isOperatorProblem, refuseJob } from "./refusal.ts";
 
 export type MessageOutcome =
   | StepsOutcome
@@ -139,12 +139,12 @@ async function handleFailure(
     logger.warn("job abandoned at shutdown; message is visible again for another worker");
     return "abandoned";
   }
-  if (isInputError(error) || error instanceof UploadGoneError) {
+  if ((isInputError(error) && !isOperatorProblem(error)) || error instanceof UploadGoneError) {
     logger.info("the song cannot be extended", {
       reason: error.message,
       ...(isInputError(error) ? { code: error.code } : {}),
     });
-    await publishNotification(deps.sns, config.topicArn, inputErrorNotification(job, error.message));
+    await refuseJob(deps, job, messageId, error);
     await deleteMessage(deps, receiptHandle);
     return "input-error";
   }

@@ -1,7 +1,7 @@
 /**
  * Which rejections are mailed. A refused upload whose event is delivered twice is mailed once (the rejection
- * report names the object version it was written for); and each sender (the upload's `notify` address, else
- * the uploader's identity, else the key's first folder) gets at most `perHour` rejection emails an hour. The
+ * report names the object version it was written for); and each sender (the uploader's identity, else the key's
+ * first folder; never the `notify` metadata, see senderOf) gets at most `perHour` rejection emails an hour. The
  * rejections past that are still reported under rejections/, and listed in one digest email after the hour: the
  * scheduled sweep (rejection-digest.ts) sends it, or the sender's next rejection email if that comes first. State lives in the output bucket, written with conditional puts, so concurrent
  * validators count each rejection once.

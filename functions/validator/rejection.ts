@@ -1,25 +1,10 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SNSClient } from "@aws-sdk/client-sns";
-import type { InputErrorCode } from "../../engine/errors.ts";
-import type { InputLimits } from "../../engine/limits.ts";
 import { rejectionReportKey } from "#aws/shared/object-keys.ts";
 import { displayName, publishNotification } from "#aws/shared/notifications.ts";
+import type { RejectionReport } from "#aws/shared/rejection-report.ts";
 import { type HeldDigest, takeHeldDigests } from "./rejection-digest.ts";
 import { admitRejectionMail, type DigestOfHeld, senderOf, writeReportOnce } from "./rejection-mail.ts";
-import type { AudioProbe } from "./validation.ts";
-
-/** The JSON written to `rejections/<key>.json` in the output bucket. */
-export interface RejectionReport {
-  readonly version: 1;
-  readonly bucket: string;
-  readonly key: string;
-  readonly code: InputErrorCode;
-  /** Names the problem and the limit, e.g. "the song is 5 s long; at least 20 s is needed". */
-  readonly reason: string;
-  readonly limits: InputLimits;
-  readonly probe?: AudioProbe | undefined;
-  readonly rejectedAt: string;
-}
 
 export interface RejectionTargets {
   readonly s3: S3Client;

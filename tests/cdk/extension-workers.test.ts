@@ -76,6 +76,18 @@ describe("ExtensionWorkers", () => {
     expect(statements.flatMap(actionsOf).filter((action) => action.endsWith("*"))).toEqual([]);
   });
 
+  it("may write rejection reports (rejections/*) in the output bucket, for the songs its engine refuses", () => {
+    const { stack, workers: built, outputBucket } = workers();
+    const template = Template.fromStack(stack);
+    const puts = statementsOfRole(template, logicalId(built.service.taskDefinition.taskRole)).filter(
+      (statement) =>
+        actionsOf(statement).includes("s3:PutObject") &&
+        JSON.stringify(statement.Resource).includes(logicalId(outputBucket)),
+    );
+    const prefixes = puts.flatMap((statement) => JSON.stringify(statement.Resource).match(/\/(\w+)\/\*/g) ?? []);
+    expect(prefixes.sort()).toEqual(["/rejections/*", "/results/*"]);
+  });
+
   it.each([
     [{ maxTasks: 3 }, /maxTasks \(3\) exceeds the GPU capacity's maxInstances \(2\)/],
     [{ resultLinkDays: 8 }, /resultLinkDays must be 1 to 7 \(SigV4 presigned links\), got 8/],
