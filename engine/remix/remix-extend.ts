@@ -182,7 +182,7 @@ function chooseForm(
   setting: FormSetting,
 ): { form: FormName; reason: string } {
   const shorter = target < analysis.length;
-  if (setting === "continue" && !shorter) return { form: "continue", reason: "continue: asked for" };
+  if (setting === "continue" && !shorter) return { form: "continue", reason: continueAskedFor(form) };
   const at = (beat: number) => (analysis.beats[beat] ?? analysis.length) / analysis.sampleRate;
   const body = at(form.endingStartBeat) - at(form.introEndBeat);
   const tooLittle = body < MIN_BODY_SECONDS || bodyPhrases(form, graph, form.endingStartBeat).length < 2;
@@ -205,6 +205,15 @@ function chooseForm(
     ? { form: "song", reason: `song: the input has an ending of its own (${form.endingReason})` }
     : { form: "continue", reason: `continue: the input has no ending of its own (${form.endingReason})` };
 }
+
+/**
+ * Continue form asked for: what the detection found, as song form asked for says. A song that ends (a fade, a final
+ * decay, silence) is heard ending mid-way, then going on, which the reason must not leave to the listener to find.
+ */
+const continueAskedFor = ({ hasEnding, endingReason }: Analysed["form"]): string =>
+  hasEnding
+    ? `continue: asked for, although the input has an ending of its own (${endingReason}): the whole input plays, its ending too, before the continuation (song form would end with it)`
+    : `continue: asked for (${endingReason})`;
 
 /** Plans with the phrase planner in the chosen form and renders the plan. */
 async function extendInForm(

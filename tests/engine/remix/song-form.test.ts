@@ -91,11 +91,18 @@ describe("song form", () => {
     expect(continued.formReason).toMatch(/asked for/);
     // The reason reaches the cloud's email and result page too, where the form is asked for by metadata, not --form.
     expect(continued.formReason).not.toMatch(/--form/);
+    // Asked to continue a song that ends (a fade to 1 s of silence): the result fades and falls silent mid-way, then
+    // goes on. The reason says so, as the song form's says what it found.
+    expect(continued.formReason).toMatch(
+      /^continue: asked for, although the input has an ending of its own \(.*silence.*\): the whole input plays, its ending too, before the continuation/,
+    );
     const clip = clickSong({ seconds: 60, seed: 12 });
     const shaped = await remixExtend(clip, { ...options, targetSeconds: 150, seed: 1, form: "song" });
     expect(shaped.form).toBe("song");
     expect(shaped.formReason).toMatch(/asked for/);
     expect(shaped.formReason).not.toMatch(/--form/);
+    const asked = await remixExtend(clip, { ...options, targetSeconds: 150, seed: 1, form: "continue" });
+    expect(asked.formReason).toMatch(/^continue: asked for \(.*\)$/);
     // Ends with the clip's own last seconds: at most 0.1 s of it trimmed (or padded) to be on time, and 5 ms faded.
     const out = shaped.audio.channels[0]!;
     const inputEnd = clip.channels[0]!.length;
