@@ -19,7 +19,7 @@ export interface WasmDecodeResult {
   channelData: Float32Array[];
   samplesDecoded: number;
   sampleRate: number;
-  errors: ReadonlyArray<{ message: string; frameNumber?: number }>;
+  errors: ReadonlyArray<{ message: string; frameNumber?: number; atSeconds?: number }>;
   /** Frames at the start already clamped to [-1, 1] (those reported to DecodeCap.onSamples); none when absent. */
   clampedFrames?: number;
 }
@@ -94,7 +94,9 @@ export async function decodeCapped<R extends WasmDecodeResult>(
   const errors: R["errors"][number][] = [];
   const maxSamples = cap.maxSamples ?? decodedSampleBudget(DEFAULT_LIMITS);
   const take = (part: R) => {
-    errors.push(...part.errors);
+    // Where in the song: the decoders' own frame numbers are per call (mpg123 numbers every error frame 0).
+    const atSeconds = first === undefined || sink === undefined ? 0 : sink.length / first.sampleRate;
+    for (const error of part.errors) errors.push({ ...error, atSeconds });
     if (part.samplesDecoded === 0) return;
     if (first === undefined || sink === undefined) {
       checkStreamShape(part.sampleRate, part.channelData.length);

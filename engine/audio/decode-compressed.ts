@@ -28,7 +28,12 @@ function toDecoded(
 ): DecodedAudio {
   const firstError = result.errors[0];
   if (firstError !== undefined) {
-    const where = firstError.frameNumber === undefined ? "" : ` at frame ${firstError.frameNumber}`;
+    const where =
+      firstError.atSeconds !== undefined
+        ? ` ${firstError.atSeconds.toFixed(1)} s into the song`
+        : firstError.frameNumber === undefined
+          ? ""
+          : ` at frame ${firstError.frameNumber}`;
     const count = `${result.errors.length} decoding error${result.errors.length === 1 ? "" : "s"}`;
     const words = decoderErrorInWords(firstError.message);
     throw words === undefined

@@ -1,5 +1,5 @@
 /**
- * The decoders' own error texts (libvorbis's OV_*, libopus's OPUS_*) in words a user can act on. The raw text stays
+ * The decoders' own error texts (libvorbis's OV_*, libopus's OPUS_*, libFLAC's, mpg123's) in words a user can act on. The raw text stays
  * in the error's cause; a message the table does not know is passed on as it is.
  */
 const IN_WORDS: Readonly<Record<string, string>> = {
@@ -15,10 +15,19 @@ const IN_WORDS: Readonly<Record<string, string>> = {
   OPUS_INVALID_PACKET: "an Opus packet is damaged",
   OPUS_BAD_ARG: "the Opus header describes an impossible stream",
   OPUS_INTERNAL_ERROR: "the Opus decoder failed on damaged data",
+  // libFLAC's FLAC__STREAM_DECODER_ERROR_STATUS_*, by their last words.
+  LOST_SYNC: "the decoder lost its place in the frames (damaged or missing data)",
+  BAD_HEADER: "a frame's header is damaged",
+  FRAME_CRC_MISMATCH: "a frame is damaged (its checksum does not match)",
+  UNPARSEABLE_STREAM: "the stream cannot be read as FLAC",
+  BAD_METADATA: "its metadata blocks are damaged",
+  MISSING_FRAME: "a frame is missing or damaged (a gap in the stream)",
+  // mpg123's catch-all, as the library reports it ("-1 MPG123_ERR").
+  MPG123_ERR: "an MP3 frame is damaged",
 };
 
 /** The decoder's message in words, or undefined when it names no code the table knows. */
 export function decoderErrorInWords(message: string): string | undefined {
-  const code = /(OV_[A-Z]+|OPUS_[A-Z_]+)/.exec(message)?.[1];
-  return code === undefined ? undefined : IN_WORDS[code];
+  const code = /(OV_[A-Z]+|OPUS_[A-Z_]+|MPG123_[A-Z_]+)|FLAC__STREAM_DECODER_ERROR_STATUS_([A-Z_]+)/.exec(message);
+  return code === null ? undefined : IN_WORDS[code[1] ?? code[2] ?? ""];
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeAudio, encodeWav, sniffFormat } from "../../../engine/audio/index.ts";
+import { decoderErrorInWords } from "../../../engine/audio/decoder-errors.ts";
 import { HarmonizerInputError, type InputErrorCode } from "../../../engine/errors.ts";
 import { fixtureBytes, randomBytes, sine } from "./signals.ts";
 
@@ -104,6 +105,24 @@ describe("decodeAudio on truncated or corrupt files", () => {
     const error = await decodeError(bytes);
     expectCode(error, "CORRUPT_AUDIO", /^corrupt Ogg Vorbis file: its Vorbis headers .* are damaged/);
     expect(error.message).not.toMatch(/OV_|_headerin|vorbis_synthesis/);
+  });
+
+  it("says where an MP3 damaged half-way fails, in seconds of the song and in words, not mpg123's 'frame 0: -1 MPG123_ERR'", async () => {
+    const bytes = Uint8Array.from(await fixtureBytes("sine440-stereo-44k1.mp3")); // 2.04 s
+    bytes.set(randomBytes(2000, 7), Math.floor(bytes.length / 2));
+    const error = await decodeError(bytes);
+    expectCode(
+      error,
+      "CORRUPT_AUDIO",
+      /^corrupt MP3 file: an MP3 frame is damaged \(\d+ decoding errors?, the first (0\.9|1\.0|1\.1) s into the song\)$/,
+    );
+  });
+
+  it("says in words what libFLAC reports, as @wasm-audio-decoders/flac words it", () => {
+    const reported = "Error: FLAC__STREAM_DECODER_ERROR_STATUS_MISSING_FRAME; State: FLAC__STREAM_DECODER_READ_FRAME";
+    expect(decoderErrorInWords(reported)).toBe("a frame is missing or damaged (a gap in the stream)");
+    expect(decoderErrorInWords("Error: FLAC__STREAM_DECODER_ERROR_STATUS_FRAME_CRC_MISMATCH")).toMatch(/checksum/);
+    expect(decoderErrorInWords("something else")).toBeUndefined();
   });
 
   it("refuses an ID3 tag followed by a lone MPEG frame header with no frame as NOT_AUDIO", async () => {
