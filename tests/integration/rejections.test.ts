@@ -163,6 +163,14 @@ describe("rejected uploads and poison messages (moto)", () => {
     expect(notices[0]?.Message).toMatch(
       /"old song.wav" was not extended\.\nReason: the uploaded file is no longer in the upload bucket .*; upload it again/,
     );
+    const report = await clients.s3.send(
+      new GetObjectCommand({ Bucket: pipeline.outputBucket, Key: "rejections/old song.wav.json" }),
+    );
+    expect(JSON.parse((await report.Body?.transformToString()) ?? "{}")).toMatchObject({
+      code: "UPLOAD_GONE",
+      refusedBy: "worker",
+      jobId: job.jobId,
+    });
   });
 
   it("sends a job that keeps failing to the DLQ after 3 receives, with one failure notice", async () => {
