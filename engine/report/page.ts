@@ -55,9 +55,9 @@ const LEAD_IN_SECONDS = JOIN_LEAD_IN_SECONDS;
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
-/** 75.4 -> "1:15". */
+/** 75.9 -> "1:15": whole seconds cut, not rounded, as the browser's player counts them beside it. */
 export function clockTime(seconds: number): string {
-  const whole = Math.max(0, Math.round(seconds));
+  const whole = Math.max(0, Math.floor(seconds + 1e-6));
   return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
 }
 

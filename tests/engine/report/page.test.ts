@@ -53,6 +53,18 @@ describe("the result page", () => {
     expect(html).toContain('expire on <time datetime="2026-12-08T10:00:00.000Z">2026-12-08 10:00 UTC</time>');
   });
 
+  it("shows lengths as the browser's player beside them does: whole seconds cut, not rounded", () => {
+    const report = {
+      ...job.report,
+      input: { ...job.report.input, seconds: 183.6 },
+      output: { ...job.report.output, seconds: 299.97 },
+    };
+    const html = buildResultPage({ songName: "s.mp3", report, links: LINKS });
+    expect(html).toContain('<p class="sub">3:03 extended to <strong>4:59</strong>');
+    expect(html).toMatch(/id="original"[^>]*><\/audio><p class="muted">3:03<\/p>/);
+    expect(html).toMatch(/id="result"[^>]*><\/audio><p class="muted">4:59<\/p>/);
+  });
+
   it("lists every quality target with its figure and whether it was met", () => {
     const html = buildResultPage({ songName: "s.mp3", report: job.report, links: LINKS });
     const checks = checkTargets(job.report.quality!, { inputHasEnding: job.report.form === "song" });
