@@ -60,9 +60,11 @@ export function copyRunFinder(target: SampleSource, source: AnchoredAudio): Find
 
 /**
  * The longest run (samples) where `target` copies an earlier part of itself, from its anchors fed in order: what
- * longestRunAfter gives for all such runs, without holding them. Each run is read as it ends (its exact edges found
- * while it could still be the longest), and a run ends as soon as the next anchor does not continue it: a result
- * hours long copies itself tens of thousands of times over (issue 22).
+ * longestRunAfter gives for all such runs, without holding them. Each run is read as it ends, and a run ends as soon
+ * as the next anchor does not continue it: a result hours long copies itself tens of thousands of times over (issue
+ * 22). Its exact edges are found only while it could still be the longest: longer than the longest found, and not
+ * shorter than what another run (even one still open) certainly copies; else the same short copy, met between every
+ * two plays of a passage, would be walked again for each pair.
  */
 export function selfCopyFinder(target: SampleSource, search: CopySearch): Finder<number> {
   const edges = exactEdges(target, target, checkStride(target), false);
@@ -71,8 +73,9 @@ export function selfCopyFinder(target: SampleSource, search: CopySearch): Finder
     { source: target, radius: scanBlockSamples(target.sampleRate) },
     "self",
     search,
-    (run) => {
-      if (run.highest - run.lowest <= longest) return;
+    (run, certain) => {
+      const bound = run.highest - run.lowest;
+      if (bound <= longest || bound < certain) return;
       const copy = edges(run);
       longest = Math.max(longest, copy.end - Math.max(copy.start, 0));
     },

@@ -1,4 +1,5 @@
 import { ANCHOR_SPAN, matchingFrames, type Anchors } from "./anchors.ts";
+import { hashIndex, selfIndex } from "./hash-index.ts";
 import type { SampleSource } from "./sample-source.ts";
 
 /**
@@ -34,8 +35,6 @@ export interface CopySearch {
   readonly minOffsetSamples?: number;
 }
 
-/** Source positions kept per hash: bounds the work on music made of one sample-exact loop repeated many times. */
-const MAX_POSITIONS_PER_HASH = 64;
 /**
  * Frames between two same-offset anchors are checked one every 5 ms (and the last) before the anchors join one run:
  * a different passage differs in nearly every frame, a fade or crossfade (5 ms or more in the engines) in every
@@ -47,25 +46,6 @@ const MAX_POSITIONS_PER_HASH = 64;
 const CHECK_SECONDS = 0.005;
 
 export const checkStride = (audio: SampleSource): number => Math.max(1, Math.round(CHECK_SECONDS * audio.sampleRate));
-
-/**
- * Positions by hash: the source's anchors, or (without them) the target's own as they come, where a full list lets
- * its oldest position go for the newest.
- */
-function hashIndex(anchors: Anchors | undefined) {
-  const index = new Map<number, number[]>();
-  const remember = (hash: number, position: number) => {
-    const list = index.get(hash);
-    if (!list) index.set(hash, [position]);
-    else if (list.length < MAX_POSITIONS_PER_HASH) list.push(position);
-    else if (!anchors) {
-      list.shift();
-      list.push(position);
-    }
-  };
-  for (let k = 0; k < (anchors?.count ?? 0); k++) remember(anchors!.hash(k), anchors!.position(k));
-  return { remember, positions: (hash: number): readonly number[] => index.get(hash) ?? [] };
-}
 
 /** A run being built: where its first and last anchor lie, and the anchors either side of it once known. */
 interface OpenRun {
@@ -95,36 +75,42 @@ export interface AnchorMatcher {
  * its twin in the source (unless MAX_POSITIONS_PER_HASH cut its list). For the same reason a run's edges lie within
  * W + ANCHOR_SPAN of the neighbouring unmatched anchors: those are its bounds. Each run goes to `found` when the same
  * offset starts again or at the end; with `early`, as soon as an anchor does not continue it (the same runs, in
- * another order, none held open).
- * Cost: O(anchors x copies per anchor) lookups, one frame per 5 ms of every copy.
+ * another order, none held open). With it comes `certain`: the longest [first, last) of any run so far, open ones
+ * included, which no run's exact length is below.
+ * Cost: O(anchors x copies per anchor) lookups; against a source, one frame per 5 ms of every copy checked, against
+ * itself about one per 5 ms of the target (hash-index.ts).
  */
 export function anchorMatcher(
   target: { readonly source: SampleSource; readonly radius: number },
   source: { readonly source: SampleSource; readonly anchors: Anchors } | "self",
   search: CopySearch,
-  found: (run: RunBounds) => void,
+  found: (run: RunBounds, certain: number) => void,
   early = false,
 ): AnchorMatcher {
-  const selfSearch = source === "self";
   const { source: targetBits, radius } = target;
-  const sourceBits = selfSearch ? targetBits : source.source;
+  const sourceBits = source === "self" ? targetBits : source.source;
   const targetLength = targetBits.length;
   const sourceLength = sourceBits.length;
-  const minOffset = selfSearch ? Math.max(1, search.minOffsetSamples ?? 1) : -Infinity;
-  const index = hashIndex(selfSearch ? undefined : source.anchors);
+  const minOffset = source === "self" ? Math.max(1, search.minOffsetSamples ?? 1) : -Infinity;
   const stride = checkStride(targetBits);
+  const index =
+    source === "self" ? selfIndex(targetBits, stride) : hashIndex(source.anchors, targetBits, sourceBits, stride);
+  let certain = 0;
   const close = ({ offset, first, before, lastPosition, after }: OpenRun) =>
-    found({
-      offset,
-      first,
-      last: lastPosition + ANCHOR_SPAN,
-      lowest: Math.max(0, offset, before === undefined ? 0 : before - radius),
-      highest: Math.min(
-        targetLength,
-        sourceLength + offset,
-        after === undefined ? Infinity : after + radius + ANCHOR_SPAN,
-      ),
-    });
+    found(
+      {
+        offset,
+        first,
+        last: lastPosition + ANCHOR_SPAN,
+        lowest: Math.max(0, offset, before === undefined ? 0 : before - radius),
+        highest: Math.min(
+          targetLength,
+          sourceLength + offset,
+          after === undefined ? Infinity : after + radius + ANCHOR_SPAN,
+        ),
+      },
+      certain,
+    );
   const open = new Map<number, OpenRun>();
   // The runs opened or continued at the anchor before, and at this one.
   let previous: OpenRun[] = [];
@@ -134,28 +120,26 @@ export function anchorMatcher(
   return {
     add(t, hash) {
       for (const run of previous) run.after = t;
-      for (const s of index.positions(hash)) {
-        const offset = t - s;
-        if (offset < minOffset || !rangesMatch(targetBits, t, sourceBits, s, ANCHOR_SPAN, 1)) continue;
+      const candidates = index.lookUp(t, hash, previousPosition);
+      for (let i = 0; i < candidates.count; i++) {
+        const offset = t - candidates.position(i);
+        if (offset < minOffset || !candidates.spanMatches(i)) continue;
         const run = open.get(offset);
-        const gapStart = run ? run.lastPosition + ANCHOR_SPAN : 0;
-        if (
-          run &&
-          run.last === k - 1 &&
-          rangesMatch(targetBits, gapStart, sourceBits, gapStart - offset, t - gapStart, stride)
-        ) {
+        if (run && run.last === k - 1 && candidates.gapMatches(i, run.lastPosition + ANCHOR_SPAN)) {
           run.last = k;
           run.lastPosition = t;
           run.after = undefined;
+          certain = Math.max(certain, t + ANCHOR_SPAN - run.first);
           current.push(run);
           continue;
         }
         if (run) close(run);
         const opened = { offset, first: t, before: previousPosition, last: k, lastPosition: t, after: undefined };
         open.set(offset, opened);
+        certain = Math.max(certain, ANCHOR_SPAN);
         current.push(opened);
       }
-      if (selfSearch) index.remember(hash, t);
+      index.remember();
       // A run that this anchor did not continue can never be continued again.
       for (const run of early ? previous : []) {
         if (run.last === k - 1 && open.get(run.offset) === run) {
@@ -175,25 +159,6 @@ export function anchorMatcher(
       open.clear();
     },
   };
-}
-
-/**
- * sampledFramesMatch on frames [a, a + n) of `x` and [b, b + n) of `y` (both inside their signals): frames 0,
- * stride, 2 stride, ... and the last, each read where the sources keep it. A gap between two anchors is often longer
- * than a stream's kept window: asking for the whole gap at once would render it again for one frame in 220.
- */
-function rangesMatch(x: SampleSource, a: number, y: SampleSource, b: number, n: number, stride: number): boolean {
-  if (n <= 0) return true;
-  let xs = x.span(a, a + 1);
-  let ys = y.span(b, b + 1);
-  for (let k = 0; ; k = Math.min(k + stride, n - 1)) {
-    const i = a + k;
-    const j = b + k;
-    if (i - xs.base >= xs.bits[0]!.length) xs = x.span(i, i + 1);
-    if (j - ys.base >= ys.bits[0]!.length) ys = y.span(j, j + 1);
-    for (let c = 0; c < xs.bits.length; c++) if (xs.bits[c]![i - xs.base] !== ys.bits[c]![j - ys.base]) return false;
-    if (k === n - 1) return true;
-  }
 }
 
 /** matchingFrames from frame a of `x` and frame b of `y`, read from the two sources. */
