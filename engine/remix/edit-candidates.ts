@@ -1,6 +1,7 @@
 import type { SongForm } from "../analysis/form.ts";
+import { NEAR_IDENTICAL_DISTANCE } from "../analysis/beat-vectors.ts";
 import type { JumpGraph } from "./jump-graph.ts";
-import { MIN_REPLAY_SECONDS } from "./phrase-choice.ts";
+import { ALIKE_SHARE, MIN_REPLAY_SECONDS } from "./phrase-choice.ts";
 
 /**
  * One edit of the song in its own order, at bar lines of its body ("sites": the bar lines from the intro's end to
@@ -45,7 +46,9 @@ const JOIN_COST = 1;
 /** An end of an edit on a bar line that is not a phrase start (a bar group rather than a whole phrase). */
 const OFF_PHRASE_COST = 0.6;
 /** A span heard twice in a row sooner than MIN_REPLAY_SECONDS is a back-to-back loop: allowed, not preferred. */
-const LOOP_COST = 6;
+const LOOP_COST = 20;
+/** Beats a little further apart than "the same audio" count as alike when looking for loops (see loopsAtSite). */
+const LOOP_MARGIN = 1.5;
 const LOUDNESS_FREE_LU = 0.75;
 const LOUDNESS_COST_PER_LU = 3;
 const OFF_METRE_COST = 2;
@@ -102,13 +105,17 @@ export function editCandidates(sites: readonly number[], settings: EditSettings)
       const loop = amount < MIN_REPLAY_SECONDS * sampleRate ? LOOP_COST : 0;
       const cost = join(b - 1, a) + ends + loop;
       edits.push({ kind: "repeat", site: b, from: a, to: b, amount, resume: at(a), lo: i, hi: k, cost });
-      edits.push(...insertions(sites, i, k, ends, { at, join, phraseStarts, sampleRate }));
+      edits.push(...insertions(sites, i, k, ends, { at, join, phraseStarts, sampleRate, graph }));
     }
   }
   return edits;
 }
 
-/** The span [sites[i], sites[k]) played at a phrase start at least MIN_REPLAY_SECONDS away from it. */
+/**
+ * The span [sites[i], sites[k]) played at a phrase start at least MIN_REPLAY_SECONDS away from it. A span shorter than
+ * MIN_REPLAY_SECONDS that sounds like the song just before or just after its site (a chorus played again beside
+ * another copy of that chorus) is a back-to-back loop all the same (see loopsAtSite): allowed, not preferred.
+ */
 function insertions(
   sites: readonly number[],
   i: number,
@@ -119,19 +126,45 @@ function insertions(
     join: (from: number, to: number) => number;
     phraseStarts: ReadonlySet<number>;
     sampleRate: number;
+    graph: JumpGraph;
   },
 ): Edit[] {
-  const { at, join, phraseStarts, sampleRate } = helpers;
+  const { at, join, phraseStarts, sampleRate, graph } = helpers;
   const [from, to] = [sites[i]!, sites[k]!];
   const gap = MIN_REPLAY_SECONDS * sampleRate;
   const edits: Edit[] = [];
   for (const [q, site] of sites.entries()) {
     if (!phraseStarts.has(site) || q === 0) continue;
     if (at(site) > at(from) - gap && at(site) < at(to) + gap) continue;
-    const cost = join(site - 1, from) + join(to - 1, site) + ends;
+    const loop = at(to) - at(from) < gap && loopsAtSite(graph, from, site, to - from) ? LOOP_COST : 0;
+    const cost = join(site - 1, from) + join(to - 1, site) + ends + loop;
     edits.push({ kind: "insert", site, from, to, amount: at(to) - at(from), resume: at(site), lo: q, hi: q, cost });
   }
   return edits.sort((a, b) => a.cost - b.cost).slice(0, INSERT_SITES);
+}
+
+/**
+ * Whether the span [from, from + beats) played at `site` is heard as a back-to-back loop of period `beats`: the loop
+ * metric's reading, beat by beat. Each beat of the span is compared with the beat `beats` before it (the song before
+ * the site) and with the one `beats` after it (the song from the site on); some run of `beats` such pairs, across the
+ * span's start or its end, has at least ALIKE_SHARE of them within LOOP_MARGIN times NEAR_IDENTICAL_DISTANCE ("the
+ * same audio", with a margin: the metric finds each lag at frame resolution, closer than the beat grid's pairs).
+ */
+function loopsAtSite(graph: JumpGraph, from: number, site: number, beats: number): boolean {
+  if (beats < 2 || site - beats < 0 || site + beats > graph.beatCount || from + beats > graph.beatCount) return false;
+  const alike = (a: number, b: number): number =>
+    graph.distance(a, b) < LOOP_MARGIN * NEAR_IDENTICAL_DISTANCE ? 1 : 0;
+  // Pairs in output order: the song before the site against the span, then the span against the song after it.
+  const pairs = [
+    ...Array.from({ length: beats }, (_, k) => alike(site - beats + k, from + k)),
+    ...Array.from({ length: beats }, (_, k) => alike(from + k, site + k)),
+  ];
+  let matching = pairs.slice(0, beats).reduce((sum, m) => sum + m, 0);
+  for (let k = beats; ; k++) {
+    if (matching >= ALIKE_SHARE * beats) return true;
+    if (k === pairs.length) return false;
+    matching += pairs[k]! - pairs[k - beats]!;
+  }
 }
 
 /** Lower quartile of the raw costs of jumping between sites: costs are compared to what this song offers. */

@@ -43,7 +43,7 @@ function replayCost(state: WalkState, index: number, sampleRate: number): number
 }
 
 /** Share of beats that must match for two phrases to sound the same (as the loop metric's share of blocks). */
-const ALIKE_SHARE = 0.8;
+export const ALIKE_SHARE = 0.8;
 
 /**
  * For each phrase, the other phrases that sound the same: a song repeats itself (a chorus, a riff), and playing one

@@ -1,7 +1,9 @@
 import { describe, expect, test } from "vitest";
 import type { PcmAudio } from "../../../engine/audio/pcm.ts";
 import { measureForm } from "../../../engine/quality/form.ts";
+import { measureExtension } from "../../../engine/quality/measure.ts";
 import { remixExtend } from "../../../engine/remix/index.ts";
+import { synthesizeFormSong } from "../../../engine/synth/form-song.ts";
 import { scaledLimitSeconds } from "../../../engine/variety.ts";
 import { clickSong } from "./signals.ts";
 
@@ -87,5 +89,32 @@ describe("shorten", () => {
     const shortest = Number(/ask for at least (\d+\.\d) s/.exec((error as Error).message)![1]);
     const result = await remixExtend(song, { ...options, targetSeconds: shortest, seed: 1 });
     expect(result.audio.channels[0]!.length).toBe(Math.round(shortest * rate));
+  });
+});
+
+describe("plan by need: no back-to-back loop", () => {
+  // The form song plays its first chorus phrase twice. At 120 BPM, +20 s once put the second copy's last 4 s in the
+  // middle of the first, right before that copy's own last 4 s: a 4 s loop. At 100 BPM, +44 s played 6 s leading into
+  // the chorus again right after the same 6 s of its other copy (h41's trial: freezingpoint, frozen-mainzik to 330 s).
+  test.each([
+    { bpm: 120, added: 20 },
+    { bpm: 100, added: 44 },
+  ])("$bpm BPM, +$added s: a span played again is not placed beside another copy of itself", async ({ bpm, added }) => {
+    const song = synthesizeFormSong({ sampleRate: rate, channels: 1, bpm, seed: 1 });
+    const length = song.channels[0]!.length / rate;
+    const result = await remixExtend(song, { ...options, targetSeconds: length + added, seed: 1 });
+    expect(result.form).toBe("song");
+    const report = await measureExtension({
+      original: song,
+      result: result.audio,
+      seams: result.seams,
+      introSeconds: result.introSeconds,
+    });
+    expect(
+      report.shortestLoopSeconds === 0 || report.shortestLoopSeconds >= 20,
+      `${report.shortestLoopSeconds} s`,
+    ).toBe(true);
+    expect(report.coveragePercent!).toBeGreaterThanOrEqual(98);
+    expect(result.seams.length).toBeLessThanOrEqual(4);
   });
 });
