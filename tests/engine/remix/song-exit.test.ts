@@ -108,4 +108,23 @@ describe("the approach to a louder ending", () => {
     // Without an approach to ride, the ending itself is joined as before.
     expect(exitWith(undefined).endingBeat).toBe(100);
   });
+
+  test("is entered no earlier than keeps the run from the entry to the song's end within the verbatim limit", () => {
+    // frontiers.mp3 to 1 h: its 37.1 s ending entered 8.3 s early made a 45.4 s verbatim run (limit 45 s). Here the
+    // 20-beat ending leaves room for 6 beats of its approach under a limit of 26.5 beats.
+    for (const target of [60, 62, 64]) {
+      const exit = chooseSongExit(analysis, steep, cuts, steps, {
+        firstStep: 1,
+        endingBeat: 100,
+        targetSamples: target * BEAT,
+        maxRunSamples: 26.5 * BEAT,
+        costScale: 1,
+        approachBeats: 8,
+      });
+      expect(analysis.length - (cuts[exit.endingBeat]! + exit.shift), `target ${target}`).toBeLessThanOrEqual(
+        26.5 * BEAT,
+      );
+      expect(exit.endingBeat).toBeLessThanOrEqual(96);
+    }
+  });
 });
