@@ -47,28 +47,22 @@ export const ALIKE_SHARE = 0.8;
 
 /**
  * A copy may drift this many beats off the phrase grid: unrest_theme.ogg repeats every 31 or 32 beats while its
- * phrases are 16 beats long, so its phrase at beat 468 is the same audio as beats 499-503 and then as beats 508-515
- * (1 h of it made loops of 5.6 and 6.1 s where the phrase grid saw none).
+ * phrases are 16 beats long, so its phrases at beats 452 and 484 are the same audio one beat apart (1 h of it made a
+ * 5.6 s loop where the phrase grid saw none).
  */
 const ALIKE_DRIFT_BEATS = 1;
-/**
- * Beats a little further apart than "the same audio" count as alike: the loop metric compares one-beat blocks at
- * frame resolution, which line copies up more closely than the beat grid's pairs do.
- */
-const ALIKE_MARGIN = 1.5;
 
 /**
  * For each phrase, the other phrases that sound the same: a song repeats itself (a chorus, a riff), and playing one
  * copy right after another is as much a back-to-back loop as playing one phrase twice. Alike: beat by beat from their
  * starts, each beat of the one against the other's beat up to ALIKE_DRIFT_BEATS early or late, at least ALIKE_SHARE
- * of the shorter one's beats within ALIKE_MARGIN times NEAR_IDENTICAL_DISTANCE (the loop metric's "the same audio").
+ * of the shorter one's beats within NEAR_IDENTICAL_DISTANCE (the loop metric's reading of "the same audio").
  */
 export function soundAlikes(phrases: readonly Phrase[], graph: JumpGraph): number[][] {
-  const limit = ALIKE_MARGIN * NEAR_IDENTICAL_DISTANCE;
   const near = (a: number, b: number): boolean => {
     for (let drift = -ALIKE_DRIFT_BEATS; drift <= ALIKE_DRIFT_BEATS; drift++) {
       const other = b + drift;
-      if (other >= 0 && other < graph.beatCount && graph.distance(a, other) < limit) return true;
+      if (other >= 0 && other < graph.beatCount && graph.distance(a, other) < NEAR_IDENTICAL_DISTANCE) return true;
     }
     return false;
   };
