@@ -46,30 +46,16 @@ function replayCost(state: WalkState, index: number, sampleRate: number): number
 export const ALIKE_SHARE = 0.8;
 
 /**
- * A copy may drift this many beats off the phrase grid: unrest_theme.ogg repeats every 31 or 32 beats while its
- * phrases are 16 beats long, so its phrases at beats 452 and 484 are the same audio one beat apart (1 h of it made a
- * 5.6 s loop where the phrase grid saw none).
- */
-const ALIKE_DRIFT_BEATS = 1;
-
-/**
  * For each phrase, the other phrases that sound the same: a song repeats itself (a chorus, a riff), and playing one
  * copy right after another is as much a back-to-back loop as playing one phrase twice. Alike: beat by beat from their
- * starts, each beat of the one against the other's beat up to ALIKE_DRIFT_BEATS early or late, at least ALIKE_SHARE
- * of the shorter one's beats within NEAR_IDENTICAL_DISTANCE (the loop metric's reading of "the same audio").
+ * starts, at least ALIKE_SHARE of the shorter one's beats within NEAR_IDENTICAL_DISTANCE (the loop metric's reading
+ * of "the same audio").
  */
 export function soundAlikes(phrases: readonly Phrase[], graph: JumpGraph): number[][] {
-  const near = (a: number, b: number): boolean => {
-    for (let drift = -ALIKE_DRIFT_BEATS; drift <= ALIKE_DRIFT_BEATS; drift++) {
-      const other = b + drift;
-      if (other >= 0 && other < graph.beatCount && graph.distance(a, other) < NEAR_IDENTICAL_DISTANCE) return true;
-    }
-    return false;
-  };
   const alike = (a: Phrase, b: Phrase): boolean => {
     const beats = Math.min(a.end - a.start, b.end - b.start);
     let matching = 0;
-    for (let k = 0; k < beats; k++) if (near(a.start + k, b.start + k)) matching++;
+    for (let k = 0; k < beats; k++) if (graph.distance(a.start + k, b.start + k) < NEAR_IDENTICAL_DISTANCE) matching++;
     return beats >= 2 && matching >= ALIKE_SHARE * beats;
   };
   return phrases.map((a, i) => phrases.flatMap((b, j) => (j !== i && alike(a, b) ? [j] : [])));
