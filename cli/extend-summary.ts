@@ -1,5 +1,6 @@
 import {
   checkTargets,
+  clockTenths,
   type ExtensionReport,
   formatCheckValue,
   encodedSampleRate,
@@ -76,12 +77,8 @@ export function missedTargets(checks: readonly TargetCheck[], seams: readonly Se
 const listed = (items: readonly string[], max = MAX_LISTED_SEAMS) =>
   `${items.slice(0, max).join(", ")}${items.length > max ? ", …" : ""}`;
 
-/** 83.64 -> "1:23.6": a join's time, precise enough to find it in a player. */
-export function joinClock(seconds: number): string {
-  const tenths = Math.max(0, Math.round(seconds * 10));
-  const whole = Math.floor(tenths / 10);
-  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}.${tenths % 10}`;
-}
+/** A join's time, precise enough to find it in a player. */
+export const joinClock = clockTenths;
 
 const MISS_WORDS = { click: "click", flux: "seam flux z", loudness: "loudness change" } as const;
 

@@ -1,4 +1,5 @@
 import type { BeatAnalysis } from "../analysis/beats.ts";
+import { clockTenths } from "../clock.ts";
 import type { SongForm } from "../analysis/form.ts";
 import { HarmonizerInputError } from "../errors.ts";
 import type { PulseProfile } from "../analysis/continuity.ts";
@@ -7,11 +8,7 @@ import type { JumpGraph } from "./jump-graph.ts";
 import { cutPositions, type Ending, type SourceRange } from "./plan.ts";
 
 /** Song time as m:ss.s. */
-export function songTime(samples: number, sampleRate: number): string {
-  const seconds = samples / sampleRate;
-  const minutes = Math.floor(seconds / 60);
-  return `${minutes}:${(seconds - 60 * minutes).toFixed(1).padStart(4, "0")}`;
-}
+export const songTime = (samples: number, sampleRate: number): string => clockTenths(samples / sampleRate);
 
 /**
  * The shortest sensible result, samples: the intro, one phrase of the body (its median phrase) and the song's own

@@ -3,6 +3,7 @@ import type { PcmAudio } from "../../../engine/audio/pcm.ts";
 import { measureForm } from "../../../engine/quality/form.ts";
 import { measureExtension } from "../../../engine/quality/measure.ts";
 import { remixExtend } from "../../../engine/remix/index.ts";
+import { songTime } from "../../../engine/remix/need.ts";
 import { synthesizeFormSong } from "../../../engine/synth/form-song.ts";
 import { scaledLimitSeconds } from "../../../engine/variety.ts";
 import { clickSong } from "./signals.ts";
@@ -116,5 +117,15 @@ describe("plan by need: no back-to-back loop", () => {
     ).toBe(true);
     expect(report.coveragePercent!).toBeGreaterThanOrEqual(98);
     expect(result.seams.length).toBeLessThanOrEqual(4);
+  });
+});
+
+describe("the notes' song times", () => {
+  test("round to the tenth before the minutes are taken: 59.96 s reads 1:00.0, never 0:60.0", () => {
+    expect([songTime(59.96 * 44100, 44100), songTime(83.64 * 48000, 48000), songTime(0, 22050)]).toEqual([
+      "1:00.0",
+      "1:23.6",
+      "0:00.0",
+    ]);
   });
 });
