@@ -89,7 +89,8 @@ export function outroNotes(
     notes.push(
       `${its} joined ${seconds(enteredAt - endingStart)} s in: no exit into its start came within a bar of the target`,
     );
-  else if (early > 0.05 * sampleRate)
+  // An exit at the ending's first beat, shifted a little earlier to meet the beat, is a join into the ending itself.
+  else if (ending.beat < form.endingStartBeat && early > 0.05 * sampleRate)
     notes.push(
       `${its} entered ${seconds(early)} s early, ridden up to its level: a join straight into it stepped the level`,
     );

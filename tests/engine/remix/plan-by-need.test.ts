@@ -3,7 +3,9 @@ import type { PcmAudio } from "../../../engine/audio/pcm.ts";
 import { measureForm } from "../../../engine/quality/form.ts";
 import { measureExtension } from "../../../engine/quality/measure.ts";
 import { remixExtend } from "../../../engine/remix/index.ts";
-import { songTime } from "../../../engine/remix/need.ts";
+import type { BeatAnalysis } from "../../../engine/analysis/beats.ts";
+import type { SongForm } from "../../../engine/analysis/form.ts";
+import { outroNotes, songTime } from "../../../engine/remix/need.ts";
 import { synthesizeFormSong } from "../../../engine/synth/form-song.ts";
 import { scaledLimitSeconds } from "../../../engine/variety.ts";
 import { clickSong } from "./signals.ts";
@@ -127,5 +129,23 @@ describe("the notes' song times", () => {
       "1:23.6",
       "0:00.0",
     ]);
+  });
+});
+
+describe("the ending's notes", () => {
+  const rate = 1000;
+  const analysis = { length: 100 * rate, sampleRate: rate, beats: Array.from({ length: 100 }, (_, b) => b * rate) };
+  const form = { endingStartBeat: 80 };
+  const notesFor = (beat: number, approachSamples: number) =>
+    outroNotes(
+      { kind: "outro", beat, padSamples: 0, approachSamples },
+      [{ start: beat * rate - approachSamples, end: analysis.length }],
+      analysis as unknown as BeatAnalysis,
+      form as unknown as SongForm,
+    );
+
+  test("say the ending was entered early only when the exit came into its approach", () => {
+    expect(notesFor(76, 4 * rate).join("\n")).toMatch(/entered 4\.0 s early/);
+    expect(notesFor(80, 0.2 * rate).join("\n")).not.toMatch(/early/);
   });
 });
