@@ -8,16 +8,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { medianOf } from "#engine/quality/evaluate.ts";
-
-interface Row {
-  readonly track: string;
-  readonly engine: string;
-  readonly distance: number;
-  readonly targetsMet: number;
-  readonly targets: number;
-  readonly cpuSeconds?: number;
-  readonly steered?: { readonly changed: number; readonly decisions: number };
-}
+import type { ContinuationRow as Row } from "./eval-tracks.ts";
 
 const ENGINES = ["conductor", "remix", "loop"] as const;
 

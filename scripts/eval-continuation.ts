@@ -33,31 +33,10 @@ import type { SeamSource } from "#engine/quality/report.ts";
 import { medianOf } from "#engine/quality/evaluate.ts";
 import { mfccFrechetDistance } from "#engine/quality/timbre.ts";
 import { loadCorpusSplit } from "./corpus.ts";
-import { readTrackList, trackNames } from "./eval-tracks.ts";
+import { type ContinuationRow as Row, readTrackList, trackNames } from "./eval-tracks.ts";
 
 const CUT_SECONDS = 60;
 const TARGET_SECONDS = 180;
-
-interface Row {
-  readonly track: string;
-  readonly engine: string;
-  readonly distance: number;
-  readonly targetsMet: number;
-  readonly targets: number;
-  readonly seconds: number;
-  /** CPU time of the whole process (every thread) while the engine extended. */
-  readonly cpuSeconds: number;
-  /** Share of the extension (60–180 s) played from the input's last RECENT_SHARE_SECONDS, when the engine says. */
-  readonly recentShare?: number;
-  /** The conductor's phrases chosen against the rules' first choice, of its decisions (from its notes). */
-  readonly steered?: { readonly changed: number; readonly decisions: number; readonly outlook?: OutlookCount };
-}
-
-/** Of the conductor's decisions, those its outlook made, and those where the 10 s prediction would have chosen otherwise. */
-interface OutlookCount {
-  readonly weighed: number;
-  readonly changed: number;
-}
 
 function steeredOf(notes: readonly string[] | undefined): Row["steered"] {
   const text = notes?.join("\n") ?? "";

@@ -1,4 +1,4 @@
-/** Which tracks an evaluation script runs, and what its tables call them. */
+/** Which tracks an evaluation script runs, what its tables call them, and the rows it writes. */
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { isAbsolute, resolve, sep } from "node:path";
@@ -40,4 +40,26 @@ export function trackNames(paths: readonly string[]): Map<string, string> {
       return [path, suffix(i, n)];
     }),
   );
+}
+
+/** One engine's result on one track, as eval-continuation --json writes it. */
+export interface ContinuationRow {
+  readonly track: string;
+  readonly engine: string;
+  readonly distance: number;
+  readonly targetsMet: number;
+  readonly targets: number;
+  readonly seconds: number;
+  /** CPU time of the whole process (every thread) while the engine extended. */
+  readonly cpuSeconds: number;
+  /** Share of the extension (60–180 s) played from the input's last RECENT_SHARE_SECONDS, when the engine says. */
+  readonly recentShare?: number;
+  /** The conductor's phrases chosen against the rules' first choice, of its decisions (from its notes). */
+  readonly steered?: { readonly changed: number; readonly decisions: number; readonly outlook?: OutlookCount };
+}
+
+/** Of the conductor's decisions, those its outlook made, and those where the 10 s prediction would have chosen otherwise. */
+interface OutlookCount {
+  readonly weighed: number;
+  readonly changed: number;
 }

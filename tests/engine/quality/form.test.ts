@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { concat } from "./parts.ts";
 import type { PcmAudio } from "../../../engine/audio/pcm.ts";
 import {
   checkTargets,
@@ -26,23 +27,6 @@ const silence = (seconds: number, like: PcmAudio): PcmAudio => ({
   sampleRate: like.sampleRate,
   channels: like.channels.map(() => new Float32Array(Math.round(seconds * like.sampleRate))),
 });
-
-/** Parts one after another, hard cuts. */
-function concat(...parts: PcmAudio[]): PcmAudio {
-  const first = parts[0]!;
-  return {
-    sampleRate: first.sampleRate,
-    channels: first.channels.map((_, c) => {
-      const out = new Float32Array(parts.reduce((n, p) => n + p.channels[c]!.length, 0));
-      let at = 0;
-      for (const part of parts) {
-        out.set(part.channels[c]!, at);
-        at += part.channels[c]!.length;
-      }
-      return out;
-    }),
-  };
-}
 
 /**
  * Input passages [start, end) (seconds) played one after another, each joined with a 20 ms equal-power crossfade

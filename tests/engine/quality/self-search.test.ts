@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { concat } from "./parts.ts";
 import type { PcmAudio } from "../../../engine/audio/pcm.ts";
 import { findAnchors } from "../../../engine/quality/anchors.ts";
 import { scanBlocks } from "../../../engine/quality/blocks.ts";
@@ -9,22 +10,6 @@ import { finish } from "../../../engine/quality/steps.ts";
 import { synthesizeSong } from "../../../engine/synth/song.ts";
 
 const rate = 22_050;
-
-/** Parts one after another, hard cuts. */
-function concat(parts: readonly PcmAudio[]): PcmAudio {
-  return {
-    sampleRate: rate,
-    channels: parts[0]!.channels.map((_, c) => {
-      const out = new Float32Array(parts.reduce((n, p) => n + p.channels[c]!.length, 0));
-      let at = 0;
-      for (const part of parts) {
-        out.set(part.channels[c]!, at);
-        at += part.channels[c]!.length;
-      }
-      return out;
-    }),
-  };
-}
 
 /** The longest stretch (samples) that copies an earlier part at least 1 s back, and the reads the search made. */
 function longestRepeat(audio: PcmAudio): { longest: number; reads: number } {
@@ -50,7 +35,7 @@ describe("the search of a result against itself", () => {
     const song = synthesizeSong({ seconds: 10, sampleRate: rate, channels: 2, seed: 4 });
     const period = song.channels[0]!.length;
     const perSecond = [4, 16].map((plays) => {
-      const { longest, reads } = longestRepeat(concat(Array.from({ length: plays }, () => song)));
+      const { longest, reads } = longestRepeat(concat(...Array.from({ length: plays }, () => song)));
       // The result but its first play copies the whole result one play earlier.
       expect(longest).toBe((plays - 1) * period);
       return reads / (plays * 10);
@@ -62,14 +47,14 @@ describe("the search of a result against itself", () => {
     // The same clicks at the same places over two different noises too quiet to anchor: every anchor matches one
     // 10 s earlier, but the frames between them do not. Only the third part copies an earlier one (the first) whole.
     const first = clicks(1);
-    const { longest } = longestRepeat(concat([first, clicks(3), first]));
+    const { longest } = longestRepeat(concat(first, clicks(3), first));
     expect(longest / rate).toBeGreaterThanOrEqual(10);
     expect(longest / rate).toBeLessThan(10.05);
   });
 
   test("finds the same runs when every anchor has the same hash (a hash only narrows the places to check)", () => {
     // Under 64 anchors in all, so no hash's list is cut either way; different frames must still tell runs apart.
-    const audio = concat([clicks(1), clicks(3), clicks(1)]);
+    const audio = concat(clicks(1), clicks(3), clicks(1));
     const whole = sampleSource(audio);
     const anchors = finish(findAnchors(whole, finish(scanBlocks(whole))));
     expect(anchors.count).toBeLessThan(64);
