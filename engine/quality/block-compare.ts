@@ -85,12 +85,17 @@ function closerThan(a: Float32Array, i: number, b: Float32Array, j: number, size
   return true;
 }
 
-/** One block as the searches take it: its vector, silence, projection and the copy holding it (-1 for none). */
+/**
+ * One block as the searches take it: its vector, silence, projection; the offset (result sample minus input sample) of
+ * the copied stretch of the input holding it, NaN for none (two blocks with the same offset lie in one unbroken stretch
+ * of the input); and the input's block at the same place in that stretch, -1 for none.
+ */
 export interface Block {
   readonly vector: Float32Array;
   readonly silent: boolean;
   readonly projection: number;
-  readonly copy: number;
+  readonly offset: number;
+  readonly source: number;
 }
 
 /**
@@ -98,9 +103,10 @@ export interface Block {
  * loops.ts shortestLoopSeconds), found while the blocks are pushed in order: only the last maxLag + 1 are kept. Every
  * lag compares the blocks in the same order, by the same rule, as a sweep of that lag alone would, and keeps where
  * its matches in its last window were (a window can only fill up at a match, or when it first reaches its length, so
- * only then is it checked); the answer is the smallest lag whose window filled, 0 when none did.
+ * only then is it checked); the answer is the smallest lag whose window filled, 0 when none did. With the input's blocks
+ * (`input`), a pair from two stretches of the input is left out where the input repeats at that lag there too.
  */
-export function lagSearch(grid: BlockGrid, size: number, maxPeriodSeconds: number) {
+export function lagSearch(grid: BlockGrid, size: number, maxPeriodSeconds: number, input?: SlidingBlocks) {
   const { count, blockFrames, stride, frameSeconds } = grid;
   const maxLag = Math.min(count - 1, Math.floor(maxPeriodSeconds / frameSeconds));
   const minRunFrames = MIN_REPEAT_SECONDS / frameSeconds;
@@ -108,7 +114,8 @@ export function lagSearch(grid: BlockGrid, size: number, maxPeriodSeconds: numbe
   const vectors = new Float32Array(kept * size);
   const silent = new Uint8Array(kept);
   const projections = new Float64Array(kept);
-  const copies = new Int32Array(kept);
+  const offsets = new Float64Array(kept);
+  const sources = new Int32Array(kept);
   const lags = Math.max(0, maxLag - blockFrames + 1);
   // Per lag (k = lag - blockFrames): its window in compared blocks (never shorter for a longer lag), and a ring of
   // the steps of its matches within the window.
@@ -133,9 +140,10 @@ export function lagSearch(grid: BlockGrid, size: number, maxPeriodSeconds: numbe
       if (
         silent[a] ||
         silent[b] ||
-        (copies[a]! >= 0 && copies[a] === copies[b]) ||
+        offsets[a] === offsets[b] ||
         !(Math.abs(projections[a]! - projections[b]!) < NEAR_IDENTICAL_DISTANCE + PROJECTION_SLACK) ||
-        !closerThan(vectors, a, vectors, b, size, NEAR_IDENTICAL_DISTANCE)
+        !closerThan(vectors, a, vectors, b, size, NEAR_IDENTICAL_DISTANCE) ||
+        (input !== undefined && inputRepeats(input, sources[a]!, sources[b]!, lag))
       )
         continue;
       const k = lag - blockFrames;
@@ -166,7 +174,8 @@ export function lagSearch(grid: BlockGrid, size: number, maxPeriodSeconds: numbe
       vectors.set(block.vector, slot * size);
       silent[slot] = block.silent ? 1 : 0;
       projections[slot] = block.projection;
-      copies[slot] = block.copy;
+      offsets[slot] = block.offset;
+      sources[slot] = block.source;
       const i = n - maxLag;
       if (i >= 0 && i % stride === 0) visit(i);
     },
@@ -176,6 +185,22 @@ export function lagSearch(grid: BlockGrid, size: number, maxPeriodSeconds: numbe
       return Number.isFinite(best) ? best * frameSeconds : 0;
     },
   };
+}
+
+/**
+ * Whether the input, where it holds block `a` (its block index, -1: none), goes on `lag` later to a near-identical
+ * block, as the result does across a join: then the join changed nothing one would hear (an ostinato carried on from
+ * one stretch of the song into another), and the repeat is the song's own. A phrase a join plays again is not: the
+ * input goes on to something else after it. Where the input ends before a + lag, read from the other side: whether the
+ * input has a near-identical block `lag` before its block `b`.
+ */
+function inputRepeats(input: SlidingBlocks, a: number, b: number, lag: number): boolean {
+  const same = (i: number, j: number) =>
+    !input.silent[i] &&
+    !input.silent[j] &&
+    closerThan(input.vectors, i, input.vectors, j, input.size, NEAR_IDENTICAL_DISTANCE);
+  if (a >= 0 && a + lag < input.count) return same(a, a + lag);
+  return b - lag >= 0 && b < input.count && same(b - lag, b);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { FoundCopies } from "./copies.ts";
+import type { BlockPlace } from "./loops.ts";
 import type { SeamSource } from "./report.ts";
 import type { SampleSource, SourceSpan } from "./sample-source.ts";
 
@@ -71,21 +72,39 @@ export function coveredShare(segments: readonly CopySegment[], from: number, to:
   return to > from ? covered / (to - from) : 0;
 }
 
+/** Offsets this close (samples) are one stretch of the input. */
+const SAME_OFFSET_SAMPLES = 2;
+
 /**
  * For a one-beat block of the measured part (block i: analysis frames [i, i + blockFrames) counted from result sample
- * `boundary`, frame f starting at boundary + f * hopSamples and frameSamples long), the index of the segment holding
- * all its samples, or -1.
+ * `boundary`, frame f starting at boundary + f * hopSamples and frameSamples long), the offset of the segment holding
+ * all its samples: from `segments` (copies found sample for sample), else from `placed` (the engine's own account of
+ * its pieces, placedSegments: a piece whose level is ridden is no sample-exact copy, but still one stretch of the
+ * input); NaN when neither holds it.
  */
-export function blockCopy(
+export function blockPlace(
   blockFrames: number,
   segments: readonly CopySegment[],
+  placed: readonly CopySegment[],
   grid: { readonly boundary: number; readonly hopSamples: number; readonly frameSamples: number },
-): (block: number) => number {
+): BlockPlace {
   const { boundary, hopSamples, frameSamples } = grid;
   const span = (blockFrames - 1) * hopSamples + frameSamples;
-  return (i) => {
+  const offsetOf = (i: number) => {
     const start = boundary + i * hopSamples;
-    return segmentIndexHolding(segments, start, start + span);
+    const copied = segmentHolding(segments, start, start + span)?.offset;
+    const own = segmentHolding(placed, start, start + span)?.offset;
+    if (copied === undefined) return own ?? Number.NaN;
+    // The engine's seconds, rounded to samples, may put its piece a sample or two off the copy found.
+    return own !== undefined && Math.abs(own - copied) <= SAME_OFFSET_SAMPLES ? own : copied;
+  };
+  return {
+    offsetOf,
+    // The input's block starting nearest the same samples (the input's frames start at its sample 0).
+    sourceOf(i) {
+      const offset = offsetOf(i);
+      return Number.isNaN(offset) ? -1 : Math.round((boundary + i * hopSamples - offset) / hopSamples);
+    },
   };
 }
 

@@ -3,7 +3,7 @@ import type { BeatVectoriser } from "../analysis/beat-vectors.ts";
 import { timedSteps, type Timed } from "./extension-analysis.ts";
 import { wholeRows } from "./frame-rows.ts";
 import type { FrameWalk } from "./frame-walk.ts";
-import { extensionLoops, type SlidingBlocks } from "./loops.ts";
+import { type BlockPlace, extensionLoops, type SlidingBlocks } from "./loops.ts";
 import type { Steps } from "./steps.ts";
 import { chromaSum, cosine, frechetDistance, mfccGaussian, mfccGaussianOf } from "./timbre.ts";
 
@@ -20,7 +20,7 @@ export interface FrameFigures {
 /**
  * The figures read from the extension's frames against the original's (mfccFrechetDistance, chromaCosine,
  * extensionLoops), in two walks over the frames: the MFCC means, the chroma, the blocks and their loops in the first,
- * the MFCC spread about those means in the second. `copyOf`: as extensionLoops takes it.
+ * the MFCC spread about those means in the second. `place`: as extensionLoops takes it.
  */
 export function* frameFigures(
   frames: FrameWalk,
@@ -29,13 +29,13 @@ export function* frameFigures(
     readonly blocks: SlidingBlocks;
     readonly vectoriser: BeatVectoriser;
   },
-  copyOf: (block: number) => number,
+  place: BlockPlace,
   timed: Timed,
 ): Steps<FrameFigures> {
   const { rows } = frames;
   const gaussian = mfccGaussian();
   const chroma = chromaSum();
-  const loops = extensionLoops(rows, reference, copyOf);
+  const loops = extensionLoops(rows, reference, place);
   const [firstStage, spreadStage] = FRAME_FIGURE_STAGES;
   yield* timedSteps(
     timed,

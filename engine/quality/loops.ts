@@ -14,6 +14,12 @@ import { SILENT_BLOCK_DB } from "./timbre.ts";
 
 export type { SlidingBlocks };
 
+/** Where each of the extension's blocks came from in the input (see Block): offset NaN and source -1 for nowhere. */
+export interface BlockPlace {
+  offsetOf(block: number): number;
+  sourceOf(block: number): number;
+}
+
 /** Blocks compared between two steps (steps.ts). */
 const STEP_BLOCKS = 1024;
 /** Default longest period the loop search looks for, seconds. */
@@ -23,14 +29,15 @@ const MAX_PERIOD_SECONDS = 40;
  * Shortest period (seconds) at which a stretch is followed straight away by a near-identical copy of itself:
  * along each lag (one analysis frame resolution) of the self-similarity of one-beat blocks, a window at least
  * one period and 2 s long where 80 % of the blocks match. Silent blocks never match. 0 when no period up to
- * maxPeriodSeconds repeats. `copyOf` (per block: which sample-exact copy of the input holds it, -1 for none) leaves
- * out pairs of blocks inside one copy: a repeat there is the song's own (a phrase it plays twice in a row, a steady
- * decay), carried by any copy of it, not a loop the extension made.
+ * maxPeriodSeconds repeats. `offsetOf` (per block: the offset of the copied stretch of the input holding it, NaN for
+ * none; see Block) leaves out pairs of blocks inside one unbroken stretch of the input: a repeat there is the song's
+ * own (a phrase it plays twice in a row, a steady decay, an ostinato), carried by any copy of it, not a loop the
+ * extension made.
  */
 export function shortestLoopSeconds(
   blocks: SlidingBlocks,
   maxPeriodSeconds = MAX_PERIOD_SECONDS,
-  copyOf?: Int32Array,
+  offsetOf?: Float64Array,
 ): number {
   const { count, size, vectors, silent } = blocks;
   const direction = spreadDirection(blocks);
@@ -40,7 +47,8 @@ export function shortestLoopSeconds(
       vector: vectors.subarray(i * size, (i + 1) * size),
       silent: silent[i] === 1,
       projection: projection(vectors, i, size, direction),
-      copy: copyOf?.[i] ?? -1,
+      offset: offsetOf?.[i] ?? Number.NaN,
+      source: -1,
     });
   }
   return search.seconds();
@@ -56,7 +64,8 @@ export function verbatimFraction(blocks: SlidingBlocks, reference: SlidingBlocks
       vector,
       silent: silent[i] === 1,
       projection: projection(vector, 0, size, counter.direction),
-      copy: -1,
+      offset: Number.NaN,
+      source: -1,
     });
   }
   return counter.fraction();
@@ -65,17 +74,18 @@ export function verbatimFraction(blocks: SlidingBlocks, reference: SlidingBlocks
 /**
  * shortestLoopSeconds and verbatimFraction of the extension's blocks (frames' one-beat blocks, made one at a time and
  * let go: none of them is held past maxPeriodSeconds), against the input's blocks, with the frames handed over a range
- * at a time, in order (`push`: the blocks whose frames end by the range's end). `copyOf(i)`: which sample-exact copy
- * of the input holds block i (-1 for none). Both searches project along the direction of the input's blocks (which
+ * at a time, in order (`push`: the blocks whose frames end by the range's end). `place`: for block i, the offset of the
+ * copied stretch of the input holding it and the input's block at its place (NaN and -1 for none; see Block): a
+ * repeat inside one stretch, or where the input repeats at that lag too, is the song's own. Both searches project along the direction of the input's blocks (which
  * prunes as well: the extension is mostly the input); the answers do not depend on it.
  */
 export function extensionLoops(
   frames: FrameRows,
   reference: { readonly blocks: SlidingBlocks; readonly vectoriser: BeatVectoriser },
-  copyOf: (block: number) => number,
+  place: BlockPlace,
 ) {
   const maker = blockMaker(frames, reference.blocks.blockFrames, reference.vectoriser);
-  const search = lagSearch(maker, BEAT_VECTOR_SIZE, MAX_PERIOD_SECONDS);
+  const search = lagSearch(maker, BEAT_VECTOR_SIZE, MAX_PERIOD_SECONDS, reference.blocks);
   const counter = verbatimCounter(reference.blocks);
   let i = 0;
   return {
@@ -91,7 +101,8 @@ export function extensionLoops(
           vector,
           silent,
           projection: projection(vector, 0, BEAT_VECTOR_SIZE, counter.direction),
-          copy: copyOf(i),
+          offset: place.offsetOf(i),
+          source: place.sourceOf(i),
         };
         search.push(block);
         if (i % maker.stride === 0) counter.push(block);

@@ -3,7 +3,7 @@ import { analyseBeatsFromFrames, type BeatAnalysis, type SignalAnalysis } from "
 import { frameFeatures, type FrameFeatures } from "../analysis/features.ts";
 import { createBeatVectoriser, type BeatVectoriser } from "../analysis/beat-vectors.ts";
 import { analysisSignal, type AnalysisSignal } from "../analysis/signal.ts";
-import { blockCopy, copySegments, coveredShare, type CopySegment, placedSegments } from "./copy-map.ts";
+import { blockPlace, copySegments, coveredShare, type CopySegment, placedSegments } from "./copy-map.ts";
 import {
   analyseExtensionDirect,
   analyseExtensionMapped,
@@ -209,7 +209,7 @@ function* measureBody(
   const silent = !Number.isFinite(extension.integratedLufs);
   const { rows } = extension.frames;
   const originalTempo = reference.beats.tempoBpm;
-  const copyOf = blockCopy(reference.blockFrames, segments, {
+  const place = blockPlace(reference.blockFrames, segments, placed ?? [], {
     boundary,
     hopSamples: rows.hop * reference.signal.factor,
     frameSamples: rows.frameSize * reference.signal.factor,
@@ -219,7 +219,7 @@ function* measureBody(
     extensionSeconds: extensionLength / sampleRate,
     integratedLoudnessDifferenceLu: finiteOrNull(extension.integratedLufs - reference.integratedLufs),
     tempoDifferencePercent: silent ? null : (100 * Math.abs(extension.tempoBpm - originalTempo)) / originalTempo,
-    ...(yield* frameFigures(extension.frames, reference, copyOf, timed)),
+    ...(yield* frameFigures(extension.frames, reference, place, timed)),
     extensionTempoBpm: silent ? null : extension.tempoBpm,
   };
 }
