@@ -28,7 +28,7 @@ import { analyseBeats } from "#engine/analysis/beats.ts";
 import { analyseForm } from "#engine/analysis/form.ts";
 import { type Candidate, makeExtenders } from "#engine/extend/extenders.ts";
 import { loadConductor } from "#engine/model/conductor.ts";
-import { checkTargets, measureExtension, type Extender, type TargetCheck } from "#engine/quality/index.ts";
+import { checkTargets, type Extender, measureExtenderResult, type TargetCheck } from "#engine/quality/index.ts";
 import type { SeamSource } from "#engine/quality/report.ts";
 import { medianOf } from "#engine/quality/evaluate.ts";
 import { mfccFrechetDistance } from "#engine/quality/timbre.ts";
@@ -140,14 +140,7 @@ async function scoreTrack(
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     const continuation = features(slice(result.audio, CUT_SECONDS, TARGET_SECONDS));
     const distance = mfccFrechetDistance(continuation, 0, continuation.frameCount, truth);
-    const report = options.targets
-      ? await measureExtension({
-          original: opening,
-          result: result.audio,
-          seams: result.seams,
-          introSeconds: result.introSeconds,
-        })
-      : undefined;
+    const report = options.targets ? await measureExtenderResult(opening, result) : undefined;
     const checks = report
       ? checkTargets(report, { inputHasEnding: result.form === "song" }).filter((c) => c.met !== null)
       : [];

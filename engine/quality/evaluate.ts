@@ -1,7 +1,7 @@
 import type { ClosingFade } from "../audio/fade.ts";
 import type { PcmAudio } from "../audio/pcm.ts";
 import type { BaselineResult } from "./baselines.ts";
-import { analyseOriginal, measureExtension } from "./measure.ts";
+import { analyseOriginal, measureExtension, type MeasureOptions } from "./measure.ts";
 import type { QualityReport, SeamSource } from "./report.ts";
 
 /** What an extender returns: the baselines' result, plus where the kept opening ends when the engine says (ExtendResult.introSeconds). */
@@ -31,6 +31,23 @@ export interface EngineEvaluation {
 }
 
 /**
+ * The quality report of an extender's result, with all the engine says about it, as the CLI measures it: where each
+ * seam joins the input (a click is judged against the input's own steps there, a level-ridden piece is still one
+ * stretch of it) and the closing fade.
+ */
+export function measureExtenderResult(
+  input: PcmAudio,
+  result: ExtenderResult,
+  options?: MeasureOptions,
+): Promise<QualityReport> {
+  const { seams, seamSources, introSeconds, closingFade } = result;
+  return measureExtension(
+    { original: input, result: result.audio, seams, seamSources, introSeconds, closingFade },
+    options,
+  );
+}
+
+/**
  * Runs every extender on one track and measures each result (the track is analysed once for the measurement).
  * Extenders run one after another, each timed from scratch.
  */
@@ -48,15 +65,7 @@ export async function evaluateEngines(
     const started = performance.now();
     const result = await extend(own, targetSeconds);
     const seconds = (performance.now() - started) / 1000;
-    const measured = {
-      original: input,
-      result: result.audio,
-      seams: result.seams,
-      seamSources: result.seamSources,
-      introSeconds: result.introSeconds,
-      closingFade: result.closingFade,
-    };
-    const report = await measureExtension(measured, { originalAnalysis });
+    const report = await measureExtenderResult(input, result, { originalAnalysis });
     evaluations.push({ engine, form: result.form, report, seconds });
   }
   return evaluations;

@@ -12,6 +12,7 @@ export { loopBaseline, silenceBaseline, type BaselineResult } from "./baselines.
 export {
   evaluateEngines,
   formatMedianTable,
+  measureExtenderResult,
   medianReports,
   TABLE_METRICS,
   type EngineEvaluation,
