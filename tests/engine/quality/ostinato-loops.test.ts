@@ -3,6 +3,7 @@ import type { PcmAudio } from "../../../engine/audio/pcm.ts";
 import { measureExtension } from "../../../engine/quality/measure.ts";
 import type { SeamSource } from "../../../engine/quality/report.ts";
 import { synthesizeSong } from "../../../engine/synth/song.ts";
+import { concat } from "./parts.ts";
 
 const rate = 22050;
 /** A short ostinato (three plucked notes) over the whole song, as colobot's music007 has under its tune. */
@@ -27,7 +28,7 @@ const original = withOstinato(synthesizeSong({ seconds: 48, sampleRate: rate, ch
  * dB along it (as the engine rides a piece's level toward the next join): no piece is a sample-exact copy.
  */
 function extension(pieces: [number, number][], ride: number) {
-  const parts = [original.channels[0]!];
+  const parts: PcmAudio[] = [original];
   const seams: number[] = [];
   const seamSources: SeamSource[] = [];
   let at = 48;
@@ -35,19 +36,13 @@ function extension(pieces: [number, number][], ride: number) {
   for (const [from, to] of pieces) {
     const piece = original.channels[0]!.slice(from * rate, to * rate);
     for (let i = 0; i < piece.length; i++) piece[i] = piece[i]! * 10 ** ((ride * i) / piece.length / 20);
-    parts.push(piece);
+    parts.push({ sampleRate: rate, channels: [piece] });
     seams.push(at);
     seamSources.push({ fromSeconds: previousEnd, toSeconds: from });
     at += to - from;
     previousEnd = to;
   }
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return { original, result: { sampleRate: rate, channels: [out] }, seams, seamSources };
+  return { original, result: concat(...parts), seams, seamSources };
 }
 
 describe("the shortest back-to-back loop of a song built on a short ostinato", () => {
