@@ -2,6 +2,7 @@ import { NEAR_IDENTICAL_DISTANCE } from "../analysis/beat-vectors.ts";
 import type { BeatAnalysis } from "../analysis/beats.ts";
 import type { PulseProfile } from "../analysis/continuity.ts";
 import type { SongForm } from "../analysis/form.ts";
+import { echoesJustPlayed } from "./join-echo.ts";
 import type { JumpGraph } from "./jump-graph.ts";
 import type { Phrase, PhraseChoice, PhraseSteering } from "./phrase.ts";
 import type { SourceRange } from "./plan.ts";
@@ -226,6 +227,10 @@ export function rankChoices(
       if (lag !== undefined) repeat += REPEAT_COST * (2 - lag / replay.maxLag);
       if (lag !== undefined) loops = true;
     }
+    if (!backToBack && !loops && !natural && echoes(graph, state, join, phrase, at, analysis.sampleRate)) {
+      repeat += REPEAT_COST;
+      loops = true;
+    }
     const ago = (state.position - state.lastHeard[index]!) / analysis.sampleRate;
     if (ago < RECENT_SECONDS) cost += 4 + 4 * (1 - ago / RECENT_SECONDS);
     const follow = env.follow?.(index, state) ?? 0;
@@ -240,6 +245,23 @@ export function rankChoices(
     if (ranked.length === 0) ranked.push({ phrase: 0, cost: 0 });
   }
   return ranked.sort((a, b) => a.cost - b.cost);
+}
+
+/** Whether entering `phrase` at this join plays the seconds just heard again straight away (join-echo.ts). */
+function echoes(
+  graph: JumpGraph,
+  state: WalkState,
+  join: JoinContext,
+  phrase: Phrase,
+  at: (beat: number) => number,
+  sampleRate: number,
+): boolean {
+  const run = { runSamples: state.position - state.runStart, sampleRate, maxSeconds: MIN_REPLAY_SECONDS };
+  return echoesJustPlayed(
+    graph,
+    { from: join.from, entry: phrase.start, entryBeats: phrase.end - phrase.start, ...run },
+    at,
+  );
 }
 
 /** Phrases from the intro's end up to `untilBeat`, inside the playable part of the song. */

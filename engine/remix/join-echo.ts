@@ -1,0 +1,48 @@
+import { NEAR_IDENTICAL_DISTANCE } from "../analysis/beat-vectors.ts";
+import type { JumpGraph } from "./jump-graph.ts";
+
+/** The loop metric's shortest window: a repeat is heard over at least this long (quality/loops.ts). */
+const MIN_ECHO_SECONDS = 2;
+/** Share of beats that must match (as the loop metric's share of blocks, and phrase-choice's ALIKE_SHARE). */
+const ECHO_SHARE = 0.8;
+
+/** A join out of the song after beat `from` into beat `entry`, with the contiguous run played up to it. */
+export interface JoinEcho {
+  readonly from: number;
+  readonly entry: number;
+  /** Beats the entry's phrase holds from `entry` on. */
+  readonly entryBeats: number;
+  /** Samples of the song played contiguously up to the join (the run that ends with beat `from`). */
+  readonly runSamples: number;
+  readonly sampleRate: number;
+  /** Shortest back-to-back repeat that is not a loop, seconds (MIN_REPLAY_SECONDS). */
+  readonly maxSeconds: number;
+}
+
+/**
+ * Whether entering at `entry` plays again, straight away, what was just played: for some period of m beats (at least
+ * MIN_ECHO_SECONDS long, shorter than maxSeconds), the entry's first m beats sound like the m beats before the join,
+ * ECHO_SHARE of them within NEAR_IDENTICAL_DISTANCE, while the song's own next m beats do not (where the song itself
+ * repeats, the join only carries the song's repeat on). This is a back-to-back loop the phrases' starts do not show:
+ * the entry's phrase is not alike to the one just played, only its first seconds are to the last seconds heard.
+ */
+export function echoesJustPlayed(graph: JumpGraph, join: JoinEcho, at: (beat: number) => number): boolean {
+  const end = join.from + 1;
+  const limit = Math.min(join.entryBeats, end, graph.beatCount - join.entry);
+  for (let m = 2; m <= limit; m++) {
+    const span = at(end) - at(end - m);
+    if (span > join.runSamples || span >= join.maxSeconds * join.sampleRate) break;
+    if (span < MIN_ECHO_SECONDS * join.sampleRate) continue;
+    if (!matches(graph, end - m, join.entry, m)) continue;
+    if (end + m <= graph.beatCount && matches(graph, end - m, end, m)) continue;
+    return true;
+  }
+  return false;
+}
+
+/** Whether ECHO_SHARE of the m beats from `a` are within NEAR_IDENTICAL_DISTANCE of the m beats from `b`. */
+function matches(graph: JumpGraph, a: number, b: number, m: number): boolean {
+  let matching = 0;
+  for (let k = 0; k < m; k++) if (graph.distance(a + k, b + k) < NEAR_IDENTICAL_DISTANCE) matching++;
+  return matching >= ECHO_SHARE * m;
+}

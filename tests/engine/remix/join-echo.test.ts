@@ -1,0 +1,72 @@
+import { describe, expect, test } from "vitest";
+import type { BeatAnalysis } from "../../../engine/analysis/beats.ts";
+import type { JumpGraph } from "../../../engine/remix/jump-graph.ts";
+import { choosePhrase, createSlotHistory, soundAlikes, type WalkState } from "../../../engine/remix/phrase-choice.ts";
+import type { Phrase } from "../../../engine/remix/phrase.ts";
+
+/**
+ * Four 8-beat phrases of one-second beats (as colobot music007): the last 4 beats of phrase 2 (20-23) sound like the
+ * first 4 of phrase 1 (8-11), and the song goes on to something else after beat 23. The phrases are not alike from
+ * their starts, so the phrase rule does not see that entering phrase 1 out of phrase 2 plays the last 4 s again.
+ */
+const phrases: Phrase[] = [0, 8, 16, 24].map((start) => ({ start, end: start + 8 }));
+const echo = (a: number, b: number) => Math.min(a, b) >= 8 && Math.min(a, b) < 12 && Math.abs(a - b) === 12;
+const graph = {
+  beatCount: 32,
+  distance: (a: number, b: number) => (a === b || echo(a, b) ? 0.05 : 1),
+  // Out of phrase 2's last beat, phrase 1 joins best: the rules alone would pick it.
+  transitionCost: (_from: number, to: number) => (to === 8 ? 0.1 : 1),
+  loudnessChange: () => 0,
+  samePlaceInBar: () => true,
+} as unknown as JumpGraph;
+
+function stateAfterPhrase2(): WalkState {
+  const state: WalkState = {
+    history: createSlotHistory(2),
+    lastHeard: [-Infinity, -Infinity, 40, -Infinity],
+    lastStarted: [-Infinity, -Infinity, 32, -Infinity],
+    soundAlikes: soundAlikes(phrases, graph),
+    timesUsed: [0, 0, 1, 0],
+    position: 40,
+    runStart: 32,
+    runPhrases: 1,
+    current: 2,
+    shift: 0,
+    shortfalls: new Set(),
+    repeats: [],
+  };
+  state.history.push(16, 32);
+  return state;
+}
+
+const environment = {
+  analysis: { sampleRate: 1, length: 32 } as BeatAnalysis,
+  graph,
+  cuts: Array.from({ length: 33 }, (_, b) => b),
+  random: () => 0,
+  heard: () => [],
+};
+
+describe("a join that lands on what was just played", () => {
+  test("the phrases are not alike from their starts: the phrase rule alone does not see it", () => {
+    expect(soundAlikes(phrases, graph)).toEqual([[], [], [], []]);
+  });
+
+  test("the walk does not enter a phrase whose first seconds are the seconds just heard", async () => {
+    const pick = await choosePhrase(
+      phrases,
+      stateAfterPhrase2(),
+      { from: 23, place: 24, natural: -1, stop: 24 },
+      environment,
+    );
+    expect(pick).not.toBe(1);
+  });
+
+  test("unless no other choice exists", async () => {
+    const two = [phrases[1]!, phrases[2]!];
+    const state = { ...stateAfterPhrase2(), current: 1, lastHeard: [-Infinity, 40], lastStarted: [-Infinity, 32] };
+    state.soundAlikes = soundAlikes(two, graph);
+    const pick = await choosePhrase(two, state, { from: 23, place: 24, natural: -1, stop: 24 }, environment);
+    expect(pick).toBe(0);
+  });
+});
