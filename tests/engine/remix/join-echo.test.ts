@@ -62,6 +62,24 @@ describe("a join that lands on what was just played", () => {
     expect(pick).not.toBe(1);
   });
 
+  test("where the song itself repeats those seconds next, the join only carries the song's repeat on", async () => {
+    // Beats 24-27 sound like 20-23 too: the song plays its last 4 s again itself, so entering phrase 1 is no loop.
+    const ownRepeat = (a: number, b: number) =>
+      echo(a, b) || (Math.min(a, b) >= 20 && Math.min(a, b) < 24 && Math.abs(a - b) === 4);
+    const repeating = {
+      ...graph,
+      distance: (a: number, b: number) => (a === b || ownRepeat(a, b) ? 0.05 : 1),
+    } as JumpGraph;
+    const state = { ...stateAfterPhrase2(), soundAlikes: soundAlikes(phrases, repeating) };
+    const pick = await choosePhrase(
+      phrases,
+      state,
+      { from: 23, place: 24, natural: -1, stop: 24 },
+      { ...environment, graph: repeating },
+    );
+    expect(pick).toBe(1);
+  });
+
   test("unless no other choice exists", async () => {
     const two = [phrases[1]!, phrases[2]!];
     const state = { ...stateAfterPhrase2(), current: 1, lastHeard: [-Infinity, 40], lastStarted: [-Infinity, 32] };
