@@ -5,6 +5,11 @@ import type { JumpGraph } from "./jump-graph.ts";
 const MIN_ECHO_SECONDS = 2;
 /** Share of beats that must match (as the loop metric's share of blocks, and phrase-choice's ALIKE_SHARE). */
 const ECHO_SHARE = 0.8;
+/**
+ * Beats count as the same audio within this many times NEAR_IDENTICAL_DISTANCE: the loop measure finds each lag at
+ * frame resolution, closer than the beat grid's pairs (colobot Humanitarian's join matched 77 % at 1x, 80 % needed).
+ */
+const ECHO_MARGIN = 1.5;
 
 /** A join out of the song after beat `from` into beat `entry`, with the contiguous run played up to it. */
 export interface JoinEcho {
@@ -22,9 +27,10 @@ export interface JoinEcho {
 /**
  * Whether entering at `entry` plays again, straight away, what was just played: for some period of m beats (at least
  * MIN_ECHO_SECONDS long, shorter than maxSeconds), the entry's first m beats sound like the m beats before the join,
- * ECHO_SHARE of them within NEAR_IDENTICAL_DISTANCE, while the song's own next m beats do not (where the song itself
- * repeats, the join only carries the song's repeat on). This is a back-to-back loop the phrases' starts do not show:
- * the entry's phrase is not alike to the one just played, only its first seconds are to the last seconds heard.
+ * ECHO_SHARE of them within ECHO_MARGIN times NEAR_IDENTICAL_DISTANCE, while the song's own next m beats do not
+ * (where the song itself repeats, the join only carries the song's repeat on). This is a back-to-back loop the
+ * phrases' starts do not show: the entry's phrase is not alike to the one just played, only its first seconds are to
+ * the last seconds heard.
  */
 export function echoesJustPlayed(graph: JumpGraph, join: JoinEcho, at: (beat: number) => number): boolean {
   const end = join.from + 1;
@@ -40,9 +46,9 @@ export function echoesJustPlayed(graph: JumpGraph, join: JoinEcho, at: (beat: nu
   return false;
 }
 
-/** Whether ECHO_SHARE of the m beats from `a` are within NEAR_IDENTICAL_DISTANCE of the m beats from `b`. */
+/** Whether ECHO_SHARE of the m beats from `a` are within the margin of the m beats from `b`. */
 function matches(graph: JumpGraph, a: number, b: number, m: number): boolean {
   let matching = 0;
-  for (let k = 0; k < m; k++) if (graph.distance(a + k, b + k) < NEAR_IDENTICAL_DISTANCE) matching++;
+  for (let k = 0; k < m; k++) if (graph.distance(a + k, b + k) < ECHO_MARGIN * NEAR_IDENTICAL_DISTANCE) matching++;
   return matching >= ECHO_SHARE * m;
 }
