@@ -1,7 +1,7 @@
 import type { SongForm } from "../analysis/form.ts";
-import { NEAR_IDENTICAL_DISTANCE } from "../analysis/beat-vectors.ts";
 import type { JumpGraph } from "./jump-graph.ts";
-import { ALIKE_SHARE, MIN_REPLAY_SECONDS } from "./phrase-choice.ts";
+import { ALIKE_SHARE, loopAlike } from "./join-echo.ts";
+import { MIN_REPLAY_SECONDS } from "./phrase-choice.ts";
 
 /**
  * One edit of the song in its own order, at bar lines of its body ("sites": the bar lines from the intro's end to
@@ -47,8 +47,6 @@ const JOIN_COST = 1;
 const OFF_PHRASE_COST = 0.6;
 /** A span heard twice in a row sooner than MIN_REPLAY_SECONDS is a back-to-back loop: allowed, not preferred. */
 const LOOP_COST = 20;
-/** Beats a little further apart than "the same audio" count as alike when looking for loops (see loopsAtSite). */
-const LOOP_MARGIN = 1.5;
 const LOUDNESS_FREE_LU = 0.75;
 const LOUDNESS_COST_PER_LU = 3;
 const OFF_METRE_COST = 2;
@@ -147,13 +145,12 @@ function insertions(
  * Whether the span [from, from + beats) played at `site` is heard as a back-to-back loop of period `beats`: the loop
  * metric's reading, beat by beat. Each beat of the span is compared with the beat `beats` before it (the song before
  * the site) and with the one `beats` after it (the song from the site on); some run of `beats` such pairs, across the
- * span's start or its end, has at least ALIKE_SHARE of them within LOOP_MARGIN times NEAR_IDENTICAL_DISTANCE ("the
- * same audio", with a margin: the metric finds each lag at frame resolution, closer than the beat grid's pairs).
+ * span's start or its end, has at least ALIKE_SHARE of them loopAlike (join-echo.ts: "the same audio", with the
+ * margin the metric's frame resolution calls for).
  */
 function loopsAtSite(graph: JumpGraph, from: number, site: number, beats: number): boolean {
   if (beats < 2 || site - beats < 0 || site + beats > graph.beatCount || from + beats > graph.beatCount) return false;
-  const alike = (a: number, b: number): number =>
-    graph.distance(a, b) < LOOP_MARGIN * NEAR_IDENTICAL_DISTANCE ? 1 : 0;
+  const alike = (a: number, b: number): number => (loopAlike(graph, a, b) ? 1 : 0);
   // Pairs in output order: the song before the site against the span, then the span against the song after it.
   const pairs = [
     ...Array.from({ length: beats }, (_, k) => alike(site - beats + k, from + k)),

@@ -3,13 +3,18 @@ import type { JumpGraph } from "./jump-graph.ts";
 
 /** The loop metric's shortest window: a repeat is heard over at least this long (quality/loops.ts). */
 const MIN_ECHO_SECONDS = 2;
-/** Share of beats that must match (as the loop metric's share of blocks, and phrase-choice's ALIKE_SHARE). */
-const ECHO_SHARE = 0.8;
+/** Share of beats that must match for two stretches to sound the same (as the loop metric's share of blocks). */
+export const ALIKE_SHARE = 0.8;
 /**
- * Beats count as the same audio within this many times NEAR_IDENTICAL_DISTANCE: the loop measure finds each lag at
- * frame resolution, closer than the beat grid's pairs (colobot Humanitarian's join matched 77 % at 1x, 80 % needed).
+ * When looking for loops, beats count as the same audio within this many times NEAR_IDENTICAL_DISTANCE: the loop
+ * measure finds each lag at frame resolution, closer than the beat grid's pairs (colobot Humanitarian's join matched
+ * 77 % at 1x, 80 % needed).
  */
-const ECHO_MARGIN = 1.5;
+const LOOP_MARGIN = 1.5;
+
+/** Whether two beats sound alike enough to make a loop heard (the loop measure's "same audio", with LOOP_MARGIN). */
+export const loopAlike = (graph: JumpGraph, a: number, b: number): boolean =>
+  graph.distance(a, b) < LOOP_MARGIN * NEAR_IDENTICAL_DISTANCE;
 
 /** A join out of the song after beat `from` into beat `entry`, with the contiguous run played up to it. */
 export interface JoinEcho {
@@ -27,7 +32,7 @@ export interface JoinEcho {
 /**
  * Whether entering at `entry` plays again, straight away, what was just played: for some period of m beats (at least
  * MIN_ECHO_SECONDS long, shorter than maxSeconds), the entry's first m beats sound like the m beats before the join,
- * ECHO_SHARE of them within ECHO_MARGIN times NEAR_IDENTICAL_DISTANCE, while the song's own next m beats do not
+ * ALIKE_SHARE of them loopAlike, while the song's own next m beats do not
  * (where the song itself repeats, the join only carries the song's repeat on). This is a back-to-back loop the
  * phrases' starts do not show: the entry's phrase is not alike to the one just played, only its first seconds are to
  * the last seconds heard.
@@ -46,9 +51,9 @@ export function echoesJustPlayed(graph: JumpGraph, join: JoinEcho, at: (beat: nu
   return false;
 }
 
-/** Whether ECHO_SHARE of the m beats from `a` are within the margin of the m beats from `b`. */
+/** Whether ALIKE_SHARE of the m beats from `a` are loopAlike the m beats from `b`. */
 function matches(graph: JumpGraph, a: number, b: number, m: number): boolean {
   let matching = 0;
-  for (let k = 0; k < m; k++) if (graph.distance(a + k, b + k) < ECHO_MARGIN * NEAR_IDENTICAL_DISTANCE) matching++;
-  return matching >= ECHO_SHARE * m;
+  for (let k = 0; k < m; k++) if (loopAlike(graph, a + k, b + k)) matching++;
+  return matching >= ALIKE_SHARE * m;
 }

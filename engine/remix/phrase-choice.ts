@@ -2,7 +2,7 @@ import { NEAR_IDENTICAL_DISTANCE } from "../analysis/beat-vectors.ts";
 import type { BeatAnalysis } from "../analysis/beats.ts";
 import type { PulseProfile } from "../analysis/continuity.ts";
 import type { SongForm } from "../analysis/form.ts";
-import { echoesJustPlayed } from "./join-echo.ts";
+import { ALIKE_SHARE, echoesJustPlayed } from "./join-echo.ts";
 import type { JumpGraph } from "./jump-graph.ts";
 import type { Phrase, PhraseChoice, PhraseSteering } from "./phrase.ts";
 import type { SourceRange } from "./plan.ts";
@@ -42,9 +42,6 @@ function replayCost(state: WalkState, index: number, sampleRate: number): number
   const gap = state.position - lastStartOf(state, index);
   return REPEAT_COST * (2 - gap / (MIN_REPLAY_SECONDS * sampleRate));
 }
-
-/** Share of beats that must match for two phrases to sound the same (as the loop metric's share of blocks). */
-export const ALIKE_SHARE = 0.8;
 
 /**
  * For each phrase, the other phrases that sound the same: a song repeats itself (a chorus, a riff), and playing one
