@@ -191,6 +191,9 @@ function grantWorkerAccess(taskRole: IRole, props: ExtensionWorkersProps): void 
   grantWriteObjects(taskRole, props.outputBucket, RESULTS_PREFIX);
   // A song the engine refuses once decoded gets a rejection report, as the validator writes for what it refuses.
   grantWriteObjects(taskRole, props.outputBucket, REJECTIONS_PREFIX);
+  // ... and read back (listing too, so a missing key is a 404, not a 403): a report already there is never replaced,
+  // and the refusal emails count in the validator's hourly windows under rejections/.mail/.
+  grantReadObjects(taskRole, props.outputBucket, REJECTIONS_PREFIX);
   // A redelivered job whose result already exists only re-notifies: the worker checks with HeadObject.
   grantReadObjects(taskRole, props.outputBucket, RESULTS_PREFIX);
   grantPublish(taskRole, props.topic);

@@ -31,6 +31,11 @@ export const JobMessageSchema = z.object({
   }),
   /** Address to tell about this job, from the upload's `notify` metadata. */
   owner: z.email().optional(),
+  /**
+   * Who uploaded it (the S3 event's principal id): the sender the worker's refusal emails count against, as the
+   * validator's do (aws/shared/rejection-mail.ts senderOf). Absent when the event named none, and in older messages.
+   */
+  uploader: z.string().min(1).optional(),
   submittedAt: z.iso.datetime(),
 });
 

@@ -32,13 +32,15 @@ export const MAX_NAME_BYTES = 200;
 
 /**
  * `rejections/<upload key>.json` when that fits S3's limit; otherwise `rejections/<hash of the key>/<name>.json`,
- * keeping the file's name readable.
+ * keeping the file's name readable. With a job id, `rejections/<upload key>.<jobId>.json` (and the same for the long
+ * form): where the worker's refusal goes when another report holds the plain name.
  */
-export function rejectionReportKey(inputKey: string): string {
-  const plain = `${REJECTIONS_PREFIX}${inputKey}.json`;
+export function rejectionReportKey(inputKey: string, jobId?: string): string {
+  const ending = jobId === undefined ? ".json" : `.${jobId}.json`;
+  const plain = `${REJECTIONS_PREFIX}${inputKey}${ending}`;
   if (utf8Bytes(plain) <= MAX_S3_KEY_BYTES) return plain;
   const hash = createHash("sha256").update(inputKey).digest("hex").slice(0, 32);
-  return `${REJECTIONS_PREFIX}${hash}/${truncateUtf8(baseName(inputKey), MAX_NAME_BYTES)}.json`;
+  return `${REJECTIONS_PREFIX}${hash}/${truncateUtf8(baseName(inputKey), MAX_NAME_BYTES)}${ending}`;
 }
 
 /** "music/my song é.mp3" -> "my song é" */

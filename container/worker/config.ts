@@ -1,6 +1,7 @@
 import { ConfigurationError } from "#aws/shared/errors.ts";
 import { optionalEnv, positiveNumberEnv, readLimitsEnv, requireEnv } from "#aws/shared/config.ts";
 import { CURRENT_MODEL_PREFIX } from "#aws/shared/model-keys.ts";
+import { DEFAULT_REJECTION_EMAILS_PER_HOUR } from "#aws/shared/rejection-notice.ts";
 import type { InputLimits } from "../../contract/pipeline.ts";
 import { DEFAULT_ENGINE, ENGINES, type EngineName } from "../../engine/extend/types.ts";
 
@@ -13,6 +14,8 @@ export interface WorkerConfig {
   /** The upload bucket the stack deployed this worker with: a job naming any other bucket is refused. */
   readonly inputBucket?: string | undefined;
   readonly topicArn: string;
+  /** Rejection emails one sender gets per hour, counted with the validator's (REJECTION_EMAILS_PER_HOUR). */
+  readonly rejectionEmailsPerHour: number;
   readonly modelsBucket?: string | undefined;
   readonly modelPrefix: string;
   /** A model directory baked into the image, used when the models bucket holds none. */
@@ -71,6 +74,7 @@ export function readWorkerConfig(env: Env = process.env): WorkerConfig {
     outputBucket: requireEnv(env, "OUTPUT_BUCKET"),
     inputBucket: optionalEnv(env, "INPUT_BUCKET"),
     topicArn: requireEnv(env, "TOPIC_ARN"),
+    rejectionEmailsPerHour: positiveNumberEnv(env, "REJECTION_EMAILS_PER_HOUR", DEFAULT_REJECTION_EMAILS_PER_HOUR),
     modelsBucket: optionalEnv(env, "MODELS_BUCKET"),
     modelPrefix: optionalEnv(env, "MODEL_PREFIX") ?? CURRENT_MODEL_PREFIX,
     bakedModelDir: optionalEnv(env, "BAKED_MODEL_DIR") ?? "/app/models/baked",

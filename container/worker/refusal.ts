@@ -1,8 +1,8 @@
-import { PutObjectCommand } from "@aws-sdk/client-s3";
 import type { HarmonizerInputError, InputErrorCode } from "../../engine/errors.ts";
 import type { JobMessage } from "#aws/shared/job-schema.ts";
-import { publishNotification } from "#aws/shared/notifications.ts";
 import { rejectionReportKey } from "#aws/shared/object-keys.ts";
+import { type MailPlace, putIfUnchanged, readJson, senderOf } from "#aws/shared/rejection-mail.ts";
+import { mailWithinAllowance } from "#aws/shared/rejection-notice.ts";
 import type { RejectionReport } from "#aws/shared/rejection-report.ts";
 import { settleClaim } from "./claim.ts";
 import type { WorkerDeps } from "./deps.ts";
@@ -20,9 +20,11 @@ export const isOperatorProblem = (error: HarmonizerInputError): boolean => OPERA
 
 /**
  * A song the validator let through that the engine refuses once decoded (silent, 5.1 to MP3, a target under the
- * song's shortest form), or whose upload is gone, reaches its owner as the validator's refusals do: a report at
- * rejections/<key>.json in the output bucket and an email naming the problem, the limit and the report. Retrying
- * cannot change the answer, so the job is over: its claim is settled `done`, and a duplicate message is dropped.
+ * song's shortest form), or whose upload is gone, reaches its owner as the validator's refusals do: a report under
+ * rejections/ in the output bucket, which never replaces another (writeRefusalReport), and an email naming the
+ * problem, the limit and the report, counted against the uploader's hourly allowance with the validator's (the job
+ * message names the uploader). Retrying cannot change the answer, so the job is over: its claim is settled `done`,
+ * and a duplicate message is dropped.
  */
 export async function refuseJob(
   deps: WorkerDeps,
@@ -32,7 +34,6 @@ export async function refuseJob(
 ): Promise<void> {
   const { config } = deps;
   const now = deps.now?.() ?? new Date();
-  const reportKey = rejectionReportKey(job.key);
   const report: RejectionReport & { objectVersion: string } = {
     version: 1,
     bucket: job.bucket,
@@ -46,15 +47,35 @@ export async function refuseJob(
     jobId: job.jobId,
     objectVersion: job.versionId ?? job.etag,
   };
-  await deps.s3.send(
-    new PutObjectCommand({
-      Bucket: config.outputBucket,
-      Key: reportKey,
-      Body: JSON.stringify(report, null, 2),
-      ContentType: "application/json",
-    }),
+  const place = { s3: deps.s3, bucket: config.outputBucket };
+  const reportKey = await writeRefusalReport(place, job, report);
+  const notification = inputErrorNotification(job, error.message, `s3://${config.outputBucket}/${reportKey}`);
+  const { s3, sns } = deps;
+  const mail = await mailWithinAllowance(
+    {
+      s3,
+      sns,
+      outputBucket: config.outputBucket,
+      topicArn: config.topicArn,
+      emailsPerHour: config.rejectionEmailsPerHour,
+    },
+    { sender: senderOf(job.uploader, job.key), uploadKey: job.key, notification },
+    now,
   );
-  const details = `s3://${config.outputBucket}/${reportKey}`;
-  await publishNotification(deps.sns, config.topicArn, inputErrorNotification(job, error.message, details));
+  deps.logger.info("refusal reported", { reportKey, mail });
   await settleClaim(claimPlace(deps, job), messageId, "done", now);
+}
+
+/**
+ * Writes the worker's report where no report is: rejections/<key>.json, else (the validator's report of a newer
+ * upload of the same name, say) rejections/<key>.<jobId>.json. Each put is conditional (If-None-Match), so no report
+ * is ever replaced; this job's own, from an attempt that stopped before settling, is kept as it is. Returns its key.
+ */
+async function writeRefusalReport(place: MailPlace, job: JobMessage, report: RejectionReport): Promise<string> {
+  const keys = [rejectionReportKey(job.key), rejectionReportKey(job.key, job.jobId)];
+  for (const key of keys) {
+    if (await putIfUnchanged(place, key, report)) return key;
+    if ((await readJson<RejectionReport>(place, key))?.value.jobId === job.jobId) return key;
+  }
+  throw new Error(`other reports hold both ${keys.join(" and ")}; the refusal of job ${job.jobId} is not recorded`);
 }

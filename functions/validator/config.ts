@@ -1,4 +1,5 @@
 import type { InputLimits, TargetLength } from "../../contract/pipeline.ts";
+import { DEFAULT_REJECTION_EMAILS_PER_HOUR } from "#aws/shared/rejection-notice.ts";
 import { lengthEnv, optionalEnv, positiveNumberEnv, readLimitsEnv, requireEnv } from "#aws/shared/config.ts";
 
 export interface ValidatorConfig {
@@ -28,6 +29,6 @@ export function readValidatorConfig(env: Readonly<Record<string, string | undefi
     defaultTarget: lengthEnv(env, "DEFAULT_TARGET"),
     limits: readLimitsEnv(env),
     probeBytes: positiveNumberEnv(env, "PROBE_BYTES", DEFAULT_PROBE_BYTES),
-    rejectionEmailsPerHour: positiveNumberEnv(env, "REJECTION_EMAILS_PER_HOUR", 5),
+    rejectionEmailsPerHour: positiveNumberEnv(env, "REJECTION_EMAILS_PER_HOUR", DEFAULT_REJECTION_EMAILS_PER_HOUR),
   };
 }

@@ -18,7 +18,8 @@ import { displayName, type Notification, publishNotification } from "#aws/shared
 import { isReservedKey } from "#aws/shared/object-keys.ts";
 import { readValidatorConfig, type ValidatorConfig } from "./config.ts";
 import { headFirstExisting, inspectUpload, type StoredObject } from "./probe.ts";
-import { mailHeldDigests, type RejectionMail, type RejectionTargets, rejectUpload } from "./rejection.ts";
+import type { RejectionTargets } from "#aws/shared/rejection-notice.ts";
+import { mailHeldDigests, type RejectionMail, rejectUpload } from "./rejection.ts";
 import { type UploadedObject, uploadedObjects } from "./s3-event.ts";
 import {
   type AudioProbe,
@@ -119,6 +120,7 @@ async function validateUpload(deps: ValidatorDeps, upload: UploadedObject): Prom
       form,
       input,
       owner,
+      uploader: upload.uploader,
       submittedAt: (deps.now?.() ?? new Date()).toISOString(),
     });
     await queueJob(deps, job);

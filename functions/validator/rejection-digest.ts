@@ -14,7 +14,7 @@ import {
   putIfUnchanged,
   readJson,
   type SenderWindow,
-} from "./rejection-mail.ts";
+} from "#aws/shared/rejection-mail.ts";
 
 export interface HeldDigest {
   readonly sender: string;

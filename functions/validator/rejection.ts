@@ -1,19 +1,9 @@
-import type { S3Client } from "@aws-sdk/client-s3";
-import type { SNSClient } from "@aws-sdk/client-sns";
 import { rejectionReportKey } from "#aws/shared/object-keys.ts";
 import { displayName, publishNotification } from "#aws/shared/notifications.ts";
 import type { RejectionReport } from "#aws/shared/rejection-report.ts";
+import { senderOf, writeReportOnce } from "#aws/shared/rejection-mail.ts";
+import { digestLines, mailWithinAllowance, type RejectionTargets } from "#aws/shared/rejection-notice.ts";
 import { type HeldDigest, takeHeldDigests } from "./rejection-digest.ts";
-import { admitRejectionMail, type DigestOfHeld, senderOf, writeReportOnce } from "./rejection-mail.ts";
-
-export interface RejectionTargets {
-  readonly s3: S3Client;
-  readonly sns: SNSClient;
-  readonly outputBucket: string;
-  readonly topicArn: string;
-  /** Rejection emails a sender gets per hour before the rest wait for a digest. */
-  readonly emailsPerHour: number;
-}
 
 /** Who uploaded which version: the sender a rejection counts against, and the version a duplicate repeats. */
 export interface RejectedUpload {
@@ -37,11 +27,8 @@ export async function rejectUpload(
   const reportKey = rejectionReportKey(report.key);
   if (!(await writeReportOnce(place, reportKey, { ...report, objectVersion: upload.objectVersion })))
     return "duplicate";
-  const sender = senderOf(upload.uploader, report.key);
-  const decision = await admitRejectionMail(place, sender, upload.owner, report.key, targets.emailsPerHour, now);
-  if (!decision.send) return "held";
-  await publishNotification(targets.sns, targets.topicArn, {
-    kind: "rejection",
+  const notification = {
+    kind: "rejection" as const,
     owner: upload.owner,
     subject: `Not extended: ${displayName(report.key)}`,
     text: [
@@ -49,18 +36,10 @@ export async function rejectUpload(
       `Reason: ${displayName(report.reason)}.`,
       "",
       `Details: s3://${targets.outputBucket}/${displayName(reportKey)}`,
-      ...(decision.lastBeforeDigest
-        ? [
-            "",
-            `That makes ${targets.emailsPerHour} rejection emails within the hour for these uploads, the most sent: ` +
-              "further rejections this hour are still reported under rejections/, and listed in one digest email " +
-              "after the hour.",
-          ]
-        : []),
-      ...digestLines(decision.digest),
     ].join("\n"),
-  });
-  return "mailed";
+  };
+  const sender = senderOf(upload.uploader, report.key);
+  return mailWithinAllowance(targets, { sender, uploadKey: report.key, notification }, now);
 }
 
 /** Mails each sender's rejections held back in an hour that is over, one digest email per sender. */
@@ -81,15 +60,4 @@ export async function mailHeldDigests(targets: RejectionTargets, now: Date): Pro
     });
   }
   return held;
-}
-
-function digestLines(digest: DigestOfHeld | undefined): string[] {
-  if (digest === undefined) return [];
-  const more = digest.count - digest.keys.length;
-  return [
-    "",
-    `Also rejected since ${digest.since} without an email of their own (${digest.count}):`,
-    ...digest.keys.map((key) => `- ${displayName(key)}`),
-    ...(more > 0 ? [`- and ${more} more (see rejections/ in the output bucket)`] : []),
-  ];
 }

@@ -59,7 +59,7 @@ describe("ExtensionWorkers", () => {
     expect(env.ENGINE).toBeUndefined();
   });
 
-  it("may delete nothing, protect only its own cluster's tasks, and read only results/ of the output", () => {
+  it("may delete nothing, protect only its own cluster's tasks, and read only results/ and rejections/ of the output", () => {
     const { stack, gpu, workers: built, outputBucket } = workers();
     const template = Template.fromStack(stack);
     const statements = statementsOfRole(template, logicalId(built.service.taskDefinition.taskRole));
@@ -72,7 +72,10 @@ describe("ExtensionWorkers", () => {
         actionsOf(statement).includes("s3:ListBucket") &&
         JSON.stringify(statement.Resource).includes(logicalId(outputBucket)),
     );
-    expect(lists.map((statement) => statement.Condition)).toEqual([{ StringLike: { "s3:prefix": ["results/*"] } }]);
+    expect(lists.map((statement) => statement.Condition)).toEqual([
+      { StringLike: { "s3:prefix": ["rejections/*"] } },
+      { StringLike: { "s3:prefix": ["results/*"] } },
+    ]);
     expect(statements.flatMap(actionsOf).filter((action) => action.endsWith("*"))).toEqual([]);
   });
 
@@ -86,6 +89,14 @@ describe("ExtensionWorkers", () => {
     );
     const prefixes = puts.flatMap((statement) => JSON.stringify(statement.Resource).match(/\/(\w+)\/\*/g) ?? []);
     expect(prefixes.sort()).toEqual(["/rejections/*", "/results/*"]);
+    // and read them back: a report there is never replaced, and its emails count in the hourly windows there.
+    const gets = statementsOfRole(template, logicalId(built.service.taskDefinition.taskRole)).filter(
+      (statement) =>
+        actionsOf(statement).includes("s3:GetObject") &&
+        JSON.stringify(statement.Resource).includes(logicalId(outputBucket)),
+    );
+    const read = gets.flatMap((statement) => JSON.stringify(statement.Resource).match(/\/(\w+)\/\*/g) ?? []);
+    expect(read.sort()).toEqual(["/rejections/*", "/results/*"]);
   });
 
   it.each([

@@ -12,7 +12,13 @@ import {
   motoClients,
 } from "../support/aws.ts";
 import { songWav } from "../support/wav.ts";
-import { runWorkerUntilQueueEmpty, testValidator, testWorkerDeps, uploadAndValidate } from "./harness.ts";
+import {
+  runWorkerUntilQueueEmpty,
+  scheduledEvent,
+  testValidator,
+  testWorkerDeps,
+  uploadAndValidate,
+} from "./harness.ts";
 
 // Issue 20 points 4 and 5 across the services (moto): rejections mailed once per upload and at most N an hour
 // per sender, with the rest in a digest; a job naming another bucket than the deployed upload bucket is refused.
@@ -152,17 +158,4 @@ describe("failures are heard, once each, and no louder than that (moto)", () => 
     const [notice] = await drainNotifications(clients.sqs, pipeline.notificationQueueUrl);
     expect(notice?.Message).toMatch(/names bucket "models-[^"]+"; this worker reads uploads only from "input-/);
   });
-});
-
-/** The event an EventBridge schedule delivers to its Lambda target. */
-const scheduledEvent = (time: Date) => ({
-  version: "0",
-  id: "7bf73129-1428-4cd3-a780-95db273d1602",
-  "detail-type": "Scheduled Event",
-  source: "aws.events",
-  account: "123456789012",
-  time: time.toISOString().replace(/\.\d{3}Z$/, "Z"),
-  region: "us-east-1",
-  resources: ["arn:aws:events:us-east-1:123456789012:rule/rejection-digests"],
-  detail: {},
 });

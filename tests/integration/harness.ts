@@ -127,3 +127,16 @@ export async function runWorkerUntilQueueEmpty(deps: WorkerDeps, timeoutMs = 30_
   } while (!(await queueIsEmpty(deps)) && Date.now() < deadline);
   return { outcomes };
 }
+
+/** The event an EventBridge schedule delivers to its Lambda target. */
+export const scheduledEvent = (time: Date) => ({
+  version: "0",
+  id: "7bf73129-1428-4cd3-a780-95db273d1602",
+  "detail-type": "Scheduled Event",
+  source: "aws.events",
+  account: "123456789012",
+  time: time.toISOString().replace(/\.\d{3}Z$/, "Z"),
+  region: "us-east-1",
+  resources: ["arn:aws:events:us-east-1:123456789012:rule/rejection-digests"],
+  detail: {},
+});
