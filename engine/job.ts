@@ -16,7 +16,7 @@ import { inSharedMemory, startInputThread, type InputThread } from "./analysis/i
 import { measureExtension } from "./quality/measure.ts";
 import type { QualityReport } from "./quality/report.ts";
 import { analyseInput } from "./prepare-input.ts";
-import { drawResult, streamForPicture } from "./job-picture.ts";
+import { pictureBesideEncoding } from "./job-picture.ts";
 import { checkChannelsFor, type OutputFormat, type OutputSink } from "./audio/encode/index.ts";
 import { type EncodeTargets, encodeResult, jobOutput, outputFormatOf } from "./job-output.ts";
 import type { ExtensionReport } from "./report/job-report.ts";
@@ -194,14 +194,15 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: InputThrea
     const seconds = result.stream.length / result.stream.sampleRate;
     const quality = measure ? await measureResult(job, input, result, analysis) : undefined;
     const analyseMs = clock();
-    // Encoded first: the encoder's pass over the result also gathers the picture's waveform.
-    const tapped = job.picture === false ? undefined : streamForPicture(input, result);
-    const { encoded, outputFormat, encoding } = await encodeResult(job, decoded, tapped?.stream ?? result.stream);
+    // The encoder's pass over the result gathers what the picture shows, and the picture is drawn as soon as it
+    // has, while the rest of the encoding runs (job-picture.ts).
+    const drawing = job.picture === false ? undefined : pictureBesideEncoding(job, input, result, quality);
+    const { encoded, outputFormat, encoding } = await encodeResult(job, decoded, drawing?.stream ?? result.stream);
     const encodeMs = clock();
     stage("job: encoded");
-    const picture = tapped ? drawResult(job, input, result, quality, tapped.peaks) : new Uint8Array(0);
-    const pictureMs = clock();
-    stage("job: picture drawn");
+    const picture = drawing ? await drawing.picture() : new Uint8Array(0);
+    clock();
+    stage("job: picture in hand");
     const report: ExtensionReport = {
       engine: result.engine,
       backend: (models.conductor ?? models.predictor)?.backend,
@@ -220,7 +221,7 @@ export async function runJobOnThread(job: ExtensionJobInput, shared?: InputThrea
         model: modelMs,
         extend: extendMs,
         analyse: measure ? analyseMs : 0,
-        picture: pictureMs,
+        picture: drawing?.drawingMs() ?? 0,
         encode: encodeMs,
       },
       quality,

@@ -18,3 +18,29 @@ test("every phase after the extension reports its end, so no progress bar is lef
     expect(done, phase).toBeCloseTo(total, 6);
   }
 }, 120_000);
+
+test("the picture is drawn while the encoder runs, once it has read the whole result, and is the same picture", async () => {
+  const bytes = encodeWav(synthesizeSong({ seconds: 25, sampleRate: 22_050, channels: 1, seed: 6 }), 16);
+  const run = async (outputFormat: "mp3" | "wav16") => {
+    const phases: string[] = [];
+    const output = await runExtensionJob({
+      bytes,
+      targetSeconds: 60,
+      engine: "remix",
+      measure: false,
+      outputFormat,
+      onPhase: (phase, done, total) => {
+        if (done >= total) phases.push(phase);
+      },
+    });
+    return { phases, picture: output.picture };
+  };
+  // MP3: the headroom pass reads the whole result before the segments are encoded, so the picture is done first.
+  const mp3 = await run("mp3");
+  expect(mp3.phases).toEqual(["picture", "encode"]);
+  // WAV: one pass, so the picture follows it; either way the same PNG.
+  const wav = await run("wav16");
+  expect(wav.phases).toEqual(["encode", "picture"]);
+  expect(Buffer.from(mp3.picture).equals(Buffer.from(wav.picture))).toBe(true);
+  expect(mp3.picture.length).toBeGreaterThan(10_000);
+}, 120_000);
