@@ -65,10 +65,8 @@ export async function planPhrases(
   let next = start.next;
   const likeness = song ? undefined : recentLikeness(analysis, graph, phrases);
   const lengths = phrases.map((p) => at(p.end) - at(p.start));
-  const shares = phraseShares(
-    lengths,
-    phrases.map((p) => (length - (at(p.start) + at(p.end)) / 2) / sampleRate),
-  );
+  const middles = phrases.map((p) => (length - (at(p.start) + at(p.end)) / 2) / sampleRate);
+  const shares = phraseShares(lengths, middles);
   const follow =
     likeness &&
     ((index: number, state: WalkState) =>
