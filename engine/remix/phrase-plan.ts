@@ -65,8 +65,10 @@ export async function planPhrases(
   let next = start.next;
   const likeness = song ? undefined : recentLikeness(analysis, graph, phrases);
   const lengths = phrases.map((p) => at(p.end) - at(p.start));
-  const middles = phrases.map((p) => (length - (at(p.start) + at(p.end)) / 2) / sampleRate);
-  const shares = phraseShares(lengths, middles);
+  const shares = phraseShares(
+    lengths,
+    phrases.map((p) => (length - (at(p.start) + at(p.end)) / 2) / sampleRate),
+  );
   const follow =
     likeness &&
     ((index: number, state: WalkState) =>
