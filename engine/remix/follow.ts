@@ -52,10 +52,11 @@ export function followWeight(secondsIn: number): number {
 }
 
 /**
- * The cost, per mean phrase length, of playing a phrase beyond its share of the continuation so far (phraseShares).
- * The walk's own rules (cheap joins, runs of the song, the "heard in the last 30 s" cost) leave some phrases played
- * three times and others once, and once the pull toward the input's last seconds fades they send it back to the
- * early body: this keeps each phrase's time near its share, which leans toward the input's latest material.
+ * The cost, per mean phrase length, of playing a phrase beyond its share of the continuation so far. The input's body
+ * after its intro, played as it is, is the closest single guess at what a song does next (docs/continuation.md:
+ * median distance 6.22 on 19 tracks, against 7.35 for its last 10 s), but the walk's own rules (cheap joins, runs of
+ * the song) leave some phrases played three times and others once: this keeps each phrase's time in the continuation
+ * near its share of the body's time.
  */
 export const SHARE_WEIGHT = 2;
 /**
@@ -66,35 +67,12 @@ export const SHARE_WEIGHT = 2;
 export const MIN_SHARED_PHRASES = 5;
 
 /**
- * Half-life, seconds back from the input's end, of a phrase's weight in its share. Where a song goes next is closer to
- * its latest material than to its body as a whole (docs/continuation.md, "Where the loop wins": on 98 tracks the
- * input's body weighted this way is 0.82x looping the last 10 s by the geometric mean, the body unweighted 1.01x).
- */
-export const SHARE_HALF_LIFE_SECONDS = 10;
-
-/**
- * Each phrase's share of the continuation: its length, weighted by how recent it is (halving every
- * SHARE_HALF_LIFE_SECONDS from its middle back to the input's end), over the sum of those; `middles` in seconds
- * before the input's end.
- */
-export function phraseShares(lengths: readonly number[], middles: readonly number[]): number[] {
-  const weighted = lengths.map((length, i) => length * 0.5 ** (Math.max(0, middles[i] ?? 0) / SHARE_HALF_LIFE_SECONDS));
-  const total = weighted.reduce((sum, w) => sum + w, 0);
-  return weighted.map((w) => w / Math.max(1e-12, total));
-}
-
-/**
  * How far playing phrase `index` next would take it beyond its share of the continuation: (its time in the
- * continuation after it) minus (its share, phraseShares) x (the continuation's time after it), in mean phrase
+ * continuation after it) minus (its share of the body's length) x (the continuation's time after it), in mean phrase
  * lengths, times SHARE_WEIGHT (negative for a phrase played less than its share); 0 for a body of fewer than
  * MIN_SHARED_PHRASES phrases.
  */
-export function shareCost(
-  lengths: readonly number[],
-  shares: readonly number[],
-  timesUsed: readonly number[],
-  index: number,
-): number {
+export function shareCost(lengths: readonly number[], timesUsed: readonly number[], index: number): number {
   if (lengths.length < MIN_SHARED_PHRASES) return 0;
   let body = 0;
   let played = 0;
@@ -104,5 +82,6 @@ export function shareCost(
   });
   const own = lengths[index]!;
   const after = ((timesUsed[index] ?? 0) + 1) * own;
-  return (SHARE_WEIGHT * (after - shares[index]! * (played + own))) / Math.max(1, body / lengths.length);
+  const share = own / Math.max(1, body);
+  return (SHARE_WEIGHT * (after - share * (played + own))) / Math.max(1, body / lengths.length);
 }

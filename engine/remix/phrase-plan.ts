@@ -7,7 +7,7 @@ import { FRESH_SECONDS, LONG_RESULT_SECONDS, reuseBlocks } from "./block-reuse.t
 import { type PlayedBeat, repeatShortfall } from "./repeat-distance.ts";
 import { chooseSongExit, type WalkStep } from "./song-exit.ts";
 import { leadInOf, toRanges } from "./walk-ranges.ts";
-import { followWeight, phraseShares, recentLikeness, shareCost } from "./follow.ts";
+import { followWeight, recentLikeness, shareCost } from "./follow.ts";
 import { lookAhead } from "./look-ahead.ts";
 import { RIDE_SECONDS } from "./level-ride.ts";
 import { turnEvery } from "../quality/steps.ts";
@@ -65,15 +65,11 @@ export async function planPhrases(
   let next = start.next;
   const likeness = song ? undefined : recentLikeness(analysis, graph, phrases);
   const lengths = phrases.map((p) => at(p.end) - at(p.start));
-  const shares = phraseShares(
-    lengths,
-    phrases.map((p) => (length - (at(p.start) + at(p.end)) / 2) / sampleRate),
-  );
   const follow =
     likeness &&
     ((index: number, state: WalkState) =>
       followWeight((state.position - length) / sampleRate) * likeness[index]! +
-      shareCost(lengths, shares, state.timesUsed, index));
+      shareCost(lengths, state.timesUsed, index));
   const heard = (): SourceRange[] =>
     (song ? [] : [{ start: 0, end: length }]).concat(toRanges(steps, cuts, length, start.firstRangeStart));
   const long = target >= LONG_RESULT_SECONDS * sampleRate;

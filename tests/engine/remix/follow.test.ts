@@ -41,8 +41,8 @@ describe("continue form follows where the song was heading", () => {
     expect(recent / all).toBeGreaterThan(0.58);
   });
 
-  it("leans the continuation's time toward the body's latest material, still playing its earliest", async () => {
-    const leans: number[] = [];
+  it("spreads the continuation's time over the input's body: in the median song no 10 s of it plays 1.5x as long as another", async () => {
+    const ratios: number[] = [];
     for (const seed of [1, 2, 3, 4, 5, 6]) {
       const result = await remixExtend(clickSong({ seconds: 60, seed }), {
         targetSeconds: 180,
@@ -60,11 +60,10 @@ describe("continue form follows where the song was heading", () => {
           if (source >= 20) played[Math.min(3, Math.floor((source - 20) / 10))]! += 0.05;
         }
       }
-      expect(Math.min(...played)).toBeGreaterThan(10);
-      leans.push(played[3]! / played[0]!);
+      ratios.push(Math.max(...played) / Math.min(...played));
     }
-    leans.sort((a, b) => a - b);
-    // The body's last 10 s against its first: 0.64-1.19 (median 0.96) when each phrase's share was its length alone.
-    expect((leans[2]! + leans[3]!) / 2).toBeGreaterThan(1.5);
+    ratios.sort((a, b) => a - b);
+    // 2.0 before the walk kept each phrase near its share of the body (1.7-2.3 on all six songs but one).
+    expect((ratios[2]! + ratios[3]!) / 2).toBeLessThan(1.5);
   });
 });
