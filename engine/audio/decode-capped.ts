@@ -42,6 +42,11 @@ export interface DecodeCap {
   readonly maxSamples?: number | undefined;
   /** Frames the header declares, if it does: the first allocation (a lie costs only growth, within the budget). */
   readonly expectedFrames?: number | undefined;
+  /**
+   * Frames the stream ends at, where its decoder does not stop there itself (an Ogg Vorbis stream's last granule
+   * when its last page lacks the end-of-stream flag): output past it is dropped.
+   */
+  readonly endFrames?: number | undefined;
   /** Checked after every chunk (e.g. FLAC: more samples than its header declares); throw to stop. */
   readonly check?: (framesSoFar: number) => void;
   /**
@@ -97,14 +102,15 @@ export async function decodeCapped<R extends WasmDecodeResult>(
     // Where in the song: the decoders' own frame numbers are per call (mpg123 numbers every error frame 0).
     const atSeconds = first === undefined || sink === undefined ? 0 : sink.length / first.sampleRate;
     for (const error of part.errors) errors.push({ ...error, atSeconds });
-    if (part.samplesDecoded === 0) return;
+    const count = Math.min(part.samplesDecoded, (cap.endFrames ?? Number.POSITIVE_INFINITY) - (sink?.length ?? 0));
+    if (count <= 0) return;
     if (first === undefined || sink === undefined) {
       checkStreamShape(part.sampleRate, part.channelData.length);
       first = part;
       const maxFrames = Math.floor(maxSamples / part.channelData.length);
       sink = new SampleSink(part.channelData.length, maxFrames, Math.min(maxFrames, cap.expectedFrames || 2 ** 20));
     }
-    const frames = sink.length + part.samplesDecoded;
+    const frames = sink.length + count;
     if (frames * part.channelData.length > maxSamples)
       throw overSampleBudget(frames * part.channelData.length, maxSamples);
     if (cap.maxSeconds !== undefined && first.sampleRate > 0) {
@@ -112,7 +118,7 @@ export async function decodeCapped<R extends WasmDecodeResult>(
       if (seconds > decodeCapSeconds({ maxInputSeconds: cap.maxSeconds })) throw tooLong(seconds, cap.maxSeconds);
     }
     cap.check?.(frames);
-    sink.append(part.channelData, part.samplesDecoded, cap.clampOnAppend);
+    sink.append(part.channelData, count, cap.clampOnAppend);
     if (cap.clampOnAppend) clamped = frames;
     if (cap.onSamples && frames - reported >= SAMPLES_REPORT_FRAMES) {
       reported = frames;

@@ -8,7 +8,7 @@ import type { DecodedAudio } from "./decoded.ts";
 import { sniffContainer, unreadContainer } from "./format.ts";
 import type { PcmAudio } from "./pcm.ts";
 import { parseMpegFrameHeader, walkMpegFrames } from "./mpeg.ts";
-import { lastGranulePosition, type OggCodec } from "./ogg.ts";
+import { lastGranulePosition, type OggCodec, opusPreSkip } from "./ogg.ts";
 
 const SUPPORTED = "WAV, MP3, Ogg Vorbis, Ogg Opus or FLAC";
 
@@ -92,8 +92,12 @@ export async function decodeAudio(bytes: Uint8Array, options: DecodeOptions = {}
       }
       // The last page's granule is the length: one allocation of the right size (a little over, for pre-skip).
       const granule = lastGranulePosition(bytes.subarray(Math.max(0, bytes.length - 65_536)));
-      const expected = { ...reporting, expectedFrames: granule === undefined ? undefined : Number(granule) + 8192 };
-      return audioCodec === "opus" ? decodeOggOpus(bytes, expected) : decodeOggVorbis(bytes, expected);
+      const expectedFrames = granule === undefined ? undefined : Number(granule) + 8192;
+      // Without the end-of-stream flag the decoders play the last packet whole, past the stream's end (the granule).
+      const preSkip = audioCodec === "opus" ? opusPreSkip(bytes) : 0;
+      const endFrames = sniffed.flaggedEnd || granule === undefined ? undefined : Number(granule) - preSkip;
+      const cap = { ...reporting, expectedFrames, endFrames };
+      return audioCodec === "opus" ? decodeOggOpus(bytes, cap) : decodeOggVorbis(bytes, cap);
     }
   }
 }

@@ -9,7 +9,12 @@ export type SniffedContainer =
   | { readonly container: "wav" }
   | { readonly container: "flac"; readonly offset: number }
   | { readonly container: "mp3"; readonly firstFrame: number }
-  | { readonly container: "ogg"; readonly codecs: readonly OggCodec[]; readonly complete: boolean };
+  | {
+      readonly container: "ogg";
+      readonly codecs: readonly OggCodec[];
+      readonly complete: boolean;
+      readonly flaggedEnd: boolean;
+    };
 
 function ascii(bytes: Uint8Array, offset: number, length: number): string {
   return String.fromCharCode(...bytes.subarray(offset, offset + length));
@@ -22,8 +27,7 @@ export function sniffContainer(bytes: Uint8Array): SniffedContainer | undefined 
     return { container: "wav" };
   }
   if (isOggPage(bytes)) {
-    const { codecs, complete } = inspectOgg(bytes);
-    return { container: "ogg", codecs, complete };
+    return { container: "ogg", ...inspectOgg(bytes) };
   }
   // FLAC files may start with an ID3v2 tag, which libFLAC skips.
   let afterTags = 0;

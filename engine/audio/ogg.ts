@@ -9,8 +9,14 @@ export type OggCodec = "vorbis" | "opus" | "flac" | "speex" | "theora" | "skelet
 export interface OggInspection {
   /** Codec of each logical stream, in the order their first pages appear. */
   readonly codecs: readonly OggCodec[];
-  /** Every page is whole and the last page of each stream carries the end-of-stream flag. */
+  /**
+   * Every page is whole, and the last page of each stream carries the end-of-stream flag or, without it, its
+   * checksum is right: some encoders never set the flag (ffmpeg plays such files without a word), while a file cut
+   * inside its last page fails the length check.
+   */
   readonly complete: boolean;
+  /** The last page of each stream carries the end-of-stream flag (only then do the decoders end on its granule). */
+  readonly flaggedEnd: boolean;
 }
 
 const PAGE_HEADER_BYTES = 27;
@@ -54,7 +60,7 @@ function codecOf(bytes: Uint8Array, packetStart: number): OggCodec {
 export function inspectOgg(bytes: Uint8Array): OggInspection {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const codecs: OggCodec[] = [];
-  const ended = new Map<number, boolean>();
+  const lastPages = new Map<number, { readonly start: number; readonly end: number; readonly ended: boolean }>();
   let offset = 0;
   let pagesWhole = true;
   while (offset < bytes.length) {
@@ -78,11 +84,42 @@ export function inspectOgg(bytes: Uint8Array): OggInspection {
       break;
     }
     if ((flags & FLAG_BEGINNING_OF_STREAM) !== 0) codecs.push(codecOf(bytes, bodyStart));
-    ended.set(serial, (flags & FLAG_END_OF_STREAM) !== 0);
-    offset = bodyStart + bodyBytes;
+    const pageEnd = bodyStart + bodyBytes;
+    lastPages.set(serial, { start: offset, end: pageEnd, ended: (flags & FLAG_END_OF_STREAM) !== 0 });
+    offset = pageEnd;
   }
-  const allEnded = ended.size > 0 && [...ended.values()].every(Boolean);
-  return { codecs, complete: pagesWhole && allEnded };
+  // Checked for the last pages only: a checksum over every page would cost a pass over the file for nothing.
+  const endsWell = (page: { start: number; end: number; ended: boolean }) =>
+    page.ended || pageChecksum(bytes.subarray(page.start, page.end)) === view.getUint32(page.start + 22, true);
+  const ends = [...lastPages.values()];
+  const allEnded = ends.length > 0 && ends.every(endsWell);
+  return { codecs, complete: pagesWhole && allEnded, flaggedEnd: ends.length > 0 && ends.every((page) => page.ended) };
+}
+
+const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
+  let crc = n << 24;
+  for (let bit = 0; bit < 8; bit++) crc = crc & 0x80000000 ? (crc << 1) ^ 0x04c11db7 : crc << 1;
+  return crc >>> 0;
+});
+
+/** The CRC-32 of an Ogg page (polynomial 0x04c11db7, unreflected, zero start) with its own checksum field as zeros. */
+export function pageChecksum(page: Uint8Array): number {
+  let crc = 0;
+  for (let i = 0; i < page.length; i++) {
+    const byte = i >= 22 && i < 26 ? 0 : page[i]!;
+    crc = ((crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ byte) & 0xff]!) >>> 0;
+  }
+  return crc;
+}
+
+/** Samples an Opus decoder drops at the start (OpusHead's pre-skip, at 48 kHz), or 0 without an OpusHead. */
+export function opusPreSkip(bytes: Uint8Array): number {
+  const head = ascii("OpusHead");
+  const end = Math.min(bytes.length - 12, 65_536);
+  for (let i = 0; i < end; i++) {
+    if (startsWith(bytes, i, head)) return bytes[i + 10]! | (bytes[i + 11]! << 8);
+  }
+  return 0;
 }
 
 /**
