@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { sniffContainer } from "../../../engine/audio/format.ts";
 import { decodeAudio } from "../../../engine/audio/index.ts";
 import { pageChecksum } from "../../../engine/audio/ogg.ts";
 import { HarmonizerInputError } from "../../../engine/errors.ts";
@@ -67,6 +68,7 @@ describe("Ogg files without an end-of-stream flag", () => {
       const original = await fixtureBytes(file);
       const unflagged = withoutEndOfStream(original);
       expect(unflagged[lastPage(unflagged).start + 5]! & 0x04).toBe(0);
+      expect(sniffContainer(unflagged)).toMatchObject({ container: "ogg", complete: true, flaggedEnd: false });
       const expected = await decodeAudio(original);
       const decoded = await decodeAudio(unflagged);
       expect(decoded.sampleRate).toBe(expected.sampleRate);
