@@ -43,8 +43,8 @@ export interface DecodeCap {
   /** Frames the header declares, if it does: the first allocation (a lie costs only growth, within the budget). */
   readonly expectedFrames?: number | undefined;
   /**
-   * Frames the stream ends at, where its decoder does not stop there itself (an Ogg stream's last granule, less Opus pre-skip,
-   * when its last page lacks the end-of-stream flag): output past it is dropped.
+   * Frames the stream ends at, where its decoder does not stop there itself (an Ogg stream's last granule, less
+   * Opus pre-skip, when its last page lacks the end-of-stream flag): output past it is dropped.
    */
   readonly endFrames?: number | undefined;
   /** Checked after every chunk (e.g. FLAC: more samples than its header declares); throw to stop. */
