@@ -68,6 +68,8 @@ export async function extendAudio(
     crossfadeSeconds: options.crossfadeSeconds ?? DEFAULT_CROSSFADE_SECONDS[engine],
     form: options.form,
     beats: options.beats,
+    recentBarsSeconds: options.recentBarsSeconds,
+    movesOn: options.movesOn,
     guide,
     conductor,
     onProgress: options.onProgress,

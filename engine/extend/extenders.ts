@@ -2,7 +2,7 @@ import type { PcmAudio } from "../audio/pcm.ts";
 import { HarmonizerInputError } from "../errors.ts";
 import { loopBaseline, silenceBaseline, type Extender } from "../quality/index.ts";
 import { DEFAULT_CROSSFADE_SECONDS, DEFAULT_FADE_OUT_SECONDS, extendAudio } from "./extend.ts";
-import type { Conductor, EngineName, Predictor } from "./types.ts";
+import type { Conductor, EngineName, ExtendOptions, Predictor } from "./types.ts";
 
 /** Everything an evaluation can compare: the four engines and the two naive baselines. */
 export const CANDIDATES = ["conductor", "remix", "hybrid", "neural", "loop", "silence"] as const;
@@ -19,7 +19,11 @@ export interface Models {
  * "hybrid" and "neural" need a raw-audio predictor, "conductor" a conductor; asking for them without one is an
  * input error naming the fix.
  */
-export function makeExtenders(names: readonly Candidate[], models: Models = {}): Record<string, Extender> {
+export function makeExtenders(
+  names: readonly Candidate[],
+  models: Models = {},
+  settings: Pick<ExtendOptions, "recentBarsSeconds" | "movesOn"> = {},
+): Record<string, Extender> {
   const extenders: Record<string, Extender> = {};
   for (const name of names) {
     if ((name === "hybrid" || name === "neural") && !models.predictor) {
@@ -39,12 +43,16 @@ export function makeExtenders(names: readonly Candidate[], models: Models = {}):
         ? (input, targetSeconds) => loopBaseline(input, targetSeconds, DEFAULT_CROSSFADE_SECONDS.remix)
         : name === "silence"
           ? (input, targetSeconds) => silenceBaseline(input, targetSeconds)
-          : engineExtender(name, models);
+          : engineExtender(name, models, settings);
   }
   return extenders;
 }
 
-function engineExtender(engine: EngineName, models: Models): Extender {
+function engineExtender(
+  engine: EngineName,
+  models: Models,
+  settings: Pick<ExtendOptions, "recentBarsSeconds" | "movesOn">,
+): Extender {
   return async (input: PcmAudio, targetSeconds: number) => {
     const result = await extendAudio(input, {
       targetSeconds,
@@ -52,6 +60,7 @@ function engineExtender(engine: EngineName, models: Models): Extender {
       predictor: engine === "hybrid" || engine === "neural" ? models.predictor : undefined,
       conductor: engine === "conductor" ? models.conductor : undefined,
       fadeOutSeconds: DEFAULT_FADE_OUT_SECONDS,
+      ...settings,
     });
     return {
       audio: result.audio,

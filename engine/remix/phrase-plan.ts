@@ -10,6 +10,7 @@ import { leadInOf, toRanges } from "./walk-ranges.ts";
 import { followWeight, recentLikeness, shareCost } from "./follow.ts";
 import { lookAhead } from "./look-ahead.ts";
 import { RIDE_SECONDS } from "./level-ride.ts";
+import { type RecentBarsOptions, rotationAfterInput, startAfterRotation } from "./recent-bars.ts";
 import { turnEvery } from "../quality/steps.ts";
 import {
   bodyPhrases,
@@ -24,7 +25,7 @@ import type { Phrase, PhraseSteering } from "./phrase.ts";
 
 export { bodyPhrases, MAX_REPEAT_SECONDS, MAX_VERBATIM_SECONDS } from "./phrase-choice.ts";
 
-export interface PhrasePlanOptions {
+export interface PhrasePlanOptions extends RecentBarsOptions {
   readonly form: "song" | "continue";
   /** "outro": finish with the input's own ending; "fade": fade out over fadeOutSamples at the target. */
   readonly ending: "outro" | "fade";
@@ -62,7 +63,8 @@ export async function planPhrases(
   const start = song ? songStart(form, at) : continueStart(analysis, graph, cuts, options.crossfadeSamples);
   const state = startState(phrases, graph, form, at, start, song, sampleRate);
   const steps: WalkStep[] = [...start.steps];
-  let next = start.next;
+  const rotation = song ? undefined : rotationAfterInput(analysis, graph, form, cuts, start, options);
+  let next = rotation ? startAfterRotation(state, rotation, phrases, at, steps) : start.next;
   const likeness = song ? undefined : recentLikeness(analysis, graph, phrases);
   const lengths = phrases.map((p) => at(p.end) - at(p.start));
   const follow =
@@ -117,8 +119,8 @@ export async function planPhrases(
       : undefined;
   const costScale = state.costScale ?? 1;
   const walk = { analysis, graph, form, cuts, steps, start, costScale, repeats: state.repeats, blocks };
-  if (!outro) return fadePlan(walk, options, shortfalls);
-  return outroPlan(walk, options, shortfalls);
+  const plan = outro ? outroPlan(walk, options, shortfalls) : fadePlan(walk, options, shortfalls);
+  return rotation ? { ...plan, recentBarsSamples: rotation.position - start.position } : plan;
 }
 
 /** repeatShortfall of the walk's result; `until`: where the kept walk ends (forced repeats after it are not played). */

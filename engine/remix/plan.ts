@@ -35,6 +35,8 @@ export interface RemixPlan {
    * beat grid). An entrance fade after a quiet tail ends there, so the incoming beat keeps its attack.
    */
   readonly leadInSamples?: number;
+  /** Continue form: samples after the input played from its recent bars re-ordered (recent-bars.ts). */
+  readonly recentBarsSamples?: number;
 }
 
 /** Where a beat's audio is cut: a little before the detected beat, so crossfades end before the attack. */

@@ -19,6 +19,7 @@ import { RIDE_SECONDS } from "./level-ride.ts";
 import { renderPlan, type RemixSegment, type RenderedRemix } from "./render.ts";
 import type { PhraseSteering } from "./phrase.ts";
 import { bodyPhrases, planPhrases } from "./phrase-plan.ts";
+import { type RecentBarsOptions, recentBarsNote } from "./recent-bars.ts";
 import { renderSong } from "./song-render.ts";
 import { describeEdits, endingFitsAfter, outroNotes, planByNeed } from "./need.ts";
 import { stage } from "../stages.ts";
@@ -28,7 +29,7 @@ export const BEATLESS_CROSSFADE_SECONDS = 0.12;
 /** Song form needs at least this much body material between the intro and the ending, seconds. */
 const MIN_BODY_SECONDS = 12;
 
-export interface RemixOptions {
+export interface RemixOptions extends RecentBarsOptions {
   /** Exact length of the result, seconds (the result has round(targetSeconds * sampleRate) samples). */
   readonly targetSeconds: number;
   /** Fade at the end when the song has no ending of its own to finish with, seconds. */
@@ -243,6 +244,8 @@ async function extendInForm(
       random: mulberry32(options.seed ?? 1),
       pulse,
       steering,
+      recentBarsSeconds: options.recentBarsSeconds,
+      movesOn: options.movesOn,
       onProgress: (position) => options.onProgress?.(0.9 * (position / sampleRate), target / sampleRate),
     }));
   stage("remix: walk planned");
@@ -254,7 +257,7 @@ async function extendInForm(
       ? `song form, planned by need: the input's first ${seconds(plan.introSamples)} s (its intro), its body, then its ending`
       : formName === "song"
         ? `song form: the input's first ${seconds(plan.introSamples)} s (its intro), a body re-ordered from its phrases, then its ending`
-        : `continue form: the whole input (${seconds(length)} s), then a body re-ordered from its phrases`,
+        : `continue form: the whole input (${seconds(length)} s), then ${recentBarsNote(plan.recentBarsSamples, sampleRate)}a body re-ordered from its phrases`,
     ...(edited ? describeEdits(edited, cutPositions(analysis, crossfadeSamples), analysis) : []),
     `${count(rendered.seams.length, "join")}, ${count(rendered.segments.length, "run")} of the input after the first join`,
   ];
