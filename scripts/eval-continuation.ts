@@ -5,7 +5,7 @@
  *
  *   npx tsx scripts/eval-continuation.ts [--corpus corpus] [--conductor models/conductor] [--files A.ogg B.mp3 ...]
  *     [--files-from scripts/fresh-music.txt [--files-root DIR]] [--no-corpus] [--windows]
- *     [--engines conductor remix loop] [--no-targets] [--recent-bars SECONDS [--moves-on always|never]] [--json]
+ *     [--engines conductor remix loop] [--no-targets] [--recent-bars SECONDS] [--json]
  *
  * --files adds tracks from outside the corpus (also 181 s or more), --files-from those a list file names (relative
  * paths under --files-root); --no-corpus leaves the corpus's out. --windows also
@@ -178,8 +178,11 @@ async function run(): Promise<void> {
       false,
     )
     .option("--no-targets", "distances only: skip measuring the quality targets (several times faster)")
-    .option("--recent-bars <seconds>", "continue form: seconds of the input's recent bars re-ordered first", Number)
-    .option("--moves-on <when>", "with --recent-bars: always or never rotate (default: the novelty gate decides)")
+    .option(
+      "--recent-bars <seconds>",
+      "continue form: seconds of the input's recent bars re-ordered first (default: none)",
+      Number,
+    )
     .option("--engines <names...>", "engines to run (conductor, remix, loop)", ["conductor", "remix", "loop"])
     .option("--json", "print JSON", false)
     .parse(process.argv)
@@ -191,7 +194,6 @@ async function run(): Promise<void> {
       filesRoot: string;
       engines: Candidate[];
       recentBars?: number;
-      movesOn?: "always" | "never";
       windows: boolean;
       targets: boolean;
       json: boolean;
@@ -205,10 +207,7 @@ async function run(): Promise<void> {
   const engines = makeExtenders(
     options.engines,
     { conductor: await loadConductor(options.conductor) },
-    {
-      recentBarsSeconds: options.recentBars,
-      movesOn: options.movesOn === undefined ? undefined : options.movesOn === "always",
-    },
+    { recentBarsSeconds: options.recentBars },
   );
   const rows: Row[] = [];
   for (const path of paths) {

@@ -69,7 +69,6 @@ export async function extendAudio(
     form: options.form,
     beats: options.beats,
     recentBarsSeconds: options.recentBarsSeconds,
-    movesOn: options.movesOn,
     guide,
     conductor,
     onProgress: options.onProgress,

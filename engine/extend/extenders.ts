@@ -22,7 +22,7 @@ export interface Models {
 export function makeExtenders(
   names: readonly Candidate[],
   models: Models = {},
-  settings: Pick<ExtendOptions, "recentBarsSeconds" | "movesOn"> = {},
+  settings: Pick<ExtendOptions, "recentBarsSeconds"> = {},
 ): Record<string, Extender> {
   const extenders: Record<string, Extender> = {};
   for (const name of names) {
@@ -51,7 +51,7 @@ export function makeExtenders(
 function engineExtender(
   engine: EngineName,
   models: Models,
-  settings: Pick<ExtendOptions, "recentBarsSeconds" | "movesOn">,
+  settings: Pick<ExtendOptions, "recentBarsSeconds">,
 ): Extender {
   return async (input: PcmAudio, targetSeconds: number) => {
     const result = await extendAudio(input, {

@@ -37,10 +37,8 @@ export interface ExtendOptions {
   /** Song form or continuation; "auto" (the default) decides from the input. The neural engine always continues; when its
    * first prediction fails its checks, the planner makes the whole extension in this form. */
   readonly form?: FormSetting;
-  /** Continue form, remix engines: seconds of the input's recent bars re-ordered first when the song moves on. */
+  /** Continue form, remix engines: seconds of the input's recent bars re-ordered first (recent-bars.ts); unset: none. */
   readonly recentBarsSeconds?: number;
-  /** Whether the song moves on to new material (the recent bars then open the continuation); unset: the novelty gate decides. */
-  readonly movesOn?: boolean;
   /** The input's beats, when the caller analysed it already (analyseSignal): not analysed again. */
   readonly beats?: BeatAnalysis;
   readonly onProgress?: (doneSeconds: number, totalSeconds: number) => void;

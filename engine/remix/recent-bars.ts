@@ -3,24 +3,19 @@ import type { BeatAnalysis } from "../analysis/beats.ts";
 import type { PulseProfile } from "../analysis/continuity.ts";
 import type { SongForm } from "../analysis/form.ts";
 import type { JumpGraph } from "./jump-graph.ts";
-import { soundAlikes, type WalkState } from "./phrase-choice.ts";
+import { ALIKE_SHARE, echoesJustPlayed, loopAlike } from "./join-echo.ts";
+import { MIN_REPLAY_SECONDS, type WalkState } from "./phrase-choice.ts";
 import type { Phrase } from "./phrase.ts";
 import type { WalkStep } from "./song-exit.ts";
 
 /**
- * Continue form, for a song that moves on to new material: right after the input, its last RECENT_BARS_WINDOW seconds
- * re-ordered in units of UNIT_BARS bars, before the phrase walk widens to the rest of the song. On the songs that go
- * on to new material (docs/continuation.md), looping the last 10 s is 2–5x closer to the true continuation than any
- * order of whole phrases the variety rules admit; units shorter than a phrase keep to the recent material in new
- * orders instead of a loop.
+ * Continue form opens on the input's recent material: right after the input, its last RECENT_BARS_WINDOW seconds
+ * re-ordered in units of UNIT_BARS bars, before the phrase walk widens to the rest of the song. On songs that stay in
+ * the texture they reached (docs/continuation.md), looping the last 10 s is 2–10x closer to the true continuation
+ * than any order of whole phrases the variety rules admit; units shorter than a phrase keep to the recent material
+ * in new orders instead of a loop.
  */
 export const RECENT_BARS_WINDOW = 30;
-/**
- * recentNovelty at or above which a song counts as moving on to new material (and the rotation opens its
- * continuation); chosen on 12 tracks outside the continuation protocol (docs/continuation.md), where the rotation
- * was farther from the true continuation only on songs below 1.32 and closer on those above 1.37 but one.
- */
-export const MOVES_ON_NOVELTY = 1.35;
 export const UNIT_BARS = 2;
 /** No unit comes back sooner than this many units later (a back-to-back loop is a unit heard again right away). */
 const MIN_UNITS_BETWEEN = 2;
@@ -82,14 +77,12 @@ export function rotateRecent(
   const units = recentUnits(analysis, graph, options.firstBeat);
   if (units.length < MIN_UNITS_BETWEEN + 2) return undefined;
   const span = UNIT_BARS * BEATS_PER_BAR;
-  const alike = (a: number, b: number) =>
-    soundAlikes(
-      [
-        { start: a, end: a + span },
-        { start: b, end: b + span },
-      ],
-      graph,
-    )[0]!.length > 0;
+  // Alike as the loop measure hears it (join-echo.ts): a unit like one just played is a back-to-back loop.
+  const alike = (a: number, b: number) => {
+    let matching = 0;
+    for (let k = 0; k < span; k++) if (loopAlike(graph, a + k, b + k)) matching++;
+    return matching >= ALIKE_SHARE * span;
+  };
   const until = begin.position + options.seconds * sampleRate;
   const steps: WalkStep[] = [];
   const played: number[] = [];
@@ -107,6 +100,10 @@ export function rotateRecent(
     const admitted = units.filter((u) => {
       if (played.slice(-MIN_UNITS_BETWEEN).some((p) => p === u || alike(p, u))) return false;
       if (previous !== undefined && pairs.has(`${previous}>${u}`)) return false;
+      // The input itself is the run before the first join.
+      const runSamples = steps.length === 0 ? position : position - runStart;
+      const join = { from, entry: u, entryBeats: span, runSamples, sampleRate, maxSeconds: MIN_REPLAY_SECONDS };
+      if (u !== from + 1 && echoesJustPlayed(graph, join, at)) return false;
       return !(u === from + 1 && runUnits >= MAX_NATURAL_UNITS);
     });
     if (admitted.length === 0) break;
@@ -153,13 +150,14 @@ interface ContinueStart {
 }
 
 export interface RecentBarsOptions {
-  /** Continue form: seconds of the input's recent bars re-ordered before the phrase walk; 0: none. */
+  /**
+   * Continue form: seconds of the input's recent bars re-ordered before the phrase walk (at most half of what is left
+   * to fill); unset or 0: none (not the default: docs/continuation.md, "Recent bars by rule").
+   */
   readonly recentBarsSeconds?: number;
-  /** Whether the song moves on to new material (then the rotation opens it); unset: the novelty gate decides. */
-  readonly movesOn?: boolean;
 }
 
-/** The rotation of the input's recent units that opens a continuation, when `recentBarsSeconds` asks for one. */
+/** The rotation of the input's recent units that opens a continuation (none when `recentBarsSeconds` is 0). */
 export function rotationAfterInput(
   analysis: BeatAnalysis,
   graph: JumpGraph,
@@ -174,9 +172,7 @@ export function rotationAfterInput(
 ): Rotation | undefined {
   const room = (options.targetSamples - start.position) / analysis.sampleRate / 2;
   const seconds = Math.min(options.recentBarsSeconds ?? 0, room);
-  if (seconds <= 0 || options.movesOn === false) return undefined;
-  if (options.movesOn === undefined && recentNovelty(analysis, graph, form.introEndBeat) < MOVES_ON_NOVELTY)
-    return undefined;
+  if (seconds <= 0) return undefined;
   const begin = { position: start.position, place: start.next, from: start.contextBeat, leadIn: start.leadIn ?? 0 };
   return rotateRecent(analysis, graph, cuts, begin, { ...options, seconds, firstBeat: form.introEndBeat });
 }
@@ -208,34 +204,8 @@ export function startAfterRotation(
   return rotation.next;
 }
 
-/**
- * How new the input's recent material is against the body before it: the mean, over the beats of the last
- * RECENT_BARS_WINDOW seconds, of the distance to the nearest earlier body beat, over the same for the nearest recent
- * beat at least a bar away. About 1: the song has played it before; well above 1: it moved on to new material.
- */
-export function recentNovelty(analysis: BeatAnalysis, graph: JumpGraph, firstBeat: number): number {
-  const units = recentUnits(analysis, graph, firstBeat);
-  const first = units[0];
-  if (first === undefined) return 1;
-  const recent: number[] = [];
-  for (let b = first; b <= graph.lastPlayable; b++) recent.push(b);
-  let earlier = 0;
-  let within = 0;
-  for (const b of recent) {
-    let nearestEarlier = Infinity;
-    for (let e = Math.max(firstBeat, graph.firstPlayable); e < first; e++)
-      nearestEarlier = Math.min(nearestEarlier, graph.distance(b, e));
-    let nearestWithin = Infinity;
-    for (const r of recent)
-      if (Math.abs(r - b) >= BEATS_PER_BAR) nearestWithin = Math.min(nearestWithin, graph.distance(b, r));
-    earlier += nearestEarlier;
-    within += nearestWithin;
-  }
-  return Number.isFinite(earlier) && within > 0 ? earlier / within : 1;
-}
-
 /** The report's words for the rotation's part of continue form ("" when there was none), before "a body ...". */
 export function recentBarsNote(samples: number | undefined, sampleRate: number): string {
   if (!samples) return "";
-  return `${(samples / sampleRate).toFixed(1)} s of its last ${RECENT_BARS_WINDOW} s re-ordered in ${UNIT_BARS}-bar units (they are new material against the rest), then `;
+  return `${(samples / sampleRate).toFixed(1)} s of its last ${RECENT_BARS_WINDOW} s re-ordered in ${UNIT_BARS}-bar units (the song goes on most like its latest material), then `;
 }

@@ -245,7 +245,6 @@ async function extendInForm(
       pulse,
       steering,
       recentBarsSeconds: options.recentBarsSeconds,
-      movesOn: options.movesOn,
       onProgress: (position) => options.onProgress?.(0.9 * (position / sampleRate), target / sampleRate),
     }));
   stage("remix: walk planned");
