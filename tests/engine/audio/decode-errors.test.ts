@@ -1,17 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { decodeAudio, encodeWav, sniffFormat } from "../../../engine/audio/index.ts";
 import { decoderErrorInWords } from "../../../engine/audio/decoder-errors.ts";
-import { HarmonizerInputError, type InputErrorCode } from "../../../engine/errors.ts";
+import type { HarmonizerInputError, InputErrorCode } from "../../../engine/errors.ts";
+import { decodeError } from "./decode-error.ts";
 import { fixtureBytes, randomBytes, sine } from "./signals.ts";
-
-async function decodeError(bytes: Uint8Array): Promise<HarmonizerInputError> {
-  const error = await decodeAudio(bytes).then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(HarmonizerInputError);
-  return error as HarmonizerInputError;
-}
 
 function expectCode(error: HarmonizerInputError, code: InputErrorCode, message: RegExp): void {
   expect(error.code).toBe(code);

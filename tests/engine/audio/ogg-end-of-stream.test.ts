@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { sniffContainer } from "../../../engine/audio/format.ts";
 import { decodeAudio } from "../../../engine/audio/index.ts";
 import { pageChecksum } from "../../../engine/audio/ogg.ts";
-import { HarmonizerInputError } from "../../../engine/errors.ts";
+import { decodeError } from "./decode-error.ts";
 import { fixtureBytes } from "./signals.ts";
 
 // Some encoders never set the end-of-stream flag on the last page (blockattack's bgmusic.ogg, trackballs'
@@ -32,15 +32,6 @@ function withoutEndOfStream(original: Uint8Array): Uint8Array {
   bytes[start + 5]! &= ~0x04;
   new DataView(bytes.buffer).setUint32(start + 22, pageChecksum(bytes.subarray(start, end)), true);
   return bytes;
-}
-
-async function decodeError(bytes: Uint8Array): Promise<HarmonizerInputError> {
-  const error = await decodeAudio(bytes).then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(HarmonizerInputError);
-  return error as HarmonizerInputError;
 }
 
 const cutOff = (format: string) =>
