@@ -249,6 +249,7 @@ function extendOptions(
   return {
     targetSeconds,
     beats: shared?.beats,
+    frames: shared?.frames,
     engine: models.engine,
     predictor: models.predictor,
     conductor: models.conductor,

@@ -69,6 +69,7 @@ export async function extendAudio(
     form: options.form,
     beats: options.beats,
     recentBarsSeconds: options.recentBarsSeconds,
+    frames: options.frames,
     guide,
     conductor,
     onProgress: options.onProgress,

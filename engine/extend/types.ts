@@ -1,5 +1,6 @@
 import type { ClosingFade } from "../audio/fade.ts";
 import type { BeatAnalysis } from "../analysis/beats.ts";
+import type { FrameFeatures } from "../analysis/features.ts";
 import type { FormName, FormSetting } from "../analysis/form.ts";
 import type { PcmAudio } from "../audio/pcm.ts";
 import type { AudioStream } from "../audio/stream.ts";
@@ -41,6 +42,8 @@ export interface ExtendOptions {
   readonly recentBarsSeconds?: number;
   /** The input's beats, when the caller analysed it already (analyseSignal): not analysed again. */
   readonly beats?: BeatAnalysis;
+  /** The analysis frames those beats were found on (analyseSignal): the walk hears its runs on them. */
+  readonly frames?: FrameFeatures;
   readonly onProgress?: (doneSeconds: number, totalSeconds: number) => void;
 }
 

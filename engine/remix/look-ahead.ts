@@ -30,7 +30,7 @@ export function lookAhead(
 ): (choices: PhraseChoice[], state: WalkState, join: JoinContext) => PhraseChoice[] {
   return (choices, state, join) => {
     let heard: SourceRange[] | undefined;
-    const ahead = { ...env, random: () => 0.5, steering: undefined, lookAhead: undefined };
+    const ahead = { ...env, random: () => 0.5, steering: undefined, lookAhead: undefined, runLoops: undefined };
     const cost = (choice: PhraseChoice) => {
       heard ??= env.follow ? env.heard() : [];
       return playOn(phrases, state, join, choice.phrase, { ...ahead, heard: () => heard! }, until);

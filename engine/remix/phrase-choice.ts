@@ -7,6 +7,7 @@ import type { JumpGraph } from "./jump-graph.ts";
 import type { Phrase, PhraseChoice, PhraseSteering } from "./phrase.ts";
 import type { SourceRange } from "./plan.ts";
 import { runReplayLag } from "./replay-check.ts";
+import { joinedStretch, type RunLoops } from "./run-loops.ts";
 import { createSlotHistory, gramSize, type SlotHistory } from "./slot-history.ts";
 
 import { MAX_REPEAT_SECONDS, MAX_VERBATIM_SECONDS } from "../variety.ts";
@@ -115,6 +116,8 @@ export interface ChoiceEnvironment {
   readonly heard: () => SourceRange[];
   /** Continue form: the extra cost of phrase `index`, after the walk so far, for straying from where the song was heading. */
   readonly follow?: (index: number, state: WalkState) => number;
+  /** Hears whether a choice repeats the run before it back to back, as the loop measure does (run-loops.ts). */
+  readonly runLoops?: RunLoops;
   /** Re-ranks the choices by what each leads to a few phrases on (look-ahead.ts). */
   readonly lookAhead?: (choices: PhraseChoice[], state: WalkState, join: JoinContext) => PhraseChoice[];
 }
@@ -191,6 +194,7 @@ export function rankChoices(
   const { analysis, graph, cuts, pulse } = env;
   const at = (beat: number) => cuts[beat] ?? analysis.length;
   const maxRun = MAX_VERBATIM_SECONDS * analysis.sampleRate;
+  let loopsAfterHeard: ((next: SourceRange, cut: number) => number | undefined) | undefined;
   const ranked: PhraseChoice[] = [];
   for (const [index, phrase] of phrases.entries()) {
     if (index === state.current) continue;
@@ -227,6 +231,11 @@ export function rankChoices(
     if (!backToBack && !loops && !natural && echoes(graph, state, join, phrase, at, analysis.sampleRate)) {
       repeat += REPEAT_COST;
       loops = true;
+    }
+    if (!backToBack && !loops && !natural && env.runLoops) {
+      loopsAfterHeard ??= env.runLoops.after(env.heard());
+      const period = loopsAfterHeard(joinedStretch(phrase, join, env), at(phrase.start));
+      if (period !== undefined) repeat += REPEAT_COST * (1 - period / (MIN_REPLAY_SECONDS * analysis.sampleRate));
     }
     const ago = (state.position - state.lastHeard[index]!) / analysis.sampleRate;
     if (ago < RECENT_SECONDS) cost += 4 + 4 * (1 - ago / RECENT_SECONDS);

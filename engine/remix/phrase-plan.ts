@@ -11,6 +11,8 @@ import { followWeight, recentLikeness, shareCost } from "./follow.ts";
 import { lookAhead } from "./look-ahead.ts";
 import { RIDE_SECONDS } from "./level-ride.ts";
 import { type RecentBarsOptions, rotationAfterInput, startAfterRotation } from "./recent-bars.ts";
+import { walkRunLoops } from "./run-loops.ts";
+import type { FrameFeatures } from "../analysis/features.ts";
 import { turnEvery } from "../quality/steps.ts";
 import {
   bodyPhrases,
@@ -18,6 +20,7 @@ import {
   createSlotHistory,
   gramSize,
   MAX_VERBATIM_SECONDS,
+  MIN_REPLAY_SECONDS,
   soundAlikes,
   type WalkState,
 } from "./phrase-choice.ts";
@@ -35,6 +38,8 @@ export interface PhrasePlanOptions extends RecentBarsOptions {
   readonly random: () => number;
   readonly pulse?: PulseProfile;
   readonly steering?: PhraseSteering;
+  /** The analysis frames the beats were found on: the walk hears its runs on them (run-loops.ts). */
+  readonly frames: FrameFeatures;
   readonly onProgress?: (outputPosition: number) => void;
 }
 
@@ -74,6 +79,13 @@ export async function planPhrases(
       shareCost(lengths, state.timesUsed, index));
   const heard = (): SourceRange[] =>
     (song ? [] : [{ start: 0, end: length }]).concat(toRanges(steps, cuts, length, start.firstRangeStart));
+  const runLoops = walkRunLoops(analysis, options.frames, {
+    cuts,
+    maxSeconds: MIN_REPLAY_SECONDS,
+    phrases: phrases.length,
+  });
+  const { pulse, random, steering } = options;
+  const environment = { analysis, graph, cuts, pulse, random, steering, heard, follow, runLoops };
   const long = target >= LONG_RESULT_SECONDS * sampleRate;
   const freshUntil = long ? Math.min(walkUntil, start.position + FRESH_SECONDS * sampleRate) : walkUntil;
   /** Where each phrase of the walk starts in `steps`. */
@@ -86,16 +98,6 @@ export async function planPhrases(
       first && !song
         ? { from: start.contextBeat, place: next, natural: -1, stop: length, leadIn: start.leadIn }
         : { from: next - 1, place: next, natural: next, stop: at(next) + state.shift };
-    const environment = {
-      analysis,
-      graph,
-      cuts,
-      pulse: options.pulse,
-      random: options.random,
-      steering: options.steering,
-      heard,
-      follow,
-    };
     const ahead = lookAhead(phrases, environment, freshUntil);
     const pick = await choosePhrase(phrases, state, context, { ...environment, lookAhead: ahead });
     // A long result out of fresh orders plays what it has planned again as blocks (block-reuse.ts).

@@ -2,7 +2,7 @@ import type { ClosingFade } from "../audio/fade.ts";
 import { frameCount, type PcmAudio } from "../audio/pcm.ts";
 import { streamOf, withWholeAudio, type AudioStream } from "../audio/stream.ts";
 import { downbeatPhase } from "../analysis/bars.ts";
-import { analyseBeats, type BeatAnalysis } from "../analysis/beats.ts";
+import { analyseSignal, type BeatAnalysis, type SignalAnalysis } from "../analysis/beats.ts";
 import { createLoudnessProfile, createPulseProfile, type LoudnessProfile } from "../analysis/continuity.ts";
 import { analyseForm, type FormName, type FormSetting, type SongForm } from "../analysis/form.ts";
 import { HarmonizerInputError } from "../errors.ts";
@@ -38,8 +38,9 @@ export interface RemixOptions extends RecentBarsOptions {
   readonly crossfadeSeconds: number;
   /** "song", "continue" or "auto" (song when the input has an ending of its own). */
   readonly form?: FormSetting;
-  /** The input's beats, when already analysed. */
+  /** The input's beats and the analysis frames they were found on (analyseSignal), when already analysed. */
   readonly beats?: BeatAnalysis;
+  readonly frames?: SignalAnalysis["frames"];
   /** With a predictor, the model chooses the path at decision points every horizonSeconds (continue form). */
   readonly guide?: Predictor;
   /** The conductor chooses among the phrases the rules admit at each phrase boundary. */
@@ -77,6 +78,7 @@ export interface RemixResult {
 interface Analysed {
   readonly input: PcmAudio;
   readonly analysis: BeatAnalysis;
+  readonly frames: SignalAnalysis["frames"];
   readonly form: SongForm;
   readonly graph: JumpGraph;
   readonly loudness: LoudnessProfile;
@@ -114,7 +116,8 @@ export async function remixExtend(input: PcmAudio, options: RemixOptions): Promi
       streamOf(copy),
     );
   }
-  const analysis = options.beats ?? analyseBeats(input);
+  const shared = options.beats && options.frames ? { beats: options.beats, frames: options.frames } : undefined;
+  const { beats: analysis, frames } = shared ?? analyseSignal(input);
   const beatless = analysis.method === "grid";
   const phase = beatless ? undefined : downbeatPhase(analysis);
   const form = analyseForm(analysis, { downbeatPhase: phase });
@@ -126,15 +129,8 @@ export async function remixExtend(input: PcmAudio, options: RemixOptions): Promi
   );
   stage("remix: jump graph");
   const crossfadeSeconds = joinCrossfadeSeconds(analysis, options.crossfadeSeconds);
-  const analysed: Analysed = {
-    input,
-    analysis,
-    form,
-    graph,
-    loudness,
-    crossfadeSamples: Math.max(2, Math.round(crossfadeSeconds * sampleRate)),
-    target,
-  };
+  const crossfadeSamples = Math.max(2, Math.round(crossfadeSeconds * sampleRate));
+  const analysed: Analysed = { input, analysis, frames, form, graph, loudness, crossfadeSamples, target };
   const beatNote = beatless
     ? `no clear beat (clarity ${analysis.clarity.toFixed(2)}): joins on a ${(analysis.beatSamples / sampleRate).toFixed(2)} s grid`
     : `${analysis.beats.length} beats at ${analysis.tempoBpm.toFixed(1)} BPM (${analysis.method})`;
@@ -222,13 +218,12 @@ async function extendInForm(
   formName: FormName,
   options: RemixOptions,
 ): Promise<Omit<RemixResult, "form" | "formReason" | "audio">> {
-  const { input, analysis, form, graph, crossfadeSamples, target } = analysed;
+  const { input, analysis, frames, form, graph, crossfadeSamples, target } = analysed;
   const [sampleRate, length] = [input.sampleRate, frameCount(input)];
+  const cuts = cutPositions(analysis, crossfadeSamples);
   const steering =
     options.phraseSteering ??
-    (options.conductor
-      ? createConductorSteering(input, options.conductor, cutPositions(analysis, crossfadeSamples), formName)
-      : undefined) ??
+    (options.conductor ? createConductorSteering(input, options.conductor, cuts, formName) : undefined) ??
     (options.guide ? guideSteering(input, analysis, graph, options.guide) : undefined);
   const pulse = analysis.method === "grid" ? undefined : createPulseProfile(analysis);
   const edited =
@@ -245,6 +240,7 @@ async function extendInForm(
       pulse,
       steering,
       recentBarsSeconds: options.recentBarsSeconds,
+      frames,
       onProgress: (position) => options.onProgress?.(0.9 * (position / sampleRate), target / sampleRate),
     }));
   stage("remix: walk planned");
@@ -257,7 +253,7 @@ async function extendInForm(
       : formName === "song"
         ? `song form: the input's first ${seconds(plan.introSamples)} s (its intro), a body re-ordered from its phrases, then its ending`
         : `continue form: the whole input (${seconds(length)} s), then ${recentBarsNote(plan.recentBarsSamples, sampleRate)}a body re-ordered from its phrases`,
-    ...(edited ? describeEdits(edited, cutPositions(analysis, crossfadeSamples), analysis) : []),
+    ...(edited ? describeEdits(edited, cuts, analysis) : []),
     `${count(rendered.seams.length, "join")}, ${count(rendered.segments.length, "run")} of the input after the first join`,
   ];
   if (plan.ending.kind === "outro") notes.push(...outroNotes(plan.ending, plan.ranges, analysis, form));

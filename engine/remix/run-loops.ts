@@ -1,0 +1,231 @@
+import { createBeatVectoriser, NEAR_IDENTICAL_DISTANCE } from "../analysis/beat-vectors.ts";
+import type { BeatAnalysis } from "../analysis/beats.ts";
+import type { FrameFeatures } from "../analysis/features.ts";
+import { projection, spreadDirection } from "../quality/block-compare.ts";
+import { slidingBlocks } from "../quality/loops.ts";
+import type { PulseProfile } from "../analysis/continuity.ts";
+import type { Phrase } from "./phrase.ts";
+import type { SourceRange } from "./plan.ts";
+
+/** The loop measure's shortest window: a repeat is heard over at least this long (quality/loops.ts). */
+const MIN_WINDOW_SECONDS = 2;
+/** Share of a window's blocks that must match for a repeat to be heard (the loop measure's). */
+const MATCHING_SHARE = 0.8;
+/** The walk hears its runs in a body of this many phrases or more: with fewer, hearing them only moves the loops. */
+const MIN_RUN_PHRASES = 6;
+
+/** The walk's ear for a body of `phrases` phrases (none for a short body, see MIN_RUN_PHRASES). */
+export function walkRunLoops(
+  analysis: BeatAnalysis,
+  frames: FrameFeatures,
+  settings: { readonly cuts: readonly number[]; readonly maxSeconds: number; readonly phrases: number },
+): RunLoops | undefined {
+  return settings.phrases >= MIN_RUN_PHRASES ? createRunLoops(analysis, frames, settings) : undefined;
+}
+
+/** The source `phrase` plays from a join: after its lead-in (continue form's first phrase), read with the pulse shift. */
+export function joinedStretch(
+  phrase: Phrase,
+  join: { readonly stop: number; readonly leadIn?: number },
+  env: { readonly analysis: BeatAnalysis; readonly cuts: readonly number[]; readonly pulse?: PulseProfile },
+): SourceRange {
+  const at = (beat: number) => env.cuts[beat] ?? env.analysis.length;
+  const entry = at(phrase.start) - (join.leadIn ?? 0);
+  const shift = env.pulse ? env.pulse.alignment(join.stop, entry) : 0;
+  return { start: entry + shift, end: at(phrase.end) + shift };
+}
+
+/**
+ * Hears the output so far (`heard`: source ranges back to back from output 0) and tells, for a next stretch of the
+ * song (source samples [start, end), heard from the output's end on; `cut`: where its first beat's cut is in the
+ * source), the period (samples) of the shortest back-to-back loop under maxSeconds it makes, or undefined.
+ */
+export interface RunLoops {
+  after(heard: readonly SourceRange[]): (next: SourceRange, cut: number) => number | undefined;
+}
+
+/** A point of the output: its analysis frame in the input (-1: none) and its offset (output minus input sample). */
+interface Point {
+  readonly frame: number;
+  readonly offset: number;
+}
+
+const NOWHERE: Point = { frame: -1, offset: Number.NaN };
+
+/**
+ * Hears a planned result's runs as the loop measure will (quality/loops.ts shortestLoopSeconds): the input's one-beat
+ * blocks at every analysis frame (`frames`, the frames the beats were found on), compared `stride` frames apart at a
+ * fixed lag, a loop where 80 % of a window at least one period and 2 s long match. A phrase choice is checked against
+ * the run before it, not by its start: a song whose beat grid drifts between two copies of a passage (flare's
+ * unrest_theme, 31 or 32 beats apart) has phrases that are the same audio but not beat by beat, and a run of two
+ * phrases can repeat the run before it with neither phrase alike to the one it follows (widelands' ingame_00).
+ * Lags are the output's beat positions before the next phrase; pairs inside one unbroken stretch of the input, and
+ * pairs where the input repeats at that lag too, are left out, as the measure does.
+ */
+export function createRunLoops(
+  analysis: BeatAnalysis,
+  frames: FrameFeatures,
+  settings: { readonly cuts: readonly number[]; readonly maxSeconds: number },
+): RunLoops {
+  const ear = blockEar(analysis, frames);
+  const reach = {
+    cuts: settings.cuts,
+    beatSamples: analysis.beatSamples,
+    maxLag: settings.maxSeconds * analysis.sampleRate,
+    minWindow: MIN_WINDOW_SECONDS * analysis.sampleRate,
+  };
+  return { after: (heard) => hearAfter(ear, reach, heard) };
+}
+
+/** The input's one-beat blocks at every analysis frame, and the measure's rule for a repeat between two of them. */
+function blockEar(analysis: BeatAnalysis, frames: FrameFeatures) {
+  const factor = analysis.sampleRate / frames.sampleRate;
+  const hopSamples = frames.hop * factor;
+  const blockFrames = Math.max(2, Math.round(analysis.beatSamples / hopSamples));
+  const blocks = slidingBlocks(frames, blockFrames, createBeatVectoriser(analysis));
+  const { count, size, vectors, silent, stride } = blocks;
+  const direction = spreadDirection(blocks);
+  const projections = Float64Array.from({ length: count }, (_, i) => projection(vectors, i, size, direction));
+  const alike = (a: number, b: number): boolean => {
+    if (silent[a] || silent[b] || !(Math.abs(projections[a]! - projections[b]!) < NEAR_IDENTICAL_DISTANCE))
+      return false;
+    let sum = 0;
+    for (let d = 0; d < size; d++) {
+      const diff = vectors[a * size + d]! - vectors[b * size + d]!;
+      sum += diff * diff;
+    }
+    return sum < NEAR_IDENTICAL_DISTANCE * NEAR_IDENTICAL_DISTANCE;
+  };
+  const frameOf = (source: number) => {
+    const f = Math.round(source / hopSamples);
+    return f >= 0 && f < count ? f : -1;
+  };
+  /** Whether the input, where it holds frame a, goes on `lagFrames` later to a near-identical block (block-compare.ts). */
+  const inputRepeats = (a: number, b: number, lagFrames: number): boolean => {
+    if (a >= 0 && a + lagFrames < count) return alike(a, a + lagFrames);
+    return b - lagFrames >= 0 && b >= 0 && alike(b - lagFrames, b);
+  };
+
+  /** Whether frame b, `lag` samples after frame a in the output, is heard as a repeat of it (the measure's rule). */
+  const repeats = (a: number, b: number, lag: number): boolean =>
+    a >= 0 && b >= 0 && alike(a, b) && !inputRepeats(a, b, Math.round(lag / hopSamples));
+
+  return { frameOf, repeats, hopSamples, strideSamples: stride * hopSamples, minLag: blockFrames * hopSamples };
+}
+
+/** RunLoops.after: the output's last seconds, compared with each next stretch at the lags its beats line up at. */
+function hearAfter(
+  ear: ReturnType<typeof blockEar>,
+  reach: {
+    readonly cuts: readonly number[];
+    readonly beatSamples: number;
+    readonly maxLag: number;
+    readonly minWindow: number;
+  },
+  heard: readonly SourceRange[],
+): (next: SourceRange, cut: number) => number | undefined {
+  const { frameOf, repeats, hopSamples, strideSamples, minLag } = ear;
+  const { maxLag, minWindow } = reach;
+  const tail = outputTail(heard, maxLag + Math.max(maxLag, minWindow));
+  const position = tail.end;
+  const point = (output: number): Point => {
+    const range = tail.ranges.find((r) => output >= r.output && output < r.output + r.end - r.start);
+    if (!range) return NOWHERE;
+    const source = range.start + output - range.output;
+    return { frame: frameOf(source), offset: output - source };
+  };
+  const beatsHeard = beatOutputs(tail, reach.cuts, reach.beatSamples);
+  // Per lag (in frames), what a next stretch is compared with: the points `lag` before its own (up to its start:
+  // later ones are its own), and the window before it.
+  const views = new Map<number, ReturnType<typeof view>>();
+  const view = (lag: number) => {
+    const window = Math.ceil(Math.max(lag, minWindow) / strideSamples);
+    const facing = Array.from({ length: Math.ceil(lag / strideSamples) }, (_, k) =>
+      point(position + k * strideSamples - lag),
+    );
+    let earlier: Int32Array | undefined;
+    const prior = () => {
+      earlier ??= priorMatches(window, (i) => {
+        const [a, b] = [point(position - (i + 1) * strideSamples - lag), point(position - (i + 1) * strideSamples)];
+        return a.offset !== b.offset && repeats(a.frame, b.frame, lag);
+      });
+      return earlier;
+    };
+    return { lag, window, facing, prior };
+  };
+  return (next, cut) => {
+    const points = Math.max(1, Math.floor((next.end - next.start) / strideSamples));
+    const offset = position - next.start;
+    const own = Int32Array.from({ length: points }, (_, k) => frameOf(next.start + k * strideSamples));
+    // Its beats' cuts play `cut - next.start` after its start: the lags that line them up with the cuts heard.
+    const lags = beatsHeard
+      .map((q) => position + cut - next.start - q)
+      .filter((l) => l >= minLag && l < maxLag)
+      .sort((a, b) => a - b);
+    return lags.find((exact) => {
+      const key = Math.round(exact / hopSamples);
+      if (!views.has(key)) views.set(key, view(key * hopSamples));
+      const { lag, window, facing, prior } = views.get(key)!;
+      const n = Math.min(points, facing.length);
+      const matching = new Uint8Array(n);
+      for (let k = 0; k < n; k++) {
+        const face = facing[k]!;
+        matching[k] = face.offset !== offset && repeats(face.frame, own[k]!, lag) ? 1 : 0;
+      }
+      return windowFills(matching, points, window, prior);
+    });
+  };
+}
+
+/** Running counts of `matches(i)` for the `window` - 1 points before the next stretch, nearest first. */
+function priorMatches(window: number, matches: (i: number) => boolean): Int32Array {
+  const earlier = new Int32Array(Math.max(1, window));
+  for (let i = 0; i < window - 1; i++) earlier[i + 1] = earlier[i]! + (matches(i) ? 1 : 0);
+  return earlier;
+}
+
+/**
+ * Whether some window of `window` points, ending at one of the next stretch's `points` (k = 0 ..), has MATCHING_SHARE
+ * of them matching (`matching[k]`, none past its end; `prior`: the running counts of the points before the stretch,
+ * see priorMatches). The stretch's own points are read first: a lag whose window could not fill even with every
+ * earlier point matching is given up without reading those.
+ */
+function windowFills(matching: Uint8Array, points: number, window: number, prior: () => Int32Array): boolean {
+  const needed = MATCHING_SHARE * window;
+  const sums = new Int32Array(points + 1);
+  for (let k = 0; k < points; k++) sums[k + 1] = sums[k]! + (matching[k] ?? 0);
+  const own = (k: number) => sums[k + 1]! - sums[Math.max(0, k - window + 1)]!;
+  let possible = false;
+  for (let k = 0; k < points && !possible; k++) possible = own(k) + Math.max(0, window - k - 1) >= needed;
+  if (!possible) return false;
+  const earlier = prior();
+  for (let k = 0; k < points; k++) if (own(k) + earlier[Math.max(0, window - k - 1)]! >= needed) return true;
+  return false;
+}
+
+/** The last `span` samples of the output, as ranges with their output positions; `end`: the output's length. */
+function outputTail(heard: readonly SourceRange[], span: number) {
+  const end = heard.reduce((sum, r) => sum + r.end - r.start, 0);
+  const ranges: { start: number; end: number; output: number }[] = [];
+  let output = end;
+  for (let i = heard.length - 1; i >= 0 && output > end - span; i--) {
+    const range = heard[i]!;
+    output -= range.end - range.start;
+    ranges.push({ start: range.start, end: range.end, output });
+  }
+  return { end, ranges };
+}
+
+/**
+ * Where the output plays (or, read a little late, would have played) the cut of each beat heard in `tail` (`cuts`):
+ * a range of the walk starts at a phrase's cut read up to half a beat late or early (a join's pulse shift).
+ */
+function beatOutputs(tail: ReturnType<typeof outputTail>, cuts: readonly number[], beatSamples: number): number[] {
+  const outputs: number[] = [];
+  for (const range of tail.ranges) {
+    for (const cut of cuts) {
+      if (cut >= range.start - beatSamples / 2 && cut < range.end) outputs.push(range.output + cut - range.start);
+    }
+  }
+  return outputs;
+}
