@@ -128,21 +128,23 @@ function hearAfter(
   const { maxLag, minWindow } = reach;
   const tail = outputTail(heard, maxLag + Math.max(maxLag, minWindow));
   const position = tail.end;
-  const point = (output: number): Point => {
+  // The points heard, one analysis hop apart back from the end (every point read falls on this grid).
+  const back = Math.ceil((position - (tail.ranges.at(-1)?.output ?? position)) / hopSamples);
+  const heardPoints = Array.from({ length: back + 1 }, (_, i): Point => {
+    const output = position - i * hopSamples;
     const range = tail.ranges.find((r) => output >= r.output && output < r.output + r.end - r.start);
-    if (!range) return NOWHERE;
+    if (i === 0 || !range) return NOWHERE;
     const source = range.start + output - range.output;
     return { frame: frameOf(source), offset: output - source };
-  };
+  });
+  const point = (output: number): Point => heardPoints[Math.round((position - output) / hopSamples)] ?? NOWHERE;
   const beatsHeard = beatOutputs(tail, reach.cuts, reach.beatSamples);
   // Per lag (in frames), what a next stretch is compared with: the points `lag` before its own (up to its start:
   // later ones are its own), and the window before it.
   const views = new Map<number, ReturnType<typeof view>>();
   const view = (lag: number) => {
     const window = Math.ceil(Math.max(lag, minWindow) / strideSamples);
-    const facing = Array.from({ length: Math.ceil(lag / strideSamples) }, (_, k) =>
-      point(position + k * strideSamples - lag),
-    );
+    const facing = (k: number) => point(position + k * strideSamples - lag);
     let earlier: Int32Array | undefined;
     const prior = () => {
       earlier ??= priorMatches(window, (i) => {
@@ -151,7 +153,7 @@ function hearAfter(
       });
       return earlier;
     };
-    return { lag, window, facing, prior };
+    return { lag, window, facing, pointsBefore: Math.ceil(lag / strideSamples), prior };
   };
   return (next, cut) => {
     const points = Math.max(1, Math.floor((next.end - next.start) / strideSamples));
@@ -165,14 +167,12 @@ function hearAfter(
     return lags.find((exact) => {
       const key = Math.round(exact / hopSamples);
       if (!views.has(key)) views.set(key, view(key * hopSamples));
-      const { lag, window, facing, prior } = views.get(key)!;
-      const n = Math.min(points, facing.length);
-      const matching = new Uint8Array(n);
-      for (let k = 0; k < n; k++) {
-        const face = facing[k]!;
-        matching[k] = face.offset !== offset && repeats(face.frame, own[k]!, lag) ? 1 : 0;
-      }
-      return windowFills(matching, points, window, prior);
+      const { lag, window, facing, pointsBefore, prior } = views.get(key)!;
+      const matches = (k: number) => {
+        const face = facing(k);
+        return face.offset !== offset && repeats(face.frame, own[k]!, lag);
+      };
+      return windowFills(matches, Math.min(points, pointsBefore), window, prior);
     });
   };
 }
@@ -185,21 +185,20 @@ function priorMatches(window: number, matches: (i: number) => boolean): Int32Arr
 }
 
 /**
- * Whether some window of `window` points, ending at one of the next stretch's `points` (k = 0 ..), has MATCHING_SHARE
- * of them matching (`matching[k]`, none past its end; `prior`: the running counts of the points before the stretch,
- * see priorMatches). The stretch's own points are read first: a lag whose window could not fill even with every
- * earlier point matching is given up without reading those.
+ * Whether some window of `window` points ending in the next stretch has MATCHING_SHARE of them matching: its first `n`
+ * points are compared (`matches(k)`; n is at most the window, as a lag has no more points before the stretch's start),
+ * with the points just before it (`prior`: running counts, see priorMatches). A window ending later than point n - 1
+ * holds fewer matches than the one ending there, so only those are read, and as soon as the stretch's points miss more
+ * than a window may, none fills.
  */
-function windowFills(matching: Uint8Array, points: number, window: number, prior: () => Int32Array): boolean {
+function windowFills(matches: (k: number) => boolean, n: number, window: number, prior: () => Int32Array): boolean {
   const needed = MATCHING_SHARE * window;
-  const sums = new Int32Array(points + 1);
-  for (let k = 0; k < points; k++) sums[k + 1] = sums[k]! + (matching[k] ?? 0);
-  const own = (k: number) => sums[k + 1]! - sums[Math.max(0, k - window + 1)]!;
-  let possible = false;
-  for (let k = 0; k < points && !possible; k++) possible = own(k) + Math.max(0, window - k - 1) >= needed;
-  if (!possible) return false;
-  const earlier = prior();
-  for (let k = 0; k < points; k++) if (own(k) + earlier[Math.max(0, window - k - 1)]! >= needed) return true;
+  let matched = 0;
+  for (let k = 0; k < n; k++) {
+    if (matches(k)) matched++;
+    else if (k + 1 - matched > window - needed) return false;
+    if (matched + window - k - 1 >= needed && matched + prior()[window - k - 1]! >= needed) return true;
+  }
   return false;
 }
 
