@@ -1,6 +1,13 @@
 import type { Phrase, PhraseChoice } from "./phrase.ts";
 import type { SourceRange } from "./plan.ts";
-import { type ChoiceEnvironment, type JoinContext, rankChoices, recordPick, type WalkState } from "./phrase-choice.ts";
+import { type Candidate, reranked, settleFirst } from "./best-first.ts";
+import {
+  type ChoiceEnvironment,
+  type JoinContext,
+  rankCandidates,
+  recordPick,
+  type WalkState,
+} from "./phrase-choice.ts";
 
 /**
  * Phrases the walk plays on, in thought, after each choice it weighs. A greedy walk can use up every fresh order that
@@ -27,23 +34,22 @@ export function lookAhead(
   phrases: readonly Phrase[],
   env: ChoiceEnvironment,
   until: number,
-): (choices: PhraseChoice[], state: WalkState, join: JoinContext) => PhraseChoice[] {
-  return (choices, state, join) => {
+): (ranked: Candidate[], state: WalkState, join: JoinContext) => Candidate[] {
+  return (ranked, state, join) => {
     let heard: SourceRange[] | undefined;
     const ahead = { ...env, random: () => 0.5, steering: undefined, lookAhead: undefined, runLoops: undefined };
     const cost = (choice: PhraseChoice) => {
       heard ??= env.follow ? env.heard() : [];
       return playOn(phrases, state, join, choice.phrase, { ...ahead, heard: () => heard! }, until);
     };
-    const first = cost(choices[0]!);
-    if (first === 0) return choices;
-    const weighed = choices.slice(0, LOOK_AHEAD_CHOICES).map((c, i) => (i === 0 ? first : cost(c)));
+    const first = cost(settleFirst(ranked, 1)[0]!.choice);
+    if (first === 0) return ranked;
+    const choices = settleFirst(ranked, LOOK_AHEAD_CHOICES).slice(0, LOOK_AHEAD_CHOICES);
+    const weighed = choices.map((c, i) => (i === 0 ? first : cost(c.choice)));
     const worst = Math.max(...weighed);
     // A loop now is never traded for repeats later, unless the first choice loops too.
-    const loop = choices[0]!.backToBack ? 0 : LOOP_PENALTY;
-    return choices
-      .map((c, i) => ({ ...c, cost: c.cost + (weighed[i] ?? worst) + (c.backToBack ? loop : 0) }))
-      .sort((a, b) => a.cost - b.cost);
+    const loop = choices[0]!.choice.backToBack ? 0 : LOOP_PENALTY;
+    return reranked(ranked, weighed.length, (i, c) => c.cost + (weighed[i] ?? worst) + (c.backToBack ? loop : 0));
   };
 }
 
@@ -83,7 +89,7 @@ function playOn(
     state.lastHeard[pick] = state.position;
     if (step === LOOK_AHEAD_PHRASES || state.position >= until) return worst;
     context = { from: phrase.end - 1, place: phrase.end, natural: phrase.end, stop: at(phrase.end) + state.shift };
-    const best = rankChoices(phrases, state, context, played, state.costScale ?? 1)[0]!;
+    const best = settleFirst(rankCandidates(phrases, state, context, played, state.costScale ?? 1), 1)[0]!.choice;
     worst = Math.max(worst, (best.repeat ?? 0) * (best.backToBack ? LOOP_WEIGHT : 1));
     pick = best.phrase;
   }

@@ -1,18 +1,19 @@
-import { NEAR_IDENTICAL_DISTANCE } from "../analysis/beat-vectors.ts";
 import type { BeatAnalysis } from "../analysis/beats.ts";
 import type { PulseProfile } from "../analysis/continuity.ts";
 import type { SongForm } from "../analysis/form.ts";
-import { ALIKE_SHARE, echoesJustPlayed } from "./join-echo.ts";
+import { echoesJustPlayed } from "./join-echo.ts";
 import type { JumpGraph } from "./jump-graph.ts";
 import type { Phrase, PhraseChoice, PhraseSteering } from "./phrase.ts";
 import type { SourceRange } from "./plan.ts";
 import { runReplayLag } from "./replay-check.ts";
 import { joinedStretch, type RunLoops } from "./run-loops.ts";
+import { admittedChoices, byCost, type Candidate, settleFirst } from "./best-first.ts";
 import { createSlotHistory, gramSize, type SlotHistory } from "./slot-history.ts";
+import { soundAlikes } from "./sound-alikes.ts";
 
 import { MAX_REPEAT_SECONDS, MAX_VERBATIM_SECONDS } from "../variety.ts";
 
-export { createSlotHistory, gramSize, MAX_REPEAT_SECONDS, MAX_VERBATIM_SECONDS };
+export { createSlotHistory, gramSize, MAX_REPEAT_SECONDS, MAX_VERBATIM_SECONDS, soundAlikes };
 /** A phrase heard less than this long ago is not played again when another will do. */
 const RECENT_SECONDS = 30;
 /**
@@ -44,21 +45,6 @@ function replayCost(state: WalkState, index: number, sampleRate: number): number
   return REPEAT_COST * (2 - gap / (MIN_REPLAY_SECONDS * sampleRate));
 }
 
-/**
- * For each phrase, the other phrases that sound the same: a song repeats itself (a chorus, a riff), and playing one
- * copy right after another is as much a back-to-back loop as playing one phrase twice. Alike: beat by beat from their
- * starts, at least ALIKE_SHARE of the shorter one's beats within NEAR_IDENTICAL_DISTANCE (the loop metric's reading
- * of "the same audio").
- */
-export function soundAlikes(phrases: readonly Phrase[], graph: JumpGraph): number[][] {
-  const alike = (a: Phrase, b: Phrase): boolean => {
-    const beats = Math.min(a.end - a.start, b.end - b.start);
-    let matching = 0;
-    for (let k = 0; k < beats; k++) if (graph.distance(a.start + k, b.start + k) < NEAR_IDENTICAL_DISTANCE) matching++;
-    return beats >= 2 && matching >= ALIKE_SHARE * beats;
-  };
-  return phrases.map((a, i) => phrases.flatMap((b, j) => (j !== i && alike(a, b) ? [j] : [])));
-}
 const LOUDNESS_FREE_LU = 0.75;
 const LOUDNESS_PENALTY_PER_LU = 3;
 const PULSE_PENALTY = 1.5;
@@ -119,7 +105,7 @@ export interface ChoiceEnvironment {
   /** Hears whether a choice repeats the run before it back to back, as the loop measure does (run-loops.ts). */
   readonly runLoops?: RunLoops;
   /** Re-ranks the choices by what each leads to a few phrases on (look-ahead.ts). */
-  readonly lookAhead?: (choices: PhraseChoice[], state: WalkState, join: JoinContext) => PhraseChoice[];
+  readonly lookAhead?: (ranked: Candidate[], state: WalkState, join: JoinContext) => Candidate[];
 }
 
 /** Picks the next phrase (rules, then the steering's say among the best 12), and records it in `state`. */
@@ -130,17 +116,17 @@ export async function choosePhrase(
   env: ChoiceEnvironment,
 ): Promise<number> {
   state.costScale ??= typicalCost(env.graph, phrases);
-  const ranked = rankChoices(phrases, state, join, env, state.costScale);
+  const ranked = rankCandidates(phrases, state, join, env, state.costScale);
   const choices = env.lookAhead && ranked.length > 1 ? env.lookAhead(ranked, state, join) : ranked;
-  let pick = choices[0]!;
+  let pick = settleFirst(choices, 1)[0]!.choice;
   if (env.steering && choices.length > 1) {
     // When every choice breaks a rule (a short song stretched far), the model still chooses among the least bad.
     // Admitted by the rules alone: the continue form's pull toward where the song was heading (follow) is a prior the
     // steering weighs against its own prediction, not a rule.
     const rules = (c: PhraseChoice) => c.cost - (c.follow ?? 0);
-    const best = Math.min(...choices.map(rules));
-    const limit = best >= REPEAT_COST ? best + ADMISSIBLE_MARGIN : Math.min(REPEAT_COST, best + ADMISSIBLE_MARGIN);
-    const admitted = choices.filter((c, i) => i === 0 || rules(c) <= limit).slice(0, 12);
+    const limit = (best: number) =>
+      best >= REPEAT_COST ? best + ADMISSIBLE_MARGIN : Math.min(REPEAT_COST, best + ADMISSIBLE_MARGIN);
+    const admitted = admittedChoices(choices, rules, limit, 12);
     const index = await env.steering.choose(admitted, phrases, env.heard(), state.position);
     pick = admitted[Math.max(0, Math.min(admitted.length - 1, index))]!;
   }
@@ -183,19 +169,22 @@ export function recordPick(
   }
 }
 
-/** Every phrase as a choice at this join, cheapest first. */
-export function rankChoices(
+/**
+ * Every phrase as a choice at this join, cheapest first. The run check (env.runLoops) only raises a cost: it is put
+ * off until the choice could be picked (best-first.ts), as it is the dearest of the rules.
+ */
+export function rankCandidates(
   phrases: readonly Phrase[],
   state: WalkState,
   join: JoinContext,
   env: ChoiceEnvironment,
   costScale: number,
-): PhraseChoice[] {
+): Candidate[] {
   const { analysis, graph, cuts, pulse } = env;
   const at = (beat: number) => cuts[beat] ?? analysis.length;
   const maxRun = MAX_VERBATIM_SECONDS * analysis.sampleRate;
   let loopsAfterHeard: ((next: SourceRange, cut: number) => number | undefined) | undefined;
-  const ranked: PhraseChoice[] = [];
+  const ranked: Candidate[] = [];
   for (const [index, phrase] of phrases.entries()) {
     if (index === state.current) continue;
     const natural = phrase.start === join.natural;
@@ -232,25 +221,33 @@ export function rankChoices(
       repeat += REPEAT_COST;
       loops = true;
     }
-    if (!backToBack && !loops && !natural && env.runLoops) {
-      loopsAfterHeard ??= env.runLoops.after(env.heard());
-      const period = loopsAfterHeard(joinedStretch(phrase, join, env), at(phrase.start));
-      if (period !== undefined) repeat += REPEAT_COST * (1 - period / (MIN_REPLAY_SECONDS * analysis.sampleRate));
-    }
     const ago = (state.position - state.lastHeard[index]!) / analysis.sampleRate;
     if (ago < RECENT_SECONDS) cost += 4 + 4 * (1 - ago / RECENT_SECONDS);
     const follow = env.follow?.(index, state) ?? 0;
-    cost += repeat + 0.5 * state.timesUsed[index]! + 0.25 * env.random() + follow;
-    ranked.push({ phrase: index, cost, follow, repeat, backToBack: backToBack || loops });
+    const [used, jitter] = [0.5 * state.timesUsed[index]!, 0.25 * env.random()];
+    const choice = (repeat: number): PhraseChoice => {
+      const total = cost + (repeat + used + jitter + follow);
+      return { phrase: index, cost: total, follow, repeat, backToBack: backToBack || loops };
+    };
+    const ties = [ranked.length];
+    const runCheck = !backToBack && !loops && !natural ? env.runLoops : undefined;
+    const settle = (): Candidate => {
+      loopsAfterHeard ??= runCheck!.after(env.heard());
+      const period = loopsAfterHeard(joinedStretch(phrase, join, env), at(phrase.start));
+      const penalty =
+        period === undefined ? 0 : REPEAT_COST * (1 - period / (MIN_REPLAY_SECONDS * analysis.sampleRate));
+      return { choice: choice(period === undefined ? repeat : repeat + penalty), ties };
+    };
+    ranked.push({ choice: choice(repeat), ties, settle: runCheck ? settle : undefined });
   }
   if (ranked.length === 0) {
     // Every phrase would make the run too long (a song of one phrase): any other phrase.
     phrases.forEach((_, index) => {
-      if (index !== state.current) ranked.push({ phrase: index, cost: 0 });
+      if (index !== state.current) ranked.push({ choice: { phrase: index, cost: 0 }, ties: [ranked.length] });
     });
-    if (ranked.length === 0) ranked.push({ phrase: 0, cost: 0 });
+    if (ranked.length === 0) ranked.push({ choice: { phrase: 0, cost: 0 }, ties: [0] });
   }
-  return ranked.sort((a, b) => a.cost - b.cost);
+  return byCost(ranked);
 }
 
 /** Whether entering `phrase` at this join plays the seconds just heard again straight away (join-echo.ts). */
