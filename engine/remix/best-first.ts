@@ -35,6 +35,17 @@ function settleAt(ranked: Candidate[], i: number): void {
   ranked.splice(at, 0, settled);
 }
 
+/** The first choice of the full ranking of `candidates` (in tie order), settling only what could be first. */
+export function cheapest(candidates: Candidate[]): PhraseChoice {
+  for (;;) {
+    let first = 0;
+    for (let i = 1; i < candidates.length; i++) if (before(candidates[i]!, candidates[first]!)) first = i;
+    const candidate = candidates[first]!;
+    if (!candidate.settle) return candidate.choice;
+    candidates[first] = candidate.settle();
+  }
+}
+
 /** Settles the first `n` of `ranked` (cheapest first): they are then the first n of the full ranking, in its order. */
 export function settleFirst(ranked: Candidate[], n: number): Candidate[] {
   for (let i = 0; i < Math.min(n, ranked.length); i++) {

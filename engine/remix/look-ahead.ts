@@ -1,10 +1,10 @@
 import type { Phrase, PhraseChoice } from "./phrase.ts";
 import type { SourceRange } from "./plan.ts";
-import { type Candidate, reranked, settleFirst } from "./best-first.ts";
+import { type Candidate, cheapest, reranked, settleFirst } from "./best-first.ts";
 import {
   type ChoiceEnvironment,
   type JoinContext,
-  rankCandidates,
+  listCandidates,
   recordPick,
   type WalkState,
 } from "./phrase-choice.ts";
@@ -89,7 +89,7 @@ function playOn(
     state.lastHeard[pick] = state.position;
     if (step === LOOK_AHEAD_PHRASES || state.position >= until) return worst;
     context = { from: phrase.end - 1, place: phrase.end, natural: phrase.end, stop: at(phrase.end) + state.shift };
-    const best = settleFirst(rankCandidates(phrases, state, context, played, state.costScale ?? 1), 1)[0]!.choice;
+    const best = cheapest(listCandidates(phrases, state, context, played, state.costScale ?? 1));
     worst = Math.max(worst, (best.repeat ?? 0) * (best.backToBack ? LOOP_WEIGHT : 1));
     pick = best.phrase;
   }

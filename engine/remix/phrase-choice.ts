@@ -116,7 +116,7 @@ export async function choosePhrase(
   env: ChoiceEnvironment,
 ): Promise<number> {
   state.costScale ??= typicalCost(env.graph, phrases);
-  const ranked = rankCandidates(phrases, state, join, env, state.costScale);
+  const ranked = byCost(listCandidates(phrases, state, join, env, state.costScale));
   const choices = env.lookAhead && ranked.length > 1 ? env.lookAhead(ranked, state, join) : ranked;
   let pick = settleFirst(choices, 1)[0]!.choice;
   if (env.steering && choices.length > 1) {
@@ -170,10 +170,10 @@ export function recordPick(
 }
 
 /**
- * Every phrase as a choice at this join, cheapest first. The run check (env.runLoops) only raises a cost: it is put
- * off until the choice could be picked (best-first.ts), as it is the dearest of the rules.
+ * Every phrase as a choice at this join, in phrase order (the tie order). The run check (env.runLoops) only raises a
+ * cost: it is put off until the choice could be picked (best-first.ts), as it is the dearest of the rules.
  */
-export function rankCandidates(
+export function listCandidates(
   phrases: readonly Phrase[],
   state: WalkState,
   join: JoinContext,
@@ -247,7 +247,7 @@ export function rankCandidates(
     });
     if (ranked.length === 0) ranked.push({ choice: { phrase: 0, cost: 0 }, ties: [0] });
   }
-  return byCost(ranked);
+  return ranked;
 }
 
 /** Whether entering `phrase` at this join plays the seconds just heard again straight away (join-echo.ts). */

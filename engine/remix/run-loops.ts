@@ -138,66 +138,88 @@ function hearAfter(
     return { frame: frameOf(source), offset: output - source };
   });
   const point = (output: number): Point => heardPoints[Math.round((position - output) / hopSamples)] ?? NOWHERE;
-  const beatsHeard = beatOutputs(tail, reach.cuts, reach.beatSamples);
+  // Latest first: the lags a next stretch's beats line up at then come shortest first.
+  const beatsHeard = beatOutputs(tail, reach.cuts, reach.beatSamples).sort((a, b) => b - a);
   // Per lag (in frames), what a next stretch is compared with: the points `lag` before its own (up to its start:
   // later ones are its own), and the window before it.
   const views = new Map<number, ReturnType<typeof view>>();
   const view = (lag: number) => {
     const window = Math.ceil(Math.max(lag, minWindow) / strideSamples);
     const facing = (k: number) => point(position + k * strideSamples - lag);
-    let earlier: Int32Array | undefined;
-    const prior = () => {
-      earlier ??= priorMatches(window, (i) => {
-        const [a, b] = [point(position - (i + 1) * strideSamples - lag), point(position - (i + 1) * strideSamples)];
-        return a.offset !== b.offset && repeats(a.frame, b.frame, lag);
-      });
-      return earlier;
-    };
+    const prior = priorMatches(window, (i) => {
+      const [a, b] = [point(position - (i + 1) * strideSamples - lag), point(position - (i + 1) * strideSamples)];
+      return a.offset !== b.offset && repeats(a.frame, b.frame, lag);
+    });
     return { lag, window, facing, pointsBefore: Math.ceil(lag / strideSamples), prior };
   };
   return (next, cut) => {
     const points = Math.max(1, Math.floor((next.end - next.start) / strideSamples));
     const offset = position - next.start;
-    const own = Int32Array.from({ length: points }, (_, k) => frameOf(next.start + k * strideSamples));
     // Its beats' cuts play `cut - next.start` after its start: the lags that line them up with the cuts heard.
-    const lags = beatsHeard
-      .map((q) => position + cut - next.start - q)
-      .filter((l) => l >= minLag && l < maxLag)
-      .sort((a, b) => a - b);
-    return lags.find((exact) => {
+    for (const q of beatsHeard) {
+      const exact = position + cut - next.start - q;
+      if (exact < minLag) continue;
+      if (exact >= maxLag) return undefined;
       const key = Math.round(exact / hopSamples);
       if (!views.has(key)) views.set(key, view(key * hopSamples));
       const { lag, window, facing, pointsBefore, prior } = views.get(key)!;
       const matches = (k: number) => {
         const face = facing(k);
-        return face.offset !== offset && repeats(face.frame, own[k]!, lag);
+        return face.offset !== offset && repeats(face.frame, frameOf(next.start + k * strideSamples), lag);
       };
-      return windowFills(matches, Math.min(points, pointsBefore), window, prior);
-    });
+      if (windowFills(matches, Math.min(points, pointsBefore), window, prior)) return exact;
+    }
+    return undefined;
   };
 }
 
-/** Running counts of `matches(i)` for the `window` - 1 points before the next stretch, nearest first. */
-function priorMatches(window: number, matches: (i: number) => boolean): Int32Array {
-  const earlier = new Int32Array(Math.max(1, window));
-  for (let i = 0; i < window - 1; i++) earlier[i + 1] = earlier[i]! + (matches(i) ? 1 : 0);
-  return earlier;
+/** The points just before the next stretch, nearest first, as windowFills reads them (see there). */
+interface Prior {
+  /** How many of the `j` nearest match. */
+  count(j: number): number;
+  /** The fewest nearest points that miss more than a window may (the window's size when none do). */
+  reach(): number;
+}
+
+/** Prior for `matches(i)` (point i before the next stretch, nearest first) and windows of `window` points, read lazily. */
+function priorMatches(window: number, matches: (i: number) => boolean): Prior {
+  const counts = [0];
+  const count = (j: number) => {
+    for (let i = counts.length - 1; i < j; i++) counts.push(counts[i]! + (matches(i) ? 1 : 0));
+    return counts[j]!;
+  };
+  let reach: number | undefined;
+  return {
+    count,
+    reach: () => {
+      if (reach === undefined) {
+        const allowed = window - MATCHING_SHARE * window;
+        let j = 0;
+        while (j < window && j - count(j) <= allowed) j++;
+        reach = j;
+      }
+      return reach;
+    },
+  };
 }
 
 /**
  * Whether some window of `window` points ending in the next stretch has MATCHING_SHARE of them matching: its first `n`
  * points are compared (`matches(k)`; n is at most the window, as a lag has no more points before the stretch's start),
- * with the points just before it (`prior`: running counts, see priorMatches). A window ending later than point n - 1
- * holds fewer matches than the one ending there, so only those are read, and as soon as the stretch's points miss more
- * than a window may, none fills.
+ * with the points just before it (`prior`). A window ending later than point n - 1 holds fewer matches than the one
+ * ending there, so only those are read, and once the stretch's points miss more than a window may, none fills. A
+ * window reading `prior.reach()` points before the stretch or more misses too: only later ones are weighed (most lags
+ * fail there, on points the stretches weighed at one join share).
  */
-function windowFills(matches: (k: number) => boolean, n: number, window: number, prior: () => Int32Array): boolean {
+function windowFills(matches: (k: number) => boolean, n: number, window: number, prior: Prior): boolean {
   const needed = MATCHING_SHARE * window;
-  let matched = 0;
-  for (let k = 0; k < n; k++) {
+  const first = window - prior.reach();
+  if (first >= n) return false;
+  for (let k = 0, matched = 0; k < n; k++) {
     if (matches(k)) matched++;
     else if (k + 1 - matched > window - needed) return false;
-    if (matched + window - k - 1 >= needed && matched + prior()[window - k - 1]! >= needed) return true;
+    if (k >= first && matched + window - k - 1 >= needed && matched + prior.count(window - k - 1) >= needed)
+      return true;
   }
   return false;
 }
