@@ -116,6 +116,10 @@ export async function choosePhrase(
   env: ChoiceEnvironment,
 ): Promise<number> {
   state.costScale ??= typicalCost(env.graph, phrases);
+  // The output heard does not change while the walk chooses: read once.
+  let heard: SourceRange[] | undefined;
+  const readHeard = env.heard;
+  env = { ...env, heard: () => (heard ??= readHeard()) };
   const ranked = byCost(listCandidates(phrases, state, join, env, state.costScale));
   const choices = env.lookAhead && ranked.length > 1 ? env.lookAhead(ranked, state, join) : ranked;
   let pick = settleFirst(choices, 1)[0]!.choice;

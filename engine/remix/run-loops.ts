@@ -130,13 +130,20 @@ function hearAfter(
   const position = tail.end;
   // The points heard, one analysis hop apart back from the end (every point read falls on this grid).
   const back = Math.ceil((position - (tail.ranges.at(-1)?.output ?? position)) / hopSamples);
-  const heardPoints = Array.from({ length: back + 1 }, (_, i): Point => {
+  const heardPoints: Point[] = [NOWHERE];
+  // The tail's ranges tile the output back from its end, latest first: each point's range is at or after the last's.
+  for (let i = 1, r = 0; i <= back; i++) {
     const output = position - i * hopSamples;
-    const range = tail.ranges.find((r) => output >= r.output && output < r.output + r.end - r.start);
-    if (i === 0 || !range) return NOWHERE;
+    while (r < tail.ranges.length && (tail.ranges[r]!.output > output || tail.ranges[r]!.end <= tail.ranges[r]!.start))
+      r++;
+    const range = tail.ranges[r];
+    if (!range || !(output < range.output + range.end - range.start)) {
+      heardPoints.push(NOWHERE);
+      continue;
+    }
     const source = range.start + output - range.output;
-    return { frame: frameOf(source), offset: output - source };
-  });
+    heardPoints.push({ frame: frameOf(source), offset: output - source });
+  }
   const point = (output: number): Point => heardPoints[Math.round((position - output) / hopSamples)] ?? NOWHERE;
   // Latest first: the lags a next stretch's beats line up at then come shortest first.
   const beatsHeard = beatOutputs(tail, reach.cuts, reach.beatSamples).sort((a, b) => b - a);
@@ -244,9 +251,15 @@ function outputTail(heard: readonly SourceRange[], span: number) {
 function beatOutputs(tail: ReturnType<typeof outputTail>, cuts: readonly number[], beatSamples: number): number[] {
   const outputs: number[] = [];
   for (const range of tail.ranges) {
-    for (const cut of cuts) {
-      if (cut >= range.start - beatSamples / 2 && cut < range.end) outputs.push(range.output + cut - range.start);
+    // The cuts are in order (the beats'): the first at or after the range's reach, by halving.
+    const from = range.start - beatSamples / 2;
+    let [low, high] = [0, cuts.length];
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (cuts[mid]! >= from) high = mid;
+      else low = mid + 1;
     }
+    for (let i = low; i < cuts.length && cuts[i]! < range.end; i++) outputs.push(range.output + cuts[i]! - range.start);
   }
   return outputs;
 }
