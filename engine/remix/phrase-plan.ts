@@ -79,11 +79,8 @@ export async function planPhrases(
       shareCost(lengths, state.timesUsed, index));
   const heard = (): SourceRange[] =>
     (song ? [] : [{ start: 0, end: length }]).concat(toRanges(steps, cuts, length, start.firstRangeStart));
-  const runLoops = walkRunLoops(analysis, options.frames, {
-    cuts,
-    maxSeconds: MIN_REPLAY_SECONDS,
-    phrases: phrases.length,
-  });
+  const runs = { cuts, maxSeconds: MIN_REPLAY_SECONDS, phrases: phrases.length };
+  const runLoops = walkRunLoops(analysis, options.frames, runs);
   const { pulse, random, steering } = options;
   const environment = { analysis, graph, cuts, pulse, random, steering, heard, follow, runLoops };
   const long = target >= LONG_RESULT_SECONDS * sampleRate;
