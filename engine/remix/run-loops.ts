@@ -128,23 +128,22 @@ function hearAfter(
   const { maxLag, minWindow } = reach;
   const tail = outputTail(heard, maxLag + Math.max(maxLag, minWindow));
   const position = tail.end;
-  // The points heard, one analysis hop apart back from the end (every point read falls on this grid).
+  // The points heard, one analysis hop apart back from the end (every point read falls on this grid), found as read.
   const back = Math.ceil((position - (tail.ranges.at(-1)?.output ?? position)) / hopSamples);
-  const heardPoints: Point[] = [NOWHERE];
-  // The tail's ranges tile the output back from its end, latest first: each point's range is at or after the last's.
-  for (let i = 1, r = 0; i <= back; i++) {
+  const heardPoints = new Array<Point | undefined>(back + 1);
+  const pointAt = (i: number): Point => {
     const output = position - i * hopSamples;
-    while (r < tail.ranges.length && (tail.ranges[r]!.output > output || tail.ranges[r]!.end <= tail.ranges[r]!.start))
-      r++;
-    const range = tail.ranges[r];
-    if (!range || !(output < range.output + range.end - range.start)) {
-      heardPoints.push(NOWHERE);
-      continue;
-    }
+    const range = tail.ranges.find((r) => output >= r.output && output < r.output + r.end - r.start);
+    if (!range) return NOWHERE;
     const source = range.start + output - range.output;
-    heardPoints.push({ frame: frameOf(source), offset: output - source });
-  }
-  const point = (output: number): Point => heardPoints[Math.round((position - output) / hopSamples)] ?? NOWHERE;
+    return { frame: frameOf(source), offset: output - source };
+  };
+  const point = (output: number): Point => {
+    const i = Math.round((position - output) / hopSamples);
+    if (!(i > 0 && i <= back)) return NOWHERE;
+    heardPoints[i] ??= pointAt(i);
+    return heardPoints[i];
+  };
   // Latest first: the lags a next stretch's beats line up at then come shortest first.
   const beatsHeard = beatOutputs(tail, reach.cuts, reach.beatSamples).sort((a, b) => b - a);
   // Per lag (in frames), what a next stretch is compared with: the points `lag` before its own (up to its start:
