@@ -14,3 +14,18 @@ export class InvalidJobMessageError extends Error {
 }
 
 export const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+const httpStatus = (error: unknown): number | undefined =>
+  (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+
+/** A conditional S3 write refused: 412 (the object exists) or 409 (a concurrent conditional write is in flight). */
+export const isConditionFailed = (error: unknown): boolean =>
+  error instanceof Error &&
+  (error.name === "PreconditionFailed" ||
+    error.name === "ConditionalRequestConflict" ||
+    httpStatus(error) === 412 ||
+    httpStatus(error) === 409);
+
+/** An S3 read of an object that is not there. */
+export const isNotFound = (error: unknown): boolean =>
+  error instanceof Error && (error.name === "NoSuchKey" || error.name === "NotFound" || httpStatus(error) === 404);

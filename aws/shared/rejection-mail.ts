@@ -9,6 +9,7 @@
 import { createHash } from "node:crypto";
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { REJECTIONS_PREFIX } from "../../contract/pipeline.ts";
+import { isConditionFailed, isNotFound } from "./errors.ts";
 
 const HOUR_MS = 3_600_000;
 /** Keys listed in a digest; the count covers the rest. */
@@ -39,18 +40,12 @@ export interface SenderWindow {
   readonly held: readonly string[];
 }
 
-const httpStatus = (error: unknown): number | undefined =>
-  (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
-const conditionFailed = (error: unknown) => httpStatus(error) === 412 || httpStatus(error) === 409;
-const notFound = (error: unknown) =>
-  error instanceof Error && (error.name === "NoSuchKey" || error.name === "NotFound" || httpStatus(error) === 404);
-
 export async function readJson<T>(place: MailPlace, key: string): Promise<{ value: T; etag: string } | undefined> {
   try {
     const response = await place.s3.send(new GetObjectCommand({ Bucket: place.bucket, Key: key }));
     return { value: JSON.parse((await response.Body?.transformToString()) ?? "{}") as T, etag: response.ETag ?? "" };
   } catch (error) {
-    if (notFound(error)) return undefined;
+    if (isNotFound(error)) return undefined;
     throw error;
   }
 }
@@ -69,7 +64,7 @@ export async function putIfUnchanged(place: MailPlace, key: string, value: unkno
     );
     return true;
   } catch (error) {
-    if (conditionFailed(error)) return false;
+    if (isConditionFailed(error)) return false;
     throw error;
   }
 }

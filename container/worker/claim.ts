@@ -1,4 +1,5 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { isConditionFailed, isNotFound } from "#aws/shared/errors.ts";
 
 /**
  * One job, one run, and a run for every job. The first message of a job claims it with a conditional put
@@ -26,20 +27,6 @@ export type ClaimResult =
   | { readonly status: "claimed"; readonly previous?: Claim | undefined }
   | { readonly status: "done" }
   | { readonly status: "held"; readonly until: Date };
-
-const httpStatus = (error: unknown): number | undefined =>
-  (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
-
-/** 412 (the object exists) or 409 (a concurrent conditional write is in flight). */
-export const isConditionFailed = (error: unknown): boolean =>
-  error instanceof Error &&
-  (error.name === "PreconditionFailed" ||
-    error.name === "ConditionalRequestConflict" ||
-    httpStatus(error) === 412 ||
-    httpStatus(error) === 409);
-
-const isNotFound = (error: unknown): boolean =>
-  error instanceof Error && (error.name === "NoSuchKey" || error.name === "NotFound" || httpStatus(error) === 404);
 
 export interface ClaimPlace {
   readonly s3: S3Client;
