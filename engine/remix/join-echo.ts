@@ -44,15 +44,15 @@ export function echoesJustPlayed(graph: JumpGraph, join: JoinEcho, at: (beat: nu
     const span = at(end) - at(end - m);
     if (span > join.runSamples || span >= join.maxSeconds * join.sampleRate) break;
     if (span < MIN_ECHO_SECONDS * join.sampleRate) continue;
-    if (!matches(graph, end - m, join.entry, m)) continue;
-    if (end + m <= graph.beatCount && matches(graph, end - m, end, m)) continue;
+    if (!runsAlike(graph, end - m, join.entry, m)) continue;
+    if (end + m <= graph.beatCount && runsAlike(graph, end - m, end, m)) continue;
     return true;
   }
   return false;
 }
 
-/** Whether ALIKE_SHARE of the m beats from `a` are loopAlike the m beats from `b`. */
-function matches(graph: JumpGraph, a: number, b: number, m: number): boolean {
+/** Whether ALIKE_SHARE of the m beats from `a` are loopAlike the m beats from `b`: the two runs make a loop heard. */
+export function runsAlike(graph: JumpGraph, a: number, b: number, m: number): boolean {
   let matching = 0;
   for (let k = 0; k < m; k++) if (loopAlike(graph, a + k, b + k)) matching++;
   return matching >= ALIKE_SHARE * m;

@@ -3,7 +3,7 @@ import type { BeatAnalysis } from "../analysis/beats.ts";
 import type { PulseProfile } from "../analysis/continuity.ts";
 import type { SongForm } from "../analysis/form.ts";
 import type { JumpGraph } from "./jump-graph.ts";
-import { ALIKE_SHARE, echoesJustPlayed, loopAlike } from "./join-echo.ts";
+import { echoesJustPlayed, runsAlike } from "./join-echo.ts";
 import { MIN_REPLAY_SECONDS, type WalkState } from "./phrase-choice.ts";
 import type { Phrase } from "./phrase.ts";
 import type { WalkStep } from "./song-exit.ts";
@@ -78,11 +78,7 @@ export function rotateRecent(
   if (units.length < MIN_UNITS_BETWEEN + 2) return undefined;
   const span = UNIT_BARS * BEATS_PER_BAR;
   // Alike as the loop measure hears it (join-echo.ts): a unit like one just played is a back-to-back loop.
-  const alike = (a: number, b: number) => {
-    let matching = 0;
-    for (let k = 0; k < span; k++) if (loopAlike(graph, a + k, b + k)) matching++;
-    return matching >= ALIKE_SHARE * span;
-  };
+  const alike = (a: number, b: number) => runsAlike(graph, a, b, span);
   const until = begin.position + options.seconds * sampleRate;
   const steps: WalkStep[] = [];
   const played: number[] = [];
