@@ -1,4 +1,5 @@
 import type { SongForm } from "../analysis/form.ts";
+import { loudnessStepCost } from "./join-costs.ts";
 import type { JumpGraph } from "./jump-graph.ts";
 import { ALIKE_SHARE, loopAlike } from "./join-echo.ts";
 import { MIN_REPLAY_SECONDS } from "./phrase-choice.ts";
@@ -47,8 +48,6 @@ const JOIN_COST = 1;
 const OFF_PHRASE_COST = 0.6;
 /** A span heard twice in a row sooner than MIN_REPLAY_SECONDS is a back-to-back loop: allowed, not preferred. */
 const LOOP_COST = 20;
-const LOUDNESS_FREE_LU = 0.75;
-const LOUDNESS_COST_PER_LU = 3;
 const OFF_METRE_COST = 2;
 
 /** The bar lines where edits may start and end: from the intro's end to the ending's start, both included. */
@@ -68,15 +67,11 @@ export function editCandidates(sites: readonly number[], settings: EditSettings)
   phraseStarts.add(form.introEndBeat);
   phraseStarts.add(form.endingStartBeat);
   const scale = typicalJoinCost(sites, graph);
-  const join = (from: number, to: number): number => {
-    const change = graph.loudnessChange(from + 1, to);
-    return (
-      JOIN_COST +
-      graph.transitionCost(from, to) / scale +
-      LOUDNESS_COST_PER_LU * Math.max(0, change - LOUDNESS_FREE_LU) +
-      (graph.samePlaceInBar(from + 1, to) ? 0 : OFF_METRE_COST)
-    );
-  };
+  const join = (from: number, to: number): number =>
+    JOIN_COST +
+    graph.transitionCost(from, to) / scale +
+    loudnessStepCost(graph, from + 1, to) +
+    (graph.samePlaceInBar(from + 1, to) ? 0 : OFF_METRE_COST);
   const offPhrase = (beat: number) => (phraseStarts.has(beat) ? 0 : OFF_PHRASE_COST);
   const edits: Edit[] = [];
   for (let i = 0; i < sites.length; i++) {

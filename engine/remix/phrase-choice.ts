@@ -1,6 +1,7 @@
 import type { BeatAnalysis } from "../analysis/beats.ts";
 import type { PulseProfile } from "../analysis/continuity.ts";
 import type { SongForm } from "../analysis/form.ts";
+import { loudnessStepCost, pulseCost } from "./join-costs.ts";
 import { echoesJustPlayed } from "./join-echo.ts";
 import type { JumpGraph } from "./jump-graph.ts";
 import type { Phrase, PhraseChoice, PhraseSteering } from "./phrase.ts";
@@ -45,9 +46,6 @@ function replayCost(state: WalkState, index: number, sampleRate: number): number
   return REPEAT_COST * (2 - gap / (MIN_REPLAY_SECONDS * sampleRate));
 }
 
-const LOUDNESS_FREE_LU = 0.75;
-const LOUDNESS_PENALTY_PER_LU = 3;
-const PULSE_PENALTY = 1.5;
 /** Cost of a choice that would repeat a stretch of the output in the same order. */
 const REPEAT_COST = 25;
 /**
@@ -198,9 +196,8 @@ export function listCandidates(
       ? RUN_COST_PER_PHRASE * Math.max(0, state.runPhrases - 1)
       : graph.transitionCost(join.from, phrase.start) / costScale + 0.3;
     if (!natural) {
-      const change = graph.loudnessChange(join.place, phrase.start);
-      cost += LOUDNESS_PENALTY_PER_LU * Math.max(0, change - LOUDNESS_FREE_LU);
-      if (pulse) cost += PULSE_PENALTY * (1 - pulse.clarity(join.stop, at(phrase.start) - (join.leadIn ?? 0)));
+      cost += loudnessStepCost(graph, join.place, phrase.start);
+      if (pulse) cost += pulseCost(pulse, join.stop, at(phrase.start) - (join.leadIn ?? 0));
       if (!graph.samePlaceInBar(join.place, phrase.start)) cost += 2;
     }
     let repeat = 0;

@@ -3,6 +3,7 @@ import type { BeatAnalysis } from "../analysis/beats.ts";
 import type { PulseProfile } from "../analysis/continuity.ts";
 import type { SongForm } from "../analysis/form.ts";
 import type { JumpGraph } from "./jump-graph.ts";
+import { loudnessStepCost, pulseCost } from "./join-costs.ts";
 import { echoesJustPlayed, runsAlike } from "./join-echo.ts";
 import { MIN_REPLAY_SECONDS, type WalkState } from "./phrase-choice.ts";
 import type { Phrase } from "./phrase.ts";
@@ -21,8 +22,6 @@ export const UNIT_BARS = 2;
 const MIN_UNITS_BETWEEN = 2;
 /** The longest run of the song's own order the rotation plays, in units (the verbatim limit is far above it). */
 const MAX_NATURAL_UNITS = 2;
-const LOUDNESS_FREE_LU = 0.75;
-const LOUDNESS_PENALTY_PER_LU = 3;
 
 export interface RotationStart {
   /** Output position of the first unit's cut, and the beat whose bar place it takes. */
@@ -105,14 +104,8 @@ export function rotateRecent(
     if (admitted.length === 0) break;
     const costOf = (u: number): number => {
       if (u === from + 1) return 0.25 * options.random();
-      const change = graph.loudnessChange(place, u);
-      const pulse = options.pulse ? 1.5 * (1 - options.pulse.clarity(stop, at(u) - leadIn)) : 0;
-      return (
-        graph.transitionCost(from, u) +
-        LOUDNESS_PENALTY_PER_LU * Math.max(0, change - LOUDNESS_FREE_LU) +
-        pulse +
-        0.25 * options.random()
-      );
+      const pulse = options.pulse ? pulseCost(options.pulse, stop, at(u) - leadIn) : 0;
+      return graph.transitionCost(from, u) + loudnessStepCost(graph, place, u) + pulse + 0.25 * options.random();
     };
     const costs = admitted.map(costOf);
     const pick = admitted[costs.indexOf(Math.min(...costs))]!;
