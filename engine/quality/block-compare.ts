@@ -6,9 +6,9 @@ import { NEAR_IDENTICAL_DISTANCE } from "../analysis/beat-vectors.ts";
  */
 
 /** Back-to-back repeats shorter than this are not reported (a held note is not a loop). */
-const MIN_REPEAT_SECONDS = 2;
+export const MIN_REPEAT_SECONDS = 2;
 /** Share of a candidate repeat's blocks that must match (a few misaligned transients are forgiven). */
-const MATCHING_SHARE = 0.8;
+export const MATCHING_SHARE = 0.8;
 /** Rounding allowance for the projection test, far below any distance that matters. */
 const PROJECTION_SLACK = 1e-6;
 
@@ -83,6 +83,19 @@ function closerThan(a: Float32Array, i: number, b: Float32Array, j: number, size
     if (sum >= bound) return false;
   }
   return true;
+}
+
+/**
+ * Whether blocks a and b of `blocks` are near-identical, neither silent: the metrics' "same audio" (`projections`:
+ * every block's projection along spreadDirection, which rejects most pairs first without changing any answer).
+ */
+export function blocksAlike(blocks: SlidingBlocks, projections: Float64Array, a: number, b: number): boolean {
+  return (
+    !blocks.silent[a] &&
+    !blocks.silent[b] &&
+    Math.abs(projections[a]! - projections[b]!) < NEAR_IDENTICAL_DISTANCE + PROJECTION_SLACK &&
+    closerThan(blocks.vectors, a, blocks.vectors, b, blocks.size, NEAR_IDENTICAL_DISTANCE)
+  );
 }
 
 /**
@@ -194,7 +207,7 @@ export function lagSearch(grid: BlockGrid, size: number, maxPeriodSeconds: numbe
  * input goes on to something else after it. Where the input ends before a + lag, read from the other side: whether the
  * input has a near-identical block `lag` before its block `b`.
  */
-function inputRepeats(input: SlidingBlocks, a: number, b: number, lag: number): boolean {
+export function inputRepeats(input: SlidingBlocks, a: number, b: number, lag: number): boolean {
   const same = (i: number, j: number) =>
     !input.silent[i] &&
     !input.silent[j] &&

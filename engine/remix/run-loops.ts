@@ -1,16 +1,19 @@
-import { createBeatVectoriser, NEAR_IDENTICAL_DISTANCE } from "../analysis/beat-vectors.ts";
+import { createBeatVectoriser } from "../analysis/beat-vectors.ts";
 import type { BeatAnalysis } from "../analysis/beats.ts";
 import type { FrameFeatures } from "../analysis/features.ts";
-import { projection, spreadDirection } from "../quality/block-compare.ts";
+import {
+  blocksAlike,
+  inputRepeats,
+  MATCHING_SHARE,
+  MIN_REPEAT_SECONDS,
+  projection,
+  spreadDirection,
+} from "../quality/block-compare.ts";
 import { slidingBlocks } from "../quality/loops.ts";
 import type { PulseProfile } from "../analysis/continuity.ts";
 import type { Phrase } from "./phrase.ts";
 import type { SourceRange } from "./plan.ts";
 
-/** The loop measure's shortest window: a repeat is heard over at least this long (quality/loops.ts). */
-const MIN_WINDOW_SECONDS = 2;
-/** Share of a window's blocks that must match for a repeat to be heard (the loop measure's). */
-const MATCHING_SHARE = 0.8;
 /** The walk hears its runs in a body of this many phrases or more: with fewer, hearing them only moves the loops. */
 const MIN_RUN_PHRASES = 6;
 
@@ -72,7 +75,7 @@ export function createRunLoops(
     cuts: settings.cuts,
     beatSamples: analysis.beatSamples,
     maxLag: settings.maxSeconds * analysis.sampleRate,
-    minWindow: MIN_WINDOW_SECONDS * analysis.sampleRate,
+    minWindow: MIN_REPEAT_SECONDS * analysis.sampleRate,
   };
   return { after: (heard) => hearAfter(ear, reach, heard) };
 }
@@ -83,32 +86,19 @@ function blockEar(analysis: BeatAnalysis, frames: FrameFeatures) {
   const hopSamples = frames.hop * factor;
   const blockFrames = Math.max(2, Math.round(analysis.beatSamples / hopSamples));
   const blocks = slidingBlocks(frames, blockFrames, createBeatVectoriser(analysis));
-  const { count, size, vectors, silent, stride } = blocks;
+  const { count, size, vectors, stride } = blocks;
   const direction = spreadDirection(blocks);
   const projections = Float64Array.from({ length: count }, (_, i) => projection(vectors, i, size, direction));
-  const alike = (a: number, b: number): boolean => {
-    if (silent[a] || silent[b] || !(Math.abs(projections[a]! - projections[b]!) < NEAR_IDENTICAL_DISTANCE))
-      return false;
-    let sum = 0;
-    for (let d = 0; d < size; d++) {
-      const diff = vectors[a * size + d]! - vectors[b * size + d]!;
-      sum += diff * diff;
-    }
-    return sum < NEAR_IDENTICAL_DISTANCE * NEAR_IDENTICAL_DISTANCE;
-  };
   const frameOf = (source: number) => {
     const f = Math.round(source / hopSamples);
     return f >= 0 && f < count ? f : -1;
   };
-  /** Whether the input, where it holds frame a, goes on `lagFrames` later to a near-identical block (block-compare.ts). */
-  const inputRepeats = (a: number, b: number, lagFrames: number): boolean => {
-    if (a >= 0 && a + lagFrames < count) return alike(a, a + lagFrames);
-    return b - lagFrames >= 0 && b >= 0 && alike(b - lagFrames, b);
-  };
-
   /** Whether frame b, `lag` samples after frame a in the output, is heard as a repeat of it (the measure's rule). */
   const repeats = (a: number, b: number, lag: number): boolean =>
-    a >= 0 && b >= 0 && alike(a, b) && !inputRepeats(a, b, Math.round(lag / hopSamples));
+    a >= 0 &&
+    b >= 0 &&
+    blocksAlike(blocks, projections, a, b) &&
+    !inputRepeats(blocks, a, b, Math.round(lag / hopSamples));
 
   return { frameOf, repeats, hopSamples, strideSamples: stride * hopSamples, minLag: blockFrames * hopSamples };
 }
