@@ -10,11 +10,10 @@ import { runReplayLag } from "./replay-check.ts";
 import { joinedStretch, type RunLoops } from "./run-loops.ts";
 import { admittedChoices, byCost, type Candidate, settleFirst } from "./best-first.ts";
 import { createSlotHistory, gramSize, type SlotHistory } from "./slot-history.ts";
-import { soundAlikes } from "./sound-alikes.ts";
 
 import { MAX_REPEAT_SECONDS, MAX_VERBATIM_SECONDS } from "../variety.ts";
 
-export { createSlotHistory, gramSize, MAX_REPEAT_SECONDS, MAX_VERBATIM_SECONDS, soundAlikes };
+export { createSlotHistory, gramSize, MAX_REPEAT_SECONDS, MAX_VERBATIM_SECONDS };
 /** A phrase heard less than this long ago is not played again when another will do. */
 const RECENT_SECONDS = 30;
 /**

@@ -21,9 +21,9 @@ import {
   gramSize,
   MAX_VERBATIM_SECONDS,
   MIN_REPLAY_SECONDS,
-  soundAlikes,
   type WalkState,
 } from "./phrase-choice.ts";
+import { soundAlikes } from "./sound-alikes.ts";
 import type { Phrase, PhraseSteering } from "./phrase.ts";
 
 export { bodyPhrases, MAX_REPEAT_SECONDS, MAX_VERBATIM_SECONDS } from "./phrase-choice.ts";
