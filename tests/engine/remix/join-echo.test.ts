@@ -1,7 +1,9 @@
 import { describe, expect, test } from "vitest";
 import type { BeatAnalysis } from "../../../engine/analysis/beats.ts";
 import type { JumpGraph } from "../../../engine/remix/jump-graph.ts";
-import { choosePhrase, createSlotHistory, soundAlikes, type WalkState } from "../../../engine/remix/phrase-choice.ts";
+import { choosePhrase, type WalkState } from "../../../engine/remix/phrase-choice.ts";
+import { soundAlikes } from "../../../engine/remix/sound-alikes.ts";
+import { walkState } from "./walk-state.ts";
 import type { Phrase } from "../../../engine/remix/phrase.ts";
 
 /**
@@ -21,20 +23,14 @@ const graph = {
 } as unknown as JumpGraph;
 
 function stateAfterPhrase2(): WalkState {
-  const state: WalkState = {
-    history: createSlotHistory(2),
+  const state = walkState(phrases, graph, {
     lastHeard: [-Infinity, -Infinity, 40, -Infinity],
     lastStarted: [-Infinity, -Infinity, 32, -Infinity],
-    soundAlikes: soundAlikes(phrases, graph),
     timesUsed: [0, 0, 1, 0],
     position: 40,
     runStart: 32,
-    runPhrases: 1,
     current: 2,
-    shift: 0,
-    shortfalls: new Set(),
-    repeats: [],
-  };
+  });
   state.history.push(16, 32);
   return state;
 }

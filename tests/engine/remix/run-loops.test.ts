@@ -2,7 +2,9 @@ import { describe, expect, test } from "vitest";
 import type { BeatAnalysis } from "../../../engine/analysis/beats.ts";
 import { CHROMA_BINS, type FrameFeatures, MFCC_COEFFICIENTS } from "../../../engine/analysis/features.ts";
 import type { JumpGraph } from "../../../engine/remix/jump-graph.ts";
-import { choosePhrase, createSlotHistory, soundAlikes, type WalkState } from "../../../engine/remix/phrase-choice.ts";
+import { choosePhrase, type WalkState } from "../../../engine/remix/phrase-choice.ts";
+import { soundAlikes } from "../../../engine/remix/sound-alikes.ts";
+import { walkState } from "./walk-state.ts";
 import type { Phrase } from "../../../engine/remix/phrase.ts";
 import { createRunLoops } from "../../../engine/remix/run-loops.ts";
 import { mulberry32 } from "../../../engine/random.ts";
@@ -63,20 +65,14 @@ const graph = {
 
 /** Phrase 2, then phrase 1 (the walk's output so far); the walk now chooses what follows phrase 1. */
 function stateAfterPhrase1(): WalkState {
-  const state: WalkState = {
-    history: createSlotHistory(2),
+  const state = walkState(phrases, graph, {
     lastHeard: [-Infinity, 2 * 640, 640, -Infinity],
     lastStarted: [-Infinity, 640, 0, -Infinity],
-    soundAlikes: soundAlikes(phrases, graph),
     timesUsed: [0, 1, 1, 0],
     position: cuts[48]! - cuts[32]! + cuts[32]! - cuts[16]!,
     runStart: cuts[48]! - cuts[32]!,
-    runPhrases: 1,
     current: 1,
-    shift: 0,
-    shortfalls: new Set(),
-    repeats: [],
-  };
+  });
   state.history.push(32, 0);
   state.history.push(16, cuts[48]! - cuts[32]!);
   return state;

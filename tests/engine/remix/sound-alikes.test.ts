@@ -1,7 +1,9 @@
 import { describe, expect, test } from "vitest";
 import type { BeatAnalysis } from "../../../engine/analysis/beats.ts";
 import type { JumpGraph } from "../../../engine/remix/jump-graph.ts";
-import { choosePhrase, createSlotHistory, soundAlikes, type WalkState } from "../../../engine/remix/phrase-choice.ts";
+import { choosePhrase } from "../../../engine/remix/phrase-choice.ts";
+import { soundAlikes } from "../../../engine/remix/sound-alikes.ts";
+import { walkState } from "./walk-state.ts";
 import type { Phrase } from "../../../engine/remix/phrase.ts";
 
 /**
@@ -23,20 +25,14 @@ describe("phrases that sound the same", () => {
   });
 
   test("right after one copy of the chorus the planner does not play the other: that is a back-to-back loop", async () => {
-    const state: WalkState = {
-      history: createSlotHistory(2),
+    const state = walkState(phrases, graph, {
       lastHeard: [8, -Infinity, -Infinity, -Infinity],
       lastStarted: [0, -Infinity, -Infinity, -Infinity],
-      soundAlikes: soundAlikes(phrases, graph),
       timesUsed: [1, 0, 0, 0],
       position: 8,
       runStart: 0,
-      runPhrases: 1,
       current: 0,
-      shift: 0,
-      shortfalls: new Set(),
-      repeats: [],
-    };
+    });
     state.history.push(0, 0);
     const pick = await choosePhrase(
       phrases,
