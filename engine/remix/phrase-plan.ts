@@ -68,7 +68,7 @@ export async function planPhrases(
   const start = song ? songStart(form, at) : continueStart(analysis, graph, cuts, options.crossfadeSamples);
   const state = startState(phrases, graph, form, at, start, song, sampleRate);
   const steps: WalkStep[] = [...start.steps];
-  const rotation = song ? undefined : rotationAfterInput(analysis, graph, form, cuts, start, options);
+  const rotation = song ? undefined : await rotationAfterInput(analysis, graph, form, cuts, start, options);
   let next = rotation ? startAfterRotation(state, rotation, phrases, at, steps) : start.next;
   const likeness = song ? undefined : recentLikeness(analysis, graph, phrases);
   const lengths = phrases.map((p) => at(p.end) - at(p.start));

@@ -7,7 +7,9 @@ import { loudnessStepCost, pulseCost } from "./join-costs.ts";
 import { echoesJustPlayed, runsAlike } from "./join-echo.ts";
 import { MIN_REPLAY_SECONDS, type WalkState } from "./phrase-choice.ts";
 import type { Phrase } from "./phrase.ts";
+import type { SourceRange } from "./plan.ts";
 import type { WalkStep } from "./song-exit.ts";
+import { toRanges } from "./walk-ranges.ts";
 
 /**
  * Continue form opens on the input's recent material: right after the input, its last RECENT_BARS_WINDOW seconds
@@ -22,6 +24,23 @@ export const UNIT_BARS = 2;
 const MIN_UNITS_BETWEEN = 2;
 /** The longest run of the song's own order the rotation plays, in units (the verbatim limit is far above it). */
 const MAX_NATURAL_UNITS = 2;
+
+/** A unit the rotation admits next: its first beat, where it starts in the input, and the rules' cost of the join. */
+export interface UnitChoice {
+  readonly unit: number;
+  readonly start: number;
+  readonly cost: number;
+}
+
+/**
+ * Chooses among the units the rotation admits (the conductor: rotation-steering.ts): returns the index into `choices`.
+ * `heard` is the output so far as ranges of the input, from the output's first sample.
+ */
+export interface UnitSteering {
+  choose(choices: readonly UnitChoice[], heard: readonly SourceRange[]): Promise<number>;
+  /** What the steering did, for the report. */
+  summary(): string;
+}
 
 export interface RotationStart {
   /** Output position of the first unit's cut, and the beat whose bar place it takes. */
@@ -59,7 +78,7 @@ export function recentUnits(analysis: BeatAnalysis, graph: JumpGraph, firstBeat:
  * cost (sound, loudness, pulse) among the units not played in the last MIN_UNITS_BETWEEN, never a pair of units
  * played before in the same order, and runs of the song's own order at most MAX_NATURAL_UNITS long.
  */
-export function rotateRecent(
+export async function rotateRecent(
   analysis: BeatAnalysis,
   graph: JumpGraph,
   cuts: readonly number[],
@@ -69,8 +88,9 @@ export function rotateRecent(
     readonly firstBeat: number;
     readonly pulse?: PulseProfile;
     readonly random: () => number;
+    readonly steering?: UnitSteering;
   },
-): Rotation | undefined {
+): Promise<Rotation | undefined> {
   const { sampleRate, length } = analysis;
   const at = (beat: number) => cuts[beat] ?? length;
   const units = recentUnits(analysis, graph, options.firstBeat);
@@ -108,7 +128,9 @@ export function rotateRecent(
       return graph.transitionCost(from, u) + loudnessStepCost(graph, place, u) + pulse + 0.25 * options.random();
     };
     const costs = admitted.map(costOf);
-    const pick = admitted[costs.indexOf(Math.min(...costs))]!;
+    const pick = await pickUnit(admitted, costs, at, options.steering, () =>
+      [{ start: 0, end: length }].concat(toRanges(steps, cuts, length, (cut) => cut - begin.leadIn)),
+    );
     if (pick !== from + 1) {
       shift = options.pulse ? options.pulse.alignment(stop, at(pick) - leadIn) : 0;
       runStart = position;
@@ -130,6 +152,19 @@ export function rotateRecent(
   return { steps, position, next: from + 1, shift, runStart };
 }
 
+/** The cheapest of the admitted units, or the steering's choice among them. */
+async function pickUnit(
+  admitted: readonly number[],
+  costs: readonly number[],
+  at: (beat: number) => number,
+  steering: UnitSteering | undefined,
+  heard: () => SourceRange[],
+): Promise<number> {
+  if (!steering) return admitted[costs.indexOf(Math.min(...costs))]!;
+  const choices = admitted.map((unit, i) => ({ unit, start: at(unit), cost: costs[i]! }));
+  return admitted[await steering.choose(choices, heard())]!;
+}
+
 /** Where the walk would start in continue form (phrase-plan.ts's WalkStart). */
 interface ContinueStart {
   readonly position: number;
@@ -144,10 +179,12 @@ export interface RecentBarsOptions {
    * to fill); unset or 0: none (not the default: docs/continuation.md, "Recent bars by rule").
    */
   readonly recentBarsSeconds?: number;
+  /** Chooses among the units the rules admit (the conductor engine's); unset: the cheapest join. */
+  readonly recentBarsSteering?: UnitSteering;
 }
 
 /** The rotation of the input's recent units that opens a continuation (none when `recentBarsSeconds` is 0). */
-export function rotationAfterInput(
+export async function rotationAfterInput(
   analysis: BeatAnalysis,
   graph: JumpGraph,
   form: SongForm,
@@ -158,12 +195,13 @@ export function rotationAfterInput(
     readonly pulse?: PulseProfile;
     readonly random: () => number;
   },
-): Rotation | undefined {
+): Promise<Rotation | undefined> {
   const room = (options.targetSamples - start.position) / analysis.sampleRate / 2;
   const seconds = Math.min(options.recentBarsSeconds ?? 0, room);
   if (seconds <= 0) return undefined;
   const begin = { position: start.position, place: start.next, from: start.contextBeat, leadIn: start.leadIn ?? 0 };
-  return rotateRecent(analysis, graph, cuts, begin, { ...options, seconds, firstBeat: form.introEndBeat });
+  const { pulse, random, recentBarsSteering: steering } = options;
+  return rotateRecent(analysis, graph, cuts, begin, { seconds, firstBeat: form.introEndBeat, pulse, random, steering });
 }
 
 /**
