@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import type { BeatAnalysis } from "../../../engine/analysis/beats.ts";
 import type { JumpGraph } from "../../../engine/remix/jump-graph.ts";
+import { mulberry32 } from "../../../engine/random.ts";
 import { ALIKE_SHARE, runsAlike } from "../../../engine/remix/join-echo.ts";
 import { choosePhrase, type WalkState } from "../../../engine/remix/phrase-choice.ts";
 import { soundAlikes } from "../../../engine/remix/sound-alikes.ts";
@@ -99,8 +100,7 @@ describe("two runs heard alike (runsAlike)", () => {
   };
 
   test("answers as counting every beat does, on runs alike by chance at every share", () => {
-    let seed = 7;
-    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const random = mulberry32(7);
     const pairs = Array.from({ length: 48 * 48 }, () => random());
     for (const chance of [0.5, 0.8, 0.95]) {
       const { counted } = counting((a, b) => pairs[a * 48 + b]! < chance);
