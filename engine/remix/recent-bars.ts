@@ -7,7 +7,10 @@ import { loudnessStepCost, pulseCost } from "./join-costs.ts";
 import { echoesJustPlayed, runsAlike } from "./join-echo.ts";
 import { MIN_REPLAY_SECONDS, type WalkState } from "./phrase-choice.ts";
 import type { Phrase } from "./phrase.ts";
+import type { SourceRange } from "./plan.ts";
+import { joinedStretch, type RunLoops } from "./run-loops.ts";
 import type { WalkStep } from "./song-exit.ts";
+import { toRanges } from "./walk-ranges.ts";
 
 /**
  * Continue form opens on the input's recent material: right after the input, its last RECENT_BARS_WINDOW seconds
@@ -57,7 +60,9 @@ export function recentUnits(analysis: BeatAnalysis, graph: JumpGraph, firstBeat:
 /**
  * The input's recent units for `seconds` of output in a new order: each join the cheapest by the jump graph's
  * cost (sound, loudness, pulse) among the units not played in the last MIN_UNITS_BETWEEN, never a pair of units
- * played before in the same order, and runs of the song's own order at most MAX_NATURAL_UNITS long.
+ * played before in the same order, runs of the song's own order at most MAX_NATURAL_UNITS long, and (with `runs`)
+ * no unit that makes a back-to-back loop with the output heard so far, as the loop measure would hear it. Stops
+ * where no unit is left.
  */
 export function rotateRecent(
   analysis: BeatAnalysis,
@@ -69,6 +74,7 @@ export function rotateRecent(
     readonly firstBeat: number;
     readonly pulse?: PulseProfile;
     readonly random: () => number;
+    readonly runs?: RunLoops;
   },
 ): Rotation | undefined {
   const { sampleRate, length } = analysis;
@@ -76,12 +82,11 @@ export function rotateRecent(
   const units = recentUnits(analysis, graph, options.firstBeat);
   if (units.length < MIN_UNITS_BETWEEN + 2) return undefined;
   const span = UNIT_BARS * BEATS_PER_BAR;
-  // Alike as the loop measure hears it (join-echo.ts): a unit like one just played is a back-to-back loop.
-  const alike = (a: number, b: number) => runsAlike(graph, a, b, span);
   const until = begin.position + options.seconds * sampleRate;
   const steps: WalkStep[] = [];
   const played: number[] = [];
   const pairs = new Set<string>();
+  const heard = () => [{ start: 0, end: length }, ...toRanges(steps, cuts, length, (cut) => cut - begin.leadIn)];
   let position = begin.position;
   let from = begin.from;
   let place = begin.place;
@@ -92,23 +97,25 @@ export function rotateRecent(
   let runUnits = 0;
   while (position < until) {
     const previous = played[played.length - 1];
-    const admitted = units.filter((u) => {
-      if (played.slice(-MIN_UNITS_BETWEEN).some((p) => p === u || alike(p, u))) return false;
-      if (previous !== undefined && pairs.has(`${previous}>${u}`)) return false;
-      // The input itself is the run before the first join.
-      const runSamples = steps.length === 0 ? position : position - runStart;
-      const join = { from, entry: u, entryBeats: span, runSamples, sampleRate, maxSeconds: MIN_REPLAY_SECONDS };
-      if (u !== from + 1 && echoesJustPlayed(graph, join, at)) return false;
-      return !(u === from + 1 && runUnits >= MAX_NATURAL_UNITS);
-    });
-    if (admitted.length === 0) break;
+    // The input itself is the run before the first join.
+    const runSamples = steps.length === 0 ? position : position - runStart;
+    const admitted = units.filter(
+      (unit) =>
+        !(previous !== undefined && pairs.has(`${previous}>${unit}`)) &&
+        admits(graph, { played, unit, span, from, runSamples, sampleRate, runUnits }, at),
+    );
     const costOf = (u: number): number => {
       if (u === from + 1) return 0.25 * options.random();
       const pulse = options.pulse ? pulseCost(options.pulse, stop, at(u) - leadIn) : 0;
       return graph.transitionCost(from, u) + loudnessStepCost(graph, place, u) + pulse + 0.25 * options.random();
     };
     const costs = admitted.map(costOf);
-    const pick = admitted[costs.indexOf(Math.min(...costs))]!;
+    const stretchOf = (u: number): SourceRange =>
+      u === from + 1
+        ? { start: at(u) + shift, end: at(u + span) + shift }
+        : joinedStretch({ start: u, end: u + span }, { stop, leadIn }, { analysis, cuts, pulse: options.pulse });
+    const pick = firstWithoutLoop(admitted, costs, options.runs && (() => options.runs!.after(heard())), stretchOf, at);
+    if (pick === undefined) break;
     if (pick !== from + 1) {
       shift = options.pulse ? options.pulse.alignment(stop, at(pick) - leadIn) : 0;
       runStart = position;
@@ -128,6 +135,52 @@ export function rotateRecent(
   }
   if (steps.length === 0) return undefined;
   return { steps, position, next: from + 1, shift, runStart };
+}
+
+/** A unit the rotation may play next, after `played`, at a join out of the song after beat `from`. */
+interface UnitJoin {
+  readonly played: readonly number[];
+  readonly unit: number;
+  readonly span: number;
+  readonly from: number;
+  readonly runSamples: number;
+  readonly sampleRate: number;
+  readonly runUnits: number;
+}
+
+/**
+ * The rotation's cheap rules for a unit: not one of the last MIN_UNITS_BETWEEN played nor alike to them as the loop
+ * measure hears it (join-echo.ts), no join that plays again what was just played, no natural run over
+ * MAX_NATURAL_UNITS.
+ */
+function admits(graph: JumpGraph, c: UnitJoin, at: (beat: number) => number): boolean {
+  const { unit, span, from } = c;
+  if (c.played.slice(-MIN_UNITS_BETWEEN).some((p) => p === unit || runsAlike(graph, p, unit, span))) return false;
+  if (unit === from + 1) return c.runUnits < MAX_NATURAL_UNITS;
+  const echo = { from, entry: unit, entryBeats: span, maxSeconds: MIN_REPLAY_SECONDS };
+  return !echoesJustPlayed(graph, { ...echo, runSamples: c.runSamples, sampleRate: c.sampleRate }, at);
+}
+
+/**
+ * The cheapest of `units` (first in order among equal costs) whose stretch makes no back-to-back loop with the
+ * output heard (`hear`, run-loops.ts: heard only when a unit is to be picked); undefined when every one does.
+ */
+function firstWithoutLoop(
+  units: readonly number[],
+  costs: readonly number[],
+  hear: (() => (next: SourceRange, cut: number) => number | undefined) | undefined,
+  stretchOf: (unit: number) => SourceRange,
+  at: (beat: number) => number,
+): number | undefined {
+  const order = units.map((_, i) => i).sort((a, b) => costs[a]! - costs[b]! || a - b);
+  let loops: ReturnType<NonNullable<typeof hear>> | undefined;
+  for (const i of order) {
+    const unit = units[i]!;
+    if (!hear) return unit;
+    loops ??= hear();
+    if (loops(stretchOf(unit), at(unit)) === undefined) return unit;
+  }
+  return undefined;
 }
 
 /** Where the walk would start in continue form (phrase-plan.ts's WalkStart). */
@@ -157,13 +210,16 @@ export function rotationAfterInput(
     readonly targetSamples: number;
     readonly pulse?: PulseProfile;
     readonly random: () => number;
+    /** The ear for back-to-back loops (run-loops.ts, hearing every lag), made when the rotation plays. */
+    readonly hearRuns?: () => RunLoops;
   },
 ): Rotation | undefined {
   const room = (options.targetSamples - start.position) / analysis.sampleRate / 2;
   const seconds = Math.min(options.recentBarsSeconds ?? 0, room);
   if (seconds <= 0) return undefined;
   const begin = { position: start.position, place: start.next, from: start.contextBeat, leadIn: start.leadIn ?? 0 };
-  return rotateRecent(analysis, graph, cuts, begin, { ...options, seconds, firstBeat: form.introEndBeat });
+  const runs = options.hearRuns?.();
+  return rotateRecent(analysis, graph, cuts, begin, { ...options, seconds, firstBeat: form.introEndBeat, runs });
 }
 
 /**
