@@ -45,7 +45,8 @@ function summarise(rows: readonly Row[]): string[] {
     });
     const steered = row(track, "conductor")?.steered;
     const targets = ENGINES.map((e) => `${row(track, e)?.targetsMet}/${row(track, e)?.targets}`).join(", ");
-    const chose = steered ? `${steered.changed} of ${steered.decisions}` : "-";
+    const rotation = row(track, "conductor")?.rotation;
+    const chose = `${steered ? `${steered.changed} of ${steered.decisions}` : "-"}${rotation ? `; units ${rotation.changed} of ${rotation.decisions}` : ""}`;
     lines.push(`| ${track} | ${cells.join(" | ")} | ${closest(track)} | ${chose} | ${targets} |`);
   }
   const medians = ENGINES.map((e) => medianOf(tracks.map((t) => distance(t, e))) ?? Number.NaN);

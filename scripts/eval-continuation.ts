@@ -52,6 +52,11 @@ function steeredOf(notes: readonly string[] | undefined): Row["steered"] {
   };
 }
 
+function rotationOf(notes: readonly string[] | undefined): Row["rotation"] {
+  const match = notes?.join("\n").match(/in the recent bars the conductor chose (\d+) of (\d+) units/);
+  return match ? { changed: Number(match[1]), decisions: Number(match[2]) } : undefined;
+}
+
 const RECENT_SHARE_SECONDS = 20;
 const WINDOWS = [5, 10, 20, 30, 45, 60];
 
@@ -145,6 +150,7 @@ async function scoreTrack(
       ? checkTargets(report, { inputHasEnding: result.form === "song" }).filter((c) => c.met !== null)
       : [];
     const steered = steeredOf(result.notes);
+    const rotation = rotationOf(result.notes);
     const share = recentShare(result.seams, result.seamSources);
     rows.push({
       track: name,
@@ -155,10 +161,11 @@ async function scoreTrack(
       seconds,
       cpuSeconds,
       ...(steered ? { steered } : {}),
+      ...(rotation ? { rotation } : {}),
       ...(share === undefined ? {} : { recentShare: share }),
     });
     process.stderr.write(
-      `  ${engine}: distance ${distance.toFixed(2)}, targets ${rows.at(-1)!.targetsMet}/${checks.length}${missedTargets(checks)}, ${seconds.toFixed(1)} s (CPU ${cpuSeconds.toFixed(1)} s)${share === undefined ? "" : `, ${Math.round(100 * share)} % from the input's last ${RECENT_SHARE_SECONDS} s`}${steered ? `, chose ${steered.changed} of ${steered.decisions}` : ""}${steered?.outlook ? ` (the outlook decided ${steered.outlook.weighed}, ${steered.outlook.changed} of them otherwise than the 10 s prediction)` : ""}\n`,
+      `  ${engine}: distance ${distance.toFixed(2)}, targets ${rows.at(-1)!.targetsMet}/${checks.length}${missedTargets(checks)}, ${seconds.toFixed(1)} s (CPU ${cpuSeconds.toFixed(1)} s)${share === undefined ? "" : `, ${Math.round(100 * share)} % from the input's last ${RECENT_SHARE_SECONDS} s`}${steered ? `, chose ${steered.changed} of ${steered.decisions}` : ""}${steered?.outlook ? ` (the outlook decided ${steered.outlook.weighed}, ${steered.outlook.changed} of them otherwise than the 10 s prediction)` : ""}${rotation ? `, recent bars: chose ${rotation.changed} of ${rotation.decisions} units` : ""}\n`,
     );
   }
   return rows;
@@ -271,6 +278,14 @@ function printTable(rows: readonly Row[], engines: readonly string[]): void {
     const swayed = outlooks.reduce((s, x) => s + x.changed, 0);
     if (outlooks.length > 0)
       console.log(`its outlook decided ${weighed} of them, ${swayed} otherwise than its 10 s prediction would have`);
+  }
+  const rotations = rows.flatMap((r) => (r.rotation ? [r.rotation] : []));
+  if (rotations.length > 0) {
+    const changed = rotations.reduce((s, x) => s + x.changed, 0);
+    const decisions = rotations.reduce((s, x) => s + x.decisions, 0);
+    console.log(
+      `in the recent bars the conductor chose ${changed} of ${decisions} units against the rules' cheapest join`,
+    );
   }
 }
 

@@ -56,6 +56,8 @@ export interface ContinuationRow {
   readonly recentShare?: number;
   /** The conductor's phrases chosen against the rules' first choice, of its decisions (from its notes). */
   readonly steered?: { readonly changed: number; readonly decisions: number; readonly outlook?: OutlookCount };
+  /** The conductor's units of the recent bars chosen against the rules' cheapest join, of its decisions. */
+  readonly rotation?: { readonly changed: number; readonly decisions: number };
 }
 
 /** Of the conductor's decisions, those its outlook made, and those where the 10 s prediction would have chosen otherwise. */

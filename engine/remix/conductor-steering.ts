@@ -46,12 +46,8 @@ export function createConductorSteering(
 ): PhraseSteering {
   const margin = form === "continue" ? TIE_MARGIN : Infinity;
   const sampleRate = input.sampleRate;
-  const frames = conductorFrames(input);
   const length = input.channels[0]?.length ?? 0;
-  /** Index of the second frame of the input starting nearest to sample `position`. */
-  const frameIndex = (position: number): number =>
-    Math.max(0, Math.min(frames.length - 1, Math.round(position / sampleRate / FRAME_STEP_SECONDS)));
-  const frameAt = (position: number): Float32Array => frames[frameIndex(position)]!;
+  const { frames, frameIndex, distanceFrom } = inputFrames(input);
   const predict = cachedPredictions(conductor);
   const outlook =
     form === "continue" && conductor.outlook
@@ -85,10 +81,7 @@ export function createConductorSteering(
       const nearest = outlooks ? Math.min(...outlooks) : 0;
       const scores = close.map((index) => {
         const choice = choices[index]!;
-        const start = cuts[phrases[choice.phrase]!.start] ?? length;
-        let distance = 0;
-        for (let t = 0; t < predicted.length; t++)
-          distance += frameDistance(predicted[t]!, frameAt(Math.min(length - sampleRate, start + t * sampleRate)));
+        const distance = distanceFrom(predicted, cuts[phrases[choice.phrase]!.start] ?? length);
         return extraCost(choice.cost) + (PREDICTION_WEIGHT * distance) / Math.max(1, predicted.length);
       });
       const lowest = (values: readonly number[]) => close[values.indexOf(Math.min(...values))]!;
@@ -105,6 +98,27 @@ export function createConductorSteering(
   };
 }
 
+/** The input's second frames, and how far a prediction is from the input's own seconds from a sample on. */
+export function inputFrames(input: PcmAudio) {
+  const sampleRate = input.sampleRate;
+  const frames = conductorFrames(input);
+  const length = input.channels[0]?.length ?? 0;
+  /** Index of the second frame of the input starting nearest to sample `position`. */
+  const frameIndex = (position: number): number =>
+    Math.max(0, Math.min(frames.length - 1, Math.round(position / sampleRate / FRAME_STEP_SECONDS)));
+  /** The summed frame distance of `predicted` from the input's seconds from `start` on (the last second held). */
+  const distanceFrom = (predicted: readonly Float32Array[], start: number): number => {
+    let distance = 0;
+    for (let t = 0; t < predicted.length; t++)
+      distance += frameDistance(
+        predicted[t]!,
+        frames[frameIndex(Math.min(length - sampleRate, start + t * sampleRate))]!,
+      );
+    return distance;
+  };
+  return { frames, frameIndex, distanceFrom };
+}
+
 /**
  * Most predictions the planner would make again when a long result is planned: the same phrases heard in the same order
  * give the same context (the last contextFrames seconds), and the model gives the same prediction. Kept by the indices of
@@ -112,13 +126,13 @@ export function createConductorSteering(
  */
 const PREDICTIONS_KEPT = 4096;
 
-interface CachedPredictions {
+export interface CachedPredictions {
   (context: readonly number[], frames: readonly Float32Array[]): Promise<Float32Array[]>;
   /** Predictions answered from the cache so far. */
   reused(): number;
 }
 
-function cachedPredictions(conductor: Conductor): CachedPredictions {
+export function cachedPredictions(conductor: Conductor): CachedPredictions {
   const kept = new Map<string, Float32Array[]>();
   let reused = 0;
   const predict = async (context: readonly number[], frames: readonly Float32Array[]) => {

@@ -73,7 +73,9 @@ export async function planPhrases(
   const runs = { cuts, maxSeconds: MIN_REPLAY_SECONDS, everyLag };
   let ear: RunLoops | undefined;
   const hearRuns = () => (ear ??= createRunLoops(analysis, options.frames, runs));
-  const rotation = song ? undefined : rotationAfterInput(analysis, graph, form, cuts, start, { ...options, hearRuns });
+  const rotation = song
+    ? undefined
+    : await rotationAfterInput(analysis, graph, form, cuts, start, { ...options, hearRuns });
   let next = rotation ? startAfterRotation(state, rotation, phrases, at, steps) : start.next;
   const likeness = song ? undefined : recentLikeness(analysis, graph, phrases);
   const lengths = phrases.map((p) => at(p.end) - at(p.start));

@@ -26,6 +26,23 @@ const MIN_UNITS_BETWEEN = 2;
 /** The longest run of the song's own order the rotation plays, in units (the verbatim limit is far above it). */
 const MAX_NATURAL_UNITS = 2;
 
+/** A unit the rotation admits next: its first beat, where it starts in the input, and the rules' cost of the join. */
+export interface UnitChoice {
+  readonly unit: number;
+  readonly start: number;
+  readonly cost: number;
+}
+
+/**
+ * Chooses among the units the rotation admits (the conductor: rotation-steering.ts): returns the index into `choices`.
+ * `heard` is the output so far as ranges of the input, from the output's first sample.
+ */
+export interface UnitSteering {
+  choose(choices: readonly UnitChoice[], heard: readonly SourceRange[]): Promise<number>;
+  /** What the steering did, for the report. */
+  summary(): string;
+}
+
 export interface RotationStart {
   /** Output position of the first unit's cut, and the beat whose bar place it takes. */
   readonly position: number;
@@ -64,7 +81,7 @@ export function recentUnits(analysis: BeatAnalysis, graph: JumpGraph, firstBeat:
  * no unit that makes a back-to-back loop with the output heard so far, as the loop measure would hear it. Stops
  * where no unit is left.
  */
-export function rotateRecent(
+export async function rotateRecent(
   analysis: BeatAnalysis,
   graph: JumpGraph,
   cuts: readonly number[],
@@ -75,8 +92,9 @@ export function rotateRecent(
     readonly pulse?: PulseProfile;
     readonly random: () => number;
     readonly runs?: RunLoops;
+    readonly steering?: UnitSteering;
   },
-): Rotation | undefined {
+): Promise<Rotation | undefined> {
   const { sampleRate, length } = analysis;
   const at = (beat: number) => cuts[beat] ?? length;
   const units = recentUnits(analysis, graph, options.firstBeat);
@@ -114,7 +132,8 @@ export function rotateRecent(
       u === from + 1
         ? { start: at(u) + shift, end: at(u + span) + shift }
         : joinedStretch({ start: u, end: u + span }, { stop, leadIn }, { analysis, cuts, pulse: options.pulse });
-    const pick = firstWithoutLoop(admitted, costs, options.runs && (() => options.runs!.after(heard())), stretchOf, at);
+    const hear = options.runs && (() => options.runs!.after(heard()));
+    const pick = await pickUnit({ units: admitted, costs, at, stretchOf, hear }, options.steering, heard);
     if (pick === undefined) break;
     if (pick !== from + 1) {
       shift = options.pulse ? options.pulse.alignment(stop, at(pick) - leadIn) : 0;
@@ -161,26 +180,40 @@ function admits(graph: JumpGraph, c: UnitJoin, at: (beat: number) => number): bo
   return !echoesJustPlayed(graph, { ...echo, runSamples: c.runSamples, sampleRate: c.sampleRate }, at);
 }
 
+/** The admitted units with their join costs, and how to hear a unit's loops (run-loops.ts). */
+interface UnitOptions {
+  readonly units: readonly number[];
+  readonly costs: readonly number[];
+  readonly at: (beat: number) => number;
+  readonly stretchOf: (unit: number) => SourceRange;
+  readonly hear: (() => (next: SourceRange, cut: number) => number | undefined) | undefined;
+}
+
 /**
- * The cheapest of `units` (first in order among equal costs) whose stretch makes no back-to-back loop with the
- * output heard (`hear`, run-loops.ts: heard only when a unit is to be picked); undefined when every one does.
+ * The unit to play next: the cheapest (first in order among equal costs) whose stretch makes no back-to-back loop with
+ * the output heard (`hear`: heard only when a unit is to be picked), or with `steering` (the conductor's) its choice
+ * among the units that make none. Undefined when every unit would loop.
  */
-function firstWithoutLoop(
-  units: readonly number[],
-  costs: readonly number[],
-  hear: (() => (next: SourceRange, cut: number) => number | undefined) | undefined,
-  stretchOf: (unit: number) => SourceRange,
-  at: (beat: number) => number,
-): number | undefined {
-  const order = units.map((_, i) => i).sort((a, b) => costs[a]! - costs[b]! || a - b);
-  let loops: ReturnType<NonNullable<typeof hear>> | undefined;
-  for (const i of order) {
-    const unit = units[i]!;
-    if (!hear) return unit;
-    loops ??= hear();
-    if (loops(stretchOf(unit), at(unit)) === undefined) return unit;
+async function pickUnit(
+  o: UnitOptions,
+  steering: UnitSteering | undefined,
+  heard: () => SourceRange[],
+): Promise<number | undefined> {
+  const order = o.units.map((_, i) => i).sort((a, b) => o.costs[a]! - o.costs[b]! || a - b);
+  let loops: ReturnType<NonNullable<UnitOptions["hear"]>> | undefined;
+  const loopFree = (i: number): boolean => {
+    if (!o.hear) return true;
+    loops ??= o.hear();
+    return loops(o.stretchOf(o.units[i]!), o.at(o.units[i]!)) === undefined;
+  };
+  if (!steering) {
+    const first = order.find(loopFree);
+    return first === undefined ? undefined : o.units[first];
   }
-  return undefined;
+  const free = order.filter(loopFree);
+  if (free.length === 0) return undefined;
+  const choices = free.map((i) => ({ unit: o.units[i]!, start: o.at(o.units[i]!), cost: o.costs[i]! }));
+  return choices[await steering.choose(choices, heard())]!.unit;
 }
 
 /** Where the walk would start in continue form (phrase-plan.ts's WalkStart). */
@@ -197,10 +230,12 @@ export interface RecentBarsOptions {
    * to fill); unset or 0: none (not the default: docs/continuation.md, "Recent bars by rule").
    */
   readonly recentBarsSeconds?: number;
+  /** Chooses among the units the rules admit (the conductor engine's); unset: the cheapest join. */
+  readonly recentBarsSteering?: UnitSteering;
 }
 
 /** The rotation of the input's recent units that opens a continuation (none when `recentBarsSeconds` is 0). */
-export function rotationAfterInput(
+export async function rotationAfterInput(
   analysis: BeatAnalysis,
   graph: JumpGraph,
   form: SongForm,
@@ -213,13 +248,15 @@ export function rotationAfterInput(
     /** The ear for back-to-back loops (run-loops.ts, hearing every lag), made when the rotation plays. */
     readonly hearRuns?: () => RunLoops;
   },
-): Rotation | undefined {
+): Promise<Rotation | undefined> {
   const room = (options.targetSamples - start.position) / analysis.sampleRate / 2;
   const seconds = Math.min(options.recentBarsSeconds ?? 0, room);
   if (seconds <= 0) return undefined;
   const begin = { position: start.position, place: start.next, from: start.contextBeat, leadIn: start.leadIn ?? 0 };
   const runs = options.hearRuns?.();
-  return rotateRecent(analysis, graph, cuts, begin, { ...options, seconds, firstBeat: form.introEndBeat, runs });
+  const { pulse, random, recentBarsSteering: steering } = options;
+  const settings = { seconds, firstBeat: form.introEndBeat, pulse, random, runs, steering };
+  return rotateRecent(analysis, graph, cuts, begin, settings);
 }
 
 /**

@@ -8,6 +8,7 @@ import { analyseForm, type FormName, type FormSetting, type SongForm } from "../
 import { HarmonizerInputError } from "../errors.ts";
 import type { Conductor, Predictor } from "../model/port.ts";
 import { createConductorSteering } from "./conductor-steering.ts";
+import { createRotationSteering } from "./rotation-steering.ts";
 import { mulberry32 } from "../random.ts";
 import { guideSteering } from "./guide.ts";
 import { jumpGraphSteps, type JumpGraph } from "./jump-graph.ts";
@@ -225,6 +226,10 @@ async function extendInForm(
     options.phraseSteering ??
     (options.conductor ? createConductorSteering(input, options.conductor, cuts, formName) : undefined) ??
     (options.guide ? guideSteering(input, analysis, graph, options.guide) : undefined);
+  const recentBarsSteering =
+    options.conductor && formName === "continue" && options.recentBarsSeconds
+      ? createRotationSteering(input, options.conductor)
+      : undefined;
   const pulse = analysis.method === "grid" ? undefined : createPulseProfile(analysis);
   const edited =
     formName === "song" ? planByNeed({ analysis, graph, form, crossfadeSamples, target }, pulse) : undefined;
@@ -240,6 +245,7 @@ async function extendInForm(
       pulse,
       steering,
       recentBarsSeconds: options.recentBarsSeconds,
+      recentBarsSteering,
       frames,
       onProgress: (position) => options.onProgress?.(0.9 * (position / sampleRate), target / sampleRate),
     }));
@@ -266,6 +272,7 @@ async function extendInForm(
   for (const shortfall of plan.shortfalls) notes.push(`variety: ${shortfall}`);
   if (steering)
     notes.push(edited ? "the model does not steer a plan by need (the song keeps its own order)" : steering.summary());
+  if (recentBarsSteering && plan.recentBarsSamples) notes.push(recentBarsSteering.summary());
   return {
     stream: rendered,
     introSeconds: plan.introSamples / sampleRate,

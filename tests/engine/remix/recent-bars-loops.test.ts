@@ -69,11 +69,11 @@ const graph = {
  * The rotation's units, and the shortest back-to-back loop the measure hears in the input followed by them, seconds
  * (0: none); `runs`: with an ear for loops (`everyLag`: hearing every lag, as the rotation's does).
  */
-function loopAfterRotation(runs: boolean, everyLag = true): { seconds: number; units: number[] } {
+async function loopAfterRotation(runs: boolean, everyLag = true): Promise<{ seconds: number; units: number[] }> {
   const begin = { position: length, place: 64, from: 63, leadIn: 0 };
   const settings = { seconds: 12.8, firstBeat: 0, random: () => 0 };
   const ear = createRunLoops(analysis, frames, { cuts, maxSeconds: 20, everyLag });
-  const rotation = rotateRecent(analysis, graph, cuts, begin, runs ? { ...settings, runs: ear } : settings)!;
+  const rotation = (await rotateRecent(analysis, graph, cuts, begin, runs ? { ...settings, runs: ear } : settings))!;
   const ranges = [{ start: 0, end: length }, ...toRanges(rotation.steps, cuts, length)];
   const played = ranges.flatMap((r) => Array.from({ length: r.end - r.start }, (_, i) => r.start + i));
   const offsets: number[] = [];
@@ -86,20 +86,20 @@ function loopAfterRotation(runs: boolean, everyLag = true): { seconds: number; u
 }
 
 describe("the recent bars' rotation hears the output as the loop measure does", () => {
-  test("without its ear, the rotation plays the unit that repeats the last 2.6 s: a loop", () => {
-    const { seconds, units } = loopAfterRotation(false);
+  test("without its ear, the rotation plays the unit that repeats the last 2.6 s: a loop", async () => {
+    const { seconds, units } = await loopAfterRotation(false);
     expect(units.slice(0, 3)).toEqual([24, 32, 48]);
     expect(seconds).toBeCloseTo(2.6, 1);
   });
 
-  test("an ear for the lags that line the beats up only (the walk's) does not hear it", () => {
-    const { seconds, units } = loopAfterRotation(true, false);
+  test("an ear for the lags that line the beats up only (the walk's) does not hear it", async () => {
+    const { seconds, units } = await loopAfterRotation(true, false);
     expect(units[2]).toBe(48);
     expect(seconds).toBeGreaterThan(0);
   });
 
-  test("with it, the next unit is one that makes no back-to-back loop", () => {
-    const { seconds, units } = loopAfterRotation(true);
+  test("with it, the next unit is one that makes no back-to-back loop", async () => {
+    const { seconds, units } = await loopAfterRotation(true);
     expect(units.slice(0, 2)).toEqual([24, 32]);
     expect(units[2]).not.toBe(48);
     expect(units.length).toBe(4);
