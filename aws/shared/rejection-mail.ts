@@ -70,23 +70,6 @@ export async function putIfUnchanged(place: MailPlace, key: string, value: unkno
 }
 
 /**
- * Writes the rejection report for this object version unless one is there already: false for a duplicate
- * delivery of the same upload's event (or a concurrent one), true when this rejection is new.
- */
-export async function writeReportOnce(
-  place: MailPlace,
-  key: string,
-  report: { readonly objectVersion: string },
-): Promise<boolean> {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const existing = await readJson<{ objectVersion?: string }>(place, key);
-    if (existing?.value.objectVersion === report.objectVersion) return false;
-    if (await putIfUnchanged(place, key, report, existing?.etag)) return true;
-  }
-  return false;
-}
-
-/**
  * The sender a rejection counts against: who uploaded it (the event's principal), else its top folder. Never the
  * `notify` metadata: the uploader writes it freely, so a new address per upload would open a new allowance.
  */

@@ -1,9 +1,8 @@
 import type { HarmonizerInputError, InputErrorCode } from "../../engine/errors.ts";
 import type { JobMessage } from "#aws/shared/job-schema.ts";
-import { rejectionReportKey } from "#aws/shared/object-keys.ts";
-import { type MailPlace, putIfUnchanged, readJson, senderOf } from "#aws/shared/rejection-mail.ts";
+import { senderOf } from "#aws/shared/rejection-mail.ts";
 import { mailWithinAllowance } from "#aws/shared/rejection-notice.ts";
-import type { RejectionReport } from "#aws/shared/rejection-report.ts";
+import { type RejectionReport, writeRejectionReport } from "#aws/shared/rejection-report.ts";
 import { settleClaim } from "./claim.ts";
 import type { WorkerDeps } from "./deps.ts";
 import { inputErrorNotification } from "./job-notifications.ts";
@@ -21,10 +20,11 @@ export const isOperatorProblem = (error: HarmonizerInputError): boolean => OPERA
 /**
  * A song the validator let through that the engine refuses once decoded (silent, 5.1 to MP3, a target under the
  * song's shortest form), or whose upload is gone, reaches its owner as the validator's refusals do: a report under
- * rejections/ in the output bucket, which never replaces another (writeRefusalReport), and an email naming the
- * problem, the limit and the report, counted against the uploader's hourly allowance with the validator's (the job
- * message names the uploader). Retrying cannot change the answer, so the job is over: its claim is settled `done`,
- * and a duplicate message is dropped.
+ * rejections/ in the output bucket, which never replaces another (writeRejectionReport: beside one already there it
+ * is rejections/<key>.<jobId>.json; this job's own, from an attempt that stopped before settling, is kept), and an
+ * email naming the problem, the limit and the report, counted against the uploader's hourly allowance with the
+ * validator's (the job message names the uploader). Retrying cannot change the answer, so the job is over: its claim
+ * is settled `done`, and a duplicate message is dropped.
  */
 export async function refuseJob(
   deps: WorkerDeps,
@@ -48,7 +48,7 @@ export async function refuseJob(
     objectVersion: job.versionId ?? job.etag,
   };
   const place = { s3: deps.s3, bucket: config.outputBucket };
-  const reportKey = await writeRefusalReport(place, job, report);
+  const { key: reportKey } = await writeRejectionReport(place, report, job.jobId, (r) => r.jobId === job.jobId);
   const notification = inputErrorNotification(job, error.message, `s3://${config.outputBucket}/${reportKey}`);
   const { s3, sns } = deps;
   const mail = await mailWithinAllowance(
@@ -64,18 +64,4 @@ export async function refuseJob(
   );
   deps.logger.info("refusal reported", { reportKey, mail });
   await settleClaim(claimPlace(deps, job), messageId, "done", now);
-}
-
-/**
- * Writes the worker's report where no report is: rejections/<key>.json, else (the validator's report of a newer
- * upload of the same name, say) rejections/<key>.<jobId>.json. Each put is conditional (If-None-Match), so no report
- * is ever replaced; this job's own, from an attempt that stopped before settling, is kept as it is. Returns its key.
- */
-async function writeRefusalReport(place: MailPlace, job: JobMessage, report: RejectionReport): Promise<string> {
-  const keys = [rejectionReportKey(job.key), rejectionReportKey(job.key, job.jobId)];
-  for (const key of keys) {
-    if (await putIfUnchanged(place, key, report)) return key;
-    if ((await readJson<RejectionReport>(place, key))?.value.jobId === job.jobId) return key;
-  }
-  throw new Error(`other reports hold both ${keys.join(" and ")}; the refusal of job ${job.jobId} is not recorded`);
 }

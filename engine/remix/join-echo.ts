@@ -51,9 +51,14 @@ export function echoesJustPlayed(graph: JumpGraph, join: JoinEcho, at: (beat: nu
   return false;
 }
 
-/** Whether ALIKE_SHARE of the m beats from `a` are loopAlike the m beats from `b`: the two runs make a loop heard. */
+/**
+ * Whether ALIKE_SHARE of the m beats from `a` are loopAlike the m beats from `b`: the two runs make a loop heard.
+ * Given up once the beats left cannot reach the share (the walk asks this of every choice at every join, and most
+ * runs are unlike from their first beats).
+ */
 export function runsAlike(graph: JumpGraph, a: number, b: number, m: number): boolean {
-  let matching = 0;
-  for (let k = 0; k < m; k++) if (loopAlike(graph, a + k, b + k)) matching++;
-  return matching >= ALIKE_SHARE * m;
+  const needed = ALIKE_SHARE * m;
+  let reachable = m;
+  for (let k = 0; k < m; k++) if (!loopAlike(graph, a + k, b + k) && --reachable < needed) return false;
+  return true;
 }

@@ -11,7 +11,7 @@ import { followWeight, recentLikeness, shareCost } from "./follow.ts";
 import { lookAhead } from "./look-ahead.ts";
 import { RIDE_SECONDS } from "./level-ride.ts";
 import { type RecentBarsOptions, rotationAfterInput, startAfterRotation } from "./recent-bars.ts";
-import { walkRunLoops } from "./run-loops.ts";
+import { createRunLoops, type RunLoops, walkRunLoops } from "./run-loops.ts";
 import type { FrameFeatures } from "../analysis/features.ts";
 import { turnEvery } from "../quality/steps.ts";
 import {
@@ -68,7 +68,14 @@ export async function planPhrases(
   const start = song ? songStart(form, at) : continueStart(analysis, graph, cuts, options.crossfadeSamples);
   const state = startState(phrases, graph, form, at, start, song, sampleRate);
   const steps: WalkStep[] = [...start.steps];
-  const rotation = song ? undefined : await rotationAfterInput(analysis, graph, form, cuts, start, options);
+  // With recent bars, the output is 2-bar pieces first: their loops can fall between beats (recent-bars.ts).
+  const everyLag = !song && (options.recentBarsSeconds ?? 0) > 0;
+  const runs = { cuts, maxSeconds: MIN_REPLAY_SECONDS, everyLag };
+  let ear: RunLoops | undefined;
+  const hearRuns = () => (ear ??= createRunLoops(analysis, options.frames, runs));
+  const rotation = song
+    ? undefined
+    : await rotationAfterInput(analysis, graph, form, cuts, start, { ...options, hearRuns });
   let next = rotation ? startAfterRotation(state, rotation, phrases, at, steps) : start.next;
   const likeness = song ? undefined : recentLikeness(analysis, graph, phrases);
   const lengths = phrases.map((p) => at(p.end) - at(p.start));
@@ -79,8 +86,7 @@ export async function planPhrases(
       shareCost(lengths, state.timesUsed, index));
   const heard = (): SourceRange[] =>
     (song ? [] : [{ start: 0, end: length }]).concat(toRanges(steps, cuts, length, start.firstRangeStart));
-  const runs = { cuts, maxSeconds: MIN_REPLAY_SECONDS, phrases: phrases.length };
-  const runLoops = walkRunLoops(analysis, options.frames, runs);
+  const runLoops = walkRunLoops(phrases.length, hearRuns);
   const { pulse, random, steering } = options;
   const environment = { analysis, graph, cuts, pulse, random, steering, heard, follow, runLoops };
   const long = target >= LONG_RESULT_SECONDS * sampleRate;

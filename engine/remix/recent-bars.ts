@@ -8,6 +8,7 @@ import { echoesJustPlayed, runsAlike } from "./join-echo.ts";
 import { MIN_REPLAY_SECONDS, type WalkState } from "./phrase-choice.ts";
 import type { Phrase } from "./phrase.ts";
 import type { SourceRange } from "./plan.ts";
+import { joinedStretch, type RunLoops } from "./run-loops.ts";
 import type { WalkStep } from "./song-exit.ts";
 import { toRanges } from "./walk-ranges.ts";
 
@@ -76,7 +77,9 @@ export function recentUnits(analysis: BeatAnalysis, graph: JumpGraph, firstBeat:
 /**
  * The input's recent units for `seconds` of output in a new order: each join the cheapest by the jump graph's
  * cost (sound, loudness, pulse) among the units not played in the last MIN_UNITS_BETWEEN, never a pair of units
- * played before in the same order, and runs of the song's own order at most MAX_NATURAL_UNITS long.
+ * played before in the same order, runs of the song's own order at most MAX_NATURAL_UNITS long, and (with `runs`)
+ * no unit that makes a back-to-back loop with the output heard so far, as the loop measure would hear it. Stops
+ * where no unit is left.
  */
 export async function rotateRecent(
   analysis: BeatAnalysis,
@@ -88,6 +91,7 @@ export async function rotateRecent(
     readonly firstBeat: number;
     readonly pulse?: PulseProfile;
     readonly random: () => number;
+    readonly runs?: RunLoops;
     readonly steering?: UnitSteering;
   },
 ): Promise<Rotation | undefined> {
@@ -96,12 +100,11 @@ export async function rotateRecent(
   const units = recentUnits(analysis, graph, options.firstBeat);
   if (units.length < MIN_UNITS_BETWEEN + 2) return undefined;
   const span = UNIT_BARS * BEATS_PER_BAR;
-  // Alike as the loop measure hears it (join-echo.ts): a unit like one just played is a back-to-back loop.
-  const alike = (a: number, b: number) => runsAlike(graph, a, b, span);
   const until = begin.position + options.seconds * sampleRate;
   const steps: WalkStep[] = [];
   const played: number[] = [];
   const pairs = new Set<string>();
+  const heard = () => [{ start: 0, end: length }, ...toRanges(steps, cuts, length, (cut) => cut - begin.leadIn)];
   let position = begin.position;
   let from = begin.from;
   let place = begin.place;
@@ -112,25 +115,26 @@ export async function rotateRecent(
   let runUnits = 0;
   while (position < until) {
     const previous = played[played.length - 1];
-    const admitted = units.filter((u) => {
-      if (played.slice(-MIN_UNITS_BETWEEN).some((p) => p === u || alike(p, u))) return false;
-      if (previous !== undefined && pairs.has(`${previous}>${u}`)) return false;
-      // The input itself is the run before the first join.
-      const runSamples = steps.length === 0 ? position : position - runStart;
-      const join = { from, entry: u, entryBeats: span, runSamples, sampleRate, maxSeconds: MIN_REPLAY_SECONDS };
-      if (u !== from + 1 && echoesJustPlayed(graph, join, at)) return false;
-      return !(u === from + 1 && runUnits >= MAX_NATURAL_UNITS);
-    });
-    if (admitted.length === 0) break;
+    // The input itself is the run before the first join.
+    const runSamples = steps.length === 0 ? position : position - runStart;
+    const admitted = units.filter(
+      (unit) =>
+        !(previous !== undefined && pairs.has(`${previous}>${unit}`)) &&
+        admits(graph, { played, unit, span, from, runSamples, sampleRate, runUnits }, at),
+    );
     const costOf = (u: number): number => {
       if (u === from + 1) return 0.25 * options.random();
       const pulse = options.pulse ? pulseCost(options.pulse, stop, at(u) - leadIn) : 0;
       return graph.transitionCost(from, u) + loudnessStepCost(graph, place, u) + pulse + 0.25 * options.random();
     };
     const costs = admitted.map(costOf);
-    const pick = await pickUnit(admitted, costs, at, options.steering, () =>
-      [{ start: 0, end: length }].concat(toRanges(steps, cuts, length, (cut) => cut - begin.leadIn)),
-    );
+    const stretchOf = (u: number): SourceRange =>
+      u === from + 1
+        ? { start: at(u) + shift, end: at(u + span) + shift }
+        : joinedStretch({ start: u, end: u + span }, { stop, leadIn }, { analysis, cuts, pulse: options.pulse });
+    const hear = options.runs && (() => options.runs!.after(heard()));
+    const pick = await pickUnit({ units: admitted, costs, at, stretchOf, hear }, options.steering, heard);
+    if (pick === undefined) break;
     if (pick !== from + 1) {
       shift = options.pulse ? options.pulse.alignment(stop, at(pick) - leadIn) : 0;
       runStart = position;
@@ -152,17 +156,64 @@ export async function rotateRecent(
   return { steps, position, next: from + 1, shift, runStart };
 }
 
-/** The cheapest of the admitted units, or the steering's choice among them. */
+/** A unit the rotation may play next, after `played`, at a join out of the song after beat `from`. */
+interface UnitJoin {
+  readonly played: readonly number[];
+  readonly unit: number;
+  readonly span: number;
+  readonly from: number;
+  readonly runSamples: number;
+  readonly sampleRate: number;
+  readonly runUnits: number;
+}
+
+/**
+ * The rotation's cheap rules for a unit: not one of the last MIN_UNITS_BETWEEN played nor alike to them as the loop
+ * measure hears it (join-echo.ts), no join that plays again what was just played, no natural run over
+ * MAX_NATURAL_UNITS.
+ */
+function admits(graph: JumpGraph, c: UnitJoin, at: (beat: number) => number): boolean {
+  const { unit, span, from } = c;
+  if (c.played.slice(-MIN_UNITS_BETWEEN).some((p) => p === unit || runsAlike(graph, p, unit, span))) return false;
+  if (unit === from + 1) return c.runUnits < MAX_NATURAL_UNITS;
+  const echo = { from, entry: unit, entryBeats: span, maxSeconds: MIN_REPLAY_SECONDS };
+  return !echoesJustPlayed(graph, { ...echo, runSamples: c.runSamples, sampleRate: c.sampleRate }, at);
+}
+
+/** The admitted units with their join costs, and how to hear a unit's loops (run-loops.ts). */
+interface UnitOptions {
+  readonly units: readonly number[];
+  readonly costs: readonly number[];
+  readonly at: (beat: number) => number;
+  readonly stretchOf: (unit: number) => SourceRange;
+  readonly hear: (() => (next: SourceRange, cut: number) => number | undefined) | undefined;
+}
+
+/**
+ * The unit to play next: the cheapest (first in order among equal costs) whose stretch makes no back-to-back loop with
+ * the output heard (`hear`: heard only when a unit is to be picked), or with `steering` (the conductor's) its choice
+ * among the units that make none. Undefined when every unit would loop.
+ */
 async function pickUnit(
-  admitted: readonly number[],
-  costs: readonly number[],
-  at: (beat: number) => number,
+  o: UnitOptions,
   steering: UnitSteering | undefined,
   heard: () => SourceRange[],
-): Promise<number> {
-  if (!steering) return admitted[costs.indexOf(Math.min(...costs))]!;
-  const choices = admitted.map((unit, i) => ({ unit, start: at(unit), cost: costs[i]! }));
-  return admitted[await steering.choose(choices, heard())]!;
+): Promise<number | undefined> {
+  const order = o.units.map((_, i) => i).sort((a, b) => o.costs[a]! - o.costs[b]! || a - b);
+  let loops: ReturnType<NonNullable<UnitOptions["hear"]>> | undefined;
+  const loopFree = (i: number): boolean => {
+    if (!o.hear) return true;
+    loops ??= o.hear();
+    return loops(o.stretchOf(o.units[i]!), o.at(o.units[i]!)) === undefined;
+  };
+  if (!steering) {
+    const first = order.find(loopFree);
+    return first === undefined ? undefined : o.units[first];
+  }
+  const free = order.filter(loopFree);
+  if (free.length === 0) return undefined;
+  const choices = free.map((i) => ({ unit: o.units[i]!, start: o.at(o.units[i]!), cost: o.costs[i]! }));
+  return choices[await steering.choose(choices, heard())]!.unit;
 }
 
 /** Where the walk would start in continue form (phrase-plan.ts's WalkStart). */
@@ -194,14 +245,18 @@ export async function rotationAfterInput(
     readonly targetSamples: number;
     readonly pulse?: PulseProfile;
     readonly random: () => number;
+    /** The ear for back-to-back loops (run-loops.ts, hearing every lag), made when the rotation plays. */
+    readonly hearRuns?: () => RunLoops;
   },
 ): Promise<Rotation | undefined> {
   const room = (options.targetSamples - start.position) / analysis.sampleRate / 2;
   const seconds = Math.min(options.recentBarsSeconds ?? 0, room);
   if (seconds <= 0) return undefined;
   const begin = { position: start.position, place: start.next, from: start.contextBeat, leadIn: start.leadIn ?? 0 };
+  const runs = options.hearRuns?.();
   const { pulse, random, recentBarsSteering: steering } = options;
-  return rotateRecent(analysis, graph, cuts, begin, { seconds, firstBeat: form.introEndBeat, pulse, random, steering });
+  const settings = { seconds, firstBeat: form.introEndBeat, pulse, random, runs, steering };
+  return rotateRecent(analysis, graph, cuts, begin, settings);
 }
 
 /**

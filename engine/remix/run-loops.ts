@@ -17,13 +17,9 @@ import type { SourceRange } from "./plan.ts";
 /** The walk hears its runs in a body of this many phrases or more: with fewer, hearing them only moves the loops. */
 const MIN_RUN_PHRASES = 6;
 
-/** The walk's ear for a body of `phrases` phrases (none for a short body, see MIN_RUN_PHRASES). */
-export function walkRunLoops(
-  analysis: BeatAnalysis,
-  frames: FrameFeatures,
-  settings: { readonly cuts: readonly number[]; readonly maxSeconds: number; readonly phrases: number },
-): RunLoops | undefined {
-  return settings.phrases >= MIN_RUN_PHRASES ? createRunLoops(analysis, frames, settings) : undefined;
+/** The walk's ear (`ear`: made on first call) for a body of `phrases` phrases (none for a short body, see MIN_RUN_PHRASES). */
+export function walkRunLoops(phrases: number, ear: () => RunLoops): RunLoops | undefined {
+  return phrases >= MIN_RUN_PHRASES ? ear() : undefined;
 }
 
 /** The source `phrase` plays from a join: after its lead-in (continue form's first phrase), read with the pulse shift. */
@@ -68,7 +64,15 @@ const NOWHERE: Point = { frame: -1, offset: Number.NaN };
 export function createRunLoops(
   analysis: BeatAnalysis,
   frames: FrameFeatures,
-  settings: { readonly cuts: readonly number[]; readonly maxSeconds: number },
+  settings: {
+    readonly cuts: readonly number[];
+    readonly maxSeconds: number;
+    /**
+     * Every lag on the analysis hop grid, as the measure searches, not only those that line the next stretch's beats
+     * up with the beats heard: dearer, for outputs of short pieces whose loops fall between beats (recent-bars.ts).
+     */
+    readonly everyLag?: boolean;
+  },
 ): RunLoops {
   const ear = blockEar(analysis, frames);
   const reach = {
@@ -76,6 +80,7 @@ export function createRunLoops(
     beatSamples: analysis.beatSamples,
     maxLag: settings.maxSeconds * analysis.sampleRate,
     minWindow: MIN_REPEAT_SECONDS * analysis.sampleRate,
+    everyLag: settings.everyLag ?? false,
   };
   return { after: (heard) => hearAfter(ear, reach, heard) };
 }
@@ -111,6 +116,7 @@ function hearAfter(
     readonly beatSamples: number;
     readonly maxLag: number;
     readonly minWindow: number;
+    readonly everyLag: boolean;
   },
   heard: readonly SourceRange[],
 ): (next: SourceRange, cut: number) => number | undefined {
@@ -148,12 +154,15 @@ function hearAfter(
     });
     return { lag, window, facing, pointsBefore: Math.ceil(lag / strideSamples), prior };
   };
+  const everyLag: number[] = [];
+  if (reach.everyLag)
+    for (let lag = Math.ceil(minLag / hopSamples); lag * hopSamples < maxLag; lag++) everyLag.push(lag * hopSamples);
   return (next, cut) => {
     const points = Math.max(1, Math.floor((next.end - next.start) / strideSamples));
     const offset = position - next.start;
     // Its beats' cuts play `cut - next.start` after its start: the lags that line them up with the cuts heard.
-    for (const q of beatsHeard) {
-      const exact = position + cut - next.start - q;
+    const lags = reach.everyLag ? everyLag : beatsHeard.map((q) => position + cut - next.start - q);
+    for (const exact of lags) {
       if (exact < minLag) continue;
       if (exact >= maxLag) return undefined;
       const key = Math.round(exact / hopSamples);

@@ -1,7 +1,7 @@
-import { rejectionReportKey } from "#aws/shared/object-keys.ts";
+import { jobIdFor } from "#aws/shared/job-schema.ts";
 import { displayName, publishNotification } from "#aws/shared/notifications.ts";
-import type { RejectionReport } from "#aws/shared/rejection-report.ts";
-import { senderOf, writeReportOnce } from "#aws/shared/rejection-mail.ts";
+import { type RejectionReport, writeRejectionReport } from "#aws/shared/rejection-report.ts";
+import { senderOf } from "#aws/shared/rejection-mail.ts";
 import { digestLines, mailWithinAllowance, type RejectionTargets } from "#aws/shared/rejection-notice.ts";
 import { type HeldDigest, takeHeldDigests } from "./rejection-digest.ts";
 
@@ -16,7 +16,11 @@ export interface RejectedUpload {
 /** "mailed", "held" for the sender's digest, or "duplicate" (this version's rejection was reported already). */
 export type RejectionMail = "mailed" | "held" | "duplicate";
 
-/** Writes the rejection report once per object version, then tells the owner why, within the hourly allowance. */
+/**
+ * Writes the rejection report once per object version, never over another's (beside one, at
+ * rejections/<key>.<id>.json, the id this version's job would have had), then tells the owner why, within the hourly
+ * allowance.
+ */
 export async function rejectUpload(
   targets: RejectionTargets,
   report: RejectionReport,
@@ -24,9 +28,14 @@ export async function rejectUpload(
   now: Date,
 ): Promise<RejectionMail> {
   const place = { s3: targets.s3, bucket: targets.outputBucket };
-  const reportKey = rejectionReportKey(report.key);
-  if (!(await writeReportOnce(place, reportKey, { ...report, objectVersion: upload.objectVersion })))
-    return "duplicate";
+  const { objectVersion } = upload;
+  const { key: reportKey, written } = await writeRejectionReport(
+    place,
+    { ...report, objectVersion },
+    jobIdFor(report.bucket, report.key, objectVersion),
+    (existing) => existing.refusedBy === undefined && existing.objectVersion === objectVersion,
+  );
+  if (!written) return "duplicate";
   const notification = {
     kind: "rejection" as const,
     owner: upload.owner,

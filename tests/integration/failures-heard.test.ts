@@ -1,7 +1,8 @@
-import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutBucketVersioningCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import type { AwsClients } from "#aws/shared/aws-clients.ts";
+import { jobIdFor } from "#aws/shared/job-schema.ts";
 import type { RunExtensionJob } from "../../container/worker/deps.ts";
 import {
   createTestPipeline,
@@ -31,6 +32,9 @@ describe("failures are heard, once each, and no louder than that (moto)", () => 
     clients = motoClients(inject("motoEndpoint"));
   });
 
+  const readText = async (bucket: string, key: string) =>
+    (await (await clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body?.transformToString()) ?? "";
+
   it("mails a refused upload once when its event is delivered twice", async () => {
     const pipeline = await createTestPipeline(clients, { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 });
     await clients.s3.send(new PutObjectCommand({ Bucket: pipeline.inputBucket, Key: "notes.txt", Body: notText(1) }));
@@ -42,6 +46,48 @@ describe("failures are heard, once each, and no louder than that (moto)", () => 
     expect(first).toEqual([expect.objectContaining({ status: "rejected", mail: "mailed" })]);
     expect(again).toEqual([expect.objectContaining({ status: "rejected", mail: "duplicate" })]);
     expect(await drainNotifications(clients.sqs, pipeline.notificationQueueUrl)).toHaveLength(1);
+  });
+
+  it("never replaces an older version's report: a new upload of the same name refused goes beside it, once", async () => {
+    const pipeline = await createTestPipeline(clients, { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 });
+    // Versioned, as the stack's upload bucket: each upload of take.txt is a version of its own.
+    await clients.s3.send(
+      new PutBucketVersioningCommand({ Bucket: pipeline.inputBucket, VersioningConfiguration: { Status: "Enabled" } }),
+    );
+    const validator = testValidator(clients, pipeline);
+    const upload = async (n: number) => {
+      const put = await clients.s3.send(
+        new PutObjectCommand({ Bucket: pipeline.inputBucket, Key: "take.txt", Body: notText(n) }),
+      );
+      return { versionId: put.VersionId ?? "", events: await drainS3Events(clients.sqs, pipeline.triggerQueueUrl) };
+    };
+    const deliver = async (events: unknown[]) => (await Promise.all(events.map((event) => validator(event)))).flat();
+    const older = await upload(1);
+    expect(await deliver(older.events)).toEqual([expect.objectContaining({ status: "rejected", mail: "mailed" })]);
+    const olderReport = await readText(pipeline.outputBucket, "rejections/take.txt.json");
+    expect(JSON.parse(olderReport)).toMatchObject({ objectVersion: older.versionId });
+
+    const newer = await upload(2);
+    expect(await deliver(newer.events)).toEqual([expect.objectContaining({ status: "rejected", mail: "mailed" })]);
+    expect(await deliver(newer.events)).toEqual([expect.objectContaining({ status: "rejected", mail: "duplicate" })]);
+
+    expect(await readText(pipeline.outputBucket, "rejections/take.txt.json")).toBe(olderReport);
+    const besideKey = `rejections/take.txt.${jobIdFor(pipeline.inputBucket, "take.txt", newer.versionId)}.json`;
+    const reports = await listKeys(clients.s3, pipeline.outputBucket, "rejections/");
+    expect(reports.filter((key) => !key.startsWith("rejections/.mail/"))).toEqual([
+      besideKey,
+      "rejections/take.txt.json",
+    ]);
+    expect(JSON.parse(await readText(pipeline.outputBucket, besideKey))).toMatchObject({
+      key: "take.txt",
+      code: "NOT_AUDIO",
+      objectVersion: newer.versionId,
+    });
+    const mails = await drainNotifications(clients.sqs, pipeline.notificationQueueUrl);
+    expect(mails.map((mail) => /Details: (.*)$/.exec(mail.Message ?? "")?.[1])).toEqual([
+      `s3://${pipeline.outputBucket}/rejections/take.txt.json`,
+      `s3://${pipeline.outputBucket}/${besideKey}`,
+    ]);
   });
 
   it("mails at most 3 rejections an hour per folder, and lists the rest in the first one after the hour", async () => {

@@ -1,6 +1,8 @@
 import { describe, expect, test } from "vitest";
 import type { BeatAnalysis } from "../../../engine/analysis/beats.ts";
 import type { JumpGraph } from "../../../engine/remix/jump-graph.ts";
+import { mulberry32 } from "../../../engine/random.ts";
+import { ALIKE_SHARE, runsAlike } from "../../../engine/remix/join-echo.ts";
 import { choosePhrase, type WalkState } from "../../../engine/remix/phrase-choice.ts";
 import { soundAlikes } from "../../../engine/remix/sound-alikes.ts";
 import { walkState } from "./walk-state.ts";
@@ -82,5 +84,41 @@ describe("a join that lands on what was just played", () => {
     state.soundAlikes = soundAlikes(two, graph);
     const pick = await choosePhrase(two, state, { from: 23, place: 24, natural: -1, stop: 24 }, environment);
     expect(pick).toBe(0);
+  });
+});
+
+describe("two runs heard alike (runsAlike)", () => {
+  const counting = (alike: (a: number, b: number) => boolean) => {
+    const reads = { count: 0 };
+    const counted = {
+      distance: (a: number, b: number) => {
+        reads.count++;
+        return alike(a, b) ? 0 : 1;
+      },
+    } as unknown as JumpGraph;
+    return { counted, reads };
+  };
+
+  test("answers as counting every beat does, on runs alike by chance at every share", () => {
+    const random = mulberry32(7);
+    const pairs = Array.from({ length: 48 * 48 }, () => random());
+    for (const chance of [0.5, 0.8, 0.95]) {
+      const { counted } = counting((a, b) => pairs[a * 48 + b]! < chance);
+      for (let m = 2; m <= 24; m++) {
+        for (let a = 0; a + m <= 48; a += 5) {
+          const b = (a * 7 + m) % (48 - m);
+          let matching = 0;
+          for (let k = 0; k < m; k++) if (pairs[(a + k) * 48 + b + k]! < chance) matching++;
+          expect(runsAlike(counted, a, b, m)).toBe(matching >= ALIKE_SHARE * m);
+        }
+      }
+    }
+  });
+
+  test("gives a run up once the beats left cannot reach the share: 5 beats read of 20 unlike ones", () => {
+    // The walk asks this of every choice at every join (about 12.8 million beats read on frontiers to 1 h, 3.3 now).
+    const { counted, reads } = counting(() => false);
+    expect(runsAlike(counted, 0, 20, 20)).toBe(false);
+    expect(reads.count).toBe(5);
   });
 });

@@ -71,11 +71,13 @@ describe("continue form can open on the input's recent bars, re-ordered (recentB
 
 describe("recent bars that are one loop", () => {
   it("a last 30 s of one 4-bar pattern (its 2-bar units alike at 4 bars): stops re-ordering rather than loop", async () => {
-    // Before the units were compared as the loop measure hears them, this played a 3.97 s back-to-back loop.
+    // Before the units were compared as the loop measure hears them, this played a 3.97 s back-to-back loop; before
+    // the rotation heard the output as the measure does (h52), its first unit made a 19.97 s one.
     const song = songThatMovesOn(
       synthesizeSong({ seconds: 30, sampleRate: RATE, channels: 1, bpm: 120, key: 5, seed: 2 }),
     );
-    const result = await remixExtend(song, { ...settings, targetSeconds: 210 });
+    const result = await remixExtend(song, { ...settings, targetSeconds: 210, recentBarsSeconds: 30 });
+    expect(result.notes.join(" ")).toMatch(/s of its last 30 s re-ordered in 2-bar units/);
     const loop = await loopOf(song, result);
     expect(loop === 0 || loop >= 20, `a ${loop} s back-to-back loop`).toBe(true);
   });
