@@ -277,7 +277,9 @@ export function startAfterRotation(
     const index = phrases.findIndex((p) => p.start <= step.beat && step.beat < p.end);
     if (index < 0) return;
     state.lastHeard[index] = Math.max(state.lastHeard[index]!, step.outputStart + at(step.beat + 1) - at(step.beat));
-    if (i % span === 0) state.lastStarted[index] = Math.max(state.lastStarted[index]!, step.outputStart);
+    // A unit that plays a phrase's first beat started that phrase too, though the unit began in the phrase before.
+    if (i % span === 0 || step.beat === phrases[index]!.start)
+      state.lastStarted[index] = Math.max(state.lastStarted[index]!, step.outputStart);
   });
   state.position = rotation.position;
   state.shift = rotation.shift;

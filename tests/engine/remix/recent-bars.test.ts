@@ -82,3 +82,21 @@ describe("recent bars that are one loop", () => {
     expect(loop === 0 || loop >= 20, `a ${loop} s back-to-back loop`).toBe(true);
   });
 });
+
+describe("the walk after the rotation", () => {
+  it("does not play again at once a short phrase the rotation's last unit played from its first beat", async () => {
+    // A 40 s song of four phrases, the last one bar long; the rotation's last unit (bars 18-19) plays that bar, and
+    // the walk counted the phrase as started only where a unit began: it played the bar again, a 1.97 s loop (h56).
+    const song = clickSong({ seconds: 40, seed: 3 });
+    const result = await remixExtend(song, {
+      fadeOutSeconds: 4,
+      crossfadeSeconds: 0.02,
+      targetSeconds: 200,
+      seed: 4,
+      recentBarsSeconds: 30,
+    });
+    expect(result.notes.join(" ")).toMatch(/s of its last 30 s re-ordered in 2-bar units/);
+    const loop = await loopOf(song, result);
+    expect(loop === 0 || loop >= 20, `a ${loop} s back-to-back loop`).toBe(true);
+  });
+});
