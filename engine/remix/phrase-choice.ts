@@ -230,10 +230,18 @@ export function listCandidates(
       return { phrase: index, cost: total, follow, repeat, backToBack: backToBack || loops };
     };
     const ties = [ranked.length];
-    const runCheck = !backToBack && !loops && !natural ? env.runLoops : undefined;
+    // The song's own next phrase is heard too while the run since the join is short: a joined phrase can start a loop
+    // that only its continuation completes (blockattack's bgmusic, flare's unrest_theme: docs/faults.md).
+    const runCheck =
+      !backToBack && !loops && (!natural || env.runLoops?.carriesOn(state.position - state.runStart))
+        ? env.runLoops
+        : undefined;
     const settle = (): Candidate => {
       loopsAfterHeard ??= runCheck!.after(env.heard());
-      const period = loopsAfterHeard(joinedStretch(phrase, join, env), at(phrase.start));
+      const stretch = natural
+        ? { start: at(phrase.start) + state.shift, end: at(phrase.end) + state.shift }
+        : joinedStretch(phrase, join, env);
+      const period = loopsAfterHeard(stretch, at(phrase.start));
       const penalty =
         period === undefined ? 0 : REPEAT_COST * (1 - period / (MIN_REPLAY_SECONDS * analysis.sampleRate));
       return { choice: choice(period === undefined ? repeat : repeat + penalty), ties };

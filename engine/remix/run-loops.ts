@@ -45,6 +45,11 @@ export function joinedStretch(
  */
 export interface RunLoops {
   after(heard: readonly SourceRange[]): (next: SourceRange, cut: number) => number | undefined;
+  /**
+   * Whether a stretch that carries on an unbroken run of `runSamples` (the song's own next phrase after a join) can
+   * still complete a loop: a window ending in it must reach back before the run, a lag under maxSeconds earlier.
+   */
+  carriesOn(runSamples: number): boolean;
 }
 
 /** A point of the output: its analysis frame in the input (-1: none) and its offset (output minus input sample). */
@@ -77,7 +82,10 @@ export function createRunLoops(
     maxLag: settings.maxSeconds * analysis.sampleRate,
     minWindow: MIN_REPEAT_SECONDS * analysis.sampleRate,
   };
-  return { after: (heard) => hearAfter(ear, reach, heard) };
+  // Pairs inside the run never match, so MATCHING_SHARE of a window (at most maxLag and a stride) must lie within a lag
+  // of the run's start: a run longer than this leaves too few pairs.
+  const reachBack = (2 - MATCHING_SHARE) * (reach.maxLag + ear.strideSamples);
+  return { after: (heard) => hearAfter(ear, reach, heard), carriesOn: (runSamples) => runSamples < reachBack };
 }
 
 /** The input's one-beat blocks at every analysis frame, and the measure's rule for a repeat between two of them. */
