@@ -14,6 +14,12 @@ import type { PulseProfile } from "../analysis/continuity.ts";
 import type { Phrase } from "./phrase.ts";
 import type { SourceRange } from "./plan.ts";
 
+/**
+ * The lags heard around each lag the beats line up at, in analysis frames, nearest first: the tracker's beats wander by
+ * a frame or two between two copies of a passage (flare's unrest_theme), and the measure tries every frame's lag.
+ */
+const LAG_JITTER = [0, -1, 1, -2, 2];
+
 /** The walk hears its runs in a body of this many phrases or more: with fewer, hearing them only moves the loops. */
 const MIN_RUN_PHRASES = 6;
 
@@ -67,7 +73,7 @@ const NOWHERE: Point = { frame: -1, offset: Number.NaN };
  * the run before it, not by its start: a song whose beat grid drifts between two copies of a passage (flare's
  * unrest_theme, 31 or 32 beats apart) has phrases that are the same audio but not beat by beat, and a run of two
  * phrases can repeat the run before it with neither phrase alike to the one it follows (widelands' ingame_00).
- * Lags are the output's beat positions before the next phrase; pairs inside one unbroken stretch of the input, and
+ * Lags are the output's beat positions before the next phrase, and a frame or two either side (LAG_JITTER); pairs inside one unbroken stretch of the input, and
  * pairs where the input repeats at that lag too, are left out, as the measure does.
  */
 export function createRunLoops(
@@ -164,14 +170,18 @@ function hearAfter(
       const exact = position + cut - next.start - q;
       if (exact < minLag) continue;
       if (exact >= maxLag) return undefined;
-      const key = Math.round(exact / hopSamples);
-      if (!views.has(key)) views.set(key, view(key * hopSamples));
-      const { lag, window, facing, pointsBefore, prior } = views.get(key)!;
-      const matches = (k: number) => {
-        const face = facing(k);
-        return face.offset !== offset && repeats(face.frame, frameOf(next.start + k * strideSamples), lag);
-      };
-      if (windowFills(matches, Math.min(points, pointsBefore), window, prior)) return exact;
+      const nearest = Math.round(exact / hopSamples);
+      for (const jitter of LAG_JITTER) {
+        const key = nearest + jitter;
+        if (jitter !== 0 && (key * hopSamples < minLag || key * hopSamples >= maxLag)) continue;
+        if (!views.has(key)) views.set(key, view(key * hopSamples));
+        const { lag, window, facing, pointsBefore, prior } = views.get(key)!;
+        const matches = (k: number) => {
+          const face = facing(k);
+          return face.offset !== offset && repeats(face.frame, frameOf(next.start + k * strideSamples), lag);
+        };
+        if (windowFills(matches, Math.min(points, pointsBefore), window, prior)) return jitter === 0 ? exact : lag;
+      }
     }
     return undefined;
   };

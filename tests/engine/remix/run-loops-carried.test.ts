@@ -21,25 +21,26 @@ const beats = Array.from({ length: 49 }, (_, b) => b * beatSamples);
 const length = beats[48]!;
 const cuts = beats.slice(0, 48);
 const phrases: Phrase[] = [0, 8, 16, 24, 32, 40].map((start) => ({ start, end: start + 8 }));
-const copyLag = beats[32]!;
-const pitchAt = (() => {
+
+/** The song's analysis frames; phrases 4 and 5 play phrases 0 and 1 from `skip` frames in. */
+function songFrames(skip: number): FrameFeatures {
+  const copyLag = beats[32]! - skip;
   const random = mulberry32(11);
   const pitches = Array.from({ length: Math.ceil(length / 10) }, () => Math.floor(12 * random()));
-  return (x: number): number => (x >= copyLag ? pitchAt(x - copyLag) : pitches[Math.floor(x / 10)]!);
-})();
-
-const frames: FrameFeatures = {
-  sampleRate: rate,
-  frameSize: 1,
-  hop: 1,
-  frameCount: length,
-  chroma: Float32Array.from({ length: length * CHROMA_BINS }, (_, i) =>
-    pitchAt(Math.floor(i / CHROMA_BINS)) === i % CHROMA_BINS ? 1 : 0,
-  ),
-  mfcc: new Float32Array(length * MFCC_COEFFICIENTS),
-  levelDb: new Float32Array(length).fill(-20),
-  flux: new Float32Array(length),
-};
+  const pitchAt = (x: number): number => (x >= beats[32]! ? pitchAt(x - copyLag) : pitches[Math.floor(x / 10)]!);
+  return {
+    sampleRate: rate,
+    frameSize: 1,
+    hop: 1,
+    frameCount: length,
+    chroma: Float32Array.from({ length: length * CHROMA_BINS }, (_, i) =>
+      pitchAt(Math.floor(i / CHROMA_BINS)) === i % CHROMA_BINS ? 1 : 0,
+    ),
+    mfcc: new Float32Array(length * MFCC_COEFFICIENTS),
+    levelDb: new Float32Array(length).fill(-20),
+    flux: new Float32Array(length),
+  };
+}
 const analysis = {
   sampleRate: rate,
   length,
@@ -62,7 +63,7 @@ const graph = {
 } as unknown as JumpGraph;
 
 const phrase = (i: number) => ({ start: cuts[phrases[i]!.start]!, end: beats[phrases[i]!.end]! });
-const runLoops = createRunLoops(analysis, frames, { cuts, maxSeconds: 20 });
+const runLoops = createRunLoops(analysis, songFrames(0), { cuts, maxSeconds: 20 });
 const environment = { analysis, graph, cuts, random: () => 0, runLoops };
 
 /** Phrases 0 and 1, then phrase 4 (joined): the walk now chooses what follows phrase 4. */
@@ -94,6 +95,13 @@ describe("a loop a joined phrase starts and the song's own next phrase completes
     const join = { from: 39, place: 40, natural: 40, stop: cuts[40]! };
     const pick = await choosePhrase(phrases, stateAfterPhrase4(), join, { ...environment, heard });
     expect(pick).not.toBe(5);
+  });
+
+  test("a copy that starts 60 ms off the beats is heard too", () => {
+    // The tracker's beats wander between two copies of a passage: the lag the beats give is 6 frames off the copy's.
+    // The loop measure, trying every lag, hears it.
+    const offBeat = createRunLoops(analysis, songFrames(6), { cuts, maxSeconds: 20 });
+    expect(offBeat.after([phrase(0), phrase(1), phrase(4)])(phrase(5), cuts[40]!)).toBeCloseTo(640, -1);
   });
 
   test("a run longer than a loop's reach back is not heard again", () => {
