@@ -230,17 +230,12 @@ export function listCandidates(
       return { phrase: index, cost: total, follow, repeat, backToBack: backToBack || loops };
     };
     const ties = [ranked.length];
-    // The song's own next phrase is heard too while the run since the join is short: a joined phrase can start a loop
-    // that only its continuation completes (blockattack's bgmusic, flare's unrest_theme: docs/faults.md).
-    const runCheck =
-      !backToBack && !loops && (!natural || env.runLoops?.carriesOn(state.position - state.runStart))
-        ? env.runLoops
-        : undefined;
+    // The song's own next phrase too, while a loop a join started can end in it (docs/faults.md: blockattack, h54).
+    const heardOn = !natural || env.runLoops?.carriesOn(state.position - state.runStart);
+    const runCheck = !backToBack && !loops && heardOn ? env.runLoops : undefined;
     const settle = (): Candidate => {
       loopsAfterHeard ??= runCheck!.after(env.heard());
-      const stretch = natural
-        ? { start: at(phrase.start) + state.shift, end: at(phrase.end) + state.shift }
-        : joinedStretch(phrase, join, env);
+      const stretch = joinedStretch(phrase, join, env, natural ? state.shift : undefined);
       const period = loopsAfterHeard(stretch, at(phrase.start));
       const penalty =
         period === undefined ? 0 : REPEAT_COST * (1 - period / (MIN_REPLAY_SECONDS * analysis.sampleRate));

@@ -32,13 +32,18 @@ export function walkRunLoops(
   return settings.phrases >= MIN_RUN_PHRASES ? createRunLoops(analysis, frames, settings) : undefined;
 }
 
-/** The source `phrase` plays from a join: after its lead-in (continue form's first phrase), read with the pulse shift. */
+/**
+ * The source `phrase` plays from a join: after its lead-in (continue form's first phrase), read with the pulse shift;
+ * or, where it carries the run on (the song's own next phrase), read with the run's shift (`carried`).
+ */
 export function joinedStretch(
   phrase: Phrase,
   join: { readonly stop: number; readonly leadIn?: number },
   env: { readonly analysis: BeatAnalysis; readonly cuts: readonly number[]; readonly pulse?: PulseProfile },
+  carried?: number,
 ): SourceRange {
   const at = (beat: number) => env.cuts[beat] ?? env.analysis.length;
+  if (carried !== undefined) return { start: at(phrase.start) + carried, end: at(phrase.end) + carried };
   const entry = at(phrase.start) - (join.leadIn ?? 0);
   const shift = env.pulse ? env.pulse.alignment(join.stop, entry) : 0;
   return { start: entry + shift, end: at(phrase.end) + shift };
@@ -73,8 +78,9 @@ const NOWHERE: Point = { frame: -1, offset: Number.NaN };
  * the run before it, not by its start: a song whose beat grid drifts between two copies of a passage (flare's
  * unrest_theme, 31 or 32 beats apart) has phrases that are the same audio but not beat by beat, and a run of two
  * phrases can repeat the run before it with neither phrase alike to the one it follows (widelands' ingame_00).
- * Lags are the output's beat positions before the next phrase, and a frame or two either side (LAG_JITTER); pairs inside one unbroken stretch of the input, and
- * pairs where the input repeats at that lag too, are left out, as the measure does.
+ * Lags are the output's beat positions before the next phrase, and a frame or two either side (LAG_JITTER); pairs
+ * inside one unbroken stretch of the input, and pairs where the input repeats at that lag too, are left out, as the
+ * measure does.
  */
 export function createRunLoops(
   analysis: BeatAnalysis,
@@ -176,11 +182,16 @@ function hearAfter(
         if (jitter !== 0 && (key * hopSamples < minLag || key * hopSamples >= maxLag)) continue;
         if (!views.has(key)) views.set(key, view(key * hopSamples));
         const { lag, window, facing, pointsBefore, prior } = views.get(key)!;
+        let matched = false;
         const matches = (k: number) => {
           const face = facing(k);
-          return face.offset !== offset && repeats(face.frame, frameOf(next.start + k * strideSamples), lag);
+          const match = face.offset !== offset && repeats(face.frame, frameOf(next.start + k * strideSamples), lag);
+          matched ||= match;
+          return match;
         };
         if (windowFills(matches, Math.min(points, pointsBefore), window, prior)) return jitter === 0 ? exact : lag;
+        // Blocks a frame or two apart are much alike: where the beats' own lag matched nothing, neither will those.
+        if (jitter === 0 && !matched && prior.count(prior.reach()) === 0) break;
       }
     }
     return undefined;
