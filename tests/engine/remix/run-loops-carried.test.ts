@@ -1,11 +1,11 @@
 import { describe, expect, test } from "vitest";
-import type { BeatAnalysis } from "../../../engine/analysis/beats.ts";
-import { CHROMA_BINS, type FrameFeatures, MFCC_COEFFICIENTS } from "../../../engine/analysis/features.ts";
+import type { FrameFeatures } from "../../../engine/analysis/features.ts";
 import type { JumpGraph } from "../../../engine/remix/jump-graph.ts";
 import { choosePhrase, type WalkState } from "../../../engine/remix/phrase-choice.ts";
 import type { Phrase } from "../../../engine/remix/phrase.ts";
 import { createRunLoops } from "../../../engine/remix/run-loops.ts";
 import { mulberry32 } from "../../../engine/random.ts";
+import { flatBeats, inputSamples, pitchFrames } from "./pitch-song.ts";
 import { walkState } from "./walk-state.ts";
 
 /**
@@ -28,30 +28,9 @@ function songFrames(skip: number): FrameFeatures {
   const random = mulberry32(11);
   const pitches = Array.from({ length: Math.ceil(length / 10) }, () => Math.floor(12 * random()));
   const pitchAt = (x: number): number => (x >= beats[32]! ? pitchAt(x - copyLag) : pitches[Math.floor(x / 10)]!);
-  return {
-    sampleRate: rate,
-    frameSize: 1,
-    hop: 1,
-    frameCount: length,
-    chroma: Float32Array.from({ length: length * CHROMA_BINS }, (_, i) =>
-      pitchAt(Math.floor(i / CHROMA_BINS)) === i % CHROMA_BINS ? 1 : 0,
-    ),
-    mfcc: new Float32Array(length * MFCC_COEFFICIENTS),
-    levelDb: new Float32Array(length).fill(-20),
-    flux: new Float32Array(length),
-  };
+  return pitchFrames(pitchAt, inputSamples(length));
 }
-const analysis = {
-  sampleRate: rate,
-  length,
-  beats,
-  beatSamples,
-  features: {
-    chroma: beats.map(() => Float32Array.from({ length: CHROMA_BINS }, (_, k) => (k === 0 ? 1 : 0))),
-    mfcc: beats.map(() => new Float32Array(MFCC_COEFFICIENTS)),
-    levelDb: new Float32Array(beats.length).fill(-20),
-  },
-} as unknown as BeatAnalysis;
+const analysis = flatBeats(length, beats, beatSamples);
 
 /** Beat by beat no two beats sound alike (the phrase rule and the join echo see nothing); every join costs the same. */
 const graph = {
