@@ -1,7 +1,7 @@
 import type { SongForm } from "../analysis/form.ts";
 import { loudnessStepCost } from "./join-costs.ts";
 import type { JumpGraph } from "./jump-graph.ts";
-import { ALIKE_SHARE, loopAlike } from "./join-echo.ts";
+import { ALIKE_SHARE, echoBeats, echoHeard, loopAlike } from "./join-echo.ts";
 import { MIN_REPLAY_SECONDS } from "./phrase-choice.ts";
 
 /**
@@ -73,6 +73,7 @@ export function editCandidates(sites: readonly number[], settings: EditSettings)
     loudnessStepCost(graph, from + 1, to) +
     (graph.samePlaceInBar(from + 1, to) ? 0 : OFF_METRE_COST);
   const offPhrase = (beat: number) => (phraseStarts.has(beat) ? 0 : OFF_PHRASE_COST);
+  const echoes = joinEchoes(graph, at, sampleRate);
   const edits: Edit[] = [];
   for (let i = 0; i < sites.length; i++) {
     for (let k = i + 1; k < sites.length; k++) {
@@ -80,6 +81,7 @@ export function editCandidates(sites: readonly number[], settings: EditSettings)
       const amount = at(b) - at(a);
       const ends = offPhrase(a) + offPhrase(b);
       if (settings.direction === "remove") {
+        const loop = echoes(a - 1, b, at(a)) ? LOOP_COST : 0;
         edits.push({
           kind: "cut",
           site: a,
@@ -89,25 +91,43 @@ export function editCandidates(sites: readonly number[], settings: EditSettings)
           resume: at(b),
           lo: i,
           hi: k,
-          cost: join(a - 1, b) + ends,
+          cost: join(a - 1, b) + ends + loop,
         });
         continue;
       }
       if (amount > settings.maxSpanSamples) break;
       if (ends > 0 && amount > MAX_BAR_GROUP_SECONDS * sampleRate) continue;
-      const loop = amount < MIN_REPLAY_SECONDS * sampleRate ? LOOP_COST : 0;
+      const loop = amount < MIN_REPLAY_SECONDS * sampleRate || echoes(b - 1, a, at(b)) ? LOOP_COST : 0;
       const cost = join(b - 1, a) + ends + loop;
       edits.push({ kind: "repeat", site: b, from: a, to: b, amount, resume: at(a), lo: i, hi: k, cost });
-      edits.push(...insertions(sites, i, k, ends, { at, join, phraseStarts, sampleRate, graph }));
+      edits.push(...insertions(sites, i, k, ends, { at, join, echoes, phraseStarts, sampleRate, graph }));
     }
   }
   return edits;
 }
 
 /**
+ * Whether the join out of the song after beat `from` into beat `entry` plays the seconds just heard again
+ * (join-echo.ts), after `run` samples heard contiguously and with `entryBeats` played from the entry on. The run before
+ * a join is read as the song in its own order (an edit before it is at least a phrase away). Each join is read once.
+ */
+function joinEchoes(graph: JumpGraph, at: (beat: number) => number, sampleRate: number) {
+  const known = new Map<number, number | undefined>();
+  return (from: number, entry: number, run: number, entryBeats = Infinity): boolean => {
+    const key = from * graph.beatCount + entry;
+    if (!known.has(key)) {
+      known.set(key, echoBeats(graph, { from, entry, sampleRate, maxSeconds: MIN_REPLAY_SECONDS }, at));
+    }
+    return echoHeard({ from, entryBeats, runSamples: run }, known.get(key), at);
+  };
+}
+
+/**
  * The span [sites[i], sites[k]) played at a phrase start at least MIN_REPLAY_SECONDS away from it. A span shorter than
  * MIN_REPLAY_SECONDS that sounds like the song just before or just after its site (a chorus played again beside
- * another copy of that chorus) is a back-to-back loop all the same (see loopsAtSite): allowed, not preferred.
+ * another copy of that chorus) is a back-to-back loop all the same (see loopsAtSite), and so is a join into or out of
+ * the span whose first seconds are the seconds just heard (trackballs' tb_genesis: a 3.4 s loop): allowed, not
+ * preferred.
  */
 function insertions(
   sites: readonly number[],
@@ -117,19 +137,25 @@ function insertions(
   helpers: {
     at: (beat: number) => number;
     join: (from: number, to: number) => number;
+    echoes: ReturnType<typeof joinEchoes>;
     phraseStarts: ReadonlySet<number>;
     sampleRate: number;
     graph: JumpGraph;
   },
 ): Edit[] {
-  const { at, join, phraseStarts, sampleRate, graph } = helpers;
+  const { at, join, echoes, phraseStarts, sampleRate, graph } = helpers;
   const [from, to] = [sites[i]!, sites[k]!];
   const gap = MIN_REPLAY_SECONDS * sampleRate;
   const edits: Edit[] = [];
   for (const [q, site] of sites.entries()) {
     if (!phraseStarts.has(site) || q === 0) continue;
     if (at(site) > at(from) - gap && at(site) < at(to) + gap) continue;
-    const loop = at(to) - at(from) < gap && loopsAtSite(graph, from, site, to - from) ? LOOP_COST : 0;
+    const loop =
+      (at(to) - at(from) < gap && loopsAtSite(graph, from, site, to - from)) ||
+      echoes(site - 1, from, at(site), to - from) ||
+      echoes(to - 1, site, at(to) - at(from))
+        ? LOOP_COST
+        : 0;
     const cost = join(site - 1, from) + join(to - 1, site) + ends + loop;
     edits.push({ kind: "insert", site, from, to, amount: at(to) - at(from), resume: at(site), lo: q, hi: q, cost });
   }

@@ -38,17 +38,39 @@ export interface JoinEcho {
  * the last seconds heard.
  */
 export function echoesJustPlayed(graph: JumpGraph, join: JoinEcho, at: (beat: number) => number): boolean {
+  return echoHeard(join, echoBeats(graph, join, at), at);
+}
+
+/** Whether an echo of m beats at `join` (echoBeats) is heard: the run before the join and the entry are that long. */
+export function echoHeard(
+  join: Pick<JoinEcho, "from" | "entryBeats" | "runSamples">,
+  m: number | undefined,
+  at: (beat: number) => number,
+): boolean {
+  return m !== undefined && m <= join.entryBeats && at(join.from + 1) - at(join.from + 1 - m) <= join.runSamples;
+}
+
+/**
+ * The fewest beats m of an echo (see echoesJustPlayed) at the join out of beat `from` into `entry`, whatever the run
+ * before it and the beats played from the entry (an echo of m beats needs both that long): undefined for none. A
+ * planner weighing the same join for runs and entries of many lengths reads it once.
+ */
+export function echoBeats(
+  graph: JumpGraph,
+  join: Pick<JoinEcho, "from" | "entry" | "sampleRate" | "maxSeconds">,
+  at: (beat: number) => number,
+): number | undefined {
   const end = join.from + 1;
-  const limit = Math.min(join.entryBeats, end, graph.beatCount - join.entry);
+  const limit = Math.min(end, graph.beatCount - join.entry);
   for (let m = 2; m <= limit; m++) {
     const span = at(end) - at(end - m);
-    if (span > join.runSamples || span >= join.maxSeconds * join.sampleRate) break;
+    if (span >= join.maxSeconds * join.sampleRate) break;
     if (span < MIN_ECHO_SECONDS * join.sampleRate) continue;
     if (!runsAlike(graph, end - m, join.entry, m)) continue;
     if (end + m <= graph.beatCount && runsAlike(graph, end - m, end, m)) continue;
-    return true;
+    return m;
   }
-  return false;
+  return undefined;
 }
 
 /**

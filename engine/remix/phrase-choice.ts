@@ -230,10 +230,13 @@ export function listCandidates(
       return { phrase: index, cost: total, follow, repeat, backToBack: backToBack || loops };
     };
     const ties = [ranked.length];
-    const runCheck = !backToBack && !loops && !natural ? env.runLoops : undefined;
+    // The song's own next phrase too, while a loop a join started can end in it (docs/faults.md: blockattack, h54).
+    const heardOn = !natural || env.runLoops?.carriesOn(state.position - state.runStart);
+    const runCheck = !backToBack && !loops && heardOn ? env.runLoops : undefined;
     const settle = (): Candidate => {
       loopsAfterHeard ??= runCheck!.after(env.heard());
-      const period = loopsAfterHeard(joinedStretch(phrase, join, env), at(phrase.start));
+      const stretch = joinedStretch(phrase, join, env, natural ? state.shift : undefined);
+      const period = loopsAfterHeard(stretch, at(phrase.start));
       const penalty =
         period === undefined ? 0 : REPEAT_COST * (1 - period / (MIN_REPLAY_SECONDS * analysis.sampleRate));
       return { choice: choice(period === undefined ? repeat : repeat + penalty), ties };

@@ -14,6 +14,12 @@ import type { PulseProfile } from "../analysis/continuity.ts";
 import type { Phrase } from "./phrase.ts";
 import type { SourceRange } from "./plan.ts";
 
+/**
+ * The lags heard around each lag the beats line up at, in analysis frames, nearest first: the tracker's beats wander by
+ * a frame or two between two copies of a passage (flare's unrest_theme), and the measure tries every frame's lag.
+ */
+const LAG_JITTER = [0, -1, 1, -2, 2];
+
 /** The walk hears its runs in a body of this many phrases or more: with fewer, hearing them only moves the loops. */
 const MIN_RUN_PHRASES = 6;
 
@@ -22,13 +28,18 @@ export function walkRunLoops(phrases: number, ear: () => RunLoops): RunLoops | u
   return phrases >= MIN_RUN_PHRASES ? ear() : undefined;
 }
 
-/** The source `phrase` plays from a join: after its lead-in (continue form's first phrase), read with the pulse shift. */
+/**
+ * The source `phrase` plays from a join: after its lead-in (continue form's first phrase), read with the pulse shift;
+ * or, where it carries the run on (the song's own next phrase), read with the run's shift (`carried`).
+ */
 export function joinedStretch(
   phrase: Phrase,
   join: { readonly stop: number; readonly leadIn?: number },
   env: { readonly analysis: BeatAnalysis; readonly cuts: readonly number[]; readonly pulse?: PulseProfile },
+  carried?: number,
 ): SourceRange {
   const at = (beat: number) => env.cuts[beat] ?? env.analysis.length;
+  if (carried !== undefined) return { start: at(phrase.start) + carried, end: at(phrase.end) + carried };
   const entry = at(phrase.start) - (join.leadIn ?? 0);
   const shift = env.pulse ? env.pulse.alignment(join.stop, entry) : 0;
   return { start: entry + shift, end: at(phrase.end) + shift };
@@ -41,6 +52,11 @@ export function joinedStretch(
  */
 export interface RunLoops {
   after(heard: readonly SourceRange[]): (next: SourceRange, cut: number) => number | undefined;
+  /**
+   * Whether a stretch that carries on an unbroken run of `runSamples` (the song's own next phrase after a join) can
+   * still complete a loop: a window ending in it must reach back before the run, a lag under maxSeconds earlier.
+   */
+  carriesOn(runSamples: number): boolean;
 }
 
 /** A point of the output: its analysis frame in the input (-1: none) and its offset (output minus input sample). */
@@ -58,8 +74,9 @@ const NOWHERE: Point = { frame: -1, offset: Number.NaN };
  * the run before it, not by its start: a song whose beat grid drifts between two copies of a passage (flare's
  * unrest_theme, 31 or 32 beats apart) has phrases that are the same audio but not beat by beat, and a run of two
  * phrases can repeat the run before it with neither phrase alike to the one it follows (widelands' ingame_00).
- * Lags are the output's beat positions before the next phrase; pairs inside one unbroken stretch of the input, and
- * pairs where the input repeats at that lag too, are left out, as the measure does.
+ * Lags are the output's beat positions before the next phrase, and a frame or two either side (LAG_JITTER); pairs
+ * inside one unbroken stretch of the input, and pairs where the input repeats at that lag too, are left out, as the
+ * measure does.
  */
 export function createRunLoops(
   analysis: BeatAnalysis,
@@ -82,7 +99,10 @@ export function createRunLoops(
     minWindow: MIN_REPEAT_SECONDS * analysis.sampleRate,
     everyLag: settings.everyLag ?? false,
   };
-  return { after: (heard) => hearAfter(ear, reach, heard) };
+  // Pairs inside the run never match, so MATCHING_SHARE of a window (at most maxLag and a stride) must lie within a lag
+  // of the run's start: a run longer than this leaves too few pairs.
+  const reachBack = (2 - MATCHING_SHARE) * (reach.maxLag + ear.strideSamples);
+  return { after: (heard) => hearAfter(ear, reach, heard), carriesOn: (runSamples) => runSamples < reachBack };
 }
 
 /** The input's one-beat blocks at every analysis frame, and the measure's rule for a repeat between two of them. */
@@ -165,14 +185,23 @@ function hearAfter(
     for (const exact of lags) {
       if (exact < minLag) continue;
       if (exact >= maxLag) return undefined;
-      const key = Math.round(exact / hopSamples);
-      if (!views.has(key)) views.set(key, view(key * hopSamples));
-      const { lag, window, facing, pointsBefore, prior } = views.get(key)!;
-      const matches = (k: number) => {
-        const face = facing(k);
-        return face.offset !== offset && repeats(face.frame, frameOf(next.start + k * strideSamples), lag);
-      };
-      if (windowFills(matches, Math.min(points, pointsBefore), window, prior)) return exact;
+      const nearest = Math.round(exact / hopSamples);
+      for (const jitter of LAG_JITTER) {
+        const key = nearest + jitter;
+        if (jitter !== 0 && (key * hopSamples < minLag || key * hopSamples >= maxLag)) continue;
+        if (!views.has(key)) views.set(key, view(key * hopSamples));
+        const { lag, window, facing, pointsBefore, prior } = views.get(key)!;
+        let matched = false;
+        const matches = (k: number) => {
+          const face = facing(k);
+          const match = face.offset !== offset && repeats(face.frame, frameOf(next.start + k * strideSamples), lag);
+          matched ||= match;
+          return match;
+        };
+        if (windowFills(matches, Math.min(points, pointsBefore), window, prior)) return jitter === 0 ? exact : lag;
+        // Blocks a frame or two apart are much alike: where the beats' own lag matched nothing, neither will those.
+        if (jitter === 0 && !matched && prior.count(prior.reach()) === 0) break;
+      }
     }
     return undefined;
   };

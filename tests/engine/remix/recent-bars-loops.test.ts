@@ -1,13 +1,12 @@
 import { describe, expect, test } from "vitest";
 import { createBeatVectoriser } from "../../../engine/analysis/beat-vectors.ts";
-import type { BeatAnalysis } from "../../../engine/analysis/beats.ts";
-import { CHROMA_BINS, type FrameFeatures, MFCC_COEFFICIENTS } from "../../../engine/analysis/features.ts";
 import { shortestLoopSeconds, slidingBlocks } from "../../../engine/quality/loops.ts";
 import type { JumpGraph } from "../../../engine/remix/jump-graph.ts";
 import { rotateRecent } from "../../../engine/remix/recent-bars.ts";
 import { createRunLoops } from "../../../engine/remix/run-loops.ts";
 import { toRanges } from "../../../engine/remix/walk-ranges.ts";
 import { mulberry32 } from "../../../engine/random.ts";
+import { flatBeats, pitchFrames } from "./pitch-song.ts";
 
 /**
  * The rotation's 2-bar units (8 beats) of a 64-beat song, 100 analysis frames a second (one frame a sample), 0.4 s
@@ -15,7 +14,7 @@ import { mulberry32 } from "../../../engine/random.ts";
  * (6.5 beats: a lag between beats), and the jump graph ranks it first after unit 32: played there, it plays those
  * seconds again straight away. Beat by beat nothing sounds alike (the rotation's unit and echo rules compare beats).
  */
-const rate = 100;
+const _rate = 100;
 const beatSamples = 40;
 const beats = Array.from({ length: 65 }, (_, b) => b * beatSamples);
 const length = beats[64]!;
@@ -27,30 +26,9 @@ const pitchAt = (() => {
     x >= beats[48]! && x < beats[48]! + 260 ? pitchAt(x - beats[48]! + copyFrom) : pitches[Math.floor(x / 10)]!;
 })();
 
-const framesOf = (samples: number[]): FrameFeatures => ({
-  sampleRate: rate,
-  frameSize: 1,
-  hop: 1,
-  frameCount: samples.length,
-  chroma: Float32Array.from({ length: samples.length * CHROMA_BINS }, (_, i) =>
-    pitchAt(samples[Math.floor(i / CHROMA_BINS)]!) === i % CHROMA_BINS ? 1 : 0,
-  ),
-  mfcc: new Float32Array(samples.length * MFCC_COEFFICIENTS),
-  levelDb: new Float32Array(samples.length).fill(-20),
-  flux: new Float32Array(samples.length),
-});
+const framesOf = (samples: number[]) => pitchFrames(pitchAt, samples);
 const frames = framesOf(Array.from({ length }, (_, x) => x));
-const analysis = {
-  sampleRate: rate,
-  length,
-  beats: beats.slice(0, 64),
-  beatSamples,
-  features: {
-    chroma: beats.map(() => Float32Array.from({ length: CHROMA_BINS }, (_, k) => (k === 0 ? 1 : 0))),
-    mfcc: beats.map(() => new Float32Array(MFCC_COEFFICIENTS)),
-    levelDb: new Float32Array(beats.length).fill(-20),
-  },
-} as unknown as BeatAnalysis;
+const analysis = flatBeats(length, beats.slice(0, 64), beatSamples);
 const cuts = beats.slice(0, 64);
 
 /** Out of the input, unit 24 joins best; out of unit 32 (after 24, the song's own order), unit 48. */

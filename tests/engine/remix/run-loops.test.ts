@@ -1,10 +1,9 @@
 import { describe, expect, test } from "vitest";
-import type { BeatAnalysis } from "../../../engine/analysis/beats.ts";
-import { CHROMA_BINS, type FrameFeatures, MFCC_COEFFICIENTS } from "../../../engine/analysis/features.ts";
 import type { JumpGraph } from "../../../engine/remix/jump-graph.ts";
 import { choosePhrase, type WalkState } from "../../../engine/remix/phrase-choice.ts";
 import { soundAlikes } from "../../../engine/remix/sound-alikes.ts";
 import { walkState } from "./walk-state.ts";
+import { flatBeats, inputSamples, pitchFrames } from "./pitch-song.ts";
 import type { Phrase } from "../../../engine/remix/phrase.ts";
 import { createRunLoops } from "../../../engine/remix/run-loops.ts";
 import { mulberry32 } from "../../../engine/random.ts";
@@ -16,7 +15,7 @@ import { mulberry32 } from "../../../engine/random.ts";
  * the tracker put in the two copies do not line up: beat by beat the copies look unalike (the phrase rule and the
  * join echo compare beats), but entering phrase 3 straight after phrase 1 plays the last 6 s again.
  */
-const rate = 100;
+const _rate = 100;
 const beatSamples = 40;
 const random = mulberry32(7);
 const beats = Array.from({ length: 65 }, (_, b) => b * beatSamples + (b % 16 === 0 ? 0 : Math.round(8 * random())));
@@ -29,29 +28,8 @@ const pitchAt = (() => {
   return (x: number): number => (x >= beats[48]! ? pitchAt(x - copyLag) : pitches[Math.floor(x / 10)]!);
 })();
 
-const frames: FrameFeatures = {
-  sampleRate: rate,
-  frameSize: 1,
-  hop: 1,
-  frameCount: length,
-  chroma: Float32Array.from({ length: length * CHROMA_BINS }, (_, i) =>
-    pitchAt(Math.floor(i / CHROMA_BINS)) === i % CHROMA_BINS ? 1 : 0,
-  ),
-  mfcc: new Float32Array(length * MFCC_COEFFICIENTS),
-  levelDb: new Float32Array(length).fill(-20),
-  flux: new Float32Array(length),
-};
-const analysis = {
-  sampleRate: rate,
-  length,
-  beats,
-  beatSamples,
-  features: {
-    chroma: beats.map(() => Float32Array.from({ length: CHROMA_BINS }, (_, k) => (k === 0 ? 1 : 0))),
-    mfcc: beats.map(() => new Float32Array(MFCC_COEFFICIENTS)),
-    levelDb: new Float32Array(beats.length).fill(-20),
-  },
-} as unknown as BeatAnalysis;
+const frames = pitchFrames(pitchAt, inputSamples(length));
+const analysis = flatBeats(length, beats, beatSamples);
 const cuts = beats.slice(0, 64);
 
 /** Beat by beat, no two beats sound alike; out of phrase 1, phrase 3 joins best: the rules alone would pick it. */
