@@ -11,7 +11,8 @@ import { followWeight, recentLikeness, shareCost } from "./follow.ts";
 import { lookAhead } from "./look-ahead.ts";
 import { RIDE_SECONDS } from "./level-ride.ts";
 import { type RecentBarsOptions, rotationAfterInput, startAfterRotation } from "./recent-bars.ts";
-import { createRunLoops, type RunLoops, walkRunLoops } from "./run-loops.ts";
+import { lazyRunLoops, walkRunLoops } from "./run-loops.ts";
+import { continueStart, songStart, type WalkStart } from "./walk-start.ts";
 import type { FrameFeatures } from "../analysis/features.ts";
 import { turnEvery } from "../quality/steps.ts";
 import {
@@ -70,9 +71,7 @@ export async function planPhrases(
   const steps: WalkStep[] = [...start.steps];
   // With recent bars, the output is 2-bar pieces first: their loops can fall between beats (recent-bars.ts).
   const everyLag = !song && (options.recentBarsSeconds ?? 0) > 0;
-  const runs = { cuts, maxSeconds: MIN_REPLAY_SECONDS, everyLag };
-  let ear: RunLoops | undefined;
-  const hearRuns = () => (ear ??= createRunLoops(analysis, options.frames, runs));
+  const hearRuns = lazyRunLoops(analysis, options.frames, { cuts, maxSeconds: MIN_REPLAY_SECONDS, everyLag });
   const rotation = song
     ? undefined
     : await rotationAfterInput(analysis, graph, form, cuts, start, { ...options, hearRuns });
@@ -221,59 +220,6 @@ function outroPlan(walk: FinishedWalk, options: PhrasePlanOptions, shortfalls: s
     shortfalls,
     shortestRepeatSeconds: repeated && repeated.shortestSamples / walk.analysis.sampleRate,
     leadInSamples,
-  };
-}
-
-interface WalkStart {
-  readonly steps: WalkStep[];
-  readonly position: number;
-  /** The beat whose place in the bar the first phrase must take (virtual beyond the input in continue form). */
-  readonly next: number;
-  readonly contextBeat: number;
-  /** Samples of the first phrase read before its cut (continue form: up to the continued beat grid). */
-  readonly leadIn?: number;
-  /** Source position of the first range: the input's first sample (song), or the lead-in before a phrase's cut. */
-  readonly firstRangeStart?: (firstBeatCut: number) => number;
-}
-
-/** Song form: the intro's beats from the input's first sample. */
-function songStart(form: SongForm, at: (beat: number) => number): WalkStart {
-  const steps: WalkStep[] = [];
-  for (let b = 0; b < form.introEndBeat; b++) steps.push({ beat: b, outputStart: at(b), shift: 0 });
-  return {
-    steps,
-    position: at(form.introEndBeat),
-    next: form.introEndBeat,
-    contextBeat: form.introEndBeat - 1,
-    firstRangeStart: () => 0,
-  };
-}
-
-/** Continue form: the beat grid runs on past the input's end; the first phrase's cut lands on it. */
-function continueStart(
-  analysis: BeatAnalysis,
-  graph: JumpGraph,
-  cuts: readonly number[],
-  crossfadeSamples: number,
-): WalkStart {
-  const { length, beatSamples } = analysis;
-  let last = cuts.length - 1;
-  while (last > 0 && cuts[last]! >= length) last--;
-  let virtualNext = cuts[last]! + beatSamples;
-  let virtualBeats = 1;
-  // Far enough past the end for the join's crossfade, and on a bar line: phrases start on bar lines.
-  while (virtualNext < length + 4 * crossfadeSamples || !graph.isDownbeat(last + virtualBeats)) {
-    virtualNext += beatSamples;
-    virtualBeats++;
-  }
-  const leadIn = virtualNext - length;
-  return {
-    steps: [],
-    position: virtualNext,
-    next: last + virtualBeats,
-    contextBeat: Math.min(last, graph.lastPlayable + 2),
-    leadIn,
-    firstRangeStart: (cut) => cut - leadIn,
   };
 }
 

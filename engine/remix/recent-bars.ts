@@ -11,6 +11,7 @@ import type { SourceRange } from "./plan.ts";
 import { joinedStretch, type RunLoops } from "./run-loops.ts";
 import type { WalkStep } from "./song-exit.ts";
 import { toRanges } from "./walk-ranges.ts";
+import type { WalkStart } from "./walk-start.ts";
 
 /**
  * Continue form opens on the input's recent material: right after the input, its last RECENT_BARS_WINDOW seconds
@@ -216,14 +217,6 @@ async function pickUnit(
   return choices[await steering.choose(choices, heard())]!.unit;
 }
 
-/** Where the walk would start in continue form (phrase-plan.ts's WalkStart). */
-interface ContinueStart {
-  readonly position: number;
-  readonly next: number;
-  readonly contextBeat: number;
-  readonly leadIn?: number;
-}
-
 export interface RecentBarsOptions {
   /**
    * Continue form: seconds of the input's recent bars re-ordered before the phrase walk (at most half of what is left
@@ -240,7 +233,7 @@ export async function rotationAfterInput(
   graph: JumpGraph,
   form: SongForm,
   cuts: readonly number[],
-  start: ContinueStart,
+  start: Pick<WalkStart, "position" | "next" | "contextBeat" | "leadIn">,
   options: RecentBarsOptions & {
     readonly targetSamples: number;
     readonly pulse?: PulseProfile;

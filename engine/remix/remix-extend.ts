@@ -8,7 +8,7 @@ import { analyseForm, type FormName, type FormSetting, type SongForm } from "../
 import { HarmonizerInputError } from "../errors.ts";
 import type { Conductor, Predictor } from "../model/port.ts";
 import { createConductorSteering } from "./conductor-steering.ts";
-import { createRotationSteering } from "./rotation-steering.ts";
+import { rotationSteeringFor } from "./rotation-steering.ts";
 import { mulberry32 } from "../random.ts";
 import { guideSteering } from "./guide.ts";
 import { jumpGraphSteps, type JumpGraph } from "./jump-graph.ts";
@@ -226,10 +226,7 @@ async function extendInForm(
     options.phraseSteering ??
     (options.conductor ? createConductorSteering(input, options.conductor, cuts, formName) : undefined) ??
     (options.guide ? guideSteering(input, analysis, graph, options.guide) : undefined);
-  const recentBarsSteering =
-    options.conductor && formName === "continue" && options.recentBarsSeconds
-      ? createRotationSteering(input, options.conductor)
-      : undefined;
+  const recentBarsSteering = formName === "continue" ? rotationSteeringFor(input, options) : undefined;
   const pulse = analysis.method === "grid" ? undefined : createPulseProfile(analysis);
   const edited =
     formName === "song" ? planByNeed({ analysis, graph, form, crossfadeSamples, target }, pulse) : undefined;

@@ -49,3 +49,11 @@ export function createRotationSteering(
     },
   };
 }
+
+/** Continue form: the conductor's say in the recent bars, when there is a conductor and the recent bars are on. */
+export function rotationSteeringFor(
+  input: PcmAudio,
+  options: { readonly conductor?: Conductor; readonly recentBarsSeconds?: number },
+): UnitSteering | undefined {
+  return options.conductor && options.recentBarsSeconds ? createRotationSteering(input, options.conductor) : undefined;
+}

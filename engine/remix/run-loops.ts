@@ -28,6 +28,12 @@ export function walkRunLoops(phrases: number, ear: () => RunLoops): RunLoops | u
   return phrases >= MIN_RUN_PHRASES ? ear() : undefined;
 }
 
+/** createRunLoops, made on first use: the same ear afterwards. */
+export const lazyRunLoops = (...args: Parameters<typeof createRunLoops>): (() => RunLoops) => {
+  let ear: RunLoops | undefined;
+  return () => (ear ??= createRunLoops(...args));
+};
+
 /**
  * The source `phrase` plays from a join: after its lead-in (continue form's first phrase), read with the pulse shift;
  * or, where it carries the run on (the song's own next phrase), read with the run's shift (`carried`).
