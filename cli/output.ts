@@ -46,7 +46,10 @@ const isDirectory = (path: string): boolean => statOrUndefined(path)?.isDirector
  * with a separator, or a path that is the input itself (which would be overwritten). `written` are the files that will be written (see outputPaths).
  */
 export function checkOutputPaths(input: string, output: string, written: readonly string[]): void {
-  const example = () => join(output, `${parse(input).name}-extended.wav`);
+  // The input's own extension, which keeps its format (an Ogg song's suggestion was a 32-bit float .wav).
+  const { name, ext } = parse(input);
+  const own = (SONG_EXTENSIONS as readonly string[]).includes(ext.toLowerCase()) ? ext : ".wav";
+  const example = () => join(output, `${name}-extended${own}`);
   if (isDirectory(output)) {
     throw new UsageError(`-o ${output} is a folder; give a file name for the extended song, e.g. -o ${example()}`);
   }
