@@ -52,7 +52,8 @@ export async function extendFolder(inputDir: string, flags: ExtendFlags): Promis
       if (!flags.json) console.error(`${counter} ${song.relative}`);
       const outcome = await extendSong(song, flags, { modelDir, runner, claimed });
       outcomes.push(outcome);
-      if (!flags.json) console.error(`${counter} ${describeOutcome(outcome)}${timeLeft(outcomes, listing.songs.length)}`);
+      if (!flags.json)
+        console.error(`${counter} ${describeOutcome(outcome)}${timeLeft(outcomes, listing.songs.length)}`);
     }
   } finally {
     runner.close();

@@ -61,7 +61,9 @@ describe("harmonizer extend DIR -o OUTDIR", () => {
     expect(run.stderr).toMatch(/^\[2\/4\] first\.wav\n\[2\/4\] extended into .*first\.wav/m);
     // The time left is the songs left at the time an extended song took: none before the first is extended (a
     // refusal takes a moment, it said "about 0 s to go" with 3 songs left), then an estimate.
-    expect(run.stderr).toMatch(/^\[1\/4\] refused: not an audio file: expected WAV, MP3, Ogg Vorbis, Ogg Opus or FLAC$/m);
+    expect(run.stderr).toMatch(
+      /^\[1\/4\] refused: not an audio file: expected WAV, MP3, Ogg Vorbis, Ogg Opus or FLAC$/m,
+    );
     expect(run.stderr).toMatch(/^\[2\/4\] extended into .*first\.wav \(\d+\.\d s\); about [1-9]\d* s to go$/m);
     expect(run.stderr).toMatch(/^\[4\/4\] album\/disc 2\/second\.wav$/m);
   });
