@@ -96,7 +96,7 @@ async function extendSong(song: SongFile, flags: ExtendFlags, context: BatchCont
     if (earlier !== undefined) {
       throw new UsageError(`its results would replace those of ${earlier} (the same name); rename one of the two`);
     }
-    refuseExistingOutput(output, flags.force);
+    refuseExistingOutput(output, flags.force, true);
     refuseForeignFiles(written.slice(1));
     refuseOtherResults(song.path, output, written.slice(1), flags.force);
     const job = await runJob(bytes, song.path, context.modelDir, { ...flags, output: OWN_FORMAT }, context.runner.run);

@@ -74,9 +74,11 @@ export function checkOutputPaths(input: string, output: string, written: readonl
  * Refuses, before any work, to replace an existing file at -o (another song, notes, an earlier result) unless
  * --force asks for it: a user's file is never replaced by surprise.
  */
-export function refuseExistingOutput(output: string, force: boolean): void {
+export function refuseExistingOutput(output: string, force: boolean, inFolder = false): void {
   if (force || !statOrUndefined(output)?.isFile()) return;
-  throw new UsageError(`-o ${output} already exists; choose another output file, or pass --force to replace it`);
+  // With a folder as input, -o names the folder: the file is the song's result in it.
+  const [what, instead] = inFolder ? ["its result", "choose another -o folder"] : ["-o", "choose another output file"];
+  throw new UsageError(`${what} ${output} already exists; ${instead}, or pass --force to replace it`);
 }
 
 /**

@@ -90,7 +90,9 @@ describe("harmonizer extend DIR -o OUTDIR", () => {
     const run = await harmonizer("extend", songs, "--to", "30", "-o", out, "--no-page", "--no-picture");
     expect(run.code).toBe(1);
     expect(await readFile(join(out, "first.wav"), "utf8")).toBe("my own file");
-    expect(run.stdout).toMatch(/refused first\.wav: .*first\.wav already exists; .*--force/);
+    expect(run.stdout).toMatch(
+      /refused first\.wav: its result .*first\.wav already exists; choose another -o folder, or pass --force to replace it/,
+    );
     expect(run.stdout).toMatch(/^2 songs: 0 extended, 2 refused, 0 failed/m);
 
     const forced = await harmonizer("extend", songs, "--to", "30", "-o", out, "--no-page", "--no-picture", "--force");
