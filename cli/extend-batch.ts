@@ -52,9 +52,8 @@ export async function extendFolder(inputDir: string, flags: ExtendFlags): Promis
       if (!flags.json) console.error(`${counter} ${song.relative}`);
       const outcome = await extendSong(song, flags, { modelDir, runner, claimed });
       outcomes.push(outcome);
-      const elapsed = (performance.now() - started) / 1000;
-      const left = ((listing.songs.length - index - 1) * elapsed) / (index + 1);
-      if (!flags.json) console.error(`${counter} ${describeOutcome(outcome)}; about ${Math.round(left)} s to go`);
+      if (!flags.json)
+        console.error(`${counter} ${describeOutcome(outcome)}${timeLeft(outcomes, listing.songs.length)}`);
     }
   } finally {
     runner.close();
@@ -97,7 +96,7 @@ async function extendSong(song: SongFile, flags: ExtendFlags, context: BatchCont
     if (earlier !== undefined) {
       throw new UsageError(`its results would replace those of ${earlier} (the same name); rename one of the two`);
     }
-    refuseExistingOutput(output, flags.force);
+    refuseExistingOutput(output, flags.force, true);
     refuseForeignFiles(written.slice(1));
     refuseOtherResults(song.path, output, written.slice(1), flags.force);
     const job = await runJob(bytes, song.path, context.modelDir, { ...flags, output: OWN_FORMAT }, context.runner.run);
@@ -129,6 +128,17 @@ async function extendSong(song: SongFile, flags: ExtendFlags, context: BatchCont
 function fileErrorMessage(error: unknown, path: string): string | undefined {
   const { syscall, path: where } = (error ?? {}) as NodeJS.ErrnoException;
   return describeFileError(error, SYSCALL_VERBS[syscall ?? ""] ?? "use", typeof where === "string" ? where : path);
+}
+
+/**
+ * "; about 40 s to go": the songs left at the mean time of those extended so far. A refusal takes a fraction of a
+ * second, so until one song has been extended there is no estimate (it said "about 0 s to go" with 3 songs left).
+ */
+function timeLeft(outcomes: readonly FileOutcome[], songs: number): string {
+  const extended = outcomes.filter((o) => o.status === "extended");
+  if (extended.length === 0) return "";
+  const mean = extended.reduce((sum, o) => sum + o.wallSeconds, 0) / extended.length;
+  return `; about ${Math.round((songs - outcomes.length) * mean)} s to go`;
 }
 
 function describeOutcome(outcome: FileOutcome): string {

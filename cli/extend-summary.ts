@@ -1,5 +1,6 @@
 import {
   checkTargets,
+  clockSeconds,
   clockTenths,
   type ExtensionReport,
   formatCheckValue,
@@ -18,11 +19,8 @@ export interface ExtendSummary {
 /** Seams listed one by one before the list is cut short with "…". */
 export const MAX_LISTED_SEAMS = 12;
 
-/** 75.4 -> "1:15"; an hour and more stays in minutes ("75:03"). */
-export function clock(seconds: number): string {
-  const whole = Math.max(0, Math.round(seconds));
-  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
-}
+/** 75.9 -> "1:15", as the result page and a player count; an hour and more stays in minutes ("75:03"). */
+export const clock = clockSeconds;
 
 export function formLine(report: Pick<ExtensionReport, "form" | "formReason" | "introSeconds">): string {
   const kept = report.form === "song" ? "intro kept" : "input kept";

@@ -46,7 +46,10 @@ const isDirectory = (path: string): boolean => statOrUndefined(path)?.isDirector
  * with a separator, or a path that is the input itself (which would be overwritten). `written` are the files that will be written (see outputPaths).
  */
 export function checkOutputPaths(input: string, output: string, written: readonly string[]): void {
-  const example = () => join(output, `${parse(input).name}-extended.wav`);
+  // The input's own extension, which keeps its format (an Ogg song's suggestion was a 32-bit float .wav).
+  const { name, ext } = parse(input);
+  const own = (SONG_EXTENSIONS as readonly string[]).includes(ext.toLowerCase()) ? ext : ".wav";
+  const example = () => join(output, `${name}-extended${own}`);
   if (isDirectory(output)) {
     throw new UsageError(`-o ${output} is a folder; give a file name for the extended song, e.g. -o ${example()}`);
   }
@@ -71,9 +74,11 @@ export function checkOutputPaths(input: string, output: string, written: readonl
  * Refuses, before any work, to replace an existing file at -o (another song, notes, an earlier result) unless
  * --force asks for it: a user's file is never replaced by surprise.
  */
-export function refuseExistingOutput(output: string, force: boolean): void {
+export function refuseExistingOutput(output: string, force: boolean, inFolder = false): void {
   if (force || !statOrUndefined(output)?.isFile()) return;
-  throw new UsageError(`-o ${output} already exists; choose another output file, or pass --force to replace it`);
+  // With a folder as input, -o names the folder: the file is the song's result in it.
+  const [what, instead] = inFolder ? ["its result", "choose another -o folder"] : ["-o", "choose another output file"];
+  throw new UsageError(`${what} ${output} already exists; ${instead}, or pass --force to replace it`);
 }
 
 /**

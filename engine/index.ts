@@ -24,7 +24,7 @@ export {
   runExtensionJob,
 } from "./job.ts";
 export { createJobRunner, type JobRunner } from "./batch.ts";
-export { clockTenths } from "./clock.ts";
+export { clockSeconds, clockTenths } from "./clock.ts";
 
 // Loop points: where a song can loop seamlessly (for game engines and players), found with the planner's analysis.
 export {

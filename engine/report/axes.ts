@@ -1,3 +1,4 @@
+import { clockSeconds } from "../clock.ts";
 import { drawText, GLYPH_HEIGHT, textWidth } from "./font.ts";
 
 export type Rgb = readonly [number, number, number];
@@ -5,11 +6,8 @@ export type Setter = (x: number, y: number, colour: Rgb, alpha?: number) => void
 
 const LABEL_SCALE = 2;
 
-/** 75 -> "1:15". */
-export function formatTime(t: number): string {
-  const whole = Math.round(t);
-  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
-}
+/** 75.9 -> "1:15", as the result page and the browser's player beside the picture count. */
+export const formatTime = clockSeconds;
 
 function niceStep(raw: number): number {
   const steps = [1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 600, 900, 1800];

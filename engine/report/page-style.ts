@@ -26,6 +26,7 @@ tr.missed .status { color: var(--missed); font-weight: 600; }
 tr.na .status { color: var(--muted); }
 table.joins { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 table.joins th, table.joins td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--border); }
-table.joins button { margin-top: 0; padding: 4px 10px; }
+table.joins button { margin-top: 0; padding: 4px 10px; white-space: nowrap; }
+#joins { overflow-x: auto; }
 footer { margin-top: 24px; font-size: 0.9rem; }
 `;

@@ -1,4 +1,5 @@
 import { dirname, relative, resolve, sep } from "node:path";
+import { clockSeconds } from "../clock.ts";
 import type { ExtensionReport } from "./job-report.ts";
 import { FORMAT_INFO } from "../audio/encode/formats.ts";
 import { checkTargets, formatCheckValue } from "../quality/targets.ts";
@@ -56,10 +57,7 @@ const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;"
 export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
 /** 75.9 -> "1:15": whole seconds cut, not rounded, as the browser's player counts them beside it. */
-export function clockTime(seconds: number): string {
-  const whole = Math.max(0, Math.floor(seconds + 1e-6));
-  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
-}
+export const clockTime = clockSeconds;
 
 /** What the job did to the song's length: a shorter result is "shortened", not "extended". */
 function lengthVerb(report: Pick<PageReport, "input" | "output">): string {

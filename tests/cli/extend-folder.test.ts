@@ -59,6 +59,12 @@ describe("harmonizer extend DIR -o OUTDIR", () => {
     // outcome.
     expect(run.stderr).toMatch(/^\[1\/4\] broken\.mp3\n\[1\/4\] refused: not an audio file/m);
     expect(run.stderr).toMatch(/^\[2\/4\] first\.wav\n\[2\/4\] extended into .*first\.wav/m);
+    // The time left is the songs left at the time an extended song took: none before the first is extended (a
+    // refusal takes a moment, it said "about 0 s to go" with 3 songs left), then an estimate.
+    expect(run.stderr).toMatch(
+      /^\[1\/4\] refused: not an audio file: expected WAV, MP3, Ogg Vorbis, Ogg Opus or FLAC$/m,
+    );
+    expect(run.stderr).toMatch(/^\[2\/4\] extended into .*first\.wav \(\d+\.\d s\); about [1-9]\d* s to go$/m);
     expect(run.stderr).toMatch(/^\[4\/4\] album\/disc 2\/second\.wav$/m);
   });
 
@@ -84,7 +90,9 @@ describe("harmonizer extend DIR -o OUTDIR", () => {
     const run = await harmonizer("extend", songs, "--to", "30", "-o", out, "--no-page", "--no-picture");
     expect(run.code).toBe(1);
     expect(await readFile(join(out, "first.wav"), "utf8")).toBe("my own file");
-    expect(run.stdout).toMatch(/refused first\.wav: .*first\.wav already exists; .*--force/);
+    expect(run.stdout).toMatch(
+      /refused first\.wav: its result .*first\.wav already exists; choose another -o folder, or pass --force to replace it/,
+    );
     expect(run.stdout).toMatch(/^2 songs: 0 extended, 2 refused, 0 failed/m);
 
     const forced = await harmonizer("extend", songs, "--to", "30", "-o", out, "--no-page", "--no-picture", "--force");

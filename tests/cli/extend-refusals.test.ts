@@ -62,6 +62,15 @@ describe("harmonizer extend refuses an output it must not write, before any work
     expect(await readdir(work)).toEqual([]);
   });
 
+  it("suggests a file name in the song's own format when -o names a folder", async () => {
+    const work = await mkdtemp(join(dir, "suggest-"));
+    const ogg = join(work, "My Song.ogg");
+    await copyFile(song, ogg);
+    const result = await harmonizer(work, "extend", ogg, "--to", "40", "-o", "newdir/");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("e.g. -o newdir/My Song-extended.ogg");
+  });
+
   it("refuses a --quality the output cannot use or reach, before any work, naming what it can", async () => {
     const over = await harmonizer(dir, "extend", song, "--to", "40", "-o", "q.mp3", "--quality", "400");
     expect(over.code).toBe(2);

@@ -35,14 +35,16 @@ const checks: TargetCheck[] = [
 ];
 
 describe("extend's terminal summary", () => {
-  it("writes times as m:ss, minutes going past 59", () => {
-    expect([clock(0), clock(25.4), clock(59.6), clock(75), clock(4503)]).toEqual([
+  it("writes times as m:ss, whole seconds cut as the result page and its player count them, minutes going past 59", () => {
+    expect([clock(0), clock(25.4), clock(59.6), clock(75), clock(4503.9)]).toEqual([
       "0:00",
       "0:25",
-      "1:00",
+      "0:59",
       "1:15",
       "75:03",
     ]);
+    // town.mp3 to 5:00: the page's button says "the first join (1:45)"; the terminal said 1:46.
+    expect(seamsLine([105.9, 205.6])).toBe("seams: 2 at 1:45, 3:25");
   });
 
   it("names the form and why, and where the kept opening ends", () => {
@@ -100,7 +102,7 @@ describe("extend's terminal summary", () => {
       { key: "longestVerbatimRunSeconds", label: "longest verbatim run", value: 50, target: "<= 45 s", met: false },
     ];
     expect(missedTargets(missed, seams)).toEqual([
-      "clicks at seams 1 (target 0): at 1:24",
+      "clicks at seams 1 (target 0): at 1:23", // the join at 1:23.6 above, as the page counts it
       "seam flux z 1.80 (target <= 1.5): at 2:30",
       "longest verbatim run 50 s (target <= 45 s)",
     ]);

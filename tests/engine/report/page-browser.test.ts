@@ -153,4 +153,16 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== "true")("the result 
     await writeFile(SCREENSHOT, await page.screenshot({ fullPage: true }));
     expect(requests).toContain("/results/job-1/picture.png");
   }, 120_000);
+
+  it("fits a phone's width: the page never scrolls sideways, the joins' table scrolls inside its card", async () => {
+    const page = await browser!.newPage({ viewport: { width: 390, height: 800 } });
+    await page.goto(`${base}/results/job-1/index.html?${SIGNATURE}`);
+    const widths = await page.evaluate(() => {
+      const { document } = globalThis as unknown as InPage & { document: { documentElement: any } };
+      const button = document.getElementById("joins").querySelector("button.play-before");
+      return { page: document.documentElement.scrollWidth, buttonHeight: button.getBoundingClientRect().height };
+    });
+    expect(widths.page).toBeLessThanOrEqual(390);
+    expect(widths.buttonHeight).toBeLessThan(40); // "play 5 s before" on one line, not one word a line
+  }, 60_000);
 });

@@ -2,6 +2,7 @@ import { PNG } from "pngjs";
 import { describe, expect, test } from "vitest";
 import { pictureTitle, renderExtensionPicture } from "../../../engine/report/picture.ts";
 import { textWidth } from "../../../engine/report/font.ts";
+import { clockTime } from "../../../engine/report/page.ts";
 import { silenceBaseline } from "../../../engine/quality/baselines.ts";
 import { clickSong } from "../remix/signals.ts";
 
@@ -51,6 +52,13 @@ describe("the extension picture", () => {
     expect(columns[0]).toBe(12);
     // The last glyph, "0", is 5 of its 6 columns wide (scale 2): its last pixel is 3 px short of the full width.
     expect(columns.at(-1)).toBe(12 + textWidth(title, 2) - 3);
+  });
+
+  test("the title's lengths are whole seconds cut, as the result page around the picture and its player show them", () => {
+    const lengths = { inputSeconds: 205.714, outputSeconds: 299.97 };
+    const title = pictureTitle({ name: "town.mp3", engine: "conductor", form: "song", ...lengths });
+    expect(title).toBe("town.mp3 | conductor engine, song form | 3:25 -> 4:59");
+    expect(title.endsWith(`${clockTime(lengths.inputSeconds)} -> ${clockTime(lengths.outputSeconds)}`)).toBe(true);
   });
 
   test("the legend shows the line where the extension starts (green) and the seams (red)", () => {
