@@ -22,6 +22,7 @@ import type { PhraseSteering } from "./phrase.ts";
 import { bodyPhrases, planPhrases } from "./phrase-plan.ts";
 import { type RecentBarsOptions, recentBarsNote } from "./recent-bars.ts";
 import { renderSong } from "./song-render.ts";
+import { continueAskedFor, songAskedFor } from "./form-reasons.ts";
 import { describeEdits, endingFitsAfter, outroNotes, planByNeed } from "./need.ts";
 import { stage } from "../stages.ts";
 
@@ -198,20 +199,11 @@ function chooseForm(
       reason: `continue: between its intro and its ending the song has ${body.toFixed(1)} s of body, too little to re-order (song form needs ${MIN_BODY_SECONDS} s)`,
     };
   }
-  if (setting === "song") return { form: "song", reason: `song: asked for (${form.endingReason})` };
+  if (setting === "song") return { form: "song", reason: songAskedFor(form) };
   return form.hasEnding
     ? { form: "song", reason: `song: the input has an ending of its own (${form.endingReason})` }
     : { form: "continue", reason: `continue: the input has no ending of its own (${form.endingReason})` };
 }
-
-/**
- * Continue form asked for: what the detection found, as song form asked for says. A song that ends (a fade, a final
- * decay, silence) is heard ending mid-way, then going on, which the reason must not leave to the listener to find.
- */
-const continueAskedFor = ({ hasEnding, endingReason }: Analysed["form"]): string =>
-  hasEnding
-    ? `continue: asked for, although the input has an ending of its own (${endingReason}): the whole input plays, its ending too, before the continuation (song form would end with it)`
-    : `continue: asked for (${endingReason})`;
 
 /** Plans with the phrase planner in the chosen form and renders the plan. */
 async function extendInForm(
