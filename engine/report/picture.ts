@@ -176,11 +176,13 @@ export function renderExtensionPicture(input: PictureInput): Uint8Array {
   return signPng(new Uint8Array(PNG.sync.write(png, { filterType: 2 })));
 }
 
-/** The legend: the waveform's two colours, then the lines drawn across the plots. */
-function legendEntries(input: PictureInput, dense: boolean) {
+/** The legend: the waveform's colours (orange only where something is added), then the lines across the plots. */
+function legendEntries(input: PictureInput, dense: boolean, anyAdded: boolean) {
   return [
     { text: "original", colour: ORIGINAL_COLOUR, line: false },
-    { text: input.seamSources ? "repeated" : "extension", colour: EXTENSION_COLOUR, line: false },
+    ...(anyAdded
+      ? [{ text: input.seamSources ? "repeated" : "extension", colour: EXTENSION_COLOUR, line: false }]
+      : []),
     { text: input.boundaryLabel ?? "extension starts", colour: START_COLOUR, line: true },
     { text: dense ? "seams (ticks)" : "seams", colour: SEAM_COLOUR, line: true },
     ...(input.missedSeams?.length ? [{ text: "seams missing a target", colour: MISSED_SEAM_COLOUR, line: true }] : []),

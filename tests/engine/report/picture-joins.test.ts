@@ -86,3 +86,38 @@ describe("the picture's joins", () => {
     expect(Array.from({ length: 1600 }, (_, x) => pixel(x, 45)).some(yellow)).toBe(true);
   });
 });
+
+describe("the picture of a shortened song", () => {
+  test("names no repeated part in its legend when nothing is repeated", () => {
+    const song = clickSong({ seconds: 30, seed: 3 });
+    // The song's first 10 s, then its last 10 s: 20 s, one seam, nothing played twice.
+    const result = {
+      sampleRate: rate,
+      channels: song.channels.map((c) => {
+        const out = new Float32Array(20 * rate);
+        out.set(c.subarray(0, 10 * rate));
+        out.set(c.subarray(20 * rate), 10 * rate);
+        return out;
+      }),
+    };
+    const png = PNG.sync.read(
+      Buffer.from(
+        renderExtensionPicture({
+          original: song,
+          result,
+          seams: [10],
+          seamSources: [{ fromSeconds: 10, toSeconds: 20 }],
+          introSeconds: 10,
+        }),
+      ),
+    );
+    const orange = (x: number, y: number) => {
+      const [r, g, b] = png.data.subarray((y * 1600 + x) * 4, (y * 1600 + x) * 4 + 3);
+      return r! > 230 && g! > 130 && g! < 190 && b! < 100;
+    };
+    const legendBand = Array.from({ length: 30 }, (_, dy) =>
+      Array.from({ length: 1600 }, (_, x) => orange(x, 30 + dy)),
+    );
+    expect(legendBand.flat().some(Boolean)).toBe(false);
+  });
+});
