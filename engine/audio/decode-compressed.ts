@@ -2,7 +2,7 @@
 import type { PcmAudio } from "./pcm.ts";
 import { HarmonizerInputError } from "../errors.ts";
 import { type DecodeCap, decodeCapped, type WasmDecodeResult } from "./decode-capped.ts";
-import { decoderErrorInWords } from "./decoder-errors.ts";
+import { decoderErrorInWords, TRUNCATED } from "./decoder-errors.ts";
 import { losslessWavDepth, type DecodedAudio, type WavBitDepth } from "./decoded.ts";
 import type { AudioFormat } from "./format.ts";
 import { directMpegReader } from "./mpeg-direct.ts";
@@ -153,7 +153,7 @@ export async function decodeFlac(bytes: Uint8Array, flacOffset: number, cap: Dec
     if (declared > 0 && result.samplesDecoded < declared) {
       throw corruptAudio(
         "flac",
-        `${result.samplesDecoded} of the ${declared} samples per channel declared in its header could be decoded (truncated?)`,
+        `${result.samplesDecoded} of the ${declared} samples per channel declared in its header could be decoded ${TRUNCATED}`,
       );
     }
     return decoded;

@@ -1,4 +1,5 @@
 import wavefile from "wavefile";
+import { TRUNCATED } from "./decoder-errors.ts";
 import { HarmonizerInputError } from "../errors.ts";
 import { checkStreamShape, decodeCapSeconds, overSampleBudget } from "../limits.ts";
 import { type DecodeCap, tooLong } from "./decode-capped.ts";
@@ -76,7 +77,7 @@ export function decodeWav(bytes: Uint8Array, cap: DecodeCap = {}): DecodedAudio 
   const streamed = wave.container !== "RF64" && wave.data.chunkSize === 0xffffffff;
   if (!streamed && declaredDataBytes(wave) > available) {
     throw corrupt(
-      `the data chunk declares ${declaredDataBytes(wave)} bytes but the file holds only ${available} (truncated?)`,
+      `the data chunk declares ${declaredDataBytes(wave)} bytes but the file holds only ${available} ${TRUNCATED}`,
     );
   }
   const frames = Math.floor(available / bytesPerFrame);

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { HarmonizerInputError } from "../errors.ts";
+import { TRUNCATED } from "./decoder-errors.ts";
 import { corruptAudio, decodeFlac, decodeMp3, decodeOggOpus, decodeOggVorbis } from "./decode-compressed.ts";
 import { decodedSampleBudget, DEFAULT_LIMITS } from "../limits.ts";
 import type { DecodeCap } from "./decode-capped.ts";
@@ -72,7 +73,7 @@ export async function decodeAudio(bytes: Uint8Array, options: DecodeOptions = {}
     case "mp3": {
       const header = parseMpegFrameHeader(bytes, sniffed.firstFrame)!;
       const frames = walkMpegFrames(bytes, sniffed.firstFrame);
-      if (frames.truncated) throw corruptAudio("mp3", "the last MPEG frame is cut off (truncated?)");
+      if (frames.truncated) throw corruptAudio("mp3", `the last MPEG frame is cut off ${TRUNCATED}`);
       // The frames' sample count sizes the one buffer (within the budget), instead of growing it as it fills.
       const detail = `MPEG-${header.version} Layer ${"I".repeat(header.layer)}`;
       return decodeMp3(bytes, detail, header.channels, { ...reporting, expectedFrames: frames.samples });
@@ -88,7 +89,7 @@ export async function decodeAudio(bytes: Uint8Array, options: DecodeOptions = {}
       }
       const format = audioCodec === "opus" ? "ogg-opus" : "ogg-vorbis";
       if (!sniffed.complete) {
-        throw corruptAudio(format, "the last Ogg page is cut off or the stream has no end (truncated?)");
+        throw corruptAudio(format, `the last Ogg page is cut off or the stream has no end ${TRUNCATED}`);
       }
       // The last page's granule is the length: one allocation of the right size (a little over, for pre-skip).
       const granule = lastGranulePosition(bytes.subarray(Math.max(0, bytes.length - 65_536)));

@@ -31,3 +31,7 @@ export function decoderErrorInWords(message: string): string | undefined {
   const code = /(OV_[A-Z]+|OPUS_[A-Z_]+|MPG123_[A-Z_]+)|FLAC__STREAM_DECODER_ERROR_STATUS_([A-Z_]+)/.exec(message);
   return code === null ? undefined : IN_WORDS[code[1] ?? code[2] ?? ""];
 }
+
+/** Ends the message for a file cut short: what a user can do with a partial download a player still plays. */
+export const TRUNCATED =
+  "(truncated? download it again, or convert what there is with a tool that plays it, e.g. ffmpeg -i song.mp3 song.flac)";

@@ -136,9 +136,9 @@ export function renderExtensionPicture(input: PictureInput): Uint8Array {
   const specHeight = axisY - 10 - specTop;
 
   drawText((x, y) => set(x, y, AXIS_COLOUR), fitText(input.title ?? "extended", right - 12), 12, 12, TEXT_SCALE);
-  drawLegend(legendEntries(input, denseSeams(input.seams.length, plotWidth)), right, 40, set);
-
   const added = addedSpans(input.seams, input.seamSources, keptLength, total, sampleRate);
+  drawLegend(legendEntries(input, denseSeams(input.seams.length, plotWidth), added.length > 0), right, 40, set);
+
   drawWaveform(result, added, { left, plotWidth, top: waveTop, height: waveHeight }, set, input.peaks);
   const specArea = { left, plotWidth, top: specTop, height: specHeight };
   const nyquist = drawSpectrogram(result, specArea, set, input.spectrogramFrames);

@@ -71,6 +71,8 @@ describe("decodeAudio on truncated or corrupt files", () => {
   ])("refuses %s as CORRUPT_AUDIO (%s)", async (file, format) => {
     const error = await decodeError(await fixtureBytes(file));
     expectCode(error, "CORRUPT_AUDIO", new RegExp(`^corrupt ${format} file: .*truncated`));
+    // A partial download a player still plays: the message says what to do with it.
+    expect(error.message).toMatch(/download it again, or convert what there is .*ffmpeg -i/);
   });
 
   it("refuses a WAV whose header is cut off", async () => {

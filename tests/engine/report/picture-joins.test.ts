@@ -74,6 +74,9 @@ describe("the picture's joins", () => {
     expect(waveColumn(25).some(orange)).toBe(true);
     expect(waveColumn(35).some(orange)).toBe(false);
     expect(waveColumn(35).some(blue)).toBe(true);
+    // The legend names the orange.
+    const legendBand = Array.from({ length: 30 }, (_, dy) => Array.from({ length: 1600 }, (_, x) => pixel(x, 30 + dy)));
+    expect(legendBand.flat().some(orange)).toBe(true);
   });
 
   test("draws a join that misses a target as a thick yellow line, and one that meets them red", () => {
