@@ -35,7 +35,11 @@ export async function prepareLossyEncode(
   input: { readonly bytes: Uint8Array; readonly decoded: DecodedAudio; readonly qualityKbps?: number },
 ): Promise<LossyEncode | undefined> {
   if (!isLossy(format)) return undefined;
-  const { stream, gainDb: headroomDb, to: headroomTo } = withLossyHeadroom(result, audioPeak(input.decoded));
+  const {
+    stream,
+    gainDb: headroomDb,
+    to: headroomTo,
+  } = withLossyHeadroom(result, Math.max(audioPeak(input.decoded), input.decoded.peakBeforeClamp ?? 0));
   const [lowest, highest] = QUALITY_KBPS_RANGE[format];
   const own = inputKbps(input.bytes, input.decoded);
   const kbps = input.qualityKbps ?? (own === undefined ? undefined : Math.min(highest, Math.max(lowest, own)));

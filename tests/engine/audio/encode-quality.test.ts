@@ -64,6 +64,8 @@ describe("a lossy result keeps the song's level", () => {
     // Lowered to -1 dBFS as before, this came back 1 dB quieter (and more where the decode peaked above 1).
     expect(Math.abs(integratedLufs(firstPart) - integratedLufs(input))).toBeLessThan(0.5);
     expect(job.report.encoding!.headroomDb).toBe(0);
+    expect(job.report.encoding!.headroomTo).toBe("the song's peak");
+    expect(input.peakBeforeClamp).toBeGreaterThan(1.2);
   }, 180_000);
 
   it("a result that would peak above the song is lowered to the song's peak, a quiet song's to -1 dBFS", () => {
