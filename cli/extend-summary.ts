@@ -158,7 +158,9 @@ export function encodingPhrase(report: Pick<ExtensionReport, "encoding">): strin
   const { encoding } = report;
   if (encoding === undefined) return "";
   const lowered =
-    encoding.headroomDb < 0 ? `, ${encoding.headroomDb.toFixed(1)} dB to peak at ${encoding.headroomTo}` : "";
+    encoding.headroomDb < 0
+      ? `, ${encoding.headroomDb.toFixed(1)} dB to peak no higher than ${encoding.headroomTo}`
+      : "";
   return `; ${encoding.setting}, for ${encoding.reason}${lowered}`;
 }
 

@@ -26,7 +26,7 @@ export const audioPeak = (audio: PcmAudio): number => Math.max(0, ...audio.chann
 export interface LossyHeadroom {
   readonly stream: AudioStream;
   readonly gainDb: number;
-  readonly to: "the song's peak" | `${number} dBFS`;
+  readonly to: "the song" | `${number} dBFS`;
 }
 
 /**
@@ -40,7 +40,7 @@ export function withLossyHeadroom(stream: AudioStream, inputPeak = 0): LossyHead
   const highest = streamPeak(stream);
   const floor = 10 ** (LOSSY_PEAK_DBFS / 20);
   const ceiling = Math.max(floor, inputPeak);
-  const to = inputPeak > floor ? "the song's peak" : `${LOSSY_PEAK_DBFS} dBFS`;
+  const to = inputPeak > floor ? "the song" : `${LOSSY_PEAK_DBFS} dBFS`;
   if (highest <= ceiling) return { stream, gainDb: 0, to };
   const gain = ceiling / highest;
   const lowered: AudioStream = {
