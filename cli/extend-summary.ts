@@ -157,7 +157,10 @@ function headline(report: ExtensionReport, run: ExtendRun): string {
 export function encodingPhrase(report: Pick<ExtensionReport, "encoding">): string {
   const { encoding } = report;
   if (encoding === undefined) return "";
-  const lowered = encoding.headroomDb < 0 ? `, ${encoding.headroomDb.toFixed(1)} dB to stay under full scale` : "";
+  const lowered =
+    encoding.headroomDb < 0
+      ? `, ${encoding.headroomDb.toFixed(1)} dB to peak no higher than ${encoding.headroomTo}`
+      : "";
   return `; ${encoding.setting}, for ${encoding.reason}${lowered}`;
 }
 

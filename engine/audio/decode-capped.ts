@@ -22,6 +22,8 @@ export interface WasmDecodeResult {
   errors: ReadonlyArray<{ message: string; frameNumber?: number; atSeconds?: number }>;
   /** Frames at the start already clamped to [-1, 1] (those reported to DecodeCap.onSamples); none when absent. */
   clampedFrames?: number;
+  /** The largest magnitude among those clamped frames before the clamp (above 1 where the decoder overshot). */
+  peakBeforeClamp?: number;
 }
 
 /** A streaming decoder: `decode` takes the next bytes and returns the samples they complete. */
@@ -62,16 +64,22 @@ export interface DecodeCap {
 /** How many new frames make a report to onSamples (1.5 s at 44.1 kHz). */
 const SAMPLES_REPORT_FRAMES = 1 << 16;
 
-/** Clamps each channel from `from` on to [-1, 1] (as the decoded result is: clamping twice changes nothing). */
-function clampFrom(channels: Float32Array[], from: number): Float32Array[] {
+/**
+ * Clamps each channel from `from` on to [-1, 1] (as the decoded result is: clamping twice changes nothing); returns
+ * the largest magnitude it saw there before the clamp.
+ */
+export function clampFrom(channels: readonly Float32Array[], from: number): number {
+  let highest = 0;
   for (const channel of channels) {
     for (let i = from; i < channel.length; i++) {
       const value = channel[i]!;
+      if (value > highest) highest = value;
+      else if (-value > highest) highest = -value;
       if (value > 1) channel[i] = 1;
       else if (value < -1) channel[i] = -1;
     }
   }
-  return channels;
+  return highest;
 }
 
 /** Bytes handed to the decoder at a time: small, as a few bytes of FLAC or MP3 can stand for seconds of audio. */
@@ -122,12 +130,15 @@ export async function decodeCapped<R extends WasmDecodeResult>(
     if (cap.clampOnAppend) clamped = frames;
     if (cap.onSamples && frames - reported >= SAMPLES_REPORT_FRAMES) {
       reported = frames;
-      cap.onSamples({ sampleRate: first.sampleRate, channels: clampFrom(sink.channelData(), clamped) });
+      const channels = sink.channelData();
+      peakBeforeClamp = Math.max(peakBeforeClamp, clampFrom(channels, clamped));
+      cap.onSamples({ sampleRate: first.sampleRate, channels });
       clamped = frames;
     }
   };
   let reported = 0;
   let clamped = 0;
+  let peakBeforeClamp = 0;
   const decodeEach = decoder.decodeEach;
   for (let offset = 0; offset < bytes.length; offset += CHUNK_BYTES) {
     const chunk = bytes.subarray(offset, Math.min(bytes.length, offset + CHUNK_BYTES));
@@ -138,5 +149,13 @@ export async function decodeCapped<R extends WasmDecodeResult>(
   if (first === undefined || sink === undefined) {
     return { channelData: [], samplesDecoded: 0, sampleRate: 0, errors } as unknown as R;
   }
-  return { ...first, channelData: sink.channelData(), samplesDecoded: sink.length, errors, clampedFrames: clamped };
+  peakBeforeClamp = Math.max(peakBeforeClamp, sink.peakBeforeClamp);
+  return {
+    ...first,
+    channelData: sink.channelData(),
+    samplesDecoded: sink.length,
+    errors,
+    clampedFrames: clamped,
+    peakBeforeClamp,
+  };
 }

@@ -1,7 +1,8 @@
 // The decoders are loaded when a file of their format arrives: a job reads one format, and each costs start-up time.
 import type { PcmAudio } from "./pcm.ts";
 import { HarmonizerInputError } from "../errors.ts";
-import { type DecodeCap, decodeCapped, type WasmDecodeResult } from "./decode-capped.ts";
+// Lossy decoders overshoot [-1, 1] on loud material; the engine's contract is [-1, 1] (clampFrom keeps the peak).
+import { clampFrom, type DecodeCap, decodeCapped, type WasmDecodeResult } from "./decode-capped.ts";
 import { decoderErrorInWords, TRUNCATED } from "./decoder-errors.ts";
 import { losslessWavDepth, type DecodedAudio, type WavBitDepth } from "./decoded.ts";
 import type { AudioFormat } from "./format.ts";
@@ -45,11 +46,9 @@ function toDecoded(
   }
   // The frames reported while decoding were clamped then (clamping twice changes nothing): the rest is clamped here.
   const clamped = Math.min(result.clampedFrames ?? 0, result.samplesDecoded);
-  const channels = result.channelData.map((channel) => {
-    clampInPlace(channel.subarray(clamped, result.samplesDecoded));
-    return channel.subarray(0, result.samplesDecoded);
-  });
-  return { sampleRate: result.sampleRate, channels, format, codecDetail: detail, bitDepth };
+  const channels = result.channelData.map((channel) => channel.subarray(0, result.samplesDecoded));
+  const peakBeforeClamp = Math.max(result.peakBeforeClamp ?? 0, clampFrom(channels, clamped));
+  return { sampleRate: result.sampleRate, channels, format, codecDetail: detail, bitDepth, peakBeforeClamp };
 }
 
 /**
@@ -60,16 +59,6 @@ function rescaleFlacInPlace(samples: Float32Array, bits: number): void {
   const decoderScale = 2 ** (bits - 1) - 1;
   const engineScale = 2 ** (bits - 1);
   for (let i = 0; i < samples.length; i++) samples[i] = Math.round(samples[i]! * decoderScale) / engineScale;
-}
-
-/** Lossy decoders overshoot [-1, 1] slightly on loud material; the engine's contract is [-1, 1]. */
-function clampInPlace(samples: Float32Array): Float32Array {
-  for (let i = 0; i < samples.length; i++) {
-    const value = samples[i]!;
-    if (value > 1) samples[i] = 1;
-    else if (value < -1) samples[i] = -1;
-  }
-  return samples;
 }
 
 /** Runs `use` on a ready decoder and always frees its WebAssembly memory. */

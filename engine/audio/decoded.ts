@@ -15,6 +15,11 @@ export type DecodedAudio = PcmAudio & {
    * (8/16-bit -> 16, 20/24-bit -> 24, 32-bit integer and float -> "32f").
    */
   readonly bitDepth?: WavBitDepth;
+  /**
+   * Compressed sources: the decoder's largest sample magnitude before the samples were clamped to [-1, 1], above 1
+   * where a lossy decode overshoots full scale (a loud master's Vorbis decoding to +1.9 dBFS), as players hear it.
+   */
+  readonly peakBeforeClamp?: number;
 };
 
 /** The smallest WAV depth that holds samples decoded from `sourceBits`-bit integers exactly. */

@@ -15,6 +15,9 @@ export class SampleSink {
     private readonly expectedFrames = FIRST_CAPACITY_FRAMES,
   ) {}
 
+  /** The largest magnitude among the samples appended with `clamp`, before the clamp (above 1 where they overshot). */
+  peakBeforeClamp = 0;
+
   get length(): number {
     return this.frames;
   }
@@ -28,7 +31,11 @@ export class SampleSink {
     for (let c = 0; c < this.channelCount; c++) {
       const source = part[c];
       if (source === undefined) continue;
-      if (clamp) copyClamped(source, count, this.channels[c]!, this.frames);
+      if (clamp)
+        this.peakBeforeClamp = Math.max(
+          this.peakBeforeClamp,
+          copyClamped(source, count, this.channels[c]!, this.frames),
+        );
       else this.channels[c]!.set(source.subarray(0, count), this.frames);
     }
     this.frames += count;
@@ -54,10 +61,17 @@ export class SampleSink {
   }
 }
 
-/** target[at + i] = source[i] within [-1, 1], for i < count (NaN and -0 pass as they are, as in a clamp in place). */
-function copyClamped(source: Float32Array, count: number, target: Float32Array, at: number): void {
+/**
+ * target[at + i] = source[i] within [-1, 1], for i < count (NaN and -0 pass as they are, as in a clamp in place);
+ * returns the largest magnitude of the source's samples.
+ */
+function copyClamped(source: Float32Array, count: number, target: Float32Array, at: number): number {
+  let highest = 0;
   for (let i = 0; i < count; i++) {
     const value = source[i]!;
     target[at + i] = Math.min(1, Math.max(-1, value));
+    if (value > highest) highest = value;
+    else if (-value > highest) highest = -value;
   }
+  return highest;
 }

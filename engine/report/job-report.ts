@@ -1,3 +1,4 @@
+import type { LossyEncoding } from "../audio/encode/choose.ts";
 import type { OutputFormat } from "../audio/encode/index.ts";
 import type { EngineName, FormName } from "../extend/types.ts";
 import type { QualityReport } from "../quality/report.ts";
@@ -36,7 +37,7 @@ export interface ExtensionReport {
   readonly outputFormat: OutputFormat;
   /**
    * Lossy results only: the encoder's setting ("quality 8.59", "VBR -V 2.34", "CBR 320 kbit/s"), why, and the gain
-   * (dB, 0 or below) that kept the encode 1 dB below full scale (see withLossyHeadroom).
+   * (dB, 0 or below) that kept the encode's peak at the song's own or -1 dBFS (see withLossyHeadroom).
    */
-  readonly encoding?: { readonly setting: string; readonly reason: string; readonly headroomDb: number };
+  readonly encoding?: LossyEncoding;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   clock,
   count,
+  encodingPhrase,
   formLine,
   joinClock,
   joinsToHear,
@@ -143,5 +144,18 @@ describe("extend's terminal summary", () => {
     expect(piecesPhrase({ engine: "conductor", chunks: 32, seams: Array(32).fill(1) })).toBe("32 seams");
     expect(piecesPhrase({ engine: "remix", chunks: 1, seams: [40] })).toBe("1 seam");
     expect(piecesPhrase({ engine: "neural", chunks: 3, seams: [1, 2, 3] })).toBe("3 predictions of 10 s, 3 seams");
+  });
+
+  it("says what a lossy result was lowered to: the song's own peak, or -1 dBFS for a song that peaks lower", () => {
+    const encoding = { setting: "quality 3.47", reason: "the input's 112 kbit/s" };
+    expect(encodingPhrase({ encoding: { ...encoding, headroomDb: -0.22, headroomTo: "the song" } })).toBe(
+      "; quality 3.47, for the input's 112 kbit/s, -0.2 dB to peak no higher than the song",
+    );
+    expect(encodingPhrase({ encoding: { ...encoding, headroomDb: -0.5, headroomTo: "-1 dBFS" } })).toBe(
+      "; quality 3.47, for the input's 112 kbit/s, -0.5 dB to peak no higher than -1 dBFS",
+    );
+    expect(encodingPhrase({ encoding: { ...encoding, headroomDb: 0, headroomTo: "the song" } })).toBe(
+      "; quality 3.47, for the input's 112 kbit/s",
+    );
   });
 });

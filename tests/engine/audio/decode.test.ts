@@ -192,6 +192,19 @@ describe("decodeAudio", () => {
     }
   });
 
+  it.each(["mp3", "ogg-vorbis", "ogg-opus"] as const)(
+    "%s: keeps the decoder's own peak above full scale (what players hear), reported while decoding or not",
+    async (format) => {
+      const square = Float32Array.from({ length: 44_100 * 5 + 1234 }, (_, i) => (Math.floor(i / 50) % 2 ? 1 : -1));
+      const bytes = await encodeAudio({ sampleRate: 44_100, channels: [square, square.map((v) => -v)] }, format);
+      const reported = await decodeAudio(bytes, { onSamples: () => {} });
+      const plain = await decodeAudio(bytes);
+      expect(plain.peakBeforeClamp).toBeGreaterThan(1.05);
+      expect(reported.peakBeforeClamp).toBe(plain.peakBeforeClamp);
+      expect(Math.max(...plain.channels.map((c) => peak(c)))).toBe(1);
+    },
+  );
+
   it("decodeAudioFile reads a path", async () => {
     const audio = await decodeAudioFile(`${FIXTURES}sine440-stereo-44k1.ogg`);
     expect(audio.format).toBe("ogg-vorbis");
