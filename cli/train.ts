@@ -36,6 +36,8 @@ interface TrainFlags {
   cache?: string;
   resume: boolean;
   seed?: number;
+  objective: "mse" | "rank";
+  init?: string;
   backend: BackendChoice;
   progress: boolean;
   json: boolean;
@@ -81,6 +83,15 @@ export function trainCommand(): Command {
     .option("--cache <dir>", "where decoded audio (a conductor: second frames) is cached (default: a temp folder)")
     .option("--resume", "continue from <out>/checkpoint (not with the conductor: its training takes minutes)", false)
     .option("--seed <n>", withDefaults("seed of the weights and the window shuffle", "seed"), nonNegativeNumber)
+    .addOption(
+      new Option(
+        "--objective <name>",
+        "conductor: what it is trained for: mse (its next 10 s) or rank (which earlier stretch of the song comes closest to what follows, the choice the walk uses it for)",
+      )
+        .choices(["mse", "rank"])
+        .default("mse"),
+    )
+    .option("--init <dir>", "conductor: fine-tune from this conductor's folder (its config and standardisation)")
     .addOption(new Option("--backend <name>", "TensorFlow.js backend").choices(BACKEND_CHOICES).default("auto"))
     .option("--no-progress", "hide the progress bar")
     .option("--json", "print the training report as JSON", false)
@@ -108,6 +119,8 @@ async function train(flags: TrainFlags): Promise<void> {
     cacheDir: flags.cache,
     resume: flags.resume,
     seed: flags.seed,
+    objective: flags.objective,
+    initFrom: flags.init,
     onBackend: (backend) => flags.json || console.error(`backend: ${backend}`),
     onProgress: flags.json ? undefined : (bar?.onProgress ?? logEpochs),
   }).finally(() => bar?.stop());
