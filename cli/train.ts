@@ -122,7 +122,9 @@ async function train(flags: TrainFlags): Promise<void> {
     objective: flags.objective,
     initFrom: flags.init,
     onBackend: (backend) => flags.json || console.error(`backend: ${backend}`),
-    onProgress: flags.json ? undefined : (bar?.onProgress ?? logEpochs),
+    onProgress: flags.json
+      ? undefined
+      : (bar?.onProgress ?? logEpochs(flags.objective === "rank" ? "ranking loss" : "MSE")),
   }).finally(() => bar?.stop());
   if (flags.json) console.log(JSON.stringify(result.report, null, 2));
   else printSummary(result, flags.out);
@@ -146,18 +148,19 @@ function printSummary(result: TrainModelResult, out: string): void {
       ? `; mean of the context: ${result.report.validationContextMeanLoss?.toFixed(4) ?? "n/a"}`
       : "";
   console.log(
-    `best validation MSE ${best ?? "n/a"} (epoch ${report.bestEpoch ?? "n/a"}${baseline})` +
+    `best validation ${result.kind === "conductor" && result.report.objective === "rank" ? "ranking loss" : "MSE"} ${best ?? "n/a"} (epoch ${report.bestEpoch ?? "n/a"}${baseline})` +
       `${report.stoppedEarly ? ", stopped early" : ""}; model in ${out}`,
   );
 }
 
 /** Without a progress bar (or a terminal to draw it on), one line per epoch so a log still shows the run moving. */
-function logEpochs(event: TrainModelProgress): void {
-  if (event.phase === "epoch") {
-    console.error(
-      `epoch ${event.epoch}: train MSE ${event.trainLoss.toExponential(3)}, validation MSE ${
-        event.validationLoss?.toExponential(3) ?? "n/a"
-      }`,
-    );
-  }
-}
+const logEpochs =
+  (loss: string) =>
+  (event: TrainModelProgress): void => {
+    if (event.phase === "epoch") {
+      const train = Number.isNaN(event.trainLoss) ? "" : `train ${loss} ${event.trainLoss.toExponential(3)}, `;
+      console.error(
+        `epoch ${event.epoch}: ${train}validation ${loss} ${event.validationLoss?.toExponential(3) ?? "n/a"}`,
+      );
+    }
+  };

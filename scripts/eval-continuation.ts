@@ -28,6 +28,7 @@ import { analyseBeats } from "#engine/analysis/beats.ts";
 import { analyseForm } from "#engine/analysis/form.ts";
 import { type Candidate, makeExtenders } from "#engine/extend/extenders.ts";
 import { loadConductor } from "#engine/model/conductor.ts";
+import type { Conductor } from "#engine/model/port.ts";
 import { checkTargets, type Extender, measureExtenderResult, type TargetCheck } from "#engine/quality/index.ts";
 import type { SeamSource } from "#engine/quality/report.ts";
 import { medianOf } from "#engine/quality/evaluate.ts";
@@ -171,6 +172,18 @@ async function scoreTrack(
   return rows;
 }
 
+/** The conductor with a near-tie margin and prediction weight other than the steering's defaults, when given. */
+const withSay = (conductor: Conductor, tieMargin?: number, predictionWeight?: number): Conductor =>
+  tieMargin === undefined && predictionWeight === undefined
+    ? conductor
+    : {
+        ...conductor,
+        say: {
+          ...(tieMargin === undefined ? {} : { tieMargin }),
+          ...(predictionWeight === undefined ? {} : { predictionWeight }),
+        },
+      };
+
 async function run(): Promise<void> {
   const options = new Command()
     .option("--corpus <dir>", "corpus folder filled by scripts/fetch-corpus.sh", "corpus")
@@ -190,6 +203,12 @@ async function run(): Promise<void> {
       "continue form: seconds of the input's recent bars re-ordered first (default: none)",
       Number,
     )
+    .option("--tie-margin <cost>", "continue form: the conductor's near-tie margin (default: TIE_MARGIN, 3)", Number)
+    .option(
+      "--prediction-weight <w>",
+      "the weight of the conductor's prediction (default: PREDICTION_WEIGHT, 4)",
+      Number,
+    )
     .option("--engines <names...>", "engines to run (conductor, remix, loop)", ["conductor", "remix", "loop"])
     .option("--json", "print JSON", false)
     .parse(process.argv)
@@ -201,6 +220,8 @@ async function run(): Promise<void> {
       filesRoot: string;
       engines: Candidate[];
       recentBars?: number;
+      tieMargin?: number;
+      predictionWeight?: number;
       windows: boolean;
       targets: boolean;
       json: boolean;
@@ -213,7 +234,7 @@ async function run(): Promise<void> {
   const names = trackNames(paths);
   const engines = makeExtenders(
     options.engines,
-    { conductor: await loadConductor(options.conductor) },
+    { conductor: withSay(await loadConductor(options.conductor), options.tieMargin, options.predictionWeight) },
     { recentBarsSeconds: options.recentBars },
   );
   const rows: Row[] = [];

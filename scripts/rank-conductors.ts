@@ -30,7 +30,9 @@ const opts = new Command()
 
 const files: FileFrames[] = [];
 for (const file of opts.files)
-  files.push(...(await loadFileFrames("/", [file], { cacheDir: opts.cache })).map((f) => ({ ...f, name: basename(file) })));
+  files.push(
+    ...(await loadFileFrames("/", [file], { cacheDir: opts.cache })).map((f) => ({ ...f, name: basename(file) })),
+  );
 
 const guesses: Record<string, RankGuess> = {};
 for (const dir of opts.models) {
@@ -58,7 +60,9 @@ for (const n of names) {
   );
 }
 const cuts = result.total[names[0]!]!.cuts;
-console.log(`\n${cuts} cuts in ${files.length} songs; a random pick's top-1: ${((100 * candidates) / cuts).toFixed(1)} %`);
+console.log(
+  `\n${cuts} cuts in ${files.length} songs; a random pick's top-1: ${((100 * candidates) / cuts).toFixed(1)} %`,
+);
 console.log(`\n| song | ${names.map((n) => `${n} top-1`).join(" | ")} |`);
 for (const f of result.files)
   console.log(`| ${f.name} | ${names.map((n) => `${(100 * f.scores[n]!.top1).toFixed(0)} %`).join(" | ")} |`);

@@ -83,7 +83,8 @@ export async function trainConductor(options: ConductorTrainOptions): Promise<Co
       onEpoch: ({ epoch, trainLoss, validationLoss }: ConductorEpoch) =>
         options.onProgress?.({ phase: "epoch", epoch, trainLoss, validationLoss }),
     };
-    const ranked = objective === "rank" ? await fitForRanking(model, data, config, { ...hyper, ...progress }) : undefined;
+    const ranked =
+      objective === "rank" ? await fitForRanking(model, data, config, { ...hyper, ...progress }) : undefined;
     const fit =
       ranked?.fit ??
       (await fitConductor(model, data.trainWindows, data.validationWindows, {

@@ -108,7 +108,10 @@ export const meanOfLast =
   (seconds: number, horizonFrames: number): RankGuess =>
   async (frames, cut) => {
     const mean = new Float32Array(frames[0]!.length);
-    for (let t = cut - seconds; t < cut; t++) frames[t]!.forEach((v, d) => (mean[d]! += v / seconds));
+    for (let t = cut - seconds; t < cut; t++)
+      frames[t]!.forEach((v, d) => {
+        mean[d]! += v / seconds;
+      });
     return Array.from({ length: horizonFrames }, () => mean);
   };
 

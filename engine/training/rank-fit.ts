@@ -35,15 +35,25 @@ export async function fitRankingConductor(
   if (train.count === 0) throw new RangeError("no training window");
   const optimizer = tf.train.adam(options.learningRate);
   const weights = tf.tensor1d(options.weights);
+  // The prediction's distances are compared with the truth's through a learnt scale, so the loss asks for their order,
+  // not for the prediction's distances to be as spread as the truth's (an average is nearer everything).
+  const logScale = tf.variable(tf.scalar(0), true, "ranking_log_scale");
+  await startScale(train, (indices) => batchLoss(model, train, indices, weights, logScale, options), logScale);
   const history: ConductorEpoch[] = [];
   let best: { epoch: number; loss: number | null; weights: tf.Tensor[] } | undefined;
   let stoppedEarly = false;
   const lossOf = (windows: RankingWindows, indices: readonly number[], random?: () => number) =>
-    batchLoss(model, windows, indices, weights, options, random);
+    batchLoss(model, windows, indices, weights, logScale, options, random);
   try {
+    // Epoch 0 is the model as given (a conductor being fine-tuned): kept when no epoch ranks the validation cuts better.
+    if (validation && validation.count > 0) {
+      const loss = await meanLoss(validation, lossOf);
+      best = { epoch: 0, loss, weights: model.getWeights().map((w) => w.clone()) };
+      options.onEpoch?.({ epoch: 0, trainLoss: Number.NaN, validationLoss: loss, seconds: 0 });
+    }
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       const started = performance.now();
-      const trainLoss = await trainEpoch(model, train, epoch, options, optimizer, lossOf);
+      const trainLoss = await trainEpoch(model, train, epoch, options, optimizer, lossOf, logScale);
       const validationLoss = validation && validation.count > 0 ? await meanLoss(validation, lossOf) : null;
       const record = { epoch, trainLoss, validationLoss, seconds: (performance.now() - started) / 1000 };
       history.push(record);
@@ -60,9 +70,31 @@ export async function fitRankingConductor(
     model.setWeights(best!.weights);
     return { history, bestEpoch: best!.epoch, bestValidationLoss: best!.loss, stoppedEarly };
   } finally {
-    tf.dispose([...(best?.weights ?? []), weights]);
+    tf.dispose([...(best?.weights ?? []), weights, logScale]);
     optimizer.dispose();
   }
+}
+
+/** Scales tried for the start: the one with the lowest loss on the first SCALE_WINDOWS training windows is kept. */
+const START_SCALES = [1 / 16, 1 / 8, 1 / 4, 1 / 2, 1, 2, 4];
+const SCALE_WINDOWS = 512;
+
+/** Sets logScale to the best of START_SCALES for the model as it starts (Adam would take epochs to get there). */
+async function startScale(
+  train: RankingWindows,
+  lossOf: (indices: readonly number[]) => tf.Scalar,
+  logScale: tf.Variable,
+): Promise<void> {
+  const indices = Array.from({ length: Math.min(SCALE_WINDOWS, train.count) }, (_, i) => i);
+  let best = { loss: Infinity, scale: 1 };
+  for (const scale of START_SCALES) {
+    tf.tidy(() => logScale.assign(tf.scalar(Math.log(scale))));
+    const loss = lossOf(indices);
+    const value = (await loss.data())[0]!;
+    loss.dispose();
+    if (value < best.loss) best = { loss: value, scale };
+  }
+  tf.tidy(() => logScale.assign(tf.scalar(Math.log(best.scale))));
 }
 
 type LossOf = (windows: RankingWindows, indices: readonly number[], random?: () => number) => tf.Scalar;
@@ -73,6 +105,7 @@ function batchLoss(
   windows: RankingWindows,
   indices: readonly number[],
   weights: tf.Tensor1D,
+  logScale: tf.Variable,
   options: RankingFitOptions,
   random?: () => number,
 ): tf.Scalar {
@@ -84,7 +117,7 @@ function batchLoss(
     const predicted = model.apply(tf.tensor3d(batch.x, [n, c, f]), { training: random !== undefined }) as tf.Tensor3D;
     const stretches = tf.tensor4d(batch.stretches, [n, k + 1, h, f]);
     const candidates = tf.slice(stretches, [0, 0, 0, 0], [n, k, h, f]);
-    const distances = candidateDistances(predicted, candidates, weights);
+    const distances = tf.mul(candidateDistances(predicted, candidates, weights), tf.exp(logScale)) as tf.Tensor2D;
     const ranking = rankingLoss(distances, tf.tensor2d(batch.truth, [n, k]), options.tau);
     if (options.mseWeight === 0) return ranking;
     const truth = tf.reshape(tf.slice(stretches, [0, k, 0, 0], [n, 1, h, f]), [n, h, f]);
@@ -99,6 +132,7 @@ async function trainEpoch(
   options: RankingFitOptions,
   optimizer: tf.Optimizer,
   lossOf: LossOf,
+  logScale: tf.Variable,
 ): Promise<number> {
   const order = seededShuffle(
     Array.from({ length: train.count }, (_, i) => i),
@@ -106,7 +140,7 @@ async function trainEpoch(
   );
   const batches = Math.ceil(order.length / options.batchSize);
   const random = mulberry32(options.seed * 7_919 + epoch);
-  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const variables = [...model.trainableWeights.map((w) => w.read() as tf.Variable), logScale];
   let sum = 0;
   for (let b = 0; b < batches; b++) {
     const indices = order.slice(b * options.batchSize, (b + 1) * options.batchSize);

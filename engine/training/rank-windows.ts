@@ -82,7 +82,9 @@ export function rankingWindows(
   });
   const standardised = files.map(({ frames }) => {
     const out = new Float32Array(frames.length * featureSize);
-    frames.forEach((frame, t) => standardiseInto(frame, standardisation, out, t * featureSize));
+    frames.forEach((frame, t) => {
+      standardiseInto(frame, standardisation, out, t * featureSize);
+    });
     return out;
   });
   return {

@@ -62,8 +62,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
     preset,
     split,
   };
-  if (kind === "conductor")
-    return { kind, backend, report: await trainConductor({ ...common, objective, initFrom }) };
+  if (kind === "conductor") return { kind, backend, report: await trainConductor({ ...common, objective, initFrom }) };
   const report = await train({ ...common, validationBatchSize, resume });
   return { kind, backend, report };
 }

@@ -79,7 +79,9 @@ describe("rankingWindows", () => {
         stretchDistance(songs[windows.file[w]!]!.frames, windows.cut[w]!, windows.starts[w * 12 + j]!, 10),
       ),
     );
-    computed.forEach((d, i) => expect(d).toBeCloseTo(expected[i]!, 2));
+    computed.forEach((d, i) => {
+      expect(d).toBeCloseTo(expected[i]!, 2);
+    });
   });
 });
 
