@@ -28,13 +28,12 @@ import { analyseBeats } from "#engine/analysis/beats.ts";
 import { analyseForm } from "#engine/analysis/form.ts";
 import { type Candidate, makeExtenders } from "#engine/extend/extenders.ts";
 import { loadConductor } from "#engine/model/conductor.ts";
-import type { Conductor } from "#engine/model/port.ts";
 import { checkTargets, type Extender, measureExtenderResult, type TargetCheck } from "#engine/quality/index.ts";
 import type { SeamSource } from "#engine/quality/report.ts";
 import { medianOf } from "#engine/quality/evaluate.ts";
 import { mfccFrechetDistance } from "#engine/quality/timbre.ts";
 import { loadCorpusSplit } from "./corpus.ts";
-import { type ContinuationRow as Row, readTrackList, trackNames } from "./eval-tracks.ts";
+import { type ContinuationRow as Row, readTrackList, trackNames, withSay } from "./eval-tracks.ts";
 
 const CUT_SECONDS = 60;
 const TARGET_SECONDS = 180;
@@ -171,18 +170,6 @@ async function scoreTrack(
   }
   return rows;
 }
-
-/** The conductor with a near-tie margin and prediction weight other than the steering's defaults, when given. */
-const withSay = (conductor: Conductor, tieMargin?: number, predictionWeight?: number): Conductor =>
-  tieMargin === undefined && predictionWeight === undefined
-    ? conductor
-    : {
-        ...conductor,
-        say: {
-          ...(tieMargin === undefined ? {} : { tieMargin }),
-          ...(predictionWeight === undefined ? {} : { predictionWeight }),
-        },
-      };
 
 async function run(): Promise<void> {
   const options = new Command()
