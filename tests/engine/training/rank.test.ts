@@ -11,6 +11,7 @@ import { seedWeights } from "../../../engine/training/conductor-fit.ts";
 import type { FileFrames } from "../../../engine/training/feature-windows.ts";
 import { evaluateRanking, meanOfLast } from "../../../engine/training/rank-evaluate.ts";
 import { fitRankingConductor } from "../../../engine/training/rank-fit.ts";
+import { trainModel } from "../../../engine/training/train-model.ts";
 import {
   candidateDistances,
   distanceWeights,
@@ -127,6 +128,13 @@ describe("fitRankingConductor", () => {
   it("starts as the mean of the context and learns to pick the stretch that comes next", () => {
     expect(before).toBeCloseTo(meanRegret, 1);
     expect(after).toBeLessThan(0.85 * before);
+  });
+});
+
+describe("trainModel with the ranking objective", () => {
+  it("refuses it for a raw-audio preset before reading any data", async () => {
+    const training = trainModel({ dataDir: "/nowhere", outDir: "/nowhere/out", preset: "small", objective: "rank" });
+    await expect(training).rejects.toThrow(/needs a feature preset, not small/);
   });
 });
 
