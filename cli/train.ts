@@ -36,6 +36,8 @@ interface TrainFlags {
   cache?: string;
   resume: boolean;
   seed?: number;
+  objective: "mse" | "rank";
+  init?: string;
   backend: BackendChoice;
   progress: boolean;
   json: boolean;
@@ -81,6 +83,15 @@ export function trainCommand(): Command {
     .option("--cache <dir>", "where decoded audio (a conductor: second frames) is cached (default: a temp folder)")
     .option("--resume", "continue from <out>/checkpoint (not with the conductor: its training takes minutes)", false)
     .option("--seed <n>", withDefaults("seed of the weights and the window shuffle", "seed"), nonNegativeNumber)
+    .addOption(
+      new Option(
+        "--objective <name>",
+        "conductor: what it is trained for: mse (its next 10 s) or rank (which earlier stretch of the song comes closest to what follows, the choice the walk uses it for)",
+      )
+        .choices(["mse", "rank"])
+        .default("mse"),
+    )
+    .option("--init <dir>", "conductor: fine-tune from this conductor's folder (its config and standardisation)")
     .addOption(new Option("--backend <name>", "TensorFlow.js backend").choices(BACKEND_CHOICES).default("auto"))
     .option("--no-progress", "hide the progress bar")
     .option("--json", "print the training report as JSON", false)
@@ -108,8 +119,12 @@ async function train(flags: TrainFlags): Promise<void> {
     cacheDir: flags.cache,
     resume: flags.resume,
     seed: flags.seed,
+    objective: flags.objective,
+    initFrom: flags.init,
     onBackend: (backend) => flags.json || console.error(`backend: ${backend}`),
-    onProgress: flags.json ? undefined : (bar?.onProgress ?? logEpochs),
+    onProgress: flags.json
+      ? undefined
+      : (bar?.onProgress ?? logEpochs(flags.objective === "rank" ? "ranking loss" : "MSE")),
   }).finally(() => bar?.stop());
   if (flags.json) console.log(JSON.stringify(result.report, null, 2));
   else printSummary(result, flags.out);
@@ -133,18 +148,19 @@ function printSummary(result: TrainModelResult, out: string): void {
       ? `; mean of the context: ${result.report.validationContextMeanLoss?.toFixed(4) ?? "n/a"}`
       : "";
   console.log(
-    `best validation MSE ${best ?? "n/a"} (epoch ${report.bestEpoch ?? "n/a"}${baseline})` +
+    `best validation ${result.kind === "conductor" && result.report.objective === "rank" ? "ranking loss" : "MSE"} ${best ?? "n/a"} (epoch ${report.bestEpoch ?? "n/a"}${baseline})` +
       `${report.stoppedEarly ? ", stopped early" : ""}; model in ${out}`,
   );
 }
 
 /** Without a progress bar (or a terminal to draw it on), one line per epoch so a log still shows the run moving. */
-function logEpochs(event: TrainModelProgress): void {
-  if (event.phase === "epoch") {
-    console.error(
-      `epoch ${event.epoch}: train MSE ${event.trainLoss.toExponential(3)}, validation MSE ${
-        event.validationLoss?.toExponential(3) ?? "n/a"
-      }`,
-    );
-  }
-}
+const logEpochs =
+  (loss: string) =>
+  (event: TrainModelProgress): void => {
+    if (event.phase === "epoch") {
+      const train = Number.isNaN(event.trainLoss) ? "" : `train ${loss} ${event.trainLoss.toExponential(3)}, `;
+      console.error(
+        `epoch ${event.epoch}: ${train}validation ${loss} ${event.validationLoss?.toExponential(3) ?? "n/a"}`,
+      );
+    }
+  };

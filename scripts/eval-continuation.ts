@@ -33,7 +33,7 @@ import type { SeamSource } from "#engine/quality/report.ts";
 import { medianOf } from "#engine/quality/evaluate.ts";
 import { mfccFrechetDistance } from "#engine/quality/timbre.ts";
 import { loadCorpusSplit } from "./corpus.ts";
-import { type ContinuationRow as Row, readTrackList, trackNames } from "./eval-tracks.ts";
+import { type ContinuationRow as Row, readTrackList, trackNames, withSay } from "./eval-tracks.ts";
 
 const CUT_SECONDS = 60;
 const TARGET_SECONDS = 180;
@@ -190,6 +190,12 @@ async function run(): Promise<void> {
       "continue form: seconds of the input's recent bars re-ordered first (default: none)",
       Number,
     )
+    .option("--tie-margin <cost>", "continue form: the conductor's near-tie margin (default: TIE_MARGIN, 3)", Number)
+    .option(
+      "--prediction-weight <w>",
+      "the weight of the conductor's prediction (default: PREDICTION_WEIGHT, 4)",
+      Number,
+    )
     .option("--engines <names...>", "engines to run (conductor, remix, loop)", ["conductor", "remix", "loop"])
     .option("--json", "print JSON", false)
     .parse(process.argv)
@@ -201,6 +207,8 @@ async function run(): Promise<void> {
       filesRoot: string;
       engines: Candidate[];
       recentBars?: number;
+      tieMargin?: number;
+      predictionWeight?: number;
       windows: boolean;
       targets: boolean;
       json: boolean;
@@ -213,7 +221,7 @@ async function run(): Promise<void> {
   const names = trackNames(paths);
   const engines = makeExtenders(
     options.engines,
-    { conductor: await loadConductor(options.conductor) },
+    { conductor: withSay(await loadConductor(options.conductor), options.tieMargin, options.predictionWeight) },
     { recentBarsSeconds: options.recentBars },
   );
   const rows: Row[] = [];

@@ -2,6 +2,7 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { isAbsolute, resolve, sep } from "node:path";
+import type { Conductor } from "#engine/model/port.ts";
 
 /**
  * The tracks a list file names, one path a line ('#' starts a comment, blank lines are skipped); a relative path is
@@ -65,3 +66,9 @@ interface OutlookCount {
   readonly weighed: number;
   readonly changed: number;
 }
+
+/** The conductor with the near-tie margin and prediction weight given (the steering's defaults for those left out). */
+export const withSay = (conductor: Conductor, tieMargin?: number, predictionWeight?: number): Conductor =>
+  tieMargin === undefined && predictionWeight === undefined
+    ? conductor
+    : { ...conductor, say: { tieMargin, predictionWeight } };

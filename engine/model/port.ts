@@ -33,11 +33,19 @@ export interface Conductor {
   readonly backend: string;
   /** Where the song is heading over the next minutes, when the conductor's folder holds an outlook (outlook/). */
   readonly outlook?: Outlook;
+  /** How much say its prediction has in the walk, when not the steering's defaults (conductor-steering.ts). */
+  readonly say?: ConductorSay;
   /**
    * context: [contextFrames][featureSize] raw secondFrames output, oldest first.
    * Returns [horizonFrames][featureSize] in the same raw feature space. Standardisation is inside.
    */
   predict(context: readonly Float32Array[]): Promise<Float32Array[]>;
+}
+
+/** Continue form's near-tie margin (TIE_MARGIN) and the prediction's weight (PREDICTION_WEIGHT) in the walk. */
+export interface ConductorSay {
+  readonly tieMargin?: number;
+  readonly predictionWeight?: number;
 }
 
 /**

@@ -36,7 +36,8 @@ export const OUTLOOK_WEIGHT = 4;
  * the output (as second frames), predicts the next horizonFrames seconds, and of the choices the rules admit (in
  * continue form: those within TIE_MARGIN of the first), takes the one whose next seconds (the phrase, played on) are
  * closest to that prediction, each choice's extra cost added. A conductor with an outlook decides continue form's
- * near-ties over the outlook's horizon by the outlook instead (OUTLOOK_WEIGHT).
+ * near-ties over the outlook's horizon by the outlook instead (OUTLOOK_WEIGHT). A conductor's `say` replaces TIE_MARGIN and
+ * PREDICTION_WEIGHT (scripts/eval-continuation.ts --tie-margin / --prediction-weight).
  */
 export function createConductorSteering(
   input: PcmAudio,
@@ -44,7 +45,9 @@ export function createConductorSteering(
   cuts: readonly number[],
   form: FormName,
 ): PhraseSteering {
-  const margin = form === "continue" ? TIE_MARGIN : Infinity;
+  const tieMargin = conductor.say?.tieMargin ?? TIE_MARGIN;
+  const weight = conductor.say?.predictionWeight ?? PREDICTION_WEIGHT;
+  const margin = form === "continue" ? tieMargin : Infinity;
   const sampleRate = input.sampleRate;
   const length = input.channels[0]?.length ?? 0;
   const { frames, frameIndex, distanceFrom } = inputFrames(input);
@@ -60,7 +63,7 @@ export function createConductorSteering(
   let swayed = 0;
   return {
     summary: () =>
-      `the conductor chose ${changed} of ${decisions} phrases against the rules' first choice (${form === "continue" ? `where the rules left two or more within ${TIE_MARGIN} of it; ` : ""}one 10 s prediction per phrase, ${conductor.backend}${predict.reused() > 0 ? `; ${predict.reused()} of them reused: the same last ${conductor.contextFrames} s heard before` : ""}${weighed > 0 ? `; its outlook of the next ${OUTLOOK_HORIZON_SECONDS} s decided ${weighed} of them and chose otherwise than the 10 s prediction in ${swayed}` : ""})`,
+      `the conductor chose ${changed} of ${decisions} phrases against the rules' first choice (${form === "continue" ? `where the rules left two or more within ${tieMargin} of it; ` : ""}one 10 s prediction per phrase, ${conductor.backend}${predict.reused() > 0 ? `; ${predict.reused()} of them reused: the same last ${conductor.contextFrames} s heard before` : ""}${weighed > 0 ? `; its outlook of the next ${OUTLOOK_HORIZON_SECONDS} s decided ${weighed} of them and chose otherwise than the 10 s prediction in ${swayed}` : ""})`,
     async choose(choices, phrases, heard, position) {
       const first = choices[0];
       const close = choices.flatMap((c, index) => (first && c.cost <= first.cost + margin ? [index] : []));
@@ -82,7 +85,7 @@ export function createConductorSteering(
       const scores = close.map((index) => {
         const choice = choices[index]!;
         const distance = distanceFrom(predicted, cuts[phrases[choice.phrase]!.start] ?? length);
-        return extraCost(choice.cost) + (PREDICTION_WEIGHT * distance) / Math.max(1, predicted.length);
+        return extraCost(choice.cost) + (weight * distance) / Math.max(1, predicted.length);
       });
       const lowest = (values: readonly number[]) => close[values.indexOf(Math.min(...values))]!;
       const best = outlooks

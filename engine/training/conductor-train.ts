@@ -5,7 +5,7 @@ import path from "node:path";
 import { FEATURE_LAYOUT, SECOND_FRAMES_VERSION } from "../analysis/second-frames.ts";
 import { buildModel } from "../model/build.ts";
 import { frameWidth, isFeatureModel, type ModelConfig } from "../model/config.ts";
-import { makeMeta, saveModel } from "../model/io.ts";
+import { loadModel, makeMeta, saveModel } from "../model/io.ts";
 import { presetConfig } from "../model/presets.ts";
 import { computeStandardisation, type Standardisation } from "../model/standardise.ts";
 import { type ConductorEpoch, type ConductorFitResult, fitConductor, seedWeights } from "./conductor-fit.ts";
@@ -22,10 +22,15 @@ import {
   withDefaults,
 } from "./defaults.ts";
 import type { FitProgress } from "./progress.ts";
+import { type ConductorObjective, fitForRanking, RANKING_SETTINGS } from "./rank-train.ts";
 
 export interface ConductorTrainOptions extends TrainingSettings {
   /** Random transposition of the chroma bins of every training window. */
   readonly transpose?: boolean;
+  /** "mse" (default): the next horizon frames; "rank": the steering's choice among earlier material (rank-train.ts). */
+  readonly objective?: ConductorObjective;
+  /** Start from this conductor's weights and standardisation (fine-tuning) instead of seeded weights. */
+  readonly initFrom?: string;
   readonly loadAudio?: PcmLoader;
   readonly onProgress?: (event: ConductorProgress) => void;
 }
@@ -42,6 +47,10 @@ export interface ConductorTrainingReport extends TrainingReportBase<ConductorEpo
   readonly bestEpoch: number;
   /** Validation MSE of the mean-of-the-context baseline (what the model starts from), for scale. */
   readonly validationContextMeanLoss: number | null;
+  /** What it was trained for, from which weights, and the ranking objective's settings when "rank". */
+  readonly objective: ConductorObjective;
+  readonly initFrom: string | null;
+  readonly ranking?: typeof RANKING_SETTINGS & { readonly windows: { train: number; validation: number } };
 }
 
 type ConductorHyperparameters = {
@@ -51,27 +60,38 @@ type ConductorHyperparameters = {
 /**
  * Trains a feature model (the conductor) on second frames of the split's training files: standardisation from the
  * training frames, windows of encoderSteps in / decoderSteps out every hopSeconds, Adam on MSE, early stopping on the
- * validation windows (hop 1). Writes the best model (model.json, weights, harmonizer.json with the standardisation)
+ * validation windows (hop 1). With objective "rank", Adam on the ranking loss instead (rank-train.ts); with initFrom,
+ * fine-tuned from that conductor (its config and standardisation kept). Writes the best model (model.json, weights, harmonizer.json with the standardisation)
  * and training-report.json to outDir.
  */
 export async function trainConductor(options: ConductorTrainOptions): Promise<ConductorTrainingReport> {
   const started = performance.now();
-  const preset = options.config ? null : (options.preset ?? "conductor");
-  const config = options.config ?? presetConfig(preset!);
+  const init = options.initFrom ? await loadModel(options.initFrom) : undefined;
+  const preset = options.config || init ? (init?.meta.preset ?? null) : (options.preset ?? "conductor");
+  const config = init?.config ?? options.config ?? presetConfig(preset!);
   if (!isFeatureModel(config))
     throw new RangeError(`preset ${preset ?? "(custom)"} is not a feature model; use train() for audio models`);
   const hyper: ConductorHyperparameters = withDefaults(options, TRAINING_DEFAULTS.conductor);
-  const data = await prepareData(options, config, hyper.hopSeconds);
-  const model = buildModel(config);
+  const objective = options.objective ?? "mse";
+  const data = await prepareData(options, config, hyper.hopSeconds, init?.meta.features?.standardisation);
+  const model = init?.model ?? buildModel(config);
   try {
-    seedWeights(model, hyper.seed, { zero: initialZeros(config) });
-    const fit = await fitConductor(model, data.trainWindows, data.validationWindows, {
-      ...hyper,
-      ...(hyper.transpose ? { augment: transposition(config) } : {}),
-      onBatch: (epoch, batch, batches, loss) => options.onProgress?.({ phase: "batch", epoch, batch, batches, loss }),
-      onEpoch: ({ epoch, trainLoss, validationLoss }) =>
+    if (!init) seedWeights(model, hyper.seed, { zero: initialZeros(config) });
+    const progress = {
+      onBatch: (epoch: number, batch: number, batches: number, loss: number) =>
+        options.onProgress?.({ phase: "batch", epoch, batch, batches, loss }),
+      onEpoch: ({ epoch, trainLoss, validationLoss }: ConductorEpoch) =>
         options.onProgress?.({ phase: "epoch", epoch, trainLoss, validationLoss }),
-    });
+    };
+    const ranked =
+      objective === "rank" ? await fitForRanking(model, data, config, { ...hyper, ...progress }) : undefined;
+    const fit =
+      ranked?.fit ??
+      (await fitConductor(model, data.trainWindows, data.validationWindows, {
+        ...hyper,
+        ...(hyper.transpose ? { augment: transposition(config) } : {}),
+        ...progress,
+      }));
     const features = { version: SECOND_FRAMES_VERSION, standardisation: data.standardisation };
     await saveModel(
       model,
@@ -89,6 +109,9 @@ export async function trainConductor(options: ConductorTrainOptions): Promise<Co
       data: dataSummary(options.dataDir, data),
       ...fit,
       validationContextMeanLoss: contextMeanLoss(data.validationWindows),
+      objective,
+      initFrom: options.initFrom ?? null,
+      ...(ranked ? { ranking: { ...RANKING_SETTINGS, windows: ranked.windows } } : {}),
       wallSeconds: (performance.now() - started) / 1000,
       notes: REPORT_NOTES,
     };
@@ -136,15 +159,22 @@ const REPORT_NOTES = [
  * The split, the train and validation files' frames, the standardisation (training frames, chroma bins pooled) and
  * the standardised windows: training every hopSeconds, validation every second.
  */
-async function prepareData(options: ConductorTrainOptions, config: ModelConfig, hopSeconds: number) {
+async function prepareData(
+  options: ConductorTrainOptions,
+  config: ModelConfig,
+  hopSeconds: number,
+  given?: Standardisation,
+) {
   const split =
     options.split ??
     (options.splitFile ? await readSplitFile(options.splitFile) : splitFiles(await listAudioFiles(options.dataDir)));
   const { train, validation } = await splitFrames(options, split);
-  const standardisation = computeStandardisation(
-    train.flatMap((f) => f.frames),
-    [FEATURE_LAYOUT.chroma],
-  );
+  const standardisation =
+    given ??
+    computeStandardisation(
+      train.flatMap((f) => f.frames),
+      [FEATURE_LAYOUT.chroma],
+    );
   const trainWindows = featureWindows(train, config, hopSeconds, standardisation);
   const validationWindows = featureWindows(validation, config, 1, standardisation);
   if (trainWindows.count === 0) {

@@ -4,6 +4,7 @@ import { presetConfig } from "../model/presets.ts";
 import { type DataSplit, listAudioFiles, readSplitFile, splitFiles } from "./dataset.ts";
 import { type ConductorProgress, type ConductorTrainingReport, trainConductor } from "./conductor-train.ts";
 import type { TrainingKind, TrainingSettings } from "./defaults.ts";
+import type { ConductorObjective } from "./rank-train.ts";
 import { train, type TrainingReport, type TrainProgress } from "./train.ts";
 
 /** The trainer a preset needs: feature presets (the conductor) train on second frames, the others on raw audio. */
@@ -17,6 +18,10 @@ export interface TrainModelOptions extends Omit<TrainingSettings, "config" | "sp
   readonly validationBatchSize?: number;
   /** Audio presets only: continue from outDir/checkpoint. */
   readonly resume?: boolean;
+  /** Feature presets only: what the conductor is trained for (default "mse"; "rank": the steering's choice). */
+  readonly objective?: ConductorObjective;
+  /** Feature presets only: fine-tune from this conductor's folder. */
+  readonly initFrom?: string;
   /** Called once the backend is chosen, before any data is read. */
   readonly onBackend?: (backend: string) => void;
   readonly onProgress?: (event: TrainModelProgress) => void;
@@ -38,6 +43,8 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
   const kind = trainingKind(preset);
   if (kind === "conductor" && options.resume)
     throw new RangeError(`resume is not supported with a feature preset (${preset}); its training takes minutes`);
+  if (kind === "audio" && (options.objective === "rank" || options.initFrom !== undefined))
+    throw new RangeError(`a ranking objective or a starting conductor needs a feature preset, not ${preset}`);
   // The data is read before the backend loads (a second or more): a missing folder or too few songs are refused at once.
   const split = await trainingSplit(options);
   const backend = await selectBackend(options.backend ?? "auto");
@@ -47,13 +54,15 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
     onBackend: _report,
     resume,
     validationBatchSize,
+    objective,
+    initFrom,
     ...common
   } = {
     ...options,
     preset,
     split,
   };
-  if (kind === "conductor") return { kind, backend, report: await trainConductor(common) };
+  if (kind === "conductor") return { kind, backend, report: await trainConductor({ ...common, objective, initFrom }) };
   const report = await train({ ...common, validationBatchSize, resume });
   return { kind, backend, report };
 }

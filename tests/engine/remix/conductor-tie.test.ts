@@ -22,8 +22,8 @@ describe("the conductor breaks near-ties of continue form's rules", () => {
     backend: "cpu",
     predict: async () => frames.slice(26, 36),
   };
-  const choose = (b: PhraseChoice) => {
-    const steering = createConductorSteering(song, hearsB, cuts, "continue");
+  const choose = (b: PhraseChoice, conductor: Conductor = hearsB) => {
+    const steering = createConductorSteering(song, conductor, cuts, "continue");
     const choices: PhraseChoice[] = [{ phrase: 0, cost: 0, follow: 0 }, b];
     return steering.choose(choices, phrases, heard, 0).then((index) => ({ index, summary: steering.summary() }));
   };
@@ -39,5 +39,11 @@ describe("the conductor breaks near-ties of continue form's rules", () => {
     const { index, summary } = await choose({ phrase: 1, cost: 0.5, follow: 0.5 });
     expect(index).toBe(1);
     expect(summary).toMatch(/the conductor chose 1 of 1 phrases/);
+  });
+
+  test("a conductor given a wider say (its own margin) takes the predicted phrase the default margin keeps out", async () => {
+    const { index, summary } = await choose({ phrase: 1, cost: 4, follow: 4 }, { ...hearsB, say: { tieMargin: 6 } });
+    expect(index).toBe(1);
+    expect(summary).toMatch(/the conductor chose 1 of 1 phrases .*within 6 of it/);
   });
 });
