@@ -58,6 +58,11 @@ const OFF_METRE_COST = 2;
  * preferred.
  */
 const RIDES_ONLY_PLAY_COST = 20;
+/**
+ * The plan reads a join's step from the song's own loudness, the render from the result's (with the rides before it):
+ * steps this far under RIDE_FROM_LU count too (widelands' ingame_01 at x2: read under 1 LU, ridden at 1.1 LU).
+ */
+const RIDE_MARGIN_LU = 0.5;
 
 /** The bar lines where edits may start and end: from the intro's end to the ending's start, both included. */
 export function editSites(form: SongForm, graph: JumpGraph): number[] {
@@ -184,7 +189,8 @@ function ridesOnlyPlay(graph: JumpGraph, { site, from, to }: { site: number; fro
   const step = (next: number, entry: number) => graph.loudnessStep?.(next, entry) ?? 0;
   const into = short ? Math.max(step(site, from), step(site, site)) : step(site, from);
   const back = short ? Math.min(step(to, site), step(site, site)) : step(to, site);
-  return into > RIDE_FROM_LU || back < -RIDE_FROM_LU;
+  const least = RIDE_FROM_LU - RIDE_MARGIN_LU;
+  return into > least || back < -least;
 }
 
 /**
