@@ -185,7 +185,11 @@ function insertions(
  * the ride's 3 s reading is heard with the site's own seconds around it: the song's own step at the site counts too
  * (flare's town_theme: 1.6 s played at its ending's start, where the song itself steps down 2.6 LU).
  */
-function ridesOnlyPlay(graph: JumpGraph, { site, from, to }: { site: number; from: number; to: number }, short: boolean) {
+function ridesOnlyPlay(
+  graph: JumpGraph,
+  { site, from, to }: { site: number; from: number; to: number },
+  short: boolean,
+) {
   const step = (next: number, entry: number) => graph.loudnessStep?.(next, entry) ?? 0;
   const into = short ? Math.max(step(site, from), step(site, site)) : step(site, from);
   const back = short ? Math.min(step(to, site), step(site, site)) : step(to, site);
