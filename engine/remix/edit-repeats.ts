@@ -52,7 +52,8 @@ export function longestEditRepeat(
 
 /**
  * What runs i and j (i < j) share, carried on across joins while both copies make the same join: samples, and the
- * first join inside the later copy.
+ * first join inside the later copy. The copies may overlap (dogs lovin at x2: 1:09.0–1:35.9 played twice, then
+ * 1:09.0–1:15.7 played again at 1:35.9, the same join twice in a row: 26.9 s + 6.7 s = 33.6 s).
  */
 function sharedFrom(runs: readonly Run[], i: number, j: number): { samples: number; innerJoin?: number } {
   let [a, b] = [runs[i]!, runs[j]!];
@@ -61,7 +62,7 @@ function sharedFrom(runs: readonly Run[], i: number, j: number): { samples: numb
   let samples = overlap;
   let innerJoin: number | undefined;
   // Backwards while both copies start here and were joined from the same place.
-  for (let k = 1; a.start === b.start && i - k >= 0 && j - k > i; k++) {
+  for (let k = 1; a.start === b.start && i - k >= 0; k++) {
     const [p, q] = [runs[i - k]!, runs[j - k]!];
     if (p.end !== q.end) break;
     samples += p.end - Math.max(p.start, q.start);
@@ -71,7 +72,7 @@ function sharedFrom(runs: readonly Run[], i: number, j: number): { samples: numb
   }
   [a, b] = [runs[i]!, runs[j]!];
   // Forwards while both copies end here and join on to the same place.
-  for (let k = 1; a.end === b.end && j + k < runs.length && i + k < j; k++) {
+  for (let k = 1; a.end === b.end && j + k < runs.length; k++) {
     const [p, q] = [runs[i + k]!, runs[j + k]!];
     if (p.start !== q.start) break;
     innerJoin ??= b.joinedBy;

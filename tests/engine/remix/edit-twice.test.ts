@@ -1,7 +1,9 @@
 import { describe, expect, test } from "vitest";
 import type { BeatAnalysis } from "../../../engine/analysis/beats.ts";
 import type { SongForm } from "../../../engine/analysis/form.ts";
+import type { Edit } from "../../../engine/remix/edit-candidates.ts";
 import { planEdits } from "../../../engine/remix/edit-plan.ts";
+import { longestEditRepeat } from "../../../engine/remix/edit-repeats.ts";
 import { echoBeats } from "../../../engine/remix/join-echo.ts";
 import type { JumpGraph } from "../../../engine/remix/jump-graph.ts";
 import type { SourceRange } from "../../../engine/remix/plan.ts";
@@ -101,5 +103,19 @@ describe("a join that plays the last bar again, shorter than the loop measure's 
 
   test("is heard as an echo of one bar", () => {
     expect(echoBeats(graph, { from: 19, entry: 40, sampleRate: 20, maxSeconds: 20 }, at)).toBe(4);
+  });
+});
+
+describe("the same join twice in a row", () => {
+  // Beats 40-63 played twice, then 40-51 played again at 64: out of 63 into 40 twice, one copy right after the other
+  // (lovin at x2: 1:09.0-1:35.9 twice, then 1:09.0-1:15.7 again at 1:35.9, 33.6 s repeated, limit 30).
+  const edit = (kind: Edit["kind"], site: number, from: number, to: number) =>
+    ({ kind, site, from, to, amount: (to - from) * rate, resume: 0, lo: 0, hi: 0, cost: 0 }) as Edit;
+
+  test("is one stretch played twice across both copies: 24 s and 12 s", () => {
+    const edits = [edit("repeat", 64, 40, 64), edit("insert", 64, 40, 52)];
+    const repeat = longestEditRepeat(edits, (beat) => beat * rate, 120 * rate);
+    expect(repeat.samples).toBe(36 * rate);
+    expect(repeat.edit).toBe(edits[1]);
   });
 });
