@@ -1,7 +1,9 @@
 import type { SongForm } from "../analysis/form.ts";
+import { SHORT_TERM_SECONDS } from "../audio/loudness.ts";
 import { loudnessStepCost } from "./join-costs.ts";
 import type { JumpGraph } from "./jump-graph.ts";
 import { ALIKE_SHARE, echoBeats, echoHeard, loopAlike } from "./join-echo.ts";
+import { RIDE_FROM_LU } from "./level-ride.ts";
 import { MIN_REPLAY_SECONDS } from "./phrase-choice.ts";
 
 /**
@@ -49,6 +51,18 @@ const OFF_PHRASE_COST = 0.6;
 /** A span heard twice in a row sooner than MIN_REPLAY_SECONDS is a back-to-back loop: allowed, not preferred. */
 const LOOP_COST = 20;
 const OFF_METRE_COST = 2;
+/**
+ * An insert whose join would have its level ridden across the song's only play of the bars beside its site (a sink
+ * before a join into quieter material, a ride after one into louder: level-ride.ts) leaves those bars out of the
+ * result as the song has them, up to RIDE_SECONDS of it (flare's town_theme at x2: 8 s, coverage 95.8 %): allowed, not
+ * preferred.
+ */
+const RIDES_ONLY_PLAY_COST = 20;
+/**
+ * The plan reads a join's step from the song's own loudness, the render from the result's (with the rides before it):
+ * steps this far under RIDE_FROM_LU count too (widelands' ingame_01 at x2: read under 1 LU, ridden at 1.1 LU).
+ */
+const RIDE_MARGIN_LU = 0.5;
 
 /** The bar lines where edits may start and end: from the intro's end to the ending's start, both included. */
 export function editSites(form: SongForm, graph: JumpGraph): number[] {
@@ -156,10 +170,31 @@ function insertions(
       echoes(to - 1, site, at(to) - at(from))
         ? LOOP_COST
         : 0;
-    const cost = join(site - 1, from) + join(to - 1, site) + ends + loop;
+    const rides = ridesOnlyPlay(graph, { site, from, to }, at(to) - at(from) < SHORT_TERM_SECONDS * sampleRate)
+      ? RIDES_ONLY_PLAY_COST
+      : 0;
+    const cost = join(site - 1, from) + join(to - 1, site) + ends + loop + rides;
     edits.push({ kind: "insert", site, from, to, amount: at(to) - at(from), resume: at(site), lo: q, hi: q, cost });
   }
   return edits.sort((a, b) => a.cost - b.cost).slice(0, INSERT_SITES);
+}
+
+/**
+ * Whether an insert's joins would be ridden over the song's own play beside its site: the join into the span steps
+ * down (the bars before the site sink) or the join back steps up (the bars after it are ridden). A span shorter than
+ * the ride's 3 s reading is heard with the site's own seconds around it: the song's own step at the site counts too
+ * (flare's town_theme: 1.6 s played at its ending's start, where the song itself steps down 2.6 LU).
+ */
+function ridesOnlyPlay(
+  graph: JumpGraph,
+  { site, from, to }: { site: number; from: number; to: number },
+  short: boolean,
+) {
+  const step = (next: number, entry: number) => graph.loudnessStep?.(next, entry) ?? 0;
+  const into = short ? Math.max(step(site, from), step(site, site)) : step(site, from);
+  const back = short ? Math.min(step(to, site), step(site, site)) : step(to, site);
+  const least = RIDE_FROM_LU - RIDE_MARGIN_LU;
+  return into > least || back < -least;
 }
 
 /**

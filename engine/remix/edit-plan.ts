@@ -3,6 +3,7 @@ import type { PulseProfile } from "../analysis/continuity.ts";
 import type { SongForm } from "../analysis/form.ts";
 import { MAX_REPEAT_SECONDS, MAX_VERBATIM_SECONDS, scaledLimitSeconds } from "../variety.ts";
 import { type Edit, editCandidates, editSites } from "./edit-candidates.ts";
+import { longestEditRepeat } from "./edit-repeats.ts";
 import type { JumpGraph } from "./jump-graph.ts";
 import { cutPositions, type RemixPlan, type SourceRange } from "./plan.ts";
 
@@ -60,7 +61,7 @@ export function planEdits(
   );
   const edits = editCandidates(sites, { graph, form, cuts, length, sampleRate, direction, maxSpanSamples });
   const maxRun = scaledLimitSeconds(MAX_VERBATIM_SECONDS, length / sampleRate, added) * sampleRate;
-  const chosen = chooseEdits(edits, sites.map(at), {
+  const search: Search = {
     window: [window[0]!, window[1]!],
     wanted,
     // Half a beat, coarser for large amounts (each cell keeps its exact amount): the search stays within MAX_BUCKETS.
@@ -71,9 +72,37 @@ export function planEdits(
     padCost: (pad) => (Math.abs(pad) / beatSamples) * PAD_COST_PER_BEAT,
     direction,
     sampleRate,
-  });
+  };
+  const maxRepeat = scaledLimitSeconds(MAX_REPEAT_SECONDS, length / sampleRate, added) * sampleRate;
+  const chosen = chooseWithoutLongRepeats(edits, sites.map(at), search, { at, length, maxRepeat });
   if (!chosen) return undefined;
   return toPlan(chosen, { analysis, form, cuts, target, pulse: options.pulse, maxRun });
+}
+
+/** Edits left out in turn, at most, to keep two of them from making the same stretch play twice (edit-repeats.ts). */
+const MAX_DROPPED_EDITS = 12;
+
+/**
+ * The cheapest edits whose plan plays no stretch of maxRepeat twice: while two chosen edits make the same join, the
+ * later one is left out of the candidates and the search runs again (a plan without such a pair is the first choice).
+ */
+function chooseWithoutLongRepeats(
+  edits: readonly Edit[],
+  positions: readonly number[],
+  search: Search,
+  limit: { at: (beat: number) => number; length: number; maxRepeat: number },
+): Edit[] | undefined {
+  let candidates = edits;
+  let chosen = chooseEdits(candidates, positions, search);
+  for (let dropped = 0; chosen && dropped < MAX_DROPPED_EDITS; dropped++) {
+    const repeat = longestEditRepeat(chosen, limit.at, limit.length);
+    if (repeat.samples < limit.maxRepeat || !repeat.edit) break;
+    candidates = candidates.filter((edit) => edit !== repeat.edit);
+    const next = chooseEdits(candidates, positions, search);
+    if (!next) break;
+    chosen = next;
+  }
+  return chosen;
 }
 
 interface Search {

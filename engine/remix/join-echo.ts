@@ -30,9 +30,10 @@ export interface JoinEcho {
 }
 
 /**
- * Whether entering at `entry` plays again, straight away, what was just played: for some period of m beats (at least
- * MIN_ECHO_SECONDS long, shorter than maxSeconds), the entry's first m beats sound like the m beats before the join,
- * ALIKE_SHARE of them loopAlike, while the song's own next m beats do not
+ * Whether entering at `entry` plays again, straight away, what was just played: for some period of m beats (shorter
+ * than maxSeconds), the entry's first m beats sound like the m beats before the join, ALIKE_SHARE of them loopAlike
+ * (over MIN_ECHO_SECONDS for a shorter period, as the loop metric hears it: shortEchoAlike), while the song's own next
+ * m beats do not
  * (where the song itself repeats, the join only carries the song's repeat on). This is a back-to-back loop the
  * phrases' starts do not show: the entry's phrase is not alike to the one just played, only its first seconds are to
  * the last seconds heard.
@@ -65,8 +66,11 @@ export function echoBeats(
   for (let m = 2; m <= limit; m++) {
     const span = at(end) - at(end - m);
     if (span >= join.maxSeconds * join.sampleRate) break;
-    if (span < MIN_ECHO_SECONDS * join.sampleRate) continue;
-    if (!runsAlike(graph, end - m, join.entry, m)) continue;
+    const alike =
+      span >= MIN_ECHO_SECONDS * join.sampleRate
+        ? runsAlike(graph, end - m, join.entry, m)
+        : shortEchoAlike(graph, { end, entry: join.entry, m }, echoWindowBeats(end, m, join.sampleRate, at));
+    if (!alike) continue;
     if (end + m <= graph.beatCount && runsAlike(graph, end - m, end, m)) continue;
     return m;
   }
@@ -83,4 +87,34 @@ export function runsAlike(graph: JumpGraph, a: number, b: number, m: number): bo
   let reachable = m;
   for (let k = 0; k < m; k++) if (!loopAlike(graph, a + k, b + k) && --reachable < needed) return false;
   return true;
+}
+
+/** Beats before `end` that make up the loop metric's shortest window for a period of m beats: MIN_ECHO_SECONDS. */
+function echoWindowBeats(end: number, m: number, sampleRate: number, at: (beat: number) => number): number {
+  let w = m;
+  while (w < end && at(end) - at(end - w) < MIN_ECHO_SECONDS * sampleRate) w++;
+  return w;
+}
+
+/**
+ * A period of m beats shorter than MIN_ECHO_SECONDS: the loop metric still hears it, over a window of w beats (its 2 s)
+ * where ALIKE_SHARE of the pairs m beats apart match. The window holds the m pairs across the join (the m beats before
+ * it against the entry's first m) and w - m pairs on one side or the other: the song's own pairs m beats apart before
+ * the join, or the entry's after it (Castle at x1.99: a one-bar loop of 1.86 s).
+ */
+function shortEchoAlike(graph: JumpGraph, join: { end: number; entry: number; m: number }, w: number): boolean {
+  const { end, entry, m } = join;
+  const extra = w - m;
+  const alike = (a: number, b: number) => a >= 0 && b < graph.beatCount && loopAlike(graph, a, b);
+  const pairs = [
+    ...Array.from({ length: extra }, (_, k) => alike(end - m - extra + k, end - extra + k)),
+    ...Array.from({ length: m }, (_, k) => alike(end - m + k, entry + k)),
+    ...Array.from({ length: extra }, (_, k) => alike(entry + k, entry + m + k)),
+  ].map((match) => (match ? 1 : 0));
+  let matching = pairs.slice(0, w).reduce((sum: number, v) => sum + v, 0);
+  for (let k = w; ; k++) {
+    if (matching >= ALIKE_SHARE * w) return true;
+    if (k === pairs.length) return false;
+    matching += pairs[k]! - pairs[k - w]!;
+  }
 }

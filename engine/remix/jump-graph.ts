@@ -28,6 +28,8 @@ export interface JumpGraph {
   readonly transitionCost: (from: number, to: number) => number;
   /** |loudness of the 3 s from beat `to` - loudness of the 3 s before beat `next`|, LU. */
   readonly loudnessChange: (next: number, to: number) => number;
+  /** Loudness of the 3 s before beat `next` - that of the 3 s from beat `to`, LU: above 0 into quieter material. */
+  readonly loudnessStep?: (next: number, to: number) => number;
   /** Whether beat b starts a bar (always true without a downbeat phase). */
   readonly isDownbeat: (b: number) => boolean;
   /** Whether beats a and b have the same place in the bar (always true without a downbeat phase). */
@@ -64,12 +66,13 @@ export function* jumpGraphSteps(analysis: BeatAnalysis, settings: JumpGraphOptio
   const levelAhead = meanLevelAhead(analysis.features.levelDb);
 
   const loudness = settings.loudness;
-  /** |loudness of the 3 s after `to` - loudness of the 3 s before `next`|, LU. */
-  const loudnessChange = (next: number, to: number): number => {
+  /** Loudness of the 3 s before `next` - loudness of the 3 s after `to`, LU. */
+  const loudnessStep = (next: number, to: number): number => {
     if (!loudness) return 0;
     const at = (b: number) => analysis.beats[b] ?? analysis.length;
-    return Math.abs(loudness.after(at(to)) - loudness.before(at(next)));
+    return loudness.before(at(next)) - loudness.after(at(to));
   };
+  const loudnessChange = (next: number, to: number): number => Math.abs(loudnessStep(next, to));
 
   /** Beats next-o (the listener's expectation) against to-o (what is played), o = 0..3. */
   const transitionCost = (from: number, to: number): number => {
@@ -121,6 +124,7 @@ export function* jumpGraphSteps(analysis: BeatAnalysis, settings: JumpGraphOptio
     distance,
     transitionCost,
     loudnessChange,
+    loudnessStep,
     isDownbeat,
     samePlaceInBar,
     jumps,
