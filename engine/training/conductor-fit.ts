@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { mulberry32 } from "../random.ts";
 import { seededShuffle } from "./dataset.ts";
+import { fitEpochs } from "./epochs.ts";
 import { gatherWindows, type FeatureWindows } from "./feature-windows.ts";
 
 export interface ConductorFitOptions {
@@ -53,31 +54,16 @@ export async function fitConductor(
   if (train.count === 0) throw new RangeError("no training window");
   const optimizer = tf.train.adam(options.learningRate);
   model.compile({ optimizer, loss: "meanSquaredError" });
-  const history: ConductorEpoch[] = [];
-  let best: { epoch: number; loss: number | null; weights: tf.Tensor[] } | undefined;
-  let stoppedEarly = false;
   try {
-    for (let epoch = 1; epoch <= options.epochs; epoch++) {
-      const started = performance.now();
-      const trainLoss = await trainEpoch(model, train, epoch, options);
-      const validationLoss =
-        validation && validation.count > 0 ? await windowsMse(model, validation, options.validationBatchSize) : null;
-      const record = { epoch, trainLoss, validationLoss, seconds: (performance.now() - started) / 1000 };
-      history.push(record);
-      options.onEpoch?.(record);
-      if (best === undefined || validationLoss === null || best.loss === null || validationLoss < best.loss) {
-        tf.dispose(best?.weights);
-        best = { epoch, loss: validationLoss, weights: model.getWeights().map((w) => w.clone()) };
-      }
-      if (validationLoss !== null && epoch - best.epoch >= options.patience && epoch < options.epochs) {
-        stoppedEarly = true;
-        break;
-      }
-    }
-    model.setWeights(best!.weights);
-    return { history, bestEpoch: best!.epoch, bestValidationLoss: best!.loss, stoppedEarly };
+    return await fitEpochs(model, {
+      epochs: options.epochs,
+      patience: options.patience,
+      trainEpoch: (epoch) => trainEpoch(model, train, epoch, options),
+      validate: async () =>
+        validation && validation.count > 0 ? await windowsMse(model, validation, options.validationBatchSize) : null,
+      ...(options.onEpoch ? { onEpoch: options.onEpoch } : {}),
+    });
   } finally {
-    tf.dispose(best?.weights);
     optimizer.dispose();
   }
 }

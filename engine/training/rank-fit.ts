@@ -1,7 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { mulberry32 } from "../random.ts";
-import type { ConductorEpoch, ConductorFitOptions, ConductorFitResult } from "./conductor-fit.ts";
+import type { ConductorFitOptions, ConductorFitResult } from "./conductor-fit.ts";
 import { seededShuffle } from "./dataset.ts";
+import { fitEpochs } from "./epochs.ts";
 import { candidateDistances, gatherRanking, type RankingWindows, rankingLoss } from "./rank-windows.ts";
 
 export interface RankingFitOptions extends ConductorFitOptions {
@@ -39,38 +40,24 @@ export async function fitRankingConductor(
   // not for the prediction's distances to be as spread as the truth's (an average is nearer everything).
   const logScale = tf.variable(tf.scalar(0), true, "ranking_log_scale");
   await startScale(train, (indices) => batchLoss(model, train, indices, weights, logScale, options), logScale);
-  const history: ConductorEpoch[] = [];
-  let best: { epoch: number; loss: number | null; weights: tf.Tensor[] } | undefined;
-  let stoppedEarly = false;
   const lossOf = (windows: RankingWindows, indices: readonly number[], random?: () => number) =>
     batchLoss(model, windows, indices, weights, logScale, options, random);
+  const hasValidation = validation !== undefined && validation.count > 0;
   try {
     // Epoch 0 is the model as given (a conductor being fine-tuned): kept when no epoch ranks the validation cuts better.
-    if (validation && validation.count > 0) {
-      const loss = await meanLoss(validation, lossOf);
-      best = { epoch: 0, loss, weights: model.getWeights().map((w) => w.clone()) };
-      options.onEpoch?.({ epoch: 0, trainLoss: Number.NaN, validationLoss: loss, seconds: 0 });
-    }
-    for (let epoch = 1; epoch <= options.epochs; epoch++) {
-      const started = performance.now();
-      const trainLoss = await trainEpoch(model, train, epoch, options, optimizer, lossOf, logScale);
-      const validationLoss = validation && validation.count > 0 ? await meanLoss(validation, lossOf) : null;
-      const record = { epoch, trainLoss, validationLoss, seconds: (performance.now() - started) / 1000 };
-      history.push(record);
-      options.onEpoch?.(record);
-      if (best === undefined || validationLoss === null || best.loss === null || validationLoss < best.loss) {
-        tf.dispose(best?.weights);
-        best = { epoch, loss: validationLoss, weights: model.getWeights().map((w) => w.clone()) };
-      }
-      if (validationLoss !== null && epoch - best.epoch >= options.patience && epoch < options.epochs) {
-        stoppedEarly = true;
-        break;
-      }
-    }
-    model.setWeights(best!.weights);
-    return { history, bestEpoch: best!.epoch, bestValidationLoss: best!.loss, stoppedEarly };
+    const startLoss = hasValidation ? await meanLoss(validation, lossOf) : undefined;
+    if (startLoss !== undefined)
+      options.onEpoch?.({ epoch: 0, trainLoss: Number.NaN, validationLoss: startLoss, seconds: 0 });
+    return await fitEpochs(model, {
+      epochs: options.epochs,
+      patience: options.patience,
+      trainEpoch: (epoch) => trainEpoch(model, train, epoch, options, optimizer, lossOf, logScale),
+      validate: async () => (hasValidation ? await meanLoss(validation, lossOf) : null),
+      ...(options.onEpoch ? { onEpoch: options.onEpoch } : {}),
+      ...(startLoss === undefined ? {} : { startLoss }),
+    });
   } finally {
-    tf.dispose([...(best?.weights ?? []), weights, logScale]);
+    tf.dispose([weights, logScale]);
     optimizer.dispose();
   }
 }

@@ -1,8 +1,7 @@
 import { describe, expect, test } from "vitest";
-import type { BeatAnalysis } from "../../../engine/analysis/beats.ts";
-import type { SongForm } from "../../../engine/analysis/form.ts";
 import { planEdits } from "../../../engine/remix/edit-plan.ts";
 import type { JumpGraph } from "../../../engine/remix/jump-graph.ts";
+import { analysis, form, rate } from "./beat-grid-song.ts";
 
 /**
  * A 120-beat song of one-second beats (10 samples a beat): an 8-beat intro, a body of 4-beat phrases, an 8-beat ending.
@@ -11,21 +10,6 @@ import type { JumpGraph } from "../../../engine/remix/jump-graph.ts";
  * beats 80-83 sound like 36-39: played at beat 40, the span's first 4 s are the 4 s just heard (trackballs'
  * tb_genesis: a 3.4 s loop), though the span as a whole is not like the song around its site.
  */
-const rate = 10;
-const beats = Array.from({ length: 120 }, (_, b) => b * rate);
-const analysis = {
-  sampleRate: rate,
-  length: 120 * rate,
-  beats,
-  beatSamples: rate,
-  soundEnd: 120 * rate,
-} as unknown as BeatAnalysis;
-const form = {
-  bars: Array.from({ length: 30 }, (_, k) => 4 * k),
-  phraseStarts: Array.from({ length: 30 }, (_, k) => 4 * k),
-  introEndBeat: 8,
-  endingStartBeat: 112,
-} as unknown as SongForm;
 
 function songGraph(alike: (a: number, b: number) => boolean): JumpGraph {
   const cheap = new Map([

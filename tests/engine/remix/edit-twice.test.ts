@@ -1,28 +1,11 @@
 import { describe, expect, test } from "vitest";
-import type { BeatAnalysis } from "../../../engine/analysis/beats.ts";
-import type { SongForm } from "../../../engine/analysis/form.ts";
 import type { Edit } from "../../../engine/remix/edit-candidates.ts";
 import { planEdits } from "../../../engine/remix/edit-plan.ts";
 import { longestEditRepeat } from "../../../engine/remix/edit-repeats.ts";
 import { echoBeats } from "../../../engine/remix/join-echo.ts";
 import type { JumpGraph } from "../../../engine/remix/jump-graph.ts";
 import type { SourceRange } from "../../../engine/remix/plan.ts";
-
-/** A 120-beat song of one-second beats (10 samples a beat): an 8-beat intro, 4-beat phrases, an 8-beat ending. */
-const rate = 10;
-const analysis = {
-  sampleRate: rate,
-  length: 120 * rate,
-  beats: Array.from({ length: 120 }, (_, b) => b * rate),
-  beatSamples: rate,
-  soundEnd: 120 * rate,
-} as unknown as BeatAnalysis;
-const form = {
-  bars: Array.from({ length: 30 }, (_, k) => 4 * k),
-  phraseStarts: Array.from({ length: 30 }, (_, k) => 4 * k),
-  introEndBeat: 8,
-  endingStartBeat: 112,
-} as unknown as SongForm;
+import { analysis, form, rate } from "./beat-grid-song.ts";
 
 function songGraph(cheap: ReadonlyMap<string, number>, loudnessStep?: (next: number, to: number) => number): JumpGraph {
   return {

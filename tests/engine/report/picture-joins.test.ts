@@ -2,11 +2,33 @@ import { PNG } from "pngjs";
 import { describe, expect, test } from "vitest";
 import { addedSpans } from "../../../engine/report/picture-spans.ts";
 import { renderExtensionPicture } from "../../../engine/report/picture.ts";
+import type { PcmAudio } from "../../../engine/audio/pcm.ts";
 import { clickSong } from "../remix/signals.ts";
 
 const rate = 22050;
 const LEFT = 80;
 const PLOT = 1600 - 20 - LEFT;
+
+/** The song's pieces ([from, to) seconds) played back to back. */
+function pieces(song: PcmAudio, spans: readonly (readonly [number, number])[]): PcmAudio {
+  const total = spans.reduce((sum, [from, to]) => sum + to - from, 0);
+  return {
+    sampleRate: rate,
+    channels: song.channels.map((c) => {
+      const out = new Float32Array(total * rate);
+      let at = 0;
+      for (const [from, to] of spans) {
+        out.set(c.subarray(from * rate, to * rate), at * rate);
+        at += to - from;
+      }
+      return out;
+    }),
+  };
+}
+
+/** The picture as pixels. */
+const pictureOf = (input: Parameters<typeof renderExtensionPicture>[0]) =>
+  PNG.sync.read(Buffer.from(renderExtensionPicture(input)));
 
 describe("what the picture paints as the extension", () => {
   test("a song played through with one phrase repeated: only the repeat is added, the song's own ending is the song", () => {
@@ -39,31 +61,22 @@ describe("what the picture paints as the extension", () => {
 describe("the picture's joins", () => {
   const song = clickSong({ seconds: 30, seed: 3 });
   // The song's first 20 s, its 10-20 s again, then its last 10 s (its ending): 40 s, seams at 20 and 30.
-  const result = {
-    sampleRate: rate,
-    channels: song.channels.map((c) => {
-      const out = new Float32Array(40 * rate);
-      out.set(c.subarray(0, 20 * rate));
-      out.set(c.subarray(10 * rate, 20 * rate), 20 * rate);
-      out.set(c.subarray(20 * rate), 30 * rate);
-      return out;
-    }),
-  };
-  const png = PNG.sync.read(
-    Buffer.from(
-      renderExtensionPicture({
-        original: song,
-        result,
-        seams: [20, 30],
-        seamSources: [
-          { fromSeconds: 20, toSeconds: 10 },
-          { fromSeconds: 20, toSeconds: 20 },
-        ],
-        introSeconds: 20,
-        missedSeams: [30],
-      }),
-    ),
-  );
+  const result = pieces(song, [
+    [0, 20],
+    [10, 20],
+    [20, 30],
+  ]);
+  const png = pictureOf({
+    original: song,
+    result,
+    seams: [20, 30],
+    seamSources: [
+      { fromSeconds: 20, toSeconds: 10 },
+      { fromSeconds: 20, toSeconds: 20 },
+    ],
+    introSeconds: 20,
+    missedSeams: [30],
+  });
   const pixel = (x: number, y: number) => Array.from(png.data.subarray((y * 1600 + x) * 4, (y * 1600 + x) * 4 + 3));
   const xOf = (seconds: number) => LEFT + Math.round((seconds / 40) * (PLOT - 1));
   const waveColumn = (seconds: number) => Array.from({ length: 220 }, (_, y) => pixel(xOf(seconds), 80 + y));
@@ -94,26 +107,16 @@ describe("the picture of a shortened song", () => {
   test("names no repeated part in its legend when nothing is repeated", () => {
     const song = clickSong({ seconds: 30, seed: 3 });
     // The song's first 10 s, then its last 10 s: 20 s, one seam, nothing played twice.
-    const result = {
-      sampleRate: rate,
-      channels: song.channels.map((c) => {
-        const out = new Float32Array(20 * rate);
-        out.set(c.subarray(0, 10 * rate));
-        out.set(c.subarray(20 * rate), 10 * rate);
-        return out;
-      }),
-    };
-    const png = PNG.sync.read(
-      Buffer.from(
-        renderExtensionPicture({
-          original: song,
-          result,
-          seams: [10],
-          seamSources: [{ fromSeconds: 10, toSeconds: 20 }],
-          introSeconds: 10,
-        }),
-      ),
-    );
+    const png = pictureOf({
+      original: song,
+      result: pieces(song, [
+        [0, 10],
+        [20, 30],
+      ]),
+      seams: [10],
+      seamSources: [{ fromSeconds: 10, toSeconds: 20 }],
+      introSeconds: 10,
+    });
     const orange = (x: number, y: number) => {
       const [r, g, b] = png.data.subarray((y * 1600 + x) * 4, (y * 1600 + x) * 4 + 3);
       return r! > 230 && g! > 130 && g! < 190 && b! < 100;
