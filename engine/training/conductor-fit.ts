@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { mulberry32 } from "../random.ts";
 import { seededShuffle } from "./dataset.ts";
-import { fitEpochs } from "./epochs.ts";
+import { type ConductorEpoch, type ConductorFitResult, fitEpochs } from "./epochs.ts";
 import { gatherWindows, type FeatureWindows } from "./feature-windows.ts";
 
 export interface ConductorFitOptions {
@@ -23,22 +23,7 @@ export interface ConductorFitOptions {
   readonly onEpoch?: (record: ConductorEpoch) => void;
 }
 
-export interface ConductorEpoch {
-  readonly epoch: number;
-  /** Mean training MSE of the epoch's batches (standardised features). */
-  readonly trainLoss: number;
-  /** MSE over all validation windows in inference mode, or null without validation windows. */
-  readonly validationLoss: number | null;
-  readonly seconds: number;
-}
-
-export interface ConductorFitResult {
-  readonly history: readonly ConductorEpoch[];
-  /** Epoch whose weights the model holds at the end (the best validation loss, or the last epoch without validation). */
-  readonly bestEpoch: number;
-  readonly bestValidationLoss: number | null;
-  readonly stoppedEarly: boolean;
-}
+export type { ConductorEpoch, ConductorFitResult } from "./epochs.ts";
 
 /**
  * Trains a compiled-or-not feature model with Adam and MSE on in-memory windows (x [n, contextFrames, featureSize],

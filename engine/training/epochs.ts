@@ -1,5 +1,21 @@
 import * as tf from "@tensorflow/tfjs";
-import type { ConductorEpoch, ConductorFitResult } from "./conductor-fit.ts";
+
+export interface ConductorEpoch {
+  readonly epoch: number;
+  /** Mean training MSE of the epoch's batches (standardised features). */
+  readonly trainLoss: number;
+  /** MSE over all validation windows in inference mode, or null without validation windows. */
+  readonly validationLoss: number | null;
+  readonly seconds: number;
+}
+
+export interface ConductorFitResult {
+  readonly history: readonly ConductorEpoch[];
+  /** Epoch whose weights the model holds at the end (the best validation loss, or the last epoch without validation). */
+  readonly bestEpoch: number;
+  readonly bestValidationLoss: number | null;
+  readonly stoppedEarly: boolean;
+}
 
 export interface EpochLoop {
   readonly epochs: number;
