@@ -74,15 +74,12 @@ describe.runIf(process.platform === "linux")("a long result in constant memory",
       const input = join(folder, `song-${extension}.wav`);
       writeFileSync(input, encodeWav(synthesizeSong({ seconds: 30, sampleRate: 44_100, channels: 2, seed }), 16));
       const extra = ["--encode-threads", "2", "--no-report", "--no-picture", "--no-page"];
-      // 2 and 8 minutes, not 5 and 20 (the Vorbis pair took 65 s): holding the 6 minutes more would add 127 MB of
-      // float samples, and the unbounded segment queue this was written for grew 19 MB a minute (394 -> 683 MB from 5
-      // to 20 minutes), 116 MB here; both well above the bound.
-      const short = await run(2, "out", extra, input, extension);
-      const long = await run(8, "out", extra, input, extension);
+      const short = await run(5, "out", extra, input, extension);
+      const long = await run(20, "out", extra, input, extension);
       expect(short.code, short.stderr).toBe(0);
       expect(long.code, long.stderr).toBe(0);
-      expect(ffmpegFrames(join(folder, `out-8.${extension}`))).toBe(8 * 60 * 44_100);
-      expect(long.peakMb - short.peakMb, `2 min: ${short.peakMb} MB, 8 min: ${long.peakMb} MB`).toBeLessThan(40);
+      expect(ffmpegFrames(join(folder, `out-20.${extension}`))).toBe(20 * 60 * 44_100);
+      expect(long.peakMb - short.peakMb, `5 min: ${short.peakMb} MB, 20 min: ${long.peakMb} MB`).toBeLessThan(40);
     },
     300_000,
   );
